@@ -1,0 +1,29 @@
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+
+.PHONY: setup run test bench clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt scripts/system-deps.sh
+	./scripts/system-deps.sh
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -c constraints.txt -e '.[dev]'
+	touch $@
+
+run: setup
+	$(VENV)/bin/redline parties import --if-changed
+	$(VENV)/bin/redline parties status
+	$(VENV)/bin/redline parties screen "HANGZHOU HIKVISION DIGITAL TECH CO LTD"
+	$(VENV)/bin/redline parties screen "KANSO GROUP"
+
+test: setup
+	$(VENV)/bin/pytest -q -m "not slow"
+
+bench: setup
+	$(PY) -m benchmarks.run_all
+
+clean:
+	rm -rf $(VENV) .pytest_cache

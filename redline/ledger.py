@@ -1,0 +1,137 @@
+"""The append-only, hash-chained audit ledger of every screening, assessment, match and action.
+
+Each entry stores the SHA-256 of its canonical JSON body, and the body includes the hash of the
+entry before it. Editing, deleting or reordering any entry breaks the chain, which `verify` finds.
+Every domain writes here through `Ledger.append`, with a `kind` such as "parties.screen",
+"licensing.assess", "media.match", "media.action".
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import orjson
+from sqlalchemy import Column, Integer, String, Table, Text, select
+
+from redline.store.base import Store, metadata
+
+GENESIS = "0" * 64
+
+ledger_table = Table(
+    "ledger",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("kind", String(64), nullable=False, index=True),
+    Column("actor", String(200), nullable=False),
+    Column("at", String(40), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False, unique=True),
+)
+
+
+@dataclass(frozen=True)
+class Entry:
+    seq: int
+    kind: str
+    actor: str
+    at: str
+    inputs: Any
+    outcome: Any
+    refs: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "kind": self.kind,
+            "actor": self.actor,
+            "at": self.at,
+            "inputs": self.inputs,
+            "outcome": self.outcome,
+            "refs": self.refs,
+            "prev_hash": self.prev_hash,
+            "hash": self.hash,
+        }
+
+
+@dataclass(frozen=True)
+class Breach:
+    seq: int
+    problem: str
+
+
+def _canonical(payload: dict[str, Any]) -> bytes:
+    return orjson.dumps(payload, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+
+
+def _entry_hash(seq: int, kind: str, actor: str, at: str, body: str, prev_hash: str) -> str:
+    material = _canonical({"seq": seq, "kind": kind, "actor": actor, "at": at, "body": body, "prev": prev_hash})
+    return hashlib.sha256(material).hexdigest()
+
+
+class Ledger:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def append(
+        self,
+        kind: str,
+        actor: str,
+        inputs: Any,
+        outcome: Any,
+        refs: dict[str, Any] | None = None,
+        at: datetime | None = None,
+    ) -> Entry:
+        """Write one entry. `refs` names what the decision rested on: policy version, snapshots."""
+        when = (at or datetime.now(timezone.utc)).isoformat(timespec="microseconds")
+        body = _canonical({"inputs": inputs, "outcome": outcome, "refs": refs or {}}).decode()
+        with self.store.transaction() as conn:
+            last = conn.execute(
+                select(ledger_table.c.seq, ledger_table.c.hash).order_by(ledger_table.c.seq.desc()).limit(1)
+            ).first()
+            seq = (last.seq + 1) if last else 1
+            prev = last.hash if last else GENESIS
+            digest = _entry_hash(seq, kind, actor, when, body, prev)
+            conn.execute(
+                ledger_table.insert().values(
+                    seq=seq, kind=kind, actor=actor, at=when, body=body, prev_hash=prev, hash=digest
+                )
+            )
+        return Entry(seq, kind, actor, when, inputs, outcome, refs or {}, prev, digest)
+
+    def entries(self, kind: str | None = None, since_seq: int = 0, limit: int | None = None) -> Iterator[Entry]:
+        query = select(ledger_table).where(ledger_table.c.seq > since_seq).order_by(ledger_table.c.seq)
+        if kind:
+            query = query.where(ledger_table.c.kind.like(f"{kind}%"))
+        if limit:
+            query = query.limit(limit)
+        with self.store.connect() as conn:
+            for row in conn.execute(query):
+                body = orjson.loads(row.body)
+                yield Entry(
+                    row.seq, row.kind, row.actor, row.at, body["inputs"], body["outcome"], body["refs"],
+                    row.prev_hash, row.hash,
+                )
+
+    def verify(self) -> list[Breach]:
+        """Recompute the chain; an empty list means every entry is intact and in place."""
+        breaches: list[Breach] = []
+        expected_prev = GENESIS
+        expected_seq = 1
+        with self.store.connect() as conn:
+            for row in conn.execute(select(ledger_table).order_by(ledger_table.c.seq)):
+                if row.seq != expected_seq:
+                    breaches.append(Breach(row.seq, f"entry {expected_seq} is missing (found {row.seq} next)"))
+                if row.prev_hash != expected_prev:
+                    breaches.append(Breach(row.seq, "the link to the previous entry is broken"))
+                if _entry_hash(row.seq, row.kind, row.actor, row.at, row.body, row.prev_hash) != row.hash:
+                    breaches.append(Breach(row.seq, "the entry was altered after it was written"))
+                expected_prev = row.hash
+                expected_seq = row.seq + 1
+        return breaches

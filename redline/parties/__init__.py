@@ -1,0 +1,1 @@
+"""Restricted-party lists and screening."""

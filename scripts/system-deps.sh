@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Redline's Python dependencies build against, when missing:
+# PyICU (via followthemoney/normality) needs ICU; vpdq and PyAV need FFmpeg's libav*; the
+# infra tests run dnsmasq on loopback.
+set -euo pipefail
+packages=(libicu-dev pkg-config g++ libavcodec-dev libavformat-dev libavutil-dev libswscale-dev
+          libavdevice-dev libavfilter-dev dnsmasq-base)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing system packages: ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
