@@ -1,4 +1,18 @@
 """Imports every module that declares tables, so `Store.create_all` creates them all."""
 
-import redline.ledger  # noqa: F401
-import redline.parties.tables  # noqa: F401
+import importlib
+
+TABLE_MODULES = (
+    "redline.ledger",
+    "redline.parties.tables",
+    "redline.licensing.tables",
+    "redline.infra.tables",
+    "redline.media.tables",
+)
+
+for _name in TABLE_MODULES:
+    try:
+        importlib.import_module(_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != _name:
+            raise

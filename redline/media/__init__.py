@@ -1,0 +1,1 @@
+"""Content signatures: hashing, banks, index, livestreams, provenance (C2PA), actions."""
