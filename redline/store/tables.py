@@ -8,6 +8,7 @@ TABLE_MODULES = (
     "redline.licensing.tables",
     "redline.infra.tables",
     "redline.media.tables",
+    "redline.media.tables_actions",
 )
 
 for _name in TABLE_MODULES:

@@ -1,0 +1,111 @@
+"""Helpers every list reader shares: entity construction, sanctions, names, dates.
+
+Readers may add small shared helpers at the end of this module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date, datetime
+
+from followthemoney import EntityProxy, model
+
+# programId -> (authority, human title). Readers use these codes in Sanction.programId.
+LIST_CODES: dict[str, tuple[str, str]] = {
+    "US-OFAC-SDN": ("US Treasury OFAC", "Specially Designated Nationals (SDN) List"),
+    "US-OFAC-CONS": ("US Treasury OFAC", "Consolidated (non-SDN) Sanctions List"),
+    "US-OFAC-NS-CMIC": ("US Treasury OFAC", "Non-SDN Chinese Military-Industrial Complex Companies List (NS-CMIC)"),
+    "US-OFAC-SSI": ("US Treasury OFAC", "Sectoral Sanctions Identifications List (SSI)"),
+    "US-OFAC-FSE": ("US Treasury OFAC", "Foreign Sanctions Evaders List (FSE)"),
+    "US-OFAC-PLC": ("US Treasury OFAC", "Palestinian Legislative Council List (PLC)"),
+    "US-OFAC-CAPTA": ("US Treasury OFAC", "Correspondent Account or Payable-Through Account Sanctions (CAPTA)"),
+    "US-OFAC-MBS": ("US Treasury OFAC", "Non-SDN Menu-Based Sanctions List (MBS)"),
+    "US-BIS-EL": ("US Commerce BIS", "Entity List"),
+    "US-BIS-DPL": ("US Commerce BIS", "Denied Persons List"),
+    "US-BIS-UVL": ("US Commerce BIS", "Unverified List"),
+    "US-BIS-MEU": ("US Commerce BIS", "Military End User List"),
+    "US-BIS-MIEU": ("US Commerce BIS", "Military-Intelligence End User List"),
+    "US-DDTC-DEBARRED": ("US State DDTC", "ITAR Debarred List"),
+    "US-STATE-ISN": ("US State ISN", "Nonproliferation Sanctions"),
+    "US-DOD-1260H": ("US Department of Defense", "Section 1260H Chinese Military Companies"),
+    "US-FCC-COVERED": ("US Federal Communications Commission", "Covered List"),
+    "US-NDAA-889": ("US Congress", "NDAA FY2019 Section 889"),
+    "US-NDAA-1286": ("US Congress", "NDAA FY2019 Section 1286"),
+    "UN-SC": ("United Nations Security Council", "UN Security Council Consolidated List"),
+    "UK-FCDO": ("UK Foreign, Commonwealth & Development Office", "UK Sanctions List"),
+    "AU-DFAT": ("Australia DFAT", "Consolidated List"),
+    "EU-FSF": ("European Union", "EU Financial Sanctions (consolidated)"),
+    "CA-SEMA": ("Global Affairs Canada", "Special Economic Measures Act sanctions"),
+    "CN-MFA": ("PRC Ministry of Foreign Affairs", "Counter-sanctions"),
+    "JP-METI-EUL": ("Japan METI", "End User List"),
+}
+
+
+def make_entity(schema: str, entity_id: str) -> EntityProxy:
+    entity = model.make_entity(schema)
+    entity.id = entity_id
+    return entity
+
+
+def slug_id(source: str, *parts: object) -> str:
+    """A stable id from the parts that identify a row when the list gives no id of its own."""
+    digest = hashlib.sha1("|".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
+    return f"{source}-{digest}"
+
+
+def add_sanction(
+    subject: EntityProxy,
+    source: str,
+    program_id: str,
+    program: str | None = None,
+    listing_date: str | None = None,
+    end_date: str | None = None,
+    source_url: str | None = None,
+    reason: str | None = None,
+    key: str = "",
+) -> EntityProxy:
+    """The Sanction entity for one listing of `subject` (yield it alongside the subject)."""
+    authority, title = LIST_CODES[program_id]
+    sanction = make_entity("Sanction", f"{subject.id}-sanction-{program_id}{'-' + key if key else ''}".lower())
+    sanction.add("entity", subject.id)
+    sanction.add("authority", authority)
+    sanction.add("programId", program_id)
+    sanction.add("program", program or title)
+    sanction.add("listingDate", listing_date)
+    sanction.add("endDate", end_date)
+    sanction.add("sourceUrl", source_url)
+    sanction.add("reason", reason)
+    return sanction
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def clean_text(value: str | None) -> str | None:
+    """Collapse whitespace; None for empty and placeholder values such as OFAC's '-0-'."""
+    if value is None:
+        return None
+    value = _SPACES.sub(" ", value).strip()
+    if value in {"", "-0-", "-", "N/A", "n/a", "None"}:
+        return None
+    return value
+
+
+def parse_date(value: str | None, formats: tuple[str, ...] = ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y", "%B %d, %Y")) -> str | None:
+    """An ISO date (or year / year-month prefix) from the common formats lists use; None if absent."""
+    value = clean_text(value)
+    if value is None:
+        return None
+    if re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+        return value
+    for fmt in formats:
+        try:
+            return datetime.strptime(value, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def today() -> str:
+    return date.today().isoformat()
