@@ -109,3 +109,72 @@ def parse_date(value: str | None, formats: tuple[str, ...] = ("%Y-%m-%d", "%d/%m
 
 def today() -> str:
     return date.today().isoformat()
+
+
+# --- CSV helpers for readers of simple tables (appended by the non-US readers) ---
+
+
+def sniff_csv_header(path: object, max_bytes: int = 4096) -> list[str] | None:
+    """The header row of a CSV file, read from its first bytes; None if it is not a readable CSV."""
+    import csv
+    from pathlib import Path
+
+    path = Path(str(path))
+    if not path.is_file():
+        return None
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(max_bytes)
+        first_line = head.decode("utf-8-sig").splitlines()[0]
+        return [column.strip() for column in next(csv.reader([first_line]))]
+    except (OSError, UnicodeDecodeError, IndexError, StopIteration, csv.Error):
+        return None
+
+
+def iter_csv_records(path: object, expect: tuple[str, ...] = ()):
+    """Yield (line number, row dict) for each record; raise ListFormatError on a truncated or malformed file.
+
+    Catches an unterminated quote, a row whose column count differs from the header, bad UTF-8,
+    and a header lacking any of the `expect` columns.
+    """
+    import csv
+    from pathlib import Path
+
+    from redline.parties.sources.base import ListFormatError
+
+    path = Path(str(path))
+    line = 1
+    try:
+        with path.open("r", encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle, strict=True)
+            header = next(reader, None)
+            if header is None:
+                raise ListFormatError(path, 1, "empty file, no header")
+            header = [column.strip() for column in header]
+            missing = [column for column in expect if column not in header]
+            if missing:
+                raise ListFormatError(path, 1, f"header lacks columns {missing}")
+            line = reader.line_num + 1
+            for row in reader:
+                if row and len(row) != len(header):
+                    raise ListFormatError(path, line, f"expected {len(header)} columns, found {len(row)} (truncated or malformed row)")
+                if row:
+                    yield line, dict(zip(header, row))
+                line = reader.line_num + 1
+    except csv.Error as exc:
+        raise ListFormatError(path, line, f"malformed CSV ({exc}); the file may be truncated") from exc
+    except UnicodeDecodeError as exc:
+        raise ListFormatError(path, line, f"not UTF-8 text ({exc.reason})") from exc
+
+
+def split_names(value: str | None, separators: str = ";") -> list[str]:
+    """The non-empty, cleaned parts of a list cell holding several names."""
+    if not value:
+        return []
+    parts = re.split("[" + re.escape(separators) + "]", value)
+    return [cleaned for part in parts if (cleaned := clean_text(part))]
+
+
+def name_key(name: str) -> str:
+    """A loose key to match one name spelled with different punctuation or case ("Co., Ltd" == "Co. Ltd.")."""
+    return " ".join(re.sub(r"[^\w]+", " ", name.casefold()).split())
