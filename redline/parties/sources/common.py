@@ -178,3 +178,14 @@ def split_names(value: str | None, separators: str = ";") -> list[str]:
 def name_key(name: str) -> str:
     """A loose key to match one name spelled with different punctuation or case ("Co., Ltd" == "Co. Ltd.")."""
     return " ".join(re.sub(r"[^\w]+", " ", name.casefold()).split())
+
+
+def id_prefix(source: str) -> str:
+    """The entity-id prefix for a source. FtM rejects '_' in entity references, so 'un_sc' -> 'un-sc'."""
+    return source.replace("_", "-")
+
+
+def native_id(source: str, native: str) -> str:
+    """`<source>-<native id>`, with characters FtM refuses in ids replaced by '-'."""
+    cleaned = re.sub(r"[^0-9a-zA-Z.\-]+", "-", native.strip()).strip("-.")
+    return f"{id_prefix(source)}-{cleaned}"
