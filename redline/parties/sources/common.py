@@ -189,3 +189,65 @@ def native_id(source: str, native: str) -> str:
     """`<source>-<native id>`, with characters FtM refuses in ids replaced by '-'."""
     cleaned = re.sub(r"[^0-9a-zA-Z.\-]+", "-", native.strip()).strip("-.")
     return f"{id_prefix(source)}-{cleaned}"
+
+
+# --- helpers for the US readers: headerless CSV rows, legal forms, relation targets ---
+
+
+def iter_csv_rows(path: object, width: int, delimiter: str = ",", skip: int = 0):
+    """Yield (line number, fields) of a CSV with `width` columns and no usable header.
+
+    Raises ListFormatError on an unterminated quote, a row of another width, or bad UTF-8.
+    A lone DOS end-of-file mark (Ctrl-Z, as OFAC files end) is skipped; `skip` drops leading rows.
+    """
+    import csv
+    from pathlib import Path
+
+    from redline.parties.sources.base import ListFormatError
+
+    path = Path(str(path))
+    line = 1
+    try:
+        with path.open("r", encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle, delimiter=delimiter, strict=True)
+            for index, row in enumerate(reader):
+                if index >= skip and row and row != ["\x1a"]:
+                    if len(row) != width:
+                        raise ListFormatError(path, line, f"expected {width} columns, found {len(row)} (truncated or malformed row)")
+                    yield line, row
+                line = reader.line_num + 1
+    except csv.Error as exc:
+        raise ListFormatError(path, line, f"malformed CSV ({exc}); the file may be truncated") from exc
+    except UnicodeDecodeError as exc:
+        raise ListFormatError(path, line, f"not UTF-8 text ({exc.reason})") from exc
+
+
+_LEGAL_FORM = re.compile(
+    r"\b(co|ltd|limited|llc|l\.l\.c|inc|incorporated|corp|corporation|company|gmbh|ag|plc|llp|jsc|pjsc|ojsc|cjsc|ooo|oao|zao"
+    r"|s\.?a|s\.?a\.?s|s\.?r\.?l|sarl|b\.?v|n\.?v|pte|sdn\.? bhd|bhd|fze|fzco|fz-llc|dmcc|s\.?a\.? de c\.?v|kft|oy|spa|s\.?p\.?a)\b\.?",
+    re.IGNORECASE,
+)
+
+
+def looks_like_company(name: str) -> bool:
+    """True when the name carries a common legal form (Co., Ltd., LLC, GmbH, JSC, S.A., ...)."""
+    return _LEGAL_FORM.search(name) is not None
+
+
+def related_party(source: str, name: str) -> EntityProxy:
+    """A LegalEntity for a relation target the list only names; its id comes from the name so the graph can resolve it."""
+    entity = make_entity("LegalEntity", slug_id(id_prefix(source), "related", name_key(name)))
+    entity.add("name", name)
+    return entity
+
+
+def relation(schema: str, source: str, left: EntityProxy | str, right: EntityProxy | str, role: str) -> EntityProxy:
+    """UnknownLink(subject=left, object=right) or Ownership(owner=left, asset=right) with a stable id."""
+    left_id = left if isinstance(left, str) else left.id
+    right_id = right if isinstance(right, str) else right.id
+    link = make_entity(schema, slug_id(id_prefix(source), schema, left_id, right_id, role))
+    ends = ("owner", "asset") if schema == "Ownership" else ("subject", "object")
+    link.add(ends[0], left_id)
+    link.add(ends[1], right_id)
+    link.add("role", role)
+    return link
