@@ -251,3 +251,32 @@ def relation(schema: str, source: str, left: EntityProxy | str, right: EntityPro
     link.add(ends[1], right_id)
     link.add("role", role)
     return link
+
+
+# --- XML helper for the EU and Canada readers ---
+
+
+def iter_xml_elements(path: object, tag: str):
+    """Yield each `tag` element (any namespace) of an XML file; raise ListFormatError on malformed XML.
+
+    External entities, DTDs and network access are off. Each element is cleared after the
+    caller is done with it, so a large file streams. A truncated file ends in a syntax error.
+    """
+    from pathlib import Path
+
+    from lxml import etree
+
+    from redline.parties.sources.base import ListFormatError
+
+    path = Path(str(path))
+    events = etree.iterparse(
+        str(path), events=("end",), tag=f"{{*}}{tag}", resolve_entities=False, no_network=True, load_dtd=False
+    )
+    try:
+        for _event, element in events:
+            yield element
+            element.clear(keep_tail=True)
+            while element.getprevious() is not None:
+                del element.getparent()[0]
+    except etree.XMLSyntaxError as exc:
+        raise ListFormatError(path, exc.lineno, f"malformed XML ({exc.msg}); the file may be truncated") from exc
