@@ -134,7 +134,11 @@ def _first_date(value: Any) -> str | None:
     for match in _NUMERIC_DATE.finditer(value):
         if iso := _iso(*match.groups()):
             candidates.append((match.start(), iso))
-    return min(candidates)[1] if candidates else None
+    if candidates:
+        return min(candidates)[1]
+    # Only the designating instrument is named ("... Amendment Instrument 2022"): keep its year.
+    year = _YEAR.search(value)
+    return year.group(1) if year else None
 
 
 def _iso(day: str, month: str, year: str) -> str | None:
