@@ -1,0 +1,524 @@
+"""Named banks of hashes: create, add, enable/disable, import and export.
+
+A bank holds hashes of one or more signal types (`pdq`, `md5`, `video_md5`, `vpdq`), each with
+labels, a content-incident id, the contributing member and a date. A *negative* bank holds
+known-benign hashes that suppress matches. Every write takes a new store revision (`rev`) so a
+running index can catch up without a rebuild.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, Integer, and_, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from redline.ledger import Ledger
+from redline.media import tables as t
+from redline.media.labels import LabelError, normalise_labels
+from redline.media.signals import SIGNAL_TYPES, SignalError, normalise, signal_type
+from redline.store.base import Store
+
+BANK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+MAX_IMPORT_BYTES = 512 * 1024 * 1024
+
+
+class BankError(ValueError):
+    pass
+
+
+class ImportFormatError(BankError):
+    """A malformed hash list; `line` is the 1-based line (or JSON record) number."""
+
+    def __init__(self, line: int, message: str, source: str = "") -> None:
+        self.line = line
+        where = f"{source}: " if source else ""
+        super().__init__(f"{where}line {line}: {message}; nothing was imported")
+
+
+@dataclass
+class Bank:
+    id: int
+    name: str
+    negative: bool
+    labels: list[str]
+    enabled: bool
+    created_at: str
+    created_by: str
+    size: int = 0
+    enabled_size: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "negative": self.negative,
+            "labels": self.labels,
+            "enabled": self.enabled,
+            "created_at": self.created_at,
+            "created_by": self.created_by,
+            "size": self.size,
+            "enabled_size": self.enabled_size,
+        }
+
+
+@dataclass
+class SignalRecord:
+    signal_type: str
+    value: str
+    content_id: str | None = None
+    labels: list[str] = field(default_factory=list)
+    contributor: str | None = None
+    added_on: str | None = None
+    enabled: bool = True
+    quality: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "signal_type": self.signal_type,
+            "signal_value": self.value,
+            "content_id": self.content_id,
+            "labels": self.labels,
+            "contributor": self.contributor,
+            "added_on": self.added_on,
+            "enabled": self.enabled,
+        }
+
+
+@dataclass(frozen=True)
+class AddResult:
+    bank: str
+    added: int
+    duplicates: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"bank": self.bank, "added": self.added, "duplicates": self.duplicates}
+
+
+# --- revisions ------------------------------------------------------------------------------------
+
+
+def next_rev(conn: Connection) -> int:
+    """Take the next store revision inside the caller's write transaction."""
+    row = conn.execute(select(t.state.c.value).where(t.state.c.key == "rev")).first()
+    if row is None:
+        conn.execute(t.state.insert().values(key="rev", value="1"))
+        return 1
+    value = int(row.value) + 1
+    conn.execute(update(t.state).where(t.state.c.key == "rev").values(value=str(value)))
+    return value
+
+
+def current_rev(conn: Connection) -> int:
+    row = conn.execute(select(t.state.c.value).where(t.state.c.key == "rev")).first()
+    return int(row.value) if row else 0
+
+
+def store_identity(store: Store) -> str:
+    """A random id made once per store: an index file written for one store is never read for another."""
+    with store.connect() as conn:
+        row = conn.execute(select(t.state.c.value).where(t.state.c.key == "store_id")).first()
+    if row:
+        return row.value
+    with store.transaction() as conn:
+        row = conn.execute(select(t.state.c.value).where(t.state.c.key == "store_id")).first()
+        if row:
+            return row.value
+        value = uuid.uuid4().hex
+        conn.execute(t.state.insert().values(key="store_id", value=value))
+        return value
+
+
+# --- banks ----------------------------------------------------------------------------------------
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def check_bank_name(name: str) -> str:
+    if not BANK_NAME.match(name or ""):
+        raise BankError(f"invalid bank name {name!r}: use letters, digits, '.', '_' or '-' (at most 100)")
+    return name
+
+
+def create_bank(
+    store: Store, name: str, *, labels: Iterable[str] = (), negative: bool = False, actor: str = "unknown",
+    ledger: Ledger | None = None,
+) -> Bank:
+    check_bank_name(name)
+    try:
+        bank_labels = normalise_labels(list(labels))
+    except LabelError as exc:
+        raise BankError(str(exc)) from None
+    created = _now()
+    try:
+        with store.transaction() as conn:
+            conn.execute(
+                t.banks.insert().values(
+                    name=name, negative=negative, labels=orjson.dumps(bank_labels).decode(), enabled=True,
+                    created_at=created, created_by=actor,
+                )
+            )
+    except IntegrityError:
+        raise BankError(f"bank {name!r} already exists") from None
+    if ledger:
+        ledger.append("media.bank.create", actor, {"bank": name}, {"labels": bank_labels, "negative": negative})
+    return get_bank(store, name)
+
+
+def _bank_from_row(row: Any, size: int = 0, enabled_size: int = 0) -> Bank:
+    return Bank(row.id, row.name, bool(row.negative), orjson.loads(row.labels), bool(row.enabled),
+                row.created_at, row.created_by, size, enabled_size)
+
+
+def get_bank(store: Store, name: str) -> Bank:
+    with store.connect() as conn:
+        row = conn.execute(select(t.banks).where(t.banks.c.name == name)).first()
+        if row is None:
+            raise BankError(f"no bank named {name!r}")
+        size, enabled_size = _sizes(conn, row.id)
+    return _bank_from_row(row, size, enabled_size)
+
+
+def _sizes(conn: Connection, bank_id: int) -> tuple[int, int]:
+    row = conn.execute(
+        select(func.count(), func.coalesce(func.sum(t.signals.c.enabled.cast(type_=Integer)), 0)).where(
+            t.signals.c.bank_id == bank_id
+        )
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+def list_banks(store: Store) -> list[Bank]:
+    with store.connect() as conn:
+        rows = conn.execute(select(t.banks).order_by(t.banks.c.name)).all()
+        return [_bank_from_row(row, *_sizes(conn, row.id)) for row in rows]
+
+
+def set_bank_enabled(store: Store, name: str, enabled: bool, *, actor: str = "unknown", ledger: Ledger | None = None) -> Bank:
+    bank = get_bank(store, name)
+    with store.transaction() as conn:
+        rev = next_rev(conn)
+        conn.execute(update(t.banks).where(t.banks.c.id == bank.id).values(enabled=enabled))
+        conn.execute(update(t.signals).where(t.signals.c.bank_id == bank.id).values(rev=rev))
+    if ledger:
+        ledger.append("media.bank.enable" if enabled else "media.bank.disable", actor, {"bank": name}, {"enabled": enabled})
+    return get_bank(store, name)
+
+
+def set_signal_enabled(
+    store: Store, name: str, value: str, enabled: bool, *, kind: str | None = None, actor: str = "unknown",
+    ledger: Ledger | None = None,
+) -> int:
+    """Enable or disable one hash in a bank (by value; type inferred when not given). Returns rows changed."""
+    bank = get_bank(store, name)
+    kind_name, canonical = _normalise_guess(kind, value)
+    with store.transaction() as conn:
+        rev = next_rev(conn)
+        result = conn.execute(
+            update(t.signals)
+            .where(and_(t.signals.c.bank_id == bank.id, t.signals.c.signal_type == kind_name,
+                        t.signals.c.value_key == value_key(kind_name, canonical)))
+            .values(enabled=enabled, rev=rev)
+        )
+        changed = result.rowcount or 0
+    if changed == 0:
+        raise BankError(f"bank {name!r} holds no {kind_name} hash {canonical[:80]}")
+    if ledger:
+        ledger.append("media.signal.enable" if enabled else "media.signal.disable", actor,
+                      {"bank": name, "signal_type": kind_name, "value": canonical}, {"enabled": enabled})
+    return changed
+
+
+def value_key(kind: str, value: str) -> str:
+    return value if len(value) <= 64 else hashlib.sha256(value.encode()).hexdigest()
+
+
+def _normalise_guess(kind: str | None, value: str) -> tuple[str, str]:
+    if kind:
+        return normalise(kind, value)
+    text = value.strip()
+    guessed = {64: "pdq", 32: "md5"}.get(len(text), "vpdq")
+    return normalise(guessed, text)
+
+
+def add_signals(
+    store: Store, name: str, records: Iterable[SignalRecord], *, actor: str = "unknown", ledger: Ledger | None = None,
+    source: str | None = None,
+) -> AddResult:
+    """Add hashes to a bank in one transaction: every record is checked first; one bad record adds nothing."""
+    bank = get_bank(store, name)
+    rows: list[dict[str, Any]] = []
+    today = date.today().isoformat()
+    for number, record in enumerate(records, start=1):
+        try:
+            kind, value = normalise(record.signal_type, record.value)
+            labels = normalise_labels(record.labels)
+        except (SignalError, LabelError) as exc:
+            raise ImportFormatError(number, str(exc), source or "") from None
+        rows.append({
+            "bank_id": bank.id, "signal_type": kind, "value": value, "value_key": value_key(kind, value),
+            "content_id": (record.content_id or None), "labels": orjson.dumps(labels).decode(),
+            "contributor": record.contributor or actor, "added_on": record.added_on or today,
+            "enabled": bool(record.enabled), "quality": record.quality,
+        })
+    added = duplicates = 0
+    with store.transaction() as conn:
+        rev = next_rev(conn)
+        existing = _existing_keys(conn, bank.id, rows)
+        fresh: list[dict[str, Any]] = []
+        for row in rows:
+            key = (row["signal_type"], row["value_key"])
+            if key in existing:
+                duplicates += 1
+                continue
+            existing.add(key)
+            row["rev"] = rev
+            fresh.append(row)
+        for start in range(0, len(fresh), 5000):
+            conn.execute(t.signals.insert(), fresh[start : start + 5000])
+        added = len(fresh)
+    if ledger:
+        ledger.append("media.bank.add", actor, {"bank": name, "source": source},
+                      {"added": added, "duplicates": duplicates})
+    return AddResult(name, added, duplicates)
+
+
+def _existing_keys(conn: Connection, bank_id: int, rows: list[dict[str, Any]]) -> set[tuple[str, str]]:
+    keys: set[tuple[str, str]] = set()
+    values = [r["value_key"] for r in rows]
+    for start in range(0, len(values), 500):
+        chunk = values[start : start + 500]
+        for row in conn.execute(
+            select(t.signals.c.signal_type, t.signals.c.value_key).where(
+                and_(t.signals.c.bank_id == bank_id, t.signals.c.value_key.in_(chunk))
+            )
+        ):
+            keys.add((row.signal_type, row.value_key))
+    return keys
+
+
+def bank_signals(store: Store, name: str) -> list[SignalRecord]:
+    bank = get_bank(store, name)
+    with store.connect() as conn:
+        rows = conn.execute(select(t.signals).where(t.signals.c.bank_id == bank.id).order_by(t.signals.c.id)).all()
+    return [
+        SignalRecord(r.signal_type, r.value, r.content_id, orjson.loads(r.labels), r.contributor, r.added_on,
+                     bool(r.enabled), r.quality)
+        for r in rows
+    ]
+
+
+# --- import / export ------------------------------------------------------------------------------
+
+TYPE_COLUMNS = ("signal_type", "type", "hash_type", "indicator_type")
+VALUE_COLUMNS = ("signal_value", "signal", "hash", "value", "indicator", "raw_indicator", "hash_value")
+LIST_SEPARATORS = re.compile(r"[;|]")
+
+
+def read_hash_file(path: Path | str, *, default_type: str | None = None) -> list[SignalRecord]:
+    """Parse a hash list (CSV with a header, JSON, or plain lines) into records, or raise ImportFormatError."""
+    path = Path(path)
+    if not path.is_file():
+        raise BankError(f"{path}: no such file")
+    if path.stat().st_size > MAX_IMPORT_BYTES:
+        raise BankError(f"{path}: larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MiB")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFormatError(_line_of(path.read_bytes(), exc.start), "not UTF-8 text", str(path)) from None
+    return parse_hash_text(text, source=str(path), default_type=default_type,
+                           json_hint=path.suffix.lower() == ".json")
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data[:offset].count(b"\n") + 1
+
+
+def parse_hash_text(text: str, *, source: str = "", default_type: str | None = None, json_hint: bool = False) -> list[SignalRecord]:
+    stripped = text.lstrip()
+    if json_hint or stripped.startswith(("[", "{")):
+        return _parse_json(text, source, default_type)
+    lines = text.splitlines()
+    first = next((line for line in lines if line.strip() and not line.lstrip().startswith("#")), "")
+    header = [c.strip().lower() for c in next(csv.reader([first]))] if first else []
+    if any(c in VALUE_COLUMNS for c in header):
+        return _parse_csv(text, source, default_type)
+    return _parse_lines(lines, source, default_type)
+
+
+def _record(number: int, source: str, kind: str | None, value: str, **extra: Any) -> SignalRecord:
+    if not value or not value.strip():
+        raise ImportFormatError(number, "empty hash value", source)
+    try:
+        kind_name, canonical = _normalise_guess(kind, value) if kind or len(value.strip()) in (32, 64) else (None, None)
+    except SignalError as exc:
+        raise ImportFormatError(number, str(exc), source) from None
+    if kind_name is None:
+        raise ImportFormatError(number, f"cannot tell the signal type of {value.strip()[:80]!r}", source)
+    labels = extra.pop("labels", None) or []
+    try:
+        labels = normalise_labels(labels)
+    except LabelError as exc:
+        raise ImportFormatError(number, str(exc), source) from None
+    enabled = extra.pop("enabled", True)
+    if isinstance(enabled, str):
+        low = enabled.strip().lower()
+        if low not in ("", "1", "0", "true", "false", "yes", "no"):
+            raise ImportFormatError(number, f"enabled must be true or false, got {enabled!r}", source)
+        enabled = low not in ("0", "false", "no")
+    return SignalRecord(kind_name, canonical, labels=labels, enabled=bool(enabled), **extra)
+
+
+def _parse_csv(text: str, source: str, default_type: str | None) -> list[SignalRecord]:
+    records: list[SignalRecord] = []
+    reader = csv.reader(io.StringIO(text))
+    header: list[str] | None = None
+    for row in reader:
+        number = reader.line_num
+        if not row or all(not c.strip() for c in row) or row[0].lstrip().startswith("#"):
+            continue
+        if header is None:
+            header = [c.strip().lower() for c in row]
+            continue
+        if len(row) != len(header):
+            raise ImportFormatError(number, f"expected {len(header)} fields, found {len(row)}", source)
+        cells = dict(zip(header, (c.strip() for c in row)))
+        kind = next((cells[c] for c in TYPE_COLUMNS if cells.get(c)), None) or default_type
+        value = next((cells[c] for c in VALUE_COLUMNS if c in cells), "")
+        labels = [p for p in LIST_SEPARATORS.split(cells.get("labels", "") or cells.get("tags", "")) if p.strip()]
+        records.append(
+            _record(number, source, kind, value, content_id=cells.get("content_id") or None, labels=labels,
+                    contributor=cells.get("contributor") or None, added_on=_date(number, source, cells.get("added_on")),
+                    enabled=cells.get("enabled", "true"))
+        )
+    return records
+
+
+def _parse_lines(lines: list[str], source: str, default_type: str | None) -> list[SignalRecord]:
+    """Plain lists: one hash a line (`needles.txt`), or `TYPE VALUE` (python-threatexchange style)."""
+    records: list[SignalRecord] = []
+    for number, line in enumerate(lines, start=1):
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        parts = text.split()
+        if len(parts) == 1:
+            records.append(_record(number, source, default_type, parts[0]))
+        elif len(parts) == 2:
+            try:
+                kind = signal_type(parts[0]).name
+            except SignalError as exc:
+                raise ImportFormatError(number, str(exc), source) from None
+            records.append(_record(number, source, kind, parts[1]))
+        else:
+            raise ImportFormatError(number, f"expected a hash or 'TYPE HASH', got {text[:80]!r}", source)
+    return records
+
+
+def _parse_json(text: str, source: str, default_type: str | None) -> list[SignalRecord]:
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise ImportFormatError(getattr(exc, "lineno", 1) or 1, f"invalid JSON ({exc.msg})", source) from None
+    if isinstance(data, dict) and "signals" in data:
+        data = data["signals"]
+    items: list[tuple[str | None, Any]] = []
+    if isinstance(data, dict):  # {"pdq": ["hex", …], "md5": […]}
+        for kind, values in data.items():
+            if not isinstance(values, list):
+                raise ImportFormatError(1, f"{kind!r} must map to a list of hashes", source)
+            items.extend((kind, v) for v in values)
+    elif isinstance(data, list):
+        items.extend((None, v) for v in data)
+    else:
+        raise ImportFormatError(1, "expected a list of signals or an object of lists", source)
+    records: list[SignalRecord] = []
+    for number, (kind, item) in enumerate(items, start=1):
+        if isinstance(item, str):
+            records.append(_record(number, f"{source} record", kind or default_type, item))
+            continue
+        if not isinstance(item, dict):
+            raise ImportFormatError(number, "a signal must be a string or an object", f"{source} record")
+        lowered = {str(k).lower(): v for k, v in item.items()}
+        item_kind = next((lowered[c] for c in TYPE_COLUMNS if lowered.get(c)), None) or kind or default_type
+        value = next((lowered[c] for c in VALUE_COLUMNS if c in lowered), "")
+        labels = lowered.get("labels") or lowered.get("tags") or []
+        if isinstance(labels, str):
+            labels = [p for p in LIST_SEPARATORS.split(labels) if p.strip()]
+        if not isinstance(value, str) or not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+            raise ImportFormatError(number, "signal_value must be a string and labels a list of strings", f"{source} record")
+        records.append(
+            _record(number, f"{source} record", item_kind if isinstance(item_kind, str) else None, value,
+                    content_id=_opt_str(lowered.get("content_id")), labels=labels,
+                    contributor=_opt_str(lowered.get("contributor")),
+                    added_on=_date(number, f"{source} record", _opt_str(lowered.get("added_on"))),
+                    enabled=lowered.get("enabled", True))
+        )
+    return records
+
+
+def _opt_str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _date(number: int, source: str, value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        raise ImportFormatError(number, f"added_on is not a date (YYYY-MM-DD): {value!r}", source) from None
+
+
+def import_file(
+    store: Store, name: str, path: Path | str, *, default_type: str | None = None, actor: str = "unknown",
+    ledger: Ledger | None = None,
+) -> AddResult:
+    """Parse the whole file first, then add it in one transaction: a malformed line adds nothing."""
+    records = read_hash_file(path, default_type=default_type)
+    if not records:
+        raise BankError(f"{path}: no hashes found")
+    return add_signals(store, name, records, actor=actor, ledger=ledger, source=str(path))
+
+
+EXPORT_COLUMNS = ("signal_type", "signal_value", "content_id", "labels", "contributor", "added_on", "enabled")
+
+
+def export_bank(store: Store, name: str, path: Path | str, fmt: str | None = None) -> int:
+    """Write a bank as CSV or JSON (by suffix unless `fmt` given), in ThreatExchange signal-type names."""
+    bank = get_bank(store, name)
+    records = bank_signals(store, name)
+    path = Path(path)
+    fmt = (fmt or ("json" if path.suffix.lower() == ".json" else "csv")).lower()
+    if fmt == "json":
+        payload = {"bank": bank.name, "negative": bank.negative, "labels": bank.labels,
+                   "signals": [r.to_dict() for r in records]}
+        path.write_bytes(orjson.dumps(payload, option=orjson.OPT_INDENT_2))
+    elif fmt == "csv":
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(EXPORT_COLUMNS)
+            for r in records:
+                writer.writerow([r.signal_type, r.value, r.content_id or "", ";".join(r.labels), r.contributor or "",
+                                 r.added_on or "", "true" if r.enabled else "false"])
+    else:
+        raise BankError(f"unknown export format {fmt!r}: use csv or json")
+    return len(records)
+
+
+__all__ = [
+    "SIGNAL_TYPES", "AddResult", "Bank", "BankError", "ImportFormatError", "SignalRecord", "add_signals",
+    "bank_signals", "create_bank", "current_rev", "export_bank", "get_bank", "import_file", "list_banks",
+    "next_rev", "parse_hash_text", "read_hash_file", "set_bank_enabled", "set_signal_enabled", "store_identity",
+]

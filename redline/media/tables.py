@@ -1,0 +1,67 @@
+"""Tables of the media signals domain: banks, their hashes, match counts and the flood quarantine.
+
+`media_signals.rev` is a store-wide revision number, bumped by every write that adds a hash or
+changes whether it is enabled; the in-memory index catches up by reading rows with a higher rev.
+"""
+
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
+
+from redline.store.base import metadata
+
+banks = Table(
+    "media_banks",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("negative", Boolean, nullable=False, default=False),
+    Column("labels", Text, nullable=False, default="[]"),  # JSON list: labels every hash of the bank carries
+    Column("enabled", Boolean, nullable=False, default=True),
+    Column("created_at", String(40), nullable=False),
+    Column("created_by", String(200), nullable=False),
+)
+
+signals = Table(
+    "media_signals",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("bank_id", Integer, ForeignKey("media_banks.id", ondelete="CASCADE"), nullable=False),
+    Column("signal_type", String(32), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("value_key", String(64), nullable=False),  # the value itself, or SHA-256 of a long value (vpdq)
+    Column("content_id", String(200), nullable=True),
+    Column("labels", Text, nullable=False, default="[]"),
+    Column("contributor", String(200), nullable=True),
+    Column("added_on", String(40), nullable=False),
+    Column("enabled", Boolean, nullable=False, default=True),
+    Column("quality", Integer, nullable=True),
+    Column("rev", Integer, nullable=False),
+    Index("ix_media_signals_unique", "bank_id", "signal_type", "value_key", unique=True),
+    Index("ix_media_signals_lookup", "signal_type", "value_key"),
+    Index("ix_media_signals_rev", "rev"),
+)
+
+state = Table(
+    "media_state",
+    metadata,
+    Column("key", String(40), primary_key=True),
+    Column("value", String(200), nullable=False),
+)
+
+match_counts = Table(
+    "media_match_counts",
+    metadata,
+    Column("signal_id", Integer, ForeignKey("media_signals.id", ondelete="CASCADE"), primary_key=True),
+    Column("window", Integer, primary_key=True, autoincrement=False),  # unix time // window seconds
+    Column("count", Integer, nullable=False),
+)
+
+quarantine = Table(
+    "media_quarantine",
+    metadata,
+    Column("signal_id", Integer, ForeignKey("media_signals.id", ondelete="CASCADE"), primary_key=True),
+    Column("state", String(16), nullable=False),  # held | released
+    Column("held_at", String(40), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("released_at", String(40), nullable=True),
+    Column("released_by", String(200), nullable=True),
+)
