@@ -1,0 +1,472 @@
+"""Livestream matching: read streams with PyAV, sample frames, hash (PDQ), match, alert.
+
+    watcher = StreamWatcher(source, matcher, WatchConfig(fps=2))
+    for event in watch_many([src1, src2, …], matcher, config):   # one thread a stream
+        ...  # Alert / StreamError / StreamSummary, as they happen
+
+A source is anything PyAV (FFmpeg) opens: rtmp://, udp://, srt://, http(s) HLS playlists, or a file.
+For a file, `realtime=True` paces packets to the stream clock, the way they would arrive live.
+
+Cost per stream is kept low three ways: the decoder skips non-reference frames (no picture depends
+on them, so nothing is lost but frames we would not sample anyway), only the sampled frames are
+converted, and they are converted straight to ≤ 512 px RGB by swscale (PDQ reduces to 64×64
+anyway), so hashing a 720p frame costs a few milliseconds instead of ~18.
+
+"Confident" (measured in docs/benchmarks-media-live.md): a sampled frame counts towards a match
+when its PDQ quality is ≥ `min_quality` and its distance to a bank hash is ≤ `max_distance`; an
+alert is raised when `consecutive` sampled frames in a row count towards the same bank item
+(bank, content_id). Frames below the quality floor (black frames, fades) neither count nor break a
+run. One alert per bank item per stream.
+
+Latency is measured from the moment the alerting frame left the decoder to the moment the alert is
+delivered (`latency_s`); for paced/live sources `lag_s` is how far behind the stream clock the alert
+came (0 = the instant the frame was due).
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+from redline.media.signals import PDQ_DEFAULT_THRESHOLD
+
+
+class PdqMatcher(Protocol):
+    """What the watcher needs from a matcher (redline.media.matcher.Matcher has it)."""
+
+    def match_pdq(self, hex_hash: str, quality: int) -> list[Any]: ...
+
+
+@dataclass(frozen=True)
+class WatchConfig:
+    fps: float = 2.0  # sampled frames per second of stream time
+    max_distance: int = PDQ_DEFAULT_THRESHOLD  # PDQ bits; 31 is ThreatExchange's match threshold
+    min_quality: int = 50  # PDQ quality floor for a frame to count (PDQ's own advice: < 50 is unreliable)
+    consecutive: int = 2  # sampled frames in a row on the same bank item before an alert
+    realtime: bool = False  # pace a file to its stream clock (simulate live)
+    skip_nonref: bool = True  # let the decoder drop non-reference frames
+    max_side: int = 512  # sampled frames are scaled to this long side before hashing
+    uncrop: bool = True  # also hash each sampled frame with black letterbox/pillarbox bars cropped off
+    decoder_threads: int = 1  # FFmpeg threads per stream (1 scales best with many streams)
+    open_timeout_s: float = 10.0  # for network sources
+    duration_s: float | None = None  # stop a stream after this much stream time
+    max_alerts: int | None = None  # stop a stream after this many alerts (None: watch to the end)
+
+    def __post_init__(self) -> None:
+        if not (0 < self.fps <= 60):
+            raise ValueError(f"fps must be in (0, 60], got {self.fps}")
+        if not (0 <= self.max_distance <= 256):
+            raise ValueError(f"max_distance must be 0–256, got {self.max_distance}")
+        if not (0 <= self.min_quality <= 100):
+            raise ValueError(f"min_quality must be 0–100, got {self.min_quality}")
+        if self.consecutive < 1:
+            raise ValueError(f"consecutive must be ≥ 1, got {self.consecutive}")
+        if self.max_side < 64:
+            raise ValueError(f"max_side must be ≥ 64, got {self.max_side}")
+
+
+@dataclass
+class Alert:
+    source: str
+    stream: int  # index of the source in the watch
+    offset_s: float  # position of the alerting frame in the stream
+    bank: str
+    content_id: str
+    signal_type: str
+    distance: int
+    quality: int
+    labels: list[str]
+    frames: int  # consecutive sampled frames that matched
+    first_offset_s: float  # position of the first frame of the run
+    decoded_at: float  # time.monotonic() when the frame left the decoder
+    due_at: float | None  # time.monotonic() when the frame was due on the stream clock (paced/live)
+    alerted_at: float = 0.0
+    latency_s: float = 0.0
+    lag_s: float | None = None
+    review_id: int | None = None
+    ledger_seq: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["type"] = "alert"
+        for key in ("decoded_at", "due_at", "alerted_at"):
+            out.pop(key)
+        out["offset_s"] = round(self.offset_s, 3)
+        out["first_offset_s"] = round(self.first_offset_s, 3)
+        out["latency_s"] = round(self.latency_s, 4)
+        out["lag_s"] = None if self.lag_s is None else round(self.lag_s, 4)
+        return out
+
+
+@dataclass
+class StreamError:
+    source: str
+    stream: int
+    error: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": "error", "source": self.source, "stream": self.stream, "error": self.error}
+
+
+@dataclass
+class StreamSummary:
+    source: str
+    stream: int
+    packets: int = 0
+    frames_decoded: int = 0
+    samples: int = 0
+    low_quality: int = 0
+    alerts: int = 0
+    stream_seconds: float = 0.0
+    wall_seconds: float = 0.0
+    error: str | None = None
+    sample_ms: list[float] = field(default_factory=list, repr=False)  # hash+match time per sample
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        samples = out.pop("sample_ms")
+        out["type"] = "summary"
+        out["stream_seconds"] = round(self.stream_seconds, 3)
+        out["wall_seconds"] = round(self.wall_seconds, 3)
+        out["mean_sample_ms"] = round(sum(samples) / len(samples), 3) if samples else None
+        return out
+
+
+Event = Alert | StreamError | StreamSummary
+
+
+def _match_fields(m: Any) -> tuple[str, str, str, int, list[str]]:
+    if isinstance(m, dict):
+        get = m.get
+    else:
+        def get(key: str, default: Any = None) -> Any:
+            return getattr(m, key, default)
+    labels = get("labels") or []
+    return (str(get("bank")), str(get("content_id")), str(get("signal_type") or "pdq"), int(get("distance")),
+            sorted({str(x) for x in labels}))
+
+
+def _hex(bits: Any) -> str:
+    import numpy as np
+
+    return np.packbits(bits.astype(np.uint8)).tobytes().hex()
+
+
+def content_box(rgb: Any, black: int = 40, min_fraction: float = 0.25) -> tuple[int, int, int, int] | None:
+    """The box (top, bottom, left, right) inside black letterbox/pillarbox bars, or None if there are none.
+
+    A border row or column is "black" when no pixel in it is brighter than `black` (of 255). The box
+    must keep at least `min_fraction` of each side, so a dark scene is not cropped to a sliver.
+    """
+    import numpy as np
+
+    luma = rgb.max(axis=2)
+    rows = np.flatnonzero(luma.max(axis=1) > black)
+    cols = np.flatnonzero(luma.max(axis=0) > black)
+    if rows.size == 0 or cols.size == 0:
+        return None
+    top, bottom, left, right = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+    h, w = luma.shape
+    if (top, bottom, left, right) == (0, h, 0, w):
+        return None
+    if (bottom - top) < min_fraction * h or (right - left) < min_fraction * w:
+        return None
+    if (bottom - top) * (right - left) > 0.97 * h * w:  # a few dark edge pixels: not a letterbox
+        return None
+    return top, bottom, left, right
+
+
+def frame_pdq(frame: Any, max_side: int = 512, uncrop: bool = True) -> list[tuple[str, int]]:
+    """PDQ hashes of a PyAV VideoFrame: scaled by swscale to ≤ max_side (bilinear) and hashed as is,
+    and, when it has black letterbox/pillarbox bars, hashed again with the bars cropped off.
+
+    PDQ is not robust to added bars (a 9:16 phone video pillarboxed into a 16:9 stream is ~100 bits
+    from itself), so both are matched and the closer one wins: that covers banks hashed from the
+    barred original and banks hashed from clean content.
+    """
+    import numpy as np
+    import pdqhash
+
+    w, h = frame.width, frame.height
+    scale = min(1.0, max_side / max(w, h))
+    tw, th = max(1, round(w * scale)), max(1, round(h * scale))
+    rgb = frame.to_ndarray(width=tw, height=th, format="rgb24", interpolation="BILINEAR")
+    bits, quality = pdqhash.compute(rgb)
+    out = [(_hex(bits), int(quality))]
+    box = content_box(rgb) if uncrop else None
+    if box is not None:
+        top, bottom, left, right = box
+        inner = np.ascontiguousarray(rgb[top:bottom, left:right])
+        bits2, quality2 = pdqhash.compute(inner)
+        out.append((_hex(bits2), int(quality2)))
+    return out
+
+
+class StreamWatcher:
+    """Watches one source; `run()` blocks and reports events through `emit`."""
+
+    def __init__(self, source: str, matcher: PdqMatcher, config: WatchConfig, index: int = 0) -> None:
+        self.source = source
+        self.matcher = matcher
+        self.config = config
+        self.index = index
+        self.summary = StreamSummary(source=source, stream=index)
+
+    def _open(self) -> Any:
+        import av
+
+        options: dict[str, str] = {}
+        lowered = self.source.lower()
+        network = "://" in lowered and not lowered.startswith("file:")
+        if network:
+            # FFmpeg timeouts are in microseconds; rw_timeout covers stalled live sources.
+            us = str(int(self.config.open_timeout_s * 1_000_000))
+            options = {"rw_timeout": us}
+            if lowered.startswith(("udp://", "rtp://")):
+                options["fifo_size"] = "1000000"
+                options["overrun_nonfatal"] = "1"
+        return av.open(self.source, mode="r", options=options, timeout=(self.config.open_timeout_s, self.config.open_timeout_s))
+
+    def run(self, emit: Callable[[Event], None], stop: threading.Event | None = None) -> StreamSummary:
+        import av
+
+        cfg = self.config
+        summary = self.summary
+        started = time.monotonic()
+        stop = stop or threading.Event()
+        try:
+            container = self._open()
+        except (av.error.FFmpegError, OSError, ValueError) as exc:
+            summary.error = f"cannot open: {exc}"
+            emit(StreamError(self.source, self.index, summary.error))
+            return summary
+        try:
+            if not container.streams.video:
+                summary.error = "no video stream"
+                emit(StreamError(self.source, self.index, summary.error))
+                return summary
+            vstream = container.streams.video[0]
+            ctx = vstream.codec_context
+            if cfg.skip_nonref:
+                ctx.skip_frame = "NONREF"
+            ctx.thread_count = cfg.decoder_threads
+            ctx.thread_type = "SLICE" if cfg.decoder_threads == 1 else "AUTO"
+            self._loop(container, vstream, emit, stop)
+        except av.error.FFmpegError as exc:
+            summary.error = f"stream failed: {exc}"
+            emit(StreamError(self.source, self.index, summary.error))
+        finally:
+            container.close()
+            summary.wall_seconds = time.monotonic() - started
+        return summary
+
+    def _loop(self, container: Any, vstream: Any, emit: Callable[[Event], None], stop: threading.Event) -> None:
+        cfg = self.config
+        summary = self.summary
+        period = 1.0 / cfg.fps
+        next_at: float | None = None
+        first_ts: float | None = None
+        clock0: float | None = None  # monotonic time of stream time first_ts
+        runs: dict[tuple[str, str], list[Any]] = {}  # (bank, content_id) -> [count, first_offset]
+        alerted: set[tuple[str, str]] = set()
+        tb = vstream.time_base
+        for packet in container.demux(vstream):
+            if stop.is_set():
+                break
+            summary.packets += 1
+            if packet.pts is not None and tb is not None:
+                pts_s = float(packet.pts * tb)
+                if clock0 is None:
+                    clock0, first_ts = time.monotonic(), pts_s
+                if cfg.realtime:
+                    wait = clock0 + (pts_s - first_ts) - time.monotonic()
+                    if wait > 0:
+                        if stop.wait(wait):
+                            break
+            for frame in packet.decode():
+                decoded_at = time.monotonic()
+                summary.frames_decoded += 1
+                ts = float(frame.time) if frame.time is not None else 0.0
+                if first_ts is None:
+                    first_ts, clock0 = ts, decoded_at
+                offset = ts - first_ts
+                summary.stream_seconds = max(summary.stream_seconds, offset)
+                if cfg.duration_s is not None and offset > cfg.duration_s:
+                    return
+                if next_at is not None and offset + 1e-6 < next_at:
+                    continue
+                next_at = (next_at + period) if next_at is not None else offset + period
+                if next_at <= offset:  # fell behind (skipped frames): resync on the stream clock
+                    next_at = offset + period
+                t0 = time.perf_counter()
+                hashes = frame_pdq(frame, cfg.max_side, cfg.uncrop)
+                summary.samples += 1
+                quality = max(q for _, q in hashes)
+                if quality < cfg.min_quality:
+                    summary.low_quality += 1
+                    summary.sample_ms.append((time.perf_counter() - t0) * 1000)
+                    continue
+                found: dict[tuple[str, str], tuple[Any, ...]] = {}
+                for hex_hash, q in hashes:
+                    if q < cfg.min_quality:
+                        continue
+                    for m in self.matcher.match_pdq(hex_hash, q):
+                        bank, content_id, signal_type, distance, labels = _match_fields(m)
+                        if distance > cfg.max_distance:
+                            continue
+                        key = (bank, content_id)
+                        if key not in found or distance < found[key][2]:
+                            found[key] = (signal_type, labels, distance, q)
+                summary.sample_ms.append((time.perf_counter() - t0) * 1000)
+                for key in list(runs):
+                    if key not in found:
+                        del runs[key]
+                for key, (signal_type, labels, distance, quality) in sorted(found.items(), key=lambda kv: kv[1][2]):
+                    run = runs.setdefault(key, [0, offset])
+                    run[0] += 1
+                    if run[0] >= cfg.consecutive and key not in alerted:
+                        alerted.add(key)
+                        summary.alerts += 1
+                        due = None if clock0 is None or not self._live_clock() else clock0 + offset
+                        emit(Alert(
+                            source=self.source, stream=self.index, offset_s=offset, bank=key[0], content_id=key[1],
+                            signal_type=signal_type, distance=distance, quality=quality, labels=labels,
+                            frames=run[0], first_offset_s=run[1], decoded_at=decoded_at, due_at=due,
+                        ))
+                        if cfg.max_alerts is not None and summary.alerts >= cfg.max_alerts:
+                            return
+
+    def _live_clock(self) -> bool:
+        lowered = self.source.lower()
+        return self.config.realtime or ("://" in lowered and not lowered.startswith("file:"))
+
+
+def watch_many(
+    sources: list[str], matcher: PdqMatcher, config: WatchConfig, stop: threading.Event | None = None
+) -> Iterator[Event]:
+    """Watch every source at once, one thread a stream; yield events as they happen.
+
+    Decoding (FFmpeg) and PDQ hashing run outside the GIL for the most part, so threads share the
+    cores; the consumer of this iterator is the single writer to the store.
+    A StreamSummary is yielded for each stream when it ends; the iterator ends when all have.
+    """
+    stop = stop or threading.Event()
+    events: queue.Queue[Event | None] = queue.Queue()
+    watchers = [StreamWatcher(src, matcher, config, i) for i, src in enumerate(sources)]
+
+    def work(w: StreamWatcher) -> None:
+        try:
+            summary = w.run(events.put, stop)
+        except Exception as exc:  # noqa: BLE001 — one broken stream must not stop the others
+            w.summary.error = f"{type(exc).__name__}: {exc}"
+            events.put(StreamError(w.source, w.index, w.summary.error))
+            summary = w.summary
+        events.put(summary)
+
+    threads = [threading.Thread(target=work, args=(w,), name=f"watch-{w.index}", daemon=True) for w in watchers]
+    for t in threads:
+        t.start()
+    remaining = len(threads)
+    try:
+        while remaining:
+            event = events.get()
+            if isinstance(event, StreamSummary):
+                remaining -= 1
+            if isinstance(event, Alert):
+                event.alerted_at = time.monotonic()
+                event.latency_s = event.alerted_at - event.decoded_at
+                if event.due_at is not None:
+                    event.lag_s = event.alerted_at - event.due_at
+            yield event
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(timeout=5)
+
+
+def write_test_stream(
+    frames: list[Any], path: str, seconds: float, fps: int = 30, size: tuple[int, int] = (1280, 720),
+    gop: int = 60, crf: int = 23, seconds_per_frame: float | None = None,
+) -> str:
+    """Encode a real H.264 test stream (MPEG-TS or MP4 by extension) from images/frames.
+
+    `frames` are PIL images or numpy RGB arrays; each is shown for `seconds_per_frame` (default: the
+    length split evenly), letterboxed to `size`. Used by the tests and the benchmark to make 720p streams.
+    """
+    from fractions import Fraction
+
+    import av
+    import numpy as np
+    from PIL import Image
+
+    width, height = size
+    boxed = []
+    for f in frames:
+        img = f if isinstance(f, Image.Image) else Image.fromarray(np.asarray(f))
+        img = img.convert("RGB")
+        img.thumbnail((width, height), Image.Resampling.BILINEAR)
+        canvas = Image.new("RGB", (width, height), (0, 0, 0))
+        canvas.paste(img, ((width - img.width) // 2, (height - img.height) // 2))
+        boxed.append(av.VideoFrame.from_image(canvas).reformat(format="yuv420p"))
+    total = int(round(seconds * fps))
+    per = seconds_per_frame or (seconds / max(1, len(boxed)))
+    with av.open(path, "w") as out:
+        st = out.add_stream("libx264", rate=fps)
+        st.width, st.height, st.pix_fmt = width, height, "yuv420p"
+        st.options = {"preset": "veryfast", "g": str(gop), "crf": str(crf), "bf": "2"}
+        for i in range(total):
+            src = boxed[min(len(boxed) - 1, int((i / fps) // per)) % len(boxed)]
+            frame = src.reformat(format="yuv420p")
+            frame.pts = i
+            frame.time_base = Fraction(1, fps)
+            for packet in st.encode(frame):
+                out.mux(packet)
+        for packet in st.encode():
+            out.mux(packet)
+    return path
+
+
+def transcode_test_stream(
+    src: str, path: str, seconds: float | None = None, fps: int = 30, size: tuple[int, int] = (1280, 720),
+    gop: int = 60, crf: int = 23,
+) -> str:
+    """Re-encode a real video letterboxed to `size` (default 720p) as H.264, looping it to `seconds`."""
+    from fractions import Fraction
+
+    import av
+    from PIL import Image
+
+    width, height = size
+    with av.open(src) as probe:
+        s = probe.streams.video[0]
+        sw, sh = s.codec_context.width, s.codec_context.height
+    scale = min(width / sw, height / sh)
+    tw, th = (int(sw * scale) // 2) * 2, (int(sh * scale) // 2) * 2
+    total = None if seconds is None else int(round(seconds * fps))
+    i = 0
+    with av.open(path, "w") as out:
+        st = out.add_stream("libx264", rate=fps)
+        st.width, st.height, st.pix_fmt = width, height, "yuv420p"
+        st.options = {"preset": "veryfast", "g": str(gop), "crf": str(crf), "bf": "2"}
+        while total is None or i < total:
+            with av.open(src) as inp:
+                for frame in inp.decode(video=0):
+                    img = frame.to_image().resize((tw, th), Image.Resampling.BILINEAR)
+                    canvas = Image.new("RGB", (width, height))
+                    canvas.paste(img, ((width - tw) // 2, (height - th) // 2))
+                    vf = av.VideoFrame.from_image(canvas).reformat(format="yuv420p")
+                    vf.pts, vf.time_base = i, Fraction(1, fps)
+                    for packet in st.encode(vf):
+                        out.mux(packet)
+                    i += 1
+                    if total is not None and i >= total:
+                        break
+            if total is None:
+                break
+        for packet in st.encode():
+            out.mux(packet)
+    return path
