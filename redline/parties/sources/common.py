@@ -220,6 +220,10 @@ def iter_csv_rows(path: object, width: int, delimiter: str = ",", skip: int = 0)
         raise ListFormatError(path, line, f"malformed CSV ({exc}); the file may be truncated") from exc
     except UnicodeDecodeError as exc:
         raise ListFormatError(path, line, f"not UTF-8 text ({exc.reason})") from exc
+    with path.open("rb") as handle:
+        handle.seek(max(path.stat().st_size - 1, 0))
+        if handle.read(1) not in (b"", b"\n", b"\r", b"\x1a"):
+            raise ListFormatError(path, max(line - 1, 1), "file ends in the middle of a row (truncated)")
 
 
 _LEGAL_FORM = re.compile(

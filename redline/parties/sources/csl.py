@@ -23,6 +23,7 @@ from redline.parties.sources.common import (
     related_party,
     relation,
     sniff_csv_header,
+    today,
 )
 
 SOURCE = "us_csl"
@@ -280,15 +281,17 @@ class CslReader:
         latest = None
         for _line, cells in iter_csv_records(path, expect=REQUIRED):
             start = parse_date(cells["start_date"])
-            if start and start <= "2100" and (latest is None or start > latest):
+            if start and start <= today() and (latest is None or start > latest):
                 latest = start
         return latest
 
     def read(self, path: Path) -> Iterator[EntityProxy]:
         rows = list(self._rows(path))
-        by_name: dict[str, str] = {}
+        # a relation target is looked up on the row's own list first, then on any list
+        by_name: dict[tuple[str | None, str], str] = {}
         for row in rows:
-            by_name.setdefault(name_key(row.parsed.name), row.entity_id)
+            by_name.setdefault((row.program_id, name_key(row.parsed.name)), row.entity_id)
+            by_name.setdefault((None, name_key(row.parsed.name)), row.entity_id)
         related: dict[str, EntityProxy] = {}
         for row in rows:
             yield from self._entities(row, by_name, related)
@@ -310,7 +313,7 @@ class CslReader:
             seen.add(entity_id)
             yield Row(line, cells, program_id, entity_id, parse_listed_name(name))
 
-    def _entities(self, row: Row, by_name: dict[str, str], related: dict[str, EntityProxy]) -> Iterator[EntityProxy]:
+    def _entities(self, row: Row, by_name: dict[tuple[str | None, str], str], related: dict[str, EntityProxy]) -> Iterator[EntityProxy]:
         cells, parsed = row.cells, row.parsed
         entity = make_entity(schema_for(cells["type"], parsed.name), row.entity_id)
         entity.add("name", parsed.name)
@@ -340,7 +343,8 @@ class CslReader:
         )
         targets = list(parsed.links) + [("Linked to", t) for t in _linked_to(cells["remarks"])]
         for role, target in targets:
-            target_id = by_name.get(name_key(target))
+            key = name_key(target)
+            target_id = by_name.get((row.program_id, key)) or by_name.get((None, key))
             if target_id is None or target_id == entity.id:
                 party = related.setdefault(name_key(target), related_party(SOURCE, target))
                 target_id = party.id
