@@ -1,0 +1,192 @@
+"""Which reader reads a file: format detection over every known reader, and discovery in folders.
+
+Exactly one reader must claim a file. Multi-file formats (OFAC's CSV sets, the UK derived
+tables) are claimed by their folder: a reader whose `detect(folder)` is True reads the folder
+as one unit, and discovery does not descend into it. Files in such a folder that another
+reader claims (a BIS Denied Persons file beside an OFAC set) are still found on their own.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from redline.parties.sources.base import Reader
+
+# One module per list format; each exposes READERS.
+READER_MODULES: tuple[str, ...] = (
+    "csl",
+    "ofac_sdn",
+    "ofac_cons",
+    "ofac_enhanced",
+    "bis_dpl",
+    "un_sc",
+    "uk_derived",
+    "uk_ofsi",
+    "au_dfat",
+    "eu_fsf",
+    "ca_sema",
+    "dod_1260h",
+    "fcc_covered",
+    "ndaa",
+    "bis_mieu",
+    "cn_mfa",
+    "names_only",
+    "ftm_json",
+)
+_PACKAGE = "redline.parties.sources"
+_QUIET_NAMES = ("readme", "provenance", "license", "licence")
+
+
+class FormatDetectionError(ValueError):
+    """No reader, or more than one, claims a file."""
+
+    def __init__(self, path: Path, message: str) -> None:
+        self.path = path
+        super().__init__(f"{path}: {message}")
+
+
+@dataclass(frozen=True)
+class Skipped:
+    path: Path
+    reason: str
+
+
+class Discovery(list[tuple[Reader, Path]]):
+    """The (reader, path) units to import, in path order; `skipped` holds what no reader took, and why."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.skipped: list[Skipped] = []
+
+
+@cache
+def _load() -> tuple[tuple[Reader, ...], tuple[str, ...]]:
+    readers: list[Reader] = []
+    missing: list[str] = []
+    for name in READER_MODULES:
+        qualified = f"{_PACKAGE}.{name}"
+        try:
+            module = importlib.import_module(qualified)
+        except ModuleNotFoundError as exc:
+            if exc.name != qualified:
+                raise  # a module that exists but fails to import is a bug, not an absence
+            missing.append(name)
+            continue
+        readers.extend(module.READERS)
+    return tuple(readers), tuple(missing)
+
+
+def all_readers() -> list[Reader]:
+    return list(_load()[0])
+
+
+def missing_modules() -> list[str]:
+    """Reader modules named in READER_MODULES that are not installed (empty in a complete build)."""
+    return list(_load()[1])
+
+
+def module_readers(module: str) -> tuple[Reader, ...]:
+    """The READERS of one module named in READER_MODULES."""
+    if module not in READER_MODULES:
+        raise KeyError(f"unknown reader module {module!r}")
+    return tuple(importlib.import_module(f"{_PACKAGE}.{module}").READERS)
+
+
+def reader_for(source: str) -> Reader:
+    """The reader whose `info.name` is `source`."""
+    for reader in all_readers():
+        if reader.info.name == source:
+            return reader
+    known = ", ".join(sorted(reader.info.name for reader in all_readers()))
+    raise KeyError(f"no reader named {source!r}; known: {known}")
+
+
+def claims(path: Path, readers: list[Reader] | None = None) -> list[Reader]:
+    """Every reader whose detect() accepts `path`."""
+    found = []
+    for reader in readers if readers is not None else all_readers():
+        try:
+            if reader.detect(path):
+                found.append(reader)
+        except (OSError, ValueError):
+            continue  # unreadable for this reader: not its format
+    return found
+
+
+def known_formats() -> str:
+    return "; ".join(f"{reader.info.name} ({reader.info.title})" for reader in all_readers())
+
+
+def detect(path: Path) -> Reader:
+    """The one reader for `path`; FormatDetectionError when none or several claim it."""
+    path = Path(path)
+    if not path.exists():
+        raise FormatDetectionError(path, "no such file or folder")
+    found = claims(path)
+    if not found:
+        raise FormatDetectionError(path, f"no reader recognises this {'folder' if path.is_dir() else 'file'}; known formats: {known_formats()}")
+    if len(found) > 1:
+        names = " and ".join(reader.info.name for reader in found)
+        raise FormatDetectionError(path, f"ambiguous format, claimed by {names}")
+    return found[0]
+
+
+def discover(path: Path) -> Discovery:
+    """Every importable unit under `path` (a file or a folder, searched recursively), in path order."""
+    path = Path(path)
+    discovery = Discovery()
+    readers = all_readers()
+    if not path.exists():
+        discovery.skipped.append(Skipped(path, "no such file or folder"))
+    elif path.is_dir():
+        _discover_folder(path, readers, discovery)
+    else:
+        _discover_file(path, readers, discovery)
+    return discovery
+
+
+def _is_quiet(path: Path) -> bool:
+    name = path.name.lower()
+    return name.startswith(".") or name.split(".")[0] in _QUIET_NAMES
+
+
+def _discover_file(path: Path, readers: list[Reader], discovery: Discovery, unit: Reader | None = None) -> None:
+    if _is_quiet(path):
+        return
+    found = claims(path, readers)
+    if unit is not None:
+        others = [reader for reader in found if reader is not unit]
+        if not others or unit in found:
+            return  # a member of the folder's unit
+        found = others
+    if len(found) == 1:
+        discovery.append((found[0], path))
+    elif found:
+        names = " and ".join(reader.info.name for reader in found)
+        discovery.skipped.append(Skipped(path, f"ambiguous format, claimed by {names}"))
+    elif unit is None:
+        discovery.skipped.append(Skipped(path, "no reader recognises this file"))
+
+
+def _discover_folder(folder: Path, readers: list[Reader], discovery: Discovery) -> None:
+    found = claims(folder, readers)
+    if len(found) > 1:
+        names = " and ".join(reader.info.name for reader in found)
+        discovery.skipped.append(Skipped(folder, f"ambiguous format, claimed by {names}"))
+        return
+    unit = found[0] if found else None
+    if unit is not None:
+        discovery.append((unit, folder))
+    for entry in sorted(os.scandir(folder), key=lambda item: item.name):
+        child = Path(entry.path)
+        if entry.is_dir(follow_symlinks=False):
+            if unit is None:
+                _discover_folder(child, readers, discovery)
+        elif entry.is_dir():
+            discovery.skipped.append(Skipped(child, "symbolic link to a folder, not followed"))
+        elif entry.is_file():
+            _discover_file(child, readers, discovery, unit)
