@@ -41,6 +41,10 @@ class BisMieuReader:
         return header is not None and tuple(header) == COLUMNS and _first_program(path) == PROGRAM_ID
 
     def read(self, path: Path) -> Iterator[EntityProxy]:
+        # Read every row before yielding, so a truncated file yields nothing.
+        return iter(list(self._entities(path)))
+
+    def _entities(self, path: Path) -> Iterator[EntityProxy]:
         for _line, row in iter_csv_records(path, expect=("Name", "Type")):
             name = clean_text(row["Name"])
             if name is None:

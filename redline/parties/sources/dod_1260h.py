@@ -65,14 +65,14 @@ class Dod1260hReader:
 
     def read(self, path: Path) -> Iterator[EntityProxy]:
         companies = _group_rows(path)
-        ids_by_key: dict[str, str] = {}
+        # A parent is found by its clean name first, then by another row's full name or alias.
+        ids_by_key = {key: slug_id(id_prefix(SOURCE), key) for key in companies}
         for key, company in companies.items():
-            company_id = slug_id(id_prefix(SOURCE), key)
-            for name in [company.name, *company.names, *company.aliases]:
-                ids_by_key.setdefault(name_key(name), company_id)
+            for name in [*company.names, *company.aliases]:
+                ids_by_key.setdefault(name_key(name), ids_by_key[key])
         related: dict[str, EntityProxy] = {}
         for key, company in companies.items():
-            entity = make_entity("Company", ids_by_key[key])
+            entity = make_entity("Company", slug_id(id_prefix(SOURCE), key))
             entity.add("name", company.name)
             entity.add("alias", [n for n in dict.fromkeys(company.names + company.aliases) if name_key(n) != key])
             entity.add("previousName", company.previous)

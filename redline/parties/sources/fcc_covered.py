@@ -69,6 +69,10 @@ class FccCoveredReader:
         return header is not None and tuple(header) == COLUMNS
 
     def read(self, path: Path) -> Iterator[EntityProxy]:
+        # Read every row before yielding, so a truncated file yields nothing.
+        return iter(list(self._entities(path)))
+
+    def _entities(self, path: Path) -> Iterator[EntityProxy]:
         seen: set[str] = set()
         for _line, row in iter_csv_records(path, expect=COLUMNS):
             text = clean_text(row["covered_equipment_or_services"]) or ""
