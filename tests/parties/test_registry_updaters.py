@@ -288,3 +288,16 @@ def test_timeout_is_a_per_source_error(tmp_path):
 def test_unknown_source_is_refused():
     with pytest.raises(KeyError, match="known: ofac_sdn"):
         updaters.update(["nowhere"], transport=updaters.fake_transport({}))
+
+
+def test_redirect_loop_is_a_per_source_error(tmp_path):
+    url = updaters.updater("un_sc").files[0].url
+    transport = httpx.MockTransport(lambda request: httpx.Response(302, headers={"Location": url}))
+    downloads = updaters.update(["un_sc"], transport=transport, dest=tmp_path)
+    assert list(downloads) == [] and "redirects" in downloads.failures[0].error
+
+
+@pytest.mark.parametrize("name", ["../evil.csv", "/etc/passwd", ".hidden", "a/b.csv"])
+def test_unsafe_file_names_are_refused(name):
+    with pytest.raises(ValueError, match="unsafe file name"):
+        updaters._safe_name(name)

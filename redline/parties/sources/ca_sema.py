@@ -65,7 +65,7 @@ class CaSemaReader:
         for element in iter_xml_elements(path, "record"):
             fields = _fields(element)
             subject = _subject(path, element, fields, used)
-            used.add(subject.id)
+            used.add(str(subject.id))
             entities += [subject, _sanction(subject, fields)]
         yield from entities
 

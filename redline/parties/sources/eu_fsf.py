@@ -53,9 +53,10 @@ class EuFsfReader:
         seen: set[str] = set()
         for element in iter_xml_elements(path, "sanctionEntity"):
             subject, sanction = _entity(path, element)
-            if subject.id in seen:
+            entity_id = str(subject.id)
+            if entity_id in seen:
                 raise ListFormatError(path, element.sourceline, f"logicalId {element.get('logicalId')} appears twice")
-            seen.add(subject.id)
+            seen.add(entity_id)
             entities += [subject, sanction]
         if not entities and not self.detect(path):
             raise ListFormatError(path, None, "not an EU FSF export (no <export> root)")
