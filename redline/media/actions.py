@@ -155,6 +155,12 @@ def parse_policy(doc: Any, where: str = "<policy>") -> Policy:
         label = raw.get("label")
         if not isinstance(label, str) or not label.strip():
             raise err(f"{at}.label", "required, a non-empty string")
+        try:
+            from redline.media.labels import LabelError, normalise_label
+
+            label = normalise_label(label)
+        except LabelError as exc:
+            raise err(f"{at}.label", str(exc)) from None
         if label in rules:
             raise err(f"{at}.label", f"{label!r} has a rule already")
         action = raw.get("action")
