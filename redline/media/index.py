@@ -1,0 +1,274 @@
+"""An exact, appendable PDQ index: faiss `IndexBinaryFlat` plus a tombstone mask.
+
+Memory per hash: 32 bytes of code + 8 bytes of signal id + 1 byte live flag = 41 bytes (plus
+growth slack). Rows are kept in signal-id order (ids only grow), so finding a hash's rows is a
+binary search, not a dictionary. Disabling marks rows dead; `compact()` drops them when they pile up.
+
+`SignalIndex` follows a store: `refresh()` reads only rows whose revision is newer than what it has
+seen, appends new hashes and flips live flags; `save()` writes a file under REDLINE_HOME keyed by
+the store's identity and revision, which `open()` reloads and then catches up from.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+from sqlalchemy import and_, select
+
+from redline.media import tables as t
+from redline.media.banks import current_rev, store_identity
+from redline.media.signals import PDQ_DEFAULT_THRESHOLD, VpdqSignal
+from redline.store.base import Store
+
+CODE_BYTES = 32
+FORMAT_VERSION = 1
+COMPACT_DEAD_FRACTION = 0.25
+COMPACT_MIN_DEAD = 1024
+
+
+def hex_to_codes(hexes: list[str]) -> np.ndarray:
+    """64-hex PDQ strings → (n, 32) uint8 rows (byte order as written, so Hamming distance is preserved)."""
+    if not hexes:
+        return np.zeros((0, CODE_BYTES), dtype=np.uint8)
+    return np.frombuffer(bytes.fromhex("".join(hexes)), dtype=np.uint8).reshape(len(hexes), CODE_BYTES)
+
+
+def codes_to_hex(codes: np.ndarray) -> list[str]:
+    return [row.tobytes().hex() for row in codes]
+
+
+@dataclass(frozen=True)
+class Hit:
+    query: int  # which query row
+    signal_id: int
+    distance: int
+    row: int  # position in the index (several rows may belong to one vPDQ signal)
+
+
+class BinaryIndex:
+    """Codes in a faiss flat binary index; ids (non-decreasing) and live flags in numpy arrays."""
+
+    def __init__(self) -> None:
+        self.faiss = faiss.IndexBinaryFlat(CODE_BYTES * 8)
+        self._ids = np.zeros(0, dtype=np.int64)
+        self._live = np.zeros(0, dtype=bool)
+        self.size = 0
+
+    # -- arrays with amortised growth
+    def _grow(self, extra: int) -> None:
+        need = self.size + extra
+        if need > len(self._ids):
+            capacity = max(need, int(len(self._ids) * 1.25) + 1024)
+            ids = np.zeros(capacity, dtype=np.int64)
+            live = np.zeros(capacity, dtype=bool)
+            ids[: self.size] = self._ids[: self.size]
+            live[: self.size] = self._live[: self.size]
+            self._ids, self._live = ids, live
+
+    @property
+    def ids(self) -> np.ndarray:
+        return self._ids[: self.size]
+
+    @property
+    def live(self) -> np.ndarray:
+        return self._live[: self.size]
+
+    @property
+    def live_count(self) -> int:
+        return int(self.live.sum())
+
+    def add(self, ids: np.ndarray, codes: np.ndarray, live: np.ndarray | None = None) -> None:
+        """Append rows; ids must not be smaller than the last id held (callers add in id order)."""
+        n = len(ids)
+        if n == 0:
+            return
+        ids = np.asarray(ids, dtype=np.int64)
+        if self.size and ids[0] < self._ids[self.size - 1] or np.any(np.diff(ids) < 0):
+            self._merge(ids, codes, live)
+            return
+        self._grow(n)
+        self.faiss.add(np.ascontiguousarray(codes, dtype=np.uint8))
+        self._ids[self.size : self.size + n] = ids
+        self._live[self.size : self.size + n] = True if live is None else live
+        self.size += n
+
+    def _merge(self, ids: np.ndarray, codes: np.ndarray, live: np.ndarray | None) -> None:
+        all_ids = np.concatenate([self.ids, ids])
+        all_codes = np.concatenate([self.codes(), np.asarray(codes, dtype=np.uint8)])
+        all_live = np.concatenate([self.live, np.ones(len(ids), bool) if live is None else live])
+        order = np.argsort(all_ids, kind="stable")
+        self._rebuild(all_ids[order], all_codes[order], all_live[order])
+
+    def _rebuild(self, ids: np.ndarray, codes: np.ndarray, live: np.ndarray) -> None:
+        self.faiss = faiss.IndexBinaryFlat(CODE_BYTES * 8)
+        self._ids = np.zeros(0, dtype=np.int64)
+        self._live = np.zeros(0, dtype=bool)
+        self.size = 0
+        if len(ids):
+            self._grow(len(ids))
+            self.faiss.add(np.ascontiguousarray(codes))
+            self._ids[: len(ids)] = ids
+            self._live[: len(ids)] = live
+            self.size = len(ids)
+
+    def codes(self) -> np.ndarray:
+        if self.size == 0:
+            return np.zeros((0, CODE_BYTES), dtype=np.uint8)
+        return faiss.vector_to_array(self.faiss.xb).reshape(self.size, CODE_BYTES)
+
+    def rows_of(self, signal_id: int) -> slice:
+        ids = self.ids
+        return slice(int(np.searchsorted(ids, signal_id, "left")), int(np.searchsorted(ids, signal_id, "right")))
+
+    def set_live(self, signal_id: int, live: bool) -> bool:
+        rows = self.rows_of(signal_id)
+        if rows.start == rows.stop:
+            return False
+        self._live[rows] = live
+        return True
+
+    def dead_count(self) -> int:
+        return self.size - self.live_count
+
+    def compact(self) -> int:
+        """Drop dead rows; returns how many were dropped."""
+        dead = self.dead_count()
+        if dead:
+            keep = self.live.copy()
+            self._rebuild(self.ids[keep], self.codes()[keep], np.ones(int(keep.sum()), bool))
+        return dead
+
+    def needs_compaction(self) -> bool:
+        dead = self.dead_count()
+        return dead >= COMPACT_MIN_DEAD and dead > COMPACT_DEAD_FRACTION * max(self.size, 1)
+
+    def search(self, queries: np.ndarray, threshold: int = PDQ_DEFAULT_THRESHOLD) -> list[Hit]:
+        """Every live row within `threshold` bits (inclusive) of each query row: exact, not approximate."""
+        if self.size == 0 or len(queries) == 0:
+            return []
+        lims, distances, labels = self.faiss.range_search(np.ascontiguousarray(queries, dtype=np.uint8), threshold + 1)
+        if len(labels) == 0:
+            return []
+        keep = self._live[labels]
+        query_of = np.repeat(np.arange(len(queries)), np.diff(lims.astype(np.int64)))
+        return [
+            Hit(int(q), int(self._ids[row]), int(d), int(row))
+            for q, row, d in zip(query_of[keep], labels[keep], distances[keep])
+        ]
+
+    def memory_bytes(self) -> int:
+        return self.size * CODE_BYTES + self._ids.nbytes + self._live.nbytes
+
+
+class SignalIndex:
+    """The PDQ photo index and the vPDQ frame index of one store, kept in step with it."""
+
+    def __init__(self, store: Store, path: Path | None) -> None:
+        self.store = store
+        self.path = path
+        self.pdq = BinaryIndex()
+        self.frames = BinaryIndex()
+        self.rev = 0
+        self.store_id = store_identity(store)
+        self.changed_since_save = 0
+
+    @classmethod
+    def open(cls, store: Store, home: Path | None = None) -> SignalIndex:
+        path = None
+        if home is not None:
+            folder = home / "media"
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / "signal-index.npz"
+        index = cls(store, path)
+        if path is not None and path.is_file():
+            index._load(path)
+        index.refresh()
+        if index.path is not None and index.changed_since_save:
+            index.save()
+        return index
+
+    # -- persistence
+    def _load(self, path: Path) -> None:
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                meta = data["meta"]
+                if int(meta[0]) != FORMAT_VERSION or bytes(data["store_id"]).decode() != self.store_id:
+                    return
+                rev = int(meta[1])
+                with self.store.connect() as conn:
+                    if rev > current_rev(conn):
+                        return  # the store went back in time (restored): rebuild from it
+                self.pdq._rebuild(data["pdq_ids"], data["pdq_codes"], data["pdq_live"])
+                self.frames._rebuild(data["frame_ids"], data["frame_codes"], data["frame_live"])
+                self.rev = rev
+        except (OSError, KeyError, ValueError):
+            self.pdq, self.frames, self.rev = BinaryIndex(), BinaryIndex(), 0  # unreadable: rebuild
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        meta = np.array([FORMAT_VERSION, self.rev], dtype=np.int64)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".signal-index-", suffix=".npz")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                np.savez(
+                    handle, meta=meta, store_id=np.frombuffer(self.store_id.encode(), dtype=np.uint8),
+                    pdq_ids=self.pdq.ids, pdq_codes=self.pdq.codes(), pdq_live=self.pdq.live,
+                    frame_ids=self.frames.ids, frame_codes=self.frames.codes(), frame_live=self.frames.live,
+                )
+            os.replace(tmp, self.path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        self.changed_since_save = 0
+
+    # -- catching up with the store
+    def refresh(self) -> int:
+        """Apply every hash added, enabled or disabled since the last refresh. Returns rows applied."""
+        with self.store.connect() as conn:
+            rev = current_rev(conn)
+            if rev <= self.rev:
+                return 0
+            rows = conn.execute(
+                select(t.signals.c.id, t.signals.c.signal_type, t.signals.c.value, t.signals.c.enabled,
+                       t.banks.c.enabled.label("bank_enabled"))
+                .join(t.banks, t.banks.c.id == t.signals.c.bank_id)
+                .where(and_(t.signals.c.rev > self.rev, t.signals.c.rev <= rev,
+                            t.signals.c.signal_type.in_(("pdq", "vpdq"))))
+                .order_by(t.signals.c.id)
+            ).all()
+        new_pdq: list[tuple[int, str, bool]] = []
+        new_frames: list[tuple[int, list[str], bool]] = []
+        for row in rows:
+            live = bool(row.enabled) and bool(row.bank_enabled)
+            target = self.pdq if row.signal_type == "pdq" else self.frames
+            if target.set_live(row.id, live):
+                continue
+            if row.signal_type == "pdq":
+                new_pdq.append((row.id, row.value, live))
+            else:
+                frames = sorted({f.pdq for f in VpdqSignal.parse(row.value) if f.quality >= 50})
+                new_frames.append((row.id, frames, live))
+        if new_pdq:
+            self.pdq.add(np.array([r[0] for r in new_pdq]), hex_to_codes([r[1] for r in new_pdq]),
+                         np.array([r[2] for r in new_pdq]))
+        if new_frames:
+            ids = np.array([r[0] for r in new_frames for _ in r[1]], dtype=np.int64)
+            live = np.array([r[2] for r in new_frames for _ in r[1]], dtype=bool)
+            self.frames.add(ids, hex_to_codes([h for r in new_frames for h in r[1]]), live)
+        for part in (self.pdq, self.frames):
+            if part.needs_compaction():
+                part.compact()
+        self.rev = rev
+        self.changed_since_save += len(rows)
+        return len(rows)
+
+    def frame_counts(self) -> dict[int, int]:
+        """Distinct indexed frames per vPDQ signal (for the 'compared' match percentage)."""
+        ids, counts = np.unique(self.frames.ids, return_counts=True)
+        return dict(zip(ids.tolist(), counts.tolist()))

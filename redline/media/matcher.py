@@ -1,0 +1,420 @@
+"""Matching files and hashes against the banks: the Python API other parts call.
+
+    matcher = Matcher.open(get_context())
+    matcher.match_pdq(hex, quality)          # one frame or image hash → list[Match]; cheap, no writes
+    matcher.match_file(path)                 # hash + robust variants + md5 → FileMatchResult, recorded
+    matcher.record(subject, matches)         # count, flood-check and ledger what you act on
+
+Rules, in order:
+1. A hash matches when its distance is within the threshold (PDQ: 31 for the plain hash; robust
+   variants use `strict_threshold`); MD5 / video MD5 match exactly; vPDQ matches when at least
+   `vpdq_query_percent` of the query's distinct good frames are within the threshold of the banked video.
+2. Disabled hashes and hashes of disabled banks never match (the index catches up within
+   `refresh_seconds`, default 0.5 s).
+3. Negative (known-benign) banks suppress: a positive match is dropped when a negative hash is at
+   least as close to the query. Suppressed matches are reported apart, never acted on.
+4. Flood quarantine (`FloodRule`): a hash that matches far more often than it usually does within one
+   window is held for review; matches of a held hash carry `held: true`, and callers must not act on them.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import orjson
+from sqlalchemy import and_, func, select, update
+
+from redline.media import tables as t
+from redline.media.signals import PDQ_DEFAULT_THRESHOLD, SignalError, normalise
+
+DEFAULT_STRICT_THRESHOLD = 24
+MIN_QUALITY = 50
+VPDQ_QUERY_PERCENT = 80.0
+
+
+@dataclass(frozen=True)
+class Match:
+    bank: str
+    content_id: str | None
+    signal_type: str
+    distance: int
+    labels: list[str]
+    signal_id: int
+    signal_value: str
+    variant: str = "original"
+    negative: bool = False
+    held: bool = False
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {
+            "bank": self.bank,
+            "content_id": self.content_id,
+            "signal_type": self.signal_type,
+            "distance": self.distance,
+            "labels": self.labels,
+            "held": self.held,
+            "variant": self.variant,
+            "signal": self.signal_value if len(self.signal_value) <= 64 else self.signal_value[:64] + "…",
+        }
+        out.update(self.detail)
+        return out
+
+
+@dataclass
+class FileMatchResult:
+    file: str
+    matches: list[Match] = field(default_factory=list)
+    suppressed: list[Match] = field(default_factory=list)
+    hashes: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"file": self.file, "matches": [m.to_dict() for m in self.matches]}
+        if self.suppressed:
+            out["suppressed"] = [m.to_dict() for m in self.suppressed]
+        if self.error:
+            out["error"] = self.error
+        if self.hashes:
+            out["hashes"] = self.hashes
+        return out
+
+    @property
+    def actionable(self) -> list[Match]:
+        return [m for m in self.matches if not m.held]
+
+
+@dataclass(frozen=True)
+class FloodRule:
+    """Hold a hash for review when, within one window, it matches at least `min_matches` times AND more
+    than `factor` times its average per window over the previous `history_windows` windows."""
+
+    window_seconds: int = 3600
+    history_windows: int = 24 * 7
+    min_matches: int = 100
+    factor: float = 10.0
+
+    def window_of(self, when: float) -> int:
+        return int(when // self.window_seconds)
+
+    def is_flood(self, current: int, history_total: int) -> bool:
+        usual = history_total / self.history_windows
+        return current >= self.min_matches and current > self.factor * max(usual, 1.0 / self.factor)
+
+
+@dataclass
+class _SignalMeta:
+    bank: str
+    negative: bool
+    content_id: str | None
+    signal_type: str
+    value: str
+    labels: list[str]
+
+
+class Matcher:
+    def __init__(
+        self, context: Any, *, threshold: int = PDQ_DEFAULT_THRESHOLD, strict_threshold: int = DEFAULT_STRICT_THRESHOLD,
+        min_quality: int = MIN_QUALITY, refresh_seconds: float = 0.5, flood: FloodRule = FloodRule(),
+        robust: bool = True, persist: bool = True,
+    ) -> None:
+        from redline.media.index import SignalIndex
+
+        self.context = context
+        self.store = context.store
+        self.threshold = threshold
+        self.strict_threshold = min(strict_threshold, threshold)
+        self.min_quality = min_quality
+        self.refresh_seconds = refresh_seconds
+        self.flood = flood
+        self.robust = robust
+        self.index = SignalIndex.open(self.store, context.settings.home if persist else None)
+        self._lock = threading.RLock()
+        self._meta: dict[int, _SignalMeta] = {}
+        self._held: set[int] = set()
+        self._checked_at = 0.0
+        self._load_held()
+
+    @classmethod
+    def open(cls, context: Any = None, **options: Any) -> Matcher:
+        if context is None:
+            from redline.context import get_context
+
+            context = get_context()
+        return cls(context, **options)
+
+    # -- keeping up with the store
+    def refresh(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._checked_at < self.refresh_seconds:
+            return
+        with self._lock:
+            self._checked_at = now
+            if self.index.refresh():
+                self._meta.clear()
+            self._load_held()
+
+    def _load_held(self) -> None:
+        with self.store.connect() as conn:
+            self._held = {r.signal_id for r in conn.execute(
+                select(t.quarantine.c.signal_id).where(t.quarantine.c.state == "held"))}
+
+    def save(self) -> None:
+        if self.index.changed_since_save:
+            self.index.save()
+
+    def _metadata(self, ids: Iterable[int]) -> dict[int, _SignalMeta]:
+        missing = [i for i in set(ids) if i not in self._meta]
+        if missing:
+            with self.store.connect() as conn:
+                rows = conn.execute(
+                    select(t.signals.c.id, t.signals.c.signal_type, t.signals.c.value, t.signals.c.content_id,
+                           t.signals.c.labels, t.banks.c.name, t.banks.c.negative, t.banks.c.labels.label("bank_labels"))
+                    .join(t.banks, t.banks.c.id == t.signals.c.bank_id)
+                    .where(t.signals.c.id.in_(missing))
+                ).all()
+            for r in rows:
+                labels = list(dict.fromkeys(orjson.loads(r.bank_labels) + orjson.loads(r.labels)))
+                self._meta[r.id] = _SignalMeta(r.name, bool(r.negative), r.content_id, r.signal_type, r.value, labels)
+        return {i: self._meta[i] for i in ids if i in self._meta}
+
+    # -- the cheap path: one PDQ hash
+    def match_pdq(self, pdq_hex: str, quality: int = 100) -> list[Match]:
+        """Matches of one PDQ hash (plain, no variants), negatives applied, held flags set. No writes."""
+        from redline.media.index import hex_to_codes
+
+        self.refresh()
+        if quality < self.min_quality:
+            return []
+        try:
+            _, value = normalise("pdq", pdq_hex)
+        except SignalError as exc:
+            raise ValueError(str(exc)) from None
+        hits = self.index.pdq.search(hex_to_codes([value]), self.threshold)
+        matches, _ = self._resolve([(h.signal_id, h.distance, "original") for h in hits])
+        return matches
+
+    def match_pdq_batch(self, hashes: Sequence[tuple[str, int]]) -> list[list[Match]]:
+        """`match_pdq` for many hashes in one index scan (faster per hash for batches of frames)."""
+        from redline.media.index import hex_to_codes
+
+        self.refresh()
+        good = [(i, h) for i, (h, q) in enumerate(hashes) if q >= self.min_quality]
+        out: list[list[Match]] = [[] for _ in hashes]
+        if not good:
+            return out
+        values = [normalise("pdq", h)[1] for _, h in good]
+        per_query: dict[int, list[tuple[int, int, str]]] = {}
+        for hit in self.index.pdq.search(hex_to_codes(values), self.threshold):
+            per_query.setdefault(good[hit.query][0], []).append((hit.signal_id, hit.distance, "original"))
+        for position, hits in per_query.items():
+            out[position] = self._resolve(hits)[0]
+        return out
+
+    def _resolve(self, hits: list[tuple[int, int, str]], detail: dict[int, dict[str, Any]] | None = None) -> tuple[list[Match], list[Match]]:
+        """Best hit per signal → matches; negatives suppress positives at the same or larger distance."""
+        best: dict[int, tuple[int, str]] = {}
+        for signal_id, distance, variant in hits:
+            if signal_id not in best or distance < best[signal_id][0]:
+                best[signal_id] = (distance, variant)
+        meta = self._metadata(best)
+        found = [
+            Match(m.bank, m.content_id, m.signal_type, best[i][0], m.labels, i, m.value, best[i][1], m.negative,
+                  i in self._held, (detail or {}).get(i, {}))
+            for i, m in meta.items()
+        ]
+        negatives = [m for m in found if m.negative]
+        closest_negative = min((m.distance for m in negatives), default=None)
+        matches: list[Match] = []
+        suppressed: list[Match] = []
+        for m in found:
+            if m.negative:
+                continue
+            if closest_negative is not None and closest_negative <= m.distance:
+                suppressed.append(replace(m, detail={**m.detail, "suppressed_by": _closest(negatives).bank}))
+            else:
+                matches.append(m)
+        key = lambda m: (m.distance, m.bank, m.signal_id)  # noqa: E731
+        return sorted(matches, key=key), sorted(suppressed, key=key)
+
+    # -- exact signals
+    def _exact(self, kind: str, value: str) -> list[tuple[int, int, str]]:
+        with self.store.connect() as conn:
+            rows = conn.execute(
+                select(t.signals.c.id).join(t.banks, t.banks.c.id == t.signals.c.bank_id).where(
+                    and_(t.signals.c.signal_type == kind, t.signals.c.value_key == value,
+                         t.signals.c.enabled.is_(True), t.banks.c.enabled.is_(True))
+                )
+            ).all()
+        return [(r.id, 0, kind) for r in rows]
+
+    # -- files
+    def find_file(self, path: Path | str) -> FileMatchResult:
+        """Hash a file and find its matches, without recording them (see `match_file`)."""
+        from redline.media.hashing import HashError, is_video
+
+        self.refresh()
+        try:
+            return self._find_video(Path(path)) if is_video(path) else self._find_image(Path(path))
+        except HashError as exc:
+            return FileMatchResult(str(path), error=str(exc))
+
+    def _find_image(self, path: Path) -> FileMatchResult:
+        from redline.media.hashing import file_digests, open_image
+        from redline.media.index import hex_to_codes
+        from redline.media.robust import RobustPolicy, query_hashes
+
+        image = open_image(path)
+        policy = RobustPolicy(dihedral=self.robust, trim_bars=self.robust, crops=self.robust, min_quality=self.min_quality)
+        queries = query_hashes(image, policy)
+        md5, sha = file_digests(path)
+        plain = queries[0]
+        hits: list[tuple[int, int, str]] = list(self._exact("md5", md5))
+        usable = [q for q in queries if q.quality >= self.min_quality]
+        if usable:
+            for hit in self.index.pdq.search(hex_to_codes([q.pdq for q in usable]), self.threshold):
+                q = usable[hit.query]
+                if hit.distance <= (self.strict_threshold if q.strict else self.threshold):
+                    hits.append((hit.signal_id, hit.distance, q.variant))
+        matches, suppressed = self._resolve(hits)
+        hashes = {"pdq": plain.pdq, "quality": plain.quality, "md5": md5, "sha256": sha}
+        return FileMatchResult(str(path), matches, suppressed, hashes)
+
+    def _find_video(self, path: Path) -> FileMatchResult:
+        from redline.media.hashing import file_digests, vpdq_file
+        from redline.media.index import hex_to_codes
+
+        frames = vpdq_file(path, seconds_per_hash=1.0)
+        md5, sha = file_digests(path)
+        hits: list[tuple[int, int, str]] = list(self._exact("video_md5", md5))
+        detail: dict[int, dict[str, Any]] = {}
+        good = sorted({f.pdq for f in frames if f.quality >= self.min_quality})
+        if good:
+            codes = hex_to_codes(good)
+            matched_query: dict[int, set[int]] = {}
+            matched_rows: dict[int, set[int]] = {}
+            distances: dict[int, list[int]] = {}
+            for hit in self.index.frames.search(codes, self.threshold):
+                matched_query.setdefault(hit.signal_id, set()).add(hit.query)
+                matched_rows.setdefault(hit.signal_id, set()).add(hit.row)
+                distances.setdefault(hit.signal_id, []).append(hit.distance)
+            counts = self.index.frame_counts() if matched_query else {}
+            for signal_id, queries in matched_query.items():
+                query_pct = 100.0 * len(queries) / len(good)
+                if query_pct >= VPDQ_QUERY_PERCENT:
+                    ds = sorted(distances[signal_id])
+                    hits.append((signal_id, ds[len(ds) // 2], "vpdq"))
+                    detail[signal_id] = {
+                        "query_match_percent": round(query_pct, 1),
+                        "compared_match_percent": round(100.0 * len(matched_rows[signal_id]) / max(counts.get(signal_id, 1), 1), 1),
+                    }
+            # a still image from a bank shown in the video
+            frame_at = {f.pdq: f.timestamp for f in frames}
+            for hit in self.index.pdq.search(codes, self.threshold):
+                hits.append((hit.signal_id, hit.distance, f"frame@{frame_at[good[hit.query]]:.1f}s"))
+        matches, suppressed = self._resolve(hits, detail)
+        hashes = {"video_md5": md5, "sha256": sha, "vpdq_frames": len(frames)}
+        return FileMatchResult(str(path), matches, suppressed, hashes)
+
+    def match_file(self, path: Path | str, *, record: bool = True) -> FileMatchResult:
+        """Find matches, then count them, apply the flood rule and write them to the ledger."""
+        result = self.find_file(path)
+        if record and (result.matches or result.suppressed):
+            result.matches = self.record(str(path), result.matches, suppressed=result.suppressed,
+                                         extra={"sha256": result.hashes.get("sha256")})
+        return result
+
+    def match_files(self, paths: Iterable[Path | str], *, record: bool = True) -> list[FileMatchResult]:
+        return [self.match_file(p, record=record) for p in paths]
+
+    # -- recording, flood quarantine
+    def record(
+        self, subject: str, matches: list[Match], *, suppressed: list[Match] | None = None, now: float | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> list[Match]:
+        """Count each match in its window, hold flooding hashes, write one `media.match` ledger entry.
+        Returns the matches with `held` set for hashes now under quarantine."""
+        when = time.time() if now is None else now
+        window = self.flood.window_of(when)
+        newly_held: list[tuple[int, int, int]] = []
+        with self.store.transaction() as conn:
+            for m in matches:
+                row = conn.execute(select(t.match_counts.c.count).where(
+                    and_(t.match_counts.c.signal_id == m.signal_id, t.match_counts.c.window == window))).first()
+                current = (row.count if row else 0) + 1
+                if row:
+                    conn.execute(update(t.match_counts).where(and_(
+                        t.match_counts.c.signal_id == m.signal_id, t.match_counts.c.window == window)).values(count=current))
+                else:
+                    conn.execute(t.match_counts.insert().values(signal_id=m.signal_id, window=window, count=current))
+                if m.signal_id in self._held:
+                    continue
+                history = conn.execute(select(func.coalesce(func.sum(t.match_counts.c.count), 0)).where(and_(
+                    t.match_counts.c.signal_id == m.signal_id,
+                    t.match_counts.c.window >= window - self.flood.history_windows,
+                    t.match_counts.c.window < window))).scalar_one()
+                already = conn.execute(select(t.quarantine.c.released_at).where(
+                    t.quarantine.c.signal_id == m.signal_id)).first()
+                rearmed = already is None or (
+                    already.released_at is not None
+                    and self.flood.window_of(datetime.fromisoformat(already.released_at).timestamp()) < window
+                )
+                if self.flood.is_flood(current, int(history)) and rearmed:
+                    conn.execute(t.quarantine.delete().where(t.quarantine.c.signal_id == m.signal_id))
+                    reason = (f"{current} matches in the current {self.flood.window_seconds}s window against "
+                              f"{int(history) / self.flood.history_windows:.2f} a window over the previous "
+                              f"{self.flood.history_windows}")
+                    conn.execute(t.quarantine.insert().values(
+                        signal_id=m.signal_id, state="held", held_at=_iso(when), reason=reason))
+                    newly_held.append((m.signal_id, current, int(history)))
+        actor = self.context.settings.user
+        for signal_id, current, history in newly_held:
+            self._held.add(signal_id)
+            self.context.ledger.append("media.quarantine", actor, {"signal_id": signal_id},
+                                       {"state": "held", "window_count": current, "history_total": history})
+        out = [replace(m, held=m.signal_id in self._held) for m in matches]
+        inputs = {"subject": subject, **(extra or {})}
+        outcome = {"matches": [m.to_dict() for m in out], "suppressed": [m.to_dict() for m in suppressed or []]}
+        self.context.ledger.append("media.match", actor, inputs, outcome,
+                                   {"store_rev": self.index.rev, "threshold": self.threshold,
+                                    "strict_threshold": self.strict_threshold})
+        return out
+
+
+def _closest(matches: list[Match]) -> Match:
+    return min(matches, key=lambda m: m.distance)
+
+
+def _iso(when: float) -> str:
+    return datetime.fromtimestamp(when, timezone.utc).isoformat(timespec="seconds")
+
+
+def held_signals(store: Any) -> list[dict[str, Any]]:
+    with store.connect() as conn:
+        rows = conn.execute(
+            select(t.quarantine, t.signals.c.signal_type, t.signals.c.value, t.banks.c.name)
+            .join(t.signals, t.signals.c.id == t.quarantine.c.signal_id)
+            .join(t.banks, t.banks.c.id == t.signals.c.bank_id)
+            .order_by(t.quarantine.c.held_at)
+        ).all()
+    return [{"signal_id": r.signal_id, "bank": r.name, "signal_type": r.signal_type, "signal": r.value[:64],
+             "state": r.state, "held_at": r.held_at, "reason": r.reason, "released_at": r.released_at,
+             "released_by": r.released_by} for r in rows]
+
+
+def release_signal(context: Any, signal_id: int) -> None:
+    """A reviewer releases a held hash: its matches are actionable again (the flood rule re-arms later)."""
+    with context.store.transaction() as conn:
+        result = conn.execute(update(t.quarantine).where(and_(t.quarantine.c.signal_id == signal_id,
+                                                              t.quarantine.c.state == "held"))
+                              .values(state="released", released_at=_iso(time.time()),
+                                      released_by=context.settings.user))
+        if not result.rowcount:
+            raise ValueError(f"signal {signal_id} is not held")
+    context.ledger.append("media.quarantine", context.settings.user, {"signal_id": signal_id}, {"state": "released"})
