@@ -28,14 +28,7 @@ def open_matcher(ctx: Any) -> Any:
     """The shared Matcher over every enabled bank (built by redline.media.matcher)."""
     from redline.media.matcher import Matcher
 
-    for name in ("open", "from_store", "load"):
-        factory = getattr(Matcher, name, None)
-        if callable(factory):
-            try:
-                return factory(ctx.store, ctx.settings.home)
-            except TypeError:
-                return factory(ctx.store)
-    return Matcher(ctx.store)
+    return Matcher.open(ctx)
 
 
 def _jsonl(value: Any) -> None:
@@ -72,8 +65,10 @@ def watch(
         )
     except ValueError as exc:
         raise fail(str(exc)) from None
+    from redline.media.watch import StreamMatcher
+
     ctx = _ctx()
-    matcher = open_matcher(ctx)
+    matcher = StreamMatcher(open_matcher(ctx))
     cfg = {"fps": fps, "max_distance": max_distance, "min_quality": min_quality, "consecutive": consecutive}
     failed = 0
     import threading
@@ -211,31 +206,6 @@ def _enforcement(policy: Optional[Path]) -> Any:
     return Enforcement(ctx.store, ctx.ledger, ctx.settings.user, pol)
 
 
-def match_file(matcher: Any, path: str) -> tuple[list[Any], str | None]:
-    """Hash a file and match it: (matches, sha256). Raises HashError for a bad file."""
-    from redline.media.hashing import hash_file
-
-    hashes = hash_file(path)
-    found: dict[tuple[str, str], Any] = {}
-
-    def keep(matches: list[Any]) -> None:
-        for m in matches:
-            key = (str(getattr(m, "bank", None)), str(getattr(m, "content_id", None)))
-            if key not in found or m.distance < found[key].distance:
-                found[key] = m
-
-    if hashes.pdq is not None:
-        keep(matcher.match_pdq(hashes.pdq, hashes.quality or 0))
-    for frame in hashes.vpdq:
-        keep(matcher.match_pdq(frame.pdq, frame.quality))
-    for name in ("match_md5", "match_exact"):
-        exact = getattr(matcher, name, None)
-        if callable(exact):
-            keep(exact(hashes.md5))
-            break
-    return sorted(found.values(), key=lambda m: m.distance), hashes.sha256
-
-
 def act(
     file: Path = typer.Argument(..., help="The uploaded image or video."),
     account: str = typer.Option(..., "--account", help="The account that uploaded it."),
@@ -244,15 +214,19 @@ def act(
 ) -> None:
     """Match an upload against the banks, then apply the policy: block, review or allow; strikes."""
     from redline.media.actions import EnforcementError
-    from redline.media.hashing import HashError
 
     svc = _enforcement(policy)
     ctx = _ctx()
+    found = open_matcher(ctx).match_file(str(file))  # hashes, matches, and records the match in the ledger
+    if found.error:
+        raise fail(found.error)
     try:
-        matches, sha256 = match_file(open_matcher(ctx), str(file))
-        result = svc.act(str(file), account, matches, sha256=sha256)
-    except (HashError, EnforcementError) as exc:
+        # Held (quarantined, flooding) hashes are never acted on.
+        result = svc.act(str(file), account, found.actionable, sha256=found.hashes.get("sha256"))
+    except EnforcementError as exc:
         raise fail(str(exc)) from None
+    if found.suppressed:
+        result["suppressed"] = [m.to_dict() for m in found.suppressed]
 
     def render(r: dict[str, Any]) -> None:
         colour = {"block": "red", "review": "yellow", "allow": "green"}.get(r["action"], "dim")

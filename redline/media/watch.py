@@ -139,6 +139,40 @@ class StreamSummary:
 Event = Alert | StreamError | StreamSummary
 
 
+class StreamMatcher:
+    """Frame matching for streams over a `redline.media.matcher.Matcher`.
+
+    `Matcher.match_pdq` searches banked photo hashes only. A livestream must also be matched
+    against banked *videos*, so this searches both the photo index and the vPDQ frame index of
+    the matcher and resolves the hits through the matcher (metadata, labels, negative banks that
+    suppress, quarantine flags). With a matcher that has `match_frame`, that is used instead.
+    """
+
+    def __init__(self, matcher: Any) -> None:
+        self.matcher = matcher
+        self._direct = getattr(matcher, "match_frame", None)
+        self._can_search = all(hasattr(matcher, a) for a in ("index", "_resolve", "threshold", "refresh"))
+
+    def match_pdq(self, hex_hash: str, quality: int) -> list[Any]:
+        m = self.matcher
+        if callable(self._direct):
+            return self._direct(hex_hash, quality)
+        if not self._can_search:
+            return m.match_pdq(hex_hash, quality)
+        from redline.media.index import hex_to_codes
+
+        m.refresh()
+        if quality < getattr(m, "min_quality", 0):
+            return []
+        codes = hex_to_codes([hex_hash.lower()])
+        hits = [(h.signal_id, h.distance, "frame") for h in m.index.pdq.search(codes, m.threshold)]
+        hits += [(h.signal_id, h.distance, "vpdq_frame") for h in m.index.frames.search(codes, m.threshold)]
+        if not hits:
+            return []
+        matches, _suppressed = m._resolve(hits)
+        return matches
+
+
 def _match_fields(m: Any) -> tuple[str, str, str, int, list[str]]:
     if isinstance(m, dict):
         get = m.get
@@ -315,6 +349,8 @@ class StreamWatcher:
                     if q < cfg.min_quality:
                         continue
                     for m in self.matcher.match_pdq(hex_hash, q):
+                        if (m.get("held") if isinstance(m, dict) else getattr(m, "held", False)):
+                            continue  # a quarantined (flooding) hash: never acted on
                         bank, content_id, signal_type, distance, labels = _match_fields(m)
                         if distance > cfg.max_distance:
                             continue
