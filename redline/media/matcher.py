@@ -93,7 +93,9 @@ class FileMatchResult:
 @dataclass(frozen=True)
 class FloodRule:
     """Hold a hash for review when, within one window, it matches at least `min_matches` times AND more
-    than `factor` times its average per window over the previous `history_windows` windows."""
+    than `factor` times its usual rate: its average per window over the previous windows it has been
+    seen in (from its first counted window, at most `history_windows` back). A hash with no history
+    has a usual rate of zero, so `min_matches` alone is its limit in its first window."""
 
     window_seconds: int = 3600
     history_windows: int = 24 * 7
@@ -103,9 +105,11 @@ class FloodRule:
     def window_of(self, when: float) -> int:
         return int(when // self.window_seconds)
 
-    def is_flood(self, current: int, history_total: int) -> bool:
-        usual = history_total / self.history_windows
-        return current >= self.min_matches and current > self.factor * max(usual, 1.0 / self.factor)
+    def usual_rate(self, history_total: int, windows_seen: int) -> float:
+        return history_total / windows_seen if windows_seen > 0 else 0.0
+
+    def is_flood(self, current: int, history_total: int, windows_seen: int) -> bool:
+        return current >= self.min_matches and current > self.factor * self.usual_rate(history_total, windows_seen)
 
 
 @dataclass
@@ -355,21 +359,23 @@ class Matcher:
                     conn.execute(t.match_counts.insert().values(signal_id=m.signal_id, window=window, count=current))
                 if m.signal_id in self._held:
                     continue
-                history = conn.execute(select(func.coalesce(func.sum(t.match_counts.c.count), 0)).where(and_(
+                past = conn.execute(select(func.coalesce(func.sum(t.match_counts.c.count), 0),
+                                           func.min(t.match_counts.c.window)).where(and_(
                     t.match_counts.c.signal_id == m.signal_id,
                     t.match_counts.c.window >= window - self.flood.history_windows,
-                    t.match_counts.c.window < window))).scalar_one()
+                    t.match_counts.c.window < window))).one()
+                history = int(past[0])
+                windows_seen = window - past[1] if past[1] is not None else 0
                 already = conn.execute(select(t.quarantine.c.released_at).where(
                     t.quarantine.c.signal_id == m.signal_id)).first()
                 rearmed = already is None or (
                     already.released_at is not None
                     and self.flood.window_of(datetime.fromisoformat(already.released_at).timestamp()) < window
                 )
-                if self.flood.is_flood(current, int(history)) and rearmed:
+                if self.flood.is_flood(current, history, windows_seen) and rearmed:
                     conn.execute(t.quarantine.delete().where(t.quarantine.c.signal_id == m.signal_id))
-                    reason = (f"{current} matches in the current {self.flood.window_seconds}s window against "
-                              f"{int(history) / self.flood.history_windows:.2f} a window over the previous "
-                              f"{self.flood.history_windows}")
+                    reason = (f"{current} matches in the current {self.flood.window_seconds}s window; usual "
+                              f"{self.flood.usual_rate(history, windows_seen):.2f} a window over {windows_seen}")
                     conn.execute(t.quarantine.insert().values(
                         signal_id=m.signal_id, state="held", held_at=_iso(when), reason=reason))
                     newly_held.append((m.signal_id, current, int(history)))
