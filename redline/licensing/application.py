@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from redline.licensing.territories import iso_error, is_iso2
+from redline.licensing.territories import iso_error, is_iso2, yaml_country
 from redline.licensing.vocab import END_USE_TYPES, PARTY_ROLES, PARTY_TYPES
 
 
@@ -96,10 +96,12 @@ def parse_application(data: Any, source: str = "<application>") -> Application:
     if not isinstance(exporter, dict) or not exporter.get("name"):
         problems.append(("exporter.name", "is required"))
         exporter = exporter if isinstance(exporter, dict) else {}
+    if "country" in exporter:
+        exporter = {**exporter, "country": yaml_country(exporter["country"])}
     if exporter.get("country") is not None and not is_iso2(str(exporter["country"])):
         problems.append(("exporter.country", iso_error(exporter["country"])))
 
-    destination = need("destination")
+    destination = yaml_country(need("destination"))
     if destination is not None and not is_iso2(str(destination)):
         problems.append(("destination", iso_error(destination)))
 
@@ -140,7 +142,7 @@ def _parties(value: Any, problems: list[tuple[str, str]]) -> list[Party]:
             continue
         role, name = raw.get("role"), raw.get("name")
         ptype = raw.get("type") or "unknown"
-        country = raw.get("country")
+        country = yaml_country(raw.get("country"))
         if role not in PARTY_ROLES:
             problems.append((f"{where}.role", _choice_error(role, PARTY_ROLES)))
         if not isinstance(name, str) or not name.strip():

@@ -228,13 +228,14 @@ def parse_policy(data: Any, file: str) -> Policy:
             raise PolicyError(file, "(policy)", key, f"{value!r} must be 'unknown' or 'error'")
 
     country_groups: dict[str, dict[str, Any]] = {}
-    from redline.licensing.territories import is_iso2
+    from redline.licensing.territories import is_iso2, yaml_country
 
     for gname, spec in (data.get("country_groups") or {}).items():
         where = f"country group {gname}"
         members = spec.get("members") if isinstance(spec, dict) else None
         if not isinstance(members, list):
             raise PolicyError(file, where, "members", "a list of ISO alpha-2 codes is required")
+        members = [yaml_country(m) for m in members]
         for member in members:
             if not is_iso2(str(member)):
                 raise PolicyError(file, where, "members", f"{member!r} is not an ISO 3166-1 alpha-2 code")

@@ -26,6 +26,11 @@ def _alpha3() -> dict[str, str]:
             if t.alpha3 and len(t.code) == 2 and not t.is_historical}
 
 
+def yaml_country(value: object) -> object:
+    """YAML 1.1 reads an unquoted NO (Norway) as false: a country field is never a boolean."""
+    return "NO" if value is False else value
+
+
 def country_name(code: str) -> str | None:
     return _countries().get(code.upper())
 
