@@ -1,0 +1,125 @@
+"""The parties domain as a Python API; the CLI, the HTTP service and other domains call these."""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections.abc import Iterable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from redline.context import get_context
+from redline.parties.graph import SourceEntity, build_parties
+from redline.parties.screening import MATCH_THRESHOLD, Query, Screener, hit_to_dict
+from redline.parties.snapshots import active_entities, import_paths as _import_paths, list_snapshots
+
+CACHE_VERSION = "1"
+
+
+class NoListsLoaded(RuntimeError):
+    def __init__(self) -> None:
+        super().__init__("no lists are loaded: run `redline parties import PATH` or `redline parties update` first")
+
+
+_screener: tuple[str, Screener] | None = None
+
+
+def _state_key(snapshots: list[dict[str, Any]]) -> str:
+    material = CACHE_VERSION + "|" + "|".join(f"{s['id']}:{s['sha256']}" for s in snapshots)
+    return hashlib.sha256(material.encode()).hexdigest()[:20]
+
+
+def get_screener() -> Screener:
+    """The screener over every snapshot in force: from memory, else a cache file, else built."""
+    global _screener
+    ctx = get_context()
+    snapshots = list_snapshots(ctx.store, active_only=True)
+    if not snapshots:
+        raise NoListsLoaded()
+    key = _state_key(snapshots)
+    if _screener and _screener[0] == key:
+        return _screener[1]
+    cache = ctx.settings.cache_dir / f"screener-{key}.pickle"
+    screener: Screener | None = None
+    if cache.exists():
+        try:
+            with cache.open("rb") as handle:
+                screener = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            screener = None
+    if screener is None:
+        entities = (SourceEntity(data, source, label) for data, source, label in active_entities(ctx.store))
+        screener = Screener(build_parties(entities), snapshots)
+        for old in ctx.settings.cache_dir.glob("screener-*.pickle"):
+            old.unlink(missing_ok=True)
+        tmp = cache.with_suffix(".tmp")
+        with tmp.open("wb") as handle:
+            pickle.dump(screener, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(cache)
+    _screener = (key, screener)
+    return screener
+
+
+def screen(
+    name: str,
+    *,
+    schema: str | None = None,
+    country: str | None = None,
+    birth_date: str | None = None,
+    identifiers: list[str] | None = None,
+    limit: int = 5,
+    threshold: float = MATCH_THRESHOLD,
+    on: date | None = None,
+) -> dict[str, Any]:
+    """Screen one party. Returns the DESIGN.md contract: {"query", "results", "snapshots"}."""
+    screener = get_screener()
+    query = Query(name=name, schema=schema, country=country, birth_date=birth_date, identifiers=identifiers or [])
+    hits = screener.screen(query, limit=limit, threshold=threshold, on=on)
+    return {
+        "query": query.to_dict(),
+        "results": [hit_to_dict(h) for h in hits],
+        "snapshots": [
+            {k: s[k] for k in ("id", "label", "source", "sha256", "retrieved_at", "data_date")} for s in screener.snapshots
+        ],
+    }
+
+
+def compare_names(left: str, right: str, schema: str | None = None) -> dict[str, Any]:
+    """Score two names against each other (no lists needed)."""
+    from redline.parties.names import analyse
+    from redline.parties.score import compare
+
+    person = schema == "Person"
+    a, b = analyse(left, person=person), analyse(right, person=person)
+    forward, backward = compare(a, b), compare(b, a)
+    best = forward if forward.score >= backward.score else backward
+    return {"score": round(best.score, 4), "match": best.score >= MATCH_THRESHOLD, "explanation": best.explain()}
+
+
+def listed_clusters(program_ids: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
+    """Every listed party (a cluster across lists), optionally only those on some programs."""
+    wanted = set(program_ids) if program_ids else None
+    for party in get_screener().parties:
+        if not party.listed:
+            continue
+        if wanted and not wanted & {listing.program_id for listing in party.listings}:
+            continue
+        yield {
+            "id": party.id,
+            "caption": party.caption,
+            "schema": party.schema,
+            "names": party.names,
+            "countries": sorted(party.countries),
+            "lists": [listing.to_dict() for listing in party.listings],
+        }
+
+
+def import_paths(paths: list[Path], force: bool = False) -> list[dict[str, Any]]:
+    """Import list files or folders into the current store; one snapshot each."""
+    results, _ = _import_paths(get_context().store, [Path(p) for p in paths], force=force)
+    return [r.to_dict() for r in results]
+
+
+def snapshots(active_only: bool = True) -> list[dict[str, Any]]:
+    return list_snapshots(get_context().store, active_only=active_only)

@@ -1,0 +1,252 @@
+"""`redline parties …`: import, update, status, diff, screen, screen-file, compare."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from redline.output import console, emit, err_console, fail
+
+app = typer.Typer(no_args_is_help=True)
+
+SCHEMAS = ("Company", "Person", "Organization", "Vessel", "LegalEntity", "Airplane")
+
+
+def _check_schema(schema: str | None) -> None:
+    if schema is not None and schema not in SCHEMAS:
+        raise fail(f"--schema must be one of {', '.join(SCHEMAS)}, not {schema!r}")
+
+
+@app.command("import")
+def import_(
+    paths: list[Path] = typer.Argument(None, help="List files or folders (searched recursively). Default: REDLINE_DATA/lists."),
+    force: bool = typer.Option(False, help="Import again even when a file's SHA-256 is already in the store."),
+    if_changed: bool = typer.Option(False, "--if-changed", help="Quiet when nothing changed (for make run)."),
+    json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Import list files; each becomes a versioned snapshot (all or nothing)."""
+    from redline.context import get_context
+    from redline.parties.snapshots import import_paths
+
+    ctx = get_context()
+    if not paths:
+        paths = [ctx.settings.data("lists")]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise fail(f"no such file or folder: {', '.join(missing)}")
+    with console.status("importing lists…") as status:
+        results, skipped = import_paths(ctx.store, paths, force=force, progress=lambda msg: status.update(f"importing {msg}"))
+    for r in results:
+        if r.status == "imported":
+            ctx.ledger.append("parties.import", ctx.settings.user, {"path": r.path, "source": r.source}, {"summary": "imported", "snapshot": r.snapshot_id, "sha256": r.sha256, "counts": r.counts})
+    payload = {"results": [r.to_dict() for r in results], "skipped": skipped}
+
+    def render(_: dict) -> None:
+        table = Table("source", "status", "entities", "data date", "path")
+        for r in results:
+            if if_changed and r.status == "unchanged":
+                continue
+            style = {"imported": "green", "unchanged": "dim", "refused": "red"}[r.status]
+            table.add_row(r.source, f"[{style}]{r.status}[/]", str(sum(r.counts.values()) or ""), r.data_date or "", r.path)
+        if table.rows:
+            console.print(table)
+        elif if_changed:
+            console.print(f"lists unchanged ({len(results)} snapshots in the store)")
+        for r in results:
+            if r.error:
+                err_console.print(f"[red]refused[/] {r.error} (the previous snapshot of {r.source} stays in force)")
+        for s in skipped:
+            err_console.print(f"[yellow]skipped[/] {s['path']}: {s['reason']}")
+
+    emit(payload, json, render)
+    refused = [r for r in results if r.status == "refused"]
+    if refused and not all("without sdn.csv" in (r.error or "") for r in refused):
+        raise typer.Exit(1)
+
+
+@app.command()
+def update(
+    sources: list[str] = typer.Argument(None, help="Publishers to fetch (default: all): ofac_sdn, ofac_cons, us_csl, un_sc, uk_fcdo, eu_fsf, ca_sema, au_dfat."),
+    json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Download the current lists from their official publishers and import them."""
+    from redline.context import get_context
+    from redline.parties.snapshots import import_unit
+    from redline.parties.sources.updaters import update as download
+
+    ctx = get_context()
+    with console.status("downloading…"):
+        downloads = download(sources or None)
+    results = []
+    for d in downloads:
+        r = import_unit(ctx.store, d.reader, Path(d.path), url=d.url, retrieved_at=d.retrieved_at)
+        results.append(r.to_dict())
+    failures = [f.__dict__ for f in downloads.failures]
+    emit({"results": results, "failures": failures}, json, lambda p: _render_update(p))
+    if failures:
+        raise typer.Exit(1)
+
+
+def _render_update(payload: dict) -> None:
+    for r in payload["results"]:
+        console.print(f"{r['source']}: {r['status']} {r.get('error') or ''}")
+    for f in payload["failures"]:
+        err_console.print(f"[red]failed[/] {f['source']} {f['url']}: {f['error']}")
+
+
+@app.command()
+def status(
+    all_: bool = typer.Option(False, "--all", help="Every snapshot, not only those in force."),
+    json: bool = typer.Option(False, "--json"),
+) -> None:
+    """The list snapshots in the store: source, URL, retrieval time, SHA-256, counts."""
+    from redline.context import get_context
+    from redline.parties.snapshots import list_snapshots
+
+    snaps = list_snapshots(get_context().store, active_only=not all_)
+
+    def render(rows: list[dict]) -> None:
+        if not rows:
+            console.print("no lists imported yet: run `redline parties import` (or `make run`)")
+            return
+        table = Table("id", "source", "data date", "retrieved", "entities", "sha256", "in force")
+        for s in rows:
+            table.add_row(str(s["id"]), s["source"], s["data_date"] or "?", s["retrieved_at"][:19], str(sum(s["counts"].values())), s["sha256"][:12], "yes" if s["active"] else "")
+        console.print(table)
+        console.print("[dim]Snapshot data are as of their data date, not current, unless updated with `redline parties update`.[/]")
+
+    emit(snaps, json, render)
+
+
+@app.command()
+def diff(
+    source: str = typer.Argument(..., help="Source name, e.g. un_sc."),
+    old: int = typer.Option(None, help="Older snapshot id (default: the second latest)."),
+    new: int = typer.Option(None, help="Newer snapshot id (default: the latest)."),
+    json: bool = typer.Option(False, "--json"),
+) -> None:
+    """What was added, removed and changed between two snapshots of one source."""
+    from redline.context import get_context
+    from redline.parties.snapshots import diff as snapshot_diff
+
+    try:
+        result = snapshot_diff(get_context().store, source, old, new)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+
+    def render(d: dict) -> None:
+        console.print(f"{d['source']}: {d['old']} → {d['new']}: {len(d['added'])} added, {len(d['removed'])} removed, {len(d['changed'])} changed")
+        for label, rows, style in (("+", d["added"], "green"), ("-", d["removed"], "red")):
+            for row in rows[:50]:
+                console.print(f"[{style}]{label} {row['caption']}[/] ({row['id']})")
+        for row in d["changed"][:50]:
+            console.print(f"[yellow]~ {row['caption']}[/] ({row['id']}): {', '.join(row['properties'])}")
+
+    emit(result, json, render)
+
+
+@app.command()
+def screen(
+    name: str = typer.Argument(..., help="The name to screen."),
+    schema: str = typer.Option(None, help="Company | Person | Organization | Vessel | LegalEntity"),
+    country: str = typer.Option(None, help="ISO 3166-1 alpha-2 code of the party's country."),
+    birth_date: str = typer.Option(None, "--birth-date", help="YYYY or YYYY-MM-DD, for persons."),
+    identifier: list[str] = typer.Option(None, "--id", help="An identifier (IMO, ISIN, registration…); repeatable."),
+    limit: int = typer.Option(5, help="How many hits to show."),
+    ofac: bool = typer.Option(False, "--ofac", help="Show the OFAC-style score column."),
+    json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Screen one party against every list in force."""
+    from redline.context import get_context
+    from redline.parties import api
+
+    _check_schema(schema)
+    try:
+        result = api.screen(name, schema=schema, country=country, birth_date=birth_date, identifiers=identifier or [], limit=limit)
+    except api.NoListsLoaded as exc:
+        raise fail(str(exc)) from None
+    ctx = get_context()
+    best = result["results"][0] if result["results"] else None
+    ctx.ledger.append(
+        "parties.screen",
+        ctx.settings.user,
+        result["query"],
+        {"summary": "match" if best and best["match"] else "no match", "hits": [{"id": h["id"], "score": h["score"], "match": h["match"]} for h in result["results"]]},
+        refs={"snapshots": [s["label"] for s in result["snapshots"]]},
+    )
+    emit(result, json, lambda r: _render_screen(r, ofac))
+
+
+def _render_screen(result: dict, ofac: bool) -> None:
+    if not result["results"]:
+        console.print(f"[green]no hits[/] for {result['query']['name']!r}")
+        return
+    columns = ["match", "score"] + (["ofac"] if ofac else []) + ["party", "lists"]
+    table = Table(*columns, title=f"screening {result['query']['name']!r}", show_lines=True)
+    for hit in result["results"]:
+        lists = sorted({f"{l['program_id']}" for l in hit["lists"]})
+        if hit["via"]:
+            lists += [f"via {v['relation']} {v['caption']}" for v in hit["via"]]
+        row = ["[bold red]MATCH[/]" if hit["match"] else "no", f"{hit['score']:.2f}"]
+        row += [f"{hit['ofac_score']:.0f}"] if ofac else []
+        row += [f"{hit['caption']}\n[dim]{hit['schema']} · {hit['id']}[/]", "\n".join(lists)]
+        table.add_row(*row)
+    console.print(table)
+    console.print(f"[dim]{result['results'][0]['explanation']}[/]")
+
+
+@app.command("screen-file")
+def screen_file(
+    input_csv: Path = typer.Argument(..., help="CSV with a header: name, and optionally schema, country, id, birth_date…"),
+    output: Path = typer.Option(..., "-o", "--output", help="Output CSV: every input row, in order, with the best hit."),
+    resume: bool = typer.Option(True, help="Continue an interrupted run: rows already in OUTPUT are kept."),
+    json: bool = typer.Option(False, "--json", help="Print a JSON summary at the end."),
+) -> None:
+    """Screen a CSV of parties, streaming, with progress; resumable."""
+    from redline.parties import api
+    from redline.parties.batch import BatchError, screen_csv
+
+    try:
+        summary = screen_csv(input_csv, output, resume=resume, progress=not json)
+    except (BatchError, api.NoListsLoaded) as exc:
+        raise fail(str(exc)) from None
+    emit(summary, json, lambda s: console.print(f"screened {s['rows']} rows ({s['resumed']} resumed), {s['matches']} matches → {s['output']}"))
+
+
+@app.command()
+def compare(
+    pairs: Path = typer.Option(..., "--pairs", help="CSV with a header: left,right and optionally schema."),
+    json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Score pairs of names against each other; rows come back in input order with score and match."""
+    from redline.parties.api import compare_names
+
+    try:
+        with pairs.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            if not reader.fieldnames or not {"left", "right"} <= set(reader.fieldnames):
+                raise fail(f"{pairs}: the header must have 'left' and 'right' columns")
+            rows = []
+            for line, row in enumerate(reader, start=2):
+                if row.get("left") is None or row.get("right") is None:
+                    raise fail(f"{pairs}:{line}: missing a value for left or right")
+                schema = row.get("schema") or None
+                _check_schema(schema)
+                rows.append({**row, **compare_names(row["left"], row["right"], schema)})
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise fail(f"{pairs}: {exc}") from None
+
+    def render(result: list[dict]) -> None:
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(result[0].keys()) if result else ["left", "right", "score", "match"], extrasaction="ignore")
+        writer.writeheader()
+        for r in result:
+            writer.writerow({k: v for k, v in r.items() if k != "explanation"})
+
+    if not json:
+        for r in rows:
+            r.pop("explanation", None)
+    emit(rows, json, render)

@@ -1,0 +1,101 @@
+"""In-process candidate generation: an inverted index over analysed name tokens.
+
+Exact tokens, one-edit neighbours (a deletion index, as in SymSpell), compounds split or joined
+("hik vision" / "hikvision") and consonant skeletons (for Arabic and Hebrew transliterations)
+all lead to candidate names. No search server is needed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from redline.parties.names import GENERIC, NUMBER, PLACE, STOP, AnalysedName, Token, skeleton
+
+MAX_POSTINGS = 20000  # a token on more names than this only scores, it does not generate candidates
+
+
+def _deletions(token: str) -> set[str]:
+    return {token[:i] + token[i + 1:] for i in range(len(token))}
+
+
+@dataclass
+class NameEntry:
+    name: AnalysedName
+    party: int  # index into the party list
+
+
+class NameIndex:
+    def __init__(self, entries: list[NameEntry]) -> None:
+        self.entries = entries
+        postings: dict[str, list[int]] = defaultdict(list)
+        for n, entry in enumerate(entries):
+            for text in {t.text for t in entry.name.tokens if t.kind != STOP}:
+                postings[text].append(n)
+        self.postings = dict(postings)
+        deletes: dict[str, list[str]] = defaultdict(list)
+        skeletons: dict[str, list[str]] = defaultdict(list)
+        for text in self.postings:
+            if len(text) >= 4 and not text.isdigit():
+                for d in _deletions(text):
+                    deletes[d].append(text)
+            shape = skeleton(text)
+            if len(shape) >= 2:
+                skeletons[shape].append(text)
+        self.deletes = dict(deletes)
+        self.skeletons = dict(skeletons)
+
+    def neighbours(self, token: Token) -> list[tuple[str, float]]:
+        """Vocabulary tokens that may match `token`, with a rough similarity."""
+        text = token.text
+        found: dict[str, float] = {}
+        if text in self.postings:
+            found[text] = 1.0
+        if len(text) >= 4 and token.kind != NUMBER:
+            for key in _deletions(text) | {text}:
+                for other in self.deletes.get(key, ()):
+                    found.setdefault(other, 0.85)
+            for other in self.deletes.get(text, ()):
+                found.setdefault(other, 0.85)
+            if len(text) >= 6:
+                # "hikvision" typed as one word, listed as "hik vision": split points.
+                for i in range(3, len(text) - 2):
+                    left, right = text[:i], text[i:]
+                    if left in self.postings and right in self.postings:
+                        found.setdefault(left, 0.5)
+                        found.setdefault(right, 0.5)
+        if token.abjad:
+            for other in self.skeletons.get(skeleton(text), ()):
+                found.setdefault(other, 0.8)
+        return list(found.items())
+
+    def candidates(self, query: AnalysedName, limit: int) -> list[int]:
+        """Name entries most likely to match, best first, by a cheap weighted overlap."""
+        tokens = [t for t in query.tokens if t.kind != STOP]
+        strong = [t for t in tokens if t.kind not in (GENERIC, PLACE)]
+        generating = strong or tokens
+        scores: dict[int, float] = defaultdict(float)
+        for token in generating:
+            for other, sim in self.neighbours(token):
+                posting = self.postings[other]
+                if len(posting) > MAX_POSTINGS and len(generating) > 1:
+                    continue
+                gain = token.weight * sim
+                for n in posting:
+                    scores[n] += gain
+        # Joined query words: "hik vision" finds "hikvision".
+        for a, b in zip(tokens, tokens[1:]):
+            joined = a.text + b.text
+            for n in self.postings.get(joined, ()):
+                scores[n] += 1.0
+        if not scores:
+            return []
+        if strong and len(generating) < len(tokens):
+            # Break ties among names found by distinctive words with the generic ones.
+            weak = [t for t in tokens if t.kind in (GENERIC, PLACE)]
+            for token in weak:
+                for n in self.postings.get(token.text, ()):
+                    if n in scores:
+                        scores[n] += token.weight * 0.5
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], len(self.entries[kv[0]].name.tokens)))
+        return [n for n, _ in ranked[:limit]]

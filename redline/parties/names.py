@@ -1,0 +1,269 @@
+"""Name analysis: one raw name in any script -> weighted, classified tokens.
+
+Pipeline: Unicode NFKC and casefold -> drop noise ("BENEFICIARY:") -> legal forms out (rigour's
+org-type database for Latin, Cyrillic, Hebrew... and vocab.yaml for CJK) -> Han text segmented
+against our vocabulary and transliterated with pypinyin; other scripts with anyascii ->
+tokens expanded from abbreviations and translated generic words to one canonical form ->
+each token classed (distinctive word, generic sector word, place, number, initial,
+patronymic, stop word) and weighed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+from anyascii import anyascii
+from pypinyin import lazy_pinyin
+from rigour.names import extract_org_types, remove_org_types
+
+WORD, GENERIC, PLACE, NUMBER, INITIAL, PATRONYMIC, STOP = (
+    "word", "generic", "place", "number", "initial", "patronymic", "stop",
+)
+WEIGHTS = {WORD: 1.0, NUMBER: 1.0, PATRONYMIC: 0.5, PLACE: 0.35, GENERIC: 0.3, INITIAL: 0.3, STOP: 0.08}
+
+LEGAL_FORM_TOKENS = frozenset(
+    """co corp corporation company companies ltd limited inc incorporated llc plc gmbh ag sa sas sarl srl
+    spa bv nv oy ab asa kg ooo oao zao pao ao jsc ojsc cjsc pjsc llp lp pte pty sdn bhd fze fzco fzc fzllc
+    kk doo ad dd sro ltda sac eirl pvt coltd colimited cvba scs snc sca se kft zrt nyrt tov pp chp fzco
+    establishment est""".split()
+)
+
+_ABJAD_SCRIPTS = ("ARABIC", "HEBREW", "SYRIAC")
+_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_NON_LATIN_RE = re.compile(r"[^\x00-\u024f]")
+_SPLIT_RE = re.compile(r"[^\w?]+")
+_APOSTROPHES = re.compile(r"['’`ʼ‘]")
+_VOWELS = re.compile(r"[aeiouy]")
+_REPEATS = re.compile(r"(.)\1+")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str  # canonical form, used for comparison
+    kind: str
+    weight: float
+    source: str  # the spelling in the name, for explanations
+    abjad: bool = False  # transliterated from a script that omits vowels
+
+    def __repr__(self) -> str:
+        return f"{self.text}:{self.kind}"
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysedName:
+    original: str
+    tokens: tuple[Token, ...]
+    legal_forms: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        """Order-free identity of the name, for grouping the same party across lists."""
+        return " ".join(sorted(t.text for t in self.tokens if t.kind != STOP))
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    canonical: dict[str, str]  # spelling -> canonical token
+    generic: frozenset[str]
+    places: frozenset[str]
+    stopwords: frozenset[str]
+    patronymic_suffixes: tuple[str, ...]
+    han_words: dict[str, str]  # Han/Hangul/Kana word -> canonical generic token
+    han_max: int
+    former_markers: tuple[str, ...]
+    noise_prefixes: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    raw = yaml.safe_load(resources.files("redline.parties").joinpath("vocab.yaml").read_text("utf-8"))
+    canonical: dict[str, str] = {}
+    for target, spellings in raw["abbreviations"].items():
+        for spelling in spellings:
+            canonical[spelling] = target
+    generic: set[str] = set()
+    for target, spellings in raw["generic"].items():
+        generic.add(target)
+        for spelling in spellings or []:
+            canonical.setdefault(spelling, target)
+            generic.add(spelling)
+    # Spellings that expand to a generic word are generic too.
+    generic |= {s for s, t in canonical.items() if t in generic}
+    places = set(raw["places"]) | _country_words()
+    han_words = {k: v for k, v in raw["han_generic"].items()}
+    return Vocabulary(
+        canonical=canonical,
+        generic=frozenset(generic),
+        places=frozenset(places),
+        stopwords=frozenset(raw["stopwords"]),
+        patronymic_suffixes=tuple(raw["patronymic_suffixes"]),
+        han_words=han_words,
+        han_max=max(len(k) for k in han_words),
+        former_markers=tuple(sorted(raw["former_markers"], key=len, reverse=True)),
+        noise_prefixes=tuple(sorted(raw["noise_prefixes"], key=len, reverse=True)),
+    )
+
+
+def _country_words() -> set[str]:
+    from rigour.territories import get_territories
+
+    words: set[str] = set()
+    for territory in get_territories():
+        for name in (territory.name, getattr(territory, "full_name", None) or ""):
+            for part in _SPLIT_RE.split(anyascii(name).lower()):
+                if len(part) > 2 and part not in {"and", "the", "republic", "state", "states", "islands", "united", "kingdom", "democratic", "people", "peoples", "federal", "federation", "island", "saint"}:
+                    words.add(part)
+    return words
+
+
+def split_alternatives(raw: str) -> list[str]:
+    """A name string that carries former names or aliases ("X f.k.a. Y") -> every name in it."""
+    vocab = vocabulary()
+    text = raw.strip()
+    lowered = text.lower()
+    for marker in vocab.noise_prefixes:
+        if lowered.startswith(marker):
+            text = text[len(marker):].strip(" :;,-")
+            lowered = text.lower()
+    pattern = "|".join(
+        (r"\(?\b" + re.escape(m) + r"(?=\s|$)" if m[-1].isalnum() else r"\(?" + re.escape(m)) for m in vocab.former_markers
+    )
+    parts = [p.strip(" ,;:()\"'") for p in re.split(pattern, text, flags=re.IGNORECASE)]
+    return [p for p in parts if p] or [raw.strip()]
+
+
+def skeleton(text: str) -> str:
+    """Consonant skeleton: how a Latin spelling compares with an abjad transliteration."""
+    return _REPEATS.sub(r"\1", _VOWELS.sub("", text))
+
+
+def _script_of(ch: str) -> str:
+    try:
+        return unicodedata.name(ch).split(" ")[0]
+    except ValueError:
+        return ""
+
+
+def _han_segments(run: str, vocab: Vocabulary) -> list[tuple[str, str]]:
+    """Segment a Han run by longest match on known words; the rest in two-character words.
+    Returns (romanised token, kind-hint) pairs; the hint is 'generic', 'place' or ''."""
+    out: list[tuple[str, str]] = []
+    rest = ""
+    i = 0
+
+    def flush() -> None:
+        nonlocal rest
+        for j in range(0, len(rest), 2):
+            out.append(("".join(lazy_pinyin(rest[j:j + 2])), ""))
+        rest = ""
+
+    while i < len(run):
+        for size in range(min(vocab.han_max, len(run) - i), 1, -1):
+            chunk = run[i:i + size]
+            if chunk in vocab.han_words:
+                flush()
+                out.append((vocab.han_words[chunk], "generic"))
+                i += size
+                break
+            if size <= 3:
+                romanised = "".join(lazy_pinyin(chunk))
+                if romanised in vocab.places:
+                    flush()
+                    out.append((romanised, "place"))
+                    i += size
+                    break
+        else:
+            rest += run[i]
+            i += 1
+    flush()
+    return out
+
+
+def _transliterate(text: str, vocab: Vocabulary) -> list[tuple[str, str, bool]]:
+    """Text in any script -> (latin word, kind hint, abjad) triples in order."""
+    pieces: list[tuple[str, str, bool]] = []
+    pos = 0
+    for match in _HAN_RE.finditer(text):
+        pieces.extend(_plain_pieces(text[pos:match.start()]))
+        pieces.extend((tok, hint, False) for tok, hint in _han_segments(match.group(0), vocab))
+        pos = match.end()
+    pieces.extend(_plain_pieces(text[pos:]))
+    return pieces
+
+
+def _plain_pieces(text: str) -> list[tuple[str, str, bool]]:
+    out: list[tuple[str, str, bool]] = []
+    for word in _SPLIT_RE.split(text):
+        if not word:
+            continue
+        abjad = False
+        if _NON_LATIN_RE.search(word):
+            abjad = any(_script_of(ch) in _ABJAD_SCRIPTS for ch in word[:3])
+            word = anyascii(word).lower()
+            for sub in _SPLIT_RE.split(_APOSTROPHES.sub("", word)):
+                if sub:
+                    out.append((sub, "", abjad))
+            continue
+        out.append((word, "", False))
+    return out
+
+
+def analyse(raw: str, person: bool = False) -> AnalysedName:
+    """Analyse one name. `person` switches on patronymic and initial handling."""
+    vocab = vocabulary()
+    text = unicodedata.normalize("NFKC", raw).casefold()
+    text = _APOSTROPHES.sub("", text).replace("?", "")
+    legal_forms: list[str] = []
+    if not person:
+        found = extract_org_types(text)
+        if found:
+            legal_forms.extend(form for _, form in found)
+            text = remove_org_types(text)
+        for form, canonical in vocab.han_words.items():
+            # Hangul and kana legal forms are not Han, so segmenting would not see them.
+            if canonical == "company" and not _HAN_RE.search(form) and form in text:
+                legal_forms.append(form)
+                text = text.replace(form, " ")
+    tokens: list[Token] = []
+    for word, hint, abjad in _transliterate(text, vocab):
+        canonical = vocab.canonical.get(word, word)
+        if not person and (canonical in LEGAL_FORM_TOKENS or hint == "generic" and canonical in {"company", "corporation", "limited"}):
+            legal_forms.append(canonical)
+            continue
+        tokens.append(_token(canonical, _classify(canonical, hint, person, vocab), word, abjad))
+    if not tokens and legal_forms:
+        # A name that is nothing but a legal form word ("The Company") keeps its words.
+        tokens = [Token(f, WORD, WEIGHTS[WORD], f) for f in legal_forms]
+        legal_forms = []
+    return AnalysedName(raw, tuple(tokens), tuple(legal_forms))
+
+
+@lru_cache(maxsize=None)
+def _token(text: str, kind: str, source: str, abjad: bool) -> Token:
+    """One shared Token per spelling and class: fewer objects in memory and in the index cache."""
+    return Token(text, kind, WEIGHTS[kind], source, abjad)
+
+
+def _classify(token: str, hint: str, person: bool, vocab: Vocabulary) -> str:
+    if any(ch.isdigit() for ch in token):
+        return NUMBER
+    if hint in (GENERIC, PLACE):
+        return hint
+    if token in vocab.stopwords:
+        return STOP
+    if len(token) == 1:
+        return INITIAL if person else STOP
+    if person:
+        if token.endswith(vocab.patronymic_suffixes) and len(token) > 6:
+            return PATRONYMIC
+        return WORD
+    if token in vocab.generic:
+        return GENERIC
+    if token in vocab.places:
+        return PLACE
+    return WORD

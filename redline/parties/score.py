@@ -1,0 +1,164 @@
+"""Scoring a query name against a listed name, with an explanation as data.
+
+The score is a weighted, asymmetric overlap: what the query says must be found in the listed
+name; what the listed name has beyond the query costs little when it is generic (a sector word,
+a place, a patronymic) and more when it is distinctive. Numbers are hard discriminators.
+Both sides carrying different sector words ("Dahua Electronics" vs "Dahua Technology") is a
+conflict, not a detail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+
+from redline.parties.names import GENERIC, INITIAL, NUMBER, PATRONYMIC, PLACE, STOP, WORD, AnalysedName, Token, skeleton
+
+# How much a listed name's words that the query lacks cost, by kind (1.0 = as much as a miss).
+EXTRA_COST = {WORD: 0.6, NUMBER: 0.6, GENERIC: 0.2, PLACE: 0.2, PATRONYMIC: 0.2, INITIAL: 0.2, STOP: 0.0}
+SECTOR_CONFLICT = 0.85
+NUMBER_CONFLICT = 0.4
+GENERIC_ONLY_CAP = 0.5
+
+
+@dataclass(slots=True)
+class Pair:
+    query: Token
+    listed: Token
+    similarity: float
+    how: str  # exact, fuzzy, initial, compound, skeleton
+
+
+@dataclass(slots=True)
+class NameComparison:
+    score: float
+    pairs: list[Pair] = field(default_factory=list)
+    query_unmatched: list[Token] = field(default_factory=list)
+    listed_unmatched: list[Token] = field(default_factory=list)
+    penalties: list[str] = field(default_factory=list)
+
+    def explain(self) -> str:
+        parts = []
+        for p in self.pairs:
+            if p.how == "exact":
+                parts.append(f"'{p.query.source}' = '{p.listed.source}'")
+            else:
+                parts.append(f"'{p.query.source}' ~ '{p.listed.source}' ({p.how} {p.similarity:.2f})")
+            if p.query.kind in (GENERIC, PLACE, STOP):
+                parts[-1] += f" [{p.query.kind} word, counts less]"
+        if self.query_unmatched:
+            parts.append("not in the listed name: " + ", ".join(f"'{t.source}'" for t in self.query_unmatched))
+        if self.listed_unmatched:
+            parts.append(
+                "listed name also has: "
+                + ", ".join(f"'{t.source}'" + (f" [{t.kind}]" if t.kind != WORD else "") for t in self.listed_unmatched)
+            )
+        parts.extend(self.penalties)
+        return "; ".join(parts)
+
+
+def token_similarity(q: Token, c: Token) -> tuple[float, str]:
+    a, b = q.text, c.text
+    if a == b:
+        return 1.0, "exact"
+    if q.kind == NUMBER or c.kind == NUMBER:
+        return 0.0, ""
+    if q.kind == INITIAL or c.kind == INITIAL:
+        if (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
+            return 0.8, "initial"
+        return 0.0, ""
+    shorter = min(len(a), len(b))
+    if shorter >= 4:
+        sim = Levenshtein.normalized_similarity(a, b)
+        if sim >= (0.8 if shorter < 8 else 0.75):
+            return sim, "fuzzy"
+    if q.abjad != c.abjad:
+        shape = skeleton(a)
+        if shape and shape == skeleton(b):
+            return (0.85 if len(shape) >= 2 else 0.75), "skeleton"
+    return 0.0, ""
+
+
+def compare(query: AnalysedName, listed: AnalysedName) -> NameComparison:
+    q_tokens = list(query.tokens)
+    c_tokens = list(listed.tokens)
+    candidates: list[tuple[float, int, int, str]] = []
+    for i, q in enumerate(q_tokens):
+        for j, c in enumerate(c_tokens):
+            sim, how = token_similarity(q, c)
+            if sim > 0:
+                candidates.append((sim, i, j, how))
+    candidates.sort(key=lambda x: (-x[0], x[1], x[2]))
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    pairs: list[Pair] = []
+    for sim, i, j, how in candidates:
+        if i in used_q or j in used_c:
+            continue
+        used_q.add(i)
+        used_c.add(j)
+        pairs.append(Pair(q_tokens[i], c_tokens[j], sim, how))
+    _compound_pairs(q_tokens, c_tokens, used_q, used_c, pairs)
+
+    result = NameComparison(0.0, pairs)
+    result.query_unmatched = [t for i, t in enumerate(q_tokens) if i not in used_q and t.kind != STOP]
+    result.listed_unmatched = [t for j, t in enumerate(c_tokens) if j not in used_c and t.kind != STOP]
+
+    matched = sum(p.similarity * min(p.query.weight, p.listed.weight) for p in pairs if p.query.kind != STOP)
+    query_weight = sum(t.weight for t in result.query_unmatched) + sum(
+        p.query.weight for p in pairs if p.query.kind != STOP
+    )
+    extras = sum(t.weight * EXTRA_COST[t.kind] for t in result.listed_unmatched)
+    if matched <= 0:
+        return result
+    score = matched / (query_weight + extras)
+
+    q_sectors = {t.text for t in result.query_unmatched if t.kind == GENERIC}
+    c_sectors = {t.text for t in result.listed_unmatched if t.kind == GENERIC}
+    if q_sectors and c_sectors:
+        score *= SECTOR_CONFLICT
+        result.penalties.append(f"sector words differ ({', '.join(sorted(q_sectors))} vs {', '.join(sorted(c_sectors))})")
+    q_numbers = {t.text for t in q_tokens if t.kind == NUMBER}
+    c_numbers = {t.text for t in c_tokens if t.kind == NUMBER}
+    if q_numbers and c_numbers and q_numbers != c_numbers:
+        score *= NUMBER_CONFLICT
+        result.penalties.append(f"numbers differ ({', '.join(sorted(q_numbers))} vs {', '.join(sorted(c_numbers))})")
+    distinctive_match = any(p.query.kind in (WORD, NUMBER, PATRONYMIC, INITIAL) and p.how != "initial" for p in pairs)
+    if not distinctive_match and any(t.kind in (WORD, NUMBER) for t in c_tokens):
+        if score > GENERIC_ONLY_CAP:
+            score = GENERIC_ONLY_CAP
+            result.penalties.append("only generic words, places or initials in common")
+    result.score = min(1.0, score)
+    return result
+
+
+def _compound_pairs(
+    q_tokens: list[Token], c_tokens: list[Token], used_q: set[int], used_c: set[int], pairs: list[Pair]
+) -> None:
+    """'hik vision' against 'hikvision', in either direction, for words still unmatched."""
+    for left, right, used_l, used_r, flip in (
+        (q_tokens, c_tokens, used_q, used_c, False),
+        (c_tokens, q_tokens, used_c, used_q, True),
+    ):
+        for j, whole in enumerate(right):
+            if j in used_r or len(whole.text) < 5:
+                continue
+            for i in range(len(left) - 1):
+                if i in used_l or i + 1 in used_l:
+                    continue
+                joined = left[i].text + left[i + 1].text
+                sim = 1.0 if joined == whole.text else Levenshtein.normalized_similarity(joined, whole.text)
+                if sim >= 0.85:
+                    used_l.update((i, i + 1))
+                    used_r.add(j)
+                    part = left[i] if left[i].weight >= left[i + 1].weight else left[i + 1]
+                    merged = Token(joined, part.kind, max(left[i].weight, left[i + 1].weight), f"{left[i].source} {left[i + 1].source}")
+                    pairs.append(Pair(whole, merged, sim * 0.95, "compound") if flip else Pair(merged, whole, sim * 0.95, "compound"))
+                    break
+
+
+def ofac_style_score(query: str, listed: str) -> float:
+    """A Jaro-Winkler score of the whole names, as OFAC's Sanctions List Search documents its
+    fuzzy logic, for users who must show parity with OFAC's tool (0-100)."""
+    return round(100 * JaroWinkler.similarity(" ".join(query.lower().split()), " ".join(listed.lower().split())), 1)

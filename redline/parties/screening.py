@@ -1,0 +1,190 @@
+"""The screener: a query -> ranked parties, each with its listings, `via` path and explanation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from redline.parties.graph import Party
+from redline.parties.index import NameEntry, NameIndex
+from redline.parties.names import GENERIC, AnalysedName, analyse, split_alternatives
+from redline.parties.ownership import DEFAULT_RULES, OwnershipRule, applicable
+from redline.parties.score import SECTOR_CONFLICT, NameComparison, compare, ofac_style_score
+
+MATCH_THRESHOLD = 0.75
+CANDIDATES = 48
+
+# Query schema -> party schemata it can be (LegalEntity and unknown are compatible with all).
+COMPATIBLE = {
+    "Person": {"Person", "LegalEntity"},
+    "Company": {"Company", "Organization", "LegalEntity", "PublicBody"},
+    "Organization": {"Company", "Organization", "LegalEntity", "PublicBody"},
+    "Vessel": {"Vessel", "LegalEntity"},
+    "Airplane": {"Airplane", "LegalEntity"},
+}
+SCHEMA_MISMATCH = 0.6
+COUNTRY_MISMATCH = 0.9
+BIRTH_YEAR_MISMATCH = 0.7
+
+
+@dataclass
+class Query:
+    name: str
+    schema: str | None = None
+    country: str | None = None
+    birth_date: str | None = None
+    identifiers: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v not in (None, [])}
+
+
+@dataclass
+class Hit:
+    party: Party
+    score: float
+    comparison: NameComparison
+    query_name: str
+    listed_name: str
+    adjustments: list[str]
+    via: list[dict[str, Any]]
+    match: bool
+    ofac_score: float
+
+
+class Screener:
+    def __init__(self, parties: list[Party], snapshots: list[dict[str, Any]], rules: tuple[OwnershipRule, ...] = DEFAULT_RULES) -> None:
+        self.parties = parties
+        self.snapshots = snapshots
+        self.rules = rules
+        entries: list[NameEntry] = []
+        for p, party in enumerate(parties):
+            for name in party.names:
+                analysed = analyse(name, person=party.is_person)
+                if analysed.tokens:
+                    entries.append(NameEntry(analysed, p))
+        self.index = NameIndex(entries)
+        self.sectors: list[frozenset[str]] = [frozenset() for _ in parties]
+        for entry in entries:
+            self.sectors[entry.party] |= {t.text for t in entry.name.tokens if t.kind == GENERIC}
+
+    def screen(self, query: Query, limit: int = 5, threshold: float = MATCH_THRESHOLD, on: date | None = None) -> list[Hit]:
+        on = on or date.today()
+        best: dict[int, Hit] = {}
+        for variant in split_alternatives(query.name):
+            analyses = self._analyse_query(variant, query.schema)
+            for analysed in analyses.values():
+                for n in self.index.candidates(analysed, CANDIDATES):
+                    entry = self.index.entries[n]
+                    party = self.parties[entry.party]
+                    q = analyses.get(party.is_person, analysed)
+                    comparison = compare(q, entry.name)
+                    if comparison.score <= 0:
+                        continue
+                    current = best.get(entry.party)
+                    if current is None or comparison.score > current.comparison.score:
+                        best[entry.party] = Hit(party, comparison.score, comparison, variant, entry.name.original, [], [], False, 0.0)
+        hits = []
+        for index, hit in best.items():
+            self._qualify(hit, query, self.sectors[index])
+            hit.via = self._via(hit.party, on)
+            hit.match = hit.score >= threshold and (hit.party.listed or any(v["rule"] for v in hit.via))
+            if not hit.party.listed and not hit.via:
+                continue  # an unlisted name with no listed relation is not a hit
+            hit.ofac_score = ofac_style_score(hit.query_name, hit.listed_name)
+            hits.append(hit)
+        hits.sort(key=lambda h: (-h.score, -len(h.party.listings), h.party.id))
+        return hits[:limit]
+
+    @staticmethod
+    def _analyse_query(name: str, schema: str | None) -> dict[bool, AnalysedName]:
+        """The query analysed as a person name, an organisation name, or both when unknown."""
+        if schema == "Person":
+            return {True: analyse(name, person=True)}
+        if schema in (None, "LegalEntity"):
+            return {False: analyse(name), True: analyse(name, person=True)}
+        return {False: analyse(name)}
+
+    def _qualify(self, hit: Hit, query: Query, sectors: frozenset[str]) -> None:
+        party = hit.party
+        said = {t.text for t in hit.comparison.query_unmatched if t.kind == GENERIC}
+        matched = {p.listed.text for p in hit.comparison.pairs}
+        sectors = sectors - matched
+        if said and sectors and not said & sectors and not any("sector" in p for p in hit.comparison.penalties):
+            # The query names a sector that none of this party's names has, and they name another.
+            hit.score *= SECTOR_CONFLICT
+            hit.adjustments.append(f"sector words differ ({', '.join(sorted(said))} vs {', '.join(sorted(sectors))})")
+        if query.schema and query.schema in COMPATIBLE and party.schema not in COMPATIBLE[query.schema]:
+            hit.score *= SCHEMA_MISMATCH
+            hit.adjustments.append(f"a {party.schema}, not a {query.schema}")
+        if query.country and party.countries and query.country.upper() not in {c.upper() for c in party.countries}:
+            hit.score *= COUNTRY_MISMATCH
+            hit.adjustments.append(f"country {query.country.upper()} not among {', '.join(sorted(party.countries)).upper()}")
+        if query.birth_date and party.birth_years:
+            year = query.birth_date[:4]
+            near = {str(int(y) + d) for y in party.birth_years if y.isdigit() for d in (-1, 0, 1)}
+            if year in party.birth_years:
+                hit.score = min(1.0, hit.score + 0.05)
+                hit.adjustments.append(f"birth year {year} agrees")
+            elif year not in near:
+                hit.score *= BIRTH_YEAR_MISMATCH
+                hit.adjustments.append(f"birth year {year} differs from {', '.join(sorted(party.birth_years))}")
+        wanted = {i.replace(" ", "").upper() for i in query.identifiers}
+        if wanted & party.identifiers:
+            hit.score = 1.0
+            hit.adjustments.append("identifier agrees: " + ", ".join(sorted(wanted & party.identifiers)))
+
+    def _via(self, party: Party, on: date) -> list[dict[str, Any]]:
+        via = []
+        for edge in party.edges:
+            other = self.parties[edge.other]
+            if not other.listed or edge.relation == "parent of":
+                continue
+            programs = {listing.program_id for listing in other.listings}
+            rule = applicable(self.rules, programs, edge.percentage, on) if edge.relation == "subsidiary of" else None
+            via.append(
+                {
+                    "relation": edge.relation,
+                    "id": other.id,
+                    "caption": other.caption,
+                    "percentage": edge.percentage,
+                    "rule": rule.id if rule else None,
+                    "lists": [listing.to_dict() for listing in other.listings],
+                }
+            )
+        return via
+
+
+def explain(hit: Hit) -> str:
+    party = hit.party
+    text = f"'{hit.query_name}' against '{hit.listed_name}': {hit.comparison.explain()}"
+    if hit.adjustments:
+        text += "; " + "; ".join(hit.adjustments)
+    if party.listed:
+        lists = sorted({f"{l.program} ({l.authority})" for l in party.listings})
+        text += ". Listed on " + ", ".join(lists)
+    for v in hit.via:
+        listed_on = sorted({l["program"] for l in v["lists"]})
+        share = f" ({v['percentage']:g}% owned)" if v["percentage"] is not None else ""
+        text += f". {v['relation'].capitalize()} {v['caption']}{share}, which is listed on {', '.join(listed_on)}"
+        if v["rule"]:
+            text += f"; the {v['rule']} rule applies"
+        elif v["relation"] == "subsidiary of":
+            text += "; ownership share unknown, so no 50% rule is applied: review"
+    return text + "."
+
+
+def hit_to_dict(hit: Hit) -> dict[str, Any]:
+    return {
+        "id": hit.party.id,
+        "caption": hit.party.caption,
+        "schema": hit.party.schema,
+        "score": round(hit.score, 4),
+        "match": hit.match,
+        "ofac_score": hit.ofac_score,
+        "matched_name": hit.listed_name,
+        "lists": [listing.to_dict() for listing in hit.party.listings],
+        "via": hit.via,
+        "explanation": explain(hit),
+    }
