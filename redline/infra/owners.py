@@ -48,8 +48,9 @@ def list_names(hit: dict[str, Any]) -> str:
     names = []
     for item in hit.get("lists") or []:
         label = item.get("program") or item.get("source") or "a restricted-party list"
-        if item.get("source") and item.get("program") and item["source"] not in label:
-            label = f"{label} ({item['source']})"
+        qualifier = item.get("authority") or item.get("source")
+        if qualifier and qualifier not in label:
+            label = f"the {label} ({qualifier})" if item.get("program") else label
         if label not in names:
             names.append(label)
     return "; ".join(names) or "a restricted-party list"

@@ -26,7 +26,12 @@ class HttpClients:
 
         limits = httpx.Limits(max_connections=max(cfg.concurrency * 2, 10), max_keepalive_connections=0)
         timeout = httpx.Timeout(cfg.timeout)
-        self.verified = httpx.AsyncClient(verify=cfg.verify, timeout=timeout, limits=limits,
+        verify: Any = cfg.verify
+        if isinstance(verify, str):
+            import ssl
+
+            verify = ssl.create_default_context(cafile=verify)
+        self.verified = httpx.AsyncClient(verify=verify, timeout=timeout, limits=limits,
                                           follow_redirects=False, trust_env=False)
         self.insecure = httpx.AsyncClient(verify=False, timeout=timeout, limits=limits,
                                           follow_redirects=False, trust_env=False)

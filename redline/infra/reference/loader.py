@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -99,15 +100,19 @@ def _folder_sha256(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def _data_date(path: Path, data: dict[str, Any] | None) -> str | None:
-    if not data:
-        return datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).date().isoformat()
-    for key in ("createDate", "creationTime", "last_updated_timestamp", "last_update"):
-        if key in data:
-            return str(data[key])
-    if "changeNumber" in data:
-        return f"changeNumber {data['changeNumber']}"
-    return None
+_DATE_KEYS = re.compile(rb'"(createDate|creationTime|last_updated_timestamp|last_update|changeNumber)"\s*:\s*"?([^",}]+)')
+
+
+def _data_date(path: Path) -> str | None:
+    """The feed's own date, from the head of the file (createDate, creationTime, …), else the file's mtime."""
+    if path.suffix == ".json":
+        with path.open("rb") as handle:
+            head = handle.read(400)
+        found = _DATE_KEYS.search(head)
+        if found:
+            value = found.group(2).decode("utf-8", "replace").strip()
+            return f"changeNumber {value}" if found.group(1) == b"changeNumber" else value
+    return datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).date().isoformat()
 
 
 def _compile(infra_dir: Path, sources: dict[str, SourceInfo]) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
@@ -162,15 +167,30 @@ def _discover(infra_dir: Path) -> dict[str, SourceInfo]:
         path = infra_dir / spec.relpath
         if path.exists():
             key = "cdncheck" if spec.key == "cdncheck-ranges" else spec.key
-            sources[key] = SourceInfo(key, str(path), spec.url, _sha256(path), {})
+            sources[key] = SourceInfo(key, str(path), spec.url, _sha256(path), {}, _data_date(path))
     folder = infra_dir / FINGERPRINT_DIR
     if folder.is_dir():
         sources["webappanalyzer"] = SourceInfo("webappanalyzer", str(folder), "https://github.com/enthec/webappanalyzer",
                                                _folder_sha256(folder), {})
+    curated = _curated_digest()
+    sources["redline-curated"] = SourceInfo("redline-curated", "redline/infra/reference (hostnames, issuers, providers)",
+                                            "authored for Redline", curated[0], curated[1])
     asns = infra_dir / PROVIDER_ASNS
     if asns.exists():
         sources["provider-asns"] = SourceInfo("provider-asns", str(asns), "authored (see PROVENANCE.md)", _sha256(asns), {})
     return sources
+
+
+def _curated_digest() -> tuple[str, dict[str, int]]:
+    """The authored tables are data too: their digest is their snapshot's SHA-256."""
+    from redline.infra.reference.hostnames import CURATED
+    from redline.infra.reference.issuers import ISSUERS
+    from redline.infra.reference.providers import all_providers
+
+    providers = [(p.name, p.company, p.country, p.service) for p in all_providers()]
+    material = orjson.dumps([list(CURATED), list(ISSUERS), providers])
+    return hashlib.sha256(material).hexdigest(), {"hostname_rules": len(CURATED), "issuers": len(ISSUERS),
+                                                  "providers": len(providers)}
 
 
 def load_reference(infra_dir: Path, cache_dir: Path | None = None) -> ReferenceData:
@@ -201,11 +221,8 @@ def load_reference(infra_dir: Path, cache_dir: Path | None = None) -> ReferenceD
             os.replace(tmp, folder / "table.npz")
             (folder / "meta.json").write_bytes(orjson.dumps(meta))
     for key, counts in meta["counts"].items():
-        if key in sources:
+        if key in sources and key != "redline-curated":
             sources[key].counts = counts
-    for key, info in sources.items():
-        if info.data_date is None and key != "webappanalyzer":
-            info.data_date = None
     provider_asns = read_csv_rows(infra_dir / PROVIDER_ASNS) if (infra_dir / PROVIDER_ASNS).exists() else []
     if "provider-asns" in sources:
         sources["provider-asns"].counts = {"rows": len(provider_asns)}
