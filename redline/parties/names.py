@@ -217,7 +217,7 @@ def analyse(raw: str, person: bool = False) -> AnalysedName:
     """Analyse one name. `person` switches on patronymic and initial handling."""
     vocab = vocabulary()
     text = unicodedata.normalize("NFKC", raw).casefold()
-    text = _APOSTROPHES.sub("", text).replace("?", "")
+    text = _APOSTROPHES.sub("", text).replace("?", "").replace("״", '"').replace("׳", "'")
     legal_forms: list[str] = []
     if not person:
         found = extract_org_types(text)

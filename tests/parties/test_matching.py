@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import pytest
+
+from redline.parties.api import compare_names
+from redline.parties.screening import Query, Screener
+
+
+def top(screener: Screener, name: str, **kw):
+    hits = screener.screen(Query(name=name, **kw), limit=5)
+    return hits
+
+
+@pytest.mark.parametrize(
+    "query, expected_word, program",
+    [
+        ("HANGZHOU HIKVISION DIGITAL TECH CO LTD", "hikvision", "US-BIS-EL"),
+        ("Zhejiang Dahua Technology Co., Ltd.", "dahua", "US-BIS-EL"),
+        ("SenseTime Group Ltd", "sensetime", "US-DOD-1260H"),
+        ("NSO Group Technologies Limited", "nso", "US-BIS-EL"),
+        ("Beijing Megvii", "megvii", "US-BIS-EL"),
+    ],
+)
+def test_listed_surveillance_firms_match_on_top(screener: Screener, query: str, expected_word: str, program: str) -> None:
+    hits = top(screener, query)
+    assert hits and hits[0].match, query
+    assert expected_word in hits[0].party.caption.lower().replace(" ", "")
+    assert program in {l.program_id for l in hits[0].party.listings}
+    assert hits[0].comparison.explain()
+
+
+def test_hikvision_is_one_party_on_every_list(screener: Screener) -> None:
+    hit = top(screener, "Hangzhou Hikvision Digital Technology Co., Ltd.")[0]
+    programs = {l.program_id for l in hit.party.listings}
+    assert {"US-BIS-EL", "US-OFAC-NS-CMIC", "US-DOD-1260H", "US-NDAA-889", "US-FCC-COVERED"} <= programs
+
+
+def test_kanso_group_is_not_nso_group(screener: Screener) -> None:
+    assert not any(h.match for h in top(screener, "KANSO GROUP"))
+
+
+def test_dahua_electronics_is_a_different_listed_party(screener: Screener) -> None:
+    hits = top(screener, "Dahua Electronics Corporation")
+    assert hits[0].match and "US-BIS-DPL" in {l.program_id for l in hits[0].party.listings}
+    for hit in hits[1:]:
+        if "US-BIS-EL" in {l.program_id for l in hit.party.listings} and "dahua" in hit.party.caption.lower():
+            assert not hit.match
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["Shenzhen Technology Co., Ltd.", "Bright Future Technology Co., Ltd.", "Sunrise Valley Trading Group Limited", "International Electronics Corporation"],
+)
+def test_generic_words_alone_never_match(screener: Screener, query: str) -> None:
+    assert not any(h.match for h in top(screener, query)), query
+
+
+def test_huawei_affiliates_stay_distinct(screener: Screener) -> None:
+    huawei = [p for p in screener.parties if any("US-BIS-EL" == l.program_id for l in p.listings) and "huawei" in p.caption.lower()]
+    assert len(huawei) > 50
+
+
+def test_word_order_does_not_matter(screener: Screener) -> None:
+    a = top(screener, "Technology Megvii Beijing")[0]
+    assert a.match and "megvii" in a.party.caption.lower()
+
+
+def test_indirect_hit_names_the_listed_parent(screener: Screener) -> None:
+    hits = top(screener, "Chengdu Dahua Wisdom Information Technology Co., Ltd.")
+    via = [v for h in hits for v in h.via]
+    assert any(v["relation"] == "subsidiary of" and "dahua" in v["caption"].lower() for v in via)
+
+
+def test_numbers_discriminate() -> None:
+    assert compare_names("Ocean Star 7 Shipping", "Ocean Star 8 Shipping")["match"] is False
+    assert compare_names("Ocean Star 7 Shipping", "Ocean Star 7 Shipping Co")["match"] is True
+
+
+def test_person_names_order_initials_and_patronymics() -> None:
+    assert compare_names("Vladimir Putin", "PUTIN, Vladimir Vladimirovich", "Person")["match"]
+    assert compare_names("V. Putin", "Vladimir Putin", "Person")["score"] > 0.5
+    assert not compare_names("Vladimir Putin", "Vladimir Pushkin", "Person")["match"]
+
+
+def test_non_latin_scripts_are_transliterated() -> None:
+    assert compare_names("华为技术有限公司", "Huawei Technologies Co., Ltd.")["match"]
+    assert compare_names("Сергей Лавров", "Sergey Lavrov", "Person")["match"]
+    assert compare_names("Αθηνά Παπαδοπούλου", "Athina Papadopoulou", "Person")["match"]
+
+
+def test_birth_date_qualifies_person_hits(screener: Screener) -> None:
+    person = next(p for p in screener.parties if p.is_person and p.birth_years and p.listed)
+    name = person.names[0]
+    year = sorted(person.birth_years)[0]
+    agree = screener.screen(Query(name=name, schema="Person", birth_date=year), limit=1)[0]
+    differ = screener.screen(Query(name=name, schema="Person", birth_date=str(int(year) + 30)), limit=3)
+    same = [h for h in differ if h.party is person]
+    assert agree.party is person
+    assert same and same[0].score < agree.score
+
+
+def test_every_hit_explains_itself(screener: Screener) -> None:
+    from redline.parties.screening import hit_to_dict
+
+    result = hit_to_dict(top(screener, "Huawei Technologies Co., Ltd.")[0])
+    assert set(result) >= {"id", "caption", "schema", "score", "match", "lists", "via", "explanation"}
+    assert "Listed on" in result["explanation"]
+    assert all({"source", "program", "listed_on", "snapshot"} <= set(l) for l in result["lists"])

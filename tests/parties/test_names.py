@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import pytest
+
+from redline.parties.names import GENERIC, NUMBER, PATRONYMIC, PLACE, WORD, analyse, split_alternatives
+
+
+def kinds(name: str, person: bool = False) -> dict[str, str]:
+    return {t.text: t.kind for t in analyse(name, person=person).tokens}
+
+
+@pytest.mark.parametrize(
+    "name, core",
+    [
+        ("Siemens GmbH", "siemens"),
+        ("ООО Ромашка", "romashka"),
+        ("华为技术有限公司", "huawei"),
+        ("株式会社東芝", "dongzhi"),
+        ("אלביט מערכות בע״מ", None),
+        ("Airbus S.A.S.", "airbus"),
+        ("Acme Corp", "acme"),
+        ("삼성전자 주식회사", None),
+    ],
+)
+def test_legal_forms_are_removed_in_every_script(name: str, core: str | None) -> None:
+    analysed = analyse(name)
+    assert analysed.legal_forms, name
+    if core:
+        assert core in {t.text for t in analysed.tokens}
+    assert not {"gmbh", "ooo", "sas", "corp", "gongsi", "ltd"} & {t.text for t in analysed.tokens}
+
+
+def test_abbreviations_expand_to_one_form() -> None:
+    a = analyse("Torch Tech Grp Intl Srvces Mfg Corp")
+    b = analyse("Torch Technology Group International Services Manufacturing Corporation")
+    assert a.key == b.key
+    assert kinds("Torch Tech Grp")["technology"] == GENERIC
+
+
+def test_translated_generic_words_match_english() -> None:
+    assert analyse("Torgovy Dom Alfa").key == analyse("Alfa Trading Dom").key
+    assert kinds("杭州海康威视数字技术股份有限公司")["technology"] == GENERIC
+
+
+def test_places_numbers_and_patronymics_are_classed() -> None:
+    assert kinds("Beijing Megvii")["beijing"] == PLACE
+    assert kinds("Beijing Megvii")["megvii"] == WORD
+    assert kinds("Ocean Star 7")["7"] == NUMBER
+    assert kinds("Ivanov Sergey Petrovich", person=True)["petrovich"] == PATRONYMIC
+
+
+def test_question_marks_from_lost_characters_are_dropped() -> None:
+    assert analyse("Xi?an Aero Engine").key == analyse("Xian Aero Engine").key
+
+
+def test_former_names_and_noise_split() -> None:
+    assert split_alternatives("BENEFICIARY: ACME TRADING f.k.a. OLD NAME LLC") == ["ACME TRADING", "OLD NAME LLC"]
+    assert split_alternatives("Huawei Technologies (formerly Futurewei)") == ["Huawei Technologies", "Futurewei"]
+    assert split_alternatives("Plain Name Ltd") == ["Plain Name Ltd"]
