@@ -10,7 +10,9 @@ from redline.licensing.application import Application, ApplicationError, Item
 from redline.licensing.conditions import evaluate
 from redline.licensing.countries import CountryData
 from redline.licensing.policy import Policy, Rule
-from redline.licensing.screening import PartyScreening, Screener, programs, screen_parties, screening_evidence
+from redline.licensing.screening import (
+    PartyScreening, Screener, owner_programs, programs, screen_parties, screening_evidence,
+)
 from redline.licensing.territories import country_name
 from redline.licensing.vocab import DECISION_RANK, category_family
 from redline.store.base import Store
@@ -150,7 +152,7 @@ def assess(application: Application, policy: Policy, *, countries: CountryData, 
         "end_user_types": {p.type for p in application.parties if p.role == "end_user"},
         "red_flags": red_flags,
         "listed_programs": programs(direct),
-        "affiliate_programs": programs(indirect),
+        "affiliate_programs": owner_programs(indirect),
     }
 
     fired: list[tuple[Rule, list[int], list[str]]] = []

@@ -60,22 +60,30 @@ def screen_parties(parties: tuple[Party, ...], screener: Screener | Callable[...
         for result in response.get("results") or []:
             if not result.get("match"):
                 continue
-            (screening.indirect if result.get("via") else screening.direct).append(result)
+            # A hit with listings of its own is a direct hit; ownership or affiliation ties to
+            # listed parties ("subsidiary of", "affiliated with") make it (also) an indirect hit.
+            # "linked to" (a listed person linked to a listed body) is no ownership tie.
+            if result.get("lists"):
+                screening.direct.append(result)
+            if any(v.get("relation") in TIES for v in result.get("via") or []):
+                screening.indirect.append(result)
         out.append(screening)
     return out
 
 
+TIES = ("subsidiary of", "affiliated with")
+OWNERSHIP = ("subsidiary of",)
+
+
 def programs(results: list[dict[str, Any]]) -> set[str]:
-    found: set[str] = set()
-    for result in results:
-        for listing in result.get("lists") or []:
-            if listing.get("program_id"):
-                found.add(listing["program_id"])
-        for via in result.get("via") or []:
-            for listing in via.get("lists") or []:
-                if listing.get("program_id"):
-                    found.add(listing["program_id"])
-    return found
+    """Programme ids a set of hits is listed on directly."""
+    return {lst["program_id"] for r in results for lst in r.get("lists") or [] if lst.get("program_id")}
+
+
+def owner_programs(results: list[dict[str, Any]]) -> set[str]:
+    """Programme ids of the listed owners of a set of hits (for 50-percent / affiliates rules)."""
+    return {lst["program_id"] for r in results for v in r.get("via") or [] if v.get("relation") in OWNERSHIP
+            for lst in v.get("lists") or [] if lst.get("program_id")}
 
 
 def screening_evidence(screenings: list[PartyScreening]) -> list[dict[str, Any]]:
@@ -83,9 +91,9 @@ def screening_evidence(screenings: list[PartyScreening]) -> list[dict[str, Any]]
     for s in screenings:
         for kind, results in (("listed_party", s.direct), ("indirect_listed_party", s.indirect)):
             for r in results:
+                via = [v for v in r.get("via") or [] if kind == "listed_party" or v.get("relation") in TIES]
                 lists = r.get("lists") or []
-                via = r.get("via") or []
-                cited = lists or [lst for v in via for lst in (v.get("lists") or [])]
+                cited = lists if kind == "listed_party" else [lst for v in via for lst in (v.get("lists") or [])]
                 evidence.append({
                     "kind": kind,
                     "source": "; ".join(sorted({f"{x.get('authority') or ''} {x.get('program') or x.get('program_id')}".strip() for x in cited})),
