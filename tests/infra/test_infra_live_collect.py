@@ -97,3 +97,29 @@ def test_journal_resumes_and_skips_done_domains(tmp_path: Path, dns_server, http
     saved = orjson.loads(out.read_bytes())
     assert [o["domain"] for o in saved] == ["site.test", "www.site.test"]
     assert not journal.path.exists()
+
+
+def test_cli_collect_then_scan_live(home_with_cache, tmp_path: Path, dns_server, https_server) -> None:
+    from typer.testing import CliRunner
+
+    from redline.cli import app
+
+    common = ["--nameserver", dns_server[0], "--dns-port", str(dns_server[1]), "--https-port",
+              str(https_server["port"]), "--http-port", "1", "--ca-bundle", str(https_server["ca"]),
+              "--retries", "0", "--timeout", "2", "--json"]
+    out = tmp_path / "obs.json"
+    result = CliRunner().invoke(app, ["infra", "collect", "www.site.test", "embedsonly.test", "nope.test",
+                                      "-o", str(out), *common])
+    assert result.exit_code == 0, result.output
+    assert [o["status"] for o in orjson.loads(result.stdout)] == ["ok", "ok", "nxdomain"]
+    scanned = orjson.loads(CliRunner().invoke(app, ["infra", "scan", "--evidence", str(out), "--json"]).stdout)
+    www, embeds_only, nope = scanned
+    serving = {(p["provider"], p["service"]) for p in www["providers"] if p["role"] == "serves"}
+    # 127.0.0.1 is in nobody's ranges: CloudFront is found by the CNAME and by its edge headers
+    assert ("Amazon CloudFront", "cdn") in serving and ("Microsoft 365 / Exchange Online", "mail") in serving
+    assert not [p for p in embeds_only["providers"] if p["role"] == "serves"]
+    assert {p["provider"] for p in embeds_only["providers"]} == {"Google Fonts", "Google Hosted Libraries"}
+    assert nope["status"] == "nxdomain" and nope["providers"] == []
+    live = CliRunner().invoke(app, ["infra", "scan", "embedsonly.test", "--no-store", *common])
+    assert live.exit_code == 0, live.output
+    assert orjson.loads(live.stdout)[0]["providers"][0]["role"] == "embeds"
