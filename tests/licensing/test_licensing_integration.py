@@ -1,0 +1,102 @@
+"""The fixtures assessed with the real parties engine over the real US lists (CSL 2022-04, DoD 1260H)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+from helpers_licensing import APPLICATIONS, expectations, fixture_files
+from typer.testing import CliRunner
+
+from redline.cli import app
+from redline.config import load_settings
+from redline.context import get_context, reset_context
+
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("redline.parties.api") is None, reason="redline.parties.api (the screening engine) is not built yet"
+)
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def lists_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    settings = load_settings()
+    if settings.data_dir is None:
+        pytest.skip("REDLINE_DATA is not available")
+    home = tmp_path_factory.mktemp("licensing-lists-home")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("REDLINE_HOME", str(home))
+    reset_context()
+    from redline.parties.api import import_paths
+
+    import_paths([settings.data_dir / "lists/us_csl/2022-04/consolidated.csv", settings.data_dir / "lists/us_dod_1260h"])
+    reset_context()
+    mp.undo()
+    return home
+
+
+_memo: dict[str, dict] = {}  # type: ignore[type-arg]
+
+
+@pytest.fixture(autouse=True)
+def use_lists_home(lists_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("REDLINE_HOME", str(lists_home))
+    reset_context()
+    from redline.licensing import service
+    from redline.licensing.screening import default_screener
+
+    real = default_screener()
+
+    def memoised(name: str, **kwargs):  # type: ignore[no-untyped-def]
+        # The same name screened under three policies: ask the real engine once per module.
+        if name not in _memo:
+            _memo[name] = real(name, **kwargs)
+        return _memo[name]
+
+    monkeypatch.setattr(service, "default_screener", lambda: memoised)
+    return lists_home
+
+
+def test_fixtures_with_the_real_engine() -> None:
+    before = len(list(get_context().ledger.entries(kind="licensing")))
+    for policy in ("echri", "eu-2021-821", "us-ear"):
+        result = runner.invoke(app, ["licensing", "assess", str(APPLICATIONS), "--policy", policy, "--json"])
+        assert result.exit_code == 0, result.output
+        by_id = {r["id"]: r for r in json.loads(result.output)}
+        for path in fixture_files():
+            expected = expectations(path).get(policy)
+            if expected is None:
+                continue
+            app_id = path.read_text().split("\nid: ", 1)[1].split("\n", 1)[0].strip()
+            got = by_id[app_id]
+            assert got["decision"] == expected["decision"], (path.name, policy, got["explanation"])
+            assert set(expected["rules"]) <= set(got["rules"]), (path.name, policy, got["rules"])
+    after = len(list(get_context().ledger.entries(kind="licensing")))
+    assert after - before == 3 * len(fixture_files())
+
+
+def test_real_listing_evidence_cites_list_and_snapshot() -> None:
+    result = runner.invoke(app, ["licensing", "assess", str(APPLICATIONS / "intrusion_software_nso_group.yaml"),
+                                 "--policy", "us-ear", "--json"])
+    out = json.loads(result.output)
+    listed = [e for e in out["evidence"] if e["kind"] == "listed_party"]
+    assert listed and listed[0]["detail"]["hit"] == "NSO Group"
+    assert any(lst["program_id"] == "US-BIS-EL" for lst in listed[0]["detail"]["lists"])
+    assert listed[0]["snapshot"] and {s["source"] for s in out["snapshots"]["lists"]} >= {"us_csl"}
+
+
+def test_affiliate_hit_from_the_real_graph() -> None:
+    result = runner.invoke(app, ["licensing", "assess", str(APPLICATIONS / "affiliate_chengdu_dahua.yaml"), "--policy", "us-ear", "--json"])
+    out = json.loads(result.output)
+    indirect = [e for e in out["evidence"] if e["kind"] == "indirect_listed_party"]
+    assert indirect and indirect[0]["detail"]["via"][0]["relation"] == "subsidiary of"
+
+
+def test_alignment_report_over_real_lists() -> None:
+    result = runner.invoke(app, ["licensing", "alignment", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    captions = {p["caption"] for p in report["parties"]}
+    assert "NSO Group" in captions and "US" in report["jurisdictions_loaded"]
