@@ -158,7 +158,16 @@ def bank_add(
             records.append(SignalRecord("vpdq", VpdqSignal.serialise(h.vpdq), content_id, list(label), contributor))
             records.append(SignalRecord("video_md5", h.md5, content_id, list(label), contributor))
         else:
-            records.append(SignalRecord("pdq", h.pdq or "", content_id, list(label), contributor, quality=h.quality))
+            from redline.media.hashing import HashError, open_image
+            from redline.media.robust import bank_hashes
+
+            try:
+                stored = bank_hashes(open_image(o.file))
+            except HashError:
+                stored = []
+            pdqs = [(q.pdq, q.quality) for q in stored] or [(h.pdq or "", h.quality)]
+            records.extend(SignalRecord("pdq", value, content_id, list(label), contributor, quality=quality)
+                           for value, quality in pdqs)
             records.append(SignalRecord("md5", h.md5, content_id, list(label), contributor))
         report.append({"file": o.file, "added": True, "kind": h.kind})
     result = _bank_call(add_signals, ctx.store, name, records, actor=ctx.settings.user, ledger=ctx.ledger) if records else None
