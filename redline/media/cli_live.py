@@ -52,6 +52,7 @@ def watch(
     max_alerts: Optional[int] = typer.Option(None, "--max-alerts", help="Stop a stream after this many alerts."),
     account: Optional[str] = typer.Option(None, "--account", help="The account streaming (kept with the review item)."),
     queue_review: bool = typer.Option(True, "--queue/--no-queue", help="Put alerts in the review queue (and the ledger)."),
+    workers: int = typer.Option(1, "--workers", help="Processes to spread the streams over (1: threads in this process)."),
     as_json: bool = typer.Option(False, "--json", help="JSON lines: one object per alert, error and stream summary."),
 ) -> None:
     """Watch livestreams (or files) and alert on the first confident match of each bank item."""
@@ -65,16 +66,19 @@ def watch(
         )
     except ValueError as exc:
         raise fail(str(exc)) from None
+    if workers < 1:
+        raise fail(f"--workers must be ≥ 1, got {workers}")
     from redline.media.watch import StreamMatcher
 
     ctx = _ctx()
-    matcher = StreamMatcher(open_matcher(ctx))
+    # with worker processes each opens its own matcher on the same store (REDLINE_HOME is inherited)
+    matcher = StreamMatcher(open_matcher(ctx)) if workers == 1 else None
     cfg = {"fps": fps, "max_distance": max_distance, "min_quality": min_quality, "consecutive": consecutive}
     failed = 0
     import threading
 
     stop = threading.Event()
-    events = watch_many(list(sources), matcher, config, stop)
+    events = watch_many(list(sources), matcher, config, stop, workers=workers)
     try:
         for event in events:
             if isinstance(event, Alert):

@@ -381,47 +381,124 @@ class StreamWatcher:
         return self.config.realtime or ("://" in lowered and not lowered.startswith("file:"))
 
 
-def watch_many(
-    sources: list[str], matcher: PdqMatcher, config: WatchConfig, stop: threading.Event | None = None
-) -> Iterator[Event]:
-    """Watch every source at once, one thread a stream; yield events as they happen.
+def default_matcher() -> StreamMatcher:
+    """The Matcher of the current REDLINE_HOME's store, for streams (used in worker processes)."""
+    from redline.context import get_context
+    from redline.media.matcher import Matcher
 
-    Decoding (FFmpeg) and PDQ hashing run outside the GIL for the most part, so threads share the
-    cores; the consumer of this iterator is the single writer to the store.
-    A StreamSummary is yielded for each stream when it ends; the iterator ends when all have.
-    """
-    stop = stop or threading.Event()
-    events: queue.Queue[Event | None] = queue.Queue()
-    watchers = [StreamWatcher(src, matcher, config, i) for i, src in enumerate(sources)]
+    return StreamMatcher(Matcher.open(get_context()))
 
+
+def _stamp(event: Event) -> Event:
+    if isinstance(event, Alert):
+        # time.monotonic() is CLOCK_MONOTONIC: one clock for every process on the machine
+        event.alerted_at = time.monotonic()
+        event.latency_s = event.alerted_at - event.decoded_at
+        if event.due_at is not None:
+            event.lag_s = event.alerted_at - event.due_at
+    return event
+
+
+def _run_threads(
+    indexed: list[tuple[int, str]], matcher: PdqMatcher, config: WatchConfig, put: Callable[[Any], None], stop: Any
+) -> list[threading.Thread]:
     def work(w: StreamWatcher) -> None:
         try:
-            summary = w.run(events.put, stop)
+            summary = w.run(put, stop)
         except Exception as exc:  # noqa: BLE001 — one broken stream must not stop the others
             w.summary.error = f"{type(exc).__name__}: {exc}"
-            events.put(StreamError(w.source, w.index, w.summary.error))
+            put(StreamError(w.source, w.index, w.summary.error))
             summary = w.summary
-        events.put(summary)
+        put(summary)
 
-    threads = [threading.Thread(target=work, args=(w,), name=f"watch-{w.index}", daemon=True) for w in watchers]
-    for t in threads:
+    threads = []
+    for index, src in indexed:
+        t = threading.Thread(target=work, args=(StreamWatcher(src, matcher, config, index),), name=f"watch-{index}",
+                             daemon=True)
         t.start()
-    remaining = len(threads)
+        threads.append(t)
+    return threads
+
+
+def _worker(indexed: list[tuple[int, str]], factory: Callable[[], PdqMatcher], config: WatchConfig, events: Any,
+            stop: Any) -> None:
+    """One worker process: its own matcher, one thread a stream, events back through a queue."""
+    try:
+        matcher = factory()
+    except Exception as exc:  # noqa: BLE001
+        for index, src in indexed:
+            events.put(StreamError(src, index, f"worker could not open the matcher: {exc}"))
+            events.put(StreamSummary(src, index, error=str(exc)))
+        return
+    for t in _run_threads(indexed, matcher, config, events.put, stop):
+        t.join()
+
+
+def watch_many(
+    sources: list[str], matcher: PdqMatcher | None, config: WatchConfig, stop: Any = None, *, workers: int = 1,
+    matcher_factory: Callable[[], PdqMatcher] | None = None,
+) -> Iterator[Event]:
+    """Watch every source at once and yield events (Alert, StreamError, StreamSummary) as they happen.
+
+    workers=1: one thread a stream in this process. PyAV's decoder and pdqhash hold the GIL, so
+    threads share one core; that is enough for ~20 paced 720p streams (docs/benchmarks-media-live.md).
+    workers=N: the streams are dealt round-robin to N processes (spawned), each with its own
+    matcher from `matcher_factory` (a module-level function; default: the store's Matcher), so
+    decoding uses every core. Either way the consumer of this iterator is the only writer to the store.
+    The iterator ends when every stream has sent its StreamSummary.
+    """
+    if workers < 1:
+        raise ValueError(f"workers must be ≥ 1, got {workers}")
+    workers = min(workers, max(1, len(sources)))
+    procs: list[Any] = []
+    threads: list[threading.Thread] = []
+    if workers == 1:
+        if matcher is None:
+            matcher = (matcher_factory or default_matcher)()
+        stop = stop or threading.Event()
+        events: Any = queue.Queue()
+        threads = _run_threads(list(enumerate(sources)), matcher, config, events.put, stop)
+    else:
+        import multiprocessing as mp
+
+        mpc = mp.get_context("spawn")
+        stop_ev = mpc.Event()
+        events = mpc.Queue()
+        indexed = list(enumerate(sources))
+        for w in range(workers):
+            share = indexed[w::workers]
+            p = mpc.Process(target=_worker, args=(share, matcher_factory or default_matcher, config, events, stop_ev),
+                            name=f"watch-worker-{w}", daemon=True)
+            p.start()
+            procs.append(p)
+        outer_stop = stop
+        stop = stop_ev
+        if outer_stop is not None:  # relay a caller's threading.Event to the workers
+            def relay() -> None:
+                while not stop_ev.is_set():
+                    if outer_stop.wait(0.2):
+                        stop_ev.set()
+            threading.Thread(target=relay, daemon=True).start()
+    remaining = len(sources)
     try:
         while remaining:
-            event = events.get()
+            try:
+                event = events.get(timeout=1.0)
+            except queue.Empty:
+                if procs and not any(p.is_alive() for p in procs):
+                    break  # every worker died without reporting: do not wait forever
+                continue
             if isinstance(event, StreamSummary):
                 remaining -= 1
-            if isinstance(event, Alert):
-                event.alerted_at = time.monotonic()
-                event.latency_s = event.alerted_at - event.decoded_at
-                if event.due_at is not None:
-                    event.lag_s = event.alerted_at - event.due_at
-            yield event
+            yield _stamp(event)
     finally:
         stop.set()
         for t in threads:
             t.join(timeout=5)
+        for p in procs:
+            p.join(timeout=5)
+            if p.is_alive():
+                p.terminate()
 
 
 def write_test_stream(

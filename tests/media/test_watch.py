@@ -224,3 +224,16 @@ def test_live_udp_stream_on_loopback(media: dict, matcher: StreamMatcher) -> Non
     assert summaries[url].error is None, summaries[url].error
     assert [a.content_id for a in alerts] == ["incident-7"]
     assert alerts[0].lag_s is not None  # a network source runs on a live clock
+
+
+@pytest.mark.slow
+def test_worker_processes(media: dict, matcher: StreamMatcher) -> None:
+    """Streams spread over two spawned processes, each opening the store's Matcher itself."""
+    r = CliRunner().invoke(app, ["media", "watch", media["pattern"], media["chair"], media["stills"], "--workers", "2",
+                                 "--json", "--no-queue"])
+    assert r.exit_code == 0, r.output
+    lines = [json.loads(line) for line in r.stdout.splitlines()]
+    alerts = sorted((line["source"], line["content_id"]) for line in lines if line["type"] == "alert")
+    assert alerts == sorted([(media["pattern"], "incident-7"), (media["stills"], "bridge")])
+    assert sum(1 for line in lines if line["type"] == "summary") == 3
+    assert all(line["latency_s"] >= 0 for line in lines if line["type"] == "alert")
