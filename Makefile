@@ -14,7 +14,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt scripts/system-deps.sh
 	touch $@
 
 run: setup
-	$(VENV)/bin/redline parties import --if-changed
+	$(VENV)/bin/redline parties import --if-changed --keep-going
 	$(VENV)/bin/redline parties status
 	$(VENV)/bin/redline parties screen "HANGZHOU HIKVISION DIGITAL TECH CO LTD"
 	$(VENV)/bin/redline parties screen "KANSO GROUP"

@@ -25,7 +25,8 @@ def _check_schema(schema: str | None) -> None:
 def import_(
     paths: list[Path] = typer.Argument(None, help="List files or folders (searched recursively). Default: REDLINE_DATA/lists."),
     force: bool = typer.Option(False, help="Import again even when a file's SHA-256 is already in the store."),
-    if_changed: bool = typer.Option(False, "--if-changed", help="Quiet when nothing changed (for make run)."),
+    if_changed: bool = typer.Option(False, "--if-changed", help="Show only what changed."),
+    keep_going: bool = typer.Option(False, "--keep-going", help="Exit 0 even when a file is refused (it is still reported)."),
     json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Import list files; each becomes a versioned snapshot (all or nothing)."""
@@ -63,8 +64,7 @@ def import_(
             err_console.print(f"[yellow]skipped[/] {s['path']}: {s['reason']}")
 
     emit(payload, json, render)
-    refused = [r for r in results if r.status == "refused"]
-    if refused and not all("without sdn.csv" in (r.error or "") for r in refused):
+    if any(r.status == "refused" for r in results) and not keep_going:
         raise typer.Exit(1)
 
 
@@ -190,7 +190,8 @@ def _render_screen(result: dict, ofac: bool) -> None:
     for hit in result["results"]:
         lists = sorted({f"{l['program_id']}" for l in hit["lists"]})
         if hit["via"]:
-            lists += [f"via {v['relation']} {v['caption']}" for v in hit["via"]]
+            lists += [f"via {v['relation']} {v['caption']}" for v in hit["via"][:3]]
+            lists += [f"… {len(hit['via']) - 3} more relations"] if len(hit["via"]) > 3 else []
         row = ["[bold red]MATCH[/]" if hit["match"] else "no", f"{hit['score']:.2f}"]
         row += [f"{hit['ofac_score']:.0f}"] if ofac else []
         row += [f"{hit['caption']}\n[dim]{hit['schema']} · {hit['id']}[/]", "\n".join(lists)]

@@ -137,10 +137,12 @@ class Screener:
 
     def _via(self, party: Party, on: date) -> list[dict[str, Any]]:
         via = []
+        seen: set[tuple[str, int]] = set()
         for edge in party.edges:
             other = self.parties[edge.other]
-            if not other.listed or edge.relation == "parent of":
+            if not other.listed or edge.relation == "parent of" or (edge.relation, edge.other) in seen:
                 continue
+            seen.add((edge.relation, edge.other))
             programs = {listing.program_id for listing in other.listings}
             rule = applicable(self.rules, programs, edge.percentage, on) if edge.relation == "subsidiary of" else None
             via.append(
