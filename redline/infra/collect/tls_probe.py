@@ -26,10 +26,22 @@ def describe_certificate(der: bytes) -> dict[str, Any]:
     }
 
 
+_CONTEXT: ssl.SSLContext | None = None
+
+
+def _reading_context() -> ssl.SSLContext:
+    """One context for every probe: it trusts nothing (it only reads), so it loads no CA store."""
+    global _CONTEXT
+    if _CONTEXT is None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        _CONTEXT = context
+    return _CONTEXT
+
+
 async def fetch_certificate(host: str, address: str, port: int, timeout: float) -> dict[str, Any]:
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
+    context = _reading_context()
     writer = None
     try:
         _, writer = await asyncio.wait_for(
