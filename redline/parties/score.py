@@ -18,6 +18,7 @@ from redline.parties.names import GENERIC, INITIAL, NUMBER, PATRONYMIC, PLACE, S
 # How much a listed name's words that the query lacks cost, by kind (1.0 = as much as a miss).
 EXTRA_COST = {WORD: 0.6, NUMBER: 0.6, GENERIC: 0.2, PLACE: 0.2, PATRONYMIC: 0.2, INITIAL: 0.2, STOP: 0.0}
 SECTOR_CONFLICT = 0.85
+PLACE_CONFLICT = 0.8
 NUMBER_CONFLICT = 0.4
 GENERIC_ONLY_CAP = 0.5
 
@@ -119,6 +120,11 @@ def compare(query: AnalysedName, listed: AnalysedName) -> NameComparison:
     if q_sectors and c_sectors:
         score *= SECTOR_CONFLICT
         result.penalties.append(f"sector words differ ({', '.join(sorted(q_sectors))} vs {', '.join(sorted(c_sectors))})")
+    q_places = {t.text for t in result.query_unmatched if t.kind == PLACE}
+    c_places = {t.text for t in result.listed_unmatched if t.kind == PLACE}
+    if q_places and c_places:
+        score *= PLACE_CONFLICT
+        result.penalties.append(f"places differ ({', '.join(sorted(q_places))} vs {', '.join(sorted(c_places))})")
     q_numbers = {t.text for t in q_tokens if t.kind == NUMBER}
     c_numbers = {t.text for t in c_tokens if t.kind == NUMBER}
     if q_numbers and c_numbers and q_numbers != c_numbers:
