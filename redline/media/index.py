@@ -29,6 +29,8 @@ CODE_BYTES = 32
 FORMAT_VERSION = 1
 COMPACT_DEAD_FRACTION = 0.25
 COMPACT_MIN_DEAD = 1024
+DEFAULT_THREADS = faiss.omp_get_max_threads()
+PARALLEL_MIN_QUERIES = 8
 
 
 def hex_to_codes(hexes: list[str]) -> np.ndarray:
@@ -151,6 +153,9 @@ class BinaryIndex:
         """Every live row within `threshold` bits (inclusive) of each query row: exact, not approximate."""
         if self.size == 0 or len(queries) == 0:
             return []
+        # One scan per query is fastest on one thread: OpenMP workers for a single query cost more in
+        # wake-ups than they save (measured 0.9 ms vs 52 ms p50 at 1 M hashes on a busy 2-core machine).
+        faiss.omp_set_num_threads(1 if len(queries) < PARALLEL_MIN_QUERIES else DEFAULT_THREADS)
         lims, distances, labels = self.faiss.range_search(np.ascontiguousarray(queries, dtype=np.uint8), threshold + 1)
         if len(labels) == 0:
             return []
