@@ -1,0 +1,73 @@
+"""The benchmark's evaluation-set builder on a few small real lists: labelled, sane, non-overlapping."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from benchmarks.parties_common import SourceEntity, build_cases, hard_cases, names_of, norm  # noqa: E402
+from redline.parties.sources.registry import discover  # noqa: E402
+
+SMALL = ("lists/us_dod_1260h", "lists/us_misc_opensanctions_repo")
+
+
+@pytest.fixture(scope="module")
+def small(data_dir: Path) -> list[SourceEntity]:
+    entities = []
+    for rel in SMALL:
+        root = Path(data_dir) / rel
+        if not root.exists():
+            pytest.skip(f"{rel} not in REDLINE_DATA")
+        for reader, path in discover(root):
+            for e in reader.read(path):
+                entities.append(SourceEntity(e.to_dict(), reader.info.name, path.name))
+    return entities
+
+
+def test_sets_are_labelled_and_disjoint(small: list[SourceEntity]) -> None:
+    eval_entities, cases = build_cases(small, seed=1, per_category=15)
+    generated = [c for c in cases if not c.category.startswith("hard_")]
+    cats = {c.category for c in generated}
+    assert {"script", "typo", "legal_form"} <= cats, cats
+    assert any(not c.positive for c in generated), "no negatives generated"
+    for c in cases:
+        assert c.query.strip()
+        assert c.split in ("tune", "test")
+        if c.positive:
+            assert c.expect_entities or c.expect_names, c
+        else:
+            assert not c.expect_entities and not c.expect_names, c
+    positives = {norm(c.query) for c in cases if c.positive}
+    negatives = {norm(c.query) for c in cases if not c.positive}
+    assert not positives & negatives
+    # Held-out names are gone from the entities the evaluation screener is built from.
+    remaining = {norm(n) for e in eval_entities for n in names_of(e.data)}
+    for c in generated:
+        if c.category in ("script", "alias_related", "alias_unrelated", "cross_list"):
+            assert norm(c.query) not in remaining, c.query
+    # A generated negative is never a listed name.
+    listed = {norm(n) for e in small for n in names_of(e.data)}
+    for c in generated:
+        if not c.positive:
+            assert norm(c.query) not in listed, c.query
+    # Perturbed positives differ from their base name but still point at a listed name.
+    for c in generated:
+        if c.category in ("typo", "order", "legal_form", "abbreviation"):
+            assert c.expect_names <= listed and norm(c.query) not in c.expect_names, c
+
+
+def test_builder_is_deterministic(small: list[SourceEntity]) -> None:
+    a = [(c.query, c.category) for c in build_cases(small, seed=5, per_category=10)[1]]
+    b = [(c.query, c.category) for c in build_cases(small, seed=5, per_category=10)[1]]
+    assert a == b
+
+
+def test_hard_cases_file() -> None:
+    cases = hard_cases()
+    assert 60 <= len(cases) <= 120
+    assert sum(c.positive for c in cases) >= 30 and sum(not c.positive for c in cases) >= 25
+    assert len({c.query for c in cases}) == len(cases)
