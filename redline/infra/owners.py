@@ -53,7 +53,7 @@ def list_names(hit: dict[str, Any]) -> str:
             label = f"the {label} ({qualifier})" if item.get("program") else label
         if label not in names:
             names.append(label)
-    return "; ".join(names) or "a restricted-party list"
+    return " and ".join(names) or "a restricted-party list"
 
 
 def snapshot_refs(hit: dict[str, Any]) -> list[Any]:
