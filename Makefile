@@ -23,7 +23,8 @@ test: setup
 	$(VENV)/bin/pytest -q -m "not slow"
 
 bench: setup
-	$(PY) -m benchmarks.run_all
+	$(VENV)/bin/pip install -q -c constraints.txt -e ".[dev,bench]"
+	$(PY) -m benchmarks.parties_speed && $(PY) -m benchmarks.parties_accuracy && $(PY) -m benchmarks.media_hashing && $(PY) -m benchmarks.media_index && $(PY) -m benchmarks.media_robustness
 
 clean:
 	rm -rf $(VENV) .pytest_cache
