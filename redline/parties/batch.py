@@ -23,8 +23,11 @@ class BatchError(ValueError):
     pass
 
 
+_worker_screener = None
+
+
 def _screen_row(row: dict[str, str]) -> dict[str, str]:
-    screener = api.get_screener()
+    screener = _worker_screener or api.get_screener()
     name = (row.get("name") or "").strip()
     if not name:
         return {**row, "match": "false", "score": "0", "hit_id": "", "hit_caption": "", "hit_lists": "", "explanation": "empty name"}
@@ -89,7 +92,8 @@ def _count_rows(path: Path) -> int:
 def screen_csv(input_csv: Path, output: Path, resume: bool = True, progress: bool = True, workers: int | None = None) -> dict[str, Any]:
     if not input_csv.exists():
         raise BatchError(f"{input_csv}: no such file")
-    api.get_screener()  # load once in this process; forked workers share it
+    global _worker_screener
+    _worker_screener = api.get_screener()  # loaded once here; forked workers inherit it
     fieldnames, rows = _rows(input_csv)
     out_fields = fieldnames + [c for c in HIT_COLUMNS if c not in fieldnames]
     done = _done_rows(output) if resume else 0
