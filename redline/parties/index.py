@@ -52,11 +52,10 @@ class NameIndex:
         if text in self.postings:
             found[text] = 1.0
         if len(text) >= 4 and token.kind != NUMBER:
+            # Keys cover deletions on either side: one edit apart, or one letter longer.
             for key in _deletions(text) | {text}:
                 for other in self.deletes.get(key, ()):
                     found.setdefault(other, 0.85)
-            for other in self.deletes.get(text, ()):
-                found.setdefault(other, 0.85)
             if len(text) >= 6:
                 # "hikvision" typed as one word, listed as "hik vision": split points.
                 for i in range(3, len(text) - 2):
