@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import os
 import pickle
+import time
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,9 +16,9 @@ from typing import Any
 from redline.context import get_context
 from redline.parties.graph import SourceEntity, build_parties
 from redline.parties.screening import MATCH_THRESHOLD, Query, Screener, hit_to_dict
-from redline.parties.snapshots import active_entities, import_paths as _import_paths, list_snapshots
+from redline.parties.snapshots import IMPORTS, active_entities, import_paths as _import_paths, list_snapshots
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 
 
 class NoListsLoaded(RuntimeError):
@@ -22,7 +26,17 @@ class NoListsLoaded(RuntimeError):
         super().__init__("no lists are loaded: run `redline parties import PATH` or `redline parties update` first")
 
 
-_screener: tuple[str, Screener] | None = None
+@dataclass
+class _Loaded:
+    key: str
+    screener: Screener
+    store_id: int
+    imports: int
+    checked_at: float
+
+
+_screener: _Loaded | None = None
+FRESHNESS_S = 1.0  # how long an in-memory screener is trusted before the store is asked again
 
 
 def _state_key(snapshots: list[dict[str, Any]]) -> str:
@@ -31,33 +45,57 @@ def _state_key(snapshots: list[dict[str, Any]]) -> str:
 
 
 def get_screener() -> Screener:
-    """The screener over every snapshot in force: from memory, else a cache file, else built."""
+    """The screener over every snapshot in force: from memory, else a cache file, else built.
+
+    Imports in this process are seen at once; imports by another process within FRESHNESS_S."""
     global _screener
     ctx = get_context()
+    loaded = _screener
+    now = time.monotonic()
+    if (
+        loaded
+        and loaded.store_id == id(ctx.store)
+        and loaded.imports == IMPORTS[0]
+        and now - loaded.checked_at < FRESHNESS_S
+    ):
+        return loaded.screener
     snapshots = list_snapshots(ctx.store, active_only=True)
     if not snapshots:
         raise NoListsLoaded()
     key = _state_key(snapshots)
-    if _screener and _screener[0] == key:
-        return _screener[1]
+    if loaded and loaded.key == key:
+        loaded.checked_at, loaded.store_id, loaded.imports = now, id(ctx.store), IMPORTS[0]
+        return loaded.screener
     cache = ctx.settings.cache_dir / f"screener-{key}.pickle"
-    screener: Screener | None = None
-    if cache.exists():
-        try:
-            with cache.open("rb") as handle:
-                screener = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            screener = None
-    if screener is None:
-        entities = (SourceEntity(data, source, label) for data, source, label in active_entities(ctx.store))
-        screener = Screener(build_parties(entities), snapshots)
-        for old in ctx.settings.cache_dir.glob("screener-*.pickle"):
-            old.unlink(missing_ok=True)
-        tmp = cache.with_suffix(".tmp")
-        with tmp.open("wb") as handle:
-            pickle.dump(screener, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(cache)
-    _screener = (key, screener)
+    gc.disable()  # millions of small objects: collecting while they are made costs more than making them
+    try:
+        screener = _read_cache(cache) or _build(ctx, snapshots, cache)
+    finally:
+        gc.enable()
+    gc.freeze()  # the screener lives as long as the process: keep it out of every later collection
+    _screener = _Loaded(key, screener, id(ctx.store), IMPORTS[0], now)
+    return screener
+
+
+def _read_cache(cache: Path) -> Screener | None:
+    if not cache.exists():
+        return None
+    try:
+        with cache.open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        return None
+
+
+def _build(ctx: Any, snapshots: list[dict[str, Any]], cache: Path) -> Screener:
+    entities = (SourceEntity(data, source, label) for data, source, label in active_entities(ctx.store))
+    screener = Screener(build_parties(entities), snapshots)
+    for old in ctx.settings.cache_dir.glob("screener-*.pickle"):
+        old.unlink(missing_ok=True)
+    tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+    with tmp.open("wb") as handle:
+        pickle.dump(screener, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(cache)
     return screener
 
 

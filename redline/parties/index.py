@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
+
 from redline.parties.names import GENERIC, NUMBER, PLACE, STOP, AnalysedName, Token, skeleton
 
 MAX_POSTINGS = 20000  # a token on more names than this only scores, it does not generate candidates
@@ -32,10 +34,15 @@ class NameIndex:
         for n, entry in enumerate(entries):
             for text in {t.text for t in entry.name.tokens if t.kind != STOP}:
                 postings[text].append(n)
-        self.postings = dict(postings)
+        # Postings in one flat array (CSR): token id -> entries[offsets[id]:offsets[id + 1]].
+        self.vocab = {text: i for i, text in enumerate(postings)}
+        sizes = np.fromiter((len(p) for p in postings.values()), dtype=np.int64, count=len(postings))
+        self.offsets = np.concatenate(([0], np.cumsum(sizes)))
+        self.flat = np.fromiter((n for p in postings.values() for n in p), dtype=np.int32, count=int(self.offsets[-1]))
+        self.sizes = np.fromiter((len(e.name.tokens) for e in entries), dtype=np.int32, count=len(entries))
         deletes: dict[str, list[str]] = defaultdict(list)
         skeletons: dict[str, list[str]] = defaultdict(list)
-        for text in self.postings:
+        for text in self.vocab:
             if len(text) >= 4 and not text.isdigit():
                 for d in _deletions(text):
                     deletes[d].append(text)
@@ -45,11 +52,17 @@ class NameIndex:
         self.deletes = dict(deletes)
         self.skeletons = dict(skeletons)
 
+    def posting(self, text: str) -> np.ndarray:
+        i = self.vocab.get(text)
+        if i is None:
+            return _EMPTY
+        return self.flat[self.offsets[i]:self.offsets[i + 1]]
+
     def neighbours(self, token: Token) -> list[tuple[str, float]]:
         """Vocabulary tokens that may match `token`, with a rough similarity."""
         text = token.text
         found: dict[str, float] = {}
-        if text in self.postings:
+        if text in self.vocab:
             found[text] = 1.0
         if len(text) >= 4 and token.kind != NUMBER:
             # Keys cover deletions on either side: one edit apart, or one letter longer.
@@ -60,7 +73,7 @@ class NameIndex:
                 # "hikvision" typed as one word, listed as "hik vision": split points.
                 for i in range(3, len(text) - 2):
                     left, right = text[:i], text[i:]
-                    if left in self.postings and right in self.postings:
+                    if left in self.vocab and right in self.vocab:
                         found.setdefault(left, 0.5)
                         found.setdefault(right, 0.5)
         if token.abjad:
@@ -69,32 +82,38 @@ class NameIndex:
         return list(found.items())
 
     def candidates(self, query: AnalysedName, limit: int) -> list[int]:
-        """Name entries most likely to match, best first, by a cheap weighted overlap."""
+        """Name entries most likely to match, best first, by a cheap weighted overlap;
+        ties go to the shorter name."""
         tokens = [t for t in query.tokens if t.kind != STOP]
         strong = [t for t in tokens if t.kind not in (GENERIC, PLACE)]
         generating = strong or tokens
-        scores: dict[int, float] = defaultdict(float)
+        scores = np.zeros(len(self.entries), dtype=np.float64)
         for token in generating:
             for other, sim in self.neighbours(token):
-                posting = self.postings[other]
+                posting = self.posting(other)
                 if len(posting) > MAX_POSTINGS and len(generating) > 1:
                     continue
-                gain = token.weight * sim
-                for n in posting:
-                    scores[n] += gain
+                scores[posting] += token.weight * sim
         # Joined query words: "hik vision" finds "hikvision".
         for a, b in zip(tokens, tokens[1:]):
-            joined = a.text + b.text
-            for n in self.postings.get(joined, ()):
-                scores[n] += 1.0
-        if not scores:
+            scores[self.posting(a.text + b.text)] += 1.0
+        found = np.flatnonzero(scores)
+        if not len(found):
             return []
         if strong and len(generating) < len(tokens):
             # Break ties among names found by distinctive words with the generic ones.
-            weak = [t for t in tokens if t.kind in (GENERIC, PLACE)]
-            for token in weak:
-                for n in self.postings.get(token.text, ()):
-                    if n in scores:
-                        scores[n] += token.weight * 0.5
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], len(self.entries[kv[0]].name.tokens)))
-        return [n for n, _ in ranked[:limit]]
+            for token in tokens:
+                if token.kind in (GENERIC, PLACE):
+                    posting = self.posting(token.text)
+                    posting = posting[scores[posting] > 0]
+                    scores[posting] += token.weight * 0.5
+        values = scores[found]
+        if len(found) > limit:
+            kth = np.partition(values, len(values) - limit)[len(values) - limit]
+            keep = values >= kth
+            found, values = found[keep], values[keep]
+        order = np.lexsort((self.sizes[found], -values))
+        return found[order[:limit]].tolist()
+
+
+_EMPTY = np.zeros(0, dtype=np.int32)

@@ -81,13 +81,20 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
     return 0.0, ""
 
 
-def compare(query: AnalysedName, listed: AnalysedName) -> NameComparison:
+def compare(query: AnalysedName, listed: AnalysedName, memo: dict[tuple[int, int], tuple[float, str]] | None = None) -> NameComparison:
+    """Score `query` against `listed`. `memo` caches token similarities across the comparisons
+    of one query (tokens are shared objects, so their ids are stable keys while the query runs)."""
     q_tokens = list(query.tokens)
     c_tokens = list(listed.tokens)
+    memo = {} if memo is None else memo
     candidates: list[tuple[float, int, int, str]] = []
     for i, q in enumerate(q_tokens):
         for j, c in enumerate(c_tokens):
-            sim, how = token_similarity(q, c)
+            key = (id(q), id(c))
+            found = memo.get(key)
+            if found is None:
+                found = memo[key] = token_similarity(q, c)
+            sim, how = found
             if sim > 0:
                 candidates.append((sim, i, j, how))
     candidates.sort(key=lambda x: (-x[0], x[1], x[2]))

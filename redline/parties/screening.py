@@ -74,28 +74,35 @@ class Screener:
         best: dict[int, Hit] = {}
         for variant in split_alternatives(query.name):
             analyses = self._analyse_query(variant, query.schema)
+            seen: set[int] = set()
+            memo: dict[tuple[int, int], tuple[float, str]] = {}
             for analysed in analyses.values():
                 for n in self.index.candidates(analysed, CANDIDATES):
+                    if n in seen:
+                        continue
+                    seen.add(n)
                     entry = self.index.entries[n]
                     party = self.parties[entry.party]
                     q = analyses.get(party.is_person, analysed)
-                    comparison = compare(q, entry.name)
+                    comparison = compare(q, entry.name, memo)
                     if comparison.score <= 0:
                         continue
                     current = best.get(entry.party)
                     if current is None or comparison.score > current.comparison.score:
                         best[entry.party] = Hit(party, comparison.score, comparison, variant, entry.name.original, [], [], False, 0.0)
-        hits = []
         for index, hit in best.items():
             self._qualify(hit, query, self.sectors[index])
+        hits = []
+        for hit in sorted(best.values(), key=lambda h: (-h.score, -len(h.party.listings), h.party.id)):
             hit.via = self._via(hit.party, on)
-            hit.match = hit.score >= threshold and (hit.party.listed or any(v["rule"] for v in hit.via))
             if not hit.party.listed and not hit.via:
                 continue  # an unlisted name with no listed relation is not a hit
+            hit.match = hit.score >= threshold and (hit.party.listed or any(v["rule"] for v in hit.via))
             hit.ofac_score = ofac_style_score(hit.query_name, hit.listed_name)
             hits.append(hit)
-        hits.sort(key=lambda h: (-h.score, -len(h.party.listings), h.party.id))
-        return hits[:limit]
+            if len(hits) == limit:
+                break
+        return hits
 
     @staticmethod
     def _analyse_query(name: str, schema: str | None) -> dict[bool, AnalysedName]:

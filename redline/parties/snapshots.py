@@ -60,6 +60,9 @@ def snapshot_label(row: Any) -> str:
     return f"{row.source}@{when}#{row.id}"
 
 
+IMPORTS = [0]  # bumped by every import in this process, so cached screeners know to look again
+
+
 def import_unit(
     store: Store,
     reader: Reader,
@@ -124,6 +127,7 @@ def import_unit(
                 ],
             )
         _activate_latest(conn, source)
+    IMPORTS[0] += 1
     result.status, result.snapshot_id = "imported", snapshot_id
     result.seconds = round((datetime.now(timezone.utc) - started).total_seconds(), 3)
     return result
