@@ -87,7 +87,8 @@ def build_parties(entities: Iterable[SourceEntity]) -> list[Party]:
     for ent in entities:
         schema = ent.data["schema"]
         if schema in SUBJECT_SCHEMATA:
-            subjects[ent.data["id"]] = ent
+            known = subjects.get(ent.data["id"])
+            subjects[ent.data["id"]] = _merged(known, ent) if known else ent
         elif schema == "Sanction":
             for target in ent.values("entity"):
                 sanctions[target].append(ent)
@@ -132,6 +133,16 @@ def build_parties(entities: Iterable[SourceEntity]) -> list[Party]:
 
     _link(parties, party_of, relations)
     return parties
+
+
+def _merged(first: SourceEntity, second: SourceEntity) -> SourceEntity:
+    """One entity published in two formats under one id (OFAC's consolidated list as CSV and
+    as XML): every value of both, the first's order first."""
+    props = {k: list(v) for k, v in first.data.get("properties", {}).items()}
+    for prop, values in second.data.get("properties", {}).items():
+        have = props.setdefault(prop, [])
+        have.extend(v for v in values if v not in have)
+    return SourceEntity({**first.data, "properties": props}, first.source, first.snapshot)
 
 
 def _attach_bare_names(ids: list[str], subjects: dict[str, SourceEntity], clusters: _Clusters) -> None:
@@ -223,7 +234,12 @@ def _make_party(members: list[SourceEntity], sanctions: dict[str, list[SourceEnt
         party.birth_years.update(d[:4] for d in m.values("birthDate"))
         for prop in IDENTIFIER_PROPS:
             party.identifiers.update(v.replace(" ", "").upper() for v in m.values(prop))
+        seen_listings: set[tuple[Any, ...]] = set()
         for s in sanctions.get(m.data["id"], []):
+            key = tuple((s.values(p) or [None])[0] for p in ("program", "programId", "authority", "listingDate", "startDate"))
+            if key in seen_listings:
+                continue  # the same listing read from the list's second format
+            seen_listings.add(key)
             party.listings.append(
                 Listing(
                     source=m.source,

@@ -69,6 +69,8 @@ class NameIndex:
             for key in _deletions(text) | {text}:
                 for other in self.deletes.get(key, ()):
                     found.setdefault(other, 0.85)
+                if key in self.vocab:
+                    found.setdefault(key, 0.85)  # the listed word is this one less a letter
             if len(text) >= 6:
                 # "hikvision" typed as one word, listed as "hik vision": split points.
                 for i in range(3, len(text) - 2):

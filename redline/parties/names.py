@@ -19,6 +19,7 @@ from importlib import resources
 import yaml
 from anyascii import anyascii
 from pypinyin import lazy_pinyin
+from rapidfuzz.distance import OSA
 from rigour.names import extract_org_types, remove_org_types
 
 WORD, GENERIC, PLACE, NUMBER, INITIAL, PATRONYMIC, STOP = (
@@ -30,8 +31,11 @@ LEGAL_FORM_TOKENS = frozenset(
     """co corp corporation company companies ltd limited inc incorporated llc plc gmbh ag sa sas sarl srl
     spa bv nv oy ab asa kg ooo oao zao pao ao jsc ojsc cjsc pjsc llp lp pte pty sdn bhd fze fzco fzc fzllc
     kk doo ad dd sro ltda sac eirl pvt coltd colimited cvba scs snc sca se kft zrt nyrt tov pp chp fzco
-    establishment est""".split()
+    establishment est liability""".split()
 )
+# Long legal-form words, recognised even when misspelled ("LIABIvLITY"): one edit in eight or more letters.
+LONG_LEGAL_WORDS = tuple(w for w in LEGAL_FORM_TOKENS if len(w) >= 8)
+_GLUED_RE = re.compile(r"^([a-z]{3,})(\d+)$|^(\d+)([a-z]{3,})$")
 
 _ABJAD_SCRIPTS = ("ARABIC", "HEBREW", "SYRIAC")
 _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -229,18 +233,45 @@ def analyse(raw: str, person: bool = False) -> AnalysedName:
             if canonical == "company" and not _HAN_RE.search(form) and form in text:
                 legal_forms.append(form)
                 text = text.replace(form, " ")
+    rare_forms = [form for form in legal_forms if form not in LEGAL_FORM_TOKENS]
     tokens: list[Token] = []
-    for word, hint, abjad in _transliterate(text, vocab):
+    for word, hint, abjad in _split_glued(_transliterate(text, vocab)):
         canonical = vocab.canonical.get(word, word)
-        if not person and (canonical in LEGAL_FORM_TOKENS or hint == "generic" and canonical in {"company", "corporation", "limited"}):
+        if not person and (
+            canonical in LEGAL_FORM_TOKENS
+            or hint == "generic" and canonical in {"company", "corporation", "limited"}
+            or _misspelled_legal_word(canonical, vocab)
+        ):
             legal_forms.append(canonical)
             continue
         tokens.append(_token(canonical, _classify(canonical, hint, person, vocab), word, abjad))
+    if rare_forms and not any(t.kind in (WORD, NUMBER) for t in tokens):
+        # Short, rare forms read at the start ("STG Group", "SA Trading") are more likely the name.
+        tokens = [_token(f, WORD, f, False) for f in rare_forms if f.isalpha()] + tokens
+        legal_forms = [f for f in legal_forms if f not in rare_forms]
     if not tokens and legal_forms:
         # A name that is nothing but a legal form word ("The Company") keeps its words.
         tokens = [Token(f, WORD, WEIGHTS[WORD], f) for f in legal_forms]
         legal_forms = []
     return AnalysedName(raw, tuple(tokens), tuple(legal_forms))
+
+
+def _split_glued(pieces: list[tuple[str, str, bool]]) -> list[tuple[str, str, bool]]:
+    """'valfajr2' -> 'valfajr' '2': a vessel's or company's number written against its name."""
+    out: list[tuple[str, str, bool]] = []
+    for word, hint, abjad in pieces:
+        glued = _GLUED_RE.match(word)
+        if glued:
+            out.extend((part, hint, abjad) for part in glued.groups() if part)
+        else:
+            out.append((word, hint, abjad))
+    return out
+
+
+def _misspelled_legal_word(word: str, vocab: Vocabulary) -> bool:
+    if len(word) < 8 or word in vocab.canonical or word in vocab.generic:
+        return False
+    return any(abs(len(word) - len(form)) <= 1 and OSA.distance(word, form, score_cutoff=1) <= 1 for form in LONG_LEGAL_WORDS)
 
 
 @lru_cache(maxsize=None)
@@ -257,7 +288,7 @@ def _classify(token: str, hint: str, person: bool, vocab: Vocabulary) -> str:
     if token in vocab.stopwords:
         return STOP
     if len(token) == 1:
-        return INITIAL if person else STOP
+        return INITIAL  # a person's initial, or a company's letter ("G&G", "B-Finance")
     if person:
         if token.endswith(vocab.patronymic_suffixes) and len(token) > 6:
             return PATRONYMIC

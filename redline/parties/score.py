@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 from redline.parties.names import GENERIC, INITIAL, NUMBER, PATRONYMIC, PLACE, STOP, WORD, AnalysedName, Token, skeleton
 
@@ -21,6 +21,8 @@ SECTOR_CONFLICT = 0.85
 PLACE_CONFLICT = 0.8
 NUMBER_CONFLICT = 0.4
 GENERIC_ONLY_CAP = 0.5
+DISTINCTIVE = (WORD, NUMBER, PATRONYMIC, INITIAL)
+LONE_APPROXIMATE = 0.9
 
 
 @dataclass(slots=True)
@@ -71,14 +73,31 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
         return 0.0, ""
     shorter = min(len(a), len(b))
     if shorter >= 4:
-        sim = Levenshtein.normalized_similarity(a, b)
+        sim = OSA.normalized_similarity(a, b)  # a transposition is one edit
+        if c.source != b and len(c.source) >= 4:
+            # A sector word is compared as spelt too: "martiime" is one edit from "maritime",
+            # which the vocabulary files under "shipping".
+            sim = max(sim, OSA.normalized_similarity(q.source if q.source != a else a, c.source))
         if sim >= (0.8 if shorter < 8 else 0.75):
             return sim, "fuzzy"
+    if shorter >= 3 and any(_abbreviates(x, y, q.kind, c.kind) for x, y in {(a, b), (q.source, c.source)}):
+        return 0.85, "abbreviation"
     if q.abjad != c.abjad:
         shape = skeleton(a)
         if shape and shape == skeleton(b):
             return (0.85 if len(shape) >= 2 else 0.75), "skeleton"
     return 0.0, ""
+
+
+def _abbreviates(a: str, b: str, kind_a: str, kind_b: str) -> bool:
+    """'indl' for 'industrial', 'grp' for 'group': the short one keeps the long one's first
+    letter and the rest of its letters in order. Only for sector words and places, which is
+    what lists and counterparties abbreviate."""
+    short, long_, long_kind = (a, b, kind_b) if len(a) < len(b) else (b, a, kind_a)
+    if long_kind not in (GENERIC, PLACE) or short[0] != long_[0] or len(short) > 0.7 * len(long_):
+        return False
+    rest = iter(long_[1:])
+    return all(ch in rest for ch in short[1:])
 
 
 def compare(query: AnalysedName, listed: AnalysedName, memo: dict[tuple[int, int], tuple[float, str]] | None = None) -> NameComparison:
@@ -106,7 +125,11 @@ def compare(query: AnalysedName, listed: AnalysedName, memo: dict[tuple[int, int
             continue
         used_q.add(i)
         used_c.add(j)
-        pairs.append(Pair(q_tokens[i], c_tokens[j], sim, how))
+        q, c = q_tokens[i], c_tokens[j]
+        if q.kind == WORD and c.kind in (GENERIC, PLACE) and (how == "abbreviation" or how == "fuzzy" and sim >= 0.85):
+            # A misspelled or abbreviated sector word or place is that word: it counts as little.
+            q = Token(q.text, c.kind, c.weight, q.source, q.abjad)
+        pairs.append(Pair(q, c, sim, how))
     _compound_pairs(q_tokens, c_tokens, used_q, used_c, pairs)
 
     result = NameComparison(0.0, pairs)
@@ -137,13 +160,28 @@ def compare(query: AnalysedName, listed: AnalysedName, memo: dict[tuple[int, int
     if q_numbers and c_numbers and q_numbers != c_numbers:
         score *= NUMBER_CONFLICT
         result.penalties.append(f"numbers differ ({', '.join(sorted(q_numbers))} vs {', '.join(sorted(c_numbers))})")
-    distinctive_match = any(p.query.kind in (WORD, NUMBER, PATRONYMIC, INITIAL) and p.how != "initial" for p in pairs)
-    if not distinctive_match and any(t.kind in (WORD, NUMBER) for t in c_tokens):
-        if score > GENERIC_ONLY_CAP:
-            score = GENERIC_ONLY_CAP
-            result.penalties.append("only generic words, places or initials in common")
+    distinctive = [p for p in pairs if p.query.kind in DISTINCTIVE and p.listed.kind in DISTINCTIVE and p.how != "initial"]
+    distinctive_match = bool(distinctive)
+    if len(distinctive) == 1 and distinctive[0].how not in ("exact", "compound") and distinctive[0].query.kind != INITIAL:
+        score *= LONE_APPROXIMATE
+        result.penalties.append("the one distinctive word agrees only approximately")
+    if not distinctive_match and score > GENERIC_ONLY_CAP and not _same_generic_name(result, c_tokens):
+        score = GENERIC_ONLY_CAP
+        result.penalties.append("only generic words, places or initials in common")
     result.score = min(1.0, score)
     return result
+
+
+def _same_generic_name(result: NameComparison, c_tokens: list[Token]) -> bool:
+    """A name made only of generic words ("Digital Technologies") matches only when both
+    names are those words, spelt alike, and there are at least two of them."""
+    words = [t for t in c_tokens if t.kind != STOP]
+    return (
+        not result.query_unmatched
+        and not result.listed_unmatched
+        and len(words) >= 2
+        and all(p.similarity >= 0.85 for p in result.pairs)
+    )
 
 
 def _compound_pairs(

@@ -8,7 +8,7 @@ from typing import Any
 
 from redline.parties.graph import Party
 from redline.parties.index import NameEntry, NameIndex
-from redline.parties.names import GENERIC, AnalysedName, analyse, split_alternatives
+from redline.parties.names import GENERIC, PLACE, STOP, AnalysedName, analyse, split_alternatives
 from redline.parties.ownership import DEFAULT_RULES, OwnershipRule, applicable
 from redline.parties.score import SECTOR_CONFLICT, NameComparison, compare, ofac_style_score
 
@@ -62,7 +62,7 @@ class Screener:
         for p, party in enumerate(parties):
             for name in party.names:
                 analysed = analyse(name, person=party.is_person)
-                if analysed.tokens:
+                if informative(analysed):
                     entries.append(NameEntry(analysed, p))
         self.index = NameIndex(entries)
         self.sectors: list[frozenset[str]] = [frozenset() for _ in parties]
@@ -163,6 +163,13 @@ class Screener:
                 }
             )
         return via
+
+
+def informative(name: AnalysedName) -> bool:
+    """Whether a listed name can be screened against: not empty, and not one sector word or
+    place alone (an alias "Group" found in a list says nothing about who is listed)."""
+    words = [t for t in name.tokens if t.kind != STOP]
+    return len(words) >= 2 or any(t.kind not in (GENERIC, PLACE) for t in words)
 
 
 def explain(hit: Hit) -> str:

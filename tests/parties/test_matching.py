@@ -106,3 +106,40 @@ def test_every_hit_explains_itself(screener: Screener) -> None:
     assert set(result) >= {"id", "caption", "schema", "score", "match", "lists", "via", "explanation"}
     assert "Listed on" in result["explanation"]
     assert all({"source", "program", "listed_on", "snapshot"} <= set(l) for l in result["lists"])
+
+
+@pytest.mark.parametrize(
+    "left, right",
+    [
+        ("SAELINK OVERSEAS PTE LTD", "SEALINK OVERSEAS PTE. LTD."),  # transposed letters are one edit
+        ("KOREA ZINC Indl Grp", "KOREA ZINC INDUSTRIAL GROUP"),  # abbreviated sector words
+        ("VALFAJR 2", "VALFAJR2"),  # a number glued to the name
+        ("METALLOINVEST LIMITED LIABIvLITY COMPANY", "METALLOINVEST LLC"),  # a misspelled legal form
+        ("OCEAN MARTIIME MANAGEMENT LIMITED", "OCEAN MARITIME MANAGEMENT LIMITED"),  # a misspelled sector word
+    ],
+)
+def test_spelling_variants_match(left: str, right: str) -> None:
+    assert compare_names(left, right)["match"], (left, right)
+
+
+@pytest.mark.parametrize(
+    "left, right",
+    [
+        ("Technology Co. Ltd.", "K Technologies JSC"),  # a company's letter is part of its name
+        ("Technology Co. Ltd.", "Russian Technologies"),
+        ("Joint Finance S.A.", "B-Finance Ltd"),
+        ("Mazen GmbH", "Mawen Engineering"),  # one distinctive word, one letter off
+        ("VALFAJR 2", "VALFAJR 3"),
+    ],
+)
+def test_look_alikes_do_not_match(left: str, right: str) -> None:
+    assert not compare_names(left, right)["match"], (left, right)
+
+
+def test_a_listed_name_of_one_sector_word_is_not_indexed() -> None:
+    from redline.parties.names import analyse
+    from redline.parties.screening import informative
+
+    assert not informative(analyse("Group"))
+    assert informative(analyse("Digital Technologies"))
+    assert informative(analyse("G&G Internacional S.A.S."))
