@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import multiprocessing
 import os
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ from typing import Any
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from redline.parties import api
-from redline.parties.screening import Query, hit_to_dict
+from redline.parties.screening import Query, explain
 
 HIT_COLUMNS = ["match", "score", "hit_id", "hit_caption", "hit_lists", "explanation"]
 CHUNK = 64
@@ -36,17 +37,36 @@ def _screen_row(row: dict[str, str]) -> dict[str, str]:
     hits = screener.screen(query, limit=1)
     if not hits:
         return {**row, "match": "false", "score": "0", "hit_id": "", "hit_caption": "", "hit_lists": "", "explanation": "no candidate"}
-    hit = hit_to_dict(hits[0])
-    lists = sorted({l["program_id"] for l in hit["lists"]} | {f"via:{l['program_id']}" for v in hit["via"] for l in v["lists"]})
+    hit = hits[0]
+    lists = {l.program_id for l in hit.party.listings} | {f"via:{l['program_id']}" for v in hit.via for l in v["lists"]}
     return {
         **row,
-        "match": "true" if hit["match"] else "false",
-        "score": f"{hit['score']:.4f}",
-        "hit_id": hit["id"],
-        "hit_caption": hit["caption"],
-        "hit_lists": ";".join(lists),
-        "explanation": hit["explanation"],
+        "match": "true" if hit.match else "false",
+        "score": f"{hit.score:.4f}",
+        "hit_id": hit.party.id,
+        "hit_caption": hit.party.caption,
+        "hit_lists": ";".join(sorted(lists)),
+        "explanation": explain(hit),
     }
+
+
+def _screen_chunk(job: tuple[list[str], list[dict[str, str]]]) -> tuple[str, int, int]:
+    """One chunk of rows -> its output CSV text, its row count and its matches. Workers send
+    back finished text, so the parent only writes."""
+    fields, rows = job
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=fields, extrasaction="ignore", lineterminator="\r\n")
+    matches = 0
+    for row in rows:
+        result = _screen_row(row)
+        matches += result["match"] == "true"
+        writer.writerow(result)
+    return text.getvalue(), len(rows), matches
+
+
+def _chunks(rows: Iterator[dict[str, str]], fields: list[str]) -> Iterator[tuple[list[str], list[dict[str, str]]]]:
+    while chunk := list(islice(rows, CHUNK)):
+        yield fields, chunk
 
 
 def _done_rows(output: Path) -> int:
@@ -108,19 +128,18 @@ def screen_csv(input_csv: Path, output: Path, resume: bool = True, progress: boo
         if not done:
             writer.writeheader()
         task = bar.add_task("screen", total=total, completed=done)
-        pending = islice(rows, done, None)
+        jobs = _chunks(islice(rows, done, None), out_fields)
         if workers > 1:
             pool = multiprocessing.get_context("fork").Pool(workers)
-            results = pool.imap(_screen_row, pending, chunksize=CHUNK)
+            results = pool.imap(_screen_chunk, jobs)
         else:
-            pool, results = None, map(_screen_row, pending)
+            pool, results = None, map(_screen_chunk, jobs)
         try:
-            for n, result in enumerate(results, start=1):
-                writer.writerow(result)
-                matches += result["match"] == "true"
-                if n % CHUNK == 0:
-                    handle.flush()
-                    bar.update(task, advance=CHUNK)
+            for text, count, found in results:
+                handle.write(text)
+                handle.flush()
+                matches += found
+                bar.update(task, advance=count)
         finally:
             if pool is not None:
                 pool.terminate()

@@ -90,16 +90,22 @@ class NameIndex:
         strong = [t for t in tokens if t.kind not in (GENERIC, PLACE)]
         generating = strong or tokens
         scores = np.zeros(len(self.entries), dtype=np.float64)
+        touched: list[np.ndarray] = []
         for token in generating:
             for other, sim in self.neighbours(token):
                 posting = self.posting(other)
                 if len(posting) > MAX_POSTINGS and len(generating) > 1:
                     continue
                 scores[posting] += token.weight * sim
+                touched.append(posting)
         # Joined query words: "hik vision" finds "hikvision".
         for a, b in zip(tokens, tokens[1:]):
-            scores[self.posting(a.text + b.text)] += 1.0
-        found = np.flatnonzero(scores)
+            posting = self.posting(a.text + b.text)
+            scores[posting] += 1.0
+            touched.append(posting)
+        if not touched:
+            return []
+        found = np.unique(np.concatenate(touched))
         if not len(found):
             return []
         if strong and len(generating) < len(tokens):

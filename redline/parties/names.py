@@ -42,7 +42,7 @@ _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _NON_LATIN_RE = re.compile(r"[^\x00-\u024f]")
 _SPLIT_RE = re.compile(r"[^\w?]+")
 _APOSTROPHES = re.compile(r"['’`ʼ‘]")
-_VOWELS = re.compile(r"[aeiouy]")
+_VOWELS = re.compile(r"[aeiouyw]")  # w and y too: Arabic writes long u and i with them
 _REPEATS = re.compile(r"(.)\1+")
 
 
@@ -208,6 +208,9 @@ def _plain_pieces(text: str) -> list[tuple[str, str, bool]]:
         abjad = False
         if _NON_LATIN_RE.search(word):
             abjad = any(_script_of(ch) in _ABJAD_SCRIPTS for ch in word[:3])
+            if word.startswith("ال") and len(word) > 3:
+                out.append(("al", "", True))  # the article, written joined to its word
+                word = word[2:]
             word = anyascii(word).lower()
             for sub in _SPLIT_RE.split(_APOSTROPHES.sub("", word)):
                 if sub:

@@ -23,6 +23,7 @@ NUMBER_CONFLICT = 0.4
 GENERIC_ONLY_CAP = 0.5
 DISTINCTIVE = (WORD, NUMBER, PATRONYMIC, INITIAL)
 LONE_APPROXIMATE = 0.9
+SECTOR_KINDS = (GENERIC, PLACE)
 
 
 @dataclass(slots=True)
@@ -77,11 +78,13 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
         if c.source != b and len(c.source) >= 4:
             # A sector word is compared as spelt too: "martiime" is one edit from "maritime",
             # which the vocabulary files under "shipping".
-            sim = max(sim, OSA.normalized_similarity(q.source if q.source != a else a, c.source))
+            sim = max(sim, OSA.normalized_similarity(q.source, c.source))
+        # No score_cutoff here: rapidfuzz 3 turns 0.8 into a distance bound that drops 1-in-5 edits.
         if sim >= (0.8 if shorter < 8 else 0.75):
             return sim, "fuzzy"
-    if shorter >= 3 and any(_abbreviates(x, y, q.kind, c.kind) for x, y in {(a, b), (q.source, c.source)}):
-        return 0.85, "abbreviation"
+    if shorter >= 3 and (q.kind in SECTOR_KINDS or c.kind in SECTOR_KINDS):
+        if _abbreviates(a, b, q.kind, c.kind) or _abbreviates(q.source, c.source, q.kind, c.kind):
+            return 0.85, "abbreviation"
     if q.abjad != c.abjad:
         shape = skeleton(a)
         if shape and shape == skeleton(b):
@@ -100,29 +103,29 @@ def _abbreviates(a: str, b: str, kind_a: str, kind_b: str) -> bool:
     return all(ch in rest for ch in short[1:])
 
 
-def compare(query: AnalysedName, listed: AnalysedName, memo: dict[tuple[int, int], tuple[float, str]] | None = None) -> NameComparison:
-    """Score `query` against `listed`. `memo` caches token similarities across the comparisons
-    of one query (tokens are shared objects, so their ids are stable keys while the query runs)."""
-    q_tokens = list(query.tokens)
-    c_tokens = list(listed.tokens)
+def compare(query: AnalysedName, listed: AnalysedName, memo: dict[int, tuple[tuple[float, str], ...]] | None = None) -> NameComparison:
+    """Score `query` against `listed`. `memo` caches, across the comparisons of one analysed
+    query, each listed token's similarities to the query's tokens (listed tokens are shared
+    objects, so their ids are stable keys while the query runs)."""
+    q_tokens = query.tokens
+    c_tokens = listed.tokens
     memo = {} if memo is None else memo
     candidates: list[tuple[float, int, int, str]] = []
-    for i, q in enumerate(q_tokens):
-        for j, c in enumerate(c_tokens):
-            key = (id(q), id(c))
-            found = memo.get(key)
-            if found is None:
-                found = memo[key] = token_similarity(q, c)
-            sim, how = found
+    for j, c in enumerate(c_tokens):
+        row = memo.get(id(c))
+        if row is None:
+            row = memo[id(c)] = tuple(token_similarity(q, c) for q in q_tokens)
+        for i, (sim, how) in enumerate(row):
             if sim > 0:
-                candidates.append((sim, i, j, how))
-    candidates.sort(key=lambda x: (-x[0], x[1], x[2]))
+                candidates.append((-sim, i, j, how))
+    candidates.sort()
     used_q: set[int] = set()
     used_c: set[int] = set()
     pairs: list[Pair] = []
-    for sim, i, j, how in candidates:
+    for negative, i, j, how in candidates:
         if i in used_q or j in used_c:
             continue
+        sim = -negative
         used_q.add(i)
         used_c.add(j)
         q, c = q_tokens[i], c_tokens[j]
@@ -133,14 +136,19 @@ def compare(query: AnalysedName, listed: AnalysedName, memo: dict[tuple[int, int
     _compound_pairs(q_tokens, c_tokens, used_q, used_c, pairs)
 
     result = NameComparison(0.0, pairs)
-    result.query_unmatched = [t for i, t in enumerate(q_tokens) if i not in used_q and t.kind != STOP]
-    result.listed_unmatched = [t for j, t in enumerate(c_tokens) if j not in used_c and t.kind != STOP]
-
-    matched = sum(p.similarity * min(p.query.weight, p.listed.weight) for p in pairs if p.query.kind != STOP)
-    query_weight = sum(t.weight for t in result.query_unmatched) + sum(
-        p.query.weight for p in pairs if p.query.kind != STOP
-    )
-    extras = sum(t.weight * EXTRA_COST[t.kind] for t in result.listed_unmatched)
+    matched = query_weight = extras = 0.0
+    for p in pairs:
+        if p.query.kind != STOP:
+            matched += p.similarity * min(p.query.weight, p.listed.weight)
+            query_weight += p.query.weight
+    for i, t in enumerate(q_tokens):
+        if i not in used_q and t.kind != STOP:
+            result.query_unmatched.append(t)
+            query_weight += t.weight
+    for j, t in enumerate(c_tokens):
+        if j not in used_c and t.kind != STOP:
+            result.listed_unmatched.append(t)
+            extras += t.weight * EXTRA_COST[t.kind]
     if matched <= 0:
         return result
     score = matched / (query_weight + extras)
@@ -185,13 +193,15 @@ def _same_generic_name(result: NameComparison, c_tokens: list[Token]) -> bool:
 
 
 def _compound_pairs(
-    q_tokens: list[Token], c_tokens: list[Token], used_q: set[int], used_c: set[int], pairs: list[Pair]
+    q_tokens: tuple[Token, ...], c_tokens: tuple[Token, ...], used_q: set[int], used_c: set[int], pairs: list[Pair]
 ) -> None:
     """'hik vision' against 'hikvision', in either direction, for words still unmatched."""
     for left, right, used_l, used_r, flip in (
         (q_tokens, c_tokens, used_q, used_c, False),
         (c_tokens, q_tokens, used_c, used_q, True),
     ):
+        if len(used_l) + 2 > len(left) or len(used_r) == len(right):
+            continue  # no two words left to join, or nothing left to join them to
         for j, whole in enumerate(right):
             if j in used_r or len(whole.text) < 5:
                 continue

@@ -75,7 +75,7 @@ class Screener:
         for variant in split_alternatives(query.name):
             analyses = self._analyse_query(variant, query.schema)
             seen: set[int] = set()
-            memo: dict[tuple[int, int], tuple[float, str]] = {}
+            memos: dict[bool, dict[int, Any]] = {person: {} for person in analyses}
             for analysed in analyses.values():
                 for n in self.index.candidates(analysed, CANDIDATES):
                     if n in seen:
@@ -83,8 +83,8 @@ class Screener:
                     seen.add(n)
                     entry = self.index.entries[n]
                     party = self.parties[entry.party]
-                    q = analyses.get(party.is_person, analysed)
-                    comparison = compare(q, entry.name, memo)
+                    person = party.is_person if party.is_person in analyses else next(iter(analyses))
+                    comparison = compare(analyses[person], entry.name, memos[person])
                     if comparison.score <= 0:
                         continue
                     current = best.get(entry.party)

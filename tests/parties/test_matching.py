@@ -143,3 +143,17 @@ def test_a_listed_name_of_one_sector_word_is_not_indexed() -> None:
     assert not informative(analyse("Group"))
     assert informative(analyse("Digital Technologies"))
     assert informative(analyse("G&G Internacional S.A.S."))
+
+
+def test_one_edit_in_five_letters_is_a_fuzzy_match() -> None:
+    # 0.8 exactly: a similarity cut-off inside the distance library once dropped these.
+    assert compare_names("Malek Alia", "Malik Aliaa", "Person")["match"]
+
+
+@pytest.mark.parametrize(
+    "arabic, latin",
+    [("يوسف المداني", "Yusuf Al-Madani"), ("محمد الهادي العربي كشلاف", "Mohammed al-Hadi al-Arabi Kashlaf")],
+)
+def test_arabic_article_and_long_vowels(arabic: str, latin: str) -> None:
+    assert compare_names(arabic, latin, "Person")["match"]
+    assert not compare_names(arabic, "Yasser al-Madani", "Person")["match"]
