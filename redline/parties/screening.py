@@ -8,7 +8,7 @@ from typing import Any
 
 from redline.parties.graph import Party
 from redline.parties.index import NameEntry, NameIndex
-from redline.parties.names import GENERIC, PLACE, STOP, AnalysedName, analyse, split_alternatives
+from redline.parties.names import GENERIC, PLACE, STOP, AnalysedName, Token, analyse, split_alternatives
 from redline.parties.ownership import DEFAULT_RULES, OwnershipRule, applicable
 from redline.parties.score import SECTOR_CONFLICT, NameComparison, compare, ofac_style_score
 
@@ -60,9 +60,11 @@ class Screener:
         self.rules = rules
         entries: list[NameEntry] = []
         for p, party in enumerate(parties):
+            seen: set[tuple[Token, ...]] = set()
             for name in party.names:
                 analysed = analyse(name, person=party.is_person)
-                if informative(analysed):
+                if informative(analysed) and analysed.tokens not in seen:  # spellings that analyse alike: once
+                    seen.add(analysed.tokens)
                     entries.append(NameEntry(analysed, p))
         self.index = NameIndex(entries)
         self.sectors: list[frozenset[str]] = [frozenset() for _ in parties]
@@ -76,7 +78,7 @@ class Screener:
             analyses = self._analyse_query(variant, query.schema)
             seen: set[int] = set()
             memos: dict[bool, dict[int, Any]] = {person: {} for person in analyses}
-            for analysed in analyses.values():
+            for analysed in self._generating(analyses):
                 for n in self.index.candidates(analysed, CANDIDATES):
                     if n in seen:
                         continue
@@ -112,6 +114,18 @@ class Screener:
         if schema in (None, "LegalEntity"):
             return {False: analyse(name), True: analyse(name, person=True)}
         return {False: analyse(name)}
+
+    @staticmethod
+    def _generating(analyses: dict[bool, AnalysedName]) -> list[AnalysedName]:
+        """The analyses that generate candidates: one when the person and organisation readings
+        hold the same words and the organisation reading found no sector word or place."""
+        if len(analyses) == 2:
+            org, person = analyses[False], analyses[True]
+            if {t.text for t in org.tokens} == {t.text for t in person.tokens} and not any(
+                t.kind in (GENERIC, PLACE) for t in org.tokens
+            ):
+                return [person]
+        return list(analyses.values())
 
     def _qualify(self, hit: Hit, query: Query, sectors: frozenset[str]) -> None:
         party = hit.party
