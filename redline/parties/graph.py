@@ -9,6 +9,7 @@ become one party.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -111,8 +112,13 @@ def build_parties(entities: Iterable[SourceEntity]) -> list[Party]:
         facts.append(fact)
         clusters.facts[i] = fact
         for name in ent.values("name"):
-            for key in merge_keys(analyse(name, person=person)):
+            analysed = analyse(name, person=person)
+            for key in merge_keys(analysed):
                 by_key[(person, key)].append(i)
+            if person:
+                # Yuri / Yuriy, Alexeyev / Alekseev: one person when the full birth date agrees too.
+                for born in {d for d in ent.values("birthDate") if len(d) == 10}:
+                    by_key[(person, f"{spelling_key(analysed)}|{born}")].append(i)
     for members in by_key.values():
         for other in members[1:]:
             clusters.union(members[0], other)
@@ -174,6 +180,23 @@ def merge_keys(name: AnalysedName) -> set[str]:
     if len(tokens) < len(name.tokens) and any(t.kind == WORD for t in tokens):
         keys.add(" ".join(sorted(t.text for t in tokens if t.kind != STOP)))
     return keys
+
+
+_SPELLINGS = ((re.compile(r"(?<=[aeiou])y(?=[aeiou])"), ""), (re.compile(r"iy\b|yy\b|ii\b"), "i"), (re.compile(r"ey\b"), "ei"), (re.compile(r"ye"), "e"),
+              (re.compile(r"kh"), "h"), (re.compile(r"ks"), "x"), (re.compile(r"(.)\1"), r"\1"))
+
+
+def spelling_key(name: AnalysedName) -> str:
+    """The order-free name with common transliteration variants of Cyrillic names folded."""
+    words = []
+    for token in name.tokens:
+        if token.kind == STOP:
+            continue
+        text = token.text
+        for pattern, replacement in _SPELLINGS:
+            text = pattern.sub(replacement, text)
+        words.append(text)
+    return " ".join(sorted(words))
 
 
 @dataclass

@@ -22,3 +22,11 @@ def test_one_id_in_two_formats_keeps_every_name_and_one_listing() -> None:
     assert len(parties) == 1
     assert "商湯集團有限公司" in parties[0].names
     assert len(parties[0].listings) == 1
+
+
+def test_transliteration_variants_of_one_person_join_when_birth_dates_agree() -> None:
+    au = _entity("au-1", "Person", name=["Yuriy Mikhailovich GOTSANYUK"], birthDate=["1966-06-16"])
+    sdn = _entity("sdn-1", "Person", name=["GOTSANYUK, Yuri Mikhailovich"], birthDate=["1966-06-16"])
+    other = _entity("uk-1", "Person", name=["Yuri Mikhailovich GOTSANYUK"], birthDate=["1971-02-03"])
+    parties = build_parties([SourceEntity(au, "au_dfat", "a"), SourceEntity(sdn, "us_ofac_sdn", "b"), SourceEntity(other, "uk_fcdo", "c")])
+    assert sorted(len(p.entity_ids) for p in parties) == [1, 2]
