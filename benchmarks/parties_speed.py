@@ -26,6 +26,20 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
+def serving_rss_mb(queries: list[str]) -> float:
+    """Peak resident memory of a separate process doing only the serving work (no benchmark data)."""
+    import subprocess
+
+    code = (
+        "import json, resource, sys\n"
+        "from redline.parties import api\n"
+        "for q in json.load(sys.stdin): api.screen(q)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], input=json.dumps(queries), capture_output=True, text=True, check=True)
+    return int(done.stdout.split()[-1]) / 1024
+
+
 def pct(values: list[float], q: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
@@ -107,6 +121,7 @@ def main() -> None:
         screener.screen(Query(name=q), limit=5)
         ms.append((time.perf_counter() - t) * 1000)
     out["redline_query"] = summary(ms)
+    out["rss_mb_serving"] = serving_rss_mb(queries[:500])
     print(f"redline one query: {out['redline_query']}", file=sys.stderr)
 
     # 4. batch throughput
@@ -162,6 +177,7 @@ Machine: {out['machine']}. Lists: {out['import_units']} units imported, {out['pa
 | import every list into a fresh store | {out['import_s']:.1f} s | <= 60 s |
 | screener build (first call, incl. writing the cache) | {out['screener_first_build_s']:.1f} s | |
 | screener load from the cache file | {out['screener_cache_load_s']:.2f} s | |
+| peak resident memory of a fresh process that loads the screener and screens 500 queries | {out['rss_mb_serving']:.0f} MB | <= 1,500 MB |
 | Redline one query p50 / p99 ({q['n']} queries) | {q['p50_ms']:.2f} / {q['p99_ms']:.2f} ms | <= 2 / <= 20 ms |
 | Redline batch, screen_csv, {args.workers} workers ({rows} rows) | {out['batch']['queries_per_s']:.0f} q/s | >= 1,000 q/s |
 | Redline batch, 1 worker | {out['batch_1_worker']['queries_per_s']:.0f} q/s | |
