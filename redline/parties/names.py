@@ -81,6 +81,7 @@ class Vocabulary:
     han_max: int
     former_markers: tuple[str, ...]
     noise_prefixes: tuple[str, ...]
+    annotations: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -110,6 +111,9 @@ def vocabulary() -> Vocabulary:
         han_max=max(len(k) for k in han_words),
         former_markers=tuple(sorted(raw["former_markers"], key=len, reverse=True)),
         noise_prefixes=tuple(sorted(raw["noise_prefixes"], key=len, reverse=True)),
+        annotations=re.compile(
+            r"\(\s*(?:" + "|".join(re.escape(a) for a in raw["annotations"]) + r")\s*:?\s*\)", re.IGNORECASE
+        ),
     )
 
 
@@ -128,14 +132,14 @@ def _country_words() -> set[str]:
 def split_alternatives(raw: str) -> list[str]:
     """A name string that carries former names or aliases ("X f.k.a. Y") -> every name in it."""
     vocab = vocabulary()
-    text = raw.strip()
+    text = vocab.annotations.sub(" ", raw).strip()
     lowered = text.lower()
     for marker in vocab.noise_prefixes:
         if lowered.startswith(marker):
             text = text[len(marker):].strip(" :;,-")
             lowered = text.lower()
     pattern = "|".join(
-        (r"\(?\b" + re.escape(m) + r"(?=\s|$)" if m[-1].isalnum() else r"\(?" + re.escape(m)) for m in vocab.former_markers
+        (r"\(?\b" + re.escape(m) + r"\)?(?=\s|$)" if m[-1].isalnum() else r"\(?" + re.escape(m)) for m in vocab.former_markers
     )
     parts = [p.strip(" ,;:()\"'") for p in re.split(pattern, text, flags=re.IGNORECASE)]
     return [p for p in parts if p] or [raw.strip()]

@@ -61,7 +61,7 @@ class Screener:
         entries: list[NameEntry] = []
         for p, party in enumerate(parties):
             seen: set[tuple[Token, ...]] = set()
-            for name in party.names:
+            for name in (alternative for listed in party.names for alternative in split_alternatives(listed)):
                 analysed = analyse(name, person=party.is_person)
                 if informative(analysed) and analysed.tokens not in seen:  # spellings that analyse alike: once
                     seen.add(analysed.tokens)

@@ -57,3 +57,11 @@ def test_former_names_and_noise_split() -> None:
     assert split_alternatives("BENEFICIARY: ACME TRADING f.k.a. OLD NAME LLC") == ["ACME TRADING", "OLD NAME LLC"]
     assert split_alternatives("Huawei Technologies (formerly Futurewei)") == ["Huawei Technologies", "Futurewei"]
     assert split_alternatives("Plain Name Ltd") == ["Plain Name Ltd"]
+
+
+def test_bracketed_labels_and_listing_notes() -> None:
+    from redline.parties.names import split_alternatives
+
+    assert split_alternatives("ፍትዊ ዓብዱረዛቕ (Tigrinya)") == ["ፍትዊ ዓብዱረዛቕ"]
+    assert split_alternatives("Abu Bakr (previously listed as) Abu Bakar") == ["Abu Bakr", "Abu Bakar"]
+    assert split_alternatives("Abu Muhammad (original script: Абу Мухаммад)") == ["Abu Muhammad", "Абу Мухаммад"]
