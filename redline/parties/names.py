@@ -79,7 +79,7 @@ class Vocabulary:
     patronymic_suffixes: tuple[str, ...]
     han_words: dict[str, str]  # Han/Hangul/Kana word -> canonical generic token
     han_max: int
-    former_markers: tuple[str, ...]
+    former_pattern: re.Pattern[str]
     noise_prefixes: tuple[str, ...]
     annotations: re.Pattern[str]
 
@@ -101,6 +101,7 @@ def vocabulary() -> Vocabulary:
     generic |= {s for s, t in canonical.items() if t in generic}
     places = set(raw["places"]) | _country_words()
     han_words = {k: v for k, v in raw["han_generic"].items()}
+    former = tuple(sorted(raw["former_markers"], key=len, reverse=True))
     return Vocabulary(
         canonical=canonical,
         generic=frozenset(generic),
@@ -109,7 +110,10 @@ def vocabulary() -> Vocabulary:
         patronymic_suffixes=tuple(raw["patronymic_suffixes"]),
         han_words=han_words,
         han_max=max(len(k) for k in han_words),
-        former_markers=tuple(sorted(raw["former_markers"], key=len, reverse=True)),
+        former_pattern=re.compile(
+            "|".join((r"\(?\b" + re.escape(m) + r"\)?(?=\s|$)" if m[-1].isalnum() else r"\(?" + re.escape(m)) for m in former),
+            re.IGNORECASE,
+        ),
         noise_prefixes=tuple(sorted(raw["noise_prefixes"], key=len, reverse=True)),
         annotations=re.compile(
             r"\(\s*(?:" + "|".join(re.escape(a) for a in raw["annotations"]) + r")\s*:?\s*\)", re.IGNORECASE
@@ -138,10 +142,7 @@ def split_alternatives(raw: str) -> list[str]:
         if lowered.startswith(marker):
             text = text[len(marker):].strip(" :;,-")
             lowered = text.lower()
-    pattern = "|".join(
-        (r"\(?\b" + re.escape(m) + r"\)?(?=\s|$)" if m[-1].isalnum() else r"\(?" + re.escape(m)) for m in vocab.former_markers
-    )
-    parts = [p.strip(" ,;:()\"'") for p in re.split(pattern, text, flags=re.IGNORECASE)]
+    parts = [p.strip(" ,;:()\"'") for p in vocab.former_pattern.split(text)]
     return [p for p in parts if p] or [raw.strip()]
 
 
@@ -224,6 +225,7 @@ def _plain_pieces(text: str) -> list[tuple[str, str, bool]]:
     return out
 
 
+@lru_cache(maxsize=1 << 18)  # building the screener asks for most listed names more than once
 def analyse(raw: str, person: bool = False) -> AnalysedName:
     """Analyse one name. `person` switches on patronymic and initial handling."""
     vocab = vocabulary()
