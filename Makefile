@@ -16,8 +16,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt scripts/system-deps.sh
 run: setup
 	$(VENV)/bin/redline parties import --if-changed --keep-going
 	$(VENV)/bin/redline parties status
-	$(VENV)/bin/redline parties screen "HANGZHOU HIKVISION DIGITAL TECH CO LTD"
-	$(VENV)/bin/redline parties screen "KANSO GROUP"
+	$(VENV)/bin/redline parties screen-file examples/counterparties.csv -o examples/counterparties.hits.csv --no-resume --show 50
 
 test: setup
 	$(VENV)/bin/pytest -q -m "not slow"

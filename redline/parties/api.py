@@ -18,7 +18,7 @@ from redline.parties.graph import SourceEntity, build_parties
 from redline.parties.screening import MATCH_THRESHOLD, Query, Screener, hit_to_dict
 from redline.parties.snapshots import IMPORTS, active_entities, import_paths as _import_paths, list_snapshots
 
-CACHE_VERSION = "11"
+CACHE_VERSION = "12"
 
 
 class NoListsLoaded(RuntimeError):

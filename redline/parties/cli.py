@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import sys
 from pathlib import Path
 
@@ -205,6 +206,7 @@ def screen_file(
     input_csv: Path = typer.Argument(..., help="CSV with a header: name, and optionally schema, country, id, birth_date…"),
     output: Path = typer.Option(..., "-o", "--output", help="Output CSV: every input row, in order, with the best hit."),
     resume: bool = typer.Option(True, help="Continue an interrupted run: rows already in OUTPUT are kept."),
+    show: int = typer.Option(0, "--show", help="Then print a table of the first N rows of OUTPUT with their explanations."),
     json: bool = typer.Option(False, "--json", help="Print a JSON summary at the end."),
 ) -> None:
     """Screen a CSV of parties, streaming, with progress; resumable."""
@@ -215,7 +217,31 @@ def screen_file(
         summary = screen_csv(input_csv, output, resume=resume, progress=not json)
     except (BatchError, api.NoListsLoaded) as exc:
         raise fail(str(exc)) from None
-    emit(summary, json, lambda s: console.print(f"screened {s['rows']} rows ({s['resumed']} resumed), {s['matches']} matches → {s['output']}"))
+
+    def render(s: dict) -> None:
+        console.print(f"screened {s['rows']} rows ({s['resumed']} resumed), {s['matches']} matches → {s['output']}")
+        if show:
+            _print_hits(output, show)
+
+    emit(summary, json, render)
+
+
+def _print_hits(output: Path, limit: int) -> None:
+    table = Table(show_lines=True)
+    for column in ("name", "match", "score", "hit", "lists", "explanation"):
+        table.add_column(column, overflow="fold", ratio=3 if column == "explanation" else None)
+    with output.open(newline="", encoding="utf-8") as handle:
+        for row in itertools.islice(csv.DictReader(handle), limit):
+            match = row["match"] == "true"
+            table.add_row(
+                row["name"],
+                "[bold red]MATCH[/]" if match else "no",
+                row["score"],
+                row["hit_caption"],
+                row["hit_lists"].replace(";", " "),
+                row["explanation"] if match or float(row["score"] or 0) >= 0.5 else "",
+            )
+    console.print(table)
 
 
 @app.command()

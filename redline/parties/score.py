@@ -21,6 +21,7 @@ SECTOR_CONFLICT = 0.85
 PLACE_CONFLICT = 0.8
 NUMBER_CONFLICT = 0.4
 GENERIC_ONLY_CAP = 0.5
+GENERIC_NAME_CAP = 0.7  # below the match threshold: shown for review, never a match on its own
 DISTINCTIVE = (WORD, NUMBER, PATRONYMIC, INITIAL)
 LONE_APPROXIMATE = 0.9
 SECTOR_KINDS = (GENERIC, PLACE)
@@ -173,9 +174,15 @@ def compare(query: AnalysedName, listed: AnalysedName, memo: dict[int, tuple[tup
     if len(distinctive) == 1 and distinctive[0].how not in ("exact", "compound") and distinctive[0].query.kind != INITIAL:
         score *= LONE_APPROXIMATE
         result.penalties.append("the one distinctive word agrees only approximately")
-    if not distinctive_match and score > GENERIC_ONLY_CAP and not _same_generic_name(result, c_tokens):
-        score = GENERIC_ONLY_CAP
-        result.penalties.append("only generic words, places or initials in common")
+    if not distinctive_match:
+        same = _same_generic_name(result, c_tokens)
+        if not same and score > GENERIC_ONLY_CAP:
+            score = GENERIC_ONLY_CAP
+            result.penalties.append("only generic words, places or initials in common")
+        elif same and not any(t.kind == PLACE for t in c_tokens) and score > GENERIC_NAME_CAP:
+            # "Digital Technologies": the same words, but thousands of firms are called that.
+            score = GENERIC_NAME_CAP
+            result.penalties.append("a name of sector words only: review with the country or an identifier")
     result.score = min(1.0, score)
     return result
 

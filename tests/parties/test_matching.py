@@ -157,3 +157,9 @@ def test_one_edit_in_five_letters_is_a_fuzzy_match() -> None:
 def test_arabic_article_and_long_vowels(arabic: str, latin: str) -> None:
     assert compare_names(arabic, latin, "Person")["match"]
     assert not compare_names(arabic, "Yasser al-Madani", "Person")["match"]
+
+
+def test_a_name_of_sector_words_alone_is_for_review_not_a_match() -> None:
+    same = compare_names("Digital Technology Co Ltd", "LLC Digital Technologies")
+    assert not same["match"] and same["score"] >= 0.6  # shown high, for review
+    assert compare_names("Ocean Maritime Management Co Ltd", "OCEAN MARITIME MANAGEMENT COMPANY LIMITED")["match"]

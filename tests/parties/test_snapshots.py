@@ -97,6 +97,9 @@ def test_screen_file_streams_in_order_and_resumes(data_dir: Path, tmp_path: Path
     assert rows[0].split(",")[:3] == ["id", "name", "country"] and "hit_caption" in rows[0]
     assert [r.split(",")[0] for r in rows[1:]] == ["0", "1", "2", "3", "4"]
     assert ",true," in rows[3] and ",false," in rows[2]
+    shown = runner.invoke(app, ["parties", "screen-file", str(src), "-o", str(out), "--show", "5"])
+    assert shown.exit_code == 0, shown.output
+    assert "MATCH" in shown.output and "ZTE" in shown.output and "explanation" in shown.output
 
 
 def test_compare_pairs_in_order(tmp_path: Path) -> None:
