@@ -2,7 +2,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 
-.PHONY: setup run test bench clean
+.PHONY: setup run test bench benchmarks-md clean
 
 setup: $(VENV)/.installed
 
@@ -17,6 +17,9 @@ run: setup
 	$(VENV)/bin/redline parties import --if-changed --keep-going
 	$(VENV)/bin/redline parties status
 	$(VENV)/bin/redline parties screen-file examples/counterparties.csv -o examples/counterparties.hits.csv --no-resume --show 50
+
+benchmarks-md:
+	python3 scripts/benchmarks_md.py
 
 test: setup
 	$(VENV)/bin/pytest -q -m "not slow"
