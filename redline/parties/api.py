@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import os
 import pickle
 import time
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from redline.context import get_context
-from redline.parties.graph import SourceEntity, build_parties
+from redline.parties.graph import SourceEntity, build_parties, merge_entities
 from redline.parties.screening import MATCH_THRESHOLD, Query, Screener, hit_to_dict
 from redline.parties.snapshots import IMPORTS, active_entities, import_paths as _import_paths, list_snapshots
 
@@ -157,6 +158,28 @@ def import_paths(paths: list[Path], force: bool = False) -> list[dict[str, Any]]
     """Import list files or folders into the current store; one snapshot each."""
     results, _ = _import_paths(get_context().store, [Path(p) for p in paths], force=force)
     return [r.to_dict() for r in results]
+
+
+def export_ftm(output: Path, sources: Iterable[str] | None = None) -> dict[str, Any]:
+    """Every entity in force (optionally of some sources only) as FollowTheMoney JSON lines, the
+    format `parties import` reads: one Redline's lists load unchanged into another. An id that two
+    sources both publish (OFAC's consolidated list as CSV and XML) is written once, with every value."""
+    wanted = set(sources) if sources else None
+    merged: dict[str, SourceEntity] = {}
+    used: set[str] = set()
+    for data, source, label in active_entities(get_context().store):
+        if wanted and source not in wanted:
+            continue
+        used.add(source)
+        known = merged.get(data["id"])
+        merged[data["id"]] = merge_entities(known, SourceEntity(data, source, label)) if known else SourceEntity(data, source, label)
+    output = Path(output)
+    tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
+    with tmp.open("w", encoding="utf-8") as handle:
+        for entity in merged.values():
+            handle.write(json.dumps({k: entity.data[k] for k in ("id", "schema", "properties")}, ensure_ascii=False, sort_keys=True) + "\n")
+    tmp.replace(output)
+    return {"output": str(output), "entities": len(merged), "sources": sorted(used)}
 
 
 def snapshots(active_only: bool = True) -> list[dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""`redline parties …`: import, update, status, diff, screen, screen-file, compare."""
+"""`redline parties …`: import, update, export, status, diff, screen, screen-file, compare."""
 
 from __future__ import annotations
 
@@ -97,6 +97,21 @@ def _render_update(payload: dict) -> None:
         console.print(f"{r['source']}: {r['status']} {r.get('error') or ''}")
     for f in payload["failures"]:
         err_console.print(f"[red]failed[/] {f['source']} {f['url']}: {f['error']}")
+
+
+@app.command()
+def export(
+    output: Path = typer.Option(..., "-o", "--output", help="FollowTheMoney JSON lines file to write."),
+    source: list[str] = typer.Option(None, "--source", help="Only these sources (repeat the option); default: every list in force."),
+    json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Export the entities in force as FollowTheMoney JSON lines (what `import` reads)."""
+    from redline.parties import api
+
+    summary = api.export_ftm(output, source or None)
+    if not summary["entities"]:
+        raise fail("nothing to export: no list in force" + (f" from {', '.join(source)}" if source else ""))
+    emit(summary, json, lambda s: console.print(f"wrote {s['entities']} entities from {', '.join(s['sources'])} → {s['output']}"))
 
 
 @app.command()

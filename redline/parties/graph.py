@@ -89,7 +89,7 @@ def build_parties(entities: Iterable[SourceEntity]) -> list[Party]:
         schema = ent.data["schema"]
         if schema in SUBJECT_SCHEMATA:
             known = subjects.get(ent.data["id"])
-            subjects[ent.data["id"]] = _merged(known, ent) if known else ent
+            subjects[ent.data["id"]] = merge_entities(known, ent) if known else ent
         elif schema == "Sanction":
             for target in ent.values("entity"):
                 sanctions[target].append(ent)
@@ -141,7 +141,7 @@ def build_parties(entities: Iterable[SourceEntity]) -> list[Party]:
     return parties
 
 
-def _merged(first: SourceEntity, second: SourceEntity) -> SourceEntity:
+def merge_entities(first: SourceEntity, second: SourceEntity) -> SourceEntity:
     """One entity published in two formats under one id (OFAC's consolidated list as CSV and
     as XML): every value of both, the first's order first."""
     props = {k: list(v) for k, v in first.data.get("properties", {}).items()}

@@ -113,3 +113,25 @@ def test_compare_pairs_in_order(tmp_path: Path) -> None:
     bad.write_text("a,b\nx,y\n", encoding="utf-8")
     result = runner.invoke(app, ["parties", "compare", "--pairs", str(bad)])
     assert result.exit_code != 0 and "left" in result.output
+
+
+def test_export_loads_unchanged_into_another_redline(data_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    from redline.context import reset_context
+
+    runner.invoke(app, ["parties", "import", str(data_dir / "lists/us_misc_opensanctions_repo")])
+    out = tmp_path / "lists.ftm.json"
+    exported = runner.invoke(app, ["parties", "export", "-o", str(out), "--json"])
+    assert exported.exit_code == 0, exported.output
+    count = json.loads(exported.output)["entities"]
+    assert count > 0 and len(out.read_text(encoding="utf-8").splitlines()) == count
+    before = json.loads(runner.invoke(app, ["parties", "screen", "Hikvision", "--json"]).output)["results"][0]["caption"]
+
+    monkeypatch.setenv("REDLINE_HOME", str(tmp_path / "other"))
+    reset_context()
+    imported = runner.invoke(app, ["parties", "import", str(out), "--json"])
+    assert imported.exit_code == 0, imported.output
+    assert sum(json.loads(imported.output)["results"][0]["counts"].values()) == count
+    after = json.loads(runner.invoke(app, ["parties", "screen", "Hikvision", "--json"]).output)["results"][0]["caption"]
+    assert after == before
+    nothing = runner.invoke(app, ["parties", "export", "-o", str(tmp_path / "x.json"), "--source", "no_such"])
+    assert nothing.exit_code != 0 and "nothing to export" in nothing.output
