@@ -15,12 +15,12 @@ def media_dir() -> Path:
 
 # groups of files that show the same scene count as one source (never a false match of each other)
 IMAGE_SOURCES: dict[str, list[str]] = {
-    "bridge": ["pdq/bridge-mods/aaa-orig.jpg"],
+    # modes/RGB.jpg is the bridge picture itself (PDQ distance 0): one source, not a false match
+    "bridge": ["pdq/bridge-mods/aaa-orig.jpg", "pdq/misc-images/modes/RGB.jpg"],
     "c": ["pdq/misc-images/c.png"],
     "wee": ["pdq/misc-images/wee.jpg"],
     "pen": ["pdq/misc-images/pen-and-coaster.png"],
     "pytx-rgb": ["pdq/pytx-resources/rgb.jpeg"],
-    "modes": ["pdq/misc-images/modes/RGB.jpg"],
     "desk": ["pdq/exif-rotn/exif-rotn-1.jpg", "pdq/exif-rotn/exif-rotn-3.jpg", "pdq/exif-rotn/exif-rotn-8.jpg"],
     "q0122": ["pdq/labelme-subset/q0122.jpg"],
     "q0291": ["pdq/labelme-subset/q0291.jpg"],

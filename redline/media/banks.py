@@ -55,8 +55,9 @@ class Bank:
     enabled: bool
     created_at: str
     created_by: str
-    size: int = 0
+    size: int = 0  # hashes, not counting derived ones
     enabled_size: int = 0
+    derived_size: int = 0  # hashes Redline derived from banked files for robust matching
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -68,6 +69,7 @@ class Bank:
             "created_by": self.created_by,
             "size": self.size,
             "enabled_size": self.enabled_size,
+            "derived_size": self.derived_size,
         }
 
 
@@ -81,6 +83,10 @@ class SignalRecord:
     added_on: str | None = None
     enabled: bool = True
     quality: int | None = None
+    # a hash derived from the same file as an earlier record of one `add_signals` call (its index in
+    # that call), e.g. the picture without its bars; `variant` names how it was derived
+    derived_from: int | None = None
+    variant: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -97,11 +103,12 @@ class SignalRecord:
 @dataclass(frozen=True)
 class AddResult:
     bank: str
-    added: int
+    added: int  # not counting derived hashes
     duplicates: int
+    derived: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"bank": self.bank, "added": self.added, "duplicates": self.duplicates}
+        return {"bank": self.bank, "added": self.added, "duplicates": self.duplicates, "derived": self.derived}
 
 
 # --- revisions ------------------------------------------------------------------------------------
@@ -176,9 +183,9 @@ def create_bank(
     return get_bank(store, name)
 
 
-def _bank_from_row(row: Any, size: int = 0, enabled_size: int = 0) -> Bank:
+def _bank_from_row(row: Any, size: int = 0, enabled_size: int = 0, derived_size: int = 0) -> Bank:
     return Bank(row.id, row.name, bool(row.negative), orjson.loads(row.labels), bool(row.enabled),
-                row.created_at, row.created_by, size, enabled_size)
+                row.created_at, row.created_by, size, enabled_size, derived_size)
 
 
 def get_bank(store: Store, name: str) -> Bank:
@@ -186,17 +193,23 @@ def get_bank(store: Store, name: str) -> Bank:
         row = conn.execute(select(t.banks).where(t.banks.c.name == name)).first()
         if row is None:
             raise BankError(f"no bank named {name!r}")
-        size, enabled_size = _sizes(conn, row.id)
-    return _bank_from_row(row, size, enabled_size)
+        sizes = _sizes(conn, row.id)
+    return _bank_from_row(row, *sizes)
 
 
-def _sizes(conn: Connection, bank_id: int) -> tuple[int, int]:
+def _sizes(conn: Connection, bank_id: int) -> tuple[int, int, int]:
+    """(hashes, enabled hashes, derived hashes) of a bank; the first two leave derived ones out."""
+    is_derived = t.derived.c.signal_id.is_not(None)
     row = conn.execute(
-        select(func.count(), func.coalesce(func.sum(t.signals.c.enabled.cast(type_=Integer)), 0)).where(
-            t.signals.c.bank_id == bank_id
+        select(
+            func.count().filter(~is_derived),
+            func.coalesce(func.sum(t.signals.c.enabled.cast(type_=Integer)).filter(~is_derived), 0),
+            func.count().filter(is_derived),
         )
+        .select_from(t.signals.outerjoin(t.derived, t.derived.c.signal_id == t.signals.c.id))
+        .where(t.signals.c.bank_id == bank_id)
     ).one()
-    return int(row[0]), int(row[1])
+    return int(row[0]), int(row[1]), int(row[2])
 
 
 def list_banks(store: Store) -> list[Bank]:
@@ -220,18 +233,21 @@ def set_signal_enabled(
     store: Store, name: str, value: str, enabled: bool, *, kind: str | None = None, actor: str = "unknown",
     ledger: Ledger | None = None,
 ) -> int:
-    """Enable or disable one hash in a bank (by value; type inferred when not given). Returns rows changed."""
+    """Enable or disable one hash in a bank (by value; type inferred when not given). Returns rows changed.
+    The hashes derived from it (bars trimmed, windows) follow it; a derived hash given by its own
+    value changes alone."""
     bank = get_bank(store, name)
     kind_name, canonical = _normalise_guess(kind, value)
     with store.transaction() as conn:
         rev = next_rev(conn)
-        result = conn.execute(
-            update(t.signals)
-            .where(and_(t.signals.c.bank_id == bank.id, t.signals.c.signal_type == kind_name,
-                        t.signals.c.value_key == value_key(kind_name, canonical)))
-            .values(enabled=enabled, rev=rev)
-        )
-        changed = result.rowcount or 0
+        where = and_(t.signals.c.bank_id == bank.id, t.signals.c.signal_type == kind_name,
+                     t.signals.c.value_key == value_key(kind_name, canonical))
+        ids = [r.id for r in conn.execute(select(t.signals.c.id).where(where))]
+        changed = 0
+        if ids:
+            changed = conn.execute(update(t.signals).where(t.signals.c.id.in_(ids)).values(enabled=enabled, rev=rev)).rowcount or 0
+            children = select(t.derived.c.signal_id).where(t.derived.c.parent_id.in_(ids))
+            conn.execute(update(t.signals).where(t.signals.c.id.in_(children)).values(enabled=enabled, rev=rev))
     if changed == 0:
         raise BankError(f"bank {name!r} holds no {kind_name} hash {canonical[:80]}")
     if ledger:
@@ -256,9 +272,11 @@ def add_signals(
     store: Store, name: str, records: Iterable[SignalRecord], *, actor: str = "unknown", ledger: Ledger | None = None,
     source: str | None = None,
 ) -> AddResult:
-    """Add hashes to a bank in one transaction: every record is checked first; one bad record adds nothing."""
+    """Add hashes to a bank in one transaction: every record is checked first; one bad record adds nothing.
+    A record with `derived_from` is linked to that earlier record's hash (see tables.derived)."""
     bank = get_bank(store, name)
     rows: list[dict[str, Any]] = []
+    links: dict[int, tuple[int, str]] = {}  # row index -> (parent row index, variant)
     today = date.today().isoformat()
     for number, record in enumerate(records, start=1):
         try:
@@ -266,32 +284,64 @@ def add_signals(
             labels = normalise_labels(record.labels)
         except (SignalError, LabelError) as exc:
             raise ImportFormatError(number, str(exc), source or "") from None
+        if record.derived_from is not None:
+            parent = record.derived_from
+            if not (0 <= parent < len(rows)) or parent in links or rows[parent]["signal_type"] != kind:
+                raise BankError(f"record {number}: derived_from must name an earlier, underived {kind} record")
+            links[len(rows)] = (parent, record.variant or "derived")
         rows.append({
             "bank_id": bank.id, "signal_type": kind, "value": value, "value_key": value_key(kind, value),
             "content_id": (record.content_id or None), "labels": orjson.dumps(labels).decode(),
             "contributor": record.contributor or actor, "added_on": record.added_on or today,
             "enabled": bool(record.enabled), "quality": record.quality,
         })
-    added = duplicates = 0
+    added = duplicates = derived = 0
     with store.transaction() as conn:
         rev = next_rev(conn)
         existing = _existing_keys(conn, bank.id, rows)
         fresh: list[dict[str, Any]] = []
-        for row in rows:
+        fresh_index: set[int] = set()
+        for i, row in enumerate(rows):
             key = (row["signal_type"], row["value_key"])
             if key in existing:
-                duplicates += 1
+                if i not in links:
+                    duplicates += 1
                 continue
             existing.add(key)
             row["rev"] = rev
             fresh.append(row)
+            fresh_index.add(i)
         for start in range(0, len(fresh), 5000):
             conn.execute(t.signals.insert(), fresh[start : start + 5000])
-        added = len(fresh)
+        derived = sum(1 for i in fresh_index if i in links)
+        added = len(fresh) - derived
+        _link_derived(conn, bank.id, rows, {i: links[i] for i in fresh_index if i in links})
     if ledger:
         ledger.append("media.bank.add", actor, {"bank": name, "source": source},
-                      {"added": added, "duplicates": duplicates})
-    return AddResult(name, added, duplicates)
+                      {"added": added, "duplicates": duplicates, "derived": derived})
+    return AddResult(name, added, duplicates, derived)
+
+
+def _link_derived(conn: Connection, bank_id: int, rows: list[dict[str, Any]], links: dict[int, tuple[int, str]]) -> None:
+    """Record which freshly added hashes derive from which hash (the parent may have been there before)."""
+    if not links:
+        return
+    wanted = {(rows[i]["signal_type"], rows[i]["value_key"]) for i in links}
+    wanted |= {(rows[p]["signal_type"], rows[p]["value_key"]) for p, _ in links.values()}
+    ids: dict[tuple[str, str], int] = {}
+    keys = sorted({k for _, k in wanted})
+    for start in range(0, len(keys), 500):
+        for r in conn.execute(select(t.signals.c.id, t.signals.c.signal_type, t.signals.c.value_key).where(
+                and_(t.signals.c.bank_id == bank_id, t.signals.c.value_key.in_(keys[start : start + 500])))):
+            ids[(r.signal_type, r.value_key)] = r.id
+    values = []
+    for i, (p, variant) in links.items():
+        child = ids.get((rows[i]["signal_type"], rows[i]["value_key"]))
+        parent = ids.get((rows[p]["signal_type"], rows[p]["value_key"]))
+        if child is not None and parent is not None and child != parent:
+            values.append({"signal_id": child, "parent_id": parent, "variant": variant[:40]})
+    if values:
+        conn.execute(t.derived.insert(), values)
 
 
 def _existing_keys(conn: Connection, bank_id: int, rows: list[dict[str, Any]]) -> set[tuple[str, str]]:
@@ -308,13 +358,19 @@ def _existing_keys(conn: Connection, bank_id: int, rows: list[dict[str, Any]]) -
     return keys
 
 
-def bank_signals(store: Store, name: str) -> list[SignalRecord]:
+def bank_signals(store: Store, name: str, *, include_derived: bool = False) -> list[SignalRecord]:
+    """A bank's hashes in the order added; derived hashes (tables.derived) only when asked for."""
     bank = get_bank(store, name)
+    query = (select(t.signals, t.derived.c.variant)
+             .select_from(t.signals.outerjoin(t.derived, t.derived.c.signal_id == t.signals.c.id))
+             .where(t.signals.c.bank_id == bank.id).order_by(t.signals.c.id))
+    if not include_derived:
+        query = query.where(t.derived.c.signal_id.is_(None))
     with store.connect() as conn:
-        rows = conn.execute(select(t.signals).where(t.signals.c.bank_id == bank.id).order_by(t.signals.c.id)).all()
+        rows = conn.execute(query).all()
     return [
         SignalRecord(r.signal_type, r.value, r.content_id, orjson.loads(r.labels), r.contributor, r.added_on,
-                     bool(r.enabled), r.quality)
+                     bool(r.enabled), r.quality, variant=r.variant)
         for r in rows
     ]
 

@@ -137,12 +137,14 @@ def bank_add(
     label: list[str] = typer.Option([], "--label"),
     content_id: str | None = typer.Option(None, "--content-id", help="Content-incident id for these hashes."),
     contributor: str | None = typer.Option(None, "--contributor", help="Contributing member (default: you)."),
+    derived: bool = typer.Option(True, "--derived/--no-derived",
+                                 help="Also store hashes of fixed windows of each picture, for robust matching."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Hash files and add their hashes to a bank; a file that cannot be hashed is reported, the rest are added."""
     from redline.media.banks import SignalRecord, add_signals, get_bank
     from redline.media.hashing import hash_files
-    from redline.media.signals import VpdqSignal
+    from redline.media.robust import file_records
 
     ctx = _ctx()
     _bank_call(get_bank, ctx.store, name)
@@ -153,28 +155,19 @@ def bank_add(
         if o.hashes is None:
             report.append({"file": o.file, "error": o.error})
             continue
-        h = o.hashes
-        if h.kind == "video":
-            records.append(SignalRecord("vpdq", VpdqSignal.serialise(h.vpdq), content_id, list(label), contributor))
-            records.append(SignalRecord("video_md5", h.md5, content_id, list(label), contributor))
-        else:
-            from redline.media.hashing import HashError, open_image
-            from redline.media.robust import bank_hashes
-
-            try:
-                stored = bank_hashes(open_image(o.file))
-            except HashError:
-                stored = []
-            pdqs = [(q.pdq, q.quality) for q in stored] or [(h.pdq or "", h.quality)]
-            records.extend(SignalRecord("pdq", value, content_id, list(label), contributor, quality=quality)
-                           for value, quality in pdqs)
-            records.append(SignalRecord("md5", h.md5, content_id, list(label), contributor))
-        report.append({"file": o.file, "added": True, "kind": h.kind})
+        offset = len(records)  # `derived_from` counts within the one add_signals call
+        for r in file_records(o.hashes, content_id=content_id, labels=list(label), contributor=contributor,
+                              windows=derived):
+            if r.derived_from is not None:
+                r.derived_from += offset
+            records.append(r)
+        report.append({"file": o.file, "added": True, "kind": o.hashes.kind})
     result = _bank_call(add_signals, ctx.store, name, records, actor=ctx.settings.user, ledger=ctx.ledger) if records else None
     payload = {"bank": name, "files": report, "added": result.added if result else 0,
-               "duplicates": result.duplicates if result else 0}
+               "duplicates": result.duplicates if result else 0, "derived": result.derived if result else 0}
     emit(payload, as_json, lambda p: console.print(
-        f"{p['bank']}: {p['added']} hashes added, {p['duplicates']} already there"
+        f"{p['bank']}: {p['added']} hashes added ({p['derived']} derived for robust matching), "
+        f"{p['duplicates']} already there"
         + "".join(f"\n[red]{f['error']}[/]" for f in p["files"] if "error" in f), highlight=False))
     if any("error" in f for f in report):
         raise typer.Exit(1)
@@ -219,10 +212,10 @@ def bank_list(as_json: bool = JSON_OPTION) -> None:
     banks = [b.to_dict() for b in list_banks(_ctx().store)]
 
     def render(rows: list[dict[str, Any]]) -> None:
-        table = Table("bank", "kind", "enabled", "hashes", "labels")
+        table = Table("bank", "kind", "enabled", "hashes", "derived", "labels")
         for b in rows:
             table.add_row(b["name"], "negative" if b["negative"] else "positive", "yes" if b["enabled"] else "no",
-                          f"{b['enabled_size']}/{b['size']}", ", ".join(b["labels"]))
+                          f"{b['enabled_size']}/{b['size']}", str(b["derived_size"]), ", ".join(b["labels"]))
         console.print(table)
 
     emit(banks, as_json, render)

@@ -120,6 +120,8 @@ class _SignalMeta:
     signal_type: str
     value: str
     labels: list[str]
+    parent_id: int | None = None  # a derived hash (tables.derived) matches as its parent
+    variant: str | None = None
 
 
 class Matcher:
@@ -174,18 +176,27 @@ class Matcher:
             self.index.save()
 
     def _metadata(self, ids: Iterable[int]) -> dict[int, _SignalMeta]:
-        missing = [i for i in set(ids) if i not in self._meta]
-        if missing:
+        ids = set(ids)
+        missing = [i for i in ids if i not in self._meta]
+        while missing:
             with self.store.connect() as conn:
                 rows = conn.execute(
                     select(t.signals.c.id, t.signals.c.signal_type, t.signals.c.value, t.signals.c.content_id,
-                           t.signals.c.labels, t.banks.c.name, t.banks.c.negative, t.banks.c.labels.label("bank_labels"))
+                           t.signals.c.labels, t.banks.c.name, t.banks.c.negative, t.banks.c.labels.label("bank_labels"),
+                           t.derived.c.parent_id, t.derived.c.variant)
                     .join(t.banks, t.banks.c.id == t.signals.c.bank_id)
+                    .outerjoin(t.derived, t.derived.c.signal_id == t.signals.c.id)
                     .where(t.signals.c.id.in_(missing))
                 ).all()
             for r in rows:
                 labels = list(dict.fromkeys(orjson.loads(r.bank_labels) + orjson.loads(r.labels)))
-                self._meta[r.id] = _SignalMeta(r.name, bool(r.negative), r.content_id, r.signal_type, r.value, labels)
+                self._meta[r.id] = _SignalMeta(r.name, bool(r.negative), r.content_id, r.signal_type, r.value, labels,
+                                               r.parent_id, r.variant)
+            # the parents of derived hashes are what a match reports: load them too
+            missing = [m.parent_id for m in (self._meta.get(i) for i in missing)
+                       if m is not None and m.parent_id is not None and m.parent_id not in self._meta]
+            ids.update(missing)
+        ids.update(m.parent_id for m in (self._meta.get(i) for i in list(ids)) if m is not None and m.parent_id is not None)
         return {i: self._meta[i] for i in ids if i in self._meta}
 
     # -- the cheap path: one PDQ hash
@@ -222,17 +233,33 @@ class Matcher:
         return out
 
     def _resolve(self, hits: list[tuple[int, int, str]], detail: dict[int, dict[str, Any]] | None = None) -> tuple[list[Match], list[Match]]:
-        """Best hit per signal → matches; negatives suppress positives at the same or larger distance."""
-        best: dict[int, tuple[int, str]] = {}
+        """Best hit per banked hash → matches; negatives suppress positives at the same or larger distance.
+
+        `hits` are (signal_id, distance, query variant), already within the threshold the query
+        variant allows. A hit on a derived bank hash counts for its parent (the hash of the banked
+        file), reported with `bank_variant` in the match's detail; derived windows must also be within
+        the strict threshold (robust.bank_variant_is_strict)."""
+        from redline.media.robust import bank_variant_is_strict
+
+        meta = self._metadata({h[0] for h in hits})
+        best: dict[int, tuple[int, str, int]] = {}  # parent id -> (distance, query variant, signal id hit)
         for signal_id, distance, variant in hits:
-            if signal_id not in best or distance < best[signal_id][0]:
-                best[signal_id] = (distance, variant)
-        meta = self._metadata(best)
-        found = [
-            Match(m.bank, m.content_id, m.signal_type, best[i][0], m.labels, i, m.value, best[i][1], m.negative,
-                  i in self._held, (detail or {}).get(i, {}))
-            for i, m in meta.items()
-        ]
+            m = meta.get(signal_id)
+            if m is None:
+                continue
+            if m.parent_id is not None and bank_variant_is_strict(m.variant) and distance > self.strict_threshold:
+                continue
+            key = m.parent_id if m.parent_id is not None and m.parent_id in meta else signal_id
+            if key not in best or distance < best[key][0]:
+                best[key] = (distance, variant, signal_id)
+        found = []
+        for key, (distance, variant, hit_id) in best.items():
+            m = meta[key]
+            extra = dict((detail or {}).get(hit_id, {}))
+            if hit_id != key:
+                extra["bank_variant"] = meta[hit_id].variant
+            found.append(Match(m.bank, m.content_id, m.signal_type, distance, m.labels, key, m.value, variant,
+                               m.negative, key in self._held, extra))
         negatives = [m for m in found if m.negative]
         closest_negative = min((m.distance for m in negatives), default=None)
         matches: list[Match] = []
@@ -275,7 +302,8 @@ class Matcher:
         from redline.media.robust import RobustPolicy, query_hashes
 
         image = open_image(path)
-        policy = RobustPolicy(dihedral=self.robust, trim_bars=self.robust, crops=self.robust, min_quality=self.min_quality)
+        policy = RobustPolicy(dihedral=self.robust, trim_bars=self.robust, crops=self.robust, derotate=self.robust,
+                              min_quality=self.min_quality)
         queries = query_hashes(image, policy)
         md5, sha = file_digests(path)
         plain = queries[0]

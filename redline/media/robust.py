@@ -1,29 +1,56 @@
-"""Query-time robustness: the extra hashes worth trying for one query image.
+"""Robustness beyond plain PDQ: the extra hashes worth trying for a query, and worth storing in a bank.
 
-Plain PDQ survives re-encoding, resizing and small edits, but not rotation, mirroring, added bars
-or a caption strip. For a query image we therefore also hash:
+Plain PDQ survives re-encoding, resizing and small edits, but not rotation, mirroring, added bars,
+crops, small rotations or an overlay. PDQ is also very sensitive to where the picture's edges fall:
+on the reference stills and video frames, moving a window by 1 % of its width flips ~29 bits (median),
+a 2 % scale change ~27 bits. So the only way to match a changed picture is to hash *the same region*
+on both sides. For a query image we hash (`query_hashes`):
 
 * its eight rotations/mirrors, each hashed from the transposed pixels (pdqhash's one-DCT dihedral
   hashes were measured 14–84 bits away from the hash of the truly mirrored picture, because PDQ's
-  box filters are not symmetric; transposing costs about 3 ms a variant at 512 px and is exact);
-* the image with letterbox/pillarbox bars (near-uniform edge bands) trimmed off, in all eight
-  orientations;
-* the image without a top or bottom strip (caption bars, tickers) and a central window
-  (frames, borders, corner logos), upright only.
+  box filters are not symmetric; transposing costs about 0.1 ms and is exact);
+* the picture with letterbox/pillarbox bars trimmed off, in all eight orientations. A row or column
+  belongs to a bar when at least 75 % of it is within 14 grey levels of the bar's colour, so a logo or
+  a caption drawn over the bar does not hide it;
+* fixed *windows*: the picture without its top or bottom 10, 20, 25 or 33 %, and its central 90 % and
+  80 % (`WINDOWS`); those exclude caption bars, tickers, corner logos and frames;
+* the picture turned back by ±1°, ±2° and ±3° (nearest-neighbour resampling: PDQ's own 64×64 box
+  filter makes bilinear resampling pointless and it was 15× slower), trimmed if that leaves bars
+  (a rotation that enlarged the canvas), hashed whole and as its central 80 % window (which leaves
+  out the black corners the rotations made).
 
-Each variant carries its own threshold: the original at the configured distance; the others a little
-stricter, because each extra query is one more chance of a false match (see
-docs/benchmarks-media.md for the measured recall and false-match rates).
+When banking a picture from its file we store (`bank_hashes`) its plain hash and, as *derived* hashes
+of it, the bar-trimmed hash and the same windows (of the picture and of its trimmed content). A
+query window then meets the same bank window: a caption bar over the bottom quarter of a banked
+picture is matched by "without_bottom_25" on both sides, a picture cropped by 10 % at the bottom
+by the bank's "without_bottom_10" against the query's plain hash. Banks imported as hash lists have
+only the plain hash; the query variants alone still help them (measured apart in
+docs/benchmarks-media.md).
+
+Thresholds: the plain query hash against a plain or trimmed bank hash matches at the configured
+distance (31); every other pairing — a query variant, or a derived window in the bank — at the
+stricter threshold (24), because each is one more chance of a false match.
+
+What this does not fix: crops that also shift the picture (most real crops: a 5 % crop with the cut
+split at random between the two sides moves it by up to 2.5 %, which is ~70 bits), rotations over
+~4°, overlays in the middle of the picture larger than a small logo. See docs/benchmarks-media.md.
+
+For video, `video_content_box` finds black bars over a whole video (the union of the lit area of
+its key frames, as FFmpeg's cropdetect does) and `trimmed_video_frames` hashes the video's frames
+with the bars cut off, so a letterboxed copy of a banked video matches and vice versa.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image
 
-from redline.media.hashing import pdq_of_image
+from redline.media.hashing import PDQ_MAX_SIDE, PdqHash, pdq_of_image
 
 ORIENTATIONS: dict[str, Image.Transpose | None] = {
     "original": None,
@@ -35,17 +62,28 @@ ORIENTATIONS: dict[str, Image.Transpose | None] = {
     "transpose": Image.Transpose.TRANSPOSE,
     "transverse": Image.Transpose.TRANSVERSE,
 }
-BAR_STD = 10.0  # grey-level spread below which an edge row/column counts as part of a bar
+BAR_TOLERANCE = 14  # grey levels from the bar's colour
+BAR_COVER = 0.75  # share of a row/column within tolerance for it to count as bar (the rest: a logo, text)
 BAR_MAX_FRACTION = 0.40  # never trim more than this from one side
 BAR_MIN_FRACTION = 0.02  # trims smaller than this are not worth an extra query
-CROP_WINDOWS: dict[str, tuple[float, float, float, float]] = {
-    # name: (left, top, right, bottom) as fractions of width/height
+VIDEO_BLACK = 40  # a video bar pixel is no brighter than this (of 255)
+VIDEO_BAR_SAMPLES = 32  # key frames read to find a video's bars
+WINDOWS: dict[str, tuple[float, float, float, float]] = {
+    # name: (left, top, right, bottom) as fractions of width/height; the same set on both sides
+    "without_top_10": (0.0, 0.10, 1.0, 1.0),
+    "without_bottom_10": (0.0, 0.0, 1.0, 0.90),
     "without_top_20": (0.0, 0.20, 1.0, 1.0),
     "without_bottom_20": (0.0, 0.0, 1.0, 0.80),
     "without_top_25": (0.0, 0.25, 1.0, 1.0),
     "without_bottom_25": (0.0, 0.0, 1.0, 0.75),
+    "without_top_33": (0.0, 0.33, 1.0, 1.0),
+    "without_bottom_33": (0.0, 0.0, 1.0, 0.67),
+    "centre_90": (0.05, 0.05, 0.95, 0.95),
     "centre_80": (0.10, 0.10, 0.90, 0.90),
 }
+DEROTATE_ANGLES = (1.0, -1.0, 2.0, -2.0, 3.0, -3.0)
+DEROTATE_WINDOW = "centre_80"
+FULL_THRESHOLD_BANK_VARIANTS = frozenset({"trimmed"})  # derived bank hashes matched like the plain one
 
 
 @dataclass(frozen=True)
@@ -60,33 +98,44 @@ class QueryHash:
 class RobustPolicy:
     dihedral: bool = True
     trim_bars: bool = True
-    crops: bool = True
+    crops: bool = True  # the fixed windows
+    derotate: bool = True
     min_quality: int = 50
 
 
+def bank_variant_is_strict(variant: str | None) -> bool:
+    """Whether a hit on a derived bank hash of this variant needs the strict threshold."""
+    return variant is not None and variant not in FULL_THRESHOLD_BANK_VARIANTS
+
+
+# --- bars -----------------------------------------------------------------------------------------
+
+
+def _bar_run(lines: np.ndarray, limit: int) -> int:
+    """How many lines, from the first, are the first line's colour (≥ BAR_COVER of each within tolerance)."""
+    if limit <= 0:
+        return 0
+    head = lines[:limit]
+    colour = np.median(lines[0])
+    near = (np.abs(head - colour) <= BAR_TOLERANCE).mean(axis=1) >= BAR_COVER
+    return int(limit if near.all() else np.argmin(near))
+
+
 def find_bars(image: Image.Image) -> tuple[int, int, int, int] | None:
-    """(left, top, right, bottom) box of the picture inside uniform bars, or None when there are none."""
-    grey = np.asarray(image.convert("L"), dtype=np.float32)
+    """(left, top, right, bottom) box of the picture inside uniform bars, or None when there are none.
+
+    Bars come in pairs of similar size (letterbox: top and bottom; pillarbox: left and right); a
+    uniform band on one side only is picture content (sky, a wall) and is left alone.
+    """
+    grey = np.asarray(image.convert("L"), dtype=np.int16)
     height, width = grey.shape
     if height < 16 or width < 16:
         return None
-    row_std = grey.std(axis=1)
-    col_std = grey.std(axis=0)
-    row_mean = grey.mean(axis=1)
-    col_mean = grey.mean(axis=0)
-
-    def run(std: np.ndarray, mean: np.ndarray, limit: int) -> int:
-        n = 0
-        first = mean[0]
-        while n < limit and std[n] < BAR_STD and abs(mean[n] - first) < 12:
-            n += 1
-        return n
-
-    top = run(row_std, row_mean, int(height * BAR_MAX_FRACTION))
-    bottom = run(row_std[::-1], row_mean[::-1], int(height * BAR_MAX_FRACTION))
-    left = run(col_std, col_mean, int(width * BAR_MAX_FRACTION))
-    right = run(col_std[::-1], col_mean[::-1], int(width * BAR_MAX_FRACTION))
-    # bars come in pairs of similar size (letterbox or pillarbox); a one-sided run is picture content
+    rows, cols = int(height * BAR_MAX_FRACTION), int(width * BAR_MAX_FRACTION)
+    top = _bar_run(grey, rows)
+    bottom = _bar_run(grey[::-1], rows)
+    left = _bar_run(grey.T, cols)
+    right = _bar_run(grey.T[::-1], cols)
     vertical = (top + bottom) if min(top, bottom) >= 0.5 * max(top, bottom) else 0
     horizontal = (left + right) if min(left, right) >= 0.5 * max(left, right) else 0
     if vertical < BAR_MIN_FRACTION * height:
@@ -95,7 +144,6 @@ def find_bars(image: Image.Image) -> tuple[int, int, int, int] | None:
         left = right = 0
     if not (top or bottom or left or right):
         return None
-    # a row of bar colour also counts along the edge of the other axis: recompute columns inside rows
     return left, top, width - right, height - bottom
 
 
@@ -104,47 +152,245 @@ def trim_bars(image: Image.Image) -> Image.Image | None:
     return image.crop(box) if box else None
 
 
+def content_box(rgb: np.ndarray, black: int = VIDEO_BLACK, min_fraction: float = 0.25) -> tuple[int, int, int, int] | None:
+    """The box (top, bottom, left, right) inside black letterbox/pillarbox bars of one video frame
+    (an RGB array), or None if there are none.
+
+    A border row or column is "black" when no pixel in it is brighter than `black` (of 255). The box
+    must keep at least `min_fraction` of each side, so a dark scene is not cropped to a sliver.
+    """
+    return _box_of_extent(_lit_extent(rgb, black), rgb.shape[0], rgb.shape[1], min_fraction)
+
+
+def _lit_extent(rgb: np.ndarray, black: int) -> tuple[int, int, int, int] | None:
+    luma = rgb.max(axis=2)
+    rows = np.flatnonzero(luma.max(axis=1) > black)
+    cols = np.flatnonzero(luma.max(axis=0) > black)
+    if rows.size == 0 or cols.size == 0:
+        return None
+    return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+
+
+def _box_of_extent(extent: tuple[int, int, int, int] | None, h: int, w: int, min_fraction: float) -> tuple[int, int, int, int] | None:
+    if extent is None:
+        return None
+    top, bottom, left, right = extent
+    if (top, bottom, left, right) == (0, h, 0, w):
+        return None
+    if (bottom - top) < min_fraction * h or (right - left) < min_fraction * w:
+        return None
+    if (bottom - top) * (right - left) > 0.97 * h * w:  # a few dark edge pixels: not a letterbox
+        return None
+    return top, bottom, left, right
+
+
+# --- images ---------------------------------------------------------------------------------------
+
+
+def window(image: Image.Image, name: str) -> Image.Image:
+    left, top, right, bottom = WINDOWS[name]
+    w, h = image.size
+    return image.crop((round(left * w), round(top * h), round(right * w), round(bottom * h)))
+
+
+def _hash(variant: str, image: Image.Image, strict: bool = True) -> QueryHash:
+    pdq: PdqHash = pdq_of_image(image)
+    return QueryHash(variant, pdq.hex, pdq.quality, strict)
+
+
 def oriented_hashes(image: Image.Image, prefix: str = "") -> list[QueryHash]:
     """The image in all eight orientations (upright first); all but the upright one are strict."""
     out = []
     for name, transpose in ORIENTATIONS.items():
-        pdq = pdq_of_image(image if transpose is None else image.transpose(transpose))
-        out.append(QueryHash(prefix + name, pdq.hex, pdq.quality, bool(prefix) or transpose is not None))
+        out.append(_hash(prefix + name, image if transpose is None else image.transpose(transpose),
+                         bool(prefix) or transpose is not None))
+    return out
+
+
+def window_hashes(image: Image.Image, prefix: str = "") -> list[QueryHash]:
+    return [_hash(prefix + name, window(image, name)) for name in WINDOWS]
+
+
+def derotated_hashes(image: Image.Image) -> list[QueryHash]:
+    """The picture turned back by each of DEROTATE_ANGLES: whole (bars trimmed if the turn left any)
+    and its central window, away from the black corners."""
+    out = []
+    for angle in DEROTATE_ANGLES:
+        turned = image.rotate(-angle, resample=Image.Resampling.NEAREST, expand=False)
+        box = find_bars(turned)
+        if box:
+            turned = turned.crop(box)
+        out.append(_hash(f"derotate_{angle:+g}", turned))
+        out.append(_hash(f"derotate_{angle:+g}_{DEROTATE_WINDOW}", window(turned, DEROTATE_WINDOW)))
     return out
 
 
 def query_hashes(image: Image.Image, policy: RobustPolicy = RobustPolicy()) -> list[QueryHash]:
-    """The plain hash first, then every variant the policy asks for (image already ≤ 512 px, RGB)."""
+    """The plain hash first, then every variant the policy asks for (image already ≤ 512 px, RGB).
+    Variants below the policy's quality floor are dropped (the plain hash is always kept)."""
     if policy.dihedral:
         out = oriented_hashes(image)
     else:
-        plain = pdq_of_image(image)
-        out = [QueryHash("original", plain.hex, plain.quality, False)]
-    if policy.trim_bars:
-        trimmed = trim_bars(image)
-        if trimmed is not None:
-            if policy.dihedral:
-                out.extend(oriented_hashes(trimmed, "trimmed_"))
-            else:
-                pdq = pdq_of_image(trimmed)
-                out.append(QueryHash("trimmed_original", pdq.hex, pdq.quality, True))
+        out = [_hash("original", image, False)]
+    trimmed = trim_bars(image) if policy.trim_bars else None
+    if trimmed is not None:
+        out.extend(oriented_hashes(trimmed, "trimmed_") if policy.dihedral else [_hash("trimmed_original", trimmed)])
     if policy.crops:
-        width, height = image.size
-        for name, (l, tp, r, b) in CROP_WINDOWS.items():
-            window = image.crop((round(l * width), round(tp * height), round(r * width), round(b * height)))
-            pdq = pdq_of_image(window)
-            out.append(QueryHash(name, pdq.hex, pdq.quality, True))
+        out.extend(window_hashes(image))
+        if trimmed is not None:
+            out.extend(window_hashes(trimmed, "trimmed_"))
+    if policy.derotate:
+        out.extend(derotated_hashes(trimmed if trimmed is not None else image))
     return [q for q in out if q.quality >= policy.min_quality or q.variant == "original"]
 
 
-def bank_hashes(image: Image.Image) -> list[QueryHash]:
-    """Hashes to store when banking an image: the plain hash, plus the hash without its bars when it
-    has letterbox/pillarbox bars (so a copy re-posted with other bars, or none, still matches)."""
-    plain = pdq_of_image(image)
-    out = [QueryHash("original", plain.hex, plain.quality, False)]
+def bank_hashes(image: Image.Image, *, windows: bool = True) -> list[QueryHash]:
+    """Hashes to store when banking an image: the plain hash first, then derived hashes — the
+    bar-trimmed hash when it has letterbox/pillarbox bars (so a copy re-posted with other bars, or
+    none, still matches) and, with `windows`, the WINDOWS of the picture and of its trimmed content
+    (so the same window of an edited copy meets them). Duplicated values are dropped."""
+    out = [_hash("original", image, False)]
     trimmed = trim_bars(image)
     if trimmed is not None:
-        pdq = pdq_of_image(trimmed)
-        if pdq.hex != plain.hex:
-            out.append(QueryHash("trimmed", pdq.hex, pdq.quality, False))
+        out.append(_hash("trimmed", trimmed, False))
+    if windows:
+        out.extend(window_hashes(image))
+        if trimmed is not None:
+            out.extend(window_hashes(trimmed, "trimmed/"))
+    seen: set[str] = set()
+    unique = []
+    for q in out:
+        if q.pdq not in seen:
+            seen.add(q.pdq)
+            unique.append(q)
+    return unique
+
+
+# --- video ----------------------------------------------------------------------------------------
+
+
+def video_content_box(path: Path | str, samples: int = VIDEO_BAR_SAMPLES) -> tuple[float, float, float, float] | None:
+    """Black letterbox/pillarbox bars of a whole video, as (top, bottom, left, right) fractions of the
+    frame, or None when it has none. The lit area of up to `samples` key frames is united (dark
+    scenes and fades do not shrink it); the bars are what stays black in all of them."""
+    import av
+
+    from redline.media.hashing import HashError, probe_video
+
+    path = Path(path)
+    probe_video(path)
+    extent: list[int] | None = None
+    size: tuple[int, int] | None = None
+    try:
+        with av.open(str(path)) as container:
+            stream = container.streams.video[0]
+            stream.codec_context.skip_frame = "NONKEY"
+            seen = 0
+            for frame in container.decode(stream):
+                rgb = _frame_rgb(frame)
+                size = rgb.shape[:2]
+                lit = _lit_extent(rgb, VIDEO_BLACK)
+                seen += 1
+                if lit is not None:
+                    extent = list(lit) if extent is None else [
+                        min(extent[0], lit[0]), max(extent[1], lit[1]), min(extent[2], lit[2]), max(extent[3], lit[3])]
+                if seen >= samples:
+                    break
+    except (av.error.FFmpegError, OSError) as exc:
+        raise HashError(f"{path}: video decoding failed ({exc})") from None
+    if size is None or extent is None:
+        return None
+    h, w = size
+    box = _box_of_extent((extent[0], extent[1], extent[2], extent[3]), h, w, 0.25)
+    if box is None:
+        return None
+    top, bottom, left, right = box
+    return top / h, bottom / h, left / w, right / w
+
+
+def _frame_rgb(frame: Any, max_side: int = PDQ_MAX_SIDE) -> np.ndarray:
+    """A PyAV frame as RGB, scaled by swscale to ≤ max_side (what PDQ is computed on)."""
+    scale = min(1.0, max_side / max(frame.width, frame.height))
+    return frame.to_ndarray(width=max(1, round(frame.width * scale)), height=max(1, round(frame.height * scale)),
+                            format="rgb24", interpolation="BILINEAR")
+
+
+def _crop_fraction(rgb: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
+    h, w = rgb.shape[:2]
+    top, bottom, left, right = box
+    return np.ascontiguousarray(rgb[round(top * h):round(bottom * h), round(left * w):round(right * w)])
+
+
+def _sampled_frames(path: Path, seconds_per_hash: float) -> Iterator[tuple[int, float, Any]]:
+    import av
+
+    from redline.media.hashing import HashError
+
+    next_at = 0.0
+    try:
+        with av.open(str(path)) as container:
+            stream = container.streams.video[0]
+            stream.thread_type = "AUTO"
+            for number, frame in enumerate(container.decode(stream)):
+                ts = float(frame.time) if frame.time is not None else 0.0
+                if ts + 1e-6 < next_at:
+                    continue
+                next_at = ts + seconds_per_hash if seconds_per_hash > 0 else ts
+                yield number, ts, frame
+    except (av.error.FFmpegError, OSError) as exc:
+        raise HashError(f"{path}: video decoding failed ({exc})") from None
+
+
+def trimmed_video_frames(path: Path | str, seconds_per_hash: float = 1.0) -> list[Any] | None:
+    """vPDQ-style frame hashes (VpdqFrame) of the video with its black bars cut off, one every
+    `seconds_per_hash` (0 = every frame); None when the video has no bars. Frames are decoded with
+    PyAV, scaled to ≤ 512 px and hashed with pdqhash, so they agree with vpdq's own frame hashes of
+    the same picture within a few bits."""
+    import pdqhash
+
+    from redline.media.hashing import bits_to_hex
+    from redline.media.signals import VpdqFrame
+
+    path = Path(path)
+    box = video_content_box(path)
+    if box is None:
+        return None
+    out = []
+    for number, ts, frame in _sampled_frames(path, seconds_per_hash):
+        bits, quality = pdqhash.compute(_crop_fraction(_frame_rgb(frame), box))
+        out.append(VpdqFrame(number, int(quality), bits_to_hex(bits), round(ts, 3)))
+    return out
+
+
+# --- what `bank add` stores -----------------------------------------------------------------------
+
+
+def file_records(
+    hashes: Any, *, content_id: str | None = None, labels: list[str] | None = None, contributor: str | None = None,
+    windows: bool = True,
+) -> list[Any]:
+    """The bank records (banks.SignalRecord) for one hashed file (hashing.FileHashes): the file's own
+    hashes, then the hashes derived from it for robust matching, each linked to its parent.
+
+    Photo: `pdq` and `md5`, then the bar-trimmed PDQ and the WINDOWS (`bank_hashes`).
+    Video: `vpdq` and `video_md5`."""
+    from redline.media.banks import SignalRecord
+    from redline.media.hashing import HashError, open_image
+    from redline.media.signals import VpdqSignal
+
+    def record(kind: str, value: str, quality: int | None = None, parent: int | None = None,
+               variant: str | None = None) -> SignalRecord:
+        return SignalRecord(kind, value, content_id, list(labels or []), contributor, quality=quality,
+                            derived_from=parent, variant=variant)
+
+    if hashes.kind == "video":
+        return [record("vpdq", VpdqSignal.serialise(hashes.vpdq)), record("video_md5", hashes.md5)]
+    try:
+        stored = bank_hashes(open_image(hashes.file), windows=windows)
+    except HashError:
+        stored = []
+    if not stored:
+        return [record("pdq", hashes.pdq or "", hashes.quality), record("md5", hashes.md5)]
+    out = [record("pdq", stored[0].pdq, stored[0].quality), record("md5", hashes.md5)]
+    out.extend(record("pdq", q.pdq, q.quality, 0, q.variant) for q in stored[1:])
     return out

@@ -1,5 +1,6 @@
 """Tables of the media signals domain: banks, their hashes, match counts and the flood quarantine.
 
+`media_signal_derived` links hashes derived from a banked file to the hash of the file itself.
 `media_signals.rev` is a store-wide revision number, bumped by every write that adds a hash or
 changes whether it is enabled; the in-memory index catches up by reading rows with a higher rev.
 """
@@ -38,6 +39,17 @@ signals = Table(
     Index("ix_media_signals_unique", "bank_id", "signal_type", "value_key", unique=True),
     Index("ix_media_signals_lookup", "signal_type", "value_key"),
     Index("ix_media_signals_rev", "rev"),
+)
+
+# A derived hash is one Redline computed from a banked file for robust matching (the picture without
+# its bars, a window of it, a video with its bars cut off): it matches as its parent, is disabled with
+# it, and is left out of exports and bank sizes.
+derived = Table(
+    "media_signal_derived",
+    metadata,
+    Column("signal_id", Integer, ForeignKey("media_signals.id", ondelete="CASCADE"), primary_key=True),
+    Column("parent_id", Integer, ForeignKey("media_signals.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("variant", String(40), nullable=False),
 )
 
 state = Table(
