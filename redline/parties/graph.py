@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from redline.parties.names import PLACE, STOP, WORD, AnalysedName, analyse
+from redline.parties.names import PLACE, STOP, WORD, AnalysedName, analyse, split_alternatives
 
 # Sources that are bare names gathered from other lists: their rows may be the same party.
 NAMES_ONLY_SOURCES = frozenset({"names_csl_meti"})
@@ -111,7 +111,7 @@ def build_parties(entities: Iterable[SourceEntity]) -> list[Party]:
         )
         facts.append(fact)
         clusters.facts[i] = fact
-        for name in ent.values("name"):
+        for name in (alt for listed in ent.values("name") for alt in split_alternatives(listed)):
             analysed = analyse(name, person=person)
             for key in merge_keys(analysed):
                 by_key[(person, key)].append(i)

@@ -31,7 +31,7 @@ LEGAL_FORM_TOKENS = frozenset(
     """co corp corporation company companies ltd limited inc incorporated llc plc gmbh ag sa sas sarl srl
     spa bv nv oy ab asa kg ooo oao zao pao ao jsc ojsc cjsc pjsc llp lp pte pty sdn bhd fze fzco fzc fzllc
     kk doo ad dd sro ltda sac eirl pvt coltd colimited cvba scs snc sca se kft zrt nyrt tov pp chp fzco
-    establishment est liability""".split()
+    establishment est liability sarlu sasu eurl""".split()
 )
 # Long legal-form words, recognised even when misspelled ("LIABIvLITY"): one edit in eight or more letters.
 LONG_LEGAL_WORDS = tuple(w for w in LEGAL_FORM_TOKENS if len(w) >= 8)
@@ -41,6 +41,7 @@ _ABJAD_SCRIPTS = ("ARABIC", "HEBREW", "SYRIAC")
 _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _NON_LATIN_RE = re.compile(r"[^\x00-\u024f]")
 _SPLIT_RE = re.compile(r"[^\w?]+")
+_BRACKETED_RE = re.compile(r"\(([^()]{2,16})\)")
 _APOSTROPHES = re.compile(r"['’`ʼ‘]")
 _VOWELS = re.compile(r"[aeiouyw]")  # w and y too: Arabic writes long u and i with them
 _REPEATS = re.compile(r"(.)\1+")
@@ -136,7 +137,7 @@ def _country_words() -> set[str]:
 def split_alternatives(raw: str) -> list[str]:
     """A name string that carries former names or aliases ("X f.k.a. Y") -> every name in it."""
     vocab = vocabulary()
-    text = vocab.annotations.sub(" ", raw).strip()
+    text = _drop_repeated_acronyms(vocab.annotations.sub(" ", raw)).strip()
     lowered = text.lower()
     for marker in vocab.noise_prefixes:
         if lowered.startswith(marker):
@@ -144,6 +145,23 @@ def split_alternatives(raw: str) -> list[str]:
             lowered = text.lower()
     parts = [p.strip(" ,;:()\"'") for p in vocab.former_pattern.split(text)]
     return [p for p in parts if p] or [raw.strip()]
+
+
+def _drop_repeated_acronyms(text: str) -> str:
+    """'China Communications Construction Company (CCCC)', 'Chengdu JOUAV Co (JOUAV)': a bracketed
+    acronym or word that the name already spells out says nothing more."""
+
+    def keep(match: re.Match[str]) -> str:
+        inner = match.group(1).strip()
+        before = _SPLIT_RE.split(text[: match.start()].lower())
+        words = [w for w in before if w]
+        initials = "".join(w[0] for w in words)
+        lowered = inner.lower().replace(" ", "")
+        if lowered in words or (len(lowered) >= 2 and lowered.isalpha() and lowered in initials):
+            return " "
+        return match.group(0)
+
+    return _BRACKETED_RE.sub(keep, text)
 
 
 def skeleton(text: str) -> str:

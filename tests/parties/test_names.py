@@ -65,3 +65,11 @@ def test_bracketed_labels_and_listing_notes() -> None:
     assert split_alternatives("ፍትዊ ዓብዱረዛቕ (Tigrinya)") == ["ፍትዊ ዓብዱረዛቕ"]
     assert split_alternatives("Abu Bakr (previously listed as) Abu Bakar") == ["Abu Bakr", "Abu Bakar"]
     assert split_alternatives("Abu Muhammad (original script: Абу Мухаммад)") == ["Abu Muhammad", "Абу Мухаммад"]
+
+
+def test_a_bracketed_acronym_the_name_spells_out_is_dropped() -> None:
+    from redline.parties.names import split_alternatives
+
+    assert split_alternatives("China Communications Construction Company Limited (CCCC)") == ["China Communications Construction Company Limited"]
+    assert split_alternatives("Chengdu JOUAV Automation Tech Co., Ltd. (JOUAV)") == ["Chengdu JOUAV Automation Tech Co., Ltd."]
+    assert "Death" in split_alternatives("Smert (Death) Battalion")[0]  # a translation is not an acronym
