@@ -319,40 +319,71 @@ class Matcher:
         return FileMatchResult(str(path), matches, suppressed, hashes)
 
     def _find_video(self, path: Path) -> FileMatchResult:
+        """vPDQ of the video, and (robust) of the video with its black bars cut off when it has bars;
+        a banked video matches on whichever of the two covers more of the query's frames."""
         from redline.media.hashing import file_digests, vpdq_file
-        from redline.media.index import hex_to_codes
 
         frames = vpdq_file(path, seconds_per_hash=1.0)
         md5, sha = file_digests(path)
         hits: list[tuple[int, int, str]] = list(self._exact("video_md5", md5))
-        detail: dict[int, dict[str, Any]] = {}
-        good = sorted({f.pdq for f in frames if f.quality >= self.min_quality})
-        if good:
-            codes = hex_to_codes(good)
-            matched_query: dict[int, set[int]] = {}
-            matched_rows: dict[int, set[int]] = {}
-            distances: dict[int, list[int]] = {}
-            for hit in self.index.frames.search(codes, self.threshold):
-                matched_query.setdefault(hit.signal_id, set()).add(hit.query)
-                matched_rows.setdefault(hit.signal_id, set()).add(hit.row)
-                distances.setdefault(hit.signal_id, []).append(hit.distance)
-            counts = self.index.frame_counts() if matched_query else {}
-            for signal_id, queries in matched_query.items():
-                query_pct = 100.0 * len(queries) / len(good)
-                if query_pct >= VPDQ_QUERY_PERCENT:
-                    ds = sorted(distances[signal_id])
-                    hits.append((signal_id, ds[len(ds) // 2], "vpdq"))
-                    detail[signal_id] = {
-                        "query_match_percent": round(query_pct, 1),
-                        "compared_match_percent": round(100.0 * len(matched_rows[signal_id]) / max(counts.get(signal_id, 1), 1), 1),
-                    }
-            # a still image from a bank shown in the video
-            frame_at = {f.pdq: f.timestamp for f in frames}
-            for hit in self.index.pdq.search(codes, self.threshold):
-                hits.append((hit.signal_id, hit.distance, f"frame@{frame_at[good[hit.query]]:.1f}s"))
+        variants = [("vpdq", frames)]
+        if self.robust:
+            from redline.media.robust import trimmed_video_frames
+
+            trimmed = trimmed_video_frames(path, seconds_per_hash=1.0)
+            if trimmed:
+                variants.append(("vpdq_trimmed", trimmed))
+        best: dict[int, tuple[float, int, str, dict[str, Any]]] = {}  # signal -> (query %, distance, variant, detail)
+        for variant, video in variants:
+            for signal_id, (pct, distance, detail) in self._vpdq_hits(video).items():
+                if signal_id not in best or (pct, -distance) > (best[signal_id][0], -best[signal_id][1]):
+                    best[signal_id] = (pct, distance, variant, detail)
+            hits.extend(self._still_hits(video, "" if variant == "vpdq" else "trimmed_"))
+        detail = {signal_id: d for signal_id, (_, _, _, d) in best.items()}
+        hits.extend((signal_id, distance, variant) for signal_id, (_, distance, variant, _) in best.items())
         matches, suppressed = self._resolve(hits, detail)
-        hashes = {"video_md5": md5, "sha256": sha, "vpdq_frames": len(frames)}
+        hashes: dict[str, Any] = {"video_md5": md5, "sha256": sha, "vpdq_frames": len(frames)}
+        if len(variants) > 1:
+            hashes["vpdq_trimmed_frames"] = len(variants[1][1])
         return FileMatchResult(str(path), matches, suppressed, hashes)
+
+    def _vpdq_hits(self, frames: Sequence[Any]) -> dict[int, tuple[float, int, dict[str, Any]]]:
+        """Banked videos with ≥ VPDQ_QUERY_PERCENT of these frames' distinct good hashes within the
+        threshold: signal → (query match %, median distance, detail)."""
+        from redline.media.index import hex_to_codes
+
+        good = sorted({f.pdq for f in frames if f.quality >= self.min_quality})
+        if not good:
+            return {}
+        matched_query: dict[int, set[int]] = {}
+        matched_rows: dict[int, set[int]] = {}
+        distances: dict[int, list[int]] = {}
+        for hit in self.index.frames.search(hex_to_codes(good), self.threshold):
+            matched_query.setdefault(hit.signal_id, set()).add(hit.query)
+            matched_rows.setdefault(hit.signal_id, set()).add(hit.row)
+            distances.setdefault(hit.signal_id, []).append(hit.distance)
+        counts = self.index.frame_counts() if matched_query else {}
+        out: dict[int, tuple[float, int, dict[str, Any]]] = {}
+        for signal_id, queries in matched_query.items():
+            query_pct = 100.0 * len(queries) / len(good)
+            if query_pct >= VPDQ_QUERY_PERCENT:
+                ds = sorted(distances[signal_id])
+                out[signal_id] = (query_pct, ds[len(ds) // 2], {
+                    "query_match_percent": round(query_pct, 1),
+                    "compared_match_percent": round(100.0 * len(matched_rows[signal_id]) / max(counts.get(signal_id, 1), 1), 1),
+                })
+        return out
+
+    def _still_hits(self, frames: Sequence[Any], prefix: str = "") -> list[tuple[int, int, str]]:
+        """A still image from a bank shown in the video: frame hashes against the PDQ index."""
+        from redline.media.index import hex_to_codes
+
+        good = sorted({f.pdq for f in frames if f.quality >= self.min_quality})
+        if not good:
+            return []
+        frame_at = {f.pdq: f.timestamp for f in frames}
+        return [(hit.signal_id, hit.distance, f"{prefix}frame@{frame_at[good[hit.query]]:.1f}s")
+                for hit in self.index.pdq.search(hex_to_codes(good), self.threshold)]
 
     def match_file(self, path: Path | str, *, record: bool = True) -> FileMatchResult:
         """Find matches, then count them, apply the flood rule and write them to the ledger."""

@@ -373,7 +373,8 @@ def file_records(
     hashes, then the hashes derived from it for robust matching, each linked to its parent.
 
     Photo: `pdq` and `md5`, then the bar-trimmed PDQ and the WINDOWS (`bank_hashes`).
-    Video: `vpdq` and `video_md5`."""
+    Video: `vpdq` and `video_md5`, then, when it has black bars, the vPDQ of the video with its bars
+    cut off (`trimmed_video_frames`, at the rate of the file's own vPDQ)."""
     from redline.media.banks import SignalRecord
     from redline.media.hashing import HashError, open_image
     from redline.media.signals import VpdqSignal
@@ -384,7 +385,11 @@ def file_records(
                             derived_from=parent, variant=variant)
 
     if hashes.kind == "video":
-        return [record("vpdq", VpdqSignal.serialise(hashes.vpdq)), record("video_md5", hashes.md5)]
+        out = [record("vpdq", VpdqSignal.serialise(hashes.vpdq)), record("video_md5", hashes.md5)]
+        trimmed = trimmed_video_frames(hashes.file, _vpdq_rate(hashes.vpdq)) if windows else None
+        if trimmed:
+            out.append(record("vpdq", VpdqSignal.serialise(trimmed), None, 0, "trimmed"))
+        return out
     try:
         stored = bank_hashes(open_image(hashes.file), windows=windows)
     except HashError:
@@ -394,3 +399,12 @@ def file_records(
     out = [record("pdq", stored[0].pdq, stored[0].quality), record("md5", hashes.md5)]
     out.extend(record("pdq", q.pdq, q.quality, 0, q.variant) for q in stored[1:])
     return out
+
+
+def _vpdq_rate(frames: list[Any]) -> float:
+    """Seconds between a vPDQ's frame hashes (what `bank add` hashed the video at), 1 s if unknown."""
+    times = sorted({f.timestamp for f in frames})
+    if len(times) < 2:
+        return 1.0
+    steps = sorted(b - a for a, b in zip(times, times[1:]))
+    return max(0.0, round(steps[len(steps) // 2], 3))

@@ -160,6 +160,27 @@ def test_cli_watch_json_lines_review_queue_and_ledger(media: dict, matcher: Stre
     assert report["review"]["by_resolution"] == {"confirmed": 1}
 
 
+def test_clean_stream_alerts_on_a_banked_barred_video(data_dir: Path, media: dict) -> None:
+    """The bank holds the pillarboxed SD copy of the pattern video; the stream shows the clean HD
+    copy (boxed into 720p, which the watcher trims). The bank's trimmed vPDQ is what matches."""
+    from redline.media.banks import add_signals, create_bank
+    from redline.media.hashing import hash_file
+    from redline.media.matcher import Matcher
+    from redline.media.robust import file_records
+
+    ctx = get_context()
+    barred = hash_file(data_dir / "media" / "video" / "sample-videos" / "pattern-sd-grey-bar.mp4", seconds_per_hash=0)
+    for derived in (False, True):
+        create_bank(ctx.store, f"sd-{derived}")
+        records = file_records(barred, content_id="incident-9", windows=derived)
+        assert len(records) == (3 if derived else 2)  # vpdq, video_md5 (+ the vPDQ with the bars cut off)
+        add_signals(ctx.store, f"sd-{derived}", records)
+        alerts, summaries = events_of([media["pattern"]], StreamMatcher(Matcher.open(ctx)), WatchConfig(fps=2))
+        assert summaries[media["pattern"]].error is None
+        # without the derived vPDQ: no alert; with it: one, reported as the banked video
+        assert [(a.bank, a.content_id) for a in alerts] == ([("sd-True", "incident-9")] if derived else [])
+
+
 def test_bad_options_are_refused(media: dict) -> None:
     r = CliRunner().invoke(app, ["media", "watch", media["stills"], "--fps", "0"])
     assert r.exit_code == 2 and "fps" in r.output
