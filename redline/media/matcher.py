@@ -1,7 +1,8 @@
 """Matching files and hashes against the banks: the Python API other parts call.
 
     matcher = Matcher.open(get_context())
-    matcher.match_pdq(hex, quality)          # one frame or image hash → list[Match]; cheap, no writes
+    matcher.match_pdq(hex, quality)          # one image hash → list[Match]; cheap, no writes
+    matcher.match_frame(hex, quality)        # one video frame's hash vs banked pictures and video frames
     matcher.match_file(path)                 # hash + robust variants + md5 → FileMatchResult, recorded
     matcher.record(subject, matches)         # count, flood-check and ledger what you act on
 
@@ -214,6 +215,29 @@ class Matcher:
         hits = self.index.pdq.search(hex_to_codes([value]), self.threshold)
         matches, _ = self._resolve([(h.signal_id, h.distance, "original") for h in hits])
         return matches
+
+    def match_frame(self, pdq_hex: str, quality: int = 100) -> list[Match]:
+        """Matches of one video frame's PDQ hash, for livestreams: against banked pictures (PDQ; the
+        match's `variant` is "frame") *and* the frames of banked videos (vPDQ; "vpdq_frame"), each
+        at the plain threshold. Negative banks, derived hashes and held flags are applied as in
+        `match_pdq`. Frames below `min_quality` match nothing. No writes (record what you act on).
+
+        Raises ValueError for a string that is not a PDQ hash."""
+        from redline.media.index import hex_to_codes
+
+        self.refresh()
+        if quality < self.min_quality:
+            return []
+        try:
+            _, value = normalise("pdq", pdq_hex)
+        except SignalError as exc:
+            raise ValueError(str(exc)) from None
+        codes = hex_to_codes([value])
+        hits = [(h.signal_id, h.distance, "frame") for h in self.index.pdq.search(codes, self.threshold)]
+        hits += [(h.signal_id, h.distance, "vpdq_frame") for h in self.index.frames.search(codes, self.threshold)]
+        if not hits:
+            return []
+        return self._resolve(hits)[0]
 
     def match_pdq_batch(self, hashes: Sequence[tuple[str, int]]) -> list[list[Match]]:
         """`match_pdq` for many hashes in one index scan (faster per hash for batches of frames)."""

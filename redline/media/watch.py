@@ -36,7 +36,8 @@ from redline.media.signals import PDQ_DEFAULT_THRESHOLD
 
 
 class PdqMatcher(Protocol):
-    """What the watcher needs from a matcher (redline.media.matcher.Matcher has it)."""
+    """What the watcher needs from a matcher: the matches of one sampled frame's PDQ hash
+    (StreamMatcher adapts redline.media.matcher.Matcher to it)."""
 
     def match_pdq(self, hex_hash: str, quality: int) -> list[Any]: ...
 
@@ -139,38 +140,26 @@ class StreamSummary:
 Event = Alert | StreamError | StreamSummary
 
 
-class StreamMatcher:
-    """Frame matching for streams over a `redline.media.matcher.Matcher`.
+class FrameMatcher(Protocol):
+    """The public method of redline.media.matcher.Matcher that streams use."""
 
-    `Matcher.match_pdq` searches banked photo hashes only. A livestream must also be matched
-    against banked *videos*, so this searches both the photo index and the vPDQ frame index of
-    the matcher and resolves the hits through the matcher (metadata, labels, negative banks that
-    suppress, quarantine flags). With a matcher that has `match_frame`, that is used instead.
+    def match_frame(self, pdq_hex: str, quality: int = 100) -> list[Any]: ...
+
+
+class StreamMatcher:
+    """Frame matching for streams over a `redline.media.matcher.Matcher`, through its public
+    `match_frame`: banked pictures *and* the frames of banked videos, with negative banks, derived
+    hashes and quarantine flags applied by the matcher. A matcher without `match_frame` (another
+    implementation of `PdqMatcher`) is asked through its `match_pdq`.
     """
 
-    def __init__(self, matcher: Any) -> None:
+    def __init__(self, matcher: FrameMatcher | PdqMatcher) -> None:
         self.matcher = matcher
-        self._direct = getattr(matcher, "match_frame", None)
-        self._can_search = all(hasattr(matcher, a) for a in ("index", "_resolve", "threshold", "refresh"))
+        frame = getattr(matcher, "match_frame", None)
+        self._match: Callable[[str, int], list[Any]] = frame if callable(frame) else matcher.match_pdq  # type: ignore[union-attr]
 
     def match_pdq(self, hex_hash: str, quality: int) -> list[Any]:
-        m = self.matcher
-        if callable(self._direct):
-            return self._direct(hex_hash, quality)
-        if not self._can_search:
-            return m.match_pdq(hex_hash, quality)
-        from redline.media.index import hex_to_codes
-
-        m.refresh()
-        if quality < getattr(m, "min_quality", 0):
-            return []
-        codes = hex_to_codes([hex_hash.lower()])
-        hits = [(h.signal_id, h.distance, "frame") for h in m.index.pdq.search(codes, m.threshold)]
-        hits += [(h.signal_id, h.distance, "vpdq_frame") for h in m.index.frames.search(codes, m.threshold)]
-        if not hits:
-            return []
-        matches, _suppressed = m._resolve(hits)
-        return matches
+        return self._match(hex_hash, quality)
 
 
 def _match_fields(m: Any) -> tuple[str, str, str, int, list[str]]:
@@ -191,27 +180,11 @@ def _hex(bits: Any) -> str:
 
 
 def content_box(rgb: Any, black: int = 40, min_fraction: float = 0.25) -> tuple[int, int, int, int] | None:
-    """The box (top, bottom, left, right) inside black letterbox/pillarbox bars, or None if there are none.
+    """The box (top, bottom, left, right) inside black letterbox/pillarbox bars, or None if there are none
+    (redline.media.robust.content_box: the same rule trims banked videos)."""
+    from redline.media.robust import content_box as box
 
-    A border row or column is "black" when no pixel in it is brighter than `black` (of 255). The box
-    must keep at least `min_fraction` of each side, so a dark scene is not cropped to a sliver.
-    """
-    import numpy as np
-
-    luma = rgb.max(axis=2)
-    rows = np.flatnonzero(luma.max(axis=1) > black)
-    cols = np.flatnonzero(luma.max(axis=0) > black)
-    if rows.size == 0 or cols.size == 0:
-        return None
-    top, bottom, left, right = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
-    h, w = luma.shape
-    if (top, bottom, left, right) == (0, h, 0, w):
-        return None
-    if (bottom - top) < min_fraction * h or (right - left) < min_fraction * w:
-        return None
-    if (bottom - top) * (right - left) > 0.97 * h * w:  # a few dark edge pixels: not a letterbox
-        return None
-    return top, bottom, left, right
+    return box(rgb, black, min_fraction)
 
 
 def frame_pdq(frame: Any, max_side: int = 512, uncrop: bool = True) -> list[tuple[str, int]]:

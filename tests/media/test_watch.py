@@ -91,6 +91,35 @@ def test_banked_video_in_a_720p_stream_alerts_once(media: dict, matcher: StreamM
     assert s.frames_decoded < 4 * 30  # non-reference frames were skipped by the decoder
 
 
+def test_match_frame_finds_banked_pictures_and_video_frames(media: dict, matcher: StreamMatcher) -> None:
+    m = matcher.matcher  # the Matcher
+    bridge = media["bridge_pdq"]
+    assert [(x.bank, x.content_id, x.variant) for x in m.match_frame(bridge.hex, bridge.quality)] == [
+        ("photos", "bridge", "frame")]
+    frame = next(f for f in media["pattern_vpdq"] if f.quality >= 80)
+    found = m.match_frame(frame.pdq, frame.quality)
+    assert [(x.bank, x.content_id, x.variant, x.distance) for x in found] == [("incidents", "incident-7", "vpdq_frame", 0)]
+    assert m.match_pdq(frame.pdq, frame.quality) == []  # match_pdq looks at banked pictures only
+    assert m.match_frame(frame.pdq, 10) == []  # below the quality floor
+    with pytest.raises(ValueError):
+        m.match_frame("not a hash", 100)
+
+
+def test_stream_matching_needs_only_the_public_match_frame(media: dict, matcher: StreamMatcher) -> None:
+    """StreamMatcher over an object that has nothing but `match_frame`: the watcher uses no internals."""
+    import types
+
+    calls = []
+
+    def match_frame(pdq_hex: str, quality: int = 100) -> list:
+        calls.append(quality)
+        return matcher.matcher.match_frame(pdq_hex, quality)
+
+    public = StreamMatcher(types.SimpleNamespace(match_frame=match_frame))
+    alerts, _ = events_of([media["pattern"]], public, WatchConfig(fps=2))
+    assert [(a.bank, a.content_id) for a in alerts] == [("incidents", "incident-7")] and calls
+
+
 def test_unrelated_stream_raises_no_alert(media: dict, matcher: StreamMatcher) -> None:
     # even a single matching frame would be enough here, so this counts raw false frame matches
     alerts, summaries = events_of([media["chair"]], matcher, WatchConfig(fps=2, consecutive=1))
