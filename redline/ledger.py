@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 import orjson
-from sqlalchemy import Column, Integer, String, Table, Text, select
+from sqlalchemy import Column, Connection, Integer, String, Table, Text, select
 
 from redline.store.base import Store, metadata
 
@@ -87,22 +87,34 @@ class Ledger:
         outcome: Any,
         refs: dict[str, Any] | None = None,
         at: datetime | None = None,
+        conn: Connection | None = None,
     ) -> Entry:
-        """Write one entry. `refs` names what the decision rested on: policy version, snapshots."""
+        """Write one entry. `refs` names what the decision rested on: policy version, snapshots.
+
+        With `conn` (a connection inside the caller's `Store.transaction()` on this ledger's store),
+        the entry is written in that transaction: it commits, or rolls back, together with the
+        caller's own writes for the same decision. Without it, the entry commits on its own."""
         when = (at or datetime.now(timezone.utc)).isoformat(timespec="microseconds")
         body = _canonical({"inputs": inputs, "outcome": outcome, "refs": refs or {}}).decode()
-        with self.store.transaction() as conn:
-            last = conn.execute(
-                select(ledger_table.c.seq, ledger_table.c.hash).order_by(ledger_table.c.seq.desc()).limit(1)
-            ).first()
-            seq = (last.seq + 1) if last else 1
-            prev = last.hash if last else GENESIS
-            digest = _entry_hash(seq, kind, actor, when, body, prev)
-            conn.execute(
-                ledger_table.insert().values(
-                    seq=seq, kind=kind, actor=actor, at=when, body=body, prev_hash=prev, hash=digest
-                )
-            )
+        if conn is not None:
+            return self._write(conn, kind, actor, when, body, inputs, outcome, refs)
+        with self.store.transaction() as own:
+            return self._write(own, kind, actor, when, body, inputs, outcome, refs)
+
+    @staticmethod
+    def _write(
+        conn: Connection, kind: str, actor: str, when: str, body: str, inputs: Any, outcome: Any,
+        refs: dict[str, Any] | None,
+    ) -> Entry:
+        last = conn.execute(
+            select(ledger_table.c.seq, ledger_table.c.hash).order_by(ledger_table.c.seq.desc()).limit(1)
+        ).first()
+        seq = (last.seq + 1) if last else 1
+        prev = last.hash if last else GENESIS
+        digest = _entry_hash(seq, kind, actor, when, body, prev)
+        conn.execute(
+            ledger_table.insert().values(seq=seq, kind=kind, actor=actor, at=when, body=body, prev_hash=prev, hash=digest)
+        )
         return Entry(seq, kind, actor, when, inputs, outcome, refs or {}, prev, digest)
 
     def entries(self, kind: str | None = None, since_seq: int = 0, limit: int | None = None) -> Iterator[Entry]:

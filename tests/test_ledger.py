@@ -4,6 +4,7 @@ import json
 import multiprocessing
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
@@ -53,6 +54,24 @@ def test_truncated_tail_is_not_an_edit_but_rewritten_tail_is(store: Store) -> No
     with store.transaction() as conn:
         conn.execute(text("UPDATE ledger SET actor = 'mallory' WHERE seq = 5"))
     assert [p.seq for p in ledger.verify()] == [5]
+
+
+def test_append_inside_the_callers_transaction(store: Store) -> None:
+    """With `conn`, the entry commits or rolls back with the caller's own writes."""
+    ledger = Ledger(store)
+    _fill(ledger, 2)
+    with pytest.raises(RuntimeError):
+        with store.transaction() as conn:
+            ledger.append("test.decision", "alice", {"i": 9}, "rolled back", conn=conn)
+            raise RuntimeError("the caller's own write failed")
+    assert [e.seq for e in ledger.entries()] == [1, 2]
+    with store.transaction() as conn:
+        first = ledger.append("test.decision", "alice", {"i": 3}, "kept", conn=conn)
+        second = ledger.append("test.decision", "alice", {"i": 4}, "kept", conn=conn)  # sees the first
+    assert (first.seq, second.seq, second.prev_hash) == (3, 4, first.hash)
+    ledger.append("test.event", "bob", {"i": 5}, "own transaction")  # without conn, as before
+    assert [e.seq for e in ledger.entries()] == [1, 2, 3, 4, 5]
+    assert ledger.verify() == []
 
 
 def _writer(url: str, n: int) -> None:

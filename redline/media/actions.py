@@ -7,8 +7,9 @@
     svc.appeal(action_id, "overturned", note)   # reverses the strikes of that action
 
 Every decision is written to the store (tables in tables_actions.py) and to the audit ledger
-(kinds media.action, media.strike, media.appeal) in the same order, so the transparency counts
-(transparency.py) can be recomputed from either.
+(kinds media.action, media.strike, media.appeal) in one transaction — an action with its strike,
+an appeal with the strikes it reverses — so neither can exist without the other and the
+transparency counts (transparency.py) can be recomputed from either.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from redline.ledger import Ledger
 from redline.media.tables_actions import actions_table, appeals_table, review_table, strikes_table
@@ -241,16 +242,18 @@ class Enforcement:
         decision = decide(self.policy, matches)
         found = [match_to_dict(m) for m in matches]
         status_before = self.account_status(account, at=moment)
-        entry = self.ledger.append(
-            "media.action",
-            self.actor,
-            inputs={"file": file, "sha256": sha256, "account": account, "matches": found},
-            outcome={"action": decision.action, "rule": decision.rule, "labels": decision.labels, "banks": decision.banks},
-            refs={"policy": self.policy.ref},
-            at=moment,
-        )
         strike_row: dict[str, Any] | None = None
+        # the action, its review item, its strike and their ledger entries: one transaction
         with self.store.transaction() as conn:
+            entry = self.ledger.append(
+                "media.action",
+                self.actor,
+                inputs={"file": file, "sha256": sha256, "account": account, "matches": found},
+                outcome={"action": decision.action, "rule": decision.rule, "labels": decision.labels, "banks": decision.banks},
+                refs={"policy": self.policy.ref},
+                at=moment,
+                conn=conn,
+            )
             action_id = conn.execute(
                 actions_table.insert().values(
                     created_at=iso(moment), account=account, file=file, sha256=sha256, action=decision.action,
@@ -268,8 +271,8 @@ class Enforcement:
                         labels=_json(decision.labels), action_id=action_id, status="open", ledger_seq=entry.seq,
                     )
                 ).inserted_primary_key[0]
-        if decision.strike != "none":
-            strike_row = self._strike(account, action_id, decision, moment, status_before)
+            if decision.strike != "none":
+                strike_row = self._strike(conn, account, action_id, decision, moment, status_before)
         result = {
             "action_id": action_id,
             "file": file,
@@ -288,8 +291,10 @@ class Enforcement:
         return result
 
     def _strike(
-        self, account: str, action_id: int, decision: Decision, moment: datetime, before: dict[str, Any]
+        self, conn: Connection, account: str, action_id: int, decision: Decision, moment: datetime,
+        before: dict[str, Any],
     ) -> dict[str, Any]:
+        """Record a strike (row and ledger entry) inside the action's transaction `conn`."""
         penalty = decision.strike
         expires = None
         escalated = False
@@ -307,15 +312,14 @@ class Enforcement:
             "media.strike", self.actor, inputs={"account": account, "action_id": action_id, "category": decision.rule},
             outcome={"penalty": penalty, "expires_at": expires, "escalated": escalated,
                      "restriction_days": decision.restriction_days if penalty == "restriction" else None},
-            refs={"policy": self.policy.ref}, at=moment,
+            refs={"policy": self.policy.ref}, at=moment, conn=conn,
         )
-        with self.store.transaction() as conn:
-            strike_id = conn.execute(
-                strikes_table.insert().values(
-                    created_at=iso(moment), account=account, action_id=action_id, category=decision.rule,
-                    penalty=penalty, expires_at=expires, reversed=0, ledger_seq=entry.seq,
-                )
-            ).inserted_primary_key[0]
+        strike_id = conn.execute(
+            strikes_table.insert().values(
+                created_at=iso(moment), account=account, action_id=action_id, category=decision.rule,
+                penalty=penalty, expires_at=expires, reversed=0, ledger_seq=entry.seq,
+            )
+        ).inserted_primary_key[0]
         row["strike_id"] = strike_id
         return row
 
@@ -366,12 +370,15 @@ class Enforcement:
             raise EnforcementError(f"action {action_id} was appealed already (appeal {previous.id})")
         if action.action not in ("block", "review"):
             raise EnforcementError(f"action {action_id} is {action.action!r}: only block and review can be appealed")
-        entry = self.ledger.append(
-            "media.appeal", self.actor, inputs={"action_id": action_id, "account": action.account, "note": note},
-            outcome={"outcome": outcome}, refs={"action_ledger_seq": action.ledger_seq}, at=moment,
-        )
         reversed_ids: list[int] = []
+        # the appeal, the strikes it reverses and their ledger entries: one transaction
         with self.store.transaction() as conn:
+            if conn.execute(select(appeals_table.c.id).where(appeals_table.c.action_id == action_id)).first():
+                raise EnforcementError(f"action {action_id} was appealed already")
+            entry = self.ledger.append(
+                "media.appeal", self.actor, inputs={"action_id": action_id, "account": action.account, "note": note},
+                outcome={"outcome": outcome}, refs={"action_ledger_seq": action.ledger_seq}, at=moment, conn=conn,
+            )
             appeal_id = conn.execute(
                 appeals_table.insert().values(
                     created_at=iso(moment), action_id=action_id, account=action.account, outcome=outcome, note=note,
@@ -396,11 +403,12 @@ class Enforcement:
                         appeals_table.update().where(appeals_table.c.id == appeal_id)
                         .values(strikes_reversed=len(reversed_ids))
                     )
-        for strike_id in reversed_ids:
-            self.ledger.append(
-                "media.strike", self.actor, inputs={"account": action.account, "strike_id": strike_id},
-                outcome={"reversed": True, "appeal_id": appeal_id}, refs={"appeal_ledger_seq": entry.seq}, at=moment,
-            )
+            for strike_id in reversed_ids:
+                self.ledger.append(
+                    "media.strike", self.actor, inputs={"account": action.account, "strike_id": strike_id},
+                    outcome={"reversed": True, "appeal_id": appeal_id}, refs={"appeal_ledger_seq": entry.seq}, at=moment,
+                    conn=conn,
+                )
         return {
             "appeal_id": appeal_id,
             "action_id": action_id,

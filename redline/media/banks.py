@@ -176,10 +176,11 @@ def create_bank(
                     created_at=created, created_by=actor,
                 )
             )
+            if ledger:
+                ledger.append("media.bank.create", actor, {"bank": name}, {"labels": bank_labels, "negative": negative},
+                              conn=conn)
     except IntegrityError:
         raise BankError(f"bank {name!r} already exists") from None
-    if ledger:
-        ledger.append("media.bank.create", actor, {"bank": name}, {"labels": bank_labels, "negative": negative})
     return get_bank(store, name)
 
 
@@ -224,8 +225,9 @@ def set_bank_enabled(store: Store, name: str, enabled: bool, *, actor: str = "un
         rev = next_rev(conn)
         conn.execute(update(t.banks).where(t.banks.c.id == bank.id).values(enabled=enabled))
         conn.execute(update(t.signals).where(t.signals.c.bank_id == bank.id).values(rev=rev))
-    if ledger:
-        ledger.append("media.bank.enable" if enabled else "media.bank.disable", actor, {"bank": name}, {"enabled": enabled})
+        if ledger:
+            ledger.append("media.bank.enable" if enabled else "media.bank.disable", actor, {"bank": name},
+                          {"enabled": enabled}, conn=conn)
     return get_bank(store, name)
 
 
@@ -248,11 +250,11 @@ def set_signal_enabled(
             changed = conn.execute(update(t.signals).where(t.signals.c.id.in_(ids)).values(enabled=enabled, rev=rev)).rowcount or 0
             children = select(t.derived.c.signal_id).where(t.derived.c.parent_id.in_(ids))
             conn.execute(update(t.signals).where(t.signals.c.id.in_(children)).values(enabled=enabled, rev=rev))
-    if changed == 0:
-        raise BankError(f"bank {name!r} holds no {kind_name} hash {canonical[:80]}")
-    if ledger:
-        ledger.append("media.signal.enable" if enabled else "media.signal.disable", actor,
-                      {"bank": name, "signal_type": kind_name, "value": canonical}, {"enabled": enabled})
+        if changed == 0:
+            raise BankError(f"bank {name!r} holds no {kind_name} hash {canonical[:80]}")  # rolls back the rev
+        if ledger:
+            ledger.append("media.signal.enable" if enabled else "media.signal.disable", actor,
+                          {"bank": name, "signal_type": kind_name, "value": canonical}, {"enabled": enabled}, conn=conn)
     return changed
 
 
@@ -316,9 +318,9 @@ def add_signals(
         derived = sum(1 for i in fresh_index if i in links)
         added = len(fresh) - derived
         _link_derived(conn, bank.id, rows, {i: links[i] for i in fresh_index if i in links})
-    if ledger:
-        ledger.append("media.bank.add", actor, {"bank": name, "source": source},
-                      {"added": added, "duplicates": duplicates, "derived": derived})
+        if ledger:
+            ledger.append("media.bank.add", actor, {"bank": name, "source": source},
+                          {"added": added, "duplicates": duplicates, "derived": derived}, conn=conn)
     return AddResult(name, added, duplicates, derived)
 
 

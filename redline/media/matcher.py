@@ -425,11 +425,13 @@ class Matcher:
         self, subject: str, matches: list[Match], *, suppressed: list[Match] | None = None, now: float | None = None,
         extra: dict[str, Any] | None = None,
     ) -> list[Match]:
-        """Count each match in its window, hold flooding hashes, write one `media.match` ledger entry.
+        """Count each match in its window, hold flooding hashes, write one `media.match` ledger entry
+        (and a `media.quarantine` entry per newly held hash) — all in one transaction.
         Returns the matches with `held` set for hashes now under quarantine."""
         when = time.time() if now is None else now
         window = self.flood.window_of(when)
         newly_held: list[tuple[int, int, int]] = []
+        actor = self.context.settings.user
         with self.store.transaction() as conn:
             for m in matches:
                 row = conn.execute(select(t.match_counts.c.count).where(
@@ -462,17 +464,18 @@ class Matcher:
                     conn.execute(t.quarantine.insert().values(
                         signal_id=m.signal_id, state="held", held_at=_iso(when), reason=reason))
                     newly_held.append((m.signal_id, current, int(history)))
-        actor = self.context.settings.user
-        for signal_id, current, history in newly_held:
-            self._held.add(signal_id)
-            self.context.ledger.append("media.quarantine", actor, {"signal_id": signal_id},
-                                       {"state": "held", "window_count": current, "history_total": history})
-        out = [replace(m, held=m.signal_id in self._held) for m in matches]
-        inputs = {"subject": subject, **(extra or {})}
-        outcome = {"matches": [m.to_dict() for m in out], "suppressed": [m.to_dict() for m in suppressed or []]}
-        self.context.ledger.append("media.match", actor, inputs, outcome,
-                                   {"store_rev": self.index.rev, "threshold": self.threshold,
-                                    "strict_threshold": self.strict_threshold})
+            ledger = self.context.ledger
+            for signal_id, current, history in newly_held:
+                ledger.append("media.quarantine", actor, {"signal_id": signal_id},
+                              {"state": "held", "window_count": current, "history_total": history}, conn=conn)
+            held = self._held | {signal_id for signal_id, _, _ in newly_held}
+            out = [replace(m, held=m.signal_id in held) for m in matches]
+            inputs = {"subject": subject, **(extra or {})}
+            outcome = {"matches": [m.to_dict() for m in out], "suppressed": [m.to_dict() for m in suppressed or []]}
+            ledger.append("media.match", actor, inputs, outcome,
+                          {"store_rev": self.index.rev, "threshold": self.threshold,
+                           "strict_threshold": self.strict_threshold}, conn=conn)
+        self._held |= {signal_id for signal_id, _, _ in newly_held}  # only once it is committed
         return out
 
 
@@ -498,7 +501,8 @@ def held_signals(store: Any) -> list[dict[str, Any]]:
 
 
 def release_signal(context: Any, signal_id: int) -> None:
-    """A reviewer releases a held hash: its matches are actionable again (the flood rule re-arms later)."""
+    """A reviewer releases a held hash: its matches are actionable again (the flood rule re-arms later).
+    The release and its ledger entry are one transaction."""
     with context.store.transaction() as conn:
         result = conn.execute(update(t.quarantine).where(and_(t.quarantine.c.signal_id == signal_id,
                                                               t.quarantine.c.state == "held"))
@@ -506,4 +510,5 @@ def release_signal(context: Any, signal_id: int) -> None:
                                       released_by=context.settings.user))
         if not result.rowcount:
             raise ValueError(f"signal {signal_id} is not held")
-    context.ledger.append("media.quarantine", context.settings.user, {"signal_id": signal_id}, {"state": "released"})
+        context.ledger.append("media.quarantine", context.settings.user, {"signal_id": signal_id},
+                              {"state": "released"}, conn=conn)

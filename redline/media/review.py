@@ -1,8 +1,9 @@
 """The real-time review queue: flagged livestreams and uploads held for a person.
 
 `record_alert` is called by the watch loop (the single writer) for each alert: one row in
-media_review and one media.alert ledger entry. `list_items` and `resolve` back
-`redline media review list|resolve`.
+media_review and one media.alert ledger entry, in one transaction (both or neither). `list_items`
+and `resolve` back `redline media review list|resolve`; a resolution's row update and its
+media.review ledger entry are one transaction too.
 """
 
 from __future__ import annotations
@@ -27,20 +28,21 @@ class ReviewError(ValueError):
 
 
 def record_alert(store: Store, ledger: Ledger, actor: str, alert: dict[str, Any], at: datetime | None = None) -> tuple[int, int]:
-    """Put a livestream alert in the queue and the ledger; returns (review_id, ledger_seq)."""
+    """Put a livestream alert in the queue and the ledger, in one transaction; returns (review_id, ledger_seq)."""
     moment = at or now_utc()
-    entry = ledger.append(
-        "media.alert",
-        actor,
-        inputs={"source": alert["source"], "offset_s": alert.get("offset_s"), "quality": alert.get("quality")},
-        outcome={
-            "bank": alert.get("bank"), "content_id": alert.get("content_id"), "signal_type": alert.get("signal_type"),
-            "distance": alert.get("distance"), "labels": alert.get("labels") or [], "frames": alert.get("frames"),
-        },
-        refs={"watch": alert.get("config") or {}},
-        at=moment,
-    )
     with store.transaction() as conn:
+        entry = ledger.append(
+            "media.alert",
+            actor,
+            inputs={"source": alert["source"], "offset_s": alert.get("offset_s"), "quality": alert.get("quality")},
+            outcome={
+                "bank": alert.get("bank"), "content_id": alert.get("content_id"), "signal_type": alert.get("signal_type"),
+                "distance": alert.get("distance"), "labels": alert.get("labels") or [], "frames": alert.get("frames"),
+            },
+            refs={"watch": alert.get("config") or {}},
+            at=moment,
+            conn=conn,
+        )
         review_id = conn.execute(
             review_table.insert().values(
                 created_at=iso(moment), kind="livestream", source=alert["source"], account=alert.get("account"),
@@ -84,17 +86,19 @@ def resolve(
     if row.status == "resolved":
         raise ReviewError(f"review item {review_id} was resolved already ({row.resolution} by {row.resolved_by})")
     moment = at or now_utc()
-    entry = ledger.append(
-        "media.review", actor,
-        inputs={"review_id": review_id, "kind": row.kind, "source": row.source, "note": note},
-        outcome={"resolution": resolution, "bank": row.bank, "content_id": row.content_id},
-        refs={"item_ledger_seq": row.ledger_seq}, at=moment,
-    )
     with store.transaction() as conn:
-        conn.execute(
-            review_table.update().where(review_table.c.id == review_id).values(
+        result = conn.execute(
+            review_table.update().where((review_table.c.id == review_id) & (review_table.c.status != "resolved")).values(
                 status="resolved", resolution=resolution, note=note, resolved_by=actor, resolved_at=iso(moment)
             )
+        )
+        if not result.rowcount:  # resolved by someone else since it was read
+            raise ReviewError(f"review item {review_id} was resolved already")
+        entry = ledger.append(
+            "media.review", actor,
+            inputs={"review_id": review_id, "kind": row.kind, "source": row.source, "note": note},
+            outcome={"resolution": resolution, "bank": row.bank, "content_id": row.content_id},
+            refs={"item_ledger_seq": row.ledger_seq}, at=moment, conn=conn,
         )
         updated = conn.execute(select(review_table).where(review_table.c.id == review_id)).first()
     out = _row(updated)
