@@ -36,8 +36,9 @@ split at random between the two sides moves it by up to 2.5 %, which is ~70 bits
 ~4°, overlays in the middle of the picture larger than a small logo. See docs/benchmarks-media.md.
 
 For video, `video_content_box` finds black bars over a whole video (the union of the lit area of
-its key frames, as FFmpeg's cropdetect does) and `trimmed_video_frames` hashes the video's frames
-with the bars cut off, so a letterboxed copy of a banked video matches and vice versa.
+its key frames, or of frames half a second apart, as FFmpeg's cropdetect does) and
+`trimmed_video_frames` hashes the video's frames with the bars cut off, so a letterboxed copy of a
+banked video matches and vice versa.
 """
 
 from __future__ import annotations
@@ -272,40 +273,62 @@ def bank_hashes(image: Image.Image, *, windows: bool = True) -> list[QueryHash]:
 def video_content_box(path: Path | str, samples: int = VIDEO_BAR_SAMPLES) -> tuple[float, float, float, float] | None:
     """Black letterbox/pillarbox bars of a whole video, as (top, bottom, left, right) fractions of the
     frame, or None when it has none. The lit area of up to `samples` key frames is united (dark
-    scenes and fades do not shrink it); the bars are what stays black in all of them."""
-    import av
-
-    from redline.media.hashing import HashError, probe_video
+    scenes and fades do not shrink it); the bars are what stays black in all of them. A video with
+    fewer than 3 lit key frames (one key frame for the whole file, a black opening) is sampled
+    every half second instead."""
+    from redline.media.hashing import probe_video
 
     path = Path(path)
     probe_video(path)
-    extent: list[int] | None = None
+    lit, size = _lit_union(path, samples, keyframes=True)
+    if lit[1] < 3:
+        lit, size = _lit_union(path, samples, keyframes=False)
+    extent = lit[0]
+    if size is None or extent is None:
+        return None
+    h, w = size
+    box = _box_of_extent(extent, h, w, 0.25)
+    if box is None:
+        return None
+    top, bottom, left, right = box
+    return top / h, bottom / h, left / w, right / w
+
+
+def _lit_union(path: Path, samples: int, keyframes: bool) -> tuple[tuple[tuple[int, int, int, int] | None, int], tuple[int, int] | None]:
+    """((union of the lit extents, lit frames seen), frame size) over up to `samples` frames: key
+    frames only, or one frame every half second."""
+    import av
+
+    from redline.media.hashing import HashError
+
+    extent: tuple[int, int, int, int] | None = None
     size: tuple[int, int] | None = None
+    seen = lit_frames = 0
+    next_at = 0.0
     try:
         with av.open(str(path)) as container:
             stream = container.streams.video[0]
-            stream.codec_context.skip_frame = "NONKEY"
-            seen = 0
+            if keyframes:
+                stream.codec_context.skip_frame = "NONKEY"
             for frame in container.decode(stream):
+                if not keyframes:
+                    ts = float(frame.time) if frame.time is not None else 0.0
+                    if ts + 1e-6 < next_at:
+                        continue
+                    next_at = ts + 0.5
                 rgb = _frame_rgb(frame)
                 size = rgb.shape[:2]
                 lit = _lit_extent(rgb, VIDEO_BLACK)
                 seen += 1
                 if lit is not None:
-                    extent = list(lit) if extent is None else [
-                        min(extent[0], lit[0]), max(extent[1], lit[1]), min(extent[2], lit[2]), max(extent[3], lit[3])]
+                    lit_frames += 1
+                    extent = lit if extent is None else (
+                        min(extent[0], lit[0]), max(extent[1], lit[1]), min(extent[2], lit[2]), max(extent[3], lit[3]))
                 if seen >= samples:
                     break
     except (av.error.FFmpegError, OSError) as exc:
         raise HashError(f"{path}: video decoding failed ({exc})") from None
-    if size is None or extent is None:
-        return None
-    h, w = size
-    box = _box_of_extent((extent[0], extent[1], extent[2], extent[3]), h, w, 0.25)
-    if box is None:
-        return None
-    top, bottom, left, right = box
-    return top / h, bottom / h, left / w, right / w
+    return (extent, lit_frames), size
 
 
 def _frame_rgb(frame: Any, max_side: int = PDQ_MAX_SIDE) -> np.ndarray:

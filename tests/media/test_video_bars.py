@@ -46,6 +46,20 @@ def test_video_content_box(data_dir: Path) -> None:
     assert frames and all(len(f.pdq) == 64 for f in frames)
 
 
+def test_bars_found_when_the_only_key_frame_is_black(data_dir: Path, tmp_path: Path) -> None:
+    """One key frame for the whole file, and it is black: frames between key frames are sampled."""
+    from PIL import Image
+
+    from redline.media.watch import write_test_stream
+
+    picture = Image.open(data_dir / "media/pdq/bridge-mods/aaa-orig.jpg").convert("RGB")  # 3:2, boxed into 4:3
+    black = Image.new("RGB", picture.size)
+    path = write_test_stream([black, picture], str(tmp_path / "fade-in.mp4"), seconds=2, fps=10, size=(320, 240),
+                             gop=1000, seconds_per_frame=0.5)
+    top, bottom, left, right = video_content_box(path)
+    assert (left, right) == (0.0, 1.0) and 0.05 < top < 0.2 and 0.8 < bottom < 0.95
+
+
 def test_barred_upload_matches_a_clean_banked_video(data_dir: Path) -> None:
     videos = data_dir / VIDEOS
     assert _bank("clean", videos / CLEAN, "incident-clean")["derived"] == 0  # no bars: nothing derived
