@@ -26,7 +26,7 @@ test: setup
 
 bench: setup
 	$(VENV)/bin/pip install -q -c constraints.txt -e ".[dev,bench]"
-	$(PY) -m benchmarks.parties_speed && $(PY) -m benchmarks.parties_accuracy && $(PY) -m benchmarks.media_hashing && $(PY) -m benchmarks.media_index && $(PY) -m benchmarks.media_robustness
+	$(PY) -m benchmarks.parties_speed && $(PY) -m benchmarks.parties_accuracy && $(PY) -m benchmarks.media_hashing && $(PY) -m benchmarks.media_index && $(PY) -m benchmarks.media_robustness && $(PY) -m benchmarks.media_vpdq
 
 clean:
 	rm -rf $(VENV) .pytest_cache
