@@ -203,18 +203,26 @@ class Matcher:
     # -- the cheap path: one PDQ hash
     def match_pdq(self, pdq_hex: str, quality: int = 100) -> list[Match]:
         """Matches of one PDQ hash (plain, no variants), negatives applied, held flags set. No writes."""
+        codes = self._query_codes(pdq_hex, quality)
+        if codes is None:
+            return []
+        hits = self.index.pdq.search(codes, self.threshold)
+        matches, _ = self._resolve([(h.signal_id, h.distance, "original") for h in hits])
+        return matches
+
+    def _query_codes(self, pdq_hex: str, quality: int) -> Any:
+        """The index codes of one PDQ hash after a refresh, or None below `min_quality`.
+        Raises ValueError for a string that is not a PDQ hash."""
         from redline.media.index import hex_to_codes
 
         self.refresh()
         if quality < self.min_quality:
-            return []
+            return None
         try:
             _, value = normalise("pdq", pdq_hex)
         except SignalError as exc:
             raise ValueError(str(exc)) from None
-        hits = self.index.pdq.search(hex_to_codes([value]), self.threshold)
-        matches, _ = self._resolve([(h.signal_id, h.distance, "original") for h in hits])
-        return matches
+        return hex_to_codes([value])
 
     def match_frame(self, pdq_hex: str, quality: int = 100) -> list[Match]:
         """Matches of one video frame's PDQ hash, for livestreams: against banked pictures (PDQ; the
@@ -223,16 +231,9 @@ class Matcher:
         `match_pdq`. Frames below `min_quality` match nothing. No writes (record what you act on).
 
         Raises ValueError for a string that is not a PDQ hash."""
-        from redline.media.index import hex_to_codes
-
-        self.refresh()
-        if quality < self.min_quality:
+        codes = self._query_codes(pdq_hex, quality)
+        if codes is None:
             return []
-        try:
-            _, value = normalise("pdq", pdq_hex)
-        except SignalError as exc:
-            raise ValueError(str(exc)) from None
-        codes = hex_to_codes([value])
         hits = [(h.signal_id, h.distance, "frame") for h in self.index.pdq.search(codes, self.threshold)]
         hits += [(h.signal_id, h.distance, "vpdq_frame") for h in self.index.frames.search(codes, self.threshold)]
         if not hits:
