@@ -68,6 +68,7 @@ def get_screener() -> Screener:
         loaded.checked_at, loaded.store_id, loaded.imports = now, id(ctx.store), IMPORTS[0]
         return loaded.screener
     cache = ctx.settings.cache_dir / f"screener-{key}.pickle"
+    gc.unfreeze()  # a screener frozen earlier may be garbage now: let the collector see it again
     gc.disable()  # millions of small objects: collecting while they are made costs more than making them
     try:
         screener = _read_cache(cache) or _build(ctx, snapshots, cache)

@@ -182,8 +182,18 @@ def merge_keys(name: AnalysedName) -> set[str]:
     return keys
 
 
-_SPELLINGS = ((re.compile(r"(?<=[aeiou])y(?=[aeiou])"), ""), (re.compile(r"iy\b|yy\b|ii\b"), "i"), (re.compile(r"ey\b"), "ei"), (re.compile(r"ye"), "e"),
-              (re.compile(r"kh"), "h"), (re.compile(r"ks"), "x"), (re.compile(r"(.)\1"), r"\1"))
+_SPELLINGS = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"(?<=[aeiou])y(?=[aeiou])", ""),  # Alekseyev -> Alekseev
+        (r"iy\b|yy\b|ii\b", "i"),  # Yuriy, Yurii -> Yuri
+        (r"ey\b", "ei"),  # Alexey -> Alexei
+        (r"ye", "e"),
+        (r"kh", "h"),
+        (r"ks", "x"),
+        (r"(.)\1", r"\1"),
+    )
+)
 
 
 def spelling_key(name: AnalysedName) -> str:

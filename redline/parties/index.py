@@ -14,8 +14,8 @@ import numpy as np
 
 from redline.parties.names import GENERIC, NUMBER, PLACE, STOP, AnalysedName, Token, skeleton
 
-MAX_POSTINGS = 20000
-RELATIVE_FLOOR = 0.4  # a token on more names than this only scores, it does not generate candidates
+MAX_POSTINGS = 20000  # a token on more names than this only scores, it does not generate candidates
+RELATIVE_FLOOR = 0.4  # candidates with less of the best candidate's evidence than this are not scored
 
 
 def _deletions(token: str) -> set[str]:
@@ -117,8 +117,7 @@ class NameIndex:
                     posting = posting[scores[posting] > 0]
                     scores[posting] += token.weight * 0.5
         values = scores[found]
-        # Names with less than 40% of the best name's evidence are not worth scoring (the accuracy
-        # sets lose nothing at 34% or 50%; scoring is the cost of a query).
+        # The accuracy sets lose nothing with a floor of 34% or 50%; scoring is the cost of a query.
         keep = values >= RELATIVE_FLOOR * values.max()
         found, values = found[keep], values[keep]
         if len(found) > limit:

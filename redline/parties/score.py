@@ -84,7 +84,8 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
         if sim >= (0.8 if shorter < 8 else 0.75):
             return sim, "fuzzy"
     if shorter >= 3 and (q.kind in SECTOR_KINDS or c.kind in SECTOR_KINDS):
-        if _abbreviates(a, b, q.kind, c.kind) or _abbreviates(q.source, c.source, q.kind, c.kind):
+        spelt = (q.source, c.source)
+        if _abbreviates(a, b, q.kind, c.kind) or (spelt != (a, b) and _abbreviates(*spelt, q.kind, c.kind)):
             return 0.85, "abbreviation"
     if q.abjad != c.abjad:
         shape = skeleton(a)
@@ -98,7 +99,7 @@ def _abbreviates(a: str, b: str, kind_a: str, kind_b: str) -> bool:
     letter and the rest of its letters in order. Only for sector words and places, which is
     what lists and counterparties abbreviate."""
     short, long_, long_kind = (a, b, kind_b) if len(a) < len(b) else (b, a, kind_a)
-    if long_kind not in (GENERIC, PLACE) or short[0] != long_[0] or len(short) > 0.7 * len(long_):
+    if long_kind not in SECTOR_KINDS or short[0] != long_[0] or len(short) > 0.7 * len(long_):
         return False
     rest = iter(long_[1:])
     return all(ch in rest for ch in short[1:])
@@ -130,7 +131,7 @@ def compare(query: AnalysedName, listed: AnalysedName, memo: dict[int, tuple[tup
         used_q.add(i)
         used_c.add(j)
         q, c = q_tokens[i], c_tokens[j]
-        if q.kind == WORD and c.kind in (GENERIC, PLACE) and (how == "abbreviation" or how == "fuzzy" and sim >= 0.85):
+        if q.kind == WORD and c.kind in SECTOR_KINDS and (how == "abbreviation" or how == "fuzzy" and sim >= 0.85):
             # A misspelled or abbreviated sector word or place is that word: it counts as little.
             q = Token(q.text, c.kind, c.weight, q.source, q.abjad)
         pairs.append(Pair(q, c, sim, how))
@@ -170,11 +171,10 @@ def compare(query: AnalysedName, listed: AnalysedName, memo: dict[int, tuple[tup
         score *= NUMBER_CONFLICT
         result.penalties.append(f"numbers differ ({', '.join(sorted(q_numbers))} vs {', '.join(sorted(c_numbers))})")
     distinctive = [p for p in pairs if p.query.kind in DISTINCTIVE and p.listed.kind in DISTINCTIVE and p.how != "initial"]
-    distinctive_match = bool(distinctive)
     if len(distinctive) == 1 and distinctive[0].how not in ("exact", "compound") and distinctive[0].query.kind != INITIAL:
         score *= LONE_APPROXIMATE
         result.penalties.append("the one distinctive word agrees only approximately")
-    if not distinctive_match:
+    if not distinctive:
         same = _same_generic_name(result, c_tokens)
         if not same and score > GENERIC_ONLY_CAP:
             score = GENERIC_ONLY_CAP
@@ -187,7 +187,7 @@ def compare(query: AnalysedName, listed: AnalysedName, memo: dict[int, tuple[tup
     return result
 
 
-def _same_generic_name(result: NameComparison, c_tokens: list[Token]) -> bool:
+def _same_generic_name(result: NameComparison, c_tokens: tuple[Token, ...]) -> bool:
     """A name made only of generic words ("Digital Technologies") matches only when both
     names are those words, spelt alike, and there are at least two of them."""
     words = [t for t in c_tokens if t.kind != STOP]
