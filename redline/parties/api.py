@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import json
 import os
 import pickle
 import time
@@ -165,6 +164,10 @@ def export_ftm(output: Path, sources: Iterable[str] | None = None) -> dict[str, 
     """Every entity in force (optionally of some sources only) as FollowTheMoney JSON lines, the
     format `parties import` reads: one Redline's lists load unchanged into another. An id that two
     sources both publish (OFAC's consolidated list as CSV and XML) is written once, with every value."""
+    from followthemoney import model
+
+    from redline.parties.sources.ftm_json import export_entities
+
     wanted = set(sources) if sources else None
     merged: dict[str, SourceEntity] = {}
     used: set[str] = set()
@@ -172,13 +175,12 @@ def export_ftm(output: Path, sources: Iterable[str] | None = None) -> dict[str, 
         if wanted and source not in wanted:
             continue
         used.add(source)
+        entity = SourceEntity(data, source, label)
         known = merged.get(data["id"])
-        merged[data["id"]] = merge_entities(known, SourceEntity(data, source, label)) if known else SourceEntity(data, source, label)
+        merged[data["id"]] = merge_entities(known, entity) if known else entity
     output = Path(output)
     tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
-    with tmp.open("w", encoding="utf-8") as handle:
-        for entity in merged.values():
-            handle.write(json.dumps({k: entity.data[k] for k in ("id", "schema", "properties")}, ensure_ascii=False, sort_keys=True) + "\n")
+    export_entities((model.get_proxy(entity.data) for entity in merged.values()), tmp)
     tmp.replace(output)
     return {"output": str(output), "entities": len(merged), "sources": sorted(used)}
 
