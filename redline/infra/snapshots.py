@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from redline.infra.reference.loader import ReferenceData
 from redline.infra.tables import ref_snapshots
 from redline.store.base import Store
+from redline.store.snapshots import snapshot_rows
 
 
 def register_snapshots(store: Store, ref: ReferenceData) -> dict[str, int]:
@@ -38,12 +39,4 @@ def register_snapshots(store: Store, ref: ReferenceData) -> dict[str, int]:
 
 
 def list_snapshots(store: Store, active_only: bool = True) -> list[dict[str, Any]]:
-    query = select(ref_snapshots).order_by(ref_snapshots.c.source, ref_snapshots.c.id)
-    if active_only:
-        query = query.where(ref_snapshots.c.active.is_(True))
-    with store.connect() as conn:
-        return [
-            {"id": r.id, "source": r.source, "path": r.path, "url": r.url, "retrieved_at": r.retrieved_at,
-             "data_date": r.data_date, "sha256": r.sha256, "counts": orjson.loads(r.counts), "active": r.active}
-            for r in conn.execute(query)
-        ]
+    return snapshot_rows(store, ref_snapshots, active_only)

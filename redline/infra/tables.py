@@ -1,22 +1,11 @@
 """Tables of the infra domain: reference-data snapshots and stored scan results."""
 
-from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text
 
 from redline.store.base import metadata
+from redline.store.snapshots import snapshot_table
 
-ref_snapshots = Table(
-    "infra_ref_snapshots",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("source", String(80), nullable=False, index=True),
-    Column("path", Text, nullable=True),
-    Column("url", Text, nullable=True),
-    Column("retrieved_at", String(40), nullable=False),
-    Column("data_date", String(40), nullable=True),
-    Column("sha256", String(64), nullable=False),
-    Column("counts", Text, nullable=False),
-    Column("active", Boolean, nullable=False, default=True),
-)
+ref_snapshots = snapshot_table("infra_ref_snapshots")
 
 scan_results = Table(
     "infra_scan_results",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,6 +22,7 @@ from redline.parties.sources.base import ListFormatError, Reader
 from redline.parties.tables import entities as entities_table
 from redline.parties.tables import snapshots as snapshots_table
 from redline.store import Store
+from redline.store.snapshots import snapshot_rows
 
 BATCH = 5000
 
@@ -55,9 +56,10 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def snapshot_label(row: Any) -> str:
-    when = row.data_date or row.retrieved_at[:10]
-    return f"{row.source}@{when}#{row.id}"
+def snapshot_label(row: Mapping[str, Any]) -> str:
+    """'us_ofac_sdn@2024-12-31#7': source, data date (else retrieval date) and snapshot id."""
+    when = row["data_date"] or row["retrieved_at"][:10]
+    return f"{row['source']}@{when}#{row['id']}"
 
 
 IMPORTS = [0]  # bumped by every import in this process, so cached screeners know to look again
@@ -150,25 +152,7 @@ def _activate_latest(conn: Any, source: str) -> None:
 
 
 def list_snapshots(store: Store, active_only: bool = False) -> list[dict[str, Any]]:
-    query = select(snapshots_table).order_by(snapshots_table.c.source, snapshots_table.c.id)
-    if active_only:
-        query = query.where(snapshots_table.c.active.is_(True))
-    with store.connect() as conn:
-        return [
-            {
-                "id": row.id,
-                "label": snapshot_label(row),
-                "source": row.source,
-                "url": row.url,
-                "path": row.path,
-                "retrieved_at": row.retrieved_at,
-                "data_date": row.data_date,
-                "sha256": row.sha256,
-                "counts": orjson.loads(row.counts),
-                "active": bool(row.active),
-            }
-            for row in conn.execute(query)
-        ]
+    return [{**row, "label": snapshot_label(row)} for row in snapshot_rows(store, snapshots_table, active_only)]
 
 
 def active_entities(store: Store) -> Iterator[tuple[dict[str, Any], str, str]]:
@@ -182,7 +166,7 @@ def active_entities(store: Store) -> Iterator[tuple[dict[str, Any], str, str]]:
         )
         for row in conn.execute(query):
             snap = snaps[row.snapshot_id]
-            yield orjson.loads(row.data), snap.source, snapshot_label(snap)
+            yield orjson.loads(row.data), snap.source, snapshot_label(snap._mapping)
 
 
 def _entity_map(conn: Any, snapshot_id: int) -> dict[str, dict[str, Any]]:
@@ -218,8 +202,8 @@ def diff(store: Store, source: str, old_id: int | None = None, new_id: int | Non
                 changed.append({"id": entity_id, "caption": _caption(after), "properties": props})
     return {
         "source": source,
-        "old": snapshot_label(old_row),
-        "new": snapshot_label(new_row),
+        "old": snapshot_label(old_row._mapping),
+        "new": snapshot_label(new_row._mapping),
         "added": [{"id": i, "schema": new[i]["schema"], "caption": _caption(new[i])} for i in sorted(new.keys() - old.keys())],
         "removed": [{"id": i, "schema": old[i]["schema"], "caption": _caption(old[i])} for i in sorted(old.keys() - new.keys())],
         "changed": changed,

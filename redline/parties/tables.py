@@ -1,22 +1,11 @@
 """Tables of the parties domain: list snapshots and the entities each one holds."""
 
-from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text
 
 from redline.store.base import metadata
+from redline.store.snapshots import snapshot_table
 
-snapshots = Table(
-    "party_snapshots",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("source", String(64), nullable=False, index=True),
-    Column("url", Text, nullable=True),
-    Column("path", Text, nullable=True),
-    Column("retrieved_at", String(40), nullable=False),
-    Column("data_date", String(40), nullable=True),
-    Column("sha256", String(64), nullable=False),
-    Column("counts", Text, nullable=False),
-    Column("active", Boolean, nullable=False, default=True),
-)
+snapshots = snapshot_table("party_snapshots")
 
 entities = Table(
     "party_entities",
