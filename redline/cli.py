@@ -22,6 +22,7 @@ DOMAINS = {
     "infra": ("redline.infra.cli", "Which providers serve or are embedded by a domain."),
     "media": ("redline.media.cli", "Content signatures: hashing, banks, matching, provenance."),
     "ledger": ("redline.ledger_cli", "The audit ledger: show, export, verify."),
+    "db": ("redline.db_cli", "The store's schema: status and migrations."),
 }
 
 for name, (module_name, help_text) in DOMAINS.items():

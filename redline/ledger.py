@@ -15,11 +15,12 @@ from datetime import datetime, timezone
 from typing import Any
 
 import orjson
-from sqlalchemy import Column, Connection, Integer, String, Table, Text, select
+from sqlalchemy import Column, Connection, Integer, String, Table, Text, select, text
 
 from redline.store.base import Store, metadata
 
 GENESIS = "0" * 64
+_APPEND_LOCK = 0x4C656467  # "Ledg": on PostgreSQL, appends queue on this advisory lock (SQLite's BEGIN IMMEDIATE does it there)
 
 ledger_table = Table(
     "ledger",
@@ -106,6 +107,8 @@ class Ledger:
         conn: Connection, kind: str, actor: str, when: str, body: str, inputs: Any, outcome: Any,
         refs: dict[str, Any] | None,
     ) -> Entry:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _APPEND_LOCK})
         last = conn.execute(
             select(ledger_table.c.seq, ledger_table.c.hash).order_by(ledger_table.c.seq.desc()).limit(1)
         ).first()

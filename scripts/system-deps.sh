@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Redline's Python dependencies build against, when missing:
 # PyICU (via followthemoney/normality) needs ICU; vpdq and PyAV need FFmpeg's libav*; the
-# infra tests run dnsmasq on loopback.
+# infra tests run dnsmasq on loopback; the store tests start a throwaway PostgreSQL cluster.
 set -euo pipefail
 packages=(libicu-dev pkg-config g++ libavcodec-dev libavformat-dev libavutil-dev libswscale-dev
-          libavdevice-dev libavfilter-dev dnsmasq-base)
+          libavdevice-dev libavfilter-dev dnsmasq-base postgresql)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -20,11 +20,17 @@ class Store:
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
-    def create_all(self) -> None:
-        if not self._created:
-            import redline.store.tables  # noqa: F401  registers every domain's tables
+    @property
+    def safe_url(self) -> str:
+        """The URL without its password, for messages and reports."""
+        return self.engine.url.render_as_string(hide_password=True)
 
-            metadata.create_all(self.engine, checkfirst=True)
+    def create_all(self) -> None:
+        """Create, stamp or upgrade the schema once per process (see `redline.store.schema`)."""
+        if not self._created:
+            from redline.store.schema import ensure
+
+            ensure(self)
             self._created = True
 
     @contextmanager
