@@ -7,8 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from redline.licensing.schema import ApplicationIn, YamlInputError, load_yaml, shape_problems
 from redline.licensing.territories import iso_error, is_iso2, yaml_country
 from redline.licensing.vocab import END_USE_TYPES, PARTY_ROLES, PARTY_TYPES
 
@@ -61,18 +60,20 @@ class Application:
 
 def load_application(path: Path) -> Application:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ApplicationError(str(path), [("(file)", f"not valid YAML: {exc}")]) from None
-    except OSError as exc:
-        raise ApplicationError(str(path), [("(file)", f"cannot read: {exc.strerror}")]) from None
+        data = load_yaml(path)
+    except YamlInputError as exc:
+        raise ApplicationError(str(path), [(exc.where, exc.reason)]) from None
     return parse_application(data, str(path))
 
 
 def parse_application(data: Any, source: str = "<application>") -> Application:
-    problems: list[tuple[str, str]] = []
+    if data is None:
+        raise ApplicationError(source, [("(file)", "is empty")])
     if not isinstance(data, dict):
         raise ApplicationError(source, [("(root)", "an application is a mapping of fields")])
+    problems = shape_problems(ApplicationIn, data)
+    if problems:
+        raise ApplicationError(source, problems)
 
     def need(key: str) -> Any:
         if data.get(key) in (None, "", [], {}):

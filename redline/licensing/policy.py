@@ -11,9 +11,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from redline.licensing.conditions import ConditionError, FactSpec, validate
+from redline.licensing.schema import PolicyIn, YamlInputError, load_yaml, shape_problems
 from redline.licensing.vocab import DECISIONS, END_USE_TYPES, PARTY_TYPES, RISK_TIERS
 
 POLICY_DIR = Path(__file__).parent / "policies"
@@ -168,17 +167,21 @@ def resolve_policy_path(name_or_path: str) -> Path:
 def load_policy(name_or_path: str) -> Policy:
     path = resolve_policy_path(name_or_path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise PolicyError(str(path), "(file)", "-", f"cannot read: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise PolicyError(str(path), "(file)", "-", f"not valid YAML: {exc}") from None
+        data = load_yaml(path)
+    except YamlInputError as exc:
+        raise PolicyError(str(path), exc.where, "-", exc.reason) from None
     return parse_policy(data, str(path))
 
 
 def parse_policy(data: Any, file: str) -> Policy:
     if not isinstance(data, dict):
         raise PolicyError(file, "(root)", "-", "a policy is a mapping")
+    shape = shape_problems(PolicyIn, data)
+    if shape:
+        path, reason = shape[0]
+        where, _, key = path.rpartition(".")
+        more = f" (and {len(shape) - 1} more: {'; '.join(p for p, _ in shape[1:4])})" if len(shape) > 1 else ""
+        raise PolicyError(file, where or "(policy)", key, reason + more)
 
     def need(section: str, key: str, obj: dict[str, Any], kind: type | tuple[type, ...], where: str | None = None) -> Any:
         value = obj.get(key)
