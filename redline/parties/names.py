@@ -85,9 +85,38 @@ class Vocabulary:
     annotations: re.Pattern[str]
 
 
+class VocabularyError(ValueError):
+    """A vocabulary file that would load with something silently lost."""
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML keeps the last of two equal keys; a vocabulary must not lose the first."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:  # type: ignore[override]
+        seen: dict[object, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise VocabularyError(f"{key_node.start_mark.name}, line {line}: key {key!r} is already defined on line {seen[key]}")
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+def load_vocabulary_file(text: str, name: str) -> dict:
+    """A vocabulary YAML document; a key defined twice in one mapping is refused with file and line."""
+    loader = _UniqueKeyLoader(text)
+    loader.name = name
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
-    raw = yaml.safe_load(resources.files("redline.parties").joinpath("vocab.yaml").read_text("utf-8"))
+    source = resources.files("redline.parties").joinpath("vocab.yaml")
+    raw = load_vocabulary_file(source.read_text("utf-8"), str(source))
     canonical: dict[str, str] = {}
     for target, spellings in raw["abbreviations"].items():
         for spelling in spellings:

@@ -73,3 +73,17 @@ def test_a_bracketed_acronym_the_name_spells_out_is_dropped() -> None:
     assert split_alternatives("China Communications Construction Company Limited (CCCC)") == ["China Communications Construction Company Limited"]
     assert split_alternatives("Chengdu JOUAV Automation Tech Co., Ltd. (JOUAV)") == ["Chengdu JOUAV Automation Tech Co., Ltd."]
     assert "Death" in split_alternatives("Smert (Death) Battalion")[0]  # a translation is not an acronym
+
+
+def test_a_vocabulary_key_defined_twice_is_refused_with_file_and_line() -> None:
+    from redline.parties.names import VocabularyError, load_vocabulary_file
+
+    text = "generic:\n  factory: [zavod, fabrika]\n  bank: [banco]\n  factory: [plant]\n"
+    with pytest.raises(VocabularyError, match=r"vocab-test\.yaml, line 4: key 'factory' is already defined on line 2"):
+        load_vocabulary_file(text, "vocab-test.yaml")
+
+
+def test_every_spelling_of_a_generic_word_is_loaded() -> None:
+    # Both definitions of 'factory' once lived in vocab.yaml and YAML kept only the last.
+    assert analyse("Alfa Fabrika").key == analyse("Alfa Works").key == analyse("Alfa Karkhaneh").key
+    assert kinds("Alfa Fabrika")["factory"] == GENERIC
