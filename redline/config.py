@@ -4,6 +4,7 @@ REDLINE_HOME   state: the SQLite store, caches (default ~/.redline)
 REDLINE_DATA   reference data (default ../shared/data beside the project, when it exists)
 REDLINE_DB     store URL (default sqlite:///$REDLINE_HOME/redline.db); postgresql+psycopg://… for a server
 REDLINE_USER   who runs commands, as written to the audit ledger (default: the login name)
+REDLINE_LEDGER_KEY  the Ed25519 key that signs ledger checkpoints (default $REDLINE_HOME/keys/ledger-ed25519.pem)
 """
 
 from __future__ import annotations
@@ -33,6 +34,12 @@ class Settings:
         path = self.home / "cache"
         path.mkdir(parents=True, exist_ok=True)
         return path
+
+    @property
+    def ledger_key(self) -> Path:
+        """Kept outside the database, so that whoever can write the store cannot forge checkpoints."""
+        configured = os.environ.get("REDLINE_LEDGER_KEY")
+        return Path(configured).expanduser() if configured else self.home / "keys" / "ledger-ed25519.pem"
 
     def data(self, *parts: str) -> Path:
         """A path under REDLINE_DATA; a clear error when no reference data is configured."""

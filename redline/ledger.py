@@ -12,11 +12,21 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import orjson
 from sqlalchemy import Column, Connection, Integer, String, Table, Text, select, text
 
+from redline.checkpoints import (
+    CHECKPOINT_EVERY,
+    Checkpoint,
+    Signer,
+    check_against,
+    read_witness,
+    stored_checkpoints,
+    write_checkpoint,
+)
 from redline.store.base import Store, metadata
 
 GENESIS = "0" * 64
@@ -77,8 +87,12 @@ def _entry_hash(seq: int, kind: str, actor: str, at: str, body: str, prev_hash: 
 
 
 class Ledger:
-    def __init__(self, store: Store) -> None:
+    """With a `signer`, the head is signed every `checkpoint_every` entries (see `redline.checkpoints`)."""
+
+    def __init__(self, store: Store, signer: Signer | None = None, checkpoint_every: int = CHECKPOINT_EVERY) -> None:
         self.store = store
+        self.signer = signer
+        self.checkpoint_every = checkpoint_every
 
     def append(
         self,
@@ -102,9 +116,8 @@ class Ledger:
         with self.store.transaction() as own:
             return self._write(own, kind, actor, when, body, inputs, outcome, refs)
 
-    @staticmethod
     def _write(
-        conn: Connection, kind: str, actor: str, when: str, body: str, inputs: Any, outcome: Any,
+        self, conn: Connection, kind: str, actor: str, when: str, body: str, inputs: Any, outcome: Any,
         refs: dict[str, Any] | None,
     ) -> Entry:
         if conn.dialect.name == "postgresql":
@@ -118,6 +131,8 @@ class Ledger:
         conn.execute(
             ledger_table.insert().values(seq=seq, kind=kind, actor=actor, at=when, body=body, prev_hash=prev, hash=digest)
         )
+        if self.signer is not None and self.checkpoint_every > 0 and seq % self.checkpoint_every == 0:
+            write_checkpoint(conn, self.signer, seq, digest)
         return Entry(seq, kind, actor, when, inputs, outcome, refs or {}, prev, digest)
 
     def entries(self, kind: str | None = None, since_seq: int = 0, limit: int | None = None) -> Iterator[Entry]:
@@ -134,13 +149,45 @@ class Ledger:
                     row.prev_hash, row.hash,
                 )
 
-    def verify(self) -> list[Breach]:
-        """Recompute the chain; an empty list means every entry is intact and in place."""
+    def checkpoint(self) -> Checkpoint:
+        """Sign the current head now (`redline ledger checkpoint`)."""
+        if self.signer is None:
+            raise ValueError("this ledger has no signing key")
+        with self.store.transaction() as conn:
+            last = conn.execute(
+                select(ledger_table.c.seq, ledger_table.c.hash).order_by(ledger_table.c.seq.desc()).limit(1)
+            ).first()
+            return write_checkpoint(conn, self.signer, last.seq if last else 0, last.hash if last else GENESIS)
+
+    def verify(self, witness: Path | None = None) -> list[Breach]:
+        """Recompute the chain and check it against the signed checkpoints (the store's, and a
+        witness file's when given); an empty list means every entry is intact and in place."""
+        checkpoints = [("stored", c) for c in stored_checkpoints(self.store)] if self.signer else []
+        if witness is not None:
+            if self.signer is None:
+                raise ValueError("checking a witness needs the installation's signing key")
+            checkpoints += [("witness", c) for c in read_witness(witness)]
+        wanted = {c.seq for _, c in checkpoints}
+        heads: dict[int, str] = {0: GENESIS}
+        breaches = self._verify_chain(wanted, heads)
+        last_seq = max(heads)
+        for origin in ("stored", "witness"):
+            group = [c for o, c in checkpoints if o == origin]
+            if group and self.signer is not None:
+                breaches += [Breach(seq, text) for seq, text in check_against(group, heads, last_seq, self.signer, origin)]
+        return breaches
+
+    def _verify_chain(self, wanted: set[int], heads: dict[int, str]) -> list[Breach]:
+        """The chain itself; fills `heads` with the hash of each wanted seq and of the last entry."""
         breaches: list[Breach] = []
         expected_prev = GENESIS
         expected_seq = 1
+        last: tuple[int, str] | None = None
         with self.store.connect() as conn:
             for row in conn.execute(select(ledger_table).order_by(ledger_table.c.seq)):
+                last = (row.seq, row.hash)
+                if row.seq in wanted:
+                    heads[row.seq] = row.hash
                 if row.seq != expected_seq:
                     breaches.append(Breach(row.seq, f"entry {expected_seq} is missing (found {row.seq} next)"))
                 if row.prev_hash != expected_prev:
@@ -149,4 +196,6 @@ class Ledger:
                     breaches.append(Breach(row.seq, "the entry was altered after it was written"))
                 expected_prev = row.hash
                 expected_seq = row.seq + 1
+        if last is not None:
+            heads[last[0]] = last[1]
         return breaches

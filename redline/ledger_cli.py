@@ -53,11 +53,21 @@ def export(
     console.print(f"wrote {count} entries to {output}")
 
 
+WITNESS_HELP = "A witness file of checkpoints (JSON lines), kept where the store's writers cannot reach."
+
+
 @app.command()
-def verify(json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
-    """Recompute the hash chain; exit 1 if any entry was edited, deleted or reordered."""
+def verify(
+    witness: Path = typer.Option(None, "--witness", help=WITNESS_HELP, dir_okay=False, exists=True),
+    json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """Recompute the hash chain and check it against the signed checkpoints; exit 1 naming any entry
+    edited, deleted, reordered, cut from the tail or rewritten since a checkpoint."""
     ledger = get_context().ledger
-    breaches = ledger.verify()
+    try:
+        breaches = ledger.verify(witness=witness)
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
     count = sum(1 for _ in ledger.entries())
     result = {"entries": count, "ok": not breaches, "breaches": [b.__dict__ for b in breaches]}
 
@@ -70,3 +80,30 @@ def verify(json: bool = typer.Option(False, "--json", help="Machine-readable out
     emit(result, json, render)
     if breaches:
         raise fail(f"{len(breaches)} problem(s) in the ledger", code=1)
+
+
+@app.command()
+def checkpoint(
+    witness: Path = typer.Option(None, "--witness", help="Also append the checkpoints to this witness file.", dir_okay=False),
+    json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """Sign the ledger's head now with the installation's key (checkpoints are also taken every
+    REDLINE_LEDGER_CHECKPOINT_EVERY entries); with --witness, copy every checkpoint there."""
+    from redline.checkpoints import append_witness, stored_checkpoints
+
+    ctx = get_context()
+    made = ctx.ledger.checkpoint()
+    result = {"checkpoint": made.to_dict(), "key_id": made.key_id, "public_key": ctx.ledger.signer.public_pem()}
+    if witness is not None:
+        try:
+            result["witness"] = {"file": str(witness), "added": append_witness(witness, stored_checkpoints(ctx.store))}
+        except ValueError as exc:
+            raise fail(str(exc)) from exc
+
+    def render(res: dict) -> None:
+        cp = res["checkpoint"]
+        console.print(f"signed the head at entry {cp['seq']} ({cp['hash'][:12]}) with key {cp['key_id']}")
+        if "witness" in res:
+            console.print(f"{res['witness']['added']} checkpoint(s) added to {res['witness']['file']}")
+
+    emit(result, json, render)

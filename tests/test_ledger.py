@@ -108,3 +108,93 @@ def test_cli_verify_and_export(any_store: Store, tmp_path: Path) -> None:
         conn.execute(text("DELETE FROM ledger WHERE seq = 1"))
     result = runner.invoke(app, ["ledger", "verify", "--json"])
     assert result.exit_code == 1
+
+
+def _signed(store: Store, tmp_path: Path, every: int = 3) -> Ledger:
+    from redline.checkpoints import Signer
+
+    return Ledger(store, signer=Signer(tmp_path / "keys" / "ledger.pem"), checkpoint_every=every)
+
+
+def test_checkpoints_are_taken_every_n_entries_and_signed(any_store: Store, tmp_path: Path) -> None:
+    from redline.checkpoints import stored_checkpoints
+
+    ledger = _signed(any_store, tmp_path)
+    _fill(ledger, 7)
+    assert [c.seq for c in stored_checkpoints(any_store)] == [3, 6]
+    assert ledger.verify() == []
+    assert (tmp_path / "keys" / "ledger.pem").stat().st_mode & 0o777 == 0o600
+
+
+def test_deleted_tail_is_found_by_the_checkpoint(any_store: Store, tmp_path: Path) -> None:
+    ledger = _signed(any_store, tmp_path)
+    _fill(ledger, 7)
+    with any_store.transaction() as conn:
+        conn.execute(text("DELETE FROM ledger WHERE seq >= 5"))
+    problems = ledger.verify()
+    assert [p.seq for p in problems] == [6] and "5–6 are missing" in problems[0].problem
+
+
+def test_rewritten_chain_is_found_by_the_checkpoint(any_store: Store, tmp_path: Path) -> None:
+    """Someone with write access edits entry 2 and recomputes every hash after it: the chain is
+    self-consistent again, but no longer matches what was signed."""
+    from redline.ledger import _entry_hash, ledger_table
+
+    ledger = _signed(any_store, tmp_path)
+    _fill(ledger, 4)
+    with any_store.transaction() as conn:
+        rows = conn.execute(ledger_table.select().order_by(ledger_table.c.seq)).fetchall()
+        prev = rows[0].hash
+        for row in rows[1:]:
+            body = row.body.replace("done", "undone")
+            digest = _entry_hash(row.seq, row.kind, row.actor, row.at, body, prev)
+            conn.execute(ledger_table.update().where(ledger_table.c.seq == row.seq).values(body=body, prev_hash=prev, hash=digest))
+            prev = digest
+    assert Ledger(any_store).verify() == []  # the chain alone cannot tell
+    problems = ledger.verify()
+    assert [p.seq for p in problems] == [3] and "rewritten" in problems[0].problem
+
+
+def test_witness_keeps_checkpoints_the_store_lost(store: Store, tmp_path: Path) -> None:
+    from redline.checkpoints import append_witness, stored_checkpoints
+
+    ledger = _signed(store, tmp_path)
+    _fill(ledger, 6)
+    witness = tmp_path / "witness.jsonl"
+    assert append_witness(witness, stored_checkpoints(store)) == 2
+    assert append_witness(witness, stored_checkpoints(store)) == 0
+    with store.transaction() as conn:
+        conn.execute(text("DELETE FROM ledger_checkpoints"))
+        conn.execute(text("DELETE FROM ledger WHERE seq >= 4"))
+    assert ledger.verify() == []  # the store's own checkpoints went with the tail
+    problems = ledger.verify(witness=witness)
+    assert problems and "witness" in problems[0].problem and "4–6 are missing" in problems[0].problem
+
+
+def test_forged_checkpoint_is_refused(store: Store, tmp_path: Path) -> None:
+    from redline.checkpoints import Signer, write_checkpoint
+
+    ledger = _signed(store, tmp_path, every=0)
+    _fill(ledger, 2)
+    intruder = Signer(tmp_path / "other.pem")
+    with store.transaction() as conn:
+        write_checkpoint(conn, intruder, 2, "f" * 64)
+    problems = ledger.verify()
+    assert len(problems) == 1 and "another key" in problems[0].problem
+
+
+def test_cli_checkpoint_and_witness(store: Store, tmp_path: Path) -> None:
+    from redline.context import get_context
+
+    _fill(get_context().ledger, 3)
+    witness = tmp_path / "w.jsonl"
+    runner = CliRunner()
+    result = runner.invoke(app, ["ledger", "checkpoint", "--witness", str(witness), "--json"])
+    assert result.exit_code == 0, result.output
+    made = json.loads(result.output)
+    assert made["checkpoint"]["seq"] == 3 and made["witness"]["added"] == 1
+    with store.transaction() as conn:
+        conn.execute(text("DELETE FROM ledger WHERE seq = 3"))
+    result = runner.invoke(app, ["ledger", "verify", "--witness", str(witness), "--json"])
+    assert result.exit_code == 1
+    assert "entries 3–3 are missing" in json.dumps(json.loads(result.stdout)["breaches"], ensure_ascii=False)
