@@ -9,6 +9,7 @@ TABLE_MODULES = (
     "redline.infra.tables",
     "redline.media.tables",
     "redline.media.tables_actions",
+    "redline.keys",
 )
 
 for _name in TABLE_MODULES:

@@ -1,0 +1,67 @@
+"""Bearer keys at the edge: who is calling, with which role and organisation.
+
+`require(role)` is a FastAPI dependency that answers 401 without a valid key and 403 when the
+key's role is below `role`; it gives the route a Context acting as the key (its name is what the
+ledger records, its organisation what the domain may scope data to)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from fastapi import Depends, HTTPException, Request
+
+from redline import keys
+from redline.context import Context
+
+CACHE_SECONDS = 2.0  # a revoked key stops working within this long in every worker
+
+
+class KeyCache:
+    def __init__(self) -> None:
+        self._seen: dict[str, tuple[float, keys.ApiKey | None]] = {}
+
+    def lookup(self, context: Context, secret: str) -> keys.ApiKey | None:
+        now = time.monotonic()
+        hit = self._seen.get(secret)
+        if hit and now - hit[0] < CACHE_SECONDS:
+            return hit[1]
+        found = keys.authenticate(context.store, secret)
+        if len(self._seen) > 10_000:
+            self._seen.clear()
+        self._seen[secret] = (now, found)
+        return found
+
+
+def base_context(request: Request) -> Context:
+    return request.app.state.context
+
+
+def caller(request: Request) -> keys.ApiKey:
+    header = request.headers.get("authorization", "")
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise HTTPException(401, "missing API key: send 'Authorization: Bearer KEY'",
+                            headers={"WWW-Authenticate": "Bearer"})
+    found = request.app.state.keys.lookup(base_context(request), secret.strip())
+    if found is None:
+        raise HTTPException(401, "invalid or revoked API key", headers={"WWW-Authenticate": "Bearer"})
+    return found
+
+
+def require(role: str) -> Callable[..., Context]:
+    needed = keys.role_rank(role)
+
+    def dependency(request: Request, key: keys.ApiKey = Depends(caller)) -> Context:
+        if keys.role_rank(key.role) < needed:
+            raise HTTPException(403, f"this needs the {role} role; key {key.name!r} is {key.role}")
+        return base_context(request).acting_as(key.name, key.org)
+
+    dependency.__name__ = f"require_{role}"
+    return dependency
+
+
+READER = Depends(require("reader"))
+ANALYST = Depends(require("analyst"))
+CURATOR = Depends(require("curator"))
+ADMIN = Depends(require("admin"))

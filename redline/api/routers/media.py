@@ -1,0 +1,253 @@
+"""HMA-compatible media routes (Hasher-Matcher-Actioner's /h, /m and /c paths).
+
+/h/hash hashes an upload; /m/lookup and /m/raw_lookup look a hash up in the banks; /c/ manages banks.
+Matching and banking are the media domain's (`Matcher`, `redline.media.banks`)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Query, Request, UploadFile
+from pydantic import BaseModel, ConfigDict, Field
+
+from redline.api import uploads
+from redline.api.auth import CURATOR, READER
+from redline.api.responses import Json
+from redline.context import Context
+from redline.media import banks
+from redline.media.hashing import HashError, hash_file
+from redline.media.signals import SignalError, normalise
+
+router = APIRouter(tags=["Media (HMA-compatible)"])
+CONTENT_FIELDS = ("photo", "video", "file")
+_matcher_lock = threading.Lock()
+
+
+def matcher(request: Request) -> Any:
+    """One Matcher per process, over the server's store; it refreshes itself from the store."""
+    state = request.app.state
+    if getattr(state, "matcher", None) is None:
+        with _matcher_lock:
+            if getattr(state, "matcher", None) is None:
+                from redline.media.matcher import Matcher
+
+                state.matcher = Matcher.open(state.context)
+    return state.matcher
+
+
+def _pdq_matches(request: Request, signal_type: str, signal: str) -> list[Any]:
+    if signal_type != "pdq":
+        raise HTTPException(400, f"signal_type: lookup by hash supports 'pdq' (got {signal_type!r}); "
+                                 "POST the file to /m/lookup to match md5 and video hashes")
+    try:
+        return matcher(request).match_pdq(signal)
+    except ValueError as exc:
+        raise HTTPException(422, f"signal: {exc}") from None
+
+
+def _by_bank(matches: list[Any]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for m in matches:
+        out.setdefault(m.bank, []).append({"bank_content_id": m.content_id or str(m.signal_id),
+                                           "distance": m.distance, "signal_type": m.signal_type,
+                                           "labels": m.labels, "held": m.held})
+    return out
+
+
+@router.get("/m/lookup", summary="Banks whose content matches a hash: {BANK: [{bank_content_id, distance}]}")
+def lookup(request: Request, signal_type: str = Query(...), signal: str = Query(..., max_length=100_000),
+           ctx: Context = READER) -> dict[str, Any]:
+    return _by_bank(_pdq_matches(request, signal_type, signal))
+
+
+@router.get("/m/raw_lookup", summary="Matching content ids, without bank grouping")
+def raw_lookup(request: Request, signal_type: str = Query(...), signal: str = Query(..., max_length=100_000),
+               include_distance: bool = Query(False), ctx: Context = READER) -> dict[str, Any]:
+    matches = _pdq_matches(request, signal_type, signal)
+    if include_distance:
+        return {"matches": [{"content_id": m.content_id or str(m.signal_id), "distance": str(m.distance)}
+                            for m in matches]}
+    return {"matches": [m.content_id or str(m.signal_id) for m in matches]}
+
+
+def _one_upload(form: Any) -> tuple[str, UploadFile]:
+    files = [(k, v) for k, v in form.multi_items() if hasattr(v, "filename") and hasattr(v, "file")]
+    if not files:
+        raise HTTPException(422, "file: send one multipart file field named photo, video or file")
+    if len(files) > 1:
+        raise HTTPException(422, "file: only one file per request")
+    field, upload = files[0]
+    if field not in CONTENT_FIELDS:
+        raise HTTPException(422, f"{field}: the file field must be named photo, video or file")
+    return field, upload
+
+
+def _hash_upload(request: Request, field: str, upload: UploadFile) -> Any:
+    kind = None if field == "file" else field
+    home = request.app.state.context.settings.home
+    with uploads.saved(upload, home, uploads.suffix_for(upload, kind), field) as path:
+        try:
+            return hash_file(path)
+        except HashError as exc:
+            raise HTTPException(422, f"{field}: {str(exc).replace(str(path), upload.filename or 'upload')}") from None
+
+
+@router.post("/h/hash", summary="Hash an uploaded photo or video (multipart field photo, video or file)")
+async def hash_upload(request: Request, ctx: Context = READER) -> dict[str, Any]:
+    from starlette.concurrency import run_in_threadpool
+
+    field, upload = _one_upload(await request.form())
+    hashes = await run_in_threadpool(_hash_upload, request, field, upload)
+    if hashes.kind == "video":
+        return {"video_md5": hashes.md5, "vpdq": [f.to_dict() for f in hashes.vpdq]}
+    return {"pdq": hashes.pdq, "md5": hashes.md5}
+
+
+@router.post("/m/lookup", summary="Hash an uploaded file and look it up (no ledger entry: a lookup)")
+async def lookup_upload(request: Request, ctx: Context = READER) -> dict[str, Any]:
+    from starlette.concurrency import run_in_threadpool
+
+    field, upload = _one_upload(await request.form())
+    kind = None if field == "file" else field
+    home = request.app.state.context.settings.home
+
+    def run() -> Any:
+        with uploads.saved(upload, home, uploads.suffix_for(upload, kind), field) as path:
+            return matcher(request).find_file(path)
+
+    result = await run_in_threadpool(run)
+    if result.error:
+        raise HTTPException(422, f"{field}: {result.error}")
+    return _by_bank(result.matches)
+
+
+# --- curation -------------------------------------------------------------------------------------
+
+
+class BankCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(..., examples=["TCAP_TVEC"])
+    enabled: bool | None = None
+    enabled_ratio: float | None = Field(None, ge=0.0, le=1.0)
+    labels: list[str] = []
+    negative: bool = False
+
+
+class BankUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    enabled: bool | None = None
+    enabled_ratio: float | None = Field(None, ge=0.0, le=1.0)
+
+
+def _bank_json(bank: Any) -> dict[str, Any]:
+    return {**bank.to_dict(), "matching_enabled_ratio": 1.0 if bank.enabled else 0.0}
+
+
+def _enabled(enabled: bool | None, ratio: float | None) -> bool | None:
+    if ratio is not None:
+        if ratio not in (0.0, 1.0):
+            raise HTTPException(422, "enabled_ratio: Redline banks are on (1) or off (0); partial ratios are not supported")
+        return ratio == 1.0
+    return enabled
+
+
+def _bank_error(exc: banks.BankError) -> HTTPException:
+    text = str(exc)
+    if text.startswith("no bank named"):
+        return HTTPException(404, text)
+    if "already exists" in text:
+        return HTTPException(409, text)
+    return HTTPException(422, text)
+
+
+@router.get("/c/banks", summary="Every bank")
+def list_banks(ctx: Context = READER) -> list[dict[str, Any]]:
+    return [_bank_json(b) for b in banks.list_banks(ctx.store)]
+
+
+@router.post("/c/banks", status_code=201, summary="Create a bank (curator)")
+def create_bank(body: BankCreate, ctx: Context = CURATOR) -> dict[str, Any]:
+    enabled = _enabled(body.enabled, body.enabled_ratio)
+    try:
+        bank = banks.create_bank(ctx.store, body.name, labels=body.labels, negative=body.negative, actor=ctx.actor,
+                                 ledger=ctx.ledger)
+        if enabled is False:
+            bank = banks.set_bank_enabled(ctx.store, body.name, False, actor=ctx.actor, ledger=ctx.ledger)
+    except banks.BankError as exc:
+        raise _bank_error(exc) from None
+    return _bank_json(bank)
+
+
+@router.get("/c/bank/{name}", summary="One bank")
+def get_bank(name: str, ctx: Context = READER) -> dict[str, Any]:
+    try:
+        return _bank_json(banks.get_bank(ctx.store, name))
+    except banks.BankError as exc:
+        raise _bank_error(exc) from None
+
+
+@router.put("/c/bank/{name}", summary="Turn a bank's matching on or off (curator)")
+def update_bank(name: str, body: BankUpdate, ctx: Context = CURATOR) -> dict[str, Any]:
+    enabled = _enabled(body.enabled, body.enabled_ratio)
+    try:
+        if enabled is None:
+            return _bank_json(banks.get_bank(ctx.store, name))
+        return _bank_json(banks.set_bank_enabled(ctx.store, name, enabled, actor=ctx.actor, ledger=ctx.ledger))
+    except banks.BankError as exc:
+        raise _bank_error(exc) from None
+
+
+@router.delete("/c/bank/{name}", summary="Not supported: banks keep their history; disable instead")
+def delete_bank(name: str, ctx: Context = CURATOR) -> Json:
+    try:
+        banks.get_bank(ctx.store, name)
+    except banks.BankError as exc:
+        raise _bank_error(exc) from None
+    return Json({"detail": "banks are not deleted (their matches are in the ledger): "
+                           f"PUT /c/bank/{name} with {{\"enabled\": false}} instead"}, status_code=405)
+
+
+@router.post("/c/bank/{name}/content", summary="Add an uploaded file, or signals as JSON, to a bank (curator)")
+async def add_content(request: Request, name: str, ctx: Context = CURATOR) -> dict[str, Any]:
+    from starlette.concurrency import run_in_threadpool
+
+    from redline.media.robust import file_records
+
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("application/json"):
+        try:
+            body = await request.json()
+        except ValueError:
+            raise HTTPException(422, "body: not valid JSON") from None
+        signals = body.get("signals", body) if isinstance(body, dict) else None
+        if not isinstance(signals, dict) or not signals:
+            raise HTTPException(422, "signals: send {signal_type: hash, ...}")
+        records = []
+        for kind, value in signals.items():
+            try:
+                normalise(str(kind), str(value))
+            except SignalError as exc:
+                raise HTTPException(422, f"signals.{kind}: {exc}") from None
+            records.append(banks.SignalRecord(str(kind), str(value), content_id=body.get("content_id")))
+    else:
+        field, upload = _one_upload(await request.form())
+        hashes = await run_in_threadpool(_hash_upload, request, field, upload)
+        records = file_records(hashes, content_id=request.query_params.get("content_id"))
+    try:
+        result = await run_in_threadpool(banks.add_signals, ctx.store, name, records, actor=ctx.actor,
+                                         ledger=ctx.ledger, source="api")
+    except banks.BankError as exc:
+        raise _bank_error(exc) from None
+    originals = {r.signal_type: r.value for r in records if r.derived_from is None}
+    return {**result.to_dict(), "signals": originals}
+
+
+@router.get("/m/index/status", summary="Size and freshness of the in-memory index")
+def index_status(request: Request, ctx: Context = READER) -> dict[str, Any]:
+    m = matcher(request)
+    m.refresh()
+    size = int(m.index.pdq.live_count)
+    frames = int(m.index.frames.live_count)
+    return {"pdq": {"present": size > 0, "built_to": m.index.rev, "size": size},
+            "vpdq": {"present": frames > 0, "built_to": m.index.rev, "size": frames}}

@@ -1,0 +1,163 @@
+"""yente-compatible screening: /match, /search, /entities, /catalog, /algorithms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from redline.api import yente
+from redline.api.auth import READER
+from redline.context import Context
+from redline.parties import api as parties
+from redline.parties.screening import MATCH_THRESHOLD
+
+router = APIRouter(tags=["Matching"])
+MAX_QUERIES = 100
+MAX_LIMIT = 500
+
+
+class EntityExample(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, extra="ignore")
+    id: str | None = None
+    schema_: str = Field(..., alias="schema", examples=["Company"])
+    properties: dict[str, str | list[Any]] = Field(..., examples=[{"name": ["Hikvision"], "country": ["cn"]}])
+
+
+class MatchRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    queries: dict[str, EntityExample | None]
+    weights: dict[str, float] = {}
+    config: dict[str, Any] = {}
+    exclude_entity_ids: list[str] = Field([], description="Also accepted as a query parameter, as yente does")
+
+
+def _dataset(request: Request, dataset: str) -> str | None:
+    """None for every list ('default'), else the source name; 404 for a name no snapshot has."""
+    if dataset == "default":
+        return None
+    sources = request.app.state.readiness.sources()
+    if dataset not in sources:
+        raise HTTPException(404, f"no such dataset {dataset!r}: use 'default' or one of {', '.join(sorted(sources))}")
+    return dataset
+
+
+def _algorithm(name: str) -> None:
+    if name not in yente.ALIASES:
+        raise HTTPException(400, f"algorithm: unknown algorithm {name!r}; available: {', '.join(sorted(yente.ALIASES))}")
+
+
+def _ready(request: Request) -> None:
+    readiness = request.app.state.readiness
+    if not readiness.ready:
+        readiness.ensure_loading()
+        raise HTTPException(503, readiness.error or "the lists are loading; retry shortly",
+                            headers={"Retry-After": "5"})
+
+
+@router.post("/match/{dataset}", summary="Match FollowTheMoney-shaped examples (yente's query-by-example)")
+def match(
+    request: Request,
+    response: Response,
+    body: MatchRequest,
+    dataset: str,
+    limit: int = Query(5, ge=1, le=MAX_LIMIT),
+    threshold: float = Query(MATCH_THRESHOLD, ge=0.0, le=1.0),
+    cutoff: float = Query(0.0, ge=0.0, le=1.0),
+    algorithm: str = Query(yente.ALGORITHM),
+    exclude_entity_ids: list[str] = Query([], max_length=500),
+    ctx: Context = READER,
+) -> dict[str, Any]:
+    _ready(request)
+    _algorithm(algorithm)
+    source = _dataset(request, dataset)
+    if not body.queries:
+        raise HTTPException(400, "queries: no queries provided")
+    if len(body.queries) > MAX_QUERIES:
+        raise HTTPException(400, f"queries: too many queries in one batch (limit: {MAX_QUERIES})")
+    exclude = set(exclude_entity_ids) | set(body.exclude_entity_ids)
+    examples: dict[str, yente.Example] = {}
+    for key, example in body.queries.items():
+        if example is None:
+            continue
+        try:
+            examples[key] = yente.parse_example(f"queries.{key}", example.schema_, example.properties)
+        except yente.ExampleError as exc:
+            raise HTTPException(422, str(exc)) from None
+    entities = request.app.state.entities
+    responses = {}
+    for key, example in examples.items():
+        hits = yente.screen_example(example, dataset=source, limit=limit, threshold=threshold, cutoff=cutoff,
+                                    exclude=exclude)
+        results = [yente.scored_response(h, entities.get(h["id"])) for h in hits]
+        query = body.queries[key]
+        responses[key] = {
+            "status": 200,
+            "results": results,
+            "total": {"value": len(results), "relation": "eq"},
+            "query": yente.example_dict(example.schema, query.properties, query.id),  # type: ignore[union-attr]
+        }
+    response.headers["x-batch-size"] = str(len(responses))
+    return {"responses": responses, "matcher": yente.ALGORITHM_DOC["features"], "limit": limit}
+
+
+@router.get("/search/{dataset}", summary="Search by a name (yente's simple search)")
+def search(
+    request: Request,
+    dataset: str,
+    q: str = Query(..., min_length=1, max_length=500),
+    schema: str = Query("LegalEntity"),
+    countries: list[str] = Query([]),
+    limit: int = Query(10, ge=1, le=MAX_LIMIT),
+    offset: int = Query(0, ge=0, le=1000),
+    ctx: Context = READER,
+) -> dict[str, Any]:
+    _ready(request)
+    source = _dataset(request, dataset)
+    try:
+        example = yente.parse_example("q", schema, {"name": [q], "country": countries})
+    except yente.ExampleError as exc:
+        raise HTTPException(422, str(exc).replace("q.schema", "schema")) from None
+    hits = yente.screen_example(example, dataset=source, limit=limit + offset, threshold=MATCH_THRESHOLD,
+                                cutoff=0.0, exclude=set())
+    entities = request.app.state.entities
+    page = [yente.scored_response(h, entities.get(h["id"])) for h in hits[offset:]]
+    return {"results": page, "facets": {}, "total": {"value": len(hits), "relation": "eq"}, "limit": limit,
+            "offset": offset}
+
+
+@router.get("/entities/{entity_id}", tags=["Data access"], summary="One listed party by id")
+def entity(request: Request, entity_id: str, ctx: Context = READER) -> dict[str, Any]:
+    _ready(request)
+    found = request.app.state.entities.get(entity_id)
+    if found is None:
+        raise HTTPException(404, f"no listed entity {entity_id!r}")
+    return yente.entity_response(found)
+
+
+@router.get("/catalog", tags=["Data access"], summary="The datasets (list sources) in force")
+def catalog(ctx: Context = READER) -> dict[str, Any]:
+    snaps = parties.snapshots()
+    datasets = [{
+        "name": s["source"],
+        "title": s["label"],
+        "summary": f"snapshot {s['id']} of {s['source']}, sha256 {s['sha256'][:12]}",
+        "url": s.get("url"),
+        "load": True,
+        "entities_url": None,
+        "version": s.get("data_date") or s["retrieved_at"],
+        "index_version": str(s["id"]),
+        "index_current": True,
+        "children": [],
+    } for s in snaps]
+    default = {"name": "default", "title": "Every list in force", "summary": None, "url": None, "load": True,
+               "entities_url": None, "version": max((d["version"] or "" for d in datasets), default=""),
+               "index_version": None, "index_current": True, "children": sorted({d["name"] for d in datasets})}
+    names = [default["name"]] + [d["name"] for d in datasets]
+    return {"datasets": [default] + datasets, "current": names, "outdated": [], "index_stale": False}
+
+
+@router.get("/algorithms", summary="The scoring algorithms this server offers")
+def algorithms(ctx: Context = READER) -> dict[str, Any]:
+    return {"algorithms": [yente.ALGORITHM_DOC], "default": yente.ALGORITHM, "best": yente.ALGORITHM}

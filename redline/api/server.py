@@ -1,0 +1,118 @@
+"""Running the app on uvicorn, with N pre-forked workers that share the loaded screener.
+
+The parent loads the lists (from the screener cache file, or builds them once), binds the socket,
+then forks the workers: the screener's memory pages are shared copy-on-write instead of being
+loaded N times (the parties API freezes it out of the garbage collector, so collections do not
+touch and copy them). The parent restarts a worker that dies and stops them all on SIGTERM/SIGINT."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import sys
+import time
+from dataclasses import dataclass
+
+import orjson
+
+log = logging.getLogger("redline.api")
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    host: str
+    port: int
+    workers: int
+    timeout_s: float
+    max_body: int
+    as_json: bool = False
+
+
+def _config(app: object, options: ServeOptions) -> object:
+    import uvicorn
+
+    return uvicorn.Config(app, host=options.host, port=options.port, loop="uvloop", http="httptools",
+                          access_log=False, log_level="warning", backlog=4096, timeout_keep_alive=30,
+                          lifespan="off", server_header=False)
+
+
+def _announce(options: ServeOptions, ready: bool) -> None:
+    info = {"listening": f"http://{options.host}:{options.port}", "workers": options.workers,
+            "docs": f"http://{options.host}:{options.port}/docs", "lists_loaded": ready, "pid": os.getpid()}
+    if options.as_json:
+        sys.stdout.write(orjson.dumps(info).decode() + "\n")
+    else:
+        sys.stdout.write(f"redline serving on {info['listening']} ({options.workers} worker"
+                         f"{'s' if options.workers > 1 else ''}; docs at {info['docs']})\n")
+    sys.stdout.flush()
+
+
+def run(options: ServeOptions) -> None:
+    import uvicorn
+
+    from redline.api.app import create_app
+    from redline.config import load_settings
+    from redline.context import Context
+
+    context = Context(load_settings())
+    context.store.create_all()
+    sock = socket.socket(socket.AF_INET6 if ":" in options.host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((options.host, options.port))
+    if options.workers == 1:
+        app = create_app(context, max_body=options.max_body, timeout_s=options.timeout_s)  # loads in the background
+        _announce(options, False)
+        uvicorn.Server(_config(app, options)).run(sockets=[sock])
+        return
+    app = create_app(context, max_body=options.max_body, timeout_s=options.timeout_s, load_lists=False)
+    app.state.readiness.load()  # in the parent, before forking: the workers share what it loaded
+    context.store.engine.dispose()  # no database connection crosses a fork
+    sock.listen(4096)
+    _announce(options, app.state.readiness.ready)
+    _supervise(app, options, sock)
+
+
+def _supervise(app: object, options: ServeOptions, sock: socket.socket) -> None:
+    import uvicorn
+
+    children: dict[int, int] = {}
+    stopping = False
+
+    def start(slot: int) -> None:
+        pid = os.fork()
+        if pid == 0:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            try:
+                uvicorn.Server(_config(app, options)).run(sockets=[sock])
+            finally:
+                os._exit(0)
+        children[pid] = slot
+
+    def stop(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+        for pid in list(children):
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for slot in range(options.workers):
+        start(slot)
+    while children:
+        try:
+            pid, status = os.wait()
+        except ChildProcessError:
+            break
+        except InterruptedError:
+            continue
+        slot = children.pop(pid, None)
+        if slot is not None and not stopping:
+            log.warning("worker %d exited (status %d); starting another", pid, status)
+            time.sleep(0.5)
+            start(slot)
