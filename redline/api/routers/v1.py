@@ -39,7 +39,7 @@ def _owner(ctx: Context) -> Owner:
 
 async def _upload_or_json(request: Request, suffix: str, field: str = "file") -> Path:
     """The request's content as a file under REDLINE_HOME/uploads: a multipart file field, or the raw
-    body (JSON or YAML). The caller removes it."""
+    body (JSON or YAML). The caller removes it. The upload's own name goes in `request.state.filename`."""
     folder = request.app.state.context.settings.home / "uploads"
     folder.mkdir(parents=True, exist_ok=True)
     content_type = request.headers.get("content-type", "")
@@ -49,8 +49,10 @@ async def _upload_or_json(request: Request, suffix: str, field: str = "file") ->
         if upload is None or not hasattr(upload, "file"):
             raise HTTPException(422, f"{field}: send the file in a multipart field named {field!r}")
         data = await upload.read()
+        request.state.filename = upload.filename or "upload"
     else:
         data = await request.body()
+        request.state.filename = request.headers.get("x-filename", "upload")
     if not data.strip():
         raise HTTPException(422, f"{field}: the request has no content")
     handle, name = tempfile.mkstemp(dir=folder, suffix=suffix)
@@ -71,7 +73,7 @@ async def create_job(request: Request, ctx: Context = READER) -> dict[str, Any]:
             header = handle.readline().lower()
         if "name" not in [h.strip().strip('"').lstrip("\ufeff") for h in header.split(",")]:
             raise HTTPException(422, "file: the CSV's header has no 'name' column")
-        job = _jobs(request).submit(ctx, path, request.headers.get("x-filename", "upload.csv"))
+        job = _jobs(request).submit(ctx, path, request.state.filename)
     finally:
         path.unlink(missing_ok=True)
     return {**job, "status_url": f"/v1/screen/jobs/{job['id']}", "result_url": f"/v1/screen/jobs/{job['id']}/result"}

@@ -1,0 +1,76 @@
+"""HMA-compatible media routes: hashing uploads, banks, lookups, and the ledger under the key's name."""
+
+from __future__ import annotations
+
+import io
+import time
+import uuid
+
+from PIL import Image
+
+from redline.media.hashing import hash_file
+
+
+def _flip_bit(hex_hash: str, bit: int) -> str:
+    value = int(hex_hash, 16) ^ (1 << bit)
+    return f"{value:064x}"
+
+
+def test_hash_upload_equals_the_media_library(client, service, data_dir) -> None:
+    image = data_dir / "media" / "pdq" / "misc-images" / "small.jpg"
+    answer = client.post("/h/hash", headers=service.auth("reader"),
+                         files={"photo": ("small.jpg", image.read_bytes(), "image/jpeg")})
+    assert answer.status_code == 200
+    expected = hash_file(image)
+    assert answer.json() == {"pdq": expected.pdq, "md5": expected.md5}
+
+
+def test_unreadable_or_oversized_uploads_are_refused(client, service) -> None:
+    auth = service.auth("reader")
+    junk = client.post("/h/hash", headers=auth, files={"photo": ("x.png", b"not an image", "image/png")})
+    assert junk.status_code == 422 and junk.json()["detail"].startswith("photo:")
+    # a PNG whose header claims 40000 x 40000 pixels: refused before any pixel is decoded
+    buffer = io.BytesIO()
+    Image.new("1", (40000, 40000)).save(buffer, "PNG")
+    bomb = client.post("/h/hash", headers=auth, files={"photo": ("bomb.png", buffer.getvalue(), "image/png")})
+    assert bomb.status_code == 422 and "refused" in bomb.json()["detail"]
+    wrong_field = client.post("/h/hash", headers=auth, files={"document": ("a.jpg", b"x", "image/jpeg")})
+    assert wrong_field.status_code == 422 and wrong_field.json()["detail"].startswith("document")
+
+
+def test_bank_lookup_round_trip_and_ledger_actor(client, service, data_dir) -> None:
+    curator, reader = service.auth("curator"), service.auth("reader")
+    bank = f"TEST_{uuid.uuid4().hex[:8].upper()}"
+    created = client.post("/c/banks", json={"name": bank}, headers=curator)
+    assert created.status_code == 201 and created.json()["matching_enabled_ratio"] == 1.0
+    assert client.post("/c/banks", json={"name": bank}, headers=curator).status_code == 409
+    image = data_dir / "media" / "pdq" / "misc-images" / "small.jpg"
+    added = client.post(f"/c/bank/{bank}/content?content_id=incident-7", headers=curator,
+                        files={"photo": ("small.jpg", image.read_bytes(), "image/jpeg")})
+    assert added.status_code == 200 and added.json()["added"] >= 1
+    pdq = added.json()["signals"]["pdq"]
+
+    near = _flip_bit(pdq, 3)
+    found = client.get("/m/lookup", params={"signal_type": "pdq", "signal": near}, headers=reader).json()
+    assert found[bank] == [{"bank_content_id": "incident-7", "distance": 1, "signal_type": "pdq", "labels": [],
+                            "held": False}]
+    raw = client.get("/m/raw_lookup", params={"signal_type": "pdq", "signal": near, "include_distance": "true"},
+                     headers=reader).json()
+    assert {"content_id": "incident-7", "distance": "1"} in raw["matches"]
+    far = "".join("0" if c != "0" else "f" for c in pdq)  # every bit flipped
+    assert bank not in client.get("/m/lookup", params={"signal_type": "pdq", "signal": far}, headers=reader).json()
+    bad = client.get("/m/lookup", params={"signal_type": "pdq", "signal": "xyz"}, headers=reader)
+    assert bad.status_code == 422 and bad.json()["detail"].startswith("signal")
+    assert client.get("/m/index/status", headers=reader).json()["pdq"]["size"] >= 1
+
+    assert client.put(f"/c/bank/{bank}", json={"enabled": False}, headers=curator).json()["enabled"] is False
+    deadline = time.monotonic() + 5  # the index refreshes from the store within half a second
+    while bank in client.get("/m/lookup", params={"signal_type": "pdq", "signal": pdq}, headers=reader).json():
+        assert time.monotonic() < deadline, "a disabled bank still matches"
+        time.sleep(0.1)
+    assert client.get(f"/c/bank/{bank}", headers=reader).json()["matching_enabled_ratio"] == 0.0
+    assert client.get("/c/bank/NO_SUCH_BANK", headers=reader).status_code == 404
+
+    entries = [e for e in service.context.ledger.entries(kind="media.bank") if e.inputs.get("bank") == bank]
+    assert [e.kind for e in entries] == ["media.bank.create", "media.bank.add", "media.bank.disable"]
+    assert {e.actor for e in entries} == {"curator-key"}
