@@ -14,9 +14,11 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
+import orjson
+
 from redline.infra.domains import same_site
-from redline.infra.html_resources import extract_resources
-from redline.infra.reference.fingerprints import IGNORED_HEADERS, compiled
+from redline.infra.html_resources import MAX_HTML_BYTES, extract_resources
+from redline.infra.reference.fingerprints import IGNORED_HEADERS, ScriptMatcher, compiled
 from redline.infra.reference.issuers import issuer_provider
 from redline.infra.reference.loader import RangeHit, ReferenceData
 from redline.infra.reference.providers import resolve
@@ -28,12 +30,14 @@ _CONTEXT_SERVICE = {"ns": "dns", "mx": "mail", "spf": "mail"}
 class Attributor:
     """Attribution against one loaded `ReferenceData`; caches per hostname and per script URL."""
 
-    def __init__(self, ref: ReferenceData) -> None:
+    def __init__(self, ref: ReferenceData, max_html_bytes: int | None = MAX_HTML_BYTES) -> None:
         self.ref = ref
         self._snap = {key: info.snapshot for key, info in ref.sources.items()}
         self.match_host = lru_cache(maxsize=200_000)(self._match_host)
         self.match_script = lru_cache(maxsize=200_000)(self._match_script)
         self.match_dns_fp = lru_cache(maxsize=200_000)(self._match_dns_fp)
+        self._scripts: ScriptMatcher | None = None
+        self.max_html_bytes = max_html_bytes
 
     def snapshot_of(self, source: str) -> int | None:
         return self._snap.get("cdncheck" if source.startswith("cdncheck") else source)
@@ -54,17 +58,16 @@ class Attributor:
         return None
 
     def _match_script(self, url: str) -> tuple[str, str, str] | None:
-        for tech, service, pattern in self.ref.fingerprints.script_src:
-            regex = compiled(pattern)
-            if regex is not None and regex.search(url):
-                return tech, service, pattern
-        return None
+        if self._scripts is None:
+            self._scripts = ScriptMatcher(self.ref.fingerprints.script_src)
+        return self._scripts.match(url)
 
     # --- attribution --------------------------------------------------------------------------
     def attribute(self, obs: dict[str, Any], ip_hits: Sequence[RangeHit | None] | None = None) -> dict[str, Any]:
         domain = str(obs.get("domain", "")).lower().rstrip(".")
         dns = obs.get("dns") or {}
         found: dict[tuple[str, str], dict[str, Any]] = {}
+        recorded: set[tuple[str, str, bytes]] = set()
 
         def add(provider_name: str, service: str, role: str, evidence: dict[str, Any]) -> None:
             provider = resolve(provider_name, service)
@@ -74,7 +77,9 @@ class Attributor:
                 entry = {"provider": provider.name, "company": provider.company, "country": provider.country,
                          "service": service or provider.service, "role": role, "evidence": []}
                 found[key] = entry
-            if evidence not in entry["evidence"]:
+            fingerprint = (*key, orjson.dumps(evidence, option=orjson.OPT_SORT_KEYS))
+            if fingerprint not in recorded:
+                recorded.add(fingerprint)
                 entry["evidence"].append(evidence)
 
         ips = [str(ip) for ip in (dns.get("A") or []) + (dns.get("AAAA") or [])]
@@ -126,9 +131,13 @@ class Attributor:
                     continue
                 add(tech, service, SERVES, {"kind": "header", "value": f"{name}: {value[:120]}", "matched": pattern,
                                             "source": "webappanalyzer", "snapshot": self.snapshot_of("webappanalyzer")})
-        third_party: list[str] = []
+        third_party: dict[str, None] = {}
         html = obs.get("html")
+        html_note: dict[str, int] | None = None
         if html:
+            if self.max_html_bytes is not None and len(html) > self.max_html_bytes:
+                html_note = {"bytes": len(html), "read": self.max_html_bytes}
+                html = html[: self.max_html_bytes]
             base = str(http.get("final_url") or f"https://{domain}/")
             for res in extract_resources(html, base):
                 if same_site(res.host, domain):
@@ -145,10 +154,13 @@ class Attributor:
                     tech, service, pattern = fp
                     add(tech, service, EMBEDS, {**evidence, "matched": pattern, "source": "webappanalyzer",
                                                 "snapshot": self.snapshot_of("webappanalyzer")})
-                elif res.host not in third_party:
-                    third_party.append(res.host)
+                else:
+                    third_party[res.host] = None
         providers = sorted(found.values(), key=lambda p: (p["role"] != SERVES, p["provider"]))
-        return {"providers": providers, "unattributed_hosts": third_party}
+        out: dict[str, Any] = {"providers": providers, "unattributed_hosts": list(third_party)}
+        if html_note is not None:
+            out["html_truncated"] = html_note
+        return out
 
     def attribute_many(self, observations: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         """Attribute a batch: every address of the batch is looked up in one vectorised search."""

@@ -264,9 +264,16 @@ def refs(as_json: bool = JSON) -> None:
 @app.command()
 def lookup(ips: list[str] = typer.Argument(..., help="IPv4 or IPv6 addresses."), as_json: bool = JSON) -> None:
     """Which published range (provider, service tag, source) holds each address."""
+    import ipaddress
+
     from redline.context import get_context
     from redline.infra.service import reference_for
 
+    for ip in ips:
+        try:
+            ipaddress.ip_address(ip)
+        except ValueError:
+            raise fail(f"IPS: {ip!r} is not an IPv4 or IPv6 address") from None
     ref = reference_for(get_context())
     rows = []
     for ip, hit in zip(ips, ref.lookup_ips(ips)):

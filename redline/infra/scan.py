@@ -49,6 +49,8 @@ def scan_observations(
         }
         if obs.get("errors"):
             result["errors"] = obs["errors"]
+        if found.get("html_truncated"):
+            result["html_truncated"] = found["html_truncated"]
         owner = (owners or {}).get(obs["domain"]) or default_owner
         if owner:
             result["owner"] = owner

@@ -10,6 +10,7 @@ which is exactly the embed-as-customer error this tool exists to avoid.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -91,4 +92,69 @@ def compiled(pattern: str) -> re.Pattern[str] | None:
     try:
         return re.compile(pattern, re.IGNORECASE)
     except re.error:
+        return None
+
+
+
+_GRAM = 4
+
+
+def required_literal(pattern: str) -> str | None:
+    """The longest run of plain characters every match of `pattern` contains (lower-cased), or None
+    when the pattern has a top-level alternation, does not parse, or has no such run."""
+    try:
+        from re import _parser as sre_parse  # type: ignore[attr-defined]
+        from re._constants import LITERAL  # type: ignore[attr-defined]
+
+        parsed = sre_parse.parse(pattern, re.IGNORECASE)
+    except (re.error, ImportError, RecursionError, OverflowError):
+        return None
+    best, run = "", []
+    for op, arg in parsed:
+        if op is LITERAL:
+            run.append(chr(arg))
+            continue
+        if len(run) > len(best):
+            best = "".join(run)
+        run = []
+    if len(run) > len(best):
+        best = "".join(run)
+    return best.lower() if len(best) >= _GRAM else None
+
+
+class ScriptMatcher:
+    """The first script-URL pattern (in list order) that matches a URL.
+
+    A pattern is searched only when its required literal occurs in the URL. The literals are
+    indexed by their first four characters, so a URL costs one dictionary look-up per position
+    and a regex search for the few candidates, not a search for each of the ~500 patterns.
+    """
+
+    def __init__(self, rules: Sequence[tuple[str, str, str]]) -> None:
+        self.rules = list(rules)
+        self.always: list[int] = []
+        self.by_gram: dict[str, list[tuple[int, str]]] = {}
+        for index, (_, _, pattern) in enumerate(self.rules):
+            literal = required_literal(pattern)
+            if literal is None:
+                self.always.append(index)
+            else:
+                self.by_gram.setdefault(literal[:_GRAM], []).append((index, literal))
+
+    def candidates(self, url: str) -> list[int]:
+        lowered = url.lower()
+        found = set(self.always)
+        grams = self.by_gram
+        for start in range(len(lowered) - _GRAM + 1):
+            for index, literal in grams.get(lowered[start:start + _GRAM], ()):
+                if lowered.startswith(literal, start):
+                    found.add(index)
+        return sorted(found)
+
+    def match(self, url: str) -> tuple[str, str, str] | None:
+        for index in self.candidates(url):
+            tech, service, pattern = self.rules[index]
+            regex = compiled(pattern)
+            if regex is not None and regex.search(url):
+                return tech, service, pattern
         return None

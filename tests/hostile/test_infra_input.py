@@ -1,0 +1,64 @@
+"""Hostile infra input: evidence of the wrong type or with impossible addresses, bad lookup arguments,
+and oversized pages are refused or bounded by name, never a traceback or a silent 'ok'."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from redline.cli import app
+from redline.infra.evidence import EvidenceError, read_observations
+
+runner = CliRunner()
+
+
+def write(tmp_path: Path, records: list[Any], jsonl: bool = False) -> Path:
+    path = tmp_path / ("evidence.jsonl" if jsonl else "evidence.json")
+    path.write_text("\n".join(json.dumps(r) for r in records) if jsonl else json.dumps(records))
+    return path
+
+
+@pytest.mark.parametrize(("record", "words"), [
+    ({"domain": "a.example", "dns": {"A": "192.0.2.1"}}, "dns.A: Input should be a valid list"),
+    ({"domain": "a.example", "dns": {"A": ["999.1.1.1"]}}, "dns.A[0]: '999.1.1.1' is not an IPv4 address"),
+    ({"domain": "a.example", "dns": {"AAAA": ["zz::1"]}}, "dns.AAAA[0]: 'zz::1' is not an IPv6 address"),
+    ({"domain": "a.example", "dns": {"A": ["2001:db8::1"]}}, "is not an IPv4 address"),
+    ({"domain": "a.example", "html": ["<p>"]}, "html: Input should be a valid string"),
+    ({"domain": "a.example", "http": {"headers": {"server": ["x"]}}}, "http.headers.server"),
+    ({"dns": {"A": ["192.0.2.1"]}}, "domain: is required"),
+])
+def test_bad_records_are_refused_with_the_record_named(tmp_path: Path, record: dict[str, Any], words: str) -> None:
+    good = {"domain": "ok.example", "dns": {"A": ["192.0.2.7"]}}
+    path = write(tmp_path, [good, record], jsonl=True)
+    with pytest.raises(EvidenceError) as err:
+        read_observations(path)
+    assert f"{path}:2" in str(err.value) and words in str(err.value)
+    assert f"{path}:1" not in str(err.value)
+
+
+def test_scan_refuses_bad_evidence_with_exit_2_and_no_traceback(tmp_path: Path) -> None:
+    path = write(tmp_path, [{"domain": "a.example", "status": "ok", "dns": {"A": ["999.1.1.1"]}}])
+    result = runner.invoke(app, ["infra", "scan", "--evidence", str(path), "--json"])
+    assert result.exit_code == 2, result.output
+    assert "record 1 (a.example): dns.A[0]: '999.1.1.1' is not an IPv4 address" in result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.parametrize("ip", ["999.1.1.1", "zz::1", "example.com", ""])
+def test_lookup_refuses_what_is_not_an_address(ip: str) -> None:
+    result = runner.invoke(app, ["infra", "lookup", "8.8.4.4", ip, "--json"])
+    assert result.exit_code == 2, result.output
+    assert "IPS" in result.output and "is not an IPv4 or IPv6 address" in result.output
+
+
+def test_deeply_nested_evidence_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text('{"domain": "a.example", "x": ' + "[" * 5000 + "]" * 5000 + "}")
+    result = runner.invoke(app, ["infra", "scan", "--evidence", str(path), "--json"])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
