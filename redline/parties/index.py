@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from redline.parties.names import GENERIC, NUMBER, PLACE, STOP, AnalysedName, Token, skeleton
+from redline.parties.names import ADMIN, GENERIC, NUMBER, PLACE, STOP, AnalysedName, Token, skeleton
+
+LESSER = (GENERIC, PLACE, ADMIN)  # words that rank candidates but do not find them when others can
 
 MAX_POSTINGS = 20000  # a token on more names than this only scores, it does not generate candidates
 RELATIVE_FLOOR = 0.4  # candidates with less of the best candidate's evidence than this are not scored
@@ -88,7 +90,7 @@ class NameIndex:
         """Name entries most likely to match, best first, by a cheap weighted overlap;
         ties go to the shorter name."""
         tokens = [t for t in query.tokens if t.kind != STOP]
-        strong = [t for t in tokens if t.kind not in (GENERIC, PLACE)]
+        strong = [t for t in tokens if t.kind not in LESSER]
         generating = strong or tokens
         scores = np.zeros(len(self.entries), dtype=np.float64)
         touched: list[np.ndarray] = []
@@ -112,7 +114,7 @@ class NameIndex:
         if strong and len(generating) < len(tokens):
             # Break ties among names found by distinctive words with the generic ones.
             for token in tokens:
-                if token.kind in (GENERIC, PLACE):
+                if token.kind in LESSER:
                     posting = self.posting(token.text)
                     posting = posting[scores[posting] > 0]
                     scores[posting] += token.weight * 0.5

@@ -22,10 +22,14 @@ from pypinyin import lazy_pinyin
 from rapidfuzz.distance import OSA
 from rigour.names import extract_org_types, remove_org_types
 
-WORD, GENERIC, PLACE, NUMBER, INITIAL, PATRONYMIC, STOP = (
-    "word", "generic", "place", "number", "initial", "patronymic", "stop",
+from redline.parties.normalise import normalise
+
+WORD, GENERIC, PLACE, NUMBER, INITIAL, PATRONYMIC, STOP, ADMIN = (
+    "word", "generic", "place", "number", "initial", "patronymic", "stop", "admin",
 )
-WEIGHTS = {WORD: 1.0, NUMBER: 1.0, PATRONYMIC: 0.5, PLACE: 0.35, GENERIC: 0.3, INITIAL: 0.3, STOP: 0.08}
+# ADMIN: an administrative level in a public body's name ("prefecture", "municipal"): below a
+# sector word, so that a level never decides, above a stop word, so that it is still seen.
+WEIGHTS = {WORD: 1.0, NUMBER: 1.0, PATRONYMIC: 0.5, PLACE: 0.35, GENERIC: 0.3, INITIAL: 0.3, ADMIN: 0.15, STOP: 0.08}
 
 LEGAL_FORM_TOKENS = frozenset(
     """co corp corporation company companies ltd limited inc incorporated llc plc gmbh ag sa sas sarl srl
@@ -64,6 +68,8 @@ class AnalysedName:
     original: str
     tokens: tuple[Token, ...]
     legal_forms: tuple[str, ...]
+    public_body: bool = False  # a body of the state, named by place and kind ("Urumqi Public Security Bureau")
+    normalised: tuple[str, ...] = ()  # what normalise.normalise changed in the raw name
 
     @property
     def key(self) -> str:
@@ -78,11 +84,15 @@ class Vocabulary:
     places: frozenset[str]
     stopwords: frozenset[str]
     patronymic_suffixes: tuple[str, ...]
+    patronymic_suffixes_in_full_names: tuple[str, ...]
     han_words: dict[str, str]  # Han/Hangul/Kana word -> canonical generic token
     han_max: int
     former_pattern: re.Pattern[str]
     noise_prefixes: tuple[str, ...]
     annotations: re.Pattern[str]
+    admin_levels: dict[str, str]  # spelling -> canonical administrative level
+    admin_peoples: frozenset[str]
+    public_body_words: frozenset[str]
 
 
 class VocabularyError(ValueError):
@@ -138,6 +148,7 @@ def vocabulary() -> Vocabulary:
         places=frozenset(places),
         stopwords=frozenset(raw["stopwords"]),
         patronymic_suffixes=tuple(raw["patronymic_suffixes"]),
+        patronymic_suffixes_in_full_names=tuple(raw["patronymic_suffixes_in_full_names"]),
         han_words=han_words,
         han_max=max(len(k) for k in han_words),
         former_pattern=re.compile(
@@ -148,6 +159,9 @@ def vocabulary() -> Vocabulary:
         annotations=re.compile(
             r"\(\s*(?:" + "|".join(re.escape(a) for a in raw["annotations"]) + r")\s*:?\s*\)", re.IGNORECASE
         ),
+        admin_levels={s: level for level, spellings in raw["admin_levels"].items() for s in [level, *(spellings or [])]},
+        admin_peoples=frozenset(raw["admin_peoples"]),
+        public_body_words=frozenset(raw["public_body_words"]),
     )
 
 
@@ -276,7 +290,8 @@ def _plain_pieces(text: str) -> list[tuple[str, str, bool]]:
 def analyse(raw: str, person: bool = False) -> AnalysedName:
     """Analyse one name. `person` switches on patronymic and initial handling."""
     vocab = vocabulary()
-    text = unicodedata.normalize("NFKC", raw).casefold()
+    cleaned = normalise(raw)  # controls undone, look-alike letters folded: see normalise.py
+    text = unicodedata.normalize("NFKC", cleaned.text).casefold()
     text = _APOSTROPHES.sub("", text).replace("?", "").replace("״", '"').replace("׳", "'")
     legal_forms: list[str] = []
     if not person:
@@ -309,7 +324,35 @@ def analyse(raw: str, person: bool = False) -> AnalysedName:
         # A name that is nothing but a legal form word ("The Company") keeps its words.
         tokens = [Token(f, WORD, WEIGHTS[WORD], f) for f in legal_forms]
         legal_forms = []
-    return AnalysedName(raw, tuple(tokens), tuple(legal_forms))
+    if person and len(tokens) >= 3:
+        tokens = _short_patronymics(tokens, vocab)
+    body = not person and not legal_forms and any(t.text in vocab.public_body_words for t in tokens)
+    if body:
+        tokens = _admin_levels(tokens, vocab)
+    return AnalysedName(raw, tuple(tokens), tuple(legal_forms), body, cleaned.changes)
+
+
+def _short_patronymics(tokens: list[Token], vocab: Vocabulary) -> list[Token]:
+    """'Ilyich' in 'Vladimir Ilyich Lenin': a short patronymic ending, read only after a first word."""
+    return [
+        _token(t.text, PATRONYMIC, t.source, t.abjad)
+        if i and t.kind == WORD and len(t.text) >= 6 and t.text.endswith(vocab.patronymic_suffixes_in_full_names)
+        else t
+        for i, t in enumerate(tokens)
+    ]
+
+
+def _admin_levels(tokens: list[Token], vocab: Vocabulary) -> list[Token]:
+    """In a public body's name, administrative levels ("regional", "prefecture") are one class of
+    interchangeable words, and so is a people named just before one ("Uyghur Autonomous Region")."""
+    out = list(tokens)
+    for i, t in enumerate(tokens):
+        level = vocab.admin_levels.get(t.text) or vocab.admin_levels.get(t.source)
+        if level and t.kind != NUMBER:
+            out[i] = _token(level, ADMIN, t.source, t.abjad)
+            if i > 1 and tokens[i - 1].text in vocab.admin_peoples:
+                out[i - 1] = _token(tokens[i - 1].text, ADMIN, tokens[i - 1].source, tokens[i - 1].abjad)
+    return out
 
 
 def _split_glued(pieces: list[tuple[str, str, bool]]) -> list[tuple[str, str, bool]]:

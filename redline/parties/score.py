@@ -5,6 +5,9 @@ name; what the listed name has beyond the query costs little when it is generic 
 a place, a patronymic) and more when it is distinctive. Numbers are hard discriminators.
 Both sides carrying different sector words ("Dahua Electronics" vs "Dahua Technology") is a
 conflict, not a detail.
+
+Every number that changes a score is a named entry below (`SIMILARITY`, `EXTRA_COST`, `RULES`),
+with where its value came from; a rule that changes a score says so in the explanation.
 """
 
 from __future__ import annotations
@@ -13,18 +16,67 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
-from redline.parties.names import GENERIC, INITIAL, NUMBER, PATRONYMIC, PLACE, STOP, WORD, AnalysedName, Token, skeleton
+from redline.parties.names import (
+    ADMIN,
+    GENERIC,
+    INITIAL,
+    NUMBER,
+    PATRONYMIC,
+    PLACE,
+    STOP,
+    WORD,
+    WEIGHTS,
+    AnalysedName,
+    Token,
+    skeleton,
+)
 
-# How much a listed name's words that the query lacks cost, by kind (1.0 = as much as a miss).
-EXTRA_COST = {WORD: 0.6, NUMBER: 0.6, GENERIC: 0.2, PLACE: 0.2, PATRONYMIC: 0.2, INITIAL: 0.2, STOP: 0.0}
-SECTOR_CONFLICT = 0.85
-PLACE_CONFLICT = 0.8
-NUMBER_CONFLICT = 0.4
-GENERIC_ONLY_CAP = 0.5
-GENERIC_NAME_CAP = 0.7  # below the match threshold: shown for review, never a match on its own
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A scoring rule: a factor on the score (or a cap), and where its value came from."""
+
+    value: float
+    says: str  # the clause the explanation carries when the rule fires
+    basis: str
+
+
+# Rules that act on a whole comparison. The match threshold is 0.75 (screening.MATCH_THRESHOLD).
+# "Hand-set" values date from the first engine (commit bb22e07) and were kept because
+# benchmarks/parties_accuracy.py lost nothing with them; the arithmetic says what each must do.
+RULES: dict[str, Rule] = {
+    "sector_conflict": Rule(0.85, "sector words differ", "hand-set: an exact distinctive word with another sector word on each side (0.85 overlap) falls to 0.72, below a match"),
+    "place_conflict": Rule(0.8, "places differ", "hand-set (cf14ac7): two names of one word in two cities (0.9 overlap) fall to 0.72, below a match"),
+    "number_conflict": Rule(0.4, "numbers differ", "hand-set: 'Ocean Star 7' is never 'Ocean Star 8'; 0.4 keeps it far below review too"),
+    "patronymic_conflict": Rule(0.7, "patronymics differ", "as a different birth year (screening.BIRTH_YEAR_MISMATCH, 0.7): a different father's name is as strong a conflict; a full-name agreement (0.77) falls to 0.54, shown for review"),
+    "lone_approximate": Rule(0.9, "the one distinctive word agrees only approximately", "hand-set (8eb11f1): names that agree on one distinctive word, and only fuzzily (one edit in five: 0.8), stay below a match ('Mazen GmbH' / 'Mawen Engineering')"),
+    "generic_only_cap": Rule(0.5, "only generic words, places or initials in common", "cap: half the threshold, so such a hit is seen but never reviewed as likely"),
+    "generic_name_cap": Rule(0.7, "a name of sector words only: review with the country or an identifier", "cap (8d995b6): just below the threshold, for review, never a match on its own"),
+    "public_body_place": Rule(WEIGHTS[WORD], "a public body: its place names it and weighs as a distinctive word", "a place in a public body's name weighs as a distinctive word (1.0): one bureau a place, so a different place is a different body"),
+}
+
+# Similarities of two tokens by how they agree (1.0 = the same word).
+SIMILARITY = {
+    "fuzzy_short": 0.8,  # OSA similarity needed under 8 letters: one edit in five
+    "fuzzy_long": 0.75,  # from 8 letters: one edit in four
+    "initial": 0.8,  # 'V' for 'Vladimir'
+    "abbreviation": 0.85,  # 'indl' for 'industrial': as a one-edit fuzzy match of a long word
+    "skeleton": 0.85,  # same consonants across an abjad transliteration
+    "skeleton_short": 0.75,  # ... when the skeleton is a single letter
+    "skeleton_edit": 0.75,  # one consonant class apart, in keys of four or more (Hebrew 'bnmn', Benjamin 'bnkmn')
+    "admin_level": 0.95,  # 'regional' for 'prefecture': variants, but not the same spelling
+    "compound_min": 0.85,  # 'hik vision' joined against 'hikvision'
+    "compound": 0.95,  # the factor a compound pair carries
+}
+
+# How much a listed name's words that the query lacks cost, by kind (1.0 = as much as a miss):
+# hand-set so that a listed name's extra sector words, places and levels cost little, its extra
+# distinctive words most of a miss.
+EXTRA_COST = {WORD: 0.6, NUMBER: 0.6, GENERIC: 0.2, PLACE: 0.2, PATRONYMIC: 0.2, INITIAL: 0.2, ADMIN: 0.2, STOP: 0.0}
+SECTOR_CONFLICT = RULES["sector_conflict"].value  # screening applies it across a party's names
 DISTINCTIVE = (WORD, NUMBER, PATRONYMIC, INITIAL)
-LONE_APPROXIMATE = 0.9
 SECTOR_KINDS = (GENERIC, PLACE)
+LESSER_KINDS = (GENERIC, PLACE, STOP, ADMIN)
 
 
 @dataclass(slots=True)
@@ -42,6 +94,7 @@ class NameComparison:
     query_unmatched: list[Token] = field(default_factory=list)
     listed_unmatched: list[Token] = field(default_factory=list)
     penalties: list[str] = field(default_factory=list)
+    public_body: bool = False  # both names are a public body's: places count as distinctive words
 
     def explain(self) -> str:
         parts = []
@@ -50,7 +103,9 @@ class NameComparison:
                 parts.append(f"'{p.query.source}' = '{p.listed.source}'")
             else:
                 parts.append(f"'{p.query.source}' ~ '{p.listed.source}' ({p.how} {p.similarity:.2f})")
-            if p.query.kind in (GENERIC, PLACE, STOP):
+            if self.public_body and p.query.kind == PLACE:
+                parts[-1] += " [place, names the public body]"
+            elif p.query.kind in LESSER_KINDS:
                 parts[-1] += f" [{p.query.kind} word, counts less]"
         if self.query_unmatched:
             parts.append("not in the listed name: " + ", ".join(f"'{t.source}'" for t in self.query_unmatched))
@@ -71,8 +126,10 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
         return 0.0, ""
     if q.kind == INITIAL or c.kind == INITIAL:
         if (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
-            return 0.8, "initial"
+            return SIMILARITY["initial"], "initial"
         return 0.0, ""
+    if q.kind == ADMIN or c.kind == ADMIN:
+        return (SIMILARITY["admin_level"], "administrative level") if q.kind == c.kind else (0.0, "")
     shorter = min(len(a), len(b))
     if shorter >= 4:
         sim = OSA.normalized_similarity(a, b)  # a transposition is one edit
@@ -81,16 +138,25 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
             # which the vocabulary files under "shipping".
             sim = max(sim, OSA.normalized_similarity(q.source, c.source))
         # No score_cutoff here: rapidfuzz 3 turns 0.8 into a distance bound that drops 1-in-5 edits.
-        if sim >= (0.8 if shorter < 8 else 0.75):
-            return sim, "fuzzy"
+        if sim >= SIMILARITY["fuzzy_short" if shorter < 8 else "fuzzy_long"]:
+            return max((sim, "fuzzy"), _skeleton_similarity(q, c))
     if shorter >= 3 and (q.kind in SECTOR_KINDS or c.kind in SECTOR_KINDS):
         spelt = (q.source, c.source)
         if _abbreviates(a, b, q.kind, c.kind) or (spelt != (a, b) and _abbreviates(*spelt, q.kind, c.kind)):
-            return 0.85, "abbreviation"
-    if q.abjad != c.abjad:
-        shape = skeleton(a)
-        if shape and shape == skeleton(b):
-            return (0.85 if len(shape) >= 2 else 0.75), "skeleton"
+            return SIMILARITY["abbreviation"], "abbreviation"
+    return _skeleton_similarity(q, c)
+
+
+def _skeleton_similarity(q: Token, c: Token) -> tuple[float, str]:
+    """A loose romanisation (abjad, Hangul, Burmese, kana) against a Latin spelling, on
+    consonant classes (scripts.consonant_key)."""
+    if q.abjad == c.abjad:
+        return 0.0, ""
+    shape, other = skeleton(q.text), skeleton(c.text)
+    if shape and shape == other:
+        return SIMILARITY["skeleton" if len(shape) >= 2 else "skeleton_short"], "skeleton"
+    if min(len(shape), len(other)) >= 4 and OSA.distance(shape, other, score_cutoff=1) <= 1:
+        return SIMILARITY["skeleton_edit"], "skeleton"
     return 0.0, ""
 
 
@@ -131,60 +197,72 @@ def compare(query: AnalysedName, listed: AnalysedName, memo: dict[int, tuple[tup
         used_q.add(i)
         used_c.add(j)
         q, c = q_tokens[i], c_tokens[j]
-        if q.kind == WORD and c.kind in SECTOR_KINDS and (how == "abbreviation" or how == "fuzzy" and sim >= 0.85):
+        if q.kind == WORD and c.kind in SECTOR_KINDS and (how == "abbreviation" or how == "fuzzy" and sim >= SIMILARITY["abbreviation"]):
             # A misspelled or abbreviated sector word or place is that word: it counts as little.
             q = Token(q.text, c.kind, c.weight, q.source, q.abjad)
         pairs.append(Pair(q, c, sim, how))
     _compound_pairs(q_tokens, c_tokens, used_q, used_c, pairs)
 
-    result = NameComparison(0.0, pairs)
+    # A public body on both sides ("Urumqi Public Security Bureau"): its place is what names it.
+    body = query.public_body and listed.public_body
+    result = NameComparison(0.0, pairs, public_body=body)
+    if query.normalised:
+        result.penalties.append("normalised before matching: " + "; ".join(query.normalised))
+    place_weight = RULES["public_body_place"].value if body else WEIGHTS[PLACE]
     matched = query_weight = extras = 0.0
     for p in pairs:
         if p.query.kind != STOP:
-            matched += p.similarity * min(p.query.weight, p.listed.weight)
-            query_weight += p.query.weight
+            qw = place_weight if p.query.kind == PLACE else p.query.weight
+            cw = place_weight if p.listed.kind == PLACE else p.listed.weight
+            matched += p.similarity * min(qw, cw)
+            query_weight += qw
     for i, t in enumerate(q_tokens):
         if i not in used_q and t.kind != STOP:
             result.query_unmatched.append(t)
-            query_weight += t.weight
+            query_weight += place_weight if t.kind == PLACE else t.weight
     for j, t in enumerate(c_tokens):
         if j not in used_c and t.kind != STOP:
             result.listed_unmatched.append(t)
-            extras += t.weight * EXTRA_COST[t.kind]
+            extras += (place_weight if t.kind == PLACE else t.weight) * EXTRA_COST[t.kind]
     if matched <= 0:
         return result
     score = matched / (query_weight + extras)
 
-    q_sectors = {t.text for t in result.query_unmatched if t.kind == GENERIC}
-    c_sectors = {t.text for t in result.listed_unmatched if t.kind == GENERIC}
-    if q_sectors and c_sectors:
-        score *= SECTOR_CONFLICT
-        result.penalties.append(f"sector words differ ({', '.join(sorted(q_sectors))} vs {', '.join(sorted(c_sectors))})")
-    q_places = {t.text for t in result.query_unmatched if t.kind == PLACE}
-    c_places = {t.text for t in result.listed_unmatched if t.kind == PLACE}
-    if q_places and c_places:
-        score *= PLACE_CONFLICT
-        result.penalties.append(f"places differ ({', '.join(sorted(q_places))} vs {', '.join(sorted(c_places))})")
+    for kind, rule in ((GENERIC, "sector_conflict"), (PLACE, "place_conflict"), (PATRONYMIC, "patronymic_conflict")):
+        # The same kind of word on both sides, each left unmatched: the names disagree.
+        q_only = {t.source for t in result.query_unmatched if t.kind == kind}
+        c_only = {t.source for t in result.listed_unmatched if t.kind == kind}
+        if q_only and c_only:
+            score = _apply(result, rule, score, f"{', '.join(sorted(q_only))} vs {', '.join(sorted(c_only))}")
     q_numbers = {t.text for t in q_tokens if t.kind == NUMBER}
     c_numbers = {t.text for t in c_tokens if t.kind == NUMBER}
     if q_numbers and c_numbers and q_numbers != c_numbers:
-        score *= NUMBER_CONFLICT
-        result.penalties.append(f"numbers differ ({', '.join(sorted(q_numbers))} vs {', '.join(sorted(c_numbers))})")
-    distinctive = [p for p in pairs if p.query.kind in DISTINCTIVE and p.listed.kind in DISTINCTIVE and p.how != "initial"]
+        score = _apply(result, "number_conflict", score, f"{', '.join(sorted(q_numbers))} vs {', '.join(sorted(c_numbers))}")
+    distinctive = [p for p in pairs if _distinctive(p.query, body) and _distinctive(p.listed, body) and p.how != "initial"]
+    if body and any(p.query.kind == PLACE for p in distinctive):
+        result.penalties.append(RULES["public_body_place"].says)
     if len(distinctive) == 1 and distinctive[0].how not in ("exact", "compound") and distinctive[0].query.kind != INITIAL:
-        score *= LONE_APPROXIMATE
-        result.penalties.append("the one distinctive word agrees only approximately")
+        score = _apply(result, "lone_approximate", score)
     if not distinctive:
         same = _same_generic_name(result, c_tokens)
-        if not same and score > GENERIC_ONLY_CAP:
-            score = GENERIC_ONLY_CAP
-            result.penalties.append("only generic words, places or initials in common")
-        elif same and not any(t.kind == PLACE for t in c_tokens) and score > GENERIC_NAME_CAP:
+        if not same and score > RULES["generic_only_cap"].value:
+            score = _apply(result, "generic_only_cap", score)
+        elif same and not any(t.kind == PLACE for t in c_tokens) and score > RULES["generic_name_cap"].value:
             # "Digital Technologies": the same words, but thousands of firms are called that.
-            score = GENERIC_NAME_CAP
-            result.penalties.append("a name of sector words only: review with the country or an identifier")
+            score = _apply(result, "generic_name_cap", score)
     result.score = min(1.0, score)
     return result
+
+
+def _distinctive(token: Token, body: bool) -> bool:
+    return token.kind in DISTINCTIVE or body and token.kind == PLACE
+
+
+def _apply(result: NameComparison, name: str, score: float, detail: str = "") -> float:
+    """Apply one rule of RULES to a score (a factor, or a cap for names ending in _cap) and say so."""
+    rule = RULES[name]
+    result.penalties.append(f"{rule.says} ({detail})" if detail else rule.says)
+    return min(score, rule.value) if name.endswith("_cap") else score * rule.value
 
 
 def _same_generic_name(result: NameComparison, c_tokens: tuple[Token, ...]) -> bool:
@@ -195,7 +273,7 @@ def _same_generic_name(result: NameComparison, c_tokens: tuple[Token, ...]) -> b
         not result.query_unmatched
         and not result.listed_unmatched
         and len(words) >= 2
-        and all(p.similarity >= 0.85 for p in result.pairs)
+        and all(p.similarity >= SIMILARITY["abbreviation"] for p in result.pairs)
     )
 
 
@@ -217,12 +295,12 @@ def _compound_pairs(
                     continue
                 joined = left[i].text + left[i + 1].text
                 sim = 1.0 if joined == whole.text else Levenshtein.normalized_similarity(joined, whole.text)
-                if sim >= 0.85:
+                if sim >= SIMILARITY["compound_min"]:
                     used_l.update((i, i + 1))
                     used_r.add(j)
                     part = left[i] if left[i].weight >= left[i + 1].weight else left[i + 1]
                     merged = Token(joined, part.kind, max(left[i].weight, left[i + 1].weight), f"{left[i].source} {left[i + 1].source}")
-                    pairs.append(Pair(whole, merged, sim * 0.95, "compound") if flip else Pair(merged, whole, sim * 0.95, "compound"))
+                    pairs.append(Pair(whole, merged, sim * SIMILARITY["compound"], "compound") if flip else Pair(merged, whole, sim * SIMILARITY["compound"], "compound"))
                     break
 
 

@@ -8,7 +8,8 @@ from typing import Any
 
 from redline.parties.graph import Party
 from redline.parties.index import NameEntry, NameIndex
-from redline.parties.names import GENERIC, PLACE, STOP, AnalysedName, Token, analyse, split_alternatives
+from redline.parties.names import ADMIN, GENERIC, PLACE, STOP, AnalysedName, Token, analyse, split_alternatives
+from redline.parties.normalise import normalise
 from redline.parties.ownership import DEFAULT_RULES, OwnershipRule, applicable
 from redline.parties.score import SECTOR_CONFLICT, NameComparison, compare, ofac_style_score
 
@@ -74,7 +75,8 @@ class Screener:
     def screen(self, query: Query, limit: int = 5, threshold: float = MATCH_THRESHOLD, on: date | None = None) -> list[Hit]:
         on = on or date.today()
         best: dict[int, Hit] = {}
-        for variant in split_alternatives(query.name):
+        cleaned = normalise(query.name)  # as a reader sees it: the explanation says what changed
+        for variant in split_alternatives(cleaned.text):
             analyses = self._analyse_query(variant, query.schema)
             seen: set[int] = set()
             memos: dict[bool, dict[int, Any]] = {person: {} for person in analyses}
@@ -94,6 +96,8 @@ class Screener:
                         best[entry.party] = Hit(party, comparison.score, comparison, variant, entry.name.original, [], [], False, 0.0)
         for index, hit in best.items():
             self._qualify(hit, query, self.sectors[index])
+            if cleaned.changes:
+                hit.adjustments.insert(0, cleaned.note())
         hits = []
         for hit in sorted(best.values(), key=lambda h: (-h.score, -len(h.party.listings), h.party.id)):
             hit.via = self._via(hit.party, on)
@@ -183,7 +187,7 @@ def informative(name: AnalysedName) -> bool:
     """Whether a listed name can be screened against: not empty, and not one sector word or
     place alone (an alias "Group" found in a list says nothing about who is listed)."""
     words = [t for t in name.tokens if t.kind != STOP]
-    return len(words) >= 2 or any(t.kind not in (GENERIC, PLACE) for t in words)
+    return len(words) >= 2 or any(t.kind not in (GENERIC, PLACE, ADMIN) for t in words)
 
 
 def explain(hit: Hit) -> str:

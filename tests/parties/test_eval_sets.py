@@ -71,3 +71,31 @@ def test_hard_cases_file() -> None:
     assert 60 <= len(cases) <= 120
     assert sum(c.positive for c in cases) >= 30 and sum(not c.positive for c in cases) >= 25
     assert len({c.query for c in cases}) == len(cases)
+
+
+def test_names_eval_split_is_frozen(data_dir: Path) -> None:
+    """The committed third-party name cases still match the data, the salt and the manifest, every
+    case sits in the half its group hashes to, and no group has cases in both halves."""
+    from benchmarks import names_eval_sets as ne
+    from benchmarks.eval_split import split_of
+
+    root = Path(data_dir) / "names"
+    if not root.is_dir():
+        pytest.skip("names data not in REDLINE_DATA")
+    cases = ne.load()
+    assert ne.check(cases, root) == []
+    rows = {f: ne.read_rows(root / f) for f in {c.file for c in cases}}
+    halves: dict[tuple[str, str], set[str]] = {}
+    for c in cases:
+        group = ne.group_of(c, rows[c.file])
+        assert c.split == split_of(c.set, group), c
+        halves.setdefault((c.set, group), set()).add(c.split)
+        a, b = rows[c.file][c.a.row][c.a.col], rows[c.file][c.b.row][c.b.col]
+        assert a.strip() and b.strip(), c
+        ra, rb = rows[c.file][c.a.row], rows[c.file][c.b.row]
+        if c.set == "hindi_urdu":
+            assert (ra["lang"], rb["lang"]) == ("hi", "ur") and (ra["entity_id"] == rb["entity_id"]) == bool(c.label), c
+        else:
+            assert (c.a.row == c.b.row) == bool(c.label), c
+    assert all(len(h) == 1 for h in halves.values())
+    assert {c.set for c in cases} == set(ne.SETS)

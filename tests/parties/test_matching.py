@@ -163,3 +163,93 @@ def test_a_name_of_sector_words_alone_is_for_review_not_a_match() -> None:
     same = compare_names("Digital Technology Co Ltd", "LLC Digital Technologies")
     assert not same["match"] and same["score"] >= 0.6  # shown high, for review
     assert compare_names("Ocean Maritime Management Co Ltd", "OCEAN MARITIME MANAGEMENT COMPANY LIMITED")["match"]
+
+
+@pytest.mark.parametrize(
+    "left, right",
+    [
+        ("Kashgar Regional Public Security Bureau", "Kashgar Prefecture Public Security Bureau"),
+        ("Urumqi Public Security Bureau", "Urumqi Municipal Public Security Bureau"),
+        ("Xinjiang Uyghur Autonomous Region Public Security Bureau", "Xinjiang Public Security Bureau"),
+        ("Moscow Oblast Police Department", "Moscow Regional Police Department"),
+        ("Shiraz Prison", "Shiraz Provincial Prison"),
+    ],
+)
+def test_a_public_body_is_named_by_its_place_whatever_its_level(left: str, right: str) -> None:
+    result = compare_names(left, right)
+    assert result["match"], (left, right, result)
+
+
+@pytest.mark.parametrize(
+    "left, right",
+    [
+        ("Shenzhen Public Security Bureau", "Xinjiang Public Security Bureau"),
+        ("Kashgar Municipal Public Security Bureau", "Urumqi Municipal Public Security Bureau"),
+        ("Aksu Prefecture Public Security Bureau", "Hotan Prefecture Public Security Bureau"),
+        ("Tehran Provincial Police", "Isfahan Provincial Police"),
+        ("Public Security Bureau", "Urumqi Public Security Bureau"),
+    ],
+)
+def test_another_places_public_body_does_not_match(left: str, right: str) -> None:
+    assert not compare_names(left, right)["match"], (left, right)
+
+
+def test_a_public_bodys_place_and_level_are_explained() -> None:
+    explanation = compare_names("Urumqi Public Security Bureau", "Urumqi Municipal Public Security Bureau")["explanation"]
+    assert "public body" in explanation and "'municipal' [admin]" in explanation
+    level = compare_names("Kashgar Regional Public Security Bureau", "Kashgar Prefecture Public Security Bureau")["explanation"]
+    assert "'regional' ~ 'prefecture' (administrative level" in level
+
+
+def test_a_company_is_not_a_public_body() -> None:
+    # A legal form makes a company: its level-like words stay words ("Municipal" is part of its name).
+    assert not compare_names("Urumqi Municipal Trading Co., Ltd.", "Urumqi Trading Co., Ltd.")["match"]
+    assert compare_names("Urumqi Municipal Trading Office", "Urumqi Trading Office")["match"]
+
+
+@pytest.mark.parametrize(
+    "query, listed",
+    [
+        ("Чемезов Сергей Викторович", "Sergey Sergeevich CHEMEZOV"),
+        ("Ivanova Anna Sergeevna", "Anna Petrovna IVANOVA"),
+        ("Коваль Олена Петрівна", "Olena Ivanivna KOVAL"),
+        ("Vladimir Ilyich Ulyanov", "Vladimir Kuzmich Ulyanov"),
+    ],
+)
+def test_a_different_patronymic_is_a_conflict(query: str, listed: str) -> None:
+    result = compare_names(query, listed, "Person")
+    assert not result["match"], result
+    assert "patronymics differ" in result["explanation"]
+
+
+def test_the_same_or_a_missing_patronymic_still_matches() -> None:
+    assert compare_names("Чемезов Сергей Викторович", "Sergey Viktorovich CHEMEZOV", "Person")["match"]
+    assert compare_names("Sergey Chemezov", "Sergey Sergeevich CHEMEZOV", "Person")["match"]
+    assert compare_names("Чемезов Сергей Викторович", "CHEMEZOV, Sergey Victorovich", "Person")["match"]
+
+
+@pytest.mark.parametrize(
+    "query, place",
+    [
+        ("Kashgar Regional Public Security Bureau", "kashgar"),
+        ("Urumqi Public Security Bureau", "urumqi"),
+        ("Hotan Municipal Public Security Bureau", "hotan"),
+        ("Changji Prefecture Public Security Bureau", "changji"),
+    ],
+)
+def test_listed_public_bodies_are_found_by_place(screener: Screener, query: str, place: str) -> None:
+    hit = top(screener, query)[0]
+    assert hit.match and place in hit.party.caption.lower(), (query, hit.party.caption, hit.score)
+
+
+@pytest.mark.parametrize("query", ["Shenzhen Public Security Bureau", "Lhasa Municipal Public Security Bureau"])
+def test_an_unlisted_citys_public_body_does_not_match(screener: Screener, query: str) -> None:
+    assert not any(h.match for h in top(screener, query)), query
+
+
+def test_a_query_hidden_by_unicode_controls_is_screened_as_displayed(screener: Screener) -> None:
+    from redline.parties.screening import explain
+
+    hit = top(screener, "HIKVISION \u202eDTL OC LATIGID\u202c")[0]
+    assert hit.match and "hikvision" in hit.party.caption.lower()
+    assert "query normalised: text inside a direction override" in explain(hit)
