@@ -25,12 +25,16 @@ def _check_schema(schema: str | None) -> None:
 @app.command("import")
 def import_(
     paths: list[Path] = typer.Argument(None, help="List files or folders (searched recursively). Default: REDLINE_DATA/lists."),
-    force: bool = typer.Option(False, help="Import again even when a file's SHA-256 is already in the store."),
+    force: bool = typer.Option(False, help="Read a file again even when its SHA-256 is already in the store (its snapshot is refilled)."),
+    accept_shrink: bool = typer.Option(False, "--accept-shrink", help="Put in force a snapshot with more than 10% fewer entities than the one in force (otherwise it is held)."),
     if_changed: bool = typer.Option(False, "--if-changed", help="Show only what changed."),
-    keep_going: bool = typer.Option(False, "--keep-going", help="Exit 0 even when a file is refused (it is still reported)."),
+    keep_going: bool = typer.Option(False, "--keep-going", help="Exit 0 even when a file is refused or held (it is still reported)."),
     json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Import list files; each becomes a versioned snapshot (all or nothing)."""
+    """Import list files; each becomes a versioned snapshot (all or nothing), logged in the ledger.
+
+    Exit 1 when a file is refused (unreadable, unrecognised) or held (it would shrink its list by
+    more than 10%)."""
     from redline.context import get_context
     from redline.parties.snapshots import import_paths
 
@@ -41,10 +45,10 @@ def import_(
     if missing:
         raise fail(f"no such file or folder: {', '.join(missing)}")
     with console.status("importing lists…") as status:
-        results, skipped = import_paths(ctx.store, paths, force=force, progress=lambda msg: status.update(f"importing {msg}"))
-    for r in results:
-        if r.status == "imported":
-            ctx.ledger.append("parties.import", ctx.settings.user, {"path": r.path, "source": r.source}, {"summary": "imported", "snapshot": r.snapshot_id, "sha256": r.sha256, "counts": r.counts})
+        results, skipped = import_paths(
+            ctx.store, paths, force=force, accept_shrink=accept_shrink, actor=ctx.settings.user,
+            progress=lambda msg: status.update(f"importing {msg}"),
+        )
     payload = {"results": [r.to_dict() for r in results], "skipped": skipped}
 
     def render(_: dict) -> None:
@@ -52,20 +56,26 @@ def import_(
         for r in results:
             if if_changed and r.status == "unchanged":
                 continue
-            style = {"imported": "green", "unchanged": "dim", "refused": "red"}[r.status]
-            table.add_row(r.source, f"[{style}]{r.status}[/]", str(sum(r.counts.values()) or ""), r.data_date or "", r.path)
+            style = {"imported": "green", "reimported": "green", "unchanged": "dim", "held": "yellow", "refused": "red"}[r.status]
+            status_text = r.status + ("" if r.in_force or r.status in ("held", "refused") else " (not in force)")
+            table.add_row(r.source or "?", f"[{style}]{status_text}[/]", str(sum(r.counts.values()) or ""), r.data_date or ("" if r.status == "refused" else "date unknown"), r.path)
         if table.rows:
             console.print(table)
         elif if_changed:
             console.print(f"lists unchanged ({len(results)} snapshots in the store)")
         for r in results:
-            if r.error:
-                err_console.print(f"[red]refused[/] {r.error} (the previous snapshot of {r.source} stays in force)")
+            for warning in r.warnings:
+                err_console.print(f"[yellow]note[/] {r.label or r.path}: {warning}", highlight=False)
+            if r.status == "held":
+                err_console.print(f"[yellow]held[/] {r.error}", highlight=False)
+            elif r.error:
+                kept = f" (the previous snapshot of {r.source} stays in force)" if r.source else ""
+                err_console.print(f"[red]refused[/] {r.error}{kept}", highlight=False)
         for s in skipped:
-            err_console.print(f"[yellow]skipped[/] {s['path']}: {s['reason']}")
+            err_console.print(f"[yellow]skipped[/] {s['path']}: {s['reason']}", highlight=False)
 
     emit(payload, json, render)
-    if any(r.status == "refused" for r in results) and not keep_going:
+    if any(r.status in ("refused", "held") for r in results) and not keep_going:
         raise typer.Exit(1)
 
 
@@ -84,11 +94,11 @@ def update(
         downloads = download(sources or None)
     results = []
     for d in downloads:
-        r = import_unit(ctx.store, d.reader, Path(d.path), url=d.url, retrieved_at=d.retrieved_at)
+        r = import_unit(ctx.store, d.reader, Path(d.path), url=d.url, retrieved_at=d.retrieved_at, actor=ctx.settings.user)
         results.append(r.to_dict())
     failures = [f.__dict__ for f in downloads.failures]
     emit({"results": results, "failures": failures}, json, lambda p: _render_update(p))
-    if failures:
+    if failures or any(r["status"] in ("refused", "held") for r in results):
         raise typer.Exit(1)
 
 
@@ -131,7 +141,7 @@ def status(
             return
         table = Table("id", "source", "data date", "retrieved", "entities", "sha256", "in force")
         for s in rows:
-            table.add_row(str(s["id"]), s["source"], s["data_date"] or "?", s["retrieved_at"][:19], str(sum(s["counts"].values())), s["sha256"][:12], "yes" if s["active"] else "")
+            table.add_row(str(s["id"]), s["source"], s["data_date"] or "date unknown", s["retrieved_at"][:19], str(sum(s["counts"].values())), s["sha256"][:12], "yes" if s["active"] else "")
         console.print(table)
         console.print("[dim]Snapshot data are as of their data date, not current, unless updated with `redline parties update`.[/]")
 

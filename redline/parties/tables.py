@@ -5,7 +5,12 @@ from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text
 from redline.store.base import metadata
 from redline.store.snapshots import snapshot_table
 
-snapshots = snapshot_table("party_snapshots")
+# One file (SHA-256) is one snapshot of a source: the constraint, not a check-then-insert, is what
+# keeps two concurrent imports of the same file from storing it twice.
+snapshots = snapshot_table(
+    "party_snapshots",
+    Index("ux_party_snapshots_source_sha256", "source", "sha256", unique=True),
+)
 
 entities = Table(
     "party_entities",

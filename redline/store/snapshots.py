@@ -7,11 +7,13 @@ from typing import Any
 
 import orjson
 from sqlalchemy import Boolean, Column, Integer, String, Table, Text, select
+from sqlalchemy.sql.schema import SchemaItem
 
 from redline.store.base import Store, metadata
 
 
-def snapshot_table(name: str) -> Table:
+def snapshot_table(name: str, *extra: SchemaItem) -> Table:
+    """The snapshot table `name`; `extra` adds a domain's own indexes or constraints."""
     return Table(
         name,
         metadata,
@@ -24,6 +26,7 @@ def snapshot_table(name: str) -> Table:
         Column("sha256", String(64), nullable=False),
         Column("counts", Text, nullable=False),
         Column("active", Boolean, nullable=False, default=True),
+        *extra,
     )
 
 

@@ -5,9 +5,11 @@ Readers may add small shared helpers at the end of this module.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 from datetime import date, datetime
+from functools import lru_cache
 
 from followthemoney import EntityProxy, model
 
@@ -114,8 +116,138 @@ def today() -> str:
 # --- CSV helpers for readers of simple tables (appended by the non-US readers) ---
 
 
-def sniff_csv_header(path: object, max_bytes: int = 4096) -> list[str] | None:
-    """The header row of a CSV file, read from its first bytes; None if it is not a readable CSV."""
+class TextEncodingError(ValueError):
+    """A file that is not text in an encoding Redline reads; the message names what it is."""
+
+
+_BOMS: tuple[tuple[bytes, str, str], ...] = (
+    # UTF-32 first: its little-endian BOM begins with UTF-16's.
+    (b"\xff\xfe\x00\x00", "utf-32", "UTF-32 (little-endian, with BOM)"),
+    (b"\x00\x00\xfe\xff", "utf-32", "UTF-32 (big-endian, with BOM)"),
+    (b"\xef\xbb\xbf", "utf-8-sig", "UTF-8 (with BOM)"),
+    (b"\xff\xfe", "utf-16", "UTF-16 (little-endian, with BOM)"),
+    (b"\xfe\xff", "utf-16", "UTF-16 (big-endian, with BOM)"),
+)
+SAMPLE_BYTES = 1 << 20  # the encoding is decided on the first MiB; a later bad byte is refused with its line
+SUPPORTED_ENCODINGS = "UTF-8, UTF-16 or UTF-32 with a BOM, GB18030, Windows-1252"
+
+
+def detect_text_encoding(path: object) -> tuple[str, str]:
+    """(Python codec, human name) of a text file: a BOM decides, else UTF-8, GB18030 or cp1252 from the
+    bytes. Raises TextEncodingError naming what the file is when it is empty, binary, or text in
+    another encoding."""
+    from pathlib import Path
+
+    path = Path(str(path))
+    stat = path.stat()
+    return _detect_text_encoding(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=256)
+def _detect_text_encoding(path: str, size: int, _mtime_ns: int) -> tuple[str, str]:
+    if size == 0:
+        raise TextEncodingError("empty file (0 bytes)")
+    with open(path, "rb") as handle:
+        sample = handle.read(SAMPLE_BYTES)
+    for bom, codec, name in _BOMS:
+        if sample.startswith(bom):
+            try:
+                codecs.getincrementaldecoder(codec)("strict").decode(sample, final=len(sample) == size)
+            except UnicodeDecodeError as exc:
+                raise TextEncodingError(f"starts with a {name} byte-order mark but is not valid {name.split(' ')[0]} ({exc.reason})") from exc
+            return codec, name
+    if len(sample) >= 4 and sample[1::2].count(0) > 0.9 * (len(sample) // 2) and sample[0::2].count(0) < 0.1 * (len(sample) // 2):
+        raise TextEncodingError("UTF-16 (little-endian) text without a byte-order mark; save it as UTF-8 or with a BOM")
+    if len(sample) >= 4 and sample[0::2].count(0) > 0.9 * (len(sample) // 2) and sample[1::2].count(0) < 0.1 * (len(sample) // 2):
+        raise TextEncodingError("UTF-16 (big-endian) text without a byte-order mark; save it as UTF-8 or with a BOM")
+    if b"\x00" in sample or _control_share(sample) > 0.05:
+        raise TextEncodingError("binary data, not a text file")
+    try:
+        # Incremental, not final: a character split by the end of the sample is not an error.
+        codecs.getincrementaldecoder("utf-8")("strict").decode(sample, final=len(sample) == size)
+        return "utf-8", "UTF-8"
+    except UnicodeDecodeError:
+        if _mostly_utf8(sample):
+            return "utf-8", "UTF-8"  # UTF-8 with a stray bad byte: the reader refuses it at its line
+    if _looks_gb18030(sample, final=len(sample) == size):
+        return "gb18030", "GB18030"
+    try:
+        text = codecs.getincrementaldecoder("cp1252")("strict").decode(sample, final=True)
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and _latin_share(text) > 0.8 and _accent_share(text) <= 0.5:
+        return "cp1252", "Windows-1252"
+    raise TextEncodingError(f"text in an encoding Redline does not read (not {SUPPORTED_ENCODINGS}); convert it to UTF-8")
+
+
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _mostly_utf8(sample: bytes) -> bool:
+    high = sum(1 for byte in sample if byte > 0x7F)
+    in_sequences = sum(len(match) for match in _UTF8_SEQUENCE.findall(sample))
+    return high > 0 and in_sequences >= 0.9 * high
+
+
+def _control_share(sample: bytes) -> float:
+    controls = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 12, 13, 26))
+    return controls / max(len(sample), 1)
+
+
+def _looks_gb18030(sample: bytes, final: bool) -> bool:
+    """GB18030 when the bytes decode and the high bytes come in pairs from GB2312's CJK block.
+
+    Western text in cp1252 also decodes as GB18030 (an accented letter followed by an ASCII
+    letter is a valid GBK pair), but there the second byte is ASCII; in Chinese text both bytes
+    of nearly every pair are 0xA1 or above."""
+    try:
+        text = codecs.getincrementaldecoder("gb18030")("strict").decode(sample, final=final)
+    except UnicodeDecodeError:
+        return False
+    wide = [char for char in text if ord(char) > 0x7F]
+    if not wide:
+        return False
+    high_pairs = sum(1 for char in wide if _gb_high_pair(char))
+    cjk = sum(1 for char in wide if "\u3000" <= char <= "\u9fff" or "\uff00" <= char <= "\uffef")
+    return high_pairs >= 0.9 * len(wide) and cjk >= 0.5 * len(wide)
+
+
+def _gb_high_pair(char: str) -> bool:
+    try:
+        encoded = char.encode("gb18030")
+    except UnicodeEncodeError:
+        return False
+    return len(encoded) == 2 and encoded[0] >= 0xA1 and encoded[1] >= 0xA1
+
+
+def _latin_share(text: str) -> float:
+    """Of the non-ASCII characters, the share that are Latin letters or common punctuation."""
+    wide = [char for char in text if ord(char) > 0x7F]
+    if not wide:
+        return 1.0
+    latin = sum(1 for char in wide if "\u00c0" <= char <= "\u024f" or char in "\u2018\u2019\u201c\u201d\u2013\u2014\u00a0\u00b0\u00ba\u00aa\u00a7\u20ac\u00a3\u00b4\u00b7\u2026")
+    return latin / len(wide)
+
+
+def _accent_share(text: str) -> float:
+    """In words that hold a non-ASCII letter, the share of such letters: a few in Western text
+    (Société, Müller), nearly all when another 8-bit encoding (KOI8-R Cyrillic) is read as cp1252."""
+    words = [word for word in re.findall(r"\w+", text) if not word.isascii()]
+    letters = sum(len(word) for word in words)
+    return sum(1 for word in words for char in word if ord(char) > 0x7F) / letters if letters else 0.0
+
+
+def open_text(path: object):
+    """The file opened for reading as text in its detected encoding (csv-ready: newline='')."""
+    from pathlib import Path
+
+    path = Path(str(path))
+    codec, _name = detect_text_encoding(path)
+    return path.open("r", encoding=codec, newline="")
+
+
+def sniff_csv_header(path: object, max_bytes: int = 65536) -> list[str] | None:
+    """The header row of a CSV file, from its first line; None if it is not a readable CSV."""
     import csv
     from pathlib import Path
 
@@ -123,11 +255,14 @@ def sniff_csv_header(path: object, max_bytes: int = 4096) -> list[str] | None:
     if not path.is_file():
         return None
     try:
+        codec, _name = detect_text_encoding(path)
         with path.open("rb") as handle:
             head = handle.read(max_bytes)
-        first_line = head.decode("utf-8-sig").splitlines()[0]
+        # Incremental: a character cut by the end of the prefix does not make the file unreadable.
+        text = codecs.getincrementaldecoder(codec)("replace").decode(head, final=False)
+        first_line = text.splitlines()[0]
         return [column.strip() for column in next(csv.reader([first_line]))]
-    except (OSError, UnicodeDecodeError, IndexError, StopIteration, csv.Error):
+    except (OSError, TextEncodingError, UnicodeDecodeError, IndexError, StopIteration, csv.Error):
         return None
 
 
@@ -144,8 +279,9 @@ def iter_csv_records(path: object, expect: tuple[str, ...] = ()):
 
     path = Path(str(path))
     line = 1
+    codec = _codec_or_refuse(path)
     try:
-        with path.open("r", encoding="utf-8-sig", newline="") as handle:
+        with path.open("r", encoding=codec, newline="") as handle:
             reader = csv.reader(handle, strict=True)
             header = next(reader, None)
             if header is None:
@@ -164,7 +300,20 @@ def iter_csv_records(path: object, expect: tuple[str, ...] = ()):
     except csv.Error as exc:
         raise ListFormatError(path, line, f"malformed CSV ({exc}); the file may be truncated") from exc
     except UnicodeDecodeError as exc:
-        raise ListFormatError(path, line, f"not UTF-8 text ({exc.reason})") from exc
+        raise ListFormatError(path, line, f"not valid {_encoding_name(codec)} text ({exc.reason})") from exc
+
+
+def _codec_or_refuse(path: object) -> str:
+    from redline.parties.sources.base import ListFormatError
+
+    try:
+        return detect_text_encoding(path)[0]
+    except TextEncodingError as exc:
+        raise ListFormatError(str(path), None, str(exc)) from exc
+
+
+def _encoding_name(codec: str) -> str:
+    return {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "utf-16": "UTF-16", "utf-32": "UTF-32", "gb18030": "GB18030", "cp1252": "Windows-1252"}.get(codec, codec)
 
 
 def split_names(value: str | None, separators: str = ";") -> list[str]:
@@ -207,8 +356,9 @@ def iter_csv_rows(path: object, width: int, delimiter: str = ",", skip: int = 0)
 
     path = Path(str(path))
     line = 1
+    codec = _codec_or_refuse(path)
     try:
-        with path.open("r", encoding="utf-8-sig", newline="") as handle:
+        with path.open("r", encoding=codec, newline="") as handle:
             reader = csv.reader(handle, delimiter=delimiter, strict=True)
             for index, row in enumerate(reader):
                 if index >= skip and row and row != ["\x1a"]:
@@ -219,7 +369,7 @@ def iter_csv_rows(path: object, width: int, delimiter: str = ",", skip: int = 0)
     except csv.Error as exc:
         raise ListFormatError(path, line, f"malformed CSV ({exc}); the file may be truncated") from exc
     except UnicodeDecodeError as exc:
-        raise ListFormatError(path, line, f"not UTF-8 text ({exc.reason})") from exc
+        raise ListFormatError(path, line, f"not valid {_encoding_name(codec)} text ({exc.reason})") from exc
     with path.open("rb") as handle:
         handle.seek(max(path.stat().st_size - 1, 0))
         if handle.read(1) not in (b"", b"\n", b"\r", b"\x1a"):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import importlib
 import os
+import zipfile
+import zlib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -112,8 +114,8 @@ def claims(path: Path, readers: list[Reader] | None = None) -> list[Reader]:
         try:
             if reader.detect(path):
                 found.append(reader)
-        except (OSError, ValueError):
-            continue  # unreadable for this reader: not its format
+        except (OSError, ValueError, zipfile.BadZipFile, zlib.error, EOFError, KeyError):
+            continue  # unreadable for this reader: not its format (ListFormatError is a ValueError)
     return found
 
 
@@ -128,7 +130,8 @@ def detect(path: Path) -> Reader:
         raise FormatDetectionError(path, "no such file or folder")
     found = claims(path)
     if not found:
-        raise FormatDetectionError(path, f"no reader recognises this {'folder' if path.is_dir() else 'file'}; known formats: {known_formats()}")
+        what = diagnose(path) if path.is_file() else "no reader recognises this folder"
+        raise FormatDetectionError(path, f"{what}; known formats: {known_formats()}")
     if len(found) > 1:
         names = " and ".join(reader.info.name for reader in found)
         raise FormatDetectionError(path, f"ambiguous format, claimed by {names}")
@@ -145,7 +148,7 @@ def discover(path: Path) -> Discovery:
     elif path.is_dir():
         _discover_folder(path, readers, discovery)
     else:
-        _discover_file(path, readers, discovery)
+        _discover_file(path, readers, discovery, explicit=True)
     return discovery
 
 
@@ -154,8 +157,10 @@ def _is_quiet(path: Path) -> bool:
     return name.startswith(".") or name.split(".")[0] in _QUIET_NAMES
 
 
-def _discover_file(path: Path, readers: list[Reader], discovery: Discovery, unit: Reader | None = None) -> None:
-    if _is_quiet(path):
+def _discover_file(
+    path: Path, readers: list[Reader], discovery: Discovery, unit: Reader | None = None, explicit: bool = False
+) -> None:
+    if _is_quiet(path) and not explicit:
         return
     found = claims(path, readers)
     if unit is not None:
@@ -169,7 +174,40 @@ def _discover_file(path: Path, readers: list[Reader], discovery: Discovery, unit
         names = " and ".join(reader.info.name for reader in found)
         discovery.skipped.append(Skipped(path, f"ambiguous format, claimed by {names}"))
     elif unit is None:
-        discovery.skipped.append(Skipped(path, "no reader recognises this file"))
+        discovery.skipped.append(Skipped(path, diagnose(path)))
+
+
+def diagnose(path: Path) -> str:
+    """Why no reader recognises a file, in words: empty, a broken archive, binary, an encoding
+    Redline does not read, or text in a format no reader knows (naming the encoding read)."""
+    from redline.parties.sources.common import TextEncodingError, detect_text_encoding
+
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if size == 0:
+        return "empty file (0 bytes); no reader recognises it"
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                bad = archive.testzip()
+                names = archive.namelist()
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+            return f"a truncated or corrupt ZIP archive ({exc}); no reader recognises it"
+        if bad is not None:
+            return f"a corrupt ZIP archive (member {bad!r} fails its CRC check); no reader recognises it"
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        return f"a ZIP archive ({shown}) that no reader recognises"
+    if head.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"7z\xbc\xaf", b"Rar!")):
+        return "a compressed archive (gzip, bzip2, xz, 7z or RAR); unpack it first"
+    try:
+        _codec, encoding = detect_text_encoding(path)
+    except TextEncodingError as exc:
+        return f"{exc}; no reader recognises it"
+    return f"text ({encoding}) in a format no reader recognises (unexpected header or layout)"
 
 
 def _discover_folder(folder: Path, readers: list[Reader], discovery: Discovery) -> None:
