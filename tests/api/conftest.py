@@ -32,6 +32,7 @@ class Service:
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Service:
+    from redline.parties import api as parties
     from redline.parties.snapshots import import_paths
 
     home = tmp_path_factory.mktemp("api-home")
@@ -43,6 +44,8 @@ def service(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Service
     secrets["acme_reader"] = keys.create_key(context.store, context.ledger, "acme-reader", "reader", org="acme")["key"]
     secrets["acme_analyst"] = keys.create_key(context.store, context.ledger, "acme-analyst", "analyst", org="acme")["key"]
     secrets["other_reader"] = keys.create_key(context.store, context.ledger, "other-reader", "reader", org="other")["key"]
+    set_context(context)
+    parties.get_screener()  # writes the screener cache file, which a served process loads instead of building
     return Service(home, context, secrets)
 
 
