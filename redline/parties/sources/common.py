@@ -237,6 +237,25 @@ def _accent_share(text: str) -> float:
     return sum(1 for word in words for char in word if ord(char) > 0x7F) / letters if letters else 0.0
 
 
+def first_decode_error(path: object, codec: str) -> tuple[int, str] | None:
+    """(line, reason) of the first byte sequence that is not valid in `codec`, or None."""
+    decoder = codecs.getincrementaldecoder(codec)("strict")
+    line = 1
+    with open(str(path), "rb") as handle:
+        while chunk := handle.read(1 << 16):
+            try:
+                text = decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                good = decoder.decode(chunk[: exc.start]) if codec in ("utf-8", "utf-8-sig", "gb18030", "cp1252") else ""
+                return line + good.count("\n"), f"not valid {_encoding_name(codec)} ({exc.reason})"
+            line += text.count("\n")
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        return line, f"ends inside a {_encoding_name(codec)} character ({exc.reason}); the file may be truncated"
+    return None
+
+
 def open_text(path: object):
     """The file opened for reading as text in its detected encoding (csv-ready: newline='')."""
     from pathlib import Path

@@ -180,7 +180,7 @@ def _discover_file(
 def diagnose(path: Path) -> str:
     """Why no reader recognises a file, in words: empty, a broken archive, binary, an encoding
     Redline does not read, or text in a format no reader knows (naming the encoding read)."""
-    from redline.parties.sources.common import TextEncodingError, detect_text_encoding
+    from redline.parties.sources.common import TextEncodingError, detect_text_encoding, first_decode_error
 
     try:
         size = path.stat().st_size
@@ -204,9 +204,12 @@ def diagnose(path: Path) -> str:
     if head.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"7z\xbc\xaf", b"Rar!")):
         return "a compressed archive (gzip, bzip2, xz, 7z or RAR); unpack it first"
     try:
-        _codec, encoding = detect_text_encoding(path)
+        codec, encoding = detect_text_encoding(path)
+        broken = first_decode_error(path, codec)
     except TextEncodingError as exc:
         return f"{exc}; no reader recognises it"
+    if broken is not None:
+        return f"line {broken[0]}: {broken[1]}; no reader recognises the file"
     return f"text ({encoding}) in a format no reader recognises (unexpected header or layout)"
 
 
