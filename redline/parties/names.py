@@ -23,6 +23,7 @@ from rapidfuzz.distance import OSA
 from rigour.names import extract_org_types, remove_org_types
 
 from redline.parties.normalise import normalise
+from redline.parties.scripts import WORD_SPLIT, consonant_key, han_person, join_zwnj, korean_person, romanise_word, word_script
 
 WORD, GENERIC, PLACE, NUMBER, INITIAL, PATRONYMIC, STOP, ADMIN = (
     "word", "generic", "place", "number", "initial", "patronymic", "stop", "admin",
@@ -41,14 +42,12 @@ LEGAL_FORM_TOKENS = frozenset(
 LONG_LEGAL_WORDS = tuple(w for w in LEGAL_FORM_TOKENS if len(w) >= 8)
 _GLUED_RE = re.compile(r"^([a-z]{3,})(\d+)$|^(\d+)([a-z]{3,})$")
 
-_ABJAD_SCRIPTS = ("ARABIC", "HEBREW", "SYRIAC")
+_HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
 _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _NON_LATIN_RE = re.compile(r"[^\x00-\u024f]")
 _SPLIT_RE = re.compile(r"[^\w?]+")
 _BRACKETED_RE = re.compile(r"\(([^()]{2,16})\)")
 _APOSTROPHES = re.compile(r"['’`ʼ‘]")
-_VOWELS = re.compile(r"[aeiouyw]")  # w and y too: Arabic writes long u and i with them
-_REPEATS = re.compile(r"(.)\1+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,28 +207,24 @@ def _drop_repeated_acronyms(text: str) -> str:
 
 
 def skeleton(text: str) -> str:
-    """Consonant skeleton: how a Latin spelling compares with an abjad transliteration."""
-    return _REPEATS.sub(r"\1", _VOWELS.sub("", text))
-
-
-def _script_of(ch: str) -> str:
-    try:
-        return unicodedata.name(ch).split(" ")[0]
-    except ValueError:
-        return ""
+    """Consonant-class key: how a Latin spelling compares with a loose romanisation (abjads,
+    Hangul, Burmese, kana); see scripts.consonant_key."""
+    return consonant_key(text)
 
 
 def _han_segments(run: str, vocab: Vocabulary) -> list[tuple[str, str]]:
-    """Segment a Han run by longest match on known words; the rest in two-character words.
+    """Segment a Han run by longest match on known words; each stretch between them is one word.
     Returns (romanised token, kind-hint) pairs; the hint is 'generic', 'place' or ''."""
     out: list[tuple[str, str]] = []
     rest = ""
     i = 0
 
     def flush() -> None:
+        # What is not a known word is the name itself, in one token ('科大讯飞' kedaxunfei): written
+        # apart in Latin it still meets it as a compound, and a half of it does not meet another firm.
         nonlocal rest
-        for j in range(0, len(rest), 2):
-            out.append(("".join(lazy_pinyin(rest[j:j + 2])), ""))
+        if rest:
+            out.append(("".join(lazy_pinyin(rest)), ""))
         rest = ""
 
     while i < len(run):
@@ -254,35 +249,40 @@ def _han_segments(run: str, vocab: Vocabulary) -> list[tuple[str, str]]:
     return out
 
 
-def _transliterate(text: str, vocab: Vocabulary) -> list[tuple[str, str, bool]]:
-    """Text in any script -> (latin word, kind hint, abjad) triples in order."""
+def _transliterate(text: str, vocab: Vocabulary, person: bool = False) -> list[tuple[str, str, bool]]:
+    """Text in any script -> (latin word, kind hint, loose) triples in order. A person's name
+    in Hangul or Han is read family name first (scripts.korean_person, scripts.han_person)."""
+    text = join_zwnj(text)
+    if person and _HANGUL_RE.search(text):
+        words = [w for w in WORD_SPLIT.split(text) if w]
+        if all(word_script(w) == "HANGUL" for w in words):
+            korean = korean_person(words)
+            if korean:
+                return korean
     pieces: list[tuple[str, str, bool]] = []
     pos = 0
     for match in _HAN_RE.finditer(text):
-        pieces.extend(_plain_pieces(text[pos:match.start()]))
-        pieces.extend((tok, hint, False) for tok, hint in _han_segments(match.group(0), vocab))
+        pieces.extend(_plain_pieces(text[pos:match.start()], person))
+        run = match.group(0)
+        named = han_person(run) if person else None
+        pieces.extend(named or [(tok, hint, False) for tok, hint in _han_segments(run, vocab)])
         pos = match.end()
-    pieces.extend(_plain_pieces(text[pos:]))
+    pieces.extend(_plain_pieces(text[pos:], person))
     return pieces
 
 
-def _plain_pieces(text: str) -> list[tuple[str, str, bool]]:
+def _plain_pieces(text: str, person: bool = False) -> list[tuple[str, str, bool]]:
     out: list[tuple[str, str, bool]] = []
-    for word in _SPLIT_RE.split(text):
+    for word in WORD_SPLIT.split(text):
         if not word:
             continue
-        abjad = False
         if _NON_LATIN_RE.search(word):
-            abjad = any(_script_of(ch) in _ABJAD_SCRIPTS for ch in word[:3])
-            if word.startswith("ال") and len(word) > 3:
-                out.append(("al", "", True))  # the article, written joined to its word
-                word = word[2:]
-            word = anyascii(word).lower()
-            for sub in _SPLIT_RE.split(_APOSTROPHES.sub("", word)):
-                if sub:
-                    out.append((sub, "", abjad))
-            continue
-        out.append((word, "", False))
+            out.extend(romanise_word(word, person))
+        elif not word.isascii():
+            # Latin letters with diacritics compare as their base letters ('Šešelj', 'Seselj').
+            out.extend((w, "", False) for w in _SPLIT_RE.split(anyascii(word).lower()) if w)
+        else:
+            out.append((word, "", False))
     return out
 
 
@@ -306,7 +306,7 @@ def analyse(raw: str, person: bool = False) -> AnalysedName:
                 text = text.replace(form, " ")
     rare_forms = [form for form in legal_forms if form not in LEGAL_FORM_TOKENS]
     tokens: list[Token] = []
-    for word, hint, abjad in _split_glued(_transliterate(text, vocab)):
+    for word, hint, abjad in _split_glued(_transliterate(text, vocab, person)):
         canonical = vocab.canonical.get(word, word)
         if not person and (
             canonical in LEGAL_FORM_TOKENS

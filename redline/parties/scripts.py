@@ -1,0 +1,315 @@
+"""Native scripts to Latin forms, for name analysis (`names.py`).
+
+A word in a non-Latin script becomes one or more Latin tokens, each marked `loose` when its
+romanisation is uncertain (abjads, Hangul, Burmese, kana): such a token is compared with Latin
+spellings on a consonant-class key (`consonant_key`) as well as letter by letter.
+
+- Abjads (Arabic, Persian, Urdu, Hebrew): letter tables below, consonants kept and long-vowel
+  letters written as vowels; the zero-width non-joiner joins a word; Persian final heh before
+  it is the vowel e; joined articles and Hebrew prefixes come off.
+- Hangul: ICU's Hangul-Latin (Revised Romanisation) by syllable; a person's name splits into
+  family name (one syllable, or two for compound family names) and given-name syllables, the
+  family name written as it usually is in Latin (`hangul.yaml`).
+- Burmese: split into syllables (the rule of sylbreak, Ye Kyaw Thu) and each syllable written in
+  the conventional spelling of Burmese names (onset + medials + rhyme tables in `burmese.yaml`).
+- Chinese person names: family name (compound family names too, `han_surnames.yaml`) + given
+  name, with pypinyin; companies are segmented in `names.py`.
+- Any other script: ICU's BGN/PCGN transforms where CLDR has one, else anyascii.
+
+The tables are compact and cite their sources; CLDR's rule files (Unicode-3.0 licence) were read
+for the BGN/PCGN letter values, ICU (PyICU) runs its built-in transforms.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from anyascii import anyascii
+from pypinyin import lazy_pinyin
+
+Piece = tuple[str, str, bool]  # (latin word, kind hint, loose)
+
+_SPLIT_RE = re.compile(r"[^\w?]+")
+
+
+def _marks() -> str:
+    """Every combining mark, as regex ranges: Burmese and Indic vowel signs are not \\w."""
+    ranges: list[list[int]] = []
+    for code in range(0x300, 0x10000):
+        if unicodedata.category(chr(code)).startswith("M"):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    return "".join(f"{chr(a)}-{chr(b)}" if a != b else chr(a) for a, b in ranges)
+
+
+# Words of any script: letters, digits and combining marks (and the joiners).
+WORD_SPLIT = re.compile(r"[^\w?\u200c\u200d" + _marks() + "]+")
+ZWNJ = "\u200c"
+
+# Consonant-class key: one letter per class, vowels and the glides v/w/y dropped (a vav or a yod
+# is a vowel as often as a consonant), voiced and voiceless stops together (Korean g/k, b/p,
+# d/t; Arabic qaf written q, k or g), sibilants together (ts/tz/z, sh/s).
+_DIGRAPHS = (
+    ("tsch", "k"), ("tsh", "k"), ("shch", "s"), ("sch", "s"), ("tch", "k"), ("ch", "k"), ("kh", "k"), ("gh", "k"),
+    ("sh", "s"), ("zh", "s"), ("ts", "s"), ("tz", "s"), ("dz", "s"), ("th", "t"), ("dh", "t"),
+    ("ph", "b"), ("ck", "k"),
+)
+_LETTER_CLASS = str.maketrans(
+    "bpfdtgkqcxjszhlrmnaeiouywv",
+    "bbbttkkkkkksshlrmn" + "\0" * 8,
+)
+_DIGRAPH_RE = re.compile("|".join(d for d, _ in _DIGRAPHS))
+_DIGRAPH_MAP = dict(_DIGRAPHS)
+_REPEATS = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=1 << 16)
+def consonant_key(text: str) -> str:
+    """'khamenei' -> 'kmn', 'mohammed' -> 'mhmt': how a Latin spelling compares with a loose
+    romanisation. A final h is dropped (Persian final heh, Arabic ta marbuta, 'Abdullah')."""
+    key = _DIGRAPH_RE.sub(lambda m: _DIGRAPH_MAP[m.group(0)], text).translate(_LETTER_CLASS).replace("\0", "")
+    key = "".join(ch for ch in key if ch.isalpha() and ch.isascii())
+    return _REPEATS.sub(r"\1", key).rstrip("h")
+
+
+@lru_cache(maxsize=1)
+def _tables() -> dict[str, Any]:
+    return yaml.safe_load(resources.files("redline.parties").joinpath("scripts.yaml").read_text("utf-8"))
+
+
+def join_zwnj(text: str) -> str:
+    """The zero-width non-joiner joins a Persian word; a heh before it is the vowel e."""
+    if ZWNJ not in text:
+        return text
+    return text.replace("\u0647" + ZWNJ, "\u06c0").replace(ZWNJ, "")
+
+
+def script_of(ch: str) -> str:
+    """Unicode script of a letter, by its character name ('ARABIC', 'HEBREW', 'HANGUL', 'MYANMAR'...)."""
+    if "\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff" or "\u3130" <= ch <= "\u318f":
+        return "HANGUL"
+    try:
+        name = unicodedata.name(ch)
+    except ValueError:
+        return ""
+    first = name.split(" ")[0]
+    if first == "CJK":
+        return "HAN"
+    if first in ("HIRAGANA", "KATAKANA") or name.startswith("KATAKANA-HIRAGANA"):
+        return "KANA"
+    return first
+
+
+def word_script(word: str) -> str:
+    for ch in word:
+        if ch.isalpha():
+            return script_of(ch)
+    return ""
+
+
+def romanise_word(word: str, person: bool) -> list[Piece]:
+    """One word, written in one non-Latin script (no Han), -> Latin pieces."""
+    script = word_script(word)
+    if script in ("ARABIC", "HEBREW"):
+        return _abjad(word, script, person)
+    if script == "HANGUL":
+        return _hangul_words(word, person)
+    if script == "MYANMAR":
+        return [(syllable, "", True) for syllable in burmese_syllables(word)]
+    if script == "KANA":
+        return [(w, "", True) for w in _latin_words(_icu("Katakana-Latin/BGN", _icu("Hiragana-Katakana", word)))]
+    if script == "CYRILLIC" and _SERBIAN.search(word):
+        return [(w, "", False) for w in _latin_words(_icu("Serbian-Latin/BGN", word))]  # 'Шешељ' Seselj
+    translit = _BGN.get(script)
+    text = _icu(translit, word) if translit else word
+    return [(w, "", False) for w in _latin_words(text)]
+
+
+_SERBIAN = re.compile("[ђјљњћџЂЈЉЊЋЏ]")
+_BGN = {
+    "GREEK": "Greek-Latin/BGN",
+    "GEORGIAN": "Georgian-Latin/BGN",
+    "ARMENIAN": "Armenian-Latin/BGN",
+    "ETHIOPIC": "Amharic-Latin/BGN",
+    "THAANA": "Maldivian-Latin/BGN",
+}
+
+
+def _latin_words(text: str) -> list[str]:
+    return [w for w in _SPLIT_RE.split(anyascii(text).lower().replace("'", "")) if w]
+
+
+@lru_cache(maxsize=None)
+def _transliterator(tid: str) -> Any:
+    import icu
+
+    return icu.Transliterator.createInstance(tid)
+
+
+def _icu(tid: str, text: str) -> str:
+    return _transliterator(tid).transliterate(text)
+
+
+# ---------------------------------------------------------------- abjads
+
+
+def _abjad(word: str, script: str, person: bool) -> list[Piece]:
+    table = _tables()["abjad"]
+    letters: dict[str, str] = table["hebrew" if script == "HEBREW" else "arabic"]
+    word = "".join(ch for ch in word if not unicodedata.combining(ch) and ch not in "\u0640")  # harakat, tatweel
+    pieces: list[Piece] = []
+    sector = table["sector_words"].get(word)
+    if sector and not person:
+        return [(sector, "generic", False)]
+    if script == "HEBREW":
+        while not person and len(word) >= 4 and word[0] in "הו":
+            word = word[1:]  # the article ha- or the conjunction ve- written joined to the word
+            sector = table["sector_words"].get(word)
+            if sector:
+                return [(sector, "generic", False)]
+    else:
+        for prefix in ("وال", "بال", "فال", "لل", "ال"):
+            if word.startswith(prefix) and len(word) > len(prefix) + 1:
+                pieces.append(("al", "", True))  # the article (with a joined 'and', 'by', 'for')
+                word = word[len(prefix):]
+                break
+        sector = table["sector_words"].get(word)
+        if sector and not person:
+            return pieces + [(sector, "generic", False)]
+    out = []
+    for i, ch in enumerate(word):
+        nxt = word[i + 1] if i + 1 < len(word) else ""
+        if i == 0 and ch in "ויوي":
+            out.append("v" if ch == "ו" else "w" if ch == "و" else "y")
+        elif ch == "ו" and nxt == "ו":
+            out.append("v")
+        else:
+            out.append(letters.get(ch, ""))
+    text = "".join(out)
+    if text:
+        pieces.append((text, "", True))
+    return pieces
+
+
+# ---------------------------------------------------------------- Hangul
+
+
+def _hangul_words(word: str, person: bool) -> list[Piece]:
+    """A Hangul word; a company's sector words come off its end ('삼성전자' -> samseong electronics)."""
+    tail: list[Piece] = []
+    if not person:
+        suffixes: dict[str, str] = _tables()["hangul"]["sector_suffixes"]
+        while word:
+            found = next((s for s in sorted(suffixes, key=len, reverse=True) if word.endswith(s)), None)
+            if not found:
+                break
+            tail.insert(0, (suffixes[found], "generic", False))
+            word = word[: -len(found)]
+    return ([(_hangul(word), "", True)] if word else []) + tail
+
+
+def _hangul(word: str) -> str:
+    return "".join(_hangul_syllable(s) for s in word)
+
+
+@lru_cache(maxsize=4096)
+def _hangul_syllable(syllable: str) -> str:
+    return anyascii(_icu("Hangul-Latin", syllable)).lower().replace("-", "").replace("'", "")
+
+
+def korean_person(words: list[str]) -> list[Piece] | None:
+    """A Korean name written family name first ('김정은', '김 정은') -> family + given syllables;
+    None when the words do not look like one."""
+    table = _tables()["hangul"]
+    surnames: dict[str, str] = table["surnames"]
+    compound: dict[str, str] = table["compound_surnames"]
+    joined = "".join(words)
+    if not (2 <= len(joined) <= 5) or len(words) > 3:
+        return None
+    if len(words) > 1 and len(words[0]) > 2:
+        return None
+    if joined[:2] in compound and len(joined) >= 3:
+        family, given = compound[joined[:2]], joined[2:]
+    elif joined[0] in surnames and len(joined) <= 4:
+        family, given = surnames[joined[0]], joined[1:]
+    else:
+        return None
+    return [(family, "", True)] + [(_hangul_syllable(s), "", True) for s in given]
+
+
+# ---------------------------------------------------------------- Burmese
+
+_MY_CONSONANT = "\u1000-\u1021"
+_MY_BREAK = re.compile(
+    rf"(?<!\u1039)[{_MY_CONSONANT}](?![\u103a\u1039])|[\u1023-\u102a\u103f\u104c-\u104f\u1040-\u1049]"
+)
+
+
+def burmese_syllables(word: str) -> list[str]:
+    """Burmese written without spaces -> one Latin token per syllable ('min', 'aung', 'hlaing')."""
+    word = re.sub(r"([\u1000-\u1021])\u1039", "\\1\u103a", word)  # a stacked consonant closes its syllable
+    starts = [m.start() for m in _MY_BREAK.finditer(word)]
+    if not starts or starts[0] != 0:
+        starts = [0] + starts
+    syllables = [word[a:b] for a, b in zip(starts, starts[1:] + [len(word)])]
+    out = []
+    for syllable in syllables:
+        latin = _burmese_syllable(syllable)
+        if latin:
+            out.append(latin)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _burmese_syllable(syllable: str) -> str:
+    table = _tables()["burmese"]
+    syllable = syllable.replace("\u1037", "").replace("\u1038", "")  # tone marks
+    if not syllable:
+        return ""
+    if "\u1040" <= syllable[0] <= "\u1049":
+        return str(ord(syllable[0]) - 0x1040) + _burmese_syllable(syllable[1:]) if len(syllable) > 1 else str(ord(syllable[0]) - 0x1040)
+    head, rest = syllable[0], syllable[1:]
+    if head in table["independent"]:
+        return table["independent"][head] + (table["rhymes"].get(rest, "") if rest else "")
+    onset = table["onsets"].get(head)
+    if onset is None:
+        return anyascii(syllable).lower()
+    medials = ""
+    while rest and rest[0] in "\u103b\u103c\u103d\u103e":
+        medials += rest[0]
+        rest = rest[1:]
+    if "\u103e" in medials:  # ha-htoe: aspirated sonorant, or 'sh' after ya and ra
+        onset = "sh" if head in "ယရ" or head == "လ" and "\u103b" in medials else "h" + onset
+    if "\u103b" in medials or "\u103c" in medials:
+        onset = {"k": "ky", "kh": "ch", "g": "gy", "p": "py", "ph": "phy", "b": "by", "m": "my", "l": "ly"}.get(onset, onset + "y")
+    if "\u103d" in medials:
+        onset += "w"
+    rhyme = table["rhymes"].get(rest)
+    if rhyme is None:
+        rhyme = anyascii(rest).lower()
+    return (onset + rhyme) or ""
+
+
+# ---------------------------------------------------------------- Chinese person names
+
+
+def han_person(run: str) -> list[Piece] | None:
+    """'陈全国' -> 'chen' 'quanguo': a Chinese person's name, family name first. None when the
+    run is not 2-4 characters or does not start with a known family name."""
+    table = _tables()["han_surnames"]
+    if not 2 <= len(run) <= 4:
+        return None
+    if run[:2] in table["compound"] and len(run) >= 3:
+        family, given = run[:2], run[2:]
+    elif run[0] in table["single"]:
+        family, given = run[0], run[1:]
+    else:
+        return None
+    return [("".join(lazy_pinyin(family)), "", False), ("".join(lazy_pinyin(given)), "", False)]

@@ -1,0 +1,86 @@
+"""Native scripts reach their Latin forms (redline/parties/scripts.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from redline.parties.api import compare_names
+from redline.parties.names import GENERIC, analyse
+from redline.parties.scripts import burmese_syllables, consonant_key
+
+
+def texts(name: str, person: bool = False) -> list[str]:
+    return [t.text for t in analyse(name, person=person).tokens]
+
+
+def test_chinese_person_names_split_family_name_from_given_name() -> None:
+    assert texts("陈全国", person=True) == ["chen", "quanguo"]
+    assert texts("欧阳修", person=True) == ["ouyang", "xiu"]  # a compound family name
+    assert compare_names("陈全国", "CHEN, Quanguo", "Person")["match"]
+    assert not compare_names("陈全国", "Chen Quanfa", "Person")["match"]
+
+
+def test_a_chinese_company_name_is_one_word_and_half_of_it_finds_no_other_firm() -> None:
+    assert "huawei" in texts("华为技术有限公司")
+    assert compare_names("科大讯飞", "Keda Xunfei Co Ltd")["match"]  # written apart in Latin
+    assert compare_names("科大讯飞", "Suzhou Keda Technology Co., Ltd.")["score"] < 0.3
+
+
+def test_persian_letters_and_the_zero_width_non_joiner() -> None:
+    assert compare_names("علی خامنه‌ای", "Ali KHAMENEI", "Person")["match"]
+    assert compare_names("محمد جواد ظریف", "Mohammad Javad Zarif", "Person")["match"]
+    assert not compare_names("علی خامنه‌ای", "Ali Larijani", "Person")["match"]
+
+
+@pytest.mark.parametrize(
+    "hebrew, latin, other",
+    [
+        ("בנימין נתניהו", "Benjamin Netanyahu", "Benjamin Franklin"),
+        ("ג'ורג' וושינגטון", "George Washington", "George Clooney"),
+    ],
+)
+def test_hebrew_names_compare_on_consonant_classes(hebrew: str, latin: str, other: str) -> None:
+    assert compare_names(hebrew, latin, "Person")["match"]
+    assert not compare_names(hebrew, other, "Person")["match"]
+
+
+def test_hebrew_legal_forms_sector_words_and_joined_articles() -> None:
+    elbit = analyse("אלביט מערכות בע״מ")
+    assert elbit.legal_forms and {"systems": GENERIC}.items() <= {t.text: t.kind for t in elbit.tokens}.items()
+    assert compare_names("אלביט מערכות בע״מ", "Elbit Systems Ltd")["match"]
+    # ha- 'the' joined to the word comes off a company's words
+    assert {t.text for t in analyse("התעשייה האווירית").tokens} == {"industries", "aerospace"}
+
+
+def test_burmese_is_read_syllable_by_syllable() -> None:
+    assert burmese_syllables("မင်းအောင်လှိုင်") == ["min", "aung", "hlaing"]
+    assert compare_names("မင်းအောင်လှိုင်", "Min Aung Hlaing", "Person")["match"]
+    assert compare_names("အောင်ဆန်းစုကြည်", "Aung San Suu Kyi", "Person")["match"]
+    assert not compare_names("မင်းအောင်လှိုင်", "Min Ko Naing", "Person")["match"]
+
+
+def test_korean_names_family_name_first() -> None:
+    assert texts("김정은", person=True)[0] == "kim"
+    assert compare_names("김정은", "Kim Jong Un", "Person")["match"]
+    assert compare_names("김정은", "KIM Jong-un", "Person")["match"]
+    assert not compare_names("김정은", "Kim Yo Jong", "Person")["match"]
+    assert compare_names("삼성전자", "Samsung Electronics")["match"]  # the sector word comes off the end
+
+
+def test_japanese_kana() -> None:
+    assert compare_names("あべ しんぞう", "Abe Shinzo", "Person")["match"]
+
+
+def test_slavic_sector_word_and_latin_diacritics() -> None:
+    assert compare_names("Концерн Калашников", "Kalashnikov Concern")["match"]
+    assert compare_names("Шешељ Војислав", "Vojislav Seselj", "Person")["match"]
+    assert compare_names("Šešelj", "Seselj", "Person")["match"]
+
+
+def test_consonant_key_classes() -> None:
+    # sibilants, k-sounds, stops by place, and the glides v/w/y with the vowels
+    assert consonant_key("tsvi") == consonant_key("zvi") == consonant_key("zwi")
+    assert consonant_key("khalil") == consonant_key("qalil") == consonant_key("chalil")
+    assert consonant_key("abdullah") == consonant_key("abdalla")
+    assert consonant_key("mohammed") == consonant_key("muhammad") != consonant_key("ahmad")
+    assert consonant_key("khalil") != consonant_key("jamil")
