@@ -22,7 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rapidfuzz import fuzz, process, utils  # noqa: E402
 
-from benchmarks.parties_common import Case, Resolver, build_cases, build_screener, load_entities  # noqa: E402
+from benchmarks.parties_common import (  # noqa: E402
+    Case, Resolver, build_cases, build_screener, eval_entities_for, hard_cases, load_entities, load_generated, write_generated,
+)
 from redline.parties.screening import MATCH_THRESHOLD, Query, Screener  # noqa: E402
 
 LOGIC_THRESHOLD = 0.7
@@ -122,13 +124,19 @@ def main() -> None:
     ap.add_argument("--json", type=Path)
     ap.add_argument("--no-logic", action="store_true")
     ap.add_argument("--examples", type=int, default=6, help="failures shown per category")
+    ap.add_argument("--regenerate", action="store_true",
+                    help="rebuild the generated cases and rewrite benchmarks/data/parties_generated_cases.csv (re-freezes the sets)")
     args = ap.parse_args()
 
     t0 = time.perf_counter()
     entities, skipped = load_entities()
     for path, why in skipped.items():
         print(f"unreadable unit skipped: {path}: {why}", file=sys.stderr)
-    eval_entities, cases = build_cases(entities, seed=args.seed, per_category=args.per_category)
+    if args.regenerate:
+        _, built = build_cases(entities, seed=args.seed, per_category=args.per_category)
+        write_generated(built)
+    cases = load_generated() + hard_cases()
+    eval_entities = eval_entities_for(entities, cases)
     screener, build_s = build_screener(eval_entities)
     resolver = Resolver(screener.parties)
     print(f"loaded {len(entities)} entities, built {len(screener.parties)} parties in {build_s:.1f}s; {len(cases)} cases ({time.perf_counter() - t0:.0f}s)", file=sys.stderr)

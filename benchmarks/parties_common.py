@@ -25,6 +25,7 @@ from typing import Any
 
 from anyascii import anyascii
 
+from benchmarks.eval_split import split_of
 from redline.parties.graph import NAME_PROPS, Party, SourceEntity, build_parties  # noqa: F401 (SourceEntity re-exported)
 from redline.parties.screening import Screener
 
@@ -55,7 +56,21 @@ PLACES = set(
     chinese iran iranian tehran russia russian moscow syria syrian korea korean pyongyang dubai uae turkey istanbul
     lebanon beirut iraq baghdad yemen cuba venezuela belarus minsk crimea sevastopol st petersburg""".split()
 )
+# Sector words written for the negatives and perturbations; only those that appear nowhere in the
+# engine's vocab.yaml are used to build cases (engine_words()), so the sets test generalisation,
+# not a shared word list.
+GENERIC_UNSHARED = set(
+    """production design petrochemical shipbuilding aircraft machine building complex nuclear radio technical credit
+    repair leasing mechanical economic business optical precision dynamics automation digital devices components
+    robotics sensors laser photonics imaging analytics consultancy ventures partners freight cargo tankers
+    pharmaceutical biotech textile garments plastics metals alloys polymers rubber cement agro foods fisheries mills
+    motors automotive vehicles transit express telecom wireless broadband satellite microwave acoustic hydraulic turbine
+    propulsion armaments ordnance munitions tactical strategic protection monitoring controls integration infrastructure
+    properties realty estates hospitality printing packaging brokerage remittance payments""".split()
+)
+GENERIC |= GENERIC_UNSHARED
 STOPWORDS = {"the", "of", "and", "for", "de", "la", "al", "el"}
+ENGINE_VOCAB = Path(__file__).resolve().parent.parent / "redline" / "parties" / "vocab.yaml"
 _SPLIT = re.compile(r"[^\w]+")
 
 
@@ -71,6 +86,25 @@ def distinctive(name: str) -> list[str]:
 def norm(name: str) -> str:
     """Order-free normal form: 'PIRI, Morteza' = 'Morteza Piri'."""
     return " ".join(sorted(words(name)))
+
+
+def engine_words(path: Path = ENGINE_VOCAB) -> set[str]:
+    """Every word written anywhere in the engine's vocabulary file (keys, spellings, comments):
+    a deliberately wide net, so a case built from the rest never leans on the engine's lists."""
+    if not path.exists():
+        return set()
+    return set(re.findall(r"[a-z][a-z'-]*", path.read_text(encoding="utf-8").lower()))
+
+
+def abbreviations_of(word: str, engine: set[str]) -> list[str]:
+    """Abbreviations made by rule, not from a list: truncation to 3-5 letters ('Techn.') and
+    contraction of a word of 8+ letters to its consonants ('Tchnlgy'); none that the engine's vocabulary holds."""
+    w = word.lower()
+    out = [w[:k] + "." for k in (3, 4, 5) if len(w) >= k + 3 and w[k - 1] not in "aeiou"]
+    contracted = w[0] + "".join(c for c in w[1:] if c not in "aeiou")
+    if len(w) >= 8 and 3 <= len(contracted) < len(w) - 1:
+        out.append(contracted)
+    return [a for a in out if a.rstrip(".") not in engine and a.rstrip(".") not in LEGAL]
 
 
 def is_latin(name: str) -> bool:
@@ -134,11 +168,16 @@ class Case:
     schema: str | None = None
     note: str = ""
     split: str = field(default="")
+    drop: str = ""  # what the evaluation screener must not hold: "entity:<id>" or "name:<id>" (the query)
+
+    def group(self) -> str:
+        """Everything about one listed party falls in one half: the expected entities or names,
+        or the query for a negative."""
+        return "|".join(sorted(self.expect_entities)) or "|".join(sorted(self.expect_names)) or norm(self.query)
 
     def __post_init__(self) -> None:
         if not self.split:
-            h = hashlib.sha1(f"{self.category}|{self.query}".encode()).digest()[0]
-            self.split = "tune" if h % 2 == 0 else "test"
+            self.split = split_of("generated", self.group())
 
 
 def names_of(data: dict[str, Any]) -> list[str]:
@@ -177,13 +216,6 @@ LEGAL_SWAPS = [
     (r"\bpte\.? ltd\.?$", ["Private Limited"]),
     (r"\bco\.?$", ["Company"]),
 ]
-ABBREVIATIONS = {
-    "technology": "Tech", "technologies": "Tech", "international": "Intl", "group": "Grp", "manufacturing": "Mfg",
-    "engineering": "Eng", "development": "Dev", "electronics": "Elec", "science": "Sci", "institute": "Inst",
-    "university": "Univ", "national": "Natl", "department": "Dept", "industries": "Inds", "industrial": "Indl",
-    "company": "Co", "corporation": "Corp", "communications": "Comms", "information": "Info", "limited": "Ltd",
-    "association": "Assn", "trading": "Trdg", "services": "Svcs", "systems": "Sys", "equipment": "Equip",
-}
 # Brand-like stems for unlisted names; filtered against the list vocabulary before use.
 STEMS = """bluewave northfield silverline cedarbrook tidewater lumora brightpath kestrel ironbark clearwell
 harborview oakridge sunmere vantor quillon pellara zentris morvane halvard corvina alderic nubrio tessaro
@@ -196,6 +228,8 @@ def build_cases(entities: list[SourceEntity], seed: int = 7, per_category: int =
     """Return (entities to build the evaluation screener from, cases). Held-out names and
     held-out cross-list rows are removed from the returned entities."""
     rng = random.Random(seed)
+    engine = engine_words()
+    unshared = sorted(GENERIC_UNSHARED - engine)
     subjects = [e for e in entities if e.data["schema"] in SUBJECTS]
     by_id = {e.data["id"]: e for e in subjects}
     # How many distinct entities carry each normalised name (ambiguity and trivial-match checks).
@@ -246,7 +280,7 @@ def build_cases(entities: list[SourceEntity], seed: int = 7, per_category: int =
             continue  # ambiguous, or the same name spelled identically elsewhere
         counts[cat] += 1
         drop_names[e.data["id"]].add(held)
-        cases.append(Case(held, cat, True, frozenset({e.data["id"]}), schema=None, note=e.source))
+        cases.append(Case(held, cat, True, frozenset({e.data["id"]}), schema=None, note=e.source, drop=f"name:{e.data['id']}"))
 
     # 2. cross-list rows joined by a shared identifier; the query's own row is held out
     by_ident: dict[str, list[SourceEntity]] = defaultdict(list)
@@ -279,7 +313,7 @@ def build_cases(entities: list[SourceEntity], seed: int = 7, per_category: int =
             Case(
                 bname, "cross_list", True, frozenset(x.data["id"] for x in others),
                 expect_names=frozenset(norm(n) for x in others for n in (x.data["properties"].get("name") or [])[:1]),
-                note=f"{b.source}->{others[0].source}",
+                note=f"{b.source}->{others[0].source}", drop=f"entity:{b.data['id']}",
             )
         )
 
@@ -320,11 +354,15 @@ def build_cases(entities: list[SourceEntity], seed: int = 7, per_category: int =
                 if m:
                     continue
             if c["abbreviation"] < per_category and e.data["schema"] in ORGS and distinctive(base):
-                hit = [w for w in ws if w.lower().strip(",.") in ABBREVIATIONS and w.lower().strip(",.") not in LEGAL]
-                if hit:
+                hit = [w for w in ws if w.lower().strip(",.") in GENERIC and w.lower().strip(",.") not in LEGAL | STOPWORDS]
+                shortened = [(w, abbreviations_of(w.strip(",."), engine)) for w in hit]
+                shortened = [(w, forms) for w, forms in shortened if forms]
+                if shortened:
                     q = base
-                    for w in hit:
-                        q = q.replace(w, ABBREVIATIONS[w.lower().strip(",.")] + ("," if w.endswith(",") else ""), 1)
+                    for w, forms in shortened:
+                        short = rng.choice(forms)
+                        short = short.upper() if w.isupper() else short.capitalize()
+                        q = q.replace(w, short + ("," if w.endswith(",") else ""), 1)
                     c["abbreviation"] += add(q, "abbreviation", base, e)
 
     # 4. negatives
@@ -365,7 +403,7 @@ def build_cases(entities: list[SourceEntity], seed: int = 7, per_category: int =
         gen = [w for w in base.split() if w.lower().strip(",.") in GENERIC - STOPWORDS]
         if not d or not gen:
             continue
-        if n["word_swap"] < per_category:
+        if n["word_swap"] < per_category and {w.lower().strip(",.") for w in gen} & set(unshared):
             donor = rng.choice(donors)
             dd = [w for w in distinctive((donor.data["properties"].get("name") or [""])[0]) if len(w) >= 4 and w.isalpha()]
             if dd:
@@ -377,8 +415,11 @@ def build_cases(entities: list[SourceEntity], seed: int = 7, per_category: int =
                     continue
         if n["generic_only"] < per_category:
             stem = rng.choice(STEMS) if rng.random() < 0.5 else rng.choice(PREFIXES) + rng.choice(["lan", "vor", "ten", "mir", "sol", "dar"]) + rng.choice(SUFFIXES)
-            if unlisted_word(stem):
-                q = " ".join([stem.upper() if base.isupper() else stem.capitalize()] + [w for w in base.split() if w.lower().strip(",.") not in set(d)])
+            legal = [w for w in base.split() if w.lower().strip(",.") in LEGAL]
+            if unlisted_word(stem) and legal:
+                sector = rng.sample(unshared, rng.choice((1, 2)))
+                q = " ".join([stem] + sector + legal)
+                q = q.upper() if base.isupper() else q.title()
                 if safe_negative(q):
                     cases.append(Case(q, "generic_only", False, note=base))
                     n["generic_only"] += 1
@@ -395,7 +436,17 @@ def build_cases(entities: list[SourceEntity], seed: int = 7, per_category: int =
                         n["substring_trap"] += 1
 
     cases.extend(hard_cases())
-    eval_entities = []
+    return eval_entities_for(entities, cases), cases
+
+
+def eval_entities_for(entities: list[SourceEntity], cases: list[Case]) -> list[SourceEntity]:
+    """The entities minus what the cases hold out: whole rows (cross_list) and held-out names."""
+    drop_entities = {c.drop.split(":", 1)[1] for c in cases if c.drop.startswith("entity:")}
+    drop_names: dict[str, set[str]] = defaultdict(set)
+    for c in cases:
+        if c.drop.startswith("name:"):
+            drop_names[c.drop.split(":", 1)[1]].add(c.query)
+    out = []
     for e in entities:
         eid = e.data.get("id")
         if eid in drop_entities:
@@ -407,8 +458,38 @@ def build_cases(entities: list[SourceEntity], seed: int = 7, per_category: int =
                 if vals:
                     data["properties"][prop] = [v for v in vals if v not in drop_names[eid]]
             e = SourceEntity(data, e.source, e.snapshot)
-        eval_entities.append(e)
-    return eval_entities, cases
+        out.append(e)
+    return out
+
+
+# ---------------------------------------------------------------- the frozen generated cases
+
+GENERATED_CASES = HERE / "data" / "parties_generated_cases.csv"
+GENERATED_COLUMNS = ["category", "positive", "split", "query", "schema", "expect_entities", "expect_names", "drop", "note"]
+
+
+def write_generated(cases: list[Case], path: Path = GENERATED_CASES) -> None:
+    """Freeze the generated cases (not the hand-written ones, which have their own file)."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        w = csv.writer(handle, lineterminator="\n")
+        w.writerow(GENERATED_COLUMNS)
+        for c in cases:
+            if c.category.startswith("hard_"):
+                continue
+            w.writerow([c.category, int(c.positive), c.split, c.query, c.schema or "", "|".join(sorted(c.expect_entities)),
+                        "|".join(sorted(c.expect_names)), c.drop, c.note])
+
+
+def load_generated(path: Path = GENERATED_CASES) -> list[Case]:
+    out = []
+    with path.open(newline="", encoding="utf-8") as handle:
+        for r in csv.DictReader(handle):
+            out.append(Case(
+                r["query"], r["category"], r["positive"] == "1",
+                frozenset(x for x in r["expect_entities"].split("|") if x), frozenset(x for x in r["expect_names"].split("|") if x),
+                schema=r["schema"] or None, note=r["note"], split=r["split"], drop=r["drop"],
+            ))
+    return out
 
 
 def hard_cases(path: Path = HARD_CASES) -> list[Case]:

@@ -99,3 +99,24 @@ def test_names_eval_split_is_frozen(data_dir: Path) -> None:
             assert (c.a.row == c.b.row) == bool(c.label), c
     assert all(len(h) == 1 for h in halves.values())
     assert {c.set for c in cases} == set(ne.SETS)
+
+
+def test_generated_cases_are_frozen() -> None:
+    """The committed generated cases keep the frozen split: each case in the half its group hashes
+    to, one half per group, labels consistent, held-out queries marked for removal."""
+    from benchmarks.eval_split import split_of
+    from benchmarks.parties_common import load_generated
+
+    cases = load_generated()
+    assert len(cases) >= 1000
+    halves: dict[str, set[str]] = {}
+    for c in cases:
+        assert c.split == split_of("generated", c.group()), c
+        halves.setdefault(c.group(), set()).add(c.split)
+        assert c.positive == bool(c.expect_entities or c.expect_names), c
+        if c.category in ("script", "alias_related", "alias_unrelated"):
+            assert c.drop.startswith("name:"), c
+        if c.category == "cross_list":
+            assert c.drop.startswith("entity:"), c
+    assert all(len(h) == 1 for h in halves.values())
+    assert {c.split for c in cases} == {"tune", "test"}
