@@ -2,7 +2,9 @@
 
 `require(role)` is a FastAPI dependency that answers 401 without a valid key and 403 when the
 key's role is below `role`; it gives the route a Context acting as the key (its name is what the
-ledger records, its organisation what the domain may scope data to)."""
+ledger records, its organisation what the domain may scope data to). The dependencies are async:
+a key is looked up in the store at most once per CACHE_SECONDS, so they rarely wait, and a sync
+dependency would cost a thread hand-off on every request."""
 
 from __future__ import annotations
 
@@ -37,7 +39,7 @@ def base_context(request: Request) -> Context:
     return request.app.state.context
 
 
-def caller(request: Request) -> keys.ApiKey:
+async def caller(request: Request) -> keys.ApiKey:
     header = request.headers.get("authorization", "")
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
@@ -52,7 +54,7 @@ def caller(request: Request) -> keys.ApiKey:
 def require(role: str) -> Callable[..., Context]:
     needed = keys.role_rank(role)
 
-    def dependency(request: Request, key: keys.ApiKey = Depends(caller)) -> Context:
+    async def dependency(request: Request, key: keys.ApiKey = Depends(caller)) -> Context:
         if keys.role_rank(key.role) < needed:
             raise HTTPException(403, f"this needs the {role} role; key {key.name!r} is {key.role}")
         return base_context(request).acting_as(key.name, key.org)

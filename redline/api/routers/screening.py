@@ -14,6 +14,8 @@ from redline.parties import api as parties
 from redline.parties.screening import MATCH_THRESHOLD
 
 router = APIRouter(tags=["Matching"])
+# /match, /search and /entities run on the event loop: a screening takes a millisecond or two of CPU,
+# less than handing it to a thread and back; MAX_QUERIES bounds how long one request can hold the loop.
 MAX_QUERIES = 100
 MAX_LIMIT = 500
 
@@ -57,7 +59,7 @@ def _ready(request: Request) -> None:
 
 
 @router.post("/match/{dataset}", summary="Match FollowTheMoney-shaped examples (yente's query-by-example)")
-def match(
+async def match(
     request: Request,
     response: Response,
     body: MatchRequest,
@@ -103,7 +105,7 @@ def match(
 
 
 @router.get("/search/{dataset}", summary="Search by a name (yente's simple search)")
-def search(
+async def search(
     request: Request,
     dataset: str,
     q: str = Query(..., min_length=1, max_length=500),
@@ -128,7 +130,7 @@ def search(
 
 
 @router.get("/entities/{entity_id}", tags=["Data access"], summary="One listed party by id")
-def entity(request: Request, entity_id: str, ctx: Context = READER) -> dict[str, Any]:
+async def entity(request: Request, entity_id: str, ctx: Context = READER) -> dict[str, Any]:
     _ready(request)
     found = request.app.state.entities.get(entity_id)
     if found is None:
