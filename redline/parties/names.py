@@ -23,7 +23,7 @@ from rapidfuzz.distance import OSA
 from rigour.names import extract_org_types, remove_org_types
 
 from redline.parties.normalise import normalise
-from redline.parties.scripts import WORD_SPLIT, consonant_key, han_person, join_zwnj, korean_person, romanise_word, word_script
+from redline.parties.scripts import WORD_SPLIT, consonant_key, han_person, join_zwnj, korean_person, mark_geresh, romanise_word, word_script
 
 WORD, GENERIC, PLACE, NUMBER, INITIAL, PATRONYMIC, STOP, ADMIN = (
     "word", "generic", "place", "number", "initial", "patronymic", "stop", "admin",
@@ -292,7 +292,7 @@ def analyse(raw: str, person: bool = False) -> AnalysedName:
     vocab = vocabulary()
     cleaned = normalise(raw)  # controls undone, look-alike letters folded: see normalise.py
     text = unicodedata.normalize("NFKC", cleaned.text).casefold()
-    text = _APOSTROPHES.sub("", text).replace("?", "").replace("״", '"').replace("׳", "'")
+    text = _APOSTROPHES.sub("", mark_geresh(text)).replace("?", "").replace("״", '"').replace("׳", "'")
     legal_forms: list[str] = []
     if not person:
         found = extract_org_types(text)

@@ -84,3 +84,15 @@ def test_consonant_key_classes() -> None:
     assert consonant_key("abdullah") == consonant_key("abdalla")
     assert consonant_key("mohammed") == consonant_key("muhammad") != consonant_key("ahmad")
     assert consonant_key("khalil") != consonant_key("jamil")
+
+
+def test_hebrew_geresh_and_bet_as_v() -> None:
+    assert compare_names("Tom Lynch", "טום לינץ'", "Person")["match"]  # tsadi with geresh is ch
+    assert compare_names("Steve Cox", "סטיב קוקס", "Person")["match"]  # a final bet is v
+    assert not compare_names("Tom Lynch", "טום לינקס", "Person")["match"]
+
+
+def test_korean_given_name_syllables_and_l_r() -> None:
+    assert compare_names("Jung Jin-woo", "정진우", "Person")["match"]
+    assert compare_names("Lee Jung-hoo", "이정후", "Person")["match"]
+    assert compare_names("Choe Ryong Hae", "최룡해", "Person")["match"]
