@@ -120,3 +120,22 @@ def test_generated_cases_are_frozen() -> None:
             assert c.drop.startswith("entity:"), c
     assert all(len(h) == 1 for h in halves.values())
     assert {c.split for c in cases} == {"tune", "test"}
+
+
+def test_category_cases_are_frozen() -> None:
+    """The committed category pairs keep the frozen split (by the first entity; the second entity of
+    a negative from the same half), positives are one entity's names, negatives two entities'."""
+    from benchmarks.category_sets import load
+    from benchmarks.eval_split import split_of
+
+    pairs = load()
+    sets = {p.set for p in pairs}
+    assert sets == {"company_variants", "person_variants", "cross_script", "gov_bodies", "must_not_match"}
+    for p in pairs:
+        ea, eb = p.ref.split("|", 1)
+        assert p.split == split_of(p.set, ea) == split_of(p.set, eb), p
+        assert (ea == eb) == bool(p.label), p
+        assert p.a.strip() and p.b.strip() and p.a != p.b, p
+    assert not any(p.label for p in pairs if p.set == "must_not_match")
+    for s in sets:
+        assert {p.split for p in pairs if p.set == s} == {"tune", "test"}

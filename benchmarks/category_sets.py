@@ -1,0 +1,286 @@
+"""Labelled name pairs for the categories Redline is judged on, from the lists' own data.
+
+Positives are two names a list gives ONE entity (its own aliases, its Latin and native-script
+names). Negatives are names of two DIFFERENT listed entities, chosen hard (the most similar pair
+the rule allows) and safe (evidence that they are different: disjoint distinctive words, no shared
+name or identifier, and for persons different birth years, for must-not-match different countries).
+Nothing here uses the engine's vocabulary: words are classed by benchmarks.parties_common's own
+lists. The pairs are frozen in benchmarks/data/parties_category_cases.csv; a pair's half is
+`split_of(set, entity id of its first name)`, and a negative's second entity is drawn from the same half.
+
+Sets
+  company_variants  two aliases of one company sharing a distinctive word; negatives: another company
+                    with no distinctive word in common, most similar by token_set_ratio
+  person_variants   two spellings of one person; negatives: another person born in another year
+  cross_script      a Latin name and a native-script name of one entity; negatives: the native name of
+                    another entity closest in the same script, the Latin names far apart
+  gov_bodies        two names of one government body (ministry, bureau, police, army ..., no legal form) sharing
+                    a place or distinctive word; negatives: another
+                    body with the same generic words and another place or distinctive word
+  must_not_match    organisations of different countries whose names keep the same generic words with
+                    different distinctive words (the 'corps' merges); negatives only
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from benchmarks.eval_split import split_of
+from benchmarks.pair_scoring import Pair
+from benchmarks.parties_common import GENERIC, LEGAL, ORGS, PLACES, STOPWORDS, SourceEntity, distinctive, is_latin, names_of, norm, words
+
+CASES_FILE = Path(__file__).parent / "data" / "parties_category_cases.csv"
+COLUMNS = ["set", "split", "label", "a", "b", "schema", "entity_a", "entity_b"]
+PER_HALF = 150
+MAX_ATTEMPTS = 2500  # entities tried per set (bounds the build time)
+SEED = 20261203
+GOV = set(
+    """ministry bureau department police security directorate administration committee army navy forces corps guard
+    command brigade regiment intelligence prison court prosecutor procuracy government municipal prefecture provincial
+    militia""".split()
+)
+
+
+def _props(e: SourceEntity, prop: str) -> list[str]:
+    return e.data.get("properties", {}).get(prop, [])
+
+
+def _ids(e: SourceEntity) -> set[str]:
+    from benchmarks.parties_common import ID_PROPS
+
+    return {re.sub(r"[^0-9A-Z]", "", v.upper()) for p in ID_PROPS for v in _props(e, p)} - {""}
+
+
+def _years(e: SourceEntity) -> set[str]:
+    return {d[:4] for d in _props(e, "birthDate") if d[:4].isdigit()}
+
+
+def _countries(e: SourceEntity) -> set[str]:
+    return {c.lower() for p in ("country", "jurisdiction", "nationality") for c in _props(e, p)}
+
+
+def _latin(e: SourceEntity) -> list[str]:
+    return [n for n in dict.fromkeys(names_of(e.data)) if is_latin(n) and len(norm(n)) > 3]
+
+
+def _remainder(name: str) -> tuple[str, ...]:
+    """The generic words of a name (legal forms and stopwords out), sorted."""
+    return tuple(sorted(w for w in words(name) if w in GENERIC | GOV and w not in LEGAL and w not in STOPWORDS))
+
+
+def _markers(name: str) -> set[str]:
+    return set(distinctive(name)) | {w for w in words(name) if w in PLACES}
+
+
+class _Builder:
+    def __init__(self, entities: list[SourceEntity], seed: int) -> None:
+        self.rng = random.Random(seed)
+        seen: set[str] = set()
+        self.entities = []
+        for e in entities:  # one row per id; names-only mixed lists are left out (no facts to tell entities apart)
+            if e.data["id"] not in seen and e.source != "names_csl_meti":
+                seen.add(e.data["id"])
+                self.entities.append(e)
+        self.entities.sort(key=lambda e: e.data["id"])
+        self.rng.shuffle(self.entities)
+        self.name_owners: dict[str, set[str]] = defaultdict(set)
+        for e in self.entities:
+            for n in names_of(e.data):
+                self.name_owners[norm(n)].add(e.data["id"])
+
+    def different(self, x: SourceEntity, y: SourceEntity) -> bool:
+        if x.data["id"] == y.data["id"] or _ids(x) & _ids(y):
+            return False
+        xs = {norm(n) for n in names_of(x.data)}
+        return not any(y.data["id"] in self.name_owners[n] for n in xs)
+
+    def half(self, set_name: str, e: SourceEntity) -> str:
+        return split_of(set_name, e.data["id"])
+
+    def nearest(self, set_name: str, x: SourceEntity, a: str, pool: list[tuple[SourceEntity, str]], ok, scorer=fuzz.token_set_ratio) -> tuple[SourceEntity, str] | None:
+        texts = [t for _, t in pool]
+        for _, _, i in process.extract(a, texts, scorer=scorer, limit=60):
+            y, b = pool[i]
+            if self.half(set_name, y) == self.half(set_name, x) and self.different(x, y) and ok(a, b, x, y):
+                return y, b
+        return None
+
+    def emit(self, set_name: str, positives: Iterator[tuple[SourceEntity, str, str]], pool: list[tuple[SourceEntity, str]], ok,
+             schema: str | None, scorer=fuzz.token_set_ratio, negatives_only: bool = False) -> list[Pair]:
+        out: list[Pair] = []
+        count: dict[tuple[str, int], int] = defaultdict(int)
+        for attempt, (x, a, b) in enumerate(positives):
+            if attempt >= MAX_ATTEMPTS:
+                break
+            h = self.half(set_name, x)
+            if count[(h, 0)] >= PER_HALF and (negatives_only or count[(h, 1)] >= PER_HALF):
+                continue
+            if not negatives_only and count[(h, 1)] < PER_HALF:
+                out.append(Pair(set_name, h, 1, a, b, schema, f"{x.data['id']}|{x.data['id']}"))
+                count[(h, 1)] += 1
+            if count[(h, 0)] < PER_HALF:
+                found = self.nearest(set_name, x, a, pool, ok, scorer)
+                if found is not None:
+                    y, neg = found
+                    out.append(Pair(set_name, h, 0, a, neg, schema, f"{x.data['id']}|{y.data['id']}"))
+                    count[(h, 0)] += 1
+        return out
+
+
+def build(entities: list[SourceEntity], seed: int = SEED) -> list[Pair]:
+    bld = _Builder(entities, seed)
+    ents = bld.entities
+    orgs = [e for e in ents if e.data["schema"] in ORGS]
+    persons = [e for e in ents if e.data["schema"] == "Person"]
+    pairs: list[Pair] = []
+
+    def is_gov(n: str) -> bool:
+        ws = set(words(n))
+        return bool(ws & GOV) and not ws & LEGAL  # a body of the state, not a company with 'Bureau' in its name
+
+    # company variants
+    def company_pos() -> Iterator[tuple[SourceEntity, str, str]]:
+        for e in orgs:
+            ns = [n for n in _latin(e) if not is_gov(n)]
+            for i, a in enumerate(ns):
+                b = next((b for b in ns[i + 1:] if norm(b) != norm(a) and set(distinctive(a)) & set(distinctive(b))), None)
+                if b:
+                    yield e, a, b
+                    break
+
+    company_pool = [(e, n) for e in orgs for n in _latin(e)[:2] if not is_gov(n)]
+    pairs += bld.emit("company_variants", company_pos(), company_pool,
+                      lambda a, b, x, y: distinctive(b) != [] and not set(distinctive(a)) & set(distinctive(b)), None)
+
+    # person variants
+    def person_pos() -> Iterator[tuple[SourceEntity, str, str]]:
+        for e in persons:
+            if not _years(e):
+                continue
+            ns = _latin(e)
+            for i, a in enumerate(ns):
+                b = next((b for b in ns[i + 1:] if norm(b) != norm(a) and fuzz.token_sort_ratio(norm(a), norm(b)) >= 50), None)
+                if b:
+                    yield e, a, b
+                    break
+
+    person_pool = [(e, n) for e in persons if _years(e) for n in _latin(e)[:2]]
+    pairs += bld.emit("person_variants", person_pos(), person_pool,
+                      lambda a, b, x, y: not _years(x) & _years(y) and norm(a) != norm(b), "Person", scorer=fuzz.token_sort_ratio)
+
+    # cross-script: the query is the Latin name, the other side a native-script name
+    natives = {e.data["id"]: [n for n in dict.fromkeys(names_of(e.data)) if not is_latin(n)] for e in ents}
+
+    def script_pos() -> Iterator[tuple[SourceEntity, str, str]]:
+        for e in ents:
+            latin, native = _latin(e), natives[e.data["id"]]
+            if latin and native:
+                yield e, latin[0], native[0]
+
+    native_pool = [(e, n) for e in ents for n in natives[e.data["id"]][:1] if _latin(e)]
+    latin_of = {e.data["id"]: _latin(e)[0] for e, _ in native_pool}
+    own_native = {e.data["id"]: natives[e.data["id"]][0] for e, _ in native_pool}
+    script_pairs: list[Pair] = []
+    count: dict[tuple[str, int], int] = defaultdict(int)
+    texts = [t for _, t in native_pool]
+    for attempt, (x, a, b) in enumerate(script_pos()):
+        if attempt >= MAX_ATTEMPTS:
+            break
+        h = bld.half("cross_script", x)
+        if count[(h, 1)] >= PER_HALF and count[(h, 0)] >= PER_HALF:
+            continue
+        schema = "Person" if x.data["schema"] == "Person" else None
+        if count[(h, 1)] < PER_HALF:
+            script_pairs.append(Pair("cross_script", h, 1, a, b, schema, f"{x.data['id']}|{x.data['id']}"))
+            count[(h, 1)] += 1
+        if count[(h, 0)] < PER_HALF:
+            for _, _, i in process.extract(own_native[x.data["id"]], texts, scorer=fuzz.ratio, limit=60):
+                y, nb = native_pool[i]
+                if (y.data["schema"] == "Person") != (schema == "Person") or bld.half("cross_script", y) != h or not bld.different(x, y):
+                    continue
+                if fuzz.token_sort_ratio(norm(a), norm(latin_of[y.data["id"]])) >= 60:
+                    continue
+                script_pairs.append(Pair("cross_script", h, 0, a, nb, schema, f"{x.data['id']}|{y.data['id']}"))
+                count[(h, 0)] += 1
+                break
+    pairs += script_pairs
+
+    # government bodies
+    govs = [e for e in orgs if any(is_gov(n) for n in _latin(e))]
+
+    def gov_pos() -> Iterator[tuple[SourceEntity, str, str]]:
+        for e in govs:
+            ns = [n for n in _latin(e) if is_gov(n)]
+            for i, a in enumerate(ns):
+                b = next((b for b in _latin(e) if norm(b) != norm(a) and _markers(a) & _markers(b)), None)
+                if b:
+                    yield e, a, b
+                    break
+            else:
+                if ns:
+                    yield e, ns[0], ""  # no second name: a negative only
+
+    gov_pool = [(e, n) for e in govs for n in _latin(e)[:2] if is_gov(n)]
+
+    def gov_ok(a: str, b: str, x: SourceEntity, y: SourceEntity) -> bool:
+        return _remainder(a) == _remainder(b) and bool(_markers(b)) and not _markers(a) & _markers(b)
+
+    gov = []
+    for attempt, (x, a, b) in enumerate(gov_pos()):
+        if attempt >= MAX_ATTEMPTS:
+            break
+        h = bld.half("gov_bodies", x)
+        if b and sum(1 for p in gov if p.split == h and p.label) < PER_HALF:
+            gov.append(Pair("gov_bodies", h, 1, a, b, None, f"{x.data['id']}|{x.data['id']}"))
+        if sum(1 for p in gov if p.split == h and not p.label) < PER_HALF:
+            found = bld.nearest("gov_bodies", x, a, gov_pool, gov_ok)
+            if found:
+                y, neg = found
+                gov.append(Pair("gov_bodies", h, 0, a, neg, None, f"{x.data['id']}|{y.data['id']}"))
+    pairs += gov
+
+    # must not match: different countries, same generic remainder, nothing distinctive shared
+    mnm_orgs = [e for e in orgs if _countries(e)]
+    mnm_pool = [(e, n) for e in mnm_orgs for n in _latin(e)[:2] if _remainder(n)]
+
+    def mnm_ok(a: str, b: str, x: SourceEntity, y: SourceEntity) -> bool:
+        return (not _countries(x) & _countries(y) and _countries(y) != set() and _remainder(a) == _remainder(b)
+                and bool(_markers(a)) and bool(_markers(b)) and not _markers(a) & _markers(b))
+
+    pairs += bld.emit("must_not_match", ((e, n, "") for e, n in mnm_pool), mnm_pool, mnm_ok, None, negatives_only=True)
+    return pairs
+
+
+def write(pairs: list[Pair], path: Path = CASES_FILE) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        w = csv.writer(handle, lineterminator="\n")
+        w.writerow(COLUMNS)
+        for p in pairs:
+            ea, eb = p.ref.split("|", 1)
+            w.writerow([p.set, p.split, p.label, p.a, p.b, p.schema or "", ea, eb])
+
+
+def load(path: Path = CASES_FILE) -> list[Pair]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return [Pair(r["set"], r["split"], int(r["label"]), r["a"], r["b"], r["schema"] or None, f"{r['entity_a']}|{r['entity_b']}")
+                for r in csv.DictReader(handle)]
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from benchmarks.parties_common import load_entities
+
+    built = build(load_entities()[0])
+    write(built)
+    from collections import Counter
+
+    print(Counter((p.set, p.split, p.label) for p in built))
