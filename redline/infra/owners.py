@@ -27,20 +27,35 @@ def default_screener() -> Screener:
 
 
 def read_owners_csv(path: Path) -> dict[str, str]:
-    """domain -> owner from a CSV with a header `domain,owner`."""
+    """domain -> owner from a CSV with a header `domain,owner`. A name with a comma is quoted
+    ("Hikvision Co., Ltd."), also after a space; a row that does not fit is refused with its line."""
     from redline.infra.domains import check_domain
 
     owners: dict[str, str] = {}
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        fields = {f.strip().lower() for f in reader.fieldnames or []}
-        if not {"domain", "owner"} <= fields:
-            raise ValueError(f"{path}: needs a header with the columns domain,owner")
-        for row in reader:
-            row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
-            check = check_domain(row.get("domain", ""))
-            if check.domain and row.get("owner"):
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle, skipinitialspace=True)
+            fields = {(f or "").strip().lower() for f in reader.fieldnames or []}
+            if not {"domain", "owner"} <= fields:
+                raise ValueError(f"{path}: needs a header with the columns domain,owner")
+            for row in reader:
+                line = reader.line_num
+                if None in row:
+                    raise ValueError(f"{path}:{line}: more fields than the header names; "
+                                     'quote a name that holds a comma ("Hikvision Co., Ltd.")')
+                row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+                if not row.get("domain") and not row.get("owner"):
+                    continue
+                check = check_domain(row.get("domain", ""))
+                if check.domain is None:
+                    raise ValueError(f"{path}:{line}: domain {row.get('domain')!r}: {check.detail}")
+                if not row.get("owner"):
+                    raise ValueError(f"{path}:{line}: no owner for {check.domain}")
                 owners[check.domain] = row["owner"]
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
+    except csv.Error as exc:
+        raise ValueError(f"{path}:{reader.line_num}: not a readable CSV row ({exc})") from None
     return owners
 
 

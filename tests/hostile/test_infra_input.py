@@ -62,3 +62,36 @@ def test_deeply_nested_evidence_is_refused(tmp_path: Path) -> None:
     result = runner.invoke(app, ["infra", "scan", "--evidence", str(path), "--json"])
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
+
+
+def test_owners_csv_quoted_company_with_comma_after_a_space(tmp_path: Path) -> None:
+    from redline.infra.owners import read_owners_csv
+
+    path = tmp_path / "owners.csv"
+    path.write_text('domain, owner\nwww.hikvision.com, "Hangzhou Hikvision Digital Technology Co., Ltd."\n')
+    assert read_owners_csv(path) == {"www.hikvision.com": "Hangzhou Hikvision Digital Technology Co., Ltd."}
+
+
+@pytest.mark.parametrize(("content", "words"), [
+    ("domain,owner\nwww.hikvision.com,Hikvision Co., Ltd.\n", ":2: more fields than the header"),
+    ("domain,owner\nok.example,Owner\nnot a domain,Owner\n", ":3: domain 'not a domain'"),
+    ("domain,owner\nok.example,\n", ":2: no owner for ok.example"),
+    ("name,company\nx,y\n", "needs a header with the columns domain,owner"),
+])
+def test_owners_csv_problems_name_file_and_line(tmp_path: Path, content: str, words: str) -> None:
+    path = tmp_path / "owners.csv"
+    path.write_text(content)
+    evidence = write(tmp_path, [{"domain": "ok.example"}])
+    result = runner.invoke(app, ["infra", "scan", "--evidence", str(evidence), "--owners", str(path), "--no-store", "--json"])
+    assert result.exit_code == 2, result.output
+    flat = "".join(result.output.split())  # the error console wraps long lines
+    assert "".join(f"{path}".split()) in flat and "".join(words.split()) in flat, result.output
+    assert "Traceback" not in result.output
+
+
+def test_owners_csv_not_utf8_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "owners.csv"
+    path.write_bytes("domain,owner\nwww.a.example,Société Générale\n".encode("utf-16"))
+    evidence = write(tmp_path, [{"domain": "ok.example"}])
+    result = runner.invoke(app, ["infra", "scan", "--evidence", str(evidence), "--owners", str(path), "--json"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
