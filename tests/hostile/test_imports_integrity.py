@@ -286,3 +286,33 @@ def test_the_upgrade_keeps_one_snapshot_of_a_file_stored_twice(tmp_path: Path, d
                           "SELECT source, retrieved_at, sha256, counts, 0 FROM party_snapshots"))
     store.close()
     fresh.close()
+
+
+def _import_then_die(url: str, first: str, second: str) -> None:
+    import os
+    import signal
+
+    store = Store(url)
+    import_paths(store, [Path(first)], actor="test")
+
+    def die(*_args, **_kwargs):  # noqa: ANN002, ANN003, ANN202
+        os.kill(os.getpid(), signal.SIGKILL)  # the snapshot and its entities are written, uncommitted
+
+    Ledger._write = staticmethod(die)  # type: ignore[method-assign]
+    import_paths(store, [Path(second)], actor="test")
+
+
+def test_a_process_killed_mid_import_leaves_no_snapshot_without_its_entry(store: Store, data_dir: Path) -> None:
+    folder = data_dir / "lists/us_misc_opensanctions_repo"
+    store.create_all()
+    worker = multiprocessing.get_context("fork").Process(
+        target=_import_then_die, args=(store.url, str(folder / "bis_mieu.csv"), str(folder / "ndaa_section_889.csv")))
+    worker.start()
+    worker.join(timeout=120)
+    assert worker.exitcode == -9
+    snaps = list_snapshots(store)
+    entries = list(Ledger(store).entries(kind="parties.import"))
+    assert [s["source"] for s in snaps] == ["us_bis_mieu"]
+    assert [e.outcome["snapshot"] for e in entries] == [snaps[0]["id"]] and Ledger(store).verify() == []
+    again, _ = import_paths(store, [folder / "ndaa_section_889.csv"])
+    assert again[0].status == "imported"
