@@ -20,7 +20,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.append(str(Path(__file__).resolve().parent.parent))  # after PYTHONPATH: another engine checkout can be measured
 
 from benchmarks import names_eval_sets  # noqa: E402
 from benchmarks.eval_split import HALVES  # noqa: E402
@@ -92,8 +92,11 @@ def print_table(title: str, rep: dict[str, Any]) -> None:
     print("|---|---:|---:|" + "---|" * len(systems))
     rows = [*rep["sets"].items(), ("**all**", rep["overall"]["all"])]
     for name, row in rows:
-        cells = [f"{row[s]['precision']:.3f} / {row[s]['recall']:.3f} / **{row[s]['f1']:.3f}**" if s == "redline"
-                 else f"{row[s]['precision']:.3f} / {row[s]['recall']:.3f} / {row[s]['f1']:.3f}" for s in systems]
+        if not row["n_pos"]:  # negatives only: the share falsely matched is the measure
+            cells = [f"false matches {row[s]['fp']} / {row['n_neg']}" for s in systems]
+        else:
+            cells = [f"{row[s]['precision']:.3f} / {row[s]['recall']:.3f} / " + (f"**{row[s]['f1']:.3f}**" if s == "redline" else f"{row[s]['f1']:.3f}")
+                     for s in systems]
         print(f"| {name} | {row['n_pos']} | {row['n_neg']} | " + " | ".join(cells) + " |")
 
 
@@ -110,7 +113,10 @@ def main() -> None:
 
     if args.freeze:
         names_eval_sets.write(names_eval_sets.build())
+    import redline
     from redline.parties.screening import MATCH_THRESHOLD
+
+    print(f"engine: {Path(redline.__file__).parent}", file=sys.stderr)
 
     systems = {"redline": redline_scorer()}
     if not args.no_baselines:
