@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from redline.config import load_settings
@@ -135,6 +135,7 @@ def import_unit(
     actor = actor or load_settings().user
     try:
         with store.transaction() as conn:
+            _lock_source(conn, source)
             existing = _by_digest(conn, source, result.sha256)
             if existing is not None and not force:
                 return _unchanged(result, existing)  # a concurrent import stored it first
@@ -245,6 +246,14 @@ def _unchanged(result: ImportResult, existing: Any) -> ImportResult:
     result.label = snapshot_label(existing._mapping)
     result.in_force = bool(existing.active)
     return result
+
+
+def _lock_source(conn: Any, source: str) -> None:
+    """On PostgreSQL, imports of one source queue here, so that two different files of a source
+    imported at once cannot both be put in force (SQLite's BEGIN IMMEDIATE already serialises)."""
+    if conn.dialect.name == "postgresql":
+        key = int(hashlib.sha256(f"redline.parties.import:{source}".encode()).hexdigest()[:15], 16)
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def _by_digest(conn: Any, source: str, sha256: str) -> Any:

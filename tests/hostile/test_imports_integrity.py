@@ -192,7 +192,8 @@ def test_a_failure_between_snapshot_and_ledger_entry_commits_nothing(data_dir: P
 # --- 6. one file, one snapshot, under concurrency ---------------------------------------------------
 
 
-def test_the_store_refuses_a_second_row_for_one_file(store: Store, data_dir: Path) -> None:
+def test_the_store_refuses_a_second_row_for_one_file(any_store: Store, data_dir: Path) -> None:
+    store = any_store
     results, _ = import_paths(store, [data_dir / "lists/us_misc_opensanctions_repo/bis_mieu.csv"])
     row = list_snapshots(store)[0]
     with pytest.raises(IntegrityError), store.transaction() as conn:
@@ -201,9 +202,10 @@ def test_the_store_refuses_a_second_row_for_one_file(store: Store, data_dir: Pat
     assert results[0].status == "imported"
 
 
-def test_a_lost_race_reads_as_unchanged(store: Store, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """What a PostgreSQL import that loses the race sees: both checks found nothing, the insert hits
-    the unique constraint, and the import reports the other's snapshot as unchanged."""
+def test_a_lost_race_reads_as_unchanged(any_store: Store, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What an import that loses the race sees: both checks found nothing, the insert hits the
+    unique constraint, and the import reports the other's snapshot as unchanged."""
+    store = any_store
     path = data_dir / "lists/us_misc_opensanctions_repo/bis_mieu.csv"
     first, _ = import_paths(store, [path])
     real = snapshots_module._by_digest
@@ -216,6 +218,7 @@ def test_a_lost_race_reads_as_unchanged(store: Store, data_dir: Path, monkeypatc
 
 
 def _import_in_process(url: str, path: str, barrier, queue) -> None:  # noqa: ANN001
+    """Import `path`, waiting after the read until the other process has read its file too."""
     from redline.parties.sources.registry import detect
 
     store = Store(url)
@@ -235,7 +238,11 @@ def _import_in_process(url: str, path: str, barrier, queue) -> None:  # noqa: AN
         store.close()
 
 
-def test_two_processes_importing_one_file_store_one_snapshot(store: Store, data_dir: Path, tmp_path: Path) -> None:
+def test_two_processes_importing_one_file_store_one_snapshot(any_store: Store, data_dir: Path, tmp_path: Path) -> None:
+    """Both processes check the store and read the file before either writes; the second then finds
+    the first's snapshot in its own transaction (SQLite's BEGIN IMMEDIATE, PostgreSQL's per-source
+    advisory lock), and the unique index stands behind both (test_a_lost_race_reads_as_unchanged)."""
+    store = any_store
     path = tmp_path / "bis_mieu.csv"
     path.write_bytes((data_dir / "lists/us_misc_opensanctions_repo/bis_mieu.csv").read_bytes())
     store.create_all()
@@ -316,3 +323,25 @@ def test_a_process_killed_mid_import_leaves_no_snapshot_without_its_entry(store:
     assert [e.outcome["snapshot"] for e in entries] == [snaps[0]["id"]] and Ledger(store).verify() == []
     again, _ = import_paths(store, [folder / "ndaa_section_889.csv"])
     assert again[0].status == "imported"
+
+
+def test_two_files_of_one_source_imported_at_once_leave_one_in_force(any_store: Store, data_dir: Path, tmp_path: Path) -> None:
+    store = any_store
+    lines = (data_dir / "lists/us_misc_opensanctions_repo/bis_mieu.csv").read_bytes().splitlines(keepends=True)
+    paths = []
+    for name, kept in (("a", lines), ("b", lines[:-1])):
+        (tmp_path / name).mkdir()
+        paths.append(tmp_path / name / "bis_mieu.csv")
+        paths[-1].write_bytes(b"".join(kept))
+    store.create_all()
+    context = multiprocessing.get_context("fork")
+    barrier, queue = context.Barrier(2), context.Queue()
+    workers = [context.Process(target=_import_in_process, args=(store.url, str(path), barrier, queue)) for path in paths]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    assert sorted(queue.get(timeout=5) for _ in workers) == ["imported", "imported"]
+    snaps = list_snapshots(store)
+    assert len(snaps) == 2 and sum(s["active"] for s in snaps) == 1
+    assert len(list(Ledger(store).entries(kind="parties.import"))) == 2
