@@ -14,7 +14,7 @@ from redline.licensing.screening import (
     PartyScreening, Screener, owner_programs, programs, screen_parties, screening_evidence,
 )
 from redline.licensing.territories import country_name
-from redline.licensing.vocab import DECISION_RANK, category_family
+from redline.licensing.vocab import DECISION_RANK, NO_LICENCE_REQUIRED, NOT_APPLICABLE, category_family
 from redline.store.base import Store
 
 
@@ -121,6 +121,9 @@ def assess(application: Application, policy: Policy, *, countries: CountryData, 
         derived.add("RF_LISTED")
     if indirect:
         derived.add("RF_LISTED_INDIRECT")
+    near = [r for s in screenings for r in s.near]
+    if near:
+        derived.add("RF_NEAR_MISS")
 
     if store is not None:
         from redline.licensing.denials import matching_denials
@@ -155,9 +158,10 @@ def assess(application: Application, policy: Policy, *, countries: CountryData, 
         "affiliate_programs": owner_programs(indirect),
     }
 
+    movement, scope_reason = regime_scope(application, policy, items)
     fired: list[tuple[Rule, list[int], list[str]]] = []
     dormant = []
-    for rule in policy.rules:
+    for rule in policy.rules if movement != NOT_APPLICABLE else ():
         if not rule.in_force(application.date):
             dormant.append({"rule": rule.id, "status": rule.status(application.date)})
             continue
@@ -167,6 +171,8 @@ def assess(application: Application, policy: Policy, *, countries: CountryData, 
             if evaluate(rule.when, base_facts, hits) is True:
                 fired.append((rule, [], hits))
             continue
+        if movement == "transfer":
+            continue  # item rules govern exports; a transfer's items are decided by the transfer reason
         for item in items:
             facts = {**base_facts, **_item_facts(item, policy)}
             item_hits: list[str] = []
@@ -185,7 +191,22 @@ def assess(application: Application, policy: Policy, *, countries: CountryData, 
         "citations": [policy.cite_text(c) for c in rule.cite], "cite_keys": list(rule.cite),
         "items": hit_items, "facts": hits,
     } for rule, hit_items, hits in fired]
-    if not fired:
+    if scope_reason is not None:
+        reasons.insert(0, scope_reason)
+        if movement == NOT_APPLICABLE:
+            decision = NOT_APPLICABLE
+        elif DECISION_RANK.get(scope_reason["decision"], -1) > DECISION_RANK[decision]:
+            decision = scope_reason["decision"]
+        elif decision == "approve" and not fired:
+            decision = scope_reason["decision"]
+    if near and decision == "approve":
+        # The policy has no rule for near misses: the engine's floor still keeps this from an approval.
+        decision = "refer"
+        reasons.append({"rule": "near_miss_floor", "title": "Near miss on a restricted-party list", "decision": "refer",
+                        "text": "A party resembles a listed party (score above the review floor, below the match "
+                                "threshold): confirm or rule out the match before approving.",
+                        "citations": [], "cite_keys": [], "items": [], "facts": ["red_flags: RF_NEAR_MISS"]})
+    elif not fired and scope_reason is None:
         reasons.append({"rule": None, "title": "No rule fired", "decision": "approve",
                         "text": f"No rule of policy {policy.name} applies to this application as of {application.date}; "
                                 "controls outside this policy (national security, sanctions not loaded) are not assessed here.",
@@ -204,13 +225,61 @@ def assess(application: Application, policy: Policy, *, countries: CountryData, 
         "red_flags": sorted(red_flags),
         "items": [i.to_dict() for i in items],
         "parties": [{"role": s.party.role, "name": s.party.name, "country": s.party.country, "type": s.party.type,
-                     "listed": bool(s.direct), "indirect": bool(s.indirect)} for s in screenings],
+                     "listed": bool(s.direct), "indirect": bool(s.indirect),
+                     "near_miss": [{"hit": r.get("caption"), "score": r.get("score")} for r in s.near]} for s in screenings],
         "rules_not_in_force": dormant,
         "policy": {"name": policy.name, "version": policy.version, "title": policy.title},
         "snapshots": {"countries": [s.to_dict() for s in countries.snapshots.values()], "lists": list_snapshots},
     }
     result["explanation"] = explain(result)
     return result
+
+
+def regime_scope(application: Application, policy: Policy, items: list[ClassifiedItem]) -> tuple[str, dict[str, Any] | None]:
+    """Whether the policy's regime governs this movement: "export", "transfer" (inside an internal
+    market, e.g. EU to EU), or not_applicable (an exporter outside the regime's jurisdiction); with
+    the reason to show when it is not a plain export."""
+    j = policy.jurisdiction
+    exporter = str(application.exporter.get("country") or "").upper() or None
+    if j is None:
+        return "export", None
+    cites = list(j.cite)
+    if exporter is None:
+        return "export", None
+    if exporter not in j.exporters:
+        return NOT_APPLICABLE, _reason("jurisdiction", "Exporter outside this regime", NOT_APPLICABLE,
+                                       f"The exporter is established in {country_name(exporter) or exporter} ({exporter}), "
+                                       f"outside the jurisdiction of {policy.name}: this policy does not apply. "
+                                       "Assess the application under the exporter's own regime." + (f" {j.note}" if j.note else ""),
+                                       policy, cites, [], [f"exporter.country: {exporter}"])
+    market = j.internal_market
+    if market is None or application.destination not in market.members:
+        return "export", None
+    controlled = market.controlled_for(exporter)
+    cites = list(market.cite) + [c for m in market.national_measures if m["member_state"] == exporter for c in m["cite"]]
+    facts = [f"exporter.country: {exporter}", f"destination: {application.destination}"]
+    needs = [i.index for i in items if i.category in controlled]
+    unknown = [i.index for i in items if not i.classified]
+    if needs:
+        return "transfer", _reason("intra_union_transfer", "Transfer of a controlled item inside the internal market", "refer",
+                                   "A transfer inside the internal market, not an export: an authorisation is required for "
+                                   "these items, which are on the transfer list (or a national measure of the exporter's state).",
+                                   policy, cites, needs, facts)
+    if unknown:
+        return "transfer", _reason("intra_union_transfer", "Transfer of an unclassified item inside the internal market", "refer",
+                                   "A transfer inside the internal market, not an export: classify the items to know whether "
+                                   "they are on the transfer list.", policy, cites, unknown, facts)
+    return "transfer", _reason("intra_union_transfer", "Transfer inside the internal market: no licence required",
+                               NO_LICENCE_REQUIRED,
+                               "A transfer inside the internal market, not an export, of items that are not on the transfer "
+                               "list: no licence is required under this policy (sanctions and national measures listed in the "
+                               "policy still apply).", policy, cites, [i.index for i in items], facts)
+
+
+def _reason(rule: str, title: str, decision: str, text: str, policy: Policy, cites: list[str], items: list[int],
+            facts: list[str]) -> dict[str, Any]:
+    return {"rule": rule, "title": title, "decision": decision, "text": text,
+            "citations": [policy.cite_text(c) for c in cites], "cite_keys": cites, "items": items, "facts": facts}
 
 
 def _item_facts(item: ClassifiedItem, policy: Policy) -> dict[str, Any]:
@@ -238,7 +307,7 @@ def explain(result: dict[str, Any]) -> str:
     """Plain language: what was decided, why, and on what evidence."""
     dest = result["destination"]
     lines = [
-        f"{result['decision'].upper()}: application {result['id']} under {result['policy']['name']} "
+        f"{result['decision'].replace('_', ' ').upper()}: application {result['id']} under {result['policy']['name']} "
         f"{result['policy']['version']}, rules as of {result['date']}.",
         f"Destination {dest['name'] or dest['country']} ({dest['country']}) is rated {result['destination_risk']} risk"
         + (f" (indicators: {', '.join(f'{k}={v}' for k, v in dest['indicators'].items() if v is not None)})"
@@ -250,6 +319,9 @@ def explain(result: dict[str, Any]) -> str:
         lines.append(f"Listed parties: {', '.join(listed)}.")
     if indirect:
         lines.append(f"Parties tied to a listed party: {', '.join(indirect)}.")
+    for p in result["parties"]:
+        for miss in p.get("near_miss") or []:
+            lines.append(f"Near miss: {p['name']} resembles listed {miss['hit']} (score {miss['score']}); confirm or rule out.")
     for reason in result["reasons"]:
         if reason["rule"] is None:
             lines.append(reason["text"])

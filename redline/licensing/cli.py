@@ -80,7 +80,7 @@ def _write_denials(context: Any, ids: list[str], path: Path) -> None:
 
 
 def _render_result(result: dict[str, Any]) -> None:
-    colour = {"approve": "green", "refer": "yellow", "deny": "red"}[result["decision"]]
+    colour = {"approve": "green", "refer": "yellow", "deny": "red"}.get(result["decision"], "blue")
     first, *rest = result["explanation"].splitlines()
     console.print(f"[bold {colour}]{first}[/]", highlight=False)
     for line in rest:

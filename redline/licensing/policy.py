@@ -112,6 +112,27 @@ class Category:
 
 
 @dataclass(frozen=True)
+class InternalMarket:
+    """Destinations where a shipment from a member is a transfer, not an export (EU: Art. 11)."""
+    members: frozenset[str]
+    controlled_categories: frozenset[str]
+    national_measures: tuple[dict[str, Any], ...]
+    cite: tuple[str, ...]
+
+    def controlled_for(self, exporter_country: str | None) -> set[str]:
+        extra = {c for m in self.national_measures if m["member_state"] == exporter_country for c in m["categories"]}
+        return set(self.controlled_categories) | extra
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    exporters: frozenset[str]
+    cite: tuple[str, ...]
+    note: str | None
+    internal_market: InternalMarket | None
+
+
+@dataclass(frozen=True)
 class Policy:
     name: str
     title: str
@@ -126,6 +147,7 @@ class Policy:
     tiers: dict[str, dict[str, Any]]
     tier_order: tuple[str, ...]
     rules: tuple[Rule, ...]
+    jurisdiction: Jurisdiction | None = None
     raw: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def categories_for_code(self, code: str) -> list[str]:
@@ -316,9 +338,48 @@ def parse_policy(data: Any, file: str) -> Policy:
         rules.append(Rule(rid, str(spec.get("title") or rid), scope, spec["when"], decision, str(spec["text"]).strip(),
                           cites, effective, expires, tuple(suspensions)))  # type: ignore[arg-type]
 
+    jurisdiction = _jurisdiction(file, data.get("jurisdiction"), check_cites, set(categories))
     return Policy(name=name, title=title, version=version, path=file, sources=sources, categories=categories,
                   unknown_control_code=unknown_code, unknown_category=unknown_cat, country_groups=country_groups,
-                  red_flags=red_flags, tiers=tiers, tier_order=order, rules=tuple(rules), raw=data)
+                  red_flags=red_flags, tiers=tiers, tier_order=order, rules=tuple(rules), jurisdiction=jurisdiction,
+                  raw=data)
+
+
+def _countries(file: str, where: str, key: str, values: list[Any]) -> frozenset[str]:
+    from redline.licensing.territories import is_iso2, yaml_country
+
+    out = set()
+    for value in values:
+        code = yaml_country(value)
+        if not is_iso2(str(code)):
+            raise PolicyError(file, where, key, f"{code!r} is not an ISO 3166-1 alpha-2 code")
+        out.add(str(code).upper())
+    return frozenset(out)
+
+
+def _jurisdiction(file: str, spec: dict[str, Any] | None, check_cites: Any, categories: set[str]) -> Jurisdiction | None:
+    if spec is None:
+        return None
+    exporters = _countries(file, "jurisdiction", "exporters", spec["exporters"])
+    market = None
+    if spec.get("internal_market") is not None:
+        im = spec["internal_market"]
+        where = "jurisdiction.internal_market"
+        for cat in im["controlled_categories"]:
+            if cat not in categories:
+                raise PolicyError(file, where, "controlled_categories", f"{cat!r} is not a category of this policy")
+        measures = []
+        for index, measure in enumerate(im.get("national_measures") or []):
+            mwhere = f"{where}.national_measures[{index}]"
+            (state,) = _countries(file, mwhere, "member_state", [measure["member_state"]])
+            for cat in measure["categories"]:
+                if cat not in categories:
+                    raise PolicyError(file, mwhere, "categories", f"{cat!r} is not a category of this policy")
+            measures.append({"member_state": state, "categories": list(measure["categories"]),
+                             "cite": check_cites(mwhere, measure["cite"])})
+        market = InternalMarket(_countries(file, where, "members", im["members"]), frozenset(im["controlled_categories"]),
+                                tuple(measures), check_cites(where, im["cite"]))
+    return Jurisdiction(exporters, check_cites("jurisdiction", spec["cite"]), spec.get("note"), market)
 
 
 def _date(file: str, where: str, key: str, value: Any, required: bool) -> date | None:

@@ -291,6 +291,26 @@ class RuleIn(Strict):
     suspended: list[SuspensionIn] | None = None
 
 
+class NationalMeasureIn(Strict):
+    member_state: Country
+    categories: TextList
+    cite: TextList
+
+
+class InternalMarketIn(Strict):
+    members: list[Country]
+    controlled_categories: TextList
+    national_measures: list[NationalMeasureIn] | None = None
+    cite: TextList
+
+
+class JurisdictionIn(Strict):
+    exporters: list[Country]
+    note: Text | None = None
+    cite: TextList
+    internal_market: InternalMarketIn | None = None
+
+
 class PolicyIn(Strict):
     name: Text | None = None
     title: Text | None = None
@@ -304,6 +324,7 @@ class PolicyIn(Strict):
     red_flags: dict[str, RedFlagIn] | None = None
     destination_risk: RiskIn | None = None
     rules: list[RuleIn] | None = None
+    jurisdiction: JurisdictionIn | None = None
 
 
 def shape_problems(model: type[Strict], data: Any) -> list[tuple[str, str]]:

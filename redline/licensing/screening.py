@@ -43,6 +43,7 @@ class PartyScreening:
     party: Party
     direct: list[dict[str, Any]] = field(default_factory=list)  # matched results without `via`
     indirect: list[dict[str, Any]] = field(default_factory=list)  # matched results reached via owners/affiliates
+    near: list[dict[str, Any]] = field(default_factory=list)  # below the match threshold, above REVIEW_FLOOR
     snapshots: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -59,6 +60,8 @@ def screen_parties(parties: tuple[Party, ...], screener: Screener | Callable[...
         screening = PartyScreening(party, snapshots=list(response.get("snapshots") or []))
         for result in response.get("results") or []:
             if not result.get("match"):
+                if _score(result) > REVIEW_FLOOR and (result.get("lists") or result.get("via")):
+                    screening.near.append(result)
                 continue
             # A hit with listings of its own is a direct hit; ownership or affiliation ties to
             # listed parties ("subsidiary of", "affiliated with") make it (also) an indirect hit.
@@ -67,8 +70,34 @@ def screen_parties(parties: tuple[Party, ...], screener: Screener | Callable[...
                 screening.direct.append(result)
             if any(v.get("relation") in TIES for v in result.get("via") or []):
                 screening.indirect.append(result)
+        if screening.near and party.country:
+            screening.near = _near_in_country(screening.near, party, screener)
         out.append(screening)
     return out
+
+
+def _near_in_country(near: list[dict[str, Any]], party: Party, screener: Screener | Callable[..., dict[str, Any]]) -> list[dict[str, Any]]:
+    """The near misses that stay above the floor when the engine also weighs the party's country
+    (a national police force is not a near miss for another country's police)."""
+    again = screener(party.name, country=party.country, limit=10)
+    kept = {r.get("id") for r in again.get("results") or [] if _score(r) > REVIEW_FLOOR}
+    return [r for r in near if r.get("id") in kept]
+
+
+# A listed candidate scoring more than this, though below the engine's match threshold (0.75), is a
+# near miss: a spelling the engine could not confirm ("Kashgar Regional PSB" for "Kashgar Prefecture
+# PSB"). It is shown to the officer and keeps the decision from being an approval. Not 0.5: the
+# engine caps a pair that shares only generic words at exactly 0.5, and a foreign namesake made of
+# generic words ("Police nationale", FR, against the Nicaraguan National Police) still scores 0.58
+# once the country is weighed; a floor there would send every police force to review.
+REVIEW_FLOOR = 0.6
+
+
+def _score(result: dict[str, Any]) -> float:
+    try:
+        return float(result.get("score") or 0.0)
+    except (TypeError, ValueError):
+        return 0.0
 
 
 TIES = ("subsidiary of", "affiliated with")
@@ -89,6 +118,17 @@ def owner_programs(results: list[dict[str, Any]]) -> set[str]:
 def screening_evidence(screenings: list[PartyScreening]) -> list[dict[str, Any]]:
     evidence = []
     for s in screenings:
+        for r in s.near:
+            lists = r.get("lists") or [lst for v in r.get("via") or [] for lst in (v.get("lists") or [])]
+            evidence.append({
+                "kind": "near_miss_party",
+                "source": "; ".join(sorted({f"{x.get('authority') or ''} {x.get('program') or x.get('program_id')}".strip() for x in lists})),
+                "snapshot": sorted({str(x.get("snapshot")) for x in lists if x.get("snapshot") is not None}),
+                "detail": {"party": s.party.name, "role": s.party.role, "hit_id": r.get("id"), "hit": r.get("caption"),
+                           "score": r.get("score"), "review_floor": REVIEW_FLOOR, "lists": lists,
+                           "note": "below the match threshold: confirm or rule out before approving",
+                           "explanation": r.get("explanation")},
+            })
         for kind, results in (("listed_party", s.direct), ("indirect_listed_party", s.indirect)):
             for r in results:
                 via = [v for v in r.get("via") or [] if kind == "listed_party" or v.get("relation") in TIES]

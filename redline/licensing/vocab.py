@@ -49,6 +49,10 @@ END_USE_TYPES: tuple[str, ...] = (
 
 DECISIONS: tuple[str, ...] = ("approve", "refer", "deny")
 DECISION_RANK: dict[str, int] = {"approve": 0, "refer": 1, "deny": 2}
+# Outcomes that are not a licensing decision: the policy's regime does not govern this exporter, or
+# the movement needs no authorisation under it (an intra-EU transfer of an item outside Annex IV).
+NOT_APPLICABLE, NO_LICENCE_REQUIRED = "not_applicable", "no_licence_required"
+OUTCOMES: tuple[str, ...] = (NOT_APPLICABLE, NO_LICENCE_REQUIRED, *DECISIONS)
 
 RISK_TIERS: tuple[str, ...] = ("low", "elevated", "high", "unknown")
 

@@ -30,6 +30,10 @@ LISTED: dict[str, dict[str, Any]] = {
         "lists": [listing("US-DOD-1260H", "Section 1260H", "2025-01-07")],
         "via": [{"relation": "subsidiary of", "id": "p-dahua", "caption": "Dahua Technology", "percentage": None, "rule": None,
                  "lists": [listing("US-BIS-EL", "84 FR 54002", "2019-10-09")]}]},
+    # A spelling the engine scores below its match threshold: a near miss, never an approval.
+    "kashgar regional public security bureau": {
+        "id": "p-kpsb", "caption": "Kashgar Prefecture Public Security Bureau", "score": 0.74, "match": False,
+        "lists": [listing("US-BIS-EL", "84 FR 54002", "2019-10-09")], "via": []},
 }
 
 
@@ -41,7 +45,7 @@ class FakeScreener:
     def __call__(self, name: str, *, schema: str | None = None, country: str | None = None, limit: int = 5) -> dict[str, Any]:
         self.calls.append(name)
         hit = self.listed.get(name.casefold())
-        results = [{**hit, "schema": "Company", "score": 1.0, "match": True, "explanation": "test"}] if hit else []
+        results = [{"schema": "Company", "score": 1.0, "match": True, "explanation": "test", **hit}] if hit else []
         return {"query": {"name": name}, "results": results,
                 "snapshots": [{"id": "test-snapshot-1", "source": "test", "sha256": "0" * 64,
                                "retrieved_at": "2026-11-01T00:00:00+00:00", "data_date": "2026-11-01"}]}

@@ -32,12 +32,18 @@ def test_fixture_decision_and_reasons(path: Path, policy_name: str, countries) -
     expected = expectations(path)[policy_name]
     result = assess(load_application(path), load_policy(policy_name), countries=countries, screener=FakeScreener())
     assert result["decision"] == expected["decision"], result["explanation"]
-    assert set(expected["rules"]) <= set(result["rules"]), result["rules"]
+    reasons = [r["rule"] for r in result["reasons"] if r["rule"]]
+    assert set(expected["rules"]) <= set(reasons), reasons
     if not expected["rules"]:
         assert result["rules"] == []
     for reason in result["reasons"]:
         if reason["rule"]:
-            assert reason["citations"] and reason["text"]
+            assert reason["citations"] and reason["text"], reason
+    cited = " | ".join(c for r in result["reasons"] for c in r["citations"])
+    for pinpoint in expected.get("must_cite", []):
+        assert pinpoint in cited, (pinpoint, cited)
+    for pinpoint in expected.get("must_not_cite", []):
+        assert pinpoint not in cited, (pinpoint, cited)
     assert result["policy"]["name"] == policy_name and result["policy"]["version"]
 
 

@@ -51,9 +51,10 @@ def use_lists_home(lists_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
     def memoised(name: str, **kwargs):  # type: ignore[no-untyped-def]
         # The same name screened under three policies: ask the real engine once per module.
-        if name not in _memo:
-            _memo[name] = real(name, **kwargs)
-        return _memo[name]
+        key = repr((name, sorted(kwargs.items())))
+        if key not in _memo:
+            _memo[key] = real(name, **kwargs)
+        return _memo[key]
 
     monkeypatch.setattr(service, "default_screener", lambda: memoised)
     return lists_home
@@ -69,10 +70,13 @@ def test_fixtures_with_the_real_engine() -> None:
             expected = expectations(path).get(policy)
             if expected is None:
                 continue
+            # Where the real engine confirms a match the fake screener leaves as a near miss.
+            expected = {**expected, **expected.get("real_engine", {})}
             app_id = path.read_text().split("\nid: ", 1)[1].split("\n", 1)[0].strip()
             got = by_id[app_id]
             assert got["decision"] == expected["decision"], (path.name, policy, got["explanation"])
-            assert set(expected["rules"]) <= set(got["rules"]), (path.name, policy, got["rules"])
+            reasons = {r["rule"] for r in got["reasons"] if r["rule"]}
+            assert set(expected["rules"]) <= reasons, (path.name, policy, sorted(reasons))
     after = len(list(get_context().ledger.entries(kind="licensing")))
     assert after - before == 3 * len(fixture_files())
 

@@ -55,7 +55,7 @@ def _broken(tmp_path: Path, mutate) -> Path:  # type: ignore[no-untyped-def]
         (lambda d: d["rules"][2].update(cite=[]), "rule E03_listed_party_surveillance_item", "cite", "citation"),
         (lambda d: d["rules"][2].update(cite=["NOWHERE Art. 1"]), "rule E03_listed_party_surveillance_item", "cite", "not in sources"),
         (lambda d: d["rules"][0].update(effective="2023-13-01"), "rule E01_serious_misuse_risk", "effective", "ISO date"),
-        (lambda d: d["rules"][0]["when"]["all"][1].update({"end_user_types": {"in": ["gov_security"]}}), "rule E01_serious_misuse_risk", "when.all[1].end_user_types.in", "did you mean 'government_security'"),
+        (lambda d: d["rules"][0]["when"]["all"][1]["any"][0].update({"end_user_types": {"in": ["gov_security"]}}), "rule E01_serious_misuse_risk", "when.all[1].any[0].end_user_types.in", "did you mean 'government_security'"),
         (lambda d: d["categories"]["mobile_interception"].update(codes=["five-a-one"]), "category mobile_interception", "codes", "not a control code"),
         (lambda d: d["country_groups"]["arms_embargo"].update(members=["RU", "XX"]), "country group arms_embargo", "members", "'XX'"),
     ],
