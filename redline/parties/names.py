@@ -92,6 +92,7 @@ class Vocabulary:
     admin_levels: dict[str, str]  # spelling -> canonical administrative level
     admin_peoples: frozenset[str]
     public_body_words: frozenset[str]
+    public_body_units: frozenset[str]
 
 
 class VocabularyError(ValueError):
@@ -161,6 +162,7 @@ def vocabulary() -> Vocabulary:
         admin_levels={s: level for level, spellings in raw["admin_levels"].items() for s in [level, *(spellings or [])]},
         admin_peoples=frozenset(raw["admin_peoples"]),
         public_body_words=frozenset(raw["public_body_words"]),
+        public_body_units=frozenset(raw["public_body_units"]),
     )
 
 
@@ -356,12 +358,15 @@ def _admin_levels(tokens: list[Token], vocab: Vocabulary) -> list[Token]:
 
 
 def _split_glued(pieces: list[tuple[str, str, bool]]) -> list[tuple[str, str, bool]]:
-    """'valfajr2' -> 'valfajr' '2': a vessel's or company's number written against its name."""
+    """'valfajr2' -> 'valfajr' '2': a vessel's or company's number written against its name.
+    A vocabulary word that stands for several ('公安局' public security office) -> each of them."""
     out: list[tuple[str, str, bool]] = []
     for word, hint, abjad in pieces:
         glued = _GLUED_RE.match(word)
         if glued:
             out.extend((part, hint, abjad) for part in glued.groups() if part)
+        elif " " in word:
+            out.extend((part, hint, abjad) for part in word.split())
         else:
             out.append((word, hint, abjad))
     return out

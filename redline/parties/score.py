@@ -29,6 +29,7 @@ from redline.parties.names import (
     AnalysedName,
     Token,
     skeleton,
+    vocabulary,
 )
 
 
@@ -65,6 +66,7 @@ SIMILARITY = {
     "skeleton_short": 0.75,  # ... when the skeleton is a single letter
     "skeleton_edit": 0.75,  # one consonant class apart, in keys of four or more (Hebrew 'bnmn', Benjamin 'bnkmn')
     "admin_level": 0.95,  # 'regional' for 'prefecture': variants, but not the same spelling
+    "body_unit": 0.9,  # 'department' for 'bureau' in a public body's name: a rendering, less sure than a level
     "compound_min": 0.85,  # 'hik vision' joined against 'hikvision'
     "compound": 0.95,  # the factor a compound pair carries
 }
@@ -77,6 +79,7 @@ SECTOR_CONFLICT = RULES["sector_conflict"].value  # screening applies it across 
 DISTINCTIVE = (WORD, NUMBER, PATRONYMIC, INITIAL)
 SECTOR_KINDS = (GENERIC, PLACE)
 LESSER_KINDS = (GENERIC, PLACE, STOP, ADMIN)
+BODY_UNITS = vocabulary().public_body_units
 
 
 @dataclass(slots=True)
@@ -130,6 +133,8 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
         return 0.0, ""
     if q.kind == ADMIN or c.kind == ADMIN:
         return (SIMILARITY["admin_level"], "administrative level") if q.kind == c.kind else (0.0, "")
+    if a in BODY_UNITS and b in BODY_UNITS:
+        return SIMILARITY["body_unit"], "unit of a public body"
     shorter = min(len(a), len(b))
     if shorter >= 4:
         sim = OSA.normalized_similarity(a, b)  # a transposition is one edit

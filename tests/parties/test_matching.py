@@ -253,3 +253,20 @@ def test_a_query_hidden_by_unicode_controls_is_screened_as_displayed(screener: S
     hit = top(screener, "HIKVISION \u202eDTL OC LATIGID\u202c")[0]
     assert hit.match and "hikvision" in hit.party.caption.lower()
     assert "query normalised: text inside a direction override" in explain(hit)
+
+
+@pytest.mark.parametrize(
+    "left, right",
+    [
+        ("喀什地区公安局", "Kashi Prefecture Public Security Bureau"),
+        ("新疆维吾尔自治区公安厅", "Xinjiang Public Security Bureau"),  # 厅 rendered 'department' or 'bureau'
+        ("Xinjiang Uyghur Autonomous Region Public Security Department", "XINJIANG PUBLIC SECURITY BUREAU"),
+    ],
+)
+def test_a_public_body_in_chinese_or_another_rendering_matches(left: str, right: str) -> None:
+    assert compare_names(left, right)["match"], (left, right)
+
+
+def test_a_ministry_is_not_a_bureau() -> None:
+    assert not compare_names("Ministry of Public Security", "Urumqi Public Security Bureau")["match"]
+    assert not compare_names("Aksu Public Security Department", "Hotan Prefecture Public Security Bureau")["match"]
