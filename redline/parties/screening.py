@@ -24,9 +24,12 @@ COMPATIBLE = {
     "Vessel": {"Vessel", "LegalEntity"},
     "Airplane": {"Airplane", "LegalEntity"},
 }
-SCHEMA_MISMATCH = 0.6
-COUNTRY_MISMATCH = 0.9
-BIRTH_YEAR_MISMATCH = 0.7
+# What the query's facts do to a name score; each one that fires is named in the explanation.
+# Hand-set in the first engine (bb22e07), kept because benchmarks/parties_accuracy.py lost nothing:
+SCHEMA_MISMATCH = 0.6  # a company asked, a person found: even an exact name (1.0) falls to review
+COUNTRY_MISMATCH = 0.9  # lists and counterparties disagree on countries often: a nudge, not a veto
+BIRTH_YEAR_MISMATCH = 0.7  # beyond a year either side: an exact name falls below the threshold
+BIRTH_YEAR_AGREES = 0.05  # the same birth year lifts a near-threshold name into a match
 
 
 @dataclass
@@ -150,7 +153,7 @@ class Screener:
             year = query.birth_date[:4]
             near = {str(int(y) + d) for y in party.birth_years if y.isdigit() for d in (-1, 0, 1)}
             if year in party.birth_years:
-                hit.score = min(1.0, hit.score + 0.05)
+                hit.score = min(1.0, hit.score + BIRTH_YEAR_AGREES)
                 hit.adjustments.append(f"birth year {year} agrees")
             elif year not in near:
                 hit.score *= BIRTH_YEAR_MISMATCH
