@@ -152,3 +152,19 @@ def test_encoding_errors_name_what_the_file_is(tmp_path: Path) -> None:
     path.write_bytes(b"\xff\xfe\x00\x00" + "abc".encode("utf-32-le")[:-1])
     with pytest.raises(TextEncodingError, match="UTF-32"):
         detect_text_encoding(path)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-be-bom", "utf-32"])
+def test_headerless_rows_in_any_encoding_end_where_the_text_ends(tmp_path: Path, encoding: str) -> None:
+    from redline.parties.sources.base import ListFormatError
+    from redline.parties.sources.common import iter_csv_rows
+
+    text = '1,"ACME TRADING",-0-\n2,"ÉLAN SARL",-0-\n'
+    encode = (lambda t: b"\xfe\xff" + t.encode("utf-16-be")) if encoding == "utf-16-be-bom" else (lambda t: t.encode(encoding))
+    whole = tmp_path / "whole.csv"
+    whole.write_bytes(encode(text))
+    assert [fields[1] for _line, fields in iter_csv_rows(whole, 3)] == ["ACME TRADING", "ÉLAN SARL"]
+    cut = tmp_path / "cut.csv"
+    cut.write_bytes(encode(text[:-4]))  # ends inside the last row: 2,"ÉLAN SARL",
+    with pytest.raises(ListFormatError, match="truncated"):
+        list(iter_csv_rows(cut, 3))

@@ -389,10 +389,27 @@ def iter_csv_rows(path: object, width: int, delimiter: str = ",", skip: int = 0)
         raise ListFormatError(path, line, f"malformed CSV ({exc}); the file may be truncated") from exc
     except UnicodeDecodeError as exc:
         raise ListFormatError(path, line, f"not valid {_encoding_name(codec)} text ({exc.reason})") from exc
+    if _last_char(path, codec) not in ("", "\n", "\r", "\x1a"):
+        raise ListFormatError(path, max(line - 1, 1), "file ends in the middle of a row (truncated)")
+
+
+def _last_char(path: object, codec: str) -> str:
+    """The last character of a text file in `codec` (UTF-16/32 read with the endianness of their BOM)."""
+    from pathlib import Path
+
+    path = Path(str(path))
+    width = {"utf-16": 2, "utf-32": 4}.get(codec, 1)
     with path.open("rb") as handle:
-        handle.seek(max(path.stat().st_size - 1, 0))
-        if handle.read(1) not in (b"", b"\n", b"\r", b"\x1a"):
-            raise ListFormatError(path, max(line - 1, 1), "file ends in the middle of a row (truncated)")
+        bom = handle.read(width)
+        size = path.stat().st_size
+        if size <= width and width > 1:
+            return ""
+        handle.seek(max(size - width, 0))
+        tail = handle.read(width)
+    if width == 1:
+        return tail.decode("latin-1")
+    little = bom in (b"\xff\xfe", b"\xff\xfe\x00\x00")
+    return tail.decode(f"{codec}-{'le' if little else 'be'}", errors="replace")
 
 
 _LEGAL_FORM = re.compile(
