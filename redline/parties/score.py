@@ -79,6 +79,8 @@ SECTOR_CONFLICT = RULES["sector_conflict"].value  # screening applies it across 
 DISTINCTIVE = (WORD, NUMBER, PATRONYMIC, INITIAL)
 SECTOR_KINDS = (GENERIC, PLACE)
 LESSER_KINDS = (GENERIC, PLACE, STOP, ADMIN)
+# Kinds of word that, left unmatched on both sides, are a conflict, and the rule each fires.
+CONFLICTS = ((GENERIC, "sector_conflict"), (PLACE, "place_conflict"), (PATRONYMIC, "patronymic_conflict"))
 BODY_UNITS = vocabulary().public_body_units
 
 
@@ -233,19 +235,23 @@ def compare(query: AnalysedName, listed: AnalysedName, memo: dict[int, tuple[tup
         return result
     score = matched / (query_weight + extras)
 
-    for kind, rule in ((GENERIC, "sector_conflict"), (PLACE, "place_conflict"), (PATRONYMIC, "patronymic_conflict")):
-        # The same kind of word on both sides, each left unmatched: the names disagree.
-        q_only = {t.source for t in result.query_unmatched if t.kind == kind}
-        c_only = {t.source for t in result.listed_unmatched if t.kind == kind}
-        if q_only and c_only:
-            score = _apply(result, rule, score, f"{', '.join(sorted(q_only))} vs {', '.join(sorted(c_only))}")
+    if result.query_unmatched and result.listed_unmatched:
+        for kind, rule in CONFLICTS:
+            # The same kind of word on both sides, each left unmatched: the names disagree.
+            q_only = {t.source for t in result.query_unmatched if t.kind == kind}
+            c_only = {t.source for t in result.listed_unmatched if t.kind == kind} if q_only else None
+            if q_only and c_only:
+                score = _apply(result, rule, score, f"{', '.join(sorted(q_only))} vs {', '.join(sorted(c_only))}")
     q_numbers = {t.text for t in q_tokens if t.kind == NUMBER}
     c_numbers = {t.text for t in c_tokens if t.kind == NUMBER}
     if q_numbers and c_numbers and q_numbers != c_numbers:
         score = _apply(result, "number_conflict", score, f"{', '.join(sorted(q_numbers))} vs {', '.join(sorted(c_numbers))}")
-    distinctive = [p for p in pairs if _distinctive(p.query, body) and _distinctive(p.listed, body) and p.how != "initial"]
-    if body and any(p.query.kind == PLACE for p in distinctive):
-        result.penalties.append(RULES["public_body_place"].says)
+    if body:
+        distinctive = [p for p in pairs if _distinctive(p.query, body) and _distinctive(p.listed, body) and p.how != "initial"]
+        if any(p.query.kind == PLACE for p in distinctive):
+            result.penalties.append(RULES["public_body_place"].says)
+    else:
+        distinctive = [p for p in pairs if p.query.kind in DISTINCTIVE and p.listed.kind in DISTINCTIVE and p.how != "initial"]
     if len(distinctive) == 1 and distinctive[0].how not in ("exact", "compound") and distinctive[0].query.kind != INITIAL:
         score = _apply(result, "lone_approximate", score)
     if not distinctive:
