@@ -135,6 +135,24 @@ def best_threshold(rows: list[dict[str, Any]], cases: list[Case], system: str, g
     return max(grid, key=lambda t: (f1(t), t))
 
 
+def false_merges(parties: list[Any], resolver: Resolver, split: str) -> tuple[int, list[tuple[str, str, str, str]]]:
+    """Negative pairs of the category sets (two different listed entities) that the clustering put in one party."""
+    from benchmarks.category_sets import load as load_categories
+
+    checked, merged = 0, []
+    for p in load_categories():
+        if p.label or p.split != split:
+            continue
+        ea, eb = p.ref.split("|", 1)
+        ia, ib = resolver.by_entity.get(ea), resolver.by_entity.get(eb)
+        if ia is None or ib is None:
+            continue
+        checked += 1
+        if ia == ib:
+            merged.append((p.set, p.a, p.b, parties[ia].caption))
+    return checked, merged
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", choices=("tune", "test"), default="tune", help="the half shown (thresholds always from tune)")
@@ -145,6 +163,7 @@ def main() -> None:
     ap.add_argument("--regenerate", action="store_true",
                     help="rebuild the generated cases and rewrite benchmarks/data/parties_generated_cases.csv (re-freezes the sets)")
     ap.add_argument("--per-category", type=int, default=200, help="with --regenerate")
+    ap.add_argument("--merges-only", action="store_true", help="only the must-never-merge check (clusters, no screening)")
     ap.add_argument("--seed", type=int, default=7, help="with --regenerate")
     args = ap.parse_args()
 
@@ -167,6 +186,15 @@ def main() -> None:
                 seen[(c.category, c.split)] += 1
                 kept.append(c)
         cases = kept
+    if args.merges_only:
+        from redline.parties.graph import build_parties
+
+        parties = build_parties(eval_entities)
+        checked, merged = false_merges(parties, Resolver(parties), args.split)
+        print(f"Must-never-merge: of {checked} negative pairs of different listed entities (category sets, {args.split} half), {len(merged)} sit in one cluster.")
+        for m in merged:
+            print(f"- [{m[0]}] {m[1]!r} + {m[2]!r} merged as {m[3]!r}")
+        return
     screener, build_s = build_screener(eval_entities)
     resolver = Resolver(screener.parties)
     print(f"loaded {len(entities)} entities, built {len(screener.parties)} parties in {build_s:.1f}s; {len(cases)} cases ({time.perf_counter() - t0:.0f}s)", file=sys.stderr)
@@ -220,6 +248,7 @@ def main() -> None:
         del r["expected_idx"]
 
     shown = [r for r in rows if r["split"] == args.split]
+    merges = false_merges(screener.parties, resolver, args.split)
     names = {"redline": "Redline", "logic": "logic-v2", "namebased": "name-based", "rapidfuzz": "rapidfuzz"}
     report: dict[str, Any] = {
         "split": args.split,
@@ -229,6 +258,7 @@ def main() -> None:
         "overall_no_hard": {s: prf([r[s] for r in shown if not r["category"].startswith("hard")]) for s in systems},
         "categories": {},
     }
+    report["false_merges"] = {"checked": merges[0], "merged": merges[1]}
     if rf is not None:
         report["mean_candidates"] = sum(r["candidates"] for r in rows) / max(1, len(rows))
     th = ", ".join(f"{names[s]} ≥ {thresholds[s]}" for s in systems)
@@ -267,6 +297,10 @@ def main() -> None:
         report["categories"][cat] = {"n": len(rs), "measure": kind, **{s: float(c) for s, c in zip(systems, cells)}}
         print(f"| {cat} ({kind}) | {len(rs)} | " + " | ".join(cells) + " | " + " | ".join(wrong) + " |")
 
+    print(f"\nMust-never-merge: of {merges[0]} negative pairs of different listed entities (category sets, {args.split} half), "
+          f"{len(merges[1])} sit in one cluster.")
+    for m in merges[1][:20]:
+        print(f"- [{m[0]}] {m[1]!r} + {m[2]!r} merged as {m[3]!r}")
     if args.split == "tune" and args.examples:
         print("\nRedline failures (tune half), a few per category:")
         for cat in POSITIVE_ORDER + NEGATIVE_ORDER:
