@@ -156,6 +156,7 @@ class Attributor:
                                                 "snapshot": self.snapshot_of("webappanalyzer")})
                 else:
                     third_party[res.host] = None
+        _certificates_via_edge(found)
         providers = sorted(found.values(), key=lambda p: (p["role"] != SERVES, p["provider"]))
         out: dict[str, Any] = {"providers": providers, "unattributed_hosts": list(third_party)}
         if html_note is not None:
@@ -173,6 +174,25 @@ class Attributor:
             all_ips.extend(ips)
         hits = self.ref.lookup_ips(all_ips)
         return [self.attribute(obs, hits[a:b]) for obs, (a, b) in zip(observations, spans)]
+
+
+# Services whose edge terminates TLS for the sites behind it, and so holds the certificate.
+_EDGE_SERVICES = {"cdn", "waf"}
+
+
+def _certificates_via_edge(found: dict[tuple[str, str], dict[str, Any]]) -> None:
+    """A certificate from a CA other than the edge's own, on a site an edge (CDN, WAF) serves, is
+    usually the edge's managed certificate (Cloudflare orders from Google Trust Services and Let's
+    Encrypt): the CA serves the edge for this domain, not the owner directly. Say so."""
+    edges = [p for p in found.values() if p["role"] == SERVES and p["service"] in _EDGE_SERVICES]
+    for entry in found.values():
+        if entry["role"] != SERVES or entry["service"] != "certificate_authority":
+            continue
+        others = [e["provider"] for e in edges if e["company"] != entry["company"]]
+        if others and len(others) == len(edges):
+            entry["via"] = others[0] if len(others) == 1 else ", ".join(sorted(others))
+            entry["note"] = (f"certificate probably issued for {entry['via']}'s edge (a managed edge certificate), "
+                             "not ordered by the domain owner")
 
 
 def _mx_host(value: str) -> str:

@@ -177,7 +177,8 @@ def _render_scan(results: list[dict]) -> None:
 
     table = Table("domain", "status", "serves", "embeds", "listed owner")
     for r in results:
-        serves = ", ".join(f"{p['provider']} ({p['service']})" for p in r.get("providers", []) if p["role"] == "serves")
+        serves = ", ".join(f"{p['provider']} ({p['service']}{' via ' + p['via'] if p.get('via') else ''})"
+                           for p in r.get("providers", []) if p["role"] == "serves")
         embeds = ", ".join(f"{p['provider']} ({p['service']})" for p in r.get("providers", []) if p["role"] == "embeds")
         listed = "; ".join(f"{p['caption']} [{p['list_names']}]" for p in r.get("listed_parties", []))
         table.add_row(str(r.get("domain")), str(r.get("status")), serves, embeds, listed)
@@ -286,7 +287,7 @@ def lookup(ips: list[str] = typer.Argument(..., help="IPv4 or IPv6 addresses."),
         for r in rows:
             where = f"{r['provider']} ({r['service']}) {r['matched']} [{r['source']} {r['tag']}]" if r["provider"] \
                 else "no published range"
-            console.print(f"{r['ip']}: {where}", highlight=False)
+            console.print(f"{r['ip']}: {where}", highlight=False, markup=False)
 
     emit(rows, as_json, render)
 

@@ -130,7 +130,10 @@ def statements(domain: str, owner: str | None, providers: list[dict[str, Any]],
             f" (listed as {party.get('caption')})"
         listed = f"{owner}{as_listed}, which is on {party['list_names']} (snapshot {snaps})"
         for p in providers:
-            if p["role"] == "serves":
+            if p["role"] == "serves" and p.get("via"):
+                out.append(f"{p['provider']} serves {p['via']} for {domain} ({p['service']} via {p['via']}), "
+                           f"the site of {listed}; not the owner directly.")
+            elif p["role"] == "serves":
                 out.append(f"{p['provider']} serves {domain} ({p['service']}), the site of {listed}.")
             else:
                 out.append(f"{p['provider']} is only embedded by {domain} (the page loads {p['service']} from it), "

@@ -20,9 +20,10 @@ import orjson
 from redline.infra.reference.fingerprints import Fingerprints, read_fingerprints
 from redline.infra.reference.hostnames import HostnameRules, cdncheck_rules, curated_rules
 from redline.infra.reference.iptable import NO_MATCH, IPTable
-from redline.infra.reference.ranges import is_generic_tag, range_sources, read_csv_rows
+from redline.infra.reference.providers import resolve
+from redline.infra.reference.ranges import OFFICIAL, is_generic_tag, range_sources, read_csv_rows
 
-COMPILER_VERSION = "1"
+COMPILER_VERSION = "2"  # 2: curated resolver addresses, Google network service
 FINGERPRINT_DIR = "tech_fingerprints/webappanalyzer"
 CDNCHECK = "cdncheck/sources_data.json"
 PROVIDER_ASNS = "asn/provider_asns_curated.csv"
@@ -134,6 +135,16 @@ def _compile(infra_dir: Path, sources: dict[str, SourceInfo]) -> tuple[dict[str,
             label_ids.append(idx)
             n += 1
         sources[key].counts["prefixes"] = sources[key].counts.get("prefixes", 0) + n
+    from redline.infra.reference.resolvers import RESOLVERS
+
+    for cidr, name, url in RESOLVERS:  # most specific prefix wins: a resolver's address beats its provider's range
+        provider = resolve(name)
+        label = (provider.name, provider.service, f"resolver ({url})", "redline-curated")
+        cidrs.append(cidr)
+        ranks.append(OFFICIAL + 1)
+        label_ids.append(labels.setdefault(label, len(labels)))
+    if "redline-curated" in sources:
+        sources["redline-curated"].counts["resolver_addresses"] = len(RESOLVERS)
     table, bad = IPTable.build(cidrs, ranks)
     arrays = table.arrays()
     arrays["record_cidr"] = np.array(cidrs, dtype="S43")
@@ -188,7 +199,9 @@ def _curated_digest() -> tuple[str, dict[str, int]]:
     from redline.infra.reference.providers import all_providers
 
     providers = [(p.name, p.company, p.country, p.service) for p in all_providers()]
-    material = orjson.dumps([list(CURATED), list(ISSUERS), providers])
+    from redline.infra.reference.resolvers import RESOLVERS
+
+    material = orjson.dumps([list(CURATED), list(ISSUERS), providers, list(RESOLVERS)])
     return hashlib.sha256(material).hexdigest(), {"hostname_rules": len(CURATED), "issuers": len(ISSUERS),
                                                   "providers": len(providers)}
 

@@ -121,6 +121,8 @@ def _cdncheck(path: Path) -> Iterator[Row]:
             service = _CDNCHECK_SERVICE[group] if group != "cloud" else provider.service
             if key == "office365":
                 provider, service = resolve("office365"), "mail"
+            elif group == "cdn" and provider.service != "cdn":
+                service = provider.service  # a provider's own network filed under cdn (Google's goog ranges)
             for prefix in prefixes:
                 yield prefix, provider.name, service, f"cdncheck {group}/{key}"
 
