@@ -20,8 +20,12 @@ def load_programmes() -> dict[str, Any]:
     return yaml.safe_load(PROGRAMMES_FILE.read_text(encoding="utf-8"))
 
 
-def jurisdiction(program_id: str, names: dict[str, str]) -> str | None:
-    prefix = (program_id or "").split("-", 1)[0]
+def jurisdiction(listing: dict[str, Any], names: dict[str, str]) -> str | None:
+    """The partner jurisdiction whose listing this is, or None. A listing that names no authority
+    (a names-only list of mixed or unknown origin) is no jurisdiction's, whatever its programme id."""
+    if not listing.get("authority"):
+        return None
+    prefix = str(listing.get("program_id") or "").split("-", 1)[0]
     return prefix if prefix in names else None
 
 
@@ -58,7 +62,7 @@ def alignment_report(clusters: Iterable[dict[str, Any]] | None = None,
     loaded: set[str] = set()
     for cluster in clusters:
         for listing in cluster.get("lists") or []:
-            j = jurisdiction(listing.get("program_id", ""), names)
+            j = jurisdiction(listing, names)
             if j:
                 loaded.add(j)
     parties = []
@@ -67,7 +71,7 @@ def alignment_report(clusters: Iterable[dict[str, Any]] | None = None,
         reasons = [r for listing in listings for r in qualifying_reasons(listing, spec["programmes"])]
         if not reasons:
             continue
-        listed_by = sorted({j for lst in listings if (j := jurisdiction(lst.get("program_id", ""), names))})
+        listed_by = sorted({j for lst in listings if (j := jurisdiction(lst, names))})
         parties.append({
             "id": cluster.get("id"), "caption": cluster.get("caption"), "schema": cluster.get("schema"),
             "countries": cluster.get("countries") or [], "reasons": sorted(set(reasons)),

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from redline.context import get_context
-from redline.parties.graph import SourceEntity, build_parties, merge_entities
+from redline.parties.graph import EVIDENCE, SourceEntity, build_parties, cluster_audit as _cluster_audit, merge_entities
 from redline.parties.screening import MATCH_THRESHOLD, Query, Screener, hit_to_dict
 from redline.parties.snapshots import IMPORTS, active_entities, import_paths as _import_paths, list_snapshots
 
@@ -152,6 +152,19 @@ def listed_clusters(program_ids: Iterable[str] | None = None) -> Iterator[dict[s
             "countries": sorted(party.countries),
             "lists": [listing.to_dict() for listing in party.listings],
         }
+
+
+def cluster_audit(contains: str | None = None) -> dict[str, Any]:
+    """Every party that joins several list entities, with the evidence of each merge (which key,
+    which entities); `contains` keeps the clusters with a name holding that text."""
+    screener = get_screener()
+    clusters = _cluster_audit(screener.parties, contains)
+    counts = {kind: 0 for kind in EVIDENCE}
+    for cluster in clusters:
+        for merge in cluster["merges"]:
+            counts[merge["evidence"]] += 1
+    return {"clusters": clusters, "evidence_counts": counts, "evidence": EVIDENCE,
+            "snapshots": [{k: s[k] for k in ("id", "label", "source")} for s in screener.snapshots]}
 
 
 def import_paths(paths: list[Path], force: bool = False) -> list[dict[str, Any]]:

@@ -302,3 +302,45 @@ def compare(
         for r in rows:
             r.pop("explanation", None)
     emit(rows, json, render)
+
+
+@app.command()
+def clusters(
+    audit: bool = typer.Option(False, "--audit", help="Show the evidence of every merge: which key, which entities."),
+    contains: str = typer.Option(None, "--contains", help="Only clusters with a name holding this text."),
+    limit: int = typer.Option(0, "--limit", min=0, help="Show at most this many clusters (0: all)."),
+    json: bool = typer.Option(False, "--json", help="Print machine-readable JSON instead of a table."),
+) -> None:
+    """Parties that join entities of several lists (or rows), largest first; --audit says why each merge was made."""
+    from rich.markup import escape
+
+    from redline.parties.api import NoListsLoaded, cluster_audit
+
+    try:
+        result = cluster_audit(contains)
+    except NoListsLoaded as exc:
+        raise fail(str(exc), code=1) from None
+    if limit:
+        result["clusters"] = result["clusters"][:limit]
+    if not audit:
+        for cluster in result["clusters"]:
+            cluster.pop("merges")
+
+    def render(payload: dict) -> None:
+        if not payload["clusters"]:
+            console.print("no cluster joins several entities" + (f" with a name holding {contains!r}" if contains else ""))
+            return
+        if not audit:
+            table = Table("id", "caption", "schema", "entities", "lists")
+            for c in payload["clusters"]:
+                table.add_row(c["id"], c["caption"], c["schema"], str(len(c["entities"])), ", ".join(c["lists"]))
+            console.print(table)
+            return
+        for c in payload["clusters"]:
+            console.print(f"[bold]{escape(c['caption'])}[/] ({c['schema']}, {len(c['entities'])} entities, id {c['id']})", highlight=False)
+            names = {e["id"]: f"{e['id']} [{e['source']}] {e['name']!r}" for e in c["entities"]}
+            for m in c["merges"]:
+                pair = names[m["left"]] if m["left"] == m["right"] else f"{names[m['left']]} = {names[m['right']]}"
+                console.print(f"  {m['evidence']}: {m['key']}\n    {pair}", highlight=False, markup=False)
+
+    emit(result, json, render)

@@ -1,30 +1,72 @@
 """Parties: clusters of the same party across lists, and the ownership/affiliation edges between them.
 
-Two entities join one cluster when a primary name of each analyses to the same key (legal forms,
-abbreviations and word order aside), their countries and birth years do not contradict, and
-they are not two rows of the same list: two Entity List rows never merge, so Huawei's
-affiliates stay distinct, while Hikvision's Entity List, NS-CMIC, 1260H, NDAA 889 and FCC rows
-become one party.
+Two entities join one cluster only on strong evidence, and every merge records its evidence
+(`Party.merges`, shown by `redline parties clusters --audit`):
+
+- one id: the same entity id in two formats or files, or the same OFAC unique id that the US
+  Consolidated Screening List repeats;
+- a shared identifier (IMO, registration, tax, passport number...);
+- for people, the full name (transliteration variants folded) and the same birth date; where
+  one list gives no birth date, a full name of three or more parts ("Sergey Viktorovich
+  Chemezov") that no two listed people with different birth dates share;
+- for organisations, the whole name (legal forms and word order aside) when it holds a
+  distinctive word or a place ("Aviation Industry Corporation of China"); a name of sector words
+  only ("Ministry of Defence") also needs the same country. A name that is another's whole name
+  behind leading place words ("Zhejiang Dahua Technology" = "Dahua Technology") needs the same
+  country and a rare word in what remains. Never a generic remainder: "Xinjiang Corps" and
+  "Africa Corps" share only "corps", "Islamic Revolutionary Guard Corps" and Libya's
+  "Revolutionary Guard Corps" only words that dozens of listed names hold;
+- a row of a names-only list joins the one detailed party whose name it repeats.
+
+Merges that contradict the facts are refused: two rows of the same list (two Entity List rows
+never merge, so Huawei's affiliates stay distinct), different countries, different birth dates.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from redline.parties.names import PLACE, STOP, WORD, AnalysedName, analyse, split_alternatives
+from redline.parties.names import NUMBER, PATRONYMIC, PLACE, STOP, WORD, AnalysedName, analyse, split_alternatives
+from redline.parties.sources import names_only
 
-# Sources that are bare names gathered from other lists: their rows may be the same party.
-NAMES_ONLY_SOURCES = frozenset({"names_csl_meti"})
+# Sources that are bare names gathered from other lists: no facts, no authority of their own.
+NAMES_ONLY_SOURCES = frozenset({names_only.SOURCE})
 SUBJECT_SCHEMATA = {"Person", "Company", "Organization", "LegalEntity", "Vessel", "Airplane", "PublicBody"}
 NAME_PROPS = ("name", "alias", "previousName", "weakAlias", "abbreviation")
 IDENTIFIER_PROPS = (
     "imoNumber", "isinCode", "registrationNumber", "idNumber", "passportNumber", "taxNumber", "leiCode",
     "innCode", "ogrnCode", "swiftBic", "mmsi", "callSign", "vatCode",
 )
+# An identifier shorter than this, or without a digit, is too likely to be shared by chance.
+MIN_IDENTIFIER_LENGTH = 6
+# Entity ids that carry a publisher's own record id: (id pattern, namespace). The CSL repeats
+# OFAC's SDN and consolidated rows under OFAC's unique ids, which both OFAC files use too.
+RECORD_IDS = (
+    (re.compile(r"^us-(?:csl|ofac-sdn|ofac-cons)-(\d+)$"), "OFAC uid"),
+)
+# Given name, patronymic or second given name, surname: a person's name of this many parts is
+# a full name that can carry a merge when one side gives no birth date.
+FULL_NAME_PARTS = 3
+# A word that more distinct listed organisation names than this hold cannot carry a merge once
+# the leading place words are gone. Counted over the distinct organisation names of the lists in
+# ../shared/data: "dahua" 4, "megvii" 2, "hikvision" 1; "corps" 41, "guard" 31, "revolutionary" 30.
+RARE_WORD_MAX_NAMES = 12
+
+EVIDENCE = {
+    "same_id": "the same entity id, published in two formats or files",
+    "record_id": "the same publisher record id",
+    "identifier": "a shared identifier",
+    "name_birth_date": "the same full name and birth date",
+    "full_name": "the same full name of three or more parts, which no two dated people share; no birth date on one side",
+    "whole_name": "the same whole name, with a distinctive word or a place",
+    "whole_name_country": "the same whole name of sector words only, in the same country",
+    "place_prefix": "one name is the other's whole name behind place words; same country, a rare word",
+    "bare_name": "a names-only row repeating the name of exactly one detailed party",
+}
 
 
 @dataclass
@@ -39,6 +81,11 @@ class Listing:
     def to_dict(self) -> dict[str, Any]:
         return self.__dict__.copy()
 
+    @property
+    def attributed(self) -> bool:
+        """Whether an authority stands behind this listing (a names-only list names none)."""
+        return bool(self.authority)
+
 
 @dataclass
 class Edge:
@@ -48,12 +95,27 @@ class Edge:
     source: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Merge:
+    """Why two entities of a cluster are one party: an EVIDENCE kind and the value they share."""
+
+    evidence: str
+    key: str
+    left: str  # entity id
+    right: str  # entity id
+
+    def to_dict(self) -> dict[str, str]:
+        return {"evidence": self.evidence, "why": EVIDENCE[self.evidence], "key": self.key, "left": self.left, "right": self.right}
+
+
 @dataclass
 class Party:
     id: str
     schema: str
     caption: str
     entity_ids: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # the source of each entity id, in the same order
+    captions: list[str] = field(default_factory=list)  # the first name of each entity id, in the same order
     names: list[str] = field(default_factory=list)  # every name, primary first
     primary_names: list[str] = field(default_factory=list)
     countries: set[str] = field(default_factory=set)
@@ -61,6 +123,7 @@ class Party:
     identifiers: set[str] = field(default_factory=set)
     listings: list[Listing] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
+    merges: list[Merge] = field(default_factory=list)
 
     @property
     def is_person(self) -> bool:
@@ -69,6 +132,11 @@ class Party:
     @property
     def listed(self) -> bool:
         return bool(self.listings)
+
+    @property
+    def bare(self) -> bool:
+        """Only rows of names-only lists: a name with no facts (schema, country, birth date) to confirm."""
+        return bool(self.sources) and all(s in NAMES_ONLY_SOURCES for s in self.sources)
 
 
 @dataclass
@@ -83,45 +151,42 @@ class SourceEntity:
 
 def build_parties(entities: Iterable[SourceEntity]) -> list[Party]:
     subjects: dict[str, SourceEntity] = {}
-    sanctions: dict[str, list[SourceEntity]] = defaultdict(list)
+    sanction_rows: dict[str, SourceEntity] = {}  # one Sanction id read from two formats is one listing
     relations: list[SourceEntity] = []
+    same_id: dict[str, list[str]] = defaultdict(list)  # id -> every source that published it
     for ent in entities:
         schema = ent.data["schema"]
         if schema in SUBJECT_SCHEMATA:
             known = subjects.get(ent.data["id"])
             subjects[ent.data["id"]] = merge_entities(known, ent) if known else ent
+            if ent.source not in same_id[ent.data["id"]]:
+                same_id[ent.data["id"]].append(ent.source)
         elif schema == "Sanction":
-            for target in ent.values("entity"):
-                sanctions[target].append(ent)
+            known = sanction_rows.get(ent.data["id"])
+            sanction_rows[ent.data["id"]] = merge_entities(known, ent) if known else ent
         elif schema in ("Ownership", "UnknownLink", "Directorship", "Associate", "Family"):
             relations.append(ent)
 
+    sanctions: dict[str, list[SourceEntity]] = defaultdict(list)
+    for row in sanction_rows.values():
+        for target in row.values("entity"):
+            sanctions[target].append(row)
+
     ids = list(subjects)
-    clusters = _Clusters(len(ids))
-    by_key: dict[tuple[bool, str], list[int]] = defaultdict(list)
-    facts: list[_Facts] = []
+    clusters = _Clusters(ids)
     for i, eid in enumerate(ids):
         ent = subjects[eid]
-        person = ent.data["schema"] == "Person"
         origins = {(ent.source, (s.values("programId") or [""])[0]) for s in sanctions.get(eid, [])}
-        fact = _Facts(
+        dates = set(ent.values("birthDate"))
+        clusters.facts[i] = _Facts(
+            # A names-only row only ever joins a detailed party (never another row of its list).
             origins=set() if ent.source in NAMES_ONLY_SOURCES else origins or {(ent.source, "")},
-            countries=set(ent.values("country")) | set(ent.values("nationality")) | set(ent.values("jurisdiction")),
-            years={d[:4] for d in ent.values("birthDate")},
+            countries={c.lower() for p in ("country", "nationality", "jurisdiction") for c in ent.values(p)},
+            years={d[:4] for d in dates},
+            dates={d for d in dates if len(d) == 10},
         )
-        facts.append(fact)
-        clusters.facts[i] = fact
-        for name in (alt for listed in ent.values("name") for alt in split_alternatives(listed)):
-            analysed = analyse(name, person=person)
-            for key in merge_keys(analysed):
-                by_key[(person, key)].append(i)
-            if person:
-                # Yuri / Yuriy, Alexeyev / Alekseev: one person when the full birth date agrees too.
-                for born in {d for d in ent.values("birthDate") if len(d) == 10}:
-                    by_key[(person, f"{spelling_key(analysed)}|{born}")].append(i)
-    for members in by_key.values():
-        for other in members[1:]:
-            clusters.union(members[0], other)
+    detailed = [i for i, eid in enumerate(ids) if subjects[eid].source not in NAMES_ONLY_SOURCES]
+    _merge_detailed(ids, subjects, detailed, clusters)
     _attach_bare_names(ids, subjects, clusters)
 
     groups: dict[int, list[int]] = defaultdict(list)
@@ -130,15 +195,38 @@ def build_parties(entities: Iterable[SourceEntity]) -> list[Party]:
 
     parties: list[Party] = []
     party_of: dict[str, int] = {}
-    for members in groups.values():
+    for root, members in groups.items():
         members.sort(key=lambda i: (subjects[ids[i]].source in NAMES_ONLY_SOURCES, -len(sanctions.get(ids[i], [])), ids[i]))
         party = _make_party([subjects[ids[i]] for i in members], sanctions)
+        party.merges = clusters.merges.get(root, [])
         for i in members:
+            if len(same_id[ids[i]]) > 1:
+                party.merges.insert(0, Merge("same_id", " + ".join(same_id[ids[i]]), ids[i], ids[i]))
             party_of[ids[i]] = len(parties)
         parties.append(party)
 
     _link(parties, party_of, relations)
     return parties
+
+
+def cluster_audit(parties: Iterable[Party], contains: str | None = None) -> list[dict[str, Any]]:
+    """Each cluster of more than one entity, with its entities and the evidence of every merge;
+    `contains` keeps the clusters with a name holding that text (case aside)."""
+    needle = contains.casefold() if contains else None
+    out = []
+    for party in parties:
+        if len(party.entity_ids) < 2 or needle and not any(needle in n.casefold() for n in party.names):
+            continue
+        out.append({
+            "id": party.id,
+            "caption": party.caption,
+            "schema": party.schema,
+            "entities": [{"id": i, "source": s, "name": c} for i, s, c in zip(party.entity_ids, party.sources, party.captions)],
+            "merges": [m.to_dict() for m in party.merges],
+            "lists": sorted({l.program_id for l in party.listings}),
+        })
+    out.sort(key=lambda c: (-len(c["entities"]), c["caption"]))
+    return out
 
 
 def merge_entities(first: SourceEntity, second: SourceEntity) -> SourceEntity:
@@ -151,35 +239,115 @@ def merge_entities(first: SourceEntity, second: SourceEntity) -> SourceEntity:
     return SourceEntity({**first.data, "properties": props}, first.source, first.snapshot)
 
 
+def _names(ent: SourceEntity, props: tuple[str, ...] = ("name",)) -> Iterable[str]:
+    return (alt for prop in props for listed in ent.values(prop) for alt in split_alternatives(listed))
+
+
+def _merge_detailed(ids: list[str], subjects: dict[str, SourceEntity], detailed: list[int], clusters: _Clusters) -> None:
+    """Merge the entities of detailed lists on the evidence kinds, strongest first."""
+    keys: dict[str, dict[tuple[Any, ...], list[int]]] = {kind: defaultdict(list) for kind in EVIDENCE}
+    prefixes: list[tuple[int, str, str]] = []  # (entity, its whole name, the name behind its place words)
+    org_names: dict[str, AnalysedName] = {}
+    for i in detailed:
+        ent = subjects[ids[i]]
+        person = ent.data["schema"] == "Person"
+        for pattern, namespace in RECORD_IDS:
+            if found := pattern.match(ids[i]):
+                keys["record_id"][(namespace, found.group(1))].append(i)
+        for prop in IDENTIFIER_PROPS:
+            for value in ent.values(prop):
+                value = re.sub(r"[\s./-]", "", value).upper()
+                if prop == "imoNumber":
+                    value = value.removeprefix("IMO")  # "IMO 9123456" and "9123456" are one ship
+                if len(value) >= MIN_IDENTIFIER_LENGTH and any(ch.isdigit() for ch in value):
+                    keys["identifier"][(person, value)].append(i)
+        if person:
+            # Yuri / Yuriy, Alexeyev / Alekseev: one person when the birth date agrees too (the
+            # union refuses two different full dates within one year).
+            years = {d[:4] for d in ent.values("birthDate")}
+            for name in _names(ent, ("name", "alias")):
+                analysed = analyse(name, person=True)
+                spelled = spelling_key(analysed)
+                for year in years:
+                    keys["name_birth_date"][(spelled, year)].append(i)
+                if sum(t.kind in (WORD, PATRONYMIC) for t in analysed.tokens) >= FULL_NAME_PARTS:
+                    keys["full_name"][(spelled,)].append(i)
+            continue
+        countries = clusters.facts[i].countries  # type: ignore[union-attr]
+        for name in _names(ent):
+            analysed = analyse(name)
+            if not analysed.key:
+                continue
+            if distinctive(analysed):
+                keys["whole_name"][(analysed.key,)].append(i)
+                org_names[analysed.key] = analysed
+            else:
+                for country in countries:
+                    keys["whole_name_country"][(analysed.key, country)].append(i)
+            if (remainder := place_remainder(analysed)) is not None:
+                prefixes.append((i, analysed.key, remainder))
+    for kind in ("record_id", "identifier", "name_birth_date", "full_name", "whole_name", "whole_name_country"):
+        for key, members in keys[kind].items():
+            if kind == "full_name" and len({y for m in members for y in clusters.facts[m].years}) > 1:  # type: ignore[union-attr]
+                continue  # two people of this name, born in different years: a name alone says not which
+            label = " | ".join(str(k) for k in key if not isinstance(k, bool))
+            for other in members[1:]:
+                clusters.union(members[0], other, Merge(kind, label, ids[members[0]], ids[other]))
+    frequency: Counter[str] = Counter()
+    for org_name in org_names.values():
+        frequency.update({t.text for t in org_name.tokens if t.kind == WORD})
+    for i, whole, remainder in prefixes:
+        owners = keys["whole_name"].get((remainder,), [])
+        if owners and any(frequency[t.text] <= RARE_WORD_MAX_NAMES for t in org_names[remainder].tokens if t.kind == WORD):
+            for other in owners:
+                clusters.union(other, i, Merge("place_prefix", f"{whole} -> {remainder}", ids[other], ids[i]), same_country=True)
+
+
+def distinctive(name: AnalysedName) -> bool:
+    """Whether a whole name says whose it is: a word of its own, or a place and another word
+    ("Aviation Industry Corporation of China"), not sector words alone ("Ministry of Defence")."""
+    words = [t for t in name.tokens if t.kind != STOP]
+    return any(t.kind in (WORD, NUMBER) for t in words) or len(words) >= 2 and any(t.kind == PLACE for t in words)
+
+
+def place_remainder(name: AnalysedName) -> str | None:
+    """The key of the name behind the place words it starts with, when there are some and a
+    distinctive word remains: "Zhejiang Dahua Technology" -> "dahua technology"."""
+    tokens = list(name.tokens)
+    dropped = []
+    while tokens and tokens[0].kind in (PLACE, STOP):
+        dropped.append(tokens.pop(0))
+    if not any(t.kind == PLACE for t in dropped) or not any(t.kind == WORD for t in tokens):
+        return None
+    return " ".join(sorted(t.text for t in tokens if t.kind != STOP))
+
+
 def _attach_bare_names(ids: list[str], subjects: dict[str, SourceEntity], clusters: _Clusters) -> None:
-    """A row of a names-only list joins the one party that carries its name as an alias."""
-    alias_owner: dict[str, set[int]] = defaultdict(set)
-    bare: list[tuple[int, list[str]]] = []
+    """A row of a names-only list joins the one detailed party whose whole name it repeats: first
+    among the parties' own names, then among their aliases and former names. A name that two
+    parties carry at the first level that has one leaves the row alone, for review."""
+    owners: tuple[dict[tuple[bool, str], set[int]], ...] = (defaultdict(set), defaultdict(set))
+    bare: list[int] = []
     for i, eid in enumerate(ids):
         ent = subjects[eid]
-        person = ent.data["schema"] == "Person"
         if ent.source in NAMES_ONLY_SOURCES:
-            bare.append((i, [analyse(n, person=person).key for n in ent.values("name")]))
+            bare.append(i)
             continue
-        for prop in ("alias", "weakAlias", "previousName"):
-            for name in ent.values(prop):
-                alias_owner[analyse(name, person=person).key].add(i)
-    for i, keys in bare:
-        roots = {clusters.find(j) for key in keys for j in alias_owner.get(key, ())}
-        if len(roots) == 1:
-            clusters.union(roots.pop(), i)
-
-
-def merge_keys(name: AnalysedName) -> set[str]:
-    """Keys under which two names are the same party's: the order-free name, and the name
-    without its leading place words ("Zhejiang Dahua Technology" = "Dahua Technology")."""
-    keys = {name.key} if name.key else set()
-    tokens = list(name.tokens)
-    while tokens and tokens[0].kind in (PLACE, STOP):
-        tokens.pop(0)
-    if len(tokens) < len(name.tokens) and any(t.kind == WORD for t in tokens):
-        keys.add(" ".join(sorted(t.text for t in tokens if t.kind != STOP)))
-    return keys
+        person = ent.data["schema"] == "Person"
+        for tier, props in enumerate((("name",), ("alias", "previousName"))):
+            for name in _names(ent, props):
+                analysed = analyse(name, person=person)
+                if distinctive(analysed) or person and len(analysed.tokens) > 1:
+                    owners[tier][(person, analysed.key)].add(i)
+    for i in bare:
+        keys = {(person, analyse(name, person=person).key) for name in _names(subjects[ids[i]], ("name", "alias")) for person in (False, True)}
+        for by_name in owners:
+            roots = {clusters.find(j): ids[j] for key in keys for j in by_name.get(key, ())}
+            if roots:
+                if len(roots) == 1:
+                    root, owner = roots.popitem()
+                    clusters.union(root, i, Merge("bare_name", analyse(subjects[ids[i]].values("name")[0]).key, owner, ids[i]))
+                break
 
 
 _SPELLINGS = tuple(
@@ -214,14 +382,31 @@ class _Facts:
     origins: set[tuple[str, str]]
     countries: set[str]
     years: set[str]
+    dates: set[str]  # full birth dates
+
+    def conflict(self, other: _Facts, same_country: bool = False) -> bool:
+        if self.origins & other.origins:
+            return True  # two rows of the same list are two parties
+        if self.countries and other.countries and not self.countries & other.countries:
+            return True
+        if same_country and not self.countries & other.countries:
+            return True  # the merge rests on the country: both must give it
+        if self.years and other.years and not self.years & other.years:
+            return True
+        return bool(self.dates and other.dates and not self.dates & other.dates)
+
+    def __or__(self, other: _Facts) -> _Facts:
+        return _Facts(self.origins | other.origins, self.countries | other.countries, self.years | other.years, self.dates | other.dates)
 
 
 class _Clusters:
-    """Union-find that refuses merges contradicting lists, countries or birth years."""
+    """Union-find that refuses merges contradicting lists, countries or birth dates, and keeps
+    the evidence of every merge it makes under the cluster's root."""
 
-    def __init__(self, size: int) -> None:
-        self.parent = list(range(size))
-        self.facts: list[_Facts | None] = [None] * size
+    def __init__(self, ids: list[str]) -> None:
+        self.parent = list(range(len(ids)))
+        self.facts: list[_Facts | None] = [None] * len(ids)
+        self.merges: dict[int, list[Merge]] = {}
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -229,20 +414,20 @@ class _Clusters:
             i = self.parent[i]
         return i
 
-    def union(self, a: int, b: int) -> None:
+    def union(self, a: int, b: int, evidence: Merge, same_country: bool = False) -> bool:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
-            return
+            return False
         fa, fb = self.facts[ra], self.facts[rb]
         assert fa is not None and fb is not None
-        if fa.origins & fb.origins:
-            return  # two rows of the same list are two parties
-        if fa.countries and fb.countries and not fa.countries & fb.countries:
-            return
-        if fa.years and fb.years and not fa.years & fb.years:
-            return
+        if fa.conflict(fb, same_country):
+            return False
         self.parent[rb] = ra
-        self.facts[ra] = _Facts(fa.origins | fb.origins, fa.countries | fb.countries, fa.years | fb.years)
+        self.facts[ra] = fa | fb
+        merged = self.merges.setdefault(ra, [])
+        merged.extend(self.merges.pop(rb, ()))
+        merged.append(evidence)
+        return True
 
 
 def _make_party(members: list[SourceEntity], sanctions: dict[str, list[SourceEntity]]) -> Party:
@@ -256,6 +441,8 @@ def _make_party(members: list[SourceEntity], sanctions: dict[str, list[SourceEnt
     seen_names: set[str] = set()
     for m in members:
         party.entity_ids.append(m.data["id"])
+        party.sources.append(m.source)
+        party.captions.append((m.values("name") or [m.data["id"]])[0])
         for prop in NAME_PROPS:
             for name in m.values(prop):
                 if name not in seen_names:
@@ -273,12 +460,13 @@ def _make_party(members: list[SourceEntity], sanctions: dict[str, list[SourceEnt
             if key in seen_listings:
                 continue  # the same listing read from the list's second format
             seen_listings.add(key)
+            bare = m.source in NAMES_ONLY_SOURCES  # read under the reader's current terms, whatever was stored
             party.listings.append(
                 Listing(
                     source=m.source,
-                    program=(s.values("program") or [""])[0],
-                    program_id=(s.values("programId") or [""])[0],
-                    authority=(s.values("authority") or [""])[0],
+                    program=names_only.PROGRAM if bare else (s.values("program") or [""])[0],
+                    program_id=names_only.PROGRAM_ID if bare else (s.values("programId") or [""])[0],
+                    authority="" if bare else (s.values("authority") or [""])[0],
                     listed_on=(s.values("listingDate") or s.values("startDate") or [None])[0],
                     snapshot=m.snapshot,
                 )

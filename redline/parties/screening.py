@@ -30,6 +30,9 @@ SCHEMA_MISMATCH = 0.6  # a company asked, a person found: even an exact name (1.
 COUNTRY_MISMATCH = 0.9  # lists and counterparties disagree on countries often: a nudge, not a veto
 BIRTH_YEAR_MISMATCH = 0.7  # beyond a year either side: an exact name falls below the threshold
 BIRTH_YEAR_AGREES = 0.05  # the same birth year lifts a near-threshold name into a match
+# A bare name from a names-only list has no facts: when the query gives some, the row can neither
+# confirm nor clear them, so it stays visible below the match threshold, for review.
+BARE_NAME_CAP = MATCH_THRESHOLD - 0.05
 
 
 @dataclass
@@ -158,6 +161,11 @@ class Screener:
             elif year not in near:
                 hit.score *= BIRTH_YEAR_MISMATCH
                 hit.adjustments.append(f"birth year {year} differs from {', '.join(sorted(party.birth_years))}")
+        asked = [fact for fact, given in (("birth date", query.birth_date), ("country", query.country),
+                 ("schema", query.schema not in (None, "LegalEntity"))) if given]
+        if party.bare and asked and hit.score > BARE_NAME_CAP:
+            hit.score = BARE_NAME_CAP
+            hit.adjustments.append(f"a bare name from a names-only list cannot confirm the {' or '.join(asked)} asked for: for review, not a match")
         wanted = {i.replace(" ", "").upper() for i in query.identifiers}
         if wanted & party.identifiers:
             hit.score = 1.0
@@ -199,7 +207,7 @@ def explain(hit: Hit) -> str:
     if hit.adjustments:
         text += "; " + "; ".join(hit.adjustments)
     if party.listed:
-        lists = sorted({f"{l.program} ({l.authority})" for l in party.listings})
+        lists = sorted({f"{l.program} ({l.authority or 'no authority named'})" for l in party.listings})
         text += ". Listed on " + ", ".join(lists)
     for v in hit.via:
         listed_on = sorted({l["program"] for l in v["lists"]})

@@ -30,3 +30,130 @@ def test_transliteration_variants_of_one_person_join_when_birth_dates_agree() ->
     other = _entity("uk-1", "Person", name=["Yuri Mikhailovich GOTSANYUK"], birthDate=["1971-02-03"])
     parties = build_parties([SourceEntity(au, "au_dfat", "a"), SourceEntity(sdn, "us_ofac_sdn", "b"), SourceEntity(other, "uk_fcdo", "c")])
     assert sorted(len(p.entity_ids) for p in parties) == [1, 2]
+
+
+def _listed(eid: str, schema: str, source: str, program_id: str, **props: list[str]) -> list[SourceEntity]:
+    entity = _entity(eid, schema, **props)
+    sanction = _entity(f"{eid}-s", "Sanction", entity=[eid], programId=[program_id], authority=["test"])
+    return [SourceEntity(entity, source, f"{source}@t"), SourceEntity(sanction, source, f"{source}@t")]
+
+
+def _bare(eid: str, name: str, **props: list[str]) -> list[SourceEntity]:
+    return _listed(eid, "LegalEntity", "names_csl_meti", "JP-METI-EUL", name=[name], **props)
+
+
+def _cluster_of(parties: list, eid: str):
+    return next(p for p in parties if eid in p.entity_ids)
+
+
+def test_a_shared_remainder_after_place_or_qualifier_words_merges_nothing() -> None:
+    parties = build_parties([
+        *_listed("sdn-xpcc", "Organization", "us_ofac_sdn", "US-OFAC-SDN", name=["Xinjiang Production and Construction Corps"], alias=["Xinjiang Corps"]),
+        *_bare("bare-xc", "Xinjiang Corps"),
+        *_listed("uk-ac", "Organization", "uk_fcdo", "UK-FCDO", name=["Africa Corps"], alias=["Expeditionary Corps"]),
+        *_listed("au-irgc", "Organization", "au_dfat", "AU-DFAT", name=["Islamic Revolutionary Guard Corps"]),
+        *_listed("au-lby", "Organization", "au_dfat", "AU-DFAT", name=["Revolutionary Guard Corps"]),
+        *_listed("uk-lby", "Organization", "uk_fcdo", "UK-FCDO", name=["Revolutionary Guard Corps"]),
+    ])
+    assert _cluster_of(parties, "uk-ac").entity_ids == ["uk-ac"]
+    assert sorted(_cluster_of(parties, "bare-xc").entity_ids) == ["bare-xc", "sdn-xpcc"]
+    assert _cluster_of(parties, "au-irgc").entity_ids == ["au-irgc"]
+    libya = _cluster_of(parties, "uk-lby")
+    assert sorted(libya.entity_ids) == ["au-lby", "uk-lby"]
+    assert [(m.evidence, m.key) for m in libya.merges] == [("whole_name", "corps guard revolutionary")]
+
+
+def test_sector_words_alone_need_the_same_country() -> None:
+    parties = build_parties([
+        *_listed("a", "Organization", "us_ofac_sdn", "US-OFAC-SDN", name=["Ministry of Defence"], country=["sy"]),
+        *_listed("b", "Organization", "uk_fcdo", "UK-FCDO", name=["Ministry of Defence"], country=["ru"]),
+        *_listed("c", "Organization", "au_dfat", "AU-DFAT", name=["Ministry of Defence"]),
+        *_listed("d", "Organization", "eu_fsf", "EU-FSF", name=["Ministry of Defence"], country=["sy"]),
+    ])
+    assert sorted(len(p.entity_ids) for p in parties) == [1, 1, 2]
+    assert [m.evidence for m in _cluster_of(parties, "a").merges] == ["whole_name_country"]
+
+
+def test_identifiers_and_record_ids_merge_and_say_so() -> None:
+    parties = build_parties([
+        *_listed("uk-v", "Vessel", "uk_fcdo", "UK-FCDO", name=["OCEAN STAR"], imoNumber=["IMO 9123456"]),
+        *_listed("sdn-v", "Vessel", "us_ofac_sdn", "US-OFAC-SDN", name=["SEA PEARL"], imoNumber=["9123456"]),
+        *_listed("us-ofac-sdn-4242", "Company", "us_ofac_sdn", "US-OFAC-SDN", name=["ALPHA TRADING"]),
+        *_listed("us-csl-4242", "Company", "us_csl", "US-OFAC-SDN", name=["ALFA TRADING CO"]),
+        *_listed("reg-1", "Company", "uk_fcdo", "UK-FCDO", name=["Beta One"], registrationNumber=["12"]),
+        *_listed("reg-2", "Company", "au_dfat", "AU-DFAT", name=["Gamma Two"], registrationNumber=["12"]),
+    ])
+    vessel = _cluster_of(parties, "uk-v")
+    assert sorted(vessel.entity_ids) == ["sdn-v", "uk-v"] and vessel.merges[0].evidence == "identifier"
+    assert _cluster_of(parties, "us-csl-4242").merges[0].to_dict()["key"] == "OFAC uid | 4242"
+    assert _cluster_of(parties, "reg-1").entity_ids == ["reg-1"]  # "12" is too short to be anyone's
+
+
+def test_people_merge_on_full_name_with_birth_date_and_never_across_dates() -> None:
+    parties = build_parties([
+        *_listed("sdn-f", "Person", "us_ofac_sdn", "US-OFAC-SDN", name=["CHEMEZOV, Sergey Viktorovich"], birthDate=["1952-08-20"]),
+        *_listed("au-f", "Person", "au_dfat", "AU-DFAT", name=["Sergey Viktorovich CHEMEZOV"], birthDate=["1952-08-20"]),
+        *_listed("uk-f", "Person", "uk_fcdo", "UK-FCDO", name=["Sergey Viktorovich Chemezov"]),
+        *_listed("au-s", "Person", "au_dfat", "AU-DFAT", name=["Sergey Sergeevich CHEMEZOV"], birthDate=["2002-05-07"]),
+        *_listed("uk-s", "Person", "uk_fcdo", "UK-FCDO", name=["Sergey Sergeevich Chemezov"], birthDate=["2002"]),
+        *_listed("eu-x", "Person", "eu_fsf", "EU-FSF", name=["Sergey Sergeevich Chemezov"], birthDate=["2002-01-01"]),
+        *_listed("uk-m", "Person", "uk_fcdo", "UK-FCDO", name=["Mohammed Jabir"]),
+        *_listed("au-m", "Person", "au_dfat", "AU-DFAT", name=["Mohammed JABIR"]),
+    ])
+    father = _cluster_of(parties, "sdn-f")
+    assert sorted(father.entity_ids) == ["au-f", "sdn-f", "uk-f"]
+    assert {m.evidence for m in father.merges} == {"name_birth_date", "full_name"}
+    son = _cluster_of(parties, "au-s")
+    assert sorted(son.entity_ids) == ["au-s", "uk-s"]  # 2002-01-01 is another person born in 2002
+    assert _cluster_of(parties, "eu-x").entity_ids == ["eu-x"]
+    assert _cluster_of(parties, "uk-m").entity_ids == ["uk-m"]  # two parts and no birth date: not enough
+
+
+def test_a_bare_name_joins_the_one_party_that_carries_it_and_names_no_authority() -> None:
+    parties = build_parties([
+        *_listed("el-1", "Company", "us_csl", "US-BIS-EL", name=["Dart Aviation"], country=["ir"]),
+        *_listed("el-2", "Company", "us_csl", "US-BIS-EL", name=["Dart Aviation"], country=["fr"]),
+        *_bare("bare-dart", "Dart Aviation"),
+        *_listed("sdn-n", "Company", "us_ofac_sdn", "US-OFAC-SDN", name=["NSO Group Technologies"], alias=["NSO Group"]),
+        *_bare("bare-nso", "NSO GROUP"),
+        *_bare("bare-alone", "Q Cyber Technologies"),
+    ])
+    assert _cluster_of(parties, "bare-dart").entity_ids == ["bare-dart"]  # two Entity List rows carry it
+    nso = _cluster_of(parties, "bare-nso")
+    assert nso.entity_ids == ["sdn-n", "bare-nso"] and not nso.bare
+    assert [(m.evidence, m.left, m.right) for m in nso.merges] == [("bare_name", "sdn-n", "bare-nso")]
+    alone = _cluster_of(parties, "bare-alone")
+    assert alone.bare
+    # read under the reader's terms even from a store that holds the old "Japan METI" rows
+    assert [(l.program_id, l.authority) for l in alone.listings] == [("NAMES-ONLY-CSL-METI", "")]
+
+
+def test_every_cluster_of_the_real_subset_has_a_spanning_trail_of_evidence(screener) -> None:
+    for party in screener.parties:
+        ids = set(party.entity_ids)
+        if len(ids) < 2:
+            continue
+        linked = {party.entity_ids[0]}
+        for merge in party.merges:
+            assert {merge.left, merge.right} <= ids
+        grew = True
+        while grew:
+            grew = False
+            for merge in party.merges:
+                if (merge.left in linked) != (merge.right in linked):
+                    linked |= {merge.left, merge.right}
+                    grew = True
+        assert linked == ids, party.caption
+
+
+def test_a_place_before_a_rare_name_merges_in_the_same_country_only() -> None:
+    parties = build_parties([
+        *_listed("dod-d", "Company", "us_dod_1260h", "US-DOD-1260H", name=["Zhejiang Dahua Technology Co., Ltd."], country=["cn"]),
+        *_listed("el-d", "Company", "us_csl", "US-BIS-EL", name=["Dahua Technology"], country=["cn"]),
+        *_listed("dod-m", "Company", "us_dod_1260h", "US-DOD-1260H", name=["Beijing Megvii Technology Co., Ltd."], country=["cn"]),
+        *_listed("el-m", "Company", "us_csl", "US-BIS-EL", name=["Megvii Technology"]),
+    ])
+    dahua = _cluster_of(parties, "el-d")
+    assert sorted(dahua.entity_ids) == ["dod-d", "el-d"]
+    assert [(m.evidence, m.key) for m in dahua.merges] == [("place_prefix", "dahua technology zhejiang -> dahua technology")]
+    assert _cluster_of(parties, "el-m").entity_ids == ["el-m"]  # no country on one side: the place proves nothing

@@ -231,7 +231,7 @@ def test_cn_mfa_chinese_names(data_dir: Path) -> None:
 
 def test_names_only(data_dir: Path) -> None:
     entities = read_all(names_only.READERS[0], data_dir / NAMES)
-    assert_well_formed(entities, "JP-METI-EUL")
+    assert_well_formed(entities, "NAMES-ONLY-CSL-METI")  # of mixed origin: no jurisdiction's programme
     assert 30000 <= schemas(entities)["LegalEntity"] <= 37917
     air_koryo = next(e for e in entities if e.schema.name == "LegalEntity" and "高麗航空" in e.get("alias"))
     assert air_koryo.first("name").casefold() == "air koryo"
@@ -239,6 +239,7 @@ def test_names_only(data_dir: Path) -> None:
     assert links and all(link.first("role") == "Affiliated Entity" for link in links)
     sanction = next(e for e in entities if e.schema.name == "Sanction")
     assert sanction.first("program") == "CSL + METI names list (unattributed)"
+    assert not any(e.get("authority") for e in entities if e.schema.name == "Sanction")
 
 
 # --- FtM JSON -------------------------------------------------------------------------------------

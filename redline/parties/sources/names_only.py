@@ -1,7 +1,9 @@
 """A names-only list compiled from the US CSL and Japan METI's End User List (Cat-sushi/fmatch).
 
 One quoted name a line, no header, no ids, no attribution per name: every name becomes a
-LegalEntity listed under one unattributed programme. A CJK form in parentheses ("Air Koryo
+LegalEntity listed under one programme that names no authority. The compilation mixes the two
+lists without saying which name came from which, so no row is any jurisdiction's listing: its
+programme id carries no country prefix and its Sanction no authority. A CJK form in parentheses ("Air Koryo
 (高麗航空)") becomes an alias; "X. Affiliated Entity: Y" names Y, linked to X.
 """
 
@@ -15,10 +17,10 @@ from pathlib import Path
 from followthemoney import EntityProxy
 
 from redline.parties.sources.base import ListFormatError, SourceInfo
-from redline.parties.sources.common import add_sanction, clean_text, id_prefix, make_entity, name_key, slug_id
+from redline.parties.sources.common import clean_text, id_prefix, make_entity, name_key, slug_id
 
 SOURCE = "names_csl_meti"
-PROGRAM_ID = "JP-METI-EUL"
+PROGRAM_ID = "NAMES-ONLY-CSL-METI"  # no jurisdiction prefix: of mixed, unknown origin
 PROGRAM = "CSL + METI names list (unattributed)"
 _QUOTED_LINE = re.compile(r'^"(?:[^"]|"")*"$')
 _CJK = r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
@@ -64,7 +66,7 @@ class NamesOnlyReader:
             raise ListFormatError(path, line + 1, f"malformed line ({exc}); the file may be truncated") from exc
         except UnicodeDecodeError as exc:
             raise ListFormatError(path, line + 1, f"not UTF-8 text ({exc.reason})") from exc
-        sanctions = [add_sanction(entity, SOURCE, PROGRAM_ID, program=PROGRAM) for entity in entities.values()]
+        sanctions = [_sanction(entity) for entity in entities.values()]
         return iter([*entities.values(), *sanctions, *extra])
 
     def data_date(self, path: Path) -> str | None:
@@ -102,6 +104,15 @@ class NamesOnlyReader:
             entity = entities[key] = make_entity("LegalEntity", slug_id(id_prefix(SOURCE), key))
             entity.add("name", name)
         return entity
+
+
+def _sanction(subject: EntityProxy) -> EntityProxy:
+    """The row's one listing: the programme, and no authority (the list does not say whose it is)."""
+    sanction = make_entity("Sanction", f"{subject.id}-sanction-{PROGRAM_ID}".lower())
+    sanction.add("entity", subject.id)
+    sanction.add("programId", PROGRAM_ID)
+    sanction.add("program", PROGRAM)
+    return sanction
 
 
 READERS = (NamesOnlyReader(),)
