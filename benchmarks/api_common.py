@@ -66,7 +66,7 @@ class Server:
             self.process.kill()
 
 
-def start_server(home: Path, workers: int, timeout_s: float = 300) -> Server:
+def start_server(home: Path, workers: int, timeout_s: float = 300, ready_path: str = "/readyz") -> Server:
     import httpx
 
     port = free_port()
@@ -80,7 +80,7 @@ def start_server(home: Path, workers: int, timeout_s: float = 300) -> Server:
         if process.poll() is not None:
             raise RuntimeError(f"server exited: {process.stderr.read()}")
         try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+            if httpx.get(f"{base}{ready_path}", timeout=2).status_code == 200:
                 return Server(process, base, time.perf_counter() - started)
         except httpx.TransportError:
             pass

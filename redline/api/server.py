@@ -68,6 +68,9 @@ def run(options: ServeOptions) -> None:
         return
     app = create_app(context, max_body=options.max_body, timeout_s=options.timeout_s, load_lists=False)
     app.state.readiness.load()  # in the parent, before forking: the workers share what it loaded
+    from redline.api.routers import media
+
+    media.warm(app)
     context.store.engine.dispose()  # no database connection crosses a fork
     sock.listen(4096)
     _announce(options, app.state.readiness.ready)

@@ -36,6 +36,16 @@ def matcher(request: Request) -> Any:
     return state.matcher
 
 
+def warm(app: Any) -> None:
+    """Open the matcher now when banks exist (the server does this before forking its workers, so
+    they share the index pages instead of loading them each)."""
+    context = app.state.context
+    if banks.list_banks(context.store):
+        from redline.media.matcher import Matcher
+
+        app.state.matcher = Matcher.open(context)
+
+
 def _pdq_matches(request: Request, signal_type: str, signal: str) -> list[Any]:
     if signal_type != "pdq":
         raise HTTPException(400, f"signal_type: lookup by hash supports 'pdq' (got {signal_type!r}); "
