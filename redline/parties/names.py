@@ -23,7 +23,7 @@ from rapidfuzz.distance import OSA
 from rigour.names import extract_org_types, remove_org_types
 
 from redline.parties.normalise import normalise
-from redline.parties.scripts import WORD_SPLIT, consonant_key, han_person, join_zwnj, korean_person, mark_geresh, romanise_word, word_script
+from redline.parties.scripts import WORD_SPLIT, consonant_key, han_person, is_japanese, japanese_person, japanese_words, join_zwnj, korean_person, mark_geresh, romanise_word, word_script
 
 WORD, GENERIC, PLACE, NUMBER, INITIAL, PATRONYMIC, STOP, ADMIN = (
     "word", "generic", "place", "number", "initial", "patronymic", "stop", "admin",
@@ -93,6 +93,7 @@ class Vocabulary:
     admin_peoples: frozenset[str]
     public_body_words: frozenset[str]
     public_body_units: frozenset[str]
+    place_variants: dict[str, str]  # spelling -> canonical place name
 
 
 class VocabularyError(ValueError):
@@ -163,6 +164,7 @@ def vocabulary() -> Vocabulary:
         admin_peoples=frozenset(raw["admin_peoples"]),
         public_body_words=frozenset(raw["public_body_words"]),
         public_body_units=frozenset(raw["public_body_units"]),
+        place_variants={s: place for place, spellings in raw["place_variants"].items() for s in spellings or []},
     )
 
 
@@ -214,7 +216,7 @@ def skeleton(text: str) -> str:
     return consonant_key(text)
 
 
-def _han_segments(run: str, vocab: Vocabulary) -> list[tuple[str, str]]:
+def _han_segments(run: str, vocab: Vocabulary, japanese: bool = False) -> list[tuple[str, str]]:
     """Segment a Han run by longest match on known words; each stretch between them is one word.
     Returns (romanised token, kind-hint) pairs; the hint is 'generic', 'place' or ''."""
     out: list[tuple[str, str]] = []
@@ -225,7 +227,9 @@ def _han_segments(run: str, vocab: Vocabulary) -> list[tuple[str, str]]:
         # What is not a known word is the name itself, in one token ('科大讯飞' kedaxunfei): written
         # apart in Latin it still meets it as a compound, and a half of it does not meet another firm.
         nonlocal rest
-        if rest:
+        if rest and japanese:
+            out.extend(japanese_words(rest))  # read and split by pykakasi
+        elif rest:
             out.append(("".join(lazy_pinyin(rest)), ""))
         rest = ""
 
@@ -263,11 +267,12 @@ def _transliterate(text: str, vocab: Vocabulary, person: bool = False) -> list[t
                 return korean
     pieces: list[tuple[str, str, bool]] = []
     pos = 0
+    japanese = _HAN_RE.search(text) is not None and is_japanese(text)
     for match in _HAN_RE.finditer(text):
         pieces.extend(_plain_pieces(text[pos:match.start()], person))
         run = match.group(0)
-        named = han_person(run) if person else None
-        pieces.extend(named or [(tok, hint, False) for tok, hint in _han_segments(run, vocab)])
+        named = (japanese_person(run) or (None if japanese else han_person(run))) if person else None
+        pieces.extend(named or [(tok, hint, False) for tok, hint in _han_segments(run, vocab, japanese)])
         pos = match.end()
     pieces.extend(_plain_pieces(text[pos:], person))
     return pieces
@@ -309,7 +314,7 @@ def analyse(raw: str, person: bool = False) -> AnalysedName:
     rare_forms = [form for form in legal_forms if form not in LEGAL_FORM_TOKENS]
     tokens: list[Token] = []
     for word, hint, abjad in _split_glued(_transliterate(text, vocab, person)):
-        canonical = vocab.canonical.get(word, word)
+        canonical = vocab.canonical.get(word, word) if person else vocab.place_variants.get(word) or vocab.canonical.get(word, word)
         if not person and (
             canonical in LEGAL_FORM_TOKENS
             or hint == "generic" and canonical in {"company", "corporation", "limited"}

@@ -321,6 +321,46 @@ def _burmese_syllable(syllable: str) -> str:
 # ---------------------------------------------------------------- Chinese person names
 
 
+_JAPANESE_FORMS = ("株式会社", "有限会社", "合同会社")
+_KANA_RE = re.compile(r"[\u3040-\u30ff]")
+
+
+def is_japanese(text: str) -> bool:
+    """Han text is read as Japanese when kana or a Japanese legal form is written with it."""
+    return bool(_KANA_RE.search(text)) or any(form in text for form in _JAPANESE_FORMS)
+
+
+@lru_cache(maxsize=1)
+def _kakasi() -> Any:
+    import pykakasi
+
+    return pykakasi.kakasi()
+
+
+@lru_cache(maxsize=4096)
+def japanese_words(run: str) -> tuple[tuple[str, str], ...]:
+    """Kanji (and kana) -> (Hepburn word, kind hint) pairs, as pykakasi's dictionary splits and
+    reads them; long vowels written short, as names are in Latin ('shinzou' shinzo, 'toushiba'
+    toshiba); a company's sector words ('重工業' heavy industries) as their canonical word."""
+    sector: dict[str, str] = _tables()["japanese_sector_words"]
+    words = []
+    for item in _kakasi().convert(run):
+        if item["orig"] in sector:
+            words.extend((word, "generic") for word in sector[item["orig"]].split())
+            continue
+        for word in _latin_words(item["hepburn"]):
+            words.append((re.sub(r"ou|oo", "o", word).replace("uu", "u"), ""))
+    return tuple(words)
+
+
+def japanese_person(run: str) -> list[Piece] | None:
+    """A Japanese name in kanji: four characters (two for the family name, two given) where a
+    Chinese name has two or three; pykakasi knows the readings of names."""
+    if len(run) != 4 or run[:2] in _tables()["han_surnames"]["compound"]:
+        return None
+    return [(w, "", False) for w, _ in japanese_words(run)]
+
+
 def han_person(run: str) -> list[Piece] | None:
     """'陈全国' -> 'chen' 'quanguo': a Chinese person's name, family name first. None when the
     run is not 2-4 characters or does not start with a known family name."""

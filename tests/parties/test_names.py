@@ -15,7 +15,7 @@ def kinds(name: str, person: bool = False) -> dict[str, str]:
         ("Siemens GmbH", "siemens"),
         ("ООО Ромашка", "romashka"),
         ("华为技术有限公司", "huawei"),
-        ("株式会社東芝", "dongzhi"),
+        ("株式会社東芝", "toshiba"),
         ("אלביט מערכות בע״מ", None),
         ("Airbus S.A.S.", "airbus"),
         ("Acme Corp", "acme"),

@@ -96,3 +96,11 @@ def test_korean_given_name_syllables_and_l_r() -> None:
     assert compare_names("Jung Jin-woo", "정진우", "Person")["match"]
     assert compare_names("Lee Jung-hoo", "이정후", "Person")["match"]
     assert compare_names("Choe Ryong Hae", "최룡해", "Person")["match"]
+
+
+def test_japanese_kanji_read_as_japanese() -> None:
+    assert texts("安倍晋三", person=True) == ["abe", "shinzo"]  # four characters: a Japanese name
+    assert compare_names("麻原彰晃", "Shoko Asahara", "Person")["match"]
+    assert compare_names("株式会社東芝", "Toshiba Corporation")["match"]  # a Japanese legal form
+    assert compare_names("三菱重工業株式会社", "Mitsubishi Heavy Industries")["match"]
+    assert texts("习近平", person=True) == ["xi", "jinping"]  # three characters stay Chinese
