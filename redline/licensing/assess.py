@@ -135,6 +135,7 @@ def assess(application: Application, policy: Policy, *, countries: CountryData, 
             evidence.append({"kind": "partner_denial", "source": notice["authority"], "snapshot": notice["denial_id"],
                              "detail": {"party": match["party"], "denied_party": match["denied_party"], "how": match["how"],
                                         "decided_on": notice["decided_on"], "item_categories": notice["item_categories"],
+                                        "control_codes": notice.get("control_codes") or [], "policy": notice.get("policy"),
                                         "families": match["families"], "reason": notice["reason"],
                                         "citations": notice["citations"]}})
     for flag in application.red_flags:

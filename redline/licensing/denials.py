@@ -33,10 +33,14 @@ def name_key(name: str) -> str:
 
 
 def record_own_denial(store: Store, result: dict[str, Any], application: Any, authority: str) -> dict[str, Any]:
+    policy = str((result.get("policy") or {}).get("name") or "")
     notice = {
-        "denial_id": f"{authority}:{application.id}",
+        # One denial per authority, policy and application: a deny under one policy never replaces another's.
+        "denial_id": f"{authority}:{policy}:{application.id}" if policy else f"{authority}:{application.id}",
         "application_id": application.id,
         "authority": authority,
+        "policy": policy or None,
+        "control_codes": sorted({i["control_code"] for i in result.get("items", []) if i.get("control_code")}),
         "decided_on": application.date.isoformat(),
         "destination": application.destination,
         "parties": [{"role": p.role, "name": p.name, "country": p.country, "type": p.type} for p in application.parties],
@@ -81,11 +85,15 @@ def list_denials(store: Store, origin: str | None = None) -> list[dict[str, Any]
 
 
 def matching_denials(store: Store, application: Any, categories: list[str], app_hit_ids: dict[str, set[str]],
-                     screener: Any | None) -> list[dict[str, Any]]:
-    """Partner denials that this application would undercut, each with why it matches."""
+                     screener: Any | None, compare: Any | None = None) -> list[dict[str, Any]]:
+    """Partner denials that this application would undercut, each with why it matches: the same
+    name key, the parties engine's name comparison ("Telecom Egypt S.A.E." is "Telecom Egypt"), or
+    the same listed party by screening. `compare(left, right)` is `redline.parties.api.compare_names`."""
     partner = list_denials(store, origin="partner")
     if not partner:
         return []
+    if compare is None:
+        from redline.parties.api import compare_names as compare
     families = {category_family(c) for c in categories}
     app_keys = {p.name: name_key(p.name) for p in application.parties}
     matches = []
@@ -100,6 +108,8 @@ def matching_denials(store: Store, application: Any, categories: list[str], app_
                 how = None
                 if app_keys[party.name] == denied_key:
                     how = "same name"
+                elif (compared := compare(party.name, denied["name"])).get("match"):
+                    how = f"same name by the parties engine (score {compared.get('score')})"
                 elif app_hit_ids.get(party.name) and screener is not None:
                     if denied_hits is None:
                         denied_hits = _hit_ids(screener, denied["name"])
@@ -138,11 +148,17 @@ def _validate(notice: Any, where: str) -> dict[str, Any]:
     dest = notice.get("destination")
     if dest is not None and not is_iso2(str(dest)):
         raise DenialFileError(f"{where}.destination: {dest!r} is not an ISO alpha-2 code")
+    codes = notice.get("control_codes") or []
+    if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+        raise DenialFileError(f"{where}.control_codes: a list of control codes (text) is expected")
+    if notice.get("policy") is not None and not isinstance(notice["policy"], str):
+        raise DenialFileError(f"{where}.policy: must be text")
     return {
         "denial_id": notice.get("denial_id") or f"{notice['authority']}:{notice.get('application_id') or len(parties)}:{notice['decided_on']}",
         "application_id": notice.get("application_id"), "authority": notice["authority"],
         "decided_on": notice["decided_on"], "destination": dest, "parties": parties,
         "item_categories": list(cats), "reason": notice["reason"], "citations": list(notice.get("citations") or []),
+        "control_codes": list(codes), "policy": notice.get("policy"),
     }
 
 
@@ -156,7 +172,10 @@ def _upsert_conn(conn: Any, notice: dict[str, Any], origin: str, source_file: st
     conn.execute(denials_table.insert().values(
         denial_id=notice["denial_id"], origin=origin, authority=notice["authority"],
         application_id=notice.get("application_id"), decided_on=notice["decided_on"],
-        item_categories=orjson.dumps(notice["item_categories"]).decode(),
+        # The items column holds {"categories", "control_codes", "policy"} (older rows: a list of categories).
+        item_categories=orjson.dumps({"categories": notice["item_categories"],
+                                      "control_codes": notice.get("control_codes") or [],
+                                      "policy": notice.get("policy")}).decode(),
         parties=orjson.dumps(notice["parties"]).decode(), reason=notice["reason"],
         citations=orjson.dumps(notice.get("citations") or []).decode(), destination=notice.get("destination"),
         imported_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), source_file=source_file,
@@ -164,9 +183,12 @@ def _upsert_conn(conn: Any, notice: dict[str, Any], origin: str, source_file: st
 
 
 def _row(row: Any) -> dict[str, Any]:
+    items = orjson.loads(row.item_categories)
+    if isinstance(items, list):
+        items = {"categories": items, "control_codes": [], "policy": None}
     return {
         "denial_id": row.denial_id, "origin": row.origin, "authority": row.authority,
         "application_id": row.application_id, "decided_on": row.decided_on, "destination": row.destination,
-        "parties": orjson.loads(row.parties), "item_categories": orjson.loads(row.item_categories),
-        "reason": row.reason, "citations": orjson.loads(row.citations),
+        "policy": items.get("policy"), "parties": orjson.loads(row.parties), "item_categories": items["categories"],
+        "control_codes": items.get("control_codes") or [], "reason": row.reason, "citations": orjson.loads(row.citations),
     }

@@ -170,3 +170,39 @@ def test_alignment_from_clusters() -> None:
     assert set(by_id) == {"c1", "c2"}  # the bank is listed, but not under a human-rights programme
     assert by_id["c1"]["listed_by"] == ["US"] and by_id["c1"]["not_listed_by"] == ["AU", "UK"]
     assert by_id["c2"]["not_listed_by"] == ["AU"]
+
+
+def test_denials_per_policy_fuzzy_partner_match_and_control_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 redline_home: Path) -> None:
+    # Issue 13, licensing 5. The same application denied under two policies keeps two denials.
+    monkeypatch.setenv("REDLINE_AUTHORITY", "Finland (Ministry for Foreign Affairs)")
+    app_file = APPLICATIONS / "telecom_interception_no_legal_framework.yaml"
+    for policy in ("echri", "eu-2021-821"):
+        result = runner.invoke(app, ["licensing", "assess", str(app_file), "--policy", policy, "--json"])
+        assert result.exit_code == 0 and json.loads(result.output)["decision"] == "deny", result.output
+    denials = json.loads(runner.invoke(app, ["licensing", "denial", "export", "--json"]).output)["denials"]
+    assert sorted(d["policy"] for d in denials) == ["echri", "eu-2021-821"]
+    assert all(d["control_codes"] == ["5D001.e"] for d in denials)
+    denial_file = tmp_path / "denials.json"
+    denial_file.write_text(json.dumps({"format": "redline.denial-notification/1", "denials": denials}))
+
+    # A partner imports them; "Telecom Egypt S.A.E." is the denied "Telecom Egypt" by the parties engine.
+    from redline.context import reset_context
+
+    monkeypatch.setenv("REDLINE_HOME", str(tmp_path / "partner"))
+    reset_context()
+    imported = runner.invoke(app, ["licensing", "denial", "import", str(denial_file), "--json"])
+    assert imported.exit_code == 0 and json.loads(imported.output)["imported"] == 2
+    later = tmp_path / "later.yaml"
+    later.write_text(app_file.read_text().replace("id: APP-2026-0933", "id: APP-PARTNER-77")
+                     .replace("name: Telecom Egypt,", 'name: "Telecom Egypt S.A.E.",'))
+    flagged = json.loads(runner.invoke(app, ["licensing", "assess", str(later), "--policy", "echri", "--json"]).output)
+    evidence = [e for e in flagged["evidence"] if e["kind"] == "partner_denial"]
+    assert len(evidence) == 2 and "RF_PARTNER_DENIAL" in flagged["red_flags"]
+    assert all("by the parties engine" in e["detail"]["how"] for e in evidence)
+    assert all(e["detail"]["control_codes"] == ["5D001.e"] for e in evidence)
+    assert sorted(e["detail"]["policy"] for e in evidence) == ["echri", "eu-2021-821"]
+    # An unrelated telecom is not the denied party.
+    later.write_text(later.read_text().replace('"Telecom Egypt S.A.E."', '"Orange Egypt for Telecommunications"'))
+    plain = json.loads(runner.invoke(app, ["licensing", "assess", str(later), "--policy", "echri", "--json"]).output)
+    assert "RF_PARTNER_DENIAL" not in plain["red_flags"]
