@@ -61,9 +61,9 @@ def test_flattened_table_agrees_with_naive_scan_on_random_nested_prefixes() -> N
 def test_real_ranges_most_specific_service_wins(ref) -> None:  # type: ignore[no-untyped-def]
     # 13.32.0.0/15 is listed by AWS as AMAZON and as CLOUDFRONT: the specific service tag wins
     cloudfront, google, cloudflare6, fastly6, nothing = ref.lookup_ips(
-        ["13.32.1.5", "8.8.8.8", "2606:4700::6810:1", "2a04:4e42::1", "192.0.2.1"])
+        ["13.32.1.5", "8.8.8.9", "2606:4700::6810:1", "2a04:4e42::1", "192.0.2.1"])
     assert (cloudfront.provider, cloudfront.cidr, cloudfront.source) == ("Amazon CloudFront", "13.32.0.0/15", "aws")
-    assert google.provider == "Google"
+    assert (google.provider, google.service) == ("Google", "network")  # 8.8.8.8 itself is the resolver
     assert (cloudflare6.provider, cloudflare6.cidr) == ("Cloudflare", "2606:4700::/32")
     assert fastly6.provider == "Fastly"
     assert nothing is None
