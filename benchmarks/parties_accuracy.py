@@ -158,7 +158,7 @@ def main() -> None:
     ap.add_argument("--split", choices=("tune", "test"), default="tune", help="the half shown (thresholds always from tune)")
     ap.add_argument("--cap", type=int, default=None, help="at most this many cases per category and half (a quicker run)")
     ap.add_argument("--json", type=Path)
-    ap.add_argument("--no-baselines", action="store_true", help="Redline only (no nomenklatura, no rapidfuzz)")
+    ap.add_argument("--no-baselines", "--no-logic", action="store_true", help="Redline only (no nomenklatura, no rapidfuzz)")
     ap.add_argument("--examples", type=int, default=6, help="Redline failures shown per category (tune half only)")
     ap.add_argument("--regenerate", action="store_true",
                     help="rebuild the generated cases and rewrite benchmarks/data/parties_generated_cases.csv (re-freezes the sets)")
