@@ -270,3 +270,22 @@ def test_a_public_body_in_chinese_or_another_rendering_matches(left: str, right:
 def test_a_ministry_is_not_a_bureau() -> None:
     assert not compare_names("Ministry of Public Security", "Urumqi Public Security Bureau")["match"]
     assert not compare_names("Aksu Public Security Department", "Hotan Prefecture Public Security Bureau")["match"]
+
+
+@pytest.mark.parametrize(
+    "left, right",
+    [
+        ("Hetian Prefecture Public Security Bureau", "Hotan Prefecture Public Security Bureau"),
+        ("Kashi Prefecture Public Security Bureau", "Kashgar Prefecture Public Security Bureau"),
+        ("Lasa Municipal Public Security Bureau", "Lhasa City Public Security Bureau"),
+    ],
+)
+def test_a_place_spelt_in_pinyin_or_its_own_language_is_one_place(left: str, right: str) -> None:
+    assert compare_names(left, right)["match"], (left, right)
+
+
+def test_place_spellings_are_not_read_into_peoples_names() -> None:
+    from redline.parties.names import analyse
+
+    assert [t.text for t in analyse("Hami Rezaei", person=True).tokens] == ["hami", "rezaei"]
+    assert not compare_names("Hami Rezaei", "Kumul Rezaei", "Person")["match"]
