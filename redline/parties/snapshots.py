@@ -164,8 +164,9 @@ def _store_snapshot(
 ) -> int | None:
     """Insert (or, forced, refill) the snapshot and its entities and decide what is in force; None when held."""
     source = values["source"]
-    others = [row for row in _source_rows(conn, source) if existing is None or row.id != existing.id]
-    current = next((row for row in others if row.active), None)
+    stored = _source_rows(conn, source)
+    others = [row for row in stored if existing is None or row.id != existing.id]
+    current = next((row for row in stored if row.active), None)  # a forced refill compares with itself
     candidate = {"id": existing.id if existing is not None else _NEW, "data_date": values["data_date"], "source": source}
     chosen, warning = _choose_in_force([*({"id": r.id, "data_date": r.data_date, "source": r.source} for r in others), candidate])
     goes_in_force = chosen["id"] == candidate["id"]

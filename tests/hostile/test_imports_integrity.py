@@ -17,6 +17,7 @@ from redline.cli import app
 from redline.ledger import Ledger
 from redline.parties import snapshots as snapshots_module
 from redline.parties.snapshots import content_date, import_paths, list_snapshots, path_date
+from redline.parties.sources.registry import discover
 from redline.parties.tables import entities as entities_table
 from redline.parties.tables import snapshots as snapshots_table
 from redline.store import Store
@@ -345,3 +346,19 @@ def test_two_files_of_one_source_imported_at_once_leave_one_in_force(any_store: 
     snaps = list_snapshots(store)
     assert len(snaps) == 2 and sum(s["active"] for s in snaps) == 1
     assert len(list(Ledger(store).entries(kind="parties.import"))) == 2
+
+
+def test_a_forced_reread_that_loses_most_entities_is_held(store: Store, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--force re-reads a file into its own snapshot; if the reader now finds far fewer entities
+    (a reader bug, a changed format) the snapshot in force is not emptied without confirmation."""
+    path = tmp_path / "bis_mieu.csv"
+    path.write_bytes((data_dir / "lists/us_misc_opensanctions_repo/bis_mieu.csv").read_bytes())
+    first, _ = import_paths(store, [path])
+    (reader, _unit), = list(discover(path))
+    original = type(reader).read
+    monkeypatch.setattr(type(reader), "read", lambda self, unit: iter(list(original(self, unit))[:10]))
+    held, _ = import_paths(store, [path], force=True)
+    assert held[0].status == "held" and held[0].shrink["previous_snapshot"] == first[0].label
+    assert list_snapshots(store)[0]["counts"] == first[0].counts
+    accepted, _ = import_paths(store, [path], force=True, accept_shrink=True)
+    assert accepted[0].status == "reimported" and sum(list_snapshots(store)[0]["counts"].values()) == 10

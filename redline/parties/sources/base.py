@@ -62,5 +62,8 @@ class Reader(Protocol):
         ...
 
     def data_date(self, path: Path) -> str | None:
-        """The publication date the file itself states, when it states one (ISO 8601)."""
+        """The publication date the file itself states, when it states one (ISO 8601).
+
+        None when it states none: the import then dates the data from the file's name or its
+        content (`snapshots.data_date_of`), never from the day it was imported."""
         ...
