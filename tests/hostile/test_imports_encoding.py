@@ -168,3 +168,35 @@ def test_headerless_rows_in_any_encoding_end_where_the_text_ends(tmp_path: Path,
     cut.write_bytes(encode(text[:-4]))  # ends inside the last row: 2,"ÉLAN SARL",
     with pytest.raises(ListFormatError, match="truncated"):
         list(iter_csv_rows(cut, 3))
+
+
+# --- properties: any bytes get an answer, never a traceback -------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from redline.parties.sources.registry import diagnose  # noqa: E402
+
+_TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=300)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=3000))
+def test_any_bytes_are_diagnosed_without_an_exception(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "any.csv"
+    path.write_bytes(data)
+    try:
+        detect_text_encoding(path)
+    except TextEncodingError:
+        pass
+    assert isinstance(diagnose(path), str)
+    assert discover(path).skipped or list(discover(path))
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_TEXT, encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-32"]))
+def test_unicode_text_with_a_bom_or_in_utf8_decodes_to_itself(tmp_path: Path, text: str, encoding: str) -> None:
+    path = tmp_path / "text.csv"
+    path.write_bytes(text.encode(encoding))
+    codec, _name = detect_text_encoding(path)
+    assert path.read_bytes().decode(codec) == text

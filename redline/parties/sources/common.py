@@ -140,11 +140,17 @@ def detect_text_encoding(path: object) -> tuple[str, str]:
 
     path = Path(str(path))
     stat = path.stat()
-    return _detect_text_encoding(str(path), stat.st_size, stat.st_mtime_ns)
+    with path.open("rb") as handle:
+        ends = handle.read(4096)
+        if stat.st_size > 8192:
+            handle.seek(stat.st_size - 4096)
+        ends += handle.read(4096)
+    # Every reader's detect() asks; the key tells a file rewritten within one clock tick apart.
+    return _detect_text_encoding(str(path), stat.st_size, stat.st_mtime_ns, hashlib.sha1(ends).hexdigest())
 
 
 @lru_cache(maxsize=256)
-def _detect_text_encoding(path: str, size: int, _mtime_ns: int) -> tuple[str, str]:
+def _detect_text_encoding(path: str, size: int, _mtime_ns: int, _ends: str) -> tuple[str, str]:
     if size == 0:
         raise TextEncodingError("empty file (0 bytes)")
     with open(path, "rb") as handle:
