@@ -53,7 +53,9 @@ def service(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Service
 def app(service: Service):  # type: ignore[no-untyped-def]
     from redline.api import create_app
 
-    application = create_app(service.context, load_lists=False)
+    # a generous time limit: the first infra request compiles the reference data (the limit itself
+    # is tested on the Guard alone)
+    application = create_app(service.context, load_lists=False, timeout_s=600)
     application.state.readiness.load()
     assert application.state.readiness.ready, application.state.readiness.error
     yield application
