@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 _LABEL = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$")
-
-# Second-level public suffixes common among the sites this tool looks at (a heuristic, not the full
-# Public Suffix List): "www.hikvision.com.cn" belongs to the site "hikvision.com.cn".
-_MULTI_PART_SUFFIXES = {
-    "com.cn", "net.cn", "org.cn", "gov.cn", "edu.cn", "ac.cn", "com.hk", "com.tw", "org.tw", "co.uk", "org.uk",
-    "ac.uk", "gov.uk", "co.jp", "ne.jp", "or.jp", "co.kr", "or.kr", "com.au", "net.au", "org.au", "com.br",
-    "com.sg", "com.my", "co.in", "co.il", "com.tr", "com.ru", "co.za", "com.mx", "com.ar", "com.vn", "co.id",
-    "com.pk", "com.eg", "com.sa", "ac.ir", "co.ir", "co.nz",
-}
+_IP_LITERAL = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")
 
 
 @dataclass(frozen=True)
@@ -55,11 +49,24 @@ def check_domain(raw: str) -> DomainCheck:
     return DomainCheck(text, candidate, "ok")
 
 
+@lru_cache(maxsize=1)
+def _suffixes() -> Any:
+    # The Public Suffix List as the publicsuffixlist package ships it (no network), private
+    # section included: "www.hikvision.com.cn" is the site "hikvision.com.cn", and
+    # "a.github.io" and "b.github.io" are two sites.
+    from publicsuffixlist import PublicSuffixList
+
+    return PublicSuffixList()
+
+
+@lru_cache(maxsize=65_536)
 def registrable(host: str) -> str:
-    labels = host.lower().rstrip(".").split(".")
-    if len(labels) >= 3 and ".".join(labels[-2:]) in _MULTI_PART_SUFFIXES:
-        return ".".join(labels[-3:])
-    return ".".join(labels[-2:])
+    """The registrable domain (public suffix + one label) of `host`; the host itself when it is a
+    public suffix or an address."""
+    name = host.lower().rstrip(".")
+    if _IP_LITERAL.match(name) or ":" in name:
+        return name
+    return _suffixes().privatesuffix(name) or name
 
 
 def same_site(host: str, domain: str) -> bool:

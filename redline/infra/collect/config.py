@@ -12,6 +12,7 @@ class CollectConfig:
     timeout: float = 5.0                    # seconds, per DNS query, TLS handshake and HTTP request
     domain_timeout: float = 60.0            # seconds for everything about one domain
     retries: int = 1                        # extra tries after a timeout or a refused connection
+    retry_backoff: float = 0.2              # seconds before the first retry, doubling (with jitter) after
     max_bytes: int = 2_000_000              # body bytes kept; the download stops at the cap
     max_redirects: int = 5
     concurrency: int = 50                   # domains in flight

@@ -30,15 +30,14 @@ def make_resolver(cfg: CollectConfig) -> Any:
     return resolver
 
 
-async def _query(resolver: Any, name: str, rdtype: str, retries: int) -> Any:
+async def _query(resolver: Any, name: str, rdtype: str, retries: int, backoff: float = 0.2) -> Any:
     import dns.exception
 
-    for attempt in range(retries + 1):
-        try:
+    from redline.infra.collect.retry import retrying
+
+    async for attempt in retrying(retries, lambda exc: isinstance(exc, dns.exception.Timeout), backoff):
+        with attempt:
             return await resolver.resolve(name, rdtype, raise_on_no_answer=False, search=False)
-        except dns.exception.Timeout:
-            if attempt == retries:
-                raise
     raise AssertionError("unreachable")
 
 
@@ -72,7 +71,7 @@ async def resolve_records(domain: str, cfg: CollectConfig, resolver: Any | None 
     records: dict[str, list[str]] = {"A": [], "AAAA": [], "CNAME": [], "NS": [], "MX": [], "TXT": []}
     errors: dict[str, str] = {}
     try:
-        a_answer = await _query(resolver, domain, "A", cfg.retries)
+        a_answer = await _query(resolver, domain, "A", cfg.retries, cfg.retry_backoff)
     except dns.resolver.NXDOMAIN:
         return DnsResult(records, "nxdomain", {"dns": f"{domain} does not exist (NXDOMAIN)"})
     except dns.exception.Timeout:
@@ -84,7 +83,7 @@ async def resolve_records(domain: str, cfg: CollectConfig, resolver: Any | None 
 
     async def safe(name: str, rdtype: str) -> Any:
         try:
-            return await _query(resolver, name, rdtype, cfg.retries)
+            return await _query(resolver, name, rdtype, cfg.retries, cfg.retry_backoff)
         except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
             return None
         except dns.exception.DNSException as exc:

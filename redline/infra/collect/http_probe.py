@@ -147,16 +147,16 @@ async def fetch_page(domain: str, addresses: list[str], clients: HttpClients, cf
 async def _request_with_retries(client: Any, url: str, address: str, cfg: CollectConfig) -> dict[str, Any]:
     import httpx
 
-    for attempt in range(cfg.retries + 1):
-        try:
+    from redline.infra.collect.retry import retrying
+
+    def transient(exc: BaseException) -> bool:
+        if isinstance(exc, httpx.ConnectError):
+            return not _is_certificate_error(exc)  # a bad certificate stays bad
+        return isinstance(exc, (httpx.TimeoutException, httpx.RemoteProtocolError, httpx.ReadError))
+
+    async for attempt in retrying(cfg.retries, transient, cfg.retry_backoff):
+        with attempt:
             return await _get(client, url, address, cfg)
-        except (httpx.TimeoutException, httpx.RemoteProtocolError, httpx.ReadError) as exc:
-            if attempt == cfg.retries:
-                raise
-            del exc
-        except httpx.ConnectError as exc:
-            if _is_certificate_error(exc) or attempt == cfg.retries:
-                raise
     raise AssertionError("unreachable")
 
 
