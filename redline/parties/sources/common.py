@@ -146,11 +146,21 @@ def detect_text_encoding(path: object) -> tuple[str, str]:
             handle.seek(stat.st_size - 4096)
         ends += handle.read(4096)
     # Every reader's detect() asks; the key tells a file rewritten within one clock tick apart.
-    return _detect_text_encoding(str(path), stat.st_size, stat.st_mtime_ns, hashlib.sha1(ends).hexdigest())
+    found = _cached_encoding(str(path), stat.st_size, stat.st_mtime_ns, hashlib.sha1(ends).hexdigest())
+    if isinstance(found, TextEncodingError):
+        raise TextEncodingError(str(found))
+    return found
 
 
 @lru_cache(maxsize=256)
-def _detect_text_encoding(path: str, size: int, _mtime_ns: int, _ends: str) -> tuple[str, str]:
+def _cached_encoding(path: str, size: int, _mtime_ns: int, _ends: str) -> tuple[str, str] | TextEncodingError:
+    try:
+        return _detect_text_encoding(path, size)
+    except TextEncodingError as exc:
+        return exc
+
+
+def _detect_text_encoding(path: str, size: int) -> tuple[str, str]:
     if size == 0:
         raise TextEncodingError("empty file (0 bytes)")
     with open(path, "rb") as handle:
@@ -189,14 +199,20 @@ def _detect_text_encoding(path: str, size: int, _mtime_ns: int, _ends: str) -> t
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+
+
 def _mostly_utf8(sample: bytes) -> bool:
-    high = sum(1 for byte in sample if byte > 0x7F)
+    high = len(sample) - len(sample.translate(None, _HIGH_BYTES))
     in_sequences = sum(len(match) for match in _UTF8_SEQUENCE.findall(sample))
     return high > 0 and in_sequences >= 0.9 * high
 
 
+_CONTROL_BYTES = bytes(byte for byte in range(32) if byte not in (9, 10, 12, 13, 26))
+
+
 def _control_share(sample: bytes) -> float:
-    controls = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 12, 13, 26))
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls / max(len(sample), 1)
 
 
