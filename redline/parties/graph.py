@@ -439,6 +439,7 @@ def _make_party(members: list[SourceEntity], sanctions: dict[str, list[SourceEnt
         schema = specific[0] if specific else "LegalEntity"
     party = Party(id=first.data["id"], schema=schema, caption=(first.values("name") or [first.data["id"]])[0])
     seen_names: set[str] = set()
+    seen_listings: set[tuple[Any, ...]] = set()  # one listing read from a list's two formats, or from several names-only rows
     for m in members:
         party.entity_ids.append(m.data["id"])
         party.sources.append(m.source)
@@ -454,23 +455,20 @@ def _make_party(members: list[SourceEntity], sanctions: dict[str, list[SourceEnt
         party.birth_years.update(d[:4] for d in m.values("birthDate"))
         for prop in IDENTIFIER_PROPS:
             party.identifiers.update(v.replace(" ", "").upper() for v in m.values(prop))
-        seen_listings: set[tuple[Any, ...]] = set()
         for s in sanctions.get(m.data["id"], []):
-            key = tuple((s.values(p) or [None])[0] for p in ("program", "programId", "authority", "listingDate", "startDate"))
-            if key in seen_listings:
-                continue  # the same listing read from the list's second format
-            seen_listings.add(key)
             bare = m.source in NAMES_ONLY_SOURCES  # read under the reader's current terms, whatever was stored
-            party.listings.append(
-                Listing(
-                    source=m.source,
-                    program=names_only.PROGRAM if bare else (s.values("program") or [""])[0],
-                    program_id=names_only.PROGRAM_ID if bare else (s.values("programId") or [""])[0],
-                    authority="" if bare else (s.values("authority") or [""])[0],
-                    listed_on=(s.values("listingDate") or s.values("startDate") or [None])[0],
-                    snapshot=m.snapshot,
-                )
+            listing = Listing(
+                source=m.source,
+                program=names_only.PROGRAM if bare else (s.values("program") or [""])[0],
+                program_id=names_only.PROGRAM_ID if bare else (s.values("programId") or [""])[0],
+                authority="" if bare else (s.values("authority") or [""])[0],
+                listed_on=(s.values("listingDate") or s.values("startDate") or [None])[0],
+                snapshot=m.snapshot,
             )
+            key = tuple(listing.__dict__.values())
+            if key not in seen_listings:
+                seen_listings.add(key)
+                party.listings.append(listing)
     return party
 
 

@@ -116,12 +116,14 @@ def test_a_bare_name_joins_the_one_party_that_carries_it_and_names_no_authority(
         *_bare("bare-dart", "Dart Aviation"),
         *_listed("sdn-n", "Company", "us_ofac_sdn", "US-OFAC-SDN", name=["NSO Group Technologies"], alias=["NSO Group"]),
         *_bare("bare-nso", "NSO GROUP"),
+        *_bare("bare-nso-2", "NSO Group Technologies Ltd"),
         *_bare("bare-alone", "Q Cyber Technologies"),
     ])
     assert _cluster_of(parties, "bare-dart").entity_ids == ["bare-dart"]  # two Entity List rows carry it
     nso = _cluster_of(parties, "bare-nso")
-    assert nso.entity_ids == ["sdn-n", "bare-nso"] and not nso.bare
-    assert [(m.evidence, m.left, m.right) for m in nso.merges] == [("bare_name", "sdn-n", "bare-nso")]
+    assert nso.entity_ids == ["sdn-n", "bare-nso", "bare-nso-2"] and not nso.bare
+    assert {(m.evidence, m.left, m.right) for m in nso.merges} == {("bare_name", "sdn-n", "bare-nso"), ("bare_name", "sdn-n", "bare-nso-2")}
+    assert [l.program_id for l in nso.listings] == ["US-OFAC-SDN", "NAMES-ONLY-CSL-METI"]  # two rows, one listing
     alone = _cluster_of(parties, "bare-alone")
     assert alone.bare
     # read under the reader's terms even from a store that holds the old "Japan METI" rows
