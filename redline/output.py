@@ -13,6 +13,8 @@ from rich.console import Console
 console = Console()
 err_console = Console(stderr=True)
 
+JSON_HELP = "Print machine-readable JSON instead of a table."
+
 
 def to_json(value: Any) -> str:
     return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS, default=str).decode()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 from typing import Any
+
+from redline import csvio
 
 
 def exposure_report(results: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -46,7 +47,7 @@ CSV_FIELDS = ["provider", "company", "country", "role", "party", "party_id", "li
 
 def report_csv(report: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer = csvio.dict_writer(buffer, fieldnames=CSV_FIELDS, lineterminator="\n")  # formula cells neutralised
     writer.writeheader()
     for row in report:
         for role, items in (("serves", row["serves"]), ("embeds_only", row["embeds_only"])):

@@ -23,6 +23,7 @@ import orjson
 from sqlalchemy import Connection, Integer, and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from redline import csvio
 from redline.ledger import Ledger
 from redline.media import tables as t
 from redline.media.labels import LabelError, normalise_labels
@@ -565,7 +566,7 @@ def export_bank(store: Store, name: str, path: Path | str, fmt: str | None = Non
         path.write_bytes(orjson.dumps(payload, option=orjson.OPT_INDENT_2))
     elif fmt == "csv":
         with open(path, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
+            writer = csvio.writer(handle)  # formula cells neutralised
             writer.writerow(EXPORT_COLUMNS)
             for r in records:
                 writer.writerow([r.signal_type, r.value, r.content_id or "", ";".join(r.labels), r.contributor or "",

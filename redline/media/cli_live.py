@@ -298,9 +298,9 @@ def report(
     except ReportError as exc:
         raise fail(str(exc)) from None
     if as_csv:
-        import csv
+        from redline.csvio import writer as csv_writer  # formula cells neutralised
 
-        writer = csv.writer(sys.stdout)
+        writer = csv_writer(sys.stdout)
         writer.writerow(["section", "dimension", "key", "count"])
         writer.writerows(to_csv_rows(data))
         return

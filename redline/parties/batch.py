@@ -1,23 +1,34 @@
-"""Batch screening of a CSV: streamed in and out, in input order, on every core, resumable."""
+"""Batch screening of a CSV: streamed in and out, in input order, on every core, resumable.
+
+The input is checked whole before any row is screened (encoding, quotes, row widths: a bad
+file is refused with its line). A row whose values cannot be read (an empty name, a birth date
+such as 19xx, an unknown country) is written back with its line and the reason in `error`,
+never screened on a misreading."""
 
 from __future__ import annotations
 
-import csv
 import io
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from redline.csvio import CsvInputError, detect_encoding, dict_writer, read_rows
+from redline.inputs import InputError, parse_country, parse_date, parse_name
 from redline.parties import api
 from redline.parties.screening import Query, explain
 
-HIT_COLUMNS = ["match", "score", "hit_id", "hit_caption", "hit_lists", "explanation"]
-CHUNK = 64
+HIT_COLUMNS = ["match", "score", "hit_id", "hit_caption", "hit_lists", "explanation", "error"]
+SCHEMAS = ("Company", "Person", "Organization", "Vessel", "LegalEntity", "Airplane")
+CHUNK = 256
+IN_FLIGHT_PER_WORKER = 4  # chunks queued ahead of each worker: enough to keep it busy, never the whole file
+REPEATS_REMEMBERED = 1 << 15  # per worker: a counterparty file names the same party again and again
 
 
 class BatchError(ValueError):
@@ -25,48 +36,71 @@ class BatchError(ValueError):
 
 
 _worker_screener = None
+_date_order: str | None = None
 
 
-def _screen_row(row: dict[str, str]) -> dict[str, str]:
+@lru_cache(maxsize=4096)
+def _country(value: str) -> str | None:
+    return parse_country(value, "country")
+
+
+def _query(row: dict[str, str]) -> Query:
+    schema = (row.get("schema") or "").strip() or None
+    if schema is not None and schema not in SCHEMAS:
+        raise InputError("schema", f"{schema!r} is not one of {', '.join(SCHEMAS)}")
+    country = (row.get("country") or "").strip()
+    return Query(
+        name=parse_name(row.get("name"), "name"),
+        schema=schema,
+        country=_country(country) if country else None,
+        birth_date=parse_date((row.get("birth_date") or "").strip() or None, "birth_date", _date_order),
+    )
+
+
+_EMPTY = {"match": "", "score": "", "hit_id": "", "hit_caption": "", "hit_lists": "", "explanation": "", "error": ""}
+
+
+def _screen_row(line: int, row: dict[str, str]) -> dict[str, str]:
+    try:
+        query = _query(row)
+    except InputError as exc:
+        return {**row, **_EMPTY, "error": f"line {line}: {exc}"}
+    return {**row, **_best_hit(query.name, query.schema, query.country, query.birth_date)}
+
+
+@lru_cache(maxsize=REPEATS_REMEMBERED)
+def _best_hit(name: str, schema: str | None, country: str | None, birth_date: str | None) -> dict[str, str]:
     screener = _worker_screener or api.get_screener()
-    name = (row.get("name") or "").strip()
-    if not name:
-        return {**row, "match": "false", "score": "0", "hit_id": "", "hit_caption": "", "hit_lists": "", "explanation": "empty name"}
-    schema = row.get("schema") or None
-    query = Query(name=name, schema=schema, country=row.get("country") or None, birth_date=row.get("birth_date") or None)
-    hits = screener.screen(query, limit=1)
+    hits = screener.screen(Query(name=name, schema=schema, country=country, birth_date=birth_date), limit=1)
     if not hits:
-        return {**row, "match": "false", "score": "0", "hit_id": "", "hit_caption": "", "hit_lists": "", "explanation": "no candidate"}
+        return {**_EMPTY, "match": "false", "score": "0", "explanation": "no candidate"}
     hit = hits[0]
     lists = {l.program_id for l in hit.party.listings} | {f"via:{l['program_id']}" for v in hit.via for l in v["lists"]}
     return {
-        **row,
         "match": "true" if hit.match else "false",
         "score": f"{hit.score:.4f}",
         "hit_id": hit.party.id,
         "hit_caption": hit.party.caption,
         "hit_lists": ";".join(sorted(lists)),
         "explanation": explain(hit),
+        "error": "",
     }
 
 
-def _screen_chunk(job: tuple[list[str], list[dict[str, str]]]) -> tuple[str, int, int]:
-    """One chunk of rows -> its output CSV text, its row count and its matches. Workers send
-    back finished text, so the parent only writes."""
-    fields, rows = job
+def _screen_chunk(job: tuple[list[str], list[str], list[tuple[int, list[str]]]]) -> tuple[str, int, int, list[str]]:
+    """One chunk of rows -> its output CSV text, its row count, its matches and its row errors.
+    Workers send back finished text, so the parent only writes."""
+    header, fields, rows = job
     text = io.StringIO()
-    writer = csv.DictWriter(text, fieldnames=fields, extrasaction="ignore", lineterminator="\r\n")
-    matches = 0
-    for row in rows:
-        result = _screen_row(row)
+    writer = dict_writer(text, fieldnames=fields, extrasaction="ignore", lineterminator="\r\n")
+    matches, errors = 0, []
+    for line, values in rows:
+        result = _screen_row(line, dict(zip(header, values)))
         matches += result["match"] == "true"
+        if result["error"]:
+            errors.append(result["error"])
         writer.writerow(result)
-    return text.getvalue(), len(rows), matches
-
-
-def _chunks(rows: Iterator[dict[str, str]], fields: list[str]) -> Iterator[tuple[list[str], list[dict[str, str]]]]:
-    while chunk := list(islice(rows, CHUNK)):
-        yield fields, chunk
+    return text.getvalue(), len(rows), matches, errors
 
 
 def _done_rows(output: Path) -> int:
@@ -80,68 +114,97 @@ def _done_rows(output: Path) -> int:
             handle.seek(0)
             content = handle.read()
             handle.truncate(content.rfind(b"\n") + 1)
-    with output.open(newline="", encoding="utf-8") as handle:
-        return max(0, sum(1 for _ in csv.reader(handle)) - 1)
+    try:
+        _, rows = read_rows(output, "utf-8")
+        return sum(1 for _ in rows)
+    except CsvInputError as exc:
+        raise BatchError(f"cannot resume from {exc}; run again with --no-resume") from None
 
 
-def _rows(path: Path) -> tuple[list[str], Iterator[dict[str, str]]]:
-    handle = path.open(newline="", encoding="utf-8")
-    reader = csv.DictReader(handle)
-    if not reader.fieldnames or "name" not in reader.fieldnames:
-        handle.close()
-        raise BatchError(f"{path}: the header must have a 'name' column")
-
-    def generate() -> Iterator[dict[str, str]]:
-        with handle:
-            try:
-                for row in reader:
-                    if None in row:
-                        raise BatchError(f"{path}:{reader.line_num}: more values than header columns")
-                    yield row
-            except (csv.Error, UnicodeDecodeError) as exc:
-                raise BatchError(f"{path}:{reader.line_num}: {exc}") from None
-
-    return list(reader.fieldnames), generate()
+def _check(path: Path, encoding: str) -> tuple[list[str], int]:
+    """Read the whole input once: header, row count, and any structural error with its line."""
+    try:
+        header, rows = read_rows(path, encoding)
+        if "name" not in header:
+            raise BatchError(f"{path}:1: the header must have a 'name' column (it has {', '.join(header)})")
+        repeated = sorted({h for h in header if header.count(h) > 1})
+        if repeated:
+            raise BatchError(f"{path}:1: column {', '.join(map(repr, repeated))} appears more than once")
+        return header, sum(1 for _ in rows)
+    except CsvInputError as exc:
+        raise BatchError(str(exc)) from None
 
 
-def _count_rows(path: Path) -> int:
-    with path.open(newline="", encoding="utf-8", errors="replace") as handle:
-        return max(0, sum(1 for _ in csv.reader(handle)) - 1)
+def _ordered(pool: Any, jobs: Iterable[Any], depth: int) -> Iterator[Any]:
+    """pool.imap in input order, with at most `depth` chunks in flight (imap reads all input at once)."""
+    pending: deque[Any] = deque()
+    for job in jobs:
+        pending.append(pool.apply_async(_screen_chunk, (job,)))
+        if len(pending) >= depth:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
 
 
-def screen_csv(input_csv: Path, output: Path, resume: bool = True, progress: bool = True, workers: int | None = None) -> dict[str, Any]:
-    if not input_csv.exists():
+def screen_csv(
+    input_csv: Path,
+    output: Path,
+    resume: bool = True,
+    progress: bool = True,
+    workers: int | None = None,
+    date_order: str | None = None,
+) -> dict[str, Any]:
+    if not input_csv.is_file():
         raise BatchError(f"{input_csv}: no such file")
-    global _worker_screener
+    try:
+        encoding = detect_encoding(input_csv)
+    except CsvInputError as exc:
+        raise BatchError(str(exc)) from None
+    header, total = _check(input_csv, encoding)
+    global _worker_screener, _date_order
     _worker_screener = api.get_screener()  # loaded once here; forked workers inherit it
-    fieldnames, rows = _rows(input_csv)
-    out_fields = fieldnames + [c for c in HIT_COLUMNS if c not in fieldnames]
-    done = _done_rows(output) if resume else 0
-    total = _count_rows(input_csv)
-    workers = workers or max(1, min(os.cpu_count() or 1, 8))
-    matches = 0
-    mode = "a" if done else "w"
-    with output.open(mode, newline="", encoding="utf-8") as handle, Progress(
+    _date_order = date_order
+    _best_hit.cache_clear()  # the lists may have changed since the last file
+    if "country" in header:
+        _country("cn")  # the country table is loaded once here, not once per worker
+    out_fields = header + [c for c in HIT_COLUMNS if c not in header]
+    done = min(_done_rows(output), total) if resume else 0
+    workers = min(workers or max(1, min(os.cpu_count() or 1, 8)), -(-(total - done) // CHUNK))  # no pool for a small file
+    matches, errors = 0, []
+    _, rows = read_rows(input_csv, encoding)
+    jobs = ((header, out_fields, chunk) for chunk in _batched(islice(rows, done, None), CHUNK))
+    with output.open("a" if done else "w", newline="", encoding="utf-8") as handle, Progress(
         TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), disable=not progress
     ) as bar:
-        writer = csv.DictWriter(handle, fieldnames=out_fields, extrasaction="ignore")
         if not done:
-            writer.writeheader()
+            dict_writer(handle, fieldnames=out_fields).writeheader()
         task = bar.add_task("screen", total=total, completed=done)
-        jobs = _chunks(islice(rows, done, None), out_fields)
-        if workers > 1:
-            pool = multiprocessing.get_context("fork").Pool(workers)
-            results = pool.imap(_screen_chunk, jobs)
-        else:
-            pool, results = None, map(_screen_chunk, jobs)
+        pool = multiprocessing.get_context("fork").Pool(workers) if workers > 1 else None
+        results = _ordered(pool, jobs, workers * IN_FLIGHT_PER_WORKER) if pool else map(_screen_chunk, jobs)
         try:
-            for text, count, found in results:
+            for text, count, found, bad in results:
                 handle.write(text)
-                handle.flush()
                 matches += found
+                errors += bad
                 bar.update(task, advance=count)
+        except CsvInputError as exc:  # the file changed since it was checked
+            raise BatchError(str(exc)) from None
         finally:
             if pool is not None:
                 pool.terminate()
         bar.update(task, completed=total)
-    return {"input": str(input_csv), "output": str(output), "rows": total, "resumed": done, "matches": matches}
+    return {
+        "input": str(input_csv),
+        "output": str(output),
+        "encoding": encoding,
+        "rows": total,
+        "resumed": done,
+        "matches": matches,
+        "errors": len(errors),
+        "row_errors": errors[:100],
+    }
+
+
+def _batched(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    while chunk := list(islice(items, size)):
+        yield chunk

@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
-import csv
 import itertools
 import sys
 from pathlib import Path
 
 import typer
+from rich import box
 from rich.table import Table
 
-from redline.output import console, emit, err_console, fail
+from redline.inputs import DATE_ORDERS, InputError, parse_country, parse_date, parse_name
+from redline.output import JSON_HELP, console, emit, err_console, fail
 
 app = typer.Typer(no_args_is_help=True)
 
 SCHEMAS = ("Company", "Person", "Organization", "Vessel", "LegalEntity", "Airplane")
 
 
-def _check_schema(schema: str | None) -> None:
+def _check_schema(schema: str | None, argument: str = "--schema") -> None:
     if schema is not None and schema not in SCHEMAS:
-        raise fail(f"--schema must be one of {', '.join(SCHEMAS)}, not {schema!r}")
+        raise fail(f"{argument} must be one of {', '.join(SCHEMAS)}, not {schema!r}")
+
+
+def _check_date_order(order: str | None) -> None:
+    if order is not None and order not in DATE_ORDERS:
+        raise fail(f"--date-order must be one of {', '.join(DATE_ORDERS)}, not {order!r}")
 
 
 @app.command("import")
@@ -29,7 +35,7 @@ def import_(
     accept_shrink: bool = typer.Option(False, "--accept-shrink", help="Put in force a snapshot with more than 10% fewer entities than the one in force (otherwise it is held)."),
     if_changed: bool = typer.Option(False, "--if-changed", help="Show only what changed."),
     keep_going: bool = typer.Option(False, "--keep-going", help="Exit 0 even when a file is refused or held (it is still reported)."),
-    json: bool = typer.Option(False, "--json"),
+    json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Import list files; each becomes a versioned snapshot (all or nothing), logged in the ledger.
 
@@ -82,7 +88,7 @@ def import_(
 @app.command()
 def update(
     sources: list[str] = typer.Argument(None, help="Publishers to fetch (default: all): ofac_sdn, ofac_cons, us_csl, un_sc, uk_fcdo, eu_fsf, ca_sema, au_dfat."),
-    json: bool = typer.Option(False, "--json"),
+    json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Download the current lists from their official publishers and import them."""
     from redline.context import get_context
@@ -113,7 +119,7 @@ def _render_update(payload: dict) -> None:
 def export(
     output: Path = typer.Option(..., "-o", "--output", help="FollowTheMoney JSON lines file to write."),
     source: list[str] = typer.Option(None, "--source", help="Only these sources (repeat the option); default: every list in force."),
-    json: bool = typer.Option(False, "--json"),
+    json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Export the entities in force as FollowTheMoney JSON lines (what `import` reads)."""
     from redline.parties import api
@@ -127,7 +133,7 @@ def export(
 @app.command()
 def status(
     all_: bool = typer.Option(False, "--all", help="Every snapshot, not only those in force."),
-    json: bool = typer.Option(False, "--json"),
+    json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """The list snapshots in the store: source, URL, retrieval time, SHA-256, counts."""
     from redline.context import get_context
@@ -153,7 +159,7 @@ def diff(
     source: str = typer.Argument(..., help="Source name, e.g. un_sc."),
     old: int = typer.Option(None, help="Older snapshot id (default: the second latest)."),
     new: int = typer.Option(None, help="Newer snapshot id (default: the latest)."),
-    json: bool = typer.Option(False, "--json"),
+    json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """What was added, removed and changed between two snapshots of one source."""
     from redline.context import get_context
@@ -179,20 +185,29 @@ def diff(
 def screen(
     name: str = typer.Argument(..., help="The name to screen."),
     schema: str = typer.Option(None, help="Company | Person | Organization | Vessel | LegalEntity"),
-    country: str = typer.Option(None, help="ISO 3166-1 alpha-2 code of the party's country."),
-    birth_date: str = typer.Option(None, "--birth-date", help="YYYY or YYYY-MM-DD, for persons."),
+    country: str = typer.Option(None, help="The party's country: a name or an ISO 3166 code (CN, CHN, China)."),
+    birth_date: str = typer.Option(None, "--birth-date", help="For persons: 1958, 1958-05-12, 12.05.1958, 5 May 1958…"),
+    date_order: str = typer.Option(None, "--date-order", help="How to read 12/05/1958: dmy or mdy (refused otherwise)."),
     identifier: list[str] = typer.Option(None, "--id", help="An identifier (IMO, ISIN, registration…); repeatable."),
-    limit: int = typer.Option(5, help="How many hits to show."),
+    limit: int = typer.Option(5, min=1, max=1000, help="How many hits to show (1–1000)."),
     ofac: bool = typer.Option(False, "--ofac", help="Show the OFAC-style score column."),
-    json: bool = typer.Option(False, "--json"),
+    json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Screen one party against every list in force."""
     from redline.context import get_context
     from redline.parties import api
 
     _check_schema(schema)
+    _check_date_order(date_order)
     try:
-        result = api.screen(name, schema=schema, country=country, birth_date=birth_date, identifiers=identifier or [], limit=limit)
+        name = parse_name(name, "NAME")
+        country = parse_country(country, "--country")
+        birth_date = parse_date(birth_date, "--birth-date", date_order)
+        identifier = [parse_name(i, "--id") for i in identifier or []]
+    except InputError as exc:
+        raise fail(str(exc)) from None
+    try:
+        result = api.screen(name, schema=schema, country=country, birth_date=birth_date, identifiers=identifier, limit=limit)
     except api.NoListsLoaded as exc:
         raise fail(str(exc)) from None
     ctx = get_context()
@@ -231,69 +246,114 @@ def screen_file(
     input_csv: Path = typer.Argument(..., help="CSV with a header: name, and optionally schema, country, id, birth_date…"),
     output: Path = typer.Option(..., "-o", "--output", help="Output CSV: every input row, in order, with the best hit."),
     resume: bool = typer.Option(True, help="Continue an interrupted run: rows already in OUTPUT are kept."),
-    show: int = typer.Option(0, "--show", help="Then print a table of the first N rows of OUTPUT with their explanations."),
-    json: bool = typer.Option(False, "--json", help="Print a JSON summary at the end."),
+    show: int = typer.Option(0, "--show", min=0, help="Then print a table of the first N rows of OUTPUT."),
+    explain: bool = typer.Option(False, "--explain", help="With --show: the full explanation and every list of each row."),
+    date_order: str = typer.Option(None, "--date-order", help="How to read birth dates such as 12/05/1958: dmy or mdy."),
+    json: bool = typer.Option(False, "--json", help="Print a JSON summary at the end instead of a progress bar."),
 ) -> None:
-    """Screen a CSV of parties, streaming, with progress; resumable."""
+    """Screen a CSV of parties, streaming, with progress; resumable. A row whose values cannot be
+    read is written back with its line and the reason in the `error` column."""
     from redline.parties import api
     from redline.parties.batch import BatchError, screen_csv
 
+    _check_date_order(date_order)
+    if output.resolve() == input_csv.resolve():
+        raise fail("--output must not be the input file")
     try:
-        summary = screen_csv(input_csv, output, resume=resume, progress=not json)
+        summary = screen_csv(input_csv, output, resume=resume, progress=not json, date_order=date_order)
     except (BatchError, api.NoListsLoaded) as exc:
         raise fail(str(exc)) from None
+    except OSError as exc:
+        raise fail(f"{exc.filename or output}: {exc.strerror}") from None
 
     def render(s: dict) -> None:
         console.print(f"screened {s['rows']} rows ({s['resumed']} resumed), {s['matches']} matches → {s['output']}")
+        if s["errors"]:
+            err_console.print(f"[yellow]{s['errors']} row(s) not screened[/] (see the error column):")
+            for message in s["row_errors"][:10]:
+                err_console.print(f"  {message}", highlight=False)
         if show:
-            _print_hits(output, show)
+            _print_hits(output, show, explain)
 
     emit(summary, json, render)
 
 
-def _print_hits(output: Path, limit: int) -> None:
-    table = Table(show_lines=True)
-    for column in ("name", "match", "score", "hit", "lists", "explanation"):
-        table.add_column(column, overflow="fold", ratio=3 if column == "explanation" else None)
-    with output.open(newline="", encoding="utf-8") as handle:
-        for row in itertools.islice(csv.DictReader(handle), limit):
-            match = row["match"] == "true"
-            table.add_row(
-                row["name"],
-                "[bold red]MATCH[/]" if match else "no",
-                row["score"],
-                row["hit_caption"],
-                row["hit_lists"].replace(";", " "),
-                row["explanation"] if match or float(row["score"] or 0) >= 0.5 else "",
-            )
+def _print_hits(output: Path, limit: int, explain: bool) -> None:
+    """The first rows of a screen-file output. Each row is one line at 80 columns unless `explain`."""
+    from redline.csvio import read_rows
+
+    header, rows = read_rows(output, "utf-8")
+    if explain:
+        table = Table(show_lines=True)
+        for column in ("name", "match", "score", "hit", "lists", "explanation"):
+            table.add_column(column, overflow="fold", ratio=3 if column == "explanation" else None)
+    else:
+        table = Table(box=box.SIMPLE_HEAD, expand=True, caption="[dim]--explain for the full explanations, or read the output CSV[/]")
+        table.add_column("name", no_wrap=True, overflow="ellipsis", ratio=2, max_width=30)
+        table.add_column("match", no_wrap=True, width=5)
+        table.add_column("score", no_wrap=True, width=5)
+        table.add_column("hit", no_wrap=True, overflow="ellipsis", ratio=2, max_width=30)
+        table.add_column("explanation", no_wrap=True, overflow="ellipsis", ratio=3)
+    for _, values in itertools.islice(rows, limit):
+        row = dict(zip(header, values))
+        match = row.get("match") == "true"
+        flag = "[bold red]MATCH[/]" if match else ("[yellow]error[/]" if row.get("error") else "no")
+        relevant = match or _score(row.get("score")) >= 0.5
+        if explain:
+            why = row.get("error") or (row.get("explanation", "") if relevant else "")
+            table.add_row(row["name"], flag, row.get("score", ""), row.get("hit_caption", ""), row.get("hit_lists", "").replace(";", " "), why)
+        else:
+            why = row.get("error") or (_short(row.get("explanation", "")) if relevant else "")
+            table.add_row(row["name"], flag, row.get("score", "")[:4], row.get("hit_caption", ""), why)
     console.print(table)
+
+
+def _score(value: str | None) -> float:
+    try:
+        return float(value or 0)
+    except ValueError:
+        return 0.0
+
+
+def _short(explanation: str) -> str:
+    """The word pairs of an explanation, without the quotes and bracketed notes."""
+    import re
+
+    first = explanation.split(". ", 1)[0]
+    pairs = first.split("': ", 1)[-1]
+    return re.sub(r" \[[^\]]*\]|'", "", pairs)
 
 
 @app.command()
 def compare(
     pairs: Path = typer.Option(..., "--pairs", help="CSV with a header: left,right and optionally schema."),
-    json: bool = typer.Option(False, "--json"),
+    json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Score pairs of names against each other; rows come back in input order with score and match."""
+    from redline.csvio import CsvInputError, dict_writer, read_rows
     from redline.parties.api import compare_names
 
+    if not pairs.is_file():
+        raise fail(f"--pairs: {pairs}: no such file")
     try:
-        with pairs.open(newline="", encoding="utf-8") as handle:
-            reader = csv.DictReader(handle)
-            if not reader.fieldnames or not {"left", "right"} <= set(reader.fieldnames):
-                raise fail(f"{pairs}: the header must have 'left' and 'right' columns")
-            rows = []
-            for line, row in enumerate(reader, start=2):
-                if row.get("left") is None or row.get("right") is None:
-                    raise fail(f"{pairs}:{line}: missing a value for left or right")
-                schema = row.get("schema") or None
-                _check_schema(schema)
-                rows.append({**row, **compare_names(row["left"], row["right"], schema)})
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise fail(f"{pairs}: {exc}") from None
+        header, lines = read_rows(pairs)
+        if not {"left", "right"} <= set(header):
+            raise fail(f"{pairs}:1: the header must have 'left' and 'right' columns")
+        rows = []
+        for line, values in lines:
+            row = dict(zip(header, values))
+            try:
+                left, right = parse_name(row.get("left"), "left"), parse_name(row.get("right"), "right")
+            except InputError as exc:
+                raise fail(f"{pairs}:{line}: {exc}") from None
+            schema = row.get("schema") or None
+            _check_schema(schema, f"{pairs}:{line}: schema")
+            rows.append({**row, **compare_names(left, right, schema)})
+    except (OSError, CsvInputError) as exc:
+        raise fail(str(exc)) from None
 
     def render(result: list[dict]) -> None:
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(result[0].keys()) if result else ["left", "right", "score", "match"], extrasaction="ignore")
+        writer = dict_writer(sys.stdout, fieldnames=list(result[0].keys()) if result else ["left", "right", "score", "match"], extrasaction="ignore")
         writer.writeheader()
         for r in result:
             writer.writerow({k: v for k, v in r.items() if k != "explanation"})
