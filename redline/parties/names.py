@@ -93,6 +93,7 @@ class Vocabulary:
     admin_peoples: frozenset[str]
     public_body_words: frozenset[str]
     public_body_units: frozenset[str]
+    place_variants: dict[str, str]  # spelling -> canonical place name
 
 
 class VocabularyError(ValueError):
@@ -163,6 +164,7 @@ def vocabulary() -> Vocabulary:
         admin_peoples=frozenset(raw["admin_peoples"]),
         public_body_words=frozenset(raw["public_body_words"]),
         public_body_units=frozenset(raw["public_body_units"]),
+        place_variants={s: place for place, spellings in raw["place_variants"].items() for s in spellings or []},
     )
 
 
@@ -312,7 +314,7 @@ def analyse(raw: str, person: bool = False) -> AnalysedName:
     rare_forms = [form for form in legal_forms if form not in LEGAL_FORM_TOKENS]
     tokens: list[Token] = []
     for word, hint, abjad in _split_glued(_transliterate(text, vocab, person)):
-        canonical = vocab.canonical.get(word, word)
+        canonical = vocab.canonical.get(word, word) if person else vocab.place_variants.get(word) or vocab.canonical.get(word, word)
         if not person and (
             canonical in LEGAL_FORM_TOKENS
             or hint == "generic" and canonical in {"company", "corporation", "limited"}

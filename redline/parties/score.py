@@ -306,6 +306,10 @@ def _compound_pairs(
                     continue
                 joined = left[i].text + left[i + 1].text
                 sim = 1.0 if joined == whole.text else Levenshtein.normalized_similarity(joined, whole.text)
+                if sim < SIMILARITY["compound_min"] and left[i].abjad == left[i + 1].abjad != whole.abjad:
+                    # 'ansar eddine' against 'ansaruddin' romanised from Arabic: the same consonants
+                    shape = skeleton(joined)
+                    sim = SIMILARITY["skeleton"] if len(shape) >= 3 and shape == skeleton(whole.text) else sim
                 if sim >= SIMILARITY["compound_min"]:
                     used_l.update((i, i + 1))
                     used_r.add(j)

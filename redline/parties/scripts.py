@@ -103,8 +103,8 @@ def mark_geresh(text: str) -> str:
 def join_zwnj(text: str) -> str:
     """The zero-width non-joiner joins a Persian word; a heh before it is the vowel e."""
     if ZWNJ not in text:
-        return text
-    return text.replace("\u0647" + ZWNJ, "\u06c0").replace(ZWNJ, "")
+        return join_arabic(text)
+    return join_arabic(text.replace("\u0647" + ZWNJ, "\u06c0").replace(ZWNJ, ""))
 
 
 def script_of(ch: str) -> str:
@@ -180,19 +180,31 @@ def _abjad(word: str, script: str, person: bool) -> list[Piece]:
     table = _tables()["abjad"]
     if any("\u05d0" <= ch <= "\u05ea" for ch in word):
         script = "HEBREW"  # a Hebrew word may start with a letter mark_geresh wrote in Arabic script
-    letters: dict[str, str] = table["hebrew" if script == "HEBREW" else "arabic"]
     word = "".join(ch for ch in word if not unicodedata.combining(ch) and ch not in "\u0640")  # harakat, tatweel
+    if ZWJ in word:  # 'حبيب الله' joined by join_arabic: one name, as Latin writes it (Habibullah)
+        head, tail = word.split(ZWJ, 1)
+        return [(_abjad_letters(head, script) + table["joined_words"][tail], "", True)]
+    special = table["words"].get(word)
+    if special:
+        return [(special, "", True)]
     pieces: list[Piece] = []
     sector = table["sector_words"].get(word)
     if sector and not person:
         return [(sector, "generic", False)]
     if script == "HEBREW":
-        while not person and len(word) >= 4 and word[0] in "הו":
+        for _ in range(2):
+            if person or len(word) < 4 or word[0] not in "הו":
+                break
             word = word[1:]  # the article ha- or the conjunction ve- written joined to the word
             sector = table["sector_words"].get(word)
             if sector:
                 return [(sector, "generic", False)]
     else:
+        if word.startswith("عبد") and len(word) > 4:
+            rest = word[3:]
+            if rest == "الله":
+                return [("abdullah", "", True)]
+            return [("abd", "", True)] + _abjad(rest, script, person)  # 'عبدالحميد' Abd al-Hamid
         for prefix in ("وال", "بال", "فال", "لل", "ال"):
             if word.startswith(prefix) and len(word) > len(prefix) + 1:
                 pieces.append(("al", "", True))  # the article (with a joined 'and', 'by', 'for')
@@ -201,21 +213,43 @@ def _abjad(word: str, script: str, person: bool) -> list[Piece]:
         sector = table["sector_words"].get(word)
         if sector and not person:
             return pieces + [(sector, "generic", False)]
-    out = []
-    for i, ch in enumerate(word):
-        nxt = word[i + 1] if i + 1 < len(word) else ""
-        if ch == "ב" and i and (not nxt or word[i - 1] in "אויעה"):
-            out.append("v")  # bet after a vowel letter or at the end: Aviv, Yaakov, Steve
-        elif i == 0 and ch in "ויوي":
-            out.append("v" if ch == "ו" else "w" if ch == "و" else "y")
-        elif ch == "ו" and nxt == "ו":
-            out.append("v")
-        else:
-            out.append(letters.get(ch, ""))
-    text = "".join(out)
+    text = _abjad_letters(word, script)
     if text:
         pieces.append((text, "", True))
     return pieces
+
+
+_DIGRAPH_SECOND = re.compile(r"[sktgdzcp]$")
+
+
+def _abjad_letters(word: str, script: str) -> str:
+    letters: dict[str, str] = _tables()["abjad"]["hebrew" if script == "HEBREW" else "arabic"]
+    out = ""
+    for i, ch in enumerate(word):
+        nxt = word[i + 1] if i + 1 < len(word) else ""
+        if ch == "ב" and i and (not nxt or word[i - 1] in "אויעה"):
+            latin = "v"  # bet after a vowel letter or at the end: Aviv, Yaakov, Steve
+        elif i == 0 and ch in "ויوي":
+            latin = "v" if ch == "ו" else "w" if ch == "و" else "y"
+        elif ch == "ו" and nxt == "ו":
+            latin = "v"
+        else:
+            latin = letters.get(ch, "")
+        if latin.startswith("h") and _DIGRAPH_SECOND.search(out):
+            out += "'"  # s then h is two letters (صحراوي Sahraoui), not sh
+        out += latin
+    return out
+
+
+ZWJ = "\u200d"
+_JOINED_AFTER = re.compile(r"(\S)\s+(الله|الدين)(?=\s|$)")
+
+
+def join_arabic(text: str) -> str:
+    """'حبيب الله', 'شهاب الدين': the second word is part of the name (Habibullah, Shahabuddin)."""
+    if "الله" not in text and "الدين" not in text:
+        return text
+    return _JOINED_AFTER.sub(lambda m: m.group(1) + ZWJ + m.group(2), text)
 
 
 # ---------------------------------------------------------------- Hangul

@@ -104,3 +104,23 @@ def test_japanese_kanji_read_as_japanese() -> None:
     assert compare_names("株式会社東芝", "Toshiba Corporation")["match"]  # a Japanese legal form
     assert compare_names("三菱重工業株式会社", "Mitsubishi Heavy Industries")["match"]
     assert texts("习近平", person=True) == ["xi", "jinping"]  # three characters stay Chinese
+
+
+@pytest.mark.parametrize(
+    "latin, arabic",
+    [
+        ("Rustum Hanafi Habibullah", "رستم حنفي حبيب الله"),  # X Allah is one name in Latin
+        ("Shahabuddin Delawar", "دلاور شهاب الدين"),
+        ("ABD-AL-HAMID AL-MASLI", "عبدالحميد المصلي"),  # 'Abd' written joined to its name
+        ("Nessim Ben Romdhane Sahraoui", "نسيم بن رمضان صحراوي"),  # s then h is not sh
+        ("ABDUL RAUF ZAKIR", "عبد الروف ذاکر"),
+        ("ANSAR EDDINE", "انصار الدين"),
+    ],
+)
+def test_arabic_full_names(latin: str, arabic: str) -> None:
+    assert compare_names(latin, arabic, "Person")["match"]
+
+
+def test_arabic_full_names_that_differ_do_not_match() -> None:
+    assert not compare_names("Rustum Hanafi Habibullah", "رستم حنفي عبد الله", "Person")["match"]
+    assert not compare_names("ABDUL RAUF ZAKIR", "عبد الروف ناصر", "Person")["match"]
