@@ -1,7 +1,8 @@
 """Hashing files: PDQ (images), vPDQ and sampled-frame PDQ (video), MD5 and SHA-256.
 
-Image preprocessing follows the PDQ reference advice: honour EXIF orientation, flatten alpha onto
-white, shrink to at most 512 px on the long side, then hash (pdqhash, the C++ PDQ core). JPEGs are
+Image preprocessing follows the PDQ reference advice: honour EXIF orientation, convert to RGB as
+python-threatexchange does (Pillow's `convert("RGB")`, alpha dropped), shrink to at most 512 px on
+the long side, then hash (pdqhash, the C++ PDQ core). JPEGs are
 decoded at a reduced DCT scale when they are much larger than 512 px (Pillow's `draft`), which is
 where most of the speed comes from.
 
@@ -145,15 +146,13 @@ def _check_dimensions(path: Path, width: int, height: int) -> None:
 
 
 def flatten_to_rgb(image: Image.Image) -> Image.Image:
-    """Any Pillow mode → RGB; transparency is composited onto white."""
+    """Any Pillow mode → RGB exactly as the reference (python-threatexchange) does: `convert("RGB")`.
+
+    Alpha is dropped, not composited: banks shared by other platforms hold hashes computed this
+    way, and compositing onto white moves a partly transparent picture ~60 bits away from them.
+    """
     if image.mode == "RGB":
         return image
-    if image.mode in ("RGBA", "LA", "PA", "La", "RGBa") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        return Image.alpha_composite(background, rgba).convert("RGB")
-    if image.mode in ("I;16", "I;16B", "I;16L", "I;16N"):
-        image = image.convert("I")
     return image.convert("RGB")
 
 
