@@ -13,6 +13,7 @@ import typer
 from redline.output import console, emit, fail
 
 JSON_OPTION = typer.Option(False, "--json", help="Machine-readable JSON output.")
+MIN_QUALITY = 50  # PDQ's own guidance: hashes below this are unreliable (matcher.MIN_QUALITY)
 
 
 def register(app: typer.Typer) -> None:
@@ -91,6 +92,10 @@ def _render_matches(results: list[dict[str, Any]]) -> None:
         if "error" in r:
             console.print(f"[red]{r['error']}[/]", highlight=False)
             continue
+        quality = (r.get("hashes") or {}).get("quality")
+        if quality is not None:
+            flat = f" — too flat to match by PDQ (< {MIN_QUALITY}); MD5 and keypoints only" if quality < MIN_QUALITY else ""
+            console.print(f"{r['file']}: PDQ quality {quality}{flat}", highlight=False)
         if not r["matches"]:
             console.print(f"{r['file']}: no match", highlight=False)
         for m in r["matches"]:
@@ -139,9 +144,16 @@ def bank_add(
     contributor: str | None = typer.Option(None, "--contributor", help="Contributing member (default: you)."),
     derived: bool = typer.Option(True, "--derived/--no-derived",
                                  help="Also store hashes of fixed windows of each picture, for robust matching."),
+    allow_low_quality: bool = typer.Option(
+        False, "--allow-low-quality",
+        help=f"Bank pictures whose PDQ quality is below {MIN_QUALITY} anyway (they match only exact copies "
+             "by MD5, and by keypoints)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Hash files and add their hashes to a bank; a file that cannot be hashed is reported, the rest are added."""
+    """Hash files and add their hashes to a bank; a file that cannot be hashed is reported, the rest are added.
+
+    A picture too flat for PDQ (quality below 50, PDQ's own floor) is refused with exit code 2 unless
+    --allow-low-quality is given."""
     from redline.media.banks import SignalRecord, add_signals, get_bank
     from redline.media.hashing import hash_files
     from redline.media.robust import file_records
@@ -149,11 +161,29 @@ def bank_add(
     ctx = _ctx()
     _bank_call(get_bank, ctx.store, name)
     outcomes = hash_files(files)
+    flat = [o.hashes for o in outcomes if o.hashes is not None and o.hashes.kind == "photo"
+            and (o.hashes.quality or 0) < MIN_QUALITY]
+    if flat and not allow_low_quality:
+        raise fail("; ".join(f"{h.file}: PDQ quality {h.quality} is below {MIN_QUALITY}, too flat to match by PDQ"
+                             for h in flat)
+                   + ". Nothing was added; --allow-low-quality banks such pictures anyway (exact MD5 copies "
+                     "and keypoint matches only).")
     records: list[SignalRecord] = []
     report: list[dict[str, Any]] = []
     for o in outcomes:
         if o.hashes is None:
             report.append({"file": o.file, "error": o.error})
+            continue
+        if o.hashes in flat:
+            report.append({"file": o.file, "added": True, "kind": o.hashes.kind, "quality": o.hashes.quality,
+                           "note": f"PDQ quality {o.hashes.quality} < {MIN_QUALITY}: matches only exact copies "
+                                   "(MD5) and the keypoint stage"})
+            offset = len(records)
+            for r in file_records(o.hashes, content_id=content_id, labels=list(label), contributor=contributor,
+                                  windows=derived):
+                if r.derived_from is not None:
+                    r.derived_from += offset
+                records.append(r)
             continue
         offset = len(records)  # `derived_from` counts within the one add_signals call
         for r in file_records(o.hashes, content_id=content_id, labels=list(label), contributor=contributor,
@@ -168,6 +198,7 @@ def bank_add(
     emit(payload, as_json, lambda p: console.print(
         f"{p['bank']}: {p['added']} hashes added ({p['derived']} derived for robust matching), "
         f"{p['duplicates']} already there"
+        + "".join(f"\n{f['file']}: {f['note']}" for f in p["files"] if "note" in f)
         + "".join(f"\n[red]{f['error']}[/]" for f in p["files"] if "error" in f), highlight=False))
     if any("error" in f for f in report):
         raise typer.Exit(1)

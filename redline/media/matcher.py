@@ -340,7 +340,8 @@ class Matcher:
                 if hit.distance <= (self.strict_threshold if q.strict else self.threshold):
                     hits.append((hit.signal_id, hit.distance, q.variant))
         matches, suppressed = self._resolve(hits)
-        hashes = {"pdq": plain.pdq, "quality": plain.quality, "md5": md5, "sha256": sha}
+        hashes = {"pdq": plain.pdq, "quality": plain.quality, "pdq_usable": plain.quality >= self.min_quality,
+                  "md5": md5, "sha256": sha}
         return FileMatchResult(str(path), matches, suppressed, hashes)
 
     def _find_video(self, path: Path) -> FileMatchResult:
