@@ -36,6 +36,7 @@ def show(
 def export(
     output: Path = typer.Option(..., "-o", "--output", help="Write JSON Lines here ('-' for stdout)."),
     kind: str = typer.Option(None, help="Only entries whose kind starts with this."),
+    json: bool = typer.Option(False, "--json", help="Print a JSON summary (entries, file) instead of a sentence."),
 ) -> None:
     """Export the ledger as JSON Lines, one entry a line, with its hashes for independent checking."""
     lines = (orjson.dumps(e.to_dict()) + b"\n" for e in get_context().ledger.entries(kind=kind))
@@ -46,11 +47,14 @@ def export(
             sys.stdout.buffer.write(line)
         return
     count = 0
-    with output.open("wb") as handle:
-        for line in lines:
-            handle.write(line)
-            count += 1
-    console.print(f"wrote {count} entries to {output}")
+    try:
+        with output.open("wb") as handle:
+            for line in lines:
+                handle.write(line)
+                count += 1
+    except OSError as exc:
+        raise fail(f"--output: {output}: {exc.strerror}") from None
+    emit({"entries": count, "output": str(output)}, json, lambda r: console.print(f"wrote {r['entries']} entries to {r['output']}"))
 
 
 WITNESS_HELP = "A witness file of checkpoints (JSON lines), kept where the store's writers cannot reach."

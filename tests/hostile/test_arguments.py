@@ -77,6 +77,8 @@ def test_help_shows_no_type_labels_and_every_json_option_is_explained() -> None:
 
     seen = 0
     for path, command in commands(root, []):
+        if not getattr(command, "commands", None):
+            assert any("--json" in getattr(p, "opts", []) for p in command.params), f"redline {' '.join(path)} has no --json"
         for param in command.get_params(Context(command)):
             assert "<" not in (param.display_type_rich(Context(command)) or ""), (path, param.name)
             if "--json" in getattr(param, "opts", []):
