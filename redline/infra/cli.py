@@ -33,8 +33,11 @@ def _domains_from(domains: list[str] | None, input_file: Path | None) -> list[st
             raise fail(f"no such file: {input_file}")
         import csv
 
-        with input_file.open(newline="", encoding="utf-8-sig") as handle:
-            lines = handle.read().splitlines()
+        try:
+            with input_file.open(newline="", encoding="utf-8-sig") as handle:
+                lines = handle.read().splitlines()
+        except UnicodeDecodeError as exc:
+            raise fail(f"--input: {input_file}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
         if lines and "domain" in [c.strip().lower() for c in lines[0].split(",")]:
             out += [row["domain"] for row in csv.DictReader(lines) if row.get("domain")]
         else:
@@ -195,15 +198,15 @@ def report(
     as_json: bool = JSON,
 ) -> None:
     """Exposure report: per provider, the listed parties it serves and those it only appears on (embeds)."""
-    import orjson
-
     from redline.infra.report import exposure_report, report_csv
 
     if results_file:
+        from redline.infra.evidence import EvidenceError, read_results
+
         try:
-            results = orjson.loads(results_file.read_bytes())
-        except (OSError, orjson.JSONDecodeError) as exc:
-            raise fail(f"cannot read {results_file}: {exc}") from None
+            results = read_results(results_file)
+        except EvidenceError as exc:
+            raise fail(str(exc)) from None
     else:
         from redline.context import get_context
         from redline.infra.service import latest_results
@@ -299,8 +302,6 @@ def validate_2020(
     as_json: bool = JSON,
 ) -> None:
     """Check the 2020 Top10VPN claims against scanned observations: serves, embeds only, or not observed."""
-    import orjson
-
     from redline.context import get_context
     from redline.infra.validation import read_claims, validate_claims
 
@@ -308,13 +309,22 @@ def validate_2020(
     path = claims or ctx.settings.data("infra", "validation", "top10vpn_2020_claims.csv")
     if not path.exists():
         raise fail(f"no claims file at {path}")
+    from redline.infra.evidence import EvidenceError, read_results
+
     if results_file:
-        results = orjson.loads(results_file.read_bytes())
+        try:
+            results = read_results(results_file)
+        except EvidenceError as exc:
+            raise fail(str(exc)) from None
     else:
         from redline.infra.service import latest_results
 
         results = latest_results(ctx)
-    rows = validate_claims(read_claims(path), results)
+    try:
+        claims_rows = read_claims(path)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    rows = validate_claims(claims_rows, results)
 
     def render(rows: list[dict]) -> None:
         from rich.table import Table

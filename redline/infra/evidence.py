@@ -139,3 +139,25 @@ def read_observations(path: Path) -> list[dict[str, Any]]:
         more = f"\n… and {len(problems) - MAX_ERRORS} more" if len(problems) > MAX_ERRORS else ""
         raise EvidenceError("evidence refused (nothing scanned):\n" + "\n".join(shown) + more)
     return [item for _, item in records]
+
+
+def read_results(path: Path) -> list[dict[str, Any]]:
+    """Scan results written by `infra scan -o` (a JSON list of objects, or one object), each record
+    checked for the fields the report and the 2020 check read."""
+    try:
+        data = orjson.loads(path.read_bytes())
+    except OSError as exc:
+        raise EvidenceError(f"cannot read {path}: {exc.strerror}") from None
+    except orjson.JSONDecodeError as exc:
+        raise EvidenceError(f"{path}: not JSON ({exc})") from None
+    records = data if isinstance(data, list) else [data]
+    for n, record in enumerate(records, 1):
+        if not isinstance(record, dict) or not isinstance(record.get("domain"), str):
+            raise EvidenceError(f"{path}: result {n} is not a scan result (an object with a \"domain\")")
+        providers = record.get("providers", [])
+        if not isinstance(providers, list) or not all(isinstance(p, dict) for p in providers):
+            raise EvidenceError(f"{path}: result {n} ({record['domain']}): providers must be a list of objects")
+        parties = record.get("listed_parties", [])
+        if not isinstance(parties, list) or not all(isinstance(p, dict) for p in parties):
+            raise EvidenceError(f"{path}: result {n} ({record['domain']}): listed_parties must be a list of objects")
+    return records

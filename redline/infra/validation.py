@@ -22,8 +22,21 @@ _COMPANIES = {
 
 
 def read_claims(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+    """The claims CSV; ValueError naming the file (and line) when it cannot be read as one."""
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            rows = list(reader)
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except csv.Error as exc:
+        raise ValueError(f"{path}: not a readable CSV ({exc})") from None
+    for n, row in enumerate(rows, 2):
+        if None in row:
+            raise ValueError(f"{path}:{n}: more fields than the header names")
+    if rows and "subject_company" not in rows[0]:
+        raise ValueError(f"{path}: needs the columns subject_company, us_provider, claim, claim_status")
+    return rows
 
 
 def _companies(provider_text: str) -> list[str]:

@@ -93,7 +93,9 @@ def matching_denials(store: Store, application: Any, categories: list[str], app_
     if not partner:
         return []
     if compare is None:
-        from redline.parties.api import compare_names as compare
+        from redline.parties.api import compare_names
+
+        compare = compare_names
     families = {category_family(c) for c in categories}
     app_keys = {p.name: name_key(p.name) for p in application.parties}
     matches = []

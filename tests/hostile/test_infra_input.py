@@ -95,3 +95,23 @@ def test_owners_csv_not_utf8_is_named(tmp_path: Path) -> None:
     evidence = write(tmp_path, [{"domain": "ok.example"}])
     result = runner.invoke(app, ["infra", "scan", "--evidence", str(evidence), "--owners", str(path), "--json"])
     assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", [["infra", "report", "--results"], ["infra", "validate-2020", "--results"]])
+@pytest.mark.parametrize("content", [b'{"a":', b"[1, 2]", b'[{"domain": "a.example", "providers": "x"}]', b"\xff\xfe\x00"])
+def test_results_files_that_are_not_scan_results_are_refused(tmp_path: Path, command: list[str], content: bytes) -> None:
+    path = tmp_path / "results.json"
+    path.write_bytes(content)
+    result = runner.invoke(app, [*command, str(path), "--json"])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and "results.json" in result.output
+
+
+def test_claims_and_domain_lists_that_are_not_utf8_are_refused(tmp_path: Path) -> None:
+    binary = tmp_path / "list.csv"
+    binary.write_bytes(b"\xff\xfe\x00garbage")
+    results = write(tmp_path, [{"domain": "a.example", "providers": []}])
+    claims = runner.invoke(app, ["infra", "validate-2020", "--results", str(results), "--claims", str(binary)])
+    assert claims.exit_code == 2 and "notUTF-8" in "".join(claims.output.split())
+    domains = runner.invoke(app, ["infra", "scan", "--input", str(binary), "--no-store"])
+    assert domains.exit_code == 2 and "--input" in domains.output and "notUTF-8" in "".join(domains.output.split())

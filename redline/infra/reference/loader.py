@@ -138,8 +138,8 @@ def _compile(infra_dir: Path, sources: dict[str, SourceInfo]) -> tuple[dict[str,
     from redline.infra.reference.resolvers import RESOLVERS
 
     for cidr, name, url in RESOLVERS:  # most specific prefix wins: a resolver's address beats its provider's range
-        provider = resolve(name)
-        label = (provider.name, provider.service, f"resolver ({url})", "redline-curated")
+        resolver = resolve(name)
+        label = (resolver.name, resolver.service, f"resolver ({url})", "redline-curated")
         cidrs.append(cidr)
         ranks.append(OFFICIAL + 1)
         label_ids.append(labels.setdefault(label, len(labels)))
