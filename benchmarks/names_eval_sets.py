@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import random
 import re
 import unicodedata
@@ -158,8 +159,19 @@ def _hard_negative(p: Positive, pool: list[Positive], natives: list[str]) -> Pos
             continue
         if fuzz.token_sort_ratio(anchor, _flat(other.anchor)) >= ANCHOR_FAR:
             continue
+        if _same_stem(anchor, _flat(other.anchor)) or _same_stem(anchor, _flat(other.native)):
+            continue  # Svirskyi / Svirskaya, Iosypovych / Iosipovna: one name in two genders, not a non-match
         return other
     return None
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """The same word up to a gender or patronymic ending: a common start of at least 4 letters
+    that leaves at most 4 letters of the shorter word."""
+    if " " in a or " " in b:
+        return False
+    common = len(os.path.commonprefix([a, b]))
+    return common >= max(4, min(len(a), len(b)) - 4)
 
 
 def write(cases: list[PairCase], root: Path | None = None) -> None:
