@@ -131,14 +131,19 @@ def provenance(
     results = check_files([str(f) for f in files])
 
     def render(rows: list[dict[str, Any]]) -> None:
-        from rich.table import Table
+        from rich.table import Column, Table
 
-        table = Table("file", "manifest", "valid", "AI", "generator", "issues / alerts")
+        # long file names, generators and issue lists fold onto more lines rather than being cut
+        short = {"manifest", "valid", "signer", "AI-generated"}
+        table = Table(*(Column(name, no_wrap=name in short, overflow="fold") for name in
+                        ("file", "manifest", "valid", "signer", "AI-generated", "generator", "issues / alerts")))
         for r in rows:
             valid = "-" if r["valid"] is None else ("yes" if r["valid"] else "[red]NO (tampered)[/]")
-            ai = "[yellow]yes[/]" if r["ai_generated"] else "no"
+            ai = {True: "[yellow]yes[/]", False: "no", None: "unknown"}[r["ai_generated"]]
+            signer = "[yellow]untrusted[/]" if r.get("untrusted_signer") else ("trusted" if r["has_manifest"] else "-")
             notes = [i["code"] for i in r["issues"]] + [a["kind"] for a in r.get("alerts", [])]
-            table.add_row(r["file"], "yes" if r["has_manifest"] else "no", valid, ai, r["generator"] or "-", ", ".join(notes))
+            table.add_row(r["file"], "yes" if r["has_manifest"] else "no", valid, signer, ai, r["generator"] or "-",
+                          ", ".join(notes))
         console.print(table)
 
     emit(results, as_json, render)

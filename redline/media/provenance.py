@@ -151,7 +151,8 @@ def check_file(path: str | Path) -> dict[str, Any]:
     import c2pa
 
     name = str(path)
-    base = {"file": name, "has_manifest": False, "valid": None, "ai_generated": False, "generator": None,
+    # Without a manifest nothing is declared either way: AI generation is unknown (None), never "no".
+    base = {"file": name, "has_manifest": False, "valid": None, "ai_generated": None, "generator": None,
             "issues": [], "validation_state": None, "untrusted_signer": False, "manifests": 0, "title": None,
             "digital_source_types": [], "alerts": []}
     p = Path(path)

@@ -75,7 +75,8 @@ def test_invalid_manifests_are_tampered(c2pa_dir: Path, name: str, code: str) ->
 
 def test_no_manifest(c2pa_dir: Path) -> None:
     r = check_file(c2pa_dir / "no_manifest.jpg")
-    assert r == r | {"has_manifest": False, "valid": None, "ai_generated": False, "generator": None, "issues": []}
+    # no manifest declares nothing: AI generation is unknown, not "no"
+    assert r == r | {"has_manifest": False, "valid": None, "ai_generated": None, "generator": None, "issues": []}
 
 
 def test_flipped_image_bytes_break_the_signature(c2pa_dir: Path, tmp_path: Path) -> None:
@@ -120,8 +121,21 @@ def test_cli_json_in_input_order(c2pa_dir: Path, tmp_path: Path) -> None:
     assert [r["file"] for r in rows] == [str(f) for f in files]
     for r in rows:
         assert {"file", "has_manifest", "valid", "ai_generated", "generator", "issues"} <= set(r)
-    assert [r["ai_generated"] for r in rows] == [False, True, False]
+    assert [r["ai_generated"] for r in rows] == [None, True, False]
     assert [r["valid"] for r in rows] == [None, True, False]
     missing = CliRunner().invoke(app, ["media", "provenance", str(tmp_path / "nope.jpg"), "--json"])
     assert missing.exit_code == 1
     assert json.loads(missing.stdout)[0]["issues"][0]["code"] == "file.not_found"
+
+
+def test_cli_table_says_unknown_shows_the_signer_and_wraps_long_names(c2pa_dir: Path, tmp_path: Path) -> None:
+    from redline.cli import app
+
+    long_name = tmp_path / ("a-very-long-file-name-that-would-not-fit-in-a-table-column-" * 2 + "end.jpg")
+    shutil.copyfile(c2pa_dir / "no_manifest.jpg", long_name)
+    result = CliRunner().invoke(app, ["media", "provenance", str(long_name), str(c2pa_dir / AI_SAMPLE)],
+                                env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    assert "unknown" in result.output and "untrusted" in result.output
+    assert "…" not in result.output  # nothing cut
+    assert "end.jpg" in result.output  # the whole name, wrapped over several lines
