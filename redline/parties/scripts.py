@@ -138,7 +138,10 @@ def romanise_word(word: str, person: bool) -> list[Piece]:
     if script == "HANGUL":
         return _hangul_words(word, person)
     if script == "MYANMAR":
-        return [(syllable, "", True) for syllable in burmese_syllables(word)]
+        # A person's name is written syllable by syllable in Latin (Min Aung Hlaing); other names
+        # as words (Tatmadaw, Yangon), and Burmese writes no spaces between words.
+        syllables = burmese_syllables(word)
+        return [(syllable, "", True) for syllable in syllables] if person else [("".join(syllables), "", True)]
     if script == "KANA":
         return [(w, "", True) for w in _latin_words(_icu("Katakana-Latin/BGN", _icu("Hiragana-Katakana", word)))]
     if script == "CYRILLIC" and _SERBIAN.search(word):
