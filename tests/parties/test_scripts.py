@@ -57,6 +57,8 @@ def test_burmese_is_read_syllable_by_syllable() -> None:
     assert compare_names("မင်းအောင်လှိုင်", "Min Aung Hlaing", "Person")["match"]
     assert compare_names("အောင်ဆန်းစုကြည်", "Aung San Suu Kyi", "Person")["match"]
     assert not compare_names("မင်းအောင်လှိုင်", "Min Ko Naing", "Person")["match"]
+    assert compare_names("တပ်မတော်", "Tatmadaw")["match"]  # not a person: syllables make one word
+    assert compare_names("ရန်ကုန်", "Yangon")["match"]
 
 
 def test_korean_names_family_name_first() -> None:
