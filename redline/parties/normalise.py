@@ -1,8 +1,8 @@
 """A name as its reader sees it: hidden and reordering Unicode controls undone, look-alikes folded.
 
 A query can carry characters that change what a person reads without changing what they see,
-or the other way round: a right-to-left override ("HIKVISION \u202eDTL OC LATIGID\u202c" is shown
-as "HIKVISION DIGITAL CO LTD"), zero-width characters inside a word, variation selectors,
+or the other way round: a right-to-left override ("ACME \u202eDTL OC LATIGID\u202c" is shown
+as "ACME DIGITAL CO LTD"), zero-width characters inside a word, variation selectors,
 fullwidth or mathematical letters, Cyrillic or Greek letters that look Latin inside a Latin word.
 `normalise` returns the text as read, and what it changed, so that screening can say so.
 

@@ -3,7 +3,7 @@
 The score is a weighted, asymmetric overlap: what the query says must be found in the listed
 name; what the listed name has beyond the query costs little when it is generic (a sector word,
 a place, a patronymic) and more when it is distinctive. Numbers are hard discriminators.
-Both sides carrying different sector words ("Dahua Electronics" vs "Dahua Technology") is a
+Both sides carrying different sector words ("Acme Electronics" vs "Acme Technology") is a
 conflict, not a detail.
 
 Every number that changes a score is a named entry below (`SIMILARITY`, `EXTRA_COST`, `RULES`),
