@@ -76,7 +76,10 @@ def _write_denials(context: Any, ids: list[str], path: Path) -> None:
 
     notices = export_denials(context.store)
     notices["denials"] = [d for d in notices["denials"] if d["application_id"] in ids]
-    path.write_text(to_json(notices) + "\n", encoding="utf-8")
+    try:
+        path.write_text(to_json(notices) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise fail(f"--export-denial: cannot write {path}: {exc.strerror}") from None
 
 
 def _render_result(result: dict[str, Any]) -> None:
@@ -97,8 +100,11 @@ def compare(
     """Assess one application under several policies and show where and why they diverge."""
     from redline.licensing.service import compare_policies
 
+    names = [p.strip() for p in policies.split(",") if p.strip()]
+    if not names:
+        raise fail("--policies: give at least one policy name (echri, eu-2021-821, us-ear)")
     try:
-        report = compare_policies(application, [p.strip() for p in policies.split(",") if p.strip()], context=_context())
+        report = compare_policies(application, names, context=_context())
     except _known_errors() as exc:
         raise _refusal(exc) from None
 
@@ -229,7 +235,10 @@ def denial_export(
 
     notices = export_denials(_context().store, application)
     if output is not None:
-        output.write_text(to_json(notices) + "\n", encoding="utf-8")
+        try:
+            output.write_text(to_json(notices) + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise fail(f"OUTPUT: cannot write {output}: {exc.strerror}") from None
         emit({"file": str(output), "denials": len(notices["denials"])}, as_json,
              lambda v: console.print(f"wrote {v['denials']} denial(s) to {v['file']}", highlight=False))
     else:

@@ -81,5 +81,6 @@ def suggest_iso2(value: str) -> str | None:
 def iso_error(value: object) -> str:
     """The reason `value` is not an ISO alpha-2 code, with a suggestion where one is close."""
     hint = suggest_iso2(str(value)) if value is not None else None
-    where = f"; did you mean {hint!r} ({country_name(hint)})?" if hint else ""
+    name = country_name(hint) if hint else None
+    where = f"; did you mean {hint!r} ({name})?" if hint and name and hint != str(value).strip().upper() else ""
     return f"{value!r} is not an ISO 3166-1 alpha-2 country code{where}"

@@ -124,3 +124,16 @@ def test_unreadable_or_wrong_shaped_files_are_refused(tmp_path: Path, content: b
     result = runner.invoke(app, ["licensing", "assess", str(path), "--json"])
     assert result.exit_code == 2, result.output
     assert str(path) in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["licensing", "compare", str(GOOD), "--policies", ",,"], "--policies"),
+    (["licensing", "compare", str(GOOD), "--policies", "echri,nope"], "no policy named 'nope'"),
+    (["licensing", "denial", "export", "/nonexistent/dir/denials.json"], "cannot write"),
+    (["licensing", "countries", "ZZ"], "is not an ISO 3166-1 alpha-2"),
+])
+def test_bad_arguments_exit_2_naming_them(args: list[str], words: str) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert words in " ".join(result.output.split()) and "Traceback" not in result.output
+    assert "did you mean 'ZZ'" not in result.output
