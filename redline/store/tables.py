@@ -10,6 +10,7 @@ TABLE_MODULES = (
     "redline.media.tables",
     "redline.media.tables_actions",
     "redline.keys",
+    "redline.review.tables",
 )
 
 for _name in TABLE_MODULES:
