@@ -183,6 +183,8 @@ def read_rows(path: Path, encoding: str | None = None) -> tuple[list[str], Itera
                         yield start, row
                     start = reader.line_num + 1
             except csv.Error as exc:
+                if "end of data" in str(exc):
+                    raise CsvInputError(f"{path}:{start}: a quote opened on line {start} is not closed before the end of the file") from None
                 if reader.line_num > start:
                     raise CsvInputError(_open_quote(path, start, reader.line_num) + f" ({exc})") from None
                 raise CsvInputError(f"{path}:{start}: {exc}") from None

@@ -15,7 +15,7 @@ app = typer.Typer(no_args_is_help=True)
 @app.command()
 def show(
     kind: str = typer.Option(None, help="Only entries whose kind starts with this, e.g. licensing."),
-    limit: int = typer.Option(50, help="At most this many entries (the latest)."),
+    limit: int = typer.Option(50, min=1, help="At most this many entries (the latest)."),
     json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
     """Show the latest ledger entries."""

@@ -154,3 +154,38 @@ def test_arbitrary_bytes_are_screened_or_refused_cleanly(loaded: Path, tmp_path:
     assert result.exit_code in (0, 2), result.output
     if result.exit_code == 2:
         assert "fuzz.csv:" in result.output.replace("\n", "")
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"\x00\x01\x02binary", "binary"),
+        (b"a,b\nx,y\n", "'left' and 'right'"),
+        (b"left,right\nAcme,\n", "right"),
+        (b"left,right,schema\nAcme,Acme,Spaceship\n", "schema"),
+        (b'left,right\n"Acme,Beta\n', "quote"),
+    ],
+)
+def test_compare_refuses_broken_pair_files_with_file_and_line(tmp_path: Path, content: bytes, words: str) -> None:
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_bytes(content)
+    message = refused(invoke("parties", "compare", "--pairs", str(pairs)), words)
+    assert "pairs.csv:" in message.replace("\n", "")
+
+
+def test_screen_file_refuses_bad_outputs_and_a_corrupt_resume(loaded: Path, tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("id,name\n1,Hikvision\n", encoding="utf-8")
+    refused(screen_file(src, src), "--output")
+    refused(screen_file(src, tmp_path / "missing" / "out.csv"), "missing")
+    refused(invoke("parties", "screen-file", str(src), "-o", str(tmp_path / "o.csv"), "--show", "-1"), "--show")
+    refused(invoke("parties", "screen-file", str(tmp_path / "nowhere.csv"), "-o", str(tmp_path / "o.csv")), "nowhere.csv")
+    corrupt = tmp_path / "corrupt.csv"
+    corrupt.write_bytes(b'id,name,match\n"1,Hikvision\n' + b"x\n" * 30)
+    refused(screen_file(src, corrupt), "--no-resume")
+    assert screen_file(src, corrupt, "--no-resume").exit_code == 0
+
+
+def test_ledger_arguments_are_checked(tmp_path: Path) -> None:
+    refused(invoke("ledger", "show", "--limit", "0"), "--limit")
+    refused(invoke("ledger", "export", "-o", str(tmp_path / "missing" / "l.jsonl")), "--output")
