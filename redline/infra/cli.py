@@ -72,18 +72,18 @@ def _run_collect(domains: list[str], cfg: Any, output: Path | None, quiet: bool,
 
 # Options shared by collect and scan
 _NS = typer.Option(None, "--nameserver", help="DNS server address (repeatable); default: the system's.")
-_PORT = typer.Option(53, "--dns-port", help="DNS server port.")
-_TIMEOUT = typer.Option(5.0, "--timeout", help="Seconds per DNS query, TLS handshake and HTTP request.")
-_RETRIES = typer.Option(1, "--retries", help="Extra tries after a timeout.")
-_CONC = typer.Option(50, "--concurrency", help="Domains collected at once.")
-_RATE = typer.Option(10.0, "--rate", help="Requests a second to one address (0: no limit).")
-_MAXB = typer.Option(2_000_000, "--max-bytes", help="Page bytes kept; the download stops there.")
-_MAXR = typer.Option(5, "--max-redirects", help="Redirects followed.")
-_HTTPS = typer.Option(443, "--https-port", help="Port for https:// (tests use a local server).")
-_HTTP = typer.Option(80, "--http-port", help="Port for http://.")
+_PORT = typer.Option(53, "--dns-port", min=1, max=65535, help="DNS server port.")
+_TIMEOUT = typer.Option(5.0, "--timeout", min=0.1, max=600, help="Seconds per DNS query, TLS handshake and HTTP request.")
+_RETRIES = typer.Option(1, "--retries", min=0, max=10, help="Extra tries after a timeout (with backoff).")
+_CONC = typer.Option(50, "--concurrency", min=1, max=10_000, help="Domains collected at once.")
+_RATE = typer.Option(10.0, "--rate", min=0, help="Requests a second to one address (0: no limit).")
+_MAXB = typer.Option(2_000_000, "--max-bytes", min=1, max=100_000_000, help="Page bytes kept; the download stops there.")
+_MAXR = typer.Option(5, "--max-redirects", min=0, max=50, help="Redirects followed.")
+_HTTPS = typer.Option(443, "--https-port", min=1, max=65535, help="Port for https:// (tests use a local server).")
+_HTTP = typer.Option(80, "--http-port", min=1, max=65535, help="Port for http://.")
 _CA = typer.Option(None, "--ca-bundle", help="Trust these CA certificates instead of the system's.")
 _INSECURE = typer.Option(False, "--insecure", help="Do not verify certificates.")
-_DTIME = typer.Option(60.0, "--domain-timeout", help="Seconds for everything about one domain.")
+_DTIME = typer.Option(60.0, "--domain-timeout", min=0.1, max=3600, help="Seconds for everything about one domain.")
 
 
 @app.command()

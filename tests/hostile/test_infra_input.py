@@ -115,3 +115,11 @@ def test_claims_and_domain_lists_that_are_not_utf8_are_refused(tmp_path: Path) -
     assert claims.exit_code == 2 and "notUTF-8" in "".join(claims.output.split())
     domains = runner.invoke(app, ["infra", "scan", "--input", str(binary), "--no-store"])
     assert domains.exit_code == 2 and "--input" in domains.output and "notUTF-8" in "".join(domains.output.split())
+
+
+@pytest.mark.parametrize(("option", "value"), [("--concurrency", "0"), ("--rate", "-1"), ("--max-bytes", "-5"),
+                                               ("--timeout", "0"), ("--dns-port", "70000"), ("--retries", "-1")])
+def test_collect_options_out_of_range_exit_2_naming_the_option(tmp_path: Path, option: str, value: str) -> None:
+    result = runner.invoke(app, ["infra", "collect", "a.example", "-o", str(tmp_path / "o.json"), option, value])
+    assert result.exit_code == 2 and option in result.output
+    assert not (tmp_path / "o.json").exists()
