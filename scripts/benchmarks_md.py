@@ -5,6 +5,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SECTIONS = [
     ("Parties", "docs/benchmarks-parties.md"),
+    ("Parties: screen-file at scale", "docs/benchmarks-parties-batch.md"),
     ("Media: hashing, index, robustness", "docs/benchmarks-media.md"),
     ("Media: livestreams", "docs/benchmarks-media-live.md"),
     ("Infrastructure", "docs/benchmarks-infra.md"),
