@@ -95,6 +95,15 @@ def test_rows_that_cannot_be_read_are_reported_with_their_line_not_misread(loade
     assert payload(screen_file(src, out, "--date-order", "dmy"))["errors"] == 3
 
 
+def test_an_oversized_name_is_a_row_error_not_a_screening(loaded: Path, tmp_path: Path) -> None:
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_bytes(b"id,name\n1,Hikvision\n2," + b"A" * 300_000 + b"\n")
+    summary = payload(screen_file(src, out))
+    assert summary["rows"] == 2 and summary["errors"] == 1
+    assert summary["row_errors"][0].startswith("line 3: name")
+    assert out.stat().st_size < 400_000  # the row is written back once, not screened
+
+
 FORMULAS = ["=cmd|' /C calc'!A0", "+SUM(1+1)", "-2+3+cmd|' /C calc'!A0", "@HYPERLINK(\"http://x\")", "\t=1+1", ' "=1+1', "＝1+1"]
 
 
