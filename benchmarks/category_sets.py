@@ -11,7 +11,8 @@ lists. The pairs are frozen in benchmarks/data/parties_category_cases.csv; a pai
 Sets
   company_variants  two aliases of one company sharing a distinctive word; negatives: another company
                     with no distinctive word in common, most similar by token_set_ratio
-  person_variants   two spellings of one person; negatives: another person born in another year
+  person_variants   two spellings of one person; negatives: another person born in another year whose
+                    name differs in at least one word
   cross_script      a Latin name and a native-script name of one entity; negatives: the native name of
                     another entity closest in the same script, the Latin names far apart
   gov_bodies        two names of one government body (ministry, bureau, police, army ..., no legal form) sharing
@@ -73,6 +74,14 @@ def _latin(e: SourceEntity) -> list[str]:
 def _remainder(name: str) -> tuple[str, ...]:
     """The generic words of a name (legal forms and stopwords out), sorted."""
     return tuple(sorted(w for w in words(name) if w in GENERIC | GOV and w not in LEGAL and w not in STOPWORDS))
+
+
+def _same_words(a: str, b: str) -> bool:
+    """Every word of the shorter name has a close spelling (ratio >= 80) in the other: the same name
+    however the birth years differ (lists disagree on a person's year), never a safe negative."""
+    wa, wb = words(a), words(b)
+    short, long = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+    return all(any(fuzz.ratio(w, v) >= 80 for v in long) for w in short)
 
 
 def _markers(name: str) -> set[str]:
@@ -173,7 +182,7 @@ def build(entities: list[SourceEntity], seed: int = SEED) -> list[Pair]:
 
     person_pool = [(e, n) for e in persons if _years(e) for n in _latin(e)[:2]]
     pairs += bld.emit("person_variants", person_pos(), person_pool,
-                      lambda a, b, x, y: not _years(x) & _years(y) and norm(a) != norm(b), "Person", scorer=fuzz.token_sort_ratio)
+                      lambda a, b, x, y: not _years(x) & _years(y) and not _same_words(a, b), "Person", scorer=fuzz.token_sort_ratio)
 
     # cross-script: the query is the Latin name, the other side a native-script name
     natives = {e.data["id"]: [n for n in dict.fromkeys(names_of(e.data)) if not is_latin(n)] for e in ents}
