@@ -123,3 +123,24 @@ def test_collect_options_out_of_range_exit_2_naming_the_option(tmp_path: Path, o
     result = runner.invoke(app, ["infra", "collect", "a.example", "-o", str(tmp_path / "o.json"), option, value])
     assert result.exit_code == 2 and option in result.output
     assert not (tmp_path / "o.json").exists()
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from redline.infra.evidence import validate_observation  # noqa: E402
+
+_leaf = st.none() | st.booleans() | st.integers() | st.text(max_size=12) | st.sampled_from(["999.1.1.1", "zz::1", "192.0.2.1", "::1"])
+_value = st.recursive(_leaf, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+                      max_leaves=10)
+
+
+@settings(max_examples=150, deadline=None)
+@given(dns=st.dictionaries(st.sampled_from(["A", "AAAA", "CNAME", "NS", "MX", "TXT", "SOA"]), _value, max_size=4),
+       http=_value, tls=_value, html=_value)
+def test_any_record_is_valid_or_refused_with_named_fields(dns: dict, http: Any, tls: Any, html: Any) -> None:  # type: ignore[type-arg]
+    problems = validate_observation({"domain": "a.example", "dns": dns, "http": http, "tls": tls, "html": html})
+    assert all(": " in p for p in problems)
+    if not problems:
+        for ip in dns.get("A", []):
+            assert ip.count(".") == 3

@@ -137,3 +137,22 @@ def test_bad_arguments_exit_2_naming_them(args: list[str], words: str) -> None:
     assert result.exit_code == 2, result.output
     assert words in " ".join(result.output.split()) and "Traceback" not in result.output
     assert "did you mean 'ZZ'" not in result.output
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+                       lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+                       max_leaves=12)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(field=st.sampled_from(["id", "date", "exporter", "destination", "parties", "items", "end_use", "red_flags",
+                              "expect", "redflags", "x_any"]), value=_values)
+def test_any_value_in_any_field_is_accepted_or_refused_by_name(field: str, value: Any) -> None:
+    data = {**good(), field: value}
+    try:
+        parse_application(data, "app.yaml")
+    except ApplicationError as err:
+        assert err.problems and all(isinstance(f, str) and isinstance(r, str) and r for f, r in err.problems)
