@@ -7,6 +7,7 @@ never screened on a misreading."""
 
 from __future__ import annotations
 
+import csv
 import io
 import multiprocessing
 import os
@@ -103,10 +104,14 @@ def _screen_chunk(job: tuple[list[str], list[str], list[tuple[int, list[str]]]])
     return text.getvalue(), len(rows), matches, errors
 
 
-def _done_rows(output: Path) -> int:
-    """Complete rows already in an output file; a half-written last line is cut off."""
+def _done_rows(output: Path, fields: list[str]) -> int:
+    """Complete rows already in an output file; a half-written last line is cut off. An output
+    with other columns (another input, an older Redline, not an output at all) is left alone."""
     if not output.exists() or output.stat().st_size == 0:
         return 0
+    with output.open(newline="", encoding="utf-8", errors="replace") as handle:
+        if next(csv.reader(handle), None) != fields:
+            raise BatchError(f"cannot resume: {output} does not have the columns this input gives; run again with --no-resume")
     with output.open("rb+") as handle:
         data_end = output.stat().st_size
         handle.seek(max(0, data_end - 1))
@@ -168,7 +173,7 @@ def screen_csv(
     if "country" in header:
         _country("cn")  # the country table is loaded once here, not once per worker
     out_fields = header + [c for c in HIT_COLUMNS if c not in header]
-    done = min(_done_rows(output), total) if resume else 0
+    done = min(_done_rows(output, out_fields), total) if resume else 0
     workers = min(workers or max(1, min(os.cpu_count() or 1, 8)), -(-(total - done) // CHUNK))  # no pool for a small file
     matches, errors = 0, []
     _, rows = read_rows(input_csv, encoding)

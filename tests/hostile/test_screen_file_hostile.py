@@ -193,6 +193,10 @@ def test_screen_file_refuses_bad_outputs_and_a_corrupt_resume(loaded: Path, tmp_
     corrupt.write_bytes(b'id,name,match\n"1,Hikvision\n' + b"x\n" * 30)
     refused(screen_file(src, corrupt), "--no-resume")
     assert screen_file(src, corrupt, "--no-resume").exit_code == 0
+    older = tmp_path / "older.csv"  # written by a Redline without the error column: left as it is
+    older.write_bytes(b"id,name,match,score,hit_id,hit_caption,hit_lists,explanation\n1,Hikvision,tr")
+    refused(screen_file(src, older), "--no-resume")
+    assert older.read_bytes().endswith(b",tr")
 
 
 def test_ledger_arguments_are_checked(tmp_path: Path) -> None:
