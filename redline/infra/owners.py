@@ -1,7 +1,8 @@
 """Link a domain's owner to the restricted-party lists through the parties screening engine.
 
-The screener is any callable `screen(name, *, schema=None, country=None, limit=5) -> dict` in the
-DESIGN.md screen contract; the default is `redline.parties.api.screen`, imported when first used.
+The screener is any callable `screen(name, *, schema=None, country=None, limit=5) -> dict` returning
+`{"results": [{"id", "caption", "score", "match", "lists", "via", …}], "snapshots": […]}`; the default
+is `redline.parties.api.screen`, imported when first used.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The shared vocabularies of a licence application (DESIGN.md, Licensing). A policy may add more."""
+"""The shared vocabularies of a licence application (see docs/licensing.md). A policy may add more."""
 
 from __future__ import annotations
 
