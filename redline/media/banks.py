@@ -88,6 +88,7 @@ class SignalRecord:
     # that call), e.g. the picture without its bars; `variant` names how it was derived
     derived_from: int | None = None
     variant: str | None = None
+    keypoints: bytes | None = None  # keypoints.pack of the banked picture (its own PDQ record only)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -279,6 +280,7 @@ def add_signals(
     A record with `derived_from` is linked to that earlier record's hash (see tables.derived)."""
     bank = get_bank(store, name)
     rows: list[dict[str, Any]] = []
+    kept: list[SignalRecord] = []
     links: dict[int, tuple[int, str]] = {}  # row index -> (parent row index, variant)
     today = date.today().isoformat()
     for number, record in enumerate(records, start=1):
@@ -298,6 +300,7 @@ def add_signals(
             "contributor": record.contributor or actor, "added_on": record.added_on or today,
             "enabled": bool(record.enabled), "quality": record.quality,
         })
+        kept.append(record)
     added = duplicates = derived = 0
     with store.transaction() as conn:
         rev = next_rev(conn)
@@ -319,10 +322,27 @@ def add_signals(
         derived = sum(1 for i in fresh_index if i in links)
         added = len(fresh) - derived
         _link_derived(conn, bank.id, rows, {i: links[i] for i in fresh_index if i in links})
+        _store_keypoints(conn, bank.id, rows, {i: r.keypoints for i, r in enumerate(kept)
+                                               if r.keypoints and i in fresh_index and i not in links})
         if ledger:
             ledger.append("media.bank.add", actor, {"bank": name, "source": source},
                           {"added": added, "duplicates": duplicates, "derived": derived}, conn=conn)
     return AddResult(name, added, duplicates, derived)
+
+
+def _store_keypoints(conn: Connection, bank_id: int, rows: list[dict[str, Any]], blobs: dict[int, bytes]) -> None:
+    """Keypoints of freshly added pictures, under the id their own PDQ hash was given."""
+    if not blobs:
+        return
+    keys = {(rows[i]["signal_type"], rows[i]["value_key"]): blob for i, blob in blobs.items()}
+    found = conn.execute(
+        select(t.signals.c.id, t.signals.c.signal_type, t.signals.c.value_key).where(and_(
+            t.signals.c.bank_id == bank_id, t.signals.c.value_key.in_([k[1] for k in keys])))
+    ).all()
+    values = [{"signal_id": r.id, "data": keys[(r.signal_type, r.value_key)]} for r in found
+              if (r.signal_type, r.value_key) in keys]
+    if values:
+        conn.execute(t.keypoints.insert(), values)
 
 
 def _link_derived(conn: Connection, bank_id: int, rows: list[dict[str, Any]], links: dict[int, tuple[int, str]]) -> None:

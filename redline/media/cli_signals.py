@@ -100,6 +100,8 @@ def _render_matches(results: list[dict[str, Any]]) -> None:
             console.print(f"{r['file']}: no match", highlight=False)
         for m in r["matches"]:
             held = " [yellow](held for review)[/]" if m.get("held") else ""
+            if m.get("stage") == "keypoints":
+                held = f" (keypoint stage: {m['inliers']} inliers, {m['covered']:.0%} covered)" + held
             console.print(
                 f"{r['file']}: [bold]{m['bank']}[/] {m['signal_type']} distance {m['distance']} "
                 f"content {m['content_id'] or '-'} labels {', '.join(m['labels']) or '-'} via {m['variant']}{held}",

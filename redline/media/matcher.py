@@ -146,6 +146,7 @@ class Matcher:
         self._meta: dict[int, _SignalMeta] = {}
         self._held: set[int] = set()
         self._checked_at = 0.0
+        self._keypoints: Any = None  # keypoints.KeypointIndex, built on first use, dropped on changes
         self._load_held()
 
     @classmethod
@@ -165,6 +166,7 @@ class Matcher:
             self._checked_at = now
             if self.index.refresh():
                 self._meta.clear()
+                self._keypoints = None
             self._load_held()
 
     def _load_held(self) -> None:
@@ -340,9 +342,65 @@ class Matcher:
                 if hit.distance <= (self.strict_threshold if q.strict else self.threshold):
                     hits.append((hit.signal_id, hit.distance, q.variant))
         matches, suppressed = self._resolve(hits)
+        if self.robust and not matches and not suppressed:
+            detail: dict[int, dict[str, Any]] = {}
+            hits += self._keypoint_hits(image, plain.pdq, detail)
+            matches, suppressed = self._resolve(hits, detail)
         hashes = {"pdq": plain.pdq, "quality": plain.quality, "pdq_usable": plain.quality >= self.min_quality,
                   "md5": md5, "sha256": sha}
         return FileMatchResult(str(path), matches, suppressed, hashes)
+
+    # -- the keypoint stage (keypoints.py): crops and shifts that every PDQ variant missed
+    def _keypoint_index(self) -> Any:
+        from redline.media.keypoints import KeypointIndex, unpack
+
+        with self._lock:
+            if self._keypoints is None:
+                index = KeypointIndex()
+                with self.store.connect() as conn:
+                    rows = conn.execute(
+                        select(t.keypoints.c.signal_id, t.keypoints.c.data)
+                        .join(t.signals, t.signals.c.id == t.keypoints.c.signal_id)
+                        .join(t.banks, t.banks.c.id == t.signals.c.bank_id)
+                        .where(and_(t.signals.c.enabled.is_(True), t.banks.c.enabled.is_(True)))
+                    )
+                    for r in rows:
+                        index.add(r.signal_id, unpack(r.data).descriptors)
+                self._keypoints = index
+            return self._keypoints
+
+    def _keypoint_hits(self, image: Any, plain_pdq: str, detail: dict[int, dict[str, Any]]) -> list[tuple[int, int, str]]:
+        """Shortlist from the coarse index, then RANSAC verification of each candidate. A hit's distance
+        is the PDQ distance of the two pictures' own hashes (what PDQ alone would have said)."""
+        from redline.media.keypoints import query_sets, unpack, verify
+        from redline.media.signals import hamming_hex
+
+        index = self._keypoint_index()
+        if not len(index):
+            return []
+        found: dict[int, tuple[str, Any]] = {}
+        for variant, query in query_sets(image):
+            candidates = [signal_id for signal_id, _ in index.shortlist(query.descriptors)]
+            if not candidates:
+                continue
+            with self.store.connect() as conn:
+                blobs = dict(conn.execute(select(t.keypoints.c.signal_id, t.keypoints.c.data)
+                                          .where(t.keypoints.c.signal_id.in_(candidates))).all())
+            for signal_id in candidates:
+                if signal_id not in blobs:
+                    continue
+                verified = verify(query, unpack(blobs[signal_id]))
+                if verified and (signal_id not in found or verified.inliers > found[signal_id][1].inliers):
+                    found[signal_id] = (variant, verified)
+        meta = self._metadata(found)
+        hits = []
+        for signal_id, (variant, verified) in found.items():
+            if signal_id not in meta:
+                continue
+            detail[signal_id] = {"stage": "keypoints", "inliers": verified.inliers, "covered": verified.covered,
+                                 "agreement": verified.agreement}
+            hits.append((signal_id, hamming_hex(plain_pdq, meta[signal_id].value), variant))
+        return hits
 
     def _find_video(self, path: Path) -> FileMatchResult:
         """vPDQ of the video, and (robust) of the video with its black bars cut off when it has bars;

@@ -395,9 +395,11 @@ def file_records(
     """The bank records (banks.SignalRecord) for one hashed file (hashing.FileHashes): the file's own
     hashes, then the hashes derived from it for robust matching, each linked to its parent.
 
-    Photo: `pdq` and `md5`, then the bar-trimmed PDQ and the WINDOWS (`bank_hashes`).
+    Photo: `pdq` (carrying the picture's ORB keypoints, keypoints.py) and `md5`, then the bar-trimmed
+    PDQ and the WINDOWS (`bank_hashes`). `windows=False` stores neither windows nor keypoints.
     Video: `vpdq` and `video_md5`, then, when it has black bars, the vPDQ of the video with its bars
     cut off (`trimmed_video_frames`, at the rate of the file's own vPDQ)."""
+    from redline.media import keypoints
     from redline.media.banks import SignalRecord
     from redline.media.hashing import HashError, open_image
     from redline.media.signals import VpdqSignal
@@ -414,12 +416,15 @@ def file_records(
             out.append(record("vpdq", VpdqSignal.serialise(trimmed), None, 0, "trimmed"))
         return out
     try:
-        stored = bank_hashes(open_image(hashes.file), windows=windows)
+        image = open_image(hashes.file)
+        stored = bank_hashes(image, windows=windows)
+        packed = keypoints.pack(keypoints.extract(image)) if windows else None
     except HashError:
-        stored = []
+        stored, packed = [], None
     if not stored:
         return [record("pdq", hashes.pdq or "", hashes.quality), record("md5", hashes.md5)]
     out = [record("pdq", stored[0].pdq, stored[0].quality), record("md5", hashes.md5)]
+    out[0].keypoints = packed
     out.extend(record("pdq", q.pdq, q.quality, 0, q.variant) for q in stored[1:])
     return out
 

@@ -5,7 +5,7 @@
 changes whether it is enabled; the in-memory index catches up by reading rows with a higher rev.
 """
 
-from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, LargeBinary, String, Table, Text
 
 from redline.store.base import metadata
 
@@ -76,4 +76,13 @@ quarantine = Table(
     Column("reason", Text, nullable=False),
     Column("released_at", String(40), nullable=True),
     Column("released_by", String(200), nullable=True),
+)
+
+# ORB keypoints of a banked picture (keypoints.pack: ~15 KB), keyed by the picture's own PDQ hash;
+# the keypoint stage of the matcher files them in its coarse index and verifies its shortlist with them.
+keypoints = Table(
+    "media_keypoints",
+    metadata,
+    Column("signal_id", Integer, ForeignKey("media_signals.id", ondelete="CASCADE"), primary_key=True),
+    Column("data", LargeBinary, nullable=False),
 )

@@ -1,0 +1,91 @@
+"""The keypoint stage: crops, shifts and combined edits that PDQ misses, and no match across pictures."""
+
+from __future__ import annotations
+
+import io
+import random
+from pathlib import Path
+
+import numpy as np
+import orjson
+from PIL import Image, ImageDraw
+from typer.testing import CliRunner
+
+from redline.cli import app
+from redline.media import keypoints as kp
+
+COASTER = "media/pdq/misc-images/pen-and-coaster.png"
+OTHER_COASTER_PHOTO = "media/pdq/misc-images/c.png"  # the same coaster, photographed again
+BRIDGE = "media/pdq/bridge-mods/aaa-orig.jpg"
+
+
+def _combined(image: Image.Image, seed: int = 7) -> Image.Image:
+    """Mirror, 8 % crop split at random between the sides, a logo, JPEG quality 30."""
+    rng = random.Random(seed)
+    image = image.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    w, h = image.size
+    dx, dy = round(w * 0.08), round(h * 0.08)
+    left, top = rng.randint(0, dx), rng.randint(0, dy)
+    image = image.crop((left, top, w - (dx - left), h - (dy - top)))
+    ImageDraw.Draw(image).ellipse((10, 10, 10 + h // 5, 10 + h // 5), fill=(230, 30, 30))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=30)
+    return Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
+
+
+def _best(query: Image.Image, banked: kp.Keypoints) -> kp.Verified | None:
+    found = [v for _, q in kp.query_sets(query) if (v := kp.verify(q, banked))]
+    return max(found, key=lambda v: v.inliers, default=None)
+
+
+def test_pack_round_trip_and_size(data_dir: Path) -> None:
+    banked = kp.extract(Image.open(data_dir / COASTER).convert("RGB"))
+    assert 200 <= len(banked) <= kp.MAX_FEATURES and max(banked.width, banked.height) == kp.SIDE
+    data = kp.pack(banked)
+    assert len(data) < 16_000
+    back = kp.unpack(data)
+    assert np.array_equal(back.descriptors, banked.descriptors) and np.array_equal(back.thumb, banked.thumb)
+    assert np.abs(back.points - banked.points).max() <= 1 / 16
+
+
+def test_combined_edit_and_crop_verify_but_another_photo_does_not(data_dir: Path) -> None:
+    original = Image.open(data_dir / COASTER).convert("RGB")
+    banked = kp.extract(original)
+    combined = _best(_combined(original), banked)
+    assert combined is not None and combined.inliers >= 50 and combined.agreement >= 0.8
+    w, h = original.size
+    cropped = _best(original.crop((round(w * 0.15), round(h * 0.05), w - round(w * 0.05), h - round(h * 0.15))), banked)
+    assert cropped is not None and cropped.covered >= 0.5
+    # two photos of the same coaster share ~60 RANSAC inliers but are different pictures
+    assert _best(Image.open(data_dir / OTHER_COASTER_PHOTO).convert("RGB"), banked) is None
+    assert _best(Image.open(data_dir / BRIDGE).convert("RGB"), banked) is None
+
+
+def test_shortlist_finds_the_banked_picture_among_many(data_dir: Path) -> None:
+    index = kp.KeypointIndex()
+    rng = np.random.default_rng(1)
+    for i in range(2000):  # random descriptors: other banked pictures
+        index.add(10_000 + i, rng.integers(0, 256, (kp.MAX_FEATURES, 32), dtype=np.uint8))
+    original = Image.open(data_dir / COASTER).convert("RGB")
+    index.add(1, kp.extract(original).descriptors)
+    shortlist = index.shortlist(kp.query_sets(_combined(original))[1][1].descriptors)  # the mirrored query
+    assert shortlist and shortlist[0][0] == 1
+    assert len(shortlist) <= kp.SHORTLIST
+
+
+def test_cli_match_says_keypoint_stage_with_inliers(data_dir: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["media", "bank", "create", "b"]).exit_code == 0
+    added = runner.invoke(app, ["media", "bank", "add", "b", str(data_dir / COASTER), str(data_dir / BRIDGE)])
+    assert added.exit_code == 0, added.output
+    query = tmp_path / "combined.jpg"
+    _combined(Image.open(data_dir / COASTER).convert("RGB")).save(query)
+    result = runner.invoke(app, ["media", "match", str(query), str(data_dir / OTHER_COASTER_PHOTO), "--json"])
+    assert result.exit_code == 0, result.output
+    rows = orjson.loads(result.stdout)
+    (match,) = rows[0]["matches"]
+    assert match["stage"] == "keypoints" and match["variant"] == "keypoints_mirror" and match["inliers"] >= 50
+    assert match["distance"] > 31  # plain PDQ alone would have missed it
+    assert rows[1]["matches"] == []
+    text = " ".join(runner.invoke(app, ["media", "match", str(query)]).output.split())
+    assert "via keypoints_mirror (keypoint stage:" in text and "inliers" in text
