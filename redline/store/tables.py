@@ -11,6 +11,7 @@ TABLE_MODULES = (
     "redline.media.tables_actions",
     "redline.keys",
     "redline.review.tables",
+    "redline.monitor.tables",
 )
 
 for _name in TABLE_MODULES:
