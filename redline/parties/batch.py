@@ -160,7 +160,7 @@ def screen_csv(
     date_order: str | None = None,
 ) -> dict[str, Any]:
     if not input_csv.is_file():
-        raise BatchError(f"{input_csv}: no such file")
+        raise BatchError(f"{input_csv}: " + ("not a file" if input_csv.exists() else "no such file"))
     try:
         encoding = detect_encoding(input_csv)
     except CsvInputError as exc:

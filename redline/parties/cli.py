@@ -124,7 +124,10 @@ def export(
     """Export the entities in force as FollowTheMoney JSON lines (what `import` reads)."""
     from redline.parties import api
 
-    summary = api.export_ftm(output, source or None)
+    try:
+        summary = api.export_ftm(output, source or None)
+    except OSError as exc:
+        raise fail(f"--output: {output}: {exc.strerror}") from None
     if not summary["entities"]:
         raise fail("nothing to export: no list in force" + (f" from {', '.join(source)}" if source else ""))
     emit(summary, json, lambda s: console.print(f"wrote {s['entities']} entities from {', '.join(s['sources'])} → {s['output']}"))
@@ -334,7 +337,7 @@ def compare(
     from redline.parties.api import compare_names
 
     if not pairs.is_file():
-        raise fail(f"--pairs: {pairs}: no such file")
+        raise fail(f"--pairs: {pairs}: " + ("not a file" if pairs.exists() else "no such file"))
     try:
         header, lines = read_rows(pairs)
         if not {"left", "right"} <= set(header):

@@ -23,8 +23,9 @@ def invoke(*args: str, input: str | bytes | None = None) -> Result:
 def refused(result: Result, *named: str, code: int = 2) -> str:
     """Assert a clean refusal with `code` whose message names each of `named`; return the message."""
     assert result.exit_code == code, (result.exit_code, result.output)
+    flat = " ".join(result.output.split())  # Rich wraps long messages at the terminal width
     for word in named:
-        assert word in result.output, (word, result.output)
+        assert word in flat, (word, result.output)
     return result.output
 
 

@@ -199,6 +199,12 @@ def test_screen_file_refuses_bad_outputs_and_a_corrupt_resume(loaded: Path, tmp_
     assert older.read_bytes().endswith(b",tr")
 
 
+def test_unwritable_or_unreadable_paths_are_named(loaded: Path, tmp_path: Path) -> None:
+    refused(invoke("parties", "export", "-o", str(tmp_path / "missing" / "x.json")), "--output")
+    refused(invoke("parties", "compare", "--pairs", str(tmp_path)), "not a file")
+    refused(invoke("parties", "screen-file", str(tmp_path), "-o", str(tmp_path / "o.csv")), "not a file")
+
+
 def test_ledger_arguments_are_checked(tmp_path: Path) -> None:
     refused(invoke("ledger", "show", "--limit", "0"), "--limit")
     refused(invoke("ledger", "export", "-o", str(tmp_path / "missing" / "l.jsonl")), "--output")
