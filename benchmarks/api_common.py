@@ -97,9 +97,12 @@ def memory_mb(pids: list[int]) -> dict[str, Any]:
         for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
             key, _, rest = line.partition(":")
             fields[key] = int(rest.split()[0])
-        rows.append({"pid": pid, "rss_mb": round(fields["Rss"] / 1024, 1), "pss_mb": round(fields["Pss"] / 1024, 1)})
+        private = fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
+        rows.append({"pid": pid, "rss_mb": round(fields["Rss"] / 1024, 1), "pss_mb": round(fields["Pss"] / 1024, 1),
+                     "private_mb": round(private / 1024, 1)})
     return {"processes": rows, "rss_sum_mb": round(sum(r["rss_mb"] for r in rows), 1),
-            "pss_total_mb": round(sum(r["pss_mb"] for r in rows), 1)}
+            "pss_total_mb": round(sum(r["pss_mb"] for r in rows), 1),
+            "private_sum_mb": round(sum(r["private_mb"] for r in rows), 1)}
 
 
 # --- load generation: a separate process, httpx async clients -------------------------------------
