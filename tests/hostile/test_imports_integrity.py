@@ -266,33 +266,38 @@ def _store() -> Store:
     return get_context().store
 
 
-def test_the_upgrade_keeps_one_snapshot_of_a_file_stored_twice(tmp_path: Path, data_dir: Path) -> None:
+def test_the_upgrade_keeps_one_snapshot_of_a_file_stored_twice(tmp_path: Path) -> None:
     """A store written before revision 0004 by `import --force` holds one file twice; the upgrade
     keeps the copy in force and adds the unique index."""
-    from sqlalchemy import text
+    from alembic import command
+    from sqlalchemy import create_engine, text
 
     from redline.store import schema
 
-    store = Store(f"sqlite:///{tmp_path / 'old.db'}")
-    results, _ = import_paths(store, [data_dir / "lists/us_misc_opensanctions_repo/bis_mieu.csv"])
-    kept = results[0].snapshot_id
-    with store.transaction() as conn:
-        conn.execute(text("DROP INDEX ux_party_snapshots_source_sha256"))
-        copy = conn.execute(text(
-            "INSERT INTO party_snapshots (source, url, path, retrieved_at, data_date, sha256, counts, active) "
-            "SELECT source, url, path, retrieved_at, data_date, sha256, counts, 0 FROM party_snapshots"
-        )).lastrowid
-        conn.execute(text(f"INSERT INTO party_entities SELECT {copy}, entity_id, schema, caption, data FROM party_entities"))
-        conn.execute(text("UPDATE alembic_version SET version_num = '0003'"))
-    fresh = Store(store.url)
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        command.upgrade(schema.alembic_config(conn), "0003")
+        insert = text(
+            "INSERT INTO party_snapshots (id, source, retrieved_at, sha256, counts, active) "
+            "VALUES (:id, 'bis_mieu', '2026-01-01T00:00:00', :sha, '{}', :active)"
+        )
+        conn.execute(insert, {"id": 1, "sha": "a" * 64, "active": False})
+        conn.execute(insert, {"id": 2, "sha": "a" * 64, "active": True})
+        for snapshot_id in (1, 2):
+            conn.execute(text(
+                "INSERT INTO party_entities (snapshot_id, entity_id, schema, caption, data) "
+                "VALUES (:s, 'e1', 'Company', 'Example', '{}')"
+            ), {"s": snapshot_id})
+    engine.dispose()
+    fresh = Store(url)
     assert schema.upgrade(fresh)["from"] == "0003"
     with fresh.connect() as conn:
-        assert [row.id for row in conn.execute(select(snapshots_table.c.id))] == [kept]
-        assert {row.snapshot_id for row in conn.execute(select(entities_table.c.snapshot_id))} == {kept}
+        assert [row.id for row in conn.execute(select(snapshots_table.c.id))] == [2]
+        assert {row.snapshot_id for row in conn.execute(select(entities_table.c.snapshot_id))} == {2}
     with pytest.raises(IntegrityError), fresh.transaction() as conn:
         conn.execute(text("INSERT INTO party_snapshots (source, retrieved_at, sha256, counts, active) "
                           "SELECT source, retrieved_at, sha256, counts, 0 FROM party_snapshots"))
-    store.close()
     fresh.close()
 
 
