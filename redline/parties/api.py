@@ -18,7 +18,7 @@ from redline.parties.graph import EVIDENCE, SourceEntity, build_parties, cluster
 from redline.parties.screening import MATCH_THRESHOLD, Query, Screener, hit_to_dict
 from redline.parties.snapshots import IMPORTS, active_entities, import_paths as _import_paths, list_snapshots
 
-CACHE_VERSION = "26"
+CACHE_VERSION = "27"
 
 
 class NoListsLoaded(RuntimeError):

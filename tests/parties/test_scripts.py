@@ -36,7 +36,8 @@ def test_persian_letters_and_the_zero_width_non_joiner() -> None:
     "hebrew, latin, other",
     [
         ("בנימין נתניהו", "Benjamin Netanyahu", "Benjamin Franklin"),
-        ("ג'ורג' וושינגטון", "George Washington", "George Clooney"),
+        ("ולדימיר פוטין", "Vladimir Putin", "Vladimir Pushkin"),
+        ("דונלד טראמפ", "Donald Trump", "Donald Tusk"),
     ],
 )
 def test_hebrew_names_compare_on_consonant_classes(hebrew: str, latin: str, other: str) -> None:
@@ -126,3 +127,8 @@ def test_arabic_full_names(latin: str, arabic: str) -> None:
 def test_arabic_full_names_that_differ_do_not_match() -> None:
     assert not compare_names("Rustum Hanafi Habibullah", "رستم حنفي عبد الله", "Person")["match"]
     assert not compare_names("ABDUL RAUF ZAKIR", "عبد الروف ناصر", "Person")["match"]
+
+
+def test_korean_and_chinese_look_alikes_stay_apart() -> None:
+    assert not compare_names("김정은", "Kim Kwang Yon", "Person")["match"]  # jeong is not kwang
+    assert texts("科大讯飞", person=True) == ["kedaxunfei"]  # simplified Chinese: not a Japanese name
