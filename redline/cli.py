@@ -64,6 +64,7 @@ DOMAINS = {
     "media": ("redline.media.cli", "Content signatures: hashing, banks, matching, provenance."),
     "ledger": ("redline.ledger_cli", "The audit ledger: show, export, verify."),
     "db": ("redline.db_cli", "The store's schema: status and migrations."),
+    "monitor": ("redline.monitor.cli", "Monitor customer books: re-screen what changed since the last run."),
 }
 
 for name, (module_name, help_text) in DOMAINS.items():

@@ -407,3 +407,8 @@ def clusters(
                 console.print(f"  {m['evidence']}: {m['key']}\n    {pair}", highlight=False, markup=False)
 
     emit(result, json, render)
+
+
+from redline.monitor.cli import book_app  # noqa: E402  (light: the books load when a command runs)
+
+app.add_typer(book_app, name="book", help="Customer books: import, list, show, export (monitored by `redline monitor run`).")

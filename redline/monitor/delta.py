@@ -1,0 +1,297 @@
+"""`monitor run`: re-screen a book when its rows or the lists change, and raise each alert once.
+
+A book's first run screens every row. After that a run screens only what changed since the
+book's last run:
+
+- rows added or changed by an import (their screened hash differs) are screened against the lists;
+- listed parties added or changed since the book's last run (a new fingerprint of names and
+  listings) are looked up in an index of the book, built by the same NameIndex and scored by the
+  same `compare` the screener uses, the book being the index and the delta the query. A book row
+  found that way is then screened by the screener itself, so a delta alert carries exactly the
+  score and explanation a full screen gives;
+- a listed party gone from the lists gives a `delisted` alert to each row alerted on it before.
+
+An alert is keyed on (book, row, listed party, fingerprint of the listing): it is raised once,
+whatever an analyst decided, until the listing changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, bindparam, delete, insert, or_, select, update
+
+from redline.context import Context
+from redline.monitor.books import BookNotFound, get_book, iter_rows
+from redline.monitor.tables import monitor_alerts, monitor_books, monitor_rows, monitor_seen
+from redline.parties import api
+from redline.parties.graph import Party
+from redline.parties.index import NameEntry, NameIndex
+from redline.parties.names import analyse, split_alternatives
+from redline.parties.normalise import normalise
+from redline.parties.score import compare
+from redline.parties.screening import BIRTH_YEAR_AGREES, MATCH_THRESHOLD, Hit, Query, Screener, hit_to_dict, informative
+from redline.review.core import record_screening
+
+REASONS = ("new_listing", "changed_listing", "delisted")
+# A book row whose name scores this much against a changed listing is screened: the screener's
+# adjustments lift a name score by at most BIRTH_YEAR_AGREES (an identifier is looked up apart).
+PREFILTER_MARGIN = 0.05
+CANDIDATES = 48
+SCREEN_LIMIT = 10
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def party_fingerprint(party: Party) -> str:
+    """What makes a listing new to a book: the party's names and its listings (not the snapshot labels)."""
+    lists = sorted([l.source, l.program_id, l.program, l.authority, l.listed_on or ""] for l in party.listings)
+    material = {"schema": party.schema, "names": sorted(set(party.names)), "lists": lists}
+    return hashlib.sha256(orjson.dumps(material)).hexdigest()
+
+
+_state_cache: dict[int, dict[str, tuple[str, int]]] = {}
+
+
+def listing_state(screener: Screener) -> dict[str, tuple[str, int]]:
+    """Listed party id -> (fingerprint, index in screener.parties), once per screener."""
+    key = id(screener)
+    if key not in _state_cache:
+        _state_cache.clear()
+        _state_cache[key] = {p.id: (party_fingerprint(p), i) for i, p in enumerate(screener.parties) if p.listed}
+    return _state_cache[key]
+
+
+@dataclass
+class BookIndex:
+    row_ids: list[str]
+    index: NameIndex
+    identifiers: dict[str, list[int]]
+
+
+def _book_index(ctx: Context, conn: Connection, book: Any) -> BookIndex:
+    """The book's names in a NameIndex (cached per book generation: an import makes a new one)."""
+    cache = ctx.settings.cache_dir / f"book-{book.id}-{book.generation}-{api.CACHE_VERSION}.pickle"
+    if cache.exists():
+        try:
+            with cache.open("rb") as handle:
+                return pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            pass
+    row_ids: list[str] = []
+    entries: list[NameEntry] = []
+    identifiers: dict[str, list[int]] = {}
+    for n, row in enumerate(iter_rows(conn, book.id)):
+        row_ids.append(row.row_id)
+        readings = [True] if row.schema == "Person" else [False] if row.schema not in (None, "LegalEntity") else [False, True]
+        seen: set[Any] = set()
+        for variant in split_alternatives(normalise(row.name).text):
+            for person in readings:
+                analysed = analyse(variant, person=person)
+                if analysed.tokens and analysed.tokens not in seen:
+                    seen.add(analysed.tokens)
+                    entries.append(NameEntry(analysed, n))
+        for ident in orjson.loads(row.identifiers):
+            identifiers.setdefault(ident.replace(" ", "").upper(), []).append(n)
+    built = BookIndex(row_ids, NameIndex(entries), identifiers)
+    ctx.settings.cache_dir.mkdir(parents=True, exist_ok=True)
+    for old in ctx.settings.cache_dir.glob(f"book-{book.id}-*.pickle"):
+        old.unlink(missing_ok=True)
+    tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+    with tmp.open("wb") as handle:
+        pickle.dump(built, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(cache)
+    return built
+
+
+def rows_near(book: BookIndex, parties: list[Party], threshold: float) -> set[str]:
+    """Book rows that a full screen might match to one of `parties`: the delta as the query."""
+    floor = threshold - BIRTH_YEAR_AGREES - PREFILTER_MARGIN
+    found: set[int] = set()
+    for party in parties:
+        for name in {alt for listed in party.names for alt in split_alternatives(listed)}:
+            listed = analyse(name, person=party.is_person)
+            if not informative(listed):
+                continue
+            for n in book.index.candidates(listed, CANDIDATES):
+                entry = book.index.entries[n]
+                if entry.party not in found and compare(entry.name, listed).score >= floor:
+                    found.add(entry.party)
+        for ident in party.identifiers:
+            found.update(book.identifiers.get(ident, ()))
+    return {book.row_ids[n] for n in found}
+
+
+def _query(row: Any) -> Query:
+    return Query(name=row.name, schema=row.schema, country=row.country, birth_date=row.birth_date,
+                 identifiers=orjson.loads(row.identifiers))
+
+
+@dataclass
+class _Proposal:
+    row: Any
+    hit: Hit | None
+    party_id: str
+    caption: str
+    score: float
+    fingerprint: str
+    snapshot: str
+    changed: bool  # the listing changed since the book's last run
+
+
+def run(ctx: Context, book: str | None = None, threshold: float = MATCH_THRESHOLD) -> dict[str, Any]:
+    """Run every book of the context's organisation, or one: the alerts raised and what was screened."""
+    with ctx.store.connect() as conn:
+        if book is not None:
+            books = [get_book(conn, ctx, book)]
+        else:
+            org = monitor_books.c.org_key == (ctx.org or "")
+            books = list(conn.execute(select(monitor_books).where(org).order_by(monitor_books.c.name)))
+    screener = api.get_screener()
+    state = listing_state(screener)
+    alerts: list[dict[str, Any]] = []
+    runs = []
+    for row in books:
+        result = _run_book(ctx, row, screener, state, threshold)
+        alerts.extend(result.pop("alerts"))
+        runs.append(result)
+    return {"alerts": alerts, "books": runs,
+            "snapshots": [s["label"] for s in screener.snapshots], "threshold": threshold}
+
+
+def _run_book(ctx: Context, book: Any, screener: Screener, state: dict[str, tuple[str, int]], threshold: float) -> dict[str, Any]:
+    started = time.perf_counter()
+    first = book.last_run_at is None
+    with ctx.store.connect() as conn:
+        seen = dict(conn.execute(select(monitor_seen.c.party_id, monitor_seen.c.fingerprint)
+                                 .where(monitor_seen.c.book_id == book.id)).all())
+        added = [pid for pid in state if pid not in seen]
+        changed = [pid for pid, (fp, _) in state.items() if pid in seen and seen[pid] != fp]
+        removed = [pid for pid in seen if pid not in state]
+        fresh_ids = set(added) | set(changed)
+        proposals: list[_Proposal] = []
+        stale = or_(monitor_rows.c.screened_hash.is_(None), monitor_rows.c.screened_hash != monitor_rows.c.query_hash)
+        screened: list[tuple[str, str]] = []
+        for row in iter_rows(conn, book.id, stale):
+            screened.append((row.row_id, row.query_hash))
+            proposals += _proposals(row, screener, state, threshold, None if first else fresh_ids, only=None)
+        whole = {row_id for row_id, _ in screened}
+        delta_rows = 0
+        if not first and fresh_ids:
+            index = _book_index(ctx, conn, book)
+            near = rows_near(index, [screener.parties[state[pid][1]] for pid in fresh_ids], threshold) - whole
+            delta_rows = len(near)
+            for row in _rows(conn, book.id, sorted(near)):
+                proposals += _proposals(row, screener, state, threshold, fresh_ids, only=fresh_ids)
+        delisted = _delisted(conn, book, removed, screener) if removed else []
+    labels = [s["label"] for s in screener.snapshots]
+    with ctx.store.transaction() as conn:
+        raised = [_raise(ctx, conn, book, p, "delisted" if p.hit is None else None, labels) for p in proposals + delisted]
+        raised = [a for a in raised if a]
+        if screened:
+            conn.execute(update(monitor_rows).where(monitor_rows.c.book_id == book.id,
+                                                    monitor_rows.c.row_id == bindparam("rid"))
+                         .values(screened_hash=bindparam("qh")), [{"rid": r, "qh": h} for r, h in screened])
+        if removed:
+            conn.execute(delete(monitor_seen).where(monitor_seen.c.book_id == book.id, monitor_seen.c.party_id.in_(removed)))
+        if changed:
+            conn.execute(update(monitor_seen).where(monitor_seen.c.book_id == book.id, monitor_seen.c.party_id == bindparam("pid"))
+                         .values(fingerprint=bindparam("fp")), [{"pid": pid, "fp": state[pid][0]} for pid in changed])
+        if added:
+            conn.execute(insert(monitor_seen), [{"book_id": book.id, "party_id": pid, "fingerprint": state[pid][0]} for pid in added])
+        now = _now()
+        conn.execute(update(monitor_books).where(monitor_books.c.id == book.id)
+                     .values(last_run_at=now, last_snapshots=orjson.dumps(labels).decode()))
+        summary = {"book": book.name, "id": book.id, "first_run": first, "rows_screened_whole": len(screened),
+                   "rows_screened_for_delta": delta_rows,
+                   "listings": {"added": len(added) if not first else 0, "changed": len(changed), "removed": len(removed)},
+                   "alerts_raised": len(raised)}
+        ctx.ledger.append("monitor.run", ctx.actor, {"book": book.name, "org": ctx.org, "threshold": threshold},
+                          summary, refs={"snapshots": labels}, conn=conn)
+    summary["seconds"] = round(time.perf_counter() - started, 3)
+    return {**summary, "alerts": raised}
+
+
+def _rows(conn: Connection, book_id: int, row_ids: list[str]) -> list[Any]:
+    found = []
+    for i in range(0, len(row_ids), 500):
+        found += conn.execute(select(monitor_rows).where(monitor_rows.c.book_id == book_id,
+                                                         monitor_rows.c.row_id.in_(row_ids[i:i + 500]))).all()
+    return found
+
+
+def _proposals(row: Any, screener: Screener, state: dict[str, tuple[str, int]], threshold: float,
+               fresh: set[str] | None, only: set[str] | None) -> list[_Proposal]:
+    hits = screener.screen(_query(row), limit=SCREEN_LIMIT, threshold=threshold)
+    found = []
+    for hit in hits:
+        if not hit.match or (only is not None and hit.party.id not in only):
+            continue
+        fingerprint = state[hit.party.id][0] if hit.party.id in state else party_fingerprint(hit.party)
+        snapshot = ", ".join(sorted({l.snapshot for l in hit.party.listings} | {l["snapshot"] for v in hit.via for l in v["lists"]}))
+        found.append(_Proposal(row, hit, hit.party.id, hit.party.caption, round(hit.score, 4), fingerprint, snapshot,
+                               fresh is not None and hit.party.id in fresh))
+    return found
+
+
+def _delisted(conn: Connection, book: Any, removed: list[str], screener: Screener) -> list[_Proposal]:
+    """One proposal per (row, party) alerted on before whose party is gone from the lists."""
+    previous = conn.execute(select(monitor_alerts).where(
+        monitor_alerts.c.book_id == book.id, monitor_alerts.c.hit_id.in_(removed), monitor_alerts.c.reason != "delisted",
+    ).order_by(monitor_alerts.c.id)).all()
+    current = {s["source"]: s["label"] for s in screener.snapshots}
+    latest: dict[tuple[str, str], Any] = {(a.row_id, a.hit_id): a for a in previous}
+    found = []
+    for alert in latest.values():
+        sources = {label.split("@")[0] for label in alert.snapshot.split(", ")}
+        snapshot = ", ".join(sorted(current[s] for s in sources if s in current)) or "no snapshot of its lists in force"
+        found.append(_Proposal(alert, None, alert.hit_id, alert.caption, alert.score, "delisted", snapshot, True))
+    return found
+
+
+def _raise(ctx: Context, conn: Connection, book: Any, p: _Proposal, reason: str | None, labels: list[str]) -> dict[str, Any] | None:
+    row_id = p.row.row_id
+    key = (monitor_alerts.c.book_id == book.id) & (monitor_alerts.c.row_id == row_id) & (monitor_alerts.c.hit_id == p.party_id)
+    if conn.execute(select(monitor_alerts.c.id).where(key, monitor_alerts.c.fingerprint == p.fingerprint)).first():
+        return None  # raised before (and perhaps cleared since) for this very listing
+    if reason is None:
+        before = conn.execute(select(monitor_alerts.c.id).where(key)).first()
+        reason = "changed_listing" if p.changed and (before or seen_party(conn, book.id, p.party_id)) else "new_listing"
+    alert = {"book": book.name, "book_id": row_id, "name": p.row.name, "hit_id": p.party_id, "caption": p.caption,
+             "score": p.score, "reason": reason, "snapshot": p.snapshot}
+    item = None
+    if p.hit is not None:
+        seq, items = record_screening(
+            conn, ctx.ledger, kind="monitor.alert", actor=ctx.actor, org=ctx.org, query=_query(p.row).to_dict(),
+            hits=[hit_to_dict(p.hit)], snapshots=labels, extra={"book": book.name, "book_id": row_id, "reason": reason},
+        )
+        item = items[0] if items else None
+    else:
+        seq = ctx.ledger.append("monitor.alert", ctx.actor, {"book": book.name, "book_id": row_id, "org": ctx.org},
+                                alert, refs={"snapshots": labels}, conn=conn).seq
+    conn.execute(insert(monitor_alerts).values(
+        book_id=book.id, row_id=row_id, name=p.row.name, hit_id=p.party_id, caption=p.caption, score=p.score,
+        reason=reason, fingerprint=p.fingerprint, snapshot=p.snapshot, raised_at=_now(), ledger_seq=seq, review_item=item,
+    ))
+    return {**alert, "ledger_seq": seq, "review_item": item}
+
+
+_SEEN_PARTY = select(monitor_seen.c.party_id).where(monitor_seen.c.book_id == bindparam("book"),
+                                                    monitor_seen.c.party_id == bindparam("party"))
+
+
+def seen_party(conn: Connection, book_id: int, party_id: str) -> bool:
+    """Whether the book's last run saw this party listed already (its listing changed, it is not new)."""
+    return conn.execute(_SEEN_PARTY, {"book": book_id, "party": party_id}).first() is not None
+
+
+__all__ = ["BookNotFound", "REASONS", "listing_state", "party_fingerprint", "rows_near", "run"]
