@@ -65,6 +65,7 @@ DOMAINS = {
     "ledger": ("redline.ledger_cli", "The audit ledger: show, export, verify."),
     "db": ("redline.db_cli", "The store's schema: status and migrations."),
     "monitor": ("redline.monitor.cli", "Monitor customer books: re-screen what changed since the last run."),
+    "review": ("redline.review.cli", "Review screening hits: the queue, decisions, four-eyes."),
 }
 
 for name, (module_name, help_text) in DOMAINS.items():

@@ -43,6 +43,9 @@ ledger_table = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False, unique=True),
 )
+# Built once: every screening appends, and building a statement costs more than running it.
+_HEAD = select(ledger_table.c.seq, ledger_table.c.hash).order_by(ledger_table.c.seq.desc()).limit(1)
+_INSERT = ledger_table.insert()
 
 
 @dataclass(frozen=True)
@@ -122,15 +125,11 @@ class Ledger:
     ) -> Entry:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _APPEND_LOCK})
-        last = conn.execute(
-            select(ledger_table.c.seq, ledger_table.c.hash).order_by(ledger_table.c.seq.desc()).limit(1)
-        ).first()
+        last = conn.execute(_HEAD).first()
         seq = (last.seq + 1) if last else 1
         prev = last.hash if last else GENESIS
         digest = _entry_hash(seq, kind, actor, when, body, prev)
-        conn.execute(
-            ledger_table.insert().values(seq=seq, kind=kind, actor=actor, at=when, body=body, prev_hash=prev, hash=digest)
-        )
+        conn.execute(_INSERT, {"seq": seq, "kind": kind, "actor": actor, "at": when, "body": body, "prev_hash": prev, "hash": digest})
         if self.signer is not None and self.checkpoint_every > 0 and seq % self.checkpoint_every == 0:
             write_checkpoint(conn, self.signer, seq, digest)
         return Entry(seq, kind, actor, when, inputs, outcome, refs or {}, prev, digest)

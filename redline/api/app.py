@@ -70,7 +70,7 @@ def create_app(context: Context, *, max_body: int = MAX_BODY, timeout_s: float =
                load_lists: bool = True) -> FastAPI:
     """The app over `context` (its store, ledger and settings). It becomes the process's context, since
     the parties API reads the process's context."""
-    from redline.api.routers import health, media, screening, v1
+    from redline.api.routers import health, media, review, screening, v1
 
     set_context(context)
     app = FastAPI(title="Redline", version=__version__, default_response_class=Json,
@@ -81,7 +81,7 @@ def create_app(context: Context, *, max_body: int = MAX_BODY, timeout_s: float =
     app.state.entities = Entities()
     app.state.readiness = Readiness(app.state.entities)
     errors.install(app)
-    for module in (health, screening, media, v1):
+    for module in (health, screening, media, v1, review):
         app.include_router(module.router)
     if load_lists:
         app.state.readiness.ensure_loading()

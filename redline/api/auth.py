@@ -15,6 +15,7 @@ from fastapi import Depends, HTTPException, Request
 
 from redline import keys
 from redline.context import Context
+from redline.parties import api as parties_api
 
 CACHE_SECONDS = 2.0  # a revoked key stops working within this long in every worker
 
@@ -57,7 +58,9 @@ def require(role: str) -> Callable[..., Context]:
     async def dependency(request: Request, key: keys.ApiKey = Depends(caller)) -> Context:
         if keys.role_rank(key.role) < needed:
             raise HTTPException(403, f"this needs the {role} role; key {key.name!r} is {key.role}")
-        return base_context(request).acting_as(key.name, key.org)
+        ctx = base_context(request).acting_as(key.name, key.org)
+        parties_api.set_acting(ctx)  # screenings in this request (any route, any domain) are recorded as the key's
+        return ctx
 
     dependency.__name__ = f"require_{role}"
     return dependency

@@ -88,25 +88,18 @@ class Jobs:
         return job
 
     def _run(self, ctx: Context, job: dict[str, Any]) -> None:
-        from redline.parties import api as parties
         from redline.parties.batch import screen_csv
 
         folder = self.root / job["id"]
         job = {**job, "state": "running", "started_at": _now()}
         self._write(job)
         try:
+            # screen_csv writes the ledger: an entry per row with a hit, one for the run (with file hashes)
             summary = screen_csv(input_csv=folder / "input.csv", output=folder / "output.csv", resume=False,
-                                 progress=False, workers=1)
-            snapshots = [s["label"] for s in parties.get_screener().snapshots]
-            entry = ctx.ledger.append(
-                "parties.screen_file", ctx.actor,
-                {"job": job["id"], "file": job["filename"], "sha256": job["sha256"], "rows": job["rows"],
-                 "org": ctx.org},
-                {"summary": f"{summary.get('matches', 0)} matches", "matches": summary.get("matches"),
-                 "rows": summary.get("rows")},
-                refs={"snapshots": snapshots})
+                                 progress=False, workers=1, ctx=ctx,
+                                 extra={"job": job["id"], "file": job["filename"], "org": ctx.org})
             job.update(state="done", result={k: v for k, v in summary.items() if k not in ("input", "output")},
-                       ledger_seq=entry.seq)
+                       ledger_seq=summary["ledger_seq"])
         except Exception as exc:  # the job reports it; the server goes on
             job.update(state="failed", error=str(exc).replace(str(folder) + "/", ""))
         job.update(finished_at=_now(), done=count_rows(folder / "output.csv"))

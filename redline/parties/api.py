@@ -8,17 +8,43 @@ import os
 import pickle
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from redline.context import get_context
+from redline.context import Context, get_context
 from redline.parties.graph import EVIDENCE, SourceEntity, build_parties, cluster_audit as _cluster_audit, merge_entities
 from redline.parties.screening import MATCH_THRESHOLD, Query, Screener, hit_to_dict
 from redline.parties.snapshots import IMPORTS, active_entities, import_paths as _import_paths, list_snapshots
+from redline.review.core import record_screening
 
 CACHE_VERSION = "27"
+
+
+# Who is screening, where a caller cannot pass a Context down (the HTTP routes set it per request).
+_acting: ContextVar[Context | None] = ContextVar("redline_parties_acting", default=None)
+
+
+@contextmanager
+def acting(ctx: Context) -> Iterator[Context]:
+    """Screenings inside this block are recorded as `ctx`'s (its actor and organisation)."""
+    token = _acting.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _acting.reset(token)
+
+
+def set_acting(ctx: Context) -> None:
+    """For the rest of this task or thread's context (an HTTP request), screenings are `ctx`'s."""
+    _acting.set(ctx)
+
+
+def current_context(ctx: Context | None = None) -> Context:
+    return ctx or _acting.get() or get_context()
 
 
 class NoListsLoaded(RuntimeError):
@@ -110,18 +136,57 @@ def screen(
     limit: int = 5,
     threshold: float = MATCH_THRESHOLD,
     on: date | None = None,
+    ctx: Context | None = None,
+    record: bool = True,
 ) -> dict[str, Any]:
-    """Screen one party. Returns the DESIGN.md contract: {"query", "results", "snapshots"}."""
+    """Screen one party. Returns the DESIGN.md contract: {"query", "results", "snapshots"}, and
+    with `record` (the default) writes it to the ledger as `ctx`'s (default: the acting or the
+    process's Context) and raises its reviewable hits in the review queue: "ledger_seq" and
+    "review_items" (the ids raised) are added. `record=False` is for a caller that records the
+    screening itself."""
     screener = get_screener()
     query = Query(name=name, schema=schema, country=country, birth_date=birth_date, identifiers=identifiers or [])
     hits = screener.screen(query, limit=limit, threshold=threshold, on=on)
-    return {
+    result = {
         "query": query.to_dict(),
         "results": [hit_to_dict(h) for h in hits],
         "snapshots": [
             {k: s[k] for k in ("id", "label", "source", "sha256", "retrieved_at", "data_date")} for s in screener.snapshots
         ],
     }
+    if record:
+        context = current_context(ctx)
+        with context.store.transaction() as conn:
+            seq, raised = record_screening(
+                conn, context.ledger, kind="parties.screen", actor=context.actor, org=context.org,
+                query=result["query"], hits=result["results"], snapshots=[s["label"] for s in result["snapshots"]],
+            )
+        result["ledger_seq"], result["review_items"] = seq, raised
+    return result
+
+
+def update(sources: list[str] | None = None, *, ctx: Context | None = None, transport: Any = None) -> dict[str, Any]:
+    """Download the current lists from their publishers and import them (each import has its own
+    ledger entry), then write one "parties.update" entry for the run: what was asked, each URL with
+    the file's SHA-256 and what became of it, and each failure."""
+    from redline.parties.snapshots import import_unit
+    from redline.parties.sources.updaters import update as download
+
+    context = current_context(ctx)
+    downloads = download(sources, transport=transport)
+    results, fetched = [], []
+    for d in downloads:
+        r = import_unit(context.store, d.reader, Path(d.path), url=d.url, retrieved_at=d.retrieved_at, actor=context.actor)
+        results.append(r.to_dict())
+        fetched.append({"source": d.source, "url": d.url, "sha256": d.sha256, "retrieved_at": d.retrieved_at,
+                        "status": r.status, "snapshot_id": r.snapshot_id, "error": r.error})
+    failures = [f.__dict__ for f in downloads.failures]
+    entry = context.ledger.append(
+        "parties.update", context.actor, {"sources": sources or "all"},
+        {"summary": f"{len(results)} downloaded, {len(failures)} failed", "lists": fetched, "failures": failures},
+        refs={"snapshots": [r["label"] for r in results if r.get("label")]},
+    )
+    return {"results": results, "failures": failures, "ledger_seq": entry.seq}
 
 
 def compare_names(left: str, right: str, schema: str | None = None) -> dict[str, Any]:

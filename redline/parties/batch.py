@@ -8,6 +8,7 @@ never screened on a misreading."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import multiprocessing
 import os
@@ -24,6 +25,7 @@ from redline.csvio import CsvInputError, detect_encoding, dict_writer, read_rows
 from redline.inputs import InputError, parse_country, parse_date, parse_name
 from redline.parties import api
 from redline.parties.screening import Query, explain
+from redline.review.core import compact_hit, record_screening, reviewable
 
 HIT_COLUMNS = ["match", "score", "hit_id", "hit_caption", "hit_lists", "explanation", "error"]
 SCHEMAS = ("Company", "Person", "Organization", "Vessel", "LegalEntity", "Airplane")
@@ -66,7 +68,7 @@ def _screen_row(line: int, row: dict[str, str]) -> dict[str, str]:
         query = _query(row)
     except InputError as exc:
         return {**row, **_EMPTY, "error": f"line {line}: {exc}"}
-    return {**row, **_best_hit(query.name, query.schema, query.country, query.birth_date)}
+    return {**row, **_best_hit(query.name, query.schema, query.country, query.birth_date), "_query": query.to_dict()}
 
 
 @lru_cache(maxsize=REPEATS_REMEMBERED)
@@ -77,31 +79,62 @@ def _best_hit(name: str, schema: str | None, country: str | None, birth_date: st
         return {**_EMPTY, "match": "false", "score": "0", "explanation": "no candidate"}
     hit = hits[0]
     lists = {l.program_id for l in hit.party.listings} | {f"via:{l['program_id']}" for v in hit.via for l in v["lists"]}
+    text = explain(hit)
+    found = {"id": hit.party.id, "caption": hit.party.caption, "schema": hit.party.schema, "score": round(hit.score, 4),
+             "match": hit.match, "matched_name": hit.listed_name, "lists": [l.to_dict() for l in hit.party.listings],
+             "via": hit.via, "explanation": text}
     return {
         "match": "true" if hit.match else "false",
         "score": f"{hit.score:.4f}",
         "hit_id": hit.party.id,
         "hit_caption": hit.party.caption,
         "hit_lists": ";".join(sorted(lists)),
-        "explanation": explain(hit),
+        "explanation": text,
         "error": "",
+        "_hit": compact_hit(found) if reviewable(found) else None,  # not written: for the ledger and review queue
     }
 
 
-def _screen_chunk(job: tuple[list[str], list[str], list[tuple[int, list[str]]]]) -> tuple[str, int, int, list[str]]:
-    """One chunk of rows -> its output CSV text, its row count, its matches and its row errors.
-    Workers send back finished text, so the parent only writes."""
+Reviewable = tuple[int, dict[str, Any], dict[str, Any]]  # line, query, hit
+
+
+def _screen_chunk(
+    job: tuple[list[str], list[str], list[tuple[int, list[str]]]],
+) -> tuple[str, int, int, list[str], list[Reviewable]]:
+    """One chunk of rows -> its output CSV text, its row count, its matches, its row errors and
+    its rows with a reviewable hit. Workers send back finished text, so the parent only writes."""
     header, fields, rows = job
     text = io.StringIO()
     writer = dict_writer(text, fieldnames=fields, extrasaction="ignore", lineterminator="\r\n")
-    matches, errors = 0, []
+    matches, errors, hits = 0, [], []
     for line, values in rows:
         result = _screen_row(line, dict(zip(header, values)))
         matches += result["match"] == "true"
         if result["error"]:
             errors.append(result["error"])
+        elif result.get("_hit"):
+            hits.append((line, result["_query"], result["_hit"]))
         writer.writerow(result)
-    return text.getvalue(), len(rows), matches, errors
+    return text.getvalue(), len(rows), matches, errors, hits
+
+
+def _record_chunk(ctx: Any, hits: list[Reviewable], snapshots: list[str], extra: dict[str, Any]) -> list[int]:
+    """One ledger entry (and review items) per row with a hit, all in one transaction."""
+    seqs = []
+    with ctx.store.transaction() as conn:
+        for line, query, hit in hits:
+            seq, _ = record_screening(conn, ctx.ledger, kind="parties.screen_file.hit", actor=ctx.actor, org=ctx.org,
+                                      query=query, hits=[hit], snapshots=snapshots, extra={**extra, "line": line})
+            seqs.append(seq)
+    return seqs
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _done_rows(output: Path, fields: list[str]) -> int:
@@ -158,7 +191,14 @@ def screen_csv(
     progress: bool = True,
     workers: int | None = None,
     date_order: str | None = None,
+    ctx: Any = None,
+    record: bool = True,
+    extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """With `record` (the default), each row with a reviewable hit is written to the ledger (and
+    raised for review) as `ctx`'s (default: the acting or process Context), one transaction per
+    chunk, and the run ends with one "parties.screen_file" entry holding the SHA-256 of the input
+    and output files; `extra` goes into the inputs of every entry (a job id, say)."""
     if not input_csv.is_file():
         raise BatchError(f"{input_csv}: " + ("not a file" if input_csv.exists() else "no such file"))
     try:
@@ -175,7 +215,10 @@ def screen_csv(
     out_fields = header + [c for c in HIT_COLUMNS if c not in header]
     done = min(_done_rows(output, out_fields), total) if resume else 0
     workers = min(workers or max(1, min(os.cpu_count() or 1, 8)), -(-(total - done) // CHUNK))  # no pool for a small file
-    matches, errors = 0, []
+    matches, errors, recorded = 0, [], []
+    context = api.current_context(ctx) if record else None
+    labels = [s["label"] for s in _worker_screener.snapshots]
+    extra = {"input": input_csv.name, "input_sha256": _sha256(input_csv), **(extra or {})}
     _, rows = read_rows(input_csv, encoding)
     jobs = ((header, out_fields, chunk) for chunk in _batched(islice(rows, done, None), CHUNK))
     with output.open("a" if done else "w", newline="", encoding="utf-8") as handle, Progress(
@@ -187,10 +230,12 @@ def screen_csv(
         pool = multiprocessing.get_context("fork").Pool(workers) if workers > 1 else None
         results = _ordered(pool, jobs, workers * IN_FLIGHT_PER_WORKER) if pool else map(_screen_chunk, jobs)
         try:
-            for text, count, found, bad in results:
+            for text, count, found, bad, hits in results:
                 handle.write(text)
                 matches += found
                 errors += bad
+                if context is not None and hits:
+                    recorded += _record_chunk(context, hits, labels, extra)
                 bar.update(task, advance=count)
         except CsvInputError as exc:  # the file changed since it was checked
             raise BatchError(str(exc)) from None
@@ -198,7 +243,7 @@ def screen_csv(
             if pool is not None:
                 pool.terminate()
         bar.update(task, completed=total)
-    return {
+    summary = {
         "input": str(input_csv),
         "output": str(output),
         "encoding": encoding,
@@ -208,6 +253,18 @@ def screen_csv(
         "errors": len(errors),
         "row_errors": errors[:100],
     }
+    if context is not None:
+        entry = context.ledger.append(
+            "parties.screen_file", context.actor,
+            {**extra, "output": output.name, "output_sha256": _sha256(output), "rows": total, "resumed": done,
+             **({"org": context.org} if context.org else {})},
+            {"summary": f"{matches} matches", "matches": matches, "errors": len(errors),
+             "hit_entries": len(recorded), "first_hit_seq": recorded[0] if recorded else None},
+            refs={"snapshots": labels},
+        )
+        summary["ledger_seq"] = entry.seq
+        summary["hit_entries"] = len(recorded)
+    return summary
 
 
 def _batched(items: Iterator[Any], size: int) -> Iterator[list[Any]]:

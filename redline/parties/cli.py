@@ -90,21 +90,13 @@ def update(
     sources: list[str] = typer.Argument(None, help="Publishers to fetch (default: all): ofac_sdn, ofac_cons, us_csl, un_sc, uk_fcdo, eu_fsf, ca_sema, au_dfat."),
     json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
-    """Download the current lists from their official publishers and import them."""
-    from redline.context import get_context
-    from redline.parties.snapshots import import_unit
-    from redline.parties.sources.updaters import update as download
+    """Download the current lists from their official publishers and import them (recorded in the ledger)."""
+    from redline.parties import api
 
-    ctx = get_context()
     with console.status("downloading…"):
-        downloads = download(sources or None)
-    results = []
-    for d in downloads:
-        r = import_unit(ctx.store, d.reader, Path(d.path), url=d.url, retrieved_at=d.retrieved_at, actor=ctx.settings.user)
-        results.append(r.to_dict())
-    failures = [f.__dict__ for f in downloads.failures]
-    emit({"results": results, "failures": failures}, json, lambda p: _render_update(p))
-    if failures or any(r["status"] in ("refused", "held") for r in results):
+        payload = api.update(sources or None)
+    emit(payload, json, lambda p: _render_update(p))
+    if payload["failures"] or any(r["status"] in ("refused", "held") for r in payload["results"]):
         raise typer.Exit(1)
 
 
@@ -197,7 +189,6 @@ def screen(
     json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Screen one party against every list in force."""
-    from redline.context import get_context
     from redline.parties import api
 
     _check_schema(schema)
@@ -213,16 +204,7 @@ def screen(
         result = api.screen(name, schema=schema, country=country, birth_date=birth_date, identifiers=identifier, limit=limit)
     except api.NoListsLoaded as exc:
         raise fail(str(exc)) from None
-    ctx = get_context()
-    best = result["results"][0] if result["results"] else None
-    ctx.ledger.append(
-        "parties.screen",
-        ctx.settings.user,
-        result["query"],
-        {"summary": "match" if best and best["match"] else "no match", "hits": [{"id": h["id"], "score": h["score"], "match": h["match"]} for h in result["results"]]},
-        refs={"snapshots": [s["label"] for s in result["snapshots"]]},
-    )
-    emit(result, json, lambda r: _render_screen(r, ofac))
+    emit(result, json, lambda r: _render_screen(r, ofac))  # api.screen wrote it to the ledger
 
 
 def _render_screen(result: dict, ofac: bool) -> None:

@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from redline.keys import ROLES, role_rank
 from redline.ledger import Ledger
@@ -39,6 +39,11 @@ SANCTIONS_PROGRAMS = frozenset({
     "US-OFAC-SDN", "US-OFAC-CONS", "US-OFAC-NS-CMIC", "US-OFAC-SSI", "US-OFAC-FSE", "US-OFAC-PLC",
     "US-OFAC-CAPTA", "US-OFAC-MBS", "US-STATE-ISN", "UN-SC", "UK-FCDO", "AU-DFAT", "EU-FSF", "CA-SEMA",
 })
+
+
+# Built once: every screening runs them (building a statement costs more than running it).
+_KNOWN = select(review_items.c.pair_key).where(review_items.c.pair_key.in_(bindparam("keys", expanding=True)))
+_RAISE = review_items.insert()
 
 
 class ReviewProblem(ValueError):
@@ -121,13 +126,13 @@ def record_screening(
     for hit in candidates:
         fingerprint = listing_fingerprint(hit)
         keyed[_digest({"org": org, "query": qkey, "party": hit["id"], "fingerprint": fingerprint})] = (hit, fingerprint)
-    known = set(conn.execute(select(review_items.c.pair_key).where(review_items.c.pair_key.in_(list(keyed)))).scalars())
+    known = set(conn.execute(_KNOWN, {"keys": list(keyed)}).scalars())
     now = _now()
     raised = []
     for pair_key, (hit, fingerprint) in keyed.items():
         if pair_key in known:
             continue
-        row = conn.execute(review_items.insert().values(
+        row = conn.execute(_RAISE, dict(
             org=org, pair_key=pair_key, origin=kind, ledger_seq=entry.seq, query=orjson.dumps(query).decode(),
             party_id=hit["id"], party_caption=hit.get("caption") or hit["id"], score=float(hit["score"]),
             match=bool(hit["match"]), fingerprint=fingerprint, hit=orjson.dumps(compact_hit(hit)).decode(),
@@ -182,6 +187,13 @@ def get_item(store: Store, org: str | None, item_id: int) -> dict[str, Any]:
         if row is None:
             raise ItemNotFound(f"no review item {item_id}")
         return _item_dict(row, _decisions(conn, item_id))
+
+
+def in_force(store: Store) -> list[str]:
+    """Labels of the list snapshots in force: what a decision is made on."""
+    from redline.parties.snapshots import list_snapshots
+
+    return [s["label"] for s in list_snapshots(store, active_only=True)]
 
 
 def decide(
