@@ -19,6 +19,7 @@ from redline.context import Context, set_context
 log = logging.getLogger("redline.api")
 MAX_BODY = 32 * 1024 * 1024  # uploads (CSV, images, evidence) included
 TIMEOUT_S = 60.0
+MAX_INFLIGHT = 64  # requests in progress per worker; more are answered 503 at once (health routes excepted)
 RETRY_S = 5.0
 
 
@@ -67,7 +68,7 @@ class Readiness:
 
 
 def create_app(context: Context, *, max_body: int = MAX_BODY, timeout_s: float = TIMEOUT_S,
-               load_lists: bool = True) -> FastAPI:
+               max_inflight: int = MAX_INFLIGHT, load_lists: bool = True) -> FastAPI:
     """The app over `context` (its store, ledger and settings). It becomes the process's context, since
     the parties API reads the process's context."""
     from redline.api.routers import health, media, review, screening, v1
@@ -85,5 +86,5 @@ def create_app(context: Context, *, max_body: int = MAX_BODY, timeout_s: float =
         app.include_router(module.router)
     if load_lists:
         app.state.readiness.ensure_loading()
-    app.add_middleware(Guard, max_body=max_body, timeout_s=timeout_s)
+    app.add_middleware(Guard, max_body=max_body, timeout_s=timeout_s, max_inflight=max_inflight)
     return app

@@ -1,4 +1,7 @@
-"""ASGI middleware for every request: a body size limit (413) and a time limit (504).
+"""ASGI middleware for every request: a body size limit (413), a time limit (504), and a limit on
+requests in progress in this worker (503 beyond it, at once), so that an overloaded worker sheds
+load instead of queueing without bound; the health routes are never shed, and wait behind at most
+`max_inflight` requests.
 
 Pure ASGI, not BaseHTTPMiddleware: it adds no task per request, which matters at hundreds of
 requests a second."""
@@ -21,11 +24,16 @@ class BodyTooLarge(HTTPException):
         super().__init__(413, f"request body too large: the limit is {limit} bytes")
 
 
+OPEN_PATHS = frozenset({"/healthz", "/readyz"})
+
+
 class Guard:
-    def __init__(self, app: Any, *, max_body: int, timeout_s: float) -> None:
+    def __init__(self, app: Any, *, max_body: int, timeout_s: float, max_inflight: int = 64) -> None:
         self.app = app
         self.max_body = max_body
         self.timeout_s = timeout_s
+        self.max_inflight = max_inflight
+        self.inflight = 0
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -35,6 +43,16 @@ class Guard:
         if length is not None and length > self.max_body:
             await _reply(send, 413, f"request body too large: {length} bytes, the limit is {self.max_body}")
             return
+        if self.inflight >= self.max_inflight and scope.get("path") not in OPEN_PATHS:
+            await _reply(send, 503, "server busy: retry shortly", retry_after=True)
+            return
+        self.inflight += 1
+        try:
+            await self._guarded(scope, receive, send)
+        finally:
+            self.inflight -= 1
+
+    async def _guarded(self, scope: Scope, receive: Any, send: Any) -> None:
         started = False
         seen = 0
 
@@ -74,8 +92,10 @@ def _content_length(scope: Scope) -> int | None:
     return None
 
 
-async def _reply(send: Any, status: int, detail: str) -> None:
+async def _reply(send: Any, status: int, detail: str, retry_after: bool = False) -> None:
     body = orjson.dumps({"detail": detail})
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    if retry_after:
+        headers.append((b"retry-after", b"1"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

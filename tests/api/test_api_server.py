@@ -113,7 +113,11 @@ async def _slow(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
     await asyncio.sleep(5)
 
 
-def _asgi_call(app, body: bytes, headers: list[tuple[bytes, bytes]]) -> tuple[int, dict]:  # type: ignore[no-untyped-def]
+def _asgi_call(app, body: bytes, headers: list[tuple[bytes, bytes]], path: str = "/") -> tuple[int, dict]:  # type: ignore[no-untyped-def]
+    return asyncio.run(_asgi(app, body, headers, path))
+
+
+async def _asgi(app, body: bytes, headers: list[tuple[bytes, bytes]], path: str = "/") -> tuple[int, dict]:  # type: ignore[no-untyped-def]
     sent: list[dict] = []
     chunks = [body[i:i + 1000] for i in range(0, len(body), 1000)] or [b""]
 
@@ -124,8 +128,8 @@ def _asgi_call(app, body: bytes, headers: list[tuple[bytes, bytes]]) -> tuple[in
     async def send(message: dict) -> None:
         sent.append(message)
 
-    scope = {"type": "http", "method": "POST", "path": "/", "headers": headers}
-    asyncio.run(app(scope, receive, send))
+    scope = {"type": "http", "method": "POST", "path": path, "headers": headers}
+    await app(scope, receive, send)
     status = sent[0]["status"]
     return status, json.loads(sent[1]["body"])
 
@@ -139,3 +143,18 @@ def test_guard_limits_size_and_time() -> None:
     started = time.monotonic()
     status, body = _asgi_call(guard, b"x" * 10, [])
     assert status == 504 and time.monotonic() - started < 2
+
+
+def test_guard_sheds_load_beyond_its_limit_but_never_the_health_routes() -> None:
+    guard = Guard(_slow, max_body=2000, timeout_s=0.3, max_inflight=1)
+
+    async def scenario() -> list[int]:
+        first = asyncio.create_task(_asgi(guard, b"", []))
+        await asyncio.sleep(0.05)  # the first request is in progress
+        shed = await _asgi(guard, b"", [])
+        health = asyncio.create_task(_asgi(guard, b"", [], "/healthz"))
+        return [shed[0], (await first)[0], (await health)[0]]
+
+    shed, first, health = asyncio.run(scenario())
+    assert shed == 503 and first == 504 and health == 504  # the slow app times out; the probe was let in
+    assert guard.inflight == 0
