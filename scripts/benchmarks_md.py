@@ -9,6 +9,7 @@ SECTIONS = [
     ("Media: hashing, index, robustness", "docs/benchmarks-media.md"),
     ("Media: livestreams", "docs/benchmarks-media-live.md"),
     ("Infrastructure", "docs/benchmarks-infra.md"),
+    ("Service (HTTP API)", "docs/benchmarks-api.md"),
 ]
 HEADER = """# Benchmarks
 
