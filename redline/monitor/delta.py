@@ -179,20 +179,23 @@ def _run_book(ctx: Context, book: Any, screener: Screener, state: dict[str, tupl
         removed = [pid for pid in seen if pid not in state]
         fresh_ids = set(added) | set(changed)
         proposals: list[_Proposal] = []
+        memo: dict[tuple[Any, ...], list[Hit]] = {}
         stale = or_(monitor_rows.c.screened_hash.is_(None), monitor_rows.c.screened_hash != monitor_rows.c.query_hash)
         screened: list[tuple[str, str]] = []
         for row in iter_rows(conn, book.id, stale):
             screened.append((row.row_id, row.query_hash))
-            proposals += _proposals(row, screener, state, threshold, None if first else fresh_ids, only=None)
+            proposals += _proposals(row, screener, state, threshold, None if first else fresh_ids, only=None, memo=memo)
         whole = {row_id for row_id, _ in screened}
-        delta_rows = 0
+        delta_rows: int | None = None
         if not first and fresh_ids:
             index = _book_index(ctx, conn, book)
             near = rows_near(index, [screener.parties[state[pid][1]] for pid in fresh_ids], threshold) - whole
             delta_rows = len(near)
             for row in _rows(conn, book.id, sorted(near)):
-                proposals += _proposals(row, screener, state, threshold, fresh_ids, only=fresh_ids)
+                proposals += _proposals(row, screener, state, threshold, fresh_ids, only=fresh_ids, memo=memo)
         delisted = _delisted(conn, book, removed, screener) if removed else []
+        if screened and delta_rows is None:
+            _book_index(ctx, conn, book)  # built now, after an import, so that the next delta run only loads it
     labels = [s["label"] for s in screener.snapshots]
     with ctx.store.transaction() as conn:
         raised = [_raise(ctx, conn, book, p, "delisted" if p.hit is None else None, labels) for p in proposals + delisted]
@@ -212,7 +215,7 @@ def _run_book(ctx: Context, book: Any, screener: Screener, state: dict[str, tupl
         conn.execute(update(monitor_books).where(monitor_books.c.id == book.id)
                      .values(last_run_at=now, last_snapshots=orjson.dumps(labels).decode()))
         summary = {"book": book.name, "id": book.id, "first_run": first, "rows_screened_whole": len(screened),
-                   "rows_screened_for_delta": delta_rows,
+                   "rows_screened_for_delta": delta_rows or 0,
                    "listings": {"added": len(added) if not first else 0, "changed": len(changed), "removed": len(removed)},
                    "alerts_raised": len(raised)}
         ctx.ledger.append("monitor.run", ctx.actor, {"book": book.name, "org": ctx.org, "threshold": threshold},
@@ -230,11 +233,14 @@ def _rows(conn: Connection, book_id: int, row_ids: list[str]) -> list[Any]:
 
 
 def _proposals(row: Any, screener: Screener, state: dict[str, tuple[str, int]], threshold: float,
-               fresh: set[str] | None, only: set[str] | None) -> list[_Proposal]:
-    hits = screener.screen(_query(row), limit=SCREEN_LIMIT, threshold=threshold)
+               fresh: set[str] | None, only: set[str] | None, memo: dict[tuple[Any, ...], list[Hit]]) -> list[_Proposal]:
+    key = (row.name, row.schema, row.country, row.birth_date, row.identifiers)
+    hits = memo.get(key)
+    if hits is None:  # a book names the same party on many rows: screened once a run
+        hits = memo[key] = [h for h in screener.screen(_query(row), limit=SCREEN_LIMIT, threshold=threshold) if h.match]
     found = []
     for hit in hits:
-        if not hit.match or (only is not None and hit.party.id not in only):
+        if only is not None and hit.party.id not in only:
             continue
         fingerprint = state[hit.party.id][0] if hit.party.id in state else party_fingerprint(hit.party)
         snapshot = ", ".join(sorted({l.snapshot for l in hit.party.listings} | {l["snapshot"] for v in hit.via for l in v["lists"]}))
