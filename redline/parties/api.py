@@ -147,7 +147,7 @@ def screen(
     screener = get_screener()
     query = Query(name=name, schema=schema, country=country, birth_date=birth_date, identifiers=identifiers or [])
     hits = screener.screen(query, limit=limit, threshold=threshold, on=on)
-    result = {
+    result: dict[str, Any] = {
         "query": query.to_dict(),
         "results": [hit_to_dict(h) for h in hits],
         "snapshots": [

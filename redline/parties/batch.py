@@ -63,7 +63,7 @@ def _query(row: dict[str, str]) -> Query:
 _EMPTY = {"match": "", "score": "", "hit_id": "", "hit_caption": "", "hit_lists": "", "explanation": "", "error": ""}
 
 
-def _screen_row(line: int, row: dict[str, str]) -> dict[str, str]:
+def _screen_row(line: int, row: dict[str, str]) -> dict[str, Any]:
     try:
         query = _query(row)
     except InputError as exc:
@@ -72,7 +72,7 @@ def _screen_row(line: int, row: dict[str, str]) -> dict[str, str]:
 
 
 @lru_cache(maxsize=REPEATS_REMEMBERED)
-def _best_hit(name: str, schema: str | None, country: str | None, birth_date: str | None) -> dict[str, str]:
+def _best_hit(name: str, schema: str | None, country: str | None, birth_date: str | None) -> dict[str, Any]:
     screener = _worker_screener or api.get_screener()
     hits = screener.screen(Query(name=name, schema=schema, country=country, birth_date=birth_date), limit=1)
     if not hits:
@@ -106,7 +106,7 @@ def _screen_chunk(
     header, fields, rows = job
     text = io.StringIO()
     writer = dict_writer(text, fieldnames=fields, extrasaction="ignore", lineterminator="\r\n")
-    matches, errors, hits = 0, [], []
+    matches, errors, hits = 0, [], []  # type: int, list[str], list[Reviewable]
     for line, values in rows:
         result = _screen_row(line, dict(zip(header, values)))
         matches += result["match"] == "true"
@@ -215,7 +215,7 @@ def screen_csv(
     out_fields = header + [c for c in HIT_COLUMNS if c not in header]
     done = min(_done_rows(output, out_fields), total) if resume else 0
     workers = min(workers or max(1, min(os.cpu_count() or 1, 8)), -(-(total - done) // CHUNK))  # no pool for a small file
-    matches, errors, recorded = 0, [], []
+    matches, errors, recorded = 0, [], []  # type: int, list[str], list[int]
     context = api.current_context(ctx) if record else None
     labels = [s["label"] for s in _worker_screener.snapshots]
     extra = {"input": input_csv.name, "input_sha256": _sha256(input_csv), **(extra or {})}

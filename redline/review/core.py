@@ -138,7 +138,7 @@ def record_screening(
             match=bool(hit["match"]), fingerprint=fingerprint, hit=orjson.dumps(compact_hit(hit)).decode(),
             snapshots=orjson.dumps(snapshots).decode(), status="open", raised_at=now, raised_by=actor, updated_at=now,
         ))
-        raised.append(row.inserted_primary_key[0])
+        raised.append(int(row.inserted_primary_key[0]))  # type: ignore[index]
     return entry.seq, raised
 
 

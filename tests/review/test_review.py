@@ -169,3 +169,17 @@ def test_fingerprint_ignores_snapshot_labels_but_not_listings() -> None:
     listed_elsewhere = {**hit, "lists": hit["lists"] + [{**hit["lists"][0], "source": "eu_fsf", "program_id": "EU-FSF"}]}
     assert core.listing_fingerprint(hit) == core.listing_fingerprint(relabelled)
     assert core.listing_fingerprint(hit) != core.listing_fingerprint(listed_elsewhere)
+
+
+def test_parties_update_writes_one_entry_with_each_download_and_failure(redline_home: Path) -> None:
+    from redline.parties.sources import updaters
+
+    ca_url, uk_url = updaters.updater("ca_sema").files[0].url, updaters.updater("uk_fcdo").files[0].url
+    transport = updaters.fake_transport({ca_url: 500, uk_url: FIXTURES / "uk_fcdo" / "UK-Sanctions-List.csv"})
+    payload = api.update(["ca_sema", "uk_fcdo"], ctx=get_context().acting_as("curator-1"), transport=transport)
+    entry = next(get_context().ledger.entries(kind="parties.update"))
+    assert entry.seq == payload["ledger_seq"] and entry.actor == "curator-1"
+    fetched = entry.outcome["lists"]
+    assert [(f["source"], f["status"], f["url"]) for f in fetched] == [("uk_fcdo", "imported", uk_url)]
+    assert len(fetched[0]["sha256"]) == 64 and entry.refs["snapshots"] == [payload["results"][0]["label"]]
+    assert [(f["source"], f["url"]) for f in entry.outcome["failures"]] == [("ca_sema", ca_url)]
