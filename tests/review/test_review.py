@@ -183,3 +183,28 @@ def test_parties_update_writes_one_entry_with_each_download_and_failure(redline_
     assert [(f["source"], f["status"], f["url"]) for f in fetched] == [("uk_fcdo", "imported", uk_url)]
     assert len(fetched[0]["sha256"]) == 64 and entry.refs["snapshots"] == [payload["results"][0]["label"]]
     assert [(f["source"], f["url"]) for f in entry.outcome["failures"]] == [("ca_sema", ca_url)]
+
+
+def test_record_and_decide_on_both_backends(any_store: Store) -> None:
+    from redline.ledger import Ledger
+
+    ledger = Ledger(any_store)
+    hit = {"id": "p1", "caption": "TESTSEC", "schema": "Company", "score": 0.9, "match": True, "explanation": "x",
+           "lists": [{"source": "uk_fcdo", "program": "Cyber", "program_id": "UK-FCDO", "authority": "UK",
+                      "listed_on": "2024-03-25", "snapshot": "uk_fcdo@test"}], "via": []}
+    near = {**hit, "id": "p2", "score": 0.65, "match": False}
+    far = {**hit, "id": "p3", "score": 0.55, "match": False}
+    with any_store.transaction() as conn:
+        seq, raised = core.record_screening(conn, ledger, kind="parties.screen", actor="alice", org="acme",
+                                            query={"name": "Testsec"}, hits=[hit, near, far], snapshots=["uk_fcdo@test"])
+    assert len(raised) == 2  # the match and the near miss; 0.55 is below the floor
+    first = core.decide(any_store, ledger, item_id=raised[0], decision="confirmed", reason="r", actor="alice",
+                        role="analyst", org="acme", snapshots=["uk_fcdo@test"])
+    assert first["status"] == "awaiting_second"
+    with pytest.raises(core.ItemNotFound):
+        core.decide(any_store, ledger, item_id=raised[0], decision="confirmed", reason="r", actor="bob",
+                    role="analyst", org="other", snapshots=[])
+    done = core.decide(any_store, ledger, item_id=raised[0], decision="confirmed", reason="r", actor="bob",
+                       role="analyst", org="acme", snapshots=["uk_fcdo@test"])
+    assert done["status"] == "confirmed" and [e.kind for e in ledger.entries()] == ["parties.screen", "review.decide", "review.decide"]
+    assert ledger.verify() == []
