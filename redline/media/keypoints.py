@@ -73,8 +73,8 @@ class Verified:
 def _orb() -> object:
     import cv2
 
-    return cv2.ORB_create(nfeatures=MAX_FEATURES, scaleFactor=1.2, nlevels=8, edgeThreshold=15, patchSize=31,
-                          fastThreshold=10)
+    return cv2.ORB_create(  # type: ignore[attr-defined]
+        nfeatures=MAX_FEATURES, scaleFactor=1.2, nlevels=8, edgeThreshold=15, patchSize=31, fastThreshold=10)
 
 
 def extract(image: Image.Image) -> Keypoints:
@@ -251,9 +251,9 @@ def aligned_agreement(query: Keypoints, banked: Keypoints, homography: np.ndarra
         raise ValueError("the query's grey picture is needed (extract() keeps it)")
     size = (banked.width, banked.height)
     warped = cv2.warpPerspective(query.gray.astype(np.float32), homography, size, flags=cv2.INTER_AREA)
-    seen = cv2.warpPerspective(np.ones(query.gray.shape, np.float32), homography, size)
+    footprint = cv2.warpPerspective(np.ones(query.gray.shape, np.float32), homography, size)
     warped = cv2.resize(warped, (THUMB, THUMB), interpolation=cv2.INTER_AREA)
-    seen = cv2.resize(seen, (THUMB, THUMB), interpolation=cv2.INTER_AREA) > 0.99
+    seen = cv2.resize(footprint, (THUMB, THUMB), interpolation=cv2.INTER_AREA) > 0.99
     target = banked.thumb.astype(np.float32)
     good = total = 0
     for i in range(0, THUMB, BLOCK):
