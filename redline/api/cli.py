@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from redline.output import console, emit, err_console, fail
+from redline.store.schema import SchemaBehind
 
 keys_app = typer.Typer(no_args_is_help=True, help="API keys for `redline serve`: create, list, revoke.")
 JSON = typer.Option(False, "--json", help="Machine-readable output.")
@@ -93,5 +94,7 @@ def serve(
     options = ServeOptions(host, port, workers, timeout, int(max_body_mb * 1024 * 1024), json)
     try:
         run(options)
+    except SchemaBehind as exc:
+        raise fail(str(exc)) from None
     except OSError as exc:
         raise fail(f"--port: cannot listen on {host}:{port} ({exc.strerror or exc})") from None

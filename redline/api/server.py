@@ -56,7 +56,10 @@ def run(options: ServeOptions) -> None:
     from redline.config import load_settings
     from redline.context import Context
 
+    from redline.store.schema import require_current
+
     context = Context(load_settings())
+    require_current(context.store)  # never migrate under other processes: `redline db upgrade` does it
     context.store.create_all()
     sock = socket.socket(socket.AF_INET6 if ":" in options.host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -89,3 +89,16 @@ def test_db_status_names_the_backend_without_its_password(monkeypatch: pytest.Mo
     assert result.exit_code == 0, result.output
     found = json.loads(result.output)
     assert found["backend"] == "postgresql" and "secret" not in found["url"]
+
+
+def test_server_refuses_a_store_that_is_behind(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), schema.BASELINE)
+    engine.dispose()
+    monkeypatch.setenv("REDLINE_DB", url)
+    result = CliRunner().invoke(app, ["serve", "--port", "0"])
+    assert result.exit_code == 2 and "redline db upgrade" in result.output and "Traceback" not in result.output
+    with create_engine(url).connect() as conn:
+        assert schema.current_revision(conn) == schema.BASELINE  # the server changed nothing
