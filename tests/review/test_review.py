@@ -208,3 +208,27 @@ def test_record_and_decide_on_both_backends(any_store: Store) -> None:
                        role="analyst", org="acme", snapshots=["uk_fcdo@test"])
     assert done["status"] == "confirmed" and [e.kind for e in ledger.entries()] == ["parties.screen", "review.decide", "review.decide"]
     assert ledger.verify() == []
+
+
+def test_a_decision_and_its_ledger_entry_commit_together(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from redline.ledger import Ledger
+
+    ledger = Ledger(store)
+    hit = {"id": "p9", "caption": "X", "schema": "Company", "score": 0.8, "match": True, "explanation": "x",
+           "lists": [{"source": "us_dod_1260h", "program_id": "US-DOD-1260H"}], "via": []}
+    with store.transaction() as conn:
+        _, (item,) = core.record_screening(conn, ledger, kind="parties.screen", actor="a", org=None,
+                                           query={"name": "X"}, hits=[hit], snapshots=[])
+    written = ledger._write
+
+    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        written(*args, **kwargs)
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(ledger, "_write", failing)
+    with pytest.raises(RuntimeError):
+        core.decide(store, ledger, item_id=item, decision="cleared", reason="r", actor="a", role="analyst", org=None,
+                    snapshots=[])
+    after = core.get_item(store, None, item)
+    assert after["status"] == "open" and after["decisions"] == []
+    assert [e.kind for e in ledger.entries()] == ["parties.screen"]
