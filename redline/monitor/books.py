@@ -79,8 +79,8 @@ def parse_row(values: dict[str, Any], where: str) -> dict[str, Any]:
             "query_hash": query_hash, "row_hash": _digest([query_hash, attributes])}
 
 
-def read_book(path: Path) -> Iterator[dict[str, Any]]:
-    """The rows of a CSV or Parquet (by its suffix) book file, parsed, streamed."""
+def read_book(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The rows of a CSV or Parquet (by its suffix) book file, parsed, streamed, each with where it is."""
     if not path.is_file():
         raise BookError(f"FILE: no such file: {path}")
     if path.suffix.lower() in (".parquet", ".pq"):
@@ -90,7 +90,8 @@ def read_book(path: Path) -> Iterator[dict[str, Any]]:
         header, rows = read_rows(path)
         _check_header(header, path)
         for line, values in rows:
-            yield parse_row(dict(zip(header, values)), f"{path}:{line}")
+            where = f"{path}:{line}"
+            yield where, parse_row(dict(zip(header, values)), where)
     except CsvInputError as exc:
         raise BookError(str(exc)) from None
 
@@ -101,7 +102,7 @@ def _check_header(columns: list[str], path: Path) -> None:
         raise BookError(f"{path}:1: no {' or '.join(missing)} column (a book needs id and name; found {', '.join(columns)})")
 
 
-def _read_parquet(path: Path) -> Iterator[dict[str, Any]]:
+def _read_parquet(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -115,7 +116,8 @@ def _read_parquet(path: Path) -> Iterator[dict[str, Any]]:
         for batch in parquet.iter_batches(batch_size=CHUNK):
             for values in batch.to_pylist():
                 number += 1
-                yield parse_row(values, f"{path}: row {number}")
+                where = f"{path}: row {number}"
+                yield where, parse_row(values, where)
     except pa.ArrowException as exc:
         raise BookError(f"{path}: row {number + 1}: {exc}") from None
 
@@ -162,11 +164,12 @@ def import_book(ctx: Context, path: Path, name: str) -> dict[str, Any]:
             book_id, generation = existing.id, existing.generation + 1
             conn.execute(update(monitor_books).where(monitor_books.c.id == book_id).values(generation=generation, updated_at=now))
         seen: set[str] = set()
-        while chunk := list(islice(rows, CHUNK)):
-            for row in chunk:
+        while located := list(islice(rows, CHUNK)):
+            for where, row in located:
                 if row["row_id"] in seen:
-                    raise BookError(f"{path}: id {row['row_id']!r} appears twice")
+                    raise BookError(f"{where}: id: {row['row_id']!r} appears twice")
                 seen.add(row["row_id"])
+            chunk = [row for _, row in located]
             known = dict(conn.execute(_EXISTING, {"book": book_id, "ids": [r["row_id"] for r in chunk]}).all())
             added = [{**r, "book_id": book_id, "generation": generation} for r in chunk if r["row_id"] not in known]
             changed = [r for r in chunk if r["row_id"] in known and known[r["row_id"]] != r["row_hash"]]

@@ -81,7 +81,7 @@ def test_a_bad_book_file_is_refused_with_its_line_and_nothing_is_imported(tmp_pa
     assert result.exit_code == 2 and "no name column" in _said(result)
     twice = _write(tmp_path / "twice.csv", QUIET + [QUIET[0]])
     result = runner.invoke(app, ["parties", "book", "import", str(twice), "--book", "retail"])
-    assert result.exit_code == 2 and "'c1' appears twice" in _said(result)
+    assert result.exit_code == 2 and f"{twice}:5: id: 'c1' appears twice" in _said(result)
     assert _cli("parties", "book", "list") == []
     result = runner.invoke(app, ["monitor", "run", "--book", "nope"])
     assert result.exit_code == 2 and "--book" in _said(result)
@@ -145,3 +145,27 @@ def test_delta_runs_on_the_real_un_snapshots(tmp_path: Path, data_dir: Path) -> 
     assert [(a["book_id"], a["hit_id"], a["reason"]) for a in third["alerts"]] == [("c1", "un-sc-IRi.003", "new_listing")]
     reset_context()
     assert isinstance(get_context(), Context)
+
+
+def test_books_and_runs_on_both_backends_with_a_cleared_alert_not_raised_again(db_url: str, tmp_path: Path) -> None:
+    from redline.parties.snapshots import import_paths
+    from redline.review import core
+
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures" / "lists"
+    ctx = get_context().acting_as("ann", "acme")
+    results, _ = import_paths(ctx.store, [fixtures / "uk_fcdo"])
+    assert results and results[0].status == "imported"
+    path = _write(tmp_path / "a.csv", QUIET + ["u1,Beijing Testsec Surveillance Technology Co Ltd,Company,,,,corporate"])
+    assert import_book(ctx, path, "corp")["added"] == 4
+    assert import_book(ctx, path, "corp")["unchanged"] == 4
+    from redline.monitor.delta import run
+
+    alerts = run(ctx, "corp")["alerts"]
+    assert [(a["book_id"], a["reason"]) for a in alerts] == [("u1", "new_listing")]
+    core.decide(ctx.store, ctx.ledger, item_id=alerts[0]["review_item"], decision="cleared", reason="another firm",
+                actor="ann", role="analyst", org="acme", snapshots=run(ctx, "corp")["snapshots"])
+    assert core.get_item(ctx.store, "acme", alerts[0]["review_item"])["status"] == "cleared"
+    path.write_text(path.read_text().replace("corporate", "key account"), encoding="utf-8")
+    assert import_book(ctx, path, "corp")["changed"] == 2
+    assert run(ctx, "corp")["alerts"] == []  # attributes changed, not the listing: nothing raised again
+    assert list_books(ctx)[0]["alerts"] == 1
