@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
 from redline.api import yente
 from redline.api.auth import READER
@@ -14,8 +15,9 @@ from redline.parties import api as parties
 from redline.parties.screening import MATCH_THRESHOLD
 
 router = APIRouter(tags=["Matching"])
-# /match, /search and /entities run on the event loop: a screening takes a millisecond or two of CPU,
-# less than handing it to a thread and back; MAX_QUERIES bounds how long one request can hold the loop.
+# /entities runs on the event loop. /match and /search hand their screenings to a thread, once per
+# request: each screening writes its ledger entry (docs/review.md), and a write may wait for the
+# store's lock, which must not hold the loop. MAX_QUERIES bounds how long one request takes.
 MAX_QUERIES = 100
 MAX_LIMIT = 500
 
@@ -88,10 +90,15 @@ async def match(
         except yente.ExampleError as exc:
             raise HTTPException(422, str(exc)) from None
     entities = request.app.state.entities
+
+    def screen_all() -> dict[str, list[dict[str, Any]]]:
+        return {key: yente.screen_example(example, dataset=source, limit=limit, threshold=threshold, cutoff=cutoff,
+                                          exclude=exclude) for key, example in examples.items()}
+
+    found = await run_in_threadpool(screen_all)
     responses = {}
     for key, example in examples.items():
-        hits = yente.screen_example(example, dataset=source, limit=limit, threshold=threshold, cutoff=cutoff,
-                                    exclude=exclude)
+        hits = found[key]
         results = [yente.scored_response(h, entities.get(h["id"])) for h in hits]
         query = body.queries[key]
         responses[key] = {
@@ -121,8 +128,8 @@ async def search(
         example = yente.parse_example("q", schema, {"name": [q], "country": countries})
     except yente.ExampleError as exc:
         raise HTTPException(422, str(exc).replace("q.schema", "schema")) from None
-    hits = yente.screen_example(example, dataset=source, limit=limit + offset, threshold=MATCH_THRESHOLD,
-                                cutoff=0.0, exclude=set())
+    hits = await run_in_threadpool(yente.screen_example, example, dataset=source, limit=limit + offset,
+                                   threshold=MATCH_THRESHOLD, cutoff=0.0, exclude=set())
     entities = request.app.state.entities
     page = [yente.scored_response(h, entities.get(h["id"])) for h in hits[offset:]]
     return {"results": page, "facets": {}, "total": {"value": len(hits), "relation": "eq"}, "limit": limit,
