@@ -1,5 +1,6 @@
 """A store with one real list imported (the US DoD 1260H list) and a key per role, shared by the
-API tests of a module; each test gets a fresh app over it (fresh key cache, context set)."""
+API tests of a module, once on SQLite and once on PostgreSQL; each test gets a fresh app over it
+(fresh key cache, context set)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ LIST = ("lists", "us_dod_1260h")
 @dataclass
 class Service:
     home: Path
+    db_url: str
     context: Context
     keys: dict[str, str]  # role (or "acme_reader", "other_reader") -> secret
 
@@ -30,13 +32,17 @@ class Service:
         return {"Authorization": f"Bearer {self.keys[who]}"}
 
 
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Service:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def service(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Service:
     from redline.parties import api as parties
     from redline.parties.snapshots import import_paths
 
     home = tmp_path_factory.mktemp("api-home")
-    settings = Settings(home=home, data_dir=data_dir, db_url=f"sqlite:///{home / 'redline.db'}", user="tester")
+    if request.param == "postgresql":
+        db_url = request.getfixturevalue("pg_cluster").create_database(f"api_{home.name.replace('-', '_')}")
+    else:
+        db_url = f"sqlite:///{home / 'redline.db'}"
+    settings = Settings(home=home, data_dir=data_dir, db_url=db_url, user="tester")
     context = Context(settings)
     results, _ = import_paths(context.store, [data_dir.joinpath(*LIST)])
     assert results and all(r.status == "imported" for r in results)
@@ -46,7 +52,7 @@ def service(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Service
     secrets["other_reader"] = keys.create_key(context.store, context.ledger, "other-reader", "reader", org="other")["key"]
     set_context(context)
     parties.get_screener()  # writes the screener cache file, which a served process loads instead of building
-    return Service(home, context, secrets)
+    return Service(home, db_url, context, secrets)
 
 
 @pytest.fixture

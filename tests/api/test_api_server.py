@@ -30,21 +30,19 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _cli(home: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "REDLINE_HOME": str(home)}
-    env.pop("REDLINE_DB", None)
+def _cli(home: Path, db_url: str, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "REDLINE_HOME": str(home), "REDLINE_DB": db_url}
     return subprocess.run([REDLINE, *args], env=env, capture_output=True, text=True, timeout=120)
 
 
 @pytest.mark.network
 def test_serve_with_two_workers_answers_with_a_cli_key(service) -> None:
     home = service.home
-    made = _cli(home, "keys", "create", "e2e-client", "--role", "reader", "--json")
+    made = _cli(home, service.db_url, "keys", "create", "e2e-client", "--role", "reader", "--json")
     assert made.returncode == 0, made.stderr
     key = json.loads(made.stdout)["key"]
     port = _free_port()
-    env = {**os.environ, "REDLINE_HOME": str(home)}
-    env.pop("REDLINE_DB", None)
+    env = {**os.environ, "REDLINE_HOME": str(home), "REDLINE_DB": service.db_url}
     server = subprocess.Popen([REDLINE, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
