@@ -59,16 +59,14 @@ def party_fingerprint(party: Party) -> str:
     return hashlib.sha256(orjson.dumps(material)).hexdigest()
 
 
-_state_cache: dict[int, dict[str, tuple[str, int]]] = {}
+_state_cache: list[tuple[Screener, dict[str, tuple[str, int]]]] = []
 
 
 def listing_state(screener: Screener) -> dict[str, tuple[str, int]]:
     """Listed party id -> (fingerprint, index in screener.parties), once per screener."""
-    key = id(screener)
-    if key not in _state_cache:
-        _state_cache.clear()
-        _state_cache[key] = {p.id: (party_fingerprint(p), i) for i, p in enumerate(screener.parties) if p.listed}
-    return _state_cache[key]
+    if not _state_cache or _state_cache[0][0] is not screener:
+        _state_cache[:] = [(screener, {p.id: (party_fingerprint(p), i) for i, p in enumerate(screener.parties) if p.listed})]
+    return _state_cache[0][1]
 
 
 @dataclass
