@@ -78,6 +78,12 @@ for name, (module_name, help_text) in DOMAINS.items():
     app.add_typer(module.app, name=name, help=help_text)
 
 
+from redline.api.cli import keys_app, serve  # noqa: E402  (light: uvicorn and FastAPI load when serving)
+
+app.add_typer(keys_app, name="keys", help="API keys for the HTTP service: create, list, revoke.")
+app.command("serve")(serve)
+
+
 @app.command()
 def version(json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     """Print Redline's version."""
