@@ -156,9 +156,11 @@ def import_book(ctx: Context, path: Path, name: str) -> dict[str, Any]:
             monitor_books.c.org_key == _org_key(ctx.org), monitor_books.c.name == name)).first()
         now = _now()
         if existing is None:
-            book_id = conn.execute(insert(monitor_books).values(
+            key = conn.execute(insert(monitor_books).values(
                 org=ctx.org, org_key=_org_key(ctx.org), name=name, generation=1, created_at=now, updated_at=now,
-            )).inserted_primary_key[0]
+            )).inserted_primary_key
+            assert key is not None
+            book_id = key[0]
             generation = 1
         else:
             book_id, generation = existing.id, existing.generation + 1

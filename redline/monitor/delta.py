@@ -223,7 +223,7 @@ def _run_book(ctx: Context, book: Any, screener: Screener, state: dict[str, tupl
 
 
 def _rows(conn: Connection, book_id: int, row_ids: list[str]) -> list[Any]:
-    found = []
+    found: list[Any] = []
     for i in range(0, len(row_ids), 500):
         found += conn.execute(select(monitor_rows).where(monitor_rows.c.book_id == book_id,
                                                          monitor_rows.c.row_id.in_(row_ids[i:i + 500]))).all()
