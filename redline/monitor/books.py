@@ -16,6 +16,7 @@ from typing import Any
 
 import orjson
 from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from redline.context import Context
 from redline.csvio import CsvInputError, read_rows
@@ -156,9 +157,12 @@ def import_book(ctx: Context, path: Path, name: str) -> dict[str, Any]:
             monitor_books.c.org_key == _org_key(ctx.org), monitor_books.c.name == name)).first()
         now = _now()
         if existing is None:
-            key = conn.execute(insert(monitor_books).values(
-                org=ctx.org, org_key=_org_key(ctx.org), name=name, generation=1, created_at=now, updated_at=now,
-            )).inserted_primary_key
+            try:
+                key = conn.execute(insert(monitor_books).values(
+                    org=ctx.org, org_key=_org_key(ctx.org), name=name, generation=1, created_at=now, updated_at=now,
+                )).inserted_primary_key
+            except IntegrityError:
+                raise BookError(f"--book: another import created book {name!r} at the same time; import again to update it") from None
             assert key is not None
             book_id = key[0]
             generation = 1

@@ -87,6 +87,19 @@ def test_a_bad_book_file_is_refused_with_its_line_and_nothing_is_imported(tmp_pa
     assert result.exit_code == 2 and "--book" in _said(result)
 
 
+def test_a_bad_parquet_row_is_named_by_its_row_number(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "book.parquet"
+    pq.write_table(pa.table({"id": ["a", "b"], "name": ["Northwind Traders Ltd", " "], "score": [1, 2]}), path)
+    result = runner.invoke(app, ["parties", "book", "import", str(path), "--book", "retail"])
+    assert result.exit_code == 2 and f"{path}: row 2: name: is empty" in _said(result)
+    pq.write_table(pa.table({"id": ["a"], "name": ["Northwind Traders Ltd"], "score": [1]}), path)
+    assert _cli("parties", "book", "import", str(path), "--book", "retail")["added"] == 1
+    assert _cli("parties", "book", "show", "retail")["sample"][0]["attributes"] == {"score": 1}
+
+
 def test_books_belong_to_the_contexts_organisation(tmp_path: Path) -> None:
     ctx = get_context()
     path = _write(tmp_path / "a.csv", QUIET)
