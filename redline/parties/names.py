@@ -180,7 +180,8 @@ def _country_words() -> set[str]:
     return words
 
 
-def split_alternatives(raw: str) -> list[str]:
+@lru_cache(maxsize=1 << 18)  # the build asks for every listed name several times (merge keys, bare rows, index)
+def split_alternatives(raw: str) -> tuple[str, ...]:
     """A name string that carries former names or aliases ("X f.k.a. Y") -> every name in it."""
     vocab = vocabulary()
     text = _drop_repeated_acronyms(vocab.annotations.sub(" ", raw)).strip()
@@ -190,7 +191,7 @@ def split_alternatives(raw: str) -> list[str]:
             text = text[len(marker):].strip(" :;,-")
             lowered = text.lower()
     parts = [p.strip(" ,;:()\"'") for p in vocab.former_pattern.split(text)]
-    return [p for p in parts if p] or [raw.strip()]
+    return tuple(p for p in parts if p) or (raw.strip(),)
 
 
 def _drop_repeated_acronyms(text: str) -> str:

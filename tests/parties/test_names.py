@@ -54,24 +54,24 @@ def test_question_marks_from_lost_characters_are_dropped() -> None:
 
 
 def test_former_names_and_noise_split() -> None:
-    assert split_alternatives("BENEFICIARY: ACME TRADING f.k.a. OLD NAME LLC") == ["ACME TRADING", "OLD NAME LLC"]
-    assert split_alternatives("Huawei Technologies (formerly Futurewei)") == ["Huawei Technologies", "Futurewei"]
-    assert split_alternatives("Plain Name Ltd") == ["Plain Name Ltd"]
+    assert split_alternatives("BENEFICIARY: ACME TRADING f.k.a. OLD NAME LLC") == ("ACME TRADING", "OLD NAME LLC")
+    assert split_alternatives("Huawei Technologies (formerly Futurewei)") == ("Huawei Technologies", "Futurewei")
+    assert split_alternatives("Plain Name Ltd") == ("Plain Name Ltd",)
 
 
 def test_bracketed_labels_and_listing_notes() -> None:
     from redline.parties.names import split_alternatives
 
-    assert split_alternatives("ፍትዊ ዓብዱረዛቕ (Tigrinya)") == ["ፍትዊ ዓብዱረዛቕ"]
-    assert split_alternatives("Abu Bakr (previously listed as) Abu Bakar") == ["Abu Bakr", "Abu Bakar"]
-    assert split_alternatives("Abu Muhammad (original script: Абу Мухаммад)") == ["Abu Muhammad", "Абу Мухаммад"]
+    assert split_alternatives("ፍትዊ ዓብዱረዛቕ (Tigrinya)") == ("ፍትዊ ዓብዱረዛቕ",)
+    assert split_alternatives("Abu Bakr (previously listed as) Abu Bakar") == ("Abu Bakr", "Abu Bakar")
+    assert split_alternatives("Abu Muhammad (original script: Абу Мухаммад)") == ("Abu Muhammad", "Абу Мухаммад")
 
 
 def test_a_bracketed_acronym_the_name_spells_out_is_dropped() -> None:
     from redline.parties.names import split_alternatives
 
-    assert split_alternatives("China Communications Construction Company Limited (CCCC)") == ["China Communications Construction Company Limited"]
-    assert split_alternatives("Chengdu JOUAV Automation Tech Co., Ltd. (JOUAV)") == ["Chengdu JOUAV Automation Tech Co., Ltd."]
+    assert split_alternatives("China Communications Construction Company Limited (CCCC)") == ("China Communications Construction Company Limited",)
+    assert split_alternatives("Chengdu JOUAV Automation Tech Co., Ltd. (JOUAV)") == ("Chengdu JOUAV Automation Tech Co., Ltd.",)
     assert "Death" in split_alternatives("Smert (Death) Battalion")[0]  # a translation is not an acronym
 
 
