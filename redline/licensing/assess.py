@@ -9,6 +9,7 @@ from typing import Any
 from redline.licensing.application import Application, ApplicationError, Item
 from redline.licensing.conditions import evaluate
 from redline.licensing.countries import CountryData
+from redline.licensing.listpolicy import LICENCE_POLICY_PROGRAMS, REVIEW_POLICIES, review_policy
 from redline.licensing.policy import Policy, Rule
 from redline.licensing.screening import (
     PartyScreening, Screener, owner_programs, programs, screen_parties, screening_evidence,
@@ -159,6 +160,7 @@ def assess(application: Application, policy: Policy, *, countries: CountryData, 
         "affiliate_programs": owner_programs(indirect),
     }
 
+    entries = entry_policies(direct)
     movement, scope_reason = regime_scope(application, policy, items)
     fired: list[tuple[Rule, list[int], list[str]]] = []
     dormant = []
@@ -175,7 +177,7 @@ def assess(application: Application, policy: Policy, *, countries: CountryData, 
         if movement == "transfer":
             continue  # item rules govern exports; a transfer's items are decided by the transfer reason
         for item in items:
-            facts = {**base_facts, **_item_facts(item, policy)}
+            facts = {**base_facts, **_item_facts(item, policy), "item.entity_list_policy": entry_policy(item, entries)}
             item_hits: list[str] = []
             if evaluate(rule.when, facts, item_hits) is True:
                 hit_items.append(item.index)
@@ -192,6 +194,9 @@ def assess(application: Application, policy: Policy, *, countries: CountryData, 
         "citations": [policy.cite_text(c) for c in rule.cite], "cite_keys": list(rule.cite),
         "items": hit_items, "facts": hits,
     } for rule, hit_items, hits in fired]
+    for reason in reasons:
+        if any(h.startswith("item.entity_list_policy=") for h in reason["facts"]):
+            _quote_entry_policies(reason, entries)
     if scope_reason is not None:
         reasons.insert(0, scope_reason)
         if movement == NOT_APPLICABLE:
@@ -294,6 +299,33 @@ def _item_facts(item: ClassifiedItem, policy: Policy) -> dict[str, Any]:
             "item.listed": cat.listed, "item.cyber_surveillance": cat.cyber_surveillance,
             "item.cyber_surveillance_candidate": cat.cyber_surveillance_candidate,
             "item.crime_control": cat.crime_control, "item.service": cat.service}
+
+
+def entry_policies(direct: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The licence review policy each directly listed hit's Entity List entry states."""
+    out = []
+    for hit in direct:
+        for lst in hit.get("lists") or []:
+            text = lst.get("license_policy")
+            if lst.get("program_id") in LICENCE_POLICY_PROGRAMS and text:
+                entry = {"hit": str(hit.get("caption") or hit.get("id")), "program_id": lst["program_id"], "policy": text}
+                if entry not in out:
+                    out.append(entry)
+    return out
+
+
+def entry_policy(item: ClassifiedItem, entries: list[dict[str, str]]) -> str | None:
+    """The strictest reading of the entries' policies for this item; None when no entry states one."""
+    readings = [r for e in entries if (r := review_policy(e["policy"], item.item.control_code)) is not None]
+    return min(readings, key=REVIEW_POLICIES.index) if readings else None
+
+
+def _quote_entry_policies(reason: dict[str, Any], entries: list[dict[str, str]]) -> None:
+    if not entries:
+        return
+    reason["entry_policies"] = entries
+    quoted = "; ".join(f'{e["hit"]}: "{e["policy"]}"' for e in entries)
+    reason["text"] = f"{reason['text']} The entry's licence review policy ({entries[0]['program_id']}): {quoted}"
 
 
 def _list_snapshots(screenings: list[PartyScreening]) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from redline.licensing.conditions import ConditionError, FactSpec, validate
 from redline.licensing.schema import PolicyIn, YamlInputError, load_yaml, shape_problems
+from redline.licensing.listpolicy import REVIEW_POLICIES
 from redline.licensing.vocab import DECISIONS, END_USE_TYPES, PARTY_TYPES, RISK_TIERS
 
 POLICY_DIR = Path(__file__).parent / "policies"
@@ -26,6 +27,8 @@ FACTS: dict[str, FactSpec] = {
     "item.cyber_surveillance_candidate": FactSpec("bool", None, "item"),
     "item.crime_control": FactSpec("bool", None, "item"),
     "item.service": FactSpec("bool", None, "item"),
+    # The listed parties' own licence review policy for this item (Entity List entries): deny/refer/approve.
+    "item.entity_list_policy": FactSpec("str", "review_policies", "item"),
     "destination": FactSpec("str", "countries"),
     "destination_group": FactSpec("set", "country_groups"),
     "destination_risk": FactSpec("str", "tiers"),
@@ -284,6 +287,7 @@ def parse_policy(data: Any, file: str) -> Policy:
         "red_flags": set(red_flags),
         "fh_status": {"F", "PF", "NF"},
         "list_codes": _list_codes(),
+        "review_policies": set(REVIEW_POLICIES),
     }
 
     risk = need("(policy)", "destination_risk", data, dict)

@@ -69,6 +69,10 @@ EVIDENCE = {
 }
 
 
+# Sources whose Sanction `provisions` is the entry's licence review policy (the CSL's `license_policy`).
+LICENSE_POLICY_SOURCES = ("us_csl",)
+
+
 @dataclass
 class Listing:
     source: str
@@ -77,6 +81,7 @@ class Listing:
     authority: str
     listed_on: str | None
     snapshot: str
+    license_policy: str | None = None  # the entry's own licence review policy, where the list states one
 
     def to_dict(self) -> dict[str, Any]:
         return self.__dict__.copy()
@@ -464,6 +469,7 @@ def _make_party(members: list[SourceEntity], sanctions: dict[str, list[SourceEnt
                 authority="" if bare else (s.values("authority") or [""])[0],
                 listed_on=(s.values("listingDate") or s.values("startDate") or [None])[0],
                 snapshot=m.snapshot,
+                license_policy=(s.values("provisions") or [None])[0] if m.source in LICENSE_POLICY_SOURCES else None,
             )
             key = tuple(listing.__dict__.values())
             if key not in seen_listings:

@@ -12,16 +12,26 @@ APPLICATIONS = HERE / "applications"
 BAD = HERE / "bad_applications"
 
 
-def listing(program_id: str, program: str, listed_on: str | None = None) -> dict[str, Any]:
+def listing(program_id: str, program: str, listed_on: str | None = None, license_policy: str | None = None) -> dict[str, Any]:
     return {"source": "test", "program": program, "program_id": program_id, "authority": "test",
-            "listed_on": listed_on, "snapshot": "test-snapshot-1"}
+            "listed_on": listed_on, "snapshot": "test-snapshot-1", "license_policy": license_policy}
+
+
+# Entity List entries' licence review policies, as the CSL 2022-04 states them.
+NSO_POLICY = "Presumption of denial."
+XINJIANG_PSB_POLICY = ("Case-by-case review for ECCNs 1A004.c, 1A004.d, 1A995, 1A999.a, 1D003, 2A983, 2D983, and 2E983, "
+                       "and for EAR99 items described in the Note to ECCN 1A995; case-by-case review for items necessary to "
+                       "detect, identify and treat infectious disease; and presumption of denial for all other items subject to the EAR.")
 
 
 # What the real lists say about the parties in the fixtures (see the fixtures' comments).
 LISTED: dict[str, dict[str, Any]] = {
     "xinjiang public security bureau": {"id": "p-xpsb", "caption": "XINJIANG PUBLIC SECURITY BUREAU",
                                         "lists": [listing("US-OFAC-SDN", "GLOMAG", "2020-07-09")], "via": []},
-    "nso group": {"id": "p-nso", "caption": "NSO Group", "lists": [listing("US-BIS-EL", "86 FR 60760", "2021-11-04")], "via": []},
+    "nso group": {"id": "p-nso", "caption": "NSO Group", "lists": [listing("US-BIS-EL", "86 FR 60760", "2021-11-04", NSO_POLICY)], "via": []},
+    "aksu district public security bureau": {
+        "id": "p-apsb", "caption": "Aksu District Public Security Bureau",
+        "lists": [listing("US-BIS-EL", "84 FR 54002", "2019-10-09", XINJIANG_PSB_POLICY)], "via": []},
     "positive technologies": {"id": "p-pt", "caption": "Positive Technologies",
                               "lists": [listing("US-BIS-EL", "86 FR 60760", "2021-11-04"), listing("US-OFAC-SDN", "CYBER2", "2021-04-15")],
                               "via": []},

@@ -104,3 +104,20 @@ def test_alignment_report_over_real_lists() -> None:
     report = json.loads(result.output)
     captions = {p["caption"] for p in report["parties"]}
     assert "NSO Group" in captions and "US" in report["jurisdictions_loaded"]
+
+
+def test_entity_list_entry_policy_from_the_real_csl() -> None:
+    """The CSL's license_policy column reaches the hit's listing and the US rule that applies it."""
+    for name, rule, decision, words in (
+        ("entity_list_case_by_case_aksu_psb", "US15_entity_list_case_by_case", "refer", "Case-by-case review for ECCNs 1A004.c"),
+        ("entity_list_denial_general_item_nso", "US02_entity_list_surveillance_item", "deny", "Presumption of denial"),
+    ):
+        result = runner.invoke(app, ["licensing", "assess", str(APPLICATIONS / f"{name}.yaml"), "--policy", "us-ear", "--json"])
+        assert result.exit_code == 0, result.output
+        out = json.loads(result.output)
+        assert out["decision"] == decision, out["explanation"]
+        listed = [e for e in out["evidence"] if e["kind"] == "listed_party"]
+        policies = [lst.get("license_policy") or "" for e in listed for lst in e["detail"]["lists"] if lst["program_id"] == "US-BIS-EL"]
+        assert any(words in p for p in policies), policies
+        reason = next(r for r in out["reasons"] if r["rule"] == rule)
+        assert words in reason["text"] and reason["entry_policies"], reason

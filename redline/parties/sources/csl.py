@@ -331,7 +331,7 @@ class CslReader:
         add_ids(entity, cells["ids"])
         self._add_person_and_vessel(entity, cells)
         yield entity
-        yield add_sanction(
+        sanction = add_sanction(
             entity,
             SOURCE,
             row.program_id,
@@ -341,6 +341,9 @@ class CslReader:
             source_url=clean_text(cells.get("source_list_url")),
             reason=clean_text(cells.get("license_policy")) or clean_text(cells.get("federal_register_notice")),
         )
+        # The entry's licence review policy ("Presumption of denial", "Case-by-case review for ...").
+        sanction.add("provisions", clean_text(cells.get("license_policy")))
+        yield sanction
         targets = list(parsed.links) + [("Linked to", t) for t in _linked_to(cells["remarks"])]
         for role, target in targets:
             key = name_key(target)
