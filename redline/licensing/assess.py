@@ -189,7 +189,7 @@ def assess(application: Application, policy: Policy, *, countries: CountryData, 
     for rule, _, _ in fired:
         if DECISION_RANK[rule.decision] > DECISION_RANK[decision]:
             decision = rule.decision
-    reasons = [{
+    reasons: list[dict[str, Any]] = [{
         "rule": rule.id, "title": rule.title, "decision": rule.decision, "text": rule.text,
         "citations": [policy.cite_text(c) for c in rule.cite], "cite_keys": list(rule.cite),
         "items": hit_items, "facts": hits,
