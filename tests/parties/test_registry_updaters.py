@@ -20,6 +20,12 @@ CA = FIXTURES / "ca_sema" / "sema-lmes.xml"
 UK = FIXTURES / "uk_fcdo" / "UK-Sanctions-List.csv"
 
 
+@pytest.fixture(autouse=True)
+def no_backoff_sleep(monkeypatch):
+    """Retries run without waiting here; the backoff schedule itself is tested below."""
+    monkeypatch.setattr(updaters, "RETRY_WAIT", 0.0)
+
+
 def by_schema(entities, schema):
     return [e for e in entities if e.schema.name == schema]
 
@@ -302,3 +308,80 @@ def test_redirect_loop_is_a_per_source_error(tmp_path):
 def test_unsafe_file_names_are_refused(name):
     with pytest.raises(ValueError, match="unsafe file name"):
         updaters._safe_name(name)
+
+
+# --- retries with backoff ---
+
+
+def _flaky(body: Path, failures: list[int | type[Exception]]):
+    """A transport answering each failure in turn (a status, or an exception raised), then the body."""
+    calls: list[str] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        calls.append(str(request.url))
+        if len(calls) <= len(failures):
+            failure = failures[len(calls) - 1]
+            if isinstance(failure, int):
+                return httpx.Response(failure, text="busy")
+            raise failure("boom", request=request)
+        data = body.read_bytes()
+        return httpx.Response(200, headers={"Content-Length": str(len(data))}, stream=httpx.ByteStream(data))
+
+    return httpx.MockTransport(handle), calls
+
+
+def test_transient_failures_are_retried_until_the_download_succeeds(tmp_path):
+    transport, calls = _flaky(UK, [503, httpx.ConnectError])
+    downloads = updaters.update(["uk_fcdo"], transport=transport, dest=tmp_path)
+    assert downloads.failures == [] and [d.source for d in downloads] == ["uk_fcdo"]
+    assert len(calls) == 3
+    assert downloads[0].files[0].path.read_bytes() == UK.read_bytes()
+    assert not list(tmp_path.rglob(".part-*"))
+
+
+def test_a_transient_failure_that_persists_is_reported_with_its_attempts(tmp_path):
+    transport, calls = _flaky(UK, [503] * 10)
+    downloads = updaters.update(["uk_fcdo"], transport=transport, dest=tmp_path, retries=3)
+    assert list(downloads) == [] and len(calls) == 4
+    failure = downloads.failures[0]
+    assert failure.attempts == 4 and failure.transient and "HTTP 503" in failure.error
+    assert "after 4 attempts" in str(failure)
+
+
+def test_a_permanent_failure_is_not_retried(tmp_path):
+    transport, calls = _flaky(UK, [404])
+    downloads = updaters.update(["uk_fcdo"], transport=transport, dest=tmp_path)
+    assert list(downloads) == [] and len(calls) == 1
+    assert downloads.failures[0].attempts == 1 and not downloads.failures[0].transient
+    # a file in the wrong format is permanent too: one request
+    url = updaters.updater("eu_fsf").files[0].url
+    downloads = updaters.update(["eu_fsf"], transport=updaters.fake_transport({url: b"<html>maintenance</html>"}), dest=tmp_path)
+    assert downloads.failures[0].attempts == 1
+
+
+def test_backoff_waits_grow_exponentially(tmp_path, monkeypatch):
+    waits: list[float] = []
+    monkeypatch.setattr(updaters, "RETRY_WAIT", 1.0)
+    monkeypatch.setattr("tenacity.nap.time.sleep", waits.append)
+    transport, _ = _flaky(UK, [502] * 10)
+    updaters.update(["uk_fcdo"], transport=transport, dest=tmp_path, retries=3)
+    assert len(waits) == 3
+    # initial 1 s doubling (2, 4), each plus up to 1 s of jitter, capped at 8 s
+    for wait, base in zip(waits, (1.0, 2.0, 4.0), strict=True):
+        assert base <= wait <= base + 1.0
+
+
+def test_failed_update_keeps_the_previous_snapshot_in_force(redline_home):
+    from redline.parties import api
+    from redline.context import get_context
+    from redline.parties.snapshots import list_snapshots
+
+    url = updaters.updater("uk_fcdo").files[0].url
+    first = api.update(["uk_fcdo"], transport=updaters.fake_transport({url: UK}))
+    assert first["failures"] == [] and first["results"][0]["status"] == "imported"
+    before = [s["id"] for s in list_snapshots(get_context().store, active_only=True)]
+    second = api.update(["uk_fcdo"], transport=updaters.fake_transport({url: 503}))
+    assert second["results"] == []
+    assert second["failures"][0]["source"] == "uk_fcdo" and second["failures"][0]["attempts"] == updaters.RETRIES + 1
+    assert [s["id"] for s in list_snapshots(get_context().store, active_only=True)] == before
+    assert api.screen("a name", limit=1)["snapshots"]

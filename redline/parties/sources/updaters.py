@@ -3,9 +3,11 @@
 One Updater per publisher feed: its official URL(s), the fixed file name each is saved as, and
 the reader module that reads the result. `update()` downloads into
 $REDLINE_HOME/downloads/<source>/<UTC timestamp>/ and returns what it saved; the import
-pipeline (parties.snapshots) imports it. A failing source (HTTP error, timeout, oversized or
-truncated body, a file that is not in the expected format) is reported in `failures` and the
-other sources go on.
+pipeline (parties.snapshots) imports it. A transient failure (timeout, dropped connection,
+HTTP 408/429/5xx, truncated body) is retried with exponential backoff; a source that still fails,
+or fails permanently (HTTP 4xx, oversized body, a file that is not in the expected format), is
+reported in `failures` and the other sources go on. Nothing is imported for a failed source, so
+its previous snapshot stays in force.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import httpx
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 from redline.config import load_settings
 from redline.parties.sources.base import Reader
@@ -29,6 +32,9 @@ MAX_BYTES = 200 * 1024 * 1024
 TIMEOUT = httpx.Timeout(60.0, connect=15.0)
 MAX_REDIRECTS = 5
 USER_AGENT = "redline-list-updater/0.1 (+restricted-party screening)"
+RETRIES = 2  # extra tries after a transient failure
+RETRY_WAIT = 2.0  # seconds before the first retry, doubling (with jitter) up to 8 times this
+TRANSIENT_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 _OFAC = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports"
 
@@ -142,9 +148,12 @@ class UpdateFailure:
     source: str
     url: str | None
     error: str
+    attempts: int = 1  # tries of the failing file
+    transient: bool = False  # the last error was of a kind that may pass (retried until `attempts` ran out)
 
     def __str__(self) -> str:
-        return f"{self.source}: {self.error}" + (f" ({self.url})" if self.url else "")
+        tries = f" after {self.attempts} attempts" if self.attempts > 1 else ""
+        return f"{self.source}: {self.error}{tries}" + (f" ({self.url})" if self.url else "")
 
 
 class Downloads(list[DownloadedList]):
@@ -156,8 +165,10 @@ class Downloads(list[DownloadedList]):
 
 
 class DownloadError(RuntimeError):
-    def __init__(self, url: str, message: str) -> None:
+    def __init__(self, url: str, message: str, *, transient: bool = False) -> None:
         self.url = url
+        self.transient = transient  # worth another try: a timeout, a dropped connection, a 5xx
+        self.attempts = 1
         super().__init__(message)
 
 
@@ -173,8 +184,13 @@ def update(
     transport: httpx.BaseTransport | None = None,
     dest: Path | None = None,
     max_bytes: int = MAX_BYTES,
+    retries: int | None = None,
+    retry_wait: float | None = None,
 ) -> Downloads:
-    """Download `sources` (all when None) under `dest` (default $REDLINE_HOME/downloads)."""
+    """Download `sources` (all when None) under `dest` (default $REDLINE_HOME/downloads); each file
+    is tried again `retries` times (default RETRIES) after a transient failure, waiting `retry_wait`
+    seconds (default RETRY_WAIT), then twice as long each time."""
+    policy = _RetryPolicy(RETRIES if retries is None else retries, RETRY_WAIT if retry_wait is None else retry_wait)
     chosen = [updater(name) for name in sources] if sources is not None else list(UPDATERS)
     root = dest if dest is not None else load_settings().home / "downloads"
     results = Downloads()
@@ -187,24 +203,39 @@ def update(
     ) as client:
         for item in chosen:
             try:
-                results.append(_download_list(client, item, root, max_bytes))
+                results.append(_download_list(client, item, root, max_bytes, policy))
             except DownloadError as exc:
-                results.failures.append(UpdateFailure(item.source, exc.url, str(exc)))
+                results.failures.append(UpdateFailure(item.source, exc.url, str(exc), exc.attempts, exc.transient))
     return results
 
 
-def _download_list(client: httpx.Client, item: Updater, root: Path, max_bytes: int) -> DownloadedList:
+@dataclass(frozen=True)
+class _RetryPolicy:
+    retries: int
+    wait: float
+
+    def attempts(self) -> Retrying:
+        return Retrying(
+            stop=stop_after_attempt(self.retries + 1),
+            wait=wait_exponential_jitter(multiplier=self.wait, max=self.wait * 8, jitter=self.wait),
+            retry=retry_if_exception(lambda exc: isinstance(exc, DownloadError) and exc.transient),
+            reraise=True,
+        )
+
+
+def _download_list(client: httpx.Client, item: Updater, root: Path, max_bytes: int, policy: _RetryPolicy) -> DownloadedList:
     retrieved = datetime.now(timezone.utc).replace(microsecond=0)
     folder = _new_folder(root / _safe_name(item.source), retrieved.strftime("%Y%m%dT%H%M%SZ"))
     try:
-        return _fetch_into(client, item, folder, retrieved, max_bytes)
+        return _fetch_into(client, item, folder, retrieved, max_bytes, policy)
     except DownloadError:
         shutil.rmtree(folder, ignore_errors=True)  # leave no half set behind for a later import
         raise
 
 
-def _fetch_into(client: httpx.Client, item: Updater, folder: Path, retrieved: datetime, max_bytes: int) -> DownloadedList:
-    files = tuple(_download(client, remote, folder, max_bytes) for remote in item.files)
+def _fetch_into(client: httpx.Client, item: Updater, folder: Path, retrieved: datetime, max_bytes: int,
+                policy: _RetryPolicy) -> DownloadedList:
+    files = tuple(_download_retrying(client, remote, folder, max_bytes, policy) for remote in item.files)
     target = folder if item.is_set else files[0].path
     try:
         reader = detect(target)
@@ -245,6 +276,19 @@ def _new_folder(parent: Path, stamp: str) -> Path:
     raise DownloadError(str(parent), f"cannot create a download folder under {parent}")
 
 
+def _download_retrying(client: httpx.Client, remote: RemoteFile, folder: Path, max_bytes: int, policy: _RetryPolicy) -> DownloadedFile:
+    tries = 0
+    try:
+        for attempt in policy.attempts():
+            with attempt:
+                tries += 1
+                return _download(client, remote, folder, max_bytes)
+    except DownloadError as exc:
+        exc.attempts = tries
+        raise
+    raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
+
+
 def _download(client: httpx.Client, remote: RemoteFile, folder: Path, max_bytes: int) -> DownloadedFile:
     final = folder / _safe_name(remote.save_as)
     handle = tempfile.NamedTemporaryFile(dir=folder, prefix=".part-", delete=False)
@@ -264,7 +308,8 @@ def _stream(client: httpx.Client, url: str, handle, max_bytes: int) -> tuple[str
     try:
         with client.stream("GET", url) as response:
             if response.status_code >= 400:
-                raise DownloadError(url, f"HTTP {response.status_code} {response.reason_phrase}".strip())
+                raise DownloadError(url, f"HTTP {response.status_code} {response.reason_phrase}".strip(),
+                                    transient=response.status_code in TRANSIENT_STATUS)
             expected = _content_length(response)
             if expected is not None and expected > max_bytes:
                 raise DownloadError(url, f"refused: {expected} bytes announced, over the {max_bytes}-byte cap")
@@ -277,13 +322,15 @@ def _stream(client: httpx.Client, url: str, handle, max_bytes: int) -> tuple[str
             # Raw (still encoded) bytes, as Content-Length counts them; a pre-read body reports 0.
             received = response.num_bytes_downloaded or size
             if expected is not None and received != expected:
-                raise DownloadError(url, f"truncated download: {received} of {expected} bytes received")
+                raise DownloadError(url, f"truncated download: {received} of {expected} bytes received", transient=True)
     except httpx.TimeoutException as exc:
-        raise DownloadError(url, f"timed out ({type(exc).__name__})") from exc
+        raise DownloadError(url, f"timed out ({type(exc).__name__})", transient=True) from exc
     except httpx.TooManyRedirects as exc:
         raise DownloadError(url, f"more than {MAX_REDIRECTS} redirects") from exc
     except httpx.HTTPError as exc:
-        raise DownloadError(url, f"download failed: {type(exc).__name__}: {exc}") from exc
+        # A dropped or refused connection, a protocol error mid-body: worth another try.
+        transient = isinstance(exc, (httpx.TransportError, httpx.StreamError))
+        raise DownloadError(url, f"download failed: {type(exc).__name__}: {exc}", transient=transient) from exc
     if size == 0:
         raise DownloadError(url, "empty body")
     return digest.hexdigest(), size
