@@ -62,7 +62,7 @@ def main() -> None:
     home = Path(tempfile.mkdtemp(prefix="redline-speed-"))
     os.environ["REDLINE_HOME"] = str(home)
     os.environ.pop("REDLINE_DB", None)
-    from benchmarks.parties_accuracy import LogicV2, Rapidfuzz
+    from benchmarks.parties_accuracy import Nomenklatura, Rapidfuzz
     from benchmarks.parties_common import build_cases, lists_dir, load_entities
     from redline.context import reset_context
     from redline.parties import api, batch
@@ -155,14 +155,14 @@ def main() -> None:
     out["rapidfuzz_extractone"] = {**summary(ms), "names": len(rf.names)}
     print(f"rapidfuzz extractOne: {out['rapidfuzz_extractone']}", file=sys.stderr)
 
-    lv = LogicV2(screener)
+    lv = Nomenklatura(screener, "logic-v2")
     ms, comparisons = [], 0
     for q in queries[: args.logic_queries]:
         cands = [i for i, _ in rf.top(q, 20)]
         for i in cands:
             lv.candidate(i)  # entity construction is not counted
         t = time.perf_counter()
-        lv.score(q, None, cands)
+        lv.best(q, None, cands)
         ms.append((time.perf_counter() - t) * 1000)
         comparisons += len(cands)
     out["logic_v2_20_candidates"] = {**summary(ms), "comparisons": comparisons, "ms_per_comparison": sum(ms) / max(1, comparisons)}
