@@ -18,7 +18,6 @@ whatever an analyst decided, until the listing changes.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import time
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, bindparam, delete, insert, or_, select, update
 
+from redline.cachefile import write_cache
 from redline.context import Context
 from redline.monitor.books import BookNotFound, get_book, iter_rows
 from redline.monitor.tables import monitor_alerts, monitor_books, monitor_rows, monitor_seen
@@ -101,13 +101,7 @@ def _book_index(ctx: Context, conn: Connection, book: Any) -> BookIndex:
         for ident in orjson.loads(row.identifiers):
             identifiers.setdefault(ident.replace(" ", "").upper(), []).append(n)
     built = BookIndex(row_ids, NameIndex(entries), identifiers)
-    ctx.settings.cache_dir.mkdir(parents=True, exist_ok=True)
-    for old in ctx.settings.cache_dir.glob(f"book-{book.id}-*.pickle"):
-        old.unlink(missing_ok=True)
-    tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-    with tmp.open("wb") as handle:
-        pickle.dump(built, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(cache)
+    write_cache(cache, built, stale=f"book-{book.id}-*.pickle")
     return built
 
 

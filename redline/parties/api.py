@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from redline.cachefile import write_cache
 from redline.context import Context, get_context
 from redline.parties.graph import EVIDENCE, SourceEntity, build_parties, cluster_audit as _cluster_audit, merge_entities
 from redline.parties.screening import MATCH_THRESHOLD, Query, Screener, hit_to_dict
@@ -117,12 +118,7 @@ def _read_cache(cache: Path) -> Screener | None:
 def _build(ctx: Any, snapshots: list[dict[str, Any]], cache: Path) -> Screener:
     entities = (SourceEntity(data, source, label) for data, source, label in active_entities(ctx.store))
     screener = Screener(build_parties(entities), snapshots)
-    for old in ctx.settings.cache_dir.glob("screener-*.pickle"):
-        old.unlink(missing_ok=True)
-    tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-    with tmp.open("wb") as handle:
-        pickle.dump(screener, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(cache)
+    write_cache(cache, screener, stale="screener-*.pickle")
     return screener
 
 
