@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import sys
 from typing import Any
 
 import typer
 from rich.table import Table
 
-from redline.output import console, emit, err_console, fail
+from redline.output import console, emit, fail
 from redline.store.schema import SchemaBehind
 
 keys_app = typer.Typer(no_args_is_help=True, help="API keys for `redline serve`: create, list, revoke.")

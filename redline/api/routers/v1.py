@@ -16,7 +16,6 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
-from redline.api import uploads
 from redline.api.auth import ANALYST, READER
 from redline.api.jobs import JobNotFound, Jobs, Owner
 from redline.context import Context

@@ -13,7 +13,6 @@ from redline.parties.sources.base import ListFormatError, SourceInfo
 from redline.parties.sources.common import (
     add_sanction,
     clean_text,
-    id_prefix,
     iter_csv_records,
     looks_like_company,
     make_entity,
