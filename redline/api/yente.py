@@ -13,6 +13,7 @@ from typing import Any
 
 from followthemoney import model
 
+from redline.inputs import InputError, parse_country, parse_date
 from redline.parties import api as parties
 
 ALGORITHM = "redline"
@@ -68,11 +69,17 @@ def parse_example(where: str, schema_name: str, properties: dict[str, Any]) -> E
     if not names:
         raise ExampleError(f"{where}.properties.name", "at least one name is needed")
     screening = next((s for s in SCREENING_SCHEMAS if schema.is_a(model.get(s))), None)
-    countries = [c.lower() for p in COUNTRY_PROPS for c in _values(properties, p)]
-    births = _values(properties, "birthDate") or _values(properties, "incorporationDate")
+    countries = [(p, c) for p in COUNTRY_PROPS for c in _values(properties, p)]
+    births = [("birthDate", b) for b in _values(properties, "birthDate")] or [
+        ("incorporationDate", b) for b in _values(properties, "incorporationDate")]
     ids = [i for p in ID_PROPS for i in _values(properties, p)]
-    return Example(schema.name, names, screening, countries[0] if countries else None,
-                   births[0] if births and schema.is_a(model.get("Person")) else None, ids)
+    try:  # the same readings as the CLI's: a country name or code -> ISO 3166, a date -> ISO 8601
+        country = parse_country(countries[0][1], f"{where}.properties.{countries[0][0]}") if countries else None
+        birth = (parse_date(births[0][1], f"{where}.properties.{births[0][0]}")
+                 if births and schema.is_a(model.get("Person")) else None)
+    except InputError as exc:
+        raise ExampleError(exc.argument, str(exc).split(": ", 1)[1]) from None
+    return Example(schema.name, names, screening, country, birth, ids)
 
 
 def screen_example(example: Example, *, dataset: str | None, limit: int, threshold: float, cutoff: float,

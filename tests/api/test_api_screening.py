@@ -122,3 +122,14 @@ def test_server_errors_carry_no_stack_trace(app, client, service) -> None:
     answer = client.get("/boom")
     assert answer.status_code == 500
     assert "secret internals" not in answer.text and "Traceback" not in answer.text
+
+
+def test_match_reads_countries_and_dates_as_the_cli_does(client, service) -> None:
+    """A country name is read as its ISO code, and an unreadable country or date is a 422 naming the field."""
+    by_name = {"schema": "Company", "properties": {"name": ["Hangzhou Hikvision Digital Technology"], "country": ["China"]}}
+    body = client.post("/match/default", json={"queries": {"a": by_name, "b": HIKVISION}}, headers=service.auth("reader")).json()
+    assert [h["id"] for h in body["responses"]["a"]["results"]] == [h["id"] for h in body["responses"]["b"]["results"]]
+    for prop, value in (("country", "ZZZ"), ("birthDate", "12/05/1958")):
+        person = {"schema": "Person", "properties": {"name": ["Sergey Chemezov"], prop: [value]}}
+        found = client.post("/match/default", json={"queries": {"p": person}}, headers=service.auth("reader"))
+        assert found.status_code == 422 and f"queries.p.properties.{prop}" in found.text, found.text
