@@ -3,7 +3,6 @@ read the memory of the server's processes. Loopback only; every run is bounded i
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import shutil
@@ -208,3 +207,28 @@ def wrk_load(base: str, key: str, requests: list[tuple[str, str, str | None]], c
             "requests": s["requests"], "req_per_s": round(s["requests"] / (s["duration_us"] / 1e6), 1),
             "p50_ms": round(s["p50_us"] / 1000, 2), "p99_ms": round(s["p99_us"] / 1000, 2), "errors": errors,
             "error_kinds": {k: s[k] for k in ("connect", "read", "write", "status", "timeout") if s[k]}}
+
+
+def measured(server: Any, run: Any) -> dict[str, Any]:
+    """A load run with the server's CPU time per request beside it."""
+    before = server.cpu_seconds()
+    result = run()
+    if result:
+        result["server_cpu_ms_per_request"] = round(1000 * (server.cpu_seconds() - before) / max(1, result["requests"]), 3)
+    return result
+
+
+def load_sweep(server: Any, key: str, requests: list[tuple[str, str, str | None]], concurrency: list[int],
+               seconds: float) -> dict[str, Any]:
+    """One client at a time, then wrk and httpx at each concurrency, then the workers' memory."""
+    out: dict[str, Any] = {"sequential": measured(server, lambda: httpx_load(server.base, key, requests, 1, seconds / 2))}
+    print("one at a time:", out["sequential"], flush=True)
+    out["load"] = []
+    for c in concurrency:
+        for load in (wrk_load, httpx_load):
+            run = measured(server, lambda: load(server.base, key, requests, c, seconds))
+            if run:
+                out["load"].append(run)
+                print(run, flush=True)
+    out["memory"] = memory_mb(server.pids())
+    return out

@@ -24,8 +24,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.api_common import httpx_load, make_key, memory_mb, pct, start_server, wrk_load  # noqa: E402
-from benchmarks.api_match import measured  # noqa: E402
+from benchmarks.api_common import load_sweep, make_key, pct, start_server  # noqa: E402
 
 BANK = "BENCH_RANDOM"
 
@@ -137,16 +136,7 @@ def main() -> None:
                              "signal_type": "pdq", "signal": q}).json().get(BANK, [])))
             out["planted_found_http"] = f"{served}/{min(50, len(hits))}"
             out["index_status"] = client.get("/m/index/status").json()
-        out["sequential"] = measured(server, lambda: httpx_load(server.base, key, requests, 1, args.seconds / 2))
-        print("one at a time:", out["sequential"], flush=True)
-        out["load"] = []
-        for c in args.concurrency:
-            for load in (wrk_load, httpx_load):
-                run = measured(server, lambda: load(server.base, key, requests, c, args.seconds))
-                if run:
-                    out["load"].append(run)
-                    print(run, flush=True)
-        out["memory"] = memory_mb(server.pids())
+        out.update(load_sweep(server, key, requests, args.concurrency, args.seconds))
     finally:
         server.stop()
     best = min(out["load"], key=lambda r: r["server_cpu_ms_per_request"])

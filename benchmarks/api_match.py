@@ -25,7 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.api_common import httpx_load, make_key, memory_mb, pct, start_server, wrk_load  # noqa: E402
+from benchmarks.api_common import httpx_load, load_sweep, make_key, memory_mb, pct, start_server  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -71,15 +71,6 @@ def in_process(queries: list[dict[str, Any]]) -> dict[str, Any]:
             "q_per_s_one_thread": round(len(ms) / elapsed, 1), "cpu_ms_per_query": round(1000 * cpu / len(ms), 3)}
 
 
-def measured(server: Any, run: Any) -> dict[str, Any]:
-    """A load run with the server's CPU time per request beside it."""
-    before = server.cpu_seconds()
-    result = run()
-    if result:
-        result["server_cpu_ms_per_request"] = round(1000 * (server.cpu_seconds() - before) / max(1, result["requests"]), 3)
-    return result
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--workers", type=int, default=2)
@@ -115,16 +106,7 @@ def main() -> None:
     out["start_s"] = round(server.started_s, 1)
     try:
         httpx_load(server.base, key, requests[:100], 4, 3)  # warm-up
-        out["sequential"] = measured(server, lambda: httpx_load(server.base, key, requests, 1, args.seconds / 2))
-        print("one at a time:", out["sequential"], flush=True)
-        out["load"] = []
-        for c in args.concurrency:
-            for load in (wrk_load, httpx_load):
-                run = measured(server, lambda: load(server.base, key, requests, c, args.seconds))
-                if run:
-                    out["load"].append(run)
-                    print(run, flush=True)
-        out["memory"] = memory_mb(server.pids())
+        out.update(load_sweep(server, key, requests, args.concurrency, args.seconds))
     finally:
         server.stop()
     seq = out["sequential"]
