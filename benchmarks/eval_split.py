@@ -26,13 +26,6 @@ def data_root() -> Path:
     return Path(os.environ.get("REDLINE_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
 
 def split_argument(value: str) -> str:
     """--split: 'tune' (default for engine work), 'test' (the figures that are reported) or 'all'."""

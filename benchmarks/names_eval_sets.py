@@ -28,7 +28,8 @@ from pathlib import Path
 from anyascii import anyascii
 from rapidfuzz import fuzz, process, utils
 
-from benchmarks.eval_split import HALVES, SALT, data_root, sha256_file, split_of
+from benchmarks.eval_split import HALVES, SALT, data_root, split_of
+from redline.store.snapshots import file_sha256
 
 HERE = Path(__file__).parent
 CASES_FILE = HERE / "data" / "names_eval_cases.csv"
@@ -194,7 +195,7 @@ def manifest(cases: list[PairCase], root: Path) -> dict[str, object]:
         "salt": SALT,
         "seed": SEED,
         "per_half": PER_HALF,
-        "files_sha256": {f: sha256_file(root / f) for f in files},
+        "files_sha256": {f: file_sha256(root / f) for f in files},
         "counts": {s: dict(v) for s, v in counts.items()},
         "test_cases_sha256": hashlib.sha256("\n".join(test_keys).encode()).hexdigest(),
     }

@@ -9,7 +9,6 @@ then. A value that is absent stays absent (None), never a default.
 from __future__ import annotations
 
 import csv
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from redline.licensing.territories import iso2_for_name
+from redline.store.snapshots import file_sha256
 
 
 @dataclass(frozen=True)
@@ -136,13 +136,6 @@ def _flag(raw: str) -> bool | None:
     return {"x": True, "N": False}.get(raw)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
 
 def _read(spec: DatasetSpec, path: Path) -> dict[str, list[tuple[int, dict[str, str]]]]:
     by_country: dict[str, list[tuple[int, dict[str, str]]]] = {}
@@ -184,7 +177,7 @@ def _load(stamps: tuple[tuple[str, int], ...], data_dir: str) -> CountryData:
         if not path.exists():
             continue  # missing dataset: its indicators are absent (unknown), never low
         by_country = _read(spec, path)
-        sha = _sha256(path)
+        sha = file_sha256(path)
         snapshots[spec.key] = Snapshot(
             id=f"countries/{spec.key}@{sha[:12]}", source=spec.source, publisher=spec.publisher,
             path=spec.relpath, sha256=sha, rows=sum(len(v) for v in by_country.values()),

@@ -8,7 +8,6 @@ never screened on a misreading."""
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import multiprocessing
 import os
@@ -25,6 +24,7 @@ from redline.csvio import CsvInputError, detect_encoding, dict_writer, read_rows
 from redline.inputs import InputError, parse_country, parse_date, parse_name
 from redline.parties import api
 from redline.parties.screening import Query, explain
+from redline.store.snapshots import file_sha256
 from redline.review.core import compact_hit, record_screening, reviewable
 
 HIT_COLUMNS = ["match", "score", "hit_id", "hit_caption", "hit_lists", "explanation", "error"]
@@ -129,13 +129,6 @@ def _record_chunk(ctx: Any, hits: list[Reviewable], snapshots: list[str], extra:
     return seqs
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
 
 def _done_rows(output: Path, fields: list[str]) -> int:
     """Complete rows already in an output file; a half-written last line is cut off. An output
@@ -218,7 +211,7 @@ def screen_csv(
     matches, errors, recorded = 0, [], []  # type: int, list[str], list[int]
     context = api.current_context(ctx) if record else None
     labels = [s["label"] for s in _worker_screener.snapshots]
-    extra = {"input": input_csv.name, "input_sha256": _sha256(input_csv), **(extra or {})}
+    extra = {"input": input_csv.name, "input_sha256": file_sha256(input_csv), **(extra or {})}
     _, rows = read_rows(input_csv, encoding)
     jobs = ((header, out_fields, chunk) for chunk in _batched(islice(rows, done, None), CHUNK))
     with output.open("a" if done else "w", newline="", encoding="utf-8") as handle, Progress(
@@ -256,7 +249,7 @@ def screen_csv(
     if context is not None:
         entry = context.ledger.append(
             "parties.screen_file", context.actor,
-            {**extra, "output": output.name, "output_sha256": _sha256(output), "rows": total, "resumed": done,
+            {**extra, "output": output.name, "output_sha256": file_sha256(output), "rows": total, "resumed": done,
              **({"org": context.org} if context.org else {})},
             {"summary": f"{matches} matches", "matches": matches, "errors": len(errors),
              "hit_entries": len(recorded), "first_hit_seq": recorded[0] if recorded else None},

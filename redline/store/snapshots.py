@@ -3,6 +3,8 @@ where it came from, when, its SHA-256 and counts, whether it is in force)."""
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -50,3 +52,9 @@ def snapshot_rows(store: Store, table: Table, active_only: bool) -> list[dict[st
             }
             for row in conn.execute(query)
         ]
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 every snapshot, batch record and reference file is identified by."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()

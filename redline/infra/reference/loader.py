@@ -21,6 +21,7 @@ from redline.infra.reference.fingerprints import Fingerprints, read_fingerprints
 from redline.infra.reference.hostnames import HostnameRules, cdncheck_rules, curated_rules
 from redline.infra.reference.iptable import NO_MATCH, IPTable
 from redline.infra.reference.providers import resolve
+from redline.store.snapshots import file_sha256
 from redline.infra.reference.ranges import OFFICIAL, is_generic_tag, range_sources, read_csv_rows
 
 COMPILER_VERSION = "2"  # 2: curated resolver addresses, Google network service
@@ -86,18 +87,11 @@ class ReferenceData:
         return [info.cite() for info in self.sources.values()]
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
 
 def _folder_sha256(folder: Path) -> str:
     digest = hashlib.sha256()
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(str(path.relative_to(folder)).encode() + b"\0" + _sha256(path).encode())
+        digest.update(str(path.relative_to(folder)).encode() + b"\0" + file_sha256(path).encode())
     return digest.hexdigest()
 
 
@@ -178,7 +172,7 @@ def _discover(infra_dir: Path) -> dict[str, SourceInfo]:
         path = infra_dir / spec.relpath
         if path.exists():
             key = "cdncheck" if spec.key == "cdncheck-ranges" else spec.key
-            sources[key] = SourceInfo(key, str(path), spec.url, _sha256(path), {}, _data_date(path))
+            sources[key] = SourceInfo(key, str(path), spec.url, file_sha256(path), {}, _data_date(path))
     folder = infra_dir / FINGERPRINT_DIR
     if folder.is_dir():
         sources["webappanalyzer"] = SourceInfo("webappanalyzer", str(folder), "https://github.com/enthec/webappanalyzer",
@@ -188,7 +182,7 @@ def _discover(infra_dir: Path) -> dict[str, SourceInfo]:
                                             "authored for Redline", curated[0], curated[1])
     asns = infra_dir / PROVIDER_ASNS
     if asns.exists():
-        sources["provider-asns"] = SourceInfo("provider-asns", str(asns), "authored (see PROVENANCE.md)", _sha256(asns), {})
+        sources["provider-asns"] = SourceInfo("provider-asns", str(asns), "authored (see PROVENANCE.md)", file_sha256(asns), {})
     return sources
 
 
