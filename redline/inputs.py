@@ -40,6 +40,17 @@ def parse_name(value: str | None, argument: str = "NAME") -> str:
     return text
 
 
+SCHEMAS = ("Company", "Person", "Organization", "Vessel", "LegalEntity", "Airplane")
+
+
+def parse_schema(value: str | None, argument: str = "--schema") -> str | None:
+    """One of the FollowTheMoney schemata a screening can be narrowed to, or None."""
+    schema = (value or "").strip() or None
+    if schema is not None and schema not in SCHEMAS:
+        raise InputError(argument, f"{schema!r} is not one of {', '.join(SCHEMAS)}")
+    return schema
+
+
 def parse_country(value: str | None, argument: str = "--country") -> str | None:
     """A country name, ISO 3166 alpha-2 or alpha-3 code -> the lower-case code the lists use."""
     if value is None:

@@ -20,10 +20,9 @@ from sqlalchemy.exc import IntegrityError
 
 from redline.context import Context
 from redline.csvio import CsvInputError, read_rows
-from redline.inputs import InputError, parse_country, parse_date, parse_name
+from redline.inputs import InputError, parse_country, parse_date, parse_name, parse_schema
 from redline.monitor.tables import monitor_alerts, monitor_books, monitor_rows
 
-SCHEMAS = ("Company", "Person", "Organization", "Vessel", "LegalEntity", "Airplane")
 QUERY_COLUMNS = ("id", "name", "schema", "country", "birth_date", "identifiers")
 CHUNK = 2000
 MAX_ID = 200
@@ -61,10 +60,8 @@ def parse_row(values: dict[str, Any], where: str) -> dict[str, Any]:
         raise BookError(f"{where}: id: is empty")
     if len(row_id) > MAX_ID:
         raise BookError(f"{where}: id: is {len(row_id)} characters long; at most {MAX_ID}")
-    schema = text("schema") or None
-    if schema is not None and schema not in SCHEMAS:
-        raise BookError(f"{where}: schema: {schema!r} is not one of {', '.join(SCHEMAS)}")
     try:
+        schema = parse_schema(text("schema"), "schema")
         name = parse_name(text("name"), "name")
         country = parse_country(text("country"), "country") if text("country") else None
         birth_date = parse_date(text("birth_date") or None, "birth_date")

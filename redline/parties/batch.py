@@ -21,14 +21,13 @@ from typing import Any
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from redline.csvio import CsvInputError, detect_encoding, dict_writer, read_rows
-from redline.inputs import InputError, parse_country, parse_date, parse_name
+from redline.inputs import InputError, parse_country, parse_date, parse_name, parse_schema
 from redline.parties import api
 from redline.parties.screening import Query, explain
 from redline.store.snapshots import file_sha256
 from redline.review.core import compact_hit, record_screening, reviewable
 
 HIT_COLUMNS = ["match", "score", "hit_id", "hit_caption", "hit_lists", "explanation", "error"]
-SCHEMAS = ("Company", "Person", "Organization", "Vessel", "LegalEntity", "Airplane")
 CHUNK = 256
 IN_FLIGHT_PER_WORKER = 4  # chunks queued ahead of each worker: enough to keep it busy, never the whole file
 REPEATS_REMEMBERED = 1 << 15  # per worker: a counterparty file names the same party again and again
@@ -48,9 +47,7 @@ def _country(value: str) -> str | None:
 
 
 def _query(row: dict[str, str]) -> Query:
-    schema = (row.get("schema") or "").strip() or None
-    if schema is not None and schema not in SCHEMAS:
-        raise InputError("schema", f"{schema!r} is not one of {', '.join(SCHEMAS)}")
+    schema = parse_schema(row.get("schema"), "schema")
     country = (row.get("country") or "").strip()
     return Query(
         name=parse_name(row.get("name"), "name"),

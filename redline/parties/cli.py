@@ -10,17 +10,16 @@ import typer
 from rich import box
 from rich.table import Table
 
-from redline.inputs import DATE_ORDERS, InputError, parse_country, parse_date, parse_name
+from redline.inputs import DATE_ORDERS, InputError, parse_country, parse_date, parse_name, parse_schema
 from redline.output import JSON_HELP, console, emit, err_console, fail
 
 app = typer.Typer(no_args_is_help=True)
 
-SCHEMAS = ("Company", "Person", "Organization", "Vessel", "LegalEntity", "Airplane")
-
-
 def _check_schema(schema: str | None, argument: str = "--schema") -> None:
-    if schema is not None and schema not in SCHEMAS:
-        raise fail(f"{argument} must be one of {', '.join(SCHEMAS)}, not {schema!r}")
+    try:
+        parse_schema(schema, argument)
+    except InputError as exc:
+        raise fail(str(exc)) from None
 
 
 def _check_date_order(order: str | None) -> None:
