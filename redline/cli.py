@@ -66,13 +66,15 @@ DOMAINS = {
     "db": ("redline.db_cli", "The store's schema: status and migrations."),
     "monitor": ("redline.monitor.cli", "Monitor customer books: re-screen what changed since the last run."),
     "review": ("redline.review.cli", "Review screening hits: the queue, decisions, four-eyes."),
+    "report": ("redline.reports.cli", "Transparency reports for a closed period: media and licensing."),
+    "exchange": ("redline.exchange.cli", "Share signals with other platforms and Redline installations."),
 }
 
 for name, (module_name, help_text) in DOMAINS.items():
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
-        if exc.name != module_name:
+        if not exc.name or not (module_name + ".").startswith(exc.name + "."):
             raise
         continue  # a domain not built yet
     app.add_typer(module.app, name=name, help=help_text)

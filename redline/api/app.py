@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import threading
 import time
@@ -21,6 +22,7 @@ MAX_BODY = 32 * 1024 * 1024  # uploads (CSV, images, evidence) included
 TIMEOUT_S = 60.0
 MAX_INFLIGHT = 64  # requests in progress per worker; more are answered 503 at once (health routes excepted)
 RETRY_S = 5.0
+ROUTERS = ("health", "screening", "media", "v1", "review", "licensing", "exchange", "reports", "ui")
 
 
 class Readiness:
@@ -71,8 +73,6 @@ def create_app(context: Context, *, max_body: int = MAX_BODY, timeout_s: float =
                max_inflight: int = MAX_INFLIGHT, load_lists: bool = True) -> FastAPI:
     """The app over `context` (its store, ledger and settings). It becomes the process's context, since
     the parties API reads the process's context."""
-    from redline.api.routers import health, media, review, screening, v1
-
     set_context(context)
     app = FastAPI(title="Redline", version=__version__, default_response_class=Json,
                   description="Screening (yente-compatible), media hash matching (HMA-compatible) and Redline's "
@@ -82,7 +82,13 @@ def create_app(context: Context, *, max_body: int = MAX_BODY, timeout_s: float =
     app.state.entities = Entities()
     app.state.readiness = Readiness(app.state.entities)
     errors.install(app)
-    for module in (health, screening, media, v1, review):
+    for name in ROUTERS:
+        try:
+            module = importlib.import_module(f"redline.api.routers.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"redline.api.routers.{name}":
+                raise
+            continue  # a router not built yet
         app.include_router(module.router)
     if load_lists:
         app.state.readiness.ensure_loading()

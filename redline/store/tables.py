@@ -12,11 +12,12 @@ TABLE_MODULES = (
     "redline.keys",
     "redline.review.tables",
     "redline.monitor.tables",
+    "redline.exchange.tables",
 )
 
 for _name in TABLE_MODULES:
     try:
         importlib.import_module(_name)
     except ModuleNotFoundError as exc:
-        if exc.name != _name:
+        if not exc.name or not (_name + ".").startswith(exc.name + "."):
             raise
