@@ -13,6 +13,7 @@ TABLE_MODULES = (
     "redline.review.tables",
     "redline.monitor.tables",
     "redline.exchange.tables",
+    "redline.ui.tables",
 )
 
 for _name in TABLE_MODULES:
