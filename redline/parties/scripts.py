@@ -408,8 +408,9 @@ def _in_jis(text: str) -> bool:
 
 def japanese_person(run: str) -> list[Piece] | None:
     """A Japanese name in kanji: four characters (two for the family name, two given) where a
-    Chinese name has two or three; pykakasi knows the readings of names."""
-    if len(run) != 4 or run[:2] in _tables()["han_surnames"]["compound"] or not _in_jis(run):
+    Chinese name has two or three; pykakasi knows the readings of names. A foreign name written
+    by sound in Chinese ('麥克弗森' McPherson) is not one."""
+    if len(run) != 4 or run[:2] in _tables()["han_surnames"]["compound"] or not _in_jis(run) or han_transcription(run):
         return None
     return [(w, "", False) for w, _ in japanese_words(run)]
 
@@ -418,8 +419,15 @@ def han_person(run: str) -> list[Piece] | None:
     """'陈全国' -> 'chen' 'quanguo': a Chinese person's name, family name first. None when the
     run is not 2-4 characters or does not start with a known family name."""
     table = _tables()["han_surnames"]
+    foreign = han_transcription(run)
+    if foreign:
+        return [(foreign, "", True)]
     if not 2 <= len(run) <= 4:
         return None
+    if len(run) == 2 and _all_transcription(run):
+        # '吉娜' Geena or a Chinese name: read as family + given name, each also compared on
+        # consonant classes, as a transcription is
+        return [("".join(lazy_pinyin(ch)), "", True) for ch in run]
     if run[:2] in table["compound"] and len(run) >= 3:
         family, given = run[:2], run[2:]
     elif run[0] in table["single"]:
@@ -427,3 +435,36 @@ def han_person(run: str) -> list[Piece] | None:
     else:
         return None
     return [("".join(lazy_pinyin(family)), "", False), ("".join(lazy_pinyin(given)), "", False)]
+
+
+@lru_cache(maxsize=1)
+def _transcription_chars() -> frozenset[str]:
+    return frozenset(_tables()["han_transcription"].replace(" ", ""))
+
+
+def _all_transcription(run: str) -> bool:
+    return set(_icu("Traditional-Simplified", run)) <= _transcription_chars()
+
+
+_PINYIN_INITIAL = re.compile(r"^(zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(.*)$")
+
+
+@lru_cache(maxsize=4096)
+def han_transcription(run: str) -> str:
+    """A foreign name written by sound in Chinese characters ('戈德史密斯' Goldsmith) -> its
+    pinyin with the initials as the transcription table uses them ('gedeshimisi'), compared on
+    consonant classes as a loose romanisation; '' when the run is not one: a character outside
+    the transcription table (scripts.yaml, han_transcription), or two characters that start with
+    a family name."""
+    if len(run) < 2 or not _all_transcription(run) or len(run) == 2 and run[0] in _tables()["han_surnames"]["single"]:
+        return ""
+    simplified = _icu("Traditional-Simplified", run)
+    initials: dict[str, str] = _tables()["han_transcription_initials"]
+    out = []
+    for syllable in lazy_pinyin(simplified):
+        if syllable == "er":
+            out.append("r")
+            continue
+        initial, rest = _PINYIN_INITIAL.match(syllable).groups()  # type: ignore[union-attr]
+        out.append(initials.get(initial or "", initial or "") + re.sub("ng$", "n", rest))
+    return "".join(out)

@@ -132,3 +132,13 @@ def test_arabic_full_names_that_differ_do_not_match() -> None:
 def test_korean_and_chinese_look_alikes_stay_apart() -> None:
     assert not compare_names("김정은", "Kim Kwang Yon", "Person")["match"]  # jeong is not kwang
     assert texts("科大讯飞", person=True) == ["kedaxunfei"]  # simplified Chinese: not a Japanese name
+
+
+def test_foreign_names_written_by_sound_in_chinese_compare_on_consonant_classes() -> None:
+    assert texts("費爾南德斯", person=True) == ["feirnandesi"]  # traditional characters simplified first
+    assert compare_names("費爾南德斯", "Fernandes", "Person")["match"]
+    assert compare_names("班德拉斯", "Antonio Banderas", "Person")["score"] > compare_names("班德拉斯", "Antonio Bandera", "Person")["score"]
+    assert not compare_names("費爾南德斯", "Fernando", "Person")["match"]
+    assert texts("麥克弗森", person=True) == ["maikefusen"]  # not read as a Japanese name
+    assert texts("林丹", person=True) == ["lin", "dan"]  # two characters from a family name: a Chinese name
+    assert texts("陈全国", person=True) == ["chen", "quanguo"]  # a character outside the table
