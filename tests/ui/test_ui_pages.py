@@ -1,0 +1,165 @@
+"""The workbench's pages through the app (no browser): sign-in, sessions and CSRF, organisations,
+decisions with four-eyes as the review library enforces it, the ledger pages."""
+
+from __future__ import annotations
+
+import re
+
+import orjson
+import pytest
+
+from conftest import REAL_HIT, SANCTIONED, Bench
+
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+def screen(client, bench: Bench, who: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    """A screening through the HTTP API, as the key `who`: it raises review items in the key's organisation."""
+    body = {"queries": {"q": {"schema": "Company", "properties": {"name": [name]}}}}
+    answer = client.post("/match/default", json=body, headers=bench.bearer(who))
+    assert answer.status_code == 200, answer.text
+
+
+def sign_in(client, bench: Bench, who: str) -> str:  # type: ignore[no-untyped-def]
+    """Signs `who` in; returns the session's CSRF token (read from a page, as a browser would)."""
+    client.cookies.clear()
+    form = client.get("/ui/signin")
+    answer = client.post("/ui/signin", data={"key": bench.keys[who], "csrf": CSRF.search(form.text).group(1),
+                                             "next": "/ui/queue"}, follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == "/ui/queue", answer.text
+    return CSRF.search(client.get("/ui/queue").text).group(1)
+
+
+def item_id(client, caption: str) -> int:  # type: ignore[no-untyped-def]
+    page = client.get("/ui/queue", params={"q": caption}).text
+    found = re.findall(r'<a class="row-link" href="/ui/queue/(\d+)">([^<]+)</a>', page)
+    ids = [int(i) for i, text in found if text.casefold() == caption.casefold()]
+    assert ids, f"{caption!r} is not in the queue"
+    return ids[0]
+
+
+def test_pages_need_a_session_and_signing_in_needs_a_live_key_and_the_form_token(client, bench: Bench) -> None:
+    answer = client.get("/ui/queue?status=open", follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == "/ui/signin?next=%2Fui%2Fqueue%3Fstatus%3Dopen"
+    form = client.get("/ui/signin")
+    token = CSRF.search(form.text).group(1)
+    assert 'type="password"' in form.text and '<label for="key">' in form.text
+    wrong = client.post("/ui/signin", data={"key": "rl_not-a-key", "csrf": token})
+    assert wrong.status_code == 401 and "unknown or revoked" in wrong.text
+    # a forged form (a token not matching the sign-in cookie) is refused even with a good key
+    client.cookies.clear()
+    forged = client.post("/ui/signin", data={"key": bench.keys["ana"], "csrf": token}, follow_redirects=False)
+    assert forged.status_code == 401 and "expired or came from elsewhere" in forged.text
+    form = client.get("/ui/signin")
+    good = client.post("/ui/signin", data={"key": bench.keys["ana"], "csrf": CSRF.search(form.text).group(1),
+                                           "next": "https://evil.example/"}, follow_redirects=False)
+    assert good.status_code == 303 and good.headers["location"] == "/ui/queue"  # no open redirect
+    cookie = [h for h in good.headers.get_list("set-cookie") if h.startswith("redline_ui=")][0].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie and "path=/ui" in cookie
+    assert bench.keys["ana"] not in good.headers.get("set-cookie", "")
+    page = client.get("/ui/queue")
+    assert page.status_code == 200 and "ana · analyst" in page.text
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    # the cookie's signature is checked: an altered cookie is no session
+    value = client.cookies.get("redline_ui")
+    client.cookies.set("redline_ui", value[:-2] + ("AA" if not value.endswith("AA") else "BB"), path="/ui")
+    assert client.get("/ui/queue", follow_redirects=False).status_code == 303
+
+
+def test_signing_out_ends_the_session_on_the_server_and_a_revoked_key_ends_its_sessions(client, bench: Bench) -> None:
+    from redline import keys
+
+    csrf = sign_in(client, bench, "rita")
+    copied = client.cookies.get("redline_ui")
+    refused = client.post("/ui/signout", data={"csrf": "forged"}, follow_redirects=False)
+    assert refused.status_code == 403 and client.get("/ui/queue").status_code == 200
+    assert client.post("/ui/signout", data={"csrf": csrf}, follow_redirects=False).headers["location"] == "/ui/signin"
+    client.cookies.set("redline_ui", copied, path="/ui")  # a copy of the cookie made before signing out
+    assert client.get("/ui/queue", follow_redirects=False).status_code == 303
+    created = keys.create_key(bench.context.store, bench.context.ledger, "temp-ana", "analyst")
+    bench.keys["temp-ana"] = created["key"]
+    sign_in(client, bench, "temp-ana")
+    keys.revoke_key(bench.context.store, bench.context.ledger, "temp-ana")
+    import time
+
+    time.sleep(2.1)  # the key cache's lifetime, as for the API
+    assert client.get("/ui/queue", follow_redirects=False).status_code == 303
+    kinds = [e.kind for e in bench.context.ledger.entries(kind="ui.")]
+    assert kinds.count("ui.signin") >= 2 and "ui.signout" in kinds
+
+
+def test_an_organisation_sees_only_its_items_and_a_decision_needs_the_token_and_the_role(client, bench: Bench) -> None:
+    screen(client, bench, "acme-ana", REAL_HIT)
+    sign_in(client, bench, "acme-ana")
+    acme_item = item_id(client, "Hangzhou Hikvision Digital Technology Co., Ltd.")
+    page = client.get(f"/ui/queue/{acme_item}").text
+    # the item page shows the query, the listing, the explanation, the ownership path and the snapshot
+    for shown in ("Hangzhou Hikvision Digital Technology", "US-DOD-1260H", "Section 1260H Chinese Military Companies",
+                  "China Electronics Technology Group Corporation", "subsidiary of", "us_dod_1260h@2026-06-08#1",
+                  "against"):
+        assert shown in page, shown
+    for other in ("other-ana", "ana"):
+        sign_in(client, bench, other)
+        assert f'href="/ui/queue/{acme_item}"' not in client.get("/ui/queue", params={"status": "open"}).text
+        assert client.get(f"/ui/queue/{acme_item}").status_code == 404
+        assert client.post(f"/ui/queue/{acme_item}/decide", data={
+            "decision": "cleared", "reason": "x", "csrf": CSRF.search(client.get("/ui/queue").text).group(1)}).status_code == 404
+    acme_csrf = sign_in(client, bench, "acme-ana")
+    missing = client.post(f"/ui/queue/{acme_item}/decide", data={"decision": "cleared", "reason": "not them"})
+    assert missing.status_code == 403 and "security token" in missing.text
+    assert client.get(f"/ui/queue/{acme_item}").text.count("<td>cleared</td>") == 0
+    no_reason = client.post(f"/ui/queue/{acme_item}/decide", data={"decision": "cleared", "reason": " ", "csrf": acme_csrf})
+    assert no_reason.status_code == 422 and "needs a reason" in no_reason.text
+    done = client.post(f"/ui/queue/{acme_item}/decide", data={"decision": "cleared", "reason": "a namesake shop",
+                                                              "csrf": acme_csrf}, follow_redirects=False)
+    assert done.status_code == 303 and f"decided={acme_item}" in done.headers["location"]
+    assert f'href="/ui/queue/{acme_item}"' not in client.get("/ui/queue").text
+    assert "cleared" in client.get(f"/ui/queue/{acme_item}").text
+    # the same pair screened again is not raised again
+    screen(client, bench, "acme-ana", REAL_HIT)
+    assert f'href="/ui/queue/' not in client.get("/ui/queue", params={"q": "Hikvision"}).text
+
+
+def test_a_reader_sees_but_cannot_decide(client, bench: Bench) -> None:
+    screen(client, bench, "rita", REAL_HIT)
+    csrf = sign_in(client, bench, "rita")
+    found = item_id(client, "Hangzhou Hikvision Digital Technology Co., Ltd.")
+    assert 'action="/ui/queue/' not in client.get(f"/ui/queue/{found}").text
+    refused = client.post(f"/ui/queue/{found}/decide", data={"decision": "cleared", "reason": "x", "csrf": csrf})
+    assert refused.status_code == 403 and "analyst role" in refused.text
+
+
+def test_confirming_a_sanctions_match_takes_two_people_and_both_are_in_the_ledger(client, bench: Bench) -> None:
+    screen(client, bench, "ana", SANCTIONED)
+    csrf = sign_in(client, bench, "ana")
+    found = item_id(client, SANCTIONED.upper())
+    first = client.post(f"/ui/queue/{found}/decide", data={"decision": "confirmed", "reason": "registry number agrees",
+                                                           "csrf": csrf})
+    assert first.status_code == 200 or first.status_code == 303
+    page = client.get(f"/ui/queue/{found}").text
+    assert "awaiting second" in page and "a second person decides now" in page
+    again = client.post(f"/ui/queue/{found}/decide", data={"decision": "confirmed", "reason": "sure", "csrf": csrf})
+    assert again.status_code == 409 and "four-eyes" in again.text
+    csrf = sign_in(client, bench, "bea")
+    client.post(f"/ui/queue/{found}/decide", data={"decision": "confirmed", "reason": "checked", "csrf": csrf})
+    assert "Status: <strong>confirmed</strong>" in client.get(f"/ui/queue/{found}").text
+    ledger = client.get("/ui/ledger", params={"kind": "review.decide"}).text
+    assert "registry number agrees" in ledger and "checked" in ledger
+    assert client.get("/ui/ledger/verify").text.count("are intact") == 1
+    export = client.get("/ui/ledger/export", params={"kind": "review.decide"})
+    rows = [orjson.loads(line) for line in export.content.splitlines()]
+    assert [r["actor"] for r in rows if r["inputs"]["item"] == found] == ["ana", "bea"]
+
+
+def test_an_organisation_exports_only_its_ledger_entries_and_a_reader_has_no_ledger(client, bench: Bench) -> None:
+    screen(client, bench, "acme-ana", "Testsec")
+    sign_in(client, bench, "acme-ana")
+    rows = [orjson.loads(line) for line in client.get("/ui/ledger/export").content.splitlines()]
+    assert rows and all(r["inputs"].get("org") == "acme" for r in rows)
+    sign_in(client, bench, "rita")
+    assert client.get("/ui/ledger").status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/ui/static/../session.py", "/ui/static/nope.css"])
+def test_only_the_workbench_files_are_served(client, path: str) -> None:
+    assert client.get(path).status_code == 404
