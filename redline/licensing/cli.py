@@ -15,7 +15,16 @@ denial_app = typer.Typer(no_args_is_help=True, help="Denial notifications: expor
 app.add_typer(policy_app, name="policy")
 app.add_typer(denial_app, name="denial")
 
+
+def _add_casework() -> None:
+    from redline.licensing.cli_cases import case_app, consultation_app, notice_app
+
+    app.add_typer(case_app, name="case")
+    app.add_typer(notice_app, name="notice")
+    app.add_typer(consultation_app, name="consultation")
+
 JSON = typer.Option(False, "--json", help="Machine-readable JSON output.")
+_add_casework()
 
 
 def _context() -> Any:

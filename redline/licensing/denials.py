@@ -194,3 +194,15 @@ def _row(row: Any) -> dict[str, Any]:
         "policy": items.get("policy"), "parties": orjson.loads(row.parties), "item_categories": items["categories"],
         "control_codes": items.get("control_codes") or [], "reason": row.reason, "citations": orjson.loads(row.citations),
     }
+
+
+def store_partner_notice(conn: Any, notice: dict[str, Any], exchange: str) -> None:
+    """A verified partner notice (redline.licensing.notices) kept as a partner denial too, so that
+    assessments flag a later look-alike application (RF_PARTNER_DENIAL) as they do for `denial import`."""
+    _upsert_conn(conn, {
+        "denial_id": notice["notice_id"], "application_id": notice.get("application_id"), "authority": notice["authority"],
+        "decided_on": notice["date"], "destination": None,
+        "parties": [{"role": "end_user", "name": notice["party"]["name"], "country": notice["party"].get("country")}],
+        "item_categories": list(notice["item_categories"]), "control_codes": list(notice["control_codes"]),
+        "reason": notice["grounds"], "citations": [], "policy": None,
+    }, origin="partner", source_file=exchange)

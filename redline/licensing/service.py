@@ -82,6 +82,17 @@ def assess_and_record(paths: list[Path], policy_name: str, *, context: Any, scre
     return [r for _, r in results]
 
 
+def assess_application(app: Application, policy_name: str, *, context: Any, screener: Screener | None = None) -> dict[str, Any]:
+    """One parsed application (a file or a request body) checked, assessed and recorded like `assess`."""
+    policy = load_policy(policy_name)
+    check_red_flags(app, policy)
+    classify_items(app, policy)
+    result = assess(app, policy, countries=country_data(context.settings), screener=screener or default_screener(),
+                    store=context.store)
+    _record(context, app, policy, result)
+    return result
+
+
 def compare_policies(path: Path, policy_names: list[str], *, context: Any, screener: Screener | None = None) -> dict[str, Any]:
     policies = [load_policy(n) for n in policy_names]
     (app,) = load_applications([path], policies)
