@@ -1,0 +1,65 @@
+"""/v1/licensing over HTTP: keys' roles and organisations, four-eyes across two keys, errors that name the field."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from helpers_licensing import FakeScreener
+
+from redline import keys
+from redline.config import load_settings
+from redline.context import Context
+
+warnings.filterwarnings("ignore", message=".*httpx2.*")
+from fastapi.testclient import TestClient  # noqa: E402
+
+APPLICATION = {
+    "id": "API-2026-0007", "date": "2026-11-02", "exporter": {"name": "Oslo Signals AS", "country": "NO"},
+    "destination": "NO",
+    "parties": [{"role": "end_user", "name": "Oslo Fjord Networks AS", "country": "NO", "type": "private_telecom_isp"}],
+    "items": [{"description": "Routers", "category": "general_ict"}],
+    "end_use": {"type": "network_management_qos"},
+}
+
+
+def test_cases_over_http(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from redline.api import create_app
+
+    screener = FakeScreener()
+    monkeypatch.setattr("redline.licensing.service.default_screener", lambda: screener)
+    context = Context(replace(load_settings(), user="tester"))
+    secret = {name: keys.create_key(context.store, context.ledger, name, role, org=org)["key"]
+              for name, role, org in (("ann", "analyst", "acme"), ("ben", "analyst", "acme"), ("rita", "reader", "acme"),
+                                      ("otto", "admin", "other"))}
+
+    def auth(name: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {secret[name]}"}
+
+    with TestClient(create_app(context, load_lists=False), raise_server_exceptions=False) as client:
+        url = "/v1/licensing/cases"
+        assert client.post(url, json={"application": APPLICATION}, headers=auth("rita")).status_code == 403
+        bad = client.post(url, json={"application": {**APPLICATION, "destination": "UK"}}, headers=auth("ann"))
+        assert bad.status_code == 422 and "did you mean 'GB'" in bad.text and "destination" in bad.text
+        opened = client.post(url, json={"application": APPLICATION, "policy": "echri"}, headers=auth("ann"))
+        assert opened.status_code == 201, opened.text
+        case = opened.json()
+        assert case["org"] == "acme" and case["opened_by"] == "ann" and case["status"] == "open"
+        assert [c["id"] for c in client.get(url, headers=auth("rita")).json()["cases"]] == [case["id"]]
+        assert client.get(f"{url}/{case['id']}", headers=auth("otto")).status_code == 404  # another organisation
+        assert client.post(f"{url}/{case['id']}/decide", json={"decision": "grant", "reason": "x"},
+                           headers=auth("ann")).status_code == 422
+        first = client.post(f"{url}/{case['id']}/decide", json={"decision": "approve", "reason": "end use verified"},
+                            headers=auth("ann"))
+        assert first.status_code == 200 and first.json()["status"] == "awaiting_sign_off"
+        same = client.post(f"{url}/{case['id']}/sign-off", json={"reason": "mine"}, headers=auth("ann"))
+        assert same.status_code == 409 and "four-eyes" in same.json()["detail"]
+        assert client.post(f"{url}/{case['id']}/sign-off", json={"reason": "ok"}, headers=auth("rita")).status_code == 403
+        second = client.post(f"{url}/{case['id']}/sign-off", json={"reason": "checked"}, headers=auth("ben"))
+        assert second.status_code == 200 and second.json()["status"] == "approved"
+        assert client.get("/v1/licensing/consultations", headers=auth("rita")).json() == {"consultations": [], "total": 0}
+    actors = [(e.kind, e.actor) for e in context.ledger.entries() if e.kind.startswith("licensing.case")]
+    assert actors == [("licensing.case.open", "ann"), ("licensing.case.decide", "ann"), ("licensing.case.sign_off", "ben")]
+    context.store.close()
