@@ -1,0 +1,170 @@
+"""What this installation publishes to its peers, and the feedback they send back.
+
+`publish(bank)` appends to the feed every hash of the bank not yet published, and a deletion for
+every published hash since disabled; the new records are signed in blocks (see `signing`) with the
+installation key, in the same transaction as the feed rows and the ledger entry. `feed_page` is
+what /v1/exchange/feed serves; denial notices of the licensing domain travel in the same pages,
+each signed by this installation. `receive_feedback` records a peer's deconfirmations.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from typing import Any
+
+import orjson
+from sqlalchemy import and_, func, select
+
+from redline.checkpoints import Signer
+from redline.context import Context
+from redline.exchange import signing
+from redline.exchange import tables as t
+from redline.exchange.exchanges import ExchangeProblem, now
+from redline.media import banks
+from redline.media.signals import SignalError, normalise
+
+NOTICES_MODULE = "redline.licensing.notices"
+MAX_PAGE = 10_000
+
+
+def signer(ctx: Context) -> Signer:
+    return Signer(ctx.settings.ledger_key)
+
+
+def publish(ctx: Context, bank_name: str) -> dict[str, Any]:
+    bank = banks.get_bank(ctx.store, bank_name)
+    if bank.negative:
+        raise ExchangeProblem(f"BANK: {bank_name} is a negative (known-benign) bank; only positive banks are published")
+    key = signer(ctx)
+    origin = key.key_id
+    with ctx.store.connect() as conn:
+        state: dict[tuple[str, str], bool] = {}
+        for r in conn.execute(select(t.feed.c.signal_type, t.feed.c.value_key, t.feed.c.deleted)
+                              .where(t.feed.c.bank == bank_name).order_by(t.feed.c.seq)):
+            state[(r.signal_type, r.value_key)] = bool(r.deleted)
+    at = now()
+    records: list[tuple[str, str, bool, bytes]] = []
+    for s in banks.bank_signals(ctx.store, bank_name):
+        key_ = (s.signal_type, banks.value_key(s.signal_type, s.value))
+        deleted = not s.enabled or not bank.enabled
+        if state.get(key_, True) == deleted:  # unpublished and disabled, or unchanged
+            continue
+        content = {"kind": "signal", "origin": origin, "bank": bank_name, "signal_type": s.signal_type,
+                   "signal_value": s.value, "labels": sorted(set(bank.labels) | set(s.labels)),
+                   "contributor": s.contributor, "content_id": s.content_id, "added_on": s.added_on,
+                   "deleted": deleted, "published_at": at}
+        records.append((key_[0], key_[1], deleted, signing.canonical(content)))
+    with ctx.store.transaction() as conn:
+        for start in range(0, len(records), signing.BLOCK_SIZE):
+            chunk = records[start:start + signing.BLOCK_SIZE]
+            digests = [signing.digest(r[3]) for r in chunk]
+            signature = signing.sign(key, signing.block_message(origin, at, digests))
+            block_id = conn.execute(t.blocks.insert().values(origin=origin, at=at, digests="".join(digests),
+                                                             signature=signature)).inserted_primary_key[0]
+            conn.execute(t.feed.insert(), [{"bank": bank_name, "signal_type": r[0], "value_key": r[1], "deleted": r[2],
+                                            "record": r[3].decode(), "block_id": block_id, "block_index": i}
+                                           for i, r in enumerate(chunk)])
+        added = sum(1 for r in records if not r[2])
+        ctx.ledger.append("exchange.publish", ctx.actor, {"bank": bank_name, "origin": origin},
+                          {"published": added, "deleted": len(records) - added}, conn=conn)
+    return {"bank": bank_name, "origin": origin, "published": added, "deleted": len(records) - added}
+
+
+def parse_since(since: str | None) -> tuple[int, int]:
+    """'S' or 'S:N' -> (signal seq, notice seq); ValueError when it is neither."""
+    if not since:
+        return 0, 0
+    parts = since.split(":")
+    if len(parts) > 2 or not all(p.isdigit() for p in parts):
+        raise ValueError(f"since: a checkpoint is S or S:N (numbers), got {since!r}")
+    return int(parts[0]), int(parts[1]) if len(parts) == 2 else 0
+
+
+def feed_page(ctx: Context, since: str | None, limit: int) -> dict[str, Any]:
+    signal_seq, notice_seq = parse_since(since)
+    limit = max(1, min(limit, MAX_PAGE))
+    key = signer(ctx)
+    with ctx.store.connect() as conn:
+        rows = conn.execute(select(t.feed.c.seq, t.feed.c.record, t.feed.c.block_id, t.feed.c.block_index)
+                            .where(t.feed.c.seq > signal_seq).order_by(t.feed.c.seq).limit(limit)).all()
+        block_ids = sorted({r.block_id for r in rows})
+        blocks = {}
+        for start in range(0, len(block_ids), 500):
+            for b in conn.execute(select(t.blocks).where(t.blocks.c.id.in_(block_ids[start:start + 500]))):
+                blocks[str(b.id)] = {"at": b.at, "signature": b.signature,
+                                     "digests": [b.digests[i:i + 64] for i in range(0, len(b.digests), 64)]}
+    records: list[dict[str, Any]] = []
+    for r in rows:
+        record = orjson.loads(r.record)
+        record.update(seq=r.seq, block=r.block_id, index=r.block_index)
+        records.append(record)
+    notices = _notices(ctx, notice_seq, limit)
+    for n in notices:
+        message = signing.canonical({"kind": "denial_notice", "origin": key.key_id, "notice": n["notice"]})
+        records.append({"kind": "denial_notice", "seq": n["seq"], "notice": n["notice"],
+                        "signature": signing.sign(key, message)})
+    last_signal = rows[-1].seq if rows else signal_seq
+    last_notice = max([n["seq"] for n in notices], default=notice_seq)
+    return {"origin": key.key_id, "records": records, "blocks": blocks, "checkpoint": f"{last_signal}:{last_notice}",
+            "more": len(rows) == limit or len(notices) == limit}
+
+
+def _notices(ctx: Context, since_seq: int, limit: int) -> list[dict[str, Any]]:
+    if importlib.util.find_spec(NOTICES_MODULE) is None:
+        return []
+    return list(importlib.import_module(NOTICES_MODULE).feed(ctx, since_seq, limit))
+
+
+def receive_feedback(ctx: Context, body: dict[str, Any], *, from_key: str, from_org: str | None) -> dict[str, Any]:
+    """A peer's deconfirmations: each item signed by the peer installation's key (sent with them);
+    items that do not verify or name no valid hash are refused, the rest recorded with the ledger entry."""
+    try:
+        peer = signing.load_public_key(str(body.get("public_key", "")))
+    except signing.KeyProblem as exc:
+        raise ExchangeProblem(f"public_key: {exc}") from None
+    origin = signing.key_id(peer)
+    if body.get("origin") != origin:
+        raise ExchangeProblem(f"origin: {body.get('origin')!r} is not the id of the public key sent ({origin})")
+    items = body.get("items")
+    if not isinstance(items, list) or not items:
+        raise ExchangeProblem("items: a non-empty list of signed feedback items is required")
+    rows, refused = [], []
+    at = now()
+    for number, item in enumerate(items):
+        if not isinstance(item, dict):
+            refused.append({"item": number, "reason": "not an object"})
+            continue
+        fields = {k: item.get(k) for k in ("origin", "signal_type", "signal_value", "opinion", "reason", "at")}
+        if fields["origin"] != origin or not signing.verify(peer, str(item.get("signature", "")), signing.canonical(fields)):
+            refused.append({"item": number, "reason": "the signature does not verify with the sender's key"})
+            continue
+        if fields["opinion"] != "false_positive":
+            refused.append({"item": number, "reason": f"unknown opinion {fields['opinion']!r}"})
+            continue
+        try:
+            kind, value = normalise(str(fields["signal_type"]), str(fields["signal_value"]))
+        except SignalError as exc:
+            refused.append({"item": number, "reason": str(exc)})
+            continue
+        rows.append({"at": at, "from_key": from_key, "from_org": from_org, "origin": origin, "signal_type": kind,
+                     "value_key": banks.value_key(kind, value), "value": value, "opinion": "false_positive",
+                     "reason": (str(fields["reason"]) if fields["reason"] else None), "sent_at": str(fields["at"])})
+    with ctx.store.transaction() as conn:
+        for row in rows:
+            row["published"] = conn.execute(select(func.count()).select_from(t.feed).where(and_(
+                t.feed.c.signal_type == row["signal_type"], t.feed.c.value_key == row["value_key"]))).scalar_one() > 0
+        if rows:
+            conn.execute(t.feedback.insert(), rows)
+        ctx.ledger.append("exchange.feedback", ctx.actor, {"from_key": from_key, "from_org": from_org, "origin": origin},
+                          {"accepted": [{"signal_type": r["signal_type"], "value": r["value"], "reason": r["reason"]}
+                                        for r in rows], "refused": refused}, conn=conn)
+    return {"accepted": len(rows), "refused": refused}
+
+
+def list_feedback(ctx: Context, limit: int = 100) -> list[dict[str, Any]]:
+    with ctx.store.connect() as conn:
+        rows = conn.execute(select(t.feedback).order_by(t.feedback.c.id.desc()).limit(limit)).all()
+    return [{"at": r.at, "from_key": r.from_key, "from_org": r.from_org, "origin": r.origin, "signal_type": r.signal_type,
+             "signal_value": r.value, "opinion": r.opinion, "reason": r.reason, "sent_at": r.sent_at,
+             "published_here": bool(r.published)} for r in rows]

@@ -1,0 +1,330 @@
+"""Fetching from an exchange into its bank, deconfirming a shared hash, pushing feedback back.
+
+A fetch reads the exchange's pages from its checkpoint. Each page is applied in ONE transaction
+together with its checkpoint: its new hashes (through `banks.add_signals`), its deletions, the
+provenance of every hash, the records refused, and the page's ledger entries. A fetch that fails
+part-way leaves the bank holding exactly the pages whose checkpoint was stored, and the next fetch
+resumes after them; re-applying a page is harmless (duplicates are counted, not added).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, and_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from redline.context import Context
+from redline.exchange import tables as t
+from redline.exchange.adapters.base import ExchangeError, Feedback, Page, Refusal
+from redline.exchange.credentials import CredentialError
+from redline.exchange.exchanges import Exchange, ExchangeProblem, get_exchange, now, open_adapter
+from redline.ledger import Ledger
+from redline.media import banks
+from redline.media import tables as media_tables
+from redline.media.labels import LabelError, normalise_labels
+from redline.media.signals import SignalError, normalise
+
+LEASE = timedelta(minutes=15)  # a fetch marked running longer than this is taken to have died
+NOTICES_MODULE = "redline.licensing.notices"
+CHUNK = 500
+
+
+@dataclass
+class FetchResult:
+    exchange: str
+    pages: int = 0
+    added: int = 0
+    duplicates: int = 0
+    deleted: int = 0
+    refused: int = 0
+    verification_failures: int = 0
+    skipped: int = 0
+    notices: int = 0
+    checkpoint: str | None = None
+    complete: bool = False
+    error: str | None = None
+    started_at: str = ""
+    finished_at: str | None = None
+    refusals: list[str] = field(default_factory=list)  # the first reasons, for the status
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class _PageLedger:
+    """Passed to `banks.add_signals` as its ledger: runs the page's own writes on the connection of
+    the bank's transaction, so the page, its checkpoint and its ledger entries commit together."""
+
+    def __init__(self, ledger: Ledger, write: Callable[[Connection], None]) -> None:
+        self.ledger = ledger
+        self.write = write
+        self.done = False
+
+    def append(self, kind: str, actor: str, inputs: Any, outcome: Any, refs: dict[str, Any] | None = None,
+               at: datetime | None = None, conn: Connection | None = None) -> Any:
+        if conn is not None and not self.done:
+            self.write(conn)
+            self.done = True
+        return self.ledger.append(kind, actor, inputs, outcome, refs=refs, at=at, conn=conn)
+
+
+def _insert(conn: Connection, table: Any) -> Any:
+    return (postgresql.insert(table) if conn.dialect.name == "postgresql" else sqlite.insert(table))
+
+
+def _status(conn: Connection, exchange_id: int, status: dict[str, Any], **values: Any) -> None:
+    conn.execute(update(t.exchanges).where(t.exchanges.c.id == exchange_id)
+                 .values(status=orjson.dumps(status).decode(), **values))
+
+
+def _start(ctx: Context, exchange: Exchange, result: FetchResult) -> None:
+    with ctx.store.transaction() as conn:
+        row = conn.execute(select(t.exchanges.c.status).where(t.exchanges.c.id == exchange.id)).one()
+        status = orjson.loads(row.status or "{}")
+        if status.get("state") == "running":
+            started = datetime.fromisoformat(status.get("started_at", "1970-01-01T00:00:00+00:00"))
+            if datetime.now(timezone.utc) - started < LEASE:
+                raise ExchangeProblem(f"NAME: {exchange.name} is being fetched (since {status['started_at']}); "
+                                      "try again when that fetch ends")
+        _status(conn, exchange.id, {**result.to_dict(), "state": "running"})
+
+
+def fetch(ctx: Context, name: str, *, max_pages: int | None = None, rate: float | None = None) -> FetchResult:
+    """Fetch new pages from the checkpoint on. Errors of the exchange end the fetch with `error` set
+    (the pages applied before stay, with their checkpoint); bad arguments raise ExchangeProblem."""
+    exchange = get_exchange(ctx, name)
+    if not exchange.enabled:
+        raise ExchangeProblem(f"NAME: {name} is disabled (redline exchange add {name} --update --enable)")
+    result = FetchResult(name, checkpoint=exchange.checkpoint, started_at=now())
+    _start(ctx, exchange, result)
+    adapter = None
+    try:
+        adapter = open_adapter(ctx, exchange, rate=rate)
+        for page in adapter.pages(exchange.checkpoint):
+            _apply(ctx, exchange, page, result)
+            result.pages += 1
+            if not page.more:
+                result.complete = True
+                break
+            if max_pages is not None and result.pages >= max_pages:
+                break
+        else:
+            result.complete = True
+    except (ExchangeError, CredentialError, banks.BankError) as exc:
+        result.error = str(exc)
+    except BaseException as exc:  # a bug or an interruption: recorded, then raised
+        result.error = f"interrupted: {exc.__class__.__name__}: {exc}"
+        raise
+    finally:
+        if adapter is not None:
+            adapter.close()
+        result.finished_at = now()
+        state = "failed" if result.error else ("ok" if result.complete else "partial")
+        with ctx.store.transaction() as conn:
+            _status(conn, exchange.id, {**result.to_dict(), "state": state})
+            ctx.ledger.append("exchange.fetch", ctx.actor, {"exchange": name, "adapter": exchange.adapter,
+                                                             "from": exchange.checkpoint},
+                              {k: v for k, v in result.to_dict().items() if k != "refusals"}, conn=conn)
+    return result
+
+
+def _apply(ctx: Context, exchange: Exchange, page: Page, result: FetchResult) -> None:
+    refused: list[Refusal] = list(page.refused)
+    latest: dict[tuple[str, str], tuple[Any, list[str], str]] = {}  # key -> (incoming, labels, value); last wins
+    for incoming in page.signals:
+        try:
+            kind, value = normalise(incoming.signal_type, incoming.value)
+            labels = normalise_labels(incoming.labels)
+        except (SignalError, LabelError) as exc:
+            refused.append(Refusal(str(exc), asdict(incoming)))
+            continue
+        latest[(kind, banks.value_key(kind, value))] = (incoming, labels, value)
+    notices = _receive_notices(ctx, exchange, page.notices, refused)
+    additions = [banks.SignalRecord(k[0], v, content_id=inc.content_id, labels=labels,
+                                    contributor=inc.contributor or exchange.name)
+                 for k, (inc, labels, v) in latest.items() if not inc.deleted]
+    deletions = [k for k, (inc, _, _) in latest.items() if inc.deleted]
+    counts: dict[str, int] = {}
+
+    def write(conn: Connection) -> None:
+        counts["deleted"] = _write_page(ctx, conn, exchange, page, latest, deletions, refused, result)
+
+    hook = _PageLedger(ctx.ledger, write)
+    added = banks.add_signals(ctx.store, exchange.bank, additions, actor=ctx.actor, ledger=hook,  # type: ignore[arg-type]
+                              source=f"exchange:{exchange.name}")
+    if not hook.done:  # the bank call wrote nothing of its own (an empty page)
+        with ctx.store.transaction() as conn:
+            write(conn)
+    result.added += added.added
+    result.duplicates += added.duplicates
+    result.deleted += counts.get("deleted", 0)
+    result.refused += len(refused)
+    result.verification_failures += sum(1 for r in refused if r.verification)
+    result.skipped += page.skipped
+    result.notices += notices
+    result.checkpoint = page.checkpoint
+    result.refusals = (result.refusals + [r.reason for r in refused])[:20]
+
+
+def _receive_notices(ctx: Context, exchange: Exchange, notices: list[dict[str, Any]], refused: list[Refusal]) -> int:
+    """Denial notices go to the licensing domain, which verifies the issuing authority's signature."""
+    if not notices:
+        return 0
+    if importlib.util.find_spec(NOTICES_MODULE) is None:
+        refused.extend(Refusal("denial notice: this installation has no licensing notices module", n) for n in notices)
+        return 0
+    module = importlib.import_module(NOTICES_MODULE)
+    received = 0
+    for notice in notices:
+        try:
+            module.receive(ctx, notice, exchange=exchange.name)
+            received += 1
+        except module.NoticeRefused as exc:
+            refused.append(Refusal(f"denial notice refused: {exc}", notice, True))
+    return received
+
+
+def _write_page(ctx: Context, conn: Connection, exchange: Exchange, page: Page,
+                latest: dict[tuple[str, str], tuple[Any, list[str], str]], deletions: list[tuple[str, str]],
+                refused: list[Refusal], result: FetchResult) -> int:
+    at = now()
+    bank_id = conn.execute(select(media_tables.banks.c.id).where(media_tables.banks.c.name == exchange.bank)).scalar_one()
+    deleted = _set_enabled(conn, bank_id, deletions, False)
+    # a hash the exchange deleted and now asserts again is enabled again, unless deconfirmed here
+    again = [k for k, (inc, _, _) in latest.items() if not inc.deleted]
+    if again and conn.execute(select(t.signals.c.id).where(and_(
+            t.signals.c.exchange_id == exchange.id, t.signals.c.deleted.is_(True))).limit(1)).first():
+        revived: list[tuple[str, str]] = []
+        for start in range(0, len(again), CHUNK):
+            chunk = again[start:start + CHUNK]
+            revived += [(r.signal_type, r.value_key) for r in conn.execute(select(t.signals.c.signal_type, t.signals.c.value_key).where(and_(
+                t.signals.c.exchange_id == exchange.id, t.signals.c.deleted.is_(True), t.signals.c.deconfirmed_at.is_(None),
+                t.signals.c.value_key.in_([k[1] for k in chunk]))))]
+        _set_enabled(conn, bank_id, revived, True)
+    if latest:
+        rows = [{"exchange_id": exchange.id, "signal_type": k[0], "value_key": k[1], "value": value,
+                 "remote_id": inc.remote_id, "contributor": inc.contributor, "labels": orjson.dumps(labels).decode(),
+                 "first_seen": at, "last_confirmed": inc.confirmed_at or at, "deleted": bool(inc.deleted)}
+                for k, (inc, labels, value) in latest.items()]
+        statement = _insert(conn, t.signals)
+        statement = statement.on_conflict_do_update(
+            index_elements=["exchange_id", "signal_type", "value_key"],
+            set_={c: statement.excluded[c] for c in ("remote_id", "contributor", "labels", "last_confirmed", "deleted")})
+        for start in range(0, len(rows), 5000):
+            conn.execute(statement, rows[start:start + 5000])
+    if refused:
+        conn.execute(t.refused.insert(), [{"exchange_id": exchange.id, "at": at, "reason": r.reason[:1000],
+                                          "record": orjson.dumps(r.record, default=str).decode()[:2000]} for r in refused])
+    failures = [r for r in refused if r.verification]
+    if failures:
+        ctx.ledger.append("exchange.verify_failed", ctx.actor, {"exchange": exchange.name, "checkpoint": page.checkpoint},
+                          {"count": len(failures), "reasons": [r.reason for r in failures[:50]]}, conn=conn)
+    status = {**result.to_dict(), "state": "running", "checkpoint": page.checkpoint}
+    _status(conn, exchange.id, status, checkpoint=page.checkpoint)
+    ctx.ledger.append("exchange.fetch.page", ctx.actor, {"exchange": exchange.name, "checkpoint": page.checkpoint},
+                      {"signals": len(latest), "deleted": deleted, "refused": len(refused), "skipped": page.skipped},
+                      conn=conn)
+    return deleted
+
+
+def _set_enabled(conn: Connection, bank_id: int, keys: list[tuple[str, str]], enabled: bool) -> int:
+    if not keys:
+        return 0
+    rev = banks.next_rev(conn)
+    changed = 0
+    s = media_tables.signals
+    for kind in {k[0] for k in keys}:
+        values = [k[1] for k in keys if k[0] == kind]
+        for start in range(0, len(values), CHUNK):
+            where = and_(s.c.bank_id == bank_id, s.c.signal_type == kind, s.c.value_key.in_(values[start:start + CHUNK]),
+                         s.c.enabled.is_(not enabled))
+            changed += conn.execute(update(s).where(where).values(enabled=enabled, rev=rev)).rowcount or 0
+    return changed
+
+
+# --- feedback ------------------------------------------------------------------------------------
+
+
+def deconfirm(ctx: Context, name: str, value: str, *, signal_type: str | None = None, reason: str | None = None,
+              push_now: bool = True) -> dict[str, Any]:
+    """Mark a shared hash a false positive here: disabled in the exchange's bank at once, recorded
+    with who and why, and queued to be pushed back (pushed now unless `push_now` is False)."""
+    from redline.exchange.adapters import ADAPTERS
+
+    exchange = get_exchange(ctx, name)
+    where = and_(t.signals.c.exchange_id == exchange.id, t.signals.c.value_key.in_(_keys(value)))
+    if signal_type:
+        where = and_(where, t.signals.c.signal_type == signal_type)
+    with ctx.store.connect() as conn:
+        rows = conn.execute(select(t.signals).where(where)).all()
+    if not rows:
+        raise ExchangeProblem(f"HASH: {name} never delivered the hash {value.strip()[:80]}")
+    if len(rows) > 1:
+        raise ExchangeProblem(f"--signal-type: {name} delivered {value.strip()[:80]} as "
+                              f"{', '.join(r.signal_type for r in rows)}; say which")
+    row = rows[0]
+    feedback = "pending" if ADAPTERS[exchange.adapter].takes_feedback else "local"
+    outcome = {"signal_type": row.signal_type, "signal_value": row.value, "exchange": name, "bank": exchange.bank,
+               "contributor": row.contributor, "labels": orjson.loads(row.labels), "reason": reason,
+               "feedback": feedback, "already": row.deconfirmed_at is not None}
+    if row.deconfirmed_at is None:
+        def write(conn: Connection) -> None:
+            conn.execute(update(t.signals).where(t.signals.c.id == row.id).values(
+                deconfirmed_at=now(), deconfirmed_by=ctx.actor, deconfirm_reason=reason, feedback=feedback))
+            ctx.ledger.append("exchange.deconfirm", ctx.actor, {"exchange": name, "signal_type": row.signal_type,
+                                                                 "value": row.value}, {"reason": reason, "feedback": feedback},
+                              conn=conn)
+
+        hook = _PageLedger(ctx.ledger, write)
+        try:
+            banks.set_signal_enabled(ctx.store, exchange.bank, row.value, False, kind=row.signal_type, actor=ctx.actor,
+                                     ledger=hook)  # type: ignore[arg-type]
+        except banks.BankError:
+            hook.done = False  # the bank never held it (a deletion arrived first): record the opinion alone
+        if not hook.done:
+            with ctx.store.transaction() as conn:
+                write(conn)
+    if push_now and feedback == "pending":
+        try:
+            outcome["push"] = push(ctx, name)
+        except ExchangeError as exc:
+            outcome["push_error"] = f"{exc}; it stays queued for `redline exchange push {name}`"
+    return outcome
+
+
+def _keys(value: str) -> list[str]:
+    text = value.strip()
+    return list({banks.value_key("", text), banks.value_key("", text.lower())})
+
+
+def push(ctx: Context, name: str) -> dict[str, Any]:
+    """Push queued deconfirmations to the exchange; they are marked pushed in the same transaction
+    as the ledger entry. A failure leaves them queued (and is written to the ledger)."""
+    exchange = get_exchange(ctx, name)
+    with ctx.store.connect() as conn:
+        rows = conn.execute(select(t.signals).where(and_(t.signals.c.exchange_id == exchange.id,
+                                                         t.signals.c.feedback == "pending"))).all()
+    if not rows:
+        return {"exchange": name, "pushed": 0}
+    items = [Feedback(r.signal_type, r.value, r.remote_id, r.deconfirm_reason, r.deconfirmed_at or now()) for r in rows]
+    adapter = None
+    try:
+        adapter = open_adapter(ctx, exchange)
+        answer = adapter.push(items)
+    except (ExchangeError, CredentialError) as exc:
+        ctx.ledger.append("exchange.push", ctx.actor, {"exchange": name, "items": len(items)}, {"error": str(exc)})
+        raise ExchangeError(str(exc)) from None
+    finally:
+        if adapter is not None:
+            adapter.close()
+    with ctx.store.transaction() as conn:
+        conn.execute(update(t.signals).where(t.signals.c.id.in_([r.id for r in rows])).values(feedback="pushed"))
+        ctx.ledger.append("exchange.push", ctx.actor, {"exchange": name, "items": len(items)},
+                          {"answer": answer, "values": [r.value for r in rows[:50]]}, conn=conn)
+    return {"exchange": name, "pushed": len(items), "answer": answer}
