@@ -6,8 +6,8 @@ policy assessed; the latest entry in the period counts when one was assessed aga
 the application file and its SHA-256: where the entry does not carry the destination and the item
 categories itself, they are read from that file when it is still there unchanged (its SHA-256 is
 checked), the items classified with the named policy; otherwise the report counts them under
-"not recorded". Denials are read from licensing_denials (redline.licensing.denials): our own by
-decision date, partners' by the date they were imported."""
+"not recorded". Denials are read from licensing_denials (redline.licensing.denials), by the time
+Redline recorded them: our own when the decision to deny was recorded, partners' when imported."""
 
 from __future__ import annotations
 
@@ -85,15 +85,13 @@ def _denials(conn: Any, span: Period) -> tuple[list[dict[str, Any]], list[dict[s
 
     own, partner = [], []
     for row in conn.execute(select(denials_table).order_by(denials_table.c.id)):
-        if row.origin == "own" and span.holds(row.decided_on):
-            own.append(denial_row(row))
-        elif row.origin == "partner" and span.holds(_as_iso(row.imported_at)):
-            partner.append(denial_row(row))
+        if span.holds(_as_iso(row.imported_at)):
+            (own if row.origin == "own" else partner).append(denial_row(row))
     return own, partner
 
 
 def _as_iso(moment: str | None) -> str | None:
-    """imported_at is stored to the second: widen it to the microsecond form the period compares with."""
+    """imported_at is stored to the second: rewrite it in the microsecond form the period compares with."""
     if not moment:
         return None
     return datetime.fromisoformat(moment).astimezone(timezone.utc).isoformat(timespec="microseconds")
@@ -138,8 +136,8 @@ def licensing_report(context: Any, start: date | str, end: date | str) -> dict[s
     src = "ledger kind licensing.assess (redline.licensing.service), the latest per application and policy"
     src_facts = (f"{src}; destination and item categories from the entry, else from the application file it names "
                  "(SHA-256 checked), items classified by that policy")
-    src_own = "licensing_denials, origin own, by decision date (redline.licensing.denials)"
-    src_partner = "licensing_denials, origin partner, by import date (redline.licensing.denials)"
+    src_own = "licensing_denials, origin own, by the time recorded (redline.licensing.denials)"
+    src_partner = "licensing_denials, origin partner, by the time imported (redline.licensing.denials)"
     notes = []
     if facts_from["none"]:
         notes.append(f"{facts_from['none']} of {len(decisions)} decisions have no recorded destination or item "

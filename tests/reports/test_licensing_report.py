@@ -1,0 +1,89 @@
+"""The licensing report over assessments recorded by the licensing service and denials shared with it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from redline.context import get_context
+from redline.reports import licensing_report, render_csv, render_html
+from redline.reports.model import find_figure, find_table
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "licensing"))
+from helpers_licensing import APPLICATIONS, FakeScreener  # noqa: E402
+
+TODAY = datetime.now(timezone.utc).date()
+YESTERDAY = TODAY - timedelta(days=1)
+FILES = ("dpi_filtering_egypt_state_telecom.yaml", "carrier_monitoring_uae_interior.yaml",
+         "cloud_hosting_positive_technologies.yaml")
+
+
+@pytest.fixture
+def assessed(tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, dict[str, str]]:
+    """Three applications assessed under us-ear (one twice), one under echri; our denials recorded; a
+    partner's denials imported. Returns {policy: {application id: decision}} from the service's results."""
+    from redline.licensing.denials import import_denials
+    from redline.licensing.service import assess_and_record
+
+    screener = FakeScreener()
+    monkeypatch.setattr("redline.licensing.service.default_screener", lambda: screener)
+    ctx = get_context()
+    copies = []
+    for name in FILES:
+        shutil.copy(APPLICATIONS / name, tmp_path / name)
+        copies.append(tmp_path / name)
+    decided: dict[str, dict[str, str]] = {"us-ear": {}, "echri": {}}
+    for result in assess_and_record(copies, "us-ear", context=ctx):
+        decided["us-ear"][result["id"]] = result["decision"]
+    assess_and_record(copies[:1], "us-ear", context=ctx)  # assessed again: the latest counts once
+    for result in assess_and_record(copies[:1], "echri", context=ctx, record_denials=False):
+        decided["echri"][result["id"]] = result["decision"]
+    partner = tmp_path / "partner.json"
+    partner.write_text(json.dumps({"denials": [{
+        "authority": "=HYPERLINK(\"http://evil.example\",\"click\")", "decided_on": "2026-10-01",
+        "reason": "internal repression", "parties": [{"role": "end_user", "name": "Some Ministry"}],
+        "item_categories": ["ip_network_surveillance"], "destination": "BY"}]}))
+    import_denials(ctx.store, partner)
+    return decided
+
+
+def test_decisions_by_destination_policy_category_and_outcome(assessed: dict[str, dict[str, str]], tmp_path: Path) -> None:
+    assert assessed["us-ear"] == {"APP-2026-0455": "approve", "APP-2026-0388": "deny", "APP-2026-0502": "deny"}
+    assert assessed["echri"] == {"APP-2026-0455": "refer"}
+    report = licensing_report(get_context(), YESTERDAY, TODAY)
+    assert find_figure(report, "assessments")["value"] == 5
+    assert find_figure(report, "decisions")["value"] == 4
+    assert find_figure(report, "denied")["text"] == "2 of 4 decisions (50.0%)"
+    assert find_table(report, "decisions_by_outcome") == {"approve": 1, "deny": 2, "refer": 1}
+    assert find_table(report, "decisions_by_policy") == {"us-ear": 3, "echri": 1}
+    assert find_table(report, "decisions_by_policy_outcome") == {"us-ear: deny": 2, "us-ear: approve": 1, "echri: refer": 1}
+    assert find_table(report, "decisions_by_destination") == {"EG": 2, "AE": 1, "RU": 1}
+    assert find_table(report, "denials_by_destination") == {"AE": 1, "RU": 1}
+    assert find_table(report, "decisions_by_item_category") == {
+        "dpi_filtering_censorship": 2, "ip_network_surveillance": 1, "hosting_cdn_email_services": 1}
+    assert find_table(report, "denials_by_item_category") == {"ip_network_surveillance": 1, "hosting_cdn_email_services": 1}
+    assert find_figure(report, "own_denials")["value"] == 2
+    assert find_table(report, "own_denials_by_destination") == {"AE": 1, "RU": 1}
+    assert find_figure(report, "partner_denials")["value"] == 1
+
+    # nothing was recorded yesterday
+    before = licensing_report(get_context(), YESTERDAY, YESTERDAY)
+    assert find_figure(before, "assessments")["value"] == 0 and find_figure(before, "partner_denials")["value"] == 0
+
+    # an application file changed after its assessment no longer vouches for its destination
+    changed = tmp_path / FILES[1]
+    changed.write_text(changed.read_text().replace("destination: AE", "destination: FR"))
+    later = licensing_report(get_context(), YESTERDAY, TODAY)
+    assert find_table(later, "decisions_by_destination") == {"EG": 2, "RU": 1, "(not recorded by Redline)": 1}
+    assert any("1 of 4 decisions" in note for s in later["sections"] for note in s["notes"])
+
+    # the partner's authority, a formula, is neutralised in the CSV and escaped in the HTML
+    text = render_csv(report)
+    assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
+    page = render_html(report)
+    assert "=HYPERLINK(&#34;http://evil.example&#34;" in page and "<svg" in page
