@@ -69,6 +69,9 @@ _LETTER_CLASS = str.maketrans(
     "bpfdtgkqcxjszhlrmnaeiouywv",
     "bbbttkkkkkjssh" + "rrmn" + "\0" * 8,
 )
+# 'Abdelhalim', 'Abdulhamid', 'Abdolreza': the article of 'Abd al-' names is not a consonant of
+# the name, and the Arabic-script side writes it as a separate 'al' (scripts._abjad).
+_ABD_AL = re.compile(r"^abd[aeiou]l(?=[a-z]{3})")
 _SOFT_C = re.compile(r"c(?=[eiy])")  # 'Cecilia', 'Mercedes'
 _DIGRAPH_RE = re.compile("|".join(d for d, _ in _DIGRAPHS))
 _DIGRAPH_MAP = dict(_DIGRAPHS)
@@ -79,7 +82,7 @@ _REPEATS = re.compile(r"(.)\1+")
 def consonant_key(text: str) -> str:
     """'khamenei' -> 'kmn', 'mohammed' -> 'mhmt': how a Latin spelling compares with a loose
     romanisation. A spelling's final h is dropped (Persian final heh, 'Abdullah', 'Sarah')."""
-    text = _SOFT_C.sub("s", text)
+    text = _ABD_AL.sub("abd", _SOFT_C.sub("s", text))
     key = _DIGRAPH_RE.sub(lambda m: _DIGRAPH_MAP[m.group(0)], text).translate(_LETTER_CLASS).replace("\0", "")
     key = _REPEATS.sub(r"\1", "".join(ch for ch in key if ch.isalpha() and ch.isascii()))
     return key[:-1] if text.endswith("h") and len(key) > 1 and key[-1] == "h" else key
@@ -207,9 +210,12 @@ def _abjad(word: str, script: str, person: bool) -> list[Piece]:
     else:
         if word.startswith("عبد") and len(word) > 4:
             rest = word[3:]
-            if rest == "الله":
+            if rest in ("الله", "لله"):
                 return [("abdullah", "", True)]
-            return [("abd", "", True)] + _abjad(rest, script, person)  # 'عبدالحميد' Abd al-Hamid
+            # 'عبدالحميد' one word, as Latin often writes it too (Abdelhamid): abd + the name,
+            # the article left to the consonant key (consonant_key reads 'abdel', 'abdul' as abd)
+            named = _abjad(rest, script, person)
+            return [("abd", "", True)] + (named[1:] if len(named) > 1 and named[0][0] == "al" else named)
         for prefix in ("وال", "بال", "فال", "لل", "ال"):
             if word.startswith(prefix) and len(word) > len(prefix) + 1:
                 pieces.append(("al", "", True))  # the article (with a joined 'and', 'by', 'for')

@@ -142,3 +142,11 @@ def test_foreign_names_written_by_sound_in_chinese_compare_on_consonant_classes(
     assert texts("麥克弗森", person=True) == ["maikefusen"]  # not read as a Japanese name
     assert texts("林丹", person=True) == ["lin", "dan"]  # two characters from a family name: a Chinese name
     assert texts("陈全国", person=True) == ["chen", "quanguo"]  # a character outside the table
+
+
+def test_abd_al_names_written_as_one_word_and_do_chashmi_heh() -> None:
+    assert compare_names("عبدالحليم حافظ", "Abdelhalim Hafiz", "Person")["match"]
+    assert compare_names("عبدالحميد المصلي", "Abd al-Hamid al-Masli", "Person")["match"]
+    assert not compare_names("عبدالحليم حافظ", "Abdelkarim Hafiz", "Person")["match"]
+    assert texts("الطاھر", person=True)[-1] == texts("الطاهر", person=True)[-1]  # ھ keyed for ه
+    assert compare_names("طه إبراهيم", "Taha Ibrahim", "Person")["match"]
