@@ -69,6 +69,7 @@ class AnalysedName:
     legal_forms: tuple[str, ...]
     public_body: bool = False  # a body of the state, named by place and kind ("Urumqi Public Security Bureau")
     normalised: tuple[str, ...] = ()  # what normalise.normalise changed in the raw name
+    person: bool = False  # analysed as a person's name
 
     @property
     def key(self) -> str:
@@ -93,7 +94,9 @@ class Vocabulary:
     admin_peoples: frozenset[str]
     public_body_words: frozenset[str]
     public_body_units: frozenset[str]
+    armed_formations: frozenset[str]
     place_variants: dict[str, str]  # spelling -> canonical place name
+    latin_folds: tuple[tuple[str, str], ...]  # spelling -> the one it is folded to, in order
 
 
 class VocabularyError(ValueError):
@@ -140,7 +143,7 @@ def vocabulary() -> Vocabulary:
             generic.add(spelling)
     # Spellings that expand to a generic word are generic too.
     generic |= {s for s, t in canonical.items() if t in generic}
-    places = set(raw["places"]) | _country_words()
+    places = set(raw["places"]) | (_country_words() - set(raw["territory_words_not_places"]))
     han_words = {k: v for k, v in raw["han_generic"].items()}
     former = tuple(sorted(raw["former_markers"], key=len, reverse=True))
     return Vocabulary(
@@ -164,8 +167,23 @@ def vocabulary() -> Vocabulary:
         admin_peoples=frozenset(raw["admin_peoples"]),
         public_body_words=frozenset(raw["public_body_words"]),
         public_body_units=frozenset(raw["public_body_units"]),
+        armed_formations=frozenset(raw["armed_formations"]),
         place_variants={s: place for place, spellings in raw["place_variants"].items() for s in spellings or []},
+        latin_folds=tuple((a, b) for a, b in raw["latin_folds"]),
     )
+
+
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=1 << 16)
+def fold(text: str) -> str:
+    """A Latin spelling with the romanisation variants of vocab.yaml's latin_folds undone and
+    doubled letters written once: 'mansour' and 'manssor' -> 'mansur', 'mansor'."""
+    for spelling, folded in vocabulary().latin_folds:
+        if spelling in text:
+            text = text.replace(spelling, folded)
+    return _DOUBLED.sub(r"\1", text)
 
 
 def _country_words() -> set[str]:
@@ -175,7 +193,7 @@ def _country_words() -> set[str]:
     for territory in get_territories():
         for name in (territory.name, getattr(territory, "full_name", None) or ""):
             for part in _SPLIT_RE.split(anyascii(name).lower()):
-                if len(part) > 2 and part not in {"and", "the", "republic", "state", "states", "islands", "united", "kingdom", "democratic", "people", "peoples", "federal", "federation", "island", "saint"}:
+                if len(part) > 2:
                     words.add(part)
     return words
 
@@ -223,6 +241,8 @@ def _han_segments(run: str, vocab: Vocabulary, japanese: bool = False) -> list[t
     out: list[tuple[str, str]] = []
     rest = ""
     i = 0
+    if not japanese:
+        run = _simplified(run)  # the vocabulary's Han words are simplified: 集團 is 集团
 
     def flush() -> None:
         # What is not a known word is the name itself, in one token ('科大讯飞' kedaxunfei): written
@@ -254,6 +274,19 @@ def _han_segments(run: str, vocab: Vocabulary, japanese: bool = False) -> list[t
             i += 1
     flush()
     return out
+
+
+@lru_cache(maxsize=1 << 14)
+def _simplified(run: str) -> str:
+    """Traditional Han characters as simplified ones (ICU's Traditional-Simplified transform)."""
+    return _traditional_simplified().transliterate(run)
+
+
+@lru_cache(maxsize=1)
+def _traditional_simplified():  # type: ignore[no-untyped-def]
+    import icu
+
+    return icu.Transliterator.createInstance("Traditional-Simplified")
 
 
 def _transliterate(text: str, vocab: Vocabulary, person: bool = False) -> list[tuple[str, str, bool]]:
@@ -337,7 +370,7 @@ def analyse(raw: str, person: bool = False) -> AnalysedName:
     body = not person and not legal_forms and any(t.text in vocab.public_body_words for t in tokens)
     if body:
         tokens = _admin_levels(tokens, vocab)
-    return AnalysedName(raw, tuple(tokens), tuple(legal_forms), body, cleaned.changes)
+    return AnalysedName(raw, tuple(tokens), tuple(legal_forms), body, cleaned.changes, person)
 
 
 def _short_patronymics(tokens: list[Token], vocab: Vocabulary) -> list[Token]:

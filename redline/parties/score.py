@@ -28,6 +28,7 @@ from redline.parties.names import (
     WEIGHTS,
     AnalysedName,
     Token,
+    fold,
     skeleton,
     vocabulary,
 )
@@ -53,6 +54,7 @@ RULES: dict[str, Rule] = {
     "lone_approximate": Rule(0.9, "the one distinctive word agrees only approximately", "hand-set (8eb11f1): names that agree on one distinctive word, and only fuzzily (one edit in five: 0.8), stay below a match ('Mazen GmbH' / 'Mawen Engineering')"),
     "generic_only_cap": Rule(0.5, "only generic words, places or initials in common", "cap: half the threshold, so such a hit is seen but never reviewed as likely"),
     "generic_name_cap": Rule(0.7, "a name of sector words only: review with the country or an identifier", "cap (8d995b6): just below the threshold, for review, never a match on its own"),
+    "more_names": Rule(0.25, "every name of one side is found in the other: its further names cost less", "tune half (person_variants): lists give a person's full name and short aliases ('GOETZ, Alain' / 'GOETZ, Alain Francois Viviane'); at 0.25 two names found of four (2 / 2.5 = 0.8) match, one name never does (the rule needs two), a different given name on each side is untouched (a conflict)"),
     "public_body_place": Rule(WEIGHTS[WORD], "a public body: its place names it and weighs as a distinctive word", "a place in a public body's name weighs as a distinctive word (1.0): one bureau a place, so a different place is a different body"),
 }
 
@@ -60,13 +62,16 @@ RULES: dict[str, Rule] = {
 SIMILARITY = {
     "fuzzy_short": 0.8,  # OSA similarity needed under 8 letters: one edit in five
     "fuzzy_long": 0.75,  # from 8 letters: one edit in four
+    "spelling_variant": 0.9,  # equal once romanisation variants are folded (names.fold); fuzzy after folding: times this
     "initial": 0.8,  # 'V' for 'Vladimir'
     "abbreviation": 0.85,  # 'indl' for 'industrial': as a one-edit fuzzy match of a long word
     "skeleton": 0.85,  # same consonants across an abjad transliteration
     "skeleton_short": 0.75,  # ... when the skeleton is a single letter
     "skeleton_edit": 0.75,  # one consonant class apart, in keys of four or more (Hebrew 'bnmn', Benjamin 'bnkmn')
     "admin_level": 0.95,  # 'regional' for 'prefecture': variants, but not the same spelling
+    "armed_formation": 0.9,  # 'brigade' for 'battalion' in a group's name: as a body's unit
     "body_unit": 0.9,  # 'department' for 'bureau' in a public body's name: a rendering, less sure than a level
+    "acronym": 0.85,  # 'IRGC' for 'Islamic Revolutionary Guard Corps': as an abbreviation (tune half: gov_bodies)
     "compound_min": 0.85,  # 'hik vision' joined against 'hikvision'
     "compound": 0.95,  # the factor a compound pair carries
 }
@@ -74,7 +79,7 @@ SIMILARITY = {
 # How much a listed name's words that the query lacks cost, by kind (1.0 = as much as a miss):
 # hand-set so that a listed name's extra sector words, places and levels cost little, its extra
 # distinctive words most of a miss.
-EXTRA_COST = {WORD: 0.6, NUMBER: 0.6, GENERIC: 0.2, PLACE: 0.2, PATRONYMIC: 0.2, INITIAL: 0.2, ADMIN: 0.2, STOP: 0.0}
+EXTRA_COST = {WORD: 0.4, NUMBER: 0.6, GENERIC: 0.2, PLACE: 0.2, PATRONYMIC: 0.2, INITIAL: 0.2, ADMIN: 0.2, STOP: 0.0}
 SECTOR_CONFLICT = RULES["sector_conflict"].value  # screening applies it across a party's names
 DISTINCTIVE = (WORD, NUMBER, PATRONYMIC, INITIAL)
 SECTOR_KINDS = (GENERIC, PLACE)
@@ -82,6 +87,7 @@ LESSER_KINDS = (GENERIC, PLACE, STOP, ADMIN)
 # Kinds of word that, left unmatched on both sides, are a conflict, and the rule each fires.
 CONFLICTS = ((GENERIC, "sector_conflict"), (PLACE, "place_conflict"), (PATRONYMIC, "patronymic_conflict"))
 BODY_UNITS = vocabulary().public_body_units
+FORMATIONS = vocabulary().armed_formations
 
 
 @dataclass(slots=True)
@@ -137,6 +143,8 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
         return (SIMILARITY["admin_level"], "administrative level") if q.kind == c.kind else (0.0, "")
     if a in BODY_UNITS and b in BODY_UNITS:
         return SIMILARITY["body_unit"], "unit of a public body"
+    if a in FORMATIONS and b in FORMATIONS:
+        return SIMILARITY["armed_formation"], "formation of an armed group"
     shorter = min(len(a), len(b))
     if shorter >= 4:
         sim = OSA.normalized_similarity(a, b)  # a transposition is one edit
@@ -146,12 +154,29 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
             sim = max(sim, OSA.normalized_similarity(q.source, c.source))
         # No score_cutoff here: rapidfuzz 3 turns 0.8 into a distance bound that drops 1-in-5 edits.
         if sim >= SIMILARITY["fuzzy_short" if shorter < 8 else "fuzzy_long"]:
-            return max((sim, "fuzzy"), _skeleton_similarity(q, c))
+            return max((sim, "fuzzy"), (_folded_similarity(a, b), "spelling variant"), _skeleton_similarity(q, c))
+    folded = _folded_similarity(a, b)
+    if folded:
+        return max((folded, "spelling variant"), _skeleton_similarity(q, c))
     if shorter >= 3 and (q.kind in SECTOR_KINDS or c.kind in SECTOR_KINDS):
         spelt = (q.source, c.source)
         if _abbreviates(a, b, q.kind, c.kind) or (spelt != (a, b) and _abbreviates(*spelt, q.kind, c.kind)):
             return SIMILARITY["abbreviation"], "abbreviation"
     return _skeleton_similarity(q, c)
+
+
+def _folded_similarity(a: str, b: str) -> float:
+    """Two Latin spellings of one sound ('Manssor' / 'Mansour'): equal once folded (names.fold), or
+    as close as a fuzzy match then."""
+    fa, fb = fold(a), fold(b)
+    if fa == fb:
+        return SIMILARITY["spelling_variant"]
+    shorter = min(len(fa), len(fb))
+    if shorter >= 4:
+        sim = OSA.normalized_similarity(fa, fb)
+        if sim >= SIMILARITY["fuzzy_short" if shorter < 8 else "fuzzy_long"]:
+            return sim * SIMILARITY["spelling_variant"]
+    return 0.0
 
 
 def _skeleton_similarity(q: Token, c: Token) -> tuple[float, str]:
@@ -209,6 +234,8 @@ def compare(query: AnalysedName, listed: AnalysedName, memo: dict[int, tuple[tup
             q = Token(q.text, c.kind, c.weight, q.source, q.abjad)
         pairs.append(Pair(q, c, sim, how))
     _compound_pairs(q_tokens, c_tokens, used_q, used_c, pairs)
+    if not (query.person or listed.person):
+        _acronym_pairs(q_tokens, c_tokens, used_q, used_c, pairs)
 
     # A public body on both sides ("Urumqi Public Security Bureau"): its place is what names it.
     body = query.public_body and listed.public_body
@@ -223,14 +250,18 @@ def compare(query: AnalysedName, listed: AnalysedName, memo: dict[int, tuple[tup
             cw = place_weight if p.listed.kind == PLACE else p.listed.weight
             matched += p.similarity * min(qw, cw)
             query_weight += qw
-    for i, t in enumerate(q_tokens):
-        if i not in used_q and t.kind != STOP:
-            result.query_unmatched.append(t)
-            query_weight += place_weight if t.kind == PLACE else t.weight
-    for j, t in enumerate(c_tokens):
-        if j not in used_c and t.kind != STOP:
-            result.listed_unmatched.append(t)
-            extras += (place_weight if t.kind == PLACE else t.weight) * EXTRA_COST[t.kind]
+    result.query_unmatched = [t for i, t in enumerate(q_tokens) if i not in used_q and t.kind != STOP]
+    result.listed_unmatched = [t for j, t in enumerate(c_tokens) if j not in used_c and t.kind != STOP]
+    more_names = _more_names(query, listed, result)
+    for t in result.query_unmatched:
+        weight = place_weight if t.kind == PLACE else t.weight
+        query_weight += weight * (RULES["more_names"].value if more_names and t.kind == WORD else 1.0)
+    for t in result.listed_unmatched:
+        weight = place_weight if t.kind == PLACE else t.weight
+        extras += weight * (RULES["more_names"].value if more_names and t.kind == WORD else EXTRA_COST[t.kind])
+    if more_names:
+        extra = result.query_unmatched or result.listed_unmatched
+        result.penalties.append(f"{RULES['more_names'].says} ({', '.join(t.source for t in extra)})")
     if matched <= 0:
         return result
     score = matched / (query_weight + extras)
@@ -263,6 +294,14 @@ def compare(query: AnalysedName, listed: AnalysedName, memo: dict[int, tuple[tup
             score = _apply(result, "generic_name_cap", score)
     result.score = min(1.0, score)
     return result
+
+
+def _more_names(query: AnalysedName, listed: AnalysedName, result: NameComparison) -> bool:
+    """Two persons' names, every name of one found in the other, at least two of them, and the
+    other has more ('RIVERA, Leonel' in 'RIVERA MARADIAGA, Devis Leonel')."""
+    if not (query.person and listed.person) or bool(result.query_unmatched) == bool(result.listed_unmatched):
+        return False
+    return sum(1 for p in result.pairs if p.query.kind == WORD and p.listed.kind == WORD) >= 2
 
 
 def _distinctive(token: Token, body: bool) -> bool:
@@ -317,6 +356,51 @@ def _compound_pairs(
                     merged = Token(joined, part.kind, max(left[i].weight, left[i + 1].weight), f"{left[i].source} {left[i + 1].source}")
                     pairs.append(Pair(whole, merged, sim * SIMILARITY["compound"], "compound") if flip else Pair(merged, whole, sim * SIMILARITY["compound"], "compound"))
                     break
+
+
+def _acronym_pairs(
+    q_tokens: tuple[Token, ...], c_tokens: tuple[Token, ...], used_q: set[int], used_c: set[int], pairs: list[Pair]
+) -> None:
+    """'IRGC' against 'Islamic Revolutionary Guard Corps', in either direction: a word still
+    unmatched that spells the initials of a run of words still unmatched on the other side
+    (particles inside the run skipped: 'PFLP', Popular Front for the Liberation of Palestine)."""
+    for short_side, long_side, used_s, used_l, flip in (
+        (q_tokens, c_tokens, used_q, used_c, False),
+        (c_tokens, q_tokens, used_c, used_q, True),
+    ):
+        for i, token in enumerate(short_side):
+            letters = token.source
+            if i in used_s or token.kind not in (WORD, GENERIC) or not 3 <= len(letters) <= 6 or not letters.isalpha():
+                continue
+            run = _initials_run(letters, long_side, used_l)
+            if run is None:
+                continue
+            used_s.add(i)
+            used_l.update(run)
+            words = [long_side[j] for j in run]
+            merged = Token(" ".join(t.text for t in words), WORD, max(t.weight for t in words), " ".join(t.source for t in words))
+            sim = SIMILARITY["acronym"]
+            pairs.append(Pair(merged, token, sim, "acronym") if flip else Pair(token, merged, sim, "acronym"))
+
+
+def _initials_run(letters: str, tokens: tuple[Token, ...], used: set[int]) -> list[int] | None:
+    """The indices of a run of unused words whose first letters spell `letters` (stop words in
+    the run skipped), or None."""
+    for start, first in enumerate(tokens):
+        if start in used or first.kind == STOP or not first.source.startswith(letters[0]):
+            continue
+        run, k, j = [], 0, start
+        while j < len(tokens) and k < len(letters) and j not in used:
+            t = tokens[j]
+            if t.kind != STOP:
+                if not t.source or t.source[0] != letters[k]:
+                    break
+                run.append(j)
+                k += 1
+            j += 1
+        if k == len(letters):
+            return run
+    return None
 
 
 def ofac_style_score(query: str, listed: str) -> float:

@@ -289,3 +289,59 @@ def test_place_spellings_are_not_read_into_peoples_names() -> None:
 
     assert [t.text for t in analyse("Hami Rezaei", person=True).tokens] == ["hami", "rezaei"]
     assert not compare_names("Hami Rezaei", "Kumul Rezaei", "Person")["match"]
+
+
+@pytest.mark.parametrize(
+    "left, right",
+    [
+        ("Manssor Arbabsiar", "Mansour Arbabsiar"),  # French 'ou', a doubled letter
+        ("AL RASHID TRUST", "AL RASHEED TRUST"),  # 'ee' for i
+        ("Gennadii Nikulov", "Gennady Nikulov"),  # -ii / -y
+        ("Rafael Quintero", "Raphael Quintero"),  # ph
+        ("Cho Chun Ryong", "Jo Chun Ryong"),  # McCune-Reischauer ch / Revised j
+    ],
+)
+def test_one_name_in_two_romanisations_matches(left: str, right: str) -> None:
+    result = compare_names(left, right, "Person" if "TRUST" not in left else None)
+    assert result["match"], (left, right, result)
+    assert "spelling variant" in result["explanation"]
+
+
+def test_close_but_different_given_names_stay_apart() -> None:
+    # Said and Saad, Hasan and Husayn are different names, not spellings of one
+    assert not compare_names("Said Khalil", "Saad Khalil", "Person")["match"]
+    assert not compare_names("Hasan Nasser", "Husayn Nasser", "Person")["match"]
+
+
+def test_a_short_name_found_in_a_listed_full_name_matches_and_says_why() -> None:
+    result = compare_names("GOETZ, Alain", "GOETZ, Alain Francois Viviane", "Person")
+    assert result["match"] and "further names cost less" in result["explanation"]
+    # one name found is not enough, and a different given name on each side is a conflict
+    assert not compare_names("Ibrahim", "Ibrahim Ali Hassan", "Person")["match"]
+    assert not compare_names("Mushtaq Talib Zughayr", "Umar Talib Zughayr Rawi", "Person")["match"]
+
+
+@pytest.mark.parametrize(
+    "left, right",
+    [
+        ("IRGC NAVY", "ISLAMIC REVOLUTIONARY GUARD CORPS NAVY"),
+        ("Popular Front for the Liberation of Palestine - General Command", "PFLP - General Command"),
+    ],
+)
+def test_an_acronym_matches_the_words_it_spells(left: str, right: str) -> None:
+    result = compare_names(left, right)
+    assert result["match"] and "acronym" in result["explanation"], result
+
+
+def test_an_acronym_of_other_words_does_not_match() -> None:
+    assert not compare_names("ABC Trading", "Northern Star Trading")["match"]
+
+
+def test_formations_of_an_armed_group_are_variants_of_one_another() -> None:
+    result = compare_names("Red Crescent Brigade", "Red Crescent Battalion")
+    assert result["match"] and "formation of an armed group" in result["explanation"]
+    assert not compare_names("Red Crescent Brigade", "Blue Falcon Brigade")["match"]
+
+
+def test_a_traditional_chinese_listing_matches_the_simplified_query() -> None:
+    assert compare_names("商汤集团有限公司", "商湯集團有限公司")["match"]

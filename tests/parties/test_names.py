@@ -87,3 +87,20 @@ def test_every_spelling_of_a_generic_word_is_loaded() -> None:
     # Both definitions of 'factory' once lived in vocab.yaml and YAML kept only the last.
     assert analyse("Alfa Fabrika").key == analyse("Alfa Works").key == analyse("Alfa Karkhaneh").key
     assert kinds("Alfa Fabrika")["factory"] == GENERIC
+
+
+def test_words_of_territory_names_that_name_no_place_are_not_places() -> None:
+    from redline.parties.names import PLACE, analyse
+
+    kinds = {t.text: t.kind for t in analyse("Islamic New Capital Martin Tehran Trading").tokens}
+    assert kinds["tehran"] == PLACE
+    assert all(kinds[w] != PLACE for w in ("islamic", "new", "capital", "martin"))
+
+
+def test_romanisation_folds_undo_spelling_systems() -> None:
+    from redline.parties.names import fold
+
+    assert fold("mansour") == fold("mansur")
+    assert fold("rasheed") == fold("rashid")
+    assert fold("raphael") == fold("rafael")
+    assert fold("said") != fold("saad")
