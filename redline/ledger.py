@@ -9,11 +9,16 @@ Every domain writes here through `Ledger.append`, with a `kind` such as "parties
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+import logging
+import os
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from sqlalchemy import Column, Connection, Integer, String, Table, Text, select, text
@@ -29,6 +34,8 @@ from redline.checkpoints import (
 )
 from redline.store.base import Store, metadata
 
+log = logging.getLogger("redline.ledger")
+T = TypeVar("T")
 GENESIS = "0" * 64
 _APPEND_LOCK = 0x4C656467  # "Ledg": on PostgreSQL, appends queue on this advisory lock (SQLite's BEGIN IMMEDIATE does it there)
 
@@ -46,6 +53,7 @@ ledger_table = Table(
 # Built once: every screening appends, and building a statement costs more than running it.
 _HEAD = select(ledger_table.c.seq, ledger_table.c.hash).order_by(ledger_table.c.seq.desc()).limit(1)
 _INSERT = ledger_table.insert()
+_HEAD_SEEN = "redline.ledger.head"  # conn.info: (transaction, seq, hash) of the last entry this connection wrote
 
 
 @dataclass(frozen=True)
@@ -123,13 +131,21 @@ class Ledger:
         self, conn: Connection, kind: str, actor: str, when: str, body: str, inputs: Any, outcome: Any,
         refs: dict[str, Any] | None,
     ) -> Entry:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _APPEND_LOCK})
-        last = conn.execute(_HEAD).first()
-        seq = (last.seq + 1) if last else 1
-        prev = last.hash if last else GENESIS
+        transaction = conn.get_transaction()
+        known = conn.info.get(_HEAD_SEEN)
+        if known is not None and known[0] is transaction:
+            # an earlier entry of this transaction holds the append lock: the head is the one it wrote
+            _, seq, prev = known
+            seq += 1
+        else:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _APPEND_LOCK})
+            last = conn.execute(_HEAD).first()
+            seq = (last.seq + 1) if last else 1
+            prev = last.hash if last else GENESIS
         digest = _entry_hash(seq, kind, actor, when, body, prev)
         conn.execute(_INSERT, {"seq": seq, "kind": kind, "actor": actor, "at": when, "body": body, "prev_hash": prev, "hash": digest})
+        conn.info[_HEAD_SEEN] = (transaction, seq, digest)
         if self.signer is not None and self.checkpoint_every > 0 and seq % self.checkpoint_every == 0:
             write_checkpoint(conn, self.signer, seq, digest)
         return Entry(seq, kind, actor, when, inputs, outcome, refs or {}, prev, digest)
@@ -198,3 +214,70 @@ class Ledger:
         if last is not None:
             heads[last[0]] = last[1]
         return breaches
+
+
+class GroupCommit:
+    """Many small writes, few transactions: callers hand their write (a function of a connection:
+    typically a ledger entry and what goes with it) to one writer thread of this process, which runs
+    every write waiting in one transaction and commits once. A caller's future resolves when its
+    write is committed (or fails), so nothing is answered before it is recorded.
+
+    The writes of a group are serialised with every other writer of the store exactly as single
+    writes are (SQLite's BEGIN IMMEDIATE, PostgreSQL's advisory lock in `Ledger.append`), so the
+    chain stays valid across processes. When a group fails, each of its writes is retried in its own
+    transaction, so only the faulty one fails. The thread starts on first use in each process (after
+    a fork, the child starts its own)."""
+
+    def __init__(self, store: Store, max_group: int = 256) -> None:
+        self.store = store
+        self.max_group = max_group
+        self._queue: queue.SimpleQueue[tuple[Callable[[Connection], Any], Future[Any]]] = queue.SimpleQueue()
+        self._pid = -1
+        self._lock = threading.Lock()
+        self.groups = 0
+        self.writes = 0
+
+    def submit(self, write: Callable[[Connection], T]) -> Future[T]:
+        if self._pid != os.getpid():
+            self._start()
+        future: Future[T] = Future()
+        self._queue.put((write, future))
+        return future
+
+    def _start(self) -> None:
+        with self._lock:
+            if self._pid == os.getpid():
+                return
+            self._queue = queue.SimpleQueue()  # a queue inherited through fork has no writer
+            threading.Thread(target=self._run, args=(self._queue,), name="redline-group-commit", daemon=True).start()
+            self._pid = os.getpid()
+
+    def _run(self, waiting: queue.SimpleQueue[tuple[Callable[[Connection], Any], Future[Any]]]) -> None:
+        while True:
+            group = [waiting.get()]
+            while len(group) < self.max_group:
+                try:
+                    group.append(waiting.get_nowait())
+                except queue.Empty:
+                    break
+            live = [(write, future) for write, future in group if future.set_running_or_notify_cancel()]
+            if live:
+                self._commit(live)
+
+    def _commit(self, group: list[tuple[Callable[[Connection], Any], Future[Any]]]) -> None:
+        try:
+            with self.store.transaction() as conn:
+                results = [write(conn) for write, _ in group]
+        except Exception as exc:
+            if len(group) == 1:
+                group[0][1].set_exception(exc)
+                return
+            log.warning("a group of %d writes failed; retrying each on its own", len(group))
+            for one in group:
+                self._commit([one])
+            return
+        self.groups += 1
+        self.writes += len(group)
+        for (_, future), result in zip(group, results):
+            future.set_result(result)
+

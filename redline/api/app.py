@@ -16,6 +16,7 @@ from redline.api.auth import KeyCache
 from redline.api.guard import Guard
 from redline.api.yente import Entities
 from redline.context import Context, set_context
+from redline.ledger import GroupCommit
 
 log = logging.getLogger("redline.api")
 MAX_BODY = 32 * 1024 * 1024  # uploads (CSV, images, evidence) included
@@ -79,6 +80,7 @@ def create_app(context: Context, *, max_body: int = MAX_BODY, timeout_s: float =
                               "own /v1 routes. Send `Authorization: Bearer KEY` (see `redline keys create`).")
     app.state.context = context
     app.state.keys = KeyCache()
+    app.state.recorder = GroupCommit(context.store)  # screenings' ledger entries, many per transaction
     app.state.entities = Entities()
     app.state.readiness = Readiness(app.state.entities)
     errors.install(app)

@@ -1,7 +1,13 @@
-"""ASGI middleware for every request: a body size limit (413), a time limit (504), and a limit on
-requests in progress in this worker (503 beyond it, at once), so that an overloaded worker sheds
-load instead of queueing without bound; the health routes are never shed, and wait behind at most
-`max_inflight` requests.
+"""ASGI middleware for every request: a body size limit (413), a time limit (504), and load
+shedding: a worker answers 503 at once (never the health routes) when it has `max_inflight`
+requests in progress, or when its event loop is behind by more than `max_lag_s`.
+
+The second rule is the one that works under a flood. Screenings run on the event loop, so a
+worker reading a thousand connections' requests at once queues a thousand screenings of a few ms
+each behind one another, and a /healthz probe behind them; none of them is "in progress" yet. A
+heartbeat on the loop notes the time every HEARTBEAT_S; when a request starts and the last beat is
+older than `max_lag_s`, the loop is overloaded, and the request is refused for a fraction of a
+millisecond instead of served for several, so the queue drains and the probe is answered.
 
 Pure ASGI, not BaseHTTPMiddleware: it adds no task per request, which matters at hundreds of
 requests a second."""
@@ -25,15 +31,34 @@ class BodyTooLarge(HTTPException):
 
 
 OPEN_PATHS = frozenset({"/healthz", "/readyz"})
+HEARTBEAT_S = 0.05
 
 
 class Guard:
-    def __init__(self, app: Any, *, max_body: int, timeout_s: float, max_inflight: int = 64) -> None:
+    def __init__(self, app: Any, *, max_body: int, timeout_s: float, max_inflight: int = 64,
+                 max_lag_s: float = 1.0) -> None:
         self.app = app
         self.max_body = max_body
         self.timeout_s = timeout_s
         self.max_inflight = max_inflight
+        self.max_lag_s = max_lag_s
         self.inflight = 0
+        self.shed = 0
+        self._beat = 0.0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._heart: asyncio.Task[None] | None = None
+
+    def _overloaded(self) -> bool:
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:  # first request on this loop (a worker, or a test client's loop)
+            self._loop, self._beat = loop, loop.time()
+            self._heart = loop.create_task(self._heartbeat(loop))
+        return self.inflight >= self.max_inflight or loop.time() - self._beat > self.max_lag_s
+
+    async def _heartbeat(self, loop: asyncio.AbstractEventLoop) -> None:
+        while self._loop is loop:
+            self._beat = loop.time()
+            await asyncio.sleep(HEARTBEAT_S)
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -43,7 +68,8 @@ class Guard:
         if length is not None and length > self.max_body:
             await _reply(send, 413, f"request body too large: {length} bytes, the limit is {self.max_body}")
             return
-        if self.inflight >= self.max_inflight and scope.get("path") not in OPEN_PATHS:
+        if scope.get("path") not in OPEN_PATHS and self._overloaded():
+            self.shed += 1
             await _reply(send, 503, "server busy: retry shortly", retry_after=True)
             return
         self.inflight += 1

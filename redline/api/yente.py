@@ -12,9 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from followthemoney import model
+from sqlalchemy import Connection
 
+from redline.context import Context
 from redline.inputs import InputError, parse_country, parse_date
 from redline.parties import api as parties
+from redline.review.core import record_screening
 
 ALGORITHM = "redline"
 ALIASES = {"redline": ALGORITHM, "best": ALGORITHM, "default": ALGORITHM}
@@ -83,14 +86,17 @@ def parse_example(where: str, schema_name: str, properties: dict[str, Any]) -> E
 
 
 def screen_example(example: Example, *, dataset: str | None, limit: int, threshold: float, cutoff: float,
-                   exclude: set[str]) -> list[dict[str, Any]]:
-    """Redline hits for one example, best first: every name screened, one hit per party."""
+                   exclude: set[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Redline hits for one example, best first (every name screened, one hit per party), and the
+    screenings themselves, unrecorded: the caller records them (`record`) before it answers."""
     wanted = limit if dataset is None and not exclude else limit * 4 + len(exclude)
     best: dict[str, dict[str, Any]] = {}
+    screenings = []
     for name in example.names:
         found = parties.screen(name, schema=example.screening_schema, country=example.country,
                                birth_date=example.birth_date, identifiers=example.identifiers,
-                               limit=wanted, threshold=threshold)
+                               limit=wanted, threshold=threshold, record=False)
+        screenings.append(found)
         for hit in found["results"]:
             if hit["id"] in exclude or hit["score"] < cutoff:
                 continue
@@ -99,7 +105,15 @@ def screen_example(example: Example, *, dataset: str | None, limit: int, thresho
                 continue
             if hit["id"] not in best or hit["score"] > best[hit["id"]]["score"]:
                 best[hit["id"]] = hit
-    return sorted(best.values(), key=lambda h: (-h["score"], h["id"]))[:limit]
+    return sorted(best.values(), key=lambda h: (-h["score"], h["id"]))[:limit], screenings
+
+
+def record(conn: Connection, ctx: Context, screenings: list[dict[str, Any]]) -> list[int]:
+    """Write each screening as `parties.screen` records it in-process (its ledger entry as `ctx`'s
+    actor, and the review items its hits raise) in the caller's transaction; the entries' seqs."""
+    return [record_screening(conn, ctx.ledger, kind="parties.screen", actor=ctx.actor, org=ctx.org,
+                             query=s["query"], hits=s["results"], snapshots=[snap["label"] for snap in s["snapshots"]])[0]
+            for s in screenings]
 
 
 class Entities:

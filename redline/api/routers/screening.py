@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from redline.api import yente
 from redline.api.auth import READER
+from redline.api.responses import Json
 from redline.context import Context
 from redline.parties import api as parties
 from redline.parties.screening import MATCH_THRESHOLD
 
 router = APIRouter(tags=["Matching"])
-# /entities runs on the event loop. /match and /search hand their screenings to a thread, once per
-# request: each screening writes its ledger entry (docs/review.md), and a write may wait for the
-# store's lock, which must not hold the loop. MAX_QUERIES bounds how long one request takes.
+# A request screening up to INLINE_NAMES names screens on the event loop (a few ms of CPU: a thread
+# hand-off would cost more than it frees); a bigger one in a thread. Either way the screenings are
+# recorded (ledger entries and review items, docs/review.md) by the process's group committer, and
+# the request answers once they are committed. MAX_QUERIES bounds how long one request takes.
 MAX_QUERIES = 100
 MAX_LIMIT = 500
+INLINE_NAMES = 4
 
 
 class EntityExample(BaseModel):
@@ -60,10 +64,14 @@ def _ready(request: Request) -> None:
                             headers={"Retry-After": "5"})
 
 
-@router.post("/match/{dataset}", summary="Match FollowTheMoney-shaped examples (yente's query-by-example)")
+async def _recorded(request: Request, ctx: Context, screenings: list[dict[str, Any]]) -> None:
+    if screenings:
+        await asyncio.wrap_future(request.app.state.recorder.submit(lambda conn: yente.record(conn, ctx, screenings)))
+
+
+@router.post("/match/{dataset}", response_model=None, summary="Match FollowTheMoney-shaped examples (yente's query-by-example)")
 async def match(
     request: Request,
-    response: Response,
     body: MatchRequest,
     dataset: str,
     limit: int = Query(5, ge=1, le=MAX_LIMIT),
@@ -72,7 +80,7 @@ async def match(
     algorithm: str = Query(yente.ALGORITHM),
     exclude_entity_ids: list[str] = Query([], max_length=500),
     ctx: Context = READER,
-) -> dict[str, Any]:
+) -> Json:
     _ready(request)
     _algorithm(algorithm)
     source = _dataset(request, dataset)
@@ -91,14 +99,16 @@ async def match(
             raise HTTPException(422, str(exc)) from None
     entities = request.app.state.entities
 
-    def screen_all() -> dict[str, list[dict[str, Any]]]:
+    def screen_all() -> dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
         return {key: yente.screen_example(example, dataset=source, limit=limit, threshold=threshold, cutoff=cutoff,
                                           exclude=exclude) for key, example in examples.items()}
 
-    found = await run_in_threadpool(screen_all)
+    inline = sum(len(e.names) for e in examples.values()) <= INLINE_NAMES
+    found = screen_all() if inline else await run_in_threadpool(screen_all)
+    await _recorded(request, ctx, [s for _, done in found.values() for s in done])
     responses = {}
     for key, example in examples.items():
-        hits = found[key]
+        hits = found[key][0]
         results = [yente.scored_response(h, entities.get(h["id"])) for h in hits]
         query = body.queries[key]
         responses[key] = {
@@ -107,11 +117,12 @@ async def match(
             "total": {"value": len(results), "relation": "eq"},
             "query": yente.example_dict(example.schema, query.properties, query.id),  # type: ignore[union-attr]
         }
-    response.headers["x-batch-size"] = str(len(responses))
-    return {"responses": responses, "matcher": yente.ALGORITHM_DOC["features"], "limit": limit}
+    # a Response, not a dict: FastAPI would otherwise walk the whole answer through pydantic first
+    return Json({"responses": responses, "matcher": yente.ALGORITHM_DOC["features"], "limit": limit},
+                headers={"x-batch-size": str(len(responses))})
 
 
-@router.get("/search/{dataset}", summary="Search by a name (yente's simple search)")
+@router.get("/search/{dataset}", response_model=None, summary="Search by a name (yente's simple search)")
 async def search(
     request: Request,
     dataset: str,
@@ -121,19 +132,20 @@ async def search(
     limit: int = Query(10, ge=1, le=MAX_LIMIT),
     offset: int = Query(0, ge=0, le=1000),
     ctx: Context = READER,
-) -> dict[str, Any]:
+) -> Json:
     _ready(request)
     source = _dataset(request, dataset)
     try:
         example = yente.parse_example("q", schema, {"name": [q], "country": countries})
     except yente.ExampleError as exc:
         raise HTTPException(422, str(exc).replace("q.schema", "schema")) from None
-    hits = await run_in_threadpool(yente.screen_example, example, dataset=source, limit=limit + offset,
-                                   threshold=MATCH_THRESHOLD, cutoff=0.0, exclude=set())
+    hits, done = yente.screen_example(example, dataset=source, limit=limit + offset, threshold=MATCH_THRESHOLD,
+                                      cutoff=0.0, exclude=set())
+    await _recorded(request, ctx, done)
     entities = request.app.state.entities
     page = [yente.scored_response(h, entities.get(h["id"])) for h in hits[offset:]]
-    return {"results": page, "facets": {}, "total": {"value": len(hits), "relation": "eq"}, "limit": limit,
-            "offset": offset}
+    return Json({"results": page, "facets": {}, "total": {"value": len(hits), "relation": "eq"}, "limit": limit,
+                 "offset": offset})
 
 
 @router.get("/entities/{entity_id}", tags=["Data access"], summary="One listed party by id")

@@ -1,0 +1,79 @@
+"""Group commit of the service's ledger writes (redline.ledger.GroupCommit): many writes in one
+transaction, each caller answered once its write is committed, a faulty write failing alone, and
+one valid chain when several processes group-commit at once, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+
+import pytest
+from sqlalchemy import Connection, func, select
+
+from redline.ledger import GroupCommit, Ledger, ledger_table
+from redline.store import Store
+
+
+def _entry(ledger: Ledger, who: str, i: int):  # type: ignore[no-untyped-def]
+    return lambda conn: ledger.append("test.group", who, {"i": i}, "ok", conn=conn).seq
+
+
+def _group_writer(url: str, who: str, n: int) -> None:
+    store = Store(url)
+    ledger = Ledger(store)
+    group = GroupCommit(store)
+    futures = [group.submit(_entry(ledger, who, i)) for i in range(n)]
+    seqs = [f.result(timeout=60) for f in futures]
+    assert len(set(seqs)) == n
+    assert group.groups < n  # writes waiting together were committed together
+    store.close()
+
+
+def test_group_commit_from_several_processes_keeps_one_chain(db_url: str) -> None:
+    Store(db_url).create_all()
+    procs = [multiprocessing.Process(target=_group_writer, args=(db_url, f"proc{i}", 60)) for i in range(3)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=120)
+    assert [p.exitcode for p in procs] == [0, 0, 0]
+    ledger = Ledger(Store(db_url))
+    entries = list(ledger.entries())
+    assert len(entries) == 180 and [e.seq for e in entries] == list(range(1, 181))
+    assert {e.actor for e in entries} == {"proc0", "proc1", "proc2"}
+    assert ledger.verify() == []
+
+
+def test_a_faulty_write_fails_alone_and_the_others_commit(any_store: Store) -> None:
+    ledger = Ledger(any_store)
+    group = GroupCommit(any_store)
+    gate = threading.Event()
+    blocker = group.submit(lambda conn: gate.wait(10))  # holds the writer so the next writes queue up as one group
+
+    def broken(conn: Connection) -> int:
+        ledger.append("test.group", "bad", {}, "half-written", conn=conn)
+        raise ValueError("this write fails after its entry")
+
+    first = group.submit(_entry(ledger, "good", 1))
+    bad = group.submit(broken)
+    last = group.submit(_entry(ledger, "good", 2))
+    gate.set()
+    assert blocker.result(timeout=30) is True
+    assert first.result(timeout=30) < last.result(timeout=30)
+    with pytest.raises(ValueError, match="fails after its entry"):
+        bad.result(timeout=30)
+    entries = list(ledger.entries())
+    assert [e.actor for e in entries] == ["good", "good"]  # the failed write's entry was rolled back
+    assert ledger.verify() == []
+
+
+def test_entries_of_one_transaction_chain_on_each_other(any_store: Store) -> None:
+    ledger = Ledger(any_store)
+    ledger.append("test.before", "a", {}, "ok")
+    with any_store.transaction() as conn:
+        seqs = [ledger.append("test.group", "a", {"i": i}, "ok", conn=conn).seq for i in range(5)]
+    ledger.append("test.after", "a", {}, "ok")
+    assert seqs == [2, 3, 4, 5, 6]
+    with any_store.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(ledger_table)).scalar() == 7
+    assert ledger.verify() == []
