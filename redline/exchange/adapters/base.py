@@ -16,6 +16,7 @@ import httpx
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 USER_AGENT = "redline-exchange/1"
+BACKOFF = wait_exponential_jitter(multiplier=0.2, max=5.0, jitter=0.2)
 
 
 class ExchangeError(RuntimeError):
@@ -131,7 +132,7 @@ class Http:
             exc = state.outcome.exception() if state.outcome else None
             if isinstance(exc, _Transient) and exc.retry_after is not None:
                 return min(exc.retry_after, 30.0)
-            return wait_exponential_jitter(initial=0.2, max=5.0)(state)
+            return BACKOFF(state)
 
         def once() -> httpx.Response:
             self._pace()
