@@ -7,10 +7,11 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from redline.output import JSON_HELP, console, emit, fail
+from redline.output import JSON_HELP, console, emit, err_console, fail
 
 book_app = typer.Typer(no_args_is_help=True, help="Customer books: import, list, show, export.")
-app = typer.Typer(no_args_is_help=True)
+app = typer.Typer(no_args_is_help=True, invoke_without_command=True)
+ENGINE_HELP = "local: in this process; dask: rows screened whole go to a Dask cluster (--scheduler, else a local cluster of --workers processes)."
 
 
 def _context():  # type: ignore[no-untyped-def]
@@ -95,10 +96,63 @@ def export(
     emit(result, json, lambda r: console.print(f"{r['rows']} rows written to {r['output']}", highlight=False))
 
 
+@app.callback()
+def schedule(
+    ctx: typer.Context,
+    every: str = typer.Option(None, "--every", help="Without a command: update the lists and run every book now and then every period (6h, 30m, 1d), until stopped."),
+    cycles: int = typer.Option(None, "--cycles", min=1, help="With --every: stop after this many cycles (--cycles 1 for cron or a systemd timer)."),
+    source: list[str] = typer.Option(None, "--source", help="With --every: update only these publishers (repeat; default: all)."),
+    threshold: float = typer.Option(0.75, "--threshold", min=0.0, max=1.0, help="Score from which a hit is an alert."),
+    engine: str = typer.Option("local", "--engine", help=ENGINE_HELP),
+    scheduler: str = typer.Option(None, "--scheduler", help="With --engine dask: the scheduler's address."),
+    json: bool = typer.Option(False, "--json", help=JSON_HELP + " With --every: one JSON object a line, a line a cycle."),
+) -> None:
+    """Monitor customer books: `monitor run` once, or `monitor --every 6h` to keep the lists and the
+    books current (a failed download leaves the list in force and says so)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if every is None:
+        console.print(ctx.get_help())
+        raise typer.Exit(0)
+    from redline.monitor.schedule import ScheduleError, every as run_every, parse_interval
+    from redline.parties.dask_engine import EngineError, check_engine
+
+    try:
+        interval = parse_interval(every)
+        check_engine(engine, scheduler)
+    except (ScheduleError, EngineError) as exc:
+        raise fail(str(exc)) from None
+    try:
+        run_every(_context(), interval, lambda r: _print_cycle(r, json), cycles=cycles, sources=source or None,
+                  threshold=threshold, engine=engine, scheduler=scheduler)
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+
+
+def _print_cycle(result: dict, as_json: bool) -> None:
+    if as_json:
+        import orjson
+
+        typer.echo(orjson.dumps(result).decode())
+        return
+    update = result["update"]
+    console.print(f"{result['started_at']}: {len(update['results'])} list files downloaded", highlight=False)
+    for failure in update["failures"]:
+        kept = failure["in_force"] or "no snapshot of this list"
+        err_console.print(f"[yellow]download failed[/] {failure['source']}: {failure['error']}; still in force: {kept}",
+                          highlight=False)
+    _render_run(result)
+    if result.get("next_at"):
+        console.print(f"next cycle at {result['next_at']}", highlight=False)
+
+
 @app.command("run")
 def run(
     book: str = typer.Option(None, "--book", help="Run this book only (default: every book of your organisation)."),
     threshold: float = typer.Option(0.75, "--threshold", min=0.0, max=1.0, help="Score from which a hit is an alert."),
+    engine: str = typer.Option("local", "--engine", help=ENGINE_HELP),
+    scheduler: str = typer.Option(None, "--scheduler", help="With --engine dask: the scheduler's address, e.g. tcp://10.0.0.5:8786."),
+    workers: int = typer.Option(None, "--workers", min=1, max=256, help="With --engine dask and no --scheduler: processes of the local cluster (default 2)."),
     json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Screen what changed since each book's last run (a first run screens the whole book); alerts
@@ -106,21 +160,28 @@ def run(
     from redline.monitor.books import BookNotFound
     from redline.monitor.delta import run as run_books
     from redline.parties.api import NoListsLoaded
+    from redline.parties.dask_engine import EngineError, check_engine
 
     try:
-        result = run_books(_context(), book, threshold)
+        check_engine(engine, scheduler)
+    except EngineError as exc:
+        raise fail(str(exc)) from None
+    try:
+        result = run_books(_context(), book, threshold, engine=engine, scheduler=scheduler, workers=workers)
     except BookNotFound as exc:
         raise fail(str(exc)) from None
-    except NoListsLoaded as exc:
+    except (NoListsLoaded, EngineError) as exc:
         raise fail(str(exc), code=1) from None
+    emit(result, json, _render_run)
 
-    def render(r: dict) -> None:
-        for b in r["books"]:
-            kind = "first run, whole book" if b["first_run"] else f"{b['rows_screened_whole']} new or changed rows, {b['rows_screened_for_delta']} rows near changed listings"
-            console.print(f"book {b['book']}: {kind}; {b['alerts_raised']} alerts ({b['seconds']} s)", highlight=False)
-        _alerts_table(r["alerts"])
 
-    emit(result, json, render)
+def _render_run(r: dict) -> None:
+    if r.get("error"):
+        err_console.print(f"[red]not run:[/] {r['error']}", highlight=False)
+    for b in r["books"]:
+        kind = "first run, whole book" if b["first_run"] else f"{b['rows_screened_whole']} new or changed rows, {b['rows_screened_for_delta']} rows near changed listings"
+        console.print(f"book {b['book']}: {kind}; {b['alerts_raised']} alerts ({b['seconds']} s)", highlight=False)
+    _alerts_table(r["alerts"])
 
 
 def _alerts_table(alerts: list[dict]) -> None:

@@ -20,8 +20,11 @@ from __future__ import annotations
 import hashlib
 import pickle
 import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from itertools import islice
 from typing import Any
 
 import orjson
@@ -31,7 +34,7 @@ from redline.cachefile import write_cache
 from redline.context import Context
 from redline.monitor.books import BookNotFound, get_book, iter_rows
 from redline.monitor.tables import monitor_alerts, monitor_books, monitor_rows, monitor_seen
-from redline.parties import api
+from redline.parties import api, dask_engine
 from redline.parties.graph import Party
 from redline.parties.index import NameEntry, NameIndex
 from redline.parties.names import analyse, split_alternatives
@@ -46,6 +49,7 @@ REASONS = ("new_listing", "changed_listing", "delisted")
 PREFILTER_MARGIN = 0.05
 CANDIDATES = 48
 SCREEN_LIMIT = 10
+CLUSTER_CHUNK = 256  # book rows a Dask task screens
 
 
 def _now() -> str:
@@ -123,15 +127,55 @@ def rows_near(book: BookIndex, parties: list[Party], threshold: float) -> set[st
     return {book.row_ids[n] for n in found}
 
 
-def _query(row: Any) -> Query:
-    return Query(name=row.name, schema=row.schema, country=row.country, birth_date=row.birth_date,
-                 identifiers=orjson.loads(row.identifiers))
+QueryKey = tuple[str, str | None, str | None, str | None, str]  # name, schema, country, birth date, identifiers (JSON)
+
+
+def _key(row: Any) -> QueryKey:
+    return (row.name, row.schema, row.country, row.birth_date, row.identifiers)
+
+
+def _query(key: QueryKey) -> Query:
+    name, schema, country, birth_date, identifiers = key
+    return Query(name=name, schema=schema, country=country, birth_date=birth_date, identifiers=orjson.loads(identifiers))
+
+
+@dataclass(frozen=True)
+class Found:
+    """A matching hit for a book row, in a form that travels between processes."""
+
+    party_id: str
+    caption: str
+    score: float
+    fingerprint: str | None  # of a party outside the listing state (one reached through ownership)
+    snapshot: str
+    hit: dict[str, Any]
+
+
+def screen_keys(screener: Screener, keys: list[QueryKey], threshold: float) -> list[list[Found]]:
+    """The matching hits of each query, as `Found` (what a Dask worker sends back)."""
+    state = listing_state(screener)
+    found: dict[QueryKey, list[Found]] = {}
+    for key in keys:
+        if key not in found:  # a book names the same party on many rows
+            found[key] = [_found(hit, state) for hit in screener.screen(_query(key), limit=SCREEN_LIMIT, threshold=threshold)
+                          if hit.match]
+    return [found[key] for key in keys]
+
+
+def _found(hit: Hit, state: dict[str, tuple[str, int]]) -> Found:
+    snapshot = ", ".join(sorted({l.snapshot for l in hit.party.listings} | {l["snapshot"] for v in hit.via for l in v["lists"]}))
+    return Found(hit.party.id, hit.party.caption, round(hit.score, 4),
+                 None if hit.party.id in state else party_fingerprint(hit.party), snapshot, hit_to_dict(hit))
+
+
+def _screen_keys_on_worker(cache: str, threshold: float, keys: list[QueryKey]) -> list[list[Found]]:
+    return screen_keys(dask_engine.worker_screener(cache), keys, threshold)
 
 
 @dataclass
 class _Proposal:
     row: Any
-    hit: Hit | None
+    hit: dict[str, Any] | None
     party_id: str
     caption: str
     score: float
@@ -140,8 +184,13 @@ class _Proposal:
     changed: bool  # the listing changed since the book's last run
 
 
-def run(ctx: Context, book: str | None = None, threshold: float = MATCH_THRESHOLD) -> dict[str, Any]:
-    """Run every book of the context's organisation, or one: the alerts raised and what was screened."""
+def run(ctx: Context, book: str | None = None, threshold: float = MATCH_THRESHOLD, engine: str = "local",
+        scheduler: str | None = None, workers: int | None = None) -> dict[str, Any]:
+    """Run every book of the context's organisation, or one: the alerts raised and what was screened.
+
+    With `engine` "dask", the rows screened whole (a first run, new or changed rows) are screened on
+    the Dask scheduler at `scheduler`, else on a LocalCluster of `workers` processes."""
+    dask_engine.check_engine(engine, scheduler)
     with ctx.store.connect() as conn:
         if book is not None:
             books = [get_book(conn, ctx, book)]
@@ -152,15 +201,52 @@ def run(ctx: Context, book: str | None = None, threshold: float = MATCH_THRESHOL
     state = listing_state(screener)
     alerts: list[dict[str, Any]] = []
     runs = []
-    for row in books:
-        result = _run_book(ctx, row, screener, state, threshold)
-        alerts.extend(result.pop("alerts"))
-        runs.append(result)
-    return {"alerts": alerts, "books": runs,
+    with ExitStack() as running:
+        if engine == "dask":
+            dask = running.enter_context(dask_engine.client(scheduler, workers))
+            cache = str(dask_engine.screener_file())
+            screen = _on_cluster(dask, cache, threshold)
+        else:
+            screen = _in_process(screener, threshold)
+        for row in books:
+            result = _run_book(ctx, row, screener, state, threshold, screen)
+            alerts.extend(result.pop("alerts"))
+            runs.append(result)
+    return {"alerts": alerts, "books": runs, "engine": engine,
             "snapshots": [s["label"] for s in screener.snapshots], "threshold": threshold}
 
 
-def _run_book(ctx: Context, book: Any, screener: Screener, state: dict[str, tuple[str, int]], threshold: float) -> dict[str, Any]:
+Screen = Callable[[Iterator[Any]], Iterator[tuple[Any, list[Found]]]]  # rows -> (row, its hits), in order
+
+
+def _in_process(screener: Screener, threshold: float) -> Screen:
+    memo: dict[QueryKey, list[Found]] = {}
+
+    def screen(rows: Iterator[Any]) -> Iterator[tuple[Any, list[Found]]]:
+        for row in rows:
+            key = _key(row)
+            if key not in memo:
+                memo[key] = screen_keys(screener, [key], threshold)[0]
+            yield row, memo[key]
+
+    return screen
+
+
+def _on_cluster(dask: Any, cache: str, threshold: float) -> Screen:
+    def submit(chunk: list[Any]) -> Callable[[], tuple[list[Any], list[list[Found]]]]:
+        future = dask.submit(_screen_keys_on_worker, cache, threshold, [_key(row) for row in chunk], pure=False)
+        return lambda: (chunk, future.result())
+
+    def screen(rows: Iterator[Any]) -> Iterator[tuple[Any, list[Found]]]:
+        chunks = iter(lambda: list(islice(rows, CLUSTER_CHUNK)), [])
+        for chunk, found in dask_engine.ordered(submit, chunks, dask_engine.depth(dask)):
+            yield from zip(chunk, found)
+
+    return screen
+
+
+def _run_book(ctx: Context, book: Any, screener: Screener, state: dict[str, tuple[str, int]], threshold: float,
+              screen: Screen) -> dict[str, Any]:
     started = time.perf_counter()
     first = book.last_run_at is None
     with ctx.store.connect() as conn:
@@ -171,20 +257,20 @@ def _run_book(ctx: Context, book: Any, screener: Screener, state: dict[str, tupl
         removed = [pid for pid in seen if pid not in state]
         fresh_ids = set(added) | set(changed)
         proposals: list[_Proposal] = []
-        memo: dict[tuple[Any, ...], list[Hit]] = {}
         stale = or_(monitor_rows.c.screened_hash.is_(None), monitor_rows.c.screened_hash != monitor_rows.c.query_hash)
         screened: list[tuple[str, str]] = []
-        for row in iter_rows(conn, book.id, stale):
+        for row, found in screen(iter_rows(conn, book.id, stale)):
             screened.append((row.row_id, row.query_hash))
-            proposals += _proposals(row, screener, state, threshold, None if first else fresh_ids, only=None, memo=memo)
+            proposals += _proposals(row, found, state, None if first else fresh_ids, only=None)
         whole = {row_id for row_id, _ in screened}
         delta_rows: int | None = None
+        local = _in_process(screener, threshold)  # the few rows near changed listings
         if not first and fresh_ids:
             index = _book_index(ctx, conn, book)
             near = rows_near(index, [screener.parties[state[pid][1]] for pid in fresh_ids], threshold) - whole
             delta_rows = len(near)
-            for row in _rows(conn, book.id, sorted(near)):
-                proposals += _proposals(row, screener, state, threshold, fresh_ids, only=fresh_ids, memo=memo)
+            for row, found in local(iter(_rows(conn, book.id, sorted(near)))):
+                proposals += _proposals(row, found, state, fresh_ids, only=fresh_ids)
         delisted = _delisted(conn, book, removed, screener) if removed else []
         if screened and delta_rows is None:
             _book_index(ctx, conn, book)  # built now, after an import, so that the next delta run only loads it
@@ -224,21 +310,11 @@ def _rows(conn: Connection, book_id: int, row_ids: list[str]) -> list[Any]:
     return found
 
 
-def _proposals(row: Any, screener: Screener, state: dict[str, tuple[str, int]], threshold: float,
-               fresh: set[str] | None, only: set[str] | None, memo: dict[tuple[Any, ...], list[Hit]]) -> list[_Proposal]:
-    key = (row.name, row.schema, row.country, row.birth_date, row.identifiers)
-    hits = memo.get(key)
-    if hits is None:  # a book names the same party on many rows: screened once a run
-        hits = memo[key] = [h for h in screener.screen(_query(row), limit=SCREEN_LIMIT, threshold=threshold) if h.match]
-    found = []
-    for hit in hits:
-        if only is not None and hit.party.id not in only:
-            continue
-        fingerprint = state[hit.party.id][0] if hit.party.id in state else party_fingerprint(hit.party)
-        snapshot = ", ".join(sorted({l.snapshot for l in hit.party.listings} | {l["snapshot"] for v in hit.via for l in v["lists"]}))
-        found.append(_Proposal(row, hit, hit.party.id, hit.party.caption, round(hit.score, 4), fingerprint, snapshot,
-                               fresh is not None and hit.party.id in fresh))
-    return found
+def _proposals(row: Any, found: list[Found], state: dict[str, tuple[str, int]], fresh: set[str] | None,
+               only: set[str] | None) -> list[_Proposal]:
+    return [_Proposal(row, f.hit, f.party_id, f.caption, f.score, f.fingerprint or state[f.party_id][0], f.snapshot,
+                      fresh is not None and f.party_id in fresh)
+            for f in found if only is None or f.party_id in only]
 
 
 def _delisted(conn: Connection, book: Any, removed: list[str], screener: Screener) -> list[_Proposal]:
@@ -269,8 +345,8 @@ def _raise(ctx: Context, conn: Connection, book: Any, p: _Proposal, reason: str 
     item = None
     if p.hit is not None:
         seq, items = record_screening(
-            conn, ctx.ledger, kind="monitor.alert", actor=ctx.actor, org=ctx.org, query=_query(p.row).to_dict(),
-            hits=[hit_to_dict(p.hit)], snapshots=labels, extra={"book": book.name, "book_id": row_id, "reason": reason},
+            conn, ctx.ledger, kind="monitor.alert", actor=ctx.actor, org=ctx.org, query=_query(_key(p.row)).to_dict(),
+            hits=[p.hit], snapshots=labels, extra={"book": book.name, "book_id": row_id, "reason": reason},
         )
         item = items[0] if items else None
     else:

@@ -22,7 +22,7 @@ from redline.parties.screening import MATCH_THRESHOLD, Query, Screener, hit_to_d
 from redline.parties.snapshots import IMPORTS, active_entities, import_paths as _import_paths, list_snapshots
 from redline.review.core import record_screening
 
-CACHE_VERSION = "28"
+CACHE_VERSION = "29"
 
 
 # Who is screening, where a caller cannot pass a Context down (the HTTP routes set it per request).
@@ -93,11 +93,11 @@ def get_screener() -> Screener:
     if loaded and loaded.key == key:
         loaded.checked_at, loaded.store_id, loaded.imports = now, id(ctx.store), IMPORTS[0]
         return loaded.screener
-    cache = ctx.settings.cache_dir / f"screener-{key}.pickle"
+    cache = _cache_path(ctx, key)
     gc.unfreeze()  # a screener frozen earlier may be garbage now: let the collector see it again
     gc.disable()  # millions of small objects: collecting while they are made costs more than making them
     try:
-        screener = _read_cache(cache) or _build(ctx, snapshots, cache)
+        screener = read_screener_cache(cache) or _build(ctx, snapshots, cache)
     finally:
         gc.enable()
     gc.freeze()  # the screener lives as long as the process: keep it out of every later collection
@@ -105,7 +105,22 @@ def get_screener() -> Screener:
     return screener
 
 
-def _read_cache(cache: Path) -> Screener | None:
+def _cache_path(ctx: Any, key: str) -> Path:
+    return ctx.settings.cache_dir / f"screener-{key}.pickle"
+
+
+def screener_cache_file() -> Path:
+    """The cache file of the screener in force (for processes that load it: workers, a cluster)."""
+    screener = get_screener()
+    loaded = _screener
+    assert loaded is not None
+    cache = _cache_path(get_context(), loaded.key)
+    if not cache.exists():
+        write_cache(cache, screener, stale="screener-*.pickle")
+    return cache
+
+
+def read_screener_cache(cache: Path) -> Screener | None:
     if not cache.exists():
         return None
     try:

@@ -1,7 +1,8 @@
-"""Batch screening of a CSV: streamed in and out, in input order, on every core, resumable.
+"""Batch screening of a CSV or Parquet file: streamed in and out, in input order, on every core
+(or on a Dask cluster), resumable.
 
-The input is checked whole before any row is screened (encoding, quotes, row widths: a bad
-file is refused with its line). A row whose values cannot be read (an empty name, a birth date
+A CSV input is checked whole before any row is screened (encoding, quotes, row widths: a bad
+file is refused with its line); a Parquet input is read batch by batch with pyarrow. A row whose values cannot be read (an empty name, a birth date
 such as 19xx, an unknown country) is written back with its line and the reason in `error`,
 never screened on a misreading."""
 
@@ -11,8 +12,8 @@ import csv
 import io
 import multiprocessing
 import os
-from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
+from contextlib import ExitStack
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
@@ -22,14 +23,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from redline.csvio import CsvInputError, detect_encoding, dict_writer, read_rows
 from redline.inputs import InputError, parse_country, parse_date, parse_name, parse_schema
-from redline.parties import api
+from redline.parties import api, dask_engine
 from redline.parties.screening import Query, explain
 from redline.store.snapshots import file_sha256
 from redline.review.core import compact_hit, record_screening, reviewable
 
 HIT_COLUMNS = ["match", "score", "hit_id", "hit_caption", "hit_lists", "explanation", "error"]
 CHUNK = 256
-IN_FLIGHT_PER_WORKER = 4  # chunks queued ahead of each worker: enough to keep it busy, never the whole file
 REPEATS_REMEMBERED = 1 << 15  # per worker: a counterparty file names the same party again and again
 
 
@@ -149,6 +149,43 @@ def _done_rows(output: Path, fields: list[str]) -> int:
         raise BatchError(f"cannot resume from {exc}; run again with --no-resume") from None
 
 
+def _screen_chunk_on_worker(cache: str, date_order: str | None, job: Any) -> Any:
+    """A chunk on a Dask worker, with the screener loaded there from its cache file once."""
+    global _worker_screener, _date_order
+    screener = dask_engine.worker_screener(cache)
+    if _worker_screener is not screener:
+        _worker_screener = screener
+        _best_hit.cache_clear()
+    _date_order = date_order
+    return _screen_chunk(job)
+
+
+def _is_parquet(path: Path) -> bool:
+    return path.suffix.lower() in (".parquet", ".pq")
+
+
+def _parquet_input(path: Path) -> tuple[list[str], int, Iterator[tuple[int, list[str]]]]:
+    """Header, row count and rows (numbered from 1, as strings) of a Parquet file, batch by batch."""
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises several kinds for a file that is not Parquet
+        raise BatchError(f"{path}: not a readable Parquet file ({exc})") from None
+    header = list(parquet.schema_arrow.names)
+    if "name" not in header:
+        raise BatchError(f"{path}: the columns must include 'name' (it has {', '.join(header)})")
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        number = 0
+        for batch in parquet.iter_batches(batch_size=CHUNK * 8):
+            for record in zip(*(column.to_pylist() for column in batch.columns)):
+                number += 1
+                yield number, ["" if v is None else str(v) for v in record]
+
+    return header, parquet.metadata.num_rows, rows()
+
+
 def _check(path: Path, encoding: str) -> tuple[list[str], int]:
     """Read the whole input once: header, row count, and any structural error with its line."""
     try:
@@ -163,17 +200,6 @@ def _check(path: Path, encoding: str) -> tuple[list[str], int]:
         raise BatchError(str(exc)) from None
 
 
-def _ordered(pool: Any, jobs: Iterable[Any], depth: int) -> Iterator[Any]:
-    """pool.imap in input order, with at most `depth` chunks in flight (imap reads all input at once)."""
-    pending: deque[Any] = deque()
-    for job in jobs:
-        pending.append(pool.apply_async(_screen_chunk, (job,)))
-        if len(pending) >= depth:
-            yield pending.popleft().get()
-    while pending:
-        yield pending.popleft().get()
-
-
 def screen_csv(
     input_csv: Path,
     output: Path,
@@ -184,18 +210,28 @@ def screen_csv(
     ctx: Any = None,
     record: bool = True,
     extra: dict[str, Any] | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> dict[str, Any]:
     """With `record` (the default), each row with a reviewable hit is written to the ledger (and
     raised for review) as `ctx`'s (default: the acting or process Context), one transaction per
     chunk, and the run ends with one "parties.screen_file" entry holding the SHA-256 of the input
-    and output files; `extra` goes into the inputs of every entry (a job id, say)."""
+    and output files; `extra` goes into the inputs of every entry (a job id, say).
+
+    `engine` "local" screens on this machine's cores (`workers` processes); "dask" on the Dask
+    scheduler at `scheduler`, else on a LocalCluster of `workers` processes."""
+    dask_engine.check_engine(engine, scheduler)
     if not input_csv.is_file():
         raise BatchError(f"{input_csv}: " + ("not a file" if input_csv.exists() else "no such file"))
-    try:
-        encoding = detect_encoding(input_csv)
-    except CsvInputError as exc:
-        raise BatchError(str(exc)) from None
-    header, total = _check(input_csv, encoding)
+    if _is_parquet(input_csv):
+        encoding = "parquet"
+        header, total, _ = _parquet_input(input_csv)
+    else:
+        try:
+            encoding = detect_encoding(input_csv)
+        except CsvInputError as exc:
+            raise BatchError(str(exc)) from None
+        header, total = _check(input_csv, encoding)
     global _worker_screener, _date_order
     _worker_screener = api.get_screener()  # loaded once here; forked workers inherit it
     _date_order = date_order
@@ -204,12 +240,13 @@ def screen_csv(
         _country("cn")  # the country table is loaded once here, not once per worker
     out_fields = header + [c for c in HIT_COLUMNS if c not in header]
     done = min(_done_rows(output, out_fields), total) if resume else 0
-    workers = min(workers or max(1, min(os.cpu_count() or 1, 8)), -(-(total - done) // CHUNK))  # no pool for a small file
+    if engine == "local":
+        workers = min(workers or max(1, min(os.cpu_count() or 1, 8)), -(-(total - done) // CHUNK))  # no pool for a small file
     matches, errors, recorded = 0, [], []  # type: int, list[str], list[int]
     context = api.current_context(ctx) if record else None
     labels = [s["label"] for s in _worker_screener.snapshots]
     extra = {"input": input_csv.name, "input_sha256": file_sha256(input_csv), **(extra or {})}
-    _, rows = read_rows(input_csv, encoding)
+    rows = _parquet_input(input_csv)[2] if encoding == "parquet" else read_rows(input_csv, encoding)[1]
     jobs = ((header, out_fields, chunk) for chunk in _batched(islice(rows, done, None), CHUNK))
     with output.open("a" if done else "w", newline="", encoding="utf-8") as handle, Progress(
         TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), disable=not progress
@@ -217,26 +254,36 @@ def screen_csv(
         if not done:
             dict_writer(handle, fieldnames=out_fields).writeheader()
         task = bar.add_task("screen", total=total, completed=done)
-        pool = multiprocessing.get_context("fork").Pool(workers) if workers > 1 else None
-        results = _ordered(pool, jobs, workers * IN_FLIGHT_PER_WORKER) if pool else map(_screen_chunk, jobs)
-        try:
-            for text, count, found, bad, hits in results:
-                handle.write(text)
-                matches += found
-                errors += bad
-                if context is not None and hits:
-                    recorded += _record_chunk(context, hits, labels, extra)
-                bar.update(task, advance=count)
-        except CsvInputError as exc:  # the file changed since it was checked
-            raise BatchError(str(exc)) from None
-        finally:
-            if pool is not None:
-                pool.terminate()
+        with ExitStack() as running:
+            if engine == "dask":
+                dask = running.enter_context(dask_engine.client(scheduler, workers))
+                cache = str(dask_engine.screener_file())
+                results = dask_engine.ordered(
+                    lambda job: dask.submit(_screen_chunk_on_worker, cache, date_order, job, pure=False).result,
+                    jobs, dask_engine.depth(dask))
+            elif workers > 1:
+                pool = multiprocessing.get_context("fork").Pool(workers)
+                running.callback(pool.terminate)
+                results = dask_engine.ordered(lambda job: pool.apply_async(_screen_chunk, (job,)).get,
+                                              jobs, workers * dask_engine.IN_FLIGHT_PER_WORKER)
+            else:
+                results = map(_screen_chunk, jobs)
+            try:
+                for text, count, found, bad, hits in results:
+                    handle.write(text)
+                    matches += found
+                    errors += bad
+                    if context is not None and hits:
+                        recorded += _record_chunk(context, hits, labels, extra)
+                    bar.update(task, advance=count)
+            except CsvInputError as exc:  # the file changed since it was checked
+                raise BatchError(str(exc)) from None
         bar.update(task, completed=total)
     summary = {
         "input": str(input_csv),
         "output": str(output),
         "encoding": encoding,
+        "engine": engine,
         "rows": total,
         "resumed": done,
         "matches": matches,

@@ -227,26 +227,37 @@ def _render_screen(result: dict, ofac: bool) -> None:
 
 @app.command("screen-file")
 def screen_file(
-    input_csv: Path = typer.Argument(..., help="CSV with a header: name, and optionally schema, country, id, birth_date…"),
+    input_csv: Path = typer.Argument(..., help="CSV with a header, or Parquet (.parquet): name, and optionally schema, country, id, birth_date…"),
     output: Path = typer.Option(..., "-o", "--output", help="Output CSV: every input row, in order, with the best hit."),
     resume: bool = typer.Option(True, help="Continue an interrupted run: rows already in OUTPUT are kept."),
     show: int = typer.Option(0, "--show", min=0, help="Then print a table of the first N rows of OUTPUT."),
     explain: bool = typer.Option(False, "--explain", help="With --show: the full explanation and every list of each row."),
     date_order: str = typer.Option(None, "--date-order", help="How to read birth dates such as 12/05/1958: dmy or mdy."),
+    engine: str = typer.Option("local", "--engine", help="local: this machine's cores; dask: a Dask cluster (--scheduler, else a local cluster of --workers processes)."),
+    scheduler: str = typer.Option(None, "--scheduler", help="With --engine dask: the scheduler's address, e.g. tcp://10.0.0.5:8786."),
+    workers: int = typer.Option(None, "--workers", min=1, max=256, help="Processes on this machine (default: its cores, at most 8; a local Dask cluster: 2)."),
     json: bool = typer.Option(False, "--json", help="Print a JSON summary at the end instead of a progress bar."),
 ) -> None:
-    """Screen a CSV of parties, streaming, with progress; resumable. A row whose values cannot be
-    read is written back with its line and the reason in the `error` column."""
+    """Screen a CSV or Parquet file of parties, streaming, with progress; resumable. A row whose
+    values cannot be read is written back with its line and the reason in the `error` column."""
     from redline.parties import api
     from redline.parties.batch import BatchError, screen_csv
+    from redline.parties.dask_engine import EngineError, check_engine
 
     _check_date_order(date_order)
+    try:
+        check_engine(engine, scheduler)
+    except EngineError as exc:
+        raise fail(str(exc)) from None
     if output.resolve() == input_csv.resolve():
         raise fail("--output must not be the input file")
     try:
-        summary = screen_csv(input_csv, output, resume=resume, progress=not json, date_order=date_order)
+        summary = screen_csv(input_csv, output, resume=resume, progress=not json, date_order=date_order,
+                             workers=workers, engine=engine, scheduler=scheduler)
     except (BatchError, api.NoListsLoaded) as exc:
         raise fail(str(exc)) from None
+    except EngineError as exc:
+        raise fail(str(exc), code=1) from None
     except OSError as exc:
         raise fail(f"{exc.filename or output}: {exc.strerror}") from None
 
