@@ -18,6 +18,7 @@ TO = typer.Option(None, "--to", help="Last day of the period (YYYY-MM-DD, UTC), 
 FORMAT = typer.Option(None, "--format", help="html | csv | pdf | json (default: from the -o file's suffix).")
 OUTPUT = typer.Option(None, "-o", "--output", help="Write the report to this file (a PDF needs one).")
 JSON = typer.Option(False, "--json", help="Print JSON: the report, or with -o what was written.")
+VERIFY = typer.Option(False, "--verify-ledger", help="Check the whole ledger chain for the report (slow on a big ledger).")
 
 
 def _format(fmt: str | None, output: Path | None) -> str | None:
@@ -59,7 +60,8 @@ def _summary(report: dict[str, Any]) -> None:
         console.print(table)
 
 
-def _run(kind: str, start: str | None, end: str | None, fmt: str | None, output: Path | None, as_json: bool) -> None:
+def _run(kind: str, start: str | None, end: str | None, fmt: str | None, output: Path | None, as_json: bool,
+         **options: Any) -> None:
     from redline.context import get_context
     from redline.reports import REPORTS, ReportError, period
 
@@ -70,7 +72,7 @@ def _run(kind: str, start: str | None, end: str | None, fmt: str | None, output:
         span = period(start, end, names=("--from", "--to"))
     except ReportError as exc:
         raise fail(str(exc)) from None
-    report = REPORTS[kind](get_context(), span.start, span.end)
+    report = REPORTS[kind](get_context(), span.start, span.end, **options)
     if output is None:
         if chosen is None or chosen == "json":
             emit(report, as_json or chosen == "json", _summary)
@@ -90,9 +92,9 @@ def _run(kind: str, start: str | None, end: str | None, fmt: str | None, output:
 
 @app.command("media")
 def media(start: Optional[str] = FROM, end: Optional[str] = TO, fmt: Optional[str] = FORMAT,
-          output: Optional[Path] = OUTPUT, as_json: bool = JSON) -> None:
+          output: Optional[Path] = OUTPUT, as_json: bool = JSON, verify_ledger: bool = VERIFY) -> None:
     """Platforms: EU Regulation 2021/784 Art. 7(3) figures and GIFCT hash-sharing counts."""
-    _run("media", start, end, fmt, output, as_json)
+    _run("media", start, end, fmt, output, as_json, verify_ledger=verify_ledger)
 
 
 @app.command("licensing")

@@ -145,8 +145,8 @@ def licensing_report(context: Any, start: date | str, end: date | str) -> dict[s
     sections = [
         section("decisions", "Licence decisions", "assessments recorded in the audit ledger", [
             figure("assessments", "Assessments recorded in the period", len(entries),
-                   "ledger kind licensing.assess", noun="assessments"),
-            figure("decisions", "Decisions (one per application and policy)", len(decisions), src, noun="decisions"),
+                   "ledger kind licensing.assess", noun="assessment"),
+            figure("decisions", "Decisions (one per application and policy)", len(decisions), src, noun="decision"),
             figure("denied", "Decisions to deny", rate(by_outcome["deny"], len(decisions), "decisions"), src),
             figure("referred", "Decisions referred to an officer", rate(by_outcome["refer"], len(decisions), "decisions"), src),
             figure("approved", "Decisions to approve", rate(by_outcome["approve"], len(decisions), "decisions"), src),
@@ -165,8 +165,8 @@ def licensing_report(context: Any, start: date | str, end: date | str) -> dict[s
                   dimension="item category", unit="decisions"),
         ], notes),
         section("denials_shared", "Denials shared and received", "denial notifications between authorities", [
-            figure("own_denials", "Our denials recorded for sharing", len(own), src_own, noun="denials"),
-            figure("partner_denials", "Partners' denials received", len(partner), src_partner, noun="denials"),
+            figure("own_denials", "Our denials recorded for sharing", len(own), src_own, noun="denial"),
+            figure("partner_denials", "Partners' denials received", len(partner), src_partner, noun="denial"),
         ], [
             table("own_denials_by_destination", "Our denials by destination", Counter(d["destination"] or UNRECORDED for d in own),
                   src_own, dimension="destination", unit="denials"),

@@ -21,6 +21,15 @@ def rate(count: int, of: int, noun: str) -> dict[str, Any]:
     return {"count": count, "of": of, "percent": percent, "text": f"{count} of {of} {noun} ({shown})"}
 
 
+def plural(count: int, noun: str) -> str:
+    """`noun` is singular: 1 hash, 2 hashes; 1 alert, 0 alerts."""
+    if count == 1 or not noun:
+        return noun
+    head, _, last = noun.rpartition(" ")
+    last = last + ("es" if last.endswith(("s", "sh", "ch", "x")) else "s")
+    return f"{head} {last}" if head else last
+
+
 def figure(key: str, label: str, value: int | dict[str, Any] | None, source: str, *, noun: str = "",
            note: str | None = None) -> dict[str, Any]:
     if value is None:
@@ -28,7 +37,7 @@ def figure(key: str, label: str, value: int | dict[str, Any] | None, source: str
     elif isinstance(value, dict):
         text = value["text"]
     else:
-        text = f"{value} {noun}".strip()
+        text = f"{value} {plural(value, noun)}".strip()
     out: dict[str, Any] = {"key": key, "label": label, "value": value, "text": text, "source": source}
     if note:
         out["note"] = note
