@@ -8,7 +8,7 @@ import re
 import orjson
 import pytest
 
-from conftest import REAL_HIT, SANCTIONED, Bench
+from ui_bench import REAL_HIT, SANCTIONED, Bench
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
@@ -163,3 +163,29 @@ def test_an_organisation_exports_only_its_ledger_entries_and_a_reader_has_no_led
 @pytest.mark.parametrize("path", ["/ui/static/../session.py", "/ui/static/nope.css"])
 def test_only_the_workbench_files_are_served(client, path: str) -> None:
     assert client.get(path).status_code == 404
+
+
+def test_a_held_upload_is_shown_beside_its_bank_item_and_resolved_and_appealed(client, bench: Bench, data_dir) -> None:
+    from ui_bench import upload_for_review
+
+    acted = upload_for_review(bench.context, data_dir)
+    sign_in(client, bench, "acme-ana")
+    assert client.get("/ui/media").status_code == 403  # media alerts are not an organisation's
+    csrf = sign_in(client, bench, "ana")
+    queue = client.get("/ui/media").text
+    assert f'href="/ui/media/{acted["review_id"]}"' in queue and "ui-test-bank" in queue
+    page = client.get(f"/ui/media/{acted['review_id']}").text
+    assert 'src="data:image/jpeg;base64,' in page and 'class="pdq"' in page and "x-held-for-review" in page
+    assert f"distance <strong>{acted['matches'][0]['distance']}</strong>" in page
+    url = f"/ui/media/{acted['review_id']}/resolve"
+    assert client.post(url, data={"resolution": "false_positive", "note": "bridge, not a TVE item"}).status_code == 403
+    client.post(url, data={"resolution": "false_positive", "note": "bridge, not a TVE item", "csrf": csrf})
+    page = client.get(f"/ui/media/{acted['review_id']}").text
+    assert "resolved</strong>: false positive by ana" in page
+    appeal = f"/ui/media/actions/{acted['action_id']}/appeal"
+    client.post(appeal, data={"review_id": acted["review_id"], "outcome": "overturned", "note": "restored", "csrf": csrf})
+    assert '<dd id="action-status">overturned</dd>' in client.get(f"/ui/media/{acted['review_id']}").text
+    again = client.post(appeal, data={"review_id": acted["review_id"], "outcome": "upheld", "csrf": csrf})
+    assert again.status_code == 409 and "appealed already" in again.text
+    kinds = [e.kind for e in bench.context.ledger.entries(kind="media.")]
+    assert "media.review" in kinds and "media.appeal" in kinds

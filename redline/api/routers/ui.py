@@ -88,9 +88,9 @@ SECTIONS = {"queue.html": "queue", "item.html": "queue", "media.html": "media", 
             "reports.html": "reports", "report.html": "reports"}
 
 
-def page(template: str, status: int = 200, **values: Any) -> HTMLResponse:
+def page(template: str, code: int = 200, **values: Any) -> HTMLResponse:
     html = env.get_template(template).render(section=SECTIONS.get(template), **values)
-    return HTMLResponse(html, status_code=status, headers=HEADERS)
+    return HTMLResponse(html, status_code=code, headers=HEADERS)
 
 
 def refuse(who: Viewer | None, status: int, title: str, message: str) -> HTMLResponse:
