@@ -1,13 +1,15 @@
 """The licensing office's report: decisions by destination, policy, item category and outcome, and
 the denials it shared and received.
 
-Decisions are read from the audit ledger (kind licensing.assess, one entry per application and
-policy assessed; the latest entry in the period counts when one was assessed again). An entry names
-the application file and its SHA-256: where the entry does not carry the destination and the item
-categories itself, they are read from that file when it is still there unchanged (its SHA-256 is
-checked), the items classified with the named policy; otherwise the report counts them under
-"not recorded". Denials are read from licensing_denials (redline.licensing.denials), by the time
-Redline recorded them: our own when the decision to deny was recorded, partners' when imported."""
+Officers' decisions come from licence cases (redline.licensing.cases: the application as filed, its
+assessment, each officer's step), scoped to the caller's organisation as cases are. Redline's own
+assessments come from the audit ledger (kind licensing.assess, one entry per application and policy;
+the latest in the period counts when one was assessed again). Such an entry names the application
+file and its SHA-256: where the entry does not carry the destination and the item categories itself,
+they are read from that file when it is still there unchanged, the items classified with the named
+policy; otherwise they are counted as "not recorded". Denials shared: denial notifications
+(licensing_denials), signed denial notices (licensing_notices) and the consultations they opened,
+each by the time Redline recorded it."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ import orjson
 from sqlalchemy import select
 
 from redline.ledger import ledger_table
+from redline.licensing.tables import case_steps, cases, consultations, notices
 from redline.licensing.tables import denials as denials_table
 from redline.reports.model import NOT_RECORDED, figure, rate, section, table
 from redline.reports.period import Period, period as check_period
@@ -97,12 +100,63 @@ def _as_iso(moment: str | None) -> str | None:
     return datetime.fromisoformat(moment).astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
+# An officer's last step on a case in the period -> what the case came to.
+_OUTCOME = {("decide", "deny"): "denied", ("decide", "refer"): "referred",
+            ("decide", "approve"): "approved, awaiting sign-off", ("sign_off", "approve"): "approved (signed off)"}
+_ASSESSED = {"denied": "deny", "referred": "refer", "approved, awaiting sign-off": "approve",
+             "approved (signed off)": "approve"}
+
+
+def _visible(org: str | None) -> Any:
+    """A key of an organisation sees its cases; one of none sees the cases of none (as redline.licensing.cases)."""
+    return cases.c.org.is_(None) if org is None else cases.c.org == org
+
+
+def _officer_decisions(conn: Any, span: Period, org: str | None) -> tuple[list[dict[str, Any]], int]:
+    """Each case's outcome from its officers' last step in the period, and the cases opened in it."""
+    steps = conn.execute(
+        select(case_steps.c.case_id, case_steps.c.step, case_steps.c.decision, case_steps.c.id)
+        .select_from(case_steps.join(cases, cases.c.id == case_steps.c.case_id))
+        .where(_visible(org) & case_steps.c.step.in_(("decide", "sign_off")))
+        .where((case_steps.c.at >= span.lower) & (case_steps.c.at < span.upper))
+        .order_by(case_steps.c.id)).all()
+    last = {row.case_id: row for row in steps}
+    rows = {r.id: r for r in conn.execute(select(cases).where(cases.c.id.in_(list(last))))} if last else {}
+    out = []
+    for case_id, step in last.items():
+        row = rows[case_id]
+        application, assessment = orjson.loads(row.application), orjson.loads(row.assessment)
+        outcome = _OUTCOME[(step.step, step.decision)]
+        out.append({"case": case_id, "outcome": outcome, "policy": row.policy, "assessed": row.assessed,
+                    "destination": application.get("destination") or UNRECORDED,
+                    "categories": sorted({i.get("category") or UNRECORDED for i in assessment.get("items") or []})
+                    or [UNRECORDED],
+                    "differs": _ASSESSED[outcome] != row.assessed})
+    opened = len(conn.execute(select(cases.c.id).where(_visible(org))
+                              .where((cases.c.opened_at >= span.lower) & (cases.c.opened_at < span.upper))).all())
+    return out, opened
+
+
+def _notices(conn: Any, span: Period, org: str | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[Any]]:
+    found = conn.execute(select(notices.c.origin, notices.c.authority, notices.c.party_country, notices.c.body)
+                         .where((notices.c.stored_at >= span.lower) & (notices.c.stored_at < span.upper))).all()
+    own = [orjson.loads(r.body) | {"party_country": r.party_country} for r in found if r.origin == "own"]
+    partner = [orjson.loads(r.body) | {"party_country": r.party_country} for r in found if r.origin != "own"]
+    opened = conn.execute(
+        select(consultations.c.status, consultations.c.authority)
+        .select_from(consultations.join(cases, cases.c.id == consultations.c.case_id)).where(_visible(org))
+        .where((consultations.c.opened_at >= span.lower) & (consultations.c.opened_at < span.upper))).all()
+    return own, partner, opened
+
+
 def licensing_report(context: Any, start: date | str, end: date | str) -> dict[str, Any]:
     """The report for the whole days `start` to `end` (UTC, both included)."""
     span = check_period(start, end)
     with context.store.connect() as conn:
         entries = _assessments(conn, span)
         own, partner = _denials(conn, span)
+        officer, cases_opened = _officer_decisions(conn, span, context.org)
+        own_notices, partner_notices, consulted = _notices(conn, span, context.org)
 
     latest: dict[tuple[str, str], dict[str, Any]] = {}
     for entry in entries:  # in ledger order: a later assessment of the same application under a policy replaces it
@@ -142,8 +196,37 @@ def licensing_report(context: Any, start: date | str, end: date | str) -> dict[s
     if facts_from["none"]:
         notes.append(f"{facts_from['none']} of {len(decisions)} decisions have no recorded destination or item "
                      f"categories (the application file is gone or changed): counted as {UNRECORDED}.")
+    src_cases = ("licensing_cases and licensing_case_steps (redline.licensing.cases): each case's outcome from its "
+                 "officers' last decision or sign-off in the period")
+    src_notices = "licensing_notices (redline.licensing.notices), by the time stored; signatures verified on receipt"
+    src_consult = "licensing_consultations (redline.licensing.consultations), by the time opened"
     sections = [
-        section("decisions", "Licence decisions", "assessments recorded in the audit ledger", [
+        section("officer_decisions", "Officers' decisions on licence cases", "licence cases (four-eyes: an approval "
+                "takes effect when a second officer signs it off)", [
+            figure("cases_opened", "Cases opened in the period", cases_opened, src_cases, noun="case"),
+            figure("cases_decided", "Cases decided in the period", len(officer), src_cases, noun="case"),
+            figure("cases_denied", "Cases denied", rate(sum(1 for d in officer if d["outcome"] == "denied"), len(officer),
+                                                        "cases decided"), src_cases),
+            figure("cases_approved", "Cases approved and signed off",
+                   rate(sum(1 for d in officer if d["outcome"] == "approved (signed off)"), len(officer), "cases decided"),
+                   src_cases),
+            figure("cases_differ", "Officers' decisions that differ from Redline's assessment",
+                   rate(sum(1 for d in officer if d["differs"]), len(officer), "cases decided"), src_cases),
+        ], [
+            table("cases_by_outcome", "Cases by outcome", Counter(d["outcome"] for d in officer), src_cases,
+                  dimension="outcome", unit="cases"),
+            table("cases_by_destination", "Cases by destination", Counter(d["destination"] for d in officer), src_cases,
+                  dimension="destination (ISO 3166)", unit="cases"),
+            table("cases_by_policy", "Cases by policy", Counter(d["policy"] for d in officer), src_cases,
+                  dimension="policy", unit="cases"),
+            table("cases_by_item_category", "Cases by item category (a case counts once per category it covers)",
+                  Counter(c for d in officer for c in d["categories"]), src_cases, dimension="item category",
+                  unit="cases"),
+            table("denied_cases_by_destination", "Denied cases by destination",
+                  Counter(d["destination"] for d in officer if d["outcome"] == "denied"), src_cases,
+                  dimension="destination (ISO 3166)", unit="cases"),
+        ]),
+        section("decisions", "Redline's assessments", "assessments recorded in the audit ledger", [
             figure("assessments", "Assessments recorded in the period", len(entries),
                    "ledger kind licensing.assess", noun="assessment"),
             figure("decisions", "Decisions (one per application and policy)", len(decisions), src, noun="decision"),
@@ -166,8 +249,24 @@ def licensing_report(context: Any, start: date | str, end: date | str) -> dict[s
         ], notes),
         section("denials_shared", "Denials shared and received", "denial notifications between authorities", [
             figure("own_denials", "Our denials recorded for sharing", len(own), src_own, noun="denial"),
-            figure("partner_denials", "Partners' denials received", len(partner), src_partner, noun="denial"),
+            figure("partner_denials", "Partners' denials received", len(partner), src_partner, noun="denial",
+                   note="a verified partner notice is kept as a partner denial too"),
+            figure("own_notices", "Signed denial notices issued", len(own_notices), src_notices, noun="notice"),
+            figure("partner_notices", "Partners' signed denial notices received", len(partner_notices), src_notices,
+                   noun="notice"),
+            figure("consultations", "Consultations opened with the denying state (no-undercut)", len(consulted),
+                   src_consult, noun="consultation"),
         ], [
+            table("own_notices_by_party_country", "Our notices by the denied party's country",
+                  Counter(n["party_country"] or UNRECORDED for n in own_notices), src_notices, dimension="country",
+                  unit="notices"),
+            table("own_notices_by_item_category", "Our notices by item category",
+                  Counter(c for n in own_notices for c in n.get("item_categories") or []), src_notices,
+                  dimension="item category", unit="notices"),
+            table("partner_notices_by_authority", "Partners' notices by authority",
+                  Counter(n["authority"] for n in partner_notices), src_notices, dimension="authority", unit="notices"),
+            table("consultations_by_status", "Consultations by status now", Counter(c.status for c in consulted),
+                  src_consult, dimension="status", unit="consultations"),
             table("own_denials_by_destination", "Our denials by destination", Counter(d["destination"] or UNRECORDED for d in own),
                   src_own, dimension="destination", unit="denials"),
             table("own_denials_by_item_category", "Our denials by item category",
@@ -186,8 +285,9 @@ def licensing_report(context: Any, start: date | str, end: date | str) -> dict[s
         "title": "Transparency report: export licensing decisions",
         "period": span.to_dict(),
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "scope": "the whole installation (licensing records carry no organisation)",
-        "legal_basis": ["Regulation (EU) 2021/821, Art. 26(2) (reporting on licensing of cyber-surveillance items) and "
-                        "Art. 16 (denials notified between authorities)"],
+        "scope": (f"cases of organisation {context.org!r}" if context.org else "cases of no organisation")
+                 + "; assessments, denials and notices of the whole installation (they carry no organisation)",
+        "legal_basis": ["Regulation (EU) 2021/821, Art. 26 (annual reporting on authorisations, denials and "
+                        "cyber-surveillance items) and Art. 16 (denials shared, consultation before undercutting one)"],
         "sections": sections,
     }

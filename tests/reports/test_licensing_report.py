@@ -87,3 +87,50 @@ def test_decisions_by_destination_policy_category_and_outcome(assessed: dict[str
     assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
     page = render_html(report)
     assert "=HYPERLINK(&#34;http://evil.example&#34;" in page and "<svg" in page
+
+
+def test_officers_decisions_on_cases_scoped_to_the_organisation(tmp_path: Path, data_dir: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from redline.licensing import cases
+    from redline.licensing.application import load_application
+
+    screener = FakeScreener()
+    monkeypatch.setattr("redline.licensing.service.default_screener", lambda: screener)
+    base = get_context()
+    a, b = base.acting_as("officer-a", "acme"), base.acting_as("officer-b", "acme")
+    other = base.acting_as("officer-c", "other")
+
+    def case(ctx, name: str) -> dict:  # type: ignore[no-untyped-def]
+        shutil.copy(APPLICATIONS / name, tmp_path / name)
+        return cases.open_case(ctx, load_application(tmp_path / name), policy="echri", role="analyst")
+
+    egypt, uae, russia = (case(a, name) for name in FILES)
+    assert (egypt["assessed"], uae["assessed"], russia["assessed"]) == ("refer", "deny", "refer")
+    cases.decide(a, egypt["id"], "deny", "no oversight of the filtering", role="analyst")
+    cases.decide(a, uae["id"], "approve", "assurances received", role="analyst")
+    cases.sign_off(b, uae["id"], "checked the assurances", role="analyst")
+    cases.decide(a, russia["id"], "refer", "ask the ministry", role="analyst")
+    elsewhere = case(other, FILES[0])
+    cases.decide(other, elsewhere["id"], "deny", "theirs", role="analyst")
+    issued = cases.issue_notices(a, egypt["id"], role="analyst")
+
+    report = licensing_report(a, YESTERDAY, TODAY)
+    assert find_figure(report, "cases_opened")["value"] == 3
+    assert find_figure(report, "cases_decided")["value"] == 3
+    assert find_table(report, "cases_by_outcome") == {"denied": 1, "approved (signed off)": 1, "referred": 1}
+    assert find_table(report, "cases_by_destination") == {"EG": 1, "AE": 1, "RU": 1}
+    assert find_table(report, "denied_cases_by_destination") == {"EG": 1}
+    assert find_table(report, "cases_by_policy") == {"echri": 3}
+    assert find_figure(report, "cases_differ")["text"] == "2 of 3 cases decided (66.7%)"
+    assert find_figure(report, "cases_approved")["text"] == "1 of 3 cases decided (33.3%)"
+    assert find_figure(report, "own_notices")["value"] == len(issued) == 1
+    assert find_table(report, "own_notices_by_party_country") == {"EG": 1}
+    assert "'acme'" in report["scope"]
+    # another organisation's key sees its own case only; a key of none sees none of these
+    theirs = licensing_report(other, YESTERDAY, TODAY)
+    assert find_table(theirs, "cases_by_outcome") == {"denied": 1}
+    assert find_figure(licensing_report(base, YESTERDAY, TODAY), "cases_decided")["value"] == 0
+    # an approval awaiting its second officer is not an approval yet
+    again = case(a, FILES[2])
+    cases.decide(a, again["id"], "approve", "fine", role="analyst")
+    assert find_table(licensing_report(a, YESTERDAY, TODAY), "cases_by_outcome")["approved, awaiting sign-off"] == 1
