@@ -42,16 +42,20 @@ def _visible(org: str | None) -> Any:
 def open_case(context: Any, application: Application, *, policy: str, role: str, screener: Any | None = None) -> dict[str, Any]:
     """Store the application and its assessment as a new case; screen it against the partner notices
     in force (which may open consultations). Raises ApplicationError / PolicyError for bad input."""
-    from redline.licensing.service import assess_application
+    from redline.licensing import service
+    from redline.licensing.screening import RecordingScreener
 
     require_officer(context.actor, role, "opening a case")
-    result = assess_application(application, policy, context=context, screener=screener)
+    recording = RecordingScreener(screener or service.default_screener())
+    result = service.assess_application(application, policy, context=context, screener=recording)
+    hits = {p.name: recording.matched.get(p.name, []) for p in application.parties if p.role in consultations.SCREENED_ROLES}
     when = now()
     with context.store.transaction() as conn:
         row = conn.execute(table.insert().values(
             org=context.org, application_id=application.id, application=orjson.dumps(application.raw).decode(),
             source=application.source or None, sha256=_sha256(application), policy=result["policy"]["name"],
-            assessment=orjson.dumps(result).decode(), assessed=result["decision"], status="open",
+            assessment=orjson.dumps(result).decode(), assessed=result["decision"], party_hits=orjson.dumps(hits).decode(),
+            status="open",
             opened_by=context.actor, opened_at=when, updated_at=when,
         ))
         case_id = int(row.inserted_primary_key[0])  # type: ignore[index]

@@ -4,7 +4,8 @@ Regulation (EU) 2021/821 Art. 16 and the Wassenaar Arrangement's no-undercut pra
 licensing an essentially identical transaction that a partner denied, consult the denying state.
 A consultation opens when a case's end user or consignee is the notice's party by the parties
 engine (`redline.parties.api.compare_names`: transliterations, word order and legal forms are the
-engine's business, not an exact-name test; a country on both sides must agree) and an item overlaps
+engine's business, not an exact-name test; or both names screened to the same listed party, which
+catches a list's aliases; a country on both sides must agree) and an item overlaps
 the notice (a control code equal to or under the notice's, or an item category of the same family).
 It carries a deadline (CONSULTATION_DAYS after it opens), the question, the answer and a status:
 open -> answered -> closed. While a case has a consultation not closed, it cannot be approved.
@@ -58,9 +59,11 @@ def item_overlap(items: list[dict[str, Any]], notice: dict[str, Any]) -> dict[st
     return {"control_codes": codes, "item_categories": cats} if codes or cats else None
 
 
-def party_match(parties: list[dict[str, Any]], notice: dict[str, Any],
-                compare: Callable[..., dict[str, Any]] | None = None) -> dict[str, Any] | None:
-    """The first end user or consignee the parties engine scores as the notice's party."""
+def party_match(parties: list[dict[str, Any]], notice: dict[str, Any], party_hits: dict[str, list[str]],
+                notice_hits: list[str], compare: Callable[..., dict[str, Any]] | None = None) -> dict[str, Any] | None:
+    """The first end user or consignee that the parties engine takes for the notice's party: the
+    names compared match, or screening matched both to the same listed party (`party_hits`: the
+    case's parties' listed ids, `notice_hits`: the notice party's)."""
     compare = compare or _compare()
     denied = notice["party"]
     for party in parties:
@@ -68,10 +71,15 @@ def party_match(parties: list[dict[str, Any]], notice: dict[str, Any],
             continue
         if party.get("country") and denied.get("country") and str(party["country"]).upper() != str(denied["country"]).upper():
             continue
+        found = {"role": party["role"], "name": party["name"], "country": party.get("country"), "denied_party": denied["name"]}
         compared = compare(party["name"], denied["name"])
         if compared.get("match"):
-            return {"role": party["role"], "name": party["name"], "country": party.get("country"),
-                    "denied_party": denied["name"], "score": compared.get("score"), "explanation": compared.get("explanation")}
+            return {**found, "how": "names compared by the parties engine", "score": compared.get("score"),
+                    "explanation": compared.get("explanation")}
+        shared = sorted(set(party_hits.get(party["name"]) or []) & set(notice_hits))
+        if shared:
+            return {**found, "how": "the same listed party by screening", "score": compared.get("score"),
+                    "explanation": compared.get("explanation"), "listed_ids": shared}
     return None
 
 
@@ -80,16 +88,17 @@ def _case_view(row: Any) -> dict[str, Any]:
     assessment = orjson.loads(row.assessment)
     return {"id": row.id, "application_id": row.application_id, "parties": application.get("parties") or [],
             "items": assessment.get("items") or [], "exporter": application.get("exporter") or {},
-            "destination": application.get("destination")}
+            "destination": application.get("destination"), "party_hits": orjson.loads(row.party_hits)}
 
 
-def _open(conn: Connection, context: Any, case: dict[str, Any], notice: dict[str, Any]) -> dict[str, Any] | None:
+def _open(conn: Connection, context: Any, case: dict[str, Any], notice: dict[str, Any],
+          notice_hits: list[str]) -> dict[str, Any] | None:
     if not _in_force(notice):
         return None
     overlap = item_overlap(case["items"], notice)
     if overlap is None:
         return None
-    party = party_match(case["parties"], notice)
+    party = party_match(case["parties"], notice, case["party_hits"], notice_hits)
     if party is None:
         return None
     exists = conn.execute(select(table.c.id).where(table.c.case_id == case["id"], table.c.notice_id == notice["notice_id"])).first()
@@ -101,7 +110,7 @@ def _open(conn: Connection, context: Any, case: dict[str, Any], notice: dict[str
     question = (f"Application {case['application_id']} ({(case['exporter'] or {}).get('name', '?')} to {case['destination']}) "
                 f"names as {party['role']} {party['name']}"
                 + (f" ({party['country']})" if party.get("country") else "")
-                + f", whom the parties engine matches to {party['denied_party']} (score {party['score']}) in your denial "
+                + f", whom the parties engine takes for {party['denied_party']} ({party['how']}) in your denial "
                 f"notice {notice['notice_id']} of {notice['date']} ({what}). Before deciding, we consult you under "
                 f"Art. 16 of Regulation (EU) 2021/821 and the Wassenaar no-undercut practice: do you maintain the "
                 f"denial, and what should we know? Please answer by {deadline}.")
@@ -125,18 +134,18 @@ def _in_force(notice: dict[str, Any]) -> bool:
     return str(notice["date"]) <= date.today().isoformat() <= str(notice["expiry"])
 
 
-def screen_cases(conn: Connection, context: Any, notice: dict[str, Any]) -> list[dict[str, Any]]:
+def screen_cases(conn: Connection, context: Any, notice: dict[str, Any], notice_hits: list[str]) -> list[dict[str, Any]]:
     """A partner's new notice against every undecided case: the consultations it opens."""
     rows = conn.execute(select(cases_table).where(cases_table.c.status.in_(UNDECIDED_CASES)).order_by(cases_table.c.id))
-    return [c for c in (_open(conn, context, _case_view(r), notice) for r in rows.all()) if c]
+    return [c for c in (_open(conn, context, _case_view(r), notice, notice_hits) for r in rows.all()) if c]
 
 
 def screen_notices(conn: Connection, context: Any, case_id: int) -> list[dict[str, Any]]:
     """A new case against every partner notice in force: the consultations it opens."""
     case = _case_view(conn.execute(select(cases_table).where(cases_table.c.id == case_id)).one())
-    bodies = conn.execute(select(notices_table.c.body).where(notices_table.c.origin == "partner")
-                          .order_by(notices_table.c.id)).scalars().all()
-    return [c for c in (_open(conn, context, case, orjson.loads(b)) for b in bodies) if c]
+    rows = conn.execute(select(notices_table.c.body, notices_table.c.party_hits).where(notices_table.c.origin == "partner")
+                        .order_by(notices_table.c.id)).all()
+    return [c for c in (_open(conn, context, case, orjson.loads(r.body), orjson.loads(r.party_hits)) for r in rows) if c]
 
 
 def _row(row: Any) -> dict[str, Any]:

@@ -132,7 +132,8 @@ def issue(context: Any, fields: dict[str, Any], *, case_id: int | None = None, a
     return notice
 
 
-def _store(conn: Connection, context: Any, notice: dict[str, Any], *, origin: str, exchange: str | None) -> int:
+def _store(conn: Connection, context: Any, notice: dict[str, Any], *, origin: str, exchange: str | None,
+           party_hits: list[str] | None = None) -> int:
     entry = context.ledger.append(
         "licensing.notice.issue" if origin == "own" else "licensing.notice.receive", context.actor,
         {"notice_id": notice["notice_id"], "authority": notice["authority"], "party": notice["party"],
@@ -144,7 +145,8 @@ def _store(conn: Connection, context: Any, notice: dict[str, Any], *, origin: st
     )
     row = conn.execute(notices_table.insert().values(
         notice_id=notice["notice_id"], origin=origin, authority=notice["authority"], key_id=notice["key_id"],
-        party_name=notice["party"]["name"], party_country=notice["party"].get("country"), date=notice["date"],
+        party_name=notice["party"]["name"], party_country=notice["party"].get("country"),
+        party_hits=orjson.dumps(party_hits or []).decode(), date=notice["date"],
         expiry=notice["expiry"], case_id=notice.get("case_id") if origin == "own" else None, exchange=exchange,
         body=orjson.dumps(notice).decode(), stored_at=_now(), ledger_seq=entry.seq,
     ))
@@ -205,6 +207,13 @@ def receive(context: Any, notice: Any, *, exchange: str) -> dict[str, Any]:
     from redline.licensing.denials import store_partner_notice
 
     problem = verify(notice)
+    if problem is None:
+        with context.store.connect() as conn:
+            if conn.execute(select(notices_table.c.id).where(notices_table.c.notice_id == notice["notice_id"])).first():
+                return {"notice_id": notice["notice_id"], "stored": False,
+                        "consultations": consultations.for_notice(conn, notice["notice_id"])}
+    # Screened before the transaction: a screening writes its own ledger entry.
+    hits = _listed_ids(notice["party"]["name"]) if problem is None else []
     with context.store.transaction() as conn:
         if problem is None:
             pinned = _pinned_key(conn, notice["authority"])
@@ -212,20 +221,31 @@ def receive(context: Any, notice: Any, *, exchange: str) -> dict[str, Any]:
                 problem = (f"authority {notice['authority']!r} signs with key {pinned}; this notice is signed by "
                            f"{notice['key_id']}")
         if problem is None:
-            known = conn.execute(select(notices_table.c.id, notices_table.c.key_id)
-                                 .where(notices_table.c.notice_id == notice["notice_id"])).first()
-            if known is not None:
+            known = conn.execute(select(notices_table.c.id).where(notices_table.c.notice_id == notice["notice_id"])).first()
+            if known is not None:  # received meanwhile
                 return {"notice_id": notice["notice_id"], "stored": False,
                         "consultations": consultations.for_notice(conn, notice["notice_id"])}
-            _store(conn, context, notice, origin="partner", exchange=exchange)
+            _store(conn, context, notice, origin="partner", exchange=exchange, party_hits=hits)
             store_partner_notice(conn, notice, exchange)
-            opened = consultations.screen_cases(conn, context, notice)
+            opened = consultations.screen_cases(conn, context, notice, hits)
             return {"notice_id": notice["notice_id"], "stored": True, "consultations": opened}
     notice_id = notice.get("notice_id") if isinstance(notice, dict) else None
     authority = notice.get("authority") if isinstance(notice, dict) else None
     context.ledger.append("licensing.notice.refused", context.actor,
                           {"notice_id": notice_id, "authority": authority, "exchange": exchange}, {"reason": problem})
     raise NoticeRefused(problem)
+
+
+def _listed_ids(name: str) -> list[str]:
+    """The listed parties the engine matches to a notice's party; [] when no lists are loaded (the
+    name comparison still applies)."""
+    from redline.licensing import service
+    from redline.licensing.screening import ScreeningUnavailable, listed_ids
+
+    try:
+        return listed_ids(service.default_screener()(name, limit=5))
+    except ScreeningUnavailable:
+        return []
 
 
 def feed(context: Any, since_seq: int, limit: int) -> list[dict[str, Any]]:

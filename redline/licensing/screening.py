@@ -147,3 +147,23 @@ def screening_evidence(screenings: list[PartyScreening]) -> list[dict[str, Any]]
                     },
                 })
     return evidence
+
+
+def listed_ids(response: dict[str, Any]) -> list[str]:
+    """The listed parties a screening matched (its own listings, not only ties)."""
+    return sorted({r["id"] for r in response.get("results") or [] if r.get("match") and r.get("lists")})
+
+
+class RecordingScreener:
+    """A screener that remembers, per name, the listed parties it matched (queries without a country
+    filter), so that the caller can keep them without screening the names again."""
+
+    def __init__(self, inner: Screener | Callable[..., dict[str, Any]]) -> None:
+        self.inner = inner
+        self.matched: dict[str, list[str]] = {}
+
+    def __call__(self, name: str, *, schema: str | None = None, country: str | None = None, limit: int = 5) -> dict[str, Any]:
+        response = self.inner(name, schema=schema, country=country, limit=limit)
+        if country is None:
+            self.matched[name] = listed_ids(response)
+        return response

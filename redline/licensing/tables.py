@@ -35,6 +35,7 @@ cases = Table(
     Column("policy", String(100), nullable=False),
     Column("assessment", Text, nullable=False),  # JSON: the assess.py result
     Column("assessed", String(32), nullable=False),  # the assessment's decision
+    Column("party_hits", Text, nullable=False),  # JSON {party name: [listed party ids the engine matched]}
     Column("status", String(32), nullable=False, index=True),
     Column("opened_by", String(200), nullable=False),
     Column("opened_at", String(40), nullable=False),
@@ -66,6 +67,7 @@ notices = Table(
     Column("key_id", String(16), nullable=False),
     Column("party_name", Text, nullable=False),
     Column("party_country", String(2), nullable=True),
+    Column("party_hits", Text, nullable=False),  # JSON [listed party ids the engine matched to the party], [] unscreened
     Column("date", String(10), nullable=False),
     Column("expiry", String(10), nullable=False),
     Column("case_id", Integer, nullable=True),

@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers_licensing import FakeScreener
+from helpers_licensing import FakeScreener, listing
 
 from redline.config import load_settings
 from redline.context import Context
 from redline.licensing import cases, consultations, notices
 from redline.licensing.application import load_application
 from redline.licensing.officers import CaseworkProblem
+from redline.parties.api import compare_names
 
 APP = """
 id: {id}
@@ -175,6 +176,23 @@ def test_a_new_application_is_screened_against_notices_in_force(
         consultations.close(state_y, consultation["id"], "no time", role="analyst", no_reply=True)
     # the received notice is also a partner denial for later assessments (RF_PARTNER_DENIAL)
     assert "RF_PARTNER_DENIAL" in cases.get_case(state_y.store, None, later["id"])["assessment"]["red_flags"]
+
+
+def test_names_the_comparison_misses_match_through_the_same_listed_party(
+        state_x: Context, state_y: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_engine: FakeScreener) -> None:
+    # A name and its translation, which the name comparison does not join, listed as one party (aliases).
+    listed = {"id": "p-nile", "caption": "Nile Signals Company", "lists": [listing("US-BIS-EL", "Entity List")], "via": []}
+    fake_engine.listed = {"nile signals company": listed, "شركة إشارات النيل": listed}
+    assert not compare_names("Nile Signals Company", "شركة إشارات النيل")["match"]
+    notice = x_denies(state_x, tmp_path, monkeypatch, "شركة إشارات النيل", country="EG", ptype="private_enterprise")
+    notices.receive(state_y, notice, exchange="peer:state-x")
+    case = open_case(state_y, write_app(tmp_path, "Y-30", "Nile Signals Company", country="EG", ptype="private_enterprise"))
+    (consultation,) = case["consultations"]
+    assert consultation["match"]["how"] == "the same listed party by screening" and consultation["match"]["listed_ids"] == ["p-nile"]
+    # without the shared listing, the same names open nothing
+    fake_engine.listed = {}
+    unlisted = open_case(state_y, write_app(tmp_path, "Y-31", "Nile Signals Company", country="EG", ptype="private_enterprise"))
+    assert unlisted["consultations"] == []
 
 
 def test_bad_notices_are_refused_and_recorded(state_x: Context, state_y: Context, tmp_path: Path,
