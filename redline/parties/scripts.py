@@ -149,6 +149,8 @@ def romanise_word(word: str, person: bool) -> list[Piece]:
         return [(syllable, "", True) for syllable in syllables] if person else [("".join(syllables), "", True)]
     if script == "KANA":
         return [(w, "", True) for w in _latin_words(_icu("Katakana-Latin/BGN", _icu("Hiragana-Katakana", word)))]
+    if script == "DEVANAGARI":
+        return [(w, "", False) for w in _latin_words(devanagari(word))]
     if script == "CYRILLIC" and _SERBIAN.search(word):
         return [(w, "", False) for w in _latin_words(_icu("Serbian-Latin/BGN", word))]  # 'Шешељ' Seselj
     translit = _BGN.get(script)
@@ -246,8 +248,8 @@ def _abjad_letters(word: str, script: str) -> str:
             latin = "v"
         else:
             latin = letters.get(ch, "")
-        if latin.startswith("h") and _DIGRAPH_SECOND.search(out):
-            out += "'"  # s then h is two letters (صحراوي Sahraoui), not sh
+        if latin.startswith("h") and ch != "\u06be" and _DIGRAPH_SECOND.search(out):
+            out += "'"  # s then h is two letters (صحراوي Sahraoui), not sh; ھ after k is kh (لکھنا Lakhna)
         out += latin
     return out
 
@@ -473,4 +475,52 @@ def han_transcription(run: str) -> str:
             continue
         initial, rest = _PINYIN_INITIAL.match(syllable).groups()  # type: ignore[union-attr]
         out.append(initials.get(initial or "", initial or "") + re.sub("ng$", "n", rest))
+    return "".join(out)
+
+
+# ---------------------------------------------------------------- Devanagari
+
+_NUKTA, _VIRAMA, _LABIALS = "\u093c", "\u094d", ("p", "ph", "b", "bh", "m")
+
+
+@lru_cache(maxsize=4096)
+def devanagari(word: str) -> str:
+    """'कांजिरापल्ली' -> 'kanjirapalli', 'जलगाँव' -> 'jalganv': Hindi as Latin writes it, the
+    inherent vowel dropped where Hindi does not say it (scripts.yaml, devanagari)."""
+    table = _tables()["devanagari"]
+    consonants, signs, independent = table["consonants"], table["vowel_signs"], table["independent"]
+    # syllables as [consonant, vowel, inherent vowel?, nasal]
+    syllables: list[list[Any]] = []
+    chars = unicodedata.normalize("NFD", word)
+    i = 0
+    while i < len(chars):
+        ch = chars[i]
+        if i + 1 < len(chars) and chars[i + 1] == _NUKTA and ch + _NUKTA in consonants:
+            ch, i = ch + _NUKTA, i + 1
+        i += 1
+        if ch in consonants:
+            syllables.append([consonants[ch], "a", True, ""])
+        elif ch in independent:
+            syllables.append(["", independent[ch], False, ""])
+        elif not syllables:
+            continue
+        elif ch in signs:
+            syllables[-1][1:3] = [signs[ch], False]
+        elif ch == _VIRAMA:
+            syllables[-1][1:3] = ["", False]
+        elif ch in "\u0902\u0901":  # anusvara, chandrabindu
+            syllables[-1][3] = "n"
+        elif ch == "\u0903":  # visarga
+            syllables[-1][3] = "h"
+    if len(syllables) > 1 and syllables[-1][2] and not syllables[-1][3]:
+        syllables[-1][1] = ""
+    for k in range(len(syllables) - 2, 0, -1):
+        before, this, after = syllables[k - 1], syllables[k], syllables[k + 1]
+        if this[2] and not this[3] and before[1] and not before[3] and after[0] and after[1]:
+            this[1] = ""
+    out = []
+    for k, (consonant, vowel, _, nasal) in enumerate(syllables):
+        if nasal == "n" and (k + 1 < len(syllables) and syllables[k + 1][0] in _LABIALS):
+            nasal = "m"
+        out.append(consonant + vowel + nasal)
     return "".join(out)

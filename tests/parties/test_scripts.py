@@ -6,7 +6,7 @@ import pytest
 
 from redline.parties.api import compare_names
 from redline.parties.names import GENERIC, analyse
-from redline.parties.scripts import burmese_syllables, consonant_key
+from redline.parties.scripts import burmese_syllables, consonant_key, devanagari
 
 
 def texts(name: str, person: bool = False) -> list[str]:
@@ -150,3 +150,17 @@ def test_abd_al_names_written_as_one_word_and_do_chashmi_heh() -> None:
     assert not compare_names("عبدالحليم حافظ", "Abdelkarim Hafiz", "Person")["match"]
     assert texts("الطاھر", person=True)[-1] == texts("الطاهر", person=True)[-1]  # ھ keyed for ه
     assert compare_names("طه إبراهيم", "Taha Ibrahim", "Person")["match"]
+
+
+@pytest.mark.parametrize(
+    "hindi, latin",
+    [("कांजिरापल्ली", "kanjirapalli"), ("राम", "ram"), ("अमिताभ", "amitabh"), ("बच्चन", "bachchan"), ("हर्ट्ज़", "hartz"), ("सिंगापुर", "singapur"), ("चाँदी", "chandi")],
+)
+def test_devanagari_as_hindi_is_written_in_latin(hindi: str, latin: str) -> None:
+    assert devanagari(hindi) == latin  # nukta letters, anusvara, the unsaid inherent vowel
+
+
+def test_hindi_and_urdu_spellings_of_one_name_meet() -> None:
+    assert compare_names("अमिताभ बच्चन", "Amitabh Bachchan", "Person")["match"]
+    assert compare_names("लखना", "لکھنا")["match"]  # ھ after k is the aspirate kh
+    assert not compare_names("अमिताभ बच्चन", "Abhishek Bachchan", "Person")["match"]
