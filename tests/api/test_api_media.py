@@ -80,3 +80,60 @@ def test_bank_lookup_round_trip_and_ledger_actor(client, service, data_dir) -> N
     entries = [e for e in service.context.ledger.entries(kind="media.bank") if e.inputs.get("bank") == bank]
     assert [e.kind for e in entries] == ["media.bank.create", "media.bank.add", "media.bank.disable"]
     assert {e.actor for e in entries} == {"curator-key"}
+
+
+def _bank_with(client, service, image, labels: list[str]) -> str:  # type: ignore[no-untyped-def]
+    curator = service.auth("curator")
+    bank = f"ACT_{uuid.uuid4().hex[:8].upper()}"
+    assert client.post("/c/banks", json={"name": bank, "labels": labels}, headers=curator).status_code == 201
+    added = client.post(f"/c/bank/{bank}/content?content_id=case-1", headers=curator,
+                        files={"photo": (image.name, image.read_bytes(), "application/octet-stream")})
+    assert added.status_code == 200, added.text
+    return bank
+
+
+def test_act_strikes_and_appeal_over_http(client, service, data_dir) -> None:
+    image = data_dir / "media" / "pdq" / "misc-images" / "small.jpg"
+    bank = _bank_with(client, service, image, ["entity:un_listed"])
+    analyst, reader = service.auth("analyst"), service.auth("reader")
+    account = f"acct-{uuid.uuid4().hex[:6]}"
+    upload = {"photo": ("upload.jpg", image.read_bytes(), "image/jpeg")}
+    assert client.post(f"/v1/media/act?account={account}", headers=reader, files=upload).status_code == 403
+    acted = client.post(f"/v1/media/act?account={account}", headers=analyst, files=upload)
+    assert acted.status_code == 200, acted.text
+    action = acted.json()
+    assert action["action"] == "block" and bank in action["banks"] and action["strike"]["penalty"] == "restriction"
+    entry = next(e for e in service.context.ledger.entries(kind="media.action") if e.seq == action["ledger_seq"])
+    assert entry.actor == "analyst-key" and entry.inputs["account"] == account
+    matched = [e for e in service.context.ledger.entries(kind="media.match") if e.inputs.get("subject") == "upload.jpg"]
+    assert matched and matched[-1].inputs["key"] == "analyst-key"  # counted for the flood rule, naming the key
+
+    standing = client.get(f"/v1/media/strikes/{account}", headers=reader).json()
+    assert standing["state"] == "restricted" and len(standing["strikes"]) == 1
+
+    path = f"/v1/media/actions/{action['action_id']}/appeal"
+    assert client.post(path, json={"outcome": "maybe"}, headers=analyst).json()["detail"].startswith("outcome:")
+    assert client.post("/v1/media/actions/999999/appeal", json={"outcome": "upheld"}, headers=analyst).status_code == 404
+    overturned = client.post(path, json={"outcome": "overturned", "note": "news report"}, headers=analyst)
+    assert overturned.status_code == 200 and overturned.json()["account_status"]["state"] == "good_standing"
+    assert client.post(path, json={"outcome": "upheld"}, headers=analyst).status_code == 409
+    assert client.get(f"/v1/media/strikes/{account}", headers=reader).json()["state"] == "good_standing"
+    assert client.post(f"/v1/media/act?account=%20", headers=analyst, files=upload).json()["detail"].startswith("account:")
+
+
+def test_media_review_queue_over_http(client, service, data_dir) -> None:
+    image = data_dir / "media" / "pdq" / "misc-images" / "pen-and-coaster.png"  # banked by no other test
+    _bank_with(client, service, image, [])  # no rule for its labels: the policy's default, review
+    analyst = service.auth("analyst")
+    acted = client.post("/v1/media/act?account=acct-review", headers=analyst,
+                        files={"photo": ("r.png", image.read_bytes(), "image/png")}).json()
+    assert acted["action"] == "review" and acted["review_id"] is not None and acted["strike"] is None
+    items = client.get("/v1/media/review", headers=analyst)
+    assert items.status_code == 200 and acted["review_id"] in [i["id"] for i in items.json()]
+    assert client.get("/v1/media/review", headers=service.auth("reader")).status_code == 403
+    assert client.get("/v1/media/review?status=nope", headers=analyst).json()["detail"].startswith("status:")
+    path = f"/v1/media/review/{acted['review_id']}/resolve"
+    done = client.post(path, json={"resolution": "false_positive"}, headers=analyst)
+    assert done.status_code == 200 and done.json()["resolved_by"] == "analyst-key"
+    assert client.post(path, json={"resolution": "confirmed"}, headers=analyst).status_code == 409
+    assert client.post("/v1/media/review/999999/resolve", json={"resolution": "confirmed"}, headers=analyst).status_code == 404

@@ -1,4 +1,4 @@
-"""Redline's /v1 routes: batch screening jobs (scoped to an organisation), licensing, infra, ledger."""
+"""Redline's /v1 routes: batch screening jobs (scoped to an organisation), licensing, infra, ledger, keys."""
 
 from __future__ import annotations
 
@@ -6,9 +6,12 @@ import csv
 import io
 import json
 import time
+import uuid
 from pathlib import Path
 
 import yaml
+
+from redline import keys
 
 APPLICATIONS = Path(__file__).parents[1] / "licensing" / "applications"
 
@@ -97,3 +100,36 @@ def test_ledger_show_and_verify(client, service) -> None:
     assert shown and all(e["kind"].startswith("keys") for e in shown) and len(shown) <= 3
     verified = client.get("/v1/ledger/verify", headers=service.auth("reader")).json()
     assert verified["ok"] is True and verified["entries"] >= len(shown)
+
+
+def test_admin_creates_lists_and_revokes_keys_over_http(app, client, service) -> None:
+    admin = service.auth("admin")
+    name = f"svc-{uuid.uuid4().hex[:6]}"
+    assert client.post("/v1/keys", json={"name": name, "role": "reader"}, headers=service.auth("curator")).status_code == 403
+    made = client.post("/v1/keys", json={"name": name, "role": "reader"}, headers=admin)
+    assert made.status_code == 201 and made.json()["key"].startswith("rl_")
+    secret = made.json()["key"]
+    assert client.get("/catalog", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+    assert client.post("/v1/keys", json={"name": name, "role": "reader"}, headers=admin).status_code == 409
+    assert client.post("/v1/keys", json={"name": "x", "role": "owner"}, headers=admin).json()["detail"].startswith("role:")
+    assert client.post("/v1/keys", json={"name": "a b", "role": "reader"}, headers=admin).json()["detail"].startswith("name:")
+    listed = client.get("/v1/keys", headers=admin).json()
+    assert name in [k["name"] for k in listed] and secret not in str(listed)
+    revoked = client.delete(f"/v1/keys/{name}", headers=admin)
+    assert revoked.status_code == 200 and revoked.json()["active"] is False
+    assert client.delete(f"/v1/keys/{name}", headers=admin).status_code == 409
+    assert client.delete("/v1/keys/no-such-key", headers=admin).status_code == 404
+    app.state.keys = type(app.state.keys)()  # the worker's key cache (two seconds) forgotten
+    assert client.get("/catalog", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+    assert [e.actor for e in service.context.ledger.entries(kind="keys.") if e.inputs.get("name") == name] == ["admin-key"] * 2
+
+
+def test_an_organisations_admin_manages_its_own_keys_only(client, service) -> None:
+    boss = f"acme-admin-{uuid.uuid4().hex[:6]}"
+    secret = keys.create_key(service.context.store, service.context.ledger, boss, "admin", org="acme")["key"]
+    auth = {"Authorization": f"Bearer {secret}"}
+    assert client.post("/v1/keys", json={"name": "x-other", "role": "reader", "org": "other"}, headers=auth).status_code == 403
+    made = client.post("/v1/keys", json={"name": f"{boss}-r", "role": "reader"}, headers=auth)
+    assert made.status_code == 201 and made.json()["org"] == "acme"
+    assert {k["org"] for k in client.get("/v1/keys", headers=auth).json()} == {"acme"}
+    assert client.delete("/v1/keys/other-reader", headers=auth).status_code == 404  # another organisation's key

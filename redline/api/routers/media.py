@@ -12,7 +12,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.api import uploads
-from redline.api.auth import CURATOR, READER
+from redline.api.auth import ANALYST, CURATOR, READER
 from redline.api.responses import Json
 from redline.context import Context
 from redline.media import banks
@@ -261,3 +261,103 @@ def index_status(request: Request, ctx: Context = READER) -> dict[str, Any]:
     frames = int(m.index.frames.live_count)
     return {"pdq": {"present": size > 0, "built_to": m.index.rev, "size": size},
             "vpdq": {"present": frames > 0, "built_to": m.index.rev, "size": frames}}
+
+
+# --- enforcement: act on an upload, strikes, appeals, the review queue (Redline's own, under /v1) -----
+
+
+class Appeal(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    outcome: str = Field(..., examples=["overturned"], description="upheld | overturned")
+    note: str | None = Field(None, max_length=4000)
+
+
+class Resolution(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    resolution: str = Field(..., examples=["false_positive"], description="confirmed | false_positive | escalated")
+    note: str | None = Field(None, max_length=4000)
+
+
+def _enforcement(ctx: Context) -> Any:
+    from redline.media.actions import Enforcement
+
+    return Enforcement(ctx.store, ctx.ledger, ctx.actor)
+
+
+@router.post("/v1/media/act", tags=["Media enforcement"],
+             summary="Match an uploaded file and apply the policy: block, review or allow, with strikes (analyst)")
+async def act(request: Request, account: str = Query(..., min_length=1, max_length=200),
+              ctx: Context = ANALYST) -> dict[str, Any]:
+    """As `redline media act FILE --account A`: the match is counted for flood detection and written to
+    the ledger (`media.match`, its inputs name the key), then the action (`media.action`, as the key)."""
+    from starlette.concurrency import run_in_threadpool
+
+    from redline.media.actions import EnforcementError
+
+    field, upload = _one_upload(await request.form())
+    kind = None if field == "file" else field
+    home = request.app.state.context.settings.home
+    name = upload.filename or "upload"
+
+    def run() -> dict[str, Any]:
+        m = matcher(request)
+        with uploads.saved(upload, home, uploads.suffix_for(upload, kind), field) as path:
+            found = m.find_file(path)
+        if found.error:
+            raise HTTPException(422, f"{field}: {found.error}")
+        sha256 = found.hashes.get("sha256")
+        if found.matches or found.suppressed:
+            found.matches = m.record(name, found.matches, suppressed=found.suppressed,
+                                     extra={"sha256": sha256, "key": ctx.actor})
+        try:
+            result = _enforcement(ctx).act(name, account, found.actionable, sha256=sha256)
+        except EnforcementError as exc:
+            raise HTTPException(422, f"account: {exc}") from None
+        if found.suppressed:
+            result["suppressed"] = [s.to_dict() for s in found.suppressed]
+        return result
+
+    return await run_in_threadpool(run)
+
+
+@router.get("/v1/media/strikes/{account}", tags=["Media enforcement"],
+            summary="An account's strikes and standing: good standing, restricted until …, banned")
+def strikes(account: str, ctx: Context = READER) -> dict[str, Any]:
+    return _enforcement(ctx).account_status(account)
+
+
+@router.post("/v1/media/actions/{action_id}/appeal", tags=["Media enforcement"],
+             summary="Record an appeal's outcome; overturned reverses the action's strikes (analyst)")
+def appeal(action_id: int, body: Appeal, ctx: Context = ANALYST) -> dict[str, Any]:
+    from redline.media.actions import EnforcementError
+
+    try:
+        return _enforcement(ctx).appeal(action_id, body.outcome, body.note)
+    except EnforcementError as exc:
+        text = str(exc)
+        raise HTTPException(404 if text.startswith("no action") else 409 if "already" in text else 422,
+                            text if text.startswith(("no action", "action")) else f"outcome: {text}") from None
+
+
+@router.get("/v1/media/review", tags=["Media enforcement"], summary="Media review items (analyst)")
+def review_items(status: str = Query("open", description="open | resolved | all"),
+                 limit: int = Query(100, ge=1, le=1000), ctx: Context = ANALYST) -> list[dict[str, Any]]:
+    from redline.media.review import ReviewError, list_items
+
+    try:
+        return list_items(ctx.store, status, limit)
+    except ReviewError as exc:
+        raise HTTPException(422, f"status: {exc}") from None
+
+
+@router.post("/v1/media/review/{review_id}/resolve", tags=["Media enforcement"],
+             summary="A reviewer's decision on a flagged item (analyst)")
+def resolve_review(review_id: int, body: Resolution, ctx: Context = ANALYST) -> dict[str, Any]:
+    from redline.media.review import ReviewError, resolve
+
+    try:
+        return resolve(ctx.store, ctx.ledger, ctx.actor, review_id, body.resolution, body.note)
+    except ReviewError as exc:
+        text = str(exc)
+        raise HTTPException(404 if text.startswith("no review") else 409 if "already" in text else 422,
+                            text if "review item" in text else f"resolution: {text}") from None

@@ -16,7 +16,10 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
-from redline.api.auth import ANALYST, READER
+from pydantic import BaseModel, ConfigDict, Field
+
+from redline import keys
+from redline.api.auth import ADMIN, ANALYST, READER
 from redline.api.jobs import JobNotFound, Jobs, Owner
 from redline.context import Context
 
@@ -243,3 +246,55 @@ def ledger_verify(ctx: Context = READER) -> dict[str, Any]:
     breaches = ctx.ledger.verify()
     count = sum(1 for _ in ctx.ledger.entries())
     return {"entries": count, "ok": not breaches, "breaches": [b.__dict__ for b in breaches]}
+
+
+# --- keys (admin) ---------------------------------------------------------------------------------
+
+
+class KeyCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(..., examples=["onboarding-service"])
+    role: str = Field(..., examples=["reader"], description="reader | analyst | curator | admin")
+    org: str | None = Field(None, description="Default: the admin key's own organisation")
+
+
+def _org_of(ctx: Context, org: str | None) -> str | None:
+    """An organisation's admin manages its own organisation's keys; an admin without one, every key."""
+    if ctx.org is not None and org not in (None, ctx.org):
+        raise HTTPException(403, f"org: key {ctx.actor!r} administers organisation {ctx.org!r} only")
+    return org if org is not None else ctx.org
+
+
+def _managed(ctx: Context, name: str) -> keys.ApiKey:
+    found = next((k for k in keys.list_keys(ctx.store, include_revoked=True) if k.name == name), None)
+    if found is None or (ctx.org is not None and found.org != ctx.org):
+        raise HTTPException(404, f"no key named {name!r}")
+    return found
+
+
+@router.post("/keys", status_code=201, tags=["Keys"],
+             summary="Create a key; the response is the only time the key itself is shown (admin)")
+def key_create(body: KeyCreate, ctx: Context = ADMIN) -> dict[str, Any]:
+    try:
+        return keys.create_key(ctx.store, ctx.ledger, body.name, body.role, org=_org_of(ctx, body.org), actor=ctx.actor)
+    except keys.KeyProblem as exc:
+        text = str(exc)
+        if "already exists" in text:
+            raise HTTPException(409, text) from None
+        field = next(f for word, f in (("role", "role"), ("organisation", "org"), ("", "name")) if word in text)
+        raise HTTPException(422, f"{field}: {text}") from None
+
+
+@router.get("/keys", tags=["Keys"], summary="Keys, without their secrets (admin)")
+def key_list(include_revoked: bool = Query(False), ctx: Context = ADMIN) -> list[dict[str, Any]]:
+    return [k.to_dict() for k in keys.list_keys(ctx.store, include_revoked=include_revoked)
+            if ctx.org is None or k.org == ctx.org]
+
+
+@router.delete("/keys/{name}", tags=["Keys"], summary="Revoke a key; every worker refuses it within seconds (admin)")
+def key_revoke(name: str, ctx: Context = ADMIN) -> dict[str, Any]:
+    _managed(ctx, name)
+    try:
+        return keys.revoke_key(ctx.store, ctx.ledger, name, actor=ctx.actor).to_dict()
+    except keys.KeyProblem as exc:
+        raise HTTPException(409, str(exc)) from None
