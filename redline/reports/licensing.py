@@ -86,7 +86,8 @@ def _from_file(path: Path, digest: str, policy_name: str) -> tuple[str | None, l
 def _denials(conn: Any, span: Period) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     from redline.licensing.denials import _row as denial_row
 
-    own, partner = [], []
+    own: list[dict[str, Any]] = []
+    partner: list[dict[str, Any]] = []
     for row in conn.execute(select(denials_table).order_by(denials_table.c.id)):
         if span.holds(_as_iso(row.imported_at)):
             (own if row.origin == "own" else partner).append(denial_row(row))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
 from redline.csvio import writer as csv_writer
 
-CSV_COLUMNS = ("section", "basis", "row", "key", "label", "value", "of", "percent", "text", "source")
+CSV_COLUMNS = ("report", "from", "to", "section", "basis", "row", "key", "label", "value", "of", "percent", "text", "source")
 CHART = {"width": 640, "row_h": 22, "label_w": 230, "bar_w": 340, "chart_rows": 15}
 
 
@@ -35,7 +36,8 @@ def render_html(report: dict[str, Any]) -> str:
 
 
 def csv_rows(report: dict[str, Any]) -> list[list[Any]]:
-    """One row per figure and per breakdown entry, each naming its section, legal basis and source."""
+    """One row per figure and per breakdown entry, each naming its report, period, section, legal basis and source."""
+    head = [report["kind"], report["period"]["from"], report["period"]["to"]]
     rows: list[list[Any]] = []
     for sec in report["sections"]:
         for fig in sec["figures"]:
@@ -44,11 +46,11 @@ def csv_rows(report: dict[str, Any]) -> list[list[Any]]:
                 count, of, percent = value.get("count", value.get("ok")), value.get("of"), value.get("percent")
             else:
                 count, of, percent = value, None, None
-            rows.append([sec["key"], sec["basis"], "figure", fig["key"], fig["label"], count, of, percent, fig["text"],
+            rows.append([*head, sec["key"], sec["basis"], "figure", fig["key"], fig["label"], count, of, percent, fig["text"],
                          fig["source"]])
         for tab in sec["tables"]:
             for row in tab["rows"]:
-                rows.append([sec["key"], sec["basis"], tab["key"], row["key"], tab["title"], row["count"], tab["total"],
+                rows.append([*head, sec["key"], sec["basis"], tab["key"], row["key"], tab["title"], row["count"], tab["total"],
                              None, f"{row['count']} of {tab['total']} {tab['unit']}".strip(), tab["source"]])
     return rows
 
@@ -56,17 +58,15 @@ def csv_rows(report: dict[str, Any]) -> list[list[Any]]:
 def render_csv(report: dict[str, Any]) -> str:
     out = io.StringIO()
     w = csv_writer(out, lineterminator="\n")
-    period = report["period"]
-    w.writerow(["# " + report["title"], f"{period['from']} to {period['to']} (UTC)", report["generated_at"]])
     w.writerow(CSV_COLUMNS)
     w.writerows(csv_rows(report))
     return out.getvalue()
 
 
 def render_pdf(report: dict[str, Any]) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import HTML  # type: ignore[import-untyped]
 
     return HTML(string=render_html(report)).write_pdf()
 
 
-RENDERERS = {"html": render_html, "csv": render_csv, "pdf": render_pdf}
+RENDERERS: dict[str, Callable[[dict[str, Any]], str | bytes]] = {"html": render_html, "csv": render_csv, "pdf": render_pdf}

@@ -153,8 +153,9 @@ def test_html_csv_pdf_and_the_cli(history: dict[str, Any], tmp_path: Path) -> No
     assert "Art. 7(3)(c)" in page and "2 of 3 matched uploads (66.7%)" in page and NOT_RECORDED in page
     assert "media_actions" in page  # each figure says where it comes from
     rows = render_csv(report).splitlines()
-    assert rows[1].startswith("section,basis,row,key,label,value")
-    assert any(r.startswith("removals,Art. 7(3)(c),figure,items_removed,") and ",2,3,66.7," in r for r in rows)
+    assert rows[0].startswith("report,from,to,section,basis,row,key,label,value")
+    assert any(r.startswith(f"media,{START},{END},removals,Art. 7(3)(c),figure,items_removed,") and ",2,3,66.7," in r
+               for r in rows)
 
     # the CLI writes the same report (the PDF is rendered once here: WeasyPrint takes seconds)
     runner = CliRunner()
