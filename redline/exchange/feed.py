@@ -22,6 +22,7 @@ from redline.exchange import signing
 from redline.exchange import tables as t
 from redline.exchange.exchanges import ExchangeProblem, now
 from redline.media import banks
+from redline.media import tables as media_tables
 from redline.media.signals import SignalError, normalise
 
 NOTICES_MODULE = "redline.licensing.notices"
@@ -45,15 +46,20 @@ def publish(ctx: Context, bank_name: str) -> dict[str, Any]:
             state[(r.signal_type, r.value_key)] = bool(r.deleted)
     at = now()
     records: list[tuple[str, str, bool, bytes]] = []
-    for s in banks.bank_signals(ctx.store, bank_name):
-        key_ = (s.signal_type, banks.value_key(s.signal_type, s.value))
+    derived = 0
+    for s in _bank_rows(ctx, bank.id):
+        key_ = (s.signal_type, s.value_key)
         deleted = not s.enabled or not bank.enabled
         if state.get(key_, True) == deleted:  # unpublished and disabled, or unchanged
             continue
         content = {"kind": "signal", "origin": origin, "bank": bank_name, "signal_type": s.signal_type,
-                   "signal_value": s.value, "labels": sorted(set(bank.labels) | set(s.labels)),
+                   "signal_value": s.value, "labels": sorted(set(bank.labels) | set(orjson.loads(s.labels))),
                    "contributor": s.contributor, "content_id": s.content_id, "added_on": s.added_on,
                    "deleted": deleted, "published_at": at}
+        if s.variant is not None:  # a hash derived from a banked file: it matches as its parent
+            content["derived_from"] = {"signal_type": s.parent_type, "signal_value": s.parent_value}
+            content["variant"] = s.variant
+            derived += 1
         records.append((key_[0], key_[1], deleted, signing.canonical(content)))
     with ctx.store.transaction() as conn:
         for start in range(0, len(records), signing.BLOCK_SIZE):
@@ -66,9 +72,23 @@ def publish(ctx: Context, bank_name: str) -> dict[str, Any]:
                                             "record": r[3].decode(), "block_id": block_id, "block_index": i}
                                            for i, r in enumerate(chunk)])
         added = sum(1 for r in records if not r[2])
-        ctx.ledger.append("exchange.publish", ctx.actor, {"bank": bank_name, "origin": origin},
-                          {"published": added, "deleted": len(records) - added}, conn=conn)
-    return {"bank": bank_name, "origin": origin, "published": added, "deleted": len(records) - added}
+        outcome = {"published": added, "deleted": len(records) - added, "derived": derived}
+        ctx.ledger.append("exchange.publish", ctx.actor, {"bank": bank_name, "origin": origin}, outcome, conn=conn)
+    return {"bank": bank_name, "origin": origin, **outcome}
+
+
+def _bank_rows(ctx: Context, bank_id: int) -> list[Any]:
+    """A bank's hashes in the order added, each derived one with its variant and its parent's hash
+    (parents come first: a derived hash is always added after the hash it derives from)."""
+    s, d = media_tables.signals, media_tables.derived
+    parent = s.alias("parent")
+    query = (select(s.c.signal_type, s.c.value, s.c.value_key, s.c.labels, s.c.contributor, s.c.content_id,
+                    s.c.added_on, s.c.enabled, d.c.variant, parent.c.signal_type.label("parent_type"),
+                    parent.c.value.label("parent_value"))
+             .select_from(s.outerjoin(d, d.c.signal_id == s.c.id).outerjoin(parent, parent.c.id == d.c.parent_id))
+             .where(s.c.bank_id == bank_id).order_by(s.c.id))
+    with ctx.store.connect() as conn:
+        return conn.execute(query).all()
 
 
 def parse_since(since: str | None) -> tuple[int, int]:

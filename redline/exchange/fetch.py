@@ -146,9 +146,7 @@ def _apply(ctx: Context, exchange: Exchange, page: Page, result: FetchResult) ->
             continue
         latest[(kind, banks.value_key(kind, value))] = (incoming, labels, value)
     notices = _receive_notices(ctx, exchange, page.notices, refused)
-    additions = [banks.SignalRecord(k[0], v, content_id=inc.content_id, labels=labels,
-                                    contributor=inc.contributor or exchange.name)
-                 for k, (inc, labels, v) in latest.items() if not inc.deleted]
+    additions, synthesised = _additions(ctx, exchange, latest, refused)
     deletions = [k for k, (inc, _, _) in latest.items() if inc.deleted]
     counts: dict[str, int] = {}
 
@@ -162,7 +160,7 @@ def _apply(ctx: Context, exchange: Exchange, page: Page, result: FetchResult) ->
         with ctx.store.transaction() as conn:
             write(conn)
     result.added += added.added
-    result.duplicates += added.duplicates
+    result.duplicates += added.duplicates - synthesised
     result.deleted += counts.get("deleted", 0)
     result.refused += len(refused)
     result.verification_failures += sum(1 for r in refused if r.verification)
@@ -170,6 +168,61 @@ def _apply(ctx: Context, exchange: Exchange, page: Page, result: FetchResult) ->
     result.notices += notices
     result.checkpoint = page.checkpoint
     result.refusals = (result.refusals + [r.reason for r in refused])[:20]
+
+
+def _additions(ctx: Context, exchange: Exchange, latest: dict[tuple[str, str], tuple[Any, list[str], str]],
+               refused: list[Refusal]) -> tuple[list[banks.SignalRecord], int]:
+    """The page's new hashes as bank records. A derived hash (a window of a banked picture, shared by
+    a Redline peer) is linked to its parent: the parent comes earlier in the page, or is already in
+    the bank and is named again in the call (counted as a duplicate, then taken off the count)."""
+    records: list[banks.SignalRecord] = []
+    position: dict[tuple[str, str], int] = {}
+    parents: dict[tuple[str, str], tuple[str, str]] = {}  # child key -> parent (type, value)
+    for key, (inc, _, _) in latest.items():
+        if inc.deleted or inc.derived_of is None:
+            continue
+        try:
+            parents[key] = normalise(*inc.derived_of)
+        except SignalError as exc:
+            refused.append(Refusal(f"derived_from: {exc}", asdict(inc)))
+    page_parents = {k for k, (inc, _, _) in latest.items() if not inc.deleted and inc.derived_of is None}
+    outside = {(p[0], banks.value_key(*p)) for p in parents.values()} - page_parents
+    held = _in_bank(ctx, exchange.bank, outside)
+    synthesised = 0
+    for key, (inc, labels, value) in latest.items():
+        if inc.deleted or (inc.derived_of is not None and key not in parents):
+            continue
+        record = banks.SignalRecord(key[0], value, content_id=inc.content_id, labels=labels,
+                                    contributor=inc.contributor or exchange.name)
+        if key in parents:
+            pkind, pvalue = parents[key]
+            pkey = (pkind, banks.value_key(pkind, pvalue))
+            if pkey not in position:
+                if pkey not in held or pkind != key[0]:
+                    refused.append(Refusal(f"derived hash without its parent {pkind} {pvalue[:20]}…", asdict(inc)))
+                    continue
+                position[pkey] = len(records)
+                records.append(banks.SignalRecord(pkind, pvalue))
+                synthesised += 1
+            record.derived_from, record.variant = position[pkey], inc.variant or "derived"
+        else:
+            position[key] = len(records)
+        records.append(record)
+    return records, synthesised
+
+
+def _in_bank(ctx: Context, bank: str, keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    if not keys:
+        return set()
+    s = media_tables.signals
+    found: set[tuple[str, str]] = set()
+    values = sorted({k[1] for k in keys})
+    with ctx.store.connect() as conn:
+        bank_id = conn.execute(select(media_tables.banks.c.id).where(media_tables.banks.c.name == bank)).scalar_one()
+        for start in range(0, len(values), CHUNK):
+            found |= {(r.signal_type, r.value_key) for r in conn.execute(select(s.c.signal_type, s.c.value_key).where(
+                and_(s.c.bank_id == bank_id, s.c.value_key.in_(values[start:start + CHUNK]))))}
+    return found & keys
 
 
 def _receive_notices(ctx: Context, exchange: Exchange, notices: list[dict[str, Any]], refused: list[Refusal]) -> int:
@@ -207,11 +260,11 @@ def _write_page(ctx: Context, conn: Connection, exchange: Exchange, page: Page,
                 t.signals.c.exchange_id == exchange.id, t.signals.c.deleted.is_(True), t.signals.c.deconfirmed_at.is_(None),
                 t.signals.c.value_key.in_([k[1] for k in chunk]))))]
         _set_enabled(conn, bank_id, revived, True)
-    if latest:
-        rows = [{"exchange_id": exchange.id, "signal_type": k[0], "value_key": k[1], "value": value,
-                 "remote_id": inc.remote_id, "contributor": inc.contributor, "labels": orjson.dumps(labels).decode(),
-                 "first_seen": at, "last_confirmed": inc.confirmed_at or at, "deleted": bool(inc.deleted)}
-                for k, (inc, labels, value) in latest.items()]
+    rows = [{"exchange_id": exchange.id, "signal_type": k[0], "value_key": k[1], "value": value,
+             "remote_id": inc.remote_id, "contributor": inc.contributor, "labels": orjson.dumps(labels).decode(),
+             "first_seen": at, "last_confirmed": inc.confirmed_at or at, "deleted": bool(inc.deleted)}
+            for k, (inc, labels, value) in latest.items() if inc.derived_of is None]  # derived ones follow their parent
+    if rows:
         statement = _insert(conn, t.signals)
         statement = statement.on_conflict_do_update(
             index_elements=["exchange_id", "signal_type", "value_key"],

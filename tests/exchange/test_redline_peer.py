@@ -71,7 +71,8 @@ def test_fetch_is_signed_incremental_paged_and_resumable(contexts) -> None:  # t
         assert [(m.bank, m.content_id, m.distance) for m in found] == [("exchange.peer-a", "c3", 0)]
         # a withdrawal at A reaches B as a deletion
         banks.set_signal_enabled(a.store, "tvec", hashes[3], False, actor="alice", ledger=a.ledger)
-        assert feed.publish(a, "tvec") == {"bank": "tvec", "origin": feed.signer(a).key_id, "published": 0, "deleted": 1}
+        assert feed.publish(a, "tvec") == {"bank": "tvec", "origin": feed.signer(a).key_id, "published": 0, "deleted": 1,
+                                          "derived": 0}
         gone = fetch.fetch(b, "peer-a")
         assert (gone.deleted, gone.added) == (1, 0)
         assert Matcher.open(b).match_pdq(hashes[3]) == []

@@ -41,6 +41,8 @@ class Incoming:
     remote_id: str | None = None
     deleted: bool = False
     confirmed_at: str | None = None  # when the exchange last asserted it
+    derived_of: tuple[str, str] | None = None  # (type, value) of the banked file's own hash it derives from
+    variant: str | None = None  # how it was derived (a window, the bars trimmed)
 
 
 @dataclass

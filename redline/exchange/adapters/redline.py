@@ -131,10 +131,12 @@ class RedlineAdapter(Adapter):
             return
         try:
             labels = [str(x) for x in content.get("labels") or []]
+            parent = content.get("derived_from")
+            derived_of = (str(parent["signal_type"]), str(parent["signal_value"])) if parent is not None else None
             signals.append(Incoming(
                 str(content["signal_type"]), str(content["signal_value"]), labels, content.get("contributor"),
                 content.get("content_id"), f"{self.key_id}:{record.get('seq')}", bool(content.get("deleted")),
-                content.get("published_at")))
+                content.get("published_at"), derived_of, content.get("variant")))
         except (KeyError, TypeError) as exc:
             refused.append(Refusal(f"record {record.get('seq')}: missing field {exc}", record))
 
