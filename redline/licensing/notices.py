@@ -37,6 +37,7 @@ FILE_FORMAT = "redline.denial-notices/1"
 # Art. 16 of Regulation (EU) 2021/821 has denials reviewed within three years of their notification
 # (as Art. 13(2) of its predecessor 428/2009 did); a notice without an expiry lasts that long.
 DEFAULT_YEARS = 3
+LIMITS = {"notice_id": 200, "authority": 200, "party": 1000, "grounds": 20000}  # characters (party: its name)
 SIGNED_FIELDS = ("format", "notice_id", "authority", "party", "control_codes", "item_categories", "grounds", "date",
                  "expiry", "case_id", "application_id", "issued_at", "key_id", "public_key")
 
@@ -108,6 +109,9 @@ def build_fields(*, party: str, country: str | None, control_codes: list[str], i
         raise NoticeProblem("--control-code / --item-category: a notice names at least one control code or item category")
     if not (grounds or "").strip():
         raise NoticeProblem("--grounds: a denial notice states its grounds")
+    for option, value, most in (("--party", name, LIMITS["party"]), ("--grounds", grounds.strip(), LIMITS["grounds"])):
+        if len(value) > most:
+            raise NoticeProblem(f"{option}: at most {most} characters")
     day = _iso_date(on or date.today(), "--date")
     until = _iso_date(expiry, "--expiry") if expiry else _add_years(date.fromisoformat(day), DEFAULT_YEARS).isoformat()
     if until <= day:
@@ -147,7 +151,7 @@ def _store(conn: Connection, context: Any, notice: dict[str, Any], *, origin: st
         notice_id=notice["notice_id"], origin=origin, authority=notice["authority"], key_id=notice["key_id"],
         party_name=notice["party"]["name"], party_country=notice["party"].get("country"),
         party_hits=orjson.dumps(party_hits or []).decode(), date=notice["date"],
-        expiry=notice["expiry"], case_id=notice.get("case_id") if origin == "own" else None, exchange=exchange,
+        expiry=notice["expiry"], case_id=notice.get("case_id") if origin == "own" else None, exchange=exchange[:200] if exchange else None,
         body=orjson.dumps(notice).decode(), stored_at=_now(), ledger_seq=entry.seq,
     ))
     return int(row.inserted_primary_key[0])  # type: ignore[index]
@@ -162,11 +166,12 @@ def verify(notice: Any) -> str | None:
     for field in ("notice_id", "authority", "grounds", "key_id", "public_key", "signature"):
         if not isinstance(notice.get(field), str) or not notice[field].strip():
             return f"{field}: is required (text)"
-    if len(notice["notice_id"]) > 200 or len(notice["authority"]) > 200:
-        return "notice_id / authority: at most 200 characters"
     party = notice.get("party")
     if not isinstance(party, dict) or not isinstance(party.get("name"), str) or not party["name"].strip():
         return "party.name: is required"
+    for field, most in LIMITS.items():
+        if len(party["name"] if field == "party" else notice[field]) > most:
+            return f"{field}: at most {most} characters"
     if party.get("country") is not None and not is_iso2(str(party["country"])):
         return f"party.country: {party['country']!r} is not an ISO alpha-2 code"
     for field in ("control_codes", "item_categories"):

@@ -216,6 +216,16 @@ def test_bad_notices_are_refused_and_recorded(state_x: Context, state_y: Context
     refused = [e for e in state_y.ledger.entries(kind="licensing.notice.refused")]
     assert len(refused) == 3 and "signature" in refused[0].outcome["reason"]
     assert [n["notice_id"] for n in notices.list_notices(state_y.store, "partner")] == [notice["notice_id"]]
+    # an expired notice from X is stored, but a matching application opens no consultation
+    as_state(state_x, "State X Ministry of Foreign Affairs", monkeypatch)
+    old = notices.issue(state_x, notices.build_fields(party="Rostelecom PJSC", country="RU", control_codes=["5A001.j"],
+                                                      item_categories=[], grounds="old", on="2020-01-01", expiry="2023-01-01"))
+    open_case(state_y, write_app(tmp_path, "Y-40", "Rostelecom PJSC"))
+    assert notices.receive(state_y, old, exchange="peer:state-x") == {"notice_id": old["notice_id"], "stored": True,
+                                                                       "consultations": []}
+    assert not notices.get_notice(state_y.store, old["notice_id"])["in_force"]
+    # the fields are bounded
+    assert notices.verify({**notice, "grounds": "x" * 20001}) == "grounds: at most 20000 characters"
 
 
 def test_notice_arguments_are_checked() -> None:

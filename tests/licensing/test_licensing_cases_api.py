@@ -60,6 +60,14 @@ def test_cases_over_http(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         second = client.post(f"{url}/{case['id']}/sign-off", json={"reason": "checked"}, headers=auth("ben"))
         assert second.status_code == 200 and second.json()["status"] == "approved"
         assert client.get("/v1/licensing/consultations", headers=auth("rita")).json() == {"consultations": [], "total": 0}
+        assert client.post(f"{url}/{case['id']}/notice", json={}, headers=auth("ann")).status_code == 409  # not denied
+        denied = client.post(url, json={"application": {**APPLICATION, "id": "API-2026-0008"}}, headers=auth("ann")).json()
+        client.post(f"{url}/{denied['id']}/decide", json={"decision": "deny", "reason": "diversion risk"}, headers=auth("ben"))
+        assert client.post(f"{url}/{denied['id']}/notice", json={"expiry": "soon"}, headers=auth("ann")).status_code == 422
+        issued = client.post(f"{url}/{denied['id']}/notice", json={}, headers=auth("ann"))
+        assert issued.status_code == 201 and issued.json()["notices"][0]["grounds"] == "diversion risk"
+        own = client.get("/v1/licensing/notices", params={"origin": "own"}, headers=auth("rita")).json()["notices"]
+        assert [n["notice_id"] for n in own] == [issued.json()["notices"][0]["notice_id"]]
     actors = [(e.kind, e.actor) for e in context.ledger.entries() if e.kind.startswith("licensing.case")]
-    assert actors == [("licensing.case.open", "ann"), ("licensing.case.decide", "ann"), ("licensing.case.sign_off", "ben")]
+    assert actors[:3] == [("licensing.case.open", "ann"), ("licensing.case.decide", "ann"), ("licensing.case.sign_off", "ben")]
     context.store.close()

@@ -59,6 +59,8 @@ async def _call(run: Callable[[], Any]) -> Any:
         raise HTTPException(409, str(exc).replace("--", "")) from None
     except ApplicationError as exc:
         raise HTTPException(422, exc.to_dict()) from None
+    except notices.NoticeProblem as exc:
+        raise HTTPException(422, str(exc).replace("--", "")) from None
     except PolicyError as exc:
         raise HTTPException(422, f"policy: {exc}") from None
 
@@ -91,6 +93,18 @@ async def decide(case_id: int, body: Decision, ctx: Context = ANALYST, key: ApiK
 @router.post("/cases/{case_id}/sign-off", summary="A second officer's sign-off of an approval (four-eyes)")
 async def sign_off(case_id: int, body: Reason, ctx: Context = ANALYST, key: ApiKey = Depends(caller)) -> dict[str, Any]:
     return await _call(lambda: cases.sign_off(ctx, case_id, body.reason, role=key.role))
+
+
+class NoticeOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    expiry: str | None = Field(None, description="ISO date; default three years after the denial")
+
+
+@router.post("/cases/{case_id}/notice", status_code=201, summary="Signed denial notices for a denied case")
+async def case_notice(case_id: int, body: NoticeOptions, ctx: Context = ANALYST,
+                      key: ApiKey = Depends(caller)) -> dict[str, Any]:
+    issued = await _call(lambda: cases.issue_notices(ctx, case_id, role=key.role, expiry=body.expiry))
+    return {"notices": issued}
 
 
 @router.get("/consultations", summary="Consultations on the organisation's cases, newest first")
