@@ -148,7 +148,7 @@ def romanise_word(word: str, person: bool) -> list[Piece]:
         syllables = burmese_syllables(word)
         return [(syllable, "", True) for syllable in syllables] if person else [("".join(syllables), "", True)]
     if script == "KANA":
-        return [(w, "", True) for w in _latin_words(_icu("Katakana-Latin/BGN", _icu("Hiragana-Katakana", word)))]
+        return [(w, "", True) for w in _latin_words(kana(word))]
     if script == "DEVANAGARI":
         return [(w, "", False) for w in _latin_words(devanagari(word))]
     if script == "CYRILLIC" and _SERBIAN.search(word):
@@ -403,6 +403,33 @@ def japanese_words(run: str) -> tuple[tuple[str, str], ...]:
         for word in _latin_words(item["hepburn"]):
             words.append((re.sub(r"ou|oo", "o", word).replace("uu", "u"), ""))
     return tuple(words)
+
+
+_KANA_COMBOS = re.compile("(ッ?(?:" + "|".join(("ティ", "ディ", "トゥ", "ドゥ", "ウィ", "ウェ", "ウォ", "テュ", "デュ")) + "))")
+_KANA_COMBO_LATIN = {"ティ": "ti", "ディ": "di", "トゥ": "tu", "ドゥ": "du", "ウィ": "wi", "ウェ": "we", "ウォ": "wo", "テュ": "tyu", "デュ": "dyu"}
+_LONG_VOWEL = re.compile(r"([aeiou])\1+")
+_N_LABIAL = re.compile("n(?=[bpm])")  # ン before b, p, m is m in Hepburn (Kempu, Rommeru)
+
+
+@lru_cache(maxsize=4096)
+def kana(word: str) -> str:
+    """Kana -> Hepburn as foreign and Japanese names are written in Latin, long vowels short
+    ('マッカーサー' makkasa, 'ヴァンデンバーグ' vandenbagu): pykakasi's Hepburn, which doubles the
+    consonant after a small tsu and joins small vowels (フェ fe), and the loanword syllables it
+    splits (ティ ti, ディ di, ウィ wi); ン before b, p and m is m, as in traditional Hepburn."""
+    out = []
+    for part in _KANA_COMBOS.split(_icu("Hiragana-Katakana", word).replace("ー", "")):
+        if not part:
+            continue
+        combo = _KANA_COMBO_LATIN.get(part.lstrip("ッ"))
+        if combo:
+            out.append(combo[0] + combo if part.startswith("ッ") else combo)
+            continue
+        doubled = part.endswith("ッ")
+        out.append("".join(item["hepburn"] for item in _kakasi().convert(part.rstrip("ッ"))) + ("\0" if doubled else ""))
+    text = "".join(out)
+    text = re.sub("\0(.)", lambda m: m.group(1) * 2, text).replace("\0", "")
+    return _N_LABIAL.sub("m", _LONG_VOWEL.sub(r"\1", text))
 
 
 def _in_jis(text: str) -> bool:

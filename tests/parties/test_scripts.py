@@ -6,7 +6,7 @@ import pytest
 
 from redline.parties.api import compare_names
 from redline.parties.names import GENERIC, analyse
-from redline.parties.scripts import burmese_syllables, consonant_key, devanagari
+from redline.parties.scripts import burmese_syllables, consonant_key, devanagari, kana
 
 
 def texts(name: str, person: bool = False) -> list[str]:
@@ -164,3 +164,11 @@ def test_hindi_and_urdu_spellings_of_one_name_meet() -> None:
     assert compare_names("अमिताभ बच्चन", "Amitabh Bachchan", "Person")["match"]
     assert compare_names("लखना", "لکھنا")["match"]  # ھ after k is the aspirate kh
     assert not compare_names("अमिताभ बच्चन", "Abhishek Bachchan", "Person")["match"]
+
+
+@pytest.mark.parametrize(
+    "katakana, latin",
+    [("マッカーサー", "makkasa"), ("ディミトリオス", "dimitoriosu"), ("ティン", "tin"), ("ケンプ", "kempu"), ("フェアバンク", "feabanku"), ("メッサッラ", "messarra")],
+)
+def test_kana_as_hepburn_with_loanword_syllables(katakana: str, latin: str) -> None:
+    assert kana(katakana) == latin  # small tsu doubles, small vowels join, long vowels short, n before b/p/m is m
