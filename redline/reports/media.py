@@ -128,13 +128,13 @@ def media_report(context: Any, start: date | str, end: date | str, *, verify_led
                            "ledger kind media.bank.add (count added per batch)", noun="hash"),
                 ], [
                     table("uploads_matched_by_signal_type", "Matched uploads by signal type", matched_by_type, src_actions,
-                          dimension="signal type", unit="uploads"),
+                          dimension="signal type", unit="upload"),
                     table("alerts_by_signal_type", "Livestream alerts by signal type", alerts_by_type, src_review,
-                          dimension="signal type", unit="alerts"),
+                          dimension="signal type", unit="alert"),
                     table("banked_by_signal_type", "Banked hashes by signal type", contents["signal_type"], src_banks,
-                          dimension="signal type", unit="hashes"),
+                          dimension="signal type", unit="hash"),
                     table("actions_by_policy", "Matched uploads by the enforcement policy applied",
-                          Counter(a.policy for a in matched), src_actions, dimension="policy", unit="uploads"),
+                          Counter(a.policy for a in matched), src_actions, dimension="policy", unit="upload"),
                 ]),
         section("removals", "Items removed or disabled, and items not removed", "Art. 7(3)(c)", [
             figure("items_removed", "Items removed or access disabled (policy action: block)",
@@ -147,15 +147,15 @@ def media_report(context: Any, start: date | str, end: date | str, *, verify_led
                    rate(len(kept), len(matched), "matched uploads"), src_actions),
         ], [
             table("matched_by_action", "Matched uploads by action", Counter(a.action for a in matched), src_actions,
-                  dimension="action", unit="uploads"),
+                  dimension="action", unit="upload"),
             table("removed_by_label", "Removed items by label", Counter(x for a in removed for x in _json_list(a.labels)),
-                  src_actions, dimension="label", unit="items"),
+                  src_actions, dimension="label", unit="item"),
             table("removed_by_bank", "Removed items by bank", Counter(x for a in removed for x in _json_list(a.banks)),
-                  src_actions, dimension="bank", unit="items"),
+                  src_actions, dimension="bank", unit="item"),
             table("held_by_resolution", "Uploads held for review, by the reviewer's resolution",
-                  Counter(r.resolution or "open" for r in held), src_review, dimension="resolution", unit="items"),
+                  Counter(r.resolution or "open" for r in held), src_review, dimension="resolution", unit="item"),
             table("alerts_by_resolution", "Livestream alerts by the reviewer's resolution",
-                  Counter(r.resolution or "open" for r in alerts), src_review, dimension="resolution", unit="alerts"),
+                  Counter(r.resolution or "open" for r in alerts), src_review, dimension="resolution", unit="alert"),
         ], ["A removal is an upload whose policy action was 'block'; 'review' holds it for a person and "
             "'allow' lets a matched upload stand."]),
         section("complaints", "Complaints by content providers and their outcomes", "Art. 7(3)(d)", [
@@ -167,7 +167,7 @@ def media_report(context: Any, start: date | str, end: date | str, *, verify_led
                    rate(outcomes["overturned"], len(appeals), "complaints"), src_appeals),
         ], [
             table("complaints_by_outcome", "Complaints by outcome", outcomes, src_appeals, dimension="outcome",
-                  unit="complaints"),
+                  unit="complaint"),
         ]),
         section("review_proceedings", "Administrative or judicial review", "Art. 7(3)(e) and (f)", [
             figure("review_proceedings", "Review proceedings brought by the provider, and their outcome", None,
@@ -188,18 +188,18 @@ def media_report(context: Any, start: date | str, end: date | str, *, verify_led
                    "media_strikes, reversed_by_appeal among the period's media_appeals", noun="strike"),
         ], [
             table("strikes_by_penalty", "Strikes by penalty", Counter(s.penalty for s in strikes), "media_strikes",
-                  dimension="penalty", unit="strikes"),
+                  dimension="penalty", unit="strike"),
         ]),
         section("hash_sharing", "Hash sharing (the counts GIFCT publishes)", "GIFCT hash-sharing database reporting", [
             figure("banks", "Banks with hashes", len(contents["bank"]), src_banks, noun="bank"),
         ], [
             table("hashes_by_signal_type", "Hashes by signal type", contents["signal_type"], src_banks,
-                  dimension="signal type", unit="hashes"),
+                  dimension="signal type", unit="hash"),
             table("hashes_by_label", "Hashes by label (bank labels and the hash's own)", contents["label"], src_banks,
-                  dimension="label", unit="hashes"),
-            table("hashes_by_bank", "Hashes by bank", contents["bank"], src_banks, dimension="bank", unit="hashes"),
+                  dimension="label", unit="hash"),
+            table("hashes_by_bank", "Hashes by bank", contents["bank"], src_banks, dimension="bank", unit="hash"),
             table("hashes_added_by_bank", "Hashes added in the period, by bank", added,
-                  "ledger kind media.bank.add", dimension="bank", unit="hashes"),
+                  "ledger kind media.bank.add", dimension="bank", unit="hash"),
         ], ["Bank contents are counted as they stand when the report is generated; hashes added in the period "
             "come from the ledger."]),
         section("record", "The record these figures rest on", "audit ledger", [
@@ -211,7 +211,7 @@ def media_report(context: Any, start: date | str, end: date | str, *, verify_led
                    "media.action = media_actions, media.appeal = media_appeals, media.alert = livestream alerts"),
         ], [
             table("ledger_entries_by_kind", "Ledger entries of the period by kind", ledger_kinds, "ledger",
-                  dimension="kind", unit="entries"),
+                  dimension="kind", unit="entry"),
         ]),
     ]
     return {

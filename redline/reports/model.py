@@ -22,11 +22,14 @@ def rate(count: int, of: int, noun: str) -> dict[str, Any]:
 
 
 def plural(count: int, noun: str) -> str:
-    """`noun` is singular: 1 hash, 2 hashes; 1 alert, 0 alerts."""
+    """`noun` is singular: 1 hash, 2 hashes; 1 alert, 0 alerts; 3 entries."""
     if count == 1 or not noun:
         return noun
     head, _, last = noun.rpartition(" ")
-    last = last + ("es" if last.endswith(("s", "sh", "ch", "x")) else "s")
+    if last.endswith("y") and last[-2:-1] not in "aeiou":
+        last = last[:-1] + "ies"
+    else:
+        last = last + ("es" if last.endswith(("s", "sh", "ch", "x")) else "s")
     return f"{head} {last}" if head else last
 
 
@@ -46,7 +49,7 @@ def figure(key: str, label: str, value: int | dict[str, Any] | None, source: str
 
 def table(key: str, title: str, counts: Counter[str] | dict[str, int], source: str, *,
           dimension: str = "", unit: str = "") -> dict[str, Any]:
-    """A breakdown, largest first (ties by name), with its total."""
+    """A breakdown, largest first (ties by name), with its total; `unit` is singular ("upload")."""
     rows = sorted(((str(k), int(v)) for k, v in counts.items() if v), key=lambda kv: (-kv[1], kv[0]))
     return {"key": key, "title": title, "dimension": dimension, "unit": unit, "source": source,
             "rows": [{"key": k, "count": v} for k, v in rows], "total": sum(v for _, v in rows)}

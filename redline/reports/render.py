@@ -8,6 +8,7 @@ from functools import cache
 from typing import Any
 
 from redline.csvio import writer as csv_writer
+from redline.reports.model import plural
 
 CSV_COLUMNS = ("report", "from", "to", "section", "basis", "row", "key", "label", "value", "of", "percent", "text", "source")
 CHART = {"width": 640, "row_h": 22, "label_w": 230, "bar_w": 340, "chart_rows": 15}
@@ -17,9 +18,11 @@ CHART = {"width": 640, "row_h": 22, "label_w": 230, "bar_w": 340, "chart_rows": 
 def _templates() -> Any:
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-    return Environment(loader=PackageLoader("redline.reports", "templates"),
-                       autoescape=select_autoescape(default=True, default_for_string=True),
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(loader=PackageLoader("redline.reports", "templates"),
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["plural"] = lambda noun, count: plural(count, noun)
+    return env
 
 
 def render_html_body(report: dict[str, Any]) -> str:
@@ -51,7 +54,7 @@ def csv_rows(report: dict[str, Any]) -> list[list[Any]]:
         for tab in sec["tables"]:
             for row in tab["rows"]:
                 rows.append([*head, sec["key"], sec["basis"], tab["key"], row["key"], tab["title"], row["count"], tab["total"],
-                             None, f"{row['count']} of {tab['total']} {tab['unit']}".strip(), tab["source"]])
+                             None, f"{row['count']} of {tab['total']} {plural(tab['total'], tab['unit'])}".strip(), tab["source"]])
     return rows
 
 
