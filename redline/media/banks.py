@@ -25,9 +25,10 @@ from sqlalchemy.exc import IntegrityError
 
 from redline import csvio
 from redline.ledger import Ledger
+from redline.media import bulk
 from redline.media import tables as t
 from redline.media.labels import LabelError, normalise_labels
-from redline.media.signals import SIGNAL_TYPES, SignalError, normalise, signal_type
+from redline.media.signals import SIGNAL_TYPES, HexDigest, SignalError, SignalType, all_hex, normalise, signal_type
 from redline.store.base import Store
 
 BANK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
@@ -277,108 +278,136 @@ def add_signals(
     source: str | None = None,
 ) -> AddResult:
     """Add hashes to a bank in one transaction: every record is checked first; one bad record adds nothing.
-    A record with `derived_from` is linked to that earlier record's hash (see tables.derived)."""
+    A record with `derived_from` is linked to that earlier record's hash (see tables.derived).
+
+    Built for millions: rows are loaded in bulk (see `bulk`), and the ledger gets one entry for the
+    whole call with its record count and the SHA-256 of the batch (`batch_digest`)."""
     bank = get_bank(store, name)
-    rows: list[dict[str, Any]] = []
-    kept: list[SignalRecord] = []
+    rows: list[tuple[Any, ...]] = []  # in bulk.SIGNAL_COLUMNS order, rev filled in below
+    keypoint_blobs: dict[int, bytes] = {}
     links: dict[int, tuple[int, str]] = {}  # row index -> (parent row index, variant)
     today = date.today().isoformat()
+    kinds: dict[str, type[SignalType]] = {}
+    label_cache: dict[tuple[str, ...], str] = {}
+    unchecked: list[int] = []  # rows whose hex digits are checked in one pass (signals.all_hex)
     for number, record in enumerate(records, start=1):
         try:
-            kind, value = normalise(record.signal_type, record.value)
-            labels = normalise_labels(record.labels)
+            kind_class = kinds.get(record.signal_type)
+            if kind_class is None:
+                kind_class = kinds[record.signal_type] = signal_type(record.signal_type)
+            kind = kind_class.name
+            if issubclass(kind_class, HexDigest):
+                value = kind_class.normalise_length(record.value)
+                unchecked.append(len(rows))
+            else:
+                value = kind_class.normalise(record.value)
+            label_key = tuple(record.labels)
+            labels = label_cache.get(label_key)
+            if labels is None:
+                labels = label_cache[label_key] = orjson.dumps(normalise_labels(record.labels)).decode()
         except (SignalError, LabelError) as exc:
+            _check_hex(rows, unchecked, source)  # a bad digit on an earlier line is the first error
             raise ImportFormatError(number, str(exc), source or "") from None
         if record.derived_from is not None:
             parent = record.derived_from
-            if not (0 <= parent < len(rows)) or parent in links or rows[parent]["signal_type"] != kind:
+            if not (0 <= parent < len(rows)) or parent in links or rows[parent][1] != kind:
                 raise BankError(f"record {number}: derived_from must name an earlier, underived {kind} record")
             links[len(rows)] = (parent, record.variant or "derived")
-        rows.append({
-            "bank_id": bank.id, "signal_type": kind, "value": value, "value_key": value_key(kind, value),
-            "content_id": (record.content_id or None), "labels": orjson.dumps(labels).decode(),
-            "contributor": record.contributor or actor, "added_on": record.added_on or today,
-            "enabled": bool(record.enabled), "quality": record.quality,
-        })
-        kept.append(record)
-    added = duplicates = derived = 0
+        if record.keypoints:
+            keypoint_blobs[len(rows)] = record.keypoints
+        rows.append((bank.id, kind, value, value if len(value) <= 64 else value_key(kind, value),
+                     record.content_id or None, labels, record.contributor or actor, record.added_on or today,
+                     bool(record.enabled), record.quality, 0))
+    _check_hex(rows, unchecked, source)
+    digest = batch_digest((row[1], row[2]) for row in rows)
     with store.transaction() as conn:
         rev = next_rev(conn)
-        existing = _existing_keys(conn, bank.id, rows)
-        fresh: list[dict[str, Any]] = []
-        fresh_index: set[int] = set()
+        existing = bulk.existing_keys(conn, bank.id, [(row[1], row[3]) for row in rows])
+        fresh: list[tuple[Any, ...]] = []
+        fresh_index: list[int] = []
+        duplicates = 0
         for i, row in enumerate(rows):
-            key = (row["signal_type"], row["value_key"])
+            key = (row[1], row[3])
             if key in existing:
                 if i not in links:
                     duplicates += 1
                 continue
             existing.add(key)
-            row["rev"] = rev
-            fresh.append(row)
-            fresh_index.add(i)
-        for start in range(0, len(fresh), 5000):
-            conn.execute(t.signals.insert(), fresh[start : start + 5000])
+            fresh.append(row[:-1] + (rev,))
+            fresh_index.append(i)
+        rebuilt = bulk.insert_signals(conn, fresh)
+        fresh_set = set(fresh_index)
         derived = sum(1 for i in fresh_index if i in links)
         added = len(fresh) - derived
         _link_derived(conn, bank.id, rows, {i: links[i] for i in fresh_index if i in links})
-        _store_keypoints(conn, bank.id, rows, {i: r.keypoints for i, r in enumerate(kept)
-                                               if r.keypoints and i in fresh_index and i not in links})
+        _store_keypoints(conn, bank.id, rows, {i: blob for i, blob in keypoint_blobs.items()
+                                               if i in fresh_set and i not in links})
         if ledger:
-            ledger.append("media.bank.add", actor, {"bank": name, "source": source},
-                          {"added": added, "duplicates": duplicates, "derived": derived}, conn=conn)
+            ledger.append("media.bank.add", actor, {"bank": name, "source": source, "records": len(rows),
+                                                    "sha256": digest},
+                          {"added": added, "duplicates": duplicates, "derived": derived,
+                           "indexes_rebuilt": rebuilt}, conn=conn)
     return AddResult(name, added, duplicates, derived)
 
 
-def _store_keypoints(conn: Connection, bank_id: int, rows: list[dict[str, Any]], blobs: dict[int, bytes]) -> None:
+def _check_hex(rows: list[tuple[Any, ...]], unchecked: list[int], source: str | None) -> None:
+    if all_hex([rows[i][2] for i in unchecked]):
+        return
+    for i in unchecked:
+        kind_class = SIGNAL_TYPES[rows[i][1]]
+        try:
+            kind_class.normalise(rows[i][2])
+        except SignalError as exc:
+            raise ImportFormatError(i + 1, str(exc), source or "") from None
+
+
+def batch_digest(pairs: Iterable[tuple[str, str]]) -> str:
+    """SHA-256 of a batch written as `TYPE VALUE` lines, one a record, in order (the format
+    `read_hash_file` reads), so anyone holding the list can check what a ledger entry says was added."""
+    return hashlib.sha256("".join([f"{kind} {value}\n" for kind, value in pairs]).encode()).hexdigest()
+
+
+def _store_keypoints(conn: Connection, bank_id: int, rows: list[tuple[Any, ...]], blobs: dict[int, bytes]) -> None:
     """Keypoints of freshly added pictures, under the id their own PDQ hash was given."""
     if not blobs:
         return
-    keys = {(rows[i]["signal_type"], rows[i]["value_key"]): blob for i, blob in blobs.items()}
-    found = conn.execute(
-        select(t.signals.c.id, t.signals.c.signal_type, t.signals.c.value_key).where(and_(
-            t.signals.c.bank_id == bank_id, t.signals.c.value_key.in_([k[1] for k in keys])))
-    ).all()
-    values = [{"signal_id": r.id, "data": keys[(r.signal_type, r.value_key)]} for r in found
-              if (r.signal_type, r.value_key) in keys]
+    keys = {(rows[i][1], rows[i][3]): blob for i, blob in blobs.items()}
+    ids = _signal_ids(conn, bank_id, keys)
+    values = [{"signal_id": ids[key], "data": blob} for key, blob in keys.items() if key in ids]
     if values:
         conn.execute(t.keypoints.insert(), values)
 
 
-def _link_derived(conn: Connection, bank_id: int, rows: list[dict[str, Any]], links: dict[int, tuple[int, str]]) -> None:
+def _signal_ids(conn: Connection, bank_id: int, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """Ids of a bank's hashes by (signal_type, value_key), looked up through the unique index."""
+    by_type: dict[str, list[str]] = {}
+    for kind, key in keys:
+        by_type.setdefault(kind, []).append(key)
+    ids: dict[tuple[str, str], int] = {}
+    for kind, values in by_type.items():
+        for start in range(0, len(values), bulk.EXISTING_CHUNK):
+            for r in conn.execute(select(t.signals.c.id, t.signals.c.value_key).where(and_(
+                    t.signals.c.bank_id == bank_id, t.signals.c.signal_type == kind,
+                    t.signals.c.value_key.in_(values[start : start + bulk.EXISTING_CHUNK])))):
+                ids[(kind, r.value_key)] = r.id
+    return ids
+
+
+def _link_derived(conn: Connection, bank_id: int, rows: list[tuple[Any, ...]], links: dict[int, tuple[int, str]]) -> None:
     """Record which freshly added hashes derive from which hash (the parent may have been there before)."""
     if not links:
         return
-    wanted = {(rows[i]["signal_type"], rows[i]["value_key"]) for i in links}
-    wanted |= {(rows[p]["signal_type"], rows[p]["value_key"]) for p, _ in links.values()}
-    ids: dict[tuple[str, str], int] = {}
-    keys = sorted({k for _, k in wanted})
-    for start in range(0, len(keys), 500):
-        for r in conn.execute(select(t.signals.c.id, t.signals.c.signal_type, t.signals.c.value_key).where(
-                and_(t.signals.c.bank_id == bank_id, t.signals.c.value_key.in_(keys[start : start + 500])))):
-            ids[(r.signal_type, r.value_key)] = r.id
+    wanted = {(rows[i][1], rows[i][3]) for i in links}
+    wanted |= {(rows[p][1], rows[p][3]) for p, _ in links.values()}
+    ids = _signal_ids(conn, bank_id, wanted)
     values = []
     for i, (p, variant) in links.items():
-        child = ids.get((rows[i]["signal_type"], rows[i]["value_key"]))
-        parent = ids.get((rows[p]["signal_type"], rows[p]["value_key"]))
+        child = ids.get((rows[i][1], rows[i][3]))
+        parent = ids.get((rows[p][1], rows[p][3]))
         if child is not None and parent is not None and child != parent:
             values.append({"signal_id": child, "parent_id": parent, "variant": variant[:40]})
     if values:
         conn.execute(t.derived.insert(), values)
-
-
-def _existing_keys(conn: Connection, bank_id: int, rows: list[dict[str, Any]]) -> set[tuple[str, str]]:
-    keys: set[tuple[str, str]] = set()
-    values = [r["value_key"] for r in rows]
-    for start in range(0, len(values), 500):
-        chunk = values[start : start + 500]
-        for row in conn.execute(
-            select(t.signals.c.signal_type, t.signals.c.value_key).where(
-                and_(t.signals.c.bank_id == bank_id, t.signals.c.value_key.in_(chunk))
-            )
-        ):
-            keys.add((row.signal_type, row.value_key))
-    return keys
 
 
 def bank_signals(store: Store, name: str, *, include_derived: bool = False) -> list[SignalRecord]:

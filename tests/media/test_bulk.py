@@ -1,0 +1,92 @@
+"""Bulk banking on SQLite and PostgreSQL: the indexes rebuilt after a large load, duplicates found
+inside the batch and against the bank, one ledger entry for the batch with its count and SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pytest
+from sqlalchemy import inspect, select
+from sqlalchemy.exc import IntegrityError
+
+from redline.ledger import Ledger
+from redline.media import bulk
+from redline.media import tables as t
+from redline.media.banks import SignalRecord, add_signals, bank_signals, create_bank, get_bank
+from redline.media.index import SignalIndex, hex_to_codes
+from redline.store import Store
+
+
+def _hashes(n: int, seed: int) -> list[str]:
+    codes = np.random.default_rng(seed).integers(0, 256, size=(n, 32), dtype=np.uint8)
+    return [row.tobytes().hex() for row in codes]
+
+
+def _index_names(store: Store) -> set[str]:
+    with store.connect() as conn:
+        return {i["name"] for i in inspect(conn).get_indexes(t.signals.name)}
+
+
+@pytest.fixture
+def small_bulk(monkeypatch: pytest.MonkeyPatch) -> int:
+    """A 'large' load from 300 rows, so the rebuilding path runs in a fast test."""
+    monkeypatch.setattr(bulk, "REBUILD_MIN_ROWS", 300)
+    return 300
+
+
+def test_bulk_load_rebuilds_indexes_and_keeps_constraints(any_store: Store, small_bulk: int) -> None:
+    ledger = Ledger(any_store)
+    create_bank(any_store, "big")
+    first = _hashes(1000, 1)
+    result = add_signals(any_store, "big", [SignalRecord("pdq", h.upper()) for h in first + first[:10]],
+                         ledger=ledger, source="first.txt")
+    assert (result.added, result.duplicates) == (1000, 10)
+    entries = [e for e in ledger.entries("media.bank.add")]
+    assert len(entries) == 1
+    lines = "".join(f"pdq {h}\n" for h in first + first[:10])
+    assert entries[0].inputs["records"] == 1010
+    assert entries[0].inputs["sha256"] == hashlib.sha256(lines.encode()).hexdigest()
+    assert entries[0].outcome["indexes_rebuilt"] is True
+    assert {i.name for i in t.signals.indexes} <= _index_names(any_store)
+    # the unique index is back: a second copy of a banked hash is refused by the database itself
+    with pytest.raises(IntegrityError), any_store.transaction() as conn:
+        conn.execute(t.signals.insert().values(
+            bank_id=get_bank(any_store, "big").id, signal_type="pdq", value=first[0], value_key=first[0],
+            labels="[]", added_on="2026-01-01", enabled=True, rev=1))
+    if any_store.engine.dialect.name == "postgresql":  # the foreign key dropped for the load is back
+        with any_store.connect() as conn:
+            assert inspect(conn).get_foreign_keys(t.signals.name)
+    # a smaller batch next to a larger table keeps the indexes; overlap with the bank is found
+    second = _hashes(400, 2)
+    result = add_signals(any_store, "big", [SignalRecord("pdq", h) for h in second + first[500:900]], ledger=ledger)
+    assert (result.added, result.duplicates) == (400, 400)
+    assert [e.outcome["indexes_rebuilt"] for e in ledger.entries("media.bank.add")] == [True, False]
+    assert [r.value for r in bank_signals(any_store, "big")] == first + second  # in the order added
+    assert get_bank(any_store, "big").size == 1400
+
+
+def test_bulk_loaded_hashes_are_searchable(any_store: Store, small_bulk: int) -> None:
+    create_bank(any_store, "big")
+    hashes = _hashes(2000, 3)
+    add_signals(any_store, "big", [SignalRecord("pdq", h, labels=["un_listed"], content_id="c\t1\\x")
+                                   for h in hashes])
+    index = SignalIndex(any_store, None)
+    index.refresh()
+    assert index.pdq.live_count == 2000
+    hits = index.pdq.search(hex_to_codes([hashes[1234]]), threshold=0)
+    assert len(hits) == 1
+    with any_store.connect() as conn:
+        row = conn.execute(select(t.signals).where(t.signals.c.id == hits[0].signal_id)).one()
+    assert (row.value, row.labels, row.content_id) == (hashes[1234], '["entity:un_listed"]', "c\t1\\x")
+
+
+def test_a_bad_hash_late_in_a_bulk_batch_names_its_line_and_adds_nothing(any_store: Store, small_bulk: int) -> None:
+    from redline.media.banks import ImportFormatError
+
+    create_bank(any_store, "big")
+    hashes = _hashes(500, 4)
+    hashes[321] = hashes[321][:-1] + "g"
+    with pytest.raises(ImportFormatError, match="line 322"):
+        add_signals(any_store, "big", [SignalRecord("pdq", h) for h in hashes])
+    assert get_bank(any_store, "big").size == 0
