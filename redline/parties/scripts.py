@@ -283,12 +283,25 @@ def _hangul_words(word: str, person: bool) -> list[Piece]:
 
 
 def _hangul(word: str) -> str:
-    return "".join(_hangul_syllable(s) for s in word)
+    """Hangul by syllable; a foreign name's final ㅓ is its '-er' ('파커' Parker, '제니퍼'
+    Jennifer: Korean writes English -er, -or, -ar with that vowel and no r)."""
+    latin = "".join(_hangul_syllable(s) for s in word)
+    return latin + "r" if word and _FINAL_EO.match(word[-1]) else latin
+
+
+def _final_eo() -> re.Pattern[str]:
+    # Hangul syllables with the vowel ㅓ (index 4) and no final consonant: 0xAC00 + 588 * lead + 28 * 4
+    return re.compile("[" + "".join(chr(0xAC00 + 588 * lead + 28 * 4) for lead in range(19)) + "]")
+
+
+_FINAL_EO = _final_eo()
 
 
 @lru_cache(maxsize=4096)
 def _hangul_syllable(syllable: str) -> str:
-    return anyascii(_icu("Hangul-Latin", syllable)).lower().replace("-", "").replace("'", "")
+    latin = anyascii(_icu("Hangul-Latin", syllable)).lower().replace("-", "").replace("'", "")
+    # a final ㅅ is said t (Revised Romanisation; '에렛' Ehret), which ICU's jamo letters write s
+    return latin[:-1] + "t" if "\uac00" <= syllable <= "\ud7a3" and (ord(syllable) - 0xAC00) % 28 == 19 else latin
 
 
 def korean_person(words: list[str]) -> list[Piece] | None:

@@ -172,3 +172,10 @@ def test_hindi_and_urdu_spellings_of_one_name_meet() -> None:
 )
 def test_kana_as_hepburn_with_loanword_syllables(katakana: str, latin: str) -> None:
     assert kana(katakana) == latin  # small tsu doubles, small vowels join, long vowels short, n before b/p/m is m
+
+
+def test_foreign_names_in_hangul_keep_their_final_er_and_t() -> None:
+    assert compare_names("제니퍼 폴리", "Jennifer Foley", "Person")["match"]  # -er written ㅓ without r
+    assert compare_names("브렛", "Brett", "Person")["match"]  # a final ㅅ is t
+    assert not compare_names("제니퍼 폴리", "Jenny Foley", "Person")["match"]
+    assert texts("김정은", person=True) == ["kim", "jeong", "eun"]  # a Korean name is read as before
