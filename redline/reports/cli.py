@@ -68,6 +68,8 @@ def _run(kind: str, start: str | None, end: str | None, fmt: str | None, output:
     chosen = _format(fmt, output)
     if chosen == "pdf" and output is None:
         raise fail("--output: a PDF is written to a file: give -o FILE.pdf")
+    if output is None and as_json and chosen not in (None, "json"):
+        raise fail(f"--json: without -o it prints the report as JSON, not {chosen}: drop one, or give -o FILE")
     try:
         span = period(start, end, names=("--from", "--to"))
     except ReportError as exc:

@@ -227,7 +227,7 @@ def licensing_report(context: Any, start: date | str, end: date | str) -> dict[s
                   Counter(d["destination"] for d in officer if d["outcome"] == "denied"), src_cases,
                   dimension="destination (ISO 3166)", unit="case"),
         ]),
-        section("decisions", "Redline's assessments", "assessments recorded in the audit ledger", [
+        None if context.org else section("decisions", "Redline's assessments", "assessments recorded in the audit ledger", [
             figure("assessments", "Assessments recorded in the period", len(entries),
                    "ledger kind licensing.assess", noun="assessment"),
             figure("decisions", "Decisions (one per application and policy)", len(decisions), src, noun="decision"),
@@ -286,9 +286,10 @@ def licensing_report(context: Any, start: date | str, end: date | str) -> dict[s
         "title": "Transparency report: export licensing decisions",
         "period": span.to_dict(),
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "scope": (f"cases of organisation {context.org!r}" if context.org else "cases of no organisation")
-                 + "; assessments, denials and notices of the whole installation (they carry no organisation)",
+        "scope": (f"cases of organisation {context.org!r}; Redline's assessments are left out (they carry no "
+                  "organisation, so cannot be told apart)" if context.org else "cases of no organisation; Redline's "
+                  "assessments") + "; denials and notices of the whole installation (shared between authorities)",
         "legal_basis": ["Regulation (EU) 2021/821, Art. 26 (annual reporting on authorisations, denials and "
                         "cyber-surveillance items) and Art. 16 (denials shared, consultation before undercutting one)"],
-        "sections": sections,
+        "sections": [sec for sec in sections if sec is not None],
     }

@@ -126,6 +126,8 @@ def test_officers_decisions_on_cases_scoped_to_the_organisation(tmp_path: Path, 
     assert find_figure(report, "own_notices")["value"] == len(issued) == 1
     assert find_table(report, "own_notices_by_party_country") == {"EG": 1}
     assert "'acme'" in report["scope"]
+    # Redline's assessments carry no organisation: an organisation's key is not shown them
+    assert "decisions" not in [sec["key"] for sec in report["sections"]]
     # another organisation's key sees its own case only; a key of none sees none of these
     theirs = licensing_report(other, YESTERDAY, TODAY)
     assert find_table(theirs, "cases_by_outcome") == {"denied": 1}

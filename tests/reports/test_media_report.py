@@ -175,6 +175,7 @@ def test_html_csv_pdf_and_the_cli(history: dict[str, Any], tmp_path: Path) -> No
         (["--from", START.isoformat(), "--to", (TODAY + timedelta(days=1)).isoformat()], "is in the future"),
         (["--from", START.isoformat(), "--to", END.isoformat(), "--format", "docx"], "--format: 'docx' is not one of"),
         (["--from", START.isoformat(), "--to", END.isoformat(), "--format", "pdf"], "--output: a PDF is written to a file"),
+        (["--from", START.isoformat(), "--to", END.isoformat(), "--format", "csv", "--json"], "--json: without -o"),
         (["--from", START.isoformat(), "--to", END.isoformat(), "-o", str(tmp_path / "none" / "r.html")], "--output: cannot write"),
     ]:
         r = runner.invoke(app, ["report", "media", *args])
