@@ -112,7 +112,7 @@ def shot(driver, served: Served, name: str) -> Path:  # type: ignore[no-untyped-
     """A full-page screenshot: the window is stretched to the page's height first."""
     height = driver.execute_script("return Math.max(document.body.scrollHeight, 600)")
     driver.set_window_size(1280, min(int(height) + 160, 6000))
-    path = served.shots / f"{len(list(served.shots.iterdir())) + 1:02d}-{name}.png"
+    path = served.shots / f"{len(list(served.shots.glob('*.png'))) + 1:02d}-{name}.png"
     driver.save_screenshot(str(path))
     driver.set_window_size(1280, 900)
     return path
@@ -120,13 +120,21 @@ def shot(driver, served: Served, name: str) -> Path:  # type: ignore[no-untyped-
 
 def navigate(driver, act) -> None:  # type: ignore[no-untyped-def]
     """Run `act` (a click or a key that leaves the page) and wait until the next page has replaced this one."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     old = driver.find_element(By.TAG_NAME, "html")
+
+    def replaced(_: object) -> bool:
+        try:
+            old.is_enabled()
+        except WebDriverException:  # stale; chromedriver sometimes says so as "node does not belong to the document"
+            return driver.execute_script("return document.readyState") == "complete"
+        return False
+
     act()
-    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, 15).until(replaced)
 
 
 def sign_in(driver, served: Served, who: str) -> None:  # type: ignore[no-untyped-def]
@@ -282,6 +290,47 @@ def test_a_held_upload_beside_its_bank_item_and_its_appeal(browser, served: Serv
     navigate(driver, driver.find_element(By.XPATH, "//button[text()='Record the appeal']").click)
     assert driver.find_element(By.ID, "action-status").text == "overturned"
     shot(driver, served, "media-after-appeal")
+
+
+def test_a_licence_case_and_its_assessment(browser, served: Served) -> None:
+    from selenium.webdriver.common.by import By
+
+    from redline.context import set_context
+    from redline.licensing import cases
+    from redline.licensing.application import load_application
+
+    driver = browser
+    set_context(served.bench.context)  # the licensing library screens with the process's context: the served store
+    application = Path(__file__).resolve().parent.parent / "licensing" / "applications" / "affiliate_chengdu_dahua.yaml"
+    case = cases.open_case(served.bench.context.acting_as("bea"), load_application(application), policy="echri",
+                           role="analyst")
+    driver.get(f"{served.url}/ui/licensing")
+    shot(driver, served, "licensing-cases")
+    navigate(driver, driver.find_element(By.LINK_TEXT, case["application_id"]).click)
+    assert "E04_listed_party_other_item" in driver.find_element(By.CSS_SELECTOR, "table.reasons").text
+    driver.find_element(By.TAG_NAME, "body").send_keys("x")  # x: deny
+    driver.switch_to.active_element.send_keys("End user affiliated with an Entity List party.")
+    navigate(driver, driver.find_element(By.ID, "decide-submit").click)
+    assert "denied" in driver.find_element(By.ID, "case-status").text
+    shot(driver, served, "licensing-case")
+
+
+def test_a_report_page_and_its_pdf(browser, served: Served) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver = browser
+    driver.get(f"{served.url}/ui/reports")
+    shot(driver, served, "reports-form")
+    navigate(driver, driver.find_element(By.CSS_SELECTOR, "#report-form button").click)
+    assert "/ui/reports/media?" in driver.current_url
+    assert driver.find_elements(By.CSS_SELECTOR, ".report-frame svg")  # the charts, inline
+    shot(driver, served, "report-media")
+    cookie = driver.get_cookie("redline_ui")["value"]
+    for link, kind, holds in (("report-pdf", "application/pdf", b"%PDF-"), ("report-csv", "text/csv", b"Art. 7(3)")):
+        answer = httpx.get(driver.find_element(By.ID, link).get_attribute("href"), cookies={"redline_ui": cookie}, timeout=120)
+        assert answer.status_code == 200 and answer.headers["content-type"].startswith(kind)
+        assert holds in answer.content[:4000]
+        (served.shots / f"report-media.{link.split('-')[1]}").write_bytes(answer.content)
 
 
 def test_sign_out_ends_the_session(browser, served: Served) -> None:

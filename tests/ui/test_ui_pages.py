@@ -4,6 +4,7 @@ decisions with four-eyes as the review library enforces it, the ledger pages."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import orjson
 import pytest
@@ -189,3 +190,49 @@ def test_a_held_upload_is_shown_beside_its_bank_item_and_resolved_and_appealed(c
     assert again.status_code == 409 and "appealed already" in again.text
     kinds = [e.kind for e in bench.context.ledger.entries(kind="media.")]
     assert "media.review" in kinds and "media.appeal" in kinds
+
+
+def test_a_licence_approval_needs_a_second_officer(client, bench: Bench) -> None:
+    from redline.licensing import cases
+    from redline.licensing.application import load_application
+
+    application = Path(__file__).resolve().parent.parent / "licensing" / "applications" / "affiliate_chengdu_dahua.yaml"
+    case = cases.open_case(bench.context.acting_as("ana"), load_application(application), policy="echri", role="analyst")
+    csrf = sign_in(client, bench, "ana")
+    assert f'href="/ui/licensing/{case["id"]}"' in client.get("/ui/licensing").text
+    page = client.get(f"/ui/licensing/{case['id']}").text
+    for shown in ("APP-2026-0777", "Chengdu Dahua Wisdom Information Technology Co., Ltd.", "E04_listed_party_other_item",
+                  "UN Guiding Principles on Business and Human Rights", "Enterprise edge routers"):
+        assert shown in page, shown
+    url = f"/ui/licensing/{case['id']}"
+    client.post(f"{url}/decide", data={"decision": "approve", "reason": "routers; end user vetted", "csrf": csrf})
+    assert "awaiting sign off" in client.get(url).text
+    own = client.post(f"{url}/sign-off", data={"reason": "me again", "csrf": csrf})
+    assert own.status_code == 409 and "four-eyes" in own.text
+    csrf = sign_in(client, bench, "bea")
+    client.post(f"{url}/sign-off", data={"reason": "checked the affiliate rule dates", "csrf": csrf})
+    assert "Status: <strong>approved</strong>" in client.get(url).text
+    sign_in(client, bench, "acme-ana")
+    assert client.get(url).status_code == 404  # a case of no organisation is not acme's
+
+
+def test_a_report_page_with_its_csv_and_pdf_and_a_bad_period_named(client, bench: Bench, data_dir) -> None:
+    from datetime import date, timedelta
+
+    from ui_bench import upload_for_review
+
+    upload_for_review(bench.context, data_dir, account="acct-report")
+    sign_in(client, bench, "rita")
+    today = date.today().isoformat()
+    go = client.get("/ui/reports/go", params={"kind": "media", "from": "2026-01-01", "to": today}, follow_redirects=False)
+    assert go.headers["location"] == f"/ui/reports/media?from=2026-01-01&to={today}"
+    page = client.get(go.headers["location"])
+    assert page.status_code == 200 and "2021/784" in page.text and "<svg" in page.text and 'id="report-pdf"' in page.text
+    pdf = client.get("/ui/reports/media/file", params={"from": "2026-01-01", "to": today, "format": "pdf"})
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    csv = client.get("/ui/reports/licensing/file", params={"from": "2026-01-01", "to": today, "format": "csv"})
+    assert csv.headers["content-type"].startswith("text/csv") and len(csv.text.splitlines()) > 2
+    future = (date.today() + timedelta(days=2)).isoformat()
+    bad = client.get("/ui/reports/media", params={"from": "2026-01-01", "to": future})
+    assert bad.status_code == 422 and "to: " in bad.text and "in the future" in bad.text
+    assert 'id="r-to" name="to" type="date" value="' + future + '" required aria-invalid="true"' in bad.text

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import orjson
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
@@ -437,38 +436,127 @@ def ledger_export(request: Request, kind: str = Query("", max_length=64), actor:
 
 
 @router.get("/licensing")
-def licensing(request: Request, who: Viewer = SIGNED_IN) -> HTMLResponse:
+def licensing(request: Request, status: str = Query(""), who: Viewer = SIGNED_IN) -> HTMLResponse:
     cases = _optional("redline.licensing.cases")
     if cases is None:
         return page("missing.html", who=who, title="Licensing cases",
                     message="Licence cases are not part of this installation yet (redline.licensing.cases).")
-    return _licensing_cases(request, who, cases)
+    from redline.licensing.officers import CaseworkProblem
+
+    try:
+        found = cases.list_cases(_context(request).store, who.org, status or None, QUEUE_LIMIT)
+    except CaseworkProblem as exc:
+        return refuse(who, 422, "Bad filter", str(exc).replace("--status", "status"))
+    return page("licensing.html", who=who, cases=found, status=status, statuses=cases.STATUSES)
 
 
-def _licensing_cases(request: Request, who: Viewer, cases: Any) -> HTMLResponse:
-    return page("missing.html", who=who, title="Licensing cases",
-                message="The case pages are not built yet.")
+def _case_page(request: Request, who: Viewer, case_id: int, problem: str | None = None, code: int = 200,
+               form: dict[str, str] | None = None) -> HTMLResponse:
+    from redline.licensing import cases
+    from redline.licensing.officers import OFFICER_ROLE, NotFound
+
+    try:
+        case = cases.get_case(_context(request).store, who.org, case_id)
+    except NotFound:
+        return refuse(who, 404, "Not found", f"There is no licence case {case_id} for you.")
+    return page("case.html", code, who=who, case=case, problem=problem, form=form or {}, decisions=cases.DECISIONS,
+                officer=who.can(OFFICER_ROLE), officer_role=OFFICER_ROLE)
+
+
+@router.get("/licensing/{case_id}")
+def licensing_case(request: Request, case_id: int, who: Viewer = SIGNED_IN) -> HTMLResponse:
+    if _optional("redline.licensing.cases") is None:
+        return refuse(who, 404, "Not found", "Licence cases are not part of this installation yet.")
+    return _case_page(request, who, case_id)
+
+
+@router.post("/licensing/{case_id}/{step}")
+def licensing_step(request: Request, case_id: int, step: str, decision: str = Form(""), reason: str = Form(""),
+                   csrf: str = Form(""), who: Viewer = SIGNED_IN) -> Response:
+    cases = _optional("redline.licensing.cases")
+    if cases is None or step not in ("decide", "sign-off"):
+        return refuse(who, 404, "Not found", "No such step.")
+    from redline.licensing.officers import CaseworkProblem, NotFound
+
+    if not _csrf_ok(request, who, csrf):
+        return _bad_csrf(who)
+    ctx = _acting(request, who)
+    try:
+        if step == "decide":
+            cases.decide(ctx, case_id, decision, reason, role=who.key.role)
+        else:
+            cases.sign_off(ctx, case_id, reason, role=who.key.role)
+    except NotFound:
+        return refuse(who, 404, "Not found", f"There is no licence case {case_id} for you.")
+    except CaseworkProblem as exc:
+        message = str(exc).replace("--decision", "Decision").replace("--reason", "Reason")
+        return _case_page(request, who, case_id, message, 409, {"decision": decision, "reason": reason, "step": step})
+    return see_other(f"/ui/licensing/{case_id}")
 
 
 # --------------------------------------------------------------------------------------- reports
 
 
-REPORT_KINDS = ("media", "licensing")
+REPORT_FILES = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf"}
 
 
-def _report_module() -> Any:
-    return _optional("redline.reports")
-
-
-@router.get("/reports")
-def reports(request: Request, who: Viewer = SIGNED_IN) -> HTMLResponse:
-    module = _report_module()
-    if module is None:
+def _report_form(who: Viewer, kind: str = "media", start: str = "", end: str = "", problem: str | None = None,
+                 field: str | None = None) -> HTMLResponse:
+    reports = _optional("redline.reports")
+    if reports is None:
         return page("missing.html", who=who, title="Reports",
                     message="Transparency reports are not part of this installation yet (redline.reports).")
     today = date.today()
-    return page("reports.html", who=who, kinds=REPORT_KINDS, start=today.replace(day=1).isoformat(),
-                end=today.isoformat())
+    return page("reports.html", 422 if problem else 200, who=who, kinds=tuple(reports.REPORTS), kind=kind,
+                start=start or today.replace(day=1).isoformat(), end=end or today.isoformat(), problem=problem,
+                field=field)
 
 
-ReportRenderer = Callable[[dict[str, Any]], Any]
+@router.get("/reports")
+def reports_form(who: Viewer = SIGNED_IN) -> HTMLResponse:
+    return _report_form(who)
+
+
+@router.get("/reports/go")
+def report_go(kind: str = Query("media"), start: str = Query("", alias="from"), end: str = Query("", alias="to"),
+              who: Viewer = SIGNED_IN) -> Response:
+    """The report form's target: the report's own address, which can be bookmarked and shared."""
+    return see_other(f"/ui/reports/{quote(kind, safe='')}?" + urlencode({"from": start, "to": end}))
+
+
+def _build_report(request: Request, who: Viewer, kind: str, start: str, end: str) -> tuple[Any, dict[str, Any] | HTMLResponse]:
+    reports = _optional("redline.reports")
+    if reports is None or kind not in reports.REPORTS:
+        return reports, _report_form(who, problem=f"kind: {kind!r} is not one of media, licensing", field="kind")
+    try:
+        span = reports.period(start, end)
+    except reports.ReportError as exc:
+        return reports, _report_form(who, kind, start, end, str(exc), exc.argument)
+    return reports, reports.REPORTS[kind](_acting(request, who), span.start, span.end)
+
+
+@router.get("/reports/{kind}")
+def report_page(request: Request, kind: str, start: str = Query("", alias="from"), end: str = Query("", alias="to"),
+                who: Viewer = SIGNED_IN) -> HTMLResponse:
+    reports, built = _build_report(request, who, kind, start, end)
+    if isinstance(built, HTMLResponse):
+        return built
+    from markupsafe import Markup
+
+    body = Markup(reports.render_html_body(built))  # escaped by the reports' own template
+    files = {fmt: f"/ui/reports/{kind}/file?" + urlencode({"from": start, "to": end, "format": fmt}) for fmt in REPORT_FILES}
+    return page("report.html", who=who, report=built, body=body, files=files, kind=kind)
+
+
+@router.get("/reports/{kind}/file")
+def report_file(request: Request, kind: str, start: str = Query("", alias="from"), end: str = Query("", alias="to"),
+                fmt: str = Query("csv", alias="format"), who: Viewer = SIGNED_IN) -> Response:
+    if fmt not in REPORT_FILES:
+        return _report_form(who, kind, start, end, f"format: {fmt!r} is not one of csv, pdf", "format")
+    reports, built = _build_report(request, who, kind, start, end)
+    if isinstance(built, HTMLResponse):
+        return built
+    body = reports.render_csv(built) if fmt == "csv" else reports.render_pdf(built)
+    name = f"redline-{kind}-report-{start}-{end}.{fmt}"
+    return Response(body, media_type=REPORT_FILES[fmt], headers={
+        **HEADERS, "Content-Disposition": f'attachment; filename="{name}"'})
