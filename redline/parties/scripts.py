@@ -421,6 +421,7 @@ def japanese_words(run: str) -> tuple[tuple[str, str], ...]:
 _KANA_COMBOS = re.compile("(ッ?(?:" + "|".join(("ティ", "ディ", "トゥ", "ドゥ", "ウィ", "ウェ", "ウォ", "テュ", "デュ")) + "))")
 _KANA_COMBO_LATIN = {"ティ": "ti", "ディ": "di", "トゥ": "tu", "ドゥ": "du", "ウィ": "wi", "ウェ": "we", "ウォ": "wo", "テュ": "tyu", "デュ": "dyu"}
 _LONG_VOWEL = re.compile(r"([aeiou])\1+")
+_FINAL_LONG_A = re.compile("[アァカガサザタダナハバパマヤャラワ]ー$")
 _N_LABIAL = re.compile("n(?=[bpm])")  # ン before b, p, m is m in Hepburn (Kempu, Rommeru)
 
 
@@ -442,7 +443,9 @@ def kana(word: str) -> str:
         out.append("".join(item["hepburn"] for item in _kakasi().convert(part.rstrip("ッ"))) + ("\0" if doubled else ""))
     text = "".join(out)
     text = re.sub("\0(.)", lambda m: m.group(1) * 2, text).replace("\0", "")
-    return _N_LABIAL.sub("m", _LONG_VOWEL.sub(r"\1", text))
+    text = _N_LABIAL.sub("m", _LONG_VOWEL.sub(r"\1", text))
+    # a final long a is an English -er, -or, -ar ('デッカー' Decker, 'マッカーサー' MacArthur)
+    return text + "r" if _FINAL_LONG_A.search(_icu("Hiragana-Katakana", word)) else text
 
 
 def _in_jis(text: str) -> bool:

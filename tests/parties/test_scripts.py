@@ -168,10 +168,10 @@ def test_hindi_and_urdu_spellings_of_one_name_meet() -> None:
 
 @pytest.mark.parametrize(
     "katakana, latin",
-    [("マッカーサー", "makkasa"), ("ディミトリオス", "dimitoriosu"), ("ティン", "tin"), ("ケンプ", "kempu"), ("フェアバンク", "feabanku"), ("メッサッラ", "messarra")],
+    [("マッカーサー", "makkasar"), ("デッカー", "dekkar"), ("ディミトリオス", "dimitoriosu"), ("ティン", "tin"), ("ケンプ", "kempu"), ("フェアバンク", "feabanku"), ("メッサッラ", "messarra")],
 )
 def test_kana_as_hepburn_with_loanword_syllables(katakana: str, latin: str) -> None:
-    assert kana(katakana) == latin  # small tsu doubles, small vowels join, long vowels short, n before b/p/m is m
+    assert kana(katakana) == latin  # small tsu doubles, small vowels join, long vowels short, n before b/p/m is m, a final long a is -ar
 
 
 def test_foreign_names_in_hangul_keep_their_final_er_and_t() -> None:
