@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import threading
 import time
+from dataclasses import dataclass
 
 from fastapi import FastAPI
 from redline.api.responses import Json
@@ -17,26 +19,42 @@ from redline.api.guard import Guard
 from redline.api.yente import Entities
 from redline.context import Context, set_context
 from redline.ledger import GroupCommit
+from redline.parties.screening import Screener
 
 log = logging.getLogger("redline.api")
 MAX_BODY = 32 * 1024 * 1024  # uploads (CSV, images, evidence) included
 TIMEOUT_S = 60.0
 MAX_INFLIGHT = 64  # requests in progress per worker; more are answered 503 at once (health routes excepted)
 RETRY_S = 5.0
+WATCH_S = 5.0  # how often each server process asks the store whether new lists are in force
 ROUTERS = ("health", "screening", "media", "v1", "review", "licensing", "exchange", "reports", "ui")
 
 
 class Readiness:
-    """Whether the screener is loaded; loads it in a background thread, retrying when lists are missing."""
+    """The lists the routes screen against: a screener, its entities by id and its sources, held as
+    one `Lists` and swapped whole.
 
-    def __init__(self, entities: Entities) -> None:
-        self.entities = entities
-        self.ready = False
+    `load()` loads the first (in the background on a one-worker server, in the parent before a
+    pre-forked server forks). Then each process watches: every WATCH_S a background thread asks the
+    store whether the snapshots in force changed and, when they did, loads the new screener (from
+    its cache file; built once when none) and its entities beside the old ones, and swaps them in. A
+    request never loads, builds or asks the store: it uses what is held, so none waits for a new
+    list and none is dropped while it arrives."""
+
+    def __init__(self, watch_s: float = 0.0) -> None:
+        self.lists: Lists | None = None
         self.error: str | None = None
+        self.watch_s = watch_s
+        self.reloads = 0
         self._loading = False
         self._tried_at = 0.0
         self._lock = threading.Lock()
-        self._sources: tuple[float, set[str]] = (0.0, set())
+        self._watching_pid = -1
+        self._stop = threading.Event()
+
+    @property
+    def ready(self) -> bool:
+        return self.lists is not None
 
     def ensure_loading(self) -> None:
         with self._lock:
@@ -49,8 +67,8 @@ class Readiness:
         from redline.parties import api as parties
 
         try:
-            self.entities.refresh()
-            self.ready, self.error = True, None
+            self._swap(parties.get_screener())
+            self.error = None
         except parties.NoListsLoaded as exc:
             self.error = str(exc)
         except Exception as exc:  # reported on /readyz; the server keeps answering
@@ -60,20 +78,51 @@ class Readiness:
             self._tried_at = time.monotonic()
             self._loading = False
 
-    def sources(self) -> set[str]:
+    def _swap(self, screener: Screener) -> None:
         from redline.parties import api as parties
 
-        at, names = self._sources
-        if time.monotonic() - at > 5.0:
-            names = {s["source"] for s in parties.snapshots()}
-            self._sources = (time.monotonic(), names)
-        return names
+        held = self.lists
+        if held is not None and held.screener is screener:
+            return
+        entities = Entities(parties.listed_clusters())  # of `screener`: get_screener() returned it just now
+        self.lists = Lists(screener, entities, frozenset(s["source"] for s in screener.snapshots))
+        if held is not None:
+            self.reloads += 1
+            log.warning("new lists in force: %s", ", ".join(s["label"] for s in screener.snapshots))
+
+    def ensure_watching(self) -> None:
+        """Start this process's watcher (after a fork, each worker starts its own)."""
+        if self._watching_pid == os.getpid() or self.watch_s <= 0:
+            return
+        with self._lock:
+            if self._watching_pid == os.getpid():
+                return
+            self._watching_pid = os.getpid()
+        threading.Thread(target=self._watch, name="redline-watch-lists", daemon=True).start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.watch_s):
+            if self.ready:
+                self.load()
+            else:
+                self.ensure_loading()
+
+
+@dataclass(frozen=True)
+class Lists:
+    screener: Screener
+    entities: Entities
+    sources: frozenset[str]
 
 
 def create_app(context: Context, *, max_body: int = MAX_BODY, timeout_s: float = TIMEOUT_S,
-               max_inflight: int = MAX_INFLIGHT, load_lists: bool = True) -> FastAPI:
+               max_inflight: int = MAX_INFLIGHT, load_lists: bool = True, watch_s: float = 0.0) -> FastAPI:
     """The app over `context` (its store, ledger and settings). It becomes the process's context, since
-    the parties API reads the process's context."""
+    the parties API reads the process's context. With `watch_s` (the server gives WATCH_S), each
+    process watches for new lists that often; without, the lists first loaded stay."""
     set_context(context)
     app = FastAPI(title="Redline", version=__version__, default_response_class=Json,
                   description="Screening (yente-compatible), media hash matching (HMA-compatible) and Redline's "
@@ -81,8 +130,7 @@ def create_app(context: Context, *, max_body: int = MAX_BODY, timeout_s: float =
     app.state.context = context
     app.state.keys = KeyCache()
     app.state.recorder = GroupCommit(context.store)  # screenings' ledger entries, many per transaction
-    app.state.entities = Entities()
-    app.state.readiness = Readiness(app.state.entities)
+    app.state.readiness = Readiness(watch_s)
     errors.install(app)
     for name in ROUTERS:
         try:

@@ -1,13 +1,15 @@
 """ASGI middleware for every request: a body size limit (413), a time limit (504), and load
 shedding: a worker answers 503 at once (never the health routes) when it has `max_inflight`
-requests in progress, or when its event loop is behind by more than `max_lag_s`.
+requests in progress, or when its event loop is behind by more than `max_lag_s` with a backlog.
 
 The second rule is the one that works under a flood. Screenings run on the event loop, so a
 worker reading a thousand connections' requests at once queues a thousand screenings of a few ms
 each behind one another, and a /healthz probe behind them; none of them is "in progress" yet. A
 heartbeat on the loop notes the time every HEARTBEAT_S; when a request starts and the last beat is
-older than `max_lag_s`, the loop is overloaded, and the request is refused for a fraction of a
-millisecond instead of served for several, so the queue drains and the probe is answered.
+older than `max_lag_s` and more than `max_inflight` requests wait on the loop, the worker is
+overloaded, and the request is refused for a fraction of a millisecond instead of served for
+several, so the queue drains and the probe is answered. (A loop that is merely late, because other
+processes had the CPU, sheds nothing.)
 
 Pure ASGI, not BaseHTTPMiddleware: it adds no task per request, which matters at hundreds of
 requests a second."""
@@ -53,7 +55,12 @@ class Guard:
         if loop is not self._loop:  # first request on this loop (a worker, or a test client's loop)
             self._loop, self._beat = loop, loop.time()
             self._heart = loop.create_task(self._heartbeat(loop))
-        return self.inflight >= self.max_inflight or loop.time() - self._beat > self.max_lag_s
+        if self.inflight >= self.max_inflight:
+            return True
+        if loop.time() - self._beat <= self.max_lag_s:
+            return False
+        # behind: shed only with a backlog (a worker merely starved of CPU by other processes keeps serving)
+        return len(asyncio.all_tasks(loop)) > self.max_inflight
 
     async def _heartbeat(self, loop: asyncio.AbstractEventLoop) -> None:
         while self._loop is loop:

@@ -52,7 +52,7 @@ def _announce(options: ServeOptions, ready: bool) -> None:
 def run(options: ServeOptions) -> None:
     import uvicorn
 
-    from redline.api.app import create_app
+    from redline.api.app import WATCH_S, create_app
     from redline.config import load_settings
     from redline.context import Context
 
@@ -65,11 +65,12 @@ def run(options: ServeOptions) -> None:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((options.host, options.port))
     if options.workers == 1:
-        app = create_app(context, max_body=options.max_body, timeout_s=options.timeout_s)  # loads in the background
+        # loads in the background
+        app = create_app(context, max_body=options.max_body, timeout_s=options.timeout_s, watch_s=WATCH_S)
         _announce(options, False)
         uvicorn.Server(_config(app, options)).run(sockets=[sock])
         return
-    app = create_app(context, max_body=options.max_body, timeout_s=options.timeout_s, load_lists=False)
+    app = create_app(context, max_body=options.max_body, timeout_s=options.timeout_s, load_lists=False, watch_s=WATCH_S)
     app.state.readiness.load()  # in the parent, before forking: the workers share what it loaded
     from redline.api.routers import media
 

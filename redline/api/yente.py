@@ -7,7 +7,7 @@ scores, thresholds and explanations are the parties engine's."""
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +16,7 @@ from sqlalchemy import Connection
 
 from redline.context import Context
 from redline.inputs import InputError, parse_country, parse_date
-from redline.parties import api as parties
+from redline.parties.screening import Query, Screener, hit_to_dict
 from redline.review.core import record_screening
 
 ALGORITHM = "redline"
@@ -34,6 +34,9 @@ COUNTRY_PROPS = ("country", "nationality", "jurisdiction", "citizenship", "mainC
 ID_PROPS = ("idNumber", "registrationNumber", "taxNumber", "imoNumber", "leiCode", "innCode", "ogrnCode",
             "swiftBic", "vatCode", "passportNumber", "mmsi", "uniqueEntityId", "okpoCode", "permId")
 MAX_NAMES = 5
+
+
+SNAPSHOT_FIELDS = ("id", "label", "source", "sha256", "retrieved_at", "data_date")
 
 
 class ExampleError(ValueError):
@@ -85,19 +88,24 @@ def parse_example(where: str, schema_name: str, properties: dict[str, Any]) -> E
     return Example(schema.name, names, screening, country, birth, ids)
 
 
-def screen_example(example: Example, *, dataset: str | None, limit: int, threshold: float, cutoff: float,
-                   exclude: set[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def screen_example(screener: Screener, example: Example, *, dataset: str | None, limit: int, threshold: float,
+                   cutoff: float, exclude: set[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Redline hits for one example, best first (every name screened, one hit per party), and the
-    screenings themselves, unrecorded: the caller records them (`record`) before it answers."""
+    screenings themselves, unrecorded: the caller records them (`record`) before it answers.
+
+    `screener` is the one the server holds (see `redline.api.app.Readiness`): a request never loads
+    one, nor asks the store whether the lists changed. Each screening is what `parties.api.screen`
+    returns for the same name, with record=False."""
     wanted = limit if dataset is None and not exclude else limit * 4 + len(exclude)
     best: dict[str, dict[str, Any]] = {}
     screenings = []
+    snapshots = [{k: s[k] for k in SNAPSHOT_FIELDS} for s in screener.snapshots]
     for name in example.names:
-        found = parties.screen(name, schema=example.screening_schema, country=example.country,
-                               birth_date=example.birth_date, identifiers=example.identifiers,
-                               limit=wanted, threshold=threshold, record=False)
-        screenings.append(found)
-        for hit in found["results"]:
+        query = Query(name=name, schema=example.screening_schema, country=example.country,
+                      birth_date=example.birth_date, identifiers=example.identifiers)
+        results = [hit_to_dict(h) for h in screener.screen(query, limit=wanted, threshold=threshold)]
+        screenings.append({"query": query.to_dict(), "results": results, "snapshots": snapshots})
+        for hit in results:
             if hit["id"] in exclude or hit["score"] < cutoff:
                 continue
             if dataset is not None and dataset not in {l["source"] for l in hit["lists"]} | {
@@ -117,27 +125,16 @@ def record(conn: Connection, ctx: Context, screenings: list[dict[str, Any]]) -> 
 
 
 class Entities:
-    """Listed parties by id, as FtM-shaped entities; rebuilt when the screener changes."""
+    """Listed parties by id, as FtM-shaped entities: those of one screener (built beside it)."""
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._screener: object | None = None
-        self._by_id: dict[str, dict[str, Any]] = {}
-
-    def refresh(self) -> dict[str, dict[str, Any]]:
-        screener = parties.get_screener()
-        if screener is not self._screener:
-            with self._lock:
-                if screener is not self._screener:
-                    self._by_id = {c["id"]: c for c in parties.listed_clusters()}
-                    self._screener = screener
-        return self._by_id
+    def __init__(self, clusters: Iterable[dict[str, Any]] = ()) -> None:
+        self._by_id = {c["id"]: c for c in clusters}
 
     def get(self, entity_id: str) -> dict[str, Any] | None:
-        return self.refresh().get(entity_id)
+        return self._by_id.get(entity_id)
 
     def all(self) -> list[dict[str, Any]]:
-        return list(self.refresh().values())
+        return list(self._by_id.values())
 
 
 def entity_response(cluster: dict[str, Any]) -> dict[str, Any]:

@@ -166,7 +166,7 @@ async def _busy(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_guard_sheds_requests_queued_behind_a_blocked_loop_and_answers_health() -> None:
-    guard = Guard(_busy, max_body=2000, timeout_s=5, max_lag_s=0.1)
+    guard = Guard(_busy, max_body=2000, timeout_s=5, max_lag_s=0.1, max_inflight=2)
 
     async def scenario() -> list[int]:
         assert (await _asgi(guard, b"", [], "/warm"))[0] == 200  # starts the heartbeat on this loop
@@ -180,3 +180,15 @@ def test_guard_sheds_requests_queued_behind_a_blocked_loop_and_answers_health() 
     blocked, queued, health, later = asyncio.run(scenario())
     assert (blocked, queued, health, later) == (200, 503, 200, 200)
     assert guard.shed == 1
+
+
+def test_guard_does_not_shed_a_late_loop_without_a_backlog() -> None:
+    guard = Guard(_busy, max_body=2000, timeout_s=5, max_lag_s=0.1, max_inflight=8)
+
+    async def scenario() -> list[int]:
+        await _asgi(guard, b"", [], "/warm")
+        await asyncio.sleep(0.06)
+        queued = [asyncio.create_task(_asgi(guard, b"", [], path)) for path in ("/block", "/match")]
+        return [(await t)[0] for t in queued]
+
+    assert asyncio.run(scenario()) == [200, 200] and guard.shed == 0

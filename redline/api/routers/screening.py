@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from redline.api import yente
+from redline.api.app import Lists
 from redline.api.auth import READER
 from redline.api.responses import Json
 from redline.context import Context
@@ -41,11 +42,11 @@ class MatchRequest(BaseModel):
     exclude_entity_ids: list[str] = Field([], description="Also accepted as a query parameter, as yente does")
 
 
-def _dataset(request: Request, dataset: str) -> str | None:
+def _dataset(lists: Lists, dataset: str) -> str | None:
     """None for every list ('default'), else the source name; 404 for a name no snapshot has."""
     if dataset == "default":
         return None
-    sources = request.app.state.readiness.sources()
+    sources = lists.sources
     if dataset not in sources:
         raise HTTPException(404, f"no such dataset {dataset!r}: use 'default' or one of {', '.join(sorted(sources))}")
     return dataset
@@ -56,12 +57,16 @@ def _algorithm(name: str) -> None:
         raise HTTPException(400, f"algorithm: unknown algorithm {name!r}; available: {', '.join(sorted(yente.ALIASES))}")
 
 
-def _ready(request: Request) -> None:
+def _ready(request: Request) -> Lists:
+    """The lists in force, held by the server (503 until the first are loaded)."""
     readiness = request.app.state.readiness
-    if not readiness.ready:
+    readiness.ensure_watching()
+    lists = readiness.lists
+    if lists is None:
         readiness.ensure_loading()
         raise HTTPException(503, readiness.error or "the lists are loading; retry shortly",
                             headers={"Retry-After": "5"})
+    return lists
 
 
 async def _recorded(request: Request, ctx: Context, screenings: list[dict[str, Any]]) -> None:
@@ -81,9 +86,9 @@ async def match(
     exclude_entity_ids: list[str] = Query([], max_length=500),
     ctx: Context = READER,
 ) -> Json:
-    _ready(request)
+    lists = _ready(request)
     _algorithm(algorithm)
-    source = _dataset(request, dataset)
+    source = _dataset(lists, dataset)
     if not body.queries:
         raise HTTPException(400, "queries: no queries provided")
     if len(body.queries) > MAX_QUERIES:
@@ -97,11 +102,11 @@ async def match(
             examples[key] = yente.parse_example(f"queries.{key}", example.schema_, example.properties)
         except yente.ExampleError as exc:
             raise HTTPException(422, str(exc)) from None
-    entities = request.app.state.entities
+    entities = lists.entities
 
     def screen_all() -> dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
-        return {key: yente.screen_example(example, dataset=source, limit=limit, threshold=threshold, cutoff=cutoff,
-                                          exclude=exclude) for key, example in examples.items()}
+        return {key: yente.screen_example(lists.screener, example, dataset=source, limit=limit, threshold=threshold,
+                                          cutoff=cutoff, exclude=exclude) for key, example in examples.items()}
 
     inline = sum(len(e.names) for e in examples.values()) <= INLINE_NAMES
     found = screen_all() if inline else await run_in_threadpool(screen_all)
@@ -133,16 +138,16 @@ async def search(
     offset: int = Query(0, ge=0, le=1000),
     ctx: Context = READER,
 ) -> Json:
-    _ready(request)
-    source = _dataset(request, dataset)
+    lists = _ready(request)
+    source = _dataset(lists, dataset)
     try:
         example = yente.parse_example("q", schema, {"name": [q], "country": countries})
     except yente.ExampleError as exc:
         raise HTTPException(422, str(exc).replace("q.schema", "schema")) from None
-    hits, done = yente.screen_example(example, dataset=source, limit=limit + offset, threshold=MATCH_THRESHOLD,
+    hits, done = yente.screen_example(lists.screener, example, dataset=source, limit=limit + offset, threshold=MATCH_THRESHOLD,
                                       cutoff=0.0, exclude=set())
     await _recorded(request, ctx, done)
-    entities = request.app.state.entities
+    entities = lists.entities
     page = [yente.scored_response(h, entities.get(h["id"])) for h in hits[offset:]]
     return Json({"results": page, "facets": {}, "total": {"value": len(hits), "relation": "eq"}, "limit": limit,
                  "offset": offset})
@@ -150,8 +155,7 @@ async def search(
 
 @router.get("/entities/{entity_id}", tags=["Data access"], summary="One listed party by id")
 async def entity(request: Request, entity_id: str, ctx: Context = READER) -> dict[str, Any]:
-    _ready(request)
-    found = request.app.state.entities.get(entity_id)
+    found = _ready(request).entities.get(entity_id)
     if found is None:
         raise HTTPException(404, f"no listed entity {entity_id!r}")
     return yente.entity_response(found)
