@@ -114,11 +114,9 @@ def feed_page(ctx: Context, since: str | None, limit: int) -> dict[str, Any]:
             for b in conn.execute(select(t.blocks).where(t.blocks.c.id.in_(block_ids[start:start + 500]))):
                 blocks[str(b.id)] = {"at": b.at, "signature": b.signature,
                                      "digests": [b.digests[i:i + 64] for i in range(0, len(b.digests), 64)]}
-    records: list[dict[str, Any]] = []
-    for r in rows:
-        record = orjson.loads(r.record)
-        record.update(seq=r.seq, block=r.block_id, index=r.block_index)
-        records.append(record)
+    # a record travels as the exact bytes whose digest its block signs: the receiver hashes them as they are
+    records: list[dict[str, Any]] = [{"kind": "signal", "seq": r.seq, "block": r.block_id, "index": r.block_index,
+                                      "body": r.record} for r in rows]
     notices = _notices(ctx, notice_seq, limit)
     for n in notices:
         message = signing.canonical({"kind": "denial_notice", "origin": key.key_id, "notice": n["notice"]})

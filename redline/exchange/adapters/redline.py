@@ -4,20 +4,24 @@ Wire format (what `redline.exchange.feed.feed_page` serves):
 
     GET /v1/exchange/feed?since=CHECKPOINT&limit=N      Authorization: Bearer <a reader key at the peer>
     {"origin": KEY_ID, "checkpoint": "S:N", "more": bool,
-     "records": [{"kind": "signal", "seq", "block", "index", "origin", "bank", "signal_type", "signal_value",
-                  "labels", "contributor", "content_id", "added_on", "deleted", "published_at"},
+     "records": [{"kind": "signal", "seq", "block", "index", "body": "<canonical JSON>"},
                  {"kind": "denial_notice", "seq", "notice": {...}, "signature"}],
      "blocks": {"ID": {"at", "digests": [hex, ...], "signature"}}}
 
-A signal record is verified by its digest (canonical JSON without seq/block/index) at its place in
-a block whose signature verifies with the configured key; a notice by its own signature. Feedback
-goes back with POST /v1/exchange/feedback, each item signed by this installation.
+A signal's `body` is the canonical JSON the publisher signed (kind, origin, bank, signal_type,
+signal_value, labels, contributor, content_id, added_on, deleted, published_at, and for a derived
+hash derived_from and variant): its SHA-256 must be the digest at `index` of a block whose signature
+verifies with the configured key. A notice is verified by its own signature. Feedback goes back
+with POST /v1/exchange/feedback, each item signed by this installation.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from typing import Any
+
+import orjson
 
 from redline.checkpoints import Signer
 from redline.exchange import signing
@@ -32,7 +36,6 @@ from redline.exchange.adapters.base import (
     Refusal,
 )
 
-WIRE_ONLY = ("seq", "block", "index")
 
 
 class RedlineAdapter(Adapter):
@@ -123,22 +126,21 @@ class RedlineAdapter(Adapter):
         if digests is None:
             refused.append(Refusal(f"block {block_id}: its signature does not verify with the configured key", record, True))
             return
-        content = {k: v for k, v in record.items() if k not in WIRE_ONLY}
-        index = record.get("index")
-        if not isinstance(index, int) or not 0 <= index < len(digests) or \
-                signing.digest(signing.canonical(content)) != digests[index]:
+        body, index = record.get("body"), record.get("index")
+        if not isinstance(body, str) or not isinstance(index, int) or not 0 <= index < len(digests) or \
+                hashlib.sha256(body.encode()).hexdigest() != digests[index]:
             refused.append(Refusal(f"record {record.get('seq')}: not the record the peer signed (digest differs)", record, True))
             return
         try:
-            labels = [str(x) for x in content.get("labels") or []]
+            content = orjson.loads(body)
             parent = content.get("derived_from")
             derived_of = (str(parent["signal_type"]), str(parent["signal_value"])) if parent is not None else None
             signals.append(Incoming(
-                str(content["signal_type"]), str(content["signal_value"]), labels, content.get("contributor"),
-                content.get("content_id"), f"{self.key_id}:{record.get('seq')}", bool(content.get("deleted")),
-                content.get("published_at"), derived_of, content.get("variant")))
-        except (KeyError, TypeError) as exc:
-            refused.append(Refusal(f"record {record.get('seq')}: missing field {exc}", record))
+                str(content["signal_type"]), str(content["signal_value"]), [str(x) for x in content.get("labels") or []],
+                content.get("contributor"), content.get("content_id"), f"{self.key_id}:{record.get('seq')}",
+                bool(content.get("deleted")), content.get("published_at"), derived_of, content.get("variant")))
+        except (orjson.JSONDecodeError, AttributeError, KeyError, TypeError) as exc:
+            refused.append(Refusal(f"record {record.get('seq')}: malformed ({exc})", record))
 
     def push(self, items: list[Feedback]) -> dict[str, Any]:
         if self.signer is None:
