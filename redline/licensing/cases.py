@@ -90,7 +90,8 @@ def _case(conn: Connection, row: Any, full: bool = True) -> dict[str, Any]:
                            .order_by(notices_table.c.id)).scalars().all()
     return {**case, "application": orjson.loads(row.application),
             "assessment": {k: assessment.get(k) for k in ("decision", "rules", "reasons", "destination_risk", "policy",
-                                                          "explanation", "items", "red_flags", "snapshots")},
+                                                          "explanation", "items", "parties", "red_flags", "evidence",
+                                                          "snapshots")},
             "steps": [{"step": s.step, "decision": s.decision, "reason": s.reason, "actor": s.actor, "role": s.role,
                        "at": s.at, "ledger_seq": s.ledger_seq} for s in steps],
             "consultations": found, "blocked_by": [c["id"] for c in found if c["status"] in consultations.BLOCKING],

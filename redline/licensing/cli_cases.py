@@ -55,6 +55,8 @@ def _render_case(case: dict[str, Any]) -> None:
     colour = {"approved": "green", "denied": "red", "awaiting_sign_off": "yellow"}.get(case["status"], "blue")
     console.print(f"[bold]case {case['id']}[/] {case['application_id']}: [{colour}]{case['status']}[/] "
                   f"(assessed {case['assessed']} under {case['policy']})", highlight=False)
+    if case.get("assessment", {}).get("explanation"):
+        console.print(f"[dim]{case['assessment']['explanation']}[/]", highlight=False)
     for step in case.get("steps", []):
         console.print(f"  {step['at'][:19]} {step['actor']} ({step['role']}): {step['step']}"
                       f"{' ' + step['decision'] if step['decision'] else ''} — {step['reason']} (ledger {step['ledger_seq']})",
