@@ -1,10 +1,10 @@
-"""GET /v1/reports/{kind}: a key of the reader role at least; the period checked as the CLI checks it."""
+"""GET /v1/reports/{kind}: a key of the reader role at least; the period checked as the CLI checks it;
+on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 import warnings
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 from redline import keys
 from redline.config import load_settings
@@ -17,11 +17,16 @@ from fastapi.testclient import TestClient  # noqa: E402
 TODAY = datetime.now(timezone.utc).date()
 
 
-def test_reports_over_http(redline_home: Path) -> None:
+def test_reports_over_http(db_url: str) -> None:
     from redline.api import create_app
 
     context = Context(load_settings())
     reader = keys.create_key(context.store, context.ledger, "reader-key", "reader")["key"]
+    from redline.media.banks import SignalRecord, add_signals, create_bank
+
+    create_bank(context.store, "attacks", labels=["behaviour:livestreamed_attack"], actor="t", ledger=context.ledger)
+    add_signals(context.store, "attacks", [SignalRecord("pdq", "f" * 64, labels=["x-extra"]), SignalRecord("pdq", "0f" * 32)],
+                actor="t", ledger=context.ledger)
     svc = Enforcement(context.store, context.ledger, "moderator")
     match = {"bank": "=HYPERLINK(\"http://x\")", "content_id": "b1", "signal_type": "pdq", "distance": 2,
              "labels": ["entity:un_listed"]}
@@ -38,6 +43,8 @@ def test_reports_over_http(redline_home: Path) -> None:
         figures = {f["key"]: f for s in answer.json()["sections"] for f in s["figures"]}
         assert figures["uploads_matched"]["text"] == "1 of 2 uploads checked (50.0%)"
         assert figures["items_removed"]["value"]["count"] == 1
+        tables = {t["key"]: {r["key"]: r["count"] for r in t["rows"]} for sec in answer.json()["sections"] for t in sec["tables"]}
+        assert tables["hashes_by_label"] == {"behaviour:livestreamed_attack": 2, "x-extra": 1}
 
         csv = client.get("/v1/reports/media", params={**params, "format": "csv"}, headers=auth)
         assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
