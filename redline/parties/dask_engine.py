@@ -65,9 +65,9 @@ def client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
         except OSError as exc:
             raise EngineError(f"--scheduler {scheduler}: cannot reach the Dask scheduler ({exc})") from None
         return
-    logging.getLogger("distributed").setLevel(logging.WARNING)
+    logging.getLogger("distributed").setLevel(logging.ERROR)  # a worker killed at shutdown is not news
     with LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=True, dashboard_address=None,
-                      silence_logs=logging.WARNING) as cluster, Client(cluster) as local:
+                      silence_logs=logging.ERROR) as cluster, Client(cluster) as local:
         yield local
 
 
