@@ -33,7 +33,7 @@ WORD, GENERIC, PLACE, NUMBER, INITIAL, PATRONYMIC, STOP, ADMIN = (
 WEIGHTS = {WORD: 1.0, NUMBER: 1.0, PATRONYMIC: 0.5, PLACE: 0.35, GENERIC: 0.3, INITIAL: 0.3, ADMIN: 0.15, STOP: 0.08}
 
 LEGAL_FORM_TOKENS = frozenset(
-    """co corp corporation company companies ltd limited inc incorporated llc plc gmbh ag sa sas sarl srl
+    """psc co corp corporation company companies ltd limited inc incorporated llc plc gmbh ag sa sas sarl srl
     spa bv nv oy ab asa kg ooo oao zao pao ao jsc ojsc cjsc pjsc llp lp pte pty sdn bhd fze fzco fzc fzllc
     kk doo ad dd sro ltda sac eirl pvt coltd colimited cvba scs snc sca se kft zrt nyrt tov pp chp fzco
     establishment est liability sarlu sasu eurl""".split()
@@ -95,6 +95,8 @@ class Vocabulary:
     public_body_words: frozenset[str]
     public_body_units: frozenset[str]
     armed_formations: frozenset[str]
+    organisation_forms: frozenset[str]
+    not_sectors: frozenset[str]  # generic words that are no sector: form and ownership
     place_variants: dict[str, str]  # spelling -> canonical place name
     latin_folds: tuple[tuple[str, str], ...]  # spelling -> the one it is folded to, in order
 
@@ -168,6 +170,8 @@ def vocabulary() -> Vocabulary:
         public_body_words=frozenset(raw["public_body_words"]),
         public_body_units=frozenset(raw["public_body_units"]),
         armed_formations=frozenset(raw["armed_formations"]),
+        organisation_forms=frozenset(raw["organisation_forms"]),
+        not_sectors=frozenset(raw["not_sectors"]) | frozenset(raw["organisation_forms"]),
         place_variants={s: place for place, spellings in raw["place_variants"].items() for s in spellings or []},
         latin_folds=tuple((a, b) for a, b in raw["latin_folds"]),
     )

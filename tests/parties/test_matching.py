@@ -345,3 +345,26 @@ def test_formations_of_an_armed_group_are_variants_of_one_another() -> None:
 
 def test_a_traditional_chinese_listing_matches_the_simplified_query() -> None:
     assert compare_names("商汤集团有限公司", "商湯集團有限公司")["match"]
+
+
+def test_a_body_named_whole_inside_its_longer_title_matches_and_says_why() -> None:
+    result = compare_names("Nadir Design Bureau", "State Machine-Building Design Bureau Nadir")
+    assert result["match"] and "further words cost less" in result["explanation"], result
+    assert not compare_names("Nadir Design Bureau", "Kerch Design Bureau")["match"]
+    # one word found is not enough
+    assert not compare_names("Raduga", "Raduga Machine Building Design Bureau Kerch Ferry")["match"]
+
+
+@pytest.mark.parametrize(
+    "left, right",
+    [
+        ("Nadir Holding Company", "Nadir Group"),  # forms of an organisation, no sector
+        ("SECOND ACADEMY OF NATURAL SCIENCES", "2ND ACADEMY OF NATURAL SCIENCES"),
+    ],
+)
+def test_forms_and_written_ordinals_are_variants(left: str, right: str) -> None:
+    assert compare_names(left, right)["match"], (left, right)
+
+
+def test_a_different_ordinal_is_a_different_body() -> None:
+    assert not compare_names("First Academy of Sciences", "Second Academy of Sciences")["match"]
