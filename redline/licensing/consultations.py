@@ -21,6 +21,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, select, update
 
+from redline.licensing.notices import in_force
 from redline.licensing.officers import CaseworkProblem, NotFound, now, reason_text, require_officer
 from redline.licensing.tables import cases as cases_table
 from redline.licensing.tables import consultations as table
@@ -93,7 +94,7 @@ def _case_view(row: Any) -> dict[str, Any]:
 
 def _open(conn: Connection, context: Any, case: dict[str, Any], notice: dict[str, Any],
           notice_hits: list[str]) -> dict[str, Any] | None:
-    if not _in_force(notice):
+    if not in_force(notice):
         return None
     overlap = item_overlap(case["items"], notice)
     if overlap is None:
@@ -128,10 +129,6 @@ def _open(conn: Connection, context: Any, case: dict[str, Any], notice: dict[str
     ))
     found = conn.execute(select(table).where(table.c.id == row.inserted_primary_key[0])).first()  # type: ignore[index]
     return _row(found)
-
-
-def _in_force(notice: dict[str, Any]) -> bool:
-    return str(notice["date"]) <= date.today().isoformat() <= str(notice["expiry"])
 
 
 def screen_cases(conn: Connection, context: Any, notice: dict[str, Any], notice_hits: list[str]) -> list[dict[str, Any]]:
