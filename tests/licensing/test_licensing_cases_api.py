@@ -48,6 +48,7 @@ def test_cases_over_http(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         case = opened.json()
         assert case["org"] == "acme" and case["opened_by"] == "ann" and case["status"] == "open"
         assert [c["id"] for c in client.get(url, headers=auth("rita")).json()["cases"]] == [case["id"]]
+        assert client.get(url, params={"status": "pending"}, headers=auth("rita")).status_code == 422
         assert client.get(f"{url}/{case['id']}", headers=auth("otto")).status_code == 404  # another organisation
         assert client.post(f"{url}/{case['id']}/decide", json={"decision": "grant", "reason": "x"},
                            headers=auth("ann")).status_code == 422

@@ -66,7 +66,7 @@ async def _call(run: Callable[[], Any]) -> Any:
 
 
 @router.get("/cases", summary="Cases of the key's organisation, newest first")
-async def list_cases(status: str | None = Query(None, description="open | referred | awaiting_sign_off | approved | denied"),
+async def list_cases(status: Literal["open", "referred", "awaiting_sign_off", "approved", "denied"] | None = Query(None),
                      limit: int = Query(100, ge=1, le=1000), ctx: Context = READER) -> dict[str, Any]:
     found = await _call(lambda: cases.list_cases(ctx.store, ctx.org, status, limit))
     return {"cases": found, "total": len(found)}
@@ -108,7 +108,7 @@ async def case_notice(case_id: int, body: NoticeOptions, ctx: Context = ANALYST,
 
 
 @router.get("/consultations", summary="Consultations on the organisation's cases, newest first")
-async def list_consultations(status: str | None = Query(None, description="open | answered | closed"),
+async def list_consultations(status: Literal["open", "answered", "closed"] | None = Query(None),
                              ctx: Context = READER) -> dict[str, Any]:
     found = await _call(lambda: consultations.list_consultations(ctx.store, ctx.org, status))
     return {"consultations": found, "total": len(found)}
