@@ -118,7 +118,9 @@ def media_report(context: Any, start: date | str, end: date | str, *, verify_led
     sections = [
         section("measures", "Measures to identify and remove terrorist content, and to stop its reappearance",
                 "Art. 7(3)(a) and (b)", [
-                    figure("uploads_checked", "Uploads checked against the hash banks", checked, src_actions, noun="upload"),
+                    figure("uploads_checked", "Uploads checked against the hash banks before enforcement", checked,
+                           src_actions, noun="upload",
+                           note="uploads put through the enforcement policy (redline media act); a lookup alone is not counted"),
                     figure("uploads_matched", "Uploads that matched a banked hash", rate(len(matched), checked, "uploads checked"),
                            src_actions, note="an upload with no match is checked, not actioned"),
                     figure("livestream_alerts", "Livestreams flagged by hash matching", len(alerts), src_review, noun="alert"),
