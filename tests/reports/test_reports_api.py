@@ -54,6 +54,9 @@ def test_reports_over_http(db_url: str) -> None:
 
         html = client.get("/v1/reports/licensing", params={**params, "format": "html"}, headers=auth)
         assert html.status_code == 200 and html.text.startswith("<!doctype html>") and "<svg" not in html.text
+        pdf = client.get("/v1/reports/licensing", params={**params, "format": "pdf"}, headers=auth)
+        assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+        assert pdf.content.startswith(b"%PDF-") and f"redline-licensing-report-{day}-{day}.pdf" in pdf.headers["content-disposition"]
 
         future = client.get("/v1/reports/media", params={"from": day.isoformat(), "to": (TODAY + timedelta(days=1)).isoformat()},
                             headers=auth)
