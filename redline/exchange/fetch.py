@@ -80,7 +80,7 @@ def _status(conn: Connection, exchange_id: int, status: dict[str, Any], **values
 
 def _start(ctx: Context, exchange: Exchange, result: FetchResult) -> None:
     with ctx.store.transaction() as conn:
-        row = conn.execute(select(t.exchanges.c.status).where(t.exchanges.c.id == exchange.id)).one()
+        row = conn.execute(select(t.exchanges.c.status).where(t.exchanges.c.id == exchange.id).with_for_update()).one()
         status = orjson.loads(row.status or "{}")
         if status.get("state") == "running":
             started = datetime.fromisoformat(status.get("started_at", "1970-01-01T00:00:00+00:00"))
