@@ -25,7 +25,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from redline import keys
 from redline.ledger import Ledger
@@ -132,6 +132,8 @@ class Sessions:
         token = secrets.token_urlsafe(32)
         now = _now()
         with self.store.transaction() as conn:
+            # sessions past their end are of no use to anyone: each sign-in sweeps them
+            conn.execute(delete(ui_sessions).where(ui_sessions.c.expires_at < now.isoformat(timespec="seconds")))
             conn.execute(ui_sessions.insert().values(
                 digest=_digest(token), key_name=found.name, created_at=now.isoformat(timespec="seconds"),
                 expires_at=(now + timedelta(hours=SESSION_HOURS)).isoformat(timespec="seconds")))

@@ -108,8 +108,17 @@ def browser(served: Served) -> Iterator[object]:
     driver.quit()
 
 
+UNLABELLED = """return Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea, button'))
+  .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !(e.tagName === 'BUTTON' && e.textContent.trim()))
+  .map(e => e.outerHTML.slice(0, 80))
+  .concat(Array.from(document.querySelectorAll('img:not([alt]), svg[role=img]:not(:has(title))')).map(e => e.outerHTML.slice(0, 80)))"""
+
+
 def shot(driver, served: Served, name: str) -> Path:  # type: ignore[no-untyped-def]
-    """A full-page screenshot: the window is stretched to the page's height first."""
+    """A full-page screenshot: the window is stretched to the page's height first. Every page shot is
+    also checked for form controls without a label and pictures without a text alternative."""
+    assert driver.execute_script(UNLABELLED) == [], name
+    assert driver.execute_script("return document.documentElement.lang") == "en"
     height = driver.execute_script("return Math.max(document.body.scrollHeight, 600)")
     driver.set_window_size(1280, min(int(height) + 160, 6000))
     path = served.shots / f"{len(list(served.shots.glob('*.png'))) + 1:02d}-{name}.png"
@@ -166,6 +175,9 @@ def test_sign_in_with_a_key_and_a_wrong_key_is_refused(browser, served: Served) 
     driver = browser
     driver.get(f"{served.url}/ui/queue")
     shot(driver, served, "signin")
+    driver.execute_script("document.forms[0].appendChild(document.createElement('input'))")
+    assert len(driver.execute_script(UNLABELLED)) == 1  # the label check finds an unlabelled field
+    driver.refresh()
     driver.find_element(By.ID, "key").send_keys("rl_wrong")
     navigate(driver, driver.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click)
     assert "unknown or revoked" in driver.find_element(By.CSS_SELECTOR, "p.problem").text
@@ -187,6 +199,8 @@ def test_decide_a_hit_with_the_keyboard_then_it_leaves_the_queue_and_is_in_the_l
     driver.get(f"{served.url}/ui/queue")
     assert queue_captions(driver)[:2] == [HIT_CAPTION, SANCTIONED.upper()]
     shot(driver, served, "queue")
+    driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)  # the first stop is the skip link
+    assert driver.switch_to.active_element.text == "Skip to content"
     body = driver.find_element(By.TAG_NAME, "body")
     body.send_keys("j")  # the first row
     assert driver.switch_to.active_element.text == HIT_CAPTION

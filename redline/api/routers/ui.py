@@ -319,8 +319,8 @@ def _bank_signal(ctx: Context, entry: dict[str, Any]) -> dict[str, Any] | None:
         return None
     wanted = [s for s in signals if s.content_id == entry["content_id"]]
     same_type = [s for s in wanted if s.signal_type == entry.get("signal_type")]
-    chosen = (same_type or wanted or [None])[0]
-    return chosen.to_dict() if chosen is not None else None
+    chosen = same_type or wanted
+    return chosen[0].to_dict() if chosen else None
 
 
 @router.get("/media/{review_id}")
