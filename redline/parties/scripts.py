@@ -145,8 +145,10 @@ def romanise_word(word: str, person: bool) -> list[Piece]:
     if script == "MYANMAR":
         # A person's name is written syllable by syllable in Latin (Min Aung Hlaing); other names
         # as words (Tatmadaw, Yangon), and Burmese writes no spaces between words.
-        syllables = burmese_syllables(word)
-        return [(syllable, "", True) for syllable in syllables] if person else [("".join(syllables), "", True)]
+        if person:
+            return [(syllable, "", True) for syllable in burmese_syllables(word)]
+        word, tail = _suffixes(word, _tables()["burmese"]["sector_suffixes"])
+        return ([("".join(burmese_syllables(word, foreign=True)), "", True)] if word else []) + tail
     if script == "KANA":
         return [(w, "", True) for w in _latin_words(kana(word))]
     if script == "DEVANAGARI":
@@ -272,14 +274,20 @@ def _hangul_words(word: str, person: bool) -> list[Piece]:
     """A Hangul word; a company's sector words come off its end ('삼성전자' -> samseong electronics)."""
     tail: list[Piece] = []
     if not person:
-        suffixes: dict[str, str] = _tables()["hangul"]["sector_suffixes"]
-        while word:
-            found = next((s for s in sorted(suffixes, key=len, reverse=True) if word.endswith(s)), None)
-            if not found:
-                break
-            tail.insert(0, (suffixes[found], "generic", False))
-            word = word[: -len(found)]
+        word, tail = _suffixes(word, _tables()["hangul"]["sector_suffixes"])
     return ([(_hangul(word), "", True)] if word else []) + tail
+
+
+def _suffixes(word: str, suffixes: dict[str, str]) -> tuple[str, list[Piece]]:
+    """Sector words written joined to the end of a name -> (the rest, their canonical words)."""
+    tail: list[Piece] = []
+    while word:
+        found = next((s for s in sorted(suffixes, key=len, reverse=True) if word.endswith(s)), None)
+        if not found:
+            break
+        tail.insert(0, (suffixes[found], "generic", False))
+        word = word[: -len(found)]
+    return word, tail
 
 
 def _hangul(word: str) -> str:
@@ -338,33 +346,40 @@ _MY_BREAK = re.compile(
 )
 
 
-def burmese_syllables(word: str) -> list[str]:
-    """Burmese written without spaces -> one Latin token per syllable ('min', 'aung', 'hlaing')."""
+_MY_KILLED_TAIL = re.compile("(?:[\u1000-\u1021]\u103a)$")
+
+
+def burmese_syllables(word: str, foreign: bool = False) -> list[str]:
+    """Burmese written without spaces -> one Latin token per syllable ('min', 'aung', 'hlaing');
+    `foreign`: the word may be a foreign name written in Burmese, whose ra after the first
+    syllable is an r."""
     word = re.sub(r"([\u1000-\u1021])\u1039", "\\1\u103a", word)  # a stacked consonant closes its syllable
     starts = [m.start() for m in _MY_BREAK.finditer(word)]
     if not starts or starts[0] != 0:
         starts = [0] + starts
     syllables = [word[a:b] for a, b in zip(starts, starts[1:] + [len(word)])]
     out = []
-    for syllable in syllables:
-        latin = _burmese_syllable(syllable)
+    for i, syllable in enumerate(syllables):
+        latin = _burmese_syllable(syllable, foreign and i > 0)
         if latin:
             out.append(latin)
     return out
 
 
 @lru_cache(maxsize=4096)
-def _burmese_syllable(syllable: str) -> str:
+def _burmese_syllable(syllable: str, foreign: bool = False) -> str:
     table = _tables()["burmese"]
     syllable = syllable.replace("\u1037", "").replace("\u1038", "")  # tone marks
     if not syllable:
         return ""
     if "\u1040" <= syllable[0] <= "\u1049":
-        return str(ord(syllable[0]) - 0x1040) + _burmese_syllable(syllable[1:]) if len(syllable) > 1 else str(ord(syllable[0]) - 0x1040)
+        return str(ord(syllable[0]) - 0x1040) + _burmese_syllable(syllable[1:], foreign) if len(syllable) > 1 else str(ord(syllable[0]) - 0x1040)
     head, rest = syllable[0], syllable[1:]
     if head in table["independent"]:
         return table["independent"][head] + (table["rhymes"].get(rest, "") if rest else "")
-    onset = table["onsets"].get(head)
+    # ra is y in Burmese (Yangon) and r in a foreign name written in Burmese (ကွန်ဂရက် Congress):
+    # r inside a name that is not a person's, y where it starts one (ရန်ကုန် Yangon, ရတနာ Yadana)
+    onset = "r" if foreign and head == "ရ" else table["onsets"].get(head)
     if onset is None:
         return anyascii(syllable).lower()
     medials = ""
@@ -377,10 +392,21 @@ def _burmese_syllable(syllable: str) -> str:
         onset = {"k": "ky", "kh": "ch", "g": "gy", "p": "py", "ph": "phy", "b": "by", "m": "my", "l": "ly"}.get(onset, onset + "y")
     if "\u103d" in medials:
         onset += "w"
+    return (onset + _burmese_rhyme(rest)) or ""
+
+
+def _burmese_rhyme(rest: str) -> str:
+    """A syllable's vowel and final; a foreign name's final consonants are written as killed
+    consonants after it ('ဖော့်စ်' Forbes: pho + s, 'မိုးလ်' Moore: mo + l), each its onset letter."""
+    table = _tables()["burmese"]
     rhyme = table["rhymes"].get(rest)
-    if rhyme is None:
-        rhyme = anyascii(rest).lower()
-    return (onset + rhyme) or ""
+    if rhyme is not None:
+        return rhyme
+    killed = _MY_KILLED_TAIL.search(rest)
+    if killed and killed.start() > 0 or killed and len(rest) > 2:
+        finals = "".join(table["onsets"].get(ch, "") for ch in killed.group(0)[::2])
+        return _burmese_rhyme(rest[: killed.start()]) + finals
+    return anyascii(rest).lower()
 
 
 # ---------------------------------------------------------------- Chinese person names

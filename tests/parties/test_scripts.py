@@ -179,3 +179,11 @@ def test_foreign_names_in_hangul_keep_their_final_er_and_t() -> None:
     assert compare_names("브렛", "Brett", "Person")["match"]  # a final ㅅ is t
     assert not compare_names("제니퍼 폴리", "Jenny Foley", "Person")["match"]
     assert texts("김정은", person=True) == ["kim", "jeong", "eun"]  # a Korean name is read as before
+
+
+def test_foreign_names_in_burmese_keep_final_consonants_and_r() -> None:
+    assert burmese_syllables("ဖော့်စ်", foreign=True) == ["phaws"]  # a killed consonant after a syllable is its final (Forbes)
+    assert burmese_syllables("ကွန်ဂရက်", foreign=True) == ["kwan", "ga", "ret"]  # ra is r in a foreign name (Congress)
+    assert burmese_syllables("ရန်ကုန်") == ["yan", "kon"]  # and y in a Burmese one (Yangon)
+    assert texts("ချီကာဂိုမြို့") == ["chikago", "city"]  # a place's kind split off its end
+    assert compare_names("ချီကာဂိုမြို့", "Chicago")["match"]
