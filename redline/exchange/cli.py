@@ -209,7 +209,7 @@ def deconfirm(name: str = typer.Argument(..., help="The exchange that delivered 
 
     def render(r: dict[str, Any]) -> None:
         console.print(f"deconfirmed {r['signal_type']} {r['signal_value'][:24]}… in {r['bank']}: disabled here; "
-                      f"feedback {r['feedback']}" + (f", pushed" if r.get("push") else ""), highlight=False)
+                      f"feedback {r['feedback']}" + (", pushed" if r.get("push") else ""), highlight=False)
         if r.get("push_error"):
             console.print(f"[yellow]push failed:[/] {r['push_error']}", highlight=False)
 

@@ -67,7 +67,7 @@ def publish(ctx: Context, bank_name: str) -> dict[str, Any]:
             digests = [signing.digest(r[3]) for r in chunk]
             signature = signing.sign(key, signing.block_message(origin, at, digests))
             block_id = conn.execute(t.blocks.insert().values(origin=origin, at=at, digests="".join(digests),
-                                                             signature=signature)).inserted_primary_key[0]
+                                                             signature=signature).returning(t.blocks.c.id)).scalar_one()
             conn.execute(t.feed.insert(), [{"bank": bank_name, "signal_type": r[0], "value_key": r[1], "deleted": r[2],
                                             "record": r[3].decode(), "block_id": block_id, "block_index": i}
                                            for i, r in enumerate(chunk)])
@@ -88,7 +88,7 @@ def _bank_rows(ctx: Context, bank_id: int) -> list[Any]:
              .select_from(s.outerjoin(d, d.c.signal_id == s.c.id).outerjoin(parent, parent.c.id == d.c.parent_id))
              .where(s.c.bank_id == bank_id).order_by(s.c.id))
     with ctx.store.connect() as conn:
-        return conn.execute(query).all()
+        return list(conn.execute(query).all())
 
 
 def parse_since(since: str | None) -> tuple[int, int]:
@@ -147,7 +147,8 @@ def receive_feedback(ctx: Context, body: dict[str, Any], *, from_key: str, from_
     items = body.get("items")
     if not isinstance(items, list) or not items:
         raise ExchangeProblem("items: a non-empty list of signed feedback items is required")
-    rows, refused = [], []
+    rows: list[dict[str, Any]] = []
+    refused: list[dict[str, Any]] = []
     at = now()
     for number, item in enumerate(items):
         if not isinstance(item, dict):

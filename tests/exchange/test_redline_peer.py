@@ -4,11 +4,10 @@ deletions, forged records refused, wrong keys and revoked keys, deconfirm and fe
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import orjson
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from redline import keys
 from redline.exchange import exchanges, feed, fetch

@@ -118,10 +118,11 @@ class RedlineAdapter(Adapter):
         block_id = str(record.get("block"))
         if block_id not in verified:
             block = blocks.get(block_id)
-            ok = (isinstance(block, dict) and isinstance(block.get("digests"), list)
+            listed = block.get("digests") if isinstance(block, dict) else None
+            ok = (isinstance(block, dict) and isinstance(listed, list)
                   and signing.verify(self.key, str(block.get("signature", "")),
-                                     signing.block_message(self.key_id, str(block.get("at")), block["digests"])))
-            verified[block_id] = block["digests"] if ok else None
+                                     signing.block_message(self.key_id, str(block.get("at")), listed)))
+            verified[block_id] = listed if ok else None
         digests = verified[block_id]
         if digests is None:
             refused.append(Refusal(f"block {block_id}: its signature does not verify with the configured key", record, True))

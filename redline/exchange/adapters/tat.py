@@ -90,11 +90,12 @@ class TatAdapter(Adapter):
 
     def pages(self, checkpoint: str | None) -> Iterator[Page]:
         url: str = self.url
-        params: dict[str, Any] | None = {"limit": self.page_size, "order": "asc"}
+        first: dict[str, Any] = {"limit": self.page_size, "order": "asc"}
         if self.config.get("ideology"):
-            params["ideology"] = self.config["ideology"]
+            first["ideology"] = self.config["ideology"]
         if checkpoint:
-            params["after"] = checkpoint
+            first["after"] = checkpoint
+        params: dict[str, Any] | None = first
         while True:
             body = self._get(url, params)
             signals: list[Incoming] = []
