@@ -14,7 +14,7 @@ import typer
 from redline.output import JSON_HELP, console, emit, fail
 
 case_app = typer.Typer(no_args_is_help=True, help="Licence cases: open, decide, sign off (four-eyes), notify a denial.")
-notice_app = typer.Typer(no_args_is_help=True, help="Signed denial notices: issue, verify, export, import.")
+notice_app = typer.Typer(no_args_is_help=True, help="Signed denial notices: issue, verify, export, import; partners' keys.")
 consultation_app = typer.Typer(no_args_is_help=True, help="Consultations with states whose denial a case would undercut.")
 
 JSON = typer.Option(False, "--json", help=JSON_HELP)
@@ -296,6 +296,53 @@ def notice_import(file: Path = typer.Argument(..., help="A partner's notice file
     emit(results, as_json, render)
     if any("refused" in r for r in results):
         raise typer.Exit(1)
+
+
+@notice_app.command("public-key")
+def notice_public_key(as_json: bool = JSON) -> None:
+    """This installation's authority name and public key, for partners to `notice trust`."""
+    from redline.licensing.notices import own_key
+
+    emit(own_key(_context()), as_json, lambda v: console.print(f"# {v['authority']} (key {v['key_id']})\n{v['public_key']}",
+                                                              highlight=False, end=""))
+
+
+@notice_app.command("trust")
+def notice_trust(
+    authority: str = typer.Option(..., "--authority", help="The authority's name, as its notices state it."),
+    public_key: Path = typer.Option(..., "--public-key", help="Its Ed25519 public key (PEM file), obtained out of band."),
+    reason: str = typer.Option(..., "--reason", help="Why, in words: it goes in the ledger."),
+    as_json: bool = JSON,
+) -> None:
+    """Pin the key an authority's notices must be signed with (first contact, or a changed key)."""
+    from redline.licensing.notices import trust
+
+    try:
+        pem = public_key.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise fail(f"--public-key: cannot read {public_key}: {exc}") from None
+    ctx = _context()
+    pinned = _run(lambda: trust(ctx, authority, pem, reason, role=_role()))
+    emit(pinned, as_json, lambda v: console.print(
+        f"{v['authority']}: notices must be signed by key {v['key_id']}"
+        + (f" (was {v['previous_key_id']})" if v["previous_key_id"] else ""), highlight=False))
+
+
+@notice_app.command("keys")
+def notice_keys(as_json: bool = JSON) -> None:
+    """The key pinned for each authority, and how it was pinned."""
+    from redline.licensing.notices import pinned_keys
+
+    rows = pinned_keys(_context().store)
+
+    def render(v: list[dict[str, Any]]) -> None:
+        if not v:
+            console.print("no keys pinned")
+        for k in v:
+            console.print(f"{k['authority']}: {k['key_id']} ({k['how']}, {k['pinned_at'][:19]} by {k['pinned_by']})",
+                          highlight=False)
+
+    emit(rows, as_json, render)
 
 
 def _render_consultation(c: dict[str, Any]) -> None:

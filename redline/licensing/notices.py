@@ -7,15 +7,17 @@ A notice is a JSON object: `format`, `notice_id`, `authority`, `party` {name, co
 signature of the canonical JSON (sorted keys) of every other field. The key is the one that signs
 the ledger's checkpoints (redline.checkpoints.Signer), kept outside the database.
 
-Trust: a notice must verify under the public key it carries, and the first verified notice from an
-authority pins that authority's key; a later notice claiming the same authority under another key
-is refused (and the refusal goes to the ledger). Exchanges (redline.exchange) call `feed` and
+Trust: a notice must verify under the public key it carries, and under the key pinned for its
+authority: an officer pins a partner's key with `trust` (exchanged out of band), else the first
+verified notice from an authority pins it, and this installation's own notices pin its own name. A
+notice claiming an authority under another key is refused (and the refusal goes to the ledger). Exchanges (redline.exchange) call `feed` and
 `receive`; `export_file` / `import_file` do the same over a file drop.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import uuid
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -28,6 +30,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import Connection, select
 
 from redline.checkpoints import Signer, key_id as public_key_id
+from redline.licensing.tables import authority_keys as keys_table
 from redline.licensing.tables import notices as notices_table
 from redline.licensing.territories import is_iso2
 from redline.licensing.vocab import ITEM_CATEGORIES
@@ -66,10 +69,12 @@ def _signer(context: Any) -> Signer:
     return context.ledger.signer or Signer(context.settings.ledger_key)
 
 
-def authority_name() -> str:
+def authority_name(signer: Signer) -> str:
+    """REDLINE_AUTHORITY, else the default name made unique by the key id: two installations left
+    with the default must not claim the same authority (each would refuse the other's key)."""
     from redline.licensing.service import authority_name as name
 
-    return name()
+    return os.environ.get("REDLINE_AUTHORITY") or f"{name()} {signer.key_id}"
 
 
 def _iso_date(value: Any, field: str) -> str:
@@ -124,7 +129,7 @@ def issue(context: Any, fields: dict[str, Any], *, case_id: int | None = None, a
           conn: Connection | None = None) -> dict[str, Any]:
     """Sign and store a notice of ours (`fields` from `build_fields`), with its ledger entry."""
     signer = _signer(context)
-    notice = {"format": FORMAT, "notice_id": f"{signer.key_id}-{uuid.uuid4().hex[:16]}", "authority": authority_name(),
+    notice = {"format": FORMAT, "notice_id": f"{signer.key_id}-{uuid.uuid4().hex[:16]}", "authority": authority_name(signer),
               **fields, "case_id": case_id, "application_id": application_id, "issued_at": _now(),
               "key_id": signer.key_id, "public_key": signer.public_pem()}
     notice["signature"] = signer.key.sign(_message(notice)).hex()
@@ -138,15 +143,22 @@ def issue(context: Any, fields: dict[str, Any], *, case_id: int | None = None, a
 
 def _store(conn: Connection, context: Any, notice: dict[str, Any], *, origin: str, exchange: str | None,
            party_hits: list[str] | None = None) -> int:
+    pinned = _pinned_key(conn, notice["authority"])
+    if pinned is not None and pinned != notice["key_id"]:
+        raise NoticeProblem(f"authority {notice['authority']!r} is pinned to key {pinned}, not this installation's "
+                            f"{notice['key_id']}: set REDLINE_AUTHORITY to this installation's own name")
     entry = context.ledger.append(
         "licensing.notice.issue" if origin == "own" else "licensing.notice.receive", context.actor,
         {"notice_id": notice["notice_id"], "authority": notice["authority"], "party": notice["party"],
          "control_codes": notice["control_codes"], "item_categories": notice["item_categories"],
          "date": notice["date"], "expiry": notice["expiry"], "case_id": notice.get("case_id"), "exchange": exchange},
         {"key_id": notice["key_id"], "signature_sha256": hashlib.sha256(notice["signature"].encode()).hexdigest(),
-         "verified": True},
+         "verified": True, "key_pinned_now": pinned is None},
         conn=conn,
     )
+    if pinned is None:
+        _pin(conn, context, notice["authority"], notice["key_id"], notice["public_key"],
+             "own" if origin == "own" else "first_notice", entry.seq)
     row = conn.execute(notices_table.insert().values(
         notice_id=notice["notice_id"], origin=origin, authority=notice["authority"], key_id=notice["key_id"],
         party_name=notice["party"]["name"], party_country=notice["party"].get("country"),
@@ -200,8 +212,52 @@ def verify(notice: Any) -> str | None:
 
 
 def _pinned_key(conn: Connection, authority: str) -> str | None:
-    return conn.execute(select(notices_table.c.key_id).where(notices_table.c.authority == authority)
-                        .order_by(notices_table.c.id).limit(1)).scalar()
+    return conn.execute(select(keys_table.c.key_id).where(keys_table.c.authority == authority)).scalar()
+
+
+def _pin(conn: Connection, context: Any, authority: str, key_id: str, public_pem: str, how: str, seq: int) -> None:
+    conn.execute(keys_table.delete().where(keys_table.c.authority == authority))
+    conn.execute(keys_table.insert().values(authority=authority, key_id=key_id, public_key=public_pem, how=how,
+                                            pinned_by=context.actor, pinned_at=_now(), ledger_seq=seq))
+
+
+def trust(context: Any, authority: str, public_pem: str, reason: str, *, role: str) -> dict[str, Any]:
+    """Pin (or change) the key an authority's notices must be signed with, by an officer, e.g. from
+    a key exchanged out of band before the first notice, or after a partner changed its key."""
+    from redline.licensing.officers import reason_text, require_officer
+
+    require_officer(context.actor, role, "trusting an authority's key")
+    why = reason_text(reason)
+    name = " ".join((authority or "").split())
+    if not name or len(name) > LIMITS["authority"]:
+        raise NoticeProblem(f"--authority: give the authority's name as its notices state it (at most {LIMITS['authority']} characters)")
+    try:
+        public = serialization.load_pem_public_key(public_pem.encode())
+    except (ValueError, TypeError):
+        raise NoticeProblem("--public-key: not a PEM public key") from None
+    if not isinstance(public, Ed25519PublicKey):
+        raise NoticeProblem("--public-key: not an Ed25519 key")
+    kid = public_key_id(public)
+    with context.store.transaction() as conn:
+        previous = _pinned_key(conn, name)
+        entry = context.ledger.append("licensing.notice.trust", context.actor,
+                                      {"authority": name, "key_id": kid, "reason": why, "role": role},
+                                      {"previous_key_id": previous}, conn=conn)
+        _pin(conn, context, name, kid, public_pem, "trusted", entry.seq)
+    return {"authority": name, "key_id": kid, "previous_key_id": previous, "ledger_seq": entry.seq}
+
+
+def pinned_keys(store: Any) -> list[dict[str, Any]]:
+    with store.connect() as conn:
+        rows = conn.execute(select(keys_table).order_by(keys_table.c.authority))
+        return [{"authority": r.authority, "key_id": r.key_id, "how": r.how, "pinned_by": r.pinned_by,
+                 "pinned_at": r.pinned_at, "ledger_seq": r.ledger_seq, "public_key": r.public_key} for r in rows]
+
+
+def own_key(context: Any) -> dict[str, Any]:
+    """This installation's authority name and public key, to give partners out of band."""
+    signer = _signer(context)
+    return {"authority": authority_name(signer), "key_id": signer.key_id, "public_key": signer.public_pem()}
 
 
 def receive(context: Any, notice: Any, *, exchange: str) -> dict[str, Any]:

@@ -98,3 +98,18 @@ consultations = Table(
     Column("close_reason", Text, nullable=True),
     UniqueConstraint("case_id", "notice_id", name="uq_licensing_consultation_case_notice"),
 )
+
+# The key each issuing authority signs its notices with: pinned by the first verified notice, by
+# this installation for its own notices, or set by an officer (`notice trust`).
+authority_keys = Table(
+    "licensing_authority_keys",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("authority", String(200), nullable=False, unique=True),
+    Column("key_id", String(16), nullable=False),
+    Column("public_key", Text, nullable=False),
+    Column("how", String(32), nullable=False),  # first_notice | own | trusted
+    Column("pinned_by", String(200), nullable=False),
+    Column("pinned_at", String(40), nullable=False),
+    Column("ledger_seq", Integer, nullable=False),
+)

@@ -213,12 +213,30 @@ def test_bad_notices_are_refused_and_recorded(state_x: Context, state_y: Context
     assert notices.verify(forged) is None and forged["key_id"] != notice["key_id"]
     with pytest.raises(notices.NoticeRefused, match="signs with key"):
         notices.receive(state_y, forged, exchange="peer:state-x")
+    # an authority pinned in advance (key given out of band) refuses even a first notice under another key
+    z_key = notices.own_key(state_x)["public_key"]
+    with pytest.raises(CaseworkProblem, match="analyst role"):
+        notices.trust(state_y, "State Z", z_key, "met in Vienna", role="reader")
+    notices.trust(state_y, "State Z", z_key, "key handed over at the plenary", role="analyst")
+    monkeypatch.setenv("REDLINE_AUTHORITY", "State Z")
+    from_z = notices.issue(impostor, notices.build_fields(party="Rostelecom", country="RU", control_codes=["5A001.j"],
+                                                          item_categories=[], grounds="z"))
+    with pytest.raises(notices.NoticeRefused, match="signs with key"):
+        notices.receive(state_y, from_z, exchange="peer:state-z")
+    # X changes its key: once an officer trusts the new one, X's notices under it are received
+    changed = notices.trust(state_y, "State X Ministry of Foreign Affairs", forged["public_key"], "X rotated its key",
+                            role="analyst")
+    assert changed["previous_key_id"] == notice["key_id"] and changed["key_id"] == forged["key_id"]
+    assert notices.receive(state_y, forged, exchange="peer:state-x")["stored"] is True
+    pins = {k["authority"]: k["how"] for k in notices.pinned_keys(state_y.store)}
+    assert pins == {"State X Ministry of Foreign Affairs": "trusted", "State Z": "trusted"}
     refused = [e for e in state_y.ledger.entries(kind="licensing.notice.refused")]
-    assert len(refused) == 3 and "signature" in refused[0].outcome["reason"]
-    assert [n["notice_id"] for n in notices.list_notices(state_y.store, "partner")] == [notice["notice_id"]]
-    # an expired notice from X is stored, but a matching application opens no consultation
-    as_state(state_x, "State X Ministry of Foreign Affairs", monkeypatch)
-    old = notices.issue(state_x, notices.build_fields(party="Rostelecom PJSC", country="RU", control_codes=["5A001.j"],
+    assert len(refused) == 4 and "signature" in refused[0].outcome["reason"]
+    assert [n["notice_id"] for n in notices.list_notices(state_y.store, "partner")] == [notice["notice_id"], forged["notice_id"]]
+    assert len(list(state_y.ledger.entries(kind="licensing.notice.trust"))) == 2
+    # an expired notice from X (under its new key) is stored, but a matching application opens no consultation
+    as_state(impostor, "State X Ministry of Foreign Affairs", monkeypatch)
+    old = notices.issue(impostor, notices.build_fields(party="Rostelecom PJSC", country="RU", control_codes=["5A001.j"],
                                                       item_categories=[], grounds="old", on="2020-01-01", expiry="2023-01-01"))
     open_case(state_y, write_app(tmp_path, "Y-40", "Rostelecom PJSC"))
     assert notices.receive(state_y, old, exchange="peer:state-x") == {"notice_id": old["notice_id"], "stored": True,

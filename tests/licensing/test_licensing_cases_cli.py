@@ -60,6 +60,9 @@ def test_a_dropped_notice_file_holds_an_approval_until_the_consultation_closes(t
     code, notice = run("notice", "issue", "--party", "ПАО Ростелеком", "--country", "RU", "--control-code", "5A001.j",
                        "--grounds", "clear risk of use for internal repression", "--date", "2026-10-20")
     assert code == 0 and notice["expiry"] == "2029-10-20" and notice["signature"]  # type: ignore[index]
+    code, x_key = run("notice", "public-key")
+    assert code == 0 and x_key["authority"] == "State X Ministry of Foreign Affairs"  # type: ignore[index]
+    (tmp_path / "x.pem").write_text(x_key["public_key"])  # type: ignore[index]
     drop = tmp_path / "x-notices.json"
     assert run("notice", "export", str(drop)) == (0, {"file": str(drop), "notices": 1})
     assert run("notice", "verify", str(drop))[0] == 0
@@ -76,6 +79,11 @@ def test_a_dropped_notice_file_holds_an_approval_until_the_consultation_closes(t
     application.write_text(APP)
     code, case = run("case", "open", str(application))
     assert code == 0 and case["status"] == "open"  # type: ignore[index]
+    assert run("notice", "trust", "--authority", "State X Ministry of Foreign Affairs", "--public-key", str(application),
+               "--reason", "plenary")[0] == 2  # not a key
+    code, pinned = run("notice", "trust", "--authority", "State X Ministry of Foreign Affairs", "--public-key",
+                       str(tmp_path / "x.pem"), "--reason", "key handed over at the plenary")
+    assert code == 0 and pinned["key_id"] == notice["key_id"]  # type: ignore[index]
     code, imported = run("notice", "import", str(tampered))
     assert code == 1 and "signature" in imported[0]["refused"]  # type: ignore[index]
     code, imported = run("notice", "import", str(drop))
@@ -99,7 +107,9 @@ def test_a_dropped_notice_file_holds_an_approval_until_the_consultation_closes(t
     assert run("case", "show", "99")[0] == 2
     assert run("case", "list", "--status", "maybe")[0] == 2
     kinds = [e.kind for e in get_context().ledger.entries() if e.kind.startswith("licensing.")]
-    assert kinds == ["licensing.assess", "licensing.case.open", "licensing.notice.refused", "licensing.notice.receive",
+    assert [k["how"] for k in run("notice", "keys")[1]] == ["trusted"]  # type: ignore[union-attr]
+    assert kinds == ["licensing.assess", "licensing.case.open", "licensing.notice.trust", "licensing.notice.refused",
+                     "licensing.notice.receive",
                      "licensing.consultation.open", "licensing.consultation.answer", "licensing.consultation.close",
                      "licensing.case.decide", "licensing.case.sign_off"]
 
