@@ -304,7 +304,7 @@ def notice_public_key(as_json: bool = JSON) -> None:
     from redline.licensing.notices import own_key
 
     emit(own_key(_context()), as_json, lambda v: console.print(f"# {v['authority']} (key {v['key_id']})\n{v['public_key']}",
-                                                              highlight=False, end=""))
+                                                              highlight=False, soft_wrap=True, end=""))
 
 
 @notice_app.command("trust")
