@@ -51,6 +51,27 @@ def _matched_uploads(conn: Any, span: Period) -> tuple[int, list[Any]]:
     return int(checked), matched
 
 
+def _sharing(conn: Any, span: Period) -> dict[str, Counter[str]]:
+    """Hashes shared through exchanges in the period (redline.exchange's ledger entries): published by
+    bank, received, refused and deconfirmed by exchange."""
+    led = ledger_table
+    kinds = ("exchange.publish", "exchange.fetch", "exchange.deconfirm")
+    out: dict[str, Counter[str]] = {k: Counter() for k in ("published", "received", "refused", "deconfirmed")}
+    query = select(led.c.kind, led.c.body).where(led.c.kind.in_(kinds) & (led.c.at >= span.lower) & (led.c.at < span.upper))
+    for kind, body in conn.execute(query):
+        entry = orjson.loads(body)
+        inputs, outcome = entry["inputs"], entry["outcome"]
+        if kind == "exchange.publish":
+            out["published"][inputs.get("bank") or "(unknown)"] += int(outcome.get("published") or 0)
+        elif kind == "exchange.fetch":
+            name = inputs.get("exchange") or "(unknown)"
+            out["received"][name] += int(outcome.get("added") or 0)
+            out["refused"][name] += int(outcome.get("refused") or 0) + int(outcome.get("verification_failures") or 0)
+        else:
+            out["deconfirmed"][inputs.get("exchange") or "(unknown)"] += 1
+    return out
+
+
 def _ledger(conn: Any, span: Period) -> tuple[Counter[str], Counter[str]]:
     """Media ledger entries of the period by kind, and the hashes banked in it by bank (media.bank.add)."""
     led = ledger_table
@@ -100,6 +121,7 @@ def media_report(context: Any, start: date | str, end: date | str, *, verify_led
             strikes_table.c.reversed_by_appeal.in_(appeal_ids))).all() if appeal_ids else []
         contents = bank_contents(conn)
         ledger_kinds, added = _ledger(conn, span)
+        shared = _sharing(conn, span)
     chain = context.ledger.verify() if verify_ledger else None
 
     removed = [a for a in matched if a.action == REMOVED]
@@ -124,6 +146,7 @@ def media_report(context: Any, start: date | str, end: date | str, *, verify_led
     src_actions = "media_actions (redline.media.actions; ledger kind media.action)"
     src_review = "media_review (redline.media.review; ledger kinds media.alert, media.review)"
     src_appeals = "media_appeals (ledger kind media.appeal)"
+    src_sharing = "ledger kinds exchange.publish, exchange.fetch, exchange.deconfirm (redline.exchange)"
     src_banks = "media_banks, media_signals now: enabled hashes of enabled banks, derived and negative-bank hashes left out"
     sections = [
         section("measures", "Measures to identify and remove terrorist content, and to stop its reappearance",
@@ -204,6 +227,12 @@ def media_report(context: Any, start: date | str, end: date | str, *, verify_led
         ]),
         section("hash_sharing", "Hash sharing (the counts GIFCT publishes)", "GIFCT hash-sharing database reporting", [
             figure("banks", "Banks with hashes", len(contents["bank"]), src_banks, noun="bank"),
+            figure("hashes_published", "Hashes published to exchanges in the period", sum(shared["published"].values()),
+                   src_sharing, noun="hash"),
+            figure("hashes_received", "Hashes received from exchanges in the period", sum(shared["received"].values()),
+                   src_sharing, noun="hash"),
+            figure("hashes_deconfirmed", "Shared hashes deconfirmed here as false positives",
+                   sum(shared["deconfirmed"].values()), src_sharing, noun="hash"),
         ], [
             table("hashes_by_signal_type", "Hashes by signal type", contents["signal_type"], src_banks,
                   dimension="signal type", unit="hash"),
@@ -212,6 +241,14 @@ def media_report(context: Any, start: date | str, end: date | str, *, verify_led
             table("hashes_by_bank", "Hashes by bank", contents["bank"], src_banks, dimension="bank", unit="hash"),
             table("hashes_added_by_bank", "Hashes added in the period, by bank", added,
                   "ledger kind media.bank.add", dimension="bank", unit="hash"),
+            table("hashes_published_by_bank", "Hashes published in the period, by bank", shared["published"],
+                  src_sharing, dimension="bank", unit="hash"),
+            table("hashes_received_by_exchange", "Hashes received in the period, by exchange", shared["received"],
+                  src_sharing, dimension="exchange", unit="hash"),
+            table("hashes_refused_by_exchange", "Records refused in the period (malformed, or failing signature "
+                  "verification), by exchange", shared["refused"], src_sharing, dimension="exchange", unit="record"),
+            table("hashes_deconfirmed_by_exchange", "Hashes deconfirmed in the period, by exchange",
+                  shared["deconfirmed"], src_sharing, dimension="exchange", unit="hash"),
         ], ["Bank contents are counted as they stand when the report is generated; hashes added in the period "
             "come from the ledger."]),
         section("record", "The record these figures rest on", "audit ledger", [

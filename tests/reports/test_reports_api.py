@@ -27,6 +27,9 @@ def test_reports_over_http(db_url: str) -> None:
     create_bank(context.store, "attacks", labels=["behaviour:livestreamed_attack"], actor="t", ledger=context.ledger)
     add_signals(context.store, "attacks", [SignalRecord("pdq", "f" * 64, labels=["x-extra"]), SignalRecord("pdq", "0f" * 32)],
                 actor="t", ledger=context.ledger)
+    from redline.exchange.feed import publish
+
+    publish(context, "attacks")  # shared today: counted in a period that ends today
     svc = Enforcement(context.store, context.ledger, "moderator")
     match = {"bank": "=HYPERLINK(\"http://x\")", "content_id": "b1", "signal_type": "pdq", "distance": 2,
              "labels": ["entity:un_listed"]}
@@ -45,6 +48,10 @@ def test_reports_over_http(db_url: str) -> None:
         assert figures["items_removed"]["value"]["count"] == 1
         tables = {t["key"]: {r["key"]: r["count"] for r in t["rows"]} for sec in answer.json()["sections"] for t in sec["tables"]}
         assert tables["hashes_by_label"] == {"behaviour:livestreamed_attack": 2, "x-extra": 1}
+        assert figures["hashes_published"]["value"] == 0
+        until_today = client.get("/v1/reports/media", params={"from": day.isoformat(), "to": TODAY.isoformat()}, headers=auth)
+        shared = {f["key"]: f["value"] for sec in until_today.json()["sections"] for f in sec["figures"]}
+        assert shared["hashes_published"] == 2 and shared["hashes_banked_in_period"] == 2
 
         csv = client.get("/v1/reports/media", params={**params, "format": "csv"}, headers=auth)
         assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
