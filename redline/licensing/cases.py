@@ -175,11 +175,14 @@ def sign_off(context: Any, case_id: int, reason: str, *, role: str) -> dict[str,
             raise CaseworkProblem(f"case {case_id}: {approver!r} approved it; a second officer must sign off (four-eyes)")
         _refuse_if_blocked(conn, case_id, "signed off")
         when = now()
+        # The states consulted before this approval, which are to be told of it (no undercut in silence).
+        consulted = [{"consultation": c["id"], "authority": c["authority"], "notice_id": c["notice_id"]}
+                     for c in consultations.for_case(conn, case_id)]
         entry = context.ledger.append(
             "licensing.case.sign_off", context.actor,
             {"case": case_id, "application": row.application_id, "reason": why, "role": role, "org": context.org,
              "approved_by": approver},
-            {"status": "approved", "previous": row.status}, conn=conn,
+            {"status": "approved", "previous": row.status, "consulted": consulted}, conn=conn,
         )
         _step(conn, case_id, "sign_off", "approve", why, context.actor, role, when, entry.seq)
         conn.execute(update(table).where(table.c.id == case_id).values(status="approved", updated_at=when))

@@ -150,6 +150,9 @@ def test_notice_signed_by_x_opens_a_consultation_at_y_for_a_transliterated_name(
     assert closed["status"] == "closed" and closed["answered_by"] == "alice"
     cases.decide(alice, waiting["id"], "approve", "consulted X; conditions attached", role="analyst")
     assert cases.sign_off(bob, waiting["id"], "agree", role="analyst")["status"] == "approved"
+    (approval,) = state_y.ledger.entries(kind="licensing.case.sign_off")
+    assert approval.outcome["consulted"] == [{"consultation": consultation["id"], "authority": notice["authority"],
+                                              "notice_id": notice["notice_id"]}]
     assert kinds(state_y).count("licensing.consultation.open") == 1
     assert {"licensing.notice.receive", "licensing.consultation.answer", "licensing.consultation.close"} <= set(kinds(state_y))
     assert state_y.ledger.verify() == [] and state_x.ledger.verify() == []
