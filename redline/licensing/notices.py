@@ -262,15 +262,16 @@ def own_key(context: Any) -> dict[str, Any]:
 
 def receive(context: Any, notice: Any, *, exchange: str) -> dict[str, Any]:
     """Verify a partner's notice, store it (idempotent by notice id), screen the open cases against it
-    and open consultations. Returns {"notice_id", "consultations": [...]}. A notice that fails
-    verification is refused (NoticeRefused) and the refusal is written to the ledger."""
+    and open consultations. Returns {"notice_id", "stored", "consultations": [...]}. A notice that
+    fails verification is refused (NoticeRefused) and the refusal is written to the ledger."""
     from redline.licensing import consultations
     from redline.licensing.denials import store_partner_notice
 
     problem = verify(notice)
     if problem is None:
-        with context.store.connect() as conn:
-            if conn.execute(select(notices_table.c.id).where(notices_table.c.notice_id == notice["notice_id"])).first():
+        with context.store.connect() as conn:  # a replay (the same notice under the same key) changes nothing
+            if conn.execute(select(notices_table.c.id).where(notices_table.c.notice_id == notice["notice_id"],
+                                                             notices_table.c.key_id == notice["key_id"])).first():
                 return {"notice_id": notice["notice_id"], "stored": False,
                         "consultations": consultations.for_notice(conn, notice["notice_id"])}
     # Screened before the transaction: a screening writes its own ledger entry.
