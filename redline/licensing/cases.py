@@ -55,8 +55,7 @@ def open_case(context: Any, application: Application, *, policy: str, role: str,
             org=context.org, application_id=application.id, application=orjson.dumps(application.raw).decode(),
             source=application.source or None, sha256=_sha256(application), policy=result["policy"]["name"],
             assessment=orjson.dumps(result).decode(), assessed=result["decision"], party_hits=orjson.dumps(hits).decode(),
-            status="open",
-            opened_by=context.actor, opened_at=when, updated_at=when,
+            status="open", opened_by=context.actor, opened_at=when, updated_at=when,
         ))
         case_id = int(row.inserted_primary_key[0])  # type: ignore[index]
         entry = context.ledger.append(

@@ -81,7 +81,7 @@ async def get_case(case_id: int, ctx: Context = READER) -> dict[str, Any]:
 async def open_case(body: NewCase, ctx: Context = ANALYST, key: ApiKey = Depends(caller)) -> dict[str, Any]:
     from redline.licensing.application import parse_application
 
-    return await _call(lambda: cases.open_case(ctx, parse_application(body.application, "application"),
+    return await _call(lambda: cases.open_case(ctx, parse_application(body.application, "<request>"),
                                                policy=body.policy, role=key.role))
 
 
