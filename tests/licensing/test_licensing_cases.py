@@ -267,3 +267,14 @@ def test_codes_overlap() -> None:
     assert consultations.codes_overlap("4A005", "4A005")
     assert not consultations.codes_overlap("5A001.f", "5A001.j")
     assert not consultations.codes_overlap("5A001", "5A0011")
+
+
+def test_a_step_and_its_ledger_entry_commit_together(state_y: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: Any, **kwargs: Any) -> list[dict[str, Any]]:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(consultations, "screen_notices", broken)
+    with pytest.raises(RuntimeError):
+        open_case(state_y, write_app(tmp_path, "Y-50", "Rostelecom PJSC"))
+    assert cases.list_cases(state_y.store, None) == []
+    assert "licensing.case.open" not in kinds(state_y) and state_y.ledger.verify() == []
