@@ -132,10 +132,14 @@ def fetch(ctx: Context, name: str, *, max_pages: int | None = None, rate: float 
 def _apply(ctx: Context, exchange: Exchange, page: Page, result: FetchResult) -> None:
     refused: list[Refusal] = list(page.refused)
     latest: dict[tuple[str, str], tuple[Any, list[str], str]] = {}  # key -> (incoming, labels, value); last wins
+    label_sets: dict[tuple[str, ...], list[str]] = {}  # a feed repeats a few label sets
     for incoming in page.signals:
         try:
             kind, value = normalise(incoming.signal_type, incoming.value)
-            labels = normalise_labels(incoming.labels)
+            given = tuple(incoming.labels)
+            if given not in label_sets:
+                label_sets[given] = normalise_labels(list(given))
+            labels = label_sets[given]
         except (SignalError, LabelError) as exc:
             refused.append(Refusal(str(exc), asdict(incoming)))
             continue
