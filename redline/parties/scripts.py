@@ -153,6 +153,10 @@ def romanise_word(word: str, person: bool) -> list[Piece]:
         return [(w, "", True) for w in _latin_words(kana(word))]
     if script == "DEVANAGARI":
         return [(w, "", False) for w in _latin_words(devanagari(word))]
+    if script == "CYRILLIC":
+        japanese = polivanov(word)
+        if japanese:
+            return [(japanese, "", False)]
     if script == "CYRILLIC" and _SERBIAN.search(word):
         return [(w, "", False) for w in _latin_words(_icu("Serbian-Latin/BGN", word))]  # 'Шешељ' Seselj
     translit = _BGN.get(script)
@@ -593,3 +597,38 @@ def devanagari(word: str) -> str:
             nasal = "m"
         out.append(consonant + vowel + nasal)
     return "".join(out)
+
+
+# ---------------------------------------------------------------- Japanese names in Cyrillic
+
+
+# Endings of Slavic and Georgian names that Polivanov's syllables can also spell (Мосиенко,
+# Анисимова, Сиротина, Миндадзе): such a word is never read as Japanese.
+_SLAVIC_ENDINGS = ("енко", "ова", "ева", "ина", "ая", "ия", "дзе", "юра", "ура", "юк", "ха", "ся", "тя")
+
+
+@lru_cache(maxsize=4096)
+def polivanov(word: str) -> str:
+    """'Хигути' -> 'higuchi': a Japanese name in the Polivanov system, back to Hepburn; '' when
+    the word is not one (scripts.yaml, polivanov)."""
+    table = _tables()["polivanov"]
+    lowered = word.lower()
+    if len(lowered) < 5 or lowered[-1] not in "аиуэеояюё" or lowered.endswith(_SLAVIC_ENDINGS) or not any(m in lowered for m in table["markers"]):
+        return ""
+    syllables: dict[str, str] = table["syllables"]
+    out, i, count = [], 0, 0
+    while i < len(lowered):
+        doubled = i + 1 < len(lowered) and lowered[i] == lowered[i + 1] and lowered[i] in "кстп"
+        if doubled:  # a doubled consonant is a small tsu (Хаттори Hattori)
+            i += 1
+        for size in (3, 2, 1):
+            chunk = lowered[i:i + size]
+            if len(chunk) == size and chunk in syllables:
+                latin = syllables[chunk]
+                out.append(latin[0] + latin if doubled else latin)
+                i += size
+                count += 1
+                break
+        else:
+            return ""
+    return "".join(out) if count >= 3 else ""

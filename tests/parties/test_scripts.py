@@ -6,7 +6,7 @@ import pytest
 
 from redline.parties.api import compare_names
 from redline.parties.names import GENERIC, analyse
-from redline.parties.scripts import burmese_syllables, consonant_key, devanagari, kana
+from redline.parties.scripts import burmese_syllables, consonant_key, devanagari, kana, polivanov
 
 
 def texts(name: str, person: bool = False) -> list[str]:
@@ -187,3 +187,11 @@ def test_foreign_names_in_burmese_keep_final_consonants_and_r() -> None:
     assert burmese_syllables("ရန်ကုန်") == ["yan", "kon"]  # and y in a Burmese one (Yangon)
     assert texts("ချီကာဂိုမြို့") == ["chikago", "city"]  # a place's kind split off its end
     assert compare_names("ချီကာဂိုမြို့", "Chicago")["match"]
+
+
+def test_japanese_names_in_cyrillic_read_back_from_polivanov() -> None:
+    assert polivanov("Хигути") == "higuchi"
+    assert polivanov("Фудзихико") == "fujihiko"
+    assert compare_names("Хасимото Рютаро", "Hashimoto Ryutaro", "Person")["match"]
+    for russian in ("Путин", "Анисимова", "Мосиенко", "Никита", "Миндадзе"):
+        assert polivanov(russian) == ""  # Russian, Ukrainian and Georgian names are read as before
