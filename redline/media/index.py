@@ -1,7 +1,10 @@
-"""An exact, appendable PDQ index: faiss `IndexBinaryFlat` plus a tombstone mask.
+"""An exact, appendable PDQ index: faiss `IndexBinaryFlat` plus a tombstone mask, and from
+`MIH_MIN_ROWS` hashes on an exact multi-index hash (`mih.MultiIndex`) over them.
 
 Memory per hash: 32 bytes of code + 8 bytes of signal id + 1 byte live flag = 41 bytes (plus
-growth slack). Rows are kept in signal-id order (ids only grow), so finding a hash's rows is a
+growth slack), and with the multi-index 4 bytes a table (12 tables at 1 M) plus its bucket offsets.
+The multi-index covers the rows up to `sealed`; rows appended after it sit in a small flat index
+(the tail) until the tail outgrows `TAIL_FRACTION` of the sealed rows and the multi-index is rebuilt. Rows are kept in signal-id order (ids only grow), so finding a hash's rows is a
 binary search, not a dictionary. Disabling marks rows dead; `compact()` drops them when they pile up.
 
 `SignalIndex` follows a store: `refresh()` reads only rows whose revision is newer than what it has
@@ -15,6 +18,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import faiss
 import numpy as np
@@ -22,6 +26,7 @@ from sqlalchemy import and_, select
 
 from redline.media import tables as t
 from redline.media.banks import current_rev, store_identity
+from redline.media.mih import MultiIndex
 from redline.media.signals import PDQ_DEFAULT_THRESHOLD, VpdqSignal
 from redline.store.base import Store
 
@@ -31,6 +36,9 @@ COMPACT_DEAD_FRACTION = 0.25
 COMPACT_MIN_DEAD = 1024
 DEFAULT_THREADS = faiss.omp_get_max_threads()
 PARALLEL_MIN_QUERIES = 8
+MIH_MIN_ROWS = 100_000  # below this a flat scan takes under half a millisecond
+TAIL_MIN_ROWS = 50_000
+TAIL_FRACTION = 0.125
 
 
 def hex_to_codes(hexes: list[str]) -> np.ndarray:
@@ -55,11 +63,15 @@ class Hit:
 class BinaryIndex:
     """Codes in a faiss flat binary index; ids (non-decreasing) and live flags in numpy arrays."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, multi_index_from: int | None = None) -> None:
         self.faiss = faiss.IndexBinaryFlat(CODE_BYTES * 8)
         self._ids = np.zeros(0, dtype=np.int64)
         self._live = np.zeros(0, dtype=bool)
         self.size = 0
+        self.multi_index_from = MIH_MIN_ROWS if multi_index_from is None else multi_index_from
+        self.mih: MultiIndex | None = None
+        self.sealed = 0  # rows covered by self.mih
+        self.tail = faiss.IndexBinaryFlat(CODE_BYTES * 8)  # rows [sealed, size) while self.mih is set
 
     # -- arrays with amortised growth
     def _grow(self, extra: int) -> None:
@@ -94,10 +106,40 @@ class BinaryIndex:
             self._merge(ids, codes, live)
             return
         self._grow(n)
-        self.faiss.add(np.ascontiguousarray(codes, dtype=np.uint8))
+        codes = np.ascontiguousarray(codes, dtype=np.uint8)
+        self.faiss.add(codes)
         self._ids[self.size : self.size + n] = ids
         self._live[self.size : self.size + n] = True if live is None else live
         self.size += n
+        if self.mih is not None:
+            self.tail.add(codes)
+        self._maybe_seal()
+
+    # -- the multi-index over the sealed rows
+    def _maybe_seal(self) -> None:
+        if self.size < self.multi_index_from:
+            return
+        if self.mih is None or self.size - self.sealed > max(TAIL_MIN_ROWS, TAIL_FRACTION * self.sealed):
+            self.seal()
+
+    def seal(self, mih: MultiIndex | None = None) -> None:
+        """(Re)build the multi-index over every row, or adopt one built (and saved) for the first
+        `mih.size` rows, the rest going to the tail."""
+        self.tail = faiss.IndexBinaryFlat(CODE_BYTES * 8)
+        if mih is not None and mih.size <= self.size:
+            self.mih, self.sealed = mih, mih.size
+            if self.sealed < self.size:
+                self.tail.add(np.ascontiguousarray(self.codes_view()[self.sealed :]))
+            return
+        self.mih = MultiIndex(self.codes_view())
+        self.sealed = self.size
+
+    def codes_view(self) -> np.ndarray:
+        """The codes without a copy: valid until the next add (faiss may move them)."""
+        if self.size == 0:
+            return np.zeros((0, CODE_BYTES), dtype=np.uint8)
+        pointer = self.faiss.xb.data()  # type: ignore[attr-defined]
+        return faiss.rev_swig_ptr(pointer, self.size * CODE_BYTES).reshape(self.size, CODE_BYTES)
 
     def _merge(self, ids: np.ndarray, codes: np.ndarray, live: np.ndarray | None) -> None:
         all_ids = np.concatenate([self.ids, ids])
@@ -106,22 +148,26 @@ class BinaryIndex:
         order = np.argsort(all_ids, kind="stable")
         self._rebuild(all_ids[order], all_codes[order], all_live[order])
 
-    def _rebuild(self, ids: np.ndarray, codes: np.ndarray, live: np.ndarray) -> None:
+    def _rebuild(self, ids: np.ndarray, codes: np.ndarray, live: np.ndarray, mih: MultiIndex | None = None) -> None:
         self.faiss = faiss.IndexBinaryFlat(CODE_BYTES * 8)
         self._ids = np.zeros(0, dtype=np.int64)
         self._live = np.zeros(0, dtype=bool)
         self.size = 0
+        self.mih, self.sealed, self.tail = None, 0, faiss.IndexBinaryFlat(CODE_BYTES * 8)
         if len(ids):
             self._grow(len(ids))
             self.faiss.add(np.ascontiguousarray(codes))
             self._ids[: len(ids)] = ids
             self._live[: len(ids)] = live
             self.size = len(ids)
+            if mih is not None and mih.size <= self.size:
+                self.seal(mih)
+            self._maybe_seal()
 
     def codes(self) -> np.ndarray:
         if self.size == 0:
             return np.zeros((0, CODE_BYTES), dtype=np.uint8)
-        return faiss.vector_to_array(self.faiss.xb).reshape(self.size, CODE_BYTES)
+        return faiss.vector_to_array(self.faiss.xb).reshape(self.size, CODE_BYTES)  # type: ignore[attr-defined]
 
     def rows_of(self, signal_id: int) -> slice:
         ids = self.ids
@@ -156,18 +202,34 @@ class BinaryIndex:
         # One scan per query is fastest on one thread: OpenMP workers for a single query cost more in
         # wake-ups than they save (measured 0.9 ms vs 52 ms p50 at 1 M hashes on a busy 2-core machine).
         faiss.omp_set_num_threads(1 if len(queries) < PARALLEL_MIN_QUERIES else DEFAULT_THREADS)
-        lims, distances, labels = self.faiss.range_search(np.ascontiguousarray(queries, dtype=np.uint8), threshold + 1)
+        queries = np.ascontiguousarray(queries, dtype=np.uint8)
+        if self.mih is not None and threshold <= self.mih.max_threshold():
+            query_of, labels, distances = self.mih.search(self.codes_view()[: self.sealed], queries, threshold)
+            if self.tail.ntotal:
+                tail_of, tail_labels, tail_distances = _range(self.tail, queries, threshold)
+                query_of = np.concatenate([query_of, tail_of])
+                labels = np.concatenate([labels, tail_labels + self.sealed])
+                distances = np.concatenate([distances, tail_distances])
+        else:
+            query_of, labels, distances = _range(self.faiss, queries, threshold)
         if len(labels) == 0:
             return []
         keep = self._live[labels]
-        query_of = np.repeat(np.arange(len(queries)), np.diff(lims.astype(np.int64)))
         return [
             Hit(int(q), int(self._ids[row]), int(d), int(row))
             for q, row, d in zip(query_of[keep], labels[keep], distances[keep])
         ]
 
     def memory_bytes(self) -> int:
-        return self.size * CODE_BYTES + self._ids.nbytes + self._live.nbytes
+        extra = (self.mih.memory_bytes() if self.mih is not None else 0) + self.tail.ntotal * CODE_BYTES
+        return self.size * CODE_BYTES + self._ids.nbytes + self._live.nbytes + extra
+
+
+def _range(index: faiss.IndexBinary, queries: np.ndarray, threshold: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(query numbers, rows, distances) of a faiss range search (faiss's radius is exclusive)."""
+    lims, distances, labels = index.range_search(queries, threshold + 1)
+    query_of = np.repeat(np.arange(len(queries)), np.diff(lims.astype(np.int64)))
+    return query_of, labels.astype(np.int64), distances.astype(np.int64)
 
 
 class SignalIndex:
@@ -208,7 +270,10 @@ class SignalIndex:
                 with self.store.connect() as conn:
                     if rev > current_rev(conn):
                         return  # the store went back in time (restored): rebuild from it
-                self.pdq._rebuild(data["pdq_ids"], data["pdq_codes"], data["pdq_live"])
+                mih = None
+                if "pdq_mih_rows" in data:
+                    mih = MultiIndex.from_arrays(int(meta[2]), data["pdq_mih_rows"], data["pdq_mih_offsets"])
+                self.pdq._rebuild(data["pdq_ids"], data["pdq_codes"], data["pdq_live"], mih)
                 self.frames._rebuild(data["frame_ids"], data["frame_codes"], data["frame_live"])
                 self.rev = rev
         except (OSError, KeyError, ValueError):
@@ -217,14 +282,16 @@ class SignalIndex:
     def save(self) -> None:
         if self.path is None:
             return
-        meta = np.array([FORMAT_VERSION, self.rev], dtype=np.int64)
+        mih = self.pdq.mih
+        meta = np.array([FORMAT_VERSION, self.rev, mih.bits if mih is not None else 0], dtype=np.int64)
+        extra: dict[str, Any] = {"pdq_mih_rows": mih.rows, "pdq_mih_offsets": mih.offsets} if mih is not None else {}
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".signal-index-", suffix=".npz")
         try:
             with os.fdopen(fd, "wb") as handle:
                 np.savez(
                     handle, meta=meta, store_id=np.frombuffer(self.store_id.encode(), dtype=np.uint8),
                     pdq_ids=self.pdq.ids, pdq_codes=self.pdq.codes(), pdq_live=self.pdq.live,
-                    frame_ids=self.frames.ids, frame_codes=self.frames.codes(), frame_live=self.frames.live,
+                    frame_ids=self.frames.ids, frame_codes=self.frames.codes(), frame_live=self.frames.live, **extra,
                 )
             os.replace(tmp, self.path)
         finally:
@@ -264,8 +331,8 @@ class SignalIndex:
                          np.array([r[2] for r in new_pdq]))
         if new_frames:
             ids = np.array([r[0] for r in new_frames for _ in r[1]], dtype=np.int64)
-            live = np.array([r[2] for r in new_frames for _ in r[1]], dtype=bool)
-            self.frames.add(ids, hex_to_codes([h for r in new_frames for h in r[1]]), live)
+            frames_live = np.array([r[2] for r in new_frames for _ in r[1]], dtype=bool)
+            self.frames.add(ids, hex_to_codes([h for r in new_frames for h in r[1]]), frames_live)
         for part in (self.pdq, self.frames):
             if part.needs_compaction():
                 part.compact()
