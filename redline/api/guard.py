@@ -38,7 +38,7 @@ HEARTBEAT_S = 0.05
 
 class Guard:
     def __init__(self, app: Any, *, max_body: int, timeout_s: float, max_inflight: int = 64,
-                 max_lag_s: float = 1.0) -> None:
+                 max_lag_s: float = 0.25) -> None:
         self.app = app
         self.max_body = max_body
         self.timeout_s = timeout_s
