@@ -138,27 +138,16 @@ def countries(
     as_json: bool = JSON,
 ) -> None:
     """A destination's risk tier under a policy, with every cited indicator and the data snapshots."""
-    from datetime import date
-
-    from redline.licensing.application import parse_application
-    from redline.licensing.assess import destination_risk
-    from redline.licensing.policy import load_policy
-    from redline.licensing.service import country_data
+    from redline.licensing.service import country_risk
 
     try:
-        pol = load_policy(policy)
-        app_ = parse_application({"id": "country-query", "date": on or date.today().isoformat(), "exporter": {"name": "-"},
-                                  "destination": code, "parties": [{"role": "end_user", "name": "-"}],
-                                  "items": [{"description": "-", "category": "general_ict"}]}, "query")
-        data = country_data(_context().settings)
+        out = country_risk(code, on, policy, settings=_context().settings)
     except _known_errors() as exc:
         raise _refusal(exc) from None
-    tier, summary, evidence = destination_risk(app_, pol, data)
-    out = {**summary, "policy": {"name": pol.name, "version": pol.version}, "as_of": app_.date.isoformat(),
-           "evidence": evidence, "snapshots": [s.to_dict() for s in data.snapshots.values()]}
 
     def render(value: dict[str, Any]) -> None:
-        console.print(f"[bold]{value['name']} ({value['country']})[/]: {value['tier']} risk under {pol.name} as of {value['as_of']}")
+        console.print(f"[bold]{value['name']} ({value['country']})[/]: {value['tier']} risk under {value['policy']['name']} "
+                      f"as of {value['as_of']}")
         for ev in value["evidence"]:
             d = ev["detail"]
             if ev["kind"] == "destination_indicator":
@@ -191,21 +180,13 @@ def policy_check(target: str = typer.Argument(..., help="A policy name or a YAML
 @policy_app.command("show")
 def policy_show(name: str = typer.Argument(...), as_json: bool = JSON) -> None:
     """Show a policy: its sources, rules with dates and citations, tiers and vocabularies."""
-    from redline.licensing.policy import PolicyError, load_policy
+    from redline.licensing.policy import PolicyError, describe, load_policy
 
     try:
         pol = load_policy(name)
     except PolicyError as exc:
         raise fail(str(exc)) from None
-    out = {"name": pol.name, "title": pol.title, "version": pol.version, "file": pol.path, "sources": pol.sources,
-           "rules": [{"id": r.id, "title": r.title, "decision": r.decision, "scope": r.scope, "effective": r.effective,
-                      "expires": r.expires, "suspended": [{"from": s.start, "to": s.end, "cite": list(s.cite)} for s in r.suspended],
-                      "when": r.when, "text": r.text, "cite": [pol.cite_text(c) for c in r.cite]} for r in pol.rules],
-           "categories": {c.name: {"codes": list(c.codes), "listed": c.listed, "cyber_surveillance": c.cyber_surveillance,
-                                   "cyber_surveillance_candidate": c.cyber_surveillance_candidate,
-                                   "crime_control": c.crime_control, "service": c.service} for c in pol.categories.values()},
-           "unknown_control_code": pol.unknown_control_code, "destination_risk": pol.tiers,
-           "country_groups": pol.country_groups, "red_flags": pol.red_flags}
+    out = describe(pol)
 
     def render(value: dict[str, Any]) -> None:
         from rich.table import Table

@@ -409,3 +409,16 @@ def _list_codes() -> set[str]:
     from redline.parties.sources.common import LIST_CODES
 
     return set(LIST_CODES)
+
+
+def describe(pol: Policy) -> dict[str, Any]:
+    """A policy as data: sources, rules with their dates and citations, categories, tiers, groups, flags."""
+    return {"name": pol.name, "title": pol.title, "version": pol.version, "file": pol.path, "sources": pol.sources,
+            "rules": [{"id": r.id, "title": r.title, "decision": r.decision, "scope": r.scope, "effective": r.effective,
+                       "expires": r.expires, "suspended": [{"from": s.start, "to": s.end, "cite": list(s.cite)} for s in r.suspended],
+                       "when": r.when, "text": r.text, "cite": [pol.cite_text(c) for c in r.cite]} for r in pol.rules],
+            "categories": {c.name: {"codes": list(c.codes), "listed": c.listed, "cyber_surveillance": c.cyber_surveillance,
+                                    "cyber_surveillance_candidate": c.cyber_surveillance_candidate,
+                                    "crime_control": c.crime_control, "service": c.service} for c in pol.categories.values()},
+            "unknown_control_code": pol.unknown_control_code, "destination_risk": pol.tiers,
+            "country_groups": pol.country_groups, "red_flags": pol.red_flags}

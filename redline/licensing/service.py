@@ -93,6 +93,24 @@ def assess_application(app: Application, policy_name: str, *, context: Any, scre
     return result
 
 
+def country_risk(code: str, on: str | None, policy_name: str, *, settings: Any) -> dict[str, Any]:
+    """A destination's risk tier under a policy as of a date (default today), with every indicator
+    cited and the data snapshots. An unknown code is refused like an application's destination."""
+    from datetime import date
+
+    from redline.licensing.application import parse_application
+    from redline.licensing.assess import destination_risk
+
+    policy = load_policy(policy_name)
+    query = parse_application({"id": "country-query", "date": on or date.today().isoformat(), "exporter": {"name": "-"},
+                               "destination": code, "parties": [{"role": "end_user", "name": "-"}],
+                               "items": [{"description": "-", "category": "general_ict"}]}, "query")
+    data = country_data(settings)
+    tier, summary, evidence = destination_risk(query, policy, data)
+    return {**summary, "policy": {"name": policy.name, "version": policy.version}, "as_of": query.date.isoformat(),
+            "evidence": evidence, "snapshots": [s.to_dict() for s in data.snapshots.values()]}
+
+
 def compare_policies(path: Path, policy_names: list[str], *, context: Any, screener: Screener | None = None) -> dict[str, Any]:
     policies = [load_policy(n) for n in policy_names]
     (app,) = load_applications([path], policies)
