@@ -236,3 +236,21 @@ def test_a_report_page_with_its_csv_and_pdf_and_a_bad_period_named(client, bench
     bad = client.get("/ui/reports/media", params={"from": "2026-01-01", "to": future})
     assert bad.status_code == 422 and "to: " in bad.text and "in the future" in bad.text
     assert 'id="r-to" name="to" type="date" value="' + future + '" required aria-invalid="true"' in bad.text
+
+
+def test_the_ledger_pages_backwards_through_the_entries_a_key_may_see(client, bench: Bench, monkeypatch) -> None:
+    from redline.api.routers import ui
+
+    monkeypatch.setattr(ui, "LEDGER_PAGE", 3)
+    monkeypatch.setattr(ui, "LEDGER_WINDOW", 2)  # windows smaller than a page: several reads fill one
+    for name in ("Testsec", "Testvision", "Hikvision"):
+        screen(client, bench, "acme-ana", name)
+    sign_in(client, bench, "acme-ana")
+    everything = [orjson.loads(line)["seq"] for line in client.get("/ui/ledger/export").content.splitlines()]
+    seen, url = [], "/ui/ledger"
+    while url:
+        page = client.get(url).text
+        seen += [int(s) for s in re.findall(r'<tr id="seq-(\d+)"', page)]
+        older = re.search(r'href="(/ui/ledger\?[^"]*before=\d+)"', page)
+        url = older.group(1).replace("&amp;", "&") if older else ""
+    assert len(everything) > 3 and seen == sorted(everything, reverse=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from urllib.parse import quote, urlencode
 
 import orjson
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from redline.context import Context
@@ -39,6 +40,7 @@ HEADERS = {
 }
 QUEUE_LIMIT = 1000  # newest items the queue page reads; filters and sorting apply to these
 LEDGER_PAGE = 200
+LEDGER_WINDOW = 5000  # entries read at a time, newest first, to fill a ledger page
 
 env = Environment(loader=FileSystemLoader(UI_DIR / "templates"), autoescape=select_autoescape(["html"]),
                   trim_blocks=True, lstrip_blocks=True)
@@ -371,21 +373,46 @@ def media_appeal(request: Request, action_id: int, review_id: int = Form(...), o
 # --------------------------------------------------------------------------------------- ledger
 
 
-def _visible_entries(ctx: Context, who: Viewer, kind: str, actor: str, text: str) -> list[Any]:
-    """Entries this key may see, oldest first: an organisation's key sees the entries made for its
-    organisation (the libraries write `org` into an entry's inputs); a key of none sees all."""
+def _visible(who: Viewer, actor: str, text: str) -> Callable[[Any], bool]:
+    """Which entries this key may see and the filters keep: an organisation's key sees the entries
+    made for its organisation (the libraries write `org` into an entry's inputs); a key of none, all."""
     needle = text.casefold()
-    found = []
-    for entry in ctx.ledger.entries(kind=kind or None):
+
+    def keep(entry: Any) -> bool:
         inputs = entry.inputs if isinstance(entry.inputs, dict) else {}
         if who.org is not None and inputs.get("org") != who.org:
-            continue
+            return False
         if actor and entry.actor != actor:
-            continue
-        if needle and needle not in orjson.dumps([entry.inputs, entry.outcome]).decode().casefold():
-            continue
-        found.append(entry)
-    return found
+            return False
+        return not needle or needle in orjson.dumps([entry.inputs, entry.outcome]).decode().casefold()
+
+    return keep
+
+
+def _head_seq(ctx: Context) -> int:
+    from sqlalchemy import func, select
+
+    from redline.ledger import ledger_table
+
+    with ctx.store.connect() as conn:
+        return int(conn.execute(select(func.max(ledger_table.c.seq))).scalar() or 0)
+
+
+def _newest_entries(ctx: Context, keep: Callable[[Any], bool], kind: str, before: int | None,
+                    wanted: int) -> tuple[list[Any], int | None]:
+    """Up to `wanted` kept entries below seq `before`, newest first, read backwards a window at a time
+    (a page costs about what it shows, not the length of the ledger); and the seq below which the next
+    page starts, when there is one."""
+    upper = min(before, _head_seq(ctx) + 1) if before else _head_seq(ctx) + 1
+    found: list[Any] = []
+    while upper > 1 and len(found) <= wanted:
+        lower = max(0, upper - 1 - LEDGER_WINDOW)
+        window = [e for e in ctx.ledger.entries(kind=kind or None, since_seq=lower, limit=LEDGER_WINDOW)
+                  if e.seq < upper and keep(e)]
+        found.extend(reversed(window))
+        upper = lower + 1
+    shown = found[:wanted]
+    return shown, (shown[-1].seq if len(found) > wanted else None)
 
 
 def _ledger_refusal(who: Viewer) -> HTMLResponse | None:
@@ -400,14 +427,9 @@ def ledger(request: Request, kind: str = Query("", max_length=64), actor: str = 
            who: Viewer = SIGNED_IN) -> HTMLResponse:
     if (refused := _ledger_refusal(who)) is not None:
         return refused
-    ctx = _context(request)
-    entries = _visible_entries(ctx, who, kind, actor, q)
-    if before is not None:
-        entries = [e for e in entries if e.seq < before]
-    shown = list(reversed(entries[-LEDGER_PAGE:]))
-    older = shown[-1].seq if len(entries) > LEDGER_PAGE else None
+    shown, older = _newest_entries(_context(request), _visible(who, actor, q), kind, before, LEDGER_PAGE)
     filters = {"kind": kind, "actor": actor, "q": q}
-    return page("ledger.html", who=who, entries=shown, filters=filters, older=older, total=len(entries),
+    return page("ledger.html", who=who, entries=shown, filters=filters, older=older,
                 query=urlencode({k: v for k, v in filters.items() if v}))
 
 
@@ -426,9 +448,10 @@ def ledger_export(request: Request, kind: str = Query("", max_length=64), actor:
                   q: str = Query("", max_length=200), who: Viewer = SIGNED_IN) -> Response:
     if (refused := _ledger_refusal(who)) is not None:
         return refused
-    entries = _visible_entries(_context(request), who, kind, actor, q)
-    body = b"".join(orjson.dumps(e.to_dict()) + b"\n" for e in entries)
-    return Response(body, media_type="application/x-ndjson", headers={
+    keep = _visible(who, actor, q)
+    entries = _context(request).ledger.entries(kind=kind or None)
+    lines = (orjson.dumps(e.to_dict()) + b"\n" for e in entries if keep(e))
+    return StreamingResponse(lines, media_type="application/x-ndjson", headers={
         **HEADERS, "Content-Disposition": 'attachment; filename="redline-ledger.jsonl"'})
 
 
