@@ -12,6 +12,7 @@ from helpers_licensing import FakeScreener
 from redline import keys
 from redline.config import load_settings
 from redline.context import Context
+from redline.licensing import notices
 
 warnings.filterwarnings("ignore", message=".*httpx2.*")
 from fastapi.testclient import TestClient  # noqa: E402
@@ -25,7 +26,7 @@ APPLICATION = {
 }
 
 
-def test_cases_over_http(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cases_over_http(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from redline.api import create_app
 
     screener = FakeScreener()
@@ -69,6 +70,26 @@ def test_cases_over_http(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         assert issued.status_code == 201 and issued.json()["notices"][0]["grounds"] == "diversion risk"
         own = client.get("/v1/licensing/notices", params={"origin": "own"}, headers=auth("rita")).json()["notices"]
         assert [n["notice_id"] for n in own] == [issued.json()["notices"][0]["notice_id"]]
+        # a partner's notice on the same end user (other spelling): the case waits for the consultation
+        partner = Context(replace(load_settings(), home=tmp_path / "partner", db_url=f"sqlite:///{tmp_path / 'p.db'}"))
+        monkeypatch.setenv("REDLINE_AUTHORITY", "State X")
+        notice = notices.issue(partner, notices.build_fields(party="OSLO FJORD NETWORKS A/S", country="NO", control_codes=[],
+                                                             item_categories=["general_ict"], grounds="diversion"))
+        third = client.post(url, json={"application": {**APPLICATION, "id": "API-2026-0009"}}, headers=auth("ann")).json()
+        (opened,) = notices.receive(context, notice, exchange="test")["consultations"]
+        assert opened["case_id"] == third["id"]
+        listed = client.get("/v1/licensing/consultations", params={"status": "open"}, headers=auth("rita")).json()
+        assert [c["id"] for c in listed["consultations"]] == [opened["id"]]
+        assert client.get(f"/v1/licensing/consultations/{opened['id']}", headers=auth("otto")).status_code == 404
+        c_url = f"/v1/licensing/consultations/{opened['id']}"
+        blocked = client.post(f"{url}/{third['id']}/decide", json={"decision": "approve", "reason": "ok"}, headers=auth("ann"))
+        assert blocked.status_code == 409 and "consultation" in blocked.json()["detail"]
+        assert client.post(f"{c_url}/close", json={"reason": "done"}, headers=auth("ann")).status_code == 409
+        assert client.post(f"{c_url}/answer", json={"text": "no objection"}, headers=auth("rita")).status_code == 403
+        assert client.post(f"{c_url}/answer", json={"text": "no objection"}, headers=auth("ann")).json()["status"] == "answered"
+        assert client.post(f"{c_url}/close", json={"reason": "weighed"}, headers=auth("ben")).json()["closed_by"] == "ben"
+        assert client.post(f"{url}/{third['id']}/decide", json={"decision": "approve", "reason": "ok"},
+                           headers=auth("ann")).status_code == 200
     actors = [(e.kind, e.actor) for e in context.ledger.entries() if e.kind.startswith("licensing.case")]
     assert actors[:3] == [("licensing.case.open", "ann"), ("licensing.case.decide", "ann"), ("licensing.case.sign_off", "ben")]
     context.store.close()
