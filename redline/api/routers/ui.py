@@ -389,13 +389,15 @@ def _visible(who: Viewer, actor: str, text: str) -> Callable[[Any], bool]:
     return keep
 
 
-def _head_seq(ctx: Context) -> int:
+def _head_seq(ctx: Context, *, count: bool = False) -> int:
+    """The newest entry's seq (or, with `count`, how many entries there are)."""
     from sqlalchemy import func, select
 
     from redline.ledger import ledger_table
 
     with ctx.store.connect() as conn:
-        return int(conn.execute(select(func.max(ledger_table.c.seq))).scalar() or 0)
+        column = func.count() if count else func.max(ledger_table.c.seq)
+        return int(conn.execute(select(column).select_from(ledger_table)).scalar() or 0)
 
 
 def _newest_entries(ctx: Context, keep: Callable[[Any], bool], kind: str, before: int | None,
@@ -439,8 +441,7 @@ def ledger_verify(request: Request, who: Viewer = SIGNED_IN) -> HTMLResponse:
         return refused
     ctx = _context(request)
     breaches = ctx.ledger.verify()
-    count = sum(1 for _ in ctx.ledger.entries())
-    return page("verify.html", who=who, breaches=breaches, count=count)
+    return page("verify.html", who=who, breaches=breaches, count=_head_seq(ctx, count=True))
 
 
 @router.get("/ledger/export")
