@@ -1,15 +1,18 @@
 """ASGI middleware for every request: a body size limit (413), a time limit (504), and load
 shedding: a worker answers 503 at once (never the health routes) when it has `max_inflight`
-requests in progress, or when its event loop is behind by more than `max_lag_s` with a backlog.
+requests in progress, or when its event loop is behind by more than `max_lag_s` with a backlog
+of more than `max_backlog` requests.
 
 The second rule is the one that works under a flood. Screenings run on the event loop, so a
 worker reading a thousand connections' requests at once queues a thousand screenings of a few ms
 each behind one another, and a /healthz probe behind them; none of them is "in progress" yet. A
-heartbeat on the loop notes the time every HEARTBEAT_S; when a request starts and the last beat is
-older than `max_lag_s` and more than `max_inflight` requests wait on the loop, the worker is
+heartbeat on the loop notes the time every HEARTBEAT_S; when a request starts, the last beat is
+older than `max_lag_s` and more than `max_backlog` tasks wait on the loop, the worker is
 overloaded, and the request is refused for a fraction of a millisecond instead of served for
-several, so the queue drains and the probe is answered. (A loop that is merely late, because other
-processes had the CPU, sheds nothing.)
+several: each pass of the loop serves about `max_backlog` requests and refuses the rest, so the
+queue drains and the probe is answered. (A loop that is merely late, because other processes had
+the CPU, has no backlog and sheds nothing; counting the tasks costs a walk over them, paid only
+when the loop is late.)
 
 Pure ASGI, not BaseHTTPMiddleware: it adds no task per request, which matters at hundreds of
 requests a second."""
@@ -38,12 +41,13 @@ HEARTBEAT_S = 0.05
 
 class Guard:
     def __init__(self, app: Any, *, max_body: int, timeout_s: float, max_inflight: int = 64,
-                 max_lag_s: float = 0.25) -> None:
+                 max_lag_s: float = 0.1, max_backlog: int = 32) -> None:
         self.app = app
         self.max_body = max_body
         self.timeout_s = timeout_s
         self.max_inflight = max_inflight
         self.max_lag_s = max_lag_s
+        self.max_backlog = max_backlog
         self.inflight = 0
         self.shed = 0
         self._beat = 0.0
@@ -60,7 +64,7 @@ class Guard:
         if loop.time() - self._beat <= self.max_lag_s:
             return False
         # behind: shed only with a backlog (a worker merely starved of CPU by other processes keeps serving)
-        return len(asyncio.all_tasks(loop)) > self.max_inflight
+        return len(asyncio.all_tasks(loop)) > self.max_backlog
 
     async def _heartbeat(self, loop: asyncio.AbstractEventLoop) -> None:
         while self._loop is loop:

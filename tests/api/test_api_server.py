@@ -166,7 +166,7 @@ async def _busy(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_guard_sheds_requests_queued_behind_a_blocked_loop_and_answers_health() -> None:
-    guard = Guard(_busy, max_body=2000, timeout_s=5, max_lag_s=0.1, max_inflight=2)
+    guard = Guard(_busy, max_body=2000, timeout_s=5, max_lag_s=0.1, max_backlog=2)
 
     async def scenario() -> list[int]:
         assert (await _asgi(guard, b"", [], "/warm"))[0] == 200  # starts the heartbeat on this loop
@@ -183,7 +183,7 @@ def test_guard_sheds_requests_queued_behind_a_blocked_loop_and_answers_health() 
 
 
 def test_guard_does_not_shed_a_late_loop_without_a_backlog() -> None:
-    guard = Guard(_busy, max_body=2000, timeout_s=5, max_lag_s=0.1, max_inflight=8)
+    guard = Guard(_busy, max_body=2000, timeout_s=5, max_lag_s=0.1, max_backlog=8)
 
     async def scenario() -> list[int]:
         await _asgi(guard, b"", [], "/warm")
