@@ -71,7 +71,7 @@ SIMILARITY = {
     "skeleton_edit": 0.75,  # one consonant class apart, in keys of four or more (Hebrew 'bnmn', Benjamin 'bnkmn')
     "admin_level": 0.95,  # 'regional' for 'prefecture': variants, but not the same spelling
     "armed_formation": 0.9,  # 'brigade' for 'battalion' in a group's name: as a body's unit
-    "organisation_form": 0.9,  # 'group' for 'holding': as a body's unit
+    "organisation_form": 0.85,  # 'group' for 'holding', 'foundation' for 'organization': less sure than a body's unit (a firm's group and its agency may be two firms)
     "body_unit": 0.9,  # 'department' for 'bureau' in a public body's name: a rendering, less sure than a level
     "acronym": 0.85,  # 'IRGC' for 'Islamic Revolutionary Guard Corps': as an abbreviation (tune half: gov_bodies)
     "compound_min": 0.85,  # 'hik vision' joined against 'hikvision'
@@ -97,6 +97,9 @@ CONFLICTS = ((GENERIC, "sector_conflict"), (PLACE, "place_conflict"), (PATRONYMI
 BODY_UNITS = vocabulary().public_body_units
 FORMATIONS = vocabulary().armed_formations
 FORMS = vocabulary().organisation_forms
+ORGANISATION_KINDS = FORMS | BODY_UNITS  # a foundation for an organisation, a group for a commission
+# Words paired as members of one class, not as one word: they never count as a name found whole.
+VARIANT_CLASSES = ("administrative level", "unit of a public body", "formation of an armed group", "form of an organisation")
 NOT_SECTORS = vocabulary().not_sectors
 
 
@@ -155,7 +158,7 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
         return SIMILARITY["body_unit"], "unit of a public body"
     if a in FORMATIONS and b in FORMATIONS:
         return SIMILARITY["armed_formation"], "formation of an armed group"
-    if a in FORMS and b in FORMS:
+    if a in ORGANISATION_KINDS and b in ORGANISATION_KINDS:
         return SIMILARITY["organisation_form"], "form of an organisation"
     shorter = min(len(a), len(b))
     if shorter >= 4:
@@ -262,8 +265,9 @@ def compare(query: AnalysedName, listed: AnalysedName, memo: dict[int, tuple[tup
             cw = place_weight if p.listed.kind == PLACE else p.listed.weight
             matched += p.similarity * min(qw, cw)
             query_weight += qw
-    result.query_unmatched = [t for i, t in enumerate(q_tokens) if i not in used_q and t.kind != STOP]
-    result.listed_unmatched = [t for j, t in enumerate(c_tokens) if j not in used_c and t.kind != STOP]
+    # A word a name repeats ('Money and Money Transfer') is one word left unmatched, not two.
+    result.query_unmatched = list({t.text: t for i, t in enumerate(q_tokens) if i not in used_q and t.kind != STOP}.values())
+    result.listed_unmatched = list({t.text: t for j, t in enumerate(c_tokens) if j not in used_c and t.kind != STOP}.values())
     more = _more_words(query, listed, result)  # "more_names", "more_words" or ""
     cheaper = RULES[more].value if more else 1.0
     for t in result.query_unmatched:
@@ -321,7 +325,7 @@ def _more_words(query: AnalysedName, listed: AnalysedName, result: NameCompariso
         return "more_names" if sum(1 for p in result.pairs if p.query.kind == WORD and p.listed.kind == WORD) >= 2 else ""
     if query.person or listed.person:
         return ""
-    found = [p for p in result.pairs if p.query.kind != STOP]
+    found = [p for p in result.pairs if p.query.kind != STOP and p.how not in VARIANT_CLASSES]
     whole = [p for p in found if p.how in ("exact", "compound", "acronym") and _distinctive(p.query, result.public_body)]
     return "more_words" if len(found) >= 2 and whole else ""
 
