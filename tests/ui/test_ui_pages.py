@@ -254,3 +254,17 @@ def test_the_ledger_pages_backwards_through_the_entries_a_key_may_see(client, be
         older = re.search(r'href="(/ui/ledger\?[^"]*before=\d+)"', page)
         url = older.group(1).replace("&amp;", "&") if older else ""
     assert len(everything) > 3 and seen == sorted(everything, reverse=True)
+
+
+def test_a_livestream_alert_shows_the_frame_at_its_offset(client, bench: Bench, data_dir) -> None:
+    from redline.media.review import record_alert
+
+    video = data_dir / "media" / "c2pa" / "video1.mp4"
+    review_id, _ = record_alert(bench.context.store, bench.context.ledger, "watcher", {
+        "source": str(video), "offset_s": 1.0, "bank": "ui-test-bank", "content_id": "bridge-1", "signal_type": "pdq",
+        "distance": 12, "labels": ["x-held-for-review"], "quality": 90})
+    sign_in(client, bench, "ana")
+    page = client.get(f"/ui/media/{review_id}").text
+    assert "Media alert" in page and "(livestream)" in page and "at 1.0 s" in page
+    assert 'alt="The frame at 1.0 s of the stream"' in page and 'src="data:image/jpeg;base64,' in page
+    assert "distance <strong>12</strong>" in page and "The action taken" not in page
