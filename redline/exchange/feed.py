@@ -18,7 +18,7 @@ from sqlalchemy import and_, func, select
 
 from redline.checkpoints import Signer
 from redline.context import Context
-from redline.exchange import signing
+from redline.exchange import signing, sqlbulk
 from redline.exchange import tables as t
 from redline.exchange.exchanges import ExchangeProblem, now
 from redline.media import banks
@@ -26,6 +26,7 @@ from redline.media import tables as media_tables
 from redline.media.signals import SignalError, normalise
 
 NOTICES_MODULE = "redline.licensing.notices"
+FEED_COLUMNS = ("bank", "signal_type", "value_key", "deleted", "record", "block_id", "block_index")
 MAX_PAGE = 10_000
 
 
@@ -68,9 +69,8 @@ def publish(ctx: Context, bank_name: str) -> dict[str, Any]:
             signature = signing.sign(key, signing.block_message(origin, at, digests))
             block_id = conn.execute(t.blocks.insert().values(origin=origin, at=at, digests="".join(digests),
                                                              signature=signature).returning(t.blocks.c.id)).scalar_one()
-            conn.execute(t.feed.insert(), [{"bank": bank_name, "signal_type": r[0], "value_key": r[1], "deleted": r[2],
-                                            "record": r[3].decode(), "block_id": block_id, "block_index": i}
-                                           for i, r in enumerate(chunk)])
+            sqlbulk.insert_many(conn, t.feed.name, FEED_COLUMNS,
+                                [(bank_name, r[0], r[1], r[2], r[3].decode(), block_id, i) for i, r in enumerate(chunk)])
         added = sum(1 for r in records if not r[2])
         outcome = {"published": added, "deleted": len(records) - added, "derived": derived}
         ctx.ledger.append("exchange.publish", ctx.actor, {"bank": bank_name, "origin": origin}, outcome, conn=conn)

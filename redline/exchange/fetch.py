@@ -19,6 +19,7 @@ import orjson
 from sqlalchemy import Connection, and_, select, update
 
 from redline.context import Context
+from redline.exchange import sqlbulk
 from redline.exchange import tables as t
 from redline.exchange.adapters.base import ExchangeError, Feedback, Page, Refusal
 from redline.exchange.credentials import CredentialError
@@ -285,19 +286,8 @@ UPDATED_ON_CONFLICT = ("remote_id", "contributor", "labels", "last_confirmed", "
 
 
 def _upsert_provenance(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
-    """One statement for a page's provenance, through the driver's executemany: SQLAlchemy's own
-    parameter processing cost more than the insert (the ON CONFLICT form is the same on both backends)."""
-    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = (f"INSERT INTO {t.signals.name} ({', '.join(PROVENANCE_COLUMNS)}) "
-           f"VALUES ({', '.join([marker] * len(PROVENANCE_COLUMNS))}) "
-           "ON CONFLICT (exchange_id, signal_type, value_key) DO UPDATE SET "
-           + ", ".join(f"{c} = excluded.{c}" for c in UPDATED_ON_CONFLICT))
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(sql, rows[start:start + 5000])
-    finally:
-        cursor.close()
+    sqlbulk.insert_many(conn, t.signals.name, PROVENANCE_COLUMNS, rows, conflict=("exchange_id", "signal_type", "value_key"),
+                        update=UPDATED_ON_CONFLICT)
 
 
 def _set_enabled(conn: Connection, bank_id: int, keys: list[tuple[str, str]], enabled: bool) -> int:

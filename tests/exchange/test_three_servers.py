@@ -1,5 +1,5 @@
-"""As people would use it: three `redline serve` on loopback, each with its own store (C's on
-PostgreSQL). Platform A banks a picture and publishes it; B and C fetch A's signed feed; C's upload
+"""As people would use it: three `redline serve` on loopback, each with its own store (A's and C's
+on PostgreSQL, B's on SQLite). Platform A banks a picture and publishes it; B and C fetch A's signed feed; C's upload
 of a cropped copy is blocked; B deconfirms the hash and A sees the feedback."""
 
 from __future__ import annotations
@@ -67,8 +67,10 @@ def _install(root: Path, name: str, db_url: str | None = None) -> Context:
 
 
 @pytest.mark.network
-def test_three_installations_share_block_and_give_feedback(tmp_path: Path, data_dir: Path, pg_url: str) -> None:
-    a, b, c = _install(tmp_path, "a"), _install(tmp_path, "b"), _install(tmp_path, "c", pg_url)
+def test_three_installations_share_block_and_give_feedback(tmp_path: Path, data_dir: Path, pg_cluster) -> None:  # type: ignore[no-untyped-def]
+    a = _install(tmp_path, "a", pg_cluster.create_database(f"exchange_a_{tmp_path.name[-8:].replace('-', '_')}"))
+    b = _install(tmp_path, "b")
+    c = _install(tmp_path, "c", pg_cluster.create_database(f"exchange_c_{tmp_path.name[-8:].replace('-', '_')}"))
     curator = {name: keys.create_key(ctx.store, ctx.ledger, f"{name}-curator", "curator", org=name)["key"]
                for name, ctx in (("a", a), ("b", b), ("c", c))}
     # A's members read A's feed with keys A gives them
