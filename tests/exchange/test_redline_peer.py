@@ -196,3 +196,28 @@ def test_feedback_with_a_bad_signature_is_refused(contexts) -> None:  # type: ig
                                        "items": [good, bad]}, from_key="k", from_org=None)
     assert answer["accepted"] == 1 and answer["refused"][0]["item"] == 1
     assert feed.list_feedback(a)[0]["published_here"] is False
+
+
+def test_malformed_feed_records_are_refused_and_the_rest_proceed(contexts) -> None:  # type: ignore[no-untyped-def]
+    from conftest import Request, wire_server
+
+    from redline.exchange import credentials
+
+    a, b = contexts("a"), contexts("b")
+    hashes = _publisher(a, 3)
+
+    def relay(request: Request) -> tuple[int, object]:  # A's feed, with junk added on the way
+        page = feed.feed_page(a, request.query.get("since", [None])[0], int(request.query["limit"][0]))
+        page["records"] += [{"kind": "rumour", "seq": 99}, "not an object",
+                            {"kind": "signal", "seq": 100, "block": page["records"][0]["block"], "index": 0},
+                            {"kind": "signal", "seq": 101, "block": 424242, "index": 0, "body": "{}"}]
+        return 200, page
+
+    with wire_server(relay) as server:
+        exchanges.add_exchange(b, "peer-a", "redline", {"url": server.url, "public_key": feed.signer(a).public_pem()},
+                               credential=credentials.seal(b.settings, "unused"))
+        result = fetch.fetch(b, "peer-a")
+    assert (result.added, result.refused, result.error) == (3, 4, None)
+    assert any("unknown record kind" in r for r in result.refusals)
+    assert any("block 424242" in r for r in result.refusals)
+    assert len(Matcher.open(b).match_pdq(hashes[0])) == 1
