@@ -80,12 +80,18 @@ _REPEATS = re.compile(r"(.)\1+")
 
 @lru_cache(maxsize=1 << 16)
 def consonant_key(text: str) -> str:
-    """'khamenei' -> 'kmn', 'mohammed' -> 'mhmt': how a Latin spelling compares with a loose
-    romanisation. A spelling's final h is dropped (Persian final heh, 'Abdullah', 'Sarah')."""
+    """'khamenei' -> 'kmn', 'mohammed' -> 'mhmt', 'omar' -> '_mr': how a Latin spelling compares
+    with a loose romanisation. A spelling's final h is dropped (Persian final heh, 'Abdullah',
+    'Sarah'); '_' marks a word that starts with a vowel or a glide."""
     text = _ABD_AL.sub("abd", _SOFT_C.sub("s", text))
     key = _DIGRAPH_RE.sub(lambda m: _DIGRAPH_MAP[m.group(0)], text).translate(_LETTER_CLASS).replace("\0", "")
     key = _REPEATS.sub(r"\1", "".join(ch for ch in key if ch.isalpha() and ch.isascii()))
-    return key[:-1] if text.endswith("h") and len(key) > 1 and key[-1] == "h" else key
+    key = key[:-1] if text.endswith("h") and len(key) > 1 and key[-1] == "h" else key
+    # A word that starts with a letter the key drops (a vowel or a glide: Omar, Ould, Yusuf, Walid)
+    # says so: every script writes that start (alif, ayn, waw, yod, ieung, a/wo/yi in pinyin), and
+    # 'Erison' is then not 'Rison'. Tune half: F1 +0.006 to +0.016 on every loose script, Japanese
+    # precision 0.891 -> 0.907, Arabic 0.845 -> 0.852, cross-script unchanged.
+    return "_" + key if text[:1] in "aeiouyvw" else key
 
 
 @lru_cache(maxsize=1)

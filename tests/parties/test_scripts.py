@@ -87,6 +87,9 @@ def test_consonant_key_classes() -> None:
     assert consonant_key("abdullah") == consonant_key("abdalla")
     assert consonant_key("mohammed") == consonant_key("muhammad") != consonant_key("ahmad")
     assert consonant_key("khalil") != consonant_key("jamil")
+    # a start with a vowel or a glide is kept as one mark, whichever it is
+    assert consonant_key("omar") == consonant_key("umar") == consonant_key("amr") != consonant_key("mr")
+    assert consonant_key("ould") == consonant_key("wld") and consonant_key("erison") != consonant_key("rison")
 
 
 def test_hebrew_geresh_and_bet_as_v() -> None:
