@@ -6,7 +6,7 @@ substring key within that many flipped bits finds every neighbour: the search is
 candidate is checked on its full 256 bits.
 
 Each table is a direct-addressed bucket array (CSR: `offsets` of 2**bits + 1 entries, `rows` sorted
-by key), not a hash map: a probe is two array reads, the build is one sort of (key, row) pairs a table, and the
+by key), not a hash map: a probe is two array reads, the build is one counting sort a table, and the
 memory is 4 bytes a hash a table plus the offsets. `bits` follows the size (about log2 n, so a
 bucket holds about one hash): 1 M hashes use 12 tables of 20 bits (96 B/hash besides the codes),
 10 M 11 tables of 23 bits. python-threatexchange's MIH (faiss IndexBinaryMultiHash, 16 tables of 16
@@ -20,12 +20,12 @@ from functools import lru_cache
 from itertools import combinations
 
 import numpy as np
+from numba import njit
 
 CODE_BYTES = 32
 MIN_BITS = 16
 MAX_BITS = 23
 MAX_FLIPS = 2  # beyond this the probes outnumber the candidates a flat scan would check
-LOW32 = np.uint64(0xFFFFFFFF)
 
 
 def bits_for(size: int) -> int:
@@ -55,14 +55,10 @@ class MultiIndex:
         keys = self.keys(codes)
         self.rows = np.empty((self.tables, n), dtype=np.uint32)
         self.offsets = np.zeros((self.tables, (1 << self.bits) + 1), dtype=np.uint32)
-        numbers = np.arange(n, dtype=np.uint64)
         for table in range(self.tables):
-            column = keys[:, table]
-            # sorting (key << 32 | row) as one uint64 is several times faster than a stable argsort
-            pairs = (column.astype(np.uint64) << np.uint64(32)) | numbers
-            pairs.sort()
-            self.rows[table] = pairs & LOW32
+            column = np.ascontiguousarray(keys[:, table])
             np.cumsum(np.bincount(column, minlength=1 << self.bits), out=self.offsets[table, 1:])
+            _bucket_rows(column, self.offsets[table], self.rows[table])
 
     @classmethod
     def from_arrays(cls, bits: int, rows: np.ndarray, offsets: np.ndarray) -> MultiIndex:
@@ -103,28 +99,70 @@ class MultiIndex:
         """(query numbers, rows, distances) of every row of `codes[:size]` within `threshold` bits."""
         if threshold > self.max_threshold():
             raise ValueError(f"threshold {threshold} is beyond this index's exact range ({self.max_threshold()})")
+        queries = np.ascontiguousarray(queries, dtype=np.uint8)
         masks = flip_masks(self.bits, threshold // self.tables)
-        probes = self.keys(queries)[:, :, None] ^ masks[None, None, :]  # (q, tables, probes)
-        table = np.broadcast_to(np.arange(self.tables)[None, :, None], probes.shape)
-        starts = self.offsets[table, probes].ravel().astype(np.int64)
-        lengths = self.offsets[table, probes + 1].ravel().astype(np.int64) - starts
-        hit = lengths > 0
-        starts, lengths = starts[hit], lengths[hit]
-        owner = np.broadcast_to(np.arange(len(queries))[:, None, None], probes.shape).ravel()[hit]
-        base = table.ravel()[hit].astype(np.int64) * self.size + starts
-        total = int(lengths.sum())
-        empty = np.zeros(0, dtype=np.int64)
-        if total == 0:
-            return empty, empty, empty
-        ends = np.cumsum(lengths)
-        flat = np.repeat(base - (ends - lengths), lengths) + np.arange(total)
-        candidates = self.rows.ravel()[flat].astype(np.int64)
-        query_of = np.repeat(owner, lengths)
-        left = codes.view(np.uint64).reshape(len(codes), 4)[candidates]
-        right = np.ascontiguousarray(queries).view(np.uint64).reshape(len(queries), 4)[query_of]
-        distances = np.bitwise_count(left ^ right).sum(axis=1, dtype=np.int64)
-        near = distances <= threshold
-        query_of, candidates, distances = query_of[near], candidates[near], distances[near]
-        # a neighbour found through several tables is reported once
-        _, first = np.unique(query_of * self.size + candidates, return_index=True)
-        return query_of[first], candidates[first], distances[first]
+        query_of, rows, distances = _search(
+            self.offsets, self.rows, np.ascontiguousarray(codes[: self.size]).view(np.uint64).reshape(self.size, 4),
+            queries.view(np.uint64).reshape(len(queries), 4), self.keys(queries), masks, threshold)
+        if len(rows) > 1:  # a neighbour found through several tables is reported once
+            _, first = np.unique(query_of * self.size + rows, return_index=True)
+            query_of, rows, distances = query_of[first], rows[first], distances[first]
+        return query_of, rows, distances
+
+
+@njit(cache=True, nogil=True)
+def _search(offsets: np.ndarray, rows: np.ndarray, codes: np.ndarray, queries: np.ndarray, keys: np.ndarray,
+            masks: np.ndarray, threshold: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Probe every table with every key within the masks' flips; check each candidate on 256 bits."""
+    capacity = 64
+    out_q = np.empty(capacity, dtype=np.int64)
+    out_r = np.empty(capacity, dtype=np.int64)
+    out_d = np.empty(capacity, dtype=np.int64)
+    found = 0
+    for qi in range(queries.shape[0]):
+        q0, q1, q2, q3 = queries[qi, 0], queries[qi, 1], queries[qi, 2], queries[qi, 3]
+        for table in range(keys.shape[1]):
+            key = keys[qi, table]
+            for mask in masks:
+                probe = key ^ mask
+                for position in range(offsets[table, probe], offsets[table, probe + 1]):
+                    row = rows[table, position]
+                    distance = _popcount(codes[row, 0] ^ q0) + _popcount(codes[row, 1] ^ q1)
+                    if distance > threshold:
+                        continue
+                    distance += _popcount(codes[row, 2] ^ q2) + _popcount(codes[row, 3] ^ q3)
+                    if distance > threshold:
+                        continue
+                    if found == capacity:
+                        capacity *= 2
+                        out_q = _grow(out_q, capacity)
+                        out_r = _grow(out_r, capacity)
+                        out_d = _grow(out_d, capacity)
+                    out_q[found], out_r[found], out_d[found] = qi, row, distance
+                    found += 1
+    return out_q[:found], out_r[:found], out_d[:found]
+
+
+@njit(cache=True, nogil=True)
+def _bucket_rows(keys: np.ndarray, offsets: np.ndarray, out: np.ndarray) -> None:
+    """Counting sort: each row into its key's bucket, in row order (one pass, no comparison sort)."""
+    cursor = offsets[:-1].astype(np.int64)
+    for row in range(keys.shape[0]):
+        key = keys[row]
+        out[cursor[key]] = row
+        cursor[key] += 1
+
+
+@njit(cache=True, nogil=True)
+def _grow(values: np.ndarray, capacity: int) -> np.ndarray:
+    out = np.empty(capacity, dtype=values.dtype)
+    out[: len(values)] = values
+    return out
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _popcount(word: np.uint64) -> int:
+    word = word - ((word >> np.uint64(1)) & np.uint64(0x5555555555555555))
+    word = (word & np.uint64(0x3333333333333333)) + ((word >> np.uint64(2)) & np.uint64(0x3333333333333333))
+    word = (word + (word >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    return int((word * np.uint64(0x0101010101010101)) >> np.uint64(56))
