@@ -22,7 +22,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from redline.context import Context
 from redline.review import core as review
-from redline.ui import present
+from redline.ui import lookups, present
 from redline.ui.session import SESSION_COOKIE, SESSION_HOURS, SIGNIN_COOKIE, SIGNIN_FORM_SECONDS, Sessions, Viewer, load_secret
 
 log = logging.getLogger("redline.ui")
@@ -296,33 +296,17 @@ def _media_item(request: Request, who: Viewer, review_id: int, problem: str | No
     from redline.media.actions import Enforcement
 
     ctx = _context(request)
-    found = [i for i in media_review.list_items(ctx.store, "all") if i["id"] == review_id]
-    if not found:
+    entry = lookups.media_review_item(ctx.store, review_id)
+    if entry is None:
         return refuse(who, 404, "Not found", f"There is no media review item {review_id}.")
-    entry = found[0]
     enforcement = Enforcement(ctx.store, ctx.ledger, who.name)
     action = enforcement.get_action(entry["action_id"]) if entry.get("action_id") else None
     account = enforcement.account_status(entry["account"]) if entry.get("account") else None
-    bank_item = _bank_signal(ctx, entry)
+    bank_item = (lookups.banked_signal(ctx.store, entry["bank"], entry["content_id"], entry.get("signal_type"))
+                 if entry.get("bank") and entry.get("content_id") else None)
     return page("media_item.html", status, who=who, item=entry, action=action, account=account, problem=problem,
                 bank_item=bank_item, thumb=present.thumbnail(entry["source"], entry.get("offset_s")),
                 resolutions=media_review.RESOLUTIONS, can_decide=who.can("analyst"))
-
-
-def _bank_signal(ctx: Context, entry: dict[str, Any]) -> dict[str, Any] | None:
-    """The banked signal the alert matched (its hash, labels, contributor), when the bank still has it."""
-    from redline.media import banks
-
-    if not entry.get("bank") or not entry.get("content_id"):
-        return None
-    try:
-        signals = banks.bank_signals(ctx.store, entry["bank"])
-    except banks.BankError:
-        return None
-    wanted = [s for s in signals if s.content_id == entry["content_id"]]
-    same_type = [s for s in wanted if s.signal_type == entry.get("signal_type")]
-    chosen = same_type or wanted
-    return chosen[0].to_dict() if chosen else None
 
 
 @router.get("/media/{review_id}")
