@@ -118,7 +118,7 @@ def test_an_organisation_sees_only_its_items_and_a_decision_needs_the_token_and_
     assert "cleared" in client.get(f"/ui/queue/{acme_item}").text
     # the same pair screened again is not raised again
     screen(client, bench, "acme-ana", REAL_HIT)
-    assert f'href="/ui/queue/' not in client.get("/ui/queue", params={"q": "Hikvision"}).text
+    assert 'href="/ui/queue/' not in client.get("/ui/queue", params={"q": "Hikvision"}).text
 
 
 def test_a_reader_sees_but_cannot_decide(client, bench: Bench) -> None:
