@@ -7,10 +7,8 @@ appeals). Forms are POSTed with a CSRF token; see redline.ui.session."""
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -109,16 +107,6 @@ def _csrf_ok(request: Request, who: Viewer, token: str | None) -> bool:
 def _bad_csrf(who: Viewer) -> HTMLResponse:
     return refuse(who, 403, "Form expired", "The form was missing its security token or it did not match this "
                   "session. Reload the page and submit it again.")
-
-
-def _optional(module: str) -> Any:
-    """A domain module that work in parallel may not have landed yet (its pages say so)."""
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            return None
-        raise
 
 
 def _safe_next(target: str | None) -> str:
@@ -445,10 +433,7 @@ def ledger_export(request: Request, kind: str = Query("", max_length=64), actor:
 
 @router.get("/licensing")
 def licensing(request: Request, status: str = Query(""), who: Viewer = SIGNED_IN) -> HTMLResponse:
-    cases = _optional("redline.licensing.cases")
-    if cases is None:
-        return page("missing.html", who=who, title="Licensing cases",
-                    message="Licence cases are not part of this installation yet (redline.licensing.cases).")
+    from redline.licensing import cases
     from redline.licensing.officers import CaseworkProblem
 
     try:
@@ -473,18 +458,17 @@ def _case_page(request: Request, who: Viewer, case_id: int, problem: str | None 
 
 @router.get("/licensing/{case_id}")
 def licensing_case(request: Request, case_id: int, who: Viewer = SIGNED_IN) -> HTMLResponse:
-    if _optional("redline.licensing.cases") is None:
-        return refuse(who, 404, "Not found", "Licence cases are not part of this installation yet.")
     return _case_page(request, who, case_id)
 
 
 @router.post("/licensing/{case_id}/{step}")
 def licensing_step(request: Request, case_id: int, step: str, decision: str = Form(""), reason: str = Form(""),
                    csrf: str = Form(""), who: Viewer = SIGNED_IN) -> Response:
-    cases = _optional("redline.licensing.cases")
-    if cases is None or step not in ("decide", "sign-off"):
-        return refuse(who, 404, "Not found", "No such step.")
+    from redline.licensing import cases
     from redline.licensing.officers import CaseworkProblem, NotFound
+
+    if step not in ("decide", "sign-off"):
+        return refuse(who, 404, "Not found", "No such step.")
 
     if not _csrf_ok(request, who, csrf):
         return _bad_csrf(who)
@@ -510,11 +494,10 @@ REPORT_FILES = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf"}
 
 def _report_form(who: Viewer, kind: str = "media", start: str = "", end: str = "", problem: str | None = None,
                  field: str | None = None) -> HTMLResponse:
-    reports = _optional("redline.reports")
-    if reports is None:
-        return page("missing.html", who=who, title="Reports",
-                    message="Transparency reports are not part of this installation yet (redline.reports).")
-    today = date.today()
+    from redline import reports
+    from redline.reports.period import today_utc
+
+    today = today_utc()  # the reports' days are UTC days
     return page("reports.html", 422 if problem else 200, who=who, kinds=tuple(reports.REPORTS), kind=kind,
                 start=start or today.replace(day=1).isoformat(), end=end or today.isoformat(), problem=problem,
                 field=field)
@@ -532,24 +515,29 @@ def report_go(kind: str = Query("media"), start: str = Query("", alias="from"), 
     return see_other(f"/ui/reports/{quote(kind, safe='')}?" + urlencode({"from": start, "to": end}))
 
 
-def _build_report(request: Request, who: Viewer, kind: str, start: str, end: str) -> tuple[Any, dict[str, Any] | HTMLResponse]:
-    reports = _optional("redline.reports")
-    if reports is None or kind not in reports.REPORTS:
-        return reports, _report_form(who, problem=f"kind: {kind!r} is not one of media, licensing", field="kind")
+def _build_report(request: Request, who: Viewer, kind: str, start: str, end: str) -> dict[str, Any] | HTMLResponse:
+    """The report asked for, or the form again naming the field at fault."""
+    from redline import reports
+
+    if kind not in reports.REPORTS:
+        return _report_form(who, problem=f"kind: {kind!r} is not one of {', '.join(reports.REPORTS)}", field="kind")
     try:
         span = reports.period(start, end)
     except reports.ReportError as exc:
-        return reports, _report_form(who, kind, start, end, str(exc), exc.argument)
-    return reports, reports.REPORTS[kind](_acting(request, who), span.start, span.end)
+        return _report_form(who, kind, start, end, str(exc), exc.argument)
+    return reports.REPORTS[kind](_acting(request, who), span.start, span.end)
 
 
 @router.get("/reports/{kind}")
 def report_page(request: Request, kind: str, start: str = Query("", alias="from"), end: str = Query("", alias="to"),
                 who: Viewer = SIGNED_IN) -> HTMLResponse:
-    reports, built = _build_report(request, who, kind, start, end)
+    from markupsafe import Markup
+
+    from redline import reports
+
+    built = _build_report(request, who, kind, start, end)
     if isinstance(built, HTMLResponse):
         return built
-    from markupsafe import Markup
 
     body = Markup(reports.render_html_body(built))  # escaped by the reports' own template
     files = {fmt: f"/ui/reports/{kind}/file?" + urlencode({"from": start, "to": end, "format": fmt}) for fmt in REPORT_FILES}
@@ -561,7 +549,9 @@ def report_file(request: Request, kind: str, start: str = Query("", alias="from"
                 fmt: str = Query("csv", alias="format"), who: Viewer = SIGNED_IN) -> Response:
     if fmt not in REPORT_FILES:
         return _report_form(who, kind, start, end, f"format: {fmt!r} is not one of csv, pdf", "format")
-    reports, built = _build_report(request, who, kind, start, end)
+    from redline import reports
+
+    built = _build_report(request, who, kind, start, end)
     if isinstance(built, HTMLResponse):
         return built
     body = reports.render_csv(built) if fmt == "csv" else reports.render_pdf(built)
