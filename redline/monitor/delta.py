@@ -17,16 +17,18 @@ whatever an analyst decided, until the listing changes.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import pickle
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from itertools import islice
 from typing import Any
 
+import numpy as np
 import orjson
 from sqlalchemy import Connection, bindparam, delete, insert, or_, select, update
 
@@ -73,6 +75,21 @@ def listing_state(screener: Screener) -> dict[str, tuple[str, int]]:
     return _state_cache[0][1]
 
 
+class BookNames(Sequence[NameEntry]):
+    """The book's names as the NameIndex's entries, analysed when a lookup reaches one: the cached
+    index holds each name as a string and a flag, so that a delta run loads a 1 M-row book quickly
+    (a pickle of a million analysed names took most of such a run)."""
+
+    def __init__(self, texts: list[str], persons: np.ndarray, rows: np.ndarray) -> None:
+        self.texts, self.persons, self.rows = texts, persons, rows
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __getitem__(self, n: int) -> NameEntry:  # type: ignore[override]
+        return NameEntry(analyse(self.texts[n], person=bool(self.persons[n])), int(self.rows[n]))
+
+
 @dataclass
 class BookIndex:
     row_ids: list[str]
@@ -84,13 +101,18 @@ def _book_index(ctx: Context, conn: Connection, book: Any) -> BookIndex:
     """The book's names in a NameIndex (cached per book generation: an import makes a new one)."""
     cache = ctx.settings.cache_dir / f"book-{book.id}-{book.generation}-{api.CACHE_VERSION}.pickle"
     if cache.exists():
+        gc.disable()  # millions of small objects: collecting while they load costs more than loading them
         try:
             with cache.open("rb") as handle:
                 return pickle.load(handle)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
             pass
+        finally:
+            gc.enable()
     row_ids: list[str] = []
     entries: list[NameEntry] = []
+    texts: list[str] = []
+    persons: list[bool] = []
     identifiers: dict[str, list[int]] = {}
     for n, row in enumerate(iter_rows(conn, book.id)):
         row_ids.append(row.row_id)
@@ -102,9 +124,14 @@ def _book_index(ctx: Context, conn: Connection, book: Any) -> BookIndex:
                 if analysed.tokens and analysed.tokens not in seen:
                     seen.add(analysed.tokens)
                     entries.append(NameEntry(analysed, n))
+                    texts.append(variant)
+                    persons.append(person)
         for ident in orjson.loads(row.identifiers):
             identifiers.setdefault(ident.replace(" ", "").upper(), []).append(n)
-    built = BookIndex(row_ids, NameIndex(entries), identifiers)
+    index = NameIndex(entries)
+    index.entries = BookNames(texts, np.array(persons, dtype=bool),  # type: ignore[assignment]
+                              np.fromiter((e.party for e in entries), dtype=np.int32, count=len(entries)))
+    built = BookIndex(row_ids, index, identifiers)
     write_cache(cache, built, stale=f"book-{book.id}-*.pickle")
     return built
 
