@@ -9,10 +9,10 @@ each behind one another, and a /healthz probe behind them; none of them is "in p
 heartbeat on the loop notes the time every HEARTBEAT_S; when a request starts, the last beat is
 older than `max_lag_s` and more than `max_backlog` tasks wait on the loop, the worker is
 overloaded, and the request is refused for a fraction of a millisecond instead of served for
-several: each pass of the loop serves about `max_backlog` requests and refuses the rest, so the
-queue drains and the probe is answered. (A loop that is merely late, because other processes had
-the CPU, has no backlog and sheds nothing; counting the tasks costs a walk over them, paid only
-when the loop is late.)
+several, as is every other request until the heartbeat runs again: each pass of the loop serves
+about `max_lag_s` of work and refuses the rest, so the queue drains and the probe is answered. (A
+loop that is merely late, because other processes had the CPU, has no backlog and sheds nothing;
+counting the tasks, a walk over them, is paid only when the loop is late and not yet shedding.)
 
 Pure ASGI, not BaseHTTPMiddleware: it adds no task per request, which matters at hundreds of
 requests a second."""
@@ -53,22 +53,25 @@ class Guard:
         self._beat = 0.0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._heart: asyncio.Task[None] | None = None
+        self._shedding = False  # until the next heartbeat: this pass of the loop is shedding
 
     def _overloaded(self) -> bool:
         loop = asyncio.get_running_loop()
         if loop is not self._loop:  # first request on this loop (a worker, or a test client's loop)
             self._loop, self._beat = loop, loop.time()
             self._heart = loop.create_task(self._heartbeat(loop))
-        if self.inflight >= self.max_inflight:
+        if self.inflight >= self.max_inflight or self._shedding:
             return True
         if loop.time() - self._beat <= self.max_lag_s:
             return False
-        # behind: shed only with a backlog (a worker merely starved of CPU by other processes keeps serving)
-        return len(asyncio.all_tasks(loop)) > self.max_backlog
+        # behind: shed only with a backlog (a worker merely starved of CPU by other processes keeps
+        # serving); once shedding, the rest of this pass is shed without counting again
+        self._shedding = len(asyncio.all_tasks(loop)) > self.max_backlog
+        return self._shedding
 
     async def _heartbeat(self, loop: asyncio.AbstractEventLoop) -> None:
         while self._loop is loop:
-            self._beat = loop.time()
+            self._beat, self._shedding = loop.time(), False
             await asyncio.sleep(HEARTBEAT_S)
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
