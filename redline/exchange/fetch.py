@@ -31,6 +31,8 @@ from redline.media.labels import LabelError, normalise_labels
 from redline.media.signals import SignalError, normalise
 
 LEASE = timedelta(minutes=15)  # a fetch marked running longer than this is taken to have died
+COMMIT_ROWS = 50_000  # pages are applied in groups of about this many records: the bank's bulk path
+SQLITE_PAGE_CACHE_KIB = 256 * 1024  # while a group's provenance is written (random keys into a large index)
 NOTICES_MODULE = "redline.licensing.notices"
 CHUNK = 500
 
@@ -91,27 +93,44 @@ def _start(ctx: Context, exchange: Exchange, result: FetchResult) -> None:
         _status(conn, exchange.id, {**result.to_dict(), "state": "running"})
 
 
-def fetch(ctx: Context, name: str, *, max_pages: int | None = None, rate: float | None = None) -> FetchResult:
-    """Fetch new pages from the checkpoint on. Errors of the exchange end the fetch with `error` set
-    (the pages applied before stay, with their checkpoint); bad arguments raise ExchangeProblem."""
+def fetch(ctx: Context, name: str, *, max_pages: int | None = None, rate: float | None = None,
+          commit_rows: int = COMMIT_ROWS) -> FetchResult:
+    """Fetch new pages from the checkpoint on. Pages are applied in groups of at least `commit_rows`
+    records (the last group may be smaller), each group in one transaction with the checkpoint of its
+    last page. Errors of the exchange end the fetch with `error` set (the groups applied before stay,
+    with their checkpoint); bad arguments raise ExchangeProblem."""
     exchange = get_exchange(ctx, name)
     if not exchange.enabled:
         raise ExchangeProblem(f"NAME: {name} is disabled (redline exchange add {name} --update --enable)")
     result = FetchResult(name, checkpoint=exchange.checkpoint, started_at=now())
     _start(ctx, exchange, result)
     adapter = None
+    group: list[Page] = []
+
+    def flush() -> None:
+        nonlocal group
+        if group:
+            _apply(ctx, exchange, _merged(group), result)
+            result.pages += len(group)
+            group = []
+
     try:
         adapter = open_adapter(ctx, exchange, rate=rate)
-        for page in adapter.pages(exchange.checkpoint):
-            _apply(ctx, exchange, page, result)
-            result.pages += 1
-            if not page.more:
+        try:
+            for page in adapter.pages(exchange.checkpoint):
+                group.append(page)
+                last = not page.more or (max_pages is not None and result.pages + len(group) >= max_pages)
+                if last or sum(len(p.signals) for p in group) >= commit_rows:
+                    flush()
+                if last:
+                    result.complete = not page.more
+                    break
+            else:
+                flush()
                 result.complete = True
-                break
-            if max_pages is not None and result.pages >= max_pages:
-                break
-        else:
-            result.complete = True
+        except (ExchangeError, CredentialError):
+            flush()  # the pages received before the exchange failed are sound
+            raise
     except (ExchangeError, CredentialError, banks.BankError) as exc:
         result.error = str(exc)
     except BaseException as exc:  # a bug or an interruption: recorded, then raised
@@ -128,6 +147,13 @@ def fetch(ctx: Context, name: str, *, max_pages: int | None = None, rate: float 
                                                              "from": exchange.checkpoint},
                               {k: v for k, v in result.to_dict().items() if k != "refusals"}, conn=conn)
     return result
+
+
+def _merged(pages: list[Page]) -> Page:
+    if len(pages) == 1:
+        return pages[0]
+    return Page([s for p in pages for s in p.signals], [r for p in pages for r in p.refused], pages[-1].checkpoint,
+                pages[-1].more, [n for p in pages for n in p.notices], sum(p.skipped for p in pages))
 
 
 def _apply(ctx: Context, exchange: Exchange, page: Page, result: FetchResult) -> None:
@@ -264,7 +290,14 @@ def _write_page(ctx: Context, conn: Connection, exchange: Exchange, page: Page,
              inc.confirmed_at or at, bool(inc.deleted))
             for k, (inc, labels, value) in latest.items() if inc.derived_of is None]  # derived ones follow their parent
     if rows:
-        _upsert_provenance(conn, rows)
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite and len(rows) >= COMMIT_ROWS // 2:
+            conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_PAGE_CACHE_KIB}")
+        try:
+            _upsert_provenance(conn, rows)
+        finally:
+            if sqlite and len(rows) >= COMMIT_ROWS // 2:
+                conn.exec_driver_sql("PRAGMA cache_size=-2000")
     if refused:
         conn.execute(t.refused.insert(), [{"exchange_id": exchange.id, "at": at, "reason": r.reason[:1000],
                                           "record": orjson.dumps(r.record, default=str).decode()[:2000]} for r in refused])

@@ -53,7 +53,7 @@ def test_fetch_is_signed_incremental_paged_and_resumable(contexts) -> None:  # t
     hashes = _publisher(a, 10)
     with serve_app(a) as url:
         _subscribe(b, a, url, page_size=3)
-        first = fetch.fetch(b, "peer-a", max_pages=2)
+        first = fetch.fetch(b, "peer-a", max_pages=2, commit_rows=1)
         assert (first.pages, first.added, first.complete, first.error) == (2, 6, False, None)
         assert exchanges.get_exchange(b, "peer-a").status["state"] == "partial"
         rest = fetch.fetch(b, "peer-a")  # resumes from the checkpoint
@@ -151,7 +151,7 @@ def test_a_failing_page_leaves_the_bank_as_it_was(contexts, monkeypatch: pytest.
     with serve_app(a) as url:
         _subscribe(b, a, url, page_size=2)
         with pytest.raises(OSError):
-            fetch.fetch(b, "peer-a")
+            fetch.fetch(b, "peer-a", commit_rows=1)  # each page its own transaction
         after_first = exchanges.get_exchange(b, "peer-a")
         assert banks.get_bank(b.store, "exchange.peer-a").size == 2  # page 1 only: page 2 rolled back whole
         assert after_first.checkpoint == "2:0" and after_first.status["state"] == "failed"
