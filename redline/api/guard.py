@@ -36,12 +36,12 @@ class BodyTooLarge(HTTPException):
 
 
 OPEN_PATHS = frozenset({"/healthz", "/readyz"})
-HEARTBEAT_S = 0.05
+HEARTBEAT_S = 0.02
 
 
 class Guard:
     def __init__(self, app: Any, *, max_body: int, timeout_s: float, max_inflight: int = 64,
-                 max_lag_s: float = 0.1, max_backlog: int = 32) -> None:
+                 max_lag_s: float = 0.05, max_backlog: int = 32) -> None:
         self.app = app
         self.max_body = max_body
         self.timeout_s = timeout_s
