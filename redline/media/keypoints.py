@@ -141,7 +141,8 @@ def descriptor_keys(descriptors: np.ndarray) -> np.ndarray:
 class KeypointIndex:
     """Inverted index from descriptor keys to banked items; `shortlist` votes, `add` appends.
 
-    Postings are kept as sorted arrays per table (rebuilt lazily after adds): keys and item numbers."""
+    Postings are kept as sorted arrays per table, keys and item numbers; adds are merged in on the
+    next query (the new postings sorted and inserted, not the whole table re-sorted)."""
 
     def __init__(self) -> None:
         self.items: list[int] = []  # item number -> caller's id (a signal id)
@@ -164,10 +165,13 @@ class KeypointIndex:
             self._pending_bulk(t, keys[t], owners.astype(np.int32) + base)
 
     def _pending_bulk(self, t: int, keys: np.ndarray, owners: np.ndarray) -> None:
-        merged_k = np.concatenate([self._keys[t], keys.astype(_KEY_DTYPE)])
-        merged_o = np.concatenate([self._owners[t], owners])
-        order = np.argsort(merged_k, kind="stable")
-        self._keys[t], self._owners[t] = merged_k[order], merged_o[order]
+        """Merge new postings into table t: only the new ones are sorted, then inserted where they
+        belong (after equal keys, so an older item keeps its place); nothing already filed is re-sorted."""
+        order = np.argsort(keys, kind="stable")
+        keys, owners = keys[order].astype(_KEY_DTYPE), owners[order].astype(np.int32)
+        at = np.searchsorted(self._keys[t], keys, "right")
+        self._keys[t] = np.insert(self._keys[t], at, keys)
+        self._owners[t] = np.insert(self._owners[t], at, owners)
 
     def _flush(self) -> None:
         if not self._pending:

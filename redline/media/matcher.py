@@ -146,7 +146,9 @@ class Matcher:
         self._meta: dict[int, _SignalMeta] = {}
         self._held: set[int] = set()
         self._checked_at = 0.0
-        self._keypoints: Any = None  # keypoints.KeypointIndex, built on first use, dropped on changes
+        self._keypoints: Any = None  # keypoints.KeypointIndex, built on first use, then caught up by revision
+        self._keypoints_rev = 0
+        self._keypoint_ids: set[int] = set()
         self._load_held()
 
     @classmethod
@@ -165,8 +167,7 @@ class Matcher:
         with self._lock:
             self._checked_at = now
             if self.index.refresh():
-                self._meta.clear()
-                self._keypoints = None
+                self._meta.clear()  # the keypoint index catches up on its next use (_keypoint_index)
             self._load_held()
 
     def _load_held(self) -> None:
@@ -356,18 +357,27 @@ class Matcher:
 
         with self._lock:
             if self._keypoints is None:
-                index = KeypointIndex()
+                self._keypoints, self._keypoints_rev, self._keypoint_ids = KeypointIndex(), 0, set()
+            if self._keypoints_rev < self.index.rev:
+                # only pictures whose hash changed since (added, or enabled again) are read; whether a
+                # picture is enabled is asked of the PDQ index at query time, so nothing is dropped here
                 with self.store.connect() as conn:
                     rows = conn.execute(
                         select(t.keypoints.c.signal_id, t.keypoints.c.data)
                         .join(t.signals, t.signals.c.id == t.keypoints.c.signal_id)
-                        .join(t.banks, t.banks.c.id == t.signals.c.bank_id)
-                        .where(and_(t.signals.c.enabled.is_(True), t.banks.c.enabled.is_(True)))
+                        .where(and_(t.signals.c.rev > self._keypoints_rev, t.signals.c.rev <= self.index.rev))
+                        .order_by(t.keypoints.c.signal_id)
                     )
                     for r in rows:
-                        index.add(r.signal_id, unpack(r.data).descriptors)
-                self._keypoints = index
+                        if r.signal_id not in self._keypoint_ids:
+                            self._keypoints.add(r.signal_id, unpack(r.data).descriptors)
+                            self._keypoint_ids.add(r.signal_id)
+                self._keypoints_rev = self.index.rev
             return self._keypoints
+
+    def _live(self, signal_id: int) -> bool:
+        rows = self.index.pdq.rows_of(signal_id)
+        return rows.start < rows.stop and bool(self.index.pdq.live[rows.start])
 
     def _keypoint_hits(self, image: Any, plain_pdq: str, detail: dict[int, dict[str, Any]]) -> list[tuple[int, int, str]]:
         """Shortlist from the coarse index, then RANSAC verification of each candidate. A hit's distance
@@ -380,7 +390,7 @@ class Matcher:
             return []
         found: dict[int, tuple[str, Any]] = {}
         for variant, query in query_sets(image):
-            candidates = [signal_id for signal_id, _ in index.shortlist(query.descriptors)]
+            candidates = [signal_id for signal_id, _ in index.shortlist(query.descriptors) if self._live(signal_id)]
             if not candidates:
                 continue
             with self.store.connect() as conn:

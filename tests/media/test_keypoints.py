@@ -89,3 +89,26 @@ def test_cli_match_says_keypoint_stage_with_inliers(data_dir: Path, tmp_path: Pa
     assert rows[1]["matches"] == []
     text = " ".join(runner.invoke(app, ["media", "match", str(query)]).output.split())
     assert "via keypoints_mirror (keypoint stage:" in text and "inliers" in text
+
+
+def test_keypoint_index_follows_adds_and_disables_without_a_rebuild(data_dir: Path, tmp_path: Path) -> None:
+    from redline.context import get_context
+    from redline.media.banks import set_bank_enabled
+    from redline.media.matcher import Matcher
+
+    runner = CliRunner()
+    assert runner.invoke(app, ["media", "bank", "create", "b"]).exit_code == 0
+    assert runner.invoke(app, ["media", "bank", "add", "b", str(data_dir / BRIDGE)]).exit_code == 0
+    query = tmp_path / "combined.jpg"
+    _combined(Image.open(data_dir / COASTER).convert("RGB")).save(query)
+    matcher = Matcher.open(get_context(), persist=False)
+    assert matcher.match_file(query).matches == []
+    first = matcher._keypoints
+    assert runner.invoke(app, ["media", "bank", "create", "c"]).exit_code == 0
+    assert runner.invoke(app, ["media", "bank", "add", "c", str(data_dir / COASTER)]).exit_code == 0
+    matcher.refresh(force=True)
+    (match,) = matcher.match_file(query).matches
+    assert match.bank == "c" and matcher._keypoints is first and len(first) == 2  # one picture added to it
+    set_bank_enabled(get_context().store, "c", False)
+    matcher.refresh(force=True)
+    assert matcher.match_file(query).matches == [] and matcher._keypoints is first
