@@ -186,8 +186,8 @@ def _folded_similarity(a: str, b: str) -> float:
     fa, fb = fold(a), fold(b)
     if fa == fb:
         return SIMILARITY["spelling_variant"]
-    shorter = min(len(fa), len(fb))
-    if shorter >= 4:
+    shorter, longer = sorted((len(fa), len(fb)))
+    if shorter >= 4 and longer - shorter <= longer * (1 - SIMILARITY["fuzzy_long"]):  # else no edit ratio reaches a match
         sim = OSA.normalized_similarity(fa, fb)
         if sim >= SIMILARITY["fuzzy_short" if shorter < 8 else "fuzzy_long"]:
             return sim * SIMILARITY["spelling_variant"]
@@ -364,20 +364,16 @@ def _compound_pairs(
     ):
         if len(used_l) + 2 > len(left) or len(used_r) == len(right):
             continue  # no two words left to join, or nothing left to join them to
+        spans = _spans(left, used_l)
         for j, whole in enumerate(right):
-            if j in used_r or len(whole.text) < 5:
+            if j in used_r or len(whole.text) < 5 or not spans:
                 continue
-            for span in _spans(left, used_l):
+            for span in spans:
+                if used_l.intersection(span):
+                    continue
                 parts = [left[i] for i in span]
                 joined = "".join(t.text for t in parts)
-                sim = 1.0 if joined == whole.text else Levenshtein.normalized_similarity(joined, whole.text)
-                if sim < SIMILARITY["compound_min"]:
-                    spelt = "".join(t.source for t in parts)  # 'abdul rahab': 'abd' is the canonical form
-                    sim = max(sim, Levenshtein.normalized_similarity(fold(spelt), fold(whole.source)))
-                if sim < SIMILARITY["compound_min"] and len({t.abjad for t in parts}) == 1 and parts[0].abjad != whole.abjad:
-                    # 'ansar eddine' against 'ansaruddin' romanised from Arabic: the same consonants
-                    shape = skeleton(joined)
-                    sim = SIMILARITY["skeleton"] if len(shape) >= 3 and shape == skeleton(whole.text) else sim
+                sim = _compound_similarity(joined, parts, whole)
                 if sim >= SIMILARITY["compound_min"]:
                     used_l.update(span)
                     used_r.add(j)
@@ -385,6 +381,24 @@ def _compound_pairs(
                     merged = Token(joined, part.kind, part.weight, " ".join(t.source for t in parts))
                     pairs.append(Pair(whole, merged, sim * SIMILARITY["compound"], "compound") if flip else Pair(merged, whole, sim * SIMILARITY["compound"], "compound"))
                     break
+
+
+def _compound_similarity(joined: str, parts: list[Token], whole: Token) -> float:
+    if joined == whole.text:
+        return 1.0
+    longer = max(len(joined), len(whole.text))
+    close = abs(len(joined) - len(whole.text)) <= longer * (1 - SIMILARITY["compound_min"])  # else no edit ratio reaches it
+    sim = Levenshtein.normalized_similarity(joined, whole.text) if close else 0.0
+    if sim < SIMILARITY["compound_min"]:
+        spelt = fold("".join(t.source for t in parts))  # 'abdul rahab': 'abd' is the canonical form
+        other = fold(whole.source)
+        if abs(len(spelt) - len(other)) <= max(len(spelt), len(other)) * (1 - SIMILARITY["compound_min"]):
+            sim = max(sim, Levenshtein.normalized_similarity(spelt, other))
+    if sim < SIMILARITY["compound_min"] and len({t.abjad for t in parts}) == 1 and parts[0].abjad != whole.abjad:
+        # 'ansar eddine' against 'ansaruddin' romanised from Arabic: the same consonants
+        shape = skeleton(joined)
+        sim = SIMILARITY["skeleton"] if len(shape) >= 3 and shape == skeleton(whole.text) else sim
+    return sim
 
 
 def _spans(tokens: tuple[Token, ...], used: set[int]) -> list[tuple[int, ...]]:
