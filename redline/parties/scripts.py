@@ -540,12 +540,15 @@ _PINYIN_INITIAL = re.compile(r"^(zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(.*)$")
 def han_transcription(run: str) -> str:
     """A foreign name written by sound in Chinese characters ('戈德史密斯' Goldsmith) -> its
     pinyin with the initials as the transcription table uses them ('gedeshimisi'), compared on
-    consonant classes as a loose romanisation; '' when the run is not one: a character outside
-    the transcription table (scripts.yaml, han_transcription), or two characters that start with
-    a family name."""
+    consonant classes as a loose romanisation, or the given name it conventionally stands for
+    ('约翰' john); '' when the run is not one: a character outside the transcription table
+    (scripts.yaml, han_transcription), or two characters that start with a family name."""
+    simplified = _icu("Traditional-Simplified", run)
+    given: dict[str, str] = _tables()["han_given_names"]
+    if simplified in given:
+        return given[simplified]
     if len(run) < 2 or not _all_transcription(run) or len(run) == 2 and run[0] in _tables()["han_surnames"]["single"]:
         return ""
-    simplified = _icu("Traditional-Simplified", run)
     initials: dict[str, str] = _tables()["han_transcription_initials"]
     out = []
     for syllable in lazy_pinyin(simplified):

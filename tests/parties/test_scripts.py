@@ -147,6 +147,12 @@ def test_foreign_names_written_by_sound_in_chinese_compare_on_consonant_classes(
     assert texts("陈全国", person=True) == ["chen", "quanguo"]  # a character outside the table
 
 
+def test_conventional_chinese_forms_of_foreign_given_names() -> None:
+    assert texts("约翰·普维斯", person=True)[0] == "john"  # 约翰 is John by convention, not 'yuehan'
+    assert compare_names("约翰·班德拉斯", "John Banderas", "Person")["match"]
+    assert not compare_names("约翰·班德拉斯", "James Banderas", "Person")["match"]
+
+
 def test_abd_al_names_written_as_one_word_and_do_chashmi_heh() -> None:
     assert compare_names("عبدالحليم حافظ", "Abdelhalim Hafiz", "Person")["match"]
     assert compare_names("عبدالحميد المصلي", "Abd al-Hamid al-Masli", "Person")["match"]
