@@ -265,19 +265,29 @@ class GroupCommit:
                 self._commit(live)
 
     def _commit(self, group: list[tuple[Callable[[Connection], Any], Future[Any]]]) -> None:
-        try:
-            with self.store.transaction() as conn:
-                results = [write(conn) for write, _ in group]
-        except Exception as exc:
-            if len(group) == 1:
-                group[0][1].set_exception(exc)
-                return
-            log.warning("a group of %d writes failed; retrying each on its own", len(group))
-            for one in group:
-                self._commit([one])
-            return
+        for (_, future), outcome in zip(group, commit_group(self.store, [write for write, _ in group])):
+            if isinstance(outcome, _Failed):
+                future.set_exception(outcome.error)
+            else:
+                future.set_result(outcome)
         self.groups += 1
         self.writes += len(group)
-        for (_, future), result in zip(group, results):
-            future.set_result(result)
 
+
+@dataclass(frozen=True)
+class _Failed:
+    error: BaseException
+
+
+def commit_group(store: Store, writes: list[Callable[[Connection], Any]]) -> list[Any]:
+    """Run `writes` in one transaction and commit once: each one's result, in order. When the group
+    fails, each write is retried in its own transaction, so that only a faulty write fails (its
+    outcome is then a `_Failed` holding the error)."""
+    try:
+        with store.transaction() as conn:
+            return [write(conn) for write in writes]
+    except Exception as exc:
+        if len(writes) == 1:
+            return [_Failed(exc)]
+        log.warning("a group of %d writes failed; retrying each on its own", len(writes))
+        return [commit_group(store, [write])[0] for write in writes]

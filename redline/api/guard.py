@@ -3,16 +3,14 @@ shedding: a worker answers 503 at once (never the health routes) when it has `ma
 requests in progress, or when its event loop is behind by more than `max_lag_s` with a backlog
 of more than `max_backlog` requests.
 
-The second rule is the one that works under a flood. Screenings run on the event loop, so a
-worker reading a thousand connections' requests at once queues a thousand screenings of a few ms
-each behind one another, and a /healthz probe behind them; none of them is "in progress" yet. A
-heartbeat on the loop notes the time every HEARTBEAT_S; when a request starts, the last beat is
-older than `max_lag_s` and more than `max_backlog` tasks wait on the loop, the worker is
-overloaded, and the request is refused for a fraction of a millisecond instead of served for
-several, as is every other request until the heartbeat runs again: each pass of the loop serves
-about `max_lag_s` of work and refuses the rest, so the queue drains and the probe is answered. (A
-loop that is merely late, because other processes had the CPU, has no backlog and sheds nothing;
-counting the tasks, a walk over them, is paid only when the loop is late and not yet shedding.)
+The first rule bounds the screenings a worker has in its threads. The second catches a loop that
+falls behind: a worker that reads a thousand connections' requests in one pass queues them all,
+and a /healthz probe behind them. A heartbeat on the loop notes the time every HEARTBEAT_S; when
+a request starts, the last beat is older than `max_lag_s` and more than `max_backlog` tasks wait
+on the loop, the worker is overloaded, and the request is refused in a fraction of a millisecond,
+as is every other request until the heartbeat runs again. (A loop that is merely late, because
+other processes had the CPU, has no backlog and sheds nothing; counting the tasks, a walk over
+them, is paid only when the loop is late and not yet shedding.)
 
 Pure ASGI, not BaseHTTPMiddleware: it adds no task per request, which matters at hundreds of
 requests a second."""

@@ -18,13 +18,14 @@ from redline.parties import api as parties
 from redline.parties.screening import MATCH_THRESHOLD
 
 router = APIRouter(tags=["Matching"])
-# A request screening up to INLINE_NAMES names screens on the event loop (a few ms of CPU: a thread
-# hand-off would cost more than it frees); a bigger one in a thread. Either way the screenings are
-# recorded (ledger entries and review items, docs/review.md) by the process's group committer, and
-# the request answers once they are committed. MAX_QUERIES bounds how long one request takes.
+# /match and /search screen in a worker thread: a screening is a few ms of CPU, and on the event
+# loop it would hold every other request of the worker, health probes included, behind it (under
+# 2,000 connections the probes then went unanswered; in threads the loop keeps reading, answering
+# and shedding). The screenings are recorded (ledger entries and review items, docs/review.md) by
+# the process's group committer, and the request answers once they are committed: with many
+# requests in threads, their entries share transactions. MAX_QUERIES bounds one request.
 MAX_QUERIES = 100
 MAX_LIMIT = 500
-INLINE_NAMES = 4
 
 
 class EntityExample(BaseModel):
@@ -108,8 +109,7 @@ async def match(
         return {key: yente.screen_example(lists.screener, example, dataset=source, limit=limit, threshold=threshold,
                                           cutoff=cutoff, exclude=exclude) for key, example in examples.items()}
 
-    inline = sum(len(e.names) for e in examples.values()) <= INLINE_NAMES
-    found = screen_all() if inline else await run_in_threadpool(screen_all)
+    found = await run_in_threadpool(screen_all)
     await _recorded(request, ctx, [s for _, done in found.values() for s in done])
     responses = {}
     for key, example in examples.items():
@@ -144,8 +144,8 @@ async def search(
         example = yente.parse_example("q", schema, {"name": [q], "country": countries})
     except yente.ExampleError as exc:
         raise HTTPException(422, str(exc).replace("q.schema", "schema")) from None
-    hits, done = yente.screen_example(lists.screener, example, dataset=source, limit=limit + offset, threshold=MATCH_THRESHOLD,
-                                      cutoff=0.0, exclude=set())
+    hits, done = await run_in_threadpool(yente.screen_example, lists.screener, example, dataset=source,
+                                         limit=limit + offset, threshold=MATCH_THRESHOLD, cutoff=0.0, exclude=set())
     await _recorded(request, ctx, done)
     entities = lists.entities
     page = [yente.scored_response(h, entities.get(h["id"])) for h in hits[offset:]]
