@@ -368,10 +368,14 @@ def _compound_pairs(
         for j, whole in enumerate(right):
             if j in used_r or len(whole.text) < 5 or not spans:
                 continue
+            size = len(whole.text)
             for span in spans:
                 if used_l.intersection(span):
                     continue
                 parts = [left[i] for i in span]
+                gap = abs(sum(len(t.text) for t in parts) - size)
+                if gap > max(size, size + gap) * (1 - SIMILARITY["compound_min"]) and not _loose_against(parts, whole):
+                    continue  # no edit ratio reaches a compound, and no consonant key is asked
                 joined = "".join(t.text for t in parts)
                 sim = _compound_similarity(joined, parts, whole)
                 if sim >= SIMILARITY["compound_min"]:
@@ -384,21 +388,17 @@ def _compound_pairs(
 
 
 def _compound_similarity(joined: str, parts: list[Token], whole: Token) -> float:
-    if joined == whole.text:
-        return 1.0
-    longer = max(len(joined), len(whole.text))
-    close = abs(len(joined) - len(whole.text)) <= longer * (1 - SIMILARITY["compound_min"])  # else no edit ratio reaches it
-    sim = Levenshtein.normalized_similarity(joined, whole.text) if close else 0.0
-    if sim < SIMILARITY["compound_min"]:
-        spelt = fold("".join(t.source for t in parts))  # 'abdul rahab': 'abd' is the canonical form
-        other = fold(whole.source)
-        if abs(len(spelt) - len(other)) <= max(len(spelt), len(other)) * (1 - SIMILARITY["compound_min"]):
-            sim = max(sim, Levenshtein.normalized_similarity(spelt, other))
-    if sim < SIMILARITY["compound_min"] and len({t.abjad for t in parts}) == 1 and parts[0].abjad != whole.abjad:
+    sim = 1.0 if joined == whole.text else Levenshtein.normalized_similarity(joined, whole.text)
+    if sim < SIMILARITY["compound_min"] and _loose_against(parts, whole):
         # 'ansar eddine' against 'ansaruddin' romanised from Arabic: the same consonants
         shape = skeleton(joined)
         sim = SIMILARITY["skeleton"] if len(shape) >= 3 and shape == skeleton(whole.text) else sim
     return sim
+
+
+def _loose_against(parts: list[Token], whole: Token) -> bool:
+    """Words of one loose romanisation against a word of the other kind: compared on consonants too."""
+    return all(t.abjad == parts[0].abjad for t in parts) and parts[0].abjad != whole.abjad
 
 
 def _spans(tokens: tuple[Token, ...], used: set[int]) -> list[tuple[int, ...]]:
