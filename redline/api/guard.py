@@ -1,16 +1,7 @@
-"""ASGI middleware for every request: a body size limit (413), a time limit (504), and load
-shedding: a worker answers 503 at once (never the health routes) when it has `max_inflight`
-requests in progress, or when its event loop is behind by more than `max_lag_s` with a backlog
-of more than `max_backlog` requests.
-
-The first rule bounds the screenings a worker has in its threads. The second catches a loop that
-falls behind: a worker that reads a thousand connections' requests in one pass queues them all,
-and a /healthz probe behind them. A heartbeat on the loop notes the time every HEARTBEAT_S; when
-a request starts, the last beat is older than `max_lag_s` and more than `max_backlog` tasks wait
-on the loop, the worker is overloaded, and the request is refused in a fraction of a millisecond,
-as is every other request until the heartbeat runs again. (A loop that is merely late, because
-other processes had the CPU, has no backlog and sheds nothing; counting the tasks, a walk over
-them, is paid only when the loop is late and not yet shedding.)
+"""ASGI middleware for every request: a body size limit (413), a time limit (504), and a limit on
+requests in progress in this worker (503 beyond it, at once), so that an overloaded worker sheds
+load instead of queueing without bound; the health routes are never shed, and wait behind at most
+`max_inflight` requests.
 
 Pure ASGI, not BaseHTTPMiddleware: it adds no task per request, which matters at hundreds of
 requests a second."""
@@ -34,43 +25,15 @@ class BodyTooLarge(HTTPException):
 
 
 OPEN_PATHS = frozenset({"/healthz", "/readyz"})
-HEARTBEAT_S = 0.02
 
 
 class Guard:
-    def __init__(self, app: Any, *, max_body: int, timeout_s: float, max_inflight: int = 64,
-                 max_lag_s: float = 0.05, max_backlog: int = 32) -> None:
+    def __init__(self, app: Any, *, max_body: int, timeout_s: float, max_inflight: int = 64) -> None:
         self.app = app
         self.max_body = max_body
         self.timeout_s = timeout_s
         self.max_inflight = max_inflight
-        self.max_lag_s = max_lag_s
-        self.max_backlog = max_backlog
         self.inflight = 0
-        self.shed = 0
-        self._beat = 0.0
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._heart: asyncio.Task[None] | None = None
-        self._shedding = False  # until the next heartbeat: this pass of the loop is shedding
-
-    def _overloaded(self) -> bool:
-        loop = asyncio.get_running_loop()
-        if loop is not self._loop:  # first request on this loop (a worker, or a test client's loop)
-            self._loop, self._beat = loop, loop.time()
-            self._heart = loop.create_task(self._heartbeat(loop))
-        if self.inflight >= self.max_inflight or self._shedding:
-            return True
-        if loop.time() - self._beat <= self.max_lag_s:
-            return False
-        # behind: shed only with a backlog (a worker merely starved of CPU by other processes keeps
-        # serving); once shedding, the rest of this pass is shed without counting again
-        self._shedding = len(asyncio.all_tasks(loop)) > self.max_backlog
-        return self._shedding
-
-    async def _heartbeat(self, loop: asyncio.AbstractEventLoop) -> None:
-        while self._loop is loop:
-            self._beat, self._shedding = loop.time(), False
-            await asyncio.sleep(HEARTBEAT_S)
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -80,8 +43,7 @@ class Guard:
         if length is not None and length > self.max_body:
             await _reply(send, 413, f"request body too large: {length} bytes, the limit is {self.max_body}")
             return
-        if scope.get("path") not in OPEN_PATHS and self._overloaded():
-            self.shed += 1
+        if self.inflight >= self.max_inflight and scope.get("path") not in OPEN_PATHS:
             await _reply(send, 503, "server busy: retry shortly", retry_after=True)
             return
         self.inflight += 1
