@@ -46,14 +46,6 @@ def warm(app: Any) -> None:
         app.state.matcher = Matcher.open(context)
 
 
-async def _opened(request: Request) -> None:
-    """Open the matcher in a thread the first time (it loads the index: minutes at a million hashes)."""
-    if getattr(request.app.state, "matcher", None) is None:
-        from starlette.concurrency import run_in_threadpool
-
-        await run_in_threadpool(matcher, request)
-
-
 def _pdq_matches(request: Request, signal_type: str, signal: str) -> list[Any]:
     if signal_type != "pdq":
         raise HTTPException(400, f"signal_type: lookup by hash supports 'pdq' (got {signal_type!r}); "
@@ -73,20 +65,19 @@ def _by_bank(matches: list[Any]) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-# The lookups run on the event loop and answer with orjson directly: one index search (a few ms of
-# CPU at a million hashes) costs less there than a thread hand-off and FastAPI's response pass.
+# The lookups run in worker threads (an index search is a few ms of CPU at a million hashes, which on
+# the event loop would hold every other request of the worker behind it) and answer with orjson
+# directly, without FastAPI's pydantic pass over the response.
 @router.get("/m/lookup", response_model=None,
             summary="Banks whose content matches a hash: {BANK: [{bank_content_id, distance}]}")
-async def lookup(request: Request, signal_type: str = Query(...), signal: str = Query(..., max_length=100_000),
-                 ctx: Context = READER) -> Json:
-    await _opened(request)
+def lookup(request: Request, signal_type: str = Query(...), signal: str = Query(..., max_length=100_000),
+           ctx: Context = READER) -> Json:
     return Json(_by_bank(_pdq_matches(request, signal_type, signal)))
 
 
 @router.get("/m/raw_lookup", response_model=None, summary="Matching content ids, without bank grouping")
-async def raw_lookup(request: Request, signal_type: str = Query(...), signal: str = Query(..., max_length=100_000),
-                     include_distance: bool = Query(False), ctx: Context = READER) -> Json:
-    await _opened(request)
+def raw_lookup(request: Request, signal_type: str = Query(...), signal: str = Query(..., max_length=100_000),
+               include_distance: bool = Query(False), ctx: Context = READER) -> Json:
     matches = _pdq_matches(request, signal_type, signal)
     if include_distance:
         return Json({"matches": [{"content_id": m.content_id or str(m.signal_id), "distance": str(m.distance)}
