@@ -106,13 +106,13 @@ async def match(
     entities = lists.entities
 
     def screen_all() -> dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
-        return {key: yente.screen_example(lists.screener, example, dataset=source, limit=limit, threshold=threshold,
-                                          cutoff=cutoff, exclude=exclude) for key, example in examples.items()}
+        return {key: yente.screen_example(lists.screener, parsed, dataset=source, limit=limit, threshold=threshold,
+                                          cutoff=cutoff, exclude=exclude) for key, parsed in examples.items()}
 
     found = await run_in_threadpool(screen_all)
     await _recorded(request, ctx, [s for _, done in found.values() for s in done])
     responses = {}
-    for key, example in examples.items():
+    for key, parsed in examples.items():
         hits = found[key][0]
         results = [yente.scored_response(h, entities.get(h["id"])) for h in hits]
         query = body.queries[key]
@@ -120,7 +120,7 @@ async def match(
             "status": 200,
             "results": results,
             "total": {"value": len(results), "relation": "eq"},
-            "query": yente.example_dict(example.schema, query.properties, query.id),  # type: ignore[union-attr]
+            "query": yente.example_dict(parsed.schema, query.properties, query.id),  # type: ignore[union-attr]
         }
     # a Response, not a dict: FastAPI would otherwise walk the whole answer through pydantic first
     return Json({"responses": responses, "matcher": yente.ALGORITHM_DOC["features"], "limit": limit},
