@@ -10,6 +10,7 @@ SECTIONS = [
     ("Media: livestreams", "docs/benchmarks-media-live.md"),
     ("Infrastructure", "docs/benchmarks-infra.md"),
     ("Service (HTTP API)", "docs/benchmarks-api.md"),
+    ("Monitoring and scale-out", "docs/benchmarks-monitor.md"),
 ]
 HEADER = """# Benchmarks
 
