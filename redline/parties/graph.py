@@ -123,6 +123,7 @@ class Party:
     captions: list[str] = field(default_factory=list)  # the first name of each entity id, in the same order
     names: list[str] = field(default_factory=list)  # every name, primary first
     primary_names: list[str] = field(default_factory=list)
+    weak_names: set[str] = field(default_factory=set)  # names only ever given as a weakAlias
     countries: set[str] = field(default_factory=set)
     birth_years: set[str] = field(default_factory=set)
     identifiers: set[str] = field(default_factory=set)
@@ -456,6 +457,10 @@ def _make_party(members: list[SourceEntity], sanctions: dict[str, list[SourceEnt
                     party.names.append(name)
                     if prop == "name":
                         party.primary_names.append(name)
+                    if prop == "weakAlias":
+                        party.weak_names.add(name)
+                elif prop != "weakAlias":
+                    party.weak_names.discard(name)  # another member gives it as a strong name
         party.countries.update(m.values("country"), m.values("nationality"), m.values("jurisdiction"))
         party.birth_years.update(d[:4] for d in m.values("birthDate"))
         for prop in IDENTIFIER_PROPS:

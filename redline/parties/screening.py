@@ -33,6 +33,10 @@ BIRTH_YEAR_AGREES = 0.05  # the same birth year lifts a near-threshold name into
 # A bare name from a names-only list has no facts: when the query gives some, the row can neither
 # confirm nor clear them, so it stays visible below the match threshold, for review.
 BARE_NAME_CAP = MATCH_THRESHOLD - 0.05
+# A weak alias (the list's own "low quality" a.k.a.: a nickname, a kunya, a part of a name) is not
+# matchable in FollowTheMoney's model. Redline keeps it, but only a query that is the weak alias
+# whole is a match through it; anything less stays below the threshold, for review.
+WEAK_ALIAS_CAP = MATCH_THRESHOLD - 0.05
 
 
 @dataclass
@@ -66,14 +70,18 @@ class Screener:
         self.snapshots = snapshots
         self.rules = rules
         entries: list[NameEntry] = []
+        weak: list[bool] = []
         for p, party in enumerate(parties):
             seen: set[tuple[Token, ...]] = set()
-            for name in (alternative for listed in party.names for alternative in split_alternatives(listed)):
-                analysed = analyse(name, person=party.is_person)
-                if informative(analysed) and analysed.tokens not in seen:  # spellings that analyse alike: once
-                    seen.add(analysed.tokens)
-                    entries.append(NameEntry(analysed, p))
+            for listed in sorted(party.names, key=lambda name: name in party.weak_names):  # strong names first
+                for name in split_alternatives(listed):
+                    analysed = analyse(name, person=party.is_person)
+                    if informative(analysed) and analysed.tokens not in seen:  # spellings that analyse alike: once
+                        seen.add(analysed.tokens)
+                        entries.append(NameEntry(analysed, p))
+                        weak.append(listed in party.weak_names)
         self.index = NameIndex(entries)
+        self.weak = frozenset(n for n, is_weak in enumerate(weak) if is_weak)
         self.sectors: list[frozenset[str]] = [frozenset() for _ in parties]
         for entry in entries:
             self.sectors[entry.party] |= {t.text for t in entry.name.tokens if t.kind == GENERIC}
@@ -97,9 +105,13 @@ class Screener:
                     comparison = compare(analyses[person], entry.name, memos[person])
                     if comparison.score <= 0:
                         continue
+                    score, notes = comparison.score, []
+                    if n in self.weak and score < 1.0:
+                        score = min(score, WEAK_ALIAS_CAP)
+                        notes = ["a weak alias (the list's low-quality a.k.a.): only the whole alias is a match, for review"]
                     current = best.get(entry.party)
-                    if current is None or comparison.score > current.comparison.score:
-                        best[entry.party] = Hit(party, comparison.score, comparison, variant, entry.name.original, [], [], False, 0.0)
+                    if current is None or score > current.score:
+                        best[entry.party] = Hit(party, score, comparison, variant, entry.name.original, notes, [], False, 0.0)
         for index, hit in best.items():
             self._qualify(hit, query, self.sectors[index])
             if cleaned.changes:
