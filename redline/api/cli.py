@@ -82,12 +82,19 @@ def serve(
     workers: int = typer.Option(1, "--workers", min=1, max=64, help="Worker processes (they share the loaded lists)."),
     timeout: float = typer.Option(60.0, "--timeout", min=1.0, help="Seconds before a request is answered 504."),
     max_body_mb: float = typer.Option(32.0, "--max-body-mb", min=0.01, help="Largest request body (413 above)."),
+    monitor_every: str = typer.Option(None, "--monitor-every", help="Also run `redline monitor --every PERIOD` (update the lists, run every book) beside the server; its cycles go to REDLINE_HOME/logs/monitor.jsonl."),
     json: bool = JSON,
 ) -> None:
     """Serve the HTTP API (OpenAPI docs at /docs). Open routes: /healthz, /readyz; the rest need a key."""
     from redline.api.server import ServeOptions, run
+    from redline.monitor.schedule import ScheduleError, parse_interval
 
-    options = ServeOptions(host, port, workers, timeout, int(max_body_mb * 1024 * 1024), json)
+    if monitor_every is not None:
+        try:
+            parse_interval(monitor_every, "--monitor-every")
+        except ScheduleError as exc:
+            raise fail(str(exc)) from None
+    options = ServeOptions(host, port, workers, timeout, int(max_body_mb * 1024 * 1024), json, monitor_every)
     try:
         run(options)
     except SchemaBehind as exc:

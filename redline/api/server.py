@@ -11,9 +11,14 @@ import logging
 import os
 import signal
 import socket
+import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -28,6 +33,7 @@ class ServeOptions:
     timeout_s: float
     max_body: int
     as_json: bool = False
+    monitor_every: str | None = None  # a period for `redline monitor --every`, run beside the server
 
 
 def _config(app: object, options: ServeOptions) -> object:
@@ -50,17 +56,55 @@ def _announce(options: ServeOptions, ready: bool) -> None:
 
 
 def run(options: ServeOptions) -> None:
-    import uvicorn
-
-    from redline.api.app import WATCH_S, create_app
     from redline.config import load_settings
     from redline.context import Context
 
     from redline.store.schema import require_current
 
-    context = Context(load_settings())
+    settings = load_settings()
+    context = Context(settings)
     require_current(context.store)  # never migrate under other processes: `redline db upgrade` does it
     context.store.create_all()
+    with background_monitor(options.monitor_every, settings.home):
+        _serve(context, options)
+
+
+@contextmanager
+def background_monitor(every: str | None, home: Path) -> Iterator[None]:
+    """`redline monitor --every PERIOD --json` in a process of its own beside the server (its cycles
+    appended to REDLINE_HOME/logs/monitor.jsonl), stopped with the server."""
+    if every is None:
+        yield
+        return
+    logs = home / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    with (logs / "monitor.jsonl").open("ab") as out:
+        child = subprocess.Popen([sys.executable, "-m", "redline", "monitor", "--every", every, "--json"],
+                                 stdout=out, stderr=out, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
+    try:
+        yield
+    finally:
+        child.terminate()
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+
+
+def _die_with_parent() -> None:
+    """In the child, before it runs: SIGTERM when the server's process ends, however it ends
+    (uvicorn re-raises the signal that stopped it, so no `finally` of the server runs)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def _serve(context: Any, options: ServeOptions) -> None:
+    import uvicorn
+
+    from redline.api.app import WATCH_S, create_app
+
     sock = socket.socket(socket.AF_INET6 if ":" in options.host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((options.host, options.port))

@@ -134,3 +134,41 @@ def test_engine_arguments_are_checked() -> None:
     assert result.exit_code == 2 and "--engine" in result.output
     result = runner.invoke(app, ["monitor", "run", "--scheduler", "tcp://127.0.0.1:1"])
     assert result.exit_code == 2 and "--scheduler needs --engine dask" in " ".join(result.output.split())
+
+
+def test_serve_runs_the_schedule_beside_it_and_stops_it_with_it(tmp_path: Path) -> None:
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    result = runner.invoke(app, ["serve", "--monitor-every", "5s"])
+    assert result.exit_code == 2 and "--monitor-every" in result.output
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    home = tmp_path / "served"
+    env = {**os.environ, "REDLINE_HOME": str(home)}
+    server = subprocess.Popen([str(Path(sys.executable).with_name("redline")), "serve", "--port", str(port),
+                               "--monitor-every", "6h"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert server.poll() is None and time.monotonic() < deadline, server.stderr.read() if server.stderr else ""
+            time.sleep(0.2)
+        monitors = [c for c in psutil.Process(server.pid).children()
+                    if c.cmdline()[-4:] == ["monitor", "--every", "6h", "--json"]]
+        assert len(monitors) == 1 and (home / "logs" / "monitor.jsonl").exists()
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    assert not monitors[0].is_running() or monitors[0].status() == psutil.STATUS_ZOMBIE
