@@ -11,6 +11,7 @@ SECTIONS = [
     ("Infrastructure", "docs/benchmarks-infra.md"),
     ("Service (HTTP API)", "docs/benchmarks-api.md"),
     ("Monitoring and scale-out", "docs/benchmarks-monitor.md"),
+    ("Exchanges (hash sharing between installations)", "docs/benchmarks-exchange.md"),
 ]
 HEADER = """# Benchmarks
 
