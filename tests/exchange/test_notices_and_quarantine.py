@@ -12,7 +12,7 @@ from redline.licensing import notices
 from redline.media import banks
 from redline.media.matcher import FloodRule, Matcher
 
-from conftest import Request, reader_key, wire_server
+from exchange_support import Request, reader_key, wire_server
 
 
 def _notice(ctx, party: str, monkeypatch: pytest.MonkeyPatch) -> dict:  # type: ignore[no-untyped-def]

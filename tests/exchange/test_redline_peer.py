@@ -16,7 +16,7 @@ from redline.ledger import ledger_table
 from redline.media import banks
 from redline.media.matcher import Matcher
 
-from conftest import reader_key, serve_app
+from exchange_support import reader_key, serve_app
 
 
 def _pdq(rng: random.Random) -> str:
@@ -199,7 +199,7 @@ def test_feedback_with_a_bad_signature_is_refused(contexts) -> None:  # type: ig
 
 
 def test_malformed_feed_records_are_refused_and_the_rest_proceed(contexts) -> None:  # type: ignore[no-untyped-def]
-    from conftest import Request, wire_server
+    from exchange_support import Request, wire_server
 
     from redline.exchange import credentials
 

@@ -25,7 +25,7 @@ from redline.media import banks
 from redline.media.hashing import hash_file
 from redline.media.robust import file_records
 
-from conftest import free_port
+from exchange_support import free_port
 
 REDLINE = str(Path(sys.executable).with_name("redline"))
 PICTURE = "media/pdq/bridge-mods/aaa-orig.jpg"

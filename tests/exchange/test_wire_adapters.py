@@ -13,7 +13,7 @@ from redline.exchange import credentials, exchanges, fetch
 from redline.media import banks
 from redline.media.matcher import Matcher
 
-from conftest import Request, wire_server
+from exchange_support import Request, wire_server
 
 PDQ = ["f" * 16 + "0" * 48, "0" * 16 + "f" * 48, "a" * 64, "5" * 64]
 MD5 = ["d41d8cd98f00b204e9800998ecf8427e", "9e107d9d372bb6826bd81d3542a419d6"]
