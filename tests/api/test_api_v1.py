@@ -133,3 +133,15 @@ def test_an_organisations_admin_manages_its_own_keys_only(client, service) -> No
     assert made.status_code == 201 and made.json()["org"] == "acme"
     assert {k["org"] for k in client.get("/v1/keys", headers=auth).json()} == {"acme"}
     assert client.delete("/v1/keys/other-reader", headers=auth).status_code == 404  # another organisation's key
+
+
+def test_an_organisations_analyst_reads_only_its_organisations_ledger_entries(client, service) -> None:
+    name = f"acme-analyst-{uuid.uuid4().hex[:6]}"
+    secret = keys.create_key(service.context.store, service.context.ledger, name, "analyst", org="acme")["key"]
+    service.context.ledger.append("test.note", "someone", {"org": "globex", "query": "a globex customer"}, {})
+    service.context.ledger.append("test.note", "someone", {"org": "acme", "query": "an acme customer"}, {})
+    mine = client.get("/v1/ledger", params={"kind": "test.note"}, headers={"Authorization": f"Bearer {secret}"}).json()
+    assert [e["inputs"]["query"] for e in mine][-1:] == ["an acme customer"]
+    assert all(e["inputs"].get("org") == "acme" for e in mine)
+    everything = client.get("/v1/ledger", params={"kind": "test.note"}, headers=service.auth("analyst")).json()
+    assert {"a globex customer", "an acme customer"} <= {e["inputs"]["query"] for e in everything}

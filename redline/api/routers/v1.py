@@ -3,6 +3,8 @@ infrastructure, and the ledger."""
 
 from __future__ import annotations
 
+from collections import deque
+
 import ipaddress
 import os
 import re
@@ -237,8 +239,13 @@ def infra_lookup(ip: list[str] = Query(..., max_length=MAX_IPS), ctx: Context = 
 @router.get("/ledger", tags=["Ledger"], summary="The latest ledger entries (analyst)")
 def ledger_show(kind: str | None = Query(None, max_length=64), limit: int = Query(50, ge=1, le=1000),
                 since_seq: int = Query(0, ge=0), ctx: Context = ANALYST) -> list[dict[str, Any]]:
-    entries = [e.to_dict() for e in ctx.ledger.entries(kind=kind, since_seq=since_seq)]
-    return entries[-limit:]
+    """An organisation's key sees the entries made for its organisation (`org` in their inputs),
+    as on the workbench; a key of no organisation, every entry."""
+    latest: deque[Any] = deque(maxlen=limit)
+    for entry in ctx.ledger.entries(kind=kind, since_seq=since_seq):
+        if ctx.org is None or (isinstance(entry.inputs, dict) and entry.inputs.get("org") == ctx.org):
+            latest.append(entry)
+    return [e.to_dict() for e in latest]
 
 
 @router.get("/ledger/verify", tags=["Ledger"], summary="Recompute the hash chain")
