@@ -202,7 +202,8 @@ def test_a_licence_approval_needs_a_second_officer(client, bench: Bench) -> None
     assert f'href="/ui/licensing/{case["id"]}"' in client.get("/ui/licensing").text
     page = client.get(f"/ui/licensing/{case['id']}").text
     for shown in ("APP-2026-0777", "Chengdu Dahua Wisdom Information Technology Co., Ltd.", "E04_listed_party_other_item",
-                  "UN Guiding Principles on Business and Human Rights", "Enterprise edge routers"):
+                  "UN Guiding Principles on Business and Human Rights", "Enterprise edge routers",
+                  "Parties screened", "Near misses", "Partners' denials"):
         assert shown in page, shown
     url = f"/ui/licensing/{case['id']}"
     client.post(f"{url}/decide", data={"decision": "approve", "reason": "routers; end user vetted", "csrf": csrf})
