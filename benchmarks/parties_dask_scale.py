@@ -1,6 +1,6 @@
 """`screen-file` on Dask against the in-process batch, same file, same lists, same run:
 
-    python benchmarks/parties_dask_scale.py [--rows 4000] [--home DIR] [--json out.json]
+    python benchmarks/parties_dask_scale.py [--rows 4000] [--pool N] [--home DIR] [--json out.json]
 
 Engines: the local engine with one process (the baseline) and with two, then a Dask LocalCluster
 of one and of two single-threaded worker processes (each loads the screener from its cache file).
@@ -27,24 +27,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.monitor_delta import FAMILY, GIVEN, KINDS, WORDS  # noqa: E402
 
 
-def write_input(path: Path, rows: int, seed: int = 11) -> None:
+def write_input(path: Path, rows: int, pool: int | None = None, seed: int = 11) -> None:
+    """`rows` rows of distinct names, or with `pool`, rows cycling through `pool` distinct names."""
     from redline.parties import api
 
     listed = [p.caption for p in api.get_screener().parties if p.listed]
     tokens = sorted({t for caption in listed for t in caption.split() if t.isalpha() and len(t) > 3})
     rnd = random.Random(seed)
-    seen: set[str] = set()
+    names: dict[str, str] = {}
+    while len(names) < min(rows, pool or rows):
+        if rnd.random() < 0.5:
+            names.setdefault(f"{rnd.choice(GIVEN)} {rnd.choice(tokens).title()} {rnd.choice(FAMILY)}", "Person")
+        else:
+            names.setdefault(f"{rnd.choice(WORDS)} {rnd.choice(tokens).title()} {rnd.choice(KINDS)}", "Company")
+    distinct = list(names.items())
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["id", "name", "schema"])
-        while len(seen) < rows:
-            if rnd.random() < 0.5:
-                name, schema = f"{rnd.choice(GIVEN)} {rnd.choice(tokens).title()} {rnd.choice(FAMILY)}", "Person"
-            else:
-                name, schema = f"{rnd.choice(WORDS)} {rnd.choice(tokens).title()} {rnd.choice(KINDS)}", "Company"
-            if name not in seen:
-                seen.add(name)
-                writer.writerow([f"r{len(seen)}", name, schema])
+        for n in range(rows):
+            name, schema = distinct[n % len(distinct)]
+            writer.writerow([f"r{n + 1}", name, schema])
 
 
 def timed(source: Path, out: Path, **options: Any) -> float:
@@ -82,6 +84,7 @@ def worker_memory(scheduler: str) -> list[int]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=4000)
+    parser.add_argument("--pool", type=int, help="Rows cycle through this many distinct names (default: all distinct).")
     parser.add_argument("--home", type=Path)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
@@ -92,10 +95,10 @@ def main() -> None:
     from redline.parties import api
 
     api.screener_cache_file()  # built or loaded once, before any timing
-    results: dict[str, Any] = {"rows": args.rows, "load_average": os.getloadavg()[0]}
+    results: dict[str, Any] = {"rows": args.rows, "distinct_names": args.pool or args.rows, "load_average": os.getloadavg()[0]}
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "in.csv"
-        write_input(source, args.rows)
+        write_input(source, args.rows, args.pool)
         runs = {"local, 1 process": {"workers": 1}, "local, 2 processes": {"workers": 2}}
         outputs = {}
         for label, options in runs.items():
