@@ -30,6 +30,9 @@ from redline.review.core import compact_hit, record_screening, reviewable
 
 HIT_COLUMNS = ["match", "score", "hit_id", "hit_caption", "hit_lists", "explanation", "error"]
 CHUNK = 256
+# Rows a Dask task carries: a task's round trip through the scheduler costs milliseconds, so with
+# 256 rows a run of repeated names was held to ~5,000 rows/s by the round trips (benchmarks/parties_dask_scale.py).
+CLUSTER_CHUNK = 2048
 REPEATS_REMEMBERED = 1 << 15  # per worker: a counterparty file names the same party again and again
 
 
@@ -247,7 +250,8 @@ def screen_csv(
     labels = [s["label"] for s in _worker_screener.snapshots]
     extra = {"input": input_csv.name, "input_sha256": file_sha256(input_csv), **(extra or {})}
     rows = _parquet_input(input_csv)[2] if encoding == "parquet" else read_rows(input_csv, encoding)[1]
-    jobs = ((header, out_fields, chunk) for chunk in _batched(islice(rows, done, None), CHUNK))
+    size = CLUSTER_CHUNK if engine == "dask" else CHUNK
+    jobs = ((header, out_fields, chunk) for chunk in _batched(islice(rows, done, None), size))
     with output.open("a" if done else "w", newline="", encoding="utf-8") as handle, Progress(
         TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), disable=not progress
     ) as bar:

@@ -85,7 +85,11 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def test_screen_file_on_dask_gives_the_local_output_in_input_order(tmp_path: Path, un_2026: Path, cluster: str) -> None:
+def test_screen_file_on_dask_gives_the_local_output_in_input_order(tmp_path: Path, un_2026: Path, cluster: str,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from redline.parties import batch
+
+    monkeypatch.setattr(batch, "CLUSTER_CHUNK", 200)
     names = ["Fereidoun Abbasi-Davani", "Northwind Traders Ltd", "Amin Industrial Complex", "Abdul Ghani Baradar"]
     source = tmp_path / "in.csv"
     with source.open("w", newline="", encoding="utf-8") as handle:
