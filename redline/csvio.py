@@ -196,3 +196,31 @@ def read_rows(path: Path, encoding: str | None = None) -> tuple[list[str], Itera
 
 def _open_quote(path: Path, start: int, end: int) -> str:
     return f"{path}:{start}: a quoted field opened on line {start} runs on to line {end}; a quote is not closed"
+
+
+def is_parquet(path: Path) -> bool:
+    return path.suffix.lower() in (".parquet", ".pq")
+
+
+def read_parquet(path: Path, batch_size: int = 2048) -> tuple[list[str], int, Iterator[tuple[int, dict[str, Any]]]]:
+    """The columns, row count and rows (numbered from 1, as dicts) of a Parquet file, read batch by
+    batch with pyarrow; a file or a batch pyarrow cannot read raises CsvInputError naming it."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise CsvInputError(f"{path}: not a readable Parquet file: {exc}") from None
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        number = 0
+        try:
+            for batch in parquet.iter_batches(batch_size=batch_size):
+                for values in batch.to_pylist():
+                    number += 1
+                    yield number, values
+        except pa.ArrowException as exc:
+            raise CsvInputError(f"{path}: row {number + 1}: {exc}") from None
+
+    return list(parquet.schema_arrow.names), parquet.metadata.num_rows, rows()

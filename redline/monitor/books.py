@@ -19,7 +19,7 @@ from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from redline.context import Context
-from redline.csvio import CsvInputError, read_rows
+from redline.csvio import CsvInputError, is_parquet, read_parquet, read_rows
 from redline.inputs import InputError, parse_country, parse_date, parse_name, parse_schema
 from redline.monitor.tables import monitor_alerts, monitor_books, monitor_rows
 
@@ -81,7 +81,7 @@ def read_book(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     """The rows of a CSV or Parquet (by its suffix) book file, parsed, streamed, each with where it is."""
     if not path.is_file():
         raise BookError(f"FILE: no such file: {path}")
-    if path.suffix.lower() in (".parquet", ".pq"):
+    if is_parquet(path):
         yield from _read_parquet(path)
         return
     try:
@@ -101,23 +101,14 @@ def _check_header(columns: list[str], path: Path) -> None:
 
 
 def _read_parquet(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     try:
-        parquet = pq.ParquetFile(path)
-    except (pa.ArrowException, OSError) as exc:
-        raise BookError(f"{path}: not a readable Parquet file: {exc}") from None
-    _check_header(parquet.schema_arrow.names, path)
-    number = 0
-    try:
-        for batch in parquet.iter_batches(batch_size=CHUNK):
-            for values in batch.to_pylist():
-                number += 1
-                where = f"{path}: row {number}"
-                yield where, parse_row(values, where)
-    except pa.ArrowException as exc:
-        raise BookError(f"{path}: row {number + 1}: {exc}") from None
+        columns, _, rows = read_parquet(path, CHUNK)
+        _check_header(columns, path)
+        for number, values in rows:
+            where = f"{path}: row {number}"
+            yield where, parse_row(values, where)
+    except CsvInputError as exc:
+        raise BookError(str(exc)) from None
 
 
 def _org_key(org: str | None) -> str:
@@ -258,7 +249,7 @@ def export_book(ctx: Context, name: str, output: Path) -> dict[str, Any]:
              **{k: r["attributes"].get(k) for k in extra}} for r in rows]
     columns = list(QUERY_COLUMNS) + extra
     tmp = output.with_name(f".{output.name}.tmp")
-    if output.suffix.lower() in (".parquet", ".pq"):
+    if is_parquet(output):
         import pyarrow as pa
         import pyarrow.parquet as pq
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from redline.csvio import CsvInputError, detect_encoding, dict_writer, read_rows
+from redline.csvio import CsvInputError, detect_encoding, dict_writer, is_parquet, read_parquet, read_rows
 from redline.inputs import InputError, parse_country, parse_date, parse_name, parse_schema
 from redline.parties import api, dask_engine
 from redline.parties.screening import Query, explain
@@ -163,30 +163,15 @@ def _screen_chunk_on_worker(cache: str, date_order: str | None, job: Any) -> Any
     return _screen_chunk(job)
 
 
-def _is_parquet(path: Path) -> bool:
-    return path.suffix.lower() in (".parquet", ".pq")
-
-
 def _parquet_input(path: Path) -> tuple[list[str], int, Iterator[tuple[int, list[str]]]]:
     """Header, row count and rows (numbered from 1, as strings) of a Parquet file, batch by batch."""
-    import pyarrow.parquet as pq
-
     try:
-        parquet = pq.ParquetFile(path)
-    except Exception as exc:  # pyarrow raises several kinds for a file that is not Parquet
-        raise BatchError(f"{path}: not a readable Parquet file ({exc})") from None
-    header = list(parquet.schema_arrow.names)
+        header, total, rows = read_parquet(path, CHUNK * 8)
+    except CsvInputError as exc:
+        raise BatchError(str(exc)) from None
     if "name" not in header:
         raise BatchError(f"{path}: the columns must include 'name' (it has {', '.join(header)})")
-
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        number = 0
-        for batch in parquet.iter_batches(batch_size=CHUNK * 8):
-            for record in zip(*(column.to_pylist() for column in batch.columns)):
-                number += 1
-                yield number, ["" if v is None else str(v) for v in record]
-
-    return header, parquet.metadata.num_rows, rows()
+    return header, total, ((n, ["" if values[c] is None else str(values[c]) for c in header]) for n, values in rows)
 
 
 def _check(path: Path, encoding: str) -> tuple[list[str], int]:
@@ -226,9 +211,10 @@ def screen_csv(
     dask_engine.check_engine(engine, scheduler)
     if not input_csv.is_file():
         raise BatchError(f"{input_csv}: " + ("not a file" if input_csv.exists() else "no such file"))
-    if _is_parquet(input_csv):
+    parquet_rows = None
+    if is_parquet(input_csv):
         encoding = "parquet"
-        header, total, _ = _parquet_input(input_csv)
+        header, total, parquet_rows = _parquet_input(input_csv)
     else:
         try:
             encoding = detect_encoding(input_csv)
@@ -249,7 +235,7 @@ def screen_csv(
     context = api.current_context(ctx) if record else None
     labels = [s["label"] for s in _worker_screener.snapshots]
     extra = {"input": input_csv.name, "input_sha256": file_sha256(input_csv), **(extra or {})}
-    rows = _parquet_input(input_csv)[2] if encoding == "parquet" else read_rows(input_csv, encoding)[1]
+    rows = parquet_rows if parquet_rows is not None else read_rows(input_csv, encoding)[1]
     size = CLUSTER_CHUNK if engine == "dask" else CHUNK
     jobs = ((header, out_fields, chunk) for chunk in _batched(islice(rows, done, None), size))
     with output.open("a" if done else "w", newline="", encoding="utf-8") as handle, Progress(
