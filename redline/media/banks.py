@@ -192,13 +192,25 @@ def _bank_from_row(row: Any, size: int = 0, enabled_size: int = 0, derived_size:
                 row.created_at, row.created_by, size, enabled_size, derived_size)
 
 
+def _not_deleted() -> Any:
+    return t.banks.c.id.not_in(select(t.bank_tombstones.c.bank_id))
+
+
 def get_bank(store: Store, name: str) -> Bank:
     with store.connect() as conn:
-        row = conn.execute(select(t.banks).where(t.banks.c.name == name)).first()
+        row = conn.execute(select(t.banks).where(t.banks.c.name == name, _not_deleted())).first()
         if row is None:
             raise BankError(f"no bank named {name!r}")
         sizes = _sizes(conn, row.id)
     return _bank_from_row(row, *sizes)
+
+
+def _bank_id(conn: Connection, name: str) -> int:
+    """A bank's id without counting its hashes (`get_bank` counts them: 1 s at 300 k)."""
+    row = conn.execute(select(t.banks.c.id).where(t.banks.c.name == name, _not_deleted())).first()
+    if row is None:
+        raise BankError(f"no bank named {name!r}")
+    return int(row.id)
 
 
 def _sizes(conn: Connection, bank_id: int) -> tuple[int, int, int]:
@@ -218,7 +230,7 @@ def _sizes(conn: Connection, bank_id: int) -> tuple[int, int, int]:
 
 def list_banks(store: Store) -> list[Bank]:
     with store.connect() as conn:
-        rows = conn.execute(select(t.banks).order_by(t.banks.c.name)).all()
+        rows = conn.execute(select(t.banks).where(_not_deleted()).order_by(t.banks.c.name)).all()
         return [_bank_from_row(row, *_sizes(conn, row.id)) for row in rows]
 
 
@@ -261,6 +273,82 @@ def set_signal_enabled(
     return changed
 
 
+@dataclass(frozen=True)
+class Tombstone:
+    """What `delete_bank` left behind: the bank's id and name, who deleted it, when, at which revision."""
+
+    bank_id: int
+    name: str
+    deleted_at: str
+    deleted_by: str
+    rev: int
+    hashes: int
+    purged_at: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"bank": self.name, "deleted_at": self.deleted_at, "deleted_by": self.deleted_by, "rev": self.rev,
+                "hashes": self.hashes, "purged": self.purged_at is not None, "purged_at": self.purged_at}
+
+
+def delete_bank(context: Any, name: str, *, actor: str | None = None) -> Tombstone:
+    """Delete a bank: its name is free at once, it leaves every listing, and its hashes stop matching.
+
+    One transaction takes a store revision, writes a tombstone (media_bank_tombstones), renames the
+    bank's row out of the way (to a name `check_bank_name` never accepts) and disables it, and writes
+    a `media.bank.delete` ledger entry. Its hashes stay in the table (a million-row delete is not
+    what a curator should wait for): a running Matcher drops them from its answers on its next
+    refresh (within `refresh_seconds`) and marks them dead in its index, which compacts them away
+    later; `purge_deleted_banks` removes the rows. The bank of an exchange is refused: remove the
+    exchange first. `context` needs `store`, `ledger` and `settings.user` (the default actor)."""
+    from redline.exchange import tables as xt
+
+    store: Store = context.store
+    who = actor or context.settings.user
+    with store.transaction() as conn:
+        bank_id = _bank_id(conn, name)
+        used_by = [r.name for r in conn.execute(select(xt.exchanges.c.name).where(xt.exchanges.c.bank == name))]
+        if used_by:
+            raise BankError(f"bank {name!r} holds the hashes of exchange {used_by[0]!r}: remove the exchange first")
+        hashes = _sizes(conn, bank_id)[0]
+        rev = next_rev(conn)
+        tomb = Tombstone(bank_id, name, _now(), who, rev, hashes)
+        conn.execute(update(t.banks).where(t.banks.c.id == bank_id).values(
+            name=f"{name}@deleted.{bank_id}", enabled=False))
+        conn.execute(t.bank_tombstones.insert().values(
+            bank_id=bank_id, name=name, deleted_at=tomb.deleted_at, deleted_by=who, rev=rev, hashes=hashes))
+        context.ledger.append("media.bank.delete", who, {"bank": name}, {"hashes": hashes, "rev": rev}, conn=conn)
+    return tomb
+
+
+def deleted_banks(store: Store) -> list[Tombstone]:
+    with store.connect() as conn:
+        rows = conn.execute(select(t.bank_tombstones).order_by(t.bank_tombstones.c.rev)).all()
+    return [Tombstone(r.bank_id, r.name, r.deleted_at, r.deleted_by, r.rev, r.hashes, r.purged_at) for r in rows]
+
+
+def purge_deleted_banks(context: Any, *, actor: str | None = None) -> int:
+    """Remove the hashes of deleted banks (their tombstones stay). Returns the rows removed.
+
+    The table's last row is kept when it belongs to a deleted bank: SQLite would otherwise give its
+    id to the next hash added, and indexes rely on ids only growing (a reused id would revive a
+    dead row of an index that still holds it)."""
+    store: Store = context.store
+    who = actor or context.settings.user
+    removed = 0
+    with store.transaction() as conn:
+        pending = [r.bank_id for r in conn.execute(
+            select(t.bank_tombstones.c.bank_id).where(t.bank_tombstones.c.purged_at.is_(None)))]
+        if not pending:
+            return 0
+        last = bulk.table_rows(conn)
+        for bank_id in pending:
+            removed += conn.execute(t.signals.delete().where(
+                t.signals.c.bank_id == bank_id, t.signals.c.id < last)).rowcount or 0
+        conn.execute(update(t.bank_tombstones).where(t.bank_tombstones.c.bank_id.in_(pending)).values(purged_at=_now()))
+        context.ledger.append("media.bank.purge", who, {"banks": len(pending)}, {"removed": removed}, conn=conn)
+    return removed
+
+
 def value_key(kind: str, value: str) -> str:
     return value if len(value) <= 64 else hashlib.sha256(value.encode()).hexdigest()
 
@@ -282,7 +370,8 @@ def add_signals(
 
     Built for millions: rows are loaded in bulk (see `bulk`), and the ledger gets one entry for the
     whole call with its record count and the SHA-256 of the batch (`batch_digest`)."""
-    bank = get_bank(store, name)
+    with store.connect() as conn:
+        bank_id = _bank_id(conn, name)
     rows: list[tuple[Any, ...]] = []  # in bulk.SIGNAL_COLUMNS order, rev filled in below
     keypoint_blobs: dict[int, bytes] = {}
     links: dict[int, tuple[int, str]] = {}  # row index -> (parent row index, variant)
@@ -315,14 +404,14 @@ def add_signals(
             links[len(rows)] = (parent, record.variant or "derived")
         if record.keypoints:
             keypoint_blobs[len(rows)] = record.keypoints
-        rows.append((bank.id, kind, value, value if len(value) <= 64 else value_key(kind, value),
+        rows.append((bank_id, kind, value, value if len(value) <= 64 else value_key(kind, value),
                      record.content_id or None, labels, record.contributor or actor, record.added_on or today,
                      bool(record.enabled), record.quality, 0))
     _check_hex(rows, unchecked, source)
     digest = batch_digest((row[1], row[2]) for row in rows)
     with store.transaction() as conn:
         rev = next_rev(conn)
-        existing = bulk.existing_keys(conn, bank.id, [(row[1], row[3]) for row in rows])
+        existing = bulk.existing_keys(conn, bank_id, [(row[1], row[3]) for row in rows])
         fresh: list[tuple[Any, ...]] = []
         fresh_index: list[int] = []
         duplicates = 0
@@ -339,8 +428,8 @@ def add_signals(
         fresh_set = set(fresh_index)
         derived = sum(1 for i in fresh_index if i in links)
         added = len(fresh) - derived
-        _link_derived(conn, bank.id, rows, {i: links[i] for i in fresh_index if i in links})
-        _store_keypoints(conn, bank.id, rows, {i: blob for i, blob in keypoint_blobs.items()
+        _link_derived(conn, bank_id, rows, {i: links[i] for i in fresh_index if i in links})
+        _store_keypoints(conn, bank_id, rows, {i: blob for i, blob in keypoint_blobs.items()
                                                if i in fresh_set and i not in links})
         if ledger:
             ledger.append("media.bank.add", actor, {"bank": name, "source": source, "records": len(rows),
@@ -626,7 +715,8 @@ def export_bank(store: Store, name: str, path: Path | str, fmt: str | None = Non
 
 
 __all__ = [
-    "SIGNAL_TYPES", "AddResult", "Bank", "BankError", "ImportFormatError", "SignalRecord", "add_signals",
-    "bank_signals", "create_bank", "current_rev", "export_bank", "get_bank", "import_file", "list_banks",
+    "SIGNAL_TYPES", "AddResult", "Bank", "BankError", "ImportFormatError", "SignalRecord", "Tombstone", "add_signals",
+    "bank_signals", "create_bank", "current_rev", "delete_bank", "deleted_banks", "export_bank", "get_bank",
+    "import_file", "list_banks", "purge_deleted_banks",
     "next_rev", "parse_hash_text", "read_hash_file", "set_bank_enabled", "set_signal_enabled", "store_identity",
 ]

@@ -149,6 +149,8 @@ class Matcher:
         self._keypoints: Any = None  # keypoints.KeypointIndex, built on first use, then caught up by revision
         self._keypoints_rev = 0
         self._keypoint_ids: set[int] = set()
+        self._deleted_banks: set[int] = set()  # banks.delete_bank: filtered on lookup, dead in the index
+        self._apply_tombstones()
         self._load_held()
 
     @classmethod
@@ -166,9 +168,31 @@ class Matcher:
             return
         with self._lock:
             self._checked_at = now
+            seen_rev = self.index.rev
             if self.index.refresh():
                 self._meta.clear()  # the keypoint index catches up on its next use (_keypoint_index)
+            if self.index.rev != seen_rev:  # a deletion takes a revision and changes no hash
+                self._apply_tombstones()
             self._load_held()
+
+    def _apply_tombstones(self) -> None:
+        """Banks deleted since the last look: their hashes leave every answer now (the metadata of a
+        deleted bank's hash is never loaded) and are marked dead in the index, compacted later."""
+        with self._lock, self.store.connect() as conn:
+            fresh = [r.bank_id for r in conn.execute(select(t.bank_tombstones.c.bank_id))
+                     if r.bank_id not in self._deleted_banks]
+            if not fresh:
+                return
+            rows = conn.execute(select(t.signals.c.id, t.signals.c.signal_type).where(
+                t.signals.c.bank_id.in_(fresh), t.signals.c.signal_type.in_(("pdq", "vpdq")))).all()
+            self._deleted_banks.update(fresh)
+            self._meta.clear()
+            dead = sum((self.index.pdq if r.signal_type == "pdq" else self.index.frames).set_live(r.id, False)
+                       for r in rows)
+            for part in (self.index.pdq, self.index.frames):
+                if part.needs_compaction():
+                    part.compact()
+            self.index.changed_since_save += dead
 
     def _load_held(self) -> None:
         with self.store.connect() as conn:
@@ -190,7 +214,8 @@ class Matcher:
                            t.derived.c.parent_id, t.derived.c.variant)
                     .join(t.banks, t.banks.c.id == t.signals.c.bank_id)
                     .outerjoin(t.derived, t.derived.c.signal_id == t.signals.c.id)
-                    .where(t.signals.c.id.in_(missing))
+                    .where(t.signals.c.id.in_(missing),
+                           t.signals.c.bank_id.not_in(select(t.bank_tombstones.c.bank_id)))
                 ).all()
             for r in rows:
                 labels = list(dict.fromkeys(orjson.loads(r.bank_labels) + orjson.loads(r.labels)))

@@ -86,3 +86,17 @@ keypoints = Table(
     Column("signal_id", Integer, ForeignKey("media_signals.id", ondelete="CASCADE"), primary_key=True),
     Column("data", LargeBinary, nullable=False),
 )
+
+# A deleted bank (banks.delete_bank): its row stays, renamed and disabled, with its hashes until
+# `banks.purge_deleted_banks` removes them; a running Matcher stops answering for it on its next refresh.
+bank_tombstones = Table(
+    "media_bank_tombstones",
+    metadata,
+    Column("bank_id", Integer, ForeignKey("media_banks.id", ondelete="CASCADE"), primary_key=True),
+    Column("name", String(200), nullable=False),  # the name it had (free again once deleted)
+    Column("deleted_at", String(40), nullable=False),
+    Column("deleted_by", String(200), nullable=False),
+    Column("rev", Integer, nullable=False),  # the store revision of the deletion
+    Column("hashes", Integer, nullable=False),
+    Column("purged_at", String(40), nullable=True),
+)

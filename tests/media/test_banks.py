@@ -7,10 +7,15 @@ from pathlib import Path
 import orjson
 import pytest
 
+from sqlalchemy import func, select
+
+from redline.context import get_context
+from redline.media import tables as t
 from redline.media.banks import (
-    BankError, ImportFormatError, add_signals, bank_signals, create_bank, export_bank, get_bank, import_file,
-    list_banks, set_bank_enabled, SignalRecord,
+    BankError, ImportFormatError, add_signals, bank_signals, create_bank, delete_bank, deleted_banks, export_bank,
+    get_bank, import_file, list_banks, purge_deleted_banks, set_bank_enabled, SignalRecord,
 )
+from redline.media.matcher import Matcher
 from redline.store import Store
 
 PDQ_A = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22"
@@ -106,3 +111,74 @@ def test_disable_bank(store: Store) -> None:
     assert get_bank(store, "b").enabled is False
     with pytest.raises(BankError, match="no bank"):
         set_bank_enabled(store, "missing", False)
+
+
+MD5_A = "d41d8cd98f00b204e9800998ecf8427e"
+
+
+def test_delete_bank_stops_a_running_matcher_and_frees_the_name(db_url: str) -> None:
+    ctx = get_context()
+    store = ctx.store
+    create_bank(store, "gone", labels=["un_listed"])
+    create_bank(store, "kept")
+    add_signals(store, "gone", [SignalRecord("pdq", PDQ_A, "c1"), SignalRecord("md5", MD5_A, "c1"),
+                                SignalRecord("vpdq", f"0,100,{PDQ_B},0.000", "c1")])
+    add_signals(store, "kept", [SignalRecord("pdq", PDQ_B, "c2")])
+    running = Matcher.open(ctx, refresh_seconds=0)
+    assert [m.bank for m in running.match_pdq(PDQ_A)] == ["gone"]
+    assert {m.bank for m in running.match_frame(PDQ_B)} == {"gone", "kept"}
+    running.save()  # an index file written before the deletion
+
+    tomb = delete_bank(ctx, "gone")
+    assert (tomb.name, tomb.hashes) == ("gone", 3)
+    assert running.match_pdq(PDQ_A) == []
+    assert [m.bank for m in running.match_frame(PDQ_B)] == ["kept"]
+    assert running._exact("md5", MD5_A) == []
+    assert running.index.pdq.dead_count() == 1 and running.index.frames.dead_count() == 1
+    assert [b.name for b in list_banks(store)] == ["kept"]
+    with pytest.raises(BankError, match="no bank named 'gone'"):
+        get_bank(store, "gone")
+    with pytest.raises(BankError, match="no bank named 'gone'"):
+        delete_bank(ctx, "gone")
+    with pytest.raises(BankError, match="no bank named 'gone'"):
+        add_signals(store, "gone", [SignalRecord("pdq", PDQ_A)])
+    entry = list(ctx.ledger.entries("media.bank.delete"))[-1]
+    assert entry.inputs == {"bank": "gone"} and entry.outcome["hashes"] == 3
+    assert [d.name for d in deleted_banks(store)] == ["gone"]
+
+    # the name is free again, and the new bank's hash answers in both matchers
+    create_bank(store, "gone")
+    add_signals(store, "gone", [SignalRecord("pdq", PDQ_A, "c3")])
+    assert [m.content_id for m in running.match_pdq(PDQ_A)] == ["c3"]
+    reopened = Matcher.open(ctx, refresh_seconds=0)  # from the file saved before the deletion
+    assert [m.content_id for m in reopened.match_pdq(PDQ_A)] == ["c3"]
+    assert [m.bank for m in reopened.match_frame(PDQ_B)] == ["kept"]
+
+
+def test_purge_removes_a_deleted_banks_hashes_but_ids_never_go_back(db_url: str) -> None:
+    ctx = get_context()
+    store = ctx.store
+    create_bank(store, "old")
+    add_signals(store, "old", [SignalRecord("pdq", PDQ_A), SignalRecord("pdq", PDQ_B), SignalRecord("md5", MD5_A)])
+    with store.connect() as conn:
+        last_id = conn.execute(select(func.max(t.signals.c.id))).scalar_one()
+    delete_bank(ctx, "old")
+    assert purge_deleted_banks(ctx) == 2  # the table's last row stays, or SQLite would hand its id out again
+    assert purge_deleted_banks(ctx) == 0
+    assert deleted_banks(store)[0].purged_at is not None
+    create_bank(store, "new")
+    add_signals(store, "new", [SignalRecord("pdq", PDQ_A, "n1")])
+    with store.connect() as conn:
+        assert conn.execute(select(func.max(t.signals.c.id))).scalar_one() > last_id
+    assert [m.content_id for m in Matcher.open(ctx, refresh_seconds=0).match_pdq(PDQ_A)] == ["n1"]
+
+
+def test_the_bank_of_an_exchange_is_not_deleted(store: Store, tmp_path: Path) -> None:
+    from redline.exchange import exchanges
+
+    ctx = get_context()
+    (tmp_path / "drop").mkdir()
+    exchanges.add_exchange(ctx, "drop", "file", {"path": str(tmp_path / "drop")})
+    with pytest.raises(BankError, match="exchange 'drop'"):
+        delete_bank(ctx, "exchange.drop")
+    assert get_bank(ctx.store, "exchange.drop").name == "exchange.drop"

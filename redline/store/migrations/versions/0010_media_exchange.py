@@ -17,8 +17,18 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_table('media_bank_tombstones',
+    sa.Column('bank_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('deleted_at', sa.String(length=40), nullable=False),
+    sa.Column('deleted_by', sa.String(length=200), nullable=False),
+    sa.Column('rev', sa.Integer(), nullable=False),
+    sa.Column('hashes', sa.Integer(), nullable=False),
+    sa.Column('purged_at', sa.String(length=40), nullable=True),
+    sa.ForeignKeyConstraint(['bank_id'], ['media_banks.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('bank_id')
+    )
 
 
 def downgrade() -> None:
-    pass
+    op.drop_table('media_bank_tombstones')
