@@ -13,7 +13,7 @@ import hashlib
 import io
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -376,26 +376,32 @@ def add_signals(
     keypoint_blobs: dict[int, bytes] = {}
     links: dict[int, tuple[int, str]] = {}  # row index -> (parent row index, variant)
     today = date.today().isoformat()
-    kinds: dict[str, type[SignalType]] = {}
+    # per signal type name: (canonical name, hex length or 0, class); hex digits are checked in one
+    # pass over the batch (signals.all_hex), other types one value at a time
+    kinds: dict[str, tuple[str, int, type[SignalType]]] = {}
     label_cache: dict[tuple[str, ...], str] = {}
-    unchecked: list[int] = []  # rows whose hex digits are checked in one pass (signals.all_hex)
+    not_hex: list[int] = []  # rows of types that are not hex digests
+    append = rows.append
     for number, record in enumerate(records, start=1):
         try:
-            kind_class = kinds.get(record.signal_type)
-            if kind_class is None:
-                kind_class = kinds[record.signal_type] = signal_type(record.signal_type)
-            kind = kind_class.name
-            if issubclass(kind_class, HexDigest):
-                value = kind_class.normalise_length(record.value)
-                unchecked.append(len(rows))
+            kind_info = kinds.get(record.signal_type)
+            if kind_info is None:
+                kind_class = signal_type(record.signal_type)
+                length = int(getattr(kind_class, "length", 0)) if issubclass(kind_class, HexDigest) else 0
+                kind_info = kinds[record.signal_type] = (kind_class.name, length, kind_class)
+            kind, length, kind_class = kind_info
+            if length:
+                value = record.value.strip().lower()
+                if len(value) != length:
+                    raise kind_class.error(record.value)  # type: ignore[attr-defined]
             else:
                 value = kind_class.normalise(record.value)
-            label_key = tuple(record.labels)
-            labels = label_cache.get(label_key)
+                not_hex.append(len(rows))
+            labels = label_cache.get(label_key := tuple(record.labels))
             if labels is None:
                 labels = label_cache[label_key] = orjson.dumps(normalise_labels(record.labels)).decode()
         except (SignalError, LabelError) as exc:
-            _check_hex(rows, unchecked, source)  # a bad digit on an earlier line is the first error
+            _check_hex(rows, not_hex, source)  # a bad digit on an earlier line is the first error
             raise ImportFormatError(number, str(exc), source or "") from None
         if record.derived_from is not None:
             parent = record.derived_from
@@ -404,33 +410,30 @@ def add_signals(
             links[len(rows)] = (parent, record.variant or "derived")
         if record.keypoints:
             keypoint_blobs[len(rows)] = record.keypoints
-        rows.append((bank_id, kind, value, value if len(value) <= 64 else value_key(kind, value),
-                     record.content_id or None, labels, record.contributor or actor, record.added_on or today,
-                     bool(record.enabled), record.quality, 0))
-    _check_hex(rows, unchecked, source)
+        append((bank_id, kind, value, value if len(value) <= 64 else value_key(kind, value),
+                record.content_id or None, labels, record.contributor or actor, record.added_on or today,
+                bool(record.enabled), record.quality, 0))
+    _check_hex(rows, not_hex, source)
     digest = batch_digest((row[1], row[2]) for row in rows)
+    keys = [(row[1], row[3]) for row in rows]
     with store.transaction() as conn:
         rev = next_rev(conn)
-        existing = bulk.existing_keys(conn, bank_id, [(row[1], row[3]) for row in rows])
-        fresh: list[tuple[Any, ...]] = []
-        fresh_index: list[int] = []
-        duplicates = 0
-        for i, row in enumerate(rows):
-            key = (row[1], row[3])
-            if key in existing:
-                if i not in links:
-                    duplicates += 1
-                continue
-            existing.add(key)
-            fresh.append(row[:-1] + (rev,))
-            fresh_index.append(i)
+        existing = bulk.existing_keys(conn, bank_id, keys)
+        fresh: list[tuple[Any, ...]]
+        fresh_index: Sequence[int]
+        if not existing and not links and len(set(keys)) == len(keys):  # a new list: nothing to drop
+            fresh, fresh_index, duplicates = [row[:-1] + (rev,) for row in rows], range(len(rows)), 0
+        else:
+            fresh, fresh_index, duplicates = _fresh_rows(rows, keys, existing, links, rev)
         rebuilt = bulk.insert_signals(conn, fresh)
-        fresh_set = set(fresh_index)
-        derived = sum(1 for i in fresh_index if i in links)
+        derived = sum(1 for i in fresh_index if i in links) if links else 0
         added = len(fresh) - derived
-        _link_derived(conn, bank_id, rows, {i: links[i] for i in fresh_index if i in links})
-        _store_keypoints(conn, bank_id, rows, {i: blob for i, blob in keypoint_blobs.items()
-                                               if i in fresh_set and i not in links})
+        if links:
+            _link_derived(conn, bank_id, rows, {i: links[i] for i in fresh_index if i in links})
+        if keypoint_blobs:
+            fresh_set = set(fresh_index)
+            _store_keypoints(conn, bank_id, rows, {i: blob for i, blob in keypoint_blobs.items()
+                                                   if i in fresh_set and i not in links})
         if ledger:
             ledger.append("media.bank.add", actor, {"bank": name, "source": source, "records": len(rows),
                                                     "sha256": digest},
@@ -439,10 +442,33 @@ def add_signals(
     return AddResult(name, added, duplicates, derived)
 
 
-def _check_hex(rows: list[tuple[Any, ...]], unchecked: list[int], source: str | None) -> None:
-    if all_hex([rows[i][2] for i in unchecked]):
+def _fresh_rows(rows: list[tuple[Any, ...]], keys: list[tuple[str, str]], existing: set[tuple[str, str]],
+                links: dict[int, tuple[int, str]], rev: int) -> tuple[list[tuple[Any, ...]], list[int], int]:
+    """The rows to insert (first of each key, not already in the bank), their positions, and the
+    duplicates (derived rows, which repeat across pictures, are not counted)."""
+    fresh: list[tuple[Any, ...]] = []
+    fresh_index: list[int] = []
+    duplicates = 0
+    for i, row in enumerate(rows):
+        key = keys[i]
+        if key in existing:
+            if i not in links:
+                duplicates += 1
+            continue
+        existing.add(key)
+        fresh.append(row[:-1] + (rev,))
+        fresh_index.append(i)
+    return fresh, fresh_index, duplicates
+
+
+def _check_hex(rows: list[tuple[Any, ...]], not_hex: list[int], source: str | None) -> None:
+    """Raise ImportFormatError for the first row of a hex type whose value holds a non-hex digit."""
+    skip = set(not_hex)
+    if all_hex([row[2] for i, row in enumerate(rows) if i not in skip] if skip else [row[2] for row in rows]):
         return
-    for i in unchecked:
+    for i in range(len(rows)):
+        if i in skip:
+            continue
         kind_class = SIGNAL_TYPES[rows[i][1]]
         try:
             kind_class.normalise(rows[i][2])

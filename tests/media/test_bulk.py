@@ -90,3 +90,20 @@ def test_a_bad_hash_late_in_a_bulk_batch_names_its_line_and_adds_nothing(any_sto
     with pytest.raises(ImportFormatError, match="line 322"):
         add_signals(any_store, "big", [SignalRecord("pdq", h) for h in hashes])
     assert get_bank(any_store, "big").size == 0
+
+
+def test_runs_of_alike_rows_and_single_rows_keep_their_order_and_columns(any_store: Store) -> None:
+    """SQLite loads a run of rows that differ only in their hash from a JSON array; other rows one by one."""
+    create_bank(any_store, "mixed")
+    hashes = _hashes(400, 5)
+    records = [SignalRecord("pdq", h, labels=["un_listed"], contributor="x") for h in hashes[:150]]
+    records += [SignalRecord("pdq", h, content_id=f"c{i}") for i, h in enumerate(hashes[150:153])]
+    records.append(SignalRecord("vpdq", f"0,100,{hashes[153]},0.000;1,90,{hashes[154]},1.000", "video"))
+    records.append(SignalRecord("md5", hashes[155][:32], enabled=False))
+    records += [SignalRecord("pdq", h, added_on="2024-01-02", quality=77) for h in hashes[156:400]]
+    assert add_signals(any_store, "mixed", records).added == len(records)
+    stored = bank_signals(any_store, "mixed")
+    assert [(r.signal_type, r.value, r.content_id, r.labels, r.contributor, r.enabled, r.quality) for r in stored] == [
+        (r.signal_type, r.value, r.content_id, ["entity:un_listed"] if r.labels else [], r.contributor or "unknown",
+         r.enabled, r.quality) for r in records]
+    assert {r.added_on for r in stored[-244:]} == {"2024-01-02"}
