@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import os
@@ -16,6 +17,7 @@ from redline import __version__
 from redline.api import errors
 from redline.api.auth import KeyCache
 from redline.api.guard import Guard
+from redline.api.hot import HotRoutes, Work
 from redline.api.yente import Entities
 from redline.context import Context, set_context
 from redline.ledger import GroupCommit
@@ -85,7 +87,9 @@ class Readiness:
         if held is not None and held.screener is screener:
             return
         entities = Entities(parties.listed_clusters())  # of `screener`: get_screener() returned it just now
-        self.lists = Lists(screener, entities, frozenset(s["source"] for s in screener.snapshots))
+        lists = Lists(screener, entities, frozenset(s["source"] for s in screener.snapshots))
+        settle_heap()
+        self.lists = lists
         if held is not None:
             self.reloads += 1
             log.warning("new lists in force: %s", ", ".join(s["label"] for s in screener.snapshots))
@@ -111,6 +115,16 @@ class Readiness:
                 self.ensure_loading()
 
 
+def settle_heap() -> None:
+    """What is loaded now (the screener, its entities, an index) lives as long as the process:
+    collect once, then move every object left into the collector's permanent generation. Unfrozen,
+    the listed entities alone made each full collection take about 200 ms (a p99 of 200 ms under
+    load); frozen, a full collection walks only what requests made since. Before a fork it also
+    keeps the collector from writing to, and so copying, the pages the workers share."""
+    gc.collect()
+    gc.freeze()
+
+
 @dataclass(frozen=True)
 class Lists:
     screener: Screener
@@ -119,10 +133,12 @@ class Lists:
 
 
 def create_app(context: Context, *, max_body: int = MAX_BODY, timeout_s: float = TIMEOUT_S,
-               max_inflight: int = MAX_INFLIGHT, load_lists: bool = True, watch_s: float = 0.0) -> FastAPI:
+               max_inflight: int = MAX_INFLIGHT, load_lists: bool = True, watch_s: float = 0.0,
+               hot_routes: bool = True) -> FastAPI:
     """The app over `context` (its store, ledger and settings). It becomes the process's context, since
     the parties API reads the process's context. With `watch_s` (the server gives WATCH_S), each
-    process watches for new lists that often; without, the lists first loaded stay."""
+    process watches for new lists that often; without, the lists first loaded stay. Without
+    `hot_routes`, every request goes through FastAPI (the tests compare the two)."""
     set_context(context)
     app = FastAPI(title="Redline", version=__version__, default_response_class=Json,
                   description="Screening (yente-compatible), media hash matching (HMA-compatible) and Redline's "
@@ -131,6 +147,7 @@ def create_app(context: Context, *, max_body: int = MAX_BODY, timeout_s: float =
     app.state.keys = KeyCache()
     app.state.recorder = GroupCommit(context.store)  # screenings' ledger entries, many per transaction
     app.state.readiness = Readiness(watch_s)
+    app.state.work = Work()
     errors.install(app)
     for name in ROUTERS:
         try:
@@ -142,5 +159,6 @@ def create_app(context: Context, *, max_body: int = MAX_BODY, timeout_s: float =
         app.include_router(module.router)
     if load_lists:
         app.state.readiness.ensure_loading()
-    app.add_middleware(Guard, max_body=max_body, timeout_s=timeout_s, max_inflight=max_inflight)
+    app.add_middleware(Guard, max_body=max_body, timeout_s=timeout_s, max_inflight=max_inflight,
+                       hot=HotRoutes(app.state) if hot_routes else None)
     return app

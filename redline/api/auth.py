@@ -9,7 +9,8 @@ dependency would cost a thread hand-off on every request."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
 
 from fastapi import Depends, HTTPException, Request
 
@@ -40,6 +41,18 @@ def base_context(request: Request) -> Context:
     return request.app.state.context
 
 
+def key_of(state: Any, headers: Iterable[tuple[bytes, bytes]]) -> keys.ApiKey | None:
+    """The key a request's raw ASGI headers carry (`Authorization: Bearer KEY`), or None (for
+    redline.api.hot, which answers below FastAPI)."""
+    for name, value in headers:
+        if name == b"authorization":
+            scheme, _, secret = value.decode("latin-1").partition(" ")
+            if scheme.lower() != "bearer" or not secret.strip():
+                return None
+            return state.keys.lookup(state.context, secret.strip())
+    return None
+
+
 async def caller(request: Request) -> keys.ApiKey:
     header = request.headers.get("authorization", "")
     scheme, _, secret = header.partition(" ")
@@ -52,7 +65,7 @@ async def caller(request: Request) -> keys.ApiKey:
     return found
 
 
-def require(role: str) -> Callable[..., Context]:
+def require(role: str) -> Callable[..., Awaitable[Context]]:
     needed = keys.role_rank(role)
 
     async def dependency(request: Request, key: keys.ApiKey = Depends(caller)) -> Context:

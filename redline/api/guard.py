@@ -1,7 +1,9 @@
 """ASGI middleware for every request: a body size limit (413), a time limit (504), and a limit on
 requests in progress in this worker (503 beyond it, at once), so that an overloaded worker sheds
-load instead of queueing without bound; the health routes are never shed, and wait behind at most
-`max_inflight` requests.
+load instead of queueing without bound. With the app's hot routes (`redline.api.hot`): /healthz and
+/readyz are answered here, on the event loop, queued behind nothing; screenings and lookups are
+admitted up to the bound of the process's `Work` and refused with 503 and Retry-After beyond it,
+before their body is read; and the hot routes' well-formed requests are answered below FastAPI.
 
 Pure ASGI, not BaseHTTPMiddleware: it adds no task per request, which matters at hundreds of
 requests a second."""
@@ -13,6 +15,8 @@ from typing import Any
 
 import orjson
 from starlette.exceptions import HTTPException
+
+from redline.api.hot import HEAVY_PATHS, HotRoutes, send_json
 
 Scope = dict[str, Any]
 
@@ -28,29 +32,42 @@ OPEN_PATHS = frozenset({"/healthz", "/readyz"})
 
 
 class Guard:
-    def __init__(self, app: Any, *, max_body: int, timeout_s: float, max_inflight: int = 64) -> None:
+    def __init__(self, app: Any, *, max_body: int, timeout_s: float, max_inflight: int = 64,
+                 hot: HotRoutes | None = None) -> None:
         self.app = app
         self.max_body = max_body
         self.timeout_s = timeout_s
         self.max_inflight = max_inflight
         self.inflight = 0
+        self.hot = hot
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        path = scope.get("path", "")
+        if path in OPEN_PATHS and self.hot is not None:
+            status, body = self.hot.health(path)
+            await send_json(send, status, body)
+            return
         length = _content_length(scope)
         if length is not None and length > self.max_body:
             await _reply(send, 413, f"request body too large: {length} bytes, the limit is {self.max_body}")
             return
-        if self.inflight >= self.max_inflight and scope.get("path") not in OPEN_PATHS:
+        if self.inflight >= self.max_inflight and path not in OPEN_PATHS:
             await _reply(send, 503, "server busy: retry shortly", retry_after=True)
+            return
+        work = self.hot.state.work if self.hot is not None and path.startswith(HEAVY_PATHS) else None
+        if work is not None and not work.admit():
+            await _reply(send, 503, "server busy: too many screenings waiting; retry shortly", retry_after=True)
             return
         self.inflight += 1
         try:
             await self._guarded(scope, receive, send)
         finally:
             self.inflight -= 1
+            if work is not None:
+                work.release()
 
     async def _guarded(self, scope: Scope, receive: Any, send: Any) -> None:
         started = False
@@ -73,6 +90,13 @@ class Guard:
 
         try:
             async with asyncio.timeout(self.timeout_s):
+                handler = self.hot.handler(scope) if self.hot is not None else None
+                if handler is not None:
+                    body = await _read_body(limited_receive)
+                    if body is None or await handler(scope, body, tracking_send):
+                        return
+                    await self.app(scope, _replay(body, receive), tracking_send)
+                    return
                 await self.app(scope, limited_receive, tracking_send)
         except BodyTooLarge as exc:
             if not started:
@@ -80,6 +104,32 @@ class Guard:
         except TimeoutError:
             if not started:
                 await _reply(send, 504, f"request took longer than {self.timeout_s:g} s")
+
+
+async def _read_body(receive: Any) -> bytes | None:
+    """The whole request body; None when the client went away first."""
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Any) -> Any:
+    """A `receive` that gives the app the body already read, then whatever the client sends next."""
+    given = False
+
+    async def replayed() -> Any:
+        nonlocal given
+        if given:
+            return await receive()
+        given = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replayed
 
 
 def _content_length(scope: Scope) -> int | None:

@@ -8,6 +8,10 @@ import orjson
 from starlette.responses import JSONResponse
 
 
+def encode(content: Any) -> bytes:
+    return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS, default=str)
+
+
 class Json(JSONResponse):
     def render(self, content: Any) -> bytes:
-        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS, default=str)
+        return encode(content)

@@ -103,7 +103,7 @@ def _die_with_parent() -> None:
 def _serve(context: Any, options: ServeOptions) -> None:
     import uvicorn
 
-    from redline.api.app import WATCH_S, create_app
+    from redline.api.app import WATCH_S, create_app, settle_heap
 
     sock = socket.socket(socket.AF_INET6 if ":" in options.host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -119,6 +119,7 @@ def _serve(context: Any, options: ServeOptions) -> None:
     from redline.api.routers import media
 
     media.warm(app)
+    settle_heap()  # the lists and the media index, frozen where every worker shares them
     context.store.engine.dispose()  # no database connection crosses a fork
     sock.listen(4096)
     _announce(options, app.state.readiness.ready)

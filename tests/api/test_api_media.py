@@ -82,6 +82,31 @@ def test_bank_lookup_round_trip_and_ledger_actor(client, service, data_dir) -> N
     assert {e.actor for e in entries} == {"curator-key"}
 
 
+def test_delete_bank_stops_its_matches_and_frees_its_name(app, client, service, data_dir) -> None:
+    curator, reader = service.auth("curator"), service.auth("reader")
+    bank = f"DEL_{uuid.uuid4().hex[:8].upper()}"
+    assert client.post("/c/banks", json={"name": bank}, headers=curator).status_code == 201
+    image = data_dir / "media" / "pdq" / "misc-images" / "small.jpg"
+    added = client.post(f"/c/bank/{bank}/content?content_id=gone-1", headers=curator,
+                        files={"photo": ("small.jpg", image.read_bytes(), "image/jpeg")})
+    pdq = added.json()["signals"]["pdq"]
+    assert bank in client.get("/m/lookup", params={"signal_type": "pdq", "signal": pdq}, headers=reader).json()
+
+    assert client.delete(f"/c/bank/{bank}", headers=reader).status_code == 403
+    deleted = client.delete(f"/c/bank/{bank}", headers=curator)
+    assert deleted.status_code == 200 and deleted.json()["bank"] == bank
+    assert client.delete(f"/c/bank/{bank}", headers=curator).status_code == 404
+    assert client.get(f"/c/bank/{bank}", headers=reader).status_code == 404
+    assert bank not in [b["name"] for b in client.get("/c/banks", headers=reader).json()]
+    deadline = time.monotonic() + 5  # the running index drops the bank on its next refresh
+    while bank in client.get("/m/lookup", params={"signal_type": "pdq", "signal": pdq}, headers=reader).json():
+        assert time.monotonic() < deadline, "a deleted bank still matches"
+        time.sleep(0.1)
+    entries = [e for e in service.context.ledger.entries(kind="media.bank.delete") if e.inputs.get("bank") == bank]
+    assert [e.actor for e in entries] == ["curator-key"]
+    assert client.post("/c/banks", json={"name": bank}, headers=curator).status_code == 201  # the name is free
+
+
 def _bank_with(client, service, image, labels: list[str]) -> str:  # type: ignore[no-untyped-def]
     curator = service.auth("curator")
     bank = f"ACT_{uuid.uuid4().hex[:8].upper()}"

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from redline.api import uploads
 from redline.api.auth import ANALYST, CURATOR, READER
-from redline.api.responses import Json
+from redline.api.responses import Json, encode
 from redline.context import Context
 from redline.media import banks
 from redline.media.hashing import HashError, hash_file
@@ -26,7 +26,10 @@ _matcher_lock = threading.Lock()
 
 def matcher(request: Request) -> Any:
     """One Matcher per process, over the server's store; it refreshes itself from the store."""
-    state = request.app.state
+    return matcher_of(request.app.state)
+
+
+def matcher_of(state: Any) -> Any:
     if getattr(state, "matcher", None) is None:
         with _matcher_lock:
             if getattr(state, "matcher", None) is None:
@@ -65,20 +68,31 @@ def _by_bank(matches: list[Any]) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-# The lookups run in worker threads (an index search is a few ms of CPU at a million hashes, which on
-# the event loop would hold every other request of the worker behind it) and answer with orjson
-# directly, without FastAPI's pydantic pass over the response.
+def lookup_answer(state: Any, signal: str) -> bytes | None:
+    """The encoded answer of a PDQ lookup (in a screening thread), None for a string that is not a
+    PDQ hash (the route then answers its 422)."""
+    try:
+        return encode(_by_bank(matcher_of(state).match_pdq(signal)))
+    except ValueError:
+        return None
+
+
+# The lookups run on the process's screening threads (an index search is a millisecond or more of
+# CPU at a million hashes, which on the event loop would hold every other request of the worker
+# behind it) and answer with orjson directly, without FastAPI's pydantic pass over the response.
+# A well-formed GET /m/lookup is answered by redline.api.hot; this route answers the rest.
 @router.get("/m/lookup", response_model=None,
             summary="Banks whose content matches a hash: {BANK: [{bank_content_id, distance}]}")
-def lookup(request: Request, signal_type: str = Query(...), signal: str = Query(..., max_length=100_000),
-           ctx: Context = READER) -> Json:
-    return Json(_by_bank(_pdq_matches(request, signal_type, signal)))
+async def lookup(request: Request, signal_type: str = Query(...), signal: str = Query(..., max_length=100_000),
+                 ctx: Context = READER) -> Json:
+    matches = await request.app.state.work.run(_pdq_matches, request, signal_type, signal)
+    return Json(_by_bank(matches))
 
 
 @router.get("/m/raw_lookup", response_model=None, summary="Matching content ids, without bank grouping")
-def raw_lookup(request: Request, signal_type: str = Query(...), signal: str = Query(..., max_length=100_000),
-               include_distance: bool = Query(False), ctx: Context = READER) -> Json:
-    matches = _pdq_matches(request, signal_type, signal)
+async def raw_lookup(request: Request, signal_type: str = Query(...), signal: str = Query(..., max_length=100_000),
+                     include_distance: bool = Query(False), ctx: Context = READER) -> Json:
+    matches = await request.app.state.work.run(_pdq_matches, request, signal_type, signal)
     if include_distance:
         return Json({"matches": [{"content_id": m.content_id or str(m.signal_id), "distance": str(m.distance)}
                                  for m in matches]})
@@ -170,7 +184,7 @@ def _bank_error(exc: banks.BankError) -> HTTPException:
     text = str(exc)
     if text.startswith("no bank named"):
         return HTTPException(404, text)
-    if "already exists" in text:
+    if "already exists" in text or "remove the exchange first" in text:
         return HTTPException(409, text)
     return HTTPException(422, text)
 
@@ -212,14 +226,13 @@ def update_bank(name: str, body: BankUpdate, ctx: Context = CURATOR) -> dict[str
         raise _bank_error(exc) from None
 
 
-@router.delete("/c/bank/{name}", summary="Not supported: banks keep their history; disable instead")
-def delete_bank(name: str, ctx: Context = CURATOR) -> Json:
+@router.delete("/c/bank/{name}", summary="Delete a bank (curator): its name is free at once and its hashes stop "
+                                         "matching within the index's refresh; the deletion is in the ledger")
+def delete_bank(name: str, ctx: Context = CURATOR) -> dict[str, Any]:
     try:
-        banks.get_bank(ctx.store, name)
+        return banks.delete_bank(ctx, name, actor=ctx.actor).to_dict()
     except banks.BankError as exc:
         raise _bank_error(exc) from None
-    return Json({"detail": "banks are not deleted (their matches are in the ledger): "
-                           f"PUT /c/bank/{name} with {{\"enabled\": false}} instead"}, status_code=405)
 
 
 @router.post("/c/bank/{name}/content", summary="Add an uploaded file, or signals as JSON, to a bank (curator)")

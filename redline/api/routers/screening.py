@@ -3,27 +3,31 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import Future
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
+import orjson
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
-from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
 
 from redline.api import yente
 from redline.api.app import Lists
 from redline.api.auth import READER
 from redline.api.responses import Json
 from redline.context import Context
+from redline.ledger import GroupCommit
 from redline.parties import api as parties
 from redline.parties.screening import MATCH_THRESHOLD
 
 router = APIRouter(tags=["Matching"])
-# /match and /search screen in a worker thread: a screening is a few ms of CPU, and on the event
-# loop it would hold every other request of the worker, health probes included, behind it (under
-# 2,000 connections the probes then went unanswered; in threads the loop keeps reading, answering
-# and shedding). The screenings are recorded (ledger entries and review items, docs/review.md) by
-# the process's group committer, and the request answers once they are committed: with many
-# requests in threads, their entries share transactions. MAX_QUERIES bounds one request.
+# /match and /search screen on the process's few screening threads (`redline.api.hot.Work`): a
+# screening is a few ms of CPU, and on the event loop it would hold every other request of the
+# worker, health probes included, behind it. The screenings are recorded (ledger entries and review
+# items, docs/review.md) by the process's group committer, and the request answers once they are
+# committed: their entries share transactions. MAX_QUERIES bounds one request.
 MAX_QUERIES = 100
 MAX_LIMIT = 500
 
@@ -75,6 +79,65 @@ async def _recorded(request: Request, ctx: Context, screenings: list[dict[str, A
         await asyncio.wrap_future(request.app.state.recorder.submit(lambda conn: yente.record(conn, ctx, screenings)))
 
 
+@dataclass(frozen=True)
+class MatchPlan:
+    """A /match request checked and parsed, before any screening: what `answer_match` runs."""
+
+    lists: Lists
+    source: str | None
+    examples: dict[str, yente.Example]
+    queries: dict[str, EntityExample | None]
+    limit: int
+    threshold: float
+    cutoff: float
+    exclude: set[str]
+
+
+def plan_match(lists: Lists, dataset: str, body: MatchRequest, *, limit: int, threshold: float, cutoff: float,
+               algorithm: str, exclude_entity_ids: list[str]) -> MatchPlan:
+    """Raises HTTPException (4xx) for a request that cannot be answered; does no screening."""
+    _algorithm(algorithm)
+    source = _dataset(lists, dataset)
+    if not body.queries:
+        raise HTTPException(400, "queries: no queries provided")
+    if len(body.queries) > MAX_QUERIES:
+        raise HTTPException(400, f"queries: too many queries in one batch (limit: {MAX_QUERIES})")
+    examples: dict[str, yente.Example] = {}
+    for key, example in body.queries.items():
+        if example is None:
+            continue
+        try:
+            examples[key] = yente.parse_example(f"queries.{key}", example.schema_, example.properties)
+        except yente.ExampleError as exc:
+            raise HTTPException(422, str(exc)) from None
+    return MatchPlan(lists, source, examples, body.queries, limit, threshold, cutoff,
+                     set(exclude_entity_ids) | set(body.exclude_entity_ids))
+
+
+def answer_match(recorder: GroupCommit, ctx: Context, plan: MatchPlan) -> tuple[bytes, Future[Any] | None]:
+    """Screen every example and encode the answer (in a worker thread); the screenings are handed to
+    the process's group committer, and the caller answers once the returned future is done."""
+    found = {key: yente.screen_example(plan.lists.screener, parsed, dataset=plan.source, limit=plan.limit,
+                                       threshold=plan.threshold, cutoff=plan.cutoff, exclude=plan.exclude)
+             for key, parsed in plan.examples.items()}
+    screenings = [s for _, done in found.values() for s in done]
+    recorded = recorder.submit(lambda conn: yente.record(conn, ctx, screenings)) if screenings else None
+    entities = plan.lists.entities
+    responses = {}
+    for key, parsed in plan.examples.items():
+        results = [yente.scored_response(h, entities.get(h["id"])) for h in found[key][0]]
+        query = plan.queries[key]
+        responses[key] = {
+            "status": 200,
+            "results": results,
+            "total": {"value": len(results), "relation": "eq"},
+            "query": yente.example_dict(parsed.schema, query.properties, query.id),  # type: ignore[union-attr]
+        }
+    body = orjson.dumps({"responses": responses, "matcher": yente.ALGORITHM_DOC["features"], "limit": plan.limit},
+                        option=orjson.OPT_NON_STR_KEYS, default=str)
+    return body, recorded
+
+
 @router.post("/match/{dataset}", response_model=None, summary="Match FollowTheMoney-shaped examples (yente's query-by-example)")
 async def match(
     request: Request,
@@ -86,45 +149,15 @@ async def match(
     algorithm: str = Query(yente.ALGORITHM),
     exclude_entity_ids: list[str] = Query([], max_length=500),
     ctx: Context = READER,
-) -> Json:
-    lists = _ready(request)
-    _algorithm(algorithm)
-    source = _dataset(lists, dataset)
-    if not body.queries:
-        raise HTTPException(400, "queries: no queries provided")
-    if len(body.queries) > MAX_QUERIES:
-        raise HTTPException(400, f"queries: too many queries in one batch (limit: {MAX_QUERIES})")
-    exclude = set(exclude_entity_ids) | set(body.exclude_entity_ids)
-    examples: dict[str, yente.Example] = {}
-    for key, example in body.queries.items():
-        if example is None:
-            continue
-        try:
-            examples[key] = yente.parse_example(f"queries.{key}", example.schema_, example.properties)
-        except yente.ExampleError as exc:
-            raise HTTPException(422, str(exc)) from None
-    entities = lists.entities
-
-    def screen_all() -> dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
-        return {key: yente.screen_example(lists.screener, parsed, dataset=source, limit=limit, threshold=threshold,
-                                          cutoff=cutoff, exclude=exclude) for key, parsed in examples.items()}
-
-    found = await run_in_threadpool(screen_all)
-    await _recorded(request, ctx, [s for _, done in found.values() for s in done])
-    responses = {}
-    for key, parsed in examples.items():
-        hits = found[key][0]
-        results = [yente.scored_response(h, entities.get(h["id"])) for h in hits]
-        query = body.queries[key]
-        responses[key] = {
-            "status": 200,
-            "results": results,
-            "total": {"value": len(results), "relation": "eq"},
-            "query": yente.example_dict(parsed.schema, query.properties, query.id),  # type: ignore[union-attr]
-        }
-    # a Response, not a dict: FastAPI would otherwise walk the whole answer through pydantic first
-    return Json({"responses": responses, "matcher": yente.ALGORITHM_DOC["features"], "limit": limit},
-                headers={"x-batch-size": str(len(responses))})
+) -> Response:
+    # Well-formed requests are answered by redline.api.hot without this route's FastAPI machinery;
+    # this route answers the rest (its errors) and documents /match in the OpenAPI schema.
+    plan = plan_match(_ready(request), dataset, body, limit=limit, threshold=threshold, cutoff=cutoff,
+                      algorithm=algorithm, exclude_entity_ids=exclude_entity_ids)
+    payload, recorded = await request.app.state.work.run(answer_match, request.app.state.recorder, ctx, plan)
+    if recorded is not None:
+        await asyncio.wrap_future(recorded)
+    return Response(payload, media_type="application/json", headers={"x-batch-size": str(len(plan.examples))})
 
 
 @router.get("/search/{dataset}", response_model=None, summary="Search by a name (yente's simple search)")
@@ -144,8 +177,9 @@ async def search(
         example = yente.parse_example("q", schema, {"name": [q], "country": countries})
     except yente.ExampleError as exc:
         raise HTTPException(422, str(exc).replace("q.schema", "schema")) from None
-    hits, done = await run_in_threadpool(yente.screen_example, lists.screener, example, dataset=source,
-                                         limit=limit + offset, threshold=MATCH_THRESHOLD, cutoff=0.0, exclude=set())
+    hits, done = await request.app.state.work.run(partial(
+        yente.screen_example, lists.screener, example, dataset=source, limit=limit + offset,
+        threshold=MATCH_THRESHOLD, cutoff=0.0, exclude=set()))
     await _recorded(request, ctx, done)
     entities = lists.entities
     page = [yente.scored_response(h, entities.get(h["id"])) for h in hits[offset:]]
