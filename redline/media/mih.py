@@ -6,9 +6,9 @@ substring key within that many flipped bits finds every neighbour: the search is
 candidate is checked on its full 256 bits.
 
 Each table is a direct-addressed bucket array (CSR: `offsets` of 2**bits + 1 entries, `rows` sorted
-by key), not a hash map: a probe is two array reads, the build is one counting sort a table, and the
-memory is 4 bytes a hash a table plus the offsets. `bits` follows the size (about log2 n, so a
-bucket holds about one hash): 1 M hashes use 12 tables of 20 bits (96 B/hash besides the codes),
+by key), not a hash map: a probe is two array reads, the build is one counting sort a table (tables in
+parallel, keys read from the codes on each pass), and the memory is 4 bytes a hash a table plus the
+offsets. `bits` follows the size (about log2 n, so a bucket holds about one hash): 1 M hashes use 12 tables of 20 bits (96 B/hash besides the codes),
 10 M 11 tables of 23 bits. python-threatexchange's MIH (faiss IndexBinaryMultiHash, 16 tables of 16
 bits, one flip) checks about n / 4,000 candidates a query and keeps hash maps of 8-byte ids.
 """
@@ -20,11 +20,12 @@ from functools import lru_cache
 from itertools import combinations
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 CODE_BYTES = 32
 MIN_BITS = 16
 MAX_BITS = 23
+LOW_DIGIT_BITS = 14  # the build's in-cache digit: 2**14 counters, 128 KB
 MAX_FLIPS = 2  # beyond this the probes outnumber the candidates a flat scan would check
 
 
@@ -52,13 +53,9 @@ class MultiIndex:
         self.size = n
         self.bits = bits or bits_for(n)
         self.tables = (CODE_BYTES * 8) // self.bits
-        keys = self.keys(codes)
         self.rows = np.empty((self.tables, n), dtype=np.uint32)
         self.offsets = np.zeros((self.tables, (1 << self.bits) + 1), dtype=np.uint32)
-        for table in range(self.tables):
-            column = np.ascontiguousarray(keys[:, table])
-            np.cumsum(np.bincount(column, minlength=1 << self.bits), out=self.offsets[table, 1:])
-            _bucket_rows(column, self.offsets[table], self.rows[table])
+        _build(np.ascontiguousarray(codes, dtype=np.uint8), self.bits, self.offsets, self.rows)
 
     @classmethod
     def from_arrays(cls, bits: int, rows: np.ndarray, offsets: np.ndarray) -> MultiIndex:
@@ -75,18 +72,8 @@ class MultiIndex:
     def keys(self, codes: np.ndarray) -> np.ndarray:
         """(n, tables) uint32: substring j is bits [j * bits, (j + 1) * bits) of the hash read as one
         256-bit big-endian number (the hex string's order)."""
-        words = np.ascontiguousarray(codes, dtype=np.uint8).view(">u8").astype(np.uint64)  # (n, 4)
         out = np.empty((len(codes), self.tables), dtype=np.uint32)
-        mask = np.uint64((1 << self.bits) - 1)
-        for table in range(self.tables):
-            start = table * self.bits
-            word, offset = divmod(start, 64)
-            end = offset + self.bits
-            if end <= 64:
-                value = words[:, word] >> np.uint64(64 - end)
-            else:  # the substring runs into the next word
-                value = (words[:, word] << np.uint64(end - 64)) | (words[:, word + 1] >> np.uint64(128 - end))
-            out[:, table] = value & mask
+        _keys(np.ascontiguousarray(codes, dtype=np.uint8), self.bits, out)
         return out
 
     def max_threshold(self) -> int:
@@ -143,14 +130,70 @@ def _search(offsets: np.ndarray, rows: np.ndarray, codes: np.ndarray, queries: n
     return out_q[:found], out_r[:found], out_d[:found]
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _key(codes: np.ndarray, row: int, start: int, bits: int) -> np.uint32:
+    """Bits [start, start + bits) of row `row` read as a big-endian number (bits <= 25: four bytes)."""
+    first, last = start // 8, (start + bits - 1) // 8
+    acc = np.uint64(0)
+    for byte in range(first, last + 1):
+        acc = (acc << np.uint64(8)) | np.uint64(codes[row, byte])
+    return np.uint32((acc >> np.uint64((last + 1) * 8 - start - bits)) & np.uint64((1 << bits) - 1))
+
+
 @njit(cache=True, nogil=True)
-def _bucket_rows(keys: np.ndarray, offsets: np.ndarray, out: np.ndarray) -> None:
-    """Counting sort: each row into its key's bucket, in row order (one pass, no comparison sort)."""
-    cursor = offsets[:-1].astype(np.int64)
-    for row in range(keys.shape[0]):
-        key = keys[row]
-        out[cursor[key]] = row
-        cursor[key] += 1
+def _keys(codes: np.ndarray, bits: int, out: np.ndarray) -> None:
+    for row in range(codes.shape[0]):
+        for table in range(out.shape[1]):
+            out[row, table] = _key(codes, row, table * bits, bits)
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def _build(codes: np.ndarray, bits: int, offsets: np.ndarray, rows: np.ndarray) -> None:
+    """One table a task, tables in parallel (see `_build_table`)."""
+    for table in prange(rows.shape[0]):
+        _build_table(codes, table * bits, bits, offsets[table], rows[table])
+
+
+@njit(cache=True, nogil=True)
+def _build_table(codes: np.ndarray, start: int, bits: int, offsets: np.ndarray, out: np.ndarray) -> None:
+    """A stable two-digit radix sort of the rows by key, which also yields the bucket offsets.
+
+    A one-pass counting sort into 2**bits buckets is a random write a row into an array of tens of
+    megabytes (cache and TLB misses: 75 s for 10 M hashes). Here (key, row) pairs are first
+    partitioned by the key's high digit (at most 512 write streams), then each partition, a few
+    thousand rows, is counted and placed by the key's low 14 bits in cache."""
+    n = codes.shape[0]
+    low = min(bits, LOW_DIGIT_BITS)
+    high_buckets = 1 << (bits - low)
+    low_buckets = 1 << low
+    low_mask = np.uint64(low_buckets - 1)
+    starts = np.zeros(high_buckets + 1, dtype=np.int64)
+    for row in range(n):
+        starts[(_key(codes, row, start, bits) >> low) + 1] += 1
+    for bucket in range(high_buckets):
+        starts[bucket + 1] += starts[bucket]
+    cursor = starts[:-1].copy()
+    pairs = np.empty(n, dtype=np.uint64)  # key << 32 | row
+    for row in range(n):
+        key = _key(codes, row, start, bits)
+        at = cursor[key >> low]
+        pairs[at] = (np.uint64(key) << np.uint64(32)) | np.uint64(row)
+        cursor[key >> low] = at + 1
+    counts = np.empty(low_buckets + 1, dtype=np.int64)
+    for bucket in range(high_buckets):
+        first, last = starts[bucket], starts[bucket + 1]
+        counts[:] = 0
+        for at in range(first, last):
+            counts[((pairs[at] >> np.uint64(32)) & low_mask) + 1] += 1
+        counts[0] = first
+        for digit in range(low_buckets):
+            counts[digit + 1] += counts[digit]
+            offsets[bucket * low_buckets + digit] = counts[digit]
+        for at in range(first, last):
+            digit = (pairs[at] >> np.uint64(32)) & low_mask
+            out[counts[digit]] = np.uint32(pairs[at] & np.uint64(0xFFFFFFFF))
+            counts[digit] += 1
+    offsets[high_buckets * low_buckets] = n
 
 
 @njit(cache=True, nogil=True)

@@ -92,3 +92,21 @@ def test_signal_index_follows_the_store_and_persists(redline_home: Path) -> None
     reloaded = SignalIndex.open(ctx.store, ctx.settings.home)
     assert reloaded.pdq.size == 202 and reloaded.pdq.live_count == 201
     assert [h.distance for h in reloaded.pdq.search(hex_to_codes([hexes[299]]), 0)] == [0]
+
+
+def test_appends_go_to_the_tail_not_the_sealed_rows() -> None:
+    rng = np.random.default_rng(4)
+    codes = rng.integers(0, 256, size=(3001, 32), dtype=np.uint8)
+    index = BinaryIndex(multi_index_from=2000)
+    index.add(np.arange(3000), codes[:3000])
+    sealed, mih = index.faiss, index.mih
+    assert mih is not None and index.sealed == 3000
+    index.add(np.array([3000]), codes[3000:])
+    assert index.faiss is sealed and index.faiss.ntotal == 3000 and index.mih is mih and index.tail.ntotal == 1
+    assert [(h.signal_id, h.distance) for h in index.search(codes[3000:], 0)] == [(3000, 0)]
+    assert np.array_equal(index.codes(), codes)
+    assert len(index._ids) > index.size  # spare capacity: the next append copies nothing
+    index.seal()  # the tail folded in, the multi-index rebuilt over every row
+    assert index.tail.ntotal == 0 and index.sealed == 3001 and index.mih is not None and index.mih.size == 3001
+    assert [(h.signal_id, h.distance) for h in index.search(codes[3000:], 0)] == [(3000, 0)]
+    assert np.array_equal(index.codes(), codes)

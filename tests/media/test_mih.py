@@ -99,3 +99,26 @@ def test_multi_index_saved_and_reloaded(redline_home: Path, monkeypatch: pytest.
     assert reloaded.pdq.size == 800
     for value in (hexes[10], hexes[750]):
         assert [h.distance for h in reloaded.pdq.search(hex_to_codes([value]), 0)] == [0]
+
+
+@pytest.mark.parametrize("bits", [16, 18])
+def test_build_is_a_stable_sort_by_key(bits: int) -> None:
+    """The radix build gives what a stable argsort of each table's keys gives: rows in key order
+    (row order within a key) and each key's first position."""
+    rng = np.random.default_rng(bits)
+    codes = np.concatenate([_clustered(rng, 200, 20), rng.integers(0, 256, size=(16_000, 32), dtype=np.uint8)])
+    mih = MultiIndex(codes, bits=bits)
+    keys = mih.keys(codes)
+    for table in range(mih.tables):
+        order = np.argsort(keys[:, table], kind="stable")
+        assert np.array_equal(mih.rows[table], order)
+        expected = np.searchsorted(keys[order, table], np.arange((1 << bits) + 1), side="left")
+        assert np.array_equal(mih.offsets[table], expected)
+
+
+def test_keys_read_the_hex_order() -> None:
+    code = hex_to_codes(["8000" + "00" * 29 + "01"])
+    mih = MultiIndex.__new__(MultiIndex)
+    mih.bits, mih.tables = 16, 16
+    keys = mih.keys(code)[0]
+    assert keys[0] == 0x8000 and keys[15] == 1 and not keys[1:15].any()
