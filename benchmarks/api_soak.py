@@ -60,11 +60,13 @@ def main() -> None:
             t.join()
 
     thread = threading.Thread(target=probe, daemon=True)
+    load_average = [os.getloadavg()]
     try:
         thread.start()
         load = wrk_load(server.base, key, requests, args.connections, args.seconds, threads=2)
         stop.set()
         thread.join()
+        load_average.append(os.getloadavg())
         alive = server.process.poll() is None
         after, waited = None, time.perf_counter()
         while alive and after is None and time.perf_counter() - waited < 300:
@@ -82,8 +84,10 @@ def main() -> None:
         server.stop()
     ok = sorted(d for s, d in probes if s == 200)
     out: dict[str, Any] = {"connections": args.connections, "workers": args.workers, "wrk": load,
+                           "load_average": load_average,
                            "probes": {"sent": len(probes), "answered_200": len(ok),
                                       "p50_s": round(pct(ok, 0.5), 2) if ok else None,
+                                      "p99_s": round(pct(ok, 0.99), 2) if ok else None,
                                       "slowest_s": round(max((d for _, d in probes), default=0), 2)},
                            "alive_after": alive, "healthz_after": after, "healthz_after_s": recovered_s, "match_after": match_after,
                            "memory": memory}
