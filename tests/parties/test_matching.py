@@ -368,3 +368,39 @@ def test_forms_and_written_ordinals_are_variants(left: str, right: str) -> None:
 
 def test_a_different_ordinal_is_a_different_body() -> None:
     assert not compare_names("First Academy of Sciences", "Second Academy of Sciences")["match"]
+
+
+def test_a_word_and_its_derivation_meet_but_never_alone() -> None:
+    # 'Stevedore' / 'Stevedoring', 'Kazemi' / 'Kazemian': one word and its derivation.
+    found = compare_names("Norvalis Stevedore Company", "Norvalis Stevedoring LLC")
+    assert found["match"] and "derived word" in found["explanation"]
+    assert compare_names("DURANI, Ali Reza", "DURANIAN, Ali Reza", "Person")["match"]
+    # Alone, a derived word stays below a match, and unrelated beginnings are not derivations.
+    assert not compare_names("Koravex", "Koravexian Holdings")["match"]
+    assert "derived" not in compare_names("Petrova Trading", "Petrovskaya Trading")["explanation"]
+
+
+def test_an_initial_does_not_take_a_word_that_a_compound_needs() -> None:
+    found = compare_names("ALBARANI, Yusuf Karim K.", "AL-BARANI, Yusuf", "Person")
+    assert found["match"], found
+    assert "compound" in found["explanation"]
+
+
+def test_a_repeated_word_matched_once_costs_nothing_and_is_said() -> None:
+    found = compare_names("FARHAN", "FARHAN, Farhan", "Person")
+    assert found["match"] and "repeats" in found["explanation"]
+    # Repeating a word does not make two different names one.
+    assert not compare_names("FARHAN, Farhan", "FARHAN, Karim", "Person")["match"]
+
+
+@pytest.mark.parametrize(
+    "left, right",
+    [
+        ("Okuda Seimitsu Kogyo", "Okuda Precision Industries"),
+        ("Talvero Lizing", "Talvero Leasing"),
+        ("Kesmark Aircraft Plant", "Kesmark Aviation Plant"),
+        ("Katiba Nurwan", "Khatiba Nurwan"),
+    ],
+)
+def test_translated_and_romanised_sector_words_are_one_word(left: str, right: str) -> None:
+    assert compare_names(left, right)["match"], (left, right)
