@@ -78,6 +78,7 @@ _LETTER_CLASS = str.maketrans(
 _ABD_AL = re.compile(r"^abd[aeiou]l(?=[a-z]{3})")
 _SOFT_C = re.compile(r"c(?=[eiy])")  # 'Cecilia', 'Mercedes'
 _SOFT_DG = re.compile(r"dg(?=[eiy])")  # 'Bridge', 'Hodges'
+_SILENT_H = re.compile(r"^w(h)|o(h)n")  # 'Whitlam' (Russian 'Уитлэм'), 'John' and 'Kohn' ("ג'ון", 'ဂျွန်')
 _DIGRAPH_RE = re.compile("|".join(d for d, _ in _DIGRAPHS))
 _DIGRAPH_MAP = dict(_DIGRAPHS)
 _REPEATS = re.compile(r"(.)\1+")
@@ -89,6 +90,7 @@ def consonant_key(text: str) -> str:
     with a loose romanisation. A spelling's final h is dropped (Persian final heh, 'Abdullah',
     'Sarah'); '_' marks a word that starts with a vowel or a glide."""
     text = _ABD_AL.sub("abd", _SOFT_C.sub("s", _SOFT_DG.sub("j", text)))
+    text = _SILENT_H.sub(lambda m: m.group(0).replace("h", ""), text) if "h" in text else text
     key = _DIGRAPH_RE.sub(lambda m: _DIGRAPH_MAP[m.group(0)], text).translate(_LETTER_CLASS).replace("\0", "")
     key = _REPEATS.sub(r"\1", "".join(ch for ch in key if ch.isalpha() and ch.isascii()))
     key = key[:-1] if text.endswith("h") and len(key) > 1 and key[-1] == "h" else key
@@ -375,8 +377,8 @@ _MY_KILLED_TAIL = re.compile("(?:[\u1000-\u1021]\u103a)$")
 
 def burmese_syllables(word: str, foreign: bool = False) -> list[str]:
     """Burmese written without spaces -> one Latin token per syllable ('min', 'aung', 'hlaing');
-    `foreign`: the word may be a foreign name written in Burmese, whose ra after the first
-    syllable is an r."""
+    `foreign`: the word may be a foreign name written in Burmese, read with the foreign-name
+    spellings of scripts.yaml (burmese.foreign)."""
     word = re.sub(r"([\u1000-\u1021])\u1039", "\\1\u103a", word)  # a stacked consonant closes its syllable
     starts = [m.start() for m in _MY_BREAK.finditer(word)]
     if not starts or starts[0] != 0:
@@ -384,52 +386,56 @@ def burmese_syllables(word: str, foreign: bool = False) -> list[str]:
     syllables = [word[a:b] for a, b in zip(starts, starts[1:] + [len(word)])]
     out = []
     for i, syllable in enumerate(syllables):
-        latin = _burmese_syllable(syllable, foreign and i > 0)
+        latin = _burmese_syllable(syllable, "first" if foreign and i == 0 else "foreign" if foreign else "")
         if latin:
             out.append(latin)
     return out
 
 
 @lru_cache(maxsize=4096)
-def _burmese_syllable(syllable: str, foreign: bool = False) -> str:
+def _burmese_syllable(syllable: str, mode: str = "") -> str:
+    """One syllable; `mode` 'foreign' inside a foreign name, 'first' at its start, '' a Burmese name."""
     table = _tables()["burmese"]
+    foreign: dict[str, Any] = table["foreign"] if mode else {}
     syllable = syllable.replace("\u1037", "").replace("\u1038", "")  # tone marks
     if not syllable:
         return ""
     if "\u1040" <= syllable[0] <= "\u1049":
-        return str(ord(syllable[0]) - 0x1040) + _burmese_syllable(syllable[1:], foreign) if len(syllable) > 1 else str(ord(syllable[0]) - 0x1040)
+        return str(ord(syllable[0]) - 0x1040) + _burmese_syllable(syllable[1:], mode) if len(syllable) > 1 else str(ord(syllable[0]) - 0x1040)
     head, rest = syllable[0], syllable[1:]
     if head in table["independent"]:
-        return table["independent"][head] + (table["rhymes"].get(rest, "") if rest else "")
-    # ra is y in Burmese (Yangon) and r in a foreign name written in Burmese (ကွန်ဂရက် Congress):
-    # r inside a name that is not a person's, y where it starts one (ရန်ကုန် Yangon, ရတနာ Yadana)
-    onset = "r" if foreign and head == "ရ" else table["onsets"].get(head)
+        return table["independent"][head] + (_burmese_rhyme(rest, foreign) if rest else "")
+    onset = (foreign.get("onsets_first" if mode == "first" else "onsets") or {}).get(head) or table["onsets"].get(head)
     if onset is None:
         return anyascii(syllable).lower()
     medials = ""
     while rest and rest[0] in "\u103b\u103c\u103d\u103e":
         medials += rest[0]
         rest = rest[1:]
+    special = (foreign.get("medials") or {}).get(head + medials.replace("\u103d", ""))
+    if special:
+        return special + ("w" if "\u103d" in medials else "") + _burmese_rhyme(rest, foreign)
     if "\u103e" in medials:  # ha-htoe: aspirated sonorant, or 'sh' after ya and ra
         onset = "sh" if head in "ယရ" or head == "လ" and "\u103b" in medials else "h" + onset
     if "\u103b" in medials or "\u103c" in medials:
         onset = {"k": "ky", "kh": "ch", "g": "gy", "p": "py", "ph": "phy", "b": "by", "m": "my", "l": "ly"}.get(onset, onset + "y")
     if "\u103d" in medials:
         onset += "w"
-    return (onset + _burmese_rhyme(rest)) or ""
+    return (onset + _burmese_rhyme(rest, foreign)) or ""
 
 
-def _burmese_rhyme(rest: str) -> str:
+def _burmese_rhyme(rest: str, foreign: dict[str, Any] | None = None) -> str:
     """A syllable's vowel and final; a foreign name's final consonants are written as killed
     consonants after it ('ဖော့်စ်' Forbes: pho + s, 'မိုးလ်' Moore: mo + l), each its onset letter."""
     table = _tables()["burmese"]
-    rhyme = table["rhymes"].get(rest)
+    rhyme = (foreign or {}).get("rhymes", {}).get(rest)
+    rhyme = table["rhymes"].get(rest) if rhyme is None else rhyme
     if rhyme is not None:
         return rhyme
     killed = _MY_KILLED_TAIL.search(rest)
     if killed and killed.start() > 0 or killed and len(rest) > 2:
         finals = "".join(table["onsets"].get(ch, "") for ch in killed.group(0)[::2])
-        return _burmese_rhyme(rest[: killed.start()]) + finals
+        return _burmese_rhyme(rest[: killed.start()], foreign) + finals
     return anyascii(rest).lower()
 
 

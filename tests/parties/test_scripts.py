@@ -204,3 +204,26 @@ def test_japanese_names_in_cyrillic_read_back_from_polivanov() -> None:
     assert compare_names("Хасимото Рютаро", "Hashimoto Ryutaro", "Person")["match"]
     for russian in ("Путин", "Анисимова", "Мосиенко", "Никита", "Миндадзе"):
         assert polivanov(russian) == ""  # Russian, Ukrainian and Georgian names are read as before
+
+
+def test_foreign_names_in_burmese_write_j_and_a_final_m() -> None:
+    assert burmese_syllables("ဂျွန်", foreign=True) == ["jwan"]  # ga with ya medial is English j (John)
+    assert burmese_syllables("တွမ်", foreign=True) == ["twam"]  # a killed ma is m (Tom)
+    assert burmese_syllables("တွမ်") == ["twan"]  # and n in a Burmese name
+    assert compare_names("ဂျွန်", "John")["match"]
+    assert compare_names("တပ်မတော်", "Tatmadaw")["match"]  # Burmese words keep their spelling
+
+
+def test_the_consonant_key_reads_j_spellings_alike() -> None:
+    assert consonant_key("dzhordan") == consonant_key("jordan")  # Russian 'Джордан'
+    assert consonant_key("john") == consonant_key("jon")  # Hebrew "ג'ון": a silent h
+    assert consonant_key("ahmad") == "_hmt"  # an h that is said stays
+    assert consonant_key("bridge") == consonant_key("bridj")  # Hebrew "ברידג'"
+    assert compare_names("ג'ון מאדן", "John Madden", "Person")["match"]
+    assert compare_names("جہاد", "Jihad")["match"]  # Urdu's j then heh stays two letters
+
+
+def test_cyrillic_transcriptions_of_foreign_names_compare_on_consonants() -> None:
+    assert compare_names("Мэйсон", "Mason", "Person")["match"]
+    assert not compare_names("Арло", "Orlov", "Person")["match"]  # a short key is not enough
+    assert compare_names("Уитлэм", "Whitlam", "Person")["match"]
