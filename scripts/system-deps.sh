@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Redline's Python dependencies build against, when missing:
-# PyICU (via followthemoney/normality) needs ICU; vpdq and PyAV need FFmpeg's libav*; the
+# PyICU (via followthemoney/normality) needs ICU; vpdq and PyAV need FFmpeg's libav*; tmkpy (TMK+PDQF)
+# is built from source with swig, g++ and make, and runs the ffmpeg program; the
 # infra tests run dnsmasq on loopback; WeasyPrint (report PDFs) loads Pango and needs a font;
 # the store tests start a throwaway PostgreSQL cluster; the
 # workbench's browser tests drive Debian's Chromium through its chromedriver (nothing downloaded at run time).
 set -euo pipefail
 packages=(libicu-dev pkg-config g++ libavcodec-dev libavformat-dev libavutil-dev libswscale-dev
-          libavdevice-dev libavfilter-dev dnsmasq-base postgresql
+          libavdevice-dev libavfilter-dev swig make ffmpeg dnsmasq-base postgresql
           libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core chromium chromium-driver)
 missing=()
 for p in "${packages[@]}"; do

@@ -79,8 +79,11 @@ def match_command(
     """Match files against every enabled bank; every match is written to the ledger."""
     from redline.media.matcher import Matcher
 
+    from redline.media.hashing import is_video
+    from redline.media.video_frames import match_video
+
     matcher = Matcher.open(_ctx(), threshold=threshold, robust=not no_robust)
-    results = [r.to_dict() for r in matcher.match_files(files)]
+    results = [(match_video(matcher, f) if is_video(f) else matcher.match_file(f)).to_dict() for f in files]
     matcher.save()
     emit(results, as_json, _render_matches)
     if any("error" in r for r in results):
@@ -100,8 +103,12 @@ def _render_matches(results: list[dict[str, Any]]) -> None:
             console.print(f"{r['file']}: no match", highlight=False)
         for m in r["matches"]:
             held = " [yellow](held for review)[/]" if m.get("held") else ""
-            if m.get("stage") == "keypoints":
+            if m.get("stage") in ("keypoints", "keyframes_keypoints"):
                 held = f" (keypoint stage: {m['inliers']} inliers, {m['covered']:.0%} covered)" + held
+            if "key_frames_matched" in m:
+                held = f" ({m['key_frames_matched']} key frames matched)" + held
+            if m.get("signal_type") == "tmk_pdqf":
+                held = f" (TMK level 1 {m['level1']:.3f}, level 2 {m['level2']:.3f})" + held
             console.print(
                 f"{r['file']}: [bold]{m['bank']}[/] {m['signal_type']} distance {m['distance']} "
                 f"content {m['content_id'] or '-'} labels {', '.join(m['labels']) or '-'} via {m['variant']}{held}",
@@ -146,6 +153,9 @@ def bank_add(
     contributor: str | None = typer.Option(None, "--contributor", help="Contributing member (default: you)."),
     derived: bool = typer.Option(True, "--derived/--no-derived",
                                  help="Also store hashes of fixed windows of each picture, for robust matching."),
+    key_frames: bool = typer.Option(True, "--key-frames/--no-key-frames",
+                                    help="Video: also bank its key frames' hashes, windows and keypoints."),
+    tmk: bool = typer.Option(True, "--tmk/--no-tmk", help="Video: also bank its TMK+PDQF hash (needs tmkpy)."),
     allow_low_quality: bool = typer.Option(
         False, "--allow-low-quality",
         help=f"Bank pictures whose PDQ quality is below {MIN_QUALITY} anyway (they match only exact copies "
@@ -172,6 +182,7 @@ def bank_add(
                      "and keypoint matches only).")
     records: list[SignalRecord] = []
     report: list[dict[str, Any]] = []
+    links: list[tuple[str, dict[str, str]]] = []  # (a video's vPDQ value, its key frames' hashes -> variant)
     for o in outcomes:
         if o.hashes is None:
             report.append({"file": o.file, "error": o.error})
@@ -193,10 +204,17 @@ def bank_add(
             if r.derived_from is not None:
                 r.derived_from += offset
             records.append(r)
-        report.append({"file": o.file, "added": True, "kind": o.hashes.kind})
+        entry: dict[str, Any] = {"file": o.file, "added": True, "kind": o.hashes.kind}
+        if o.hashes.kind == "video":
+            records.extend(_video_extras(o.hashes, entry, links, content_id, list(label), contributor,
+                                         key_frames=key_frames and derived, tmk_hash=tmk))
+        report.append(entry)
+    skip = _existing_key_frames(ctx.store, name, links)
     result = _bank_call(add_signals, ctx.store, name, records, actor=ctx.settings.user, ledger=ctx.ledger) if records else None
-    payload = {"bank": name, "files": report, "added": result.added if result else 0,
-               "duplicates": result.duplicates if result else 0, "derived": result.derived if result else 0}
+    linked = _link_key_frames(ctx.store, name, links, skip) if result else 0
+    payload = {"bank": name, "files": report, "added": result.added - linked if result else 0,
+               "duplicates": result.duplicates if result else 0,
+               "derived": result.derived + linked if result else 0}
     emit(payload, as_json, lambda p: console.print(
         f"{p['bank']}: {p['added']} hashes added ({p['derived']} derived for robust matching), "
         f"{p['duplicates']} already there"
@@ -204,6 +222,48 @@ def bank_add(
         + "".join(f"\n[red]{f['error']}[/]" for f in p["files"] if "error" in f), highlight=False))
     if any("error" in f for f in report):
         raise typer.Exit(1)
+
+
+def _video_extras(hashes: Any, entry: dict[str, Any], links: list[tuple[str, dict[str, str]]], content_id: str | None,
+                  labels: list[str], contributor: str | None, *, key_frames: bool, tmk_hash: bool) -> list[Any]:
+    """A video's key-frame records (linked to its vPDQ after the add) and its TMK+PDQF record."""
+    from redline.media import tmk
+    from redline.media.banks import SignalRecord
+    from redline.media.hashing import HashError
+    from redline.media.signals import VpdqSignal
+    from redline.media.video_frames import bank_records
+
+    out: list[Any] = []
+    if key_frames:
+        frames = bank_records(hashes.file, content_id=content_id, labels=labels, contributor=contributor)
+        links.append((VpdqSignal.serialise(hashes.vpdq), frames.variants))
+        out.extend(frames.records)
+        entry["key_frames"] = frames.frames
+    if tmk_hash:
+        if not tmk.available():
+            entry["note"] = "TMK+PDQF not banked: tmkpy or ffmpeg is not installed"
+        else:
+            try:
+                features = tmk.hash_video(hashes.file)
+            except (tmk.TmkError, HashError) as exc:
+                entry["note"] = f"TMK+PDQF not banked: {exc}"
+            else:
+                out.append(SignalRecord("tmk_pdqf", features.to_signal(), content_id, labels, contributor))
+                entry["tmk_pdqf"] = True
+    return out
+
+
+def _existing_key_frames(store: Any, bank: str, links: list[tuple[str, dict[str, str]]]) -> set[str]:
+    from redline.media.video_frames import existing_pdq
+
+    values = [v for _, variants in links for v in variants]
+    return existing_pdq(store, bank, values) if values else set()
+
+
+def _link_key_frames(store: Any, bank: str, links: list[tuple[str, dict[str, str]]], skip: set[str]) -> int:
+    from redline.media.video_frames import link_key_frames
+
+    return sum(link_key_frames(store, bank, vpdq, variants, skip) for vpdq, variants in links)
 
 
 def bank_import(

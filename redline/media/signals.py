@@ -1,6 +1,6 @@
 """Signal types: what a hash is, how it is written as a string, and how two are compared.
 
-Names follow the ThreatExchange conventions (`pdq`, `md5`, `video_md5`, `vpdq`) so hash lists from
+Names follow the ThreatExchange conventions (`pdq`, `md5`, `video_md5`, `vpdq`, `tmk_pdqf`) so hash lists from
 existing exchanges load unchanged. Every hash serialises to a string; each signal type has one job:
 validate and normalise that string, and (for perceptual types) measure distance between two.
 Pure Python; no heavy imports.
@@ -148,6 +148,25 @@ class VpdqSignal(SignalType):
         return cls.serialise(cls.parse(value))
 
 
+class TmkPdqfSignal(SignalType):
+    """TMK+PDQF (`tmk.py`): the reference `.tmk` feature file's bytes in base64 (351,128 characters).
+
+    Normalising checks the header and size (numpy, no tmkpy needed) and re-encodes without whitespace."""
+
+    name = "tmk_pdqf"
+    content = "video"
+    perceptual = True
+
+    @classmethod
+    def normalise(cls, value: str) -> str:
+        from redline.media.tmk import TmkError, from_signal
+
+        try:
+            return from_signal(value).to_signal()
+        except TmkError as exc:
+            raise SignalError(str(exc)) from None
+
+
 def _int(text: str) -> int:
     try:
         return int(text)
@@ -163,7 +182,7 @@ def _float(text: str) -> float:
 
 
 SIGNAL_TYPES: dict[str, type[SignalType]] = {
-    t.name: t for t in (PdqSignal, Md5Signal, VideoMd5Signal, VpdqSignal)
+    t.name: t for t in (PdqSignal, Md5Signal, VideoMd5Signal, VpdqSignal, TmkPdqfSignal)
 }
 
 # Names other exchanges and older ThreatExchange exports use for the same types.
@@ -178,6 +197,10 @@ SIGNAL_ALIASES = {
     "hash_video_md5": "video_md5",
     "vpdq": "vpdq",
     "video_vpdq": "vpdq",
+    "tmk_pdqf": "tmk_pdqf",
+    "video_tmk_pdqf": "tmk_pdqf",
+    "hash_tmk": "tmk_pdqf",
+    "tmk": "tmk_pdqf",
 }
 
 

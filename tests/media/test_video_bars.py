@@ -28,7 +28,9 @@ OTHER = "chair-orig-22-sd-bar.mp4"
 def _bank(name: str, video: Path, content_id: str, *extra: str) -> dict:
     runner = CliRunner()
     assert runner.invoke(app, ["media", "bank", "create", name]).exit_code == 0
-    added = runner.invoke(app, ["media", "bank", "add", name, str(video), "--content-id", content_id, "--json", *extra])
+    # bars alone: key frames and TMK+PDQF are tested in test_video_frames.py and test_tmk.py
+    added = runner.invoke(app, ["media", "bank", "add", name, str(video), "--content-id", content_id, "--json",
+                                "--no-key-frames", "--no-tmk", *extra])
     assert added.exit_code == 0, added.output
     return orjson.loads(added.stdout)
 

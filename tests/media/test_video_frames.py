@@ -1,0 +1,85 @@
+"""Video key frames through the picture stages (redline/media/video_frames.py): a cropped and mirrored
+re-upload of a banked video matches it, where vPDQ does not; unrelated videos do not; the key frames
+are the banked video's derived hashes (disabled with it, left out of exports).
+
+The edited copy is made here with ffmpeg from the real sample video `chair-orig-22-sd-bar.mp4`
+(first 8 s: 15 % cut unevenly from the sides, mirrored, re-encoded).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import orjson
+import pytest
+from typer.testing import CliRunner
+
+from redline.cli import app
+from redline.context import get_context
+from redline.media.banks import bank_signals, get_bank
+from redline.media.matcher import Matcher
+from redline.media.signals import hamming_hex
+from redline.media.video_frames import MAX_KEY_FRAMES, SCENE_BITS, find_video, key_frames
+
+VIDEOS = "media/video/sample-videos"
+BANKED = "chair-orig-22-sd-bar.mp4"
+UNRELATED = "pattern-hd-no-bar.mp4"
+
+
+def test_key_frames_are_distinct_and_capped(data_dir: Path) -> None:
+    frames = key_frames(data_dir / VIDEOS / BANKED)
+    assert 2 <= len(frames) <= MAX_KEY_FRAMES
+    assert all(f.quality >= 50 and max(f.image.size) <= 512 for f in frames)
+    assert all(hamming_hex(a.pdq, b.pdq) > SCENE_BITS for i, a in enumerate(frames) for b in frames[i + 1:])
+    assert [f.timestamp for f in frames] == sorted(f.timestamp for f in frames)
+    assert len(key_frames(data_dir / VIDEOS / BANKED, cap=3)) == 3
+
+
+@pytest.fixture
+def edited(data_dir: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "edited.mp4"
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-t", "8", "-i", str(data_dir / VIDEOS / BANKED), "-vf",
+                    "crop=trunc(iw*0.85/2)*2:trunc(ih*0.85/2)*2:iw*0.04:ih*0.10,hflip", "-an", "-c:v", "libx264",
+                    "-preset", "veryfast", "-crf", "28", str(out)], check=True)
+    return out
+
+
+def test_cropped_mirrored_copy_matches_through_key_frames(data_dir: Path, edited: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["media", "bank", "create", "v"]).exit_code == 0
+    added = runner.invoke(app, ["media", "bank", "add", "v", str(data_dir / VIDEOS / BANKED), "--content-id", "chair",
+                                "--no-tmk", "--json"])
+    assert added.exit_code == 0, added.output
+    payload = orjson.loads(added.stdout)
+    frames = payload["files"][0]["key_frames"]
+    assert payload["added"] == 2 and 2 <= frames <= MAX_KEY_FRAMES  # vpdq + video_md5; the rest is derived
+    ctx = get_context()
+    assert get_bank(ctx.store, "v").derived_size == payload["derived"] > frames
+    assert [r.signal_type for r in bank_signals(ctx.store, "v")] == ["vpdq", "video_md5"]  # export: no key frames
+
+    # plain vPDQ and today's robust vPDQ miss the edited copy
+    assert Matcher.open(ctx, robust=False, persist=False).find_file(edited).matches == []
+    matcher = Matcher.open(ctx, persist=False)
+    assert [m for m in matcher.find_file(edited).matches if m.signal_type == "vpdq"] == []
+
+    result = find_video(matcher, edited, tmk_stage=False)
+    [match] = result.matches
+    assert (match.bank, match.content_id, match.signal_type) == ("v", "chair", "vpdq")
+    assert match.detail["stage"] in ("keyframes", "keyframes_keypoints")
+    assert match.detail["key_frames_matched"] >= 2 and match.variant.startswith("keyframe@")
+    assert match.detail["bank_variant"].startswith("kf@")
+    assert match.signal_value == bank_signals(ctx.store, "v")[0].value  # reported as the banked video
+
+    # the CLI does the same, and writes the match to the ledger
+    matched = runner.invoke(app, ["media", "match", str(edited), "--json"])
+    assert matched.exit_code == 0, matched.output
+    [out] = orjson.loads(matched.stdout)
+    assert [m["content_id"] for m in out["matches"]] == ["chair"] and out["hashes"]["key_frames"] >= 2
+
+    assert find_video(matcher, data_dir / VIDEOS / UNRELATED, tmk_stage=False).matches == []
+
+    # disabling the banked video disables its key frames
+    value = bank_signals(ctx.store, "v")[0].value
+    assert runner.invoke(app, ["media", "bank", "disable", "v", "--signal", value, "--signal-type", "vpdq"]).exit_code == 0
+    assert find_video(Matcher.open(get_context(), persist=False), edited, tmk_stage=False).matches == []
