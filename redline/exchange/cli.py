@@ -63,7 +63,7 @@ def add(
     path: Path = typer.Option(None, "--path", help="file: the drop folder."),
     ideology: str = typer.Option(None, "--ideology", help="tat: islamist | far-right | all."),
     auth_url: str = typer.Option(None, "--auth-url", help="tat: where to log in for a fresh token."),
-    page_size: int = typer.Option(None, "--page-size", min=1, max=10_000, help="Records a page."),
+    page_size: int = typer.Option(None, "--page-size", min=1, max=50_000, help="Records a page."),
     rate: float = typer.Option(None, "--rate", help="Requests a second at most (default 5)."),
     bank: str = typer.Option(None, "--bank", help="The bank fetched hashes go to (default exchange.NAME, created)."),
     label: list[str] = typer.Option([], "--label", help="Labels of the exchange's bank (when it is created)."),

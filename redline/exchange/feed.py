@@ -14,20 +14,21 @@ import importlib.util
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, func, select
+from sqlalchemy import Connection, and_, func, select
 
 from redline.checkpoints import Signer
 from redline.context import Context
 from redline.exchange import signing, sqlbulk
 from redline.exchange import tables as t
 from redline.exchange.exchanges import ExchangeProblem, now
-from redline.media import banks
+from redline.media import banks, bulk
 from redline.media import tables as media_tables
 from redline.media.signals import SignalError, normalise
 
 NOTICES_MODULE = "redline.licensing.notices"
 FEED_COLUMNS = ("bank", "signal_type", "value_key", "deleted", "record", "block_id", "block_index")
-MAX_PAGE = 10_000
+MAX_PAGE = 50_000
+FEED_REBUILD_MIN = 50_000
 
 
 def signer(ctx: Context) -> Signer:
@@ -35,6 +36,11 @@ def signer(ctx: Context) -> Signer:
 
 
 def publish(ctx: Context, bank_name: str) -> dict[str, Any]:
+    with bulk.gc_paused():
+        return _publish(ctx, bank_name)
+
+
+def _publish(ctx: Context, bank_name: str) -> dict[str, Any]:
     bank = banks.get_bank(ctx.store, bank_name)
     if bank.negative:
         raise ExchangeProblem(f"BANK: {bank_name} is a negative (known-benign) bank; only positive banks are published")
@@ -42,27 +48,38 @@ def publish(ctx: Context, bank_name: str) -> dict[str, Any]:
     origin = key.key_id
     with ctx.store.connect() as conn:
         state: dict[tuple[str, str], bool] = {}
-        for r in conn.execute(select(t.feed.c.signal_type, t.feed.c.value_key, t.feed.c.deleted)
-                              .where(t.feed.c.bank == bank_name).order_by(t.feed.c.seq)):
-            state[(r.signal_type, r.value_key)] = bool(r.deleted)
+        for kind, key_value, was_deleted in bulk.driver_rows(conn, _compiled(conn,
+                select(t.feed.c.signal_type, t.feed.c.value_key, t.feed.c.deleted)
+                .where(t.feed.c.bank == bank_name).order_by(t.feed.c.seq))):
+            state[(kind, key_value)] = bool(was_deleted)
     at = now()
     records: list[tuple[str, str, bool, bytes]] = []
     derived = 0
-    for s in _bank_rows(ctx, bank.id):
-        key_ = (s.signal_type, s.value_key)
-        deleted = not s.enabled or not bank.enabled
+    label_sets: dict[str, list[str]] = {}  # a bank repeats a few label sets
+    for (kind, value, key_value, labels, contributor, content_id, added_on, enabled, variant, parent_type,
+         parent_value) in _bank_rows(ctx, bank.id):
+        key_ = (kind, key_value)
+        deleted = not enabled or not bank.enabled
         if state.get(key_, True) == deleted:  # unpublished and disabled, or unchanged
             continue
-        content = {"kind": "signal", "origin": origin, "bank": bank_name, "signal_type": s.signal_type,
-                   "signal_value": s.value, "labels": sorted(set(bank.labels) | set(orjson.loads(s.labels))),
-                   "contributor": s.contributor, "content_id": s.content_id, "added_on": s.added_on,
-                   "deleted": deleted, "published_at": at}
-        if s.variant is not None:  # a hash derived from a banked file: it matches as its parent
-            content["derived_from"] = {"signal_type": s.parent_type, "signal_value": s.parent_value}
-            content["variant"] = s.variant
+        merged = label_sets.get(labels)
+        if merged is None:
+            merged = label_sets[labels] = sorted(set(bank.labels) | set(orjson.loads(labels)))
+        content = {"kind": "signal", "origin": origin, "bank": bank_name, "signal_type": kind,
+                   "signal_value": value, "labels": merged, "contributor": contributor, "content_id": content_id,
+                   "added_on": added_on, "deleted": deleted, "published_at": at}
+        if variant is not None:  # a hash derived from a banked file: it matches as its parent
+            content["derived_from"] = {"signal_type": parent_type, "signal_value": parent_value}
+            content["variant"] = variant
             derived += 1
-        records.append((key_[0], key_[1], deleted, signing.canonical(content)))
+        records.append((kind, key_value, deleted, signing.canonical(content)))
     with ctx.store.transaction() as conn:
+        # a large publication next to the feed builds the feed's index once after its rows
+        rebuild = len(records) >= FEED_REBUILD_MIN and len(records) >= conn.execute(
+            select(func.coalesce(func.max(t.feed.c.seq), 0))).scalar_one()
+        if rebuild:
+            for index in t.feed.indexes:
+                index.drop(conn)
         for start in range(0, len(records), signing.BLOCK_SIZE):
             chunk = records[start:start + signing.BLOCK_SIZE]
             digests = [signing.digest(r[3]) for r in chunk]
@@ -71,15 +88,25 @@ def publish(ctx: Context, bank_name: str) -> dict[str, Any]:
                                                              signature=signature).returning(t.blocks.c.id)).scalar_one()
             sqlbulk.insert_many(conn, t.feed.name, FEED_COLUMNS,
                                 [(bank_name, r[0], r[1], r[2], r[3].decode(), block_id, i) for i, r in enumerate(chunk)])
+        if rebuild:
+            for index in t.feed.indexes:
+                index.create(conn)
         added = sum(1 for r in records if not r[2])
         outcome = {"published": added, "deleted": len(records) - added, "derived": derived}
         ctx.ledger.append("exchange.publish", ctx.actor, {"bank": bank_name, "origin": origin}, outcome, conn=conn)
     return {"bank": bank_name, "origin": origin, **outcome}
 
 
-def _bank_rows(ctx: Context, bank_id: int) -> list[Any]:
+def _compiled(conn: Connection, query: Any) -> str:
+    """A query's SQL with its (trusted: ids, bank names) values inlined, for `bulk.driver_rows`."""
+    return str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+
+
+def _bank_rows(ctx: Context, bank_id: int) -> list[tuple[Any, ...]]:
     """A bank's hashes in the order added, each derived one with its variant and its parent's hash
-    (parents come first: a derived hash is always added after the hash it derives from)."""
+    (parents come first: a derived hash is always added after the hash it derives from), as plain
+    tuples: (signal_type, value, value_key, labels, contributor, content_id, added_on, enabled,
+    variant, parent_type, parent_value)."""
     s, d = media_tables.signals, media_tables.derived
     parent = s.alias("parent")
     query = (select(s.c.signal_type, s.c.value, s.c.value_key, s.c.labels, s.c.contributor, s.c.content_id,
@@ -88,7 +115,7 @@ def _bank_rows(ctx: Context, bank_id: int) -> list[Any]:
              .select_from(s.outerjoin(d, d.c.signal_id == s.c.id).outerjoin(parent, parent.c.id == d.c.parent_id))
              .where(s.c.bank_id == bank_id).order_by(s.c.id))
     with ctx.store.connect() as conn:
-        return list(conn.execute(query).all())
+        return bulk.driver_rows(conn, _compiled(conn, query))
 
 
 def parse_since(since: str | None) -> tuple[int, int]:

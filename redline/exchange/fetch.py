@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, and_, select, update
+from sqlalchemy import Connection, and_, func, select, update
 
 from redline.context import Context
 from redline.exchange import sqlbulk
@@ -25,13 +25,16 @@ from redline.exchange.adapters.base import ExchangeError, Feedback, Page, Refusa
 from redline.exchange.credentials import CredentialError
 from redline.exchange.exchanges import Exchange, ExchangeProblem, get_exchange, now, open_adapter
 from redline.ledger import Ledger
-from redline.media import banks
+from redline.media import banks, bulk
 from redline.media import tables as media_tables
 from redline.media.labels import LabelError, normalise_labels
-from redline.media.signals import SignalError, normalise
+from redline.media.signals import HexDigest, SignalError, all_hex, normalise, signal_type
 
 LEASE = timedelta(minutes=15)  # a fetch marked running longer than this is taken to have died
-COMMIT_ROWS = 50_000  # pages are applied in groups of about this many records: the bank's bulk path
+COMMIT_ROWS = 50_000  # pages are applied in groups of at least this many records: the bank's bulk path
+MAX_GROUP_ROWS = 400_000  # … and of at most the bank's size or this many (memory: ~1 KB a record held)
+PROVENANCE_REBUILD_MIN = 50_000
+REVIVE_LOOKUP_MAX = 10_000
 SQLITE_PAGE_CACHE_KIB = 256 * 1024  # while a group's provenance is written (random keys into a large index)
 NOTICES_MODULE = "redline.licensing.notices"
 CHUNK = 500
@@ -95,6 +98,11 @@ def _start(ctx: Context, exchange: Exchange, result: FetchResult) -> None:
 
 def fetch(ctx: Context, name: str, *, max_pages: int | None = None, rate: float | None = None,
           commit_rows: int = COMMIT_ROWS) -> FetchResult:
+    with bulk.gc_paused():
+        return _fetch(ctx, name, max_pages=max_pages, rate=rate, commit_rows=commit_rows)
+
+
+def _fetch(ctx: Context, name: str, *, max_pages: int | None, rate: float | None, commit_rows: int) -> FetchResult:
     """Fetch new pages from the checkpoint on. Pages are applied in groups of at least `commit_rows`
     records (the last group may be smaller), each group in one transaction with the checkpoint of its
     last page. Errors of the exchange end the fetch with `error` set (the groups applied before stay,
@@ -116,12 +124,20 @@ def fetch(ctx: Context, name: str, *, max_pages: int | None = None, rate: float 
 
     try:
         adapter = open_adapter(ctx, exchange, rate=rate)
+        in_bank: int | None = None  # counted once a fetch proves large (a small one never pays for it)
         try:
             for page in adapter.pages(exchange.checkpoint):
                 group.append(page)
                 last = not page.more or (max_pages is not None and result.pages + len(group) >= max_pages)
-                if last or sum(len(p.signals) for p in group) >= commit_rows:
+                # a group as large as the bank already is (up to MAX_GROUP_ROWS) loads through the
+                # bank's index rebuild (media.bulk), not a million random index inserts
+                records = sum(len(p.signals) for p in group)
+                if records >= commit_rows and in_bank is None:
+                    in_bank = _bank_rows(ctx, exchange.bank)
+                if last or records >= min(max(commit_rows, in_bank or 0), MAX_GROUP_ROWS):
+                    before = result.added
                     flush()
+                    in_bank = None if in_bank is None else in_bank + result.added - before
                 if last:
                     result.complete = not page.more
                     break
@@ -149,6 +165,12 @@ def fetch(ctx: Context, name: str, *, max_pages: int | None = None, rate: float 
     return result
 
 
+def _bank_rows(ctx: Context, bank: str) -> int:
+    with ctx.store.connect() as conn:
+        bank_id = conn.execute(select(media_tables.banks.c.id).where(media_tables.banks.c.name == bank)).scalar_one_or_none()
+        return 0 if bank_id is None else bulk.bank_rows_up_to(conn, bank_id, MAX_GROUP_ROWS)
+
+
 def _merged(pages: list[Page]) -> Page:
     if len(pages) == 1:
         return pages[0]
@@ -160,9 +182,18 @@ def _apply(ctx: Context, exchange: Exchange, page: Page, result: FetchResult) ->
     refused: list[Refusal] = list(page.refused)
     latest: dict[tuple[str, str], tuple[Any, list[str], str]] = {}  # key -> (incoming, labels, value); last wins
     label_sets: dict[tuple[str, ...], list[str]] = {}  # a feed repeats a few label sets
+    kinds: dict[str, tuple[str, int]] = {}  # type name -> (canonical name, hex length or 0)
     for incoming in page.signals:
         try:
-            kind, value = normalise(incoming.signal_type, incoming.value)
+            kind_info = kinds.get(incoming.signal_type)
+            if kind_info is None:
+                cls = signal_type(incoming.signal_type)
+                kind_info = kinds[incoming.signal_type] = (
+                    cls.name, int(getattr(cls, "length", 0)) if issubclass(cls, HexDigest) else 0)
+            kind, length = kind_info
+            value = incoming.value.strip().lower() if length else ""
+            if not length or len(value) != length or not all_hex([value]):
+                kind, value = normalise(incoming.signal_type, incoming.value)  # raises the precise error
             given = tuple(incoming.labels)
             if given not in label_sets:
                 label_sets[given] = normalise_labels(list(given))
@@ -170,7 +201,7 @@ def _apply(ctx: Context, exchange: Exchange, page: Page, result: FetchResult) ->
         except (SignalError, LabelError) as exc:
             refused.append(Refusal(str(exc), asdict(incoming)))
             continue
-        latest[(kind, banks.value_key(kind, value))] = (incoming, labels, value)
+        latest[(kind, value if len(value) <= 64 else banks.value_key(kind, value))] = (incoming, labels, value)
     notices = _receive_notices(ctx, exchange, page.notices, refused)
     additions, synthesised = _additions(ctx, exchange, latest, refused)
     deletions = [k for k, (inc, _, _) in latest.items() if inc.deleted]
@@ -277,14 +308,17 @@ def _write_page(ctx: Context, conn: Connection, exchange: Exchange, page: Page,
     deleted = _set_enabled(conn, bank_id, deletions, False)
     # a hash the exchange deleted and now asserts again is enabled again, unless deconfirmed here
     again = [k for k, (inc, _, _) in latest.items() if not inc.deleted]
-    if again and conn.execute(select(t.signals.c.id).where(and_(
-            t.signals.c.exchange_id == exchange.id, t.signals.c.deleted.is_(True))).limit(1)).first():
+    # a small page looks its keys up (a scan for any deleted hash grows with the exchange's million)
+    if again and (len(again) <= REVIVE_LOOKUP_MAX or conn.execute(select(t.signals.c.id).where(and_(
+            t.signals.c.exchange_id == exchange.id, t.signals.c.deleted.is_(True))).limit(1)).first()):
         revived: list[tuple[str, str]] = []
-        for start in range(0, len(again), CHUNK):
-            chunk = again[start:start + CHUNK]
-            revived += [(r.signal_type, r.value_key) for r in conn.execute(select(t.signals.c.signal_type, t.signals.c.value_key).where(and_(
-                t.signals.c.exchange_id == exchange.id, t.signals.c.deleted.is_(True), t.signals.c.deconfirmed_at.is_(None),
-                t.signals.c.value_key.in_([k[1] for k in chunk]))))]
+        for kind in sorted({k[0] for k in again}):
+            values = [k[1] for k in again if k[0] == kind]
+            for start in range(0, len(values), CHUNK):
+                revived += [(kind, r.value_key) for r in conn.execute(select(t.signals.c.value_key).where(and_(
+                    t.signals.c.exchange_id == exchange.id, t.signals.c.signal_type == kind,
+                    t.signals.c.value_key.in_(values[start:start + CHUNK]), t.signals.c.deleted.is_(True),
+                    t.signals.c.deconfirmed_at.is_(None))))]
         _set_enabled(conn, bank_id, revived, True)
     rows = [(exchange.id, k[0], k[1], value, inc.remote_id, inc.contributor, orjson.dumps(labels).decode(), at,
              inc.confirmed_at or at, bool(inc.deleted))
@@ -294,7 +328,7 @@ def _write_page(ctx: Context, conn: Connection, exchange: Exchange, page: Page,
         if sqlite and len(rows) >= COMMIT_ROWS // 2:
             conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_PAGE_CACHE_KIB}")
         try:
-            _upsert_provenance(conn, rows)
+            _upsert_provenance(conn, exchange.id, rows)
         finally:
             if sqlite and len(rows) >= COMMIT_ROWS // 2:
                 conn.exec_driver_sql("PRAGMA cache_size=-2000")
@@ -318,9 +352,28 @@ PROVENANCE_COLUMNS = ("exchange_id", "signal_type", "value_key", "value", "remot
 UPDATED_ON_CONFLICT = ("remote_id", "contributor", "labels", "last_confirmed", "deleted")
 
 
-def _upsert_provenance(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
-    sqlbulk.insert_many(conn, t.signals.name, PROVENANCE_COLUMNS, rows, conflict=("exchange_id", "signal_type", "value_key"),
-                        update=UPDATED_ON_CONFLICT)
+def _upsert_provenance(conn: Connection, exchange_id: int, rows: list[tuple[Any, ...]]) -> None:
+    """Insert or update the provenance of a group's hashes (one row a key). Rows go in sorted by key,
+    so the unique index is walked in order rather than at random. A group at least as large as the
+    table (and PROVENANCE_REBUILD_MIN) splits into new keys, inserted with the index dropped and built
+    again after, and known keys, updated through it."""
+    rows.sort(key=lambda row: (row[1], row[2]))
+    conflict = ("exchange_id", "signal_type", "value_key")
+    largest = conn.execute(select(func.coalesce(func.max(t.signals.c.id), 0))).scalar_one()
+    if len(rows) < PROVENANCE_REBUILD_MIN or len(rows) < largest:
+        sqlbulk.insert_many(conn, t.signals.name, PROVENANCE_COLUMNS, rows, conflict=conflict, update=UPDATED_ON_CONFLICT)
+        return
+    known = set(bulk.driver_rows(conn, f"SELECT signal_type, value_key FROM {t.signals.name} "
+                                       f"WHERE exchange_id = {int(exchange_id)}"))
+    new = [row for row in rows if (row[1], row[2]) not in known]
+    again = [row for row in rows if (row[1], row[2]) in known]
+    unique = next(i for i in t.signals.indexes if i.name == "ix_exchange_signals_key")
+    unique.drop(conn)
+    sqlbulk.insert_many(conn, t.signals.name, PROVENANCE_COLUMNS, new)
+    unique.create(conn)
+    if again:
+        sqlbulk.insert_many(conn, t.signals.name, PROVENANCE_COLUMNS, again, conflict=conflict,
+                            update=UPDATED_ON_CONFLICT)
 
 
 def _set_enabled(conn: Connection, bank_id: int, keys: list[tuple[str, str]], enabled: bool) -> int:

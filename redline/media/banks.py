@@ -370,6 +370,12 @@ def add_signals(
 
     Built for millions: rows are loaded in bulk (see `bulk`), and the ledger gets one entry for the
     whole call with its record count and the SHA-256 of the batch (`batch_digest`)."""
+    with bulk.gc_paused():
+        return _add_signals(store, name, records, actor=actor, ledger=ledger, source=source)
+
+
+def _add_signals(store: Store, name: str, records: Iterable[SignalRecord], *, actor: str, ledger: Ledger | None,
+                 source: str | None) -> AddResult:
     with store.connect() as conn:
         bank_id = _bank_id(conn, name)
     rows: list[tuple[Any, ...]] = []  # in bulk.SIGNAL_COLUMNS order, rev filled in below

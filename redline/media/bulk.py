@@ -11,9 +11,11 @@ transaction, so the unique index never has to refuse a row here.
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from itertools import groupby
 from typing import Any
 
@@ -170,11 +172,9 @@ def existing_keys(conn: Connection, bank_id: int, keys: Sequence[tuple[str, str]
     if in_bank == 0:
         return found
     if len(keys) >= EXISTING_CHUNK and in_bank <= 4 * len(keys):
-        wanted = set(keys)
-        result = conn.execute(select(t.signals.c.signal_type, t.signals.c.value_key)
-                              .where(t.signals.c.bank_id == bank_id))
-        found.update(key for key in ((row.signal_type, row.value_key) for row in result) if key in wanted)
-        return found
+        # plain tuples from the driver, intersected in C (SQLAlchemy rows cost ~3 s a million)
+        scanned = driver_rows(conn, f"SELECT signal_type, value_key FROM {t.signals.name} WHERE bank_id = {int(bank_id)}")
+        return set(keys).intersection(scanned)
     by_type: dict[str, list[str]] = {}
     for kind, value in dict.fromkeys(keys):
         by_type.setdefault(kind, []).append(value)
@@ -191,3 +191,28 @@ def bank_rows_up_to(conn: Connection, bank_id: int, limit: int) -> int:
     """The bank's rows, counted no further than `limit` (a large bank is not scanned for a small batch)."""
     inner = select(t.signals.c.id).where(t.signals.c.bank_id == bank_id).limit(limit).subquery()
     return int(conn.execute(select(func.count()).select_from(inner)).scalar_one())
+
+
+def driver_rows(conn: Connection, sql: str) -> list[tuple[Any, ...]]:
+    """Every row of a parameterless query as the driver's own tuples (sqlite3 and psycopg both give
+    tuples), inside the caller's transaction."""
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a bulk step builds millions of short-lived objects: each
+    full collection walks every object alive, again and again as the heap grows. Process-wide
+    while it lasts (a bulk step makes no reference cycles of its own to leave behind)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -221,3 +221,33 @@ def test_malformed_feed_records_are_refused_and_the_rest_proceed(contexts) -> No
     assert any("unknown record kind" in r for r in result.refusals)
     assert any("block 424242" in r for r in result.refusals)
     assert len(Matcher.open(b).match_pdq(hashes[0])) == 1
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_large_groups_take_the_index_rebuild_paths_and_lose_nothing(contexts, monkeypatch, request,  # type: ignore[no-untyped-def]
+                                                                    backend: str) -> None:
+    from sqlalchemy import func, inspect
+
+    from redline.media import bulk
+
+    monkeypatch.setattr(bulk, "REBUILD_MIN_ROWS", 5)
+    monkeypatch.setattr(feed, "FEED_REBUILD_MIN", 5)
+    monkeypatch.setattr(fetch, "PROVENANCE_REBUILD_MIN", 5)
+    a = contexts("a")
+    b = contexts("b", request.getfixturevalue("pg_url") if backend == "postgresql" else None)
+    hashes = _publisher(a, 40)  # a publication larger than the feed: its index dropped and built again
+    with a.store.connect() as conn:
+        assert "ix_exchange_feed_key" in {i["name"] for i in inspect(conn).get_indexes(t.feed.name)}
+    with serve_app(a) as url:
+        _subscribe(b, a, url, page_size=7)
+        first = fetch.fetch(b, "peer-a", commit_rows=5)  # groups grow with the bank: 7, 7, 14, 12 records
+        assert (first.added, first.pages, first.complete) == (40, 6, True)
+        exchanges.update_exchange(b, "peer-a", checkpoint=None)
+        again = fetch.fetch(b, "peer-a", commit_rows=100)  # one group of 40 known keys, the rebuild path
+        assert (again.added, again.duplicates) == (0, 40)
+    with b.store.connect() as conn:
+        assert "ix_exchange_signals_key" in {i["name"] for i in inspect(conn).get_indexes(t.signals.name)}
+        assert conn.execute(select(func.count()).select_from(t.signals)).scalar_one() == 40
+    assert banks.get_bank(b.store, "exchange.peer-a").size == 40
+    assert {r["signal_value"] for r in exchanges.provenance(b, "peer-a", limit=100)} == set(hashes)
+    assert [m.content_id for m in Matcher.open(b).match_pdq(hashes[17])] == ["c17"]

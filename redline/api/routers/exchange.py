@@ -11,8 +11,10 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
 
 from redline.api.auth import CURATOR, READER
+from redline.api.responses import encode
 from redline.context import Context
 from redline.exchange import credentials, exchanges, feed, fetch
 from redline.exchange.adapters.base import ExchangeError
@@ -158,11 +160,13 @@ async def deconfirm(name: str, body: DeconfirmBody, ctx: Context = CURATOR) -> d
 
 @router.get("/v1/exchange/feed", summary="This installation's signed feed of published hashes and denial notices")
 def exchange_feed(since: str | None = Query(None, max_length=100, description="the checkpoint of the previous page"),
-                  limit: int = Query(1000, ge=1, le=feed.MAX_PAGE), ctx: Context = READER) -> dict[str, Any]:
+                  limit: int = Query(1000, ge=1, le=feed.MAX_PAGE), ctx: Context = READER) -> Response:
     try:
-        return feed.feed_page(ctx, since, limit)
+        page = feed.feed_page(ctx, since, limit)
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
+    # encoded here in one orjson call: FastAPI's walk over a return value costs more than the page's query
+    return Response(encode(page), media_type="application/json")
 
 
 @router.get("/v1/exchange/key", summary="This installation's public key, which peers configure to verify its feed")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import httpx
+import orjson
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 USER_AGENT = "redline-exchange/1"
@@ -163,7 +164,7 @@ class Http:
 
     def json(self, response: httpx.Response) -> Any:
         try:
-            return response.json()
+            return orjson.loads(response.content)  # several times faster than json on a 10,000-record page
         except ValueError:
             raise ExchangeError(f"{response.request.method} {self._show(str(response.request.url))}: "
                                 f"HTTP {response.status_code}, not JSON") from None

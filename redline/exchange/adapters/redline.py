@@ -47,7 +47,7 @@ class RedlineAdapter(Adapter):
         super().__init__(config, secret, rate=rate)
         self.key = signing.load_public_key(config["public_key"])
         self.key_id = signing.key_id(self.key)
-        self.page_size = int(config.get("page_size", 5000))
+        self.page_size = int(config.get("page_size", 20_000))
         self.signer = signer
         headers = {"Authorization": f"Bearer {secret}"} if secret else {}
         self.http = Http(config["url"].rstrip("/") + "/", rate=self.rate, headers=headers)
