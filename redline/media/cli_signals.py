@@ -45,16 +45,32 @@ def hash_command(
     files: list[Path] = typer.Argument(..., help="Images or videos."),
     seconds_per_hash: float = typer.Option(1.0, "--every", help="Video: seconds between hashed frames (0 = every frame)."),
     workers: int = typer.Option(0, "--workers", help="Processes (0 = one per CPU)."),
+    tmk_hash: bool = typer.Option(False, "--tmk", help="Video: also its TMK+PDQF hash (base64 of the .tmk file)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Hash files: PDQ + quality, MD5, SHA-256 (and vPDQ frames for video)."""
+    """Hash files: PDQ + quality, MD5, SHA-256 (and vPDQ frames for video; --tmk adds TMK+PDQF)."""
     from redline.media.hashing import hash_files
 
     outcomes = hash_files(files, workers=workers or None, seconds_per_hash=seconds_per_hash)
     results = [o.hashes.to_dict() if o.hashes else {"file": o.file, "error": o.error} for o in outcomes]
+    if tmk_hash:
+        _add_tmk(results)
     emit(results, as_json, _render_hashes)
     if any("error" in r for r in results):
         raise typer.Exit(1)
+
+
+def _add_tmk(results: list[dict[str, Any]]) -> None:
+    from redline.media import tmk
+    from redline.media.hashing import HashError
+
+    for r in results:
+        if r.get("kind") != "video":
+            continue
+        try:
+            r["tmk_pdqf"] = tmk.hash_video(r["file"]).to_signal()
+        except (tmk.TmkError, tmk.TmkUnavailable, HashError) as exc:
+            r["error"] = str(exc)
 
 
 def _render_hashes(results: list[dict[str, Any]]) -> None:
@@ -62,7 +78,8 @@ def _render_hashes(results: list[dict[str, Any]]) -> None:
         if "error" in r:
             console.print(f"[red]{r['error']}[/]", highlight=False)
         elif r.get("kind") == "video":
-            console.print(f"{r['file']}  video_md5={r['md5']}  vpdq frames={len(r['vpdq'])}", highlight=False)
+            tmk_text = f"  tmk_pdqf={len(r['tmk_pdqf'])} base64 chars" if "tmk_pdqf" in r else ""
+            console.print(f"{r['file']}  video_md5={r['md5']}  vpdq frames={len(r['vpdq'])}{tmk_text}", highlight=False)
         else:
             console.print(f"{r['file']}  pdq={r['pdq']} q={r['quality']}  md5={r['md5']}", highlight=False)
 
