@@ -533,7 +533,8 @@ def han_person(run: str) -> list[Piece] | None:
         return None
     if len(run) == 2 and _all_transcription(run):
         # '吉娜' Geena or a Chinese name: read as family + given name, each also compared on
-        # consonant classes, as a transcription is
+        # consonant classes, as a transcription is. Read as one word ('雷納' Rayner) the tune half
+        # of the Chinese pairs gained 0.03 F1, but 'Dan Lin' no longer met '林丹'.
         return [(_pinyin(ch), "", True) for ch in run]
     if run[:2] in table["compound"] and len(run) >= 3:
         family, given = run[:2], run[2:]
