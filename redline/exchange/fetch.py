@@ -10,7 +10,9 @@ resumes after them; re-applying a page is harmless (duplicates are counted, not 
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Callable
+import queue
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -126,7 +128,7 @@ def _fetch(ctx: Context, name: str, *, max_pages: int | None, rate: float | None
         adapter = open_adapter(ctx, exchange, rate=rate)
         in_bank: int | None = None  # counted once a fetch proves large (a small one never pays for it)
         try:
-            for page in adapter.pages(exchange.checkpoint):
+            for page in _read_ahead(adapter.pages(exchange.checkpoint)):
                 group.append(page)
                 last = not page.more or (max_pages is not None and result.pages + len(group) >= max_pages)
                 # a group as large as the bank already is (up to MAX_GROUP_ROWS) loads through the
@@ -163,6 +165,46 @@ def _fetch(ctx: Context, name: str, *, max_pages: int | None, rate: float | None
                                                              "from": exchange.checkpoint},
                               {k: v for k, v in result.to_dict().items() if k != "refusals"}, conn=conn)
     return result
+
+
+def _read_ahead(pages: Iterator[Page]) -> Iterator[Page]:
+    """The adapter's pages, the next one fetched, parsed and verified by a thread while this one is
+    applied (the exchange's own time to answer overlaps ours). An adapter never touches the store.
+    The adapter's errors are raised here, in order, after the pages before them."""
+    box: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def put(item: tuple[str, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                box.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def run() -> None:
+        try:
+            for page in pages:
+                if not put(("page", page)):
+                    return
+            put(("end", None))
+        except BaseException as exc:  # handed to the consumer, which raises it
+            put(("error", exc))
+
+    thread = threading.Thread(target=run, name="exchange-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, item = box.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _bank_rows(ctx: Context, bank: str) -> int:
