@@ -22,7 +22,7 @@ from redline.parties.screening import MATCH_THRESHOLD, Query, Screener, hit_to_d
 from redline.parties.snapshots import IMPORTS, active_entities, import_paths as _import_paths, list_snapshots
 from redline.review.core import record_screening
 
-CACHE_VERSION = "33"
+CACHE_VERSION = "34"
 
 
 # Who is screening, where a caller cannot pass a Context down (the HTTP routes set it per request).
@@ -202,13 +202,21 @@ def update(sources: list[str] | None = None, *, ctx: Context | None = None, tran
 
 def compare_names(left: str, right: str, schema: str | None = None) -> dict[str, Any]:
     """Score two names against each other (no lists needed)."""
-    from redline.parties.names import analyse
+    from redline.parties.names import analyse, split_alternatives
     from redline.parties.score import compare
 
     person = schema == "Person"
-    a, b = analyse(left, person=person), analyse(right, person=person)
-    forward, backward = compare(a, b), compare(b, a)
-    best = forward if forward.score >= backward.score else backward
+    # Each name of a string that carries several ('X a.k.a. Y'), as the screener splits them.
+    best = max(
+        (
+            found
+            for one in split_alternatives(left)
+            for other in split_alternatives(right)
+            for a, b in [(analyse(one, person=person), analyse(other, person=person))]
+            for found in (compare(a, b), compare(b, a))
+        ),
+        key=lambda found: found.score,
+    )
     return {"score": round(best.score, 4), "match": best.score >= MATCH_THRESHOLD, "explanation": best.explain()}
 
 

@@ -89,6 +89,7 @@ class Vocabulary:
     han_max: int
     former_pattern: re.Pattern[str]
     noise_prefixes: tuple[str, ...]
+    noise_suffixes: tuple[str, ...]
     annotations: re.Pattern[str]
     admin_levels: dict[str, str]  # spelling -> canonical administrative level
     admin_peoples: frozenset[str]
@@ -162,6 +163,7 @@ def vocabulary() -> Vocabulary:
             re.IGNORECASE,
         ),
         noise_prefixes=tuple(sorted(raw["noise_prefixes"], key=len, reverse=True)),
+        noise_suffixes=tuple(raw["noise_suffixes"]),
         annotations=re.compile(
             r"\(\s*(?:" + "|".join(re.escape(a) for a in raw["annotations"]) + r")\s*:?\s*\)", re.IGNORECASE
         ),
@@ -211,6 +213,11 @@ def split_alternatives(raw: str) -> tuple[str, ...]:
     for marker in vocab.noise_prefixes:
         if lowered.startswith(marker):
             text = text[len(marker):].strip(" :;,-")
+            lowered = text.lower()
+    for marker in vocab.noise_suffixes:
+        at = lowered.find(marker)
+        if at > 0:
+            text = text[:at].strip(" ,;:-")
             lowered = text.lower()
     parts = [p.strip(" ,;:()\"'") for p in vocab.former_pattern.split(text)]
     return tuple(p for p in parts if p) or (raw.strip(),)

@@ -104,3 +104,18 @@ def test_romanisation_folds_undo_spelling_systems() -> None:
     assert fold("rasheed") == fold("rashid")
     assert fold("raphael") == fold("rafael")
     assert fold("said") != fold("saad")
+
+
+def test_the_entity_lists_successor_clause_is_no_part_of_the_name() -> None:
+    assert split_alternatives("Norvalis Optics Institute (NOI) and any successor, sub-unit, or subsidiary thereof") == (
+        "Norvalis Optics Institute",
+    )
+    assert split_alternatives("Talvero Holdings, including any successor entity") == ("Talvero Holdings",)
+
+
+def test_compare_names_reads_every_name_of_a_string_as_the_screener_does() -> None:
+    from redline.parties.api import compare_names
+
+    found = compare_names("Keravel Group", "Keravel Group (also known as Keravel Photonics Co., Ltd.)")
+    assert found["score"] == 1.0
+    assert not compare_names("Keravel Group", "Ostrava Group (also known as Ostrava Photonics)")["match"]
