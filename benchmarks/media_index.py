@@ -5,6 +5,7 @@ same hashes, same queries, same run; recall checked against numpy brute force.
 
     .venv/bin/python -m benchmarks.media_index                       # 1 M, random and clustered
     .venv/bin/python -m benchmarks.media_index --size 10000000       # 10 M (~6 GB RAM with pytx)
+    PYTHONPATH=/tmp/pytx  # where `pip install --no-deps --target /tmp/pytx threatexchange==1.2.17` put pytx
     .venv/bin/python -m benchmarks.media_index --kinds clustered --no-pytx
 
 Hashes: `random` are uniform; `clustered` are hashes of real pictures (frames of the sample videos
@@ -27,6 +28,17 @@ import numpy as np
 
 from redline.media.index import BinaryIndex
 from redline.media.signals import PDQ_DEFAULT_THRESHOLD
+
+
+def cpu_s() -> float:
+    """CPU seconds of this process, every thread (wall time on a shared machine tracks its load)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def load() -> str:
+    with open("/proc/loadavg") as handle:
+        return handle.read().split()[0]
 
 
 def rss_mb() -> float:
@@ -114,37 +126,42 @@ def run(kind: str, n: int, queries: int, with_pytx: bool, rng: np.random.Generat
     print(f"  neighbours within {PDQ_DEFAULT_THRESHOLD} a query: mean {np.mean([len(t) for t in truth]):.1f}, "
           f"max {max(len(t) for t in truth)}")
 
-    def measure(label: str, search, build: float, memory: str) -> float:
+    def measure(label: str, search, build: str, memory: str) -> float:
         times, recall_ok = [], True
         for q, expected in zip(qs, truth):
             t0 = time.perf_counter()
             found = search(q)
             times.append(time.perf_counter() - t0)
             recall_ok &= found == expected
-        print(f"{label:<32}: {percentiles(times)}  exact recall: {recall_ok}  build {build:5.1f} s  {memory}",
-              flush=True)
+        print(f"{label:<32}: {percentiles(times)}  exact recall: {recall_ok}  build {build}  {memory}  "
+              f"(load {load()})", flush=True)
         return float(np.percentile(times, 50))
 
     before = rss_mb()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_s()
     index = BinaryIndex()
     index.add(np.arange(n), codes)
-    build = time.perf_counter() - started
+    build = f"{time.perf_counter() - started:5.1f} s wall / {cpu_s() - cpu:5.1f} s CPU"
     grown = rss_mb() - before
     p50 = measure("redline BinaryIndex (MIH)", lambda q: {h.signal_id for h in index.search(q[None, :])},
                   build, f"{index.memory_bytes() / n:.1f} B/hash (RSS +{grown * 2**20 / n:.1f} B/hash)")
     mih = index.mih
     index.mih = None  # the same index answering by its flat scan: the index before the multi-index
     flat = measure("redline flat scan (before)", lambda q: {h.signal_id for h in index.search(q[None, :])},
-                   0.0, f"{(index.memory_bytes()) / n:.1f} B/hash")
+                   "-", f"{(index.memory_bytes()) / n:.1f} B/hash")
     index.mih = mih
     print(f"  multi-index: {mih.tables} tables of {mih.bits} bits" if mih else "  no multi-index")
     print(f"  → MIH {flat / p50:.1f}× faster than the flat scan at p50")
-    new = rng.integers(0, 256, size=(1, 32), dtype=np.uint8)
-    t0 = time.perf_counter()
-    index.add(np.array([n]), new)
-    found = [h.signal_id for h in index.search(new, 0)]
-    print(f"  append one hash and find it: {(time.perf_counter() - t0) * 1000:.1f} ms ({found == [n]})")
+    appends = []
+    for k in range(10):  # one hash at a time, each then found: what a live bank add costs
+        new = rng.integers(0, 256, size=(1, 32), dtype=np.uint8)
+        t0 = time.perf_counter()
+        index.add(np.array([n + k]), new)
+        found = [h.signal_id for h in index.search(new, 0)]
+        appends.append(time.perf_counter() - t0)
+        assert found == [n + k], found
+    print(f"  append one hash and find it: first {appends[0] * 1000:.2f} ms, median of 10 "
+          f"{np.median(appends) * 1000:.2f} ms, max {max(appends) * 1000:.2f} ms")
     del index, mih
     if not with_pytx:
         return
@@ -152,9 +169,9 @@ def run(kind: str, n: int, queries: int, with_pytx: bool, rng: np.random.Generat
 
     hexes = [c.tobytes().hex() for c in codes]
     before = rss_mb()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_s()
     pytx = PDQIndex(entries=((h, i) for i, h in enumerate(hexes)))
-    build = time.perf_counter() - started
+    build = f"{time.perf_counter() - started:5.1f} s wall / {cpu_s() - cpu:5.1f} s CPU"
     grown = rss_mb() - before
     pytx_p50 = measure("pytx PDQIndex (faiss MIH)", lambda q: {m.metadata for m in pytx.query(q.tobytes().hex())},
                        build, f"RSS +{grown * 2**20 / n:.1f} B/hash")
@@ -170,9 +187,10 @@ def main() -> None:
     args = parser.parse_args()
     import faiss
 
-    print(f"faiss {faiss.__version__}, run single-threaded")
+    print(f"faiss {faiss.__version__}, searches single-threaded; load {load()}")
     for kind in args.kinds.split(","):
         run(kind, args.size, args.queries, with_pytx=not args.no_pytx, rng=np.random.default_rng(1))
+    print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20:.2f} GB; load {load()}")
 
 
 if __name__ == "__main__":

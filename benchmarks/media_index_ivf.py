@@ -1,13 +1,24 @@
 """Toward 100 M PDQ hashes: faiss IndexBinaryIVF (approximate) beside the exact flat scan, on the
-same hashes as benchmarks/media_index.py (random and clustered), single-threaded: recall of the
-planted neighbours within distance 31, p50/p99 a query and bytes a hash, for several nprobe.
+same hashes as benchmarks/media_index.py (random and clustered), searched single-threaded: recall of
+the planted neighbours within distance 31, p50/p99 a query, build time and bytes a hash, for several
+nprobe and for several ways to choose the lists' centroids, in the same run:
 
-    .venv/bin/python -m benchmarks.media_index_ivf --size 1000000
-    .venv/bin/python -m benchmarks.media_index_ivf --size 4000000 --kinds random
+- `kmeans`: faiss's own training (k-means on 64 hashes a list, 25 iterations, in float space);
+- `kmeans-small`: k-means on 16 hashes a list, 6 iterations;
+- `sample`: no training, the centroids are hashes drawn from the data (uniform 256-bit hashes have
+  no clusters for k-means to find; real ones cluster around their pictures, and a drawn hash lies
+  in a cluster as often as the cluster is large).
 
-This machine (2 shared cores, ~24 GB for ~8 engineers) cannot build 100 M (3.2 GB of codes plus
-training); the figures at 1 M and 4 M are measured, and how the cost grows with n at a fixed list
-size is what docs/benchmarks-media.md extrapolates from.
+The quantizer that assigns a hash to its list is exact (`flat`) or `hnsw` (faiss IndexBinaryHNSW,
+32 links, efSearch at least nprobe), which assigns tens of millions of hashes to tens of thousands
+of centroids in minutes where a flat quantizer takes hours.
+
+    .venv/bin/python -m benchmarks.media_index_ivf --size 1000000 --train kmeans,kmeans-small,sample
+    .venv/bin/python -m benchmarks.media_index_ivf --size 20000000 --train sample --quantizer hnsw \\
+        --kinds random --nprobe 32,128,512 --no-flat
+
+This machine (2 shared cores, ~24 GB for ~8 engineers) cannot build 100 M; docs/benchmarks-media.md
+extrapolates from the sizes measured here, and says so.
 """
 
 from __future__ import annotations
@@ -18,45 +29,111 @@ import time
 import faiss
 import numpy as np
 
-from benchmarks.media_index import brute, flip, make_codes, rss_mb
+from benchmarks.media_index import brute, cpu_s, flip, load, make_codes, rss_mb
 
 THRESHOLD = 31
+ADD_CHUNK = 1 << 20
 
 
-def run(kind: str, n: int, queries: int, list_size: int, probes: list[int]) -> None:
-    faiss.omp_set_num_threads(1)
+def quantizer_for(kind: str, centroids: int) -> faiss.IndexBinary:
+    if kind == "hnsw":
+        quantizer = faiss.IndexBinaryHNSW(256, 32)
+        quantizer.hnsw.efConstruction = 40
+        quantizer.hnsw.efSearch = 64
+        return quantizer
+    return faiss.IndexBinaryFlat(256)
+
+
+def build(codes: np.ndarray, nlist: int, train: str, quantizer_kind: str, rng: np.random.Generator) -> faiss.IndexBinaryIVF:
+    quantizer = quantizer_for(quantizer_kind, nlist)
+    index = faiss.IndexBinaryIVF(quantizer, 256, nlist)
+    index.own_fields = True
+    quantizer.this.disown()
+    if train == "sample":
+        quantizer.add(codes[rng.choice(len(codes), nlist, replace=False)])
+        index.is_trained = True
+    else:
+        per_list, iterations = (64, 25) if train == "kmeans" else (16, 6)
+        index.cp.niter = iterations
+        index.train(codes[rng.choice(len(codes), min(len(codes), per_list * nlist), replace=False)])
+    fill(index, codes)
+    return index
+
+
+def fill(index: faiss.IndexBinaryIVF, codes: np.ndarray) -> None:
+    """Add every code with each inverted list allocated once at its final size. faiss's own `add`
+    appends entry by entry, and the lists' doubling vectors leave up to half their memory unused."""
+    labels = np.empty(len(codes), dtype=np.int32)
+    for start in range(0, len(codes), ADD_CHUNK):
+        _, assigned = index.quantizer.search(codes[start : start + ADD_CHUNK], 1)
+        labels[start : start + ADD_CHUNK] = assigned[:, 0]
+    invlists = index.invlists
+    cursor = np.zeros(index.nlist, dtype=np.int64)
+    for list_no, count in enumerate(np.bincount(labels, minlength=index.nlist).tolist()):
+        if count:
+            invlists.resize(list_no, count)
+    for start in range(0, len(codes), ADD_CHUNK):
+        part = labels[start : start + ADD_CHUNK]
+        order = np.argsort(part, kind="stable")
+        chunk_codes = np.ascontiguousarray(codes[start : start + ADD_CHUNK][order])
+        chunk_ids = (order + start).astype(np.int64)
+        lists, firsts, counts = np.unique(part[order], return_index=True, return_counts=True)
+        for list_no, first, count in zip(lists.tolist(), firsts.tolist(), counts.tolist()):
+            invlists.update_entries(list_no, int(cursor[list_no]), count, faiss.swig_ptr(chunk_ids[first:]),
+                                    faiss.swig_ptr(chunk_codes[first:]))
+            cursor[list_no] += count
+    index.ntotal = len(codes)
+
+
+def memory_bytes(index: faiss.IndexBinaryIVF) -> int:
+    """The inverted lists (32 B code + 8 B id a hash, allocated exactly) plus the quantizer."""
+    quantizer = faiss.downcast_IndexBinary(index.quantizer)
+    links = 0
+    if isinstance(quantizer, faiss.IndexBinaryHNSW):
+        links = faiss.vector_to_array(quantizer.hnsw.neighbors).nbytes + faiss.vector_to_array(quantizer.hnsw.offsets).nbytes
+    return index.ntotal * (32 + 8) + quantizer.ntotal * 32 + links
+
+
+def run(kind: str, n: int, queries: int, list_size: int, probes: list[int], trains: list[str],
+        quantizer_kind: str, with_flat: bool) -> None:
     rng = np.random.default_rng(1)
     codes = make_codes(kind, n, rng)
     picks = rng.choice(n, queries, replace=False)
     qs = flip(codes[picks], rng.integers(0, 32, size=queries), rng)
     codes64 = codes.view(np.uint64).reshape(n, 4)
     truth = [brute(codes64, q, THRESHOLD) for q in qs]
+    del codes64
     nlist = max(64, n // list_size)
-    before = rss_mb()
-    started = time.perf_counter()
-    quantizer = faiss.IndexBinaryFlat(256)
-    index = faiss.IndexBinaryIVF(quantizer, 256, nlist)
-    faiss.omp_set_num_threads(2)  # training and adding use both cores; searching uses one
-    train = codes[rng.choice(n, min(n, 64 * nlist), replace=False)]
-    index.train(train)
-    index.add(codes)
-    build = time.perf_counter() - started
-    grown = rss_mb() - before
-    faiss.omp_set_num_threads(1)
-    print(f"\n## IVF, {n:,} {kind} hashes, nlist {nlist:,} (~{list_size:,} a list), build {build:.1f} s, "
-          f"RSS +{grown * 2**20 / n:.1f} B/hash (codes 32 B + ids 8 B)", flush=True)
-    for nprobe in probes:
-        index.nprobe = nprobe
-        times, found, wanted = [], 0, 0
-        for q, expected in zip(qs, truth):
-            t0 = time.perf_counter()
-            lims, _, labels = index.range_search(q[None, :], THRESHOLD + 1)
-            times.append(time.perf_counter() - t0)
-            found += len(expected & set(labels.tolist()))
-            wanted += len(expected)
-        a = np.array(times) * 1000
-        print(f"nprobe {nprobe:>4}: recall {found / wanted:.4f}  p50 {np.percentile(a, 50):7.3f} ms  "
-              f"p99 {np.percentile(a, 99):7.3f} ms", flush=True)
+    for train in trains:
+        faiss.omp_set_num_threads(2)  # training and adding use both cores; searching uses one
+        before = rss_mb()
+        started, cpu = time.perf_counter(), cpu_s()
+        index = build(codes, nlist, train, quantizer_kind, np.random.default_rng(2))
+        wall, used = time.perf_counter() - started, cpu_s() - cpu
+        grown = rss_mb() - before
+        faiss.omp_set_num_threads(1)
+        print(f"\n## IVF, {n:,} {kind} hashes, nlist {nlist:,} (~{list_size:,} a list), centroids: {train}, "
+              f"quantizer {quantizer_kind}: build {wall:.1f} s wall / {used:.1f} s CPU (load {load()}), "
+              f"{memory_bytes(index) / n:.1f} B/hash held (RSS +{grown * 2**20 / n:.1f} B/hash)", flush=True)
+        for nprobe in probes:
+            if nprobe > nlist:
+                continue
+            index.nprobe = nprobe
+            if quantizer_kind == "hnsw":
+                faiss.downcast_IndexBinary(index.quantizer).hnsw.efSearch = max(64, 2 * nprobe)
+            times, found, wanted = [], 0, 0
+            for q, expected in zip(qs, truth):
+                t0 = time.perf_counter()
+                _, _, labels = index.range_search(q[None, :], THRESHOLD + 1)
+                times.append(time.perf_counter() - t0)
+                found += len(expected & set(labels.tolist()))
+                wanted += len(expected)
+            a = np.array(times) * 1000
+            print(f"nprobe {nprobe:>5}: recall {found / wanted:.4f}  p50 {np.percentile(a, 50):8.3f} ms  "
+                  f"p99 {np.percentile(a, 99):8.3f} ms  (load {load()})", flush=True)
+        del index
+    if not with_flat:
+        return
     flat = faiss.IndexBinaryFlat(256)
     flat.add(codes)
     times = []
@@ -64,7 +141,7 @@ def run(kind: str, n: int, queries: int, list_size: int, probes: list[int]) -> N
         t0 = time.perf_counter()
         flat.range_search(q[None, :], THRESHOLD + 1)
         times.append(time.perf_counter() - t0)
-    print(f"exact flat scan: p50 {np.percentile(np.array(times) * 1000, 50):.3f} ms (32 B/hash + ids)")
+    print(f"exact flat scan: p50 {np.percentile(np.array(times) * 1000, 50):.3f} ms (32 B/hash + ids; load {load()})")
 
 
 def main() -> None:
@@ -74,9 +151,17 @@ def main() -> None:
     parser.add_argument("--kinds", default="random,clustered")
     parser.add_argument("--list-size", type=int, default=1024)
     parser.add_argument("--nprobe", default="1,8,32,128,512")
+    parser.add_argument("--train", default="kmeans,sample", help="kmeans, kmeans-small, sample (comma-separated)")
+    parser.add_argument("--quantizer", choices=("flat", "hnsw"), default="flat")
+    parser.add_argument("--no-flat", action="store_true", help="skip the exact flat scan baseline")
     args = parser.parse_args()
+    print(f"faiss {faiss.__version__}; load {load()}")
     for kind in args.kinds.split(","):
-        run(kind, args.size, args.queries, args.list_size, [int(p) for p in args.nprobe.split(",")])
+        run(kind, args.size, args.queries, args.list_size, [int(p) for p in args.nprobe.split(",")],
+            args.train.split(","), args.quantizer, not args.no_flat)
+    import resource
+
+    print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20:.2f} GB")
 
 
 if __name__ == "__main__":

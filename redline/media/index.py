@@ -244,13 +244,6 @@ class BinaryIndex:
         return self.size * CODE_BYTES + self._ids.nbytes + self._live.nbytes + extra
 
 
-def _flat(codes: np.ndarray) -> faiss.IndexBinaryFlat:
-    index = faiss.IndexBinaryFlat(CODE_BYTES * 8)
-    if len(codes):
-        index.add(np.ascontiguousarray(codes, dtype=np.uint8))
-    return index
-
-
 def _range(index: faiss.IndexBinary, queries: np.ndarray, threshold: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(query numbers, rows, distances) of a faiss range search (faiss's radius is exclusive)."""
     lims, distances, labels = index.range_search(queries, threshold + 1)
