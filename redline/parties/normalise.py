@@ -31,6 +31,9 @@ ZWNJ = "\u200c"
 # there it is part of the spelling (scripts.join_zwnj reads it); anywhere else it only hides.
 _ZWNJ_RE = re.compile(f"(?<![\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]){ZWNJ}|{ZWNJ}(?![\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff])")
 _WORD_RE = re.compile(r"\w+")
+# An apostrophe after one of the five Hebrew letters that take a geresh is that geresh (ג' j, ז' zh,
+# צ' ch, ת' th: "טום לינץ'" Tom Lynch), written as the Hebrew mark so that no quote-stripping loses it.
+_HEBREW_GERESH = re.compile("([\u05d2\u05d6\u05e6\u05e5\u05ea])['\u2019]")
 _LATIN_RE = re.compile(r"[A-Za-z]")
 # Scripts whose letters can pass for Latin ones (UTS #39 confusables): Greek, Cyrillic, Armenian,
 # Cherokee, Lisu, Coptic.
@@ -62,6 +65,7 @@ def normalise(text: str) -> Normalised:
         cleaned = _ZWNJ_RE.sub("", cleaned)
     if cleaned != reordered:
         changes.append("invisible characters removed (direction marks, zero-width characters, variation selectors)")
+    cleaned = _HEBREW_GERESH.sub("\\1\u05f3", cleaned) if "'" in cleaned or "\u2019" in cleaned else cleaned
     latin = _fold_lookalikes(cleaned) if _LATIN_RE.search(cleaned) else cleaned
     if latin != cleaned:
         swapped = sorted({f"'{a}' ({_script(a)}) as '{b}'" for a, b in zip(cleaned, latin) if a != b})

@@ -268,8 +268,10 @@ def _abjad_letters(word: str, script: str) -> str:
     out = ""
     for i, ch in enumerate(word):
         nxt = word[i + 1] if i + 1 < len(word) else ""
-        if ch == "ב" and i and (not nxt or word[i - 1] in "אויעה"):
-            latin = "v"  # bet after a vowel letter or at the end: Aviv, Yaakov, Steve
+        if ch == "ב" and i and (not nxt or word[i - 1] in "איעה"):
+            # bet after a vowel letter or at the end: Aviv, Yaakov, Steve; after a vav it is b as
+            # often (רוברט Robert, ג'ייקובס Jacobs): Hebrew tune F1 0.859 -> 0.866, precision 0.963 -> 0.968
+            latin = "v"
         elif i == 0 and ch in "ויوي":
             latin = "v" if ch == "ו" else "w" if ch == "و" else "y"
         elif ch == "ו" and nxt == "ו":
