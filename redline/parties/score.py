@@ -56,6 +56,7 @@ RULES: dict[str, Rule] = {
     "generic_name_cap": Rule(0.7, "a name of sector words only: review with the country or an identifier", "cap (8d995b6): just below the threshold, for review, never a match on its own"),
     "more_names": Rule(0.2, "every name of one side is found in the other: its further names cost less", "tune half (person_variants): lists give a person's full name and short aliases ('GOETZ, Alain' / 'GOETZ, Alain Francois Viviane'); at 0.2 two names found of five (2 / 2.6 = 0.77) match (0.25: person F1 0.765, 0.2: 0.780, 0.15: 0.785, kept 0.2 for the margin), one name never does (the rule needs two), a different given name on each side is untouched (a conflict)"),
     "more_words": Rule(0.3, "every word of one name is found in the other: its further words cost less", "tune half (company_variants, gov_bodies): lists give a body its short name and its long one with the parent or the full title ('Department of Financial Investigations' / '... of the State Control Committee of the Republic of Belarus'); F1 company / gov at 0.4: 0.765 / 0.624, 0.3: 0.776 / 0.655, 0.25: 0.785 / 0.661, 0.2: first negative matched; kept 0.3 for the margin. Two words found, one distinctive and whole: a lone word found never fires it"),
+    "parent_tail": Rule(0.1, "the longer name goes on with its parent ('of ...'): those words cost little", "tune half (gov_bodies): lists name a body by its head ('Main Directorate', 'Department of Financial Investigations') and by its head with its parent after 'of' ('... of the General Staff of the Armed Forces'); with more_words, the parent's words cost 0.1 a word instead of 0.3"),
     "repeated_word": Rule(0.0, "a word the name repeats is counted once", "a name's repeated word ('HUSSEIN, Hussein', 'JABER ... JABER') says nothing more once one of its copies is matched: it costs nothing (0.0 of a word); tune half: person_variants +2, company +2, gov +1 true matches; negatives moved at most 0.48 -> 0.58"),
     "public_body_place": Rule(WEIGHTS[WORD], "a public body: its place names it and weighs as a distinctive word", "a place in a public body's name weighs as a distinctive word (1.0): one bureau a place, so a different place is a different body"),
 }
@@ -309,16 +310,21 @@ def compare(query: AnalysedName, listed: AnalysedName, memo: dict[int, tuple[tup
         result.penalties.append(f"{RULES['repeated_word'].says} ({', '.join(repeated)})")
     more = _more_words(query, listed, result)  # "more_names", "more_words" or ""
     cheaper = RULES[more].value if more else 1.0
+    tail = _parent_tail(q_tokens, used_q) if more == "more_words" and result.query_unmatched else (
+        _parent_tail(c_tokens, used_c) if more == "more_words" else frozenset())
     for t in result.query_unmatched:
         weight = place_weight if t.kind == PLACE else t.weight
-        query_weight += weight * (cheaper if more and t.kind == WORD else 1.0)
+        query_weight += weight * (_cheaper(t, tail, cheaper) if more and t.kind == WORD else 1.0)
     for t in result.listed_unmatched:
         weight = place_weight if t.kind == PLACE else t.weight
         cost = EXTRA_COST_PERSON if listed.person and t.kind == WORD else EXTRA_COST[t.kind]
-        extras += weight * (cheaper if more and t.kind == WORD else cost)
+        extras += weight * (_cheaper(t, tail, cheaper) if more and t.kind == WORD else cost)
     if more:
         extra = result.query_unmatched or result.listed_unmatched
         result.penalties.append(f"{RULES[more].says} ({', '.join(t.source for t in extra)})")
+        in_tail = [t.source for t in extra if t.kind == WORD and t.text in tail]
+        if in_tail:
+            result.penalties.append(f"{RULES['parent_tail'].says} ({', '.join(in_tail)})")
     if matched <= 0:
         return result
     score = matched / (query_weight + extras)
@@ -351,6 +357,22 @@ def compare(query: AnalysedName, listed: AnalysedName, memo: dict[int, tuple[tup
             score = _apply(result, "generic_name_cap", score)
     result.score = min(1.0, score)
     return result
+
+
+def _parent_tail(tokens: tuple[Token, ...], used: set[int]) -> frozenset[str]:
+    """The words of an 'of ...' that follows every matched word of a name: 'Department of Financial
+    Investigations' [of the State Control Committee of the Republic of Belarus]."""
+    last = max(used, default=-1)
+    for i in range(last + 1, len(tokens)):
+        if tokens[i].text == "of":
+            return frozenset(t.text for t in tokens[i + 1:] if t.kind != STOP)
+        if tokens[i].kind != STOP:
+            return frozenset()
+    return frozenset()
+
+
+def _cheaper(token: Token, tail: frozenset[str], cheaper: float) -> float:
+    return RULES["parent_tail"].value if token.text in tail else cheaper
 
 
 def _more_words(query: AnalysedName, listed: AnalysedName, result: NameComparison) -> str:

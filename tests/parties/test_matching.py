@@ -404,3 +404,11 @@ def test_a_repeated_word_matched_once_costs_nothing_and_is_said() -> None:
 )
 def test_translated_and_romanised_sector_words_are_one_word(left: str, right: str) -> None:
     assert compare_names(left, right)["match"], (left, right)
+
+
+def test_a_bodys_head_matches_its_title_with_the_parent_after_of() -> None:
+    long_title = "DEPARTMENT OF CUSTOMS AUDITS OF THE STATE REVENUE COMMITTEE OF THE REPUBLIC OF KORVANIA"
+    found = compare_names(long_title, "DEPARTMENT OF CUSTOMS AUDITS")
+    assert found["match"] and "parent" in found["explanation"], found
+    # The same words before 'of' are what count: another department of that committee is no match.
+    assert not compare_names(long_title, "DEPARTMENT OF BORDER PATROLS")["match"]
