@@ -298,8 +298,8 @@ def delete_bank(context: Any, name: str, *, actor: str | None = None) -> Tombsto
     a `media.bank.delete` ledger entry. Its hashes stay in the table (a million-row delete is not
     what a curator should wait for): a running Matcher drops them from its answers on its next
     refresh (within `refresh_seconds`) and marks them dead in its index, which compacts them away
-    later; `purge_deleted_banks` removes the rows. The bank of an exchange is refused: remove the
-    exchange first. `context` needs `store`, `ledger` and `settings.user` (the default actor)."""
+    later; `purge_deleted_banks` removes the rows. The bank of an exchange is refused (its next fetch
+    would need it). `context` needs `store`, `ledger` and `settings.user` (the default actor)."""
     from redline.exchange import tables as xt
 
     store: Store = context.store
@@ -308,7 +308,8 @@ def delete_bank(context: Any, name: str, *, actor: str | None = None) -> Tombsto
         bank_id = _bank_id(conn, name)
         used_by = [r.name for r in conn.execute(select(xt.exchanges.c.name).where(xt.exchanges.c.bank == name))]
         if used_by:
-            raise BankError(f"bank {name!r} holds the hashes of exchange {used_by[0]!r}: remove the exchange first")
+            raise BankError(f"bank {name!r} holds the hashes of exchange {used_by[0]!r} and is not deleted while "
+                            "the exchange uses it (disable it instead: the exchange's next fetch would fill it again)")
         hashes = _sizes(conn, bank_id)[0]
         rev = next_rev(conn)
         tomb = Tombstone(bank_id, name, _now(), who, rev, hashes)

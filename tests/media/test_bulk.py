@@ -107,3 +107,14 @@ def test_runs_of_alike_rows_and_single_rows_keep_their_order_and_columns(any_sto
         (r.signal_type, r.value, r.content_id, ["entity:un_listed"] if r.labels else [], r.contributor or "unknown",
          r.enabled, r.quality) for r in records]
     assert {r.added_on for r in stored[-244:]} == {"2024-01-02"}
+
+
+def test_a_rebuilding_load_leaves_statistics_that_send_a_refresh_through_the_revision_index(
+        store: Store, small_bulk: int) -> None:
+    create_bank(store, "big")
+    add_signals(store, "big", [SignalRecord("pdq", h) for h in _hashes(1000, 6)])
+    with store.connect() as conn:
+        plan = " ".join(str(r[3]) for r in conn.exec_driver_sql(
+            f"EXPLAIN QUERY PLAN SELECT id FROM {t.signals.name} WHERE rev > 1 AND rev <= 2 "
+            "AND signal_type IN ('pdq', 'vpdq') ORDER BY id"))
+    assert "ix_media_signals_rev" in plan
