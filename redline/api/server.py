@@ -126,6 +126,60 @@ def _serve(context: Any, options: ServeOptions) -> None:
     _supervise(app, options, sock)
 
 
+class AcceptingServer:
+    """uvicorn's Server for a pre-forked worker, with the shared socket's connections accepted by a
+    thread of the worker instead of by the event loop.
+
+    Under a flood (2,000 connections, docs/benchmarks-api.md), uvloop accepted about one
+    connection per turn of the loop, and a turn that answers hundreds of requests takes about a
+    second: 1,300 connections, health probes among them, waited in the listening socket for tens
+    of seconds. A thread blocked in accept() takes each connection as it comes (the kernel wakes
+    one waiting worker per connection) and hands it to the loop (`connect_accepted_socket`)."""
+
+    def __new__(cls, config: Any, sock: socket.socket) -> Any:
+        import asyncio
+        import functools
+        import threading
+
+        import uvicorn
+
+        class _Server(uvicorn.Server):
+            async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+                await super().startup(sockets=[])  # no listener of the loop's own
+                loop = asyncio.get_running_loop()
+                protocol = functools.partial(self.config.http_protocol_class, config=self.config,
+                                             server_state=self.server_state, app_state=self.lifespan.state, _loop=loop)
+
+                def adopt(conn: socket.socket) -> None:
+                    if self.should_exit:
+                        conn.close()
+                        return
+                    loop.create_task(loop.connect_accepted_socket(protocol, conn))
+
+                threading.Thread(target=_accept, args=(sock, loop, adopt, self), name="redline-accept",
+                                 daemon=True).start()
+
+        return _Server(config)
+
+
+def _accept(sock: socket.socket, loop: Any, adopt: Any, server: Any) -> None:
+    while not server.should_exit:
+        try:
+            conn, _ = sock.accept()  # blocking: the listening socket is never made non-blocking
+        except InterruptedError:
+            continue
+        except OSError as exc:  # out of descriptors, or a connection reset before it was accepted
+            log.warning("accept failed: %s", exc)
+            time.sleep(0.05)
+            continue
+        conn.setblocking(False)
+        try:
+            loop.call_soon_threadsafe(adopt, conn)
+        except RuntimeError:  # the loop is closed: the worker is stopping
+            conn.close()
+            return
+
+
 def _supervise(app: object, options: ServeOptions, sock: socket.socket) -> None:
     import uvicorn
 
@@ -138,7 +192,7 @@ def _supervise(app: object, options: ServeOptions, sock: socket.socket) -> None:
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             try:
-                uvicorn.Server(_config(app, options)).run(sockets=[sock])
+                AcceptingServer(_config(app, options), sock).run(sockets=[])
             finally:
                 os._exit(0)
         children[pid] = slot
