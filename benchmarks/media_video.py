@@ -19,6 +19,9 @@ and the sample videos that are other copies of a banked one (grey, sepia, logo, 
 recordings of the chair, a longer pattern), each expected to match the chair or the pattern. A query matches when a match names its own content; any match naming another
 content is a false match (every query against every other banked video: queries × 7 pairs).
 
+`--distractors` also banks 11 pan-and-zoom videos of other reference stills (never queried; one of them
+shows the logo picture): more unrelated pairs. `--methods` runs a subset (plain,today,keyframes,tmk).
+
 Methods, each on its own store:
 * "vPDQ alone": `Matcher(robust=False)`, bank of `bank add --no-derived --no-key-frames --no-tmk`;
 * "today": the robust matcher (bars trimmed, still frames) on a bank without key frames or TMK;
@@ -44,6 +47,12 @@ from benchmarks.media_common import media_dir
 SAMPLES = ["chair-orig-22-sd-bar.mp4", "doorknob-hd-no-bar.mp4", "pattern-hd-no-bar.mp4", "test-padded-dimensions.mp4"]
 STILLS = ["pdq/misc-images/c.png", "pdq/misc-images/pen-and-coaster.png", "pdq/misc-images/wee.jpg"]
 LOGO = "pdq/labelme-subset/q0746.jpg"
+# --distractors: more banked videos made from other reference stills (never queried): more unrelated
+# pairs; q0746 is the logo stamped on the logo and combined edits (a video of it must not match them)
+DISTRACTORS = ["pdq/labelme-subset/q0003.jpg", "pdq/labelme-subset/q0004.jpg", "pdq/labelme-subset/q0122.jpg",
+               "pdq/labelme-subset/q0291.jpg", "pdq/labelme-subset/q0746.jpg", "pdq/labelme-subset/q1050.jpg",
+               "pdq/bridge-mods/aaa-orig.jpg", "pdq/exif-rotn/exif-rotn-1.jpg", "c2pa/C.jpg",
+               "pdq/pytx-resources/rgb.jpeg", "pdq/misc-images/small.jpg"]
 OTHER_COPIES = ["chair-19-sd-bar.mp4", "chair-20-sd-bar.mp4", "chair-22-sd-grey-bar.mp4", "chair-22-sd-sepia-bar.mp4",
                 "chair-22-with-small-logo-bar.mp4", "pattern-longer-no-bar.mp4", "pattern-sd-grey-bar.mp4",
                 "pattern-sd-with-large-logo-bar.mp4"]
@@ -130,6 +139,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path)
     parser.add_argument("--work", type=Path, help="Folder for the edited copies (kept; reused by a later run).")
+    parser.add_argument("--distractors", action="store_true", help="Also bank 11 videos made from other stills.")
+    parser.add_argument("--methods", default="plain,today,keyframes,tmk", help="Comma-separated subset to run.")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="media-video-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -143,6 +154,11 @@ def main() -> None:
     queries: list[tuple[str, str, Path]] = []  # (expected content, edit, file)
     for content, path in bases.items():
         queries.extend((content, edit, p) for edit, p in make_edits(path, work).items())
+    if args.distractors:
+        for still in DISTRACTORS:
+            path = make_still_video(media_dir() / still, work)
+            bases[path.stem] = path
+    methods = set(args.methods.split(","))
     chair_base = "chair-orig-22-sd-bar"
     for name in OTHER_COPIES:
         expected = chair_base if name.startswith("chair") else "pattern-hd-no-bar"
@@ -180,24 +196,27 @@ def main() -> None:
     def contents(result: Any) -> list[str]:
         return [m.content_id for m in result.matches]
 
-    ctx = store("plain")
-    bank_cost_plain = bank(ctx, "videos", bases, key_frames=False, tmk=False, derived=False)
-    plain = Matcher.open(ctx, robust=False, persist=False)
-    run("vPDQ alone", lambda p: contents(plain.find_file(p)))
-
-    ctx = store("today")
-    bank_cost_today = bank(ctx, "videos", bases, key_frames=False, tmk=False, derived=True)
-    today = Matcher.open(ctx, persist=False)
-    run("today (robust vPDQ)", lambda p: contents(today.find_file(p)))
-
-    ctx = store("keyframes")
-    bank_cost_kf = bank(ctx, "videos", bases, key_frames=True, tmk=False, derived=True)
-    robust = Matcher.open(ctx, persist=False)
-    run("+ key frames", lambda p: contents(find_video(robust, p, tmk_stage=False)))
+    bank_cost: dict[str, dict[str, float]] = {}
+    if "plain" in methods:
+        ctx = store("plain")
+        bank_cost["--no-derived --no-key-frames --no-tmk"] = bank(ctx, "videos", bases, key_frames=False, tmk=False,
+                                                                  derived=False)
+        plain = Matcher.open(ctx, robust=False, persist=False)
+        run("vPDQ alone", lambda p: contents(plain.find_file(p)))
+    if "today" in methods:
+        ctx = store("today")
+        bank_cost["today's derived"] = bank(ctx, "videos", bases, key_frames=False, tmk=False, derived=True)
+        today = Matcher.open(ctx, persist=False)
+        run("today (robust vPDQ)", lambda p: contents(today.find_file(p)))
+    if "keyframes" in methods:
+        ctx = store("keyframes")
+        bank_cost["with key frames"] = bank(ctx, "videos", bases, key_frames=True, tmk=False, derived=True)
+        robust = Matcher.open(ctx, persist=False)
+        run("+ key frames", lambda p: contents(find_video(robust, p, tmk_stage=False)))
 
     banked_tmk: dict[str, Any] = {}
     tmk_hash_seconds: list[float] = []
-    for content, path in bases.items():
+    for content, path in (bases.items() if "tmk" in methods else ()):
         c0 = cpu()
         banked_tmk[content] = tmk.hash_video(path)
         tmk_hash_seconds.append(cpu() - c0)
@@ -206,7 +225,8 @@ def main() -> None:
         features = tmk.hash_video(path)
         return [c for c, b in banked_tmk.items() if tmk.compare(features, b).matched]
 
-    run("TMK+PDQF", tmk_query)
+    if "tmk" in methods:
+        run("TMK+PDQF", tmk_query)
 
     edits = list(dict.fromkeys(edit for _, edit, _ in queries))
     rows = []
@@ -234,9 +254,7 @@ def main() -> None:
               f"({row['all'][0] / row['all'][1]:.2f}) | {row['false']} of {row['pairs']} pairs | "
               f"{row['cpu_p50_s']} / {row['cpu_max_s']} | {row['p50_s']} / {row['max_s']} |")
     print("bank add CPU seconds a video (median): " + ", ".join(
-        f"{tag} {sorted(c.values())[len(c) // 2]:.2f}" for tag, c in
-        (("--no-derived --no-key-frames --no-tmk", bank_cost_plain), ("today's derived", bank_cost_today),
-         ("with key frames", bank_cost_kf))) + f"; TMK hash alone {sorted(tmk_hash_seconds)[len(tmk_hash_seconds) // 2]:.2f}")
+        f"{tag} {sorted(c.values())[len(c) // 2]:.2f}" for tag, c in bank_cost.items()) + (f"; TMK hash alone {sorted(tmk_hash_seconds)[len(tmk_hash_seconds) // 2]:.2f}" if tmk_hash_seconds else ""))
     misses = {m: [f"{k[2]}" for k, v in found.items() if k[0] not in v] for m, found in results.items()}
     false = {m: [f"{k[2]} -> {c}" for k, v in found.items() for c in v if c != k[0]] for m, found in results.items()}
     print("misses:", json.dumps(misses, indent=1))
