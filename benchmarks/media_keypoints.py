@@ -1,17 +1,25 @@
 """Issue 16: recall per manipulation, false matches and cost of the keypoint stage beside PDQ.
 
     PYTHONPATH=. .venv/bin/python -m benchmarks.media_keypoints [--scale 1000000] [--generated 150]
-        [--frames-every 1] [--pdq-false] [--skip recall,false,cost]
+        [--frames-every 1] [--pdq-false] [--skip recall,heldout,tuning,false,cost]
+        [--manipulations crop,combined] [--previous 541d2c0]
+    PYTHONPATH=. .venv/bin/python -m benchmarks.media_keypoints --train-vocabulary redline/media/orb_vocabulary.npz
 
-Three ways of matching, same pictures, same run:
+Four ways of matching, same pictures, same run:
 
 * plain PDQ: the query's hash at distance ≤ 31 against the plain hash of each original;
 * PDQ robust (start): `robust.query_hashes` against what `bank add` stored at the start of this work
   (`robust.bank_hashes`: plain, bar-trimmed, windows) with the Matcher's 31/24 thresholds. robust.py's
   hashing is unchanged since 525becb, the commit this work started from; only hashing.py's alpha
   conversion changed, and no picture here has an alpha channel, so this *is* the start-of-work code;
-* new: PDQ robust, then (when it found nothing, as the Matcher does) the keypoint stage: every
-  original's keypoints filed in one `KeypointIndex`, the query's shortlist verified (keypoints.py).
+* today's: PDQ robust, then (when it found nothing, as the Matcher does) the keypoint stage of
+  commit `--previous` (redline/media/keypoints.py read from git: LSH keys, 16 candidates verified);
+* new: PDQ robust, then the keypoint stage of this checkout (visual words, the top few verified,
+  stopping at the first match, the mirror image only when the picture found nothing).
+
+Vocabulary: `--train-vocabulary PATH` trains the visual words (two-level binary k-means) on ORB
+descriptors of the tuning pictures only (reference stills and sample-video frames every 0.5 s, each
+as is, turned 10° and at half size) and writes them where keypoints.py loads them.
 
 Picture sets. Tuning (thresholds were chosen looking at these): the reference stills and frames of
 the ThreatExchange sample videos (one every 3 s). Held out (never looked at while tuning): frames of
@@ -21,17 +29,23 @@ False matches: every picture of a pool (stills, frames of every sample video eve
 held-out frames and generated pictures) queried, unmodified and mirrored, against a bank of all the
 others; a match to a picture of another source counts as false. Pairs = queries × other-source items.
 
-Cost: ms per query and per banked picture; the coarse index's shortlist time at 10 k, 100 k and 1 M
-banked pictures. The big banks are synthetic: each item's index keys are drawn from the keys of
-real ORB descriptors of the pool (so popular keys stay popular), plus the real originals.
+Cost: ms per query and per banked picture; each coarse index's shortlist time, verifications and
+memory at 10 k, 100 k and 1 M banked pictures, today's and the new one in the same run. The big banks
+are synthetic: each item's keys (today's) or words (new) are drawn from those of real ORB
+descriptors of the pool (so popular keys and words stay popular), and the pool's own pictures are
+banked among them, so that the shortlist's recall is measured at every size too.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import subprocess
+import sys
 import time
+import types
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
@@ -44,6 +58,7 @@ from redline.media.hashing import sample_frames, shrink
 from redline.media.index import BinaryIndex, hex_to_codes
 
 RNG = random.Random(20261203)
+PREVIOUS_COMMIT = "541d2c0"  # the keypoint stage before the visual vocabulary
 
 MANIPULATIONS: dict[str, Callable[[Image.Image], Image.Image]] = {
     "crop_5%": lambda im: crop(im, 0.05),
@@ -100,44 +115,96 @@ def heldout_frames(every: float) -> list[tuple[str, str, Image.Image]]:
     return out
 
 
+def previous_keypoints(commit: str) -> types.ModuleType:
+    """redline/media/keypoints.py as it was at `commit` (it imports nothing of Redline's)."""
+    source = subprocess.run(["git", "show", f"{commit}:redline/media/keypoints.py"], capture_output=True, text=True,
+                            check=True, cwd=Path(__file__).resolve().parent.parent).stdout
+    module = types.ModuleType("keypoints_previous")
+    sys.modules[module.__name__] = module  # dataclasses look their module up
+    exec(compile(source, f"{commit}:redline/media/keypoints.py", "exec"), module.__dict__)
+    return module
+
+
 class KeypointBank:
+    """The new keypoint stage as the Matcher runs it."""
+
     def __init__(self, images: list[Image.Image]) -> None:
-        self.items = [kp.extract(shrunk(im)) for im in images]
+        self.items = [kp.unpack(kp.pack(kp.extract(shrunk(im)))) for im in images]
         self.index = kp.KeypointIndex()
         for i, item in enumerate(self.items):
             self.index.add(i, item.descriptors)
 
     def hits(self, query: Image.Image) -> dict[int, int]:
         found: dict[int, int] = {}
-        for _, q in kp.query_sets(shrunk(query)):
-            for owner, _ in self.index.shortlist(q.descriptors):
+        for _, q in kp.query_variants(shrunk(query)):
+            for owner, verified in kp.verify_candidates(q, self.index.shortlist(q.descriptors), dict(enumerate(self.items))):
+                found[owner] = max(found.get(owner, 0), verified.inliers)
+            if found:
+                break
+        return found
+
+    def other_hits(self, query: Image.Image, same: set[int]) -> dict[int, int]:
+        """Stricter than the Matcher, for counting false matches: both variants, and the SHORTLIST best
+        candidates outside `same` (the query's own source) all verified, no early exit."""
+        found: dict[int, int] = {}
+        for _, q in kp.query_variants(shrunk(query)):
+            shortlist = [(o, v) for o, v in self.index.shortlist(q.descriptors, kp.SHORTLIST + len(same)) if o not in same]
+            for owner, _ in shortlist[:kp.SHORTLIST]:
                 verified = kp.verify(q, self.items[owner])
                 if verified:
                     found[owner] = max(found.get(owner, 0), verified.inliers)
         return found
 
 
-def recall(name: str, pictures: list[tuple[str, str, Image.Image]]) -> None:
+class PreviousKeypointBank:
+    """Today's keypoint stage (module from git): both variants, every shortlisted candidate verified."""
+
+    def __init__(self, module: types.ModuleType, images: list[Image.Image]) -> None:
+        self.kp = module
+        self.items = [module.unpack(module.pack(module.extract(shrunk(im)))) for im in images]
+        self.index = module.KeypointIndex()
+        for i, item in enumerate(self.items):
+            self.index.add(i, item.descriptors)
+
+    def hits(self, query: Image.Image) -> dict[int, int]:
+        found: dict[int, int] = {}
+        for _, q in self.kp.query_sets(shrunk(query)):
+            for owner, _ in self.index.shortlist(q.descriptors):
+                verified = self.kp.verify(q, self.items[owner])
+                if verified:
+                    found[owner] = max(found.get(owner, 0), verified.inliers)
+        return found
+
+
+def recall(name: str, pictures: list[tuple[str, str, Image.Image]], previous: types.ModuleType,
+           manipulations: dict[str, Callable[[Image.Image], Image.Image]]) -> None:
     images = [im for _, _, im in pictures]
     ways = [Way("plain PDQ", _plain, _plain), Way("PDQ robust (start)", robust.bank_hashes, robust.query_hashes)]
     banks = [Bank(w, images) for w in ways]
-    keypoint_bank = KeypointBank(images)
+    today, new = PreviousKeypointBank(previous, images), KeypointBank(images)
     print(f"\n## recall, {name}: {len(images)} pictures\n")
-    print("| manipulation | plain PDQ | PDQ robust (start) | new (PDQ robust + keypoints) | of which keypoints |")
-    print("|---|---|---|---|---|")
-    totals = np.zeros(4)
-    for label, change in MANIPULATIONS.items():
-        counts = np.zeros(4)
+    print("| manipulation | plain PDQ | PDQ robust | today's (PDQ robust + keypoints) | new (PDQ robust + keypoints) "
+          "| of which new keypoints |")
+    print("|---|---|---|---|---|---|")
+    totals = np.zeros(5)
+    missed: dict[str, list[str]] = {}
+    for label, change in manipulations.items():
+        counts = np.zeros(5)
         for i, image in enumerate(images):
             query = shrunk(change(image))
             got = [i in bank.hits(way.query(query)) for way, bank in zip(ways, banks)]
-            by_keypoints = not got[1] and i in keypoint_bank.hits(query)
-            counts += [got[0], got[1], got[1] or by_keypoints, by_keypoints]
+            by_today = not got[1] and i in today.hits(query)
+            by_new = not got[1] and i in new.hits(query)
+            counts += [got[0], got[1], got[1] or by_today, got[1] or by_new, by_new]
+            if not (got[1] or by_new):
+                missed.setdefault(label, []).append(pictures[i][1])
         totals += counts
         n = len(images)
-        print(f"| {label} | {counts[0] / n:.2f} | {counts[1] / n:.2f} | {counts[2] / n:.2f} | {counts[3] / n:.2f} |")
-    n = len(images) * len(MANIPULATIONS)
-    print(f"| **all** | {totals[0] / n:.2f} | {totals[1] / n:.2f} | {totals[2] / n:.2f} | {totals[3] / n:.2f} |")
+        print(f"| {label} | " + " | ".join(f"{c / n:.2f}" for c in counts) + " |", flush=True)
+    n = len(images) * len(manipulations)
+    print("| **all** | " + " | ".join(f"{c / n:.2f}" for c in totals) + " |")
+    for label, names in missed.items():
+        print(f"  missed by new, {label}: {', '.join(names)}")
 
 
 def false_matches(pool: list[tuple[str, str, Image.Image]], with_pdq: bool) -> None:
@@ -145,6 +212,9 @@ def false_matches(pool: list[tuple[str, str, Image.Image]], with_pdq: bool) -> N
     groups = [g for g, _, _ in pool]
     pdq_bank = Bank(Way("PDQ robust", robust.bank_hashes, robust.query_hashes), images) if with_pdq else None
     keypoint_bank = KeypointBank(images)
+    same: dict[str, set[int]] = {}
+    for i, g in enumerate(groups):
+        same.setdefault(g, set()).add(i)
     pairs = pdq_false = kp_false = 0
     worst: list[tuple[int, str, str]] = []
     for i, image in enumerate(images):
@@ -154,7 +224,7 @@ def false_matches(pool: list[tuple[str, str, Image.Image]], with_pdq: bool) -> N
             pairs += others
             if pdq_bank is not None:
                 pdq_false += sum(1 for j in pdq_bank.hits(robust.query_hashes(small)) if groups[j] != groups[i])
-            for j, inliers in keypoint_bank.hits(small).items():
+            for j, inliers in keypoint_bank.other_hits(small, same[groups[i]]).items():
                 if groups[j] != groups[i]:
                     kp_false += 1
                     worst.append((inliers, pool[i][1], pool[j][1]))
@@ -165,84 +235,136 @@ def false_matches(pool: list[tuple[str, str, Image.Image]], with_pdq: bool) -> N
         print(f"  {w}")
 
 
-def cost(pool: list[tuple[str, str, Image.Image]], scale: int) -> None:
+def _ms(f: Callable[[], object], repeat: int = 1) -> float:
+    t = time.perf_counter()
+    for _ in range(repeat):
+        f()
+    return (time.perf_counter() - t) / repeat * 1000
+
+
+def cost(pool: list[tuple[str, str, Image.Image]], scale: int, previous: types.ModuleType) -> None:
     images = [shrunk(im) for _, _, im in pool[:60]]
-    t = time.perf_counter()
-    for im in images:
-        robust.bank_hashes(im)
-    bank_pdq = (time.perf_counter() - t) / len(images) * 1000
-    t = time.perf_counter()
-    blobs = [kp.pack(kp.extract(im)) for im in images]
-    bank_kp = (time.perf_counter() - t) / len(images) * 1000
-    t = time.perf_counter()
+    n = len(images)
+    bank_pdq = sum(_ms(lambda: robust.bank_hashes(im)) for im in images) / n
+    bank_today = sum(_ms(lambda: previous.pack(previous.extract(im))) for im in images) / n
+    bank_new = sum(_ms(lambda: kp.pack(kp.extract(im))) for im in images) / n
+    blobs_today = [previous.pack(previous.extract(im)) for im in images]
+    blobs_new = [kp.pack(kp.extract(im)) for im in images]
     queries = [robust.query_hashes(im) for im in images]
-    query_pdq = (time.perf_counter() - t) / len(images) * 1000
-    t = time.perf_counter()
-    query_sets = [kp.query_sets(im) for im in images]
-    query_kp = (time.perf_counter() - t) / len(images) * 1000
+    query_pdq = sum(_ms(lambda: robust.query_hashes(im)) for im in images) / n
+    crops = [shrunk(crop(im, 0.10)) for im in images]  # queries the PDQ stage misses
+    query_today = sum(_ms(lambda: previous.query_sets(im)) for im in crops) / n
+    query_new = sum(_ms(lambda: kp.query_sets(im)) for im in crops) / n
+    sets_today = [previous.query_sets(im) for im in crops]
+    sets_new = [kp.query_sets(im) for im in crops]
     print("\n## cost per picture (ms, this 2-core machine shared with others)\n")
-    print(f"bank: PDQ hashes {bank_pdq:.1f} ms, keypoints {bank_kp:.1f} ms, {np.median([len(b) for b in blobs]) / 1024:.1f} KiB")
-    print(f"query: PDQ variants {query_pdq:.1f} ms ({np.median([len(q) for q in queries]):.0f} hashes), "
-          f"keypoints of the picture and its mirror {query_kp:.1f} ms")
+    print(f"bank: PDQ hashes {bank_pdq:.1f} ms; keypoints today's {bank_today:.1f} ms, new {bank_new:.1f} ms; "
+          f"stored {np.median([len(b) for b in blobs_today]) / 1024:.1f} / {np.median([len(b) for b in blobs_new]) / 1024:.1f} KiB")
+    print(f"query: PDQ variants {query_pdq:.1f} ms ({np.median([len(q) for q in queries]):.0f} hashes); keypoints of "
+          f"the picture and its mirror: today's {query_today:.1f} ms, new {query_new:.1f} ms")
 
     flat = BinaryIndex()
     flat.add(np.arange(scale), np.random.default_rng(1).integers(0, 256, (scale, 32), dtype=np.uint8))
-    t = time.perf_counter()
-    for q in queries[:20]:
-        flat.search(hex_to_codes([h.pdq for h in q]), 31)
-    scan = (time.perf_counter() - t) / 20 * 1000
-    print(f"PDQ robust index scan at {scale:,} random hashes: {scan:.1f} ms a query")
+    scan = sum(_ms(lambda: flat.search(hex_to_codes([h.pdq for h in q]), 31)) for q in queries[:20]) / 20
+    base = query_pdq + scan
+    print(f"PDQ robust index scan at {scale:,} random hashes: {scan:.1f} ms a query; today's query without the "
+          f"keypoint stage: {base:.0f} ms")
 
-    real_keys = np.concatenate([kp.descriptor_keys(s[0][1].descriptors[: kp.INDEX_FEATURES]) for s in query_sets], axis=1)
+    # one full verification (a matching pair: RANSAC, coverage, aligned blocks), times the most a query makes
+    originals_today = [previous.unpack(b) for b in blobs_today]
+    originals_new = [kp.unpack(b) for b in blobs_new]
+    verify_today = float(np.median([_ms(lambda: previous.verify(qs[0][1], o)) for qs, o in zip(sets_today, originals_today)]))
+    verify_new = float(np.median([_ms(lambda: kp.verify(qs[0][1], o)) for qs, o in zip(sets_new, originals_new)]))
+
+    # synthetic banks: keys / words drawn from those of real descriptors of the whole pool
+    real_keys = np.concatenate([previous.descriptor_keys(previous.extract(shrunk(im)).descriptors[:previous.INDEX_FEATURES])
+                                for _, _, im in pool], axis=1)
+    new_index = kp.KeypointIndex()
+    real_words = np.concatenate([new_index.words(kp.extract(shrunk(im)).descriptors) for _, _, im in pool])
+    old_index = previous.KeypointIndex()
+    for i, (a, b) in enumerate(zip(originals_today, originals_new)):
+        old_index.add(i, a.descriptors)
+        new_index.add(i, b.descriptors)
+    print(f"synthetic items drawn from {real_keys.shape[1]:,} real index keys (today's) / {len(real_words):,} real "
+          f"words (new, {len(np.unique(real_words)):,} distinct) of {len(pool)} pictures; the {n} queries' originals banked among them\n")
+    print("| banked pictures | shortlist p50 ms, today's / new (picture + mirror) | original in the shortlist, today's / new "
+          "| index bytes a picture, today's / new | worst-case query ms, today's / new (× today's without keypoints) |")
+    print("|---|---|---|---|---|")
     rng = np.random.default_rng(2)
-    index = kp.KeypointIndex()
-    built = 0
-    verify_ms = []
-    originals = [kp.unpack(b) for b in blobs]
-    print("\n| banked pictures | shortlist ms (p50) | verification ms | index MiB |")
-    print("|---|---|---|---|")
-    for size in (10_000, 100_000, scale):
-        if size > scale:
-            break
-        extra = size - built
-        per = kp.INDEX_FEATURES
-        picks = rng.integers(0, real_keys.shape[1], extra * per)
-        index.add_keys(np.arange(built, size) + 10**7, real_keys[:, picks], np.repeat(np.arange(extra), per))
-        built = size
-        times = []
-        for qs in query_sets[:30]:
-            t = time.perf_counter()
-            for _, q in qs:
-                index.shortlist(q.descriptors)
-            times.append((time.perf_counter() - t) * 1000)
-        for (_, q), banked in zip((qs[0] for qs in query_sets[:30]), originals):
-            t = time.perf_counter()
-            for _ in range(kp.SHORTLIST):
-                kp.verify(q, banked)
-            verify_ms.append((time.perf_counter() - t) * 1000)
-        print(f"| {size:,} | {np.median(times):.1f} | {np.median(verify_ms):.1f} (x{kp.SHORTLIST}, worst case) | "
-              f"{index.memory_bytes() / 2**20:.0f} |")
+    built = n
+    for size in sorted({s for s in (10_000, 100_000, scale) if s <= scale}):
+        while built < size:
+            extra = min(100_000, size - built)
+            per = previous.INDEX_FEATURES
+            owners = np.repeat(np.arange(extra), per)
+            picks = rng.integers(0, real_keys.shape[1], extra * per)
+            old_index.add_keys(np.arange(built, built + extra) + 10**7, real_keys[:, picks], owners)
+            per = kp.INDEX_FEATURES
+            owners = np.repeat(np.arange(extra), per)
+            new_index.add_words(np.arange(built, built + extra) + 10**7, real_words[rng.integers(0, len(real_words), extra * per)], owners)
+            built += extra
+        old_index.shortlist(sets_today[0][0][1].descriptors)  # merges what was added
+        times_today = [_ms(lambda: [old_index.shortlist(q.descriptors) for _, q in qs]) for qs in sets_today[:30]]
+        times_new = [_ms(lambda: [new_index.shortlist(q.descriptors) for _, q in qs]) for qs in sets_new[:30]]
+        found_today = sum(any(i in [o for o, _ in old_index.shortlist(q.descriptors)] for _, q in qs) for i, qs in enumerate(sets_today))
+        found_new = sum(any(i in [o for o, _ in new_index.shortlist(q.descriptors)] for _, q in qs) for i, qs in enumerate(sets_new))
+        worst_today = base + query_today + np.median(times_today) + 2 * previous.SHORTLIST * verify_today
+        worst_new = base + query_new + np.median(times_new) + 2 * kp.SHORTLIST * verify_new
+        print(f"| {size:,} | {np.median(times_today):.1f} / {np.median(times_new):.1f} | {found_today}/{n} / {found_new}/{n} | "
+              f"{old_index.memory_bytes() / size:,.0f} / {new_index.memory_bytes() / size:,.0f} | "
+              f"{worst_today:,.0f} ({worst_today / base:.1f}×) / {worst_new:,.0f} ({worst_new / base:.1f}×) |", flush=True)
+    print(f"\nverification of a matching pair: today's {verify_today:.1f} ms (at most 2 × {previous.SHORTLIST} a query), "
+          f"new {verify_new:.1f} ms (at most 2 × {kp.SHORTLIST}; a query that matches stops at its first match)")
+
+
+def train(path: Path) -> None:
+    """Visual words from the tuning pictures only (never the held-out ones)."""
+    from benchmarks.media_robustness import rotate
+
+    t = time.perf_counter()
+    pictures = [im for _, _, im in load_images()] + [im for _, _, im in load_frames(0.5)]
+    descriptors = []
+    for image in pictures:
+        small = shrunk(image)
+        for variant in (small, rotate(small, 10), resize(small, 0.5)):
+            descriptors.append(kp.extract(variant, kp.QUERY_FEATURES).descriptors)
+    data = np.concatenate(descriptors)
+    vocabulary = kp.train_vocabulary(data, iterations=3)
+    vocabulary.save(path)
+    print(f"{len(vocabulary):,} words from {len(data):,} descriptors of {len(pictures)} tuning pictures, "
+          f"{time.perf_counter() - t:.0f} s -> {path}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=int, default=1_000_000)
     parser.add_argument("--generated", type=int, default=150)
-    parser.add_argument("--skip", default="", help="comma list of sections to skip: recall,false,cost")
+    parser.add_argument("--skip", default="", help="comma list of sections to skip: recall,heldout,tuning,false,cost")
     parser.add_argument("--frames-every", type=float, default=1.0, help="seconds between pool frames (false matches)")
     parser.add_argument("--pdq-false", action="store_true", help="also count PDQ robust false matches (slow)")
+    parser.add_argument("--previous", default=PREVIOUS_COMMIT, help="git commit of today's keypoints.py")
+    parser.add_argument("--manipulations", default="", help="comma list of MANIPULATIONS' names (prefixes); default all")
+    parser.add_argument("--train-vocabulary", type=Path, help="train the visual words, write them here, and stop")
     args = parser.parse_args()
+    if args.train_vocabulary:
+        train(args.train_vocabulary)
+        return
     skip = set(args.skip.split(","))
+    previous = previous_keypoints(args.previous)
     heldout = heldout_frames(1.0) + generated(40, seed=777)
+    chosen = [m for m in args.manipulations.split(",") if m]
+    manipulations = {k: v for k, v in MANIPULATIONS.items() if not chosen or any(k.startswith(c) for c in chosen)}
     if "recall" not in skip:
-        tuning = load_images() + load_frames(3.0)
-        recall("held out (video1.mp4 frames + generated)", heldout)
-        recall("tuning (reference stills + sample-video frames)", tuning)
+        if "heldout" not in skip:
+            recall("held out (video1.mp4 frames + generated)", heldout, previous, manipulations)
+        if "tuning" not in skip:
+            recall("tuning (reference stills + sample-video frames)", load_images() + load_frames(3.0), previous,
+                   manipulations)
     pool = load_images() + load_frames(args.frames_every) + heldout + generated(args.generated, seed=4242)
     if "false" not in skip:
         false_matches(pool, args.pdq_false)
     if "cost" not in skip:
-        cost(pool, args.scale)
+        cost(pool, args.scale, previous)
 
 
 if __name__ == "__main__":

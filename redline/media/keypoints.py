@@ -6,15 +6,19 @@ only help when the cut falls where a window does). Keypoints survive crops, shif
 query is also tried mirrored), logos and recompression, because they describe small patches.
 
 * `extract(image)`: up to `MAX_FEATURES` ORB keypoints (256-bit descriptors) of the picture as
-  hashed (long side ≤ 512 px), strongest first, packed by `pack` into ~36 bytes a keypoint
-  (x, y as 1/8-pixel uint16, 32 descriptor bytes), a 64×64 grey thumbnail (4 KB) and a 6-byte
-  header: ~15 KB a banked picture.
-* `KeypointIndex`: the coarse index that makes the shortlist. Each banked picture's strongest
-  `INDEX_FEATURES` descriptors are filed under `TABLES` keys of `KEY_BITS` bits each, a fixed random
-  choice of descriptor bits (locality-sensitive hashing for Hamming space). A query's descriptors
-  vote for the pictures filed under the same keys; the `SHORTLIST` pictures with the most votes
-  (and at least `MIN_VOTES`) go on to verification. Cost grows with the postings a query reads,
-  i.e. linearly with the bank but with a small constant (measured in docs/benchmarks-media.md).
+  hashed (long side ≤ 512 px), strongest first; when fewer than `FEW_FEATURES` are found (a dark
+  frame, a hazy picture) the search is made again after CLAHE with a lower FAST threshold. Packed by
+  `pack` into ~36 bytes a keypoint (x, y as 1/8-pixel uint16, 32 descriptor bytes), a 64×64 grey
+  thumbnail (4 KB, contrast stretched) and a 6-byte header: ~15 KB a banked picture, in the store.
+  A query keeps `QUERY_FEATURES` (a crop's strongest keypoints are not the whole picture's).
+* `KeypointIndex`: the coarse index that makes the shortlist, in memory: an inverted file of visual
+  words (`Vocabulary`: ~64 k binary centroids from two-level binary k-means over ORB descriptors of
+  the tuning pictures, orb_vocabulary.npz, trained by `benchmarks/media_keypoints.py
+  --train-vocabulary`). Each banked picture's strongest `INDEX_FEATURES` descriptors are filed once
+  a word (~140 postings, 4 bytes each); `add` appends, nothing is rebuilt. A query reads the lists
+  of its words rarest first, at most `POSTINGS_READ` postings (stop words never), and ranks items by
+  the IDF weight of the words they share; the best `SHORTLIST` are verified, best first, and
+  `verify_candidates` stops at the first match (unless another candidate is about as strong).
 * `verify(query, banked)`: brute-force Hamming matching with Lowe's ratio test, then a RANSAC
   homography; a match needs `MIN_INLIERS` inliers, a homography that keeps orientation and a sane
   scale, and inliers spread over at least `MIN_COVERED` of the area the banked picture's keypoints
@@ -25,17 +29,27 @@ query is also tried mirrored), logos and recompression, because they describe sm
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
 MAX_FEATURES = 300
 SIDE = 512  # pictures are brought to this long side (up or down) before keypoints are found
+QUERY_FEATURES = 600  # a query keeps more: a crop's strongest keypoints are not the whole picture's
+FEW_FEATURES = 150  # fewer found: contrast-limited equalisation (CLAHE) and a lower FAST threshold
+FAST_THRESHOLD = 10
+FAST_THRESHOLD_LOW = 3
 INDEX_FEATURES = 150
-KEY_BITS = 16
-TABLES = 4
-SHORTLIST = 16
+COARSE_WORDS = 256
+WORDS_PER_CELL = 256
+POSTINGS_READ = 400_000  # the most postings one query (one of its two variants) reads
+STOP_SHARE = 0.05  # words in more than this share of the items are stop words
+STOP_MIN = 50  # ... unless in at most this many items (small banks)
+SHORTLIST = 5
 MIN_VOTES = 3
 RATIO = 0.8
 MIN_INLIERS = 12
@@ -70,15 +84,25 @@ class Verified:
     agreement: float  # share of aligned blocks that agree (aligned_agreement)
 
 
-def _orb() -> object:
+def _orb(features: int, fast_threshold: int) -> object:
     import cv2
 
     return cv2.ORB_create(  # type: ignore[attr-defined]
-        nfeatures=MAX_FEATURES, scaleFactor=1.2, nlevels=8, edgeThreshold=15, patchSize=31, fastThreshold=10)
+        nfeatures=features, scaleFactor=1.2, nlevels=8, edgeThreshold=15, patchSize=31, fastThreshold=fast_threshold)
 
 
-def extract(image: Image.Image) -> Keypoints:
-    """ORB keypoints of a picture (as `open_image` returns it), strongest first."""
+def _stretched(pixels: np.ndarray) -> np.ndarray:
+    """Grey levels stretched so that the 1st-99th percentiles span 0-255: the aligned check's
+    flatness test then means the same on a dark or hazy picture as on a well exposed one."""
+    lo, hi = np.percentile(pixels, (1, 99))
+    return np.clip((pixels.astype(np.float32) - lo) * (255 / max(float(hi - lo), 8.0)), 0, 255).astype(np.uint8)
+
+
+def extract(image: Image.Image, features: int = MAX_FEATURES) -> Keypoints:
+    """ORB keypoints of a picture (as `open_image` returns it), strongest first.
+
+    When fewer than FEW_FEATURES are found (a dark video frame, a hazy or flat picture), the search
+    is made again on the picture equalised by CLAHE with a lower FAST threshold."""
     import cv2
 
     grey = image.convert("L")
@@ -87,19 +111,30 @@ def extract(image: Image.Image) -> Keypoints:
         grey = grey.resize((max(1, round(grey.width * scale)), max(1, round(grey.height * scale))),
                            Image.Resampling.BILINEAR)
     pixels = np.asarray(grey)
-    thumb = cv2.resize(pixels, (THUMB, THUMB), interpolation=cv2.INTER_AREA)
-    found, descriptors = _orb().detectAndCompute(pixels, None)  # type: ignore[attr-defined]
+    found, descriptors = _orb(features, FAST_THRESHOLD).detectAndCompute(pixels, None)  # type: ignore[attr-defined]
+    if descriptors is None or len(found) < FEW_FEATURES:
+        equalised = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(pixels)
+        found, descriptors = _orb(features, FAST_THRESHOLD_LOW).detectAndCompute(equalised, None)  # type: ignore[attr-defined]
+    stretched = _stretched(pixels)
+    thumb = cv2.resize(stretched, (THUMB, THUMB), interpolation=cv2.INTER_AREA)
     if descriptors is None or not found:
         return Keypoints(grey.width, grey.height, np.zeros((0, 2), np.float32), np.zeros((0, 32), np.uint8), thumb,
-                         pixels)
-    order = np.argsort([-k.response for k in found], kind="stable")[:MAX_FEATURES]
+                         stretched)
+    order = np.argsort([-k.response for k in found], kind="stable")[:features]
     points = np.array([found[i].pt for i in order], dtype=np.float32)
-    return Keypoints(grey.width, grey.height, points, descriptors[order], thumb, pixels)
+    return Keypoints(grey.width, grey.height, points, descriptors[order], thumb, stretched)
+
+
+def query_variants(image: Image.Image) -> Iterator[tuple[str, Keypoints]]:
+    """What a query tries, one at a time (a caller stops once one matched): the picture, then its
+    mirror image (ORB is rotation- but not mirror-invariant); QUERY_FEATURES keypoints each."""
+    yield "keypoints", extract(image, QUERY_FEATURES)
+    yield "keypoints_mirror", extract(image.transpose(Image.Transpose.FLIP_LEFT_RIGHT), QUERY_FEATURES)
 
 
 def query_sets(image: Image.Image) -> list[tuple[str, Keypoints]]:
-    """What a query tries: the picture and its mirror image (ORB is rotation- but not mirror-invariant)."""
-    return [("keypoints", extract(image)), ("keypoints_mirror", extract(image.transpose(Image.Transpose.FLIP_LEFT_RIGHT)))]
+    """Both of `query_variants` at once."""
+    return list(query_variants(image))
 
 
 def pack(kp: Keypoints) -> bytes:
@@ -119,96 +154,204 @@ def unpack(data: bytes) -> Keypoints:
     return Keypoints(width, height, xy, desc, thumb)
 
 
-# --- the coarse index -----------------------------------------------------------------------------
+# --- the coarse index: a visual vocabulary -------------------------------------------------------
 
 
-def _key_bits() -> np.ndarray:
-    rng = np.random.default_rng(_KEY_RNG_SEED)
-    return np.stack([rng.choice(256, KEY_BITS, replace=False) for _ in range(TABLES)])
+VOCABULARY_FILE = Path(__file__).with_name("orb_vocabulary.npz")
 
 
-_BITS = _key_bits()
-_WEIGHTS = (1 << np.arange(KEY_BITS, dtype=np.int64))[::-1]
-_KEY_DTYPE = np.uint16 if KEY_BITS <= 16 else np.uint32  # postings: 2 + 4 bytes per filed descriptor
+class Vocabulary:
+    """Binary visual words: an ORB descriptor is assigned to the nearest of `len(self)` binary
+    centroids (Hamming) in two steps, like a vocabulary tree: the nearest coarse centroid, then the
+    nearest word filed under it (~2 × 256 comparisons a descriptor instead of 65,536)."""
+
+    def __init__(self, coarse: np.ndarray, words: np.ndarray, cells: np.ndarray | None = None) -> None:
+        self.coarse = np.ascontiguousarray(coarse, np.uint8)
+        self.words = np.ascontiguousarray(words, np.uint8)
+        self.cells = _nearest(self.words, self.coarse) if cells is None else np.asarray(cells, np.int64)
+        order = np.argsort(self.cells, kind="stable")
+        counts = np.bincount(self.cells, minlength=len(self.coarse))
+        width = max(1, int(counts.max()))
+        # per cell, its words' numbers (-1 past the last) and descriptors, padded to the widest cell
+        self._ids = np.full((len(self.coarse), width), -1, np.int64)
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        column = np.arange(len(order)) - np.repeat(starts, counts)
+        self._ids[self.cells[order], column] = order
+        self._by_cell = _as_u64(self.words)[np.maximum(self._ids, 0)]  # (cells, width, 4)
+        self._coarse64 = _as_u64(self.coarse)
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def assign(self, descriptors: np.ndarray) -> np.ndarray:
+        """(n, 32) uint8 descriptors -> (n,) int64 word numbers."""
+        descriptors = np.ascontiguousarray(descriptors, np.uint8)
+        if len(descriptors) == 0:
+            return np.zeros(0, np.int64)
+        packed = _as_u64(descriptors)
+        cell = _nearest(packed, self._coarse64)
+        ids = self._ids[cell]
+        distance = _popcount4(self._by_cell[cell] ^ packed[:, None, :])
+        distance[ids < 0] = 999
+        return ids[np.arange(len(ids)), distance.argmin(axis=1)]
+
+    def save(self, path: Path) -> None:
+        np.savez_compressed(path, coarse=self.coarse, words=self.words, cells=self.cells)
+
+    @classmethod
+    def load(cls, path: Path = VOCABULARY_FILE) -> Vocabulary:
+        with np.load(path) as data:
+            return cls(data["coarse"], data["words"], data["cells"] if "cells" in data else None)
 
 
-def descriptor_keys(descriptors: np.ndarray) -> np.ndarray:
-    """(n, 32) uint8 descriptors → (TABLES, n) int64 keys: table t's chosen bits, as a number."""
-    bits = np.unpackbits(descriptors, axis=1)  # (n, 256)
-    return np.stack([bits[:, _BITS[t]].astype(np.int64) @ _WEIGHTS for t in range(TABLES)])
+def _as_u64(descriptors: np.ndarray) -> np.ndarray:
+    """(n, 32) uint8 -> (n, 4) uint64: popcounts of XORs four words at a time."""
+    return np.ascontiguousarray(descriptors, np.uint8).view(np.uint64)
+
+
+def _popcount4(words: np.ndarray) -> np.ndarray:
+    """Bits set in (..., 4) uint64 -> (...) int16 (summed column by column: faster than .sum(axis))."""
+    count = np.bitwise_count(words).astype(np.int16)
+    return count[..., 0] + count[..., 1] + count[..., 2] + count[..., 3]
+
+
+def _nearest(descriptors: np.ndarray, centroids: np.ndarray, chunk: int = 2048) -> np.ndarray:
+    """Index of the nearest centroid (Hamming) of each descriptor; (n, 32) uint8 or (n, 4) uint64."""
+    if descriptors.dtype == np.uint8:
+        descriptors, centroids = _as_u64(descriptors), _as_u64(centroids)
+    out = np.empty(len(descriptors), np.int64)
+    for at in range(0, len(descriptors), chunk):
+        out[at:at + chunk] = _popcount4(descriptors[at:at + chunk, None, :] ^ centroids[None, :, :]).argmin(axis=1)
+    return out
+
+
+@lru_cache(maxsize=1)
+def default_vocabulary() -> Vocabulary:
+    return Vocabulary.load()
+
+
+def _k_majority(data: np.ndarray, k: int, iterations: int, rng: np.random.Generator) -> np.ndarray:
+    """Binary k-means (k-majority): Hamming assignment, then each centroid bit is its members' majority."""
+    import faiss
+
+    distinct = np.unique(data, axis=0)
+    centroids = distinct[rng.choice(len(distinct), min(k, len(distinct)), replace=False)]
+    bits = np.unpackbits(data, axis=1)
+    for _ in range(iterations):
+        index = faiss.IndexBinaryFlat(256)
+        index.add(centroids)
+        _, label = index.search(data, 1)
+        order = np.argsort(label[:, 0], kind="stable")
+        filled, starts, counts = np.unique(label[order, 0], return_index=True, return_counts=True)
+        sums = np.add.reduceat(bits[order].astype(np.int32), starts, axis=0)
+        centroids[filled] = np.packbits(sums * 2 > counts[:, None], axis=1)
+    return centroids
+
+
+def train_vocabulary(descriptors: np.ndarray, coarse: int = COARSE_WORDS, per_cell: int = WORDS_PER_CELL,
+                     members_a_word: int = 2, iterations: int = 8, seed: int = _KEY_RNG_SEED) -> Vocabulary:
+    """Two-level binary k-means over (n, 32) ORB descriptors: `coarse` cells, then up to `per_cell`
+    words in each (fewer where a cell has fewer than `members_a_word` descriptors a word)."""
+    import faiss
+
+    threads = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)  # many small searches: its thread pool costs more than it gives
+    try:
+        rng = np.random.default_rng(seed)
+        data = np.ascontiguousarray(descriptors, np.uint8)
+        top = _k_majority(data, coarse, iterations, rng)
+        label = _nearest(data, top)
+        words, cells = [], []
+        for cell in range(len(top)):
+            members = data[label == cell]
+            if len(members):
+                words.append(_k_majority(members, max(1, min(per_cell, len(members) // members_a_word)), iterations, rng))
+                cells.append(np.full(len(words[-1]), cell))
+    finally:
+        faiss.omp_set_num_threads(threads)
+    return Vocabulary(top, np.concatenate(words), np.concatenate(cells))
 
 
 class KeypointIndex:
-    """Inverted index from descriptor keys to banked items; `shortlist` votes, `add` appends.
+    """Inverted file from visual words to banked items, with IDF weights and a cap on postings read.
 
-    Postings are kept as sorted arrays per table, keys and item numbers; adds are merged in on the
-    next query (the new postings sorted and inserted, not the whole table re-sorted)."""
+    `add` files an item's strongest `INDEX_FEATURES` descriptors under their words (each word once an
+    item), appending to that word's posting list: no rebuild, no re-sort. `shortlist` reads the lists
+    of the query's words rarest first, until `POSTINGS_READ` postings are read (words in more than
+    `STOP_SHARE` of the items are stop words, never read), and ranks the items by the IDF weights of
+    the words they share with the query: a query reads a bounded number of postings whatever the
+    size of the bank."""
 
-    def __init__(self) -> None:
+    def __init__(self, vocabulary: Vocabulary | None = None) -> None:
+        self.vocabulary = vocabulary or default_vocabulary()
         self.items: list[int] = []  # item number -> caller's id (a signal id)
-        self._pending: list[tuple[int, np.ndarray]] = []
-        self._keys = [np.zeros(0, _KEY_DTYPE) for _ in range(TABLES)]
-        self._owners = [np.zeros(0, np.int32) for _ in range(TABLES)]
+        self._lists: list[np.ndarray | None] = [None] * len(self.vocabulary)
+        self._sizes = np.zeros(len(self.vocabulary), np.int64)
 
     def __len__(self) -> int:
         return len(self.items)
 
+    def words(self, descriptors: np.ndarray) -> np.ndarray:
+        """The distinct words of an item's strongest INDEX_FEATURES descriptors."""
+        return np.unique(self.vocabulary.assign(descriptors[:INDEX_FEATURES]))
+
     def add(self, item_id: int, descriptors: np.ndarray) -> None:
-        self._pending.append((len(self.items), descriptor_keys(descriptors[:INDEX_FEATURES])))
+        words = self.words(descriptors)
+        self._append(words, np.full(len(words), len(self.items), np.int32))
         self.items.append(item_id)
 
-    def add_keys(self, item_ids: np.ndarray, keys: np.ndarray, owners: np.ndarray) -> None:
-        """Bulk load for benchmarks: `keys` (TABLES, m), `owners` (m,) local item numbers from len(self)."""
+    def add_words(self, item_ids: np.ndarray, words: np.ndarray, owners: np.ndarray) -> None:
+        """Bulk load (benchmarks): `words` (m,) of items `owners` (m,), local numbers from 0 for
+        `item_ids`; a word given twice for one item is filed once."""
         base = len(self.items)
+        pairs = np.unique(owners.astype(np.int64) * len(self.vocabulary) + words.astype(np.int64))
         self.items.extend(int(i) for i in item_ids)
-        for t in range(TABLES):
-            self._pending_bulk(t, keys[t], owners.astype(np.int32) + base)
+        self._append(pairs % len(self.vocabulary), (pairs // len(self.vocabulary) + base).astype(np.int32))
 
-    def _pending_bulk(self, t: int, keys: np.ndarray, owners: np.ndarray) -> None:
-        """Merge new postings into table t: only the new ones are sorted, then inserted where they
-        belong (after equal keys, so an older item keeps its place); nothing already filed is re-sorted."""
-        order = np.argsort(keys, kind="stable")
-        keys, owners = keys[order].astype(_KEY_DTYPE), owners[order].astype(np.int32)
-        at = np.searchsorted(self._keys[t], keys, "right")
-        self._keys[t] = np.insert(self._keys[t], at, keys)
-        self._owners[t] = np.insert(self._owners[t], at, owners)
-
-    def _flush(self) -> None:
-        if not self._pending:
-            return
-        for t in range(TABLES):
-            keys = np.concatenate([k[t] for _, k in self._pending])
-            owners = np.concatenate([np.full(k.shape[1], n, np.int32) for n, k in self._pending])
-            self._pending_bulk(t, keys, owners)
-        self._pending = []
+    def _append(self, words: np.ndarray, owners: np.ndarray) -> None:
+        order = np.argsort(words, kind="stable")
+        words, owners = words[order], owners[order]
+        distinct, starts, counts = np.unique(words, return_index=True, return_counts=True)
+        for word, start, count in zip(distinct.tolist(), starts.tolist(), counts.tolist()):
+            size = int(self._sizes[word])
+            postings = self._lists[word]
+            if postings is None or len(postings) < size + count:
+                grown = np.empty(max(size + count, 2 * size, 4), np.int32)
+                if postings is not None:
+                    grown[:size] = postings[:size]
+                self._lists[word] = postings = grown
+            postings[size:size + count] = owners[start:start + count]
+            self._sizes[word] = size + count
 
     def memory_bytes(self) -> int:
-        self._flush()
-        return sum(k.nbytes + o.nbytes for k, o in zip(self._keys, self._owners)) + 8 * len(self.items)
+        """Posting lists (4 bytes a posting, as allocated) + list sizes + the items' ids."""
+        allocated = sum(len(p) for p in self._lists if p is not None)
+        return 4 * allocated + self._sizes.nbytes + 8 * len(self.items) + self.vocabulary.words.nbytes
 
     def shortlist(self, descriptors: np.ndarray, limit: int = SHORTLIST) -> list[tuple[int, int]]:
-        """(item id, votes) of the items sharing the most descriptor keys with the query, best first."""
-        self._flush()
+        """(item id, shared words) of the items sharing the most IDF weight with the query, best first
+        (at least MIN_VOTES shared words)."""
         if not self.items or len(descriptors) == 0:
             return []
-        keys = descriptor_keys(descriptors)
-        hits = []
-        for t in range(TABLES):
-            query = np.unique(keys[t]).astype(_KEY_DTYPE)
-            lo = np.searchsorted(self._keys[t], query, "left")
-            hi = np.searchsorted(self._keys[t], query, "right")
-            spans = hi - lo
-            if spans.sum() == 0:
-                continue
-            starts = np.repeat(lo, spans)
-            offsets = np.arange(spans.sum()) - np.repeat(np.cumsum(spans) - spans, spans)
-            hits.append(self._owners[t][starts + offsets])
-        if not hits:
+        words = np.unique(self.vocabulary.assign(descriptors))
+        df = self._sizes[words]
+        keep = (df > 0) & (df <= max(STOP_MIN, STOP_SHARE * len(self.items)))
+        words, df = words[keep], df[keep]
+        order = np.argsort(df, kind="stable")
+        words, df = words[order], df[order]
+        within = np.cumsum(df) <= POSTINGS_READ
+        within[:1] = True  # the rarest word is always read
+        words, df = words[within], df[within]
+        if not len(words):
             return []
-        votes = np.bincount(np.concatenate(hits), minlength=len(self.items))
-        top = np.argpartition(-votes, min(limit, len(votes) - 1))[:limit] if len(votes) > limit else np.arange(len(votes))
-        ranked = sorted(((int(votes[i]), int(i)) for i in top if votes[i] >= MIN_VOTES), reverse=True)
-        return [(self.items[i], v) for v, i in ranked]
+        hits = np.concatenate([self._lists[w][:d] for w, d in zip(words.tolist(), df.tolist())])  # type: ignore[index]
+        idf = np.log(len(self.items) / df)
+        votes = np.bincount(hits, minlength=len(self.items))
+        score = np.bincount(hits, weights=np.repeat(idf, df), minlength=len(self.items))
+        score[votes < MIN_VOTES] = 0
+        top = np.argpartition(-score, limit)[:limit] if len(score) > limit else np.arange(len(score))
+        top = top[np.argsort(-score[top], kind="stable")]
+        return [(self.items[i], int(votes[i])) for i in top.tolist() if score[i] > 0]
 
 
 # --- verification ---------------------------------------------------------------------------------
@@ -241,6 +384,23 @@ def verify(query: Keypoints, banked: Keypoints) -> Verified | None:
     if agreement < MIN_AGREEMENT:
         return None
     return Verified(inliers, round(covered, 3), round(agreement, 3))
+
+
+def verify_candidates(query: Keypoints, shortlist: list[tuple[int, int]],
+                      banked: dict[int, Keypoints]) -> list[tuple[int, Verified]]:
+    """Verify a shortlist best first. Once one candidate is confirmed, the rest are verified only when
+    they share at least half its votes (the same picture banked again, in another bank): the cost
+    of a query that matches stops at the first match."""
+    confirmed: list[tuple[int, Verified]] = []
+    enough = 0
+    for item, votes in shortlist:
+        if item not in banked or votes < enough:
+            continue
+        verified = verify(query, banked[item])
+        if verified:
+            confirmed.append((item, verified))
+            enough = enough or (votes + 1) // 2
+    return confirmed
 
 
 def aligned_agreement(query: Keypoints, banked: Keypoints, homography: np.ndarray) -> float:

@@ -407,26 +407,25 @@ class Matcher:
     def _keypoint_hits(self, image: Any, plain_pdq: str, detail: dict[int, dict[str, Any]]) -> list[tuple[int, int, str]]:
         """Shortlist from the coarse index, then RANSAC verification of each candidate. A hit's distance
         is the PDQ distance of the two pictures' own hashes (what PDQ alone would have said)."""
-        from redline.media.keypoints import query_sets, unpack, verify
+        from redline.media.keypoints import query_variants, unpack, verify_candidates
         from redline.media.signals import hamming_hex
 
         index = self._keypoint_index()
         if not len(index):
             return []
         found: dict[int, tuple[str, Any]] = {}
-        for variant, query in query_sets(image):
-            candidates = [signal_id for signal_id, _ in index.shortlist(query.descriptors) if self._live(signal_id)]
-            if not candidates:
+        for variant, query in query_variants(image):  # the mirror image only when the picture found nothing
+            shortlist = [(signal_id, votes) for signal_id, votes in index.shortlist(query.descriptors)
+                         if self._live(signal_id)]
+            if not shortlist:
                 continue
             with self.store.connect() as conn:
                 blobs = dict(conn.execute(select(t.keypoints.c.signal_id, t.keypoints.c.data)
-                                          .where(t.keypoints.c.signal_id.in_(candidates))).all())
-            for signal_id in candidates:
-                if signal_id not in blobs:
-                    continue
-                verified = verify(query, unpack(blobs[signal_id]))
-                if verified and (signal_id not in found or verified.inliers > found[signal_id][1].inliers):
-                    found[signal_id] = (variant, verified)
+                                          .where(t.keypoints.c.signal_id.in_([s for s, _ in shortlist]))).all())
+            for signal_id, verified in verify_candidates(query, shortlist, {s: unpack(b) for s, b in blobs.items()}):
+                found[signal_id] = (variant, verified)
+            if found:
+                break
         meta = self._metadata(found)
         hits = []
         for signal_id, (variant, verified) in found.items():

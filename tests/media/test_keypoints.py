@@ -112,3 +112,54 @@ def test_keypoint_index_follows_adds_and_disables_without_a_rebuild(data_dir: Pa
     set_bank_enabled(get_context().store, "c", False)
     matcher.refresh(force=True)
     assert matcher.match_file(query).matches == [] and matcher._keypoints is first
+
+
+def test_index_adds_without_a_rebuild_and_reads_a_bounded_number_of_postings(data_dir: Path) -> None:
+    index = kp.KeypointIndex()
+    rng = np.random.default_rng(2)
+    for i in range(300):
+        index.add(10_000 + i, rng.integers(0, 256, (kp.MAX_FEATURES, 32), dtype=np.uint8))
+    coaster = Image.open(data_dir / COASTER).convert("RGB")
+    query = kp.query_sets(_combined(coaster))[1][1].descriptors
+    assert all(item >= 10_000 for item, _ in index.shortlist(query))
+    lists_before = list(index._lists)
+    index.add(1, kp.extract(coaster).descriptors)  # appended to the posting lists of its words, nothing re-sorted
+    assert len(index) == 301 and index.shortlist(query)[0][0] == 1
+    kept = [a is b for a, b in zip(lists_before, index._lists) if a is not None]
+    assert sum(kept) >= 0.9 * len(kept)  # only lists that had to grow were reallocated
+    bridge = kp.extract(Image.open(data_dir / BRIDGE).convert("RGB"))
+    index.add(2, bridge.descriptors)
+    assert index.shortlist(bridge.descriptors)[0][0] == 2 and index.shortlist(query)[0][0] == 1
+
+
+def test_vocabulary_assigns_a_word_to_itself_and_near_descriptors_to_it() -> None:
+    vocabulary = kp.default_vocabulary()
+    assert len(vocabulary) > 30_000
+    picks = np.random.default_rng(3).choice(len(vocabulary), 200, replace=False)
+    assert np.array_equal(vocabulary.assign(vocabulary.words[picks]), picks)
+    bits = np.unpackbits(vocabulary.words[picks], axis=1)
+    bits[:, :3] ^= 1  # 3 bits off: still that word for most
+    assert (vocabulary.assign(np.packbits(bits, axis=1)) == picks).mean() > 0.8
+
+
+def test_a_low_contrast_picture_still_gets_keypoints_and_its_crop_matches(data_dir: Path) -> None:
+    coaster = np.asarray(Image.open(data_dir / COASTER).convert("L"), np.float32)
+    dull = Image.fromarray((120 + (coaster - coaster.mean()) * 0.08).astype(np.uint8)).convert("RGB")  # ~10 grey levels
+    banked = kp.extract(dull)
+    assert len(banked) >= kp.FEW_FEATURES
+    w, h = dull.size
+    cropped = dull.crop((round(w * 0.1), round(h * 0.05), w - round(w * 0.02), h - round(h * 0.1)))
+    found = _best(cropped, kp.unpack(kp.pack(banked)))
+    assert found is not None and found.inliers >= kp.MIN_INLIERS
+
+
+def test_verification_stops_at_the_first_match_unless_another_candidate_is_as_strong(data_dir: Path) -> None:
+    coaster = Image.open(data_dir / COASTER).convert("RGB")
+    banked = kp.unpack(kp.pack(kp.extract(coaster)))
+    query = kp.query_sets(coaster.crop((40, 30, coaster.width - 20, coaster.height - 50)))[0][1]
+    bridge = kp.unpack(kp.pack(kp.extract(Image.open(data_dir / BRIDGE).convert("RGB"))))
+    both = {1: banked, 2: banked, 3: banked, 4: bridge}
+    # 2 (the same picture banked again) has as many votes as 1: verified; 3 has few: not verified
+    found = kp.verify_candidates(query, [(4, 90), (1, 80), (2, 79), (3, 20)], both)
+    assert [item for item, _ in found] == [1, 2]
+    assert all(v.inliers >= kp.MIN_INLIERS for _, v in found)
