@@ -27,6 +27,16 @@ from benchmarks.api_common import make_key, measured, memory_mb, start_server, w
 from benchmarks.api_match import as_request, build_queries  # noqa: E402
 
 
+def _cpu_by_pid(pids: list[int]) -> dict[int, float]:
+    """CPU seconds of each process: how the load spread over the workers."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        out[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
@@ -42,16 +52,19 @@ def main() -> None:
         server = start_server(home, workers)
         try:
             idle = memory_mb(server.pids())
+            cpu_before = _cpu_by_pid(server.pids())
             load = measured(server, lambda: wrk_load(server.base, key, requests, 16, args.seconds))
             busy = memory_mb(server.pids())
+            cpu = {pid: round(s - cpu_before.get(pid, 0.0), 2) for pid, s in _cpu_by_pid(server.pids()).items()}
         finally:
             server.stop()
         run = {"workers": workers, "start_s": round(server.started_s, 1), "before_load": idle, "after_load": busy,
-               "load": load}
+               "load": load, "cpu_s_by_process": cpu}
         out["runs"].append(run)
         print(json.dumps({"workers": workers, "pss_total_mb_before": idle["pss_total_mb"],
                           "pss_total_mb_after": busy["pss_total_mb"], "rss_sum_mb_after": busy["rss_sum_mb"],
                           "private_mb_after": [p["private_mb"] for p in busy["processes"]],
+                          "cpu_s_by_process": list(cpu.values()),
                           "requests": load and load["requests"], "errors": load and load["errors"]}), flush=True)
     out["load_average_end"] = os.getloadavg()
     if args.json:

@@ -36,7 +36,7 @@ class ServeOptions:
     monitor_every: str | None = None  # a period for `redline monitor --every`, run beside the server
 
 
-def _config(app: object, options: ServeOptions) -> object:
+def _config(app: Any, options: ServeOptions) -> Any:
     import uvicorn
 
     return uvicorn.Config(app, host=options.host, port=options.port, loop="uvloop", http="httptools",
@@ -126,7 +126,7 @@ def _serve(context: Any, options: ServeOptions) -> None:
     _supervise(app, options, sock)
 
 
-class AcceptingServer:
+def accepting_server(config: Any, sock: socket.socket) -> Any:
     """uvicorn's Server for a pre-forked worker, with the shared socket's connections accepted by a
     thread of the worker instead of by the event loop.
 
@@ -135,31 +135,28 @@ class AcceptingServer:
     second: 1,300 connections, health probes among them, waited in the listening socket for tens
     of seconds. A thread blocked in accept() takes each connection as it comes (the kernel wakes
     one waiting worker per connection) and hands it to the loop (`connect_accepted_socket`)."""
+    import asyncio
+    import functools
+    import threading
 
-    def __new__(cls, config: Any, sock: socket.socket) -> Any:
-        import asyncio
-        import functools
-        import threading
+    import uvicorn
 
-        import uvicorn
+    class Accepting(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=[])  # no listener of the loop's own
+            loop = asyncio.get_running_loop()
+            protocol = functools.partial(self.config.http_protocol_class, config=self.config,  # type: ignore[call-arg]
+                                         server_state=self.server_state, app_state=self.lifespan.state, _loop=loop)
 
-        class _Server(uvicorn.Server):
-            async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-                await super().startup(sockets=[])  # no listener of the loop's own
-                loop = asyncio.get_running_loop()
-                protocol = functools.partial(self.config.http_protocol_class, config=self.config,
-                                             server_state=self.server_state, app_state=self.lifespan.state, _loop=loop)
+            def adopt(conn: socket.socket) -> None:
+                if self.should_exit:
+                    conn.close()
+                    return
+                loop.create_task(loop.connect_accepted_socket(protocol, conn))
 
-                def adopt(conn: socket.socket) -> None:
-                    if self.should_exit:
-                        conn.close()
-                        return
-                    loop.create_task(loop.connect_accepted_socket(protocol, conn))
+            threading.Thread(target=_accept, args=(sock, loop, adopt, self), name="redline-accept", daemon=True).start()
 
-                threading.Thread(target=_accept, args=(sock, loop, adopt, self), name="redline-accept",
-                                 daemon=True).start()
-
-        return _Server(config)
+    return Accepting(config)
 
 
 def _accept(sock: socket.socket, loop: Any, adopt: Any, server: Any) -> None:
@@ -192,7 +189,7 @@ def _supervise(app: object, options: ServeOptions, sock: socket.socket) -> None:
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             try:
-                AcceptingServer(_config(app, options), sock).run(sockets=[])
+                accepting_server(_config(app, options), sock).run(sockets=[])
             finally:
                 os._exit(0)
         children[pid] = slot
@@ -217,8 +214,8 @@ def _supervise(app: object, options: ServeOptions, sock: socket.socket) -> None:
             break
         except InterruptedError:
             continue
-        slot = children.pop(pid, None)
-        if slot is not None and not stopping:
+        if pid in children and not stopping:
             log.warning("worker %d exited (status %d); starting another", pid, status)
             time.sleep(0.5)
-            start(slot)
+            start(children.pop(pid))
+        children.pop(pid, 0)
