@@ -594,7 +594,7 @@ def _record(number: int, source: str, kind: str | None, value: str, **extra: Any
         kind_name, canonical = _normalise_guess(kind, value) if kind or len(value.strip()) in (32, 64) else (None, None)
     except SignalError as exc:
         raise ImportFormatError(number, str(exc), source) from None
-    if kind_name is None:
+    if kind_name is None or canonical is None:
         raise ImportFormatError(number, f"cannot tell the signal type of {value.strip()[:80]!r}", source)
     labels = extra.pop("labels", None) or []
     try:
