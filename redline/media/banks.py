@@ -89,7 +89,7 @@ class SignalRecord:
     # that call), e.g. the picture without its bars; `variant` names how it was derived
     derived_from: int | None = None
     variant: str | None = None
-    keypoints: bytes | None = None  # keypoints.pack of the banked picture (its own PDQ record only)
+    keypoints: bytes | None = None  # keypoints.pack of the banked picture or key frame (its own PDQ record only)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -362,12 +362,19 @@ def _normalise_guess(kind: str | None, value: str) -> tuple[str, str]:
     return normalise(guessed, text)
 
 
+# `SignalRecord.derived_from` links a hash to an earlier one of its own type (a picture's windows to its
+# PDQ, a video's bar-trimmed vPDQ to its vPDQ) or across these (parent type, derived type): a video's
+# key frames (and their windows) derive from its vPDQ
+CROSS_DERIVATIONS = frozenset({("vpdq", "pdq")})
+
+
 def add_signals(
     store: Store, name: str, records: Iterable[SignalRecord], *, actor: str = "unknown", ledger: Ledger | None = None,
     source: str | None = None,
 ) -> AddResult:
     """Add hashes to a bank in one transaction: every record is checked first; one bad record adds nothing.
-    A record with `derived_from` is linked to that earlier record's hash (see tables.derived).
+    A record with `derived_from` is linked to that earlier record's hash (see tables.derived, CROSS_DERIVATIONS):
+    a video, its key frames (derived from its vPDQ) and its TMK hash go in together or not at all.
 
     Built for millions: rows are loaded in bulk (see `bulk`), and the ledger gets one entry for the
     whole call with its record count and the SHA-256 of the batch (`batch_digest`)."""
@@ -412,8 +419,10 @@ def _add_signals(store: Store, name: str, records: Iterable[SignalRecord], *, ac
             raise ImportFormatError(number, str(exc), source or "") from None
         if record.derived_from is not None:
             parent = record.derived_from
-            if not (0 <= parent < len(rows)) or parent in links or rows[parent][1] != kind:
-                raise BankError(f"record {number}: derived_from must name an earlier, underived {kind} record")
+            if not (0 <= parent < len(rows)) or parent in links or (
+                    rows[parent][1] != kind and (rows[parent][1], kind) not in CROSS_DERIVATIONS):
+                raise BankError(f"record {number}: derived_from must name an earlier, underived {kind} record "
+                                "(or, for a video's key frame, the video's vpdq record)")
             links[len(rows)] = (parent, record.variant or "derived")
         if record.keypoints:
             keypoint_blobs[len(rows)] = record.keypoints
@@ -439,8 +448,7 @@ def _add_signals(store: Store, name: str, records: Iterable[SignalRecord], *, ac
             _link_derived(conn, bank_id, rows, {i: links[i] for i in fresh_index if i in links})
         if keypoint_blobs:
             fresh_set = set(fresh_index)
-            _store_keypoints(conn, bank_id, rows, {i: blob for i, blob in keypoint_blobs.items()
-                                                   if i in fresh_set and i not in links})
+            _store_keypoints(conn, bank_id, rows, {i: blob for i, blob in keypoint_blobs.items() if i in fresh_set})
         if ledger:
             ledger.append("media.bank.add", actor, {"bank": name, "source": source, "records": len(rows),
                                                     "sha256": digest},

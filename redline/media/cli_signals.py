@@ -199,7 +199,6 @@ def bank_add(
                      "and keypoint matches only).")
     records: list[SignalRecord] = []
     report: list[dict[str, Any]] = []
-    links: list[tuple[str, dict[str, str]]] = []  # (a video's vPDQ value, its key frames' hashes -> variant)
     for o in outcomes:
         if o.hashes is None:
             report.append({"file": o.file, "error": o.error})
@@ -222,16 +221,14 @@ def bank_add(
                 r.derived_from += offset
             records.append(r)
         entry: dict[str, Any] = {"file": o.file, "added": True, "kind": o.hashes.kind}
-        if o.hashes.kind == "video":
-            records.extend(_video_extras(o.hashes, entry, links, content_id, list(label), contributor,
+        if o.hashes.kind == "video":  # its vPDQ is the file's first record, at `offset`
+            records.extend(_video_extras(o.hashes, entry, offset, content_id, list(label), contributor,
                                          key_frames=key_frames and derived, tmk_hash=tmk))
         report.append(entry)
-    skip = _existing_key_frames(ctx.store, name, links)
     result = _bank_call(add_signals, ctx.store, name, records, actor=ctx.settings.user, ledger=ctx.ledger) if records else None
-    linked = _link_key_frames(ctx.store, name, links, skip) if result else 0
-    payload = {"bank": name, "files": report, "added": result.added - linked if result else 0,
+    payload = {"bank": name, "files": report, "added": result.added if result else 0,
                "duplicates": result.duplicates if result else 0,
-               "derived": result.derived + linked if result else 0}
+               "derived": result.derived if result else 0}
     emit(payload, as_json, lambda p: console.print(
         f"{p['bank']}: {p['added']} hashes added ({p['derived']} derived for robust matching), "
         f"{p['duplicates']} already there"
@@ -241,19 +238,19 @@ def bank_add(
         raise typer.Exit(1)
 
 
-def _video_extras(hashes: Any, entry: dict[str, Any], links: list[tuple[str, dict[str, str]]], content_id: str | None,
+def _video_extras(hashes: Any, entry: dict[str, Any], vpdq_record: int, content_id: str | None,
                   labels: list[str], contributor: str | None, *, key_frames: bool, tmk_hash: bool) -> list[Any]:
-    """A video's key-frame records (linked to its vPDQ after the add) and its TMK+PDQF record."""
+    """A video's key-frame records (derived from its vPDQ record, index `vpdq_record` of the add) and its
+    TMK+PDQF record."""
     from redline.media import tmk
     from redline.media.banks import SignalRecord
     from redline.media.hashing import HashError
-    from redline.media.signals import VpdqSignal
     from redline.media.video_frames import bank_records
 
     out: list[Any] = []
     if key_frames:
-        frames = bank_records(hashes.file, content_id=content_id, labels=labels, contributor=contributor)
-        links.append((VpdqSignal.serialise(hashes.vpdq), frames.variants))
+        frames = bank_records(hashes.file, parent=vpdq_record, content_id=content_id, labels=labels,
+                              contributor=contributor)
         out.extend(frames.records)
         entry["key_frames"] = frames.frames
     if tmk_hash:
@@ -268,19 +265,6 @@ def _video_extras(hashes: Any, entry: dict[str, Any], links: list[tuple[str, dic
                 out.append(SignalRecord("tmk_pdqf", features.to_signal(), content_id, labels, contributor))
                 entry["tmk_pdqf"] = True
     return out
-
-
-def _existing_key_frames(store: Any, bank: str, links: list[tuple[str, dict[str, str]]]) -> set[str]:
-    from redline.media.video_frames import existing_pdq
-
-    values = [v for _, variants in links for v in variants]
-    return existing_pdq(store, bank, values) if values else set()
-
-
-def _link_key_frames(store: Any, bank: str, links: list[tuple[str, dict[str, str]]], skip: set[str]) -> int:
-    from redline.media.video_frames import link_key_frames
-
-    return sum(link_key_frames(store, bank, vpdq, variants, skip) for vpdq, variants in links)
 
 
 def bank_import(

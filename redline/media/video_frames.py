@@ -10,9 +10,9 @@ for a 1 % shift) or mirrored misses it. Here a video's *key frames* go through w
   1 fps, then ≤ 12 pictures through the stages whatever the length.
 * `bank_records` (at `media bank add VIDEO`): for each key frame, its PDQ with the picture's derived
   hashes (`robust.bank_hashes`: bars trimmed, the ten windows) and its ORB keypoints
-  (`keypoints.extract`). After the add, `link_key_frames` links every one of them to the video's
-  own vPDQ hash as a derived hash (`variant` `kf@12s`, `kf@12s/centre_80`…), so a hit on any of
-  them is reported as the banked video, they are disabled with it and left out of exports.
+  (`keypoints.extract`), each derived from the video's own vPDQ record of the same add (`variant`
+  `kf@12s`, `kf@12s/centre_80`…), so the video and its key frames are banked in one transaction, a
+  hit on any of them is reported as the banked video, they are disabled with it and left out of exports.
 * `match_key_frames` (at `media match VIDEO`): the query's key frames are hashed as robust picture
   queries (`robust.query_hashes`: eight orientations, bars, windows, small rotations) against the
   PDQ index at the strict threshold; when that finds no banked video, their keypoints (and their
@@ -75,14 +75,16 @@ def key_frames(path: Path | str, *, every: float = SAMPLE_SECONDS, cap: int = MA
 
 @dataclass
 class KeyFrameRecords:
-    records: list[Any]  # banks.SignalRecord, all top-level pdq records (linked after the add)
+    records: list[Any]  # banks.SignalRecord: PDQ records derived from the video's vPDQ record
     variants: dict[str, str]  # pdq value -> variant (kf@12s, kf@12s/centre_80, …)
     frames: int
 
 
-def bank_records(path: Path | str, *, content_id: str | None = None, labels: list[str] | None = None,
+def bank_records(path: Path | str, *, parent: int, content_id: str | None = None, labels: list[str] | None = None,
                  contributor: str | None = None) -> KeyFrameRecords:
-    """The PDQ records (with keypoints on each key frame's own hash) to add for a video's key frames."""
+    """The PDQ records (with keypoints on each key frame's own hash) to add for a video's key frames, each
+    derived from the record at index `parent` of the same `banks.add_signals` call: the video's vPDQ.
+    One call banks the video, its key frames and its TMK hash in one transaction."""
     from redline.media import keypoints
     from redline.media.banks import SignalRecord
     from redline.media.robust import bank_hashes
@@ -94,62 +96,13 @@ def bank_records(path: Path | str, *, content_id: str | None = None, labels: lis
         for i, q in enumerate(bank_hashes(frame.image)):
             if q.pdq in variants:
                 continue
-            variants[q.pdq] = frame.variant if i == 0 else f"{frame.variant}/{q.variant}"
-            record = SignalRecord("pdq", q.pdq, content_id, list(labels or []), contributor, quality=q.quality)
+            variant = variants[q.pdq] = frame.variant if i == 0 else f"{frame.variant}/{q.variant}"
+            record = SignalRecord("pdq", q.pdq, content_id, list(labels or []), contributor, quality=q.quality,
+                                  derived_from=parent, variant=variant)
             if i == 0:
                 record.keypoints = keypoints.pack(keypoints.extract(frame.image))
             records.append(record)
     return KeyFrameRecords(records, variants, len(frames))
-
-
-def existing_pdq(store: Any, bank: str, values: list[str]) -> set[str]:
-    """Which of these PDQ values the bank already holds (they are not the video's to link)."""
-    from sqlalchemy import and_, select
-
-    from redline.media import tables as t
-
-    found: set[str] = set()
-    with store.connect() as conn:
-        bank_id = conn.execute(select(t.banks.c.id).where(t.banks.c.name == bank)).scalar_one_or_none()
-        if bank_id is None:
-            return found
-        for start in range(0, len(values), 500):
-            found.update(conn.execute(select(t.signals.c.value_key).where(and_(
-                t.signals.c.bank_id == bank_id, t.signals.c.signal_type == "pdq",
-                t.signals.c.value_key.in_(values[start:start + 500])))).scalars())
-    return found
-
-
-def link_key_frames(store: Any, bank: str, vpdq_value: str, variants: dict[str, str], skip: set[str]) -> int:
-    """Link the key frames' freshly added PDQ hashes to the video's vPDQ hash as derived hashes, in one
-    transaction that takes a new store revision (so running matchers re-read them as derived)."""
-    from sqlalchemy import and_, select, update
-
-    from redline.media import tables as t
-    from redline.media.banks import next_rev, value_key
-
-    wanted = [v for v in variants if v not in skip]
-    if not wanted:
-        return 0
-    with store.transaction() as conn:
-        bank_id = conn.execute(select(t.banks.c.id).where(t.banks.c.name == bank)).scalar_one()
-        parent = conn.execute(select(t.signals.c.id).where(and_(
-            t.signals.c.bank_id == bank_id, t.signals.c.signal_type == "vpdq",
-            t.signals.c.value_key == value_key("vpdq", vpdq_value)))).scalar_one_or_none()
-        if parent is None:
-            return 0
-        ids: dict[str, int] = {}
-        for start in range(0, len(wanted), 500):
-            ids.update((r.value_key, r.id) for r in conn.execute(select(t.signals.c.id, t.signals.c.value_key).where(and_(
-                t.signals.c.bank_id == bank_id, t.signals.c.signal_type == "pdq",
-                t.signals.c.value_key.in_(wanted[start:start + 500])))))
-        linked = set(conn.execute(select(t.derived.c.signal_id).where(t.derived.c.signal_id.in_(list(ids.values())))).scalars())
-        rows = [{"signal_id": i, "parent_id": parent, "variant": variants[v]} for v, i in ids.items() if i not in linked]
-        if rows:
-            rev = next_rev(conn)
-            conn.execute(t.derived.insert(), rows)
-            conn.execute(update(t.signals).where(t.signals.c.id.in_([r["signal_id"] for r in rows])).values(rev=rev))
-    return len(rows)
 
 
 # --- matching -------------------------------------------------------------------------------------
@@ -215,7 +168,7 @@ class FrameIndex:
         if not self.items or len(descriptors) == 0:
             return []
         keys = self._descriptor_keys(descriptors)
-        hits = []
+        hits: list[Any] = []
         for t in range(self.TABLES):
             query = np.unique(keys[t])
             lo = np.searchsorted(self._keys[t], query, "left")

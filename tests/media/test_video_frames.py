@@ -83,3 +83,62 @@ def test_cropped_mirrored_copy_matches_through_key_frames(data_dir: Path, edited
     value = bank_signals(ctx.store, "v")[0].value
     assert runner.invoke(app, ["media", "bank", "disable", "v", "--signal", value, "--signal-type", "vpdq"]).exit_code == 0
     assert find_video(Matcher.open(get_context(), persist=False), edited, tmk_stage=False).matches == []
+
+
+def test_video_its_key_frames_and_tmk_are_banked_in_one_transaction(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One add: the vPDQ, the key frames derived from it (with their keypoints), one ledger entry; a failure
+    half-way (after the rows are inserted, while keypoints are stored) leaves nothing, not even a revision."""
+    from sqlalchemy import func, select
+
+    from redline.media import banks
+    from redline.media import tables as t
+    from redline.media.banks import SignalRecord, add_signals, create_bank, current_rev
+    from redline.media.hashing import hash_file
+    from redline.media.robust import file_records
+    from redline.media.video_frames import bank_records
+
+    ctx = get_context()
+    create_bank(ctx.store, "v", ledger=ctx.ledger)
+    video = data_dir / VIDEOS / BANKED
+    records = file_records(hash_file(video), content_id="chair")
+    frames = bank_records(video, parent=0, content_id="chair")
+    records += frames.records + [SignalRecord("md5", "0" * 32, "chair")]  # a stand-in for the TMK record
+    assert records[0].signal_type == "vpdq" and frames.frames >= 2
+
+    def counts() -> tuple[int, int, int, int, int]:
+        with ctx.store.connect() as conn:
+            return (conn.execute(select(func.count()).select_from(t.signals)).scalar_one(),
+                    conn.execute(select(func.count()).select_from(t.derived)).scalar_one(),
+                    conn.execute(select(func.count()).select_from(t.keypoints)).scalar_one(),
+                    current_rev(conn), len(list(ctx.ledger.entries("media.bank.add"))))
+
+    before = counts()
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(banks, "_store_keypoints", broken)
+    with pytest.raises(RuntimeError):
+        add_signals(ctx.store, "v", records, ledger=ctx.ledger)
+    assert counts() == before  # no video, no key frame left behind as a plain picture
+    monkeypatch.undo()
+
+    result = add_signals(ctx.store, "v", records, ledger=ctx.ledger)
+    signals, derived, keypoints, rev, entries = counts()
+    assert (rev, entries) == (before[3] + 1, before[4] + 1)  # one revision, one ledger entry for the batch
+    assert result.added == 3 and result.derived == len(frames.records) + (len(records) - 3 - len(frames.records))
+    assert keypoints - before[2] == frames.frames and signals - before[0] == len(records)
+    with ctx.store.connect() as conn:
+        vpdq_id = conn.execute(select(t.signals.c.id).where(t.signals.c.signal_type == "vpdq")
+                               .order_by(t.signals.c.id).limit(1)).scalar_one()
+        parents = dict(conn.execute(select(t.derived.c.variant, t.derived.c.parent_id)).all())
+    assert {parents[v] for v in frames.variants.values()} == {vpdq_id}
+
+
+def test_derived_from_refuses_other_cross_type_links() -> None:
+    from redline.media.banks import BankError, SignalRecord, add_signals, create_bank
+
+    ctx = get_context()
+    create_bank(ctx.store, "p")
+    with pytest.raises(BankError, match="derived_from"):
+        add_signals(ctx.store, "p", [SignalRecord("md5", "a" * 32), SignalRecord("pdq", "b" * 64, derived_from=0)])
