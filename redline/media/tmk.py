@@ -241,6 +241,24 @@ def banked(store: Any) -> BankedTmk:
 
 TMK_SIGNAL = "tmk_pdqf"
 
+_banked_cache: dict[tuple[str, str], tuple[int, BankedTmk]] = {}  # (url, store id) -> (revision read at, TMK)
+
+
+def banked_cached(store: Any) -> BankedTmk:
+    """`banked`, kept per process and store, read again only when the store revision moved (every
+    write takes one: an add, an enable or disable, a deletion), as the Matcher does for PDQ."""
+    from redline.media.banks import current_rev, store_identity
+
+    key = (store.url, store_identity(store))  # a store made again at the same place starts over
+    with store.connect() as conn:
+        rev = current_rev(conn)
+    held = _banked_cache.get(key)
+    if held is not None and held[0] == rev:
+        return held[1]
+    bank = banked(store)
+    _banked_cache[key] = (rev, bank)
+    return bank
+
 
 def matches(matcher: Any, query: TmkFeatures, bank: BankedTmk | None = None) -> tuple[list[Any], list[Any]]:
     """Banked TMK+PDQF hashes that pass level 1 and level 2 (0.7 each): (matches, suppressed) as

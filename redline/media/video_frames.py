@@ -214,6 +214,22 @@ class KeyFrameKeypoints:
         self.rev = rev
 
 
+_keypoint_indexes: dict[tuple[str, str], KeyFrameKeypoints] = {}  # (url, store id) -> index
+
+
+def keypoint_index(store: Any) -> KeyFrameKeypoints:
+    """This process's `KeyFrameKeypoints` of a store, caught up with it (new key frames only are read;
+    disabled and deleted ones are left out at query time by `Matcher._live`)."""
+    from redline.media.banks import store_identity
+
+    key = (store.url, store_identity(store))  # a store made again at the same place starts over
+    index = _keypoint_indexes.get(key)
+    if index is None:
+        index = _keypoint_indexes[key] = KeyFrameKeypoints()
+    index.refresh(store)
+    return index
+
+
 def _blobs(store: Any, ids: list[int]) -> dict[int, bytes]:
     from sqlalchemy import select
 
@@ -290,8 +306,10 @@ def _keypoint_matches(matcher: Any, frames: list[KeyFrame], need: int,
     from redline.media.matcher import Match
     from redline.media.signals import hamming_hex
 
-    index = index or KeyFrameKeypoints()
-    index.refresh(matcher.store)
+    if index is None:
+        index = keypoint_index(matcher.store)
+    else:
+        index.refresh(matcher.store)
     if not len(index.index):
         return [], []
     best: dict[int, dict[str, Any]] = {}  # video signal id -> evidence
@@ -362,7 +380,7 @@ def find_video(matcher: Any, path: Path | str, *, key_frames_stage: bool = True,
     extra: list[Any] = []
     suppressed: list[Any] = []
     if tmk_stage:
-        bank = tmk.banked(matcher.store)
+        bank = tmk.banked_cached(matcher.store)
         if bank.ids and tmk.available():
             started = time.perf_counter()
             try:

@@ -91,3 +91,20 @@ def test_bank_match_and_export(data_dir: Path, tmp_path: Path) -> None:
     signals = exported["signals"] if isinstance(exported, dict) else exported
     [row] = [s for s in signals if s["signal_type"] == "tmk_pdqf"]
     assert tmk.from_signal(row["signal_value"]).to_bytes() == tmk.hash_video(video).to_bytes()
+
+
+def test_banked_tmk_is_cached_until_the_store_revision_moves(data_dir: Path) -> None:
+    from redline.context import get_context
+    from redline.media.banks import SignalRecord, add_signals, create_bank, set_signal_enabled
+
+    ctx = get_context()
+    create_bank(ctx.store, "t")
+    values = [base64.b64encode((data_dir / HASHES / f"{name}.tmk").read_bytes()).decode()
+              for name in ("pattern-hd-no-bar", "chair-orig-22-sd-bar")]
+    add_signals(ctx.store, "t", [SignalRecord("tmk_pdqf", values[0])])
+    first = tmk.banked_cached(ctx.store)
+    assert first.values == values[:1] and tmk.banked_cached(ctx.store) is first  # no read while nothing changed
+    add_signals(ctx.store, "t", [SignalRecord("tmk_pdqf", values[1])])
+    assert tmk.banked_cached(ctx.store).values == values
+    set_signal_enabled(ctx.store, "t", values[0], False, kind="tmk_pdqf")
+    assert tmk.banked_cached(ctx.store).values == values[1:]

@@ -20,7 +20,7 @@ from redline.context import get_context
 from redline.media.banks import bank_signals, get_bank
 from redline.media.matcher import Matcher
 from redline.media.signals import hamming_hex
-from redline.media.video_frames import MAX_KEY_FRAMES, SCENE_BITS, find_video, key_frames
+from redline.media.video_frames import MAX_KEY_FRAMES, SCENE_BITS, find_video, key_frames, keypoint_index
 
 VIDEOS = "media/video/sample-videos"
 BANKED = "chair-orig-22-sd-bar.mp4"
@@ -133,6 +133,11 @@ def test_video_its_key_frames_and_tmk_are_banked_in_one_transaction(data_dir: Pa
                                .order_by(t.signals.c.id).limit(1)).scalar_one()
         parents = dict(conn.execute(select(t.derived.c.variant, t.derived.c.parent_id)).all())
     assert {parents[v] for v in frames.variants.values()} == {vpdq_id}
+
+    # the key frames' keypoint index is kept per process, caught up by revision, not rebuilt a query
+    index = keypoint_index(ctx.store)
+    assert len(index.index) == frames.frames and set(index.parent.values()) == {vpdq_id}
+    assert keypoint_index(ctx.store) is index and len(index.index) == frames.frames
 
 
 def test_derived_from_refuses_other_cross_type_links() -> None:
