@@ -285,12 +285,13 @@ def _abjad_letters(word: str, script: str) -> str:
 
 
 ZWJ = "\u200d"
-_JOINED_AFTER = re.compile(r"(\S)\s+(الله|الدين)(?=\s|$)")
+_JOINED_AFTER = re.compile(r"(\S)\s+(الله|الدين|زاده)(?=\s|$)")
 
 
 def join_arabic(text: str) -> str:
-    """'حبيب الله', 'شهاب الدين': the second word is part of the name (Habibullah, Shahabuddin)."""
-    if "الله" not in text and "الدين" not in text:
+    """'حبيب الله', 'شهاب الدين', 'آخوند زاده': the second word is part of the name (Habibullah,
+    Shahabuddin, Akhundzada)."""
+    if "الله" not in text and "الدين" not in text and "زاده" not in text:
         return text
     return _JOINED_AFTER.sub(lambda m: m.group(1) + ZWJ + m.group(2), text)
 
@@ -578,9 +579,10 @@ def han_transcription(run: str) -> str:
     if len(run) < 2 or not _all_transcription(run) or len(run) == 2 and run[0] in _tables()["han_surnames"]["single"]:
         return ""
     initials: dict[str, str] = _tables()["han_transcription_initials"]
+    readings: dict[str, str] = _tables()["han_transcription_readings"]
     out = []
-    for syllable in lazy_pinyin(simplified, v_to_u=True):
-        syllable = syllable.replace("ü", "u")
+    for char, syllable in zip(simplified, lazy_pinyin(simplified, v_to_u=True)):
+        syllable = readings.get(char, syllable).replace("ü", "u")
         if syllable == "er":
             out.append("r")
             continue

@@ -160,6 +160,18 @@ def test_conventional_chinese_forms_of_foreign_given_names() -> None:
     assert not compare_names("约翰·班德拉斯", "James Banderas", "Person")["match"]
 
 
+def test_persian_zadeh_written_apart_is_one_name() -> None:
+    assert texts("محمد آخوند زاده", person=True) == ["mhmd", "akhundzadeh"]
+    assert compare_names("محمد آخوند زاده", "Mohammad Akhundzada", "Person")["match"]
+    assert not compare_names("مهدی هاشمی زاده", "Mehdi Hashemi", "Person")["match"]  # another family name
+
+
+def test_transcription_characters_read_as_the_table_reads_them() -> None:
+    assert texts("什米特", person=True) == ["shimite"]  # 什 is shi here, not pypinyin's 'shen'
+    assert compare_names("什米特", "Schmidt", "Person")["match"]
+    assert not compare_names("什米特", "Simmons", "Person")["match"]
+
+
 def test_abd_al_names_written_as_one_word_and_do_chashmi_heh() -> None:
     assert compare_names("عبدالحليم حافظ", "Abdelhalim Hafiz", "Person")["match"]
     assert compare_names("عبدالحميد المصلي", "Abd al-Hamid al-Masli", "Person")["match"]
