@@ -370,11 +370,24 @@ VIDEO_SIGNALS = ("vpdq", "video_md5", "tmk_pdqf")
 
 
 def find_video(matcher: Any, path: Path | str, *, key_frames_stage: bool = True, tmk_stage: bool = True) -> Any:
-    """`Matcher.find_file` for a video, then (robust matchers) TMK+PDQF against banked TMK hashes, and,
-    when neither vPDQ, the video MD5 nor TMK found a banked video, the key-frame stages. Not recorded."""
+    """`Matcher.find_file` for a video, then `video_stages`. Not recorded (see `match_video`)."""
+    return video_stages(matcher, path, matcher.find_file(path), key_frames_stage=key_frames_stage,
+                        tmk_stage=tmk_stage)
+
+
+def video_stages(matcher: Any, path: Path | str, result: Any, *, key_frames_stage: bool = True,
+                 tmk_stage: bool = True) -> Any:
+    """Add the whole-video and key-frame stages to `result`, the `matcher.FileMatchResult` of the
+    Matcher's own video path (vPDQ, video MD5) for the video at `path`, and return it.
+
+    Robust matchers only: TMK+PDQF against the banked TMK hashes (kept per process, `tmk.banked_cached`),
+    and, when neither vPDQ, the video MD5 nor TMK found a banked video, the key frames through the
+    picture stages (`match_key_frames`; keypoint index kept per process, `keypoint_index`). Matches are
+    `matcher.Match`, as the picture matches are, merged into `result.matches` (sorted by distance) and
+    `result.suppressed`; `result.hashes` gains `tmk_seconds`, `key_frames`, `key_frames_seconds` (or
+    `tmk_error`). It never calls `Matcher.find_file`, so the Matcher's video path can end with it."""
     from redline.media import tmk
 
-    result = matcher.find_file(path)
     if result.error or not matcher.robust:
         return result
     extra: list[Any] = []

@@ -20,7 +20,7 @@ from redline.context import get_context
 from redline.media.banks import bank_signals, get_bank
 from redline.media.matcher import Matcher
 from redline.media.signals import hamming_hex
-from redline.media.video_frames import MAX_KEY_FRAMES, SCENE_BITS, find_video, key_frames, keypoint_index
+from redline.media.video_frames import MAX_KEY_FRAMES, SCENE_BITS, find_video, key_frames, keypoint_index, video_stages
 
 VIDEOS = "media/video/sample-videos"
 BANKED = "chair-orig-22-sd-bar.mp4"
@@ -70,6 +70,11 @@ def test_cropped_mirrored_copy_matches_through_key_frames(data_dir: Path, edited
     assert match.detail["key_frames_matched"] >= 2 and match.variant.startswith("keyframe@")
     assert match.detail["bank_variant"].startswith("kf@")
     assert match.signal_value == bank_signals(ctx.store, "v")[0].value  # reported as the banked video
+    # the entry point for the Matcher's own video path: extends its result, never calls find_file again
+    own = matcher.find_file(edited)
+    again = video_stages(matcher, edited, own, tmk_stage=False)
+    assert again is own and [(m.signal_id, m.detail["stage"]) for m in again.matches] == [
+        (match.signal_id, match.detail["stage"])]
 
     # the CLI does the same, and writes the match to the ledger
     matched = runner.invoke(app, ["media", "match", str(edited), "--json"])
