@@ -148,18 +148,28 @@ class FrameIndex:
         return np.stack([bits[:, self._bits[t]].astype(np.int64) @ self._weights for t in range(self.TABLES)])
 
     def add(self, item_id: int, descriptors: Any) -> None:
+        self.add_many([(item_id, descriptors)])
+
+    def add_many(self, frames: list[tuple[int, Any]]) -> None:
+        """File frames (id, descriptors) in one merge: each table is re-sorted once, not once a frame."""
         import numpy as np
 
-        if len(descriptors) == 0:
+        keys: list[Any] = []
+        owners: list[Any] = []
+        for item_id, descriptors in frames:
+            if len(descriptors) == 0:
+                continue
+            keys.append(self._descriptor_keys(descriptors[:self.INDEX_FEATURES]))
+            owners.append(np.full(keys[-1].shape[1], len(self.items), np.int32))
+            self.items.append(item_id)
+        if not keys:
             return
-        keys = self._descriptor_keys(descriptors[:self.INDEX_FEATURES])
-        owner = len(self.items)
-        self.items.append(item_id)
+        new_keys, new_owners = np.concatenate(keys, axis=1), np.concatenate(owners)
         for t in range(self.TABLES):
-            new = np.sort(keys[t])
-            at = np.searchsorted(self._keys[t], new, "right")
-            self._keys[t] = np.insert(self._keys[t], at, new)
-            self._owners[t] = np.insert(self._owners[t], at, np.full(len(new), owner, np.int32))
+            merged = np.concatenate([self._keys[t], new_keys[t]])
+            order = np.argsort(merged, kind="stable")
+            self._keys[t] = merged[order]
+            self._owners[t] = np.concatenate([self._owners[t], new_owners])[order]
 
     def shortlist(self, descriptors: Any, limit: int | None = None) -> list[int]:
         """Ids of the frames sharing the most descriptor keys with the query (≥ MIN_VOTES), best first."""
@@ -207,10 +217,12 @@ class KeyFrameKeypoints:
                 .where(and_(t.derived.c.variant.like(VARIANT_PREFIX + "%"), t.signals.c.rev > self.rev,
                             t.signals.c.rev <= rev))
                 .order_by(t.keypoints.c.signal_id))
+            fresh: list[tuple[int, Any]] = []
             for r in rows:
                 if r.signal_id not in self.parent:
-                    self.index.add(r.signal_id, unpack(r.data).descriptors)
+                    fresh.append((r.signal_id, unpack(r.data).descriptors))
                     self.parent[r.signal_id] = r.parent_id
+            self.index.add_many(fresh)
         self.rev = rev
 
 

@@ -152,3 +152,21 @@ def test_derived_from_refuses_other_cross_type_links() -> None:
     create_bank(ctx.store, "p")
     with pytest.raises(BankError, match="derived_from"):
         add_signals(ctx.store, "p", [SignalRecord("md5", "a" * 32), SignalRecord("pdq", "b" * 64, derived_from=0)])
+
+
+def test_frame_index_files_a_batch_as_it_files_frames_one_by_one() -> None:
+    import numpy as np
+
+    from redline.media.video_frames import FrameIndex
+
+    rng = np.random.default_rng(3)
+    frames = [(100 + i, rng.integers(0, 256, (200, 32), dtype=np.uint8)) for i in range(40)]
+    one, batch = FrameIndex(), FrameIndex()
+    for item_id, descriptors in frames:
+        one.add(item_id, descriptors)
+    batch.add_many(frames[:25])
+    batch.add_many(frames[25:])
+    for t in range(FrameIndex.TABLES):
+        assert np.array_equal(one._keys[t], batch._keys[t])
+    query = np.concatenate([frames[7][1][:60], rng.integers(0, 256, (100, 32), dtype=np.uint8)])
+    assert batch.shortlist(query)[0] == 107 and batch.shortlist(query) == one.shortlist(query)
