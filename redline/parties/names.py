@@ -219,8 +219,17 @@ def split_alternatives(raw: str) -> tuple[str, ...]:
         if at > 0:
             text = text[:at].strip(" ,;:-")
             lowered = text.lower()
-    parts = [p.strip(" ,;:()\"'") for p in vocab.former_pattern.split(text)]
+    parts = [_trim_part(p) for p in vocab.former_pattern.split(text)]
     return tuple(p for p in parts if p) or (raw.strip(),)
+
+
+def _trim_part(part: str) -> str:
+    """One name of a split string, without the quotes and punctuation around it; a final apostrophe
+    after a Hebrew letter stays: it is a geresh typed on a Latin keyboard (לינץ' is Lynch)."""
+    trimmed = part.strip(" ,;:()\"'")
+    if trimmed and "\u05d0" <= trimmed[-1] <= "\u05ea" and part.rstrip(" ,;:()\"").endswith("'"):
+        return trimmed + "'"
+    return trimmed
 
 
 def _drop_repeated_acronyms(text: str) -> str:
