@@ -1,4 +1,4 @@
-"""media and exchange: reserved for bank and keypoint index changes (session 19)
+"""media: media_bank_tombstones (a deleted bank, its name freed at once, its rows purged later)
 
 Revision ID: 0010
 Revises: 0009
