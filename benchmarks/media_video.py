@@ -207,7 +207,7 @@ def main() -> None:
         ctx = store("today")
         bank_cost["today's derived"] = bank(ctx, "videos", bases, key_frames=False, tmk=False, derived=True)
         today = Matcher.open(ctx, persist=False)
-        run("today (robust vPDQ)", lambda p: contents(today.find_file(p)))
+        run("today (robust vPDQ)", lambda p: contents(today.find_file(p, video_stages=False)))
     if "keyframes" in methods:
         ctx = store("keyframes")
         bank_cost["with key frames"] = bank(ctx, "videos", bases, key_frames=True, tmk=False, derived=True)

@@ -96,11 +96,8 @@ def match_command(
     """Match files against every enabled bank; every match is written to the ledger."""
     from redline.media.matcher import Matcher
 
-    from redline.media.hashing import is_video
-    from redline.media.video_frames import match_video
-
     matcher = Matcher.open(_ctx(), threshold=threshold, robust=not no_robust)
-    results = [(match_video(matcher, f) if is_video(f) else matcher.match_file(f)).to_dict() for f in files]
+    results = [matcher.match_file(f).to_dict() for f in files]
     matcher.save()
     emit(results, as_json, _render_matches)
     if any("error" in r for r in results):

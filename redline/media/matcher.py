@@ -339,13 +339,17 @@ class Matcher:
         return [(r.id, 0, kind) for r in rows]
 
     # -- files
-    def find_file(self, path: Path | str) -> FileMatchResult:
-        """Hash a file and find its matches, without recording them (see `match_file`)."""
+    def find_file(self, path: Path | str, *, video_stages: bool = True) -> FileMatchResult:
+        """Hash a file and find its matches, without recording them (see `match_file`). A video also
+        goes through TMK+PDQF and its key frames (`video_frames.video_stages`) unless `video_stages`
+        is False."""
         from redline.media.hashing import HashError, is_video
 
         self.refresh()
         try:
-            return self._find_video(Path(path)) if is_video(path) else self._find_image(Path(path))
+            if is_video(path):
+                return self._find_video(Path(path), video_stages)
+            return self._find_image(Path(path))
         except HashError as exc:
             return FileMatchResult(str(path), error=str(exc))
 
@@ -436,7 +440,7 @@ class Matcher:
             hits.append((signal_id, hamming_hex(plain_pdq, meta[signal_id].value), variant))
         return hits
 
-    def _find_video(self, path: Path) -> FileMatchResult:
+    def _find_video(self, path: Path, stages: bool = True) -> FileMatchResult:
         """vPDQ of the video, and (robust) of the video with its black bars cut off when it has bars;
         a banked video matches on whichever of the two covers more of the query's frames."""
         from redline.media.hashing import file_digests, vpdq_file
@@ -463,7 +467,12 @@ class Matcher:
         hashes: dict[str, Any] = {"video_md5": md5, "sha256": sha, "vpdq_frames": len(frames)}
         if len(variants) > 1:
             hashes["vpdq_trimmed_frames"] = len(variants[1][1])
-        return FileMatchResult(str(path), matches, suppressed, hashes)
+        result = FileMatchResult(str(path), matches, suppressed, hashes)
+        if not stages:
+            return result
+        from redline.media.video_frames import video_stages
+
+        return video_stages(self, path, result)
 
     def _vpdq_hits(self, frames: Sequence[Any]) -> dict[int, tuple[float, int, dict[str, Any]]]:
         """Banked videos with ≥ VPDQ_QUERY_PERCENT of these frames' distinct good hashes within the

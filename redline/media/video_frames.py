@@ -382,8 +382,8 @@ VIDEO_SIGNALS = ("vpdq", "video_md5", "tmk_pdqf")
 
 
 def find_video(matcher: Any, path: Path | str, *, key_frames_stage: bool = True, tmk_stage: bool = True) -> Any:
-    """`Matcher.find_file` for a video, then `video_stages`. Not recorded (see `match_video`)."""
-    return video_stages(matcher, path, matcher.find_file(path), key_frames_stage=key_frames_stage,
+    """`Matcher.find_file` for a video with a choice of the stages (`find_file` runs both). Not recorded."""
+    return video_stages(matcher, path, matcher.find_file(path, video_stages=False), key_frames_stage=key_frames_stage,
                         tmk_stage=tmk_stage)
 
 
@@ -426,13 +426,4 @@ def video_stages(matcher: Any, path: Path | str, result: Any, *, key_frames_stag
         result.hashes["key_frames_seconds"] = frames.seconds
     result.matches = sorted(result.matches + extra, key=lambda m: (m.distance, m.bank, m.signal_id))
     result.suppressed = result.suppressed + suppressed
-    return result
-
-
-def match_video(matcher: Any, path: Path | str, *, record: bool = True) -> Any:
-    """`find_video`, then counted, flood-checked and written to the ledger as `Matcher.match_file` does."""
-    result = find_video(matcher, path)
-    if record and (result.matches or result.suppressed):
-        result.matches = matcher.record(str(path), result.matches, suppressed=result.suppressed,
-                                        extra={"sha256": result.hashes.get("sha256")})
     return result
