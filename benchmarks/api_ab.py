@@ -29,7 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.api_common import make_key, measured, start_server, wrk_load  # noqa: E402
+from benchmarks.api_common import bench_home, make_key, measured, start_server, wrk_load  # noqa: E402
 from benchmarks.api_match import as_request, build_queries, in_process  # noqa: E402
 
 
@@ -87,8 +87,7 @@ def main() -> None:
     ap.add_argument("--hashes", type=int, default=1_000_000, help="the bank's size, for --route lookup")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
-    home = Path(os.environ.get("REDLINE_HOME") or Path.home() / ".redline").expanduser()
-    os.environ["REDLINE_HOME"] = str(home)
+    home = bench_home()
     if args.route == "lookup":
         requests, baseline = _lookups(args.hashes, args.queries)
     else:

@@ -25,6 +25,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def bench_home() -> Path:
+    """REDLINE_HOME (default ~/.redline), exported so that the servers started here use it too."""
+    home = Path(os.environ.get("REDLINE_HOME") or Path.home() / ".redline").expanduser()
+    os.environ["REDLINE_HOME"] = str(home)
+    return home
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else float("nan")
@@ -50,12 +63,7 @@ class Server:
 
     def cpu_seconds(self) -> float:
         """User + system CPU time of the server's processes so far (robust to other work on the machine)."""
-        tick = os.sysconf("SC_CLK_TCK")
-        total = 0
-        for pid in self.pids():
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-        return total / tick
+        return sum(process_cpu(pid) for pid in self.pids())
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)

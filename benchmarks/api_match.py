@@ -25,7 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.api_common import httpx_load, load_sweep, make_key, memory_mb, pct, start_server  # noqa: E402
+from benchmarks.api_common import bench_home, httpx_load, load_sweep, make_key, memory_mb, pct, start_server  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -80,8 +80,7 @@ def main() -> None:
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
 
-    home = Path(os.environ.get("REDLINE_HOME") or Path.home() / ".redline").expanduser()
-    os.environ["REDLINE_HOME"] = str(home)
+    home = bench_home()
     from redline.parties import api as parties
 
     if not parties.snapshots():

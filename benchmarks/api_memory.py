@@ -23,18 +23,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.api_common import make_key, measured, memory_mb, start_server, wrk_load  # noqa: E402
+from benchmarks.api_common import bench_home, make_key, measured, memory_mb, process_cpu, start_server, wrk_load  # noqa: E402
 from benchmarks.api_match import as_request, build_queries  # noqa: E402
 
 
 def _cpu_by_pid(pids: list[int]) -> dict[int, float]:
     """CPU seconds of each process: how the load spread over the workers."""
-    tick = os.sysconf("SC_CLK_TCK")
-    out = {}
-    for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        out[pid] = (int(fields[11]) + int(fields[12])) / tick
-    return out
+    return {pid: process_cpu(pid) for pid in pids}
 
 
 def main() -> None:
@@ -43,8 +38,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=8.0)
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
-    home = Path(os.environ.get("REDLINE_HOME") or Path.home() / ".redline").expanduser()
-    os.environ["REDLINE_HOME"] = str(home)
+    home = bench_home()
     requests = [as_request(q) for q in build_queries(300)]
     key = make_key(home, f"memory-{time.time_ns()}")
     out: dict[str, Any] = {"load_average_start": os.getloadavg(), "runs": []}

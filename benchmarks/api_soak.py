@@ -22,7 +22,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.api_common import make_key, memory_mb, pct, start_server, wrk_load  # noqa: E402
+from benchmarks.api_common import bench_home, make_key, memory_mb, pct, start_server, wrk_load  # noqa: E402
 from benchmarks.api_match import as_request, build_queries  # noqa: E402
 
 
@@ -35,8 +35,7 @@ def main() -> None:
     args = ap.parse_args()
     import httpx
 
-    home = Path(os.environ.get("REDLINE_HOME") or Path.home() / ".redline").expanduser()
-    os.environ["REDLINE_HOME"] = str(home)
+    home = bench_home()
     requests = [as_request(q) for q in build_queries(300)]
     key = make_key(home, f"soak-{time.time_ns()}")
     server = start_server(home, args.workers)

@@ -39,6 +39,8 @@ from redline.exchange import credentials, exchanges, feed, fetch
 from redline.media import banks
 from redline.media.matcher import Matcher
 
+from benchmarks.api_common import process_cpu
+
 REDLINE = str(Path(sys.executable).with_name("redline"))
 
 
@@ -57,12 +59,6 @@ def install(root: Path, name: str) -> Context:
 def random_pdqs(n: int, seed: int) -> list[str]:
     codes = np.random.default_rng(seed).integers(0, 256, size=(n, 32), dtype=np.uint8)
     return [row.tobytes().hex() for row in codes]
-
-
-def process_cpu(pid: int) -> float:
-    """User + system CPU seconds of another process (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def serve(ctx: Context) -> tuple[subprocess.Popen, str]:

@@ -3,7 +3,7 @@
     REDLINE_DATA=/work/shared/data .venv/bin/python benchmarks/parties_cpu.py [--limit N] [--profile out.prof] [--json out.json]
     PYTHONPATH=/tmp/other-checkout .venv/bin/python /work/main/benchmarks/parties_cpu.py   # another engine
 
-Builds the test-subset screener of tests/parties/conftest.py once (the same lists, read straight from
+Builds the test-subset screener (the one tests/parties uses) once (the same lists, read straight from
 REDLINE_DATA), then screens every distinct name of the frozen category cases
 (benchmarks/data/parties_category_cases.csv) once, in file order. Reports `time.process_time` per
 query (CPU seconds: less sensitive to other work on a shared machine than wall time) and p50 / p99 wall
@@ -25,6 +25,8 @@ from typing import Any
 # The engine comes from PYTHONPATH when given (another checkout); the cases from this checkout.
 HERE = Path(__file__).resolve().parent
 CASES = HERE / "data" / "parties_category_cases.csv"
+# A subset of the real lists that holds every example tests/parties needs (its conftest builds the
+# same screener with build_screener).
 SUBSET = (
     "us_csl/2022-04/consolidated.csv",
     "us_dod_1260h",

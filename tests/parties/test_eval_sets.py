@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from benchmarks.parties_common import SourceEntity, build_cases, hard_cases, names_of, norm  # noqa: E402
-from redline.parties.sources.registry import discover  # noqa: E402
+from benchmarks.parties_common import SourceEntity, build_cases, hard_cases, names_of, norm
+from redline.parties.sources.registry import discover
 
 SMALL = ("lists/us_dod_1260h", "lists/us_misc_opensanctions_repo")
 
