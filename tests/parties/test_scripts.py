@@ -153,6 +153,16 @@ def test_foreign_names_written_by_sound_in_chinese_compare_on_consonant_classes(
     assert texts("陈全国", person=True) == ["chen", "quanguo"]  # a character outside the table
 
 
+def test_a_foreign_company_name_written_by_sound_in_chinese() -> None:
+    name = analyse("费尔南德斯贸易公司")
+    assert [(t.text, t.abjad) for t in name.tokens] == [("feirnandesi", True), ("trading", False)]
+    assert compare_names("费尔南德斯贸易公司", "Fernandes Trading Company")["match"]
+    fernando = compare_names("费尔南德斯贸易公司", "Fernando Trading Company")["score"]
+    assert fernando < compare_names("费尔南德斯贸易公司", "Fernandes Trading Company")["score"]
+    assert compare_names("班德拉斯技术公司", "Hudson Technologies")["score"] < 0.3
+    assert [(t.text, t.abjad) for t in analyse("科大讯飞").tokens] == [("kedaxunfei", False)]  # not a transcription
+
+
 def test_conventional_chinese_forms_of_foreign_given_names() -> None:
     assert texts("约翰·普维斯", person=True)[0] == "john"  # 约翰 is John by convention, not 'yuehan'
     assert compare_names("约翰·班德拉斯", "John Banderas", "Person")["match"]
