@@ -162,3 +162,36 @@ def test_media_review_queue_over_http(client, service, data_dir) -> None:
     assert done.status_code == 200 and done.json()["resolved_by"] == "analyst-key"
     assert client.post(path, json={"resolution": "confirmed"}, headers=analyst).status_code == 409
     assert client.post("/v1/media/review/999999/resolve", json={"resolution": "confirmed"}, headers=analyst).status_code == 404
+
+
+def test_lookups_never_refresh_the_index_and_a_thread_keeps_it_current(app, client, service) -> None:
+    """A hash banked by another process (here: the media library on the store, not the API) is
+    matched within a few seconds, while every refresh of the index runs on the refresher thread,
+    none on a request's."""
+    import random
+    import threading
+
+    from redline.api.routers import media
+    from redline.media import banks
+
+    reader = service.auth("reader")
+    pdq = f"{random.Random(11).getrandbits(256):064x}"
+    assert client.get("/m/lookup", params={"signal_type": "pdq", "signal": pdq}, headers=reader).status_code == 200
+    matcher = app.state.matcher
+    threads: list[str] = []
+    applied = matcher.index.refresh
+
+    def watched() -> int:
+        threads.append(threading.current_thread().name)
+        return applied()
+
+    matcher.index.refresh = watched
+    bank = f"BG_{uuid.uuid4().hex[:8].upper()}"
+    banks.create_bank(service.context.store, bank, actor="elsewhere")
+    banks.add_signals(service.context.store, bank, [banks.SignalRecord("pdq", pdq, content_id="bg-1")], actor="elsewhere")
+    deadline = time.monotonic() + 5
+    while bank not in client.get("/m/lookup", params={"signal_type": "pdq", "signal": pdq}, headers=reader).json():
+        assert time.monotonic() < deadline, "a hash banked elsewhere is not matched after 5 s"
+        time.sleep(0.05)
+    assert threads and set(threads) == {"redline-matcher-refresh"}
+    assert app.state.matcher_refresher.target() is matcher and media.REFRESH_S <= 1

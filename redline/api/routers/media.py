@@ -5,7 +5,12 @@ Matching and banking are the media domain's (`Matcher`, `redline.media.banks`)."
 
 from __future__ import annotations
 
+import logging
+import math
+import os
 import threading
+import time
+import weakref
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, UploadFile
@@ -19,34 +24,88 @@ from redline.media import banks
 from redline.media.hashing import HashError, hash_file
 from redline.media.signals import SignalError, normalise
 
+log = logging.getLogger("redline.api")
 router = APIRouter(tags=["Media (HMA-compatible)"])
 CONTENT_FIELDS = ("photo", "video", "file")
+REFRESH_S = 0.5  # how soon a hash banked or a bank deleted by another process is matched (or not)
 _matcher_lock = threading.Lock()
 
 
 def matcher(request: Request) -> Any:
-    """One Matcher per process, over the server's store; it refreshes itself from the store."""
+    """One Matcher per process, over the server's store, kept up with it by a thread (`Refresher`)."""
     return matcher_of(request.app.state)
 
 
 def matcher_of(state: Any) -> Any:
-    if getattr(state, "matcher", None) is None:
+    found = getattr(state, "matcher", None)
+    if found is None:
         with _matcher_lock:
-            if getattr(state, "matcher", None) is None:
-                from redline.media.matcher import Matcher
+            found = getattr(state, "matcher", None)
+            if found is None:
+                found = state.matcher = _open(state.context)
+    if not _refreshing(state, found):  # a forked worker starts its own thread
+        with _matcher_lock:
+            if not _refreshing(state, found):
+                found.refresh(force=True)  # once, so that the first request sees what came before it
+                state.matcher_refresher = Refresher.start(found)
+    return found
 
-                state.matcher = Matcher.open(state.context)
-    return state.matcher
+
+def _refreshing(state: Any, found: Any) -> bool:
+    refresher = getattr(state, "matcher_refresher", None)
+    return refresher is not None and refresher.pid == os.getpid() and refresher.target() is found
+
+
+def _open(context: Any) -> Any:
+    """A Matcher that never looks at the store inside a request: its `Refresher` does that."""
+    from redline.media.matcher import Matcher
+
+    return Matcher.open(context, refresh_seconds=math.inf)
+
+
+class Refresher:
+    """Keeps one process's Matcher up with the store from a thread of its own, every REFRESH_S.
+
+    The Matcher checks the store's revision itself when asked to match, every half second: two
+    queries (the revision, the held hashes) and, after a change, the new hashes applied, all on
+    the thread of the request that happened to come then, with the lookups behind it waiting for
+    the interpreter. Here the lookups only read the index; this thread applies the changes. The
+    thread ends with the Matcher (it holds it weakly)."""
+
+    def __init__(self, target: Any, every: float) -> None:
+        self.pid = os.getpid()
+        self.target = weakref.ref(target)
+        self._every = every
+
+    @classmethod
+    def start(cls, target: Any, every: float = REFRESH_S) -> Refresher:
+        refresher = cls(target, every)
+        threading.Thread(target=refresher._run, name="redline-matcher-refresh", daemon=True).start()
+        return refresher
+
+    def _run(self) -> None:
+        failing = False
+        while True:
+            time.sleep(self._every)
+            target = self.target()
+            if target is None:
+                return
+            try:
+                target.refresh(force=True)
+                failing = False
+            except Exception as exc:  # a store briefly unreachable: the index keeps answering, unchanged
+                if not failing:
+                    log.warning("the media index could not refresh from the store: %s", exc)
+                failing = True
+            del target
 
 
 def warm(app: Any) -> None:
     """Open the matcher now when banks exist (the server does this before forking its workers, so
-    they share the index pages instead of loading them each)."""
+    they share the index pages instead of loading them each; each worker starts its refresher)."""
     context = app.state.context
     if banks.list_banks(context.store):
-        from redline.media.matcher import Matcher
-
-        app.state.matcher = Matcher.open(context)
+        app.state.matcher = _open(context)
 
 
 def _pdq_matches(request: Request, signal_type: str, signal: str) -> list[Any]:
@@ -273,7 +332,7 @@ async def add_content(request: Request, name: str, ctx: Context = CURATOR) -> di
 @router.get("/m/index/status", summary="Size and freshness of the in-memory index")
 def index_status(request: Request, ctx: Context = READER) -> dict[str, Any]:
     m = matcher(request)
-    m.refresh()
+    m.refresh(force=True)  # exact now, not as of the refresher's last turn
     size = int(m.index.pdq.live_count)
     frames = int(m.index.frames.live_count)
     return {"pdq": {"present": size > 0, "built_to": m.index.rev, "size": size},
