@@ -34,32 +34,73 @@ from redline.parties.names import (
 )
 
 
+# The match decision: a hit whose score reaches this is a match; below it, hits are shown ranked
+# for review. Every cap and conflict below is set relative to it (Rule.at), so that moving it
+# moves them with it. Chosen on the tune half (docs/benchmarks-parties.md, "The match threshold").
+MATCH_THRESHOLD = 0.75
+# The threshold at which the hand-set factors were chosen (bb22e07 to 36d4db6): a factor f set then is
+# kept as the score a name needs before it to still match, SET_AT / f, whatever the threshold is now.
+SET_AT = 0.75
+# How far below the threshold a cap puts a name that would otherwise match: it is shown, for review,
+# never a match (5 points: a country or birth-year nudge on a capped name cannot reach the threshold).
+REVIEW_BAND = 0.05
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """A scoring rule: a factor on the score (or a cap), and where its value came from."""
+    """A scoring rule and where its value came from. Exactly one of:
+    `needed`: a factor on the score, threshold / needed: a name matches through the rule only when
+    its score before it is at least `needed` (above 1.0: never; an exact name lands at threshold / needed),
+    so the rule's decision is the same at any threshold;
+    `below`: a cap, this far below the threshold;
+    `value`: a cost or weight, not tied to the threshold."""
 
-    value: float
     says: str  # the clause the explanation carries when the rule fires
     basis: str
+    needed: float | None = None
+    below: float | None = None
+    value: float | None = None
+
+    def at(self, threshold: float) -> float:
+        if self.needed is not None:
+            return threshold / self.needed
+        if self.below is not None:
+            return threshold - self.below
+        assert self.value is not None
+        return self.value
 
 
-# Rules that act on a whole comparison. The match threshold is 0.75 (screening.MATCH_THRESHOLD).
-# "Hand-set" values date from the first engine (commit bb22e07) and were kept because
-# benchmarks/parties_accuracy.py lost nothing with them; the arithmetic says what each must do.
+def needing(score: float, threshold: float = MATCH_THRESHOLD) -> float:
+    """The factor through which a name matches only when its score before it is at least `score`."""
+    return threshold / score
+
+
+# Rules that act on a whole comparison. "Hand-set" values date from the first engine (commit bb22e07)
+# and were kept because benchmarks/parties_accuracy.py lost nothing with them; the arithmetic says what
+# each must do.
 RULES: dict[str, Rule] = {
-    "sector_conflict": Rule(0.85, "sector words differ", "hand-set: an exact distinctive word with another sector word on each side (0.85 overlap) falls to 0.72, below a match"),
-    "place_conflict": Rule(0.8, "places differ", "hand-set (cf14ac7): two names of one word in two cities (0.9 overlap) fall to 0.72, below a match"),
-    "number_conflict": Rule(0.4, "numbers differ", "hand-set: 'Ocean Star 7' is never 'Ocean Star 8'; 0.4 keeps it far below review too"),
-    "patronymic_conflict": Rule(0.7, "patronymics differ", "as a different birth year (screening.BIRTH_YEAR_MISMATCH, 0.7): a different father's name is as strong a conflict; a full-name agreement (0.77) falls to 0.54, shown for review"),
-    "lone_approximate": Rule(0.9, "the one distinctive word agrees only approximately", "hand-set (8eb11f1): names that agree on one distinctive word, and only fuzzily (one edit in five: 0.8), stay below a match ('Mazen GmbH' / 'Mawen Engineering')"),
-    "generic_only_cap": Rule(0.5, "only generic words, places or initials in common", "cap: half the threshold, so such a hit is seen but never reviewed as likely"),
-    "generic_name_cap": Rule(0.7, "a name of sector words only: review with the country or an identifier", "cap (8d995b6): just below the threshold, for review, never a match on its own"),
-    "more_names": Rule(0.2, "every name of one side is found in the other: its further names cost less", "tune half (person_variants): lists give a person's full name and short aliases ('GOETZ, Alain' / 'GOETZ, Alain Francois Viviane'); at 0.2 two names found of five (2 / 2.6 = 0.77) match (0.25: person F1 0.765, 0.2: 0.780, 0.15: 0.785, kept 0.2 for the margin), one name never does (the rule needs two), a different given name on each side is untouched (a conflict)"),
-    "more_words": Rule(0.3, "every word of one name is found in the other: its further words cost less", "tune half (company_variants, gov_bodies): lists give a body its short name and its long one with the parent or the full title ('Department of Financial Investigations' / '... of the State Control Committee of the Republic of Belarus'); F1 company / gov at 0.4: 0.765 / 0.624, 0.3: 0.776 / 0.655, 0.25: 0.785 / 0.661, 0.2: first negative matched; kept 0.3 for the margin. Two words found, one distinctive and whole: a lone word found never fires it"),
-    "parent_tail": Rule(0.1, "the longer name goes on with its parent ('of ...'): those words cost little", "tune half (gov_bodies): lists name a body by its head ('Main Directorate', 'Department of Financial Investigations') and by its head with its parent after 'of' ('... of the General Staff of the Armed Forces'); with more_words, the parent's words cost 0.1 a word instead of 0.3"),
-    "repeated_word": Rule(0.0, "a word the name repeats is counted once", "a name's repeated word ('HUSSEIN, Hussein', 'JABER ... JABER') says nothing more once one of its copies is matched: it costs nothing (0.0 of a word); tune half: person_variants +2, company +2, gov +1 true matches; negatives moved at most 0.48 -> 0.58"),
-    "public_body_place": Rule(WEIGHTS[WORD], "a public body: its place names it and weighs as a distinctive word", "a place in a public body's name weighs as a distinctive word (1.0): one bureau a place, so a different place is a different body"),
+    "sector_conflict": Rule("sector words differ", "hand-set as 0.85 at SET_AT: an exact distinctive word with another sector word on each side (0.85 overlap) falls below a match; a name matches through it from 0.88", needed=SET_AT / 0.85),
+    "place_conflict": Rule("places differ", "hand-set as 0.8 at SET_AT (cf14ac7): two names of one word in two cities (0.9 overlap) fall below a match; a name matches through it from 0.94", needed=SET_AT / 0.8),
+    "number_conflict": Rule("numbers differ", "hand-set as 0.4 at SET_AT: 'Ocean Star 7' is never 'Ocean Star 8'; an exact name lands at 0.53 of the threshold, far below review too", needed=SET_AT / 0.4),
+    "patronymic_conflict": Rule("patronymics differ", "as a different birth year (screening.BIRTH_YEAR_MISMATCH): a different father's name is as strong a conflict, never a match; an exact name lands at 0.93 of the threshold (0.7 at 0.75), shown for review", needed=SET_AT / 0.7),
+    "lone_approximate": Rule("the one distinctive word agrees only approximately", "hand-set as 0.9 at SET_AT (8eb11f1): names that agree on one distinctive word, and only fuzzily (one edit in five: 0.8), stay below a match ('Mazen GmbH' / 'Mawen Engineering'); a name matches through it from 0.83", needed=SET_AT / 0.9),
+    "generic_only_cap": Rule("only generic words, places or initials in common", "cap: a quarter below the threshold (half of it at 0.75), so such a hit is seen but never reviewed as likely", below=0.25),
+    "generic_name_cap": Rule("a name of sector words only: review with the country or an identifier", "cap (8d995b6): REVIEW_BAND below the threshold, for review, never a match on its own", below=REVIEW_BAND),
+    "more_names": Rule("every name of one side is found in the other: its further names cost less", "tune half (person_variants): lists give a person's full name and short aliases ('GOETZ, Alain' / 'GOETZ, Alain Francois Viviane'); at 0.2 two names found of five (2 / 2.6 = 0.77) match (0.25: person F1 0.765, 0.2: 0.780, 0.15: 0.785, kept 0.2 for the margin), one name never does (the rule needs two), a different given name on each side is untouched (a conflict)", value=0.2),
+    "more_words": Rule("every word of one name is found in the other: its further words cost less", "tune half (company_variants, gov_bodies): lists give a body its short name and its long one with the parent or the full title ('Department of Financial Investigations' / '... of the State Control Committee of the Republic of Belarus'); F1 company / gov at 0.4: 0.765 / 0.624, 0.3: 0.776 / 0.655, 0.25: 0.785 / 0.661, 0.2: first negative matched; kept 0.3 for the margin. Two words found, one distinctive and whole: a lone word found never fires it", value=0.3),
+    "parent_tail": Rule("the longer name goes on with its parent ('of ...'): those words cost little", "tune half (gov_bodies): lists name a body by its head ('Main Directorate', 'Department of Financial Investigations') and by its head with its parent after 'of' ('... of the General Staff of the Armed Forces'); with more_words, the parent's words cost 0.1 a word instead of 0.3", value=0.1),
+    "repeated_word": Rule("a word the name repeats is counted once", "a name's repeated word ('HUSSEIN, Hussein', 'JABER ... JABER') says nothing more once one of its copies is matched: it costs nothing (0.0 of a word); tune half: person_variants +2, company +2, gov +1 true matches; negatives moved at most 0.48 -> 0.58", value=0.0),
+    "one_name_two_ways": Rule("the one name left on each side is one name spelt two ways", "tune half (person_variants, the largest class of misses: a given or family name transliterated two ways, 'Sung-Mu' / 'Sun Mu', 'Tun' / 'Htun', 'Artem' / 'Artyom'): with two names found, the one name left on each side pairs when its folded spellings' Jaro-Winkler is at least RESIDUAL_AGREEMENT, valued as a one-edit-in-four fuzzy match (0.75). At threshold 0.65, person F1 0.820 -> 0.834, cross-script 0.810 -> 0.833 (agreement 0.9: 0.829 / 0.824, 0.85: 0.834 / 0.824, 0.8: 0.834 / 0.833, 0.75: 0.838 / 0.837; 0.8 kept for the margin); no negative of any set matched, third-party precision unchanged. One name found never fires it ('Said Khalil' / 'Saad Khalil' stay apart)", value=0.75),
+    "public_body_place": Rule("a public body: its place names it and weighs as a distinctive word", "a place in a public body's name weighs as a distinctive word (1.0): one bureau a place, so a different place is a different body", value=WEIGHTS[WORD]),
 }
+
+
+def values_at(threshold: float) -> dict[str, float]:
+    """Each rule's factor, cap or cost at a threshold."""
+    return {name: rule.at(threshold) for name, rule in RULES.items()}
+
+
+VALUES: dict[str, float] = values_at(MATCH_THRESHOLD)
 
 # Similarities of two tokens by how they agree (1.0 = the same word).
 SIMILARITY = {
@@ -85,6 +126,7 @@ SIMILARITY = {
     # person and gov bodies +1 true match each, no negative's score moved.
     "stem": 0.8,
 }
+RESIDUAL_AGREEMENT = 0.8  # Jaro-Winkler of the folded spellings for rule one_name_two_ways (tune half: see its basis)
 STEM_MIN = 5  # letters the two words must begin with alike
 STEM_SHARE = 0.7  # ... and that share of the longer word
 
@@ -98,9 +140,11 @@ EXTRA_COST = {WORD: 0.4, NUMBER: 0.6, GENERIC: 0.2, PLACE: 0.2, PATRONYMIC: 0.2,
 # A person's extra name keeps the first engine's 0.6: a lone given name found ('Ibrahim' in 'IBRAHIM,
 # Ali') stays far below a match; two or more names found are the more_names rule's.
 EXTRA_COST_PERSON = 0.6
-SECTOR_CONFLICT = RULES["sector_conflict"].value  # screening applies it across a party's names
+SECTOR_CONFLICT = VALUES["sector_conflict"]  # screening applies it across a party's names
 DISTINCTIVE = (WORD, NUMBER, PATRONYMIC, INITIAL)
 SECTOR_KINDS = (GENERIC, PLACE)
+NAMES = (WORD, PATRONYMIC)  # a person's names that count as found
+TWO_WAYS = "one name spelt two ways"  # how a pair of rule one_name_two_ways is explained
 LESSER_KINDS = (GENERIC, PLACE, STOP, ADMIN)
 # Kinds of word that, left unmatched on both sides, are a conflict, and the rule each fires.
 CONFLICTS = ((GENERIC, "sector_conflict"), (PLACE, "place_conflict"), (PATRONYMIC, "patronymic_conflict"))
@@ -283,13 +327,17 @@ def compare(query: AnalysedName, listed: AnalysedName, memo: dict[int, tuple[tup
             pairs.append(Pair(q_tokens[i], c_tokens[j], -negative, how))
     if not (query.person or listed.person):
         _acronym_pairs(q_tokens, c_tokens, used_q, used_c, pairs)
+    elif query.person and listed.person:
+        _one_name_spelt_two_ways(q_tokens, c_tokens, used_q, used_c, pairs)
 
     # A public body on both sides ("Urumqi Public Security Bureau"): its place is what names it.
     body = query.public_body and listed.public_body
     result = NameComparison(0.0, pairs, public_body=body)
     if query.normalised:
         result.penalties.append("normalised before matching: " + "; ".join(query.normalised))
-    place_weight = RULES["public_body_place"].value if body else WEIGHTS[PLACE]
+    if pairs and pairs[-1].how == TWO_WAYS:
+        result.penalties.append(f"{RULES['one_name_two_ways'].says} ({pairs[-1].query.source} / {pairs[-1].listed.source})")
+    place_weight = VALUES["public_body_place"] if body else WEIGHTS[PLACE]
     matched = query_weight = extras = 0.0
     for p in pairs:
         if p.query.kind != STOP:
@@ -309,7 +357,7 @@ def compare(query: AnalysedName, listed: AnalysedName, memo: dict[int, tuple[tup
     if repeated:
         result.penalties.append(f"{RULES['repeated_word'].says} ({', '.join(repeated)})")
     more = _more_words(query, listed, result)  # "more_names", "more_words" or ""
-    cheaper = RULES[more].value if more else 1.0
+    cheaper = VALUES[more] if more else 1.0
     tail = _parent_tail(q_tokens, used_q) if more == "more_words" and result.query_unmatched else (
         _parent_tail(c_tokens, used_c) if more == "more_words" else frozenset())
     for t in result.query_unmatched:
@@ -350,13 +398,33 @@ def compare(query: AnalysedName, listed: AnalysedName, memo: dict[int, tuple[tup
         score = _apply(result, "lone_approximate", score)
     if not distinctive:
         same = _same_generic_name(result, c_tokens)
-        if not same and score > RULES["generic_only_cap"].value:
+        if not same and score > VALUES["generic_only_cap"]:
             score = _apply(result, "generic_only_cap", score)
-        elif same and not any(t.kind == PLACE for t in c_tokens) and score > RULES["generic_name_cap"].value:
+        elif same and not any(t.kind == PLACE for t in c_tokens) and score > VALUES["generic_name_cap"]:
             # "Digital Technologies": the same words, but thousands of firms are called that.
             score = _apply(result, "generic_name_cap", score)
     result.score = min(1.0, score)
     return result
+
+
+def _one_name_spelt_two_ways(
+    q_tokens: tuple[Token, ...], c_tokens: tuple[Token, ...], used_q: set[int], used_c: set[int], pairs: list[Pair]
+) -> None:
+    """A person's names agree but one, left alone on each side ('Sung-Mu Hong' / 'Sun Mu Hong',
+    'Artem ... KUZNETSOV' / 'Artyom ... KUZNETSOV'): with at least two names found, those two are one
+    name in two transliterations when they are close enough (rule one_name_two_ways)."""
+    if sum(1 for p in pairs if p.query.kind in NAMES and p.listed.kind in NAMES) < 2:
+        return
+    left_q = [i for i, t in enumerate(q_tokens) if i not in used_q and t.kind in NAMES]
+    left_c = [j for j, t in enumerate(c_tokens) if j not in used_c and t.kind in NAMES]
+    if len(left_q) != 1 or len(left_c) != 1:
+        return
+    q, c = q_tokens[left_q[0]], c_tokens[left_c[0]]
+    if q.kind != c.kind or JaroWinkler.similarity(fold(q.text), fold(c.text)) < RESIDUAL_AGREEMENT:
+        return
+    used_q.add(left_q[0])
+    used_c.add(left_c[0])
+    pairs.append(Pair(q, c, VALUES["one_name_two_ways"], TWO_WAYS))
 
 
 def _parent_tail(tokens: tuple[Token, ...], used: set[int]) -> frozenset[str]:
@@ -372,7 +440,7 @@ def _parent_tail(tokens: tuple[Token, ...], used: set[int]) -> frozenset[str]:
 
 
 def _cheaper(token: Token, tail: frozenset[str], cheaper: float) -> float:
-    return RULES["parent_tail"].value if token.text in tail else cheaper
+    return VALUES["parent_tail"] if token.text in tail else cheaper
 
 
 def _more_words(query: AnalysedName, listed: AnalysedName, result: NameComparison) -> str:
@@ -399,7 +467,7 @@ def _apply(result: NameComparison, name: str, score: float, detail: str = "") ->
     """Apply one rule of RULES to a score (a factor, or a cap for names ending in _cap) and say so."""
     rule = RULES[name]
     result.penalties.append(f"{rule.says} ({detail})" if detail else rule.says)
-    return min(score, rule.value) if name.endswith("_cap") else score * rule.value
+    return min(score, VALUES[name]) if rule.below is not None else score * VALUES[name]
 
 
 def _same_generic_name(result: NameComparison, c_tokens: tuple[Token, ...]) -> bool:

@@ -11,9 +11,9 @@ from redline.parties.index import NameEntry, NameIndex
 from redline.parties.names import ADMIN, GENERIC, PLACE, STOP, AnalysedName, Token, analyse, split_alternatives
 from redline.parties.normalise import normalise
 from redline.parties.ownership import DEFAULT_RULES, OwnershipRule, applicable
-from redline.parties.score import SECTOR_CONFLICT, NameComparison, compare, ofac_style_score
+from redline.parties.score import MATCH_THRESHOLD, REVIEW_BAND, SECTOR_CONFLICT, SET_AT, NameComparison, compare, needing, ofac_style_score
 
-MATCH_THRESHOLD = 0.75
+# MATCH_THRESHOLD (imported from here by the API, the CLI and other domains) lives in score.py, beside the rules set from it.
 CANDIDATES = 48
 
 # Query schema -> party schemata it can be (LegalEntity and unknown are compatible with all).
@@ -25,18 +25,21 @@ COMPATIBLE = {
     "Airplane": {"Airplane", "LegalEntity"},
 }
 # What the query's facts do to a name score; each one that fires is named in the explanation.
-# Hand-set in the first engine (bb22e07), kept because benchmarks/parties_accuracy.py lost nothing:
-SCHEMA_MISMATCH = 0.6  # a company asked, a person found: even an exact name (1.0) falls to review
-COUNTRY_MISMATCH = 0.9  # lists and counterparties disagree on countries often: a nudge, not a veto
-BIRTH_YEAR_MISMATCH = 0.7  # beyond a year either side: an exact name falls below the threshold
-BIRTH_YEAR_AGREES = 0.05  # the same birth year lifts a near-threshold name into a match
+# A factor is given as the score a name needs before it to still match (score.needing, as
+# score.RULES): hand-set in the first engine (bb22e07) at SET_AT, kept because
+# benchmarks/parties_accuracy.py lost nothing, and set so that its decision stays where it was when
+# the threshold moves.
+SCHEMA_MISMATCH = needing(SET_AT / 0.6)  # a company asked, a person found: an exact name lands at 0.8 of the threshold, for review
+COUNTRY_MISMATCH = needing(SET_AT / 0.9)  # lists and counterparties disagree on countries often: a nudge, not a veto (a name of 0.83 still matches)
+BIRTH_YEAR_MISMATCH = needing(SET_AT / 0.7)  # beyond a year either side: an exact name falls below the threshold (0.7 at 0.75)
+BIRTH_YEAR_AGREES = REVIEW_BAND  # the same birth year lifts a name capped or nudged just below the threshold into a match
 # A bare name from a names-only list has no facts: when the query gives some, the row can neither
 # confirm nor clear them, so it stays visible below the match threshold, for review.
-BARE_NAME_CAP = MATCH_THRESHOLD - 0.05
+BARE_NAME_CAP = MATCH_THRESHOLD - REVIEW_BAND
 # A weak alias (the list's own "low quality" a.k.a.: a nickname, a kunya, a part of a name) is not
 # matchable in FollowTheMoney's model. Redline keeps it, but only a query that is the weak alias
 # whole is a match through it; anything less stays below the threshold, for review.
-WEAK_ALIAS_CAP = MATCH_THRESHOLD - 0.05
+WEAK_ALIAS_CAP = MATCH_THRESHOLD - REVIEW_BAND
 
 
 @dataclass
