@@ -23,7 +23,7 @@ from rapidfuzz.distance import OSA
 from rigour.names import extract_org_types, remove_org_types
 
 from redline.parties.normalise import normalise
-from redline.parties.scripts import WORD_SPLIT, consonant_key, han_person, han_transcription, is_japanese, japanese_person, japanese_words, join_zwnj, korean_person, mark_geresh, romanise_word, word_script
+from redline.parties.scripts import WORD_SPLIT, consonant_key, han_person, han_transcription, is_japanese, japanese_form, japanese_person, japanese_words, join_zwnj, korean_person, mark_geresh, romanise_word, word_script
 
 WORD, GENERIC, PLACE, NUMBER, INITIAL, PATRONYMIC, STOP, ADMIN = (
     "word", "generic", "place", "number", "initial", "patronymic", "stop", "admin",
@@ -272,7 +272,7 @@ def _han_segments(run: str, vocab: Vocabulary, japanese: bool = False) -> list[t
         # (scripts.han_transcription). Tune half, cross-script category: 0.795 -> 0.805.
         nonlocal rest
         if rest and japanese:
-            out.extend((word, hint, False) for word, hint in japanese_words(rest))  # read and split by pykakasi
+            out.extend((word, hint, False) for word, hint in japanese_words(japanese_form(rest)))  # read and split by pykakasi
         elif rest:
             foreign = han_transcription(rest)
             out.append((foreign, "", True) if foreign else ("".join(lazy_pinyin(rest)), "", False))

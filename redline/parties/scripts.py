@@ -167,6 +167,11 @@ def romanise_word(word: str, person: bool) -> list[Piece]:
     if script == "DEVANAGARI":
         return [(w, "", False) for w in _latin_words(devanagari(word))]
     if script == "CYRILLIC":
+        plain = _latin_words(word)
+        if not person and plain and all(_vocabulary_form(w) for w in plain):
+            # a sector word in any of its cases ('НАЦИОНАЛЬНОГО' national, 'Катиба' katiba, never
+            # read as Japanese in Polivanov's system)
+            return [(_vocabulary_form(w), "", False) for w in plain]
         japanese = polivanov(word)
         if japanese:
             return [(japanese, "", False)]
@@ -174,7 +179,44 @@ def romanise_word(word: str, person: bool) -> list[Piece]:
         return [(w, "", False) for w in _latin_words(_icu("Serbian-Latin/BGN", word))]  # 'Шешељ' Seselj
     translit = _BGN.get(script)
     text = _icu(translit, word) if translit else word
+    if script == "CYRILLIC" and not person:
+        return [(_vocabulary_form(w), "", False) if _vocabulary_form(w) else (w, "", _loose_cyrillic(w)) for w in _latin_words(text)]
     return [(w, "", script == "CYRILLIC" and _loose_cyrillic(w)) for w in _latin_words(text)]
+
+
+# Russian case endings in Latin letters (anyascii, as _latin_words writes them) and the endings of
+# the forms vocab.yaml holds: 'natsionalnogo' is 'natsionalnyy' or 'natsionalny', 'ministerstva'
+# 'ministerstvo', 'tekhnologiy' 'tekhnologii'. Adjectives first, longest first; a noun's ending
+# is tried only on words of six or more letters.
+_RUSSIAN_ENDINGS = (
+    ("ogo", ("yy", "y", "iy", "aya", "oe")), ("ego", ("iy", "yy", "y")), ("omu", ("yy", "y", "iy")),
+    ("ykh", ("yy", "y", "aya", "ye")), ("ikh", ("iy", "ie")), ("ymi", ("yy", "y")), ("oy", ("yy", "y", "aya", "oe")),
+    ("ym", ("yy", "y")), ("uyu", ("aya",)), ("ye", ("yy", "y", "aya", "oe")), ("ie", ("iy",)),
+    ("ami", ("", "a", "o", "iya", "ie")), ("akh", ("", "a", "o", "iya", "ie")), ("ov", ("", "a", "y")),
+    ("iy", ("ii", "iya", "ie")), ("iya", ("ii", "ie")), ("ii", ("iya", "ie")), ("ia", ("iya",)),
+    ("om", ("", "o")), ("ya", ("iya", "ie")), ("a", ("", "o", "y")), ("y", ("", "a", "i")), ("u", ("", "a", "o")), ("e", ("", "a", "o")),
+)
+
+
+@lru_cache(maxsize=4096)
+def _vocabulary_form(latin: str) -> str:
+    """A transliterated Cyrillic word as the spelling vocab.yaml holds for it, in any case; ''
+    when it holds none."""
+    from redline.parties.names import vocabulary  # names.py imports this module
+
+    vocab = vocabulary()
+    known = vocab.canonical.keys() | vocab.generic | vocab.admin_levels.keys()
+    if latin in known:
+        return latin
+    if len(latin) < 5:
+        return ""
+    for ending, forms in _RUSSIAN_ENDINGS:
+        if latin.endswith(ending) and len(latin) - len(ending) >= 4:
+            stem = latin[: -len(ending)]
+            found = next((stem + form for form in forms if stem + form in known), "")
+            if found:
+                return found
+    return ""
 
 
 def _loose_cyrillic(latin: str) -> bool:
@@ -514,6 +556,14 @@ def _in_jis(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def japanese_form(run: str) -> str:
+    """Kanji as a Japanese dictionary knows them: a Japanese name written in simplified Chinese
+    characters (as Chinese lists write Japanese firms: '日本电磁测器' Nihon Denji Sokki, '东芝'
+    Toshiba) is read after ICU's Simplified-Traditional, whose forms pykakasi reads; a run Japanese
+    writes as it is stays as it is."""
+    return run if _in_jis(run) else _icu("Simplified-Traditional", run)
 
 
 def japanese_person(run: str) -> list[Piece] | None:

@@ -256,3 +256,27 @@ def test_cyrillic_transcriptions_of_foreign_names_compare_on_consonants() -> Non
     assert compare_names("Мэйсон", "Mason", "Person")["match"]
     assert not compare_names("Арло", "Orlov", "Person")["match"]  # a short key is not enough
     assert compare_names("Уитлэм", "Whitlam", "Person")["match"]
+
+
+def test_translated_sector_words_of_chinese_names() -> None:
+    assert texts("华星基金会") == ["huaxing", "foundation"]  # 基金会 (CC-CEDICT 'foundation')
+    assert texts("中国科学院") [-2:] == ["academy", "science"]
+    assert compare_names("华星基金会", "Huaxing Foundation")["match"]
+
+
+def test_japanese_names_written_in_simplified_chinese_characters() -> None:
+    assert texts("日本电磁测器株式会社") == ["nippon", "denji", "sokki"]  # 电磁测器 read as 電磁測器
+    assert compare_names("东芝株式会社", "Toshiba Corporation")["match"]
+
+
+def test_russian_sector_words_in_any_case_and_never_as_japanese() -> None:
+    assert texts("ФОНД НАЦИОНАЛЬНОГО РАЗВИТИЯ") == ["foundation", "national", "development"]
+    assert texts("Катиба Имам Бухари")[0] == "brigade"  # not Polivanov's 'kachiba'
+    assert texts("Петрова Мария", person=True) == ["petrova", "mariya"]  # a person's name is left alone
+
+
+def test_arabic_organisation_words_meet_their_latin_transliterations() -> None:
+    assert texts("حركة الجهاد الإسلامي") == ["movement", "al", "j'had", "islamic"]
+    assert compare_names("حركة الجهاد الإسلامي", "Harakat al-Jihad al-Islami")["match"]
+    assert compare_names("حركة الجهاد الإسلامي", "Islamic Jihad Movement")["match"]
+    assert texts("مكتب الخدمات")[-1] == texts("Maktab al-Khidamat")[-1] == "services"  # خدمات, khidamat
