@@ -7,7 +7,10 @@ nprobe and for several ways to choose the lists' centroids, in the same run:
 - `kmeans-small`: k-means on 16 hashes a list, 6 iterations;
 - `sample`: no training, the centroids are hashes drawn from the data (uniform 256-bit hashes have
   no clusters for k-means to find; real ones cluster around their pictures, and a drawn hash lies
-  in a cluster as often as the cluster is large).
+  in a cluster as often as the cluster is large);
+- `product`: the product index, `redline.media.ivf.IVFIndex` (drawn centroids, the `--quantizer`
+  (an HNSW one searched at efSearch `--assign-ef` when filing), lists allocated at their final
+  size), searched through its own `search` (live flags, ids): what a bank above the IVF size runs.
 
 The quantizer that assigns a hash to its list is exact (`flat`) or `hnsw` (faiss IndexBinaryHNSW,
 32 links, efSearch at least nprobe), which assigns tens of millions of hashes to tens of thousands
@@ -30,6 +33,8 @@ import faiss
 import numpy as np
 
 from benchmarks.media_index import brute, cpu_s, flip, load, make_codes, rss_mb
+from redline.media import ivf as ivf_module
+from redline.media.ivf import IVFIndex
 
 THRESHOLD = 31
 ADD_CHUNK = 1 << 20
@@ -94,54 +99,96 @@ def memory_bytes(index: faiss.IndexBinaryIVF) -> int:
     return index.ntotal * (32 + 8) + quantizer.ntotal * 32 + links
 
 
+def truth_of(codes: np.ndarray, qs: np.ndarray) -> list[set[int]]:
+    """Rows within THRESHOLD of each query: faiss's exact flat range search over every code (2
+    threads), checked against a numpy scan on the first queries."""
+    flat = faiss.IndexBinaryFlat(256)
+    flat.add(codes)
+    faiss.omp_set_num_threads(2)
+    lims, _, labels = flat.range_search(qs, THRESHOLD + 1)
+    del flat
+    truth = [set(labels[lims[i] : lims[i + 1]].tolist()) for i in range(len(qs))]
+    codes64 = codes.view(np.uint64).reshape(len(codes), 4)
+    for q, expected in list(zip(qs, truth))[:3]:
+        assert expected == chunked_brute(codes64, q), "faiss flat range search disagrees with numpy"
+    return truth
+
+
+def chunked_brute(codes64: np.ndarray, query: np.ndarray, chunk: int = 1 << 22) -> set[int]:
+    found: set[int] = set()
+    for start in range(0, len(codes64), chunk):
+        found |= {start + r for r in brute(codes64[start : start + chunk], query, THRESHOLD)}
+    return found
+
+
+def flat_p50(codes: np.ndarray, qs: np.ndarray) -> str:
+    flat = faiss.IndexBinaryFlat(256)
+    flat.add(codes)
+    faiss.omp_set_num_threads(1)
+    times = []
+    for q in qs:
+        t0 = time.perf_counter()
+        flat.range_search(q[None, :], THRESHOLD + 1)
+        times.append(time.perf_counter() - t0)
+    return f"exact flat scan: p50 {np.percentile(np.array(times) * 1000, 50):.3f} ms over {len(qs)} queries (32 B/hash + ids; load {load()})"
+
+
 def run(kind: str, n: int, queries: int, list_size: int, probes: list[int], trains: list[str],
-        quantizer_kind: str, with_flat: bool) -> None:
+        quantizer_kind: str, with_flat: bool, nlist_arg: int | None = None, flat_queries: int = 30) -> None:
     rng = np.random.default_rng(1)
     codes = make_codes(kind, n, rng)
     picks = rng.choice(n, queries, replace=False)
     qs = flip(codes[picks], rng.integers(0, 32, size=queries), rng)
-    codes64 = codes.view(np.uint64).reshape(n, 4)
-    truth = [brute(codes64, q, THRESHOLD) for q in qs]
-    del codes64
-    nlist = max(64, n // list_size)
+    started = time.perf_counter()
+    truth = truth_of(codes, qs)
+    print(f"{n:,} {kind} hashes, {queries} queries: truth in {time.perf_counter() - started:.1f} s, "
+          f"{np.mean([len(t) for t in truth]):.1f} neighbours a query (load {load()})", flush=True)
+    if with_flat:  # before the IVF builds: its memory is freed before theirs is taken
+        print(flat_p50(codes, qs[:flat_queries]), flush=True)
+    nlist = nlist_arg or max(64, n // list_size)
     for train in trains:
         faiss.omp_set_num_threads(2)  # training and adding use both cores; searching uses one
         before = rss_mb()
         started, cpu = time.perf_counter(), cpu_s()
-        index = build(codes, nlist, train, quantizer_kind, np.random.default_rng(2))
+        if train == "product":
+            index: IVFIndex | faiss.IndexBinaryIVF = IVFIndex.build(np.arange(n), codes, nlist=nlist,
+                                                                    quantizer=quantizer_kind, seed=2)
+            held = index.memory_bytes()
+        else:
+            index = build(codes, nlist, train, quantizer_kind, np.random.default_rng(2))
+            held = memory_bytes(index)
         wall, used = time.perf_counter() - started, cpu_s() - cpu
         grown = rss_mb() - before
         faiss.omp_set_num_threads(1)
-        print(f"\n## IVF, {n:,} {kind} hashes, nlist {nlist:,} (~{list_size:,} a list), centroids: {train}, "
-              f"quantizer {quantizer_kind}: build {wall:.1f} s wall / {used:.1f} s CPU (load {load()}), "
-              f"{memory_bytes(index) / n:.1f} B/hash held (RSS +{grown * 2**20 / n:.1f} B/hash)", flush=True)
+        quantizer_label = quantizer_kind
+        extra = f", filed at efSearch {ivf_module.ASSIGN_EF}" if train == "product" and quantizer_kind == "hnsw" else ""
+        print(f"\n## IVF, {n:,} {kind} hashes, nlist {nlist:,} (~{n // nlist:,} a list), centroids: {train}, "
+              f"quantizer {quantizer_label}{extra}: build {wall:.1f} s wall / {used:.1f} s CPU (load {load()}), "
+              f"{held / n:.1f} B/hash held (RSS +{grown * 2**20 / n:.1f} B/hash)", flush=True)
         for nprobe in probes:
             if nprobe > nlist:
                 continue
-            index.nprobe = nprobe
-            if quantizer_kind == "hnsw":
-                faiss.downcast_IndexBinary(index.quantizer).hnsw.efSearch = max(64, 2 * nprobe)
             times, found, wanted = [], 0, 0
+            if isinstance(index, IVFIndex):
+                def search(q: np.ndarray) -> set[int]:
+                    return {hit.signal_id for hit in index.search(q[None, :], THRESHOLD, nprobe)}
+            else:
+                index.nprobe = nprobe
+                if quantizer_kind == "hnsw":
+                    faiss.downcast_IndexBinary(index.quantizer).hnsw.efSearch = max(64, 2 * nprobe)
+
+                def search(q: np.ndarray) -> set[int]:
+                    return set(index.range_search(q[None, :], THRESHOLD + 1)[2].tolist())
             for q, expected in zip(qs, truth):
                 t0 = time.perf_counter()
-                _, _, labels = index.range_search(q[None, :], THRESHOLD + 1)
+                labels = search(q)
                 times.append(time.perf_counter() - t0)
-                found += len(expected & set(labels.tolist()))
+                found += len(expected & labels)
                 wanted += len(expected)
             a = np.array(times) * 1000
             print(f"nprobe {nprobe:>5}: recall {found / wanted:.4f}  p50 {np.percentile(a, 50):8.3f} ms  "
                   f"p99 {np.percentile(a, 99):8.3f} ms  (load {load()})", flush=True)
         del index
-    if not with_flat:
-        return
-    flat = faiss.IndexBinaryFlat(256)
-    flat.add(codes)
-    times = []
-    for q in qs[:30]:
-        t0 = time.perf_counter()
-        flat.range_search(q[None, :], THRESHOLD + 1)
-        times.append(time.perf_counter() - t0)
-    print(f"exact flat scan: p50 {np.percentile(np.array(times) * 1000, 50):.3f} ms (32 B/hash + ids; load {load()})")
 
 
 def main() -> None:
@@ -151,14 +198,18 @@ def main() -> None:
     parser.add_argument("--kinds", default="random,clustered")
     parser.add_argument("--list-size", type=int, default=1024)
     parser.add_argument("--nprobe", default="1,8,32,128,512")
-    parser.add_argument("--train", default="kmeans,sample", help="kmeans, kmeans-small, sample (comma-separated)")
+    parser.add_argument("--train", default="kmeans,sample", help="kmeans, kmeans-small, sample, product (comma-separated)")
     parser.add_argument("--quantizer", choices=("flat", "hnsw"), default="flat")
     parser.add_argument("--no-flat", action="store_true", help="skip the exact flat scan baseline")
+    parser.add_argument("--nlist", type=int, help="lists (default size / --list-size)")
+    parser.add_argument("--assign-ef", type=int, default=ivf_module.ASSIGN_EF, help="product: efSearch when filing")
+    parser.add_argument("--flat-queries", type=int, default=30)
     args = parser.parse_args()
+    ivf_module.ASSIGN_EF = args.assign_ef
     print(f"faiss {faiss.__version__}; load {load()}")
     for kind in args.kinds.split(","):
         run(kind, args.size, args.queries, args.list_size, [int(p) for p in args.nprobe.split(",")],
-            args.train.split(","), args.quantizer, not args.no_flat)
+            args.train.split(","), args.quantizer, not args.no_flat, args.nlist, args.flat_queries)
     import resource
 
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20:.2f} GB")
