@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import faiss
 import numpy as np
@@ -37,6 +38,7 @@ from redline.media import ivf as ivf_module
 from redline.media.ivf import IVFIndex
 
 THRESHOLD = 31
+KNN = 16
 ADD_CHUNK = 1 << 20
 
 
@@ -99,19 +101,35 @@ def memory_bytes(index: faiss.IndexBinaryIVF) -> int:
     return index.ntotal * (32 + 8) + quantizer.ntotal * 32 + links
 
 
-def truth_of(codes: np.ndarray, qs: np.ndarray) -> list[set[int]]:
-    """Rows within THRESHOLD of each query: faiss's exact flat range search over every code (2
-    threads), checked against a numpy scan on the first queries."""
+def exact_flat(codes: np.ndarray, qs: np.ndarray, timed: int) -> tuple[list[set[int]], str]:
+    """The exact flat scan (faiss IndexBinaryFlat): the rows within THRESHOLD of every query (its
+    `KNN` nearest by a batched search on two threads, a range search for any query whose KNN-th
+    nearest is still within the threshold; checked against numpy on the first queries), and its p50
+    for single range searches on one thread, the baseline, on the first `timed` queries."""
     flat = faiss.IndexBinaryFlat(256)
     flat.add(codes)
-    faiss.omp_set_num_threads(2)
-    lims, _, labels = flat.range_search(qs, THRESHOLD + 1)
-    del flat
-    truth = [set(labels[lims[i] : lims[i + 1]].tolist()) for i in range(len(qs))]
+    faiss.omp_set_num_threads(1)
+    parts = np.array_split(np.arange(len(qs)), 2)
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(lambda part: flat.search(qs[part], KNN), parts))
+    distances, labels = np.concatenate([a[0] for a in answers]), np.concatenate([a[1] for a in answers])
+    truth = []
+    for qi, (near, rows) in enumerate(zip(distances, labels)):
+        if near[-1] <= THRESHOLD:
+            lims, _, found = flat.range_search(qs[qi : qi + 1], THRESHOLD + 1)
+            truth.append(set(found.tolist()))
+        else:
+            truth.append(set(rows[near <= THRESHOLD].tolist()))
     codes64 = codes.view(np.uint64).reshape(len(codes), 4)
-    for q, expected in list(zip(qs, truth))[:3]:
-        assert expected == chunked_brute(codes64, q), "faiss flat range search disagrees with numpy"
-    return truth
+    for q, expected in list(zip(qs, truth))[:2]:
+        assert expected == chunked_brute(codes64, q), "faiss's flat search disagrees with numpy"
+    times = []
+    for q in qs[:timed]:
+        t0 = time.perf_counter()
+        flat.range_search(q[None, :], THRESHOLD + 1)
+        times.append(time.perf_counter() - t0)
+    p50 = np.percentile(np.array(times) * 1000, 50)
+    return truth, f"exact flat scan: p50 {p50:.3f} ms over {len(times)} queries (32 B/hash + ids; load {load()})"
 
 
 def chunked_brute(codes64: np.ndarray, query: np.ndarray, chunk: int = 1 << 22) -> set[int]:
@@ -121,18 +139,6 @@ def chunked_brute(codes64: np.ndarray, query: np.ndarray, chunk: int = 1 << 22) 
     return found
 
 
-def flat_p50(codes: np.ndarray, qs: np.ndarray) -> str:
-    flat = faiss.IndexBinaryFlat(256)
-    flat.add(codes)
-    faiss.omp_set_num_threads(1)
-    times = []
-    for q in qs:
-        t0 = time.perf_counter()
-        flat.range_search(q[None, :], THRESHOLD + 1)
-        times.append(time.perf_counter() - t0)
-    return f"exact flat scan: p50 {np.percentile(np.array(times) * 1000, 50):.3f} ms over {len(qs)} queries (32 B/hash + ids; load {load()})"
-
-
 def run(kind: str, n: int, queries: int, list_size: int, probes: list[int], trains: list[str],
         quantizer_kind: str, with_flat: bool, nlist_arg: int | None = None, flat_queries: int = 30) -> None:
     rng = np.random.default_rng(1)
@@ -140,11 +146,11 @@ def run(kind: str, n: int, queries: int, list_size: int, probes: list[int], trai
     picks = rng.choice(n, queries, replace=False)
     qs = flip(codes[picks], rng.integers(0, 32, size=queries), rng)
     started = time.perf_counter()
-    truth = truth_of(codes, qs)
+    truth, flat_line = exact_flat(codes, qs, flat_queries if with_flat else 0)  # freed before the IVF builds
     print(f"{n:,} {kind} hashes, {queries} queries: truth in {time.perf_counter() - started:.1f} s, "
-          f"{np.mean([len(t) for t in truth]):.1f} neighbours a query (load {load()})", flush=True)
-    if with_flat:  # before the IVF builds: its memory is freed before theirs is taken
-        print(flat_p50(codes, qs[:flat_queries]), flush=True)
+          f"{np.mean([len(t) for t in truth]):.1f} neighbours a query (load {load()}, RSS {rss_mb():,.0f} MB)", flush=True)
+    if with_flat:
+        print(flat_line, flush=True)
     nlist = nlist_arg or max(64, n // list_size)
     for train in trains:
         faiss.omp_set_num_threads(2)  # training and adding use both cores; searching uses one
