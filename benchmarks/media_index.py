@@ -170,6 +170,8 @@ def run(kind: str, n: int, queries: int, with_pytx: bool, rng: np.random.Generat
     hexes = [c.tobytes().hex() for c in codes]
     before = rss_mb()
     started, cpu = time.perf_counter(), cpu_s()
+    print(f"  pytx PDQIndex build starts {time.strftime('%H:%M:%S', time.gmtime())} UTC, RSS {before:,.0f} MB "
+          f"(load {load()})", flush=True)
     pytx = PDQIndex(entries=((h, i) for i, h in enumerate(hexes)))
     build = f"{time.perf_counter() - started:5.1f} s wall / {cpu_s() - cpu:5.1f} s CPU"
     grown = rss_mb() - before

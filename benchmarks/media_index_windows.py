@@ -9,8 +9,8 @@ Layouts, each answering "every hash within 31 bits of the query, derived ones to
   multi-index over all of them);
 - `two exact indexes`: the own hashes in one BinaryIndex, the windows in a second one (exact);
 - `windows flat`: the windows in a flat scan (41 B a hash, exact, a scan a query);
-- `windows IVF`: the windows in a faiss binary IVF (approximate; centroids drawn from them, ~1,024
-  hashes a list, see benchmarks/media_index_ivf.py), at several nprobe.
+- `windows IVF`: the windows in the product IVF index (`redline.media.ivf.IVFIndex`: approximate,
+  centroids drawn from them, ~4,096 hashes a list, exact quantizer), at several nprobe.
 
 Hashes are synthetic: each picture's own hash is uniform, its windows are the hash with 60-120 random
 bits flipped (windows of one picture lie 30 or more bits apart, docs/benchmarks-media.md). Queries:
@@ -27,9 +27,8 @@ import faiss
 import numpy as np
 
 from benchmarks.media_index import brute, cpu_s, flip, flip_fast, load
-from benchmarks.media_index_ivf import build as build_ivf
-from benchmarks.media_index_ivf import memory_bytes as ivf_bytes
 from redline.media.index import BinaryIndex
+from redline.media.ivf import IVFIndex
 
 THRESHOLD = 31
 
@@ -43,7 +42,7 @@ def main() -> None:
     parser.add_argument("--pictures", type=int, default=100_000)
     parser.add_argument("--windows", type=int, default=15)
     parser.add_argument("--queries", type=int, default=100)
-    parser.add_argument("--nprobe", default="8,32,128")
+    parser.add_argument("--nprobe", default="16,32,64,128")
     args = parser.parse_args()
     faiss.omp_set_num_threads(1)
     rng = np.random.default_rng(1)
@@ -89,17 +88,12 @@ def main() -> None:
            lambda q: {h.row for h in main_index.search(q[None, :])} | {n + h.row for h in second.search(q[None, :])},
            built_main)
     del second
-    faiss.omp_set_num_threads(2)
-    ivf, built = timed(lambda: build_ivf(windows, max(64, len(windows) // 1024), "sample", "flat", np.random.default_rng(2)))
-    faiss.omp_set_num_threads(1)
+    ivf, built = timed(lambda: IVFIndex.build(np.arange(len(windows)), windows))
     for nprobe in [int(p) for p in args.nprobe.split(",")]:
-        ivf.nprobe = nprobe
+        def search(q: np.ndarray, nprobe: int = nprobe) -> set[int]:
+            return {h.row for h in main_index.search(q[None, :])} | {n + h.row for h in ivf.search(q[None, :], THRESHOLD, nprobe)}
 
-        def search(q: np.ndarray) -> set[int]:
-            _, _, labels = ivf.range_search(q[None, :], THRESHOLD + 1)
-            return {h.row for h in main_index.search(q[None, :])} | {n + int(r) for r in labels}
-
-        report(f"windows IVF nprobe {nprobe}", main_index.memory_bytes() + ivf_bytes(ivf), search, built)
+        report(f"windows IVF nprobe {nprobe}/{ivf.nlist}", main_index.memory_bytes() + ivf.memory_bytes(), search, built)
 
 
 def _index(codes: np.ndarray) -> BinaryIndex:
