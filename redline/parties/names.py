@@ -23,7 +23,7 @@ from rapidfuzz.distance import OSA
 from rigour.names import extract_org_types, remove_org_types
 
 from redline.parties.normalise import normalise
-from redline.parties.scripts import WORD_SPLIT, consonant_key, han_person, han_transcription, is_japanese, japanese_form, japanese_person, japanese_words, join_zwnj, korean_person, mark_geresh, romanise_word, word_script
+from redline.parties.scripts import WORD_SPLIT, consonant_key, han_countries, han_person, han_transcription, is_japanese, japanese_form, japanese_person, japanese_words, join_zwnj, korean_person, mark_geresh, romanise_word, word_script
 
 WORD, GENERIC, PLACE, NUMBER, INITIAL, PATRONYMIC, STOP, ADMIN = (
     "word", "generic", "place", "number", "initial", "patronymic", "stop", "admin",
@@ -261,6 +261,8 @@ def _han_segments(run: str, vocab: Vocabulary, japanese: bool = False) -> list[t
     out: list[tuple[str, str, bool]] = []
     rest = ""
     i = 0
+    countries = {} if japanese else han_countries()  # '中国' china (a Japanese name says 日本 Nippon)
+    longest = max(vocab.han_max, max(map(len, countries), default=0))
     if not japanese:
         run = _simplified(run)  # the vocabulary's Han words are simplified: 集團 is 集团
 
@@ -279,8 +281,13 @@ def _han_segments(run: str, vocab: Vocabulary, japanese: bool = False) -> list[t
         rest = ""
 
     while i < len(run):
-        for size in range(min(vocab.han_max, len(run) - i), 1, -1):
+        for size in range(min(longest, len(run) - i), 1, -1):
             chunk = run[i:i + size]
+            if chunk in countries:
+                flush()
+                out.extend((word, "place", False) for word in countries[chunk].split())
+                i += size
+                break
             if chunk in vocab.han_words:
                 flush()
                 out.append((vocab.han_words[chunk], "generic", False))

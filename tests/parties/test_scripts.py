@@ -7,7 +7,7 @@ import pytest
 from redline.parties.api import compare_names
 from redline.parties.names import GENERIC, analyse
 from redline.parties.normalise import normalise
-from redline.parties.scripts import burmese_syllables, consonant_key, devanagari, kana, polivanov
+from redline.parties.scripts import burmese_syllables, consonant_key, devanagari, kana, polivanov, sound_key
 
 
 def texts(name: str, person: bool = False) -> list[str]:
@@ -280,3 +280,17 @@ def test_arabic_organisation_words_meet_their_latin_transliterations() -> None:
     assert compare_names("حركة الجهاد الإسلامي", "Harakat al-Jihad al-Islami")["match"]
     assert compare_names("حركة الجهاد الإسلامي", "Islamic Jihad Movement")["match"]
     assert texts("مكتب الخدمات")[-1] == texts("Maktab al-Khidamat")[-1] == "services"  # خدمات, khidamat
+
+
+def test_country_names_in_chinese_are_their_english_names() -> None:
+    assert texts("中国电子科技集团公司")[:2] == ["china", "electronics"]  # not 'zhongguo' run into the next word
+    assert texts("俄罗斯联邦储蓄银行")[0] == "russia"
+    assert compare_names("中国华星电子有限公司", "China Huaxing Electronics Co., Ltd.")["match"]
+    assert not compare_names("中国华星电子有限公司", "Russia Huaxing Electronics Co., Ltd.")["match"]
+
+
+def test_the_sound_key_drops_an_r_after_a_vowel_and_reads_v_as_b() -> None:
+    assert consonant_key("purvis") == "brs" and sound_key("purvis") == "bs" == consonant_key("puweisi")
+    assert sound_key("carter") == consonant_key("kate")
+    assert sound_key("steven") == consonant_key("sutibun")  # Japanese スティーブン
+    assert sound_key("rashid") == consonant_key("rashid")  # an r before a vowel stays
