@@ -129,6 +129,9 @@ def main() -> None:
         assert matcher.match_pdq(probe)[0].distance == 0
         print(f"fetch     {result.pages:4d} pages, verified (B)  {fetch_s:8.1f} s   {fetch_cpu:8.1f} s   "
               f"({args.n / fetch_s:,.0f} hashes/s; A's server, another process: {server_cpu:.1f} s CPU)")
+        if getattr(result, "cpu", None):  # phase CPU timers (absent before they were added)
+            phases = ", ".join(f"{k} {v:.1f} s" for k, v in result.cpu.items() if k != "wait")
+            print(f"fetch     phases (CPU of each phase's thread): {phases}; waiting for pages {result.cpu.get('wait', 0):.1f} s wall")
         print(f"fetch     index build (B)               {index_b_s:8.1f} s   {index_b_cpu:8.1f} s")
         print(f"fetch     total                         {fetch_s + index_b_s:8.1f} s   {fetch_cpu + index_b_cpu:8.1f} s   "
               f"(target < 120 s; {(fetch_s + index_b_s) / (insert_s + index_a_s):.2f}x the baseline's wall time)")

@@ -230,6 +230,37 @@ def publish(bank: str = typer.Argument(..., help="A bank of this installation.")
                                             f"(signed by key {r['origin']})"))
 
 
+@app.command("remove")
+def remove(name: str = typer.Argument(..., help="The exchange."),
+           keep_bank: bool = typer.Option(False, "--keep-bank", help="Keep its bank (a plain bank from now on)."),
+           json: bool = JSON) -> None:
+    """Remove an exchange (its configuration, credential, checkpoint and provenance); its bank is deleted
+    with it (its hashes stop matching; `exchange purge` removes their rows) unless --keep-bank."""
+    from redline.exchange import exchanges
+
+    try:
+        out = exchanges.remove_exchange(_ctx(), name, keep_bank=keep_bank)
+    except exchanges.ExchangeProblem as exc:
+        raise fail(str(exc)) from None
+    emit(out, json, lambda r: console.print(
+        f"exchange {r['exchange']} removed ({r['provenance_removed']} provenance rows); bank {r['bank']} "
+        + ("deleted (`redline exchange purge` removes its rows)" if r["bank_deleted"] else f"kept: {r['bank_kept_because']}"),
+        highlight=False))
+
+
+@app.command("purge")
+def purge(json: bool = JSON) -> None:
+    """Remove the hashes of deleted banks (an exchange's, or any deleted with `DELETE /c/bank/NAME`); their tombstones stay."""
+    from redline.media import banks
+
+    ctx = _ctx()
+    pending = [d.name for d in banks.deleted_banks(ctx.store) if d.purged_at is None]
+    removed = banks.purge_deleted_banks(ctx, actor=ctx.actor)
+    emit({"banks": pending, "removed": removed}, json, lambda r: console.print(
+        f"{r['removed']} hashes removed from {len(r['banks'])} deleted bank(s)" + (f": {', '.join(r['banks'])}" if r["banks"] else ""),
+        highlight=False))
+
+
 @app.command("feedback")
 def feedback(limit: int = typer.Option(50, "--limit", min=1, max=10_000, help="How many, newest first."),
              json: bool = JSON) -> None:

@@ -1,14 +1,14 @@
-"""Configured exchanges: add, update, list, get; their status and checkpoint."""
+"""Configured exchanges: add, update, list, get, remove; their status and checkpoint."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import orjson
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from redline.context import Context
@@ -19,6 +19,7 @@ from redline.exchange.adapters.base import Adapter
 from redline.media import banks
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+FETCH_LEASE = timedelta(minutes=15)  # a fetch marked running longer than this is taken to have died
 
 
 class ExchangeProblem(ValueError):
@@ -106,6 +107,40 @@ def update_exchange(ctx: Context, name: str, *, config: dict[str, Any] | None = 
         shown = {k: (credentials.describe(v) if k == "credential" else v) for k, v in values.items()}
         ctx.ledger.append("exchange.update", ctx.actor, {"name": name}, shown, conn=conn)
     return get_exchange(ctx, name)
+
+
+def remove_exchange(ctx: Context, name: str, *, keep_bank: bool = False) -> dict[str, Any]:
+    """Remove an exchange: its configuration, credential, checkpoint, the provenance of its hashes and
+    its refused records go, and its bank is deleted with it (`banks.delete_bank`: tombstoned, its
+    hashes stop matching, rows purged later) unless `keep_bank` or another exchange fills it too
+    (then it stays, a plain bank). One transaction with the `exchange.remove` ledger entry. Refused
+    while the exchange is being fetched."""
+    current = get_exchange(ctx, name)
+    if current.status.get("state") == "running":
+        started = datetime.fromisoformat(current.status.get("started_at") or "1970-01-01T00:00:00+00:00")
+        if datetime.now(timezone.utc) - started < FETCH_LEASE:
+            raise ExchangeProblem(f"NAME: {name} is being fetched (since {current.status['started_at']}); "
+                                  "remove it when that fetch ends")
+    with ctx.store.transaction() as conn:
+        provenance_rows = conn.execute(delete(t.signals).where(t.signals.c.exchange_id == current.id)).rowcount or 0
+        conn.execute(delete(t.refused).where(t.refused.c.exchange_id == current.id))
+        conn.execute(delete(t.exchanges).where(t.exchanges.c.id == current.id))
+        shared = conn.execute(select(func.count()).select_from(t.exchanges)
+                              .where(t.exchanges.c.bank == current.bank)).scalar_one()
+        bank_deleted = False
+        if not keep_bank and not shared:
+            try:
+                banks.delete_bank_in(ctx, conn, current.bank, ctx.actor)
+                bank_deleted = True
+            except banks.BankError:
+                pass  # the bank was already deleted by hand: nothing to keep or delete
+        outcome = {"exchange": name, "adapter": current.adapter, "bank": current.bank, "bank_deleted": bank_deleted,
+                   "bank_kept_because": None if bank_deleted else ("--keep-bank" if keep_bank else
+                                                                   "another exchange uses it" if shared else
+                                                                   "it no longer exists"),
+                   "provenance_removed": provenance_rows}
+        ctx.ledger.append("exchange.remove", ctx.actor, {"name": name, "keep_bank": keep_bank}, outcome, conn=conn)
+    return outcome
 
 
 def _adapter_class(adapter: str) -> type[Adapter]:

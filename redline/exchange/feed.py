@@ -1,8 +1,10 @@
 """What this installation publishes to its peers, and the feedback they send back.
 
 `publish(bank)` appends to the feed every hash of the bank not yet published, and a deletion for
-every published hash since disabled; the new records are signed in blocks (see `signing`) with the
-installation key, in the same transaction as the feed rows and the ledger entry. `feed_page` is
+every published hash since disabled or removed from it; the new records are signed in blocks (see
+`signing`) with the installation key, in the same transaction as the feed rows and the ledger entry.
+`withdraw_bank` appends a deletion for every hash still live on the feed of a bank being deleted
+(`banks.delete_bank` calls it in its own transaction), so peers stop matching them on their next fetch. `feed_page` is
 what /v1/exchange/feed serves; denial notices of the licensing domain travel in the same pages,
 each signed by this installation. `receive_feedback` records a peer's deconfirmations.
 """
@@ -53,12 +55,14 @@ def _publish(ctx: Context, bank_name: str) -> dict[str, Any]:
                 .where(t.feed.c.bank == bank_name).order_by(t.feed.c.seq))):
             state[(kind, key_value)] = bool(was_deleted)
     at = now()
+    seen: set[tuple[str, str]] = set()
     records: list[tuple[str, str, bool, bytes]] = []
     derived = 0
     label_sets: dict[str, list[str]] = {}  # a bank repeats a few label sets
     for (kind, value, key_value, labels, contributor, content_id, added_on, enabled, variant, parent_type,
          parent_value) in _bank_rows(ctx, bank.id):
         key_ = (kind, key_value)
+        seen.add(key_)
         deleted = not enabled or not bank.enabled
         if state.get(key_, True) == deleted:  # unpublished and disabled, or unchanged
             continue
@@ -73,28 +77,75 @@ def _publish(ctx: Context, bank_name: str) -> dict[str, Any]:
             content["variant"] = variant
             derived += 1
         records.append((kind, key_value, deleted, signing.canonical(content)))
+    gone = [k for k, was_deleted in state.items() if not was_deleted and k not in seen]  # removed from the bank
     with ctx.store.transaction() as conn:
-        # a large publication next to the feed builds the feed's index once after its rows
-        rebuild = len(records) >= FEED_REBUILD_MIN and len(records) >= conn.execute(
-            select(func.coalesce(func.max(t.feed.c.seq), 0))).scalar_one()
-        if rebuild:
-            for index in t.feed.indexes:
-                index.drop(conn)
-        for start in range(0, len(records), signing.BLOCK_SIZE):
-            chunk = records[start:start + signing.BLOCK_SIZE]
-            digests = [signing.digest(r[3]) for r in chunk]
-            signature = signing.sign(key, signing.block_message(origin, at, digests))
-            block_id = conn.execute(t.blocks.insert().values(origin=origin, at=at, digests="".join(digests),
-                                                             signature=signature).returning(t.blocks.c.id)).scalar_one()
-            sqlbulk.insert_many(conn, t.feed.name, FEED_COLUMNS,
-                                [(bank_name, r[0], r[1], r[2], r[3].decode(), block_id, i) for i, r in enumerate(chunk)])
-        if rebuild:
-            for index in t.feed.indexes:
-                index.create(conn)
+        if gone:
+            records += _withdrawals(conn, bank_name, set(gone), at)
+        _write_records(conn, key, at, bank_name, records)
         added = sum(1 for r in records if not r[2])
         outcome = {"published": added, "deleted": len(records) - added, "derived": derived}
         ctx.ledger.append("exchange.publish", ctx.actor, {"bank": bank_name, "origin": origin}, outcome, conn=conn)
     return {"bank": bank_name, "origin": origin, **outcome}
+
+
+def withdraw_bank(ctx: Any, conn: Connection, bank_name: str) -> int:
+    """Inside the caller's transaction (a bank's deletion): a signed deletion for every hash of the
+    bank that is live on the feed. Returns how many; 0, signing nothing, for a bank never published.
+    `ctx` needs `settings` (the installation key)."""
+    state: dict[tuple[str, str], bool] = {}
+    for kind, key_value, was_deleted in bulk.driver_rows(conn, _compiled(conn,
+            select(t.feed.c.signal_type, t.feed.c.value_key, t.feed.c.deleted)
+            .where(t.feed.c.bank == bank_name).order_by(t.feed.c.seq))):
+        state[(kind, key_value)] = bool(was_deleted)
+    live = {k for k, was_deleted in state.items() if not was_deleted}
+    if not live:
+        return 0
+    at = now()
+    records = _withdrawals(conn, bank_name, live, at)
+    _write_records(conn, signer(ctx), at, bank_name, records)
+    return len(records)
+
+
+def _withdrawals(conn: Connection, bank_name: str, keys: set[tuple[str, str]], at: str) -> list[tuple[str, str, bool, bytes]]:
+    """A deletion record for each key: its last published record with `deleted` set and published now
+    (the hash's value, labels and parent as peers know them; the bank's rows may be gone)."""
+    last: dict[tuple[str, str], str] = {}
+    for kind, key_value, record in bulk.driver_rows(conn, _compiled(conn,
+            select(t.feed.c.signal_type, t.feed.c.value_key, t.feed.c.record)
+            .where(t.feed.c.bank == bank_name).order_by(t.feed.c.seq))):
+        if (kind, key_value) in keys:
+            last[(kind, key_value)] = record
+    records = []
+    for key_, record in last.items():
+        content = orjson.loads(record)
+        content.update(deleted=True, published_at=at)
+        records.append((key_[0], key_[1], True, signing.canonical(content)))
+    return records
+
+
+def _write_records(conn: Connection, key: Signer, at: str, bank_name: str,
+                   records: list[tuple[str, str, bool, bytes]]) -> None:
+    """Feed rows (type, key, deleted, canonical record) signed in blocks of signing.BLOCK_SIZE; a
+    large publication next to the feed builds the feed's index once after its rows."""
+    if not records:
+        return
+    origin = key.key_id
+    rebuild = len(records) >= FEED_REBUILD_MIN and len(records) >= conn.execute(
+        select(func.coalesce(func.max(t.feed.c.seq), 0))).scalar_one()
+    if rebuild:
+        for index in t.feed.indexes:
+            index.drop(conn)
+    for start in range(0, len(records), signing.BLOCK_SIZE):
+        chunk = records[start:start + signing.BLOCK_SIZE]
+        digests = [signing.digest(r[3]) for r in chunk]
+        signature = signing.sign(key, signing.block_message(origin, at, digests))
+        block_id = conn.execute(t.blocks.insert().values(origin=origin, at=at, digests="".join(digests),
+                                                         signature=signature).returning(t.blocks.c.id)).scalar_one()
+        sqlbulk.insert_many(conn, t.feed.name, FEED_COLUMNS,
+                            [(bank_name, r[0], r[1], r[2], r[3].decode(), block_id, i) for i, r in enumerate(chunk)])
+    if rebuild:
+        for index in t.feed.indexes:
+            index.create(conn)
 
 
 def _compiled(conn: Connection, query: Any) -> str:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import importlib.util
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any
 
 import orjson
@@ -25,14 +26,14 @@ from redline.exchange import sqlbulk
 from redline.exchange import tables as t
 from redline.exchange.adapters.base import ExchangeError, Feedback, Page, Refusal
 from redline.exchange.credentials import CredentialError
-from redline.exchange.exchanges import Exchange, ExchangeProblem, get_exchange, now, open_adapter
+from redline.exchange.exchanges import FETCH_LEASE, Exchange, ExchangeProblem, get_exchange, now, open_adapter
 from redline.ledger import Ledger
 from redline.media import banks, bulk
 from redline.media import tables as media_tables
 from redline.media.labels import LabelError, normalise_labels
 from redline.media.signals import HexDigest, SignalError, all_hex, normalise, signal_type
 
-LEASE = timedelta(minutes=15)  # a fetch marked running longer than this is taken to have died
+LEASE = FETCH_LEASE  # a fetch marked running longer than this is taken to have died
 COMMIT_ROWS = 50_000  # pages are applied in groups of at least this many records: the bank's bulk path
 MAX_GROUP_ROWS = 400_000  # … and of at most the bank's size or this many (memory: ~1 KB a record held)
 PROVENANCE_REBUILD_MIN = 50_000
@@ -59,9 +60,16 @@ class FetchResult:
     started_at: str = ""
     finished_at: str | None = None
     refusals: list[str] = field(default_factory=list)  # the first reasons, for the status
+    # CPU seconds by phase (each phase's own thread): read (fetch, parse, verify pages: the read-ahead
+    # thread), check (normalise records), bank (add_signals), provenance (the group's own writes);
+    # and wait, the wall seconds spent waiting for a page
+    cpu: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def spent(self, phase: str, seconds: float) -> None:
+        self.cpu[phase] = round(self.cpu.get(phase, 0.0) + seconds, 3)
 
 
 class _PageLedger:
@@ -128,7 +136,7 @@ def _fetch(ctx: Context, name: str, *, max_pages: int | None, rate: float | None
         adapter = open_adapter(ctx, exchange, rate=rate)
         in_bank: int | None = None  # counted once a fetch proves large (a small one never pays for it)
         try:
-            for page in _read_ahead(adapter.pages(exchange.checkpoint)):
+            for page in _read_ahead(adapter.pages(exchange.checkpoint), result):
                 group.append(page)
                 last = not page.more or (max_pages is not None and result.pages + len(group) >= max_pages)
                 # a group as large as the bank already is (up to MAX_GROUP_ROWS) loads through the
@@ -163,11 +171,11 @@ def _fetch(ctx: Context, name: str, *, max_pages: int | None, rate: float | None
             _status(conn, exchange.id, {**result.to_dict(), "state": state})
             ctx.ledger.append("exchange.fetch", ctx.actor, {"exchange": name, "adapter": exchange.adapter,
                                                              "from": exchange.checkpoint},
-                              {k: v for k, v in result.to_dict().items() if k != "refusals"}, conn=conn)
+                              {k: v for k, v in result.to_dict().items() if k not in ("refusals", "cpu")}, conn=conn)
     return result
 
 
-def _read_ahead(pages: Iterator[Page]) -> Iterator[Page]:
+def _read_ahead(pages: Iterator[Page], result: FetchResult) -> Iterator[Page]:
     """The adapter's pages, the next one fetched, parsed and verified by a thread while this one is
     applied (the exchange's own time to answer overlaps ours). An adapter never touches the store.
     The adapter's errors are raised here, in order, after the pages before them."""
@@ -185,7 +193,12 @@ def _read_ahead(pages: Iterator[Page]) -> Iterator[Page]:
 
     def run() -> None:
         try:
-            for page in pages:
+            while True:
+                started = time.thread_time()
+                page = next(pages, None)
+                result.spent("read", time.thread_time() - started)
+                if page is None:
+                    break
                 if not put(("page", page)):
                     return
             put(("end", None))
@@ -196,7 +209,9 @@ def _read_ahead(pages: Iterator[Page]) -> Iterator[Page]:
     thread.start()
     try:
         while True:
+            waited = time.perf_counter()
             kind, item = box.get()
+            result.spent("wait", time.perf_counter() - waited)
             if kind == "end":
                 return
             if kind == "error":
@@ -221,6 +236,7 @@ def _merged(pages: list[Page]) -> Page:
 
 
 def _apply(ctx: Context, exchange: Exchange, page: Page, result: FetchResult) -> None:
+    started = time.thread_time()
     refused: list[Refusal] = list(page.refused)
     latest: dict[tuple[str, str], tuple[Any, list[str], str]] = {}  # key -> (incoming, labels, value); last wins
     label_sets: dict[tuple[str, ...], list[str]] = {}  # a feed repeats a few label sets
@@ -248,16 +264,24 @@ def _apply(ctx: Context, exchange: Exchange, page: Page, result: FetchResult) ->
     additions, synthesised = _additions(ctx, exchange, latest, refused)
     deletions = [k for k, (inc, _, _) in latest.items() if inc.deleted]
     counts: dict[str, int] = {}
+    result.spent("check", time.thread_time() - started)
+    provenance = 0.0
 
     def write(conn: Connection) -> None:
+        nonlocal provenance
+        began = time.thread_time()
         counts["deleted"] = _write_page(ctx, conn, exchange, page, latest, deletions, refused, result)
+        provenance = time.thread_time() - began
 
     hook = _PageLedger(ctx.ledger, write)
+    started = time.thread_time()
     added = banks.add_signals(ctx.store, exchange.bank, additions, actor=ctx.actor, ledger=hook,  # type: ignore[arg-type]
                               source=f"exchange:{exchange.name}")
     if not hook.done:  # the bank call wrote nothing of its own (an empty page)
         with ctx.store.transaction() as conn:
             write(conn)
+    result.spent("bank", time.thread_time() - started - provenance)
+    result.spent("provenance", provenance)
     result.added += added.added
     result.duplicates += added.duplicates - synthesised
     result.deleted += counts.get("deleted", 0)

@@ -284,41 +284,55 @@ class Tombstone:
     rev: int
     hashes: int
     purged_at: str | None = None
+    withdrawn: int = 0  # deletions appended to this installation's feed (when deleted; not stored)
 
     def to_dict(self) -> dict[str, Any]:
         return {"bank": self.name, "deleted_at": self.deleted_at, "deleted_by": self.deleted_by, "rev": self.rev,
-                "hashes": self.hashes, "purged": self.purged_at is not None, "purged_at": self.purged_at}
+                "hashes": self.hashes, "purged": self.purged_at is not None, "purged_at": self.purged_at,
+                "withdrawn_from_feed": self.withdrawn}
 
 
 def delete_bank(context: Any, name: str, *, actor: str | None = None) -> Tombstone:
-    """Delete a bank: its name is free at once, it leaves every listing, and its hashes stop matching.
+    """Delete a bank: its name is free at once, it leaves every listing, and its hashes stop matching,
+    here and at the peers that fetch it.
 
     One transaction takes a store revision, writes a tombstone (media_bank_tombstones), renames the
-    bank's row out of the way (to a name `check_bank_name` never accepts) and disables it, and writes
-    a `media.bank.delete` ledger entry. Its hashes stay in the table (a million-row delete is not
+    bank's row out of the way (to a name `check_bank_name` never accepts) and disables it, appends a
+    signed deletion to this installation's feed for each of its hashes that the feed carries
+    (`exchange.feed.withdraw_bank`: peers stop matching them after their next fetch), and writes a
+    `media.bank.delete` ledger entry. Its hashes stay in the table (a million-row delete is not
     what a curator should wait for): a running Matcher drops them from its answers on its next
     refresh (within `refresh_seconds`) and marks them dead in its index, which compacts them away
     later; `purge_deleted_banks` removes the rows. The bank of an exchange is refused (its next fetch
-    would need it). `context` needs `store`, `ledger` and `settings.user` (the default actor)."""
+    would need it; `exchange.exchanges.remove_exchange` deletes it with the exchange). `context`
+    needs `store`, `ledger`, `settings.user` (the default actor) and `settings` for the feed's key."""
+    who = actor or context.settings.user
+    with context.store.transaction() as conn:
+        return delete_bank_in(context, conn, name, who)
+
+
+def delete_bank_in(context: Any, conn: Connection, name: str, who: str) -> Tombstone:
+    """`delete_bank` inside the caller's transaction."""
+    from redline.exchange import feed
     from redline.exchange import tables as xt
 
-    store: Store = context.store
-    who = actor or context.settings.user
-    with store.transaction() as conn:
-        bank_id = _bank_id(conn, name)
-        used_by = [r.name for r in conn.execute(select(xt.exchanges.c.name).where(xt.exchanges.c.bank == name))]
-        if used_by:
-            raise BankError(f"bank {name!r} holds the hashes of exchange {used_by[0]!r} and is not deleted while "
-                            "the exchange uses it (disable it instead: the exchange's next fetch would fill it again)")
-        hashes = _sizes(conn, bank_id)[0]
-        rev = next_rev(conn)
-        tomb = Tombstone(bank_id, name, _now(), who, rev, hashes)
-        conn.execute(update(t.banks).where(t.banks.c.id == bank_id).values(
-            name=f"{name}@deleted.{bank_id}", enabled=False))
-        conn.execute(t.bank_tombstones.insert().values(
-            bank_id=bank_id, name=name, deleted_at=tomb.deleted_at, deleted_by=who, rev=rev, hashes=hashes))
-        context.ledger.append("media.bank.delete", who, {"bank": name}, {"hashes": hashes, "rev": rev}, conn=conn)
-    return tomb
+    bank_id = _bank_id(conn, name)
+    used_by = [r.name for r in conn.execute(select(xt.exchanges.c.name).where(xt.exchanges.c.bank == name))]
+    if used_by:
+        raise BankError(f"bank {name!r} holds the hashes of exchange {used_by[0]!r} and is not deleted while "
+                        f"the exchange uses it (`redline exchange remove {used_by[0]}` removes both; or disable it: "
+                        "the exchange's next fetch would fill it again)")
+    hashes = _sizes(conn, bank_id)[0]
+    rev = next_rev(conn)
+    at = _now()
+    conn.execute(update(t.banks).where(t.banks.c.id == bank_id).values(
+        name=f"{name}@deleted.{bank_id}", enabled=False))
+    conn.execute(t.bank_tombstones.insert().values(
+        bank_id=bank_id, name=name, deleted_at=at, deleted_by=who, rev=rev, hashes=hashes))
+    withdrawn = feed.withdraw_bank(context, conn, name)
+    context.ledger.append("media.bank.delete", who, {"bank": name},
+                          {"hashes": hashes, "rev": rev, "withdrawn_from_feed": withdrawn}, conn=conn)
+    return Tombstone(bank_id, name, at, who, rev, hashes, withdrawn=withdrawn)
 
 
 def deleted_banks(store: Store) -> list[Tombstone]:

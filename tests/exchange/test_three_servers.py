@@ -1,6 +1,7 @@
 """As people would use it: three `redline serve` on loopback, each with its own store (A's and C's
 on PostgreSQL, B's on SQLite). Platform A banks a picture and publishes it; B and C fetch A's signed feed; C's upload
-of a cropped copy is blocked; B deconfirms the hash and A sees the feedback."""
+of a cropped copy is blocked; B deconfirms the hash and A sees the feedback; A deletes the bank and,
+after C's next fetch, C's upload passes."""
 
 from __future__ import annotations
 
@@ -125,3 +126,17 @@ def test_three_installations_share_block_and_give_feedback(tmp_path: Path, data_
         # B no longer matches it; C, which did not deconfirm, still does
         assert http["b"].get("/m/lookup", params={"signal_type": "pdq", "signal": pdq["signal_value"]}).json() == {}
         assert http["c"].get("/m/lookup", params={"signal_type": "pdq", "signal": pdq["signal_value"]}).json()
+        # A deletes the bank: the deletion goes on A's signed feed; after C's next fetch the upload passes
+        deleted = http["a"].delete("/c/bank/tvec")
+        assert deleted.status_code == 200 and deleted.json()["withdrawn_from_feed"] > 2, deleted.text
+        refetched = http["c"].post("/c/exchange/platform-a/fetch")
+        assert refetched.status_code == 200 and refetched.json()["deleted"] > 2 and refetched.json()["refused"] == 0
+        deadline = time.monotonic() + 5  # C's server index catches up on its next refresh (0.5 s)
+        while True:
+            with cropped.open("rb") as handle:
+                after = http["c"].post("/m/lookup", files={"photo": ("upload.jpg", handle, "image/jpeg")})
+            if after.json() == {} or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert after.status_code == 200 and after.json() == {}, after.json()
+        assert http["c"].get("/m/lookup", params={"signal_type": "pdq", "signal": pdq["signal_value"]}).json() == {}

@@ -128,6 +128,21 @@ def update_exchange(request: Request, name: str, body: ExchangeUpdate, ctx: Cont
         raise _problem(exc) from None
 
 
+@router.delete("/c/exchange/{name}", summary="Remove an exchange; its bank is deleted with it unless keep_bank (curator)")
+def remove_exchange(name: str, keep_bank: bool = Query(False, description="keep the exchange's bank as a plain bank"),
+                    ctx: Context = CURATOR) -> dict[str, Any]:
+    try:
+        return exchanges.remove_exchange(ctx, name, keep_bank=keep_bank)
+    except exchanges.ExchangeProblem as exc:
+        raise _problem(exc) from None
+
+
+@router.post("/c/exchanges/purge", summary="Remove the hashes of deleted banks; their tombstones stay (curator)")
+def purge(ctx: Context = CURATOR) -> dict[str, Any]:
+    pending = [d.name for d in banks.deleted_banks(ctx.store) if d.purged_at is None]
+    return {"banks": pending, "removed": banks.purge_deleted_banks(ctx, actor=ctx.actor)}
+
+
 @router.post("/c/exchange/{name}/fetch", summary="Fetch from the checkpoint on (curator); 502 when the exchange fails")
 async def fetch_exchange(name: str, max_pages: int | None = Query(None, ge=1), ctx: Context = CURATOR) -> dict[str, Any]:
     try:

@@ -1,4 +1,4 @@
-"""exchange: reserved for this session's sharing work (empty until its tables land)
+"""exchange: no schema change (deletions travel as feed records; exchange removal and purges use existing tables)
 
 Revision ID: 0011
 Revises: 0010
