@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import faiss
@@ -43,6 +44,7 @@ QUANTIZERS = ("flat", "hnsw")
 HNSW_LINKS = 32
 HNSW_EF_CONSTRUCTION = 40
 ASSIGN_EF = 16  # the quantizer's efSearch when filing hashes (one nearest centroid)
+SPLIT_SCAN_CODES = 1 << 20  # a query's scan this long runs on DEFAULT_THREADS threads
 TAIL_ROWS = 65_536  # appends scanned exactly before they become a segment
 REDRAW_GROWTH = 4
 ASSIGN_CHUNK = 1 << 18
@@ -260,11 +262,7 @@ class IVFIndex:
                 hnsw.efSearch = max(64, 2 * probes)
             centroid_distances, lists = self.quantizer.search(queries, probes)
             for segment in self.segments:
-                segment.nprobe = probes
-                lims, distances, labels = segment.range_search_preassigned(
-                    queries, threshold + 1, lists, centroid_distances)
-                parts.append((np.repeat(np.arange(len(queries)), np.diff(lims.astype(np.int64))),
-                              labels.astype(np.int64), distances.astype(np.int64)))
+                parts.extend(self._scan(segment, queries, threshold, lists, centroid_distances))
         if self.tail.ntotal:
             tail_of, tail_rows, tail_distances = _range(self.tail, queries, threshold)
             parts.append((tail_of, tail_rows + self.packed, tail_distances))
@@ -274,6 +272,33 @@ class IVFIndex:
         keep = self._live[rows]
         return [Hit(int(q), int(self._ids[row]), int(d), int(row))
                 for q, row, d in zip(query_of[keep], rows[keep], distances[keep])]
+
+    def _scan(self, segment: faiss.IndexBinaryIVF, queries: np.ndarray, threshold: int, lists: np.ndarray,
+              centroid_distances: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """(query numbers, rows, distances) in the probed lists of one segment. A scan of more than
+        SPLIT_SCAN_CODES codes is split over DEFAULT_THREADS Python threads (faiss single-threaded in
+        each, the GIL released), the probes dealt round-robin so each thread gets near and far lists."""
+        probes = lists.shape[1]
+        expected = segment.ntotal * probes * len(queries) / self.nlist
+        ways = DEFAULT_THREADS if expected >= SPLIT_SCAN_CODES and probes >= 2 * DEFAULT_THREADS else 1
+        width = -(-probes // ways)
+        if width * ways > probes:  # list -1 is skipped by faiss
+            pad = width * ways - probes
+            lists = np.concatenate([lists, np.full((len(queries), pad), -1, dtype=lists.dtype)], axis=1)
+            centroid_distances = np.concatenate(
+                [centroid_distances, np.full((len(queries), pad), CODE_BYTES * 8, dtype=centroid_distances.dtype)], axis=1)
+        segment.nprobe = width
+
+        def one(way: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            lims, distances, labels = segment.range_search_preassigned(
+                queries, threshold + 1, np.ascontiguousarray(lists[:, way::ways]),
+                np.ascontiguousarray(centroid_distances[:, way::ways]))
+            return (np.repeat(np.arange(len(queries)), np.diff(lims.astype(np.int64))),
+                    labels.astype(np.int64), distances.astype(np.int64))
+
+        if ways == 1:
+            return [one(0)]
+        return list(_pool().map(one, range(ways)))
 
     # -- maintenance
     def codes(self) -> np.ndarray:
@@ -352,6 +377,12 @@ def _merge_lists(first: Lists, second: Lists) -> Lists:
     order = np.lexsort((segment_of, list_of))
     return Lists(first.sizes + second.sizes, np.concatenate([first.codes, second.codes])[order],
                  np.concatenate([first.rows, second.rows])[order])
+
+
+@lru_cache(maxsize=1)
+def _pool() -> ThreadPoolExecutor:
+    """Threads kept for split scans (starting threads for each query costs more than the split saves)."""
+    return ThreadPoolExecutor(max(1, DEFAULT_THREADS), thread_name_prefix="ivf-scan")
 
 
 def _flat(centroids: np.ndarray) -> faiss.IndexBinaryFlat:

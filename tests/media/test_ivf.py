@@ -125,3 +125,12 @@ def test_memory_is_under_64_bytes_a_hash(bank: Bank) -> None:
     index = IVFIndex.build(np.arange(len(codes)), codes, nlist=16)
     per_hash = index.memory_bytes() / len(codes)
     assert 49 <= per_hash <= 64
+
+
+def test_a_split_scan_finds_what_one_thread_finds(bank: Bank, monkeypatch: pytest.MonkeyPatch) -> None:
+    codes, queries, _ = bank
+    index = IVFIndex.build(np.arange(len(codes)), codes, nlist=128, nprobe=37)
+    single = [sorted((h.signal_id, h.distance) for h in index.search(q[None, :], 31)) for q in queries]
+    monkeypatch.setattr(ivf, "SPLIT_SCAN_CODES", 0)  # every scan split (37 probes: one thread gets a padding list)
+    assert [sorted((h.signal_id, h.distance) for h in index.search(q[None, :], 31)) for q in queries] == single
+    assert sum(map(len, single)) >= 0.9 * len(queries)
