@@ -72,6 +72,14 @@ class Keypoints:
     descriptors: np.ndarray  # (n, 32) uint8, ORB
     thumb: np.ndarray  # (THUMB, THUMB) uint8 grey picture, for the aligned check
     gray: np.ndarray | None = None  # the grey picture at SIDE (queries only; never stored)
+    corners: int = -1  # keypoints found at the normal FAST threshold, before any CLAHE retry (-1: unknown)
+    colour: np.ndarray | None = None  # (COLOUR, COLOUR, 3) uint8 Lab thumbnail of a low-texture or tiny picture
+    side: int = 0  # the long side of the picture as given, before it was brought to SIDE (0: unknown)
+
+    @property
+    def whole_picture(self) -> bool:
+        """A query the whole-picture stage is for: too few corners for keypoints, or a tiny picture."""
+        return 0 <= self.corners < SMOOTH_CORNERS or 0 < self.side < TINY_SIDE
 
     def __len__(self) -> int:
         return len(self.descriptors)
@@ -106,12 +114,17 @@ def extract(image: Image.Image, features: int = MAX_FEATURES) -> Keypoints:
     import cv2
 
     grey = image.convert("L")
-    scale = SIDE / max(grey.size)
+    side = max(grey.size)
+    scale = SIDE / side
     if abs(scale - 1) > 0.02:  # one scale for bank and query: ORB's 8-level pyramid spans only 3.6x
+        # a tiny picture brought up by Lanczos: its corners survive turning better than bilinear's
         grey = grey.resize((max(1, round(grey.width * scale)), max(1, round(grey.height * scale))),
-                           Image.Resampling.BILINEAR)
+                           Image.Resampling.LANCZOS if scale > 2 else Image.Resampling.BILINEAR)
     pixels = np.asarray(grey)
     found, descriptors = _orb(features, FAST_THRESHOLD).detectAndCompute(pixels, None)  # type: ignore[attr-defined]
+    corners = 0 if descriptors is None else len(found)
+    # the whole-picture stage's thumbnail, for pictures with too little texture for keypoints alone
+    colour = colour_thumbnail(image) if corners < SMOOTH_BANK_CORNERS or side < 2 * TINY_SIDE else None
     if descriptors is None or len(found) < FEW_FEATURES:
         equalised = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(pixels)
         found, descriptors = _orb(features, FAST_THRESHOLD_LOW).detectAndCompute(equalised, None)  # type: ignore[attr-defined]
@@ -119,10 +132,10 @@ def extract(image: Image.Image, features: int = MAX_FEATURES) -> Keypoints:
     thumb = cv2.resize(stretched, (THUMB, THUMB), interpolation=cv2.INTER_AREA)
     if descriptors is None or not found:
         return Keypoints(grey.width, grey.height, np.zeros((0, 2), np.float32), np.zeros((0, 32), np.uint8), thumb,
-                         stretched)
+                         stretched, corners, colour, side)
     order = np.argsort([-k.response for k in found], kind="stable")[:features]
     points = np.array([found[i].pt for i in order], dtype=np.float32)
-    return Keypoints(grey.width, grey.height, points, descriptors[order], thumb, stretched)
+    return Keypoints(grey.width, grey.height, points, descriptors[order], thumb, stretched, corners, colour, side)
 
 
 def query_variants(image: Image.Image) -> Iterator[tuple[str, Keypoints]]:
@@ -138,10 +151,12 @@ def query_sets(image: Image.Image) -> list[tuple[str, Keypoints]]:
 
 
 def pack(kp: Keypoints) -> bytes:
-    """header, THUMB² grey bytes, x/y as 1/8-pixel uint16, descriptors (the grey picture is not kept)."""
+    """header, THUMB² grey bytes, x/y as 1/8-pixel uint16, descriptors (the grey picture is not kept),
+    then, for a low-texture picture only, its COLOUR² Lab thumbnail (older blobs end before it)."""
     xy = np.clip(np.rint(kp.points * 8), 0, 65535).astype("<u2")
+    colour = b"" if kp.colour is None else kp.colour.astype(np.uint8).tobytes()
     return (_HEADER.pack(kp.width, kp.height, len(kp)) + kp.thumb.astype(np.uint8).tobytes() + xy.tobytes()
-            + kp.descriptors.astype(np.uint8).tobytes())
+            + kp.descriptors.astype(np.uint8).tobytes() + colour)
 
 
 def unpack(data: bytes) -> Keypoints:
@@ -151,7 +166,11 @@ def unpack(data: bytes) -> Keypoints:
     start += THUMB * THUMB
     xy = np.frombuffer(data, "<u2", count * 2, start).reshape(count, 2).astype(np.float32) / 8
     desc = np.frombuffer(data, np.uint8, count * 32, start + count * 4).reshape(count, 32)
-    return Keypoints(width, height, xy, desc, thumb)
+    end = start + count * 36
+    colour = None
+    if len(data) - end == COLOUR * COLOUR * 3:
+        colour = np.frombuffer(data, np.uint8, COLOUR * COLOUR * 3, end).reshape(COLOUR, COLOUR, 3)
+    return Keypoints(width, height, xy, desc, thumb, colour=colour)
 
 
 # --- the coarse index: a visual vocabulary -------------------------------------------------------
@@ -438,3 +457,153 @@ def _sane(h: np.ndarray) -> bool:
     """A homography a re-upload can produce: orientation kept, scale within 1/4-4, little perspective."""
     det = float(np.linalg.det(h[:2, :2]))
     return 1 / 16 < det < 16 and abs(h[2, 0]) < 2e-3 and abs(h[2, 1]) < 2e-3
+
+
+# --- the whole-picture stage: low-texture pictures (gradients, walls) and tiny ones ---------------
+#
+# A smooth picture has too few corners for keypoints, and PDQ misses its crops for the same reason
+# as any picture's. What it does have is its layout of colour: a COLOUR² Lab thumbnail is kept for
+# each banked picture with fewer than SMOOTH_BANK_CORNERS keypoints, filed in `SmoothIndex` (a
+# 9-number colour summary a picture, scanned flat), and a low-texture query (fewer than
+# SMOOTH_CORNERS keypoints) is compared with the closest few under a search over the crop's size and
+# place (and the mirror image): it matches when most of its pixels meet the banked region's colours
+# and the banked region has enough colour structure for that to mean something.
+
+COLOUR = 32  # side of the stored Lab thumbnail (3 KB, low-texture pictures only)
+SMOOTH_CORNERS = FEW_FEATURES  # a query with fewer keypoints at the normal FAST threshold is low-texture
+SMOOTH_BANK_CORNERS = MAX_FEATURES  # a banked picture with fewer gets a colour thumbnail (looser: crops lose corners)
+TINY_SIDE = 128  # a query this small (long side, px) is tried by the whole-picture stage whatever its corners
+SMOOTH_GRID = 16  # the comparison grid
+SMOOTH_FRACTIONS = tuple(round(0.70 + 0.03 * i, 2) for i in range(11))  # the share of the banked picture a query shows, per axis
+SMOOTH_OFFSET_STEP = 0.02
+SMOOTH_ASPECT = 0.08  # |log| of the aspect ratio the search may disagree with
+SMOOTH_SHORTLIST = 5
+SMOOTH_COARSE_RADIUS = 40.0  # 8-bit Lab units between colour summaries
+SMOOTH_TAU = 12.0  # a pixel meets the banked one within this colour distance (8-bit Lab)
+SMOOTH_MIN_INLIERS = 0.80
+SMOOTH_TAU_SPREAD = 0.4  # ... or within this share of the banked region's colour spread
+SMOOTH_MIN_EXPLAINED = 0.85
+SMOOTH_MIN_SIGNAL = 3.0  # the banked region's colour spread (8-bit Lab): a flat picture says nothing
+
+
+@dataclass(frozen=True)
+class SmoothVerified:
+    inliers: float  # share of the query's grid cells within SMOOTH_TAU of the banked region
+    explained: float  # 1 - residual / the banked region's own colour variance, over those cells
+    mirrored: bool
+
+
+def colour_thumbnail(image: Image.Image) -> np.ndarray:
+    """(COLOUR, COLOUR, 3) uint8 Lab (OpenCV's 8-bit Lab) of the whole picture, aspect not kept."""
+    import cv2
+
+    rgb = np.asarray(image.convert("RGB"))
+    small = cv2.resize(rgb, (COLOUR, COLOUR), interpolation=cv2.INTER_AREA)
+    return cv2.cvtColor(small, cv2.COLOR_RGB2Lab)
+
+
+def colour_summary(colour: np.ndarray) -> np.ndarray:
+    """9 numbers a crop and a mirror barely move: mean Lab of the central 60 %, of its top and bottom halves."""
+    c = COLOUR // 5
+    centre = colour[c:COLOUR - c, c:COLOUR - c].astype(np.float32)
+    half = len(centre) // 2
+    return np.concatenate([centre.mean(axis=(0, 1)), centre[:half].mean(axis=(0, 1)), centre[half:].mean(axis=(0, 1))])
+
+
+class SmoothIndex:
+    """Low-texture banked pictures' colour summaries, scanned flat (9 float32 a picture)."""
+
+    def __init__(self) -> None:
+        self.items: list[int] = []
+        self._vectors = np.zeros((0, 9), np.float32)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def add(self, item_id: int, colour: np.ndarray) -> None:
+        self.add_many([item_id], colour_summary(colour)[None, :])
+
+    def add_many(self, item_ids: list[int], summaries: np.ndarray) -> None:
+        size = len(self.items)
+        if size + len(item_ids) > len(self._vectors):
+            grown = np.zeros((max(size + len(item_ids), 2 * len(self._vectors), 16), 9), np.float32)
+            grown[:size] = self._vectors[:size]
+            self._vectors = grown
+        self._vectors[size:size + len(item_ids)] = summaries
+        self.items.extend(item_ids)
+
+    def memory_bytes(self) -> int:
+        return self._vectors.nbytes + 8 * len(self.items)
+
+    def shortlist(self, colour: np.ndarray, limit: int = SMOOTH_SHORTLIST) -> list[tuple[int, float]]:
+        """(item id, distance) of the closest summaries within SMOOTH_COARSE_RADIUS, closest first."""
+        if not self.items:
+            return []
+        distance = np.sqrt(((self._vectors[:len(self.items)] - colour_summary(colour)) ** 2).sum(axis=1))
+        top = np.argpartition(distance, limit)[:limit] if len(distance) > limit else np.arange(len(distance))
+        top = top[np.argsort(distance[top], kind="stable")]
+        return [(self.items[i], float(distance[i])) for i in top.tolist() if distance[i] <= SMOOTH_COARSE_RADIUS]
+
+
+@lru_cache(maxsize=1)
+def _placements() -> list[tuple[float, np.ndarray, np.ndarray, np.ndarray]]:
+    """Per fraction of one axis the search tries, where its offsets' SMOOTH_GRID cells fall on the
+    banked thumbnail's pixels: (fraction, low pixel, high pixel, weight of the high one), each
+    (offsets, SMOOTH_GRID). Bilinear sampling by gathers, not matrix products (BLAS threads spin
+    for products this small)."""
+    out = []
+    for f in SMOOTH_FRACTIONS:
+        offsets = np.arange(0.0, 1.0 - f + 1e-9, SMOOTH_OFFSET_STEP)
+        at = (offsets[:, None] + f * (np.arange(SMOOTH_GRID) + 0.5) / SMOOTH_GRID) * COLOUR - 0.5
+        at = np.clip(at, 0, COLOUR - 1)
+        low = np.floor(at).astype(np.intp)
+        out.append((f, low, np.minimum(low + 1, COLOUR - 1), (at - low).astype(np.float32)))
+    return out
+
+
+def smooth_verify(query: Keypoints, banked: Keypoints) -> SmoothVerified | None:
+    """The query's colour grid against every placement of a crop in the banked thumbnail whose aspect
+    agrees with the query's (and mirrored): the best placement by truncated squared colour distance,
+    then the acceptance tests."""
+    import cv2
+
+    if query.colour is None or banked.colour is None:
+        return None
+    bank = banked.colour.astype(np.float32)
+    query_aspect = np.log(query.width / max(1, query.height))
+    banked_aspect = np.log(banked.width / max(1, banked.height))
+    grid = cv2.resize(query.colour, (SMOOTH_GRID, SMOOTH_GRID), interpolation=cv2.INTER_AREA).astype(np.float32)
+    grids = np.stack([grid, grid[:, ::-1]])  # (2, i, j, c): as is, mirrored
+    best: tuple[float, bool, np.ndarray, np.ndarray] | None = None
+    placements = _placements()
+    for fy, y0, y1, wy in placements:
+        rows = bank[y0] * (1 - wy)[..., None, None] + bank[y1] * wy[..., None, None]  # (oy, i, x, c)
+        for fx, x0, x1, wx in placements:
+            if abs(np.log(fx / fy) + banked_aspect - query_aspect) > SMOOTH_ASPECT:
+                continue
+            # (oy, i, ox, j, c) -> (oy, ox, i, j, c)
+            regions = (rows[:, :, x0] * (1 - wx)[..., None] + rows[:, :, x1] * wx[..., None]).transpose(0, 2, 1, 3, 4)
+            distance = ((regions[None] - grids[:, None, None]) ** 2).sum(axis=-1)  # (2, oy, ox, i, j)
+            cost = np.minimum(distance, SMOOTH_TAU ** 2).mean(axis=(3, 4))
+            m, a, b = np.unravel_index(int(np.argmin(cost)), cost.shape)
+            if best is None or cost[m, a, b] < best[0]:
+                best = (float(cost[m, a, b]), bool(m), distance[m, a, b], regions[a, b])
+    if best is None:
+        return None
+    _, mirrored, distance, region = best
+    # a pixel meets the banked one within SMOOTH_TAU, or within a share of the region's own spread
+    # (a detailed tiny picture's edges move by a pixel under JPEG and resampling)
+    overall = float(((region - region.mean(axis=(0, 1))) ** 2).sum(axis=-1).mean())
+    tau = max(SMOOTH_TAU, SMOOTH_TAU_SPREAD * np.sqrt(overall))
+    inlier = distance < tau ** 2
+    share = float(inlier.mean())
+    if share < SMOOTH_MIN_INLIERS:
+        return None
+    spread = region[inlier] - region[inlier].mean(axis=0)
+    variance = float((spread ** 2).sum(axis=-1).mean())
+    if variance < SMOOTH_MIN_SIGNAL ** 2:
+        return None
+    explained = 1.0 - float(distance[inlier].mean()) / variance
+    if explained < SMOOTH_MIN_EXPLAINED:
+        return None
+    return SmoothVerified(round(share, 3), round(explained, 3), mirrored)

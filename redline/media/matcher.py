@@ -149,6 +149,7 @@ class Matcher:
         self._keypoints: Any = None  # keypoints.KeypointIndex, built on first use, then caught up by revision
         self._keypoints_rev = 0
         self._keypoint_ids: set[int] = set()
+        self._smooth: Any = None  # keypoints.SmoothIndex: low-texture and tiny banked pictures, kept with _keypoints
         self._deleted_banks: set[int] = set()  # banks.delete_bank: filtered on lookup, dead in the index
         self._apply_tombstones()
         self._load_held()
@@ -382,11 +383,12 @@ class Matcher:
 
     # -- the keypoint stage (keypoints.py): crops and shifts that every PDQ variant missed
     def _keypoint_index(self) -> Any:
-        from redline.media.keypoints import KeypointIndex, unpack
+        from redline.media.keypoints import KeypointIndex, SmoothIndex, unpack
 
         with self._lock:
             if self._keypoints is None:
                 self._keypoints, self._keypoints_rev, self._keypoint_ids = KeypointIndex(), 0, set()
+                self._smooth = SmoothIndex()
             if self._keypoints_rev < self.index.rev:
                 # only pictures whose hash changed since (added, or enabled again) are read; whether a
                 # picture is enabled is asked of the PDQ index at query time, so nothing is dropped here
@@ -399,7 +401,10 @@ class Matcher:
                     )
                     for r in rows:
                         if r.signal_id not in self._keypoint_ids:
-                            self._keypoints.add(r.signal_id, unpack(r.data).descriptors)
+                            banked = unpack(r.data)
+                            self._keypoints.add(r.signal_id, banked.descriptors)
+                            if banked.colour is not None:
+                                self._smooth.add(r.signal_id, banked.colour)
                             self._keypoint_ids.add(r.signal_id)
                 self._keypoints_rev = self.index.rev
             return self._keypoints
@@ -409,8 +414,9 @@ class Matcher:
         return rows.start < rows.stop and bool(self.index.pdq.live[rows.start])
 
     def _keypoint_hits(self, image: Any, plain_pdq: str, detail: dict[int, dict[str, Any]]) -> list[tuple[int, int, str]]:
-        """Shortlist from the coarse index, then RANSAC verification of each candidate. A hit's distance
-        is the PDQ distance of the two pictures' own hashes (what PDQ alone would have said)."""
+        """Shortlist from the coarse index, then RANSAC verification of each candidate; when that finds
+        nothing for a low-texture or tiny query, the whole-picture stage (`_smooth_hits`). A hit's
+        distance is the PDQ distance of the two pictures' own hashes (what PDQ alone would have said)."""
         from redline.media.keypoints import query_variants, unpack, verify_candidates
         from redline.media.signals import hamming_hex
 
@@ -418,7 +424,9 @@ class Matcher:
         if not len(index):
             return []
         found: dict[int, tuple[str, Any]] = {}
+        first = None
         for variant, query in query_variants(image):  # the mirror image only when the picture found nothing
+            first = first or query
             shortlist = [(signal_id, votes) for signal_id, votes in index.shortlist(query.descriptors)
                          if self._live(signal_id)]
             if not shortlist:
@@ -430,15 +438,40 @@ class Matcher:
                 found[signal_id] = (variant, verified)
             if found:
                 break
+        if not found and first is not None and first.whole_picture:
+            found = self._smooth_hits(first)
         meta = self._metadata(found)
         hits = []
         for signal_id, (variant, verified) in found.items():
             if signal_id not in meta:
                 continue
-            detail[signal_id] = {"stage": "keypoints", "inliers": verified.inliers, "covered": verified.covered,
-                                 "agreement": verified.agreement}
+            if variant.startswith("whole_picture"):
+                detail[signal_id] = {"stage": "whole_picture", "inliers": verified.inliers,
+                                     "explained": verified.explained}
+            else:
+                detail[signal_id] = {"stage": "keypoints", "inliers": verified.inliers, "covered": verified.covered,
+                                     "agreement": verified.agreement}
             hits.append((signal_id, hamming_hex(plain_pdq, meta[signal_id].value), variant))
         return hits
+
+    def _smooth_hits(self, query: Any) -> dict[int, tuple[str, Any]]:
+        """The whole-picture stage (keypoints.smooth_verify): the closest colour summaries among the
+        low-texture and tiny banked pictures, verified closest first, stopping at the first match."""
+        from redline.media.keypoints import smooth_verify, unpack
+
+        if query.colour is None or not len(self._smooth):
+            return {}
+        shortlist = [s for s, _ in self._smooth.shortlist(query.colour) if self._live(s)]
+        if not shortlist:
+            return {}
+        with self.store.connect() as conn:
+            blobs = dict(conn.execute(select(t.keypoints.c.signal_id, t.keypoints.c.data)
+                                      .where(t.keypoints.c.signal_id.in_(shortlist))).all())
+        for signal_id in shortlist:
+            verified = smooth_verify(query, unpack(blobs[signal_id])) if signal_id in blobs else None
+            if verified:
+                return {signal_id: ("whole_picture_mirror" if verified.mirrored else "whole_picture", verified)}
+        return {}
 
     def _find_video(self, path: Path, stages: bool = True) -> FileMatchResult:
         """vPDQ of the video, and (robust) of the video with its black bars cut off when it has bars;

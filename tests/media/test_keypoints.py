@@ -163,3 +163,51 @@ def test_verification_stops_at_the_first_match_unless_another_candidate_is_as_st
     found = kp.verify_candidates(query, [(4, 90), (1, 80), (2, 79), (3, 20)], both)
     assert [item for item, _ in found] == [1, 2]
     assert all(v.inliers >= kp.MIN_INLIERS for _, v in found)
+
+
+def _gradient(size: tuple[int, int], a: tuple[int, int, int], b: tuple[int, int, int], angle: float,
+              seed: int = 1) -> Image.Image:
+    """A smooth two-colour gradient (no corners for ORB), with a little noise."""
+    w, h = size
+    y, x = np.mgrid[0:h, 0:w].astype(np.float32)
+    t = np.cos(angle) * x / w + np.sin(angle) * y / h
+    t = (t - t.min()) / (t.max() - t.min())
+    pixels = np.array(a, np.float32) + t[..., None] * (np.array(b, np.float32) - np.array(a, np.float32))
+    pixels += np.random.default_rng(seed).normal(0, 1.5, pixels.shape)
+    return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
+
+
+def test_whole_picture_stage_matches_a_cropped_gradient_and_not_another_gradient(tmp_path: Path) -> None:
+    from redline.context import get_context
+    from redline.media.matcher import Matcher
+
+    banked = _gradient((600, 400), (20, 90, 230), (250, 120, 40), 0.4)
+    other = _gradient((600, 400), (30, 200, 90), (240, 40, 160), 2.2)  # other colours, other direction
+    assert kp.extract(banked).colour is not None and kp.extract(banked).corners < kp.SMOOTH_CORNERS
+    back = kp.unpack(kp.pack(kp.extract(banked)))
+    assert back.colour is not None and np.array_equal(back.colour, kp.extract(banked).colour)
+    banked.save(tmp_path / "gradient.png")
+    other.save(tmp_path / "other.png")
+    runner = CliRunner()
+    assert runner.invoke(app, ["media", "bank", "create", "g"]).exit_code == 0
+    added = runner.invoke(app, ["media", "bank", "add", "g", str(tmp_path / "gradient.png"), "--allow-low-quality"])
+    assert added.exit_code == 0, added.output
+    query = tmp_path / "query.jpg"
+    _combined(banked).crop((30, 10, 560, 350)).save(query, quality=40)  # mirror, crop ~15 %, logo, JPEG
+    matcher = Matcher.open(get_context(), persist=False)
+    (match,) = matcher.match_file(query, record=False).matches
+    assert match.detail["stage"] == "whole_picture" and match.variant == "whole_picture_mirror"
+    assert match.detail["inliers"] >= kp.SMOOTH_MIN_INLIERS and match.detail["explained"] >= kp.SMOOTH_MIN_EXPLAINED
+    assert matcher.match_file(tmp_path / "other.png", record=False).matches == []
+
+
+def test_a_textured_picture_keeps_no_colour_thumbnail_and_a_tiny_one_does(data_dir: Path) -> None:
+    textured = kp.extract(Image.open(data_dir / COASTER).convert("RGB"))
+    assert textured.colour is None and not textured.whole_picture
+    assert len(kp.pack(textured)) == 6 + kp.THUMB ** 2 + 36 * len(textured)
+    tiny = kp.extract(Image.open(data_dir / "media/pdq/misc-images/wee.jpg").convert("RGB"))
+    assert tiny.colour is not None and tiny.whole_picture  # 34 × 42 px
+    # the tiny picture, mirrored, cropped, stamped and recompressed, is found by its colour layout
+    verified = kp.smooth_verify(kp.extract(_combined(Image.open(data_dir / "media/pdq/misc-images/wee.jpg")
+                                                     .convert("RGB"), seed=3)), kp.unpack(kp.pack(tiny)))
+    assert verified is not None and verified.mirrored
