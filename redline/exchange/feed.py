@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -55,14 +56,13 @@ def _publish(ctx: Context, bank_name: str) -> dict[str, Any]:
                 .where(t.feed.c.bank == bank_name).order_by(t.feed.c.seq))):
             state[(kind, key_value)] = bool(was_deleted)
     at = now()
-    seen: set[tuple[str, str]] = set()
+    rows = _bank_rows(ctx, bank.id)
     records: list[tuple[str, str, bool, bytes]] = []
     derived = 0
     label_sets: dict[str, list[str]] = {}  # a bank repeats a few label sets
     for (kind, value, key_value, labels, contributor, content_id, added_on, enabled, variant, parent_type,
-         parent_value) in _bank_rows(ctx, bank.id):
+         parent_value) in rows:
         key_ = (kind, key_value)
-        seen.add(key_)
         deleted = not enabled or not bank.enabled
         if state.get(key_, True) == deleted:  # unpublished and disabled, or unchanged
             continue
@@ -77,10 +77,11 @@ def _publish(ctx: Context, bank_name: str) -> dict[str, Any]:
             content["variant"] = variant
             derived += 1
         records.append((kind, key_value, deleted, signing.canonical(content)))
-    gone = [k for k, was_deleted in state.items() if not was_deleted and k not in seen]  # removed from the bank
+    live = {k for k, was_deleted in state.items() if not was_deleted}
+    gone = live.difference(map(itemgetter(0, 2), rows)) if live else set()  # removed from the bank
     with ctx.store.transaction() as conn:
         if gone:
-            records += _withdrawals(conn, bank_name, set(gone), at)
+            records += _withdrawals(conn, bank_name, gone, at)
         _write_records(conn, key, at, bank_name, records)
         added = sum(1 for r in records if not r[2])
         outcome = {"published": added, "deleted": len(records) - added, "derived": derived}

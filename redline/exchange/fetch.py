@@ -36,6 +36,7 @@ from redline.media.signals import HexDigest, SignalError, all_hex, normalise, si
 LEASE = FETCH_LEASE  # a fetch marked running longer than this is taken to have died
 COMMIT_ROWS = 50_000  # pages are applied in groups of at least this many records: the bank's bulk path
 MAX_GROUP_ROWS = 400_000  # … and of at most the bank's size or this many (memory: ~1 KB a record held)
+READ_AHEAD_RECORDS = 200_000  # records the reading thread may hold beyond the group being applied
 PROVENANCE_REBUILD_MIN = 50_000
 REVIVE_LOOKUP_MAX = 10_000
 SQLITE_PAGE_CACHE_KIB = 256 * 1024  # while a group's provenance is written (random keys into a large index)
@@ -175,21 +176,27 @@ def _fetch(ctx: Context, name: str, *, max_pages: int | None, rate: float | None
     return result
 
 
-def _read_ahead(pages: Iterator[Page], result: FetchResult) -> Iterator[Page]:
-    """The adapter's pages, the next one fetched, parsed and verified by a thread while this one is
-    applied (the exchange's own time to answer overlaps ours). An adapter never touches the store.
-    The adapter's errors are raised here, in order, after the pages before them."""
-    box: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
+def _read_ahead(pages: Iterator[Page], result: FetchResult, limit: int = READ_AHEAD_RECORDS) -> Iterator[Page]:
+    """The adapter's pages, fetched, parsed and verified by a thread while the current group is
+    applied (the exchange's own time to answer overlaps ours): it runs ahead by up to `limit`
+    records (at least one page), so the next group is mostly read by the time this one commits.
+    An adapter never touches the store. The adapter's errors are raised here, in order, after the
+    pages before them."""
+    box: queue.Queue[tuple[str, Any]] = queue.Queue()
+    room = threading.Condition()
+    held = [0]  # records read and not yet taken
     stop = threading.Event()
 
     def put(item: tuple[str, Any]) -> bool:
-        while not stop.is_set():
-            try:
-                box.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
+        size = len(item[1].signals) if item[0] == "page" else 0
+        with room:
+            while held[0] and held[0] + size > limit and not stop.is_set():
+                room.wait(0.1)
+            if stop.is_set():
+                return False
+            held[0] += size
+        box.put(item)
+        return True
 
     def run() -> None:
         try:
@@ -212,6 +219,10 @@ def _read_ahead(pages: Iterator[Page], result: FetchResult) -> Iterator[Page]:
             waited = time.perf_counter()
             kind, item = box.get()
             result.spent("wait", time.perf_counter() - waited)
+            if kind == "page":
+                with room:
+                    held[0] -= len(item.signals)
+                    room.notify_all()
             if kind == "end":
                 return
             if kind == "error":
@@ -250,7 +261,7 @@ def _apply(ctx: Context, exchange: Exchange, page: Page, result: FetchResult) ->
                     cls.name, int(getattr(cls, "length", 0)) if issubclass(cls, HexDigest) else 0)
             kind, length = kind_info
             value = incoming.value.strip().lower() if length else ""
-            if not length or len(value) != length or not all_hex([value]):
+            if not length or len(value) != length:
                 kind, value = normalise(incoming.signal_type, incoming.value)  # raises the precise error
             given = tuple(incoming.labels)
             if given not in label_sets:
@@ -260,6 +271,7 @@ def _apply(ctx: Context, exchange: Exchange, page: Page, result: FetchResult) ->
             refused.append(Refusal(str(exc), asdict(incoming)))
             continue
         latest[(kind, value if len(value) <= 64 else banks.value_key(kind, value))] = (incoming, labels, value)
+    _refuse_bad_digits(latest, {name for name, length in kinds.values() if length}, refused)
     notices = _receive_notices(ctx, exchange, page.notices, refused)
     additions, synthesised = _additions(ctx, exchange, latest, refused)
     deletions = [k for k, (inc, _, _) in latest.items() if inc.deleted]
@@ -293,11 +305,31 @@ def _apply(ctx: Context, exchange: Exchange, page: Page, result: FetchResult) ->
     result.refusals = (result.refusals + [r.reason for r in refused])[:20]
 
 
+def _refuse_bad_digits(latest: dict[tuple[str, str], tuple[Any, list[str], str]], hex_kinds: set[str],
+                      refused: list[Refusal]) -> None:
+    """Hex digits (of the hex digest types) are checked over the whole group at once, one pass in C;
+    only when that finds a bad one are the values checked one by one, to refuse each with its error."""
+    if not hex_kinds or all_hex([value for (kind, _), (_, _, value) in latest.items() if kind in hex_kinds]):
+        return
+    for key, (incoming, _, value) in list(latest.items()):
+        if key[0] not in hex_kinds or all_hex([value]):
+            continue
+        try:
+            normalise(incoming.signal_type, incoming.value)
+        except SignalError as exc:
+            refused.append(Refusal(str(exc), asdict(incoming)))
+            del latest[key]
+
+
 def _additions(ctx: Context, exchange: Exchange, latest: dict[tuple[str, str], tuple[Any, list[str], str]],
                refused: list[Refusal]) -> tuple[list[banks.SignalRecord], int]:
     """The page's new hashes as bank records. A derived hash (a window of a banked picture, shared by
     a Redline peer) is linked to its parent: the parent comes earlier in the page, or is already in
     the bank and is named again in the call (counted as a duplicate, then taken off the count)."""
+    if all(inc.derived_of is None for inc, _, _ in latest.values()):  # a plain list: one pass
+        name = exchange.name
+        return [banks.SignalRecord(key[0], value, inc.content_id, labels, inc.contributor or name)
+                for key, (inc, labels, value) in latest.items() if not inc.deleted], 0
     records: list[banks.SignalRecord] = []
     position: dict[tuple[str, str], int] = {}
     parents: dict[tuple[str, str], tuple[str, str]] = {}  # child key -> parent (type, value)
@@ -386,7 +418,9 @@ def _write_page(ctx: Context, conn: Connection, exchange: Exchange, page: Page,
                     t.signals.c.value_key.in_(values[start:start + CHUNK]), t.signals.c.deleted.is_(True),
                     t.signals.c.deconfirmed_at.is_(None))))]
         _set_enabled(conn, bank_id, revived, True)
-    rows = [(exchange.id, k[0], k[1], value, inc.remote_id, inc.contributor, orjson.dumps(labels).decode(), at,
+    label_json: dict[int, str] = {}  # a group shares a few label lists (fetch._apply's label_sets)
+    rows = [(exchange.id, k[0], k[1], value, inc.remote_id, inc.contributor,
+             label_json.get(id(labels)) or label_json.setdefault(id(labels), orjson.dumps(labels).decode()), at,
              inc.confirmed_at or at, bool(inc.deleted))
             for k, (inc, labels, value) in latest.items() if inc.derived_of is None]  # derived ones follow their parent
     if rows:
@@ -419,14 +453,15 @@ UPDATED_ON_CONFLICT = ("remote_id", "contributor", "labels", "last_confirmed", "
 
 
 def _upsert_provenance(conn: Connection, exchange_id: int, rows: list[tuple[Any, ...]]) -> None:
-    """Insert or update the provenance of a group's hashes (one row a key). Rows go in sorted by key,
-    so the unique index is walked in order rather than at random. A group at least as large as the
-    table (and PROVENANCE_REBUILD_MIN) splits into new keys, inserted with the index dropped and built
-    again after, and known keys, updated through it."""
-    rows.sort(key=lambda row: (row[1], row[2]))
+    """Insert or update the provenance of a group's hashes (one row a key). Rows that go through the
+    unique index go in sorted by key (one exchange: the tuples' own order), so it is walked in order
+    rather than at random. A group at least as large as the table (and PROVENANCE_REBUILD_MIN)
+    splits into new keys, inserted with the index dropped and built again after, and known keys,
+    updated through it."""
     conflict = ("exchange_id", "signal_type", "value_key")
     largest = conn.execute(select(func.coalesce(func.max(t.signals.c.id), 0))).scalar_one()
     if len(rows) < PROVENANCE_REBUILD_MIN or len(rows) < largest:
+        rows.sort()
         sqlbulk.insert_many(conn, t.signals.name, PROVENANCE_COLUMNS, rows, conflict=conflict, update=UPDATED_ON_CONFLICT)
         return
     known = set(bulk.driver_rows(conn, f"SELECT signal_type, value_key FROM {t.signals.name} "
@@ -438,6 +473,7 @@ def _upsert_provenance(conn: Connection, exchange_id: int, rows: list[tuple[Any,
     sqlbulk.insert_many(conn, t.signals.name, PROVENANCE_COLUMNS, new)
     unique.create(conn)
     if again:
+        again.sort()
         sqlbulk.insert_many(conn, t.signals.name, PROVENANCE_COLUMNS, again, conflict=conflict,
                             update=UPDATED_ON_CONFLICT)
 

@@ -251,3 +251,28 @@ def test_large_groups_take_the_index_rebuild_paths_and_lose_nothing(contexts, mo
     assert banks.get_bank(b.store, "exchange.peer-a").size == 40
     assert {r["signal_value"] for r in exchanges.provenance(b, "peer-a", limit=100)} == set(hashes)
     assert [m.content_id for m in Matcher.open(b).match_pdq(hashes[17])] == ["c17"]
+
+
+def test_the_reading_thread_runs_ahead_a_bounded_number_of_records_and_errors_come_last() -> None:
+    import time
+
+    from redline.exchange.adapters.base import ExchangeError, Incoming, Page
+
+    produced: list[int] = []
+
+    def pages():  # type: ignore[no-untyped-def]
+        for i in range(10):
+            produced.append(i)
+            yield Page([Incoming("pdq", "0" * 64)] * 100, [], str(i), True)
+        raise ExchangeError("the exchange went away")
+
+    result = fetch.FetchResult("x")
+    reader = fetch._read_ahead(pages(), result, limit=300)
+    assert next(reader).checkpoint == "0"
+    time.sleep(0.5)
+    assert len(produced) == 5  # pages 1-3 held (300 records), page 4 read and waiting for room
+    got = []
+    with pytest.raises(ExchangeError, match="went away"):
+        for page in reader:
+            got.append(page.checkpoint)
+    assert got == [str(i) for i in range(1, 10)] and result.cpu["read"] >= 0
