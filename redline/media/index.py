@@ -19,7 +19,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import faiss
 import numpy as np
@@ -31,6 +31,9 @@ from redline.media.mih import MultiIndex
 from redline.media.signals import PDQ_DEFAULT_THRESHOLD, VpdqSignal
 from redline.store.base import Store
 
+if TYPE_CHECKING:
+    from redline.media.ivf import IVFIndex
+
 CODE_BYTES = 32
 FORMAT_VERSION = 1
 COMPACT_DEAD_FRACTION = 0.25
@@ -40,6 +43,7 @@ PARALLEL_MIN_QUERIES = 8
 MIH_MIN_ROWS = 100_000  # below this a flat scan takes under half a millisecond
 TAIL_MIN_ROWS = 50_000
 TAIL_FRACTION = 0.125
+IVF_FROM_ENV = "REDLINE_PDQ_IVF_FROM"  # hashes from which the PDQ index is the approximate IVF (unset: never)
 
 
 def hex_to_codes(hexes: list[str]) -> np.ndarray:
@@ -251,13 +255,28 @@ def _range(index: faiss.IndexBinary, queries: np.ndarray, threshold: int) -> tup
     return query_of, labels.astype(np.int64), distances.astype(np.int64)
 
 
-class SignalIndex:
-    """The PDQ photo index and the vPDQ frame index of one store, kept in step with it."""
+def ivf_from_setting() -> int | None:
+    """REDLINE_PDQ_IVF_FROM: a number of PDQ hashes from which the index turns approximate (IVF)."""
+    from redline.config import ConfigError
 
-    def __init__(self, store: Store, path: Path | None) -> None:
+    raw = os.environ.get(IVF_FROM_ENV, "").strip().replace("_", "")
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise ConfigError(f"{IVF_FROM_ENV}={raw!r}: expected a number of hashes (unset: always the exact index)")
+    return int(raw) or None
+
+
+class SignalIndex:
+    """The PDQ photo index and the vPDQ frame index of one store, kept in step with it. The PDQ index
+    is exact (`BinaryIndex`) unless `ivf_from` (default: REDLINE_PDQ_IVF_FROM) is set and the bank
+    holds that many hashes: then it is the approximate `ivf.IVFIndex`."""
+
+    def __init__(self, store: Store, path: Path | None, ivf_from: int | None = None) -> None:
         self.store = store
         self.path = path
-        self.pdq = BinaryIndex()
+        self.ivf_from = ivf_from if ivf_from is not None else ivf_from_setting()
+        self.pdq: BinaryIndex | IVFIndex = BinaryIndex()
         self.frames = BinaryIndex()
         self.rev = 0
         self.store_id = store_identity(store)
@@ -290,9 +309,14 @@ class SignalIndex:
                     if rev > current_rev(conn):
                         return  # the store went back in time (restored): rebuild from it
                 mih = None
-                if "pdq_mih_rows" in data:
+                if "ivf_sizes" in data:
+                    from redline.media.ivf import IVFIndex
+
+                    self.pdq = IVFIndex.from_arrays(data, data["pdq_ids"], data["pdq_live"])
+                elif "pdq_mih_rows" in data:
                     mih = MultiIndex.from_arrays(int(meta[2]), data["pdq_mih_rows"], data["pdq_mih_offsets"])
-                self.pdq._rebuild(data["pdq_ids"], data["pdq_codes"], data["pdq_live"], mih)
+                if isinstance(self.pdq, BinaryIndex):
+                    self.pdq._rebuild(data["pdq_ids"], data["pdq_codes"], data["pdq_live"], mih)
                 self.frames._rebuild(data["frame_ids"], data["frame_codes"], data["frame_live"])
                 self.rev = rev
         except (OSError, KeyError, ValueError):
@@ -301,15 +325,19 @@ class SignalIndex:
     def save(self) -> None:
         if self.path is None:
             return
-        mih = self.pdq.mih
+        mih = self.pdq.mih if isinstance(self.pdq, BinaryIndex) else None
         meta = np.array([FORMAT_VERSION, self.rev, mih.bits if mih is not None else 0], dtype=np.int64)
         extra: dict[str, Any] = {"pdq_mih_rows": mih.rows, "pdq_mih_offsets": mih.offsets} if mih is not None else {}
+        if isinstance(self.pdq, BinaryIndex):
+            extra["pdq_codes"] = self.pdq.codes()
+        else:  # the IVF's lists as they are: no re-assignment on load
+            extra.update(self.pdq.to_arrays())
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".signal-index-", suffix=".npz")
         try:
             with os.fdopen(fd, "wb") as handle:
                 np.savez(
                     handle, meta=meta, store_id=np.frombuffer(self.store_id.encode(), dtype=np.uint8),
-                    pdq_ids=self.pdq.ids, pdq_codes=self.pdq.codes(), pdq_live=self.pdq.live,
+                    pdq_ids=self.pdq.ids, pdq_live=self.pdq.live,
                     frame_ids=self.frames.ids, frame_codes=self.frames.codes(), frame_live=self.frames.live, **extra,
                 )
             os.replace(tmp, self.path)
@@ -355,6 +383,10 @@ class SignalIndex:
         for part in (self.pdq, self.frames):
             if part.needs_compaction():
                 part.compact()
+        if self.ivf_from and isinstance(self.pdq, BinaryIndex) and self.pdq.size >= self.ivf_from:
+            from redline.media.ivf import IVFIndex
+
+            self.pdq = IVFIndex.build(self.pdq.ids, self.pdq.codes(), self.pdq.live)
         self.rev = rev
         self.changed_since_save += len(rows)
         return len(rows)

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from redline.context import get_context
 from redline.media.banks import SignalRecord, add_signals, create_bank, set_bank_enabled, set_signal_enabled
@@ -110,3 +111,38 @@ def test_appends_go_to_the_tail_not_the_sealed_rows() -> None:
     assert index.tail.ntotal == 0 and index.sealed == 3001 and index.mih is not None and index.mih.size == 3001
     assert [(h.signal_id, h.distance) for h in index.search(codes[3000:], 0)] == [(3000, 0)]
     assert np.array_equal(index.codes(), codes)
+
+
+def test_signal_index_turns_ivf_at_its_configured_size(redline_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Exact by default; from REDLINE_PDQ_IVF_FROM hashes the approximate IVF, which follows the
+    store (adds, disables) and is saved and reloaded as its lists, not re-filed."""
+    from redline.config import ConfigError
+    from redline.media import index as index_module
+    from redline.media.ivf import IVFIndex
+
+    ctx = get_context()
+    rng = np.random.default_rng(8)
+    hexes = codes_to_hex(rng.integers(0, 256, size=(3000, 32), dtype=np.uint8))
+    create_bank(ctx.store, "big")
+    add_signals(ctx.store, "big", [SignalRecord("pdq", h) for h in hexes[:1500]])
+    assert isinstance(SignalIndex.open(ctx.store, None).pdq, BinaryIndex)  # the default: exact
+    monkeypatch.setenv(index_module.IVF_FROM_ENV, "2_000")
+    index = SignalIndex.open(ctx.store, ctx.settings.home)
+    assert index.ivf_from == 2000 and isinstance(index.pdq, BinaryIndex)
+    add_signals(ctx.store, "big", [SignalRecord("pdq", h) for h in hexes[1500:2500]])
+    index.refresh()
+    assert isinstance(index.pdq, IVFIndex) and index.pdq.size == 2500
+    add_signals(ctx.store, "big", [SignalRecord("pdq", hexes[2999])])
+    set_signal_enabled(ctx.store, "big", hexes[10], False)
+    index.refresh()
+    assert [h.distance for h in index.pdq.search(hex_to_codes([hexes[2999]]), 0)] == [0]
+    assert index.pdq.search(hex_to_codes([hexes[10]]), 0) == []
+    index.save()
+    reloaded = SignalIndex.open(ctx.store, ctx.settings.home)
+    assert isinstance(reloaded.pdq, IVFIndex) and reloaded.pdq.size == 2501 and reloaded.pdq.live_count == 2500
+    assert np.array_equal(reloaded.pdq.codes(), index.pdq.codes())
+    for h in (hexes[0], hexes[2499], hexes[2999]):
+        assert [hit.distance for hit in reloaded.pdq.search(hex_to_codes([h]), 0)] == [0]
+    monkeypatch.setenv(index_module.IVF_FROM_ENV, "lots")
+    with pytest.raises(ConfigError, match="REDLINE_PDQ_IVF_FROM"):
+        SignalIndex.open(ctx.store, None)
