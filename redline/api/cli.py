@@ -6,6 +6,7 @@ from typing import Any
 
 import typer
 from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
 
 from redline.output import console, emit, fail
 from redline.store.schema import SchemaBehind
@@ -101,3 +102,6 @@ def serve(
         raise fail(str(exc)) from None
     except OSError as exc:
         raise fail(f"--port: cannot listen on {host}:{port} ({exc.strerror or exc})") from None
+    except SQLAlchemyError as exc:  # a store whose tables do not match its recorded revision, or unreachable
+        problem = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise fail(f"the store cannot be served: {problem} (check it with `redline db status`)", code=1) from None

@@ -88,6 +88,19 @@ def test_serve_refuses_a_port_in_use() -> None:
     assert result.exit_code == 2 and "--port" in result.output and "Traceback" not in result.output
 
 
+def test_serve_names_a_broken_store_without_a_traceback(tmp_path: Path) -> None:
+    import sqlite3
+
+    db_url = f"sqlite:///{tmp_path / 'redline.db'}"
+    assert _cli(tmp_path, db_url, "db", "upgrade").returncode == 0
+    with sqlite3.connect(tmp_path / "redline.db") as db:  # at the current revision, yet a table is gone
+        db.execute("DROP TABLE media_bank_tombstones")
+    result = _cli(tmp_path, db_url, "serve", "--port", str(_free_port()), "--workers", "2")
+    assert result.returncode == 1, result.stderr
+    assert "the store cannot be served" in result.stderr and "media_bank_tombstones" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
 def test_keys_cli_create_list_revoke() -> None:
     runner = CliRunner()
     made = runner.invoke(app, ["keys", "create", "ops", "--role", "curator", "--org", "acme", "--json"])
