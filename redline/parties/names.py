@@ -23,7 +23,7 @@ from rapidfuzz.distance import OSA
 from rigour.names import extract_org_types, remove_org_types
 
 from redline.parties.normalise import normalise
-from redline.parties.scripts import WORD_SPLIT, consonant_key, han_countries, han_person, han_transcription, is_japanese, japanese_form, japanese_person, japanese_words, join_zwnj, korean_person, mark_geresh, romanise_word, word_script
+from redline.parties.scripts import WORD_SPLIT, consonant_key, han_countries, han_ordinal, han_person, han_transcription, is_japanese, japanese_form, japanese_person, japanese_words, join_zwnj, korean_person, mark_geresh, romanise_word, word_script
 
 WORD, GENERIC, PLACE, NUMBER, INITIAL, PATRONYMIC, STOP, ADMIN = (
     "word", "generic", "place", "number", "initial", "patronymic", "stop", "admin",
@@ -281,6 +281,12 @@ def _han_segments(run: str, vocab: Vocabulary, japanese: bool = False) -> list[t
         rest = ""
 
     while i < len(run):
+        ordinal = han_ordinal(run[i:i + 8]) if run[i] == "第" else None
+        if ordinal:  # '第十四研究所' the 14th Research Institute
+            flush()
+            out.append((ordinal[0], "", False))
+            i += ordinal[1]
+            continue
         for size in range(min(longest, len(run) - i), 1, -1):
             chunk = run[i:i + size]
             if chunk in countries:

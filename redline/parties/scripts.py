@@ -642,6 +642,31 @@ def han_countries() -> dict[str, str]:
     return out
 
 
+_HAN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_HAN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_HAN_ORDINAL = re.compile("第([〇零一二三四五六七八九两十百千]+)")
+
+
+def han_ordinal(text: str) -> tuple[str, int] | None:
+    """'第十四研究所' -> ('14th', 3): an ordinal written with Chinese numerals at the start of
+    `text`, as Latin names write it ('14th Research Institute'), and how many characters it took."""
+    match = _HAN_ORDINAL.match(text)
+    if not match:
+        return None
+    total, digit = 0, 0
+    for ch in match.group(1):
+        if ch in _HAN_UNITS:
+            total += (digit or 1) * _HAN_UNITS[ch]
+            digit = 0
+        else:
+            digit = digit * 10 + _HAN_DIGITS[ch]  # '二〇二' read digit by digit
+    number = total + digit
+    if not number:
+        return None
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}", match.end()
+
+
 def _pinyin(run: str) -> str:
     """Pinyin without tones, ü written u as names are in Latin (吕 Lu, 略 lue), never pypinyin's v."""
     return "".join(lazy_pinyin(run, v_to_u=True)).replace("ü", "u")

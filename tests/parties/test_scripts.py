@@ -7,7 +7,7 @@ import pytest
 from redline.parties.api import compare_names
 from redline.parties.names import GENERIC, analyse
 from redline.parties.normalise import normalise
-from redline.parties.scripts import burmese_syllables, consonant_key, devanagari, kana, polivanov, sound_key
+from redline.parties.scripts import burmese_syllables, consonant_key, devanagari, han_ordinal, kana, polivanov, sound_key
 
 
 def texts(name: str, person: bool = False) -> list[str]:
@@ -294,3 +294,11 @@ def test_the_sound_key_drops_an_r_after_a_vowel_and_reads_v_as_b() -> None:
     assert sound_key("carter") == consonant_key("kate")
     assert sound_key("steven") == consonant_key("sutibun")  # Japanese スティーブン
     assert sound_key("rashid") == consonant_key("rashid")  # an r before a vowel stays
+
+
+def test_chinese_ordinals_are_the_numbers_latin_names_write() -> None:
+    assert [han_ordinal(t) for t in ("第十四研究所", "第二十一", "第一百零三", "第十一", "第")] == [("14th", 3), ("21st", 4), ("103rd", 5), ("11th", 3), None]
+    name = "中国华星电子集团公司第十四研究所"
+    assert texts(name)[-3:] == ["14th", "research", "institute"]
+    assert compare_names(name, "China Huaxing Electronics Group Corporation 14th Research Institute")["match"]
+    assert not compare_names(name, "China Huaxing Electronics Group Corporation 38th Research Institute")["match"]
