@@ -8,8 +8,11 @@ dependency would cost a thread hand-off on every request."""
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from fastapi import Depends, HTTPException, Request
@@ -19,22 +22,60 @@ from redline.context import Context
 from redline.parties import api as parties_api
 
 CACHE_SECONDS = 2.0  # a revoked key stops working within this long in every worker
+RENEW_SECONDS = 1.0  # a key in use is looked up again this old, off the request's thread
 
 
 class KeyCache:
+    """Keys by secret, each looked up in the store at most once per RENEW_SECONDS while in use.
+
+    A key seen less than CACHE_SECONDS ago answers from here; one older than RENEW_SECONDS is
+    looked up again by a thread of the cache while the request goes on with what is known, so a
+    key in steady use never makes a request (on the event loop, for redline.api.hot) wait for the
+    store. Only a key unseen for CACHE_SECONDS is looked up on the caller's thread."""
+
     def __init__(self) -> None:
         self._seen: dict[str, tuple[float, keys.ApiKey | None]] = {}
+        self._renewing: set[str] = set()
+        self._lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
+        self._pid = -1
 
     def lookup(self, context: Context, secret: str) -> keys.ApiKey | None:
         now = time.monotonic()
         hit = self._seen.get(secret)
         if hit and now - hit[0] < CACHE_SECONDS:
+            if now - hit[0] >= RENEW_SECONDS:
+                self._renew(context, secret)
             return hit[1]
+        return self._load(context, secret, now)
+
+    def _load(self, context: Context, secret: str, now: float) -> keys.ApiKey | None:
         found = keys.authenticate(context.store, secret)
         if len(self._seen) > 10_000:
             self._seen.clear()
         self._seen[secret] = (now, found)
         return found
+
+    def _renew(self, context: Context, secret: str) -> None:
+        with self._lock:
+            if secret in self._renewing:
+                return
+            if self._pid != os.getpid():  # a forked worker makes its own thread
+                self._pool = ThreadPoolExecutor(1, thread_name_prefix="redline-keys")
+                self._pid = os.getpid()
+                self._renewing.clear()
+            self._renewing.add(secret)
+        assert self._pool is not None
+        self._pool.submit(self._renewed, context, secret)
+
+    def _renewed(self, context: Context, secret: str) -> None:
+        try:
+            self._load(context, secret, time.monotonic())
+        except Exception:  # the store unreachable: the next request past CACHE_SECONDS looks it up itself
+            pass
+        finally:
+            with self._lock:
+                self._renewing.discard(secret)
 
 
 def base_context(request: Request) -> Context:

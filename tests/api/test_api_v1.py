@@ -145,3 +145,30 @@ def test_an_organisations_analyst_reads_only_its_organisations_ledger_entries(cl
     assert all(e["inputs"].get("org") == "acme" for e in mine)
     everything = client.get("/v1/ledger", params={"kind": "test.note"}, headers=service.auth("analyst")).json()
     assert {"a globex customer", "an acme customer"} <= {e["inputs"]["query"] for e in everything}
+
+
+def test_a_key_in_use_is_renewed_off_the_request_thread_and_revocation_still_holds(service, monkeypatch) -> None:
+    import threading
+
+    from redline.api import auth
+
+    name = f"renewed-{uuid.uuid4().hex[:6]}"
+    secret = keys.create_key(service.context.store, service.context.ledger, name, "reader")["key"]
+    cache = auth.KeyCache()
+    looked_up: list[str] = []
+    authenticate = keys.authenticate
+
+    def watched(store, key):  # type: ignore[no-untyped-def]
+        looked_up.append(threading.current_thread().name)
+        return authenticate(store, key)
+
+    monkeypatch.setattr(keys, "authenticate", watched)
+    assert cache.lookup(service.context, secret).name == name  # unseen: looked up on the caller's thread
+    assert looked_up == [threading.current_thread().name]
+    monkeypatch.setattr(auth, "RENEW_SECONDS", 0.0)  # every hit is old enough to renew
+    keys.revoke_key(service.context.store, service.context.ledger, name, actor="tester")
+    deadline = time.monotonic() + auth.CACHE_SECONDS + 1
+    while cache.lookup(service.context, secret) is not None:  # answered from the cache while renewed
+        assert time.monotonic() < deadline, "a revoked key still works after CACHE_SECONDS"
+        time.sleep(0.01)
+    assert looked_up[1:] and set(looked_up[1:]) == {"redline-keys_0"}
