@@ -639,7 +639,13 @@ def han_countries() -> dict[str, str]:
             native = _icu("Traditional-Simplified", str(icu.Locale("", region).getDisplayCountry(icu.Locale(locale))))
             if len(native) >= 2 and not native.isascii() and latin:
                 out.setdefault(native, latin)
+            if native.startswith("中国") and native.endswith(_SAR):
+                # '中国香港特别行政区' Hong Kong SAR: names write the city alone ('香港...有限公司')
+                out.setdefault(native[2: -len(_SAR)], latin.removesuffix(" sar"))
     return out
+
+
+_SAR = "特别行政区"  # special administrative region
 
 
 _HAN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
