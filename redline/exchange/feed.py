@@ -185,23 +185,25 @@ def feed_page(ctx: Context, since: str | None, limit: int) -> dict[str, Any]:
     limit = max(1, min(limit, MAX_PAGE))
     key = signer(ctx)
     with ctx.store.connect() as conn:
-        rows = conn.execute(select(t.feed.c.seq, t.feed.c.record, t.feed.c.block_id, t.feed.c.block_index)
-                            .where(t.feed.c.seq > signal_seq).order_by(t.feed.c.seq).limit(limit)).all()
-        block_ids = sorted({r.block_id for r in rows})
+        # the driver's tuples (seq, record, block_id, block_index): SQLAlchemy rows cost more than the query
+        rows = bulk.driver_rows(conn, _compiled(conn, select(t.feed.c.seq, t.feed.c.record, t.feed.c.block_id,
+                                                             t.feed.c.block_index)
+                                                .where(t.feed.c.seq > signal_seq).order_by(t.feed.c.seq).limit(limit)))
+        block_ids = sorted({r[2] for r in rows})
         blocks = {}
         for start in range(0, len(block_ids), 500):
             for b in conn.execute(select(t.blocks).where(t.blocks.c.id.in_(block_ids[start:start + 500]))):
                 blocks[str(b.id)] = {"at": b.at, "signature": b.signature,
                                      "digests": [b.digests[i:i + 64] for i in range(0, len(b.digests), 64)]}
     # a record travels as the exact bytes whose digest its block signs: the receiver hashes them as they are
-    records: list[dict[str, Any]] = [{"kind": "signal", "seq": r.seq, "block": r.block_id, "index": r.block_index,
-                                      "body": r.record} for r in rows]
+    records: list[dict[str, Any]] = [{"kind": "signal", "seq": seq, "block": block, "index": index, "body": record}
+                                     for seq, record, block, index in rows]
     notices = _notices(ctx, notice_seq, limit)
     for n in notices:
         message = signing.canonical({"kind": "denial_notice", "origin": key.key_id, "notice": n["notice"]})
         records.append({"kind": "denial_notice", "seq": n["seq"], "notice": n["notice"],
                         "signature": signing.sign(key, message)})
-    last_signal = rows[-1].seq if rows else signal_seq
+    last_signal = rows[-1][0] if rows else signal_seq
     last_notice = max([n["seq"] for n in notices], default=notice_seq)
     return {"origin": key.key_id, "records": records, "blocks": blocks, "checkpoint": f"{last_signal}:{last_notice}",
             "more": len(rows) == limit or len(notices) == limit}

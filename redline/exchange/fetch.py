@@ -453,15 +453,15 @@ UPDATED_ON_CONFLICT = ("remote_id", "contributor", "labels", "last_confirmed", "
 
 
 def _upsert_provenance(conn: Connection, exchange_id: int, rows: list[tuple[Any, ...]]) -> None:
-    """Insert or update the provenance of a group's hashes (one row a key). Rows that go through the
-    unique index go in sorted by key (one exchange: the tuples' own order), so it is walked in order
-    rather than at random. A group at least as large as the table (and PROVENANCE_REBUILD_MIN)
+    """Insert or update the provenance of a group's hashes (one row a key). Rows go in sorted by key
+    (one exchange: the tuples' own order), so the unique index is walked, or built, in order rather
+    than at random. A group at least as large as the table (and PROVENANCE_REBUILD_MIN)
     splits into new keys, inserted with the index dropped and built again after, and known keys,
     updated through it."""
     conflict = ("exchange_id", "signal_type", "value_key")
     largest = conn.execute(select(func.coalesce(func.max(t.signals.c.id), 0))).scalar_one()
+    rows.sort()
     if len(rows) < PROVENANCE_REBUILD_MIN or len(rows) < largest:
-        rows.sort()
         sqlbulk.insert_many(conn, t.signals.name, PROVENANCE_COLUMNS, rows, conflict=conflict, update=UPDATED_ON_CONFLICT)
         return
     known = set(bulk.driver_rows(conn, f"SELECT signal_type, value_key FROM {t.signals.name} "
@@ -473,7 +473,6 @@ def _upsert_provenance(conn: Connection, exchange_id: int, rows: list[tuple[Any,
     sqlbulk.insert_many(conn, t.signals.name, PROVENANCE_COLUMNS, new)
     unique.create(conn)
     if again:
-        again.sort()
         sqlbulk.insert_many(conn, t.signals.name, PROVENANCE_COLUMNS, again, conflict=conflict,
                             update=UPDATED_ON_CONFLICT)
 

@@ -28,6 +28,7 @@ SIGNAL_COLUMNS = ("bank_id", "signal_type", "value", "value_key", "content_id", 
                   "added_on", "enabled", "quality", "rev")
 PLAIN_TEXT_COLUMNS = frozenset({"signal_type", "value", "value_key"})
 REBUILD_MIN_ROWS = 50_000
+SORTED_LOAD_MIN_ROWS = 50_000  # banks.add_signals sorts a load this large by key (see there)
 SQLITE_BULK_CACHE_KIB = 256 * 1024
 SQLITE_DEFAULT_CACHE = -2000
 COPY_BLOCK_ROWS = 50_000
