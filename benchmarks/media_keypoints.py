@@ -414,8 +414,11 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=1_000_000)
     parser.add_argument("--generated", type=int, default=150)
     parser.add_argument("--smooth", type=int, default=150, help="low-texture generated pictures in the false-match pool")
-    parser.add_argument("--heldout-whole-picture", action="store_true",
-                        help="add 12 smooth and 6 tiny generated pictures (unseen seeds) to the held-out set")
+    parser.add_argument("--heldout-whole-picture", default="", metavar="SMOOTH_SEED,TINY_SEED",
+                        help="add 12 smooth and 6 tiny generated pictures made with these (unseen) seeds to the "
+                             "held-out set (first run: 2718,778; second: 31415,779)")
+    parser.add_argument("--heldout-skip-standard", action="store_true",
+                        help="leave the 42 standard held-out pictures out (video1 frames, generated seed 777)")
     parser.add_argument("--skip", default="", help="comma list of sections to skip: recall,heldout,tuning,false,cost")
     parser.add_argument("--frames-every", type=float, default=1.0, help="seconds between pool frames (false matches)")
     parser.add_argument("--pdq-false", action="store_true", help="also count PDQ robust false matches (slow)")
@@ -428,10 +431,11 @@ def main() -> None:
         return
     skip = set(args.skip.split(","))
     previous = previous_keypoints(args.previous)
-    heldout = heldout_frames(1.0) + generated(40, seed=777)
+    heldout = [] if args.heldout_skip_standard else heldout_frames(1.0) + generated(40, seed=777)
     if args.heldout_whole_picture:  # the whole-picture stage's class, never looked at while tuning it
-        heldout += smooth_generated(12, seed=2718) + [(g + "-tiny", n + "-tiny", resize(im, 0.1))
-                                                    for g, n, im in generated(6, seed=778)]
+        smooth_seed, tiny_seed = (int(x) for x in args.heldout_whole_picture.split(","))
+        heldout += smooth_generated(12, seed=smooth_seed) + [(g + "-tiny", n + "-tiny", resize(im, 0.1))
+                                                            for g, n, im in generated(6, seed=tiny_seed)]
     chosen = [m for m in args.manipulations.split(",") if m]
     manipulations = {k: v for k, v in MANIPULATIONS.items() if not chosen or any(k.startswith(c) for c in chosen)}
     if "recall" not in skip:

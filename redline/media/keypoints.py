@@ -470,8 +470,10 @@ def _sane(h: np.ndarray) -> bool:
 # and the banked region has enough colour structure for that to mean something.
 
 COLOUR = 32  # side of the stored Lab thumbnail (3 KB, low-texture pictures only)
-SMOOTH_CORNERS = FEW_FEATURES  # a query with fewer keypoints at the normal FAST threshold is low-texture
-SMOOTH_BANK_CORNERS = MAX_FEATURES  # a banked picture with fewer gets a colour thumbnail (looser: crops lose corners)
+SMOOTH_BANK_CORNERS = MAX_FEATURES  # a banked picture with fewer gets a colour thumbnail
+# a query with fewer keypoints at the normal FAST threshold is tried by the whole-picture stage: as many
+# as a banked picture may have, because a logo or caption stamped on a smooth picture brings it 100-300
+SMOOTH_CORNERS = SMOOTH_BANK_CORNERS
 TINY_SIDE = 128  # a query this small (long side, px) is tried by the whole-picture stage whatever its corners
 SMOOTH_GRID = 16  # the comparison grid
 SMOOTH_FRACTIONS = tuple(round(0.70 + 0.03 * i, 2) for i in range(11))  # the share of the banked picture a query shows, per axis
