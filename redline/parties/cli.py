@@ -276,6 +276,7 @@ def screen_file(
 def _print_hits(output: Path, limit: int, explain: bool) -> None:
     """The first rows of a screen-file output. Each row is one line at 80 columns unless `explain`."""
     from redline.csvio import read_rows
+    from redline.parties.score import VALUES
 
     header, rows = read_rows(output, "utf-8")
     if explain:
@@ -293,7 +294,7 @@ def _print_hits(output: Path, limit: int, explain: bool) -> None:
         row = dict(zip(header, values))
         match = row.get("match") == "true"
         flag = "[bold red]MATCH[/]" if match else ("[yellow]error[/]" if row.get("error") else "no")
-        relevant = match or _score(row.get("score")) >= 0.5
+        relevant = match or _score(row.get("score")) >= VALUES["generic_only_cap"]  # what more than generic words reached
         if explain:
             why = row.get("error") or (row.get("explanation", "") if relevant else "")
             table.add_row(row["name"], flag, row.get("score", ""), row.get("hit_caption", ""), row.get("hit_lists", "").replace(";", " "), why)

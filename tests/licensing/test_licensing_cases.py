@@ -18,6 +18,7 @@ from redline.licensing import cases, consultations, notices
 from redline.licensing.application import load_application
 from redline.licensing.officers import CaseworkProblem
 from redline.parties.api import compare_names
+from redline.parties.screening import MATCH_THRESHOLD
 
 APP = """
 id: {id}
@@ -131,7 +132,7 @@ def test_notice_signed_by_x_opens_a_consultation_at_y_for_a_transliterated_name(
     got = notices.receive(state_y, fed["notice"], exchange="peer:state-x")
     (consultation,) = got["consultations"]
     assert consultation["case_id"] == waiting["id"] and consultation["status"] == "open"
-    assert consultation["match"]["denied_party"] == "ПАО Ростелеком" and consultation["match"]["score"] >= 0.75
+    assert consultation["match"]["denied_party"] == "ПАО Ростелеком" and consultation["match"]["score"] >= MATCH_THRESHOLD
     assert consultation["match"]["overlap"] == {"control_codes": ["5A001.j ~ 5A001.j"], "item_categories": ["ip_network_surveillance"]}
     assert consultation["deadline"] > consultation["opened_at"][:10] and "Art. 16" in consultation["question"]
     for case in (unrelated, other_item):
