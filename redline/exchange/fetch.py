@@ -13,6 +13,7 @@ import importlib.util
 import queue
 import threading
 import time
+from operator import itemgetter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -447,6 +448,9 @@ def _write_page(ctx: Context, conn: Connection, exchange: Exchange, page: Page,
     return deleted
 
 
+_provenance_key = itemgetter(2)  # value_key: one exchange's rows, mostly of one type
+
+
 PROVENANCE_COLUMNS = ("exchange_id", "signal_type", "value_key", "value", "remote_id", "contributor", "labels",
                       "first_seen", "last_confirmed", "deleted")
 UPDATED_ON_CONFLICT = ("remote_id", "contributor", "labels", "last_confirmed", "deleted")
@@ -454,13 +458,14 @@ UPDATED_ON_CONFLICT = ("remote_id", "contributor", "labels", "last_confirmed", "
 
 def _upsert_provenance(conn: Connection, exchange_id: int, rows: list[tuple[Any, ...]]) -> None:
     """Insert or update the provenance of a group's hashes (one row a key). Rows go in sorted by key
-    (one exchange: the tuples' own order), so the unique index is walked, or built, in order rather
-    than at random. A group at least as large as the table (and PROVENANCE_REBUILD_MIN)
+    (unless the table is empty), so the unique index is walked, or built, in order rather than at
+    random. A group at least as large as the table (and PROVENANCE_REBUILD_MIN)
     splits into new keys, inserted with the index dropped and built again after, and known keys,
     updated through it."""
     conflict = ("exchange_id", "signal_type", "value_key")
     largest = conn.execute(select(func.coalesce(func.max(t.signals.c.id), 0))).scalar_one()
-    rows.sort()
+    if largest:  # into an empty table the sort costs more than it saves
+        rows.sort(key=_provenance_key)
     if len(rows) < PROVENANCE_REBUILD_MIN or len(rows) < largest:
         sqlbulk.insert_many(conn, t.signals.name, PROVENANCE_COLUMNS, rows, conflict=conflict, update=UPDATED_ON_CONFLICT)
         return

@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -28,7 +29,7 @@ SIGNAL_COLUMNS = ("bank_id", "signal_type", "value", "value_key", "content_id", 
                   "added_on", "enabled", "quality", "rev")
 PLAIN_TEXT_COLUMNS = frozenset({"signal_type", "value", "value_key"})
 REBUILD_MIN_ROWS = 50_000
-SORTED_LOAD_MIN_ROWS = 50_000  # banks.add_signals sorts a load this large by key (see there)
+SORTED_LOAD_MIN_ROWS = 50_000  # a load this large into a non-empty table goes in sorted (insert_signals)
 SQLITE_BULK_CACHE_KIB = 256 * 1024
 SQLITE_DEFAULT_CACHE = -2000
 COPY_BLOCK_ROWS = 50_000
@@ -43,12 +44,20 @@ def table_rows(conn: Connection) -> int:
     return int(conn.execute(select(func.coalesce(func.max(t.signals.c.id), 0))).scalar_one())
 
 
-def insert_signals(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> bool:
-    """Insert rows (values in SIGNAL_COLUMNS order). Returns whether the indexes were rebuilt."""
+def insert_signals(conn: Connection, rows: Sequence[tuple[Any, ...]], *, reorder: bool = False) -> bool:
+    """Insert rows (values in SIGNAL_COLUMNS order). Returns whether the indexes were rebuilt.
+
+    With `reorder`, a load of SORTED_LOAD_MIN_ROWS or more into a table that already holds rows goes
+    in sorted by value_key (ids follow that order): SQLite extends or rebuilds its two key indexes
+    far cheaper from sorted keys (1 M hashes in a fetch's groups, 50k to 400k: 23.6 -> 17.0 s CPU,
+    benchmarks/exchange_groups). Into an empty table the sort costs more than it saves."""
     if not rows:
         return False
     big = len(rows) >= REBUILD_MIN_ROWS
-    rebuild = big and len(rows) >= table_rows(conn)
+    existing = table_rows(conn)
+    rebuild = big and len(rows) >= existing
+    if reorder and existing and len(rows) >= SORTED_LOAD_MIN_ROWS:
+        rows = sorted(rows, key=_value_key)
     sqlite = conn.dialect.name == "sqlite"
     if sqlite and big:
         conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_BULK_CACHE_KIB}")
@@ -80,6 +89,9 @@ def insert_signals(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> bool:
         if sqlite and big:
             conn.exec_driver_sql(f"PRAGMA cache_size={SQLITE_DEFAULT_CACHE}")
     return rebuild
+
+
+_value_key = itemgetter(3)  # a row's value_key (SIGNAL_COLUMNS order)
 
 
 def _drop_foreign_keys(conn: Connection) -> list[tuple[str, str]]:

@@ -118,3 +118,23 @@ def test_a_rebuilding_load_leaves_statistics_that_send_a_refresh_through_the_rev
             f"EXPLAIN QUERY PLAN SELECT id FROM {t.signals.name} WHERE rev > 1 AND rev <= 2 "
             "AND signal_type IN ('pdq', 'vpdq') ORDER BY id"))
     assert "ix_media_signals_rev" in plan
+
+
+def test_a_large_load_into_a_table_with_rows_goes_in_sorted_and_loses_nothing(
+        any_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """From SORTED_LOAD_MIN_ROWS rows (300 here), a load into a table that already holds rows goes in
+    sorted by hash (ids follow); into an empty table, and with derived links, in the order given."""
+    monkeypatch.setattr(bulk, "SORTED_LOAD_MIN_ROWS", 300)
+    create_bank(any_store, "first")
+    create_bank(any_store, "second")
+    hashes = _hashes(700, 9)
+    add_signals(any_store, "first", [SignalRecord("pdq", h) for h in hashes[:350]])
+    assert [r.value for r in bank_signals(any_store, "first")] == hashes[:350]  # empty table: as given
+    added = add_signals(any_store, "second", [SignalRecord("pdq", h, content_id=h[:6]) for h in hashes[350:]])
+    assert added.added == 350
+    stored = bank_signals(any_store, "second")
+    assert [r.value for r in stored] == sorted(hashes[350:])
+    assert all(r.content_id == r.value[:6] for r in stored)
+    index = SignalIndex(any_store, None)
+    index.refresh()
+    assert index.pdq.size == 700 and index.pdq.search(hex_to_codes([hashes[500]]), 0)
