@@ -53,6 +53,10 @@ def watch(
     account: Optional[str] = typer.Option(None, "--account", help="The account streaming (kept with the review item)."),
     queue_review: bool = typer.Option(True, "--queue/--no-queue", help="Put alerts in the review queue (and the ledger)."),
     workers: int = typer.Option(1, "--workers", help="Processes to spread the streams over (1: threads in this process)."),
+    key_frames: bool = typer.Option(True, "--key-frames/--no-key-frames",
+                                    help="Also match key frames (scene changes, at least every --key-frame-every s) "
+                                         "through the picture stages (windows, keypoints), in the background."),
+    key_frame_every: float = typer.Option(10.0, "--key-frame-every", help="Seconds of stream between key frames at most."),
     as_json: bool = typer.Option(False, "--json", help="JSON lines: one object per alert, error and stream summary."),
 ) -> None:
     """Watch livestreams (or files) and alert on the first confident match of each bank item."""
@@ -62,7 +66,7 @@ def watch(
     try:
         config = WatchConfig(
             fps=fps, max_distance=max_distance, min_quality=min_quality, consecutive=consecutive, realtime=realtime,
-            duration_s=duration, max_alerts=max_alerts,
+            duration_s=duration, max_alerts=max_alerts, key_frames=key_frames, key_frame_every_s=key_frame_every,
         )
     except ValueError as exc:
         raise fail(str(exc)) from None
@@ -92,7 +96,9 @@ def watch(
                     console.print(
                         f"[bold red]ALERT[/] {event.source} at {event.offset_s:.1f}s: bank [bold]{event.bank}[/] "
                         f"item {event.content_id} distance {event.distance} q{event.quality} "
-                        f"labels {', '.join(event.labels) or '-'} (latency {event.latency_s * 1000:.0f} ms"
+                        f"labels {', '.join(event.labels) or '-'}"
+                        + (f" via {event.stage} ({event.frames} key frames)" if event.stage != "pdq" else "")
+                        + f" (latency {event.latency_s * 1000:.0f} ms"
                         + (f", review #{event.review_id})" if event.review_id else ")"),
                         highlight=False,
                     )

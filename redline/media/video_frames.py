@@ -24,6 +24,7 @@ for a 1 % shift) or mirrored misses it. Here a video's *key frames* go through w
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -227,6 +228,7 @@ class KeyFrameKeypoints:
 
 
 _keypoint_indexes: dict[tuple[str, str], KeyFrameKeypoints] = {}  # (url, store id) -> index
+_keypoint_lock = threading.Lock()  # streams' key-frame threads share the index: one catches it up at a time
 
 
 def keypoint_index(store: Any) -> KeyFrameKeypoints:
@@ -235,10 +237,11 @@ def keypoint_index(store: Any) -> KeyFrameKeypoints:
     from redline.media.banks import store_identity
 
     key = (store.url, store_identity(store))  # a store made again at the same place starts over
-    index = _keypoint_indexes.get(key)
-    if index is None:
-        index = _keypoint_indexes[key] = KeyFrameKeypoints()
-    index.refresh(store)
+    with _keypoint_lock:
+        index = _keypoint_indexes.get(key)
+        if index is None:
+            index = _keypoint_indexes[key] = KeyFrameKeypoints()
+        index.refresh(store)
     return index
 
 
@@ -374,6 +377,57 @@ def _keypoint_matches(matcher: Any, frames: list[KeyFrame], need: int,
     suppressed = [m for m in found if not m.negative and m.detail["key_frames_matched"] <= most]
     order = lambda m: (-m.detail["key_frames_matched"], m.distance, m.bank)  # noqa: E731
     return sorted(matches, key=order), sorted(suppressed, key=order)
+
+
+def key_frame_evidence(matcher: Any, frame: KeyFrame, *, keypoints_stage: bool = True) -> dict[int, tuple[int, str, dict[str, Any]]]:
+    """What one key frame says on its own, for streams (which gather key frames as they come):
+    banked file (a video's vPDQ signal id, or a picture's PDQ) -> (distance, variant, detail), from the
+    robust picture query at the strict threshold, then, when that found nothing, the keypoint stage
+    against the banked videos' key frames (the picture and its mirror image, first verified wins).
+    Disabled, deleted and negative hashes are left out; nothing is written."""
+    from redline.media.index import hex_to_codes
+    from redline.media.keypoints import query_variants, unpack, verify
+    from redline.media.robust import RobustPolicy, query_hashes
+    from redline.media.signals import hamming_hex
+
+    matcher.refresh()
+    at = f"keyframe@{frame.timestamp:.1f}s"
+    out: dict[int, tuple[int, str, dict[str, Any]]] = {}
+    queries = [q for q in query_hashes(frame.image, RobustPolicy(min_quality=matcher.min_quality))
+               if q.quality >= matcher.min_quality]
+    hits = []
+    if queries:
+        hits = [(h.signal_id, h.distance, queries[h.query].variant)
+                for h in matcher.index.pdq.search(hex_to_codes([q.pdq for q in queries]), matcher.strict_threshold)]
+    meta = matcher._metadata({h[0] for h in hits}) if hits else {}
+    for signal_id, distance, variant in hits:
+        m = meta.get(signal_id)
+        if m is None or m.negative:
+            continue
+        owner = _owner(m, signal_id)
+        if owner not in out or distance < out[owner][0]:
+            out[owner] = (distance, f"{at}:{variant}", {"stage": "keyframes", "bank_variant": m.variant})
+    if out or not keypoints_stage:
+        return out
+    index = keypoint_index(matcher.store)
+    if not len(index.index):
+        return out
+    for variant, query in query_variants(frame.image):
+        candidates = [s for s in index.index.shortlist(query.descriptors) if matcher._live(s)]
+        blobs = _blobs(matcher.store, candidates) if candidates else {}
+        for signal_id in candidates:
+            verified = verify(query, unpack(blobs[signal_id])) if signal_id in blobs else None
+            if not verified:
+                continue
+            video = index.parent[signal_id]
+            hit = matcher._metadata({video, signal_id})
+            if video not in hit or signal_id not in hit or hit[video].negative:
+                continue
+            out[video] = (hamming_hex(frame.pdq, hit[signal_id].value), f"{at}:{variant}",
+                          {"stage": "keyframes_keypoints", "bank_variant": hit[signal_id].variant,
+                           "inliers": verified.inliers, "covered": verified.covered, "agreement": verified.agreement})
+            return out
+    return out
 
 
 # --- a whole video query --------------------------------------------------------------------------

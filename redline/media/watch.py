@@ -56,6 +56,8 @@ class WatchConfig:
     open_timeout_s: float = 10.0  # for network sources
     duration_s: float | None = None  # stop a stream after this much stream time
     max_alerts: int | None = None  # stop a stream after this many alerts (None: watch to the end)
+    key_frames: bool = True  # also run the picture stages (windows, keypoints) on key frames, in the background
+    key_frame_every_s: float = 10.0  # a key frame at least this often; a scene change makes one at once
 
     def __post_init__(self) -> None:
         if not (0 < self.fps <= 60):
@@ -68,6 +70,8 @@ class WatchConfig:
             raise ValueError(f"consecutive must be ≥ 1, got {self.consecutive}")
         if self.max_side < 64:
             raise ValueError(f"max_side must be ≥ 64, got {self.max_side}")
+        if self.key_frame_every_s <= 0:
+            raise ValueError(f"key_frame_every_s must be > 0, got {self.key_frame_every_s}")
 
 
 @dataclass
@@ -90,6 +94,7 @@ class Alert:
     lag_s: float | None = None
     review_id: int | None = None
     ledger_seq: int | None = None
+    stage: str = "pdq"  # pdq (consecutive sampled frames), keyframes or keyframes_keypoints (key frames agreeing)
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -126,10 +131,15 @@ class StreamSummary:
     wall_seconds: float = 0.0
     error: str | None = None
     sample_ms: list[float] = field(default_factory=list, repr=False)  # hash+match time per sample
+    key_frames: int = 0  # key frames put through the picture stages (in the background)
+    key_frames_skipped: int = 0  # key frames dropped because the previous one was still being matched
+    key_frame_ms: list[float] = field(default_factory=list, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         samples = out.pop("sample_ms")
+        key_ms = out.pop("key_frame_ms")
+        out["mean_key_frame_ms"] = round(sum(key_ms) / len(key_ms), 1) if key_ms else None
         out["type"] = "summary"
         out["stream_seconds"] = round(self.stream_seconds, 3)
         out["wall_seconds"] = round(self.wall_seconds, 3)
@@ -188,7 +198,12 @@ def content_box(rgb: Any, black: int = 40, min_fraction: float = 0.25) -> tuple[
 
 
 def frame_pdq(frame: Any, max_side: int = 512, uncrop: bool = True) -> list[tuple[str, int]]:
-    """PDQ hashes of a PyAV VideoFrame: scaled by swscale to ≤ max_side (bilinear) and hashed as is,
+    """`frame_rgb_pdq` without the picture."""
+    return frame_rgb_pdq(frame, max_side, uncrop)[1]
+
+
+def frame_rgb_pdq(frame: Any, max_side: int = 512, uncrop: bool = True) -> tuple[Any, list[tuple[str, int]]]:
+    """The ≤ max_side RGB picture and PDQ hashes of a PyAV VideoFrame: scaled by swscale to ≤ max_side (bilinear) and hashed as is,
     and, when it has black letterbox/pillarbox bars, hashed again with the bars cropped off.
 
     PDQ is not robust to added bars (a 9:16 phone video pillarboxed into a 16:9 stream is ~100 bits
@@ -210,7 +225,102 @@ def frame_pdq(frame: Any, max_side: int = 512, uncrop: bool = True) -> list[tupl
         inner = np.ascontiguousarray(rgb[top:bottom, left:right])
         bits2, quality2 = pdqhash.compute(inner)
         out.append((_hex(bits2), int(quality2)))
-    return out
+    return rgb, out
+
+
+class StreamKeyFrames:
+    """The key-frame picture stages on a stream, off the alert path (`video_frames.key_frame_evidence`:
+    the robust picture query, windows and small rotations, against the PDQ index at the strict
+    threshold, then ORB keypoints against the banked videos' key frames).
+
+    A sampled frame of quality ≥ the floor becomes a key frame when its PDQ is more than
+    `video_frames.SCENE_BITS` from each of the last key frames (a scene change) or when
+    `key_frame_every_s` of stream time passed since the last one. Key frames go to one background
+    thread a stream through a one-place slot: on a live (or paced) source a key frame that finds the
+    thread busy takes the place of the one waiting (counted in `key_frames_skipped`), so decoding and
+    the PDQ path never wait; a file read unpaced waits for the slot instead (every key frame is matched).
+    A banked file that `video_frames.MIN_FRAMES` key frames of the stream match raises one alert
+    (`stage` keyframes or keyframes_keypoints), unless the PDQ path already alerted on it."""
+
+    RECENT = 4  # key frames kept for the scene-change test
+
+    def __init__(self, watcher: StreamWatcher, matcher: Any, emit: Callable[[Event], None]) -> None:
+        self.watcher = watcher
+        self.matcher = matcher
+        self.emit = emit
+        self.recent: list[tuple[str, float]] = []  # (pdq, offset) of the last key frames
+        self.evidence: dict[int, dict[float, tuple[int, str, dict[str, Any]]]] = {}  # banked file -> offset -> hit
+        self._slot: queue.Queue[Any] = queue.Queue(maxsize=1)
+        self._thread = threading.Thread(target=self._work, name=f"keyframes-{watcher.index}", daemon=True)
+        self._thread.start()
+
+    def offer(self, rgb: Any, pdq: str, quality: int, offset: float, decoded_at: float, due_at: float | None) -> None:
+        from redline.media.signals import hamming_hex
+        from redline.media.video_frames import SCENE_BITS
+
+        cfg = self.watcher.config
+        if quality < cfg.min_quality:
+            return
+        new_scene = all(hamming_hex(pdq, p) > SCENE_BITS for p, _ in self.recent)
+        if not new_scene and offset - self.recent[-1][1] < cfg.key_frame_every_s:
+            return
+        self.recent = (self.recent + [(pdq, offset)])[-self.RECENT:]
+        item = (rgb, pdq, quality, offset, decoded_at, due_at)
+        if not self.watcher._live_clock():  # a file read as fast as it decodes: every key frame, in order
+            self._slot.put(item)
+            return
+        try:
+            self._slot.put_nowait(item)
+        except queue.Full:
+            try:
+                self._slot.get_nowait()
+                self.watcher.summary.key_frames_skipped += 1
+            except queue.Empty:
+                pass
+            self._slot.put(item)
+
+    def close(self, timeout: float = 60.0) -> None:
+        """Let the thread finish the key frame it has and the one waiting, then stop it."""
+        self._slot.put(None)
+        self._thread.join(timeout)
+
+    def _work(self) -> None:
+        while (item := self._slot.get()) is not None:
+            try:
+                self._match(*item)
+            except Exception as exc:  # noqa: BLE001 — the PDQ path goes on whatever happens here
+                self.emit(StreamError(self.watcher.source, self.watcher.index, f"key-frame stage: {exc}"))
+
+    def _match(self, rgb: Any, pdq: str, quality: int, offset: float, decoded_at: float, due_at: float | None) -> None:
+        from PIL import Image
+
+        from redline.media.video_frames import MIN_FRAMES, KeyFrame, key_frame_evidence
+
+        started = time.perf_counter()
+        frame = KeyFrame(round(offset, 3), Image.fromarray(rgb), pdq, quality)
+        found = key_frame_evidence(self.matcher, frame)
+        summary = self.watcher.summary
+        summary.key_frames += 1
+        summary.key_frame_ms.append((time.perf_counter() - started) * 1000)
+        held: set[int] = getattr(self.matcher, "_held", set())
+        for owner, hit in found.items():
+            frames = self.evidence.setdefault(owner, {})
+            frames[offset] = hit
+            if len(frames) < MIN_FRAMES or owner in held:
+                continue
+            meta = self.matcher._metadata({owner}).get(owner)
+            if meta is None:
+                continue
+            key = (meta.bank, str(meta.content_id))
+            if not self.watcher.claim_alert(key):
+                continue
+            distance, _, detail = min(frames.values(), key=lambda h: h[0])
+            summary.alerts += 1
+            self.emit(Alert(
+                source=self.watcher.source, stream=self.watcher.index, offset_s=offset, bank=meta.bank,
+                content_id=str(meta.content_id), signal_type=meta.signal_type, distance=distance, quality=quality,
+                labels=sorted(set(meta.labels)), frames=len(frames), first_offset_s=min(frames),
+                decoded_at=decoded_at, due_at=due_at, stage=detail.get("stage", "keyframes")))
 
 
 class StreamWatcher:
@@ -222,6 +332,25 @@ class StreamWatcher:
         self.config = config
         self.index = index
         self.summary = StreamSummary(source=source, stream=index)
+        self._alerted: set[tuple[str, str]] = set()
+        self._alert_lock = threading.Lock()
+
+    def claim_alert(self, key: tuple[str, str]) -> bool:
+        """True the first time a bank item is claimed for an alert on this stream (PDQ path or key frames)."""
+        with self._alert_lock:
+            if key in self._alerted:
+                return False
+            self._alerted.add(key)
+            return True
+
+    def _key_frame_stage(self, emit: Callable[[Event], None]) -> StreamKeyFrames | None:
+        """The key-frame stage when asked for and the matcher is Redline's (it needs the index and store)."""
+        if not self.config.key_frames:
+            return None
+        matcher = getattr(self.matcher, "matcher", self.matcher)
+        if not all(hasattr(matcher, a) for a in ("index", "store", "_metadata", "strict_threshold")):
+            return None
+        return StreamKeyFrames(self, matcher, emit)
 
     def _open(self) -> Any:
         import av
@@ -262,7 +391,12 @@ class StreamWatcher:
                 ctx.skip_frame = "NONREF"
             ctx.thread_count = cfg.decoder_threads
             ctx.thread_type = "SLICE" if cfg.decoder_threads == 1 else "AUTO"
-            self._loop(container, vstream, emit, stop)
+            stage = self._key_frame_stage(emit)
+            try:
+                self._loop(container, vstream, emit, stop, stage)
+            finally:
+                if stage is not None:
+                    stage.close()
         except av.error.FFmpegError as exc:
             summary.error = f"stream failed: {exc}"
             emit(StreamError(self.source, self.index, summary.error))
@@ -271,7 +405,8 @@ class StreamWatcher:
             summary.wall_seconds = time.monotonic() - started
         return summary
 
-    def _loop(self, container: Any, vstream: Any, emit: Callable[[Event], None], stop: threading.Event) -> None:
+    def _loop(self, container: Any, vstream: Any, emit: Callable[[Event], None], stop: threading.Event,
+              stage: StreamKeyFrames | None = None) -> None:
         cfg = self.config
         summary = self.summary
         period = 1.0 / cfg.fps
@@ -279,7 +414,6 @@ class StreamWatcher:
         first_ts: float | None = None
         clock0: float | None = None  # monotonic time of stream time first_ts
         runs: dict[tuple[str, str], list[Any]] = {}  # (bank, content_id) -> [count, first_offset]
-        alerted: set[tuple[str, str]] = set()
         tb = vstream.time_base
         for packet in container.demux(vstream):
             if stop.is_set():
@@ -310,7 +444,7 @@ class StreamWatcher:
                 if next_at <= offset:  # fell behind (skipped frames): resync on the stream clock
                     next_at = offset + period
                 t0 = time.perf_counter()
-                hashes = frame_pdq(frame, cfg.max_side, cfg.uncrop)
+                rgb, hashes = frame_rgb_pdq(frame, cfg.max_side, cfg.uncrop)
                 summary.samples += 1
                 quality = max(q for _, q in hashes)
                 if quality < cfg.min_quality:
@@ -331,14 +465,16 @@ class StreamWatcher:
                         if key not in found or distance < found[key][2]:
                             found[key] = (signal_type, labels, distance, q)
                 summary.sample_ms.append((time.perf_counter() - t0) * 1000)
+                if stage is not None and not found:
+                    due = None if clock0 is None or not self._live_clock() else clock0 + offset
+                    stage.offer(rgb, hashes[0][0], hashes[0][1], offset, decoded_at, due)
                 for key in list(runs):
                     if key not in found:
                         del runs[key]
                 for key, (signal_type, labels, distance, quality) in sorted(found.items(), key=lambda kv: kv[1][2]):
                     run = runs.setdefault(key, [0, offset])
                     run[0] += 1
-                    if run[0] >= cfg.consecutive and key not in alerted:
-                        alerted.add(key)
+                    if run[0] >= cfg.consecutive and self.claim_alert(key):
                         summary.alerts += 1
                         due = None if clock0 is None or not self._live_clock() else clock0 + offset
                         emit(Alert(
