@@ -56,7 +56,9 @@ class WatchConfig:
     open_timeout_s: float = 10.0  # for network sources
     duration_s: float | None = None  # stop a stream after this much stream time
     max_alerts: int | None = None  # stop a stream after this many alerts (None: watch to the end)
-    key_frames: bool = True  # also run the picture stages (windows, keypoints) on key frames, in the background
+    # also run the picture stages (windows, keypoints) on key frames, in the background; off by default
+    # until key frames have a floor between them (on a moving camera most samples are "scene changes")
+    key_frames: bool = False
     key_frame_every_s: float = 10.0  # a key frame at least this often; a scene change makes one at once
 
     def __post_init__(self) -> None:
