@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from redline.licensing.application import Party
+from redline.parties.score import REVIEW_FLOOR
 
 
 class Screener(Protocol):
@@ -82,15 +83,6 @@ def _near_in_country(near: list[dict[str, Any]], party: Party, screener: Screene
     again = screener(party.name, country=party.country, limit=10)
     kept = {r.get("id") for r in again.get("results") or [] if _score(r) > REVIEW_FLOOR}
     return [r for r in near if r.get("id") in kept]
-
-
-# A listed candidate scoring more than this, though below the engine's match threshold (0.75), is a
-# near miss: a spelling the engine could not confirm ("Kashgar Regional PSB" for "Kashgar Prefecture
-# PSB"). It is shown to the officer and keeps the decision from being an approval. Not 0.5: the
-# engine caps a pair that shares only generic words at exactly 0.5, and a foreign namesake made of
-# generic words ("Police nationale", FR, against the Nicaraguan National Police) still scores 0.58
-# once the country is weighed; a floor there would send every police force to review.
-REVIEW_FLOOR = 0.6
 
 
 def _score(result: dict[str, Any]) -> float:

@@ -102,7 +102,7 @@ def schedule(
     every: str = typer.Option(None, "--every", help="Without a command: update the lists and run every book now and then every period (6h, 30m, 1d), until stopped."),
     cycles: int = typer.Option(None, "--cycles", min=1, help="With --every: stop after this many cycles (--cycles 1 for cron or a systemd timer)."),
     source: list[str] = typer.Option(None, "--source", help="With --every: update only these publishers (repeat; default: all)."),
-    threshold: float = typer.Option(0.75, "--threshold", min=0.0, max=1.0, help="Score from which a hit is an alert."),
+    threshold: float = typer.Option(None, "--threshold", min=0.0, max=1.0, help="Score from which a hit is an alert (default: the engine's match threshold)."),
     engine: str = typer.Option("local", "--engine", help=ENGINE_HELP),
     scheduler: str = typer.Option(None, "--scheduler", help="With --engine dask: the scheduler's address."),
     json: bool = typer.Option(False, "--json", help=JSON_HELP + " With --every: one JSON object a line, a line a cycle."),
@@ -124,7 +124,7 @@ def schedule(
         raise fail(str(exc)) from None
     try:
         run_every(_context(), interval, lambda r: _print_cycle(r, json), cycles=cycles, sources=source or None,
-                  threshold=threshold, engine=engine, scheduler=scheduler)
+                  threshold=_threshold(threshold), engine=engine, scheduler=scheduler)
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
 
@@ -149,7 +149,7 @@ def _print_cycle(result: dict, as_json: bool) -> None:
 @app.command("run")
 def run(
     book: str = typer.Option(None, "--book", help="Run this book only (default: every book of your organisation)."),
-    threshold: float = typer.Option(0.75, "--threshold", min=0.0, max=1.0, help="Score from which a hit is an alert."),
+    threshold: float = typer.Option(None, "--threshold", min=0.0, max=1.0, help="Score from which a hit is an alert (default: the engine's match threshold)."),
     engine: str = typer.Option("local", "--engine", help=ENGINE_HELP),
     scheduler: str = typer.Option(None, "--scheduler", help="With --engine dask: the scheduler's address, e.g. tcp://10.0.0.5:8786."),
     workers: int = typer.Option(None, "--workers", min=1, max=256, help="With --engine dask and no --scheduler: processes of the local cluster (default 2)."),
@@ -167,7 +167,7 @@ def run(
     except EngineError as exc:
         raise fail(str(exc)) from None
     try:
-        result = run_books(_context(), book, threshold, engine=engine, scheduler=scheduler, workers=workers)
+        result = run_books(_context(), book, _threshold(threshold), engine=engine, scheduler=scheduler, workers=workers)
     except BookNotFound as exc:
         raise fail(str(exc)) from None
     except (NoListsLoaded, EngineError) as exc:
@@ -191,3 +191,9 @@ def _alerts_table(alerts: list[dict]) -> None:
     for a in alerts:
         table.add_row(a["reason"], a["book_id"], a["name"], a["caption"], f"{a['score']:.2f}", a["snapshot"])
     console.print(table)
+
+
+def _threshold(given: float | None) -> float:
+    from redline.parties.score import MATCH_THRESHOLD
+
+    return MATCH_THRESHOLD if given is None else given

@@ -23,6 +23,7 @@ from sqlalchemy import Connection, bindparam, select, update
 
 from redline.keys import ROLES, role_rank
 from redline.ledger import Ledger
+from redline.parties.score import REVIEW_FLOOR
 from redline.review.tables import review_decisions, review_items
 from redline.store.base import Store
 
@@ -30,9 +31,6 @@ DECISIONS = ("confirmed", "cleared", "escalated")
 STATUSES = ("open", "escalated", "awaiting_second", "confirmed", "cleared")
 QUEUE = ("open", "escalated", "awaiting_second")  # still needing someone's decision
 DECIDER_ROLE = "analyst"
-# A listed candidate above this, though below the match threshold, is a near miss worth a look
-# (the same floor licensing uses; see redline.licensing.screening.REVIEW_FLOOR for why 0.6).
-REVIEW_FLOOR = 0.6
 # Programmes whose listing makes a confirmed match a sanctions hit, which needs two people. The
 # export-control and procurement lists (BIS Entity List, 1260H, FCC Covered List…) do not.
 SANCTIONS_PROGRAMS = frozenset({
