@@ -10,7 +10,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -67,6 +67,23 @@ def _install(root: Path, name: str, db_url: str | None = None) -> Context:
     return ctx
 
 
+def _upload(client: httpx.Client, path: Path) -> httpx.Response:
+    with path.open("rb") as handle:
+        return client.post("/m/lookup", files={"photo": (path.name, handle, "image/jpeg")})
+
+
+def _eventually(request: Callable[[], httpx.Response], done: Callable[[httpx.Response], bool],
+                seconds: float = 5.0) -> httpx.Response:
+    """The server's index is refreshed by a thread of its own (every 0.5 s): ask again until `done` or
+    `seconds` have passed, and return the last answer."""
+    deadline = time.monotonic() + seconds
+    while True:
+        response = request()
+        if response.status_code != 200 or done(response) or time.monotonic() > deadline:
+            return response
+        time.sleep(0.2)
+
+
 @pytest.mark.network
 def test_three_installations_share_block_and_give_feedback(tmp_path: Path, data_dir: Path, pg_cluster) -> None:  # type: ignore[no-untyped-def]
     a = _install(tmp_path, "a", pg_cluster.create_database(f"exchange_a_{tmp_path.name[-8:].replace('-', '_')}"))
@@ -95,8 +112,7 @@ def test_three_installations_share_block_and_give_feedback(tmp_path: Path, data_
         assert published.status_code == 200 and published.json()["published"] > 2, published.text
         public_key = http["a"].get("/v1/exchange/key").json()["public_key"]  # handed to members out of band
         assert public_key == feed.signer(a).public_pem()
-        with cropped.open("rb") as handle:
-            before = http["c"].post("/m/lookup", files={"photo": ("upload.jpg", handle, "image/jpeg")})
+        before = _upload(http["c"], cropped)
         assert before.status_code == 200 and before.json() == {}
         for name in ("b", "c"):
             made = http[name].post("/c/exchanges", json={
@@ -106,9 +122,8 @@ def test_three_installations_share_block_and_give_feedback(tmp_path: Path, data_
             fetched = http[name].post("/c/exchange/platform-a/fetch")
             assert fetched.status_code == 200, fetched.text
             assert fetched.json()["added"] == 2 and fetched.json()["refused"] == 0  # pdq + md5; windows as derived
-        fetched_at = time.monotonic()
-        with cropped.open("rb") as handle:
-            blocked = http["c"].post("/m/lookup", files={"photo": ("upload.jpg", handle, "image/jpeg")})
+        fetched_at = time.monotonic()  # C's server index takes the fetched hashes on its next refresh (0.5 s)
+        blocked = _eventually(lambda: _upload(http["c"], cropped), lambda r: bool(r.json()))
         assert time.monotonic() - fetched_at < 5.0
         hits = blocked.json().get("exchange.platform-a")
         assert hits and hits[0]["bank_content_id"] == "incident-1" and hits[0]["held"] is False, blocked.json()
@@ -124,19 +139,14 @@ def test_three_installations_share_block_and_give_feedback(tmp_path: Path, data_
         assert [(f["signal_value"], f["from_key"], f["from_org"], f["reason"], f["published_here"]) for f in seen] == [
             (pdq["signal_value"], "platform-b", "b", "a news photograph of the site", True)]
         # B no longer matches it; C, which did not deconfirm, still does
-        assert http["b"].get("/m/lookup", params={"signal_type": "pdq", "signal": pdq["signal_value"]}).json() == {}
+        assert _eventually(lambda: http["b"].get("/m/lookup", params={"signal_type": "pdq", "signal": pdq["signal_value"]}),
+                           lambda r: r.json() == {}).json() == {}
         assert http["c"].get("/m/lookup", params={"signal_type": "pdq", "signal": pdq["signal_value"]}).json()
         # A deletes the bank: the deletion goes on A's signed feed; after C's next fetch the upload passes
         deleted = http["a"].delete("/c/bank/tvec")
         assert deleted.status_code == 200 and deleted.json()["withdrawn_from_feed"] > 2, deleted.text
         refetched = http["c"].post("/c/exchange/platform-a/fetch")
         assert refetched.status_code == 200 and refetched.json()["deleted"] > 2 and refetched.json()["refused"] == 0
-        deadline = time.monotonic() + 5  # C's server index catches up on its next refresh (0.5 s)
-        while True:
-            with cropped.open("rb") as handle:
-                after = http["c"].post("/m/lookup", files={"photo": ("upload.jpg", handle, "image/jpeg")})
-            if after.json() == {} or time.monotonic() > deadline:
-                break
-            time.sleep(0.2)
+        after = _eventually(lambda: _upload(http["c"], cropped), lambda r: r.json() == {})
         assert after.status_code == 200 and after.json() == {}, after.json()
         assert http["c"].get("/m/lookup", params={"signal_type": "pdq", "signal": pdq["signal_value"]}).json() == {}
