@@ -90,10 +90,6 @@ class Screener:
             self.sectors[entry.party] |= {t.text for t in entry.name.tokens if t.kind == GENERIC}
 
     def screen(self, query: Query, limit: int = 5, threshold: float = MATCH_THRESHOLD, on: date | None = None) -> list[Hit]:
-        from redline.parties import bound
-
-        if bound.ENABLED:  # the same answer with less work: see redline.parties.bound
-            return bound.screen(self, query, limit, threshold, on)
         on = on or date.today()
         best: dict[int, Hit] = {}
         cleaned = normalise(query.name)  # as a reader sees it: the explanation says what changed
