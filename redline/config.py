@@ -5,6 +5,7 @@ REDLINE_DATA   reference data (default ../shared/data beside the project, when i
 REDLINE_DB     store URL (default sqlite:///$REDLINE_HOME/redline.db); postgresql+psycopg://… for a server
 REDLINE_USER   who runs commands, as written to the audit ledger (default: the login name)
 REDLINE_LEDGER_KEY  the Ed25519 key that signs ledger checkpoints (default $REDLINE_HOME/keys/ledger-ed25519.pem)
+REDLINE_PDQ_IVF_FROM  PDQ hashes from which the media index turns approximate (faiss IVF; unset: always exact)
 """
 
 from __future__ import annotations
