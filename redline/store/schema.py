@@ -17,7 +17,7 @@ from sqlalchemy import Connection, inspect, text
 if TYPE_CHECKING:
     from redline.store.base import Store
 
-HEAD = "0011"  # the newest revision under migrations/versions; tests/store checks it against Alembic
+HEAD = "0010"  # the newest revision under migrations/versions; tests/store checks it against Alembic
 BASELINE = "0001"  # the schema of every store created before migrations existed
 VERSION_TABLE = "alembic_version"
 MIGRATIONS = Path(__file__).with_name("migrations")
