@@ -65,26 +65,15 @@ class Hit:
     row: int  # position in the index (several rows may belong to one vPDQ signal)
 
 
-class BinaryIndex:
-    """Codes in two faiss flat binary indexes, `faiss` (rows [0, sealed), under the multi-index once
-    there are `multi_index_from` rows) and `tail` (rows [sealed, size), appended since); ids
-    (non-decreasing) and live flags in numpy arrays with spare capacity.
+class SignalRows:
+    """The signal ids (non-decreasing) and live flags of an index's rows, in numpy arrays with spare
+    capacity (a quarter), so that appends rarely copy them."""
 
-    An append touches only the tail and the spare capacity: appending to the sealed codes would copy
-    them all whenever their buffer fills (2.7 s at 10 M hashes). The tail is folded in, and the
-    multi-index rebuilt, when it outgrows `TAIL_FRACTION` of the sealed rows."""
-
-    def __init__(self, *, multi_index_from: int | None = None) -> None:
-        self.faiss = faiss.IndexBinaryFlat(CODE_BYTES * 8)
+    def __init__(self) -> None:
         self._ids = np.zeros(0, dtype=np.int64)
         self._live = np.zeros(0, dtype=bool)
         self.size = 0
-        self.multi_index_from = MIH_MIN_ROWS if multi_index_from is None else multi_index_from
-        self.mih: MultiIndex | None = None
-        self.sealed = 0  # rows in self.faiss (and in self.mih when it is set)
-        self.tail = faiss.IndexBinaryFlat(CODE_BYTES * 8)  # rows [sealed, size)
 
-    # -- arrays with spare capacity (a quarter), so that appends rarely copy them
     def _grow(self, extra: int) -> None:
         need = self.size + extra
         if need > len(self._ids):
@@ -106,6 +95,38 @@ class BinaryIndex:
     @property
     def live_count(self) -> int:
         return int(self.live.sum())
+
+    def rows_of(self, signal_id: int) -> slice:
+        ids = self.ids
+        return slice(int(np.searchsorted(ids, signal_id, "left")), int(np.searchsorted(ids, signal_id, "right")))
+
+    def set_live(self, signal_id: int, live: bool) -> bool:
+        rows = self.rows_of(signal_id)
+        if rows.start == rows.stop:
+            return False
+        self._live[rows] = live
+        return True
+
+    def dead_count(self) -> int:
+        return self.size - self.live_count
+
+
+class BinaryIndex(SignalRows):
+    """Codes in two faiss flat binary indexes, `faiss` (rows [0, sealed), under the multi-index once
+    there are `multi_index_from` rows) and `tail` (rows [sealed, size), appended since); ids
+    (non-decreasing) and live flags in numpy arrays with spare capacity.
+
+    An append touches only the tail and the spare capacity: appending to the sealed codes would copy
+    them all whenever their buffer fills (2.7 s at 10 M hashes). The tail is folded in, and the
+    multi-index rebuilt, when it outgrows `TAIL_FRACTION` of the sealed rows."""
+
+    def __init__(self, *, multi_index_from: int | None = None) -> None:
+        super().__init__()
+        self.faiss = faiss.IndexBinaryFlat(CODE_BYTES * 8)
+        self.multi_index_from = MIH_MIN_ROWS if multi_index_from is None else multi_index_from
+        self.mih: MultiIndex | None = None
+        self.sealed = 0  # rows in self.faiss (and in self.mih when it is set)
+        self.tail = faiss.IndexBinaryFlat(CODE_BYTES * 8)  # rows [sealed, size)
 
     def add(self, ids: np.ndarray, codes: np.ndarray, live: np.ndarray | None = None) -> None:
         """Append rows; ids must not be smaller than the last id held (callers add in id order)."""
@@ -192,20 +213,6 @@ class BinaryIndex:
                  for index in (self.faiss, self.tail) if index.ntotal]
         return np.concatenate(parts) if parts else np.zeros((0, CODE_BYTES), dtype=np.uint8)
 
-    def rows_of(self, signal_id: int) -> slice:
-        ids = self.ids
-        return slice(int(np.searchsorted(ids, signal_id, "left")), int(np.searchsorted(ids, signal_id, "right")))
-
-    def set_live(self, signal_id: int, live: bool) -> bool:
-        rows = self.rows_of(signal_id)
-        if rows.start == rows.stop:
-            return False
-        self._live[rows] = live
-        return True
-
-    def dead_count(self) -> int:
-        return self.size - self.live_count
-
     def compact(self) -> int:
         """Drop dead rows; returns how many were dropped."""
         dead = self.dead_count()
@@ -264,10 +271,9 @@ def _changed_sql(kind: str, after: int, upto: int) -> str:
             f"WHERE s.rev > {int(after)} AND s.rev <= {int(upto)} AND s.signal_type = '{kind}' ORDER BY s.id")
 
 
-def _set_live_many(index: Any, ids: np.ndarray, live: np.ndarray) -> np.ndarray:
+def _set_live_many(index: SignalRows, ids: np.ndarray, live: np.ndarray) -> np.ndarray:
     """Set the live flag of the rows of `ids` (sorted) already in `index` (one row an id, as PDQ
-    signals have; any index with sorted `ids` and a writable `live` view); returns the mask of ids
-    it does not hold yet."""
+    signals have); returns the mask of ids it does not hold yet."""
     held = index.ids
     if len(held) == 0:
         return np.ones(len(ids), dtype=bool)

@@ -33,7 +33,7 @@ from typing import Any
 import faiss
 import numpy as np
 
-from redline.media.index import CODE_BYTES, DEFAULT_THREADS, PARALLEL_MIN_QUERIES, Hit, _range
+from redline.media.index import CODE_BYTES, DEFAULT_THREADS, PARALLEL_MIN_QUERIES, Hit, SignalRows, _range
 from redline.media.signals import PDQ_DEFAULT_THRESHOLD
 
 LIST_SIZE = 4096  # hashes a list when centroids are drawn: nlist = n / LIST_SIZE
@@ -61,12 +61,13 @@ class Lists:
     rows: np.ndarray  # (n,) int64
 
 
-class IVFIndex:
+class IVFIndex(SignalRows):
     """Rows [0, packed) in `segments` (IndexBinaryIVF sharing one quantizer, faiss ids = row
     numbers), rows [packed, size) in a flat `tail`; signal ids and live flags in numpy arrays."""
 
     def __init__(self, centroids: np.ndarray, *, nprobe: int = DEFAULT_NPROBE, quantizer: faiss.IndexBinary | str = "flat",
                  drawn_from: int | None = None) -> None:
+        super().__init__()
         self.centroids = np.ascontiguousarray(centroids, dtype=np.uint8)
         self.nlist = len(self.centroids)
         if self.nlist == 0:
@@ -80,9 +81,6 @@ class IVFIndex:
         self.drawn_from = drawn_from if drawn_from is not None else self.nlist * LIST_SIZE
         self.segments: list[faiss.IndexBinaryIVF] = []
         self.tail = faiss.IndexBinaryFlat(CODE_BYTES * 8)
-        self._ids = np.zeros(0, dtype=np.int64)
-        self._live = np.zeros(0, dtype=bool)
-        self.size = 0
         self.packed = 0
 
     @classmethod
@@ -109,40 +107,6 @@ class IVFIndex:
         self._ids = np.array(ids, dtype=np.int64)
         self._live = np.ones(len(ids), dtype=bool) if live is None else np.array(live, dtype=bool)
         self.size = len(ids)
-
-    def _grow(self, extra: int) -> None:
-        need = self.size + extra
-        if need > len(self._ids):
-            capacity = need + need // 4 + 1024
-            ids, live = np.zeros(capacity, dtype=np.int64), np.zeros(capacity, dtype=bool)
-            ids[: self.size], live[: self.size] = self._ids[: self.size], self._live[: self.size]
-            self._ids, self._live = ids, live
-
-    @property
-    def ids(self) -> np.ndarray:
-        return self._ids[: self.size]
-
-    @property
-    def live(self) -> np.ndarray:
-        return self._live[: self.size]
-
-    @property
-    def live_count(self) -> int:
-        return int(self.live.sum())
-
-    def dead_count(self) -> int:
-        return self.size - self.live_count
-
-    def rows_of(self, signal_id: int) -> slice:
-        ids = self.ids
-        return slice(int(np.searchsorted(ids, signal_id, "left")), int(np.searchsorted(ids, signal_id, "right")))
-
-    def set_live(self, signal_id: int, live: bool) -> bool:
-        rows = self.rows_of(signal_id)
-        if rows.start == rows.stop:
-            return False
-        self._live[rows] = live
-        return True
 
     # -- adding
     def add(self, ids: np.ndarray, codes: np.ndarray, live: np.ndarray | None = None) -> None:
