@@ -30,6 +30,7 @@ from exchange_support import free_port
 
 REDLINE = str(Path(sys.executable).with_name("redline"))
 PICTURE = "media/pdq/bridge-mods/aaa-orig.jpg"
+VIDEO = "media/video/sample-videos/pattern-hd-no-bar.mp4"
 
 
 @contextmanager
@@ -67,9 +68,10 @@ def _install(root: Path, name: str, db_url: str | None = None) -> Context:
     return ctx
 
 
-def _upload(client: httpx.Client, path: Path) -> httpx.Response:
+def _upload(client: httpx.Client, path: Path, field: str = "photo") -> httpx.Response:
+    kind = "video/mp4" if field == "video" else "image/jpeg"
     with path.open("rb") as handle:
-        return client.post("/m/lookup", files={"photo": (path.name, handle, "image/jpeg")})
+        return client.post("/m/lookup", files={field: (path.name, handle, kind)})
 
 
 def _eventually(request: Callable[[], httpx.Response], done: Callable[[httpx.Response], bool],
@@ -150,3 +152,39 @@ def test_three_installations_share_block_and_give_feedback(tmp_path: Path, data_
         after = _eventually(lambda: _upload(http["c"], cropped), lambda r: r.json() == {})
         assert after.status_code == 200 and after.json() == {}, after.json()
         assert http["c"].get("/m/lookup", params={"signal_type": "pdq", "signal": pdq["signal_value"]}).json() == {}
+
+
+@pytest.mark.network
+def test_a_video_banked_at_one_platform_blocks_a_cropped_copy_at_another(tmp_path: Path, data_dir: Path) -> None:
+    """The issue's own scenario with a video: A banks it (vPDQ, key frames and their windows, TMK+PDQF)
+    and publishes; C fetches, and C's upload of a cropped, shrunk, re-encoded copy is blocked."""
+    a, c = _install(tmp_path, "a"), _install(tmp_path, "c")
+    curator = {name: keys.create_key(ctx.store, ctx.ledger, f"{name}-curator", "curator", org=name)["key"]
+               for name, ctx in (("a", a), ("c", c))}
+    member = keys.create_key(a.store, a.ledger, "platform-c", "reader", org="c")["key"]
+    video = data_dir / VIDEO
+    env = {**os.environ, "REDLINE_HOME": str(a.settings.home), "REDLINE_DB": a.settings.db_url}
+    for command in (["media", "bank", "create", "tvec", "--label", "behaviour:livestreamed_attack"],
+                    ["media", "bank", "add", "tvec", str(video), "--content-id", "incident-2", "--json"]):
+        done = subprocess.run([REDLINE, *command], env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+    cropped = tmp_path / "upload.mp4"  # a tenth cut off each way, shrunk to 480 px wide, re-encoded
+    subprocess.run(["ffmpeg", "-v", "error", "-i", str(video), "-vf", "crop=iw*0.9:ih*0.9:iw*0.05:ih*0.05,scale=480:-2",
+                    "-c:v", "libx264", "-crf", "28", str(cropped)], check=True, timeout=120)
+    with ExitStack() as stack:
+        url = {name: stack.enter_context(serve(ctx.settings.home, ctx.settings.db_url)) for name, ctx in (("a", a), ("c", c))}
+        http = {name: stack.enter_context(httpx.Client(base_url=url[name], timeout=120,
+                                                       headers={"Authorization": f"Bearer {curator[name]}"}))
+                for name in url}
+        assert http["a"].post("/c/exchanges/publish", json={"bank": "tvec"}).status_code == 200
+        public_key = http["a"].get("/v1/exchange/key").json()["public_key"]
+        assert _upload(http["c"], cropped, "video").json() == {}
+        made = http["c"].post("/c/exchanges", json={"name": "platform-a", "adapter": "redline", "token": member,
+                                                    "config": {"url": url["a"], "public_key": public_key}})
+        assert made.status_code == 201, made.text
+        fetched = http["c"].post("/c/exchange/platform-a/fetch")
+        assert fetched.status_code == 200 and fetched.json()["refused"] == 0, fetched.text
+        blocked = _eventually(lambda: _upload(http["c"], cropped, "video"), lambda r: bool(r.json()))
+        hits = blocked.json().get("exchange.platform-a")
+        assert hits and {h["bank_content_id"] for h in hits} == {"incident-2"}, blocked.json()
+        assert "behaviour:livestreamed_attack" in hits[0]["labels"]
