@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from redline import __version__
-from redline.output import JSON_HELP, emit
+from redline.output import JSON_HELP, emit, fail
 
 
 class RedlineGroup(TyperGroup):
@@ -19,8 +19,14 @@ class RedlineGroup(TyperGroup):
     --json option a help text, whichever domain declared them."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
+        from redline.store.schema import SchemaBehind
+
         _tidy(self)
-        return super().main(*args, **kwargs)
+        try:
+            return super().main(*args, **kwargs)
+        except SchemaBehind as exc:  # any command on a store this Redline cannot use as it is
+            fail(str(exc))
+            raise SystemExit(2) from None
 
 
 def _tidy(command: Any) -> None:

@@ -32,6 +32,6 @@ def run_upgrade(json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> N
     """Migrate the store to this Redline's schema (create it when empty). Back a server database up first."""
     try:
         found = upgrade_store(get_context().store)
-    except SchemaBehind as exc:  # pragma: no cover - upgrade never refuses; kept for a clear message
+    except SchemaBehind as exc:  # a revision this Redline does not know (SchemaUnknown)
         raise fail(str(exc)) from exc
     emit(found, json, _render)

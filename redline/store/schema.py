@@ -33,6 +33,22 @@ class SchemaBehind(RuntimeError):
         self.current = current
 
 
+class SchemaUnknown(SchemaBehind):
+    """The store records a revision this code has no migration for (a newer or a development build's)."""
+
+    def __init__(self, current: str) -> None:
+        RuntimeError.__init__(
+            self,
+            f"the store's schema is at revision {current}, which this Redline does not know (a newer or a "
+            f"development build wrote it; this one knows up to {HEAD}): use the Redline that wrote it, or restore a backup",
+        )
+        self.current = current
+
+
+def known_revisions() -> set[str]:
+    return {path.name.split("_", 1)[0] for path in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py")}
+
+
 def current_revision(conn: Connection) -> str | None:
     if not inspect(conn).has_table(VERSION_TABLE):
         return None
@@ -45,8 +61,10 @@ def status(store: Store) -> dict[str, Any]:
         tables = set(inspect(conn).get_table_names()) - {VERSION_TABLE}
     if current is None:
         state = "unversioned" if tables else "empty"
+    elif current == HEAD:
+        state = "current"
     else:
-        state = "current" if current == HEAD else "behind"
+        state = "behind" if current in known_revisions() else "unknown"
     return {"url": store.safe_url, "backend": store.engine.dialect.name, "current": current, "head": HEAD, "state": state}
 
 
@@ -64,6 +82,8 @@ def ensure(store: Store, auto_upgrade: bool | None = None) -> None:
             current = current_revision(conn)
             if current == HEAD:
                 return
+            if current is not None and current not in known_revisions():
+                raise SchemaUnknown(current)
             tables = set(inspect(conn).get_table_names())
             if current is None and not tables & set(metadata.tables):
                 metadata.create_all(conn)
@@ -87,6 +107,8 @@ def upgrade(store: Store) -> dict[str, Any]:
 def require_current(store: Store) -> None:
     """For the server: refuse a store that is behind instead of changing it under other processes."""
     found = status(store)
+    if found["state"] == "unknown":
+        raise SchemaUnknown(found["current"])
     if found["state"] in ("behind", "unversioned"):
         raise SchemaBehind(found["current"])
 

@@ -102,3 +102,18 @@ def test_server_refuses_a_store_that_is_behind(tmp_path, monkeypatch: pytest.Mon
     assert result.exit_code == 2 and "redline db upgrade" in result.output and "Traceback" not in result.output
     with create_engine(url).connect() as conn:
         assert schema.current_revision(conn) == schema.BASELINE  # the server changed nothing
+
+
+def test_a_store_at_a_revision_this_code_does_not_know_is_refused_in_one_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    url = f"sqlite:///{tmp_path / 'later.db'}"
+    Store(url).create_all()
+    with create_engine(url).begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0999'"))
+    store = Store(url)
+    assert schema.status(store)["state"] == "unknown"
+    with pytest.raises(schema.SchemaUnknown, match="revision 0999, which this Redline does not know"):
+        schema.require_current(store)
+    result = CliRunner().invoke(app, ["db", "upgrade", "--json"], env={"REDLINE_DB": url})
+    assert result.exit_code != 0 and "0999" in result.output and "Traceback" not in result.output, result.output
+    result = CliRunner().invoke(app, ["parties", "screen", "Some Name"], env={"REDLINE_DB": url})
+    assert result.exit_code == 2 and "does not know" in result.output, result.output
