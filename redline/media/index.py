@@ -110,6 +110,25 @@ class SignalRows:
     def dead_count(self) -> int:
         return self.size - self.live_count
 
+    # -- compaction, over what each index provides: every row's code and a rebuild from rows
+    def codes(self) -> np.ndarray:
+        raise NotImplementedError
+
+    def _rebuild(self, ids: np.ndarray, codes: np.ndarray, live: np.ndarray) -> None:
+        raise NotImplementedError
+
+    def compact(self) -> int:
+        """Drop dead rows; returns how many were dropped."""
+        dead = self.dead_count()
+        if dead:
+            keep = self.live.copy()
+            self._rebuild(self.ids[keep], self.codes()[keep], np.ones(int(keep.sum()), bool))
+        return dead
+
+    def needs_compaction(self) -> bool:
+        dead = self.dead_count()
+        return dead >= COMPACT_MIN_DEAD and dead > COMPACT_DEAD_FRACTION * max(self.size, 1)
+
 
 class BinaryIndex(SignalRows):
     """Codes in two faiss flat binary indexes, `faiss` (rows [0, sealed), under the multi-index once
@@ -212,18 +231,6 @@ class BinaryIndex(SignalRows):
         parts = [faiss.vector_to_array(index.xb).reshape(-1, CODE_BYTES)  # type: ignore[attr-defined]
                  for index in (self.faiss, self.tail) if index.ntotal]
         return np.concatenate(parts) if parts else np.zeros((0, CODE_BYTES), dtype=np.uint8)
-
-    def compact(self) -> int:
-        """Drop dead rows; returns how many were dropped."""
-        dead = self.dead_count()
-        if dead:
-            keep = self.live.copy()
-            self._rebuild(self.ids[keep], self.codes()[keep], np.ones(int(keep.sum()), bool))
-        return dead
-
-    def needs_compaction(self) -> bool:
-        dead = self.dead_count()
-        return dead >= COMPACT_MIN_DEAD and dead > COMPACT_DEAD_FRACTION * max(self.size, 1)
 
     def search(self, queries: np.ndarray, threshold: int = PDQ_DEFAULT_THRESHOLD) -> list[Hit]:
         """Every live row within `threshold` bits (inclusive) of each query row: exact, not approximate."""

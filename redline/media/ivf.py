@@ -48,8 +48,6 @@ SPLIT_SCAN_CODES = 1 << 20  # a query's scan this long runs on DEFAULT_THREADS t
 TAIL_ROWS = 65_536  # appends scanned exactly before they become a segment
 REDRAW_GROWTH = 4
 ASSIGN_CHUNK = 1 << 18
-COMPACT_DEAD_FRACTION = 0.25
-COMPACT_MIN_DEAD = 1024
 
 
 @dataclass(frozen=True)
@@ -274,17 +272,6 @@ class IVFIndex(SignalRows):
         if self.tail.ntotal:
             out[self.packed : self.size] = faiss.vector_to_array(self.tail.xb).reshape(-1, CODE_BYTES)  # type: ignore[attr-defined]
         return out
-
-    def compact(self) -> int:
-        dead = self.dead_count()
-        if dead:
-            keep = self.live.copy()
-            self._rebuild(self.ids[keep], self.codes()[keep], np.ones(int(keep.sum()), bool))
-        return dead
-
-    def needs_compaction(self) -> bool:
-        dead = self.dead_count()
-        return dead >= COMPACT_MIN_DEAD and dead > COMPACT_DEAD_FRACTION * max(self.size, 1)
 
     def memory_bytes(self) -> int:
         """What the index holds: list codes and row numbers, the tail, ids and flags, the quantizer."""
