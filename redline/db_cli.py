@@ -5,8 +5,8 @@ from __future__ import annotations
 import typer
 
 from redline.context import get_context
-from redline.output import console, emit, fail
-from redline.store.schema import SchemaBehind, status, upgrade as upgrade_store
+from redline.output import console, emit
+from redline.store.schema import status, upgrade as upgrade_store
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -30,8 +30,4 @@ def show_status(json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> N
 @app.command("upgrade")
 def run_upgrade(json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     """Migrate the store to this Redline's schema (create it when empty). Back a server database up first."""
-    try:
-        found = upgrade_store(get_context().store)
-    except SchemaBehind as exc:  # a revision this Redline does not know (SchemaUnknown)
-        raise fail(str(exc)) from exc
-    emit(found, json, _render)
+    emit(upgrade_store(get_context().store), json, _render)  # a refusal: redline.cli's SchemaBehind handler

@@ -9,7 +9,6 @@ from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
 from redline.output import console, emit, fail
-from redline.store.schema import SchemaBehind
 
 keys_app = typer.Typer(no_args_is_help=True, help="API keys for `redline serve`: create, list, revoke.")
 JSON = typer.Option(False, "--json", help="Machine-readable output.")
@@ -98,8 +97,6 @@ def serve(
     options = ServeOptions(host, port, workers, timeout, int(max_body_mb * 1024 * 1024), json, monitor_every)
     try:
         run(options)
-    except SchemaBehind as exc:
-        raise fail(str(exc)) from None
     except OSError as exc:
         raise fail(f"--port: cannot listen on {host}:{port} ({exc.strerror or exc})") from None
     except SQLAlchemyError as exc:  # a store whose tables do not match its recorded revision, or unreachable
