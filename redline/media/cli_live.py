@@ -57,6 +57,8 @@ def watch(
                                     help="Also match key frames (scene changes, at least every --key-frame-every s) "
                                          "through the picture stages (windows, keypoints), in the background."),
     key_frame_every: float = typer.Option(10.0, "--key-frame-every", help="Seconds of stream between key frames at most."),
+    key_frame_gap: float = typer.Option(2.0, "--key-frame-gap",
+                                        help="Seconds of stream between key frames at least, scene change or not."),
     as_json: bool = typer.Option(False, "--json", help="JSON lines: one object per alert, error and stream summary."),
 ) -> None:
     """Watch livestreams (or files) and alert on the first confident match of each bank item."""
@@ -67,6 +69,7 @@ def watch(
         config = WatchConfig(
             fps=fps, max_distance=max_distance, min_quality=min_quality, consecutive=consecutive, realtime=realtime,
             duration_s=duration, max_alerts=max_alerts, key_frames=key_frames, key_frame_every_s=key_frame_every,
+            key_frame_gap_s=key_frame_gap,
         )
     except ValueError as exc:
         raise fail(str(exc)) from None

@@ -56,10 +56,11 @@ class WatchConfig:
     open_timeout_s: float = 10.0  # for network sources
     duration_s: float | None = None  # stop a stream after this much stream time
     max_alerts: int | None = None  # stop a stream after this many alerts (None: watch to the end)
-    # also run the picture stages (windows, keypoints) on key frames, in the background; off by default
-    # until key frames have a floor between them (on a moving camera most samples are "scene changes")
+    # also run the picture stages (windows, keypoints) on key frames, in the background
     key_frames: bool = False
-    key_frame_every_s: float = 10.0  # a key frame at least this often; a scene change makes one at once
+    key_frame_every_s: float = 10.0  # a key frame at least this often
+    # and at most this often, scene change or not (on a moving camera almost every sample is a "scene change")
+    key_frame_gap_s: float = 2.0
 
     def __post_init__(self) -> None:
         if not (0 < self.fps <= 60):
@@ -74,6 +75,9 @@ class WatchConfig:
             raise ValueError(f"max_side must be ≥ 64, got {self.max_side}")
         if self.key_frame_every_s <= 0:
             raise ValueError(f"key_frame_every_s must be > 0, got {self.key_frame_every_s}")
+        if not (0 <= self.key_frame_gap_s <= self.key_frame_every_s):
+            raise ValueError(f"key_frame_gap_s must be 0–{self.key_frame_every_s:g} (key_frame_every_s), "
+                             f"got {self.key_frame_gap_s}")
 
 
 @dataclass
@@ -235,9 +239,13 @@ class StreamKeyFrames:
     the robust picture query, windows and small rotations, against the PDQ index at the strict
     threshold, then ORB keypoints against the banked videos' key frames).
 
-    A sampled frame of quality ≥ the floor becomes a key frame when its PDQ is more than
-    `video_frames.SCENE_BITS` from each of the last key frames (a scene change) or when
-    `key_frame_every_s` of stream time passed since the last one. Key frames go to one background
+    A sampled frame of quality ≥ the floor becomes a key frame when at least `key_frame_gap_s` of
+    stream time passed since the last one (the floor, whatever the scene) and its PDQ is more than
+    `video_frames.SCENE_BITS` from each of the last key frames (a scene change), or when
+    `key_frame_every_s` passed. Once a key frame's evidence names only banked items that already
+    alerted on this stream (by either path), the floor rises to `key_frame_every_s` until a key frame
+    finds something else or nothing: a stream that goes on showing what it alerted on costs one key
+    frame every `key_frame_every_s`, and new content is still looked at. Key frames go to one background
     thread a stream through a one-place slot: on a live (or paced) source a key frame that finds the
     thread busy takes the place of the one waiting (counted in `key_frames_skipped`), so decoding and
     the PDQ path never wait; a file read unpaced waits for the slot instead (every key frame is matched).
@@ -252,6 +260,8 @@ class StreamKeyFrames:
         self.emit = emit
         self.recent: list[tuple[str, float]] = []  # (pdq, offset) of the last key frames
         self.evidence: dict[int, dict[float, tuple[int, str, dict[str, Any]]]] = {}  # banked file -> offset -> hit
+        self.alerted: set[int] = set()  # banked files that alerted on this stream (either path)
+        self.settled = False  # the last key frame named only alerted banked files: the floor is key_frame_every_s
         self._slot: queue.Queue[Any] = queue.Queue(maxsize=1)
         self._thread = threading.Thread(target=self._work, name=f"keyframes-{watcher.index}", daemon=True)
         self._thread.start()
@@ -263,9 +273,12 @@ class StreamKeyFrames:
         cfg = self.watcher.config
         if quality < cfg.min_quality:
             return
-        new_scene = all(hamming_hex(pdq, p) > SCENE_BITS for p, _ in self.recent)
-        if not new_scene and offset - self.recent[-1][1] < cfg.key_frame_every_s:
-            return
+        if self.recent:
+            since = offset - self.recent[-1][1]
+            if since < (cfg.key_frame_every_s if self.settled else cfg.key_frame_gap_s):
+                return
+            if since < cfg.key_frame_every_s and not all(hamming_hex(pdq, p) > SCENE_BITS for p, _ in self.recent):
+                return
         self.recent = (self.recent + [(pdq, offset)])[-self.RECENT:]
         item = (rgb, pdq, quality, offset, decoded_at, due_at)
         if not self.watcher._live_clock():  # a file read as fast as it decodes: every key frame, in order
@@ -305,17 +318,23 @@ class StreamKeyFrames:
         summary.key_frames += 1
         summary.key_frame_ms.append((time.perf_counter() - started) * 1000)
         held: set[int] = getattr(self.matcher, "_held", set())
+        metas = self.matcher._metadata(set(found) - self.alerted) if found else {}
+        self.alerted |= {o for o, m in metas.items() if self.watcher.has_alerted((m.bank, str(m.content_id)))}
         for owner, hit in found.items():
+            if owner in self.alerted:
+                continue
             frames = self.evidence.setdefault(owner, {})
             frames[offset] = hit
             if len(frames) < MIN_FRAMES or owner in held:
                 continue
-            meta = self.matcher._metadata({owner}).get(owner)
+            meta = metas.get(owner)
             if meta is None:
                 continue
             key = (meta.bank, str(meta.content_id))
             if not self.watcher.claim_alert(key):
+                self.alerted.add(owner)
                 continue
+            self.alerted.add(owner)
             distance, _, detail = min(frames.values(), key=lambda h: h[0])
             summary.alerts += 1
             self.emit(Alert(
@@ -323,6 +342,7 @@ class StreamKeyFrames:
                 content_id=str(meta.content_id), signal_type=meta.signal_type, distance=distance, quality=quality,
                 labels=sorted(set(meta.labels)), frames=len(frames), first_offset_s=min(frames),
                 decoded_at=decoded_at, due_at=due_at, stage=detail.get("stage", "keyframes")))
+        self.settled = bool(found) and set(found) <= self.alerted
 
 
 class StreamWatcher:
@@ -344,6 +364,10 @@ class StreamWatcher:
                 return False
             self._alerted.add(key)
             return True
+
+    def has_alerted(self, key: tuple[str, str]) -> bool:
+        with self._alert_lock:
+            return key in self._alerted
 
     def _key_frame_stage(self, emit: Callable[[Event], None]) -> StreamKeyFrames | None:
         """The key-frame stage when asked for and the matcher is Redline's (it needs the index and store)."""
