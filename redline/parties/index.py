@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from redline.parties.names import ADMIN, GENERIC, NUMBER, PLACE, STOP, AnalysedName, Token, skeleton
+from redline.parties.scripts import sound_key
 
 LESSER = (GENERIC, PLACE, ADMIN)  # words that rank candidates but do not find them when others can
 
@@ -48,6 +49,7 @@ class NameIndex:
         self.sizes = np.fromiter((len(e.name.tokens) for e in entries), dtype=np.int32, count=len(entries))
         deletes: dict[str, list[str]] = defaultdict(list)
         skeletons: dict[str, list[str]] = defaultdict(list)
+        sounds: dict[str, list[str]] = defaultdict(list)  # a Latin word as a sound-spelled script writes it
         for text in self.vocab:
             if len(text) >= 4 and not text.isdigit():
                 for d in _deletions(text):
@@ -55,8 +57,12 @@ class NameIndex:
             shape = skeleton(text)
             if len(shape) >= 2:
                 skeletons[shape].append(text)
+            said = sound_key(text)
+            if len(said) >= 2 and said != shape:
+                sounds[said].append(text)
         self.deletes = dict(deletes)
         self.skeletons = dict(skeletons)
+        self.sounds = dict(sounds)
 
     def posting(self, text: str) -> np.ndarray:
         i = self.vocab.get(text)
@@ -85,8 +91,12 @@ class NameIndex:
                         found.setdefault(left, 0.5)
                         found.setdefault(right, 0.5)
         if token.abjad:
-            for other in self.skeletons.get(skeleton(text), ()):
+            shape = skeleton(text)
+            for other in self.skeletons.get(shape, ()):
                 found.setdefault(other, 0.8)
+            if token.sound:  # a Latin word as a sound-spelled script writes it (score._skeleton_similarity)
+                for other in (*self.sounds.get(shape, ()), *self.sounds.get(sound_key(text), ())):
+                    found.setdefault(other, 0.8)
         return list(found.items())
 
     def candidates(self, query: AnalysedName, limit: int) -> list[int]:

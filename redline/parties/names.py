@@ -23,7 +23,7 @@ from rapidfuzz.distance import OSA
 from rigour.names import extract_org_types, remove_org_types
 
 from redline.parties.normalise import normalise
-from redline.parties.scripts import WORD_SPLIT, consonant_key, han_countries, han_ordinal, han_person, han_transcription, is_japanese, japanese_form, japanese_person, japanese_words, join_zwnj, korean_person, mark_geresh, romanise_word, word_script
+from redline.parties.scripts import SOUND, WORD_SPLIT, Piece, consonant_key, han_countries, han_ordinal, han_person, han_transcription, is_japanese, japanese_form, japanese_person, japanese_words, join_zwnj, korean_person, mark_geresh, romanise_word, word_script
 
 WORD, GENERIC, PLACE, NUMBER, INITIAL, PATRONYMIC, STOP, ADMIN = (
     "word", "generic", "place", "number", "initial", "patronymic", "stop", "admin",
@@ -57,6 +57,7 @@ class Token:
     weight: float
     source: str  # the spelling in the name, for explanations
     abjad: bool = False  # transliterated from a script that omits vowels
+    sound: bool = False  # romanised from a script that spells by sound (scripts.SOUND_SPELLED): compared on sound_key too
 
     def __repr__(self) -> str:
         return f"{self.text}:{self.kind}"
@@ -255,10 +256,10 @@ def skeleton(text: str) -> str:
     return consonant_key(text)
 
 
-def _han_segments(run: str, vocab: Vocabulary, japanese: bool = False) -> list[tuple[str, str, bool]]:
+def _han_segments(run: str, vocab: Vocabulary, japanese: bool = False) -> list[Piece]:
     """Segment a Han run by longest match on known words; each stretch between them is one word.
     Returns (romanised token, kind-hint, loose) triples; the hint is 'generic', 'place' or ''."""
-    out: list[tuple[str, str, bool]] = []
+    out: list[Piece] = []
     rest = ""
     i = 0
     countries = {} if japanese else han_countries()  # '中国' china (a Japanese name says 日本 Nippon)
@@ -277,7 +278,7 @@ def _han_segments(run: str, vocab: Vocabulary, japanese: bool = False) -> list[t
             out.extend((word, hint, False) for word, hint in japanese_words(japanese_form(rest)))  # read and split by pykakasi
         elif rest:
             foreign = han_transcription(rest)
-            out.append((foreign, "", True) if foreign else ("".join(lazy_pinyin(rest)), "", False))
+            out.append((foreign, "", SOUND) if foreign else ("".join(lazy_pinyin(rest)), "", False))
         rest = ""
 
     while i < len(run):
@@ -393,7 +394,7 @@ def analyse(raw: str, person: bool = False) -> AnalysedName:
         ):
             legal_forms.append(canonical)
             continue
-        tokens.append(_token(canonical, _classify(canonical, hint, person, vocab), word, abjad))
+        tokens.append(_token(canonical, _classify(canonical, hint, person, vocab), word, bool(abjad), abjad == SOUND))
     if rare_forms and not any(t.kind in (WORD, NUMBER) for t in tokens):
         # Short, rare forms read at the start ("STG Group", "SA Trading") are more likely the name.
         tokens = [_token(f, WORD, f, False) for f in rare_forms if f.isalpha()] + tokens
@@ -413,7 +414,7 @@ def analyse(raw: str, person: bool = False) -> AnalysedName:
 def _short_patronymics(tokens: list[Token], vocab: Vocabulary) -> list[Token]:
     """'Ilyich' in 'Vladimir Ilyich Lenin': a short patronymic ending, read only after a first word."""
     return [
-        _token(t.text, PATRONYMIC, t.source, t.abjad)
+        _token(t.text, PATRONYMIC, t.source, t.abjad, t.sound)
         if i and t.kind == WORD and len(t.text) >= 6 and t.text.endswith(vocab.patronymic_suffixes_in_full_names)
         else t
         for i, t in enumerate(tokens)
@@ -427,9 +428,9 @@ def _admin_levels(tokens: list[Token], vocab: Vocabulary) -> list[Token]:
     for i, t in enumerate(tokens):
         level = vocab.admin_levels.get(t.text) or vocab.admin_levels.get(t.source)
         if level and t.kind != NUMBER:
-            out[i] = _token(level, ADMIN, t.source, t.abjad)
+            out[i] = _token(level, ADMIN, t.source, t.abjad, t.sound)
             if i > 1 and tokens[i - 1].text in vocab.admin_peoples:
-                out[i - 1] = _token(tokens[i - 1].text, ADMIN, tokens[i - 1].source, tokens[i - 1].abjad)
+                out[i - 1] = _token(tokens[i - 1].text, ADMIN, tokens[i - 1].source, tokens[i - 1].abjad, tokens[i - 1].sound)
     return out
 
 
@@ -455,9 +456,9 @@ def _misspelled_legal_word(word: str, vocab: Vocabulary) -> bool:
 
 
 @lru_cache(maxsize=None)
-def _token(text: str, kind: str, source: str, abjad: bool) -> Token:
+def _token(text: str, kind: str, source: str, abjad: bool, sound: bool = False) -> Token:
     """One shared Token per spelling and class: fewer objects in memory and in the index cache."""
-    return Token(text, kind, WEIGHTS[kind], source, abjad)
+    return Token(text, kind, WEIGHTS[kind], source, abjad, sound)
 
 
 def _classify(token: str, hint: str, person: bool, vocab: Vocabulary) -> str:

@@ -32,7 +32,9 @@ import yaml
 from anyascii import anyascii
 from pypinyin import lazy_pinyin
 
-Piece = tuple[str, str, bool]  # (latin word, kind hint, loose)
+Piece = tuple[str, str, bool | str]  # (latin word, kind hint, loose: False, True, or SOUND)
+# A loose piece from a script that spells by sound (SOUND_SPELLED): compared on sound_key too.
+SOUND = "sound"
 
 _SPLIT_RE = re.compile(r"[^\w?]+")
 
@@ -181,11 +183,11 @@ def romanise_word(word: str, person: bool) -> list[Piece]:
         # A person's name is written syllable by syllable in Latin (Min Aung Hlaing); other names
         # as words (Tatmadaw, Yangon), and Burmese writes no spaces between words.
         if person:
-            return [(syllable, "", True) for syllable in burmese_syllables(word)]
+            return [(syllable, "", SOUND) for syllable in burmese_syllables(word)]
         word, tail = _suffixes(word, _tables()["burmese"]["sector_suffixes"])
-        return ([("".join(burmese_syllables(word, foreign=True)), "", True)] if word else []) + tail
+        return ([("".join(burmese_syllables(word, foreign=True)), "", SOUND)] if word else []) + tail
     if script == "KANA":
-        return [(w, "", True) for w in _latin_words(kana(word))]
+        return [(w, "", SOUND) for w in _latin_words(kana(word))]
     if script == "DEVANAGARI":
         return [(w, "", False) for w in _latin_words(devanagari(word))]
     if script == "CYRILLIC":
@@ -368,7 +370,7 @@ def _hangul_words(word: str, person: bool) -> list[Piece]:
     tail: list[Piece] = []
     if not person:
         word, tail = _suffixes(word, _tables()["hangul"]["sector_suffixes"])
-    return ([(_hangul(word), "", True)] if word else []) + tail
+    return ([(_hangul(word), "", SOUND)] if word else []) + tail
 
 
 def _suffixes(word: str, suffixes: dict[str, str]) -> tuple[str, list[Piece]]:
@@ -423,7 +425,7 @@ def korean_person(words: list[str]) -> list[Piece] | None:
     else:
         return None
     spelt: dict[str, str] = table["given_syllables"]
-    return [(family, "", True)] + [(spelt.get(s) or _given_syllable(s), "", True) for s in given]
+    return [(family, "", SOUND)] + [(spelt.get(s) or _given_syllable(s), "", SOUND) for s in given]
 
 
 def _given_syllable(syllable: str) -> str:
@@ -603,14 +605,14 @@ def han_person(run: str) -> list[Piece] | None:
     table = _tables()["han_surnames"]
     foreign = han_transcription(run)
     if foreign:
-        return [(foreign, "", True)]
+        return [(foreign, "", SOUND)]
     if not 2 <= len(run) <= 4:
         return None
     if len(run) == 2 and _all_transcription(run):
         # '吉娜' Geena or a Chinese name: read as family + given name, each also compared on
         # consonant classes, as a transcription is. Read as one word ('雷納' Rayner) the tune half
         # of the Chinese pairs gained 0.03 F1, but 'Dan Lin' no longer met '林丹'.
-        return [(_pinyin(ch), "", True) for ch in run]
+        return [(_pinyin(ch), "", SOUND) for ch in run]
     if run[:2] in table["compound"] and len(run) >= 3:
         family, given = run[:2], run[2:]
     elif run[0] in table["single"]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from redline.parties.api import compare_names
+from redline.parties.index import NameEntry, NameIndex
 from redline.parties.names import GENERIC, analyse
 from redline.parties.normalise import normalise
 from redline.parties.scripts import burmese_syllables, consonant_key, devanagari, han_ordinal, kana, polivanov, sound_key
@@ -295,6 +296,23 @@ def test_the_sound_key_drops_an_r_after_a_vowel_and_reads_v_as_b() -> None:
     assert sound_key("carter") == consonant_key("kate")
     assert sound_key("steven") == consonant_key("sutibun")  # Japanese スティーブン
     assert sound_key("rashid") == consonant_key("rashid")  # an r before a vowel stays
+
+
+def test_names_spelt_by_sound_meet_their_latin_forms_on_the_sound_key_and_abjads_do_not() -> None:
+    assert [(t.text, t.sound) for t in analyse("普维斯", person=True).tokens] == [("puweisi", True)]
+    assert analyse("스티븐", person=True).tokens[0].sound and analyse("スティーブン").tokens[0].sound
+    assert not any(t.sound for t in analyse("بورفيس", person=True).tokens)  # an abjad writes the r
+    assert compare_names("普维斯", "Purvis", "Person")["match"]
+    assert "sound key" in compare_names("スティーブン", "Steven", "Person")["explanation"]
+    assert not compare_names("普维斯", "Davis", "Person")["match"]
+    assert compare_names("بورفيس", "Puvis", "Person")["score"] < 0.5  # no sound key for an abjad
+
+
+def test_the_index_finds_latin_names_from_names_spelt_by_sound() -> None:
+    index = NameIndex([NameEntry(analyse("Purvis Trading"), 0), NameEntry(analyse("Steven Marcus", person=True), 1)])
+    assert index.candidates(analyse("普维斯", person=True), 10) == [0]
+    assert index.candidates(analyse("マーカス", person=True), 10) == [1]
+    assert index.candidates(analyse("بوفيس", person=True), 10) == []
 
 
 def test_chinese_ordinals_are_the_numbers_latin_names_write() -> None:
