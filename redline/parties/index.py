@@ -7,6 +7,8 @@ all lead to candidate names. No search server is needed.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -68,7 +70,10 @@ class NameIndex:
         i = self.vocab.get(text)
         if i is None:
             return _EMPTY
-        return self.flat[self.offsets[i]:self.offsets[i + 1]]
+        flat = _WIDE.get(self)
+        if flat is None:
+            flat = _WIDE[self] = self.flat.astype(np.intp)
+        return flat[self.offsets[i]:self.offsets[i + 1]]
 
     def neighbours(self, token: Token) -> list[tuple[str, float]]:
         """Vocabulary tokens that may match `token`, with a rough similarity."""
@@ -102,26 +107,31 @@ class NameIndex:
     def candidates(self, query: AnalysedName, limit: int) -> list[int]:
         """Name entries most likely to match, best first, by a cheap weighted overlap;
         ties go to the shorter name."""
+        scores, touched = _scratch(len(self.entries))
+        try:
+            return self._candidates(query, limit, scores, touched)
+        finally:  # the scratch arrays are zero again for the next query: only touched entries changed
+            found = np.flatnonzero(touched)
+            scores[found] = 0.0
+            touched[found] = False
+
+    def _candidates(self, query: AnalysedName, limit: int, scores: np.ndarray, touched: np.ndarray) -> list[int]:
         tokens = [t for t in query.tokens if t.kind != STOP]
         strong = [t for t in tokens if t.kind not in LESSER]
         generating = strong or tokens
-        scores = np.zeros(len(self.entries), dtype=np.float64)
-        touched: list[np.ndarray] = []
         for token in generating:
             for other, sim in self.neighbours(token):
                 posting = self.posting(other)
                 if len(posting) > MAX_POSTINGS and len(generating) > 1:
                     continue
                 scores[posting] += token.weight * sim
-                touched.append(posting)
+                touched[posting] = True
         # Joined query words: "hik vision" finds "hikvision".
         for a, b in zip(tokens, tokens[1:]):
             posting = self.posting(a.text + b.text)
             scores[posting] += 1.0
-            touched.append(posting)
-        if not touched:
-            return []
-        found = np.unique(np.concatenate(touched))
+            touched[posting] = True
+        found = np.flatnonzero(touched)
         if not len(found):
             return []
         if strong and len(generating) < len(tokens):
@@ -143,4 +153,15 @@ class NameIndex:
         return found[order[:limit]].tolist()
 
 
-_EMPTY = np.zeros(0, dtype=np.int32)
+_EMPTY = np.zeros(0, dtype=np.intp)
+_WIDE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_SCRATCH = threading.local()
+
+
+def _scratch(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each thread's candidate scores and touched marks, one per entry, all zero between queries:
+    allocating and zeroing them for every query cost as much as the rest of `candidates`."""
+    held = getattr(_SCRATCH, "arrays", None)
+    if held is None or len(held[0]) != size:
+        held = _SCRATCH.arrays = (np.zeros(size, dtype=np.float64), np.zeros(size, dtype=np.bool_))
+    return held
