@@ -10,12 +10,16 @@ binary search, not a dictionary. Disabling marks rows dead; `compact()` drops th
 
 `SignalIndex` follows a store: `refresh()` reads only rows whose revision is newer than what it has
 seen, appends new hashes and flips live flags; `save()` writes a file under REDLINE_HOME keyed by
-the store's identity and revision, which `open()` reloads and then catches up from.
+the store's identity and revision, which `open()` reloads and then catches up from. It keeps the
+hashes Redline derived from banked files (windows, bars trimmed, video key frames: ~15 a picture)
+apart from the files' own hashes, in `derived`: exact and flat below `DERIVED_IVF_FROM` of them,
+the approximate `ivf.IVFIndex` from there (docs/media.md, "The index").
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +39,7 @@ if TYPE_CHECKING:
     from redline.media.ivf import IVFIndex
 
 CODE_BYTES = 32
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: derived hashes in their own index (a version-1 file is rebuilt from the store)
 COMPACT_DEAD_FRACTION = 0.25
 COMPACT_MIN_DEAD = 1024
 DEFAULT_THREADS = faiss.omp_get_max_threads()
@@ -44,6 +48,11 @@ MIH_MIN_ROWS = 100_000  # below this a flat scan takes under half a millisecond
 TAIL_MIN_ROWS = 50_000
 TAIL_FRACTION = 0.125
 IVF_FROM_ENV = "REDLINE_PDQ_IVF_FROM"  # hashes from which the PDQ index is the approximate IVF (unset: never)
+# Derived hashes are exact below this many: a flat scan (41 B a hash, no multi-index) costs under half
+# a millisecond there and holds less than the IVF (49 B a hash); from here the exact index would add its
+# multi-index (~100 B a hash more), and there are enough hashes to draw 64+ centroids of ~1,500+ each.
+DERIVED_IVF_FROM = MIH_MIN_ROWS
+DERIVED_NPROBE = 64  # lists probed a query in the derived IVF (docs/benchmarks-media.md, "Bank-side windows")
 
 
 def hex_to_codes(hexes: list[str]) -> np.ndarray:
@@ -271,10 +280,12 @@ def _range(index: faiss.IndexBinary, queries: np.ndarray, threshold: int) -> tup
 
 def _changed_sql(kind: str, after: int, upto: int) -> str:
     """Rows of one signal type changed in revisions (after, upto]: id, value, live (the hash and its
-    bank enabled) as 0/1, in id order. Only integers and a fixed type name are inlined."""
-    s, b = t.signals.name, t.banks.name
-    return (f"SELECT s.id, s.value, CASE WHEN s.enabled AND b.enabled THEN 1 ELSE 0 END "
-            f"FROM {s} AS s JOIN {b} AS b ON b.id = s.bank_id "
+    bank enabled) as 0/1, derived (a hash Redline derived from a banked file: tables.derived) as 0/1,
+    in id order. Only integers and a fixed type name are inlined."""
+    s, b, d = t.signals.name, t.banks.name, t.derived.name
+    return (f"SELECT s.id, s.value, CASE WHEN s.enabled AND b.enabled THEN 1 ELSE 0 END, "
+            f"CASE WHEN d.signal_id IS NULL THEN 0 ELSE 1 END "
+            f"FROM {s} AS s JOIN {b} AS b ON b.id = s.bank_id LEFT JOIN {d} AS d ON d.signal_id = s.id "
             f"WHERE s.rev > {int(after)} AND s.rev <= {int(upto)} AND s.signal_type = '{kind}' ORDER BY s.id")
 
 
@@ -305,15 +316,25 @@ def ivf_from_setting() -> int | None:
 
 
 class SignalIndex:
-    """The PDQ photo index and the vPDQ frame index of one store, kept in step with it. The PDQ index
-    is exact (`BinaryIndex`) unless `ivf_from` (default: REDLINE_PDQ_IVF_FROM) is set and the bank
-    holds that many hashes: then it is the approximate `ivf.IVFIndex`."""
+    """The PDQ photo index and the vPDQ frame index of one store, kept in step with it.
 
-    def __init__(self, store: Store, path: Path | None, ivf_from: int | None = None) -> None:
+    PDQ hashes are split in two indexes. `pdq` holds the files' own hashes (and imported lists): exact
+    (`BinaryIndex`) unless `ivf_from` (default: REDLINE_PDQ_IVF_FROM) is set and the bank holds that
+    many, then the approximate `ivf.IVFIndex`. `derived` holds the hashes Redline derived from banked
+    files (tables.derived: a picture's windows and bar-trimmed hashes, a video's key frames), ~15 a
+    picture: exact and flat below `derived_ivf_from` (DERIVED_IVF_FROM) of them, an `IVFIndex` probing
+    DERIVED_NPROBE lists from there, so they cost ~57 B a hash instead of the multi-index's ~140 B.
+    A file's own hash is always found exactly by the exact layout; a hit through a window is missed
+    when the window lies in a list the query did not probe. `search_pdq` searches both."""
+
+    def __init__(self, store: Store, path: Path | None, ivf_from: int | None = None,
+                 derived_ivf_from: int | None = None) -> None:
         self.store = store
         self.path = path
         self.ivf_from = ivf_from if ivf_from is not None else ivf_from_setting()
+        self.derived_ivf_from = derived_ivf_from if derived_ivf_from is not None else DERIVED_IVF_FROM
         self.pdq: BinaryIndex | IVFIndex = BinaryIndex()
+        self.derived: BinaryIndex | IVFIndex = _flat_derived()
         self.frames = BinaryIndex()
         self.rev = 0
         self.store_id = store_identity(store)
@@ -334,6 +355,33 @@ class SignalIndex:
             index.save()
         return index
 
+    # -- searching and flagging PDQ hashes in both indexes
+    def search_pdq(self, queries: np.ndarray, threshold: int = PDQ_DEFAULT_THRESHOLD) -> list[Hit]:
+        """Live PDQ hashes within `threshold` of each query: the files' own and the derived ones
+        (a hit's `row` is its position in whichever index holds it)."""
+        return self.pdq.search(queries, threshold) + self.derived.search(queries, threshold)
+
+    def set_pdq_live(self, signal_id: int, live: bool) -> bool:
+        """Flag a PDQ hash (own or derived) live or dead; False when neither index holds it."""
+        return self.pdq.set_live(signal_id, live) or self.derived.set_live(signal_id, live)
+
+    def pdq_live(self, signal_id: int) -> bool:
+        for part in (self.pdq, self.derived):
+            rows = part.rows_of(signal_id)
+            if rows.start < rows.stop:
+                return bool(part.live[rows.start])
+        return False
+
+    def compact_due(self) -> None:
+        """Compact each index whose dead rows pile up (`SignalRows.needs_compaction`)."""
+        for part in (self.pdq, self.derived, self.frames):
+            if part.needs_compaction():
+                part.compact()
+
+    def memory_bytes(self) -> dict[str, int]:
+        return {"pdq": self.pdq.memory_bytes(), "derived": self.derived.memory_bytes(),
+                "frames": self.frames.memory_bytes()}
+
     # -- persistence
     def _load(self, path: Path) -> None:
         try:
@@ -346,18 +394,14 @@ class SignalIndex:
                     if rev > current_rev(conn):
                         return  # the store went back in time (restored): rebuild from it
                 mih = None
-                if "ivf_sizes" in data:
-                    from redline.media.ivf import IVFIndex
-
-                    self.pdq = IVFIndex.from_arrays(data, data["pdq_ids"], data["pdq_live"])
-                elif "pdq_mih_rows" in data:
+                if "pdq_mih_rows" in data:
                     mih = MultiIndex.from_arrays(int(meta[2]), data["pdq_mih_rows"], data["pdq_mih_offsets"])
-                if isinstance(self.pdq, BinaryIndex):
-                    self.pdq._rebuild(data["pdq_ids"], data["pdq_codes"], data["pdq_live"], mih)
+                self.pdq = _index_from(data, "pdq", BinaryIndex(), mih)
+                self.derived = _index_from(data, "derived", _flat_derived())
                 self.frames._rebuild(data["frame_ids"], data["frame_codes"], data["frame_live"])
                 self.rev = rev
-        except (OSError, KeyError, ValueError):
-            self.pdq, self.frames, self.rev = BinaryIndex(), BinaryIndex(), 0  # unreadable: rebuild
+        except (OSError, KeyError, ValueError):  # unreadable: rebuild
+            self.pdq, self.derived, self.frames, self.rev = BinaryIndex(), _flat_derived(), BinaryIndex(), 0
 
     def save(self) -> None:
         if self.path is None:
@@ -365,16 +409,13 @@ class SignalIndex:
         mih = self.pdq.mih if isinstance(self.pdq, BinaryIndex) else None
         meta = np.array([FORMAT_VERSION, self.rev, mih.bits if mih is not None else 0], dtype=np.int64)
         extra: dict[str, Any] = {"pdq_mih_rows": mih.rows, "pdq_mih_offsets": mih.offsets} if mih is not None else {}
-        if isinstance(self.pdq, BinaryIndex):
-            extra["pdq_codes"] = self.pdq.codes()
-        else:  # the IVF's lists as they are: no re-assignment on load
-            extra.update(self.pdq.to_arrays())
+        extra.update(_index_arrays(self.pdq, "pdq"))
+        extra.update(_index_arrays(self.derived, "derived"))
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".signal-index-", suffix=".npz")
         try:
             with os.fdopen(fd, "wb") as handle:
                 np.savez(
                     handle, meta=meta, store_id=np.frombuffer(self.store_id.encode(), dtype=np.uint8),
-                    pdq_ids=self.pdq.ids, pdq_live=self.pdq.live,
                     frame_ids=self.frames.ids, frame_codes=self.frames.codes(), frame_live=self.frames.live, **extra,
                 )
             os.replace(tmp, self.path)
@@ -388,8 +429,8 @@ class SignalIndex:
         """Apply every hash added, enabled or disabled since the last refresh. Returns rows applied.
 
         PDQ rows are read in one query as the driver's tuples and applied as arrays: rows already
-        indexed get their live flag, the others are appended in one call (a row at a time through
-        SQLAlchemy, with a lookup each, cost 18.5 s CPU for 1 M hashes)."""
+        indexed get their live flag, the others are appended in one call to the index their kind
+        goes to (a row at a time through SQLAlchemy, with a lookup each, cost 18.5 s CPU for 1 M hashes)."""
         with self.store.connect() as conn:
             rev = current_rev(conn)
             if rev <= self.rev:
@@ -397,17 +438,20 @@ class SignalIndex:
             pdq_rows = driver_rows(conn, _changed_sql("pdq", self.rev, rev))
             frame_rows = driver_rows(conn, _changed_sql("vpdq", self.rev, rev))
         if pdq_rows:
-            ids_col, values, live_col = zip(*pdq_rows)
+            ids_col, values, live_col, derived_col = zip(*pdq_rows)
             ids = np.fromiter(ids_col, dtype=np.int64, count=len(pdq_rows))
             live = np.fromiter(live_col, dtype=bool, count=len(pdq_rows))
+            derived = np.fromiter(derived_col, dtype=bool, count=len(pdq_rows))
             fresh = _set_live_many(self.pdq, ids, live)
-            if fresh.all():
-                codes = hex_to_codes(list(values))
-            else:
-                codes = hex_to_codes([v for v, f in zip(values, fresh.tolist()) if f])
-            self.pdq.add(ids[fresh], codes, live[fresh])
+            if fresh.any() and self.derived.size:
+                fresh[fresh] = _set_live_many(self.derived, ids[fresh], live[fresh])
+            for part, kind in ((self.pdq, ~derived), (self.derived, derived)):
+                take = fresh & kind
+                if take.any():
+                    codes = hex_to_codes(list(values) if take.all() else [v for v, f in zip(values, take.tolist()) if f])
+                    part.add(ids[take], codes, live[take])
         new_frames: list[tuple[int, list[str], bool]] = []
-        for signal_id, value, live_flag in frame_rows:
+        for signal_id, value, live_flag, _ in frame_rows:
             if self.frames.set_live(signal_id, bool(live_flag)):
                 continue
             frames = sorted({f.pdq for f in VpdqSignal.parse(value) if f.quality >= 50})
@@ -416,13 +460,15 @@ class SignalIndex:
             frame_ids = np.array([r[0] for r in new_frames for _ in r[1]], dtype=np.int64)
             frames_live = np.array([r[2] for r in new_frames for _ in r[1]], dtype=bool)
             self.frames.add(frame_ids, hex_to_codes([h for r in new_frames for h in r[1]]), frames_live)
-        for part in (self.pdq, self.frames):
-            if part.needs_compaction():
-                part.compact()
-        if self.ivf_from and isinstance(self.pdq, BinaryIndex) and self.pdq.size >= self.ivf_from:
+        self.compact_due()
+        if self.ivf_from or self.derived.size >= self.derived_ivf_from:
             from redline.media.ivf import IVFIndex
 
-            self.pdq = IVFIndex.build(self.pdq.ids, self.pdq.codes(), self.pdq.live)
+            if self.ivf_from and isinstance(self.pdq, BinaryIndex) and self.pdq.size >= self.ivf_from:
+                self.pdq = IVFIndex.build(self.pdq.ids, self.pdq.codes(), self.pdq.live)
+            if isinstance(self.derived, BinaryIndex) and self.derived.size >= self.derived_ivf_from:
+                self.derived = IVFIndex.build(self.derived.ids, self.derived.codes(), self.derived.live,
+                                              nprobe=DERIVED_NPROBE)
         self.rev = rev
         self.changed_since_save += len(pdq_rows) + len(frame_rows)
         return len(pdq_rows) + len(frame_rows)
@@ -431,3 +477,30 @@ class SignalIndex:
         """Distinct indexed frames per vPDQ signal (for the 'compared' match percentage)."""
         ids, counts = np.unique(self.frames.ids, return_counts=True)
         return dict(zip(ids.tolist(), counts.tolist()))
+
+
+def _flat_derived() -> BinaryIndex:
+    """The derived hashes' exact index below DERIVED_IVF_FROM: a flat scan, never a multi-index."""
+    return BinaryIndex(multi_index_from=sys.maxsize)
+
+
+def _index_arrays(index: BinaryIndex | IVFIndex, prefix: str) -> dict[str, np.ndarray]:
+    """An index as arrays named `prefix_...` (an IVF's lists as they are: no re-filing on load)."""
+    arrays = {f"{prefix}_ids": index.ids, f"{prefix}_live": index.live}
+    if isinstance(index, BinaryIndex):
+        arrays[f"{prefix}_codes"] = index.codes()
+    else:
+        arrays.update({f"{prefix}_{name}": value for name, value in index.to_arrays().items()})
+    return arrays
+
+
+def _index_from(data: Any, prefix: str, empty: BinaryIndex, mih: MultiIndex | None = None) -> BinaryIndex | IVFIndex:
+    """What `_index_arrays` wrote: the IVF it saved, or `empty` filled with the saved rows."""
+    if f"{prefix}_ivf_sizes" in data:
+        from redline.media.ivf import IVFIndex
+
+        names = ("ivf_quantizer", "ivf_centroids", "ivf_meta", "ivf_sizes", "ivf_codes", "ivf_rows")
+        return IVFIndex.from_arrays({name: data[f"{prefix}_{name}"] for name in names},
+                                    data[f"{prefix}_ids"], data[f"{prefix}_live"])
+    empty._rebuild(data[f"{prefix}_ids"], data[f"{prefix}_codes"], data[f"{prefix}_live"], mih)
+    return empty

@@ -188,11 +188,9 @@ class Matcher:
                 t.signals.c.bank_id.in_(fresh), t.signals.c.signal_type.in_(("pdq", "vpdq")))).all()
             self._deleted_banks.update(fresh)
             self._meta.clear()
-            dead = sum((self.index.pdq if r.signal_type == "pdq" else self.index.frames).set_live(r.id, False)
-                       for r in rows)
-            for part in (self.index.pdq, self.index.frames):
-                if part.needs_compaction():
-                    part.compact()
+            dead = sum(self.index.set_pdq_live(r.id, False) if r.signal_type == "pdq"
+                       else self.index.frames.set_live(r.id, False) for r in rows)
+            self.index.compact_due()
             self.index.changed_since_save += dead
 
     def _load_held(self) -> None:
@@ -235,7 +233,7 @@ class Matcher:
         codes = self._query_codes(pdq_hex, quality)
         if codes is None:
             return []
-        hits = self.index.pdq.search(codes, self.threshold)
+        hits = self.index.search_pdq(codes, self.threshold)
         matches, _ = self._resolve([(h.signal_id, h.distance, "original") for h in hits])
         return matches
 
@@ -263,7 +261,7 @@ class Matcher:
         codes = self._query_codes(pdq_hex, quality)
         if codes is None:
             return []
-        hits = [(h.signal_id, h.distance, "frame") for h in self.index.pdq.search(codes, self.threshold)]
+        hits = [(h.signal_id, h.distance, "frame") for h in self.index.search_pdq(codes, self.threshold)]
         hits += [(h.signal_id, h.distance, "vpdq_frame") for h in self.index.frames.search(codes, self.threshold)]
         if not hits:
             return []
@@ -280,7 +278,7 @@ class Matcher:
             return out
         values = [normalise("pdq", h)[1] for _, h in good]
         per_query: dict[int, list[tuple[int, int, str]]] = {}
-        for hit in self.index.pdq.search(hex_to_codes(values), self.threshold):
+        for hit in self.index.search_pdq(hex_to_codes(values), self.threshold):
             per_query.setdefault(good[hit.query][0], []).append((hit.signal_id, hit.distance, "original"))
         for position, hits in per_query.items():
             out[position] = self._resolve(hits)[0]
@@ -368,7 +366,7 @@ class Matcher:
         hits: list[tuple[int, int, str]] = list(self._exact("md5", md5))
         usable = [q for q in queries if q.quality >= self.min_quality]
         if usable:
-            for hit in self.index.pdq.search(hex_to_codes([q.pdq for q in usable]), self.threshold):
+            for hit in self.index.search_pdq(hex_to_codes([q.pdq for q in usable]), self.threshold):
                 q = usable[hit.query]
                 if hit.distance <= (self.strict_threshold if q.strict else self.threshold):
                     hits.append((hit.signal_id, hit.distance, q.variant))
@@ -410,8 +408,7 @@ class Matcher:
             return self._keypoints
 
     def _live(self, signal_id: int) -> bool:
-        rows = self.index.pdq.rows_of(signal_id)
-        return rows.start < rows.stop and bool(self.index.pdq.live[rows.start])
+        return self.index.pdq_live(signal_id)
 
     def _keypoint_hits(self, image: Any, plain_pdq: str, detail: dict[int, dict[str, Any]]) -> list[tuple[int, int, str]]:
         """Shortlist from the coarse index, then RANSAC verification of each candidate; when that finds
@@ -461,7 +458,7 @@ class Matcher:
 
         if query.colour is None or not len(self._smooth):
             return {}
-        shortlist = [s for s, _ in self._smooth.shortlist(query.colour) if self._live(s)]
+        shortlist = [s for s, _ in self._smooth.shortlist(query.colour, occluded=query.occluded) if self._live(s)]
         if not shortlist:
             return {}
         with self.store.connect() as conn:
@@ -543,7 +540,7 @@ class Matcher:
             return []
         frame_at = {f.pdq: f.timestamp for f in frames}
         return [(hit.signal_id, hit.distance, f"{prefix}frame@{frame_at[good[hit.query]]:.1f}s")
-                for hit in self.index.pdq.search(hex_to_codes(good), self.threshold)]
+                for hit in self.index.search_pdq(hex_to_codes(good), self.threshold)]
 
     def match_file(self, path: Path | str, *, record: bool = True) -> FileMatchResult:
         """Find matches, then count them, apply the flood rule and write them to the ledger."""

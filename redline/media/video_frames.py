@@ -275,7 +275,7 @@ def match_key_frames(matcher: Any, path: Path | str, *, keypoint_index: KeyFrame
     hits: list[tuple[int, int, str]] = []
     frames_of: dict[int, set[int]] = {}  # banked hash hit -> query key frames that hit it
     if queries:
-        for hit in matcher.index.pdq.search(hex_to_codes([q.pdq for _, q in queries]), matcher.threshold):
+        for hit in matcher.index.search_pdq(hex_to_codes([q.pdq for _, q in queries]), matcher.threshold):
             n, q = queries[hit.query]
             if hit.distance <= matcher.strict_threshold:  # every pairing here is a variant or a derived hash
                 hits.append((hit.signal_id, hit.distance, f"keyframe@{frames[n].timestamp:.1f}s:{q.variant}"))
@@ -379,11 +379,13 @@ def _keypoint_matches(matcher: Any, frames: list[KeyFrame], need: int,
     return sorted(matches, key=order), sorted(suppressed, key=order)
 
 
-def key_frame_evidence(matcher: Any, frame: KeyFrame, *, keypoints_stage: bool = True) -> dict[int, tuple[int, str, dict[str, Any]]]:
+def key_frame_evidence(matcher: Any, frame: KeyFrame, *, keypoints_stage: bool = True, policy: Any = None
+                       ) -> dict[int, tuple[int, str, dict[str, Any]]]:
     """What one key frame says on its own, for streams (which gather key frames as they come):
     banked file (a video's vPDQ signal id, or a picture's PDQ) -> (distance, variant, detail), from the
     robust picture query at the strict threshold, then, when that found nothing, the keypoint stage
     against the banked videos' key frames (the picture and its mirror image, first verified wins).
+    `policy` (robust.RobustPolicy): the picture query's variants (default: all of them).
     Disabled, deleted and negative hashes are left out; nothing is written."""
     from redline.media.index import hex_to_codes
     from redline.media.keypoints import query_variants, unpack, verify
@@ -393,12 +395,13 @@ def key_frame_evidence(matcher: Any, frame: KeyFrame, *, keypoints_stage: bool =
     matcher.refresh()
     at = f"keyframe@{frame.timestamp:.1f}s"
     out: dict[int, tuple[int, str, dict[str, Any]]] = {}
-    queries = [q for q in query_hashes(frame.image, RobustPolicy(min_quality=matcher.min_quality))
+    policy = policy or RobustPolicy(min_quality=matcher.min_quality)
+    queries = [q for q in query_hashes(frame.image, policy)
                if q.quality >= matcher.min_quality]
     hits = []
     if queries:
         hits = [(h.signal_id, h.distance, queries[h.query].variant)
-                for h in matcher.index.pdq.search(hex_to_codes([q.pdq for q in queries]), matcher.strict_threshold)]
+                for h in matcher.index.search_pdq(hex_to_codes([q.pdq for q in queries]), matcher.strict_threshold)]
     meta = matcher._metadata({h[0] for h in hits}) if hits else {}
     for signal_id, distance, variant in hits:
         m = meta.get(signal_id)
