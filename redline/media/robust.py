@@ -102,6 +102,7 @@ class RobustPolicy:
     crops: bool = True  # the fixed windows
     derotate: bool = True
     min_quality: int = 50
+    orientations: tuple[str, ...] | None = None  # with dihedral: these of ORIENTATIONS only (None: all eight)
 
 
 def bank_variant_is_strict(variant: str | None) -> bool:
@@ -199,10 +200,13 @@ def _hash(variant: str, image: Image.Image, strict: bool = True) -> QueryHash:
     return QueryHash(variant, pdq.hex, pdq.quality, strict)
 
 
-def oriented_hashes(image: Image.Image, prefix: str = "") -> list[QueryHash]:
-    """The image in all eight orientations (upright first); all but the upright one are strict."""
+def oriented_hashes(image: Image.Image, prefix: str = "", only: tuple[str, ...] | None = None) -> list[QueryHash]:
+    """The image in all eight orientations, or those named in `only` (upright first); all but the
+    upright one are strict."""
     out = []
     for name, transpose in ORIENTATIONS.items():
+        if only is not None and name not in only and name != "original":
+            continue
         out.append(_hash(prefix + name, image if transpose is None else image.transpose(transpose),
                          bool(prefix) or transpose is not None))
     return out
@@ -230,12 +234,13 @@ def query_hashes(image: Image.Image, policy: RobustPolicy = RobustPolicy()) -> l
     """The plain hash first, then every variant the policy asks for (image already ≤ 512 px, RGB).
     Variants below the policy's quality floor are dropped (the plain hash is always kept)."""
     if policy.dihedral:
-        out = oriented_hashes(image)
+        out = oriented_hashes(image, only=policy.orientations)
     else:
         out = [_hash("original", image, False)]
     trimmed = trim_bars(image) if policy.trim_bars else None
     if trimmed is not None:
-        out.extend(oriented_hashes(trimmed, "trimmed_") if policy.dihedral else [_hash("trimmed_original", trimmed)])
+        out.extend(oriented_hashes(trimmed, "trimmed_", policy.orientations) if policy.dihedral
+                   else [_hash("trimmed_original", trimmed)])
     if policy.crops:
         out.extend(window_hashes(image))
         if trimmed is not None:

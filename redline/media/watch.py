@@ -253,6 +253,9 @@ class StreamKeyFrames:
     (`stage` keyframes or keyframes_keypoints), unless the PDQ path already alerted on it."""
 
     RECENT = 4  # key frames kept for the scene-change test
+    # the picture query of a key frame: upright and mirrored (a stream is not turned by 90° or flipped;
+    # the keypoint stage sees turns anyway), the windows, no small-rotation hashes: 12 PDQ hashes, not 30
+    ORIENTATIONS = ("original", "mirror")
 
     def __init__(self, watcher: StreamWatcher, matcher: Any, emit: Callable[[Event], None]) -> None:
         self.watcher = watcher
@@ -262,6 +265,10 @@ class StreamKeyFrames:
         self.evidence: dict[int, dict[float, tuple[int, str, dict[str, Any]]]] = {}  # banked file -> offset -> hit
         self.alerted: set[int] = set()  # banked files that alerted on this stream (either path)
         self.settled = False  # the last key frame named only alerted banked files: the floor is key_frame_every_s
+        from redline.media.robust import RobustPolicy
+
+        self.policy = RobustPolicy(min_quality=getattr(matcher, "min_quality", 50), derotate=False,
+                                   orientations=self.ORIENTATIONS)
         self._slot: queue.Queue[Any] = queue.Queue(maxsize=1)
         self._thread = threading.Thread(target=self._work, name=f"keyframes-{watcher.index}", daemon=True)
         self._thread.start()
@@ -313,7 +320,7 @@ class StreamKeyFrames:
 
         started = time.perf_counter()
         frame = KeyFrame(round(offset, 3), Image.fromarray(rgb), pdq, quality)
-        found = key_frame_evidence(self.matcher, frame)
+        found = key_frame_evidence(self.matcher, frame, policy=self.policy)
         summary = self.watcher.summary
         summary.key_frames += 1
         summary.key_frame_ms.append((time.perf_counter() - started) * 1000)
