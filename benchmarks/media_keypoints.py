@@ -199,7 +199,7 @@ class KeypointBank:
             if found:
                 break
         if not found and self.smooth is not None and first is not None and first.whole_picture:
-            for owner, _ in self.smooth.shortlist(first.colour):
+            for owner, _ in self.smooth.shortlist(first.colour, occluded=first.occluded):
                 if kp.smooth_verify(first, self.items[owner]):
                     found[owner] = 0
                     self.by_whole_picture += 1
@@ -221,7 +221,7 @@ class KeypointBank:
                     found[owner] = max(found.get(owner, 0), verified.inliers)
         if self.smooth is not None and first is not None and first.whole_picture:
             self.whole_picture_queries += 1
-            candidates = [o for o, _ in self.smooth.shortlist(first.colour, kp.SMOOTH_SHORTLIST + len(same)) if o not in same]
+            candidates = [o for o, _ in self.smooth.shortlist(first.colour, kp.SMOOTH_SHORTLIST + len(same), occluded=first.occluded) if o not in same]
             for owner in candidates[:kp.SMOOTH_SHORTLIST]:
                 self.whole_picture_pairs += 1
                 if kp.smooth_verify(first, self.items[owner]):
@@ -417,6 +417,11 @@ def main() -> None:
     parser.add_argument("--heldout-whole-picture", default="", metavar="SMOOTH_SEED,TINY_SEED",
                         help="add 12 smooth and 6 tiny generated pictures made with these (unseen) seeds to the "
                              "held-out set (first run: 2718,778; second: 31415,779)")
+    parser.add_argument("--tuning-whole-picture", default="", metavar="SMOOTH_SEED,TINY_SEED",
+                        help="add 24 smooth and 12 tiny generated pictures of these seeds to the tuning set "
+                             "(4343,4242: the false-match pool's, where the whole-picture stage was tuned)")
+    parser.add_argument("--tiny", type=int, default=0,
+                        help="tiny (~51x38 px) generated pictures (seed 4545) in the false-match pool")
     parser.add_argument("--heldout-skip-standard", action="store_true",
                         help="leave the 42 standard held-out pictures out (video1 frames, generated seed 777)")
     parser.add_argument("--skip", default="", help="comma list of sections to skip: recall,heldout,tuning,false,cost")
@@ -436,16 +441,21 @@ def main() -> None:
         smooth_seed, tiny_seed = (int(x) for x in args.heldout_whole_picture.split(","))
         heldout += smooth_generated(12, seed=smooth_seed) + [(g + "-tiny", n + "-tiny", resize(im, 0.1))
                                                             for g, n, im in generated(6, seed=tiny_seed)]
+    tuning = load_images() + load_frames(3.0)
+    if args.tuning_whole_picture:
+        smooth_seed, tiny_seed = (int(x) for x in args.tuning_whole_picture.split(","))
+        tuning += smooth_generated(24, seed=smooth_seed) + [(g + "-tiny", n + "-tiny", resize(im, 0.1))
+                                                           for g, n, im in generated(12, seed=tiny_seed)]
     chosen = [m for m in args.manipulations.split(",") if m]
     manipulations = {k: v for k, v in MANIPULATIONS.items() if not chosen or any(k.startswith(c) for c in chosen)}
     if "recall" not in skip:
         if "heldout" not in skip:
             recall("held out (video1.mp4 frames + generated)", heldout, previous, manipulations)
         if "tuning" not in skip:
-            recall("tuning (reference stills + sample-video frames)", load_images() + load_frames(3.0), previous,
-                   manipulations)
+            recall("tuning (reference stills + sample-video frames)", tuning, previous, manipulations)
     pool = (load_images() + load_frames(args.frames_every) + heldout + generated(args.generated, seed=4242)
-            + smooth_generated(args.smooth, seed=4343))
+            + smooth_generated(args.smooth, seed=4343)
+            + [(g + "-tiny", n + "-tiny", resize(im, 0.1)) for g, n, im in generated(args.tiny, seed=4545)])
     if "false" not in skip:
         false_matches(pool, args.pdq_false)
     if "cost" not in skip:

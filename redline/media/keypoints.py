@@ -33,6 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image
@@ -75,11 +76,20 @@ class Keypoints:
     corners: int = -1  # keypoints found at the normal FAST threshold, before any CLAHE retry (-1: unknown)
     colour: np.ndarray | None = None  # (COLOUR, COLOUR, 3) uint8 Lab thumbnail of a low-texture or tiny picture
     side: int = 0  # the long side of the picture as given, before it was brought to SIDE (0: unknown)
+    spread: float = -1.0  # share of a SPREAD_GRID² grid's cells holding one of those keypoints (-1: unknown)
+
+    @property
+    def occluded(self) -> bool:
+        """A caption or logo may hide part of it: its corners sit in a small part of it (as they do
+        when one is stamped on a smooth picture), or it is tiny (where one covers much of it)."""
+        return (0 <= self.spread < SMOOTH_SPREAD and self.corners > 0) or 0 < self.side < TINY_SIDE
 
     @property
     def whole_picture(self) -> bool:
-        """A query the whole-picture stage is for: too few corners for keypoints, or a tiny picture."""
-        return 0 <= self.corners < SMOOTH_CORNERS or 0 < self.side < TINY_SIDE
+        """A query the whole-picture stage is for: too few corners for keypoints, a tiny picture, or one
+        whose corners all sit in a small part of it (a caption or logo on a smooth picture)."""
+        return (0 <= self.corners < SMOOTH_CORNERS or 0 < self.side < TINY_SIDE
+                or 0 <= self.spread < SMOOTH_SPREAD)
 
     def __len__(self) -> int:
         return len(self.descriptors)
@@ -123,8 +133,10 @@ def extract(image: Image.Image, features: int = MAX_FEATURES) -> Keypoints:
     pixels = np.asarray(grey)
     found, descriptors = _orb(features, FAST_THRESHOLD).detectAndCompute(pixels, None)  # type: ignore[attr-defined]
     corners = 0 if descriptors is None else len(found)
+    spread = _spread(found, pixels.shape)
     # the whole-picture stage's thumbnail, for pictures with too little texture for keypoints alone
-    colour = colour_thumbnail(image) if corners < SMOOTH_BANK_CORNERS or side < 2 * TINY_SIDE else None
+    smooth = corners < SMOOTH_BANK_CORNERS or side < 2 * TINY_SIDE or spread < SMOOTH_SPREAD
+    colour = colour_thumbnail(image) if smooth else None
     if descriptors is None or len(found) < FEW_FEATURES:
         equalised = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(pixels)
         found, descriptors = _orb(features, FAST_THRESHOLD_LOW).detectAndCompute(equalised, None)  # type: ignore[attr-defined]
@@ -132,10 +144,22 @@ def extract(image: Image.Image, features: int = MAX_FEATURES) -> Keypoints:
     thumb = cv2.resize(stretched, (THUMB, THUMB), interpolation=cv2.INTER_AREA)
     if descriptors is None or not found:
         return Keypoints(grey.width, grey.height, np.zeros((0, 2), np.float32), np.zeros((0, 32), np.uint8), thumb,
-                         stretched, corners, colour, side)
+                         stretched, corners, colour, side, spread)
     order = np.argsort([-k.response for k in found], kind="stable")[:features]
     points = np.array([found[i].pt for i in order], dtype=np.float32)
-    return Keypoints(grey.width, grey.height, points, descriptors[order], thumb, stretched, corners, colour, side)
+    return Keypoints(grey.width, grey.height, points, descriptors[order], thumb, stretched, corners, colour, side,
+                     spread)
+
+
+def _spread(found: Any, shape: tuple[int, ...]) -> float:
+    """Share of the cells of a SPREAD_GRID² grid over the picture that hold at least one keypoint."""
+    if not found:
+        return 0.0
+    h, w = shape[:2]
+    xy = np.array([k.pt for k in found], np.float32)
+    cells = (np.minimum(xy[:, 1] * SPREAD_GRID / h, SPREAD_GRID - 1).astype(int) * SPREAD_GRID
+             + np.minimum(xy[:, 0] * SPREAD_GRID / w, SPREAD_GRID - 1).astype(int))
+    return len(np.unique(cells)) / SPREAD_GRID ** 2
 
 
 def query_variants(image: Image.Image) -> Iterator[tuple[str, Keypoints]]:
@@ -475,6 +499,10 @@ SMOOTH_BANK_CORNERS = MAX_FEATURES  # a banked picture with fewer gets a colour 
 # as a banked picture may have, because a logo or caption stamped on a smooth picture brings it 100-300
 SMOOTH_CORNERS = SMOOTH_BANK_CORNERS
 TINY_SIDE = 128  # a query this small (long side, px) is tried by the whole-picture stage whatever its corners
+# ... and so is one whose corners fill less than this share of an 8 x 8 grid's cells: the corners of a
+# caption bar or a logo on a smooth picture (0.06-0.14; the tuning pool's textured pictures 0.23-1.0)
+SPREAD_GRID = 8
+SMOOTH_SPREAD = 0.20
 SMOOTH_GRID = 16  # the comparison grid
 SMOOTH_FRACTIONS = tuple(round(0.70 + 0.03 * i, 2) for i in range(11))  # the share of the banked picture a query shows, per axis
 SMOOTH_OFFSET_STEP = 0.02
@@ -486,6 +514,27 @@ SMOOTH_MIN_INLIERS = 0.80
 SMOOTH_TAU_SPREAD = 0.4  # ... or within this share of the banked region's colour spread
 SMOOTH_MIN_EXPLAINED = 0.85
 SMOOTH_MIN_SIGNAL = 3.0  # the banked region's colour spread (8-bit Lab): a flat picture says nothing
+SMOOTH_NEAR = 1  # a query cell meets the banked cells within this many cells of its place
+SMOOTH_MAX_BAND = 7  # rows of SMOOTH_GRID a caption band along the top or bottom may hide (44 %)
+
+
+def _outside_band(inlier: np.ndarray) -> np.ndarray:
+    """The grid's rows to judge by: all of them, unless too few cells agree and the rows that
+    mostly disagree are a band of at most SMOOTH_MAX_BAND rows along the top or the bottom edge
+    (a caption bar or a ticker drawn over the picture): then the rows outside it."""
+    keep = np.ones(len(inlier), bool)
+    if inlier.mean() >= SMOOTH_MIN_INLIERS:
+        return keep
+    bad = inlier.mean(axis=1) < 0.5
+    top = int(np.argmin(bad)) if not bad.all() else len(bad)
+    bottom = int(np.argmin(bad[::-1])) if not bad.all() else len(bad)
+    band = max(top, bottom)
+    if 0 < band <= SMOOTH_MAX_BAND:
+        if bottom > top:
+            keep[len(keep) - bottom:] = False
+        else:
+            keep[:top] = False
+    return keep
 
 
 @dataclass(frozen=True)
@@ -537,11 +586,18 @@ class SmoothIndex:
     def memory_bytes(self) -> int:
         return self._vectors.nbytes + 8 * len(self.items)
 
-    def shortlist(self, colour: np.ndarray, limit: int = SMOOTH_SHORTLIST) -> list[tuple[int, float]]:
-        """(item id, distance) of the closest summaries within SMOOTH_COARSE_RADIUS, closest first."""
+    def shortlist(self, colour: np.ndarray, limit: int = SMOOTH_SHORTLIST, *, occluded: bool = False
+                  ) -> list[tuple[int, float]]:
+        """(item id, distance) of the closest summaries within SMOOTH_COARSE_RADIUS, closest first.
+        `occluded` (a query whose corners sit in a small part of it: a caption or logo over it): a
+        summary is as close as the closer of its halves alone, scaled to the whole."""
         if not self.items:
             return []
-        distance = np.sqrt(((self._vectors[:len(self.items)] - colour_summary(colour)) ** 2).sum(axis=1))
+        squared = (self._vectors[:len(self.items)] - colour_summary(colour)) ** 2
+        total = squared.sum(axis=1)
+        if occluded:
+            total = np.minimum(total, 3 * np.minimum(squared[:, 3:6].sum(axis=1), squared[:, 6:9].sum(axis=1)))
+        distance = np.sqrt(total)
         top = np.argpartition(distance, limit)[:limit] if len(distance) > limit else np.arange(len(distance))
         top = top[np.argsort(distance[top], kind="stable")]
         return [(self.items[i], float(distance[i])) for i in top.tolist() if distance[i] <= SMOOTH_COARSE_RADIUS]
@@ -576,7 +632,7 @@ def smooth_verify(query: Keypoints, banked: Keypoints) -> SmoothVerified | None:
     banked_aspect = np.log(banked.width / max(1, banked.height))
     grid = cv2.resize(query.colour, (SMOOTH_GRID, SMOOTH_GRID), interpolation=cv2.INTER_AREA).astype(np.float32)
     grids = np.stack([grid, grid[:, ::-1]])  # (2, i, j, c): as is, mirrored
-    best: tuple[float, bool, np.ndarray, np.ndarray] | None = None
+    best: tuple[float, bool, np.ndarray, np.ndarray] | None = None  # cost, mirrored, query grid, banked region
     placements = _placements()
     for fy, y0, y1, wy in placements:
         rows = bank[y0] * (1 - wy)[..., None, None] + bank[y1] * wy[..., None, None]  # (oy, i, x, c)
@@ -589,18 +645,26 @@ def smooth_verify(query: Keypoints, banked: Keypoints) -> SmoothVerified | None:
             cost = np.minimum(distance, SMOOTH_TAU ** 2).mean(axis=(3, 4))
             m, a, b = np.unravel_index(int(np.argmin(cost)), cost.shape)
             if best is None or cost[m, a, b] < best[0]:
-                best = (float(cost[m, a, b]), bool(m), distance[m, a, b], regions[a, b])
+                best = (float(cost[m, a, b]), bool(m), grids[m], regions[a, b])
     if best is None:
         return None
-    _, mirrored, distance, region = best
+    _, mirrored, grid, region = best
+    # each cell against the banked cells around its place: a tiny picture's edges move by a cell
+    # under resampling and JPEG, and a smooth picture's colours barely change within one
+    padded = np.pad(region, ((1, 1), (1, 1), (0, 0)), mode="edge")
+    distance = np.min([((padded[1 + dy:1 + dy + SMOOTH_GRID, 1 + dx:1 + dx + SMOOTH_GRID] - grid) ** 2).sum(axis=-1)
+                       for dy in range(-SMOOTH_NEAR, SMOOTH_NEAR + 1) for dx in range(-SMOOTH_NEAR, SMOOTH_NEAR + 1)],
+                      axis=0)
     # a pixel meets the banked one within SMOOTH_TAU, or within a share of the region's own spread
     # (a detailed tiny picture's edges move by a pixel under JPEG and resampling)
     overall = float(((region - region.mean(axis=(0, 1))) ** 2).sum(axis=-1).mean())
     tau = max(SMOOTH_TAU, SMOOTH_TAU_SPREAD * np.sqrt(overall))
     inlier = distance < tau ** 2
-    share = float(inlier.mean())
+    rows = _outside_band(inlier)
+    share = float(inlier[rows].mean())
     if share < SMOOTH_MIN_INLIERS:
         return None
+    inlier &= rows[:, None]
     spread = region[inlier] - region[inlier].mean(axis=0)
     variance = float((spread ** 2).sum(axis=-1).mean())
     if variance < SMOOTH_MIN_SIGNAL ** 2:
