@@ -32,7 +32,7 @@ from redline.parties.names import (
     skeleton,
     vocabulary,
 )
-from redline.parties.scripts import sound_key
+from redline.parties.scripts import liquid_key, sound_key, vowels_agree
 
 
 # The match decision: a hit whose score reaches this is a match; below it, hits are shown ranked
@@ -287,6 +287,15 @@ def _skeleton_similarity(q: Token, c: Token) -> tuple[float, str]:
         return 0.0, ""
     found = _key_similarity(skeleton(q.text), skeleton(c.text), "skeleton")
     loose, latin = (q, c) if q.abjad else (c, q)
+    if found[0] and not loose.sound:
+        # A script that writes l and r apart, and its long vowels: consonants alike are not enough
+        # when those differ ('clara' / كارا kara; 'miyuki' / ميوكو miuku, scripts.vowels_agree).
+        # Tune half (name pairs, at 0.65): Arabic precision 0.852 -> 0.901 (F1 0.842 -> 0.857),
+        # Hebrew F1 0.869 -> 0.871, Hindi-Urdu 0.919 -> 0.925, Russian 0.874 -> 0.876; categories unchanged.
+        if not _key_similarity(liquid_key(loose.text), liquid_key(latin.text), "skeleton")[0]:
+            return 0.0, ""
+        if not vowels_agree(loose.text, latin.text):
+            found = (min(found[0], SIMILARITY["skeleton_edit"]), found[1])
     if loose.sound and found[0] < SIMILARITY["skeleton"]:
         # Tune half (name pairs, at 0.65): Chinese F1 0.685 -> 0.769, Korean 0.764 -> 0.808,
         # Japanese 0.824 -> 0.870, Burmese 0.321 -> 0.358, abjads unchanged; the loose side's own

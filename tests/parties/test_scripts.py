@@ -8,7 +8,7 @@ from redline.parties.api import compare_names
 from redline.parties.index import NameEntry, NameIndex
 from redline.parties.names import GENERIC, analyse
 from redline.parties.normalise import normalise
-from redline.parties.scripts import burmese_syllables, consonant_key, devanagari, han_ordinal, kana, polivanov, sound_key
+from redline.parties.scripts import burmese_syllables, consonant_key, devanagari, han_ordinal, kana, liquid_key, polivanov, sound_key, vowels_agree
 
 
 def texts(name: str, person: bool = False) -> list[str]:
@@ -306,6 +306,17 @@ def test_names_spelt_by_sound_meet_their_latin_forms_on_the_sound_key_and_abjads
     assert "sound key" in compare_names("スティーブン", "Steven", "Person")["explanation"]
     assert not compare_names("普维斯", "Davis", "Person")["match"]
     assert compare_names("بورفيس", "Puvis", "Person")["score"] < 0.5  # no sound key for an abjad
+
+
+def test_an_abjad_s_long_vowels_and_its_l_and_r_must_agree_with_the_latin_spelling() -> None:
+    assert vowels_agree("rusiki", "rusike") and vowels_agree("ausui", "owusu") is False
+    assert vowels_agree("miuku", "miyuki") is False and vowels_agree("siiiiitshi", "seiichi")  # a run is one vowel
+    assert vowels_agree("nuuial", "noviyal") and vowels_agree("gale", "gall")  # Urdu: v for vav, a final bari ye
+    assert liquid_key("clara") != liquid_key("kara") and consonant_key("clara") == consonant_key("kara")
+    assert not compare_names("ميوكو", "Miyuki", "Person")["match"]
+    assert not compare_names("كارا", "Clara", "Person")["match"]
+    assert compare_names("روسيكي", "Rusike", "Person")["match"]
+    assert compare_names("كارا", "Kara", "Person")["match"]
 
 
 def test_the_index_finds_latin_names_from_names_spelt_by_sound() -> None:
