@@ -22,7 +22,7 @@ from redline.parties.screening import MATCH_THRESHOLD, Query, Screener, hit_to_d
 from redline.parties.snapshots import IMPORTS, active_entities, import_paths as _import_paths, list_snapshots
 from redline.review.core import record_screening
 
-CACHE_VERSION = "44"
+CACHE_VERSION = "46"
 
 
 # Who is screening, where a caller cannot pass a Context down (the HTTP routes set it per request).

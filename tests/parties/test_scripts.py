@@ -296,6 +296,7 @@ def test_the_sound_key_drops_an_r_after_a_vowel_and_reads_v_as_b() -> None:
     assert sound_key("carter") == consonant_key("kate")
     assert sound_key("steven") == consonant_key("sutibun")  # Japanese スティーブン
     assert sound_key("rashid") == consonant_key("rashid")  # an r before a vowel stays
+    assert sound_key("smith") == consonant_key("shimisi") and sound_key("thomas")[0] == "t"  # a final th is s
 
 
 def test_names_spelt_by_sound_meet_their_latin_forms_on_the_sound_key_and_abjads_do_not() -> None:
