@@ -221,7 +221,7 @@ def frame_false_matches(streams: list[tuple[str, str | None]], matcher, max_dist
     negatives = [p for p, e in streams if not e]
     out = {}
     for consecutive in (1, 2):
-        cfg = WatchConfig(fps=2, consecutive=consecutive, max_distance=max_distance)
+        cfg = WatchConfig(fps=2, consecutive=consecutive, max_distance=max_distance, key_frames=False)
         alerts = samples = 0
         for event in watch_many(negatives, matcher, cfg):
             if isinstance(event, Alert):
@@ -258,7 +258,8 @@ def main() -> None:
     made = time.perf_counter() - t
     build_banks(data)
     matcher = StreamMatcher(Matcher.open(get_context()))
-    config = WatchConfig(fps=args.fps, realtime=True)
+    # the PDQ path (--no-key-frames): key frames are measured by benchmarks/media_live_edits.py
+    config = WatchConfig(fps=args.fps, realtime=True, key_frames=False)
 
     result = {
         "machine": {"cpus": os.cpu_count(), "note": "shared with other workers; compare ratios within this run"},

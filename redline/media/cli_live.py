@@ -53,9 +53,10 @@ def watch(
     account: Optional[str] = typer.Option(None, "--account", help="The account streaming (kept with the review item)."),
     queue_review: bool = typer.Option(True, "--queue/--no-queue", help="Put alerts in the review queue (and the ledger)."),
     workers: int = typer.Option(1, "--workers", help="Processes to spread the streams over (1: threads in this process)."),
-    key_frames: bool = typer.Option(False, "--key-frames/--no-key-frames",
-                                    help="Also match key frames (scene changes, at least every --key-frame-every s) "
-                                         "through the picture stages (windows, keypoints), in the background."),
+    key_frames: bool = typer.Option(True, "--key-frames/--no-key-frames",
+                                    help="Also match key frames (scene changes at most every --key-frame-gap s, at "
+                                         "least every --key-frame-every s) through the picture stages (windows, "
+                                         "keypoints), in the background."),
     key_frame_every: float = typer.Option(10.0, "--key-frame-every", help="Seconds of stream between key frames at most."),
     key_frame_gap: float = typer.Option(2.0, "--key-frame-gap",
                                         help="Seconds of stream between key frames at least, scene change or not."),

@@ -56,8 +56,9 @@ class WatchConfig:
     open_timeout_s: float = 10.0  # for network sources
     duration_s: float | None = None  # stop a stream after this much stream time
     max_alerts: int | None = None  # stop a stream after this many alerts (None: watch to the end)
-    # also run the picture stages (windows, keypoints) on key frames, in the background
-    key_frames: bool = False
+    # also run the picture stages (windows, keypoints) on key frames, in the background (on by default:
+    # ~1.9x the PDQ path's CPU with the floor below, docs/benchmarks-media-live.md)
+    key_frames: bool = True
     key_frame_every_s: float = 10.0  # a key frame at least this often
     # and at most this often, scene change or not (on a moving camera almost every sample is a "scene change")
     key_frame_gap_s: float = 2.0
