@@ -211,3 +211,41 @@ def test_a_textured_picture_keeps_no_colour_thumbnail_and_a_tiny_one_does(data_d
     verified = kp.smooth_verify(kp.extract(_combined(Image.open(data_dir / "media/pdq/misc-images/wee.jpg")
                                                      .convert("RGB"), seed=3)), kp.unpack(kp.pack(tiny)))
     assert verified is not None and verified.mirrored
+
+
+def _caption(image: Image.Image, fraction: float) -> Image.Image:
+    """A dark ticker bar with white text over the bottom `fraction` of the picture."""
+    out = image.copy()
+    draw = ImageDraw.Draw(out)
+    top = round(out.height * (1 - fraction))
+    draw.rectangle((0, top, out.width, out.height), fill=(20, 20, 20))
+    draw.text((10, top + 8), "BREAKING NEWS TICKER TEXT " * 3, fill=(255, 255, 255))
+    return out
+
+
+def test_a_caption_over_a_smooth_picture_sends_it_to_the_whole_picture_stage_which_looks_past_the_band(
+        data_dir: Path) -> None:
+    banked = _gradient((600, 400), (20, 90, 230), (250, 120, 40), 0.4)
+    other = _gradient((600, 400), (200, 190, 60), (40, 40, 120), 1.9)
+    item, other_item = kp.unpack(kp.pack(kp.extract(banked))), kp.unpack(kp.pack(kp.extract(other)))
+    for fraction in (0.15, 0.40):
+        query = kp.extract(_caption(banked, fraction), kp.QUERY_FEATURES)
+        # the text brings hundreds of corners, all in one band: the query is still tried, as occluded
+        assert query.corners >= kp.SMOOTH_CORNERS and query.spread < kp.SMOOTH_SPREAD
+        assert query.whole_picture and query.occluded
+        index = kp.SmoothIndex()
+        index.add(1, item.colour)
+        index.add(2, other_item.colour)
+        assert index.shortlist(query.colour, occluded=True)[0][0] == 1
+        assert kp.smooth_verify(query, item) is not None
+        assert kp.smooth_verify(query, other_item) is None
+    # a textured picture's corners fill the grid: not occluded, not tried
+    textured = kp.extract(Image.open(data_dir / COASTER).convert("RGB"), kp.QUERY_FEATURES)
+    assert textured.spread > 2 * kp.SMOOTH_SPREAD and not textured.occluded and not textured.whole_picture
+    # the band may hide at most SMOOTH_MAX_BAND rows, along the top or the bottom only
+    rows = np.ones((kp.SMOOTH_GRID, kp.SMOOTH_GRID), bool)
+    rows[-5:] = False
+    assert not kp._outside_band(rows)[-5:].any() and kp._outside_band(rows)[:-5].all()
+    rows[:] = True
+    rows[5:10] = False  # a band in the middle is not a caption
+    assert kp._outside_band(rows).all()
