@@ -32,6 +32,7 @@ from redline.context import Context
 T = TypeVar("T")
 SCREEN_THREADS = 2  # per process: a screening is CPU-bound; more threads only fight for the interpreter lock
 MAX_ADMITTED = 32  # screenings and lookups running or waiting per process; more are answered 503 at once
+MAX_CONTEXTS = 1024  # keys' Contexts held by HotRoutes
 HEAVY_PATHS = ("/match/", "/search/", "/m/lookup", "/m/raw_lookup")
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 Handler = Callable[[dict[str, Any], bytes, Send], Awaitable[bool]]
@@ -108,6 +109,7 @@ class HotRoutes:
 
         self.state = state
         self._match_body = TypeAdapter(MatchRequest)
+        self._acting: dict[tuple[str, str | None], Context] = {}  # a key's Context, made once (it copies the settings)
 
     def handler(self, scope: dict[str, Any]) -> Handler | None:
         method, path = scope.get("method"), scope.get("path", "")
@@ -130,7 +132,14 @@ class HotRoutes:
 
     def _reader(self, scope: dict[str, Any]) -> Context | None:
         key = key_of(self.state, scope.get("headers", ()))  # every valid key is at least a reader
-        return None if key is None else self.state.context.acting_as(key.name, key.org)
+        if key is None:
+            return None
+        found = self._acting.get((key.name, key.org))
+        if found is None:
+            if len(self._acting) >= MAX_CONTEXTS:
+                self._acting.clear()
+            found = self._acting[(key.name, key.org)] = self.state.context.acting_as(key.name, key.org)
+        return found
 
     async def match(self, scope: dict[str, Any], body: bytes, send: Send) -> bool:
         """Answer POST /match/{dataset}; False (nothing sent) hands the request to the FastAPI route."""

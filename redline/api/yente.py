@@ -129,9 +129,21 @@ class Entities:
 
     def __init__(self, clusters: Iterable[dict[str, Any]] = ()) -> None:
         self._by_id = {c["id"]: c for c in clusters}
+        self._responses: dict[str, dict[str, Any]] = {}  # entity_response of each, made on first use
 
     def get(self, entity_id: str) -> dict[str, Any] | None:
         return self._by_id.get(entity_id)
+
+    def response(self, entity_id: str) -> dict[str, Any] | None:
+        """`entity_response` of a listed party, made once: the lists held do not change under it
+        (new lists come as a new Entities). Shared between answers: read it, never change it."""
+        found = self._responses.get(entity_id)
+        if found is None:
+            cluster = self._by_id.get(entity_id)
+            if cluster is None:
+                return None
+            found = self._responses[entity_id] = entity_response(cluster)
+        return found
 
     def all(self) -> list[dict[str, Any]]:
         return list(self._by_id.values())
@@ -162,8 +174,8 @@ def entity_response(cluster: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def scored_response(hit: dict[str, Any], known: dict[str, Any] | None) -> dict[str, Any]:
-    base = entity_response(known) if known else entity_response(
+def scored_response(hit: dict[str, Any], entities: Entities) -> dict[str, Any]:
+    base = entities.response(hit["id"]) or entity_response(
         {"id": hit["id"], "caption": hit["caption"], "schema": hit["schema"], "names": [hit["caption"]],
          "lists": hit["lists"]})
     return {

@@ -22,7 +22,7 @@ import orjson
 from sqlalchemy import Connection, bindparam, select, update
 
 from redline.keys import ROLES, role_rank
-from redline.ledger import Ledger
+from redline.ledger import Compiled, Ledger
 from redline.parties.score import REVIEW_FLOOR
 from redline.review.tables import review_decisions, review_items
 from redline.store.base import Store
@@ -39,9 +39,23 @@ SANCTIONS_PROGRAMS = frozenset({
 })
 
 
-# Built once: every screening runs them (building a statement costs more than running it).
-_KNOWN = select(review_items.c.pair_key).where(review_items.c.pair_key.in_(bindparam("keys", expanding=True)))
+# Built once: every screening runs them (building a statement costs more than running it). The
+# lookup of known pairs has one form for each number of keys, compiled on first use (ledger.Compiled).
+_KNOWN: dict[int, Compiled] = {}
 _RAISE = review_items.insert()
+
+
+def _known(conn: Connection, keys: list[str]) -> set[str]:
+    """The pair keys among `keys` that have an item already."""
+    statement = _KNOWN.get(len(keys))
+    if statement is None:
+        statement = _KNOWN[len(keys)] = Compiled(select(review_items.c.pair_key).where(
+            review_items.c.pair_key.in_([bindparam(f"k{i}") for i in range(len(keys))])))
+    cursor = statement.execute(conn, {f"k{i}": key for i, key in enumerate(keys)})
+    try:
+        return {row[0] for row in cursor.fetchall()}
+    finally:
+        cursor.close()
 
 
 class ReviewProblem(ValueError):
@@ -124,7 +138,7 @@ def record_screening(
     for hit in candidates:
         fingerprint = listing_fingerprint(hit)
         keyed[_digest({"org": org, "query": qkey, "party": hit["id"], "fingerprint": fingerprint})] = (hit, fingerprint)
-    known = set(conn.execute(_KNOWN, {"keys": list(keyed)}).scalars())
+    known = _known(conn, list(keyed))
     now = _now()
     raised = []
     for pair_key, (hit, fingerprint) in keyed.items():

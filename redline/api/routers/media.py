@@ -100,12 +100,19 @@ class Refresher:
             del target
 
 
+WARM_HASH = "f" * 32 + "0" * 32  # any valid PDQ hash: the warming lookup's answer is not used
+
+
 def warm(app: Any) -> None:
-    """Open the matcher now when banks exist (the server does this before forking its workers, so
-    they share the index pages instead of loading them each; each worker starts its refresher)."""
+    """Open the matcher now when banks exist, and look one hash up (the server does this before
+    forking its workers, so they share the index pages instead of loading them each; each worker
+    starts its refresher). The lookup loads the index's compiled search (numba, `redline.media.mih`)
+    here: done first in each worker, it held that worker's first lookups for 0.8-3.2 s
+    (docs/benchmarks-api.md, the stalls of /m/lookup)."""
     context = app.state.context
     if banks.list_banks(context.store):
-        app.state.matcher = _open(context)
+        matcher = app.state.matcher = _open(context)
+        matcher.match_pdq(WARM_HASH)
 
 
 def _pdq_matches(request: Request, signal_type: str, signal: str) -> list[Any]:

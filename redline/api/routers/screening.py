@@ -125,7 +125,7 @@ def answer_match(recorder: GroupCommit, ctx: Context, plan: MatchPlan) -> tuple[
     entities = plan.lists.entities
     responses = {}
     for key, parsed in plan.examples.items():
-        results = [yente.scored_response(h, entities.get(h["id"])) for h in found[key][0]]
+        results = [yente.scored_response(h, entities) for h in found[key][0]]
         query = plan.queries[key]
         responses[key] = {
             "status": 200,
@@ -182,7 +182,7 @@ async def search(
         threshold=MATCH_THRESHOLD, cutoff=0.0, exclude=set()))
     await _recorded(request, ctx, done)
     entities = lists.entities
-    page = [yente.scored_response(h, entities.get(h["id"])) for h in hits[offset:]]
+    page = [yente.scored_response(h, entities) for h in hits[offset:]]
     return Json({"results": page, "facets": {}, "total": {"value": len(hits), "relation": "eq"}, "limit": limit,
                  "offset": offset})
 
