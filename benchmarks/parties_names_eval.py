@@ -1,6 +1,12 @@
 """Name-pair evaluation on data this project did not write, against nomenklatura's algorithms.
 
-    REDLINE_DATA=/work/shared/data .venv/bin/python benchmarks/parties_names_eval.py [--split tune|test] [--json out.json]
+    REDLINE_DATA=/work/shared/data REDLINE_HOME=<a store with the lists> .venv/bin/python benchmarks/parties_names_eval.py [--split tune|test] [--json out.json]
+
+Redline's pair scorer weighs words by how many listed parties carry them (rule word_rarity) when lists
+are loaded, so REDLINE_HOME must hold them:
+    REDLINE_DATA=/work/shared/data REDLINE_HOME=<home> .venv/bin/redline parties import
+(every list under REDLINE_DATA/lists), or a copy of a store that has them. Without lists the run stops
+with an error, unless --no-lists asks for the scores of a Redline with no lists loaded.
 
 Two groups of labelled pairs, both frozen in benchmarks/data/ (see docs/benchmarks-parties.md):
   names      third-party name pairs per script (shared/data/names, PROVENANCE.md), with hard negatives
@@ -100,6 +106,28 @@ def print_table(title: str, rep: dict[str, Any]) -> None:
         print(f"| {name} | {row['n_pos']} | {row['n_neg']} | " + " | ".join(cells) + " |")
 
 
+def _check_lists(no_lists: bool) -> None:
+    """Stop when the engine weighs words by the lists and none are loaded (unless --no-lists)."""
+    import os
+
+    from redline.parties import api
+
+    if not hasattr(api, "list_rarity"):
+        print("lists: this engine does not weigh words by the lists", file=sys.stderr)
+        return
+    home = os.environ.get("REDLINE_HOME", "~/.redline")
+    if no_lists:
+        api.list_rarity = lambda: None  # type: ignore[attr-defined]
+        print("lists: not used (--no-lists): every word weighs by its kind", file=sys.stderr)
+        return
+    rarity = api.list_rarity()
+    if rarity is None:
+        print(f"error: no lists are loaded in REDLINE_HOME={home}: Redline's pair scores use the lists' word frequencies. "
+              "Import them first (`redline parties import`: every list under REDLINE_DATA/lists), or pass --no-lists", file=sys.stderr)
+        raise SystemExit(2)
+    print(f"lists: {rarity.parties:,} listed parties, {len(rarity.df):,} words (REDLINE_HOME={home})", file=sys.stderr)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", choices=(*HALVES, "all"), default="tune", help="the half the figures and failures are shown for (thresholds always from tune)")
@@ -109,6 +137,7 @@ def main() -> None:
     ap.add_argument("--examples", type=int, default=0, help="Redline failures shown per set (from the chosen half)")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--freeze", action="store_true", help="rebuild and rewrite the committed third-party name cases (re-freezes them)")
+    ap.add_argument("--no-lists", action="store_true", help="score without the lists' word frequencies (rule word_rarity off), as with no lists loaded")
     args = ap.parse_args()
 
     if args.freeze:
@@ -117,6 +146,7 @@ def main() -> None:
     from redline.parties.screening import MATCH_THRESHOLD
 
     print(f"engine: {Path(redline.__file__).parent}", file=sys.stderr)
+    _check_lists(args.no_lists)
 
     systems = {"redline": redline_scorer()}
     if not args.no_baselines:

@@ -19,10 +19,11 @@ from redline.cachefile import write_cache
 from redline.context import Context, get_context
 from redline.parties.graph import EVIDENCE, SourceEntity, build_parties, cluster_audit as _cluster_audit, merge_entities
 from redline.parties.screening import MATCH_THRESHOLD, Query, Screener, hit_to_dict
+from redline.parties.score import Rarity
 from redline.parties.snapshots import IMPORTS, active_entities, import_paths as _import_paths, list_snapshots
 from redline.review.core import record_screening
 
-CACHE_VERSION = "46"
+CACHE_VERSION = "47"
 
 
 # Who is screening, where a caller cannot pass a Context down (the HTTP routes set it per request).
@@ -200,12 +201,23 @@ def update(sources: list[str] | None = None, *, ctx: Context | None = None, tran
     return {"results": results, "failures": failures, "ledger_seq": entry.seq}
 
 
+def list_rarity() -> Rarity | None:
+    """How many listed parties carry each word (rule word_rarity), from the lists in force; None
+    when no list is loaded."""
+    try:
+        return get_screener().rarity
+    except NoListsLoaded:
+        return None
+
+
 def compare_names(left: str, right: str, schema: str | None = None) -> dict[str, Any]:
-    """Score two names against each other (no lists needed)."""
+    """Score two names against each other. With lists loaded, words weigh by how many listed
+    parties carry them, as in screening (rule word_rarity); with none, every word weighs by its kind."""
     from redline.parties.names import analyse, split_alternatives
     from redline.parties.score import compare
 
     person = schema == "Person"
+    rarity = list_rarity()
     # Each name of a string that carries several ('X a.k.a. Y'), as the screener splits them.
     best = max(
         (
@@ -213,7 +225,7 @@ def compare_names(left: str, right: str, schema: str | None = None) -> dict[str,
             for one in split_alternatives(left)
             for other in split_alternatives(right)
             for a, b in [(analyse(one, person=person), analyse(other, person=person))]
-            for found in (compare(a, b), compare(b, a))
+            for found in (compare(a, b, rarity=rarity), compare(b, a, rarity=rarity))
         ),
         key=lambda found: found.score,
     )

@@ -325,7 +325,9 @@ def compare(
     pairs: Path = typer.Option(..., "--pairs", help="CSV with a header: left,right and optionally schema."),
     json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
-    """Score pairs of names against each other; rows come back in input order with score and match."""
+    """Score pairs of names against each other; rows come back in input order with score and match.
+
+    With lists loaded, words weigh by how many listed parties carry them, as in screening; with none, every word weighs by its kind."""
     from redline.csvio import CsvInputError, dict_writer, read_rows
     from redline.parties.api import compare_names
 

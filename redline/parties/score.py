@@ -12,6 +12,9 @@ with where its value came from; a rule that changes a score says so in the expla
 
 from __future__ import annotations
 
+import math
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
@@ -110,6 +113,7 @@ RULES: dict[str, Rule] = {
     "parent_tail": Rule("the longer name goes on with its parent ('of ...'): those words cost little", "tune half (gov_bodies): lists name a body by its head ('Main Directorate', 'Department of Financial Investigations') and by its head with its parent after 'of' ('... of the General Staff of the Armed Forces'); with more_words, the parent's words cost 0.1 a word instead of 0.3", value=0.1),
     "repeated_word": Rule("a word the name repeats is counted once", "a name's repeated word ('HUSSEIN, Hussein', 'JABER ... JABER') says nothing more once one of its copies is matched: it costs nothing (0.0 of a word); tune half: person_variants +2, company +2, gov +1 true matches; negatives moved at most 0.48 -> 0.58", value=0.0),
     "one_name_two_ways": Rule("the one name left on each side is one name spelt two ways", "tune half (person_variants; the largest class of its misses at 0.65: a given or family name transliterated two ways, 'Sung-Mu' / 'Sun Mu', 'Tun' / 'Htun', 'Artem' / 'Artyom'): with two names found, the one Latin name left on each side pairs when its folded spellings' Jaro-Winkler is at least RESIDUAL_AGREEMENT, valued as a one-edit-in-four fuzzy match (0.75). At 0.65, person F1 0.810 -> 0.833 (agreement 0.9: 0.819, 0.8: 0.833, 0.75: 0.837; 0.8 kept for the margin); no negative of any set matched, third-party pairs unchanged. One name found never fires it ('Said Khalil' / 'Saad Khalil' stay apart), nor a word romanised from an abjad, whose vowels are not written (Habibullah / عبد الله)", value=0.75),
+    "word_rarity": Rule("words weigh by how many listed parties carry them", "see RARITY (the tune half, session 21)", value=1.0),
     "public_body_place": Rule("a public body: its place names it and weighs as a distinctive word", "a place in a public body's name weighs as a distinctive word (1.0): one bureau a place, so a different place is a different body", value=WEIGHTS[WORD]),
 }
 
@@ -145,6 +149,57 @@ SIMILARITY = {
     # person and gov bodies +1 true match each, no negative's score moved.
     "stem": 0.8,
 }
+# Rule word_rarity (issue 9, session 21): a distinctive word (kind WORD) weighs by how many listed
+# parties carry it, as soft TF-IDF (Cohen, Ravikumar & Fienberg 2003) and nomenklatura's name
+# algorithms weigh tokens by their frequency: a word few parties carry ('hikvision', a rare surname),
+# shared, is strong evidence, and an extra one is a real difference; a word thousands carry
+# ('international', 'mohammad') shared is weak evidence, and an extra one is cheap. Its factor on
+# the word's weight falls log-linearly from `rare` (carried by at most `rare_df` parties) to
+# `common` (at least `common_df`); a word no listed party carries weighs as a rare one. When the
+# commonest word the names share is itself common (a factor below 1), no word left unmatched weighs
+# less than it: common words are cheap beside rare evidence, not beside common evidence (without that
+# floor, names sharing only common words, 'ABU IBRAHIM' / 'IBRAHIM, Ali', scored higher than before:
+# a person negative matched on the tune half). Only with lists loaded (Rarity, built with the
+# screener); without them every word weighs as before.
+# Values: the tune half (docs/benchmarks-parties.md, "Word rarity, session 21").
+RARITY = {"rare_df": 2, "common_df": 300, "rare": 1.5, "common": 0.5}
+
+
+def rarity_factor(df: int) -> float:
+    """The weight factor of a word carried by `df` listed parties (rule word_rarity)."""
+    if df <= RARITY["rare_df"]:
+        return RARITY["rare"]
+    if df >= RARITY["common_df"]:
+        return RARITY["common"]
+    share = math.log(df / RARITY["rare_df"]) / math.log(RARITY["common_df"] / RARITY["rare_df"])
+    return RARITY["rare"] + (RARITY["common"] - RARITY["rare"]) * share
+
+
+@dataclass(frozen=True, slots=True)
+class Rarity:
+    """How many listed parties carry each word (its document frequency), from the lists in force,
+    and the weight factor each word gets by rule word_rarity."""
+
+    df: dict[str, int]
+    parties: int
+    factors: dict[str, float]
+    unknown: float  # the factor of a word no listed party carries
+
+    @classmethod
+    def of(cls, words_per_party: Iterable[Iterable[str]]) -> Rarity:
+        """From each listed party's words (every name's, each word once a party)."""
+        counts: Counter[str] = Counter()
+        parties = 0
+        for words in words_per_party:
+            counts.update(set(words))
+            parties += 1
+        df = dict(counts)
+        return cls(df, parties, {w: rarity_factor(n) for w, n in df.items()}, rarity_factor(0))
+
+    def describe(self, source: str, text: str) -> str:
+        return f"'{source}' is carried by {self.df.get(text, 0):,} of {self.parties:,} listed parties (weighs {self.factors.get(text, self.unknown):.2f})"
+
+
 RESIDUAL_AGREEMENT = 0.8  # Jaro-Winkler of the folded spellings for rule one_name_two_ways (tune half: see its basis)
 STEM_MIN = 5  # letters the two words must begin with alike
 STEM_SHARE = 0.7  # ... and that share of the longer word
@@ -193,6 +248,7 @@ class NameComparison:
     listed_unmatched: list[Token] = field(default_factory=list)
     penalties: list[str] = field(default_factory=list)
     public_body: bool = False  # both names are a public body's: places count as distinctive words
+    rarity: tuple[Rarity, tuple[tuple[str, str], ...]] | None = None  # rule word_rarity: the table and the words it weighed (spelling, word)
 
     def explain(self) -> str:
         parts = []
@@ -213,6 +269,9 @@ class NameComparison:
                 + ", ".join(f"'{t.source}'" + (f" [{t.kind}]" if t.kind != WORD else "") for t in self.listed_unmatched)
             )
         parts.extend(self.penalties)
+        if self.rarity is not None:
+            table, words = self.rarity
+            parts.append(RULES["word_rarity"].says + ": " + ", ".join(table.describe(source, text) for source, text in dict.fromkeys(words)))
         return "; ".join(parts)
 
 
@@ -346,7 +405,9 @@ def _abbreviates(a: str, b: str, kind_a: str, kind_b: str) -> bool:
     return all(ch in rest for ch in short[1:])
 
 
-def compare(query: AnalysedName, listed: AnalysedName, memo: dict[int, tuple[tuple[float, str], ...]] | None = None) -> NameComparison:
+def compare(
+    query: AnalysedName, listed: AnalysedName, memo: dict[int, tuple[tuple[float, str], ...]] | None = None, rarity: Rarity | None = None
+) -> NameComparison:
     """Score `query` against `listed`. `memo` caches, across the comparisons of one analysed
     query, each listed token's similarities to the query's tokens (listed tokens are shared
     objects, so their ids are stable keys while the query runs)."""
@@ -401,13 +462,27 @@ def compare(query: AnalysedName, listed: AnalysedName, memo: dict[int, tuple[tup
     if pairs and pairs[-1].how == TWO_WAYS:
         result.penalties.append(f"{RULES['one_name_two_ways'].says} ({pairs[-1].query.source} / {pairs[-1].listed.source})")
     place_weight = VALUES["public_body_place"] if body else WEIGHTS[PLACE]
+    factor = rarity.factors.get if rarity is not None else None
+    rare_words: list[tuple[str, str]] = []
+    floor = 0.0  # the factor of the commonest word the names share, when common (below 1): no word left weighs less
     matched = query_weight = extras = 0.0
     for p in pairs:
         if p.query.kind != STOP:
             qw = place_weight if p.query.kind == PLACE else p.query.weight
             cw = place_weight if p.listed.kind == PLACE else p.listed.weight
+            if factor is not None and (p.query.kind == WORD or p.listed.kind == WORD):
+                # Rule word_rarity: a word shared weighs by how few listed parties carry it.
+                # The more common spelling of the two decides (a query's misspelling is unknown).
+                qf, cf = factor(p.query.text, rarity.unknown), factor(p.listed.text, rarity.unknown)
+                f, text = (qf, p.query.text) if qf < cf else (cf, p.listed.text)
+                floor = f if not floor else min(floor, f)
+                if f != 1.0:
+                    qw, cw = qw * f, cw * f
+                    rare_words.append((p.listed.source if text == p.listed.text else p.query.source, text))
             matched += p.similarity * min(qw, cw)
             query_weight += qw
+    if floor >= 1.0:
+        floor = 0.0  # rare evidence: common words left are cheap
     # A word a name repeats ('Money and Money Transfer') is one word left unmatched, not two, and
     # none when it is matched once ('HUSSEIN, Hussein' / 'Hussein'): rule repeated_word.
     q_found = {p.query.text for p in pairs}
@@ -425,11 +500,27 @@ def compare(query: AnalysedName, listed: AnalysedName, memo: dict[int, tuple[tup
         _parent_tail(c_tokens, used_c) if more == "more_words" else frozenset())
     for t in result.query_unmatched:
         weight = place_weight if t.kind == PLACE else t.weight
+        if factor is not None and t.kind == WORD:
+            f = factor(t.text, rarity.unknown)
+            if f < floor:
+                f = floor
+            if f != 1.0:
+                weight *= f
+                rare_words.append((t.source, t.text))
         query_weight += weight * (_cheaper(t, tail, cheaper) if more and t.kind == WORD else 1.0)
     for t in result.listed_unmatched:
         weight = place_weight if t.kind == PLACE else t.weight
+        if factor is not None and t.kind == WORD:
+            f = factor(t.text, rarity.unknown)
+            if f < floor:
+                f = floor
+            if f != 1.0:
+                weight *= f
+                rare_words.append((t.source, t.text))
         cost = EXTRA_COST_PERSON if listed.person and t.kind == WORD else EXTRA_COST[t.kind]
         extras += weight * (_cheaper(t, tail, cheaper) if more and t.kind == WORD else cost)
+    if rare_words:
+        result.rarity = (rarity, tuple(rare_words))
     if more:
         extra = result.query_unmatched or result.listed_unmatched
         result.penalties.append(f"{RULES[more].says} ({', '.join(t.source for t in extra)})")

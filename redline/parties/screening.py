@@ -11,7 +11,7 @@ from redline.parties.index import NameEntry, NameIndex
 from redline.parties.names import ADMIN, GENERIC, PLACE, STOP, AnalysedName, Token, analyse, split_alternatives
 from redline.parties.normalise import normalise
 from redline.parties.ownership import DEFAULT_RULES, OwnershipRule, applicable
-from redline.parties.score import MATCH_THRESHOLD, REVIEW_BAND, SECTOR_CONFLICT, SET_AT, NameComparison, compare, needing, ofac_style_score
+from redline.parties.score import MATCH_THRESHOLD, REVIEW_BAND, SECTOR_CONFLICT, SET_AT, NameComparison, Rarity, compare, needing, ofac_style_score
 
 # MATCH_THRESHOLD (imported from here by the API, the CLI and other domains) lives in score.py, beside the rules set from it.
 CANDIDATES = 48
@@ -84,6 +84,12 @@ class Screener:
                         entries.append(NameEntry(analysed, p))
                         weak.append(listed in party.weak_names)
         self.index = NameIndex(entries)
+        # Rule word_rarity: how many listed parties carry each word (names of unlisted parties, reached
+        # only through a relation, are not counted: the lists are what a word is rare in).
+        words: list[set[str]] = [set() for _ in parties]
+        for entry in entries:
+            words[entry.party].update(t.text for t in entry.name.tokens if t.kind != STOP)
+        self.rarity = Rarity.of(w for p, w in zip(parties, words) if p.listed)
         self.weak = frozenset(n for n, is_weak in enumerate(weak) if is_weak)
         self.sectors: list[frozenset[str]] = [frozenset() for _ in parties]
         for entry in entries:
@@ -105,7 +111,7 @@ class Screener:
                     entry = self.index.entries[n]
                     party = self.parties[entry.party]
                     person = party.is_person if party.is_person in analyses else next(iter(analyses))
-                    comparison = compare(analyses[person], entry.name, memos[person])
+                    comparison = compare(analyses[person], entry.name, memos[person], self.rarity)
                     if comparison.score <= 0:
                         continue
                     score, notes = comparison.score, []

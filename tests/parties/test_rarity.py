@@ -1,0 +1,97 @@
+"""Rule word_rarity: a word weighs by how many listed parties carry it (score.Rarity, RARITY).
+
+Synthetic lists: the table is counted from each party's words, a shared rare word with common
+extra words scores higher than without the table, a shared common word with a rare extra word
+lower, names that share only common words are not lifted, the conflicts still decide, and the
+explanation names each weighed word with its count.
+"""
+
+from __future__ import annotations
+
+from redline.parties import score
+from redline.parties.api import compare_names
+from redline.parties.names import analyse
+from redline.parties.score import MATCH_THRESHOLD, Rarity, compare, rarity_factor
+
+COMMON = ("brontal", "trading", "mohammad", "ali")  # "brontal": a distinctive word every party carries
+
+
+def _table() -> Rarity:
+    """400 listed parties: every one carries the common words, one carries 'zorvex' and one 'quillan'."""
+    parties = [set(COMMON) | {f"w{i}"} for i in range(400)]
+    parties[0].add("zorvex")
+    parties[1].add("quillan")
+    return Rarity.of(parties)
+
+
+def _score(query: str, listed: str, rarity: Rarity | None, person: bool = False) -> float:
+    return compare(analyse(query, person=person), analyse(listed, person=person), rarity=rarity).score
+
+
+def test_the_table_counts_parties_and_its_factors_are_bounded() -> None:
+    table = _table()
+    assert table.parties == 400
+    assert table.df["zorvex"] == 1 and table.df["brontal"] == 400
+    assert Rarity.of([["a", "a", "b"], ["a"]]).df == {"a": 2, "b": 1}  # a word once a party
+    rare, common = score.RARITY["rare"], score.RARITY["common"]
+    assert table.factors["zorvex"] == rare == table.unknown
+    assert table.factors["brontal"] == common
+    steps = [rarity_factor(df) for df in (1, 3, 10, 30, 100, 1000, 100000)]
+    assert steps == sorted(steps, reverse=True) and all(common <= f <= rare for f in steps)
+
+
+def test_a_shared_rare_word_makes_common_extra_words_cheap() -> None:
+    table = _table()
+    before = _score("Zorvex", "Zorvex Brontal", None)
+    after = _score("Zorvex", "Zorvex Brontal", table)
+    assert after > before
+
+
+def test_a_shared_common_word_makes_a_rare_extra_word_dear() -> None:
+    table = _table()
+    before = _score("Ali", "Ali Quillan", None, person=True)
+    after = _score("Ali", "Ali Quillan", table, person=True)
+    assert after < before
+
+
+def test_names_sharing_only_common_words_are_not_lifted() -> None:
+    # Without the floor, a common word shared and a common word extra scored higher than without the table.
+    table = _table()
+    assert _score("Ali", "Mohammad Ali", table, person=True) <= _score("Ali", "Mohammad Ali", None, person=True) + 1e-9
+
+
+def test_conflicts_still_decide() -> None:
+    table = _table()
+    for query, listed, rule in (
+        ("Zorvex Quillan Trading", "Zorvex Kestrant Trading", "each name keeps words of its own"),
+        ("Zorvex 7 Trading", "Zorvex 8 Trading", "numbers differ"),
+    ):
+        found = compare(analyse(query), analyse(listed), rarity=table)
+        assert found.score < MATCH_THRESHOLD
+        assert any(p.startswith(rule) for p in found.penalties)
+
+
+def test_the_explanation_names_each_weighed_word_and_its_count() -> None:
+    found = compare(analyse("Zorvex"), analyse("Zorvex Brontal"), rarity=_table())
+    text = found.explain()
+    assert score.RULES["word_rarity"].says in text
+    assert "'zorvex' is carried by 1 of 400 listed parties (weighs 1.50)" in text.lower()
+    assert "'brontal' is carried by 400 of 400 listed parties" in text.lower()
+    assert "listed parties" not in compare(analyse("Zorvex"), analyse("Zorvex Brontal")).explain()
+
+
+def test_compare_names_without_lists_scores_as_before() -> None:
+    # The test's own REDLINE_HOME holds no list: no table, every word weighs by its kind.
+    for left, right, schema in (("Zorvex", "Zorvex Brontal", None), ("Ali", "Ali Quillan", "Person")):
+        person = schema == "Person"
+        plain = max(_score(left, right, None, person), _score(right, left, None, person))
+        result = compare_names(left, right, schema)
+        assert result["score"] == round(plain, 4)
+        assert "listed parties" not in result["explanation"]
+
+
+def test_the_screener_counts_its_listed_parties(screener) -> None:  # type: ignore[no-untyped-def]
+    table = screener.rarity
+    assert table.parties == sum(1 for p in screener.parties if p.listed)
+    assert max(table.df.values()) < table.parties
+    assert all(n >= 1 for n in table.df.values())
