@@ -660,7 +660,9 @@ def smooth_verify(query: Keypoints, banked: Keypoints) -> SmoothVerified | None:
     overall = float(((region - region.mean(axis=(0, 1))) ** 2).sum(axis=-1).mean())
     tau = max(SMOOTH_TAU, SMOOTH_TAU_SPREAD * np.sqrt(overall))
     inlier = distance < tau ** 2
-    rows = _outside_band(inlier)
+    # only for a query whose corners say something is stamped on it: a band of smooth-against-smooth
+    # disagreement is how two unrelated gradients differ (the false-match pool's one false pair)
+    rows = _outside_band(inlier) if query.occluded else np.ones(len(inlier), bool)
     share = float(inlier[rows].mean())
     if share < SMOOTH_MIN_INLIERS:
         return None
