@@ -252,6 +252,8 @@ class IVFIndex(SignalRows):
         segment.nprobe = width
 
         def one(way: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            if ways > 1:  # each scan thread one OpenMP thread (a pool thread's default is every core: oversubscribed)
+                faiss.omp_set_num_threads(1)
             lims, distances, labels = segment.range_search_preassigned(
                 queries, threshold + 1, np.ascontiguousarray(lists[:, way::ways]),
                 np.ascontiguousarray(centroid_distances[:, way::ways]))
