@@ -458,7 +458,7 @@ class Matcher:
 
         if query.colour is None or not len(self._smooth):
             return {}
-        shortlist = [s for s, _ in self._smooth.shortlist(query.colour) if self._live(s)]
+        shortlist = [s for s, _ in self._smooth.shortlist(query.colour, occluded=query.occluded) if self._live(s)]
         if not shortlist:
             return {}
         with self.store.connect() as conn:
