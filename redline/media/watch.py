@@ -77,8 +77,8 @@ class WatchConfig:
         if self.key_frame_every_s <= 0:
             raise ValueError(f"key_frame_every_s must be > 0, got {self.key_frame_every_s}")
         if not (0 <= self.key_frame_gap_s <= self.key_frame_every_s):
-            raise ValueError(f"key_frame_gap_s must be 0–{self.key_frame_every_s:g} (key_frame_every_s), "
-                             f"got {self.key_frame_gap_s}")
+            raise ValueError(f"key_frame_gap_s (--key-frame-gap) must be 0–{self.key_frame_every_s:g} "
+                             f"(key_frame_every_s, --key-frame-every), got {self.key_frame_gap_s:g}")
 
 
 @dataclass
