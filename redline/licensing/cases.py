@@ -49,6 +49,7 @@ def open_case(context: Any, application: Application, *, policy: str, role: str,
     recording = RecordingScreener(screener or service.default_screener())
     result = service.assess_application(application, policy, context=context, screener=recording)
     hits = {p.name: recording.matched.get(p.name, []) for p in application.parties if p.role in consultations.SCREENED_ROLES}
+    compare = consultations.name_comparer()
     when = now()
     with context.store.transaction() as conn:
         row = conn.execute(table.insert().values(
@@ -66,7 +67,7 @@ def open_case(context: Any, application: Application, *, policy: str, role: str,
         )
         _step(conn, case_id, "open", None, f"assessed under {result['policy']['name']}: {result['decision']}",
               context.actor, role, when, entry.seq)
-        consultations.screen_notices(conn, context, case_id)
+        consultations.screen_notices(conn, context, case_id, compare)
         return _case(conn, conn.execute(select(table).where(table.c.id == case_id)).one())
 
 

@@ -35,10 +35,11 @@ BLOCKING = ("open", "answered")
 UNDECIDED_CASES = ("open", "referred", "awaiting_sign_off")
 
 
-def _compare() -> Callable[..., dict[str, Any]]:
-    from redline.parties.api import compare_names
+def name_comparer() -> Callable[..., dict[str, Any]]:
+    """The parties engine's name comparison, bound before a transaction (it reads the lists)."""
+    from redline.parties.api import name_comparer as comparer
 
-    return compare_names
+    return comparer()
 
 
 def _code(code: str) -> str:
@@ -61,11 +62,10 @@ def item_overlap(items: list[dict[str, Any]], notice: dict[str, Any]) -> dict[st
 
 
 def party_match(parties: list[dict[str, Any]], notice: dict[str, Any], party_hits: dict[str, list[str]],
-                notice_hits: list[str], compare: Callable[..., dict[str, Any]] | None = None) -> dict[str, Any] | None:
+                notice_hits: list[str], compare: Callable[..., dict[str, Any]]) -> dict[str, Any] | None:
     """The first end user or consignee that the parties engine takes for the notice's party: the
     names compared match, or screening matched both to the same listed party (`party_hits`: the
     case's parties' listed ids, `notice_hits`: the notice party's)."""
-    compare = compare or _compare()
     denied = notice["party"]
     for party in parties:
         if party.get("role") not in SCREENED_ROLES:
@@ -93,13 +93,13 @@ def _case_view(row: Any) -> dict[str, Any]:
 
 
 def _open(conn: Connection, context: Any, case: dict[str, Any], notice: dict[str, Any],
-          notice_hits: list[str]) -> dict[str, Any] | None:
+          notice_hits: list[str], compare: Callable[..., dict[str, Any]]) -> dict[str, Any] | None:
     if not in_force(notice):
         return None
     overlap = item_overlap(case["items"], notice)
     if overlap is None:
         return None
-    party = party_match(case["parties"], notice, case["party_hits"], notice_hits)
+    party = party_match(case["parties"], notice, case["party_hits"], notice_hits, compare)
     if party is None:
         return None
     exists = conn.execute(select(table.c.id).where(table.c.case_id == case["id"], table.c.notice_id == notice["notice_id"])).first()
@@ -131,18 +131,22 @@ def _open(conn: Connection, context: Any, case: dict[str, Any], notice: dict[str
     return _row(found)
 
 
-def screen_cases(conn: Connection, context: Any, notice: dict[str, Any], notice_hits: list[str]) -> list[dict[str, Any]]:
-    """A partner's new notice against every undecided case: the consultations it opens."""
+def screen_cases(conn: Connection, context: Any, notice: dict[str, Any], notice_hits: list[str],
+                 compare: Callable[..., dict[str, Any]]) -> list[dict[str, Any]]:
+    """A partner's new notice against every undecided case: the consultations it opens.
+    `compare` is `name_comparer()`, bound before the transaction."""
     rows = conn.execute(select(cases_table).where(cases_table.c.status.in_(UNDECIDED_CASES)).order_by(cases_table.c.id))
-    return [c for c in (_open(conn, context, _case_view(r), notice, notice_hits) for r in rows.all()) if c]
+    return [c for c in (_open(conn, context, _case_view(r), notice, notice_hits, compare) for r in rows.all()) if c]
 
 
-def screen_notices(conn: Connection, context: Any, case_id: int) -> list[dict[str, Any]]:
-    """A new case against every partner notice in force: the consultations it opens."""
+def screen_notices(conn: Connection, context: Any, case_id: int,
+                   compare: Callable[..., dict[str, Any]]) -> list[dict[str, Any]]:
+    """A new case against every partner notice in force: the consultations it opens.
+    `compare` is `name_comparer()`, bound before the transaction."""
     case = _case_view(conn.execute(select(cases_table).where(cases_table.c.id == case_id)).one())
     rows = conn.execute(select(notices_table.c.body, notices_table.c.party_hits).where(notices_table.c.origin == "partner")
                         .order_by(notices_table.c.id)).all()
-    return [c for c in (_open(conn, context, case, orjson.loads(r.body), orjson.loads(r.party_hits)) for r in rows) if c]
+    return [c for c in (_open(conn, context, case, orjson.loads(r.body), orjson.loads(r.party_hits), compare) for r in rows) if c]
 
 
 def _row(row: Any) -> dict[str, Any]:

@@ -93,9 +93,9 @@ def matching_denials(store: Store, application: Any, categories: list[str], app_
     if not partner:
         return []
     if compare is None:
-        from redline.parties.api import compare_names
+        from redline.parties.api import name_comparer
 
-        compare = compare_names
+        compare = name_comparer()
     families = {category_family(c) for c in categories}
     app_keys = {p.name: name_key(p.name) for p in application.parties}
     matches = []

@@ -276,6 +276,7 @@ def receive(context: Any, notice: Any, *, exchange: str) -> dict[str, Any]:
                         "consultations": consultations.for_notice(conn, notice["notice_id"])}
     # Screened before the transaction: a screening writes its own ledger entry.
     hits = _listed_ids(notice["party"]["name"]) if problem is None else []
+    compare = consultations.name_comparer()
     with context.store.transaction() as conn:
         if problem is None:
             pinned = _pinned_key(conn, notice["authority"])
@@ -289,7 +290,7 @@ def receive(context: Any, notice: Any, *, exchange: str) -> dict[str, Any]:
                         "consultations": consultations.for_notice(conn, notice["notice_id"])}
             _store(conn, context, notice, origin="partner", exchange=exchange, party_hits=hits)
             store_partner_notice(conn, notice, exchange)
-            opened = consultations.screen_cases(conn, context, notice, hits)
+            opened = consultations.screen_cases(conn, context, notice, hits, compare)
             return {"notice_id": notice["notice_id"], "stored": True, "consultations": opened}
     notice_id = notice.get("notice_id") if isinstance(notice, dict) else None
     authority = notice.get("authority") if isinstance(notice, dict) else None

@@ -41,7 +41,7 @@ from redline.parties.graph import Party
 from redline.parties.index import NameEntry, NameIndex
 from redline.parties.names import analyse, split_alternatives
 from redline.parties.normalise import normalise
-from redline.parties.score import compare
+from redline.parties.score import Rarity, compare
 from redline.parties.screening import BIRTH_YEAR_AGREES, MATCH_THRESHOLD, Hit, Query, Screener, hit_to_dict, informative
 from redline.review.core import record_screening
 
@@ -136,8 +136,9 @@ def _book_index(ctx: Context, conn: Connection, book: Any) -> BookIndex:
     return built
 
 
-def rows_near(book: BookIndex, parties: list[Party], threshold: float) -> set[str]:
-    """Book rows that a full screen might match to one of `parties`: the delta as the query."""
+def rows_near(book: BookIndex, parties: list[Party], threshold: float, rarity: Rarity | None) -> set[str]:
+    """Book rows that a full screen might match to one of `parties`: the delta as the query, each
+    word weighed by `rarity` (the screener's) as the full screen weighs it."""
     floor = threshold - BIRTH_YEAR_AGREES - PREFILTER_MARGIN
     found: set[int] = set()
     for party in parties:
@@ -147,7 +148,7 @@ def rows_near(book: BookIndex, parties: list[Party], threshold: float) -> set[st
                 continue
             for n in book.index.candidates(listed, CANDIDATES):
                 entry = book.index.entries[n]
-                if entry.party not in found and compare(entry.name, listed).score >= floor:
+                if entry.party not in found and compare(entry.name, listed, rarity=rarity).score >= floor:
                     found.add(entry.party)
         for ident in party.identifiers:
             found.update(book.identifiers.get(ident, ()))
@@ -294,7 +295,7 @@ def _run_book(ctx: Context, book: Any, screener: Screener, state: dict[str, tupl
         local = _in_process(screener, threshold)  # the few rows near changed listings
         if not first and fresh_ids:
             index = _book_index(ctx, conn, book)
-            near = rows_near(index, [screener.parties[state[pid][1]] for pid in fresh_ids], threshold) - whole
+            near = rows_near(index, [screener.parties[state[pid][1]] for pid in fresh_ids], threshold, screener.rarity) - whole
             delta_rows = len(near)
             for row, found in local(iter(_rows(conn, book.id, sorted(near)))):
                 proposals += _proposals(row, found, state, fresh_ids, only=fresh_ids)

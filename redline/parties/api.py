@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import os
 import pickle
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -213,11 +214,20 @@ def list_rarity() -> Rarity | None:
 def compare_names(left: str, right: str, schema: str | None = None) -> dict[str, Any]:
     """Score two names against each other. With lists loaded, words weigh by how many listed
     parties carry them, as in screening (rule word_rarity); with none, every word weighs by its kind."""
+    return _compare_names(left, right, schema, list_rarity())
+
+
+def name_comparer() -> Callable[..., dict[str, Any]]:
+    """`compare_names` with the lists' word counts read now, once: for many comparisons, or for
+    comparisons made inside a store transaction (reading the lists opens a connection of its own)."""
+    return functools.partial(_compare_names, rarity=list_rarity())
+
+
+def _compare_names(left: str, right: str, schema: str | None = None, rarity: Rarity | None = None) -> dict[str, Any]:
     from redline.parties.names import analyse, split_alternatives
     from redline.parties.score import compare
 
     person = schema == "Person"
-    rarity = list_rarity()
     # Each name of a string that carries several ('X a.k.a. Y'), as the screener splits them.
     best = max(
         (

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
@@ -441,7 +441,7 @@ def compare(
         q, c = q_tokens[i], c_tokens[j]
         if q.kind == WORD and c.kind in SECTOR_KINDS and (how == "abbreviation" or how == "fuzzy" and sim >= SIMILARITY["abbreviation"]):
             # A misspelled or abbreviated sector word or place is that word: it counts as little.
-            q = Token(q.text, c.kind, c.weight, q.source, q.abjad)
+            q = replace(q, kind=c.kind, weight=c.weight)
         pairs.append(Pair(q, c, sim, how))
     _compound_pairs(q_tokens, c_tokens, used_q, used_c, pairs)
     for negative, i, j, how in initials:
