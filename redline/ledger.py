@@ -8,6 +8,7 @@ Every domain writes here through `Ledger.append`, with a `kind` such as "parties
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
 import os
@@ -277,6 +278,7 @@ class GroupCommit:
             self._pid = os.getpid()
 
     def _run(self, waiting: queue.SimpleQueue[tuple[Callable[[Connection], Any], Future[Any]]]) -> None:
+        turn = WriterTurn.for_store(self.store)
         while True:
             group = [waiting.get()]
             while len(group) < self.max_group:
@@ -286,16 +288,58 @@ class GroupCommit:
                     break
             live = [(write, future) for write, future in group if future.set_running_or_notify_cancel()]
             if live:
-                self._commit(live)
+                self._commit(live, turn)
 
-    def _commit(self, group: list[tuple[Callable[[Connection], Any], Future[Any]]]) -> None:
-        for (_, future), outcome in zip(group, commit_group(self.store, [write for write, _ in group])):
+    def _commit(self, group: list[tuple[Callable[[Connection], Any], Future[Any]]], turn: WriterTurn | None) -> None:
+        if turn is None:
+            outcomes = commit_group(self.store, [write for write, _ in group])
+        else:
+            with turn:
+                outcomes = commit_group(self.store, [write for write, _ in group])
+        for (_, future), outcome in zip(group, outcomes):
             if isinstance(outcome, _Failed):
                 future.set_exception(outcome.error)
             else:
                 future.set_result(outcome)
         self.groups += 1
         self.writes += len(group)
+
+
+class WriterTurn:
+    """On SQLite, the group committers of the processes writing one database file take turns through
+    an exclusive `flock` on a file beside it, held from BEGIN IMMEDIATE to the commit.
+
+    SQLite's own wait for the write lock (busy_timeout) polls: it sleeps 1, 2, 5, 10 ... then 100 ms
+    between tries, so a worker's writer that found the lock taken slept through the other worker's
+    next commits, and its requests with it (BEGIN waits of up to 335 ms at 16 clients, the sleeps'
+    sum after twelve tries; docs/benchmarks-api.md, sixth part). A process blocked in flock() is
+    woken when the lock is released. Only the group committers take it: every other writer still
+    queues on BEGIN IMMEDIATE, which stays what orders the writes (the chain is as before)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd = -1
+
+    @staticmethod
+    def for_store(store: Store) -> WriterTurn | None:
+        url = store.engine.url
+        if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+            return None
+        return WriterTurn(Path(f"{url.database}-writers.lock"))
+
+    def __enter__(self) -> None:
+        if self._fd == -1:
+            try:
+                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)  # this thread's own open file: its own lock
+            except OSError as exc:  # a read-only folder: BEGIN IMMEDIATE alone orders the writes, as before
+                log.warning("no writers' lock file %s (%s); group commits wait on SQLite's lock alone", self.path, exc)
+                self._fd = -2
+        if self._fd >= 0:
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fd >= 0:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
 
 
 @dataclass(frozen=True)

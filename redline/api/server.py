@@ -8,7 +8,9 @@ touch and copy them). The parent restarts a worker that dies and stops them all 
 from __future__ import annotations
 
 import logging
+import mmap
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -126,15 +128,43 @@ def _serve(context: Any, options: ServeOptions) -> None:
     _supervise(app, options, sock)
 
 
-def accepting_server(config: Any, sock: socket.socket) -> Any:
+class Spread:
+    """The open connections of each pre-forked worker, in memory the workers share (mapped before
+    the fork), so that each worker's accept thread can leave a new connection to a worker that holds
+    fewer.
+
+    A client keeps its connections open (wrk's 16, a bank's pool), so who accepts them decides the
+    load of each worker for as long as they last. Each waiting in a blocking accept(), the workers
+    took them as the scheduler happened to run their threads: of 16 connections a burst, one worker
+    held 13, 11 or 10 and the other 3, 5 or 7, of 8 once all 8; that worker's requests queued for its
+    two screening threads while the other idled (p99 265 vs 119 ms in the same burst,
+    docs/benchmarks-api.md, sixth part)."""
+
+    def __init__(self, workers: int) -> None:
+        self._memory = mmap.mmap(-1, 8 * max(1, workers))  # anonymous and shared: the children see the parent's pages
+        self.counts = memoryview(self._memory).cast("q")
+
+    def publish(self, slot: int, open_connections: int) -> None:
+        self.counts[slot] = open_connections
+
+    def fewest(self, slot: int) -> bool:
+        mine = self.counts[slot]
+        return all(mine <= count for other, count in enumerate(self.counts) if other != slot)
+
+
+SPREAD_YIELD_S = 0.01  # how long a worker holding more connections leaves a new one to the others
+
+
+def accepting_server(config: Any, sock: socket.socket, spread: Spread | None = None, slot: int = 0) -> Any:
     """uvicorn's Server for a pre-forked worker, with the shared socket's connections accepted by a
     thread of the worker instead of by the event loop.
 
     Under a flood (2,000 connections, docs/benchmarks-api.md), uvloop accepted about one
     connection per turn of the loop, and a turn that answers hundreds of requests takes about a
     second: 1,300 connections, health probes among them, waited in the listening socket for tens
-    of seconds. A thread blocked in accept() takes each connection as it comes (the kernel wakes
-    one waiting worker per connection) and hands it to the loop (`connect_accepted_socket`)."""
+    of seconds. A thread waiting on the listening socket takes each connection as it comes and
+    hands it to the loop (`connect_accepted_socket`); with `spread`, a worker holding more open
+    connections than another leaves a new one to the others for SPREAD_YIELD_S first."""
     import asyncio
     import functools
     import threading
@@ -147,29 +177,47 @@ def accepting_server(config: Any, sock: socket.socket) -> Any:
             loop = asyncio.get_running_loop()
             protocol = functools.partial(self.config.http_protocol_class, config=self.config,  # type: ignore[call-arg]
                                          server_state=self.server_state, app_state=self.lifespan.state, _loop=loop)
+            handed = [0, 0]  # connections handed to the loop (by the accept thread), adopted (by the loop)
 
             def adopt(conn: socket.socket) -> None:
+                handed[1] += 1
                 if self.should_exit:
                     conn.close()
                     return
                 loop.create_task(loop.connect_accepted_socket(protocol, conn))
 
-            threading.Thread(target=_accept, args=(sock, loop, adopt, self), name="redline-accept", daemon=True).start()
+            def open_connections() -> int:
+                return len(self.server_state.connections) + handed[0] - handed[1]
+
+            threading.Thread(target=_accept, args=(sock, loop, adopt, self, handed, open_connections, spread, slot),
+                             name="redline-accept", daemon=True).start()
 
     return Accepting(config)
 
 
-def _accept(sock: socket.socket, loop: Any, adopt: Any, server: Any) -> None:
+def _accept(sock: socket.socket, loop: Any, adopt: Any, server: Any, handed: list[int], open_connections: Any,
+            spread: Spread | None, slot: int) -> None:
+    poller = select.poll()
+    poller.register(sock, select.POLLIN)
     while not server.should_exit:
+        if spread is not None:
+            spread.publish(slot, open_connections())
+        if not poller.poll(500):
+            continue
+        if spread is not None:
+            spread.publish(slot, open_connections())
+            if not spread.fewest(slot):
+                time.sleep(SPREAD_YIELD_S)
         try:
-            conn, _ = sock.accept()  # blocking: the listening socket is never made non-blocking
-        except InterruptedError:
+            conn, _ = sock.accept()  # the listening socket is non-blocking: another worker may have taken it
+        except (BlockingIOError, InterruptedError):
             continue
         except OSError as exc:  # out of descriptors, or a connection reset before it was accepted
             log.warning("accept failed: %s", exc)
             time.sleep(0.05)
             continue
         conn.setblocking(False)
+        handed[0] += 1
         try:
             loop.call_soon_threadsafe(adopt, conn)
         except RuntimeError:  # the loop is closed: the worker is stopping
@@ -182,14 +230,17 @@ def _supervise(app: object, options: ServeOptions, sock: socket.socket) -> None:
 
     children: dict[int, int] = {}
     stopping = False
+    spread = Spread(options.workers)
+    sock.setblocking(False)  # every worker waits in poll() and takes a connection another has not taken
 
     def start(slot: int) -> None:
         pid = os.fork()
         if pid == 0:
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
+            spread.publish(slot, 0)  # a restarted worker's predecessor took its connections with it
             try:
-                accepting_server(_config(app, options), sock).run(sockets=[])
+                accepting_server(_config(app, options), sock, spread, slot).run(sockets=[])
             finally:
                 os._exit(0)
         children[pid] = slot

@@ -77,3 +77,34 @@ def test_entries_of_one_transaction_chain_on_each_other(any_store: Store) -> Non
     with any_store.connect() as conn:
         assert conn.execute(select(func.count()).select_from(ledger_table)).scalar() == 7
     assert ledger.verify() == []
+
+
+def _try_turn(path: str, held: "multiprocessing.queues.Queue[bool]") -> None:  # type: ignore[name-defined]
+    import fcntl
+    import os
+
+    fd = os.open(path, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        held.put(True)
+    except BlockingIOError:
+        held.put(False)
+
+
+def test_group_committers_of_a_sqlite_file_take_turns(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from redline.ledger import WriterTurn
+
+    store = Store(f"sqlite:///{tmp_path / 'turns.db'}")
+    turn = WriterTurn.for_store(store)
+    assert turn is not None and turn.path == tmp_path / "turns.db-writers.lock"
+    assert WriterTurn.for_store(Store("sqlite://")) is None  # in memory: no other process shares it
+    answers: multiprocessing.Queue[bool] = multiprocessing.Queue()
+    with turn:
+        other = multiprocessing.Process(target=_try_turn, args=(str(turn.path), answers))
+        other.start()
+        other.join(timeout=30)
+        assert answers.get(timeout=10) is False  # another process's committer waits while this one holds it
+    other = multiprocessing.Process(target=_try_turn, args=(str(turn.path), answers))
+    other.start()
+    other.join(timeout=30)
+    assert answers.get(timeout=10) is True
