@@ -29,8 +29,10 @@ False matches: every picture of a pool (stills, frames of every sample video eve
 held-out frames and generated pictures) queried, unmodified and mirrored, against a bank of all the
 others; a match to a picture of another source counts as false. Pairs = queries × other-source items.
 
-Cost: ms per query and per banked picture; each coarse index's shortlist time, verifications and
-memory at 10 k, 100 k and 1 M banked pictures, today's and the new one in the same run. The big banks
+Cost: ms (wall and CPU) per query and per banked picture; every stage a query can run (PDQ variants,
+the own-hash and bank-side window lookups in today's index layout, keypoints, the keypoint and
+whole-picture shortlists and verifications) at 10 k, 100 k and 1 M banked pictures, beside the issue's
+baseline (PDQ variants + a flat scan of the bank's hashes) in the same run. The big banks
 are synthetic: each item's keys (today's) or words (new) are drawn from those of real ORB
 descriptors of the pool (so popular keys and words stay popular), and the pool's own pictures are
 banked among them, so that the shortlist's recall is measured at every size too.
@@ -55,9 +57,11 @@ from benchmarks.media_robustness import Bank, Way, _plain, caption_overlay, crop
 from redline.media import keypoints as kp
 from redline.media import robust
 from redline.media.hashing import sample_frames, shrink
-from redline.media.index import BinaryIndex, hex_to_codes
+from redline.media.index import CODE_BYTES, DERIVED_IVF_FROM, DERIVED_NPROBE, BinaryIndex, hex_to_codes
+from redline.media.ivf import IVFIndex
 
 RNG = random.Random(20261203)
+WINDOWS = 15  # bank-side windows a picture in the cost section (16.4 hashes a picture measured, less its own)
 PREVIOUS_COMMIT = "2184366"  # the keypoint stage before the whole-picture stage (session start, issue 16.1)
 
 MANIPULATIONS: dict[str, Callable[[Image.Image], Image.Image]] = {
@@ -310,49 +314,94 @@ def _ms(f: Callable[[], object], repeat: int = 1) -> float:
     return (time.perf_counter() - t) / repeat * 1000
 
 
+def _timed(f: Callable[[], object], repeat: int = 1) -> tuple[float, float]:
+    """(wall ms, CPU ms of every thread of the process) a call."""
+    t, c = time.perf_counter(), time.process_time()
+    for _ in range(repeat):
+        f()
+    return (time.perf_counter() - t) / repeat * 1000, (time.process_time() - c) / repeat * 1000
+
+
+def _mean(pairs: list[tuple[float, float]]) -> tuple[float, float]:
+    return float(np.mean([w for w, _ in pairs])), float(np.mean([c for _, c in pairs]))
+
+
+def _windows(own: np.ndarray, per: int, rng: np.random.Generator) -> np.ndarray:
+    """`per` synthetic bank-side windows a picture (as media_index_windows_real's filler): each bit of
+    the picture's hash flipped with odds drawn for 60-120 of 256 bits."""
+    out = np.empty((len(own) * per, CODE_BYTES), dtype=np.uint8)
+    for at in range(0, len(own), 5_000):
+        n = min(5_000, len(own) - at)
+        odds = rng.integers(60, 121, size=(n * per, 1), dtype=np.uint16)
+        mask = np.packbits(rng.integers(0, 256, size=(n * per, 256), dtype=np.uint16) < odds, axis=1)
+        out[at * per : (at + n) * per] = np.repeat(own[at : at + n], per, axis=0) ^ mask
+    return out
+
+
+def _pdq_indexes(size: int, rng: np.random.Generator) -> tuple[BinaryIndex, BinaryIndex, BinaryIndex | IVFIndex, str]:
+    """`size` banked pictures' PDQ indexes: the issue's baseline (one hash a picture, a flat scan), and
+    today's layout as `SignalIndex` builds it (own hashes exact, default multi-index; WINDOWS derived
+    hashes a picture flat below DERIVED_IVF_FROM, else the IVF probing DERIVED_NPROBE lists)."""
+    own_codes = rng.integers(0, 256, size=(size, CODE_BYTES), dtype=np.uint8)
+    flat = BinaryIndex(multi_index_from=sys.maxsize)
+    flat.add(np.arange(size), own_codes)
+    own = BinaryIndex()
+    own.add(np.arange(size), own_codes)
+    windows = _windows(own_codes, WINDOWS, rng)
+    t, c = time.perf_counter(), time.process_time()
+    derived: BinaryIndex | IVFIndex
+    if len(windows) >= DERIVED_IVF_FROM:
+        derived = IVFIndex.build(np.arange(len(windows)) + 10**9, windows, nprobe=DERIVED_NPROBE)
+        layout = f"IVF {derived.nlist:,} lists, {derived.nprobe} probed"
+    else:
+        derived = BinaryIndex(multi_index_from=sys.maxsize)
+        derived.add(np.arange(len(windows)) + 10**9, windows)
+        layout = "flat"
+    layout += f", built {time.perf_counter() - t:.0f} s wall / {time.process_time() - c:.0f} s CPU"
+    return flat, own, derived, layout
+
+
 def cost(pool: list[tuple[str, str, Image.Image]], scale: int, previous: types.ModuleType) -> None:
-    """ms a banked picture and a query, before (keypoints.py at --previous) and new, CPU seconds beside;
-    the coarse indexes at 10 k-1 M synthetic banked pictures; the worst-case query against today's
-    query without any keypoint stage."""
+    """Every stage a query can run, wall and CPU ms, at 10 k-1 M banked pictures: the PDQ variants, the
+    own-hash and the bank-side windows' lookups (today's index layout), keypoints of the picture and
+    its mirror, the keypoint shortlist and verifications, the whole-picture shortlist and
+    verifications; the worst case (a query nothing matches: every stage, every candidate) against the
+    issue's baseline, the query without the keypoint stage (PDQ variants + a flat scan of the bank's
+    hashes), in the same run. Banking a picture, before (keypoints.py at --previous) and new."""
     images = [shrunk(im) for _, _, im in pool[:60]]
     n = len(images)
     cpu = time.process_time()
-    bank_pdq = sum(_ms(lambda: robust.bank_hashes(im)) for im in images) / n
-    bank_before = sum(_ms(lambda: previous.pack(previous.extract(im))) for im in images) / n
-    bank_new = sum(_ms(lambda: kp.pack(kp.extract(im))) for im in images) / n
+    bank_pdq = _mean([_timed(lambda: robust.bank_hashes(im)) for im in images])
+    bank_before = _mean([_timed(lambda: previous.pack(previous.extract(im))) for im in images])
+    bank_new = _mean([_timed(lambda: kp.pack(kp.extract(im))) for im in images])
     blobs_before = [previous.pack(previous.extract(im)) for im in images]
     blobs_new = [kp.pack(kp.extract(im)) for im in images]
-    queries = [robust.query_hashes(im) for im in images]
-    query_pdq = sum(_ms(lambda: robust.query_hashes(im)) for im in images) / n
+    queries = [[q for q in robust.query_hashes(im) if q.quality >= 50] or robust.query_hashes(im)[:1] for im in images]
+    query_pdq = _mean([_timed(lambda: robust.query_hashes(im)) for im in images])
     crops = [shrunk(crop(im, 0.10)) for im in images]  # queries the PDQ stage misses
-    query_before = sum(_ms(lambda: previous.query_sets(im)) for im in crops) / n
-    query_new = sum(_ms(lambda: kp.query_sets(im)) for im in crops) / n
+    query_before = _mean([_timed(lambda: previous.query_sets(im)) for im in crops])
+    query_new = _mean([_timed(lambda: kp.query_sets(im)) for im in crops])
     sets_new = [kp.query_sets(im) for im in crops]
     smooth_items = [kp.unpack(kp.pack(kp.extract(shrunk(im)))) for _, _, im in pool]
     smooth_items = [i for i in smooth_items if i.colour is not None]
     smooth_queries = [kp.extract(shrunk(crop(im, 0.10)), kp.QUERY_FEATURES) for _, _, im in pool]
     smooth_queries = [q for q in smooth_queries if q.whole_picture][:30]
-    print("\n## cost per picture (ms wall, this 2-core machine shared with others)\n")
-    print(f"bank: PDQ hashes {bank_pdq:.1f} ms; keypoints before {bank_before:.1f} ms, new {bank_new:.1f} ms (colour "
-          f"thumbnail included); stored median {np.median([len(b) for b in blobs_before]) / 1024:.1f} / "
-          f"{np.median([len(b) for b in blobs_new]) / 1024:.1f} KiB, a low-texture or tiny picture +{kp.COLOUR ** 2 * 3 / 1024:.1f} KiB")
-    print(f"query: PDQ variants {query_pdq:.1f} ms ({np.median([len(q) for q in queries]):.0f} hashes); keypoints of "
-          f"the picture and its mirror: before {query_before:.1f} ms, new {query_new:.1f} ms")
-
-    flat = BinaryIndex()
-    flat.add(np.arange(scale), np.random.default_rng(1).integers(0, 256, (scale, 32), dtype=np.uint8))
-    scan = sum(_ms(lambda: flat.search(hex_to_codes([h.pdq for h in q]), 31)) for q in queries[:20]) / 20
-    del flat
-    base = query_pdq + scan
-    print(f"PDQ robust index scan at {scale:,} random hashes: {scan:.1f} ms a query; today's query without any "
-          f"keypoint stage: {base:.0f} ms")
+    print(f"\n## cost per picture (ms wall / ms CPU, this 2-core machine shared with others; load {_load()})\n")
+    print(f"bank: PDQ hashes {bank_pdq[0]:.1f} / {bank_pdq[1]:.1f}; keypoints before {bank_before[0]:.1f} / "
+          f"{bank_before[1]:.1f}, new {bank_new[0]:.1f} / {bank_new[1]:.1f} (colour thumbnail included); stored median "
+          f"{np.median([len(b) for b in blobs_before]) / 1024:.1f} / {np.median([len(b) for b in blobs_new]) / 1024:.1f} KiB, "
+          f"a low-texture or tiny picture +{kp.COLOUR ** 2 * 3 / 1024:.1f} KiB")
+    print(f"query: PDQ variants {query_pdq[0]:.1f} / {query_pdq[1]:.1f} ({np.median([len(q) for q in queries]):.0f} "
+          f"usable hashes); keypoints of the picture and its mirror: before {query_before[0]:.1f} / {query_before[1]:.1f}, "
+          f"new {query_new[0]:.1f} / {query_new[1]:.1f}")
     originals_new = [kp.unpack(b) for b in blobs_new]
-    verify_new = float(np.median([_ms(lambda: kp.verify(qs[0][1], o)) for qs, o in zip(sets_new, originals_new)]))
-    smooth_ms = [_ms(lambda: kp.smooth_verify(q, item)) for q in smooth_queries for item in smooth_items[:4]]
-    verify_smooth = float(np.median(smooth_ms))
-    print(f"verification: keypoints {verify_new:.1f} ms a pair (before and new: the same code); whole picture "
-          f"{verify_smooth:.1f} ms a pair (median of {len(smooth_ms)}: {len(smooth_queries)} low-texture or tiny "
-          f"queries × 4 banked)")
+    verify_new = [_timed(lambda: kp.verify(qs[0][1], o)) for qs, o in zip(sets_new, originals_new)]
+    verify_kp = (float(np.median([w for w, _ in verify_new])), float(np.median([c for _, c in verify_new])))
+    smooth_pairs = [_timed(lambda: kp.smooth_verify(q, item)) for q in smooth_queries for item in smooth_items[:4]]
+    verify_smooth = (float(np.median([w for w, _ in smooth_pairs])), float(np.median([c for _, c in smooth_pairs])))
+    print(f"verification, median a pair: keypoints {verify_kp[0]:.1f} / {verify_kp[1]:.1f} (before and new: the same "
+          f"code; {len(verify_new)} matching pairs); whole picture {verify_smooth[0]:.1f} / {verify_smooth[1]:.1f} "
+          f"({len(smooth_pairs)} pairs: {len(smooth_queries)} low-texture or tiny queries × 4 banked)")
 
     # synthetic banks: words drawn from real descriptors of the pool; colour summaries from the pool's
     # low-texture pictures plus noise (every synthetic item counted as low-texture: the worst case)
@@ -365,14 +414,12 @@ def cost(pool: list[tuple[str, str, Image.Image]], scale: int, previous: types.M
     for i, item in enumerate(smooth_items):
         smooth_index.add(10**8 + i, item.colour)
     print(f"synthetic items drawn from {len(real_words):,} real words ({len(np.unique(real_words)):,} distinct) of "
-          f"{len(pool)} pictures, colour summaries from {len(smooth_items)} low-texture or tiny pictures\n")
-    print("| banked pictures | keypoint shortlist p50 ms (picture + mirror) | whole-picture shortlist p50 ms "
-          "| whole-picture original shortlisted | index bytes a picture, keypoints / whole picture "
-          "| worst-case query ms, before / new (× today's without keypoints) |")
-    print("|---|---|---|---|---|---|")
+          f"{len(pool)} pictures, colour summaries from {len(smooth_items)} low-texture or tiny pictures; PDQ: uniform "
+          f"hashes, {WINDOWS} windows a picture\n")
     rng = np.random.default_rng(2)
     built = n
     smooth_built = len(smooth_items)
+    rows: list[str] = []
     for size in sorted({s for s in (10_000, 100_000, scale) if s <= scale}):
         while built < size:
             extra = min(100_000, size - built)
@@ -385,18 +432,55 @@ def cost(pool: list[tuple[str, str, Image.Image]], scale: int, previous: types.M
             drawn = real_summaries[rng.integers(0, len(real_summaries), extra)] + rng.normal(0, 3, (extra, 9))
             smooth_index.add_many(list(range(10**9 + smooth_built, 10**9 + smooth_built + extra)), drawn.astype(np.float32))
             smooth_built += extra
-        times = [_ms(lambda: [index.shortlist(q.descriptors) for _, q in qs]) for qs in sets_new[:30]]
-        smooth_times = [_ms(lambda: smooth_index.shortlist(q.colour)) for q in smooth_queries]
-        wanted = {id(item): 10**8 + i for i, item in enumerate(smooth_items)}
-        shortlisted = sum(any(o >= 10**8 and o < 10**9 for o, _ in smooth_index.shortlist(q.colour)) for q in smooth_queries)
-        worst_before = base + query_before + np.median(times) + 2 * previous.SHORTLIST * verify_new
-        worst_new = (base + query_new + np.median(times) + 2 * kp.SHORTLIST * verify_new + np.median(smooth_times)
-                     + kp.SMOOTH_SHORTLIST * verify_smooth)
-        print(f"| {size:,} | {np.median(times):.1f} | {np.median(smooth_times):.1f} | {shortlisted}/{len(smooth_queries)} | "
-              f"{index.memory_bytes() / size:,.0f} / {smooth_index.memory_bytes() / size:,.0f} | "
-              f"{worst_before:,.0f} ({worst_before / base:.1f}×) / {worst_new:,.0f} ({worst_new / base:.1f}×) |", flush=True)
-        del wanted
+        flat, own, derived, layout = _pdq_indexes(size, rng)
+        codes = [hex_to_codes([h.pdq for h in q]) for q in queries[:30]]
+        for c in codes[:3]:  # warm
+            own.search(c, 31), derived.search(c, 31), flat.search(c, 31)
+        scan = _mean([_timed(lambda: flat.search(c, 31)) for c in codes])
+        own_ms = _mean([_timed(lambda: own.search(c, 31)) for c in codes])
+        derived_ms = _mean([_timed(lambda: derived.search(c, 31)) for c in codes])
+        pdq_bytes = (own.memory_bytes() + derived.memory_bytes()) / size
+        del flat, own, derived
+        shortlist = _mean([_timed(lambda: [index.shortlist(q.descriptors) for _, q in qs]) for qs in sets_new[:30]])
+        smooth_shortlist = _mean([_timed(lambda: smooth_index.shortlist(q.colour, occluded=True)) for q in smooth_queries])  # the dearer form
+        shortlisted = sum(any(10**8 <= o < 10**9 for o, _ in smooth_index.shortlist(q.colour, occluded=q.occluded))
+                          for q in smooth_queries)
+        stages = {
+            "PDQ variants (hashing)": query_pdq,
+            "own hashes lookup": own_ms,
+            "bank-side windows lookup": derived_ms,
+            "keypoints of picture + mirror": query_new,
+            "keypoint shortlist (picture + mirror)": shortlist,
+            f"{2 * kp.SHORTLIST} keypoint verifications": (2 * kp.SHORTLIST * verify_kp[0], 2 * kp.SHORTLIST * verify_kp[1]),
+            "whole-picture shortlist": smooth_shortlist,
+            f"{kp.SMOOTH_SHORTLIST} whole-picture verifications": (kp.SMOOTH_SHORTLIST * verify_smooth[0],
+                                                                   kp.SMOOTH_SHORTLIST * verify_smooth[1]),
+        }
+        base = (query_pdq[0] + scan[0], query_pdq[1] + scan[1])
+        worst = (sum(w for w, _ in stages.values()), sum(c for _, c in stages.values()))
+        pdq_stage = tuple(sum(v[k] for v in (query_pdq, own_ms, derived_ms)) for k in (0, 1))
+        print(f"### {size:,} banked pictures (windows: {layout}; load {_load()})\n")
+        print("| stage | wall ms | CPU ms | × baseline (CPU) |\n|---|---:|---:|---:|")
+        print(f"| baseline: PDQ variants + flat scan of {size:,} hashes ({scan[0]:.1f} / {scan[1]:.1f}) | {base[0]:,.1f} | "
+              f"{base[1]:,.1f} | 1.00 |")
+        for name, (w, c) in stages.items():
+            print(f"| {name} | {w:,.1f} | {c:,.1f} | {c / base[1]:.2f} |")
+        print(f"| **worst case, every stage** | **{worst[0]:,.0f}** | **{worst[1]:,.0f}** | **{worst[1] / base[1]:.2f}** "
+              f"(wall {worst[0] / base[0]:.2f}) |")
+        print(f"\nPDQ stage (variants + both lookups) {pdq_stage[0]:.1f} / {pdq_stage[1]:.1f} ms = {pdq_stage[1] / base[1]:.2f}× "
+              f"baseline CPU; PDQ indexes {pdq_bytes:,.0f} B a picture; keypoint index {index.memory_bytes() / size:,.0f} B, "
+              f"whole-picture index {smooth_index.memory_bytes() / size:,.0f} B a picture; a real low-texture picture among "
+              f"the {kp.SMOOTH_SHORTLIST} shortlisted for {shortlisted}/{len(smooth_queries)} queries\n", flush=True)
+        rows.append(f"| {size:,} | {base[0]:,.0f} / {base[1]:,.0f} | {pdq_stage[1]:,.0f} | {worst[0]:,.0f} / {worst[1]:,.0f} | "
+                    f"{worst[0] / base[0]:.2f}× / **{worst[1] / base[1]:.2f}×** |")
+    print("| banked pictures | baseline ms wall / CPU | PDQ stage CPU ms | worst case ms wall / CPU | ratio wall / CPU |")
+    print("|---|---|---|---|---|")
+    print("\n".join(rows))
     print(f"\ncost section: {time.process_time() - cpu:.0f} CPU s")
+
+
+def _load() -> str:
+    return Path("/proc/loadavg").read_text().split()[0]
 
 
 def train(path: Path) -> None:

@@ -44,6 +44,10 @@ COMPACT_DEAD_FRACTION = 0.25
 COMPACT_MIN_DEAD = 1024
 DEFAULT_THREADS = faiss.omp_get_max_threads()
 PARALLEL_MIN_QUERIES = 8
+# A flat scan of queries × rows below this runs on one OpenMP thread: under it the workers' wake-ups and
+# spinning cost more CPU (and, on a busy machine, more wall time) than they save (30 queries on 2 shared
+# cores: 10 k rows 0.6 vs 23 ms CPU, 100 k 6.5 vs 19.5, 1 M 107 vs 128; docs/benchmarks-media.md, "Cost at 1 M").
+PARALLEL_MIN_CODES = 1 << 25
 MIH_MIN_ROWS = 100_000  # below this a flat scan takes under half a millisecond
 TAIL_MIN_ROWS = 50_000
 TAIL_FRACTION = 0.125
@@ -246,8 +250,10 @@ class BinaryIndex(SignalRows):
         if self.size == 0 or len(queries) == 0:
             return []
         # One scan per query is fastest on one thread: OpenMP workers for a single query cost more in
-        # wake-ups than they save (measured 0.9 ms vs 52 ms p50 at 1 M hashes on a busy 2-core machine).
-        faiss.omp_set_num_threads(1 if len(queries) < PARALLEL_MIN_QUERIES else DEFAULT_THREADS)
+        # wake-ups than they save (measured 0.9 ms vs 52 ms p50 at 1 M hashes on a busy 2-core machine),
+        # and so do they for a few queries over a small index (PARALLEL_MIN_CODES).
+        parallel = len(queries) >= PARALLEL_MIN_QUERIES and len(queries) * self.size >= PARALLEL_MIN_CODES
+        faiss.omp_set_num_threads(DEFAULT_THREADS if parallel else 1)
         queries = np.ascontiguousarray(queries, dtype=np.uint8)
         if self.mih is not None and threshold <= self.mih.max_threshold():
             query_of, labels, distances = self.mih.search(self.codes_view(), queries, threshold)

@@ -33,7 +33,7 @@ from typing import Any
 import faiss
 import numpy as np
 
-from redline.media.index import CODE_BYTES, DEFAULT_THREADS, PARALLEL_MIN_QUERIES, Hit, SignalRows, _range
+from redline.media.index import CODE_BYTES, DEFAULT_THREADS, Hit, SignalRows, _range
 from redline.media.signals import PDQ_DEFAULT_THRESHOLD
 
 LIST_SIZE = 4096  # hashes a list when centroids are drawn: nlist = n / LIST_SIZE
@@ -214,7 +214,10 @@ class IVFIndex(SignalRows):
         and every live row of the tail: every hit is exact, a neighbour in an unprobed list is missed."""
         if self.size == 0 or len(queries) == 0:
             return []
-        faiss.omp_set_num_threads(1 if len(queries) < PARALLEL_MIN_QUERIES else DEFAULT_THREADS)
+        # One OpenMP thread: the quantizer (at most MAX_LISTS centroids) is too small to share, and a long
+        # scan is split over Python threads (`_scan`); OpenMP workers here cost more CPU than they save
+        # (30 queries, 64 probes: 1.5 M hashes 53 -> 29 ms CPU, 150 k 32 -> 9 ms; "Cost at 1 M").
+        faiss.omp_set_num_threads(1)
         queries = np.ascontiguousarray(queries, dtype=np.uint8)
         parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         if self.segments:
