@@ -154,12 +154,21 @@ _WRITTEN_VOWEL = {"a": "A", "e": "I", "i": "I", "o": "U", "u": "U"}
 _LATIN_VOWEL = {"a": "AI", "e": "AI", "i": "I", "o": "UA", "u": "U", "y": "I", "w": "U", "v": "U"}
 
 
+# A Latin name that ends in a, i, o, u or y ends in a vowel the abjad writes (ا ى ي و, or a final
+# heh, ة, ה: h): 'Anisa' is not أنس anas, 'Sunday' not ساند. Tune half (name pairs, at 0.65): Arabic
+# precision 0.901 -> 0.917 (F1 0.857 -> 0.865), Hindi-Urdu 0.925 -> 0.928, Russian 0.876 -> 0.879, no
+# true pair lost; the converse (a written final vowel that the Latin spelling lacks: بكري / Bekir) lost
+# Hindi's deleted schwa ('केरल' keral, کیرلا) for two more Arabic negatives, and is not made.
+_MAY_END_IN_VOWEL = frozenset("aiueoh")
+_FINAL_LATIN_VOWEL = frozenset("aiouy")
+
+
 @lru_cache(maxsize=1 << 16)
 def vowels_agree(written: str, latin: str) -> bool:
     """Whether the vowels a loose romanisation writes appear, in order, among a Latin spelling's
     vowels. The first letter is the word's seat (alif, ayn, vav: any vowel or none), a final e is
     Persian's heh or Urdu's bari ye (often unwritten in Latin), and a run of one class is one vowel
-    ('siiiiitshi' Seiichi)."""
+    ('siiiiitshi' Seiichi). A final Latin vowel must be written (_FINAL_LATIN_VOWEL)."""
     body = written[1:-1] if written.endswith("e") else written[1:]
     want: list[str] = []
     before = None
@@ -168,6 +177,8 @@ def vowels_agree(written: str, latin: str) -> bool:
         if cls and cls != before:
             want.append(cls)
         before = cls
+    if len(written) > 2 and written[-1] not in _MAY_END_IN_VOWEL and latin[-1:] in _FINAL_LATIN_VOWEL:
+        return False
     have = [_LATIN_VOWEL[ch] for ch in latin if ch in _LATIN_VOWEL]
     i = 0
     for cls in want:

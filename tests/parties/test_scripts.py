@@ -263,6 +263,8 @@ def test_translated_sector_words_of_chinese_names() -> None:
     assert texts("华星基金会") == ["huaxing", "foundation"]  # 基金会 (CC-CEDICT 'foundation')
     assert texts("中国科学院") [-2:] == ["academy", "science"]
     assert compare_names("华星基金会", "Huaxing Foundation")["match"]
+    assert texts("华星导弹体系") == ["huaxing", "missile", "systems"]  # CC-CEDICT first glosses
+    assert compare_names("华星导弹体系", "Huaxing Missile Systems")["match"]
 
 
 def test_japanese_names_written_in_simplified_chinese_characters() -> None:
@@ -342,3 +344,10 @@ def test_two_syllables_spelt_by_sound_meet_one_latin_word_and_the_index_finds_it
     assert not compare_names("罗斯", "Davis", "Person")["match"] and not compare_names("霍利", "Harvey", "Person")["match"]
     index = NameIndex([NameEntry(analyse("Josh Hawley", person=True), 0), NameEntry(analyse("Peter Nash", person=True), 1)])
     assert index.candidates(analyse("霍利", person=True), 10) == [0]
+
+
+def test_a_final_latin_vowel_must_be_written_by_the_abjad() -> None:
+    assert not vowels_agree("ans", "anisa") and vowels_agree("ans", "anas") and vowels_agree("anisa", "anisa")
+    assert vowels_agree("hirh", "hira")  # a final heh may be the vowel (Urdu ہیرہ)
+    assert not compare_names("أنس", "Anisa", "Person")["match"] and compare_names("أنس", "Anas", "Person")["match"]
+    assert not compare_names("ساند", "Sunday", "Person")["match"]
