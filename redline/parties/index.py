@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from redline.parties.names import ADMIN, GENERIC, NUMBER, PLACE, STOP, AnalysedName, Token, skeleton
-from redline.parties.scripts import sound_key
+from redline.parties.scripts import loose_readings, sound_key
 
 LESSER = (GENERIC, PLACE, ADMIN)  # words that rank candidates but do not find them when others can
 
@@ -99,6 +99,10 @@ class NameIndex:
             shape = skeleton(text)
             for other in self.skeletons.get(shape, ()):
                 found.setdefault(other, 0.8)
+            if not token.sound:  # as'haq also as Ishaq, dzhikhad as Jihad (scripts.loose_readings)
+                for reading in loose_readings(text):
+                    for other in self.skeletons.get(skeleton(reading), ()):
+                        found.setdefault(other, 0.8)
             if token.sound:  # a Latin word as a sound-spelled script writes it (score._skeleton_similarity)
                 for other in (*self.sounds.get(shape, ()), *self.sounds.get(sound_key(text), ())):
                     found.setdefault(other, 0.8)

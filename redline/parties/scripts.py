@@ -118,6 +118,21 @@ def _key(text: str, classes: dict[int, Any]) -> str:
     return "_" + key if text[:1] in "aeiouyvw" else key
 
 
+def loose_readings(loose: str, latin: str | None = None) -> list[str]:
+    """Other readings of a loose romanisation that a Latin spelling (when given, one that can show
+    them) may have made: an s and h written apart (اسحاق as'haq: 'Eshaq', 'Ishaq' read sh), a
+    Russian kh for an Arabic h ('Джихад' dzhikhad, Jihad), a final ta marbuta said t before the
+    next word ('نصرة الإسلام' Nusrat ul-Islam)."""
+    out = []
+    if "'" in loose:
+        out.append(loose.replace("'", ""))
+    if "kh" in loose and (latin is None or "h" in latin.replace("kh", "")):
+        out.append(loose.replace("kh", "h"))
+    if loose.endswith("a") and (latin is None or latin.endswith("t")):
+        out.append(loose + "t")
+    return out
+
+
 # Scripts that spell a foreign name by its sound, syllable by syllable, with a vowel after every
 # consonant: they drop an English r after a vowel ('Purvis' 普维斯 puweisi, 'Carter' 카터, 'Norton'
 # နော်တန်) and write v as b (Korean, Japanese, Burmese). Abjads write that r and omit short vowels,

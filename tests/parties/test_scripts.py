@@ -8,7 +8,7 @@ from redline.parties.api import compare_names
 from redline.parties.index import NameEntry, NameIndex
 from redline.parties.names import GENERIC, analyse
 from redline.parties.normalise import normalise
-from redline.parties.scripts import burmese_syllables, consonant_key, devanagari, han_ordinal, kana, liquid_key, polivanov, sound_key, vowels_agree
+from redline.parties.scripts import burmese_syllables, consonant_key, devanagari, han_ordinal, kana, liquid_key, loose_readings, polivanov, sound_key, vowels_agree
 
 
 def texts(name: str, person: bool = False) -> list[str]:
@@ -351,3 +351,14 @@ def test_a_final_latin_vowel_must_be_written_by_the_abjad() -> None:
     assert vowels_agree("hirh", "hira")  # a final heh may be the vowel (Urdu ہیرہ)
     assert not compare_names("أنس", "Anisa", "Person")["match"] and compare_names("أنس", "Anas", "Person")["match"]
     assert not compare_names("ساند", "Sunday", "Person")["match"]
+
+
+def test_other_readings_of_a_loose_romanisation() -> None:
+    assert loose_readings("as'haq") == ["ashaq"] and loose_readings("dzhikhad", "jihad") == ["dzhihad"]
+    assert loose_readings("nsra", "nusrat") == ["nsrat"] and loose_readings("nsra", "nusra") == []
+    assert compare_names("اسحاق", "Ishaq", "Person")["match"]  # s and h written apart, read sh in Latin
+    assert compare_names("Джихад", "Jihad")["match"]  # a Russian kh for an Arabic h
+    assert compare_names("نصرة الإسلام", "Nusrat ul-Islam")["match"]  # a ta marbuta said t
+    assert not compare_names("اسحاق", "Shahab", "Person")["match"]
+    index = NameIndex([NameEntry(analyse("Ishaq Khan", person=True), 0), NameEntry(analyse("Peter Nash", person=True), 1)])
+    assert index.candidates(analyse("اسحاق", person=True), 10) == [0]
