@@ -699,8 +699,15 @@ def _compound_pairs(
                     used_r.add(j)
                     part = max(parts, key=lambda t: t.weight)
                     merged = Token(joined, part.kind, part.weight, " ".join(t.source for t in parts), part.abjad, part.sound)
-                    pairs.append(Pair(whole, merged, sim * SIMILARITY["compound"], "compound") if flip else Pair(merged, whole, sim * SIMILARITY["compound"], "compound"))
+                    sim, how = (SIMILARITY["skeleton"], "sound key") if sim == SOUND_COMPOUND else (sim * SIMILARITY["compound"], "compound")
+                    pairs.append(Pair(whole, merged, sim, how) if flip else Pair(merged, whole, sim, how))
                     break
+
+
+# A compound found on the sound key: a sentinel above every similarity, paired at SIMILARITY["skeleton"]
+# as "sound key", as one word spelt by sound is (_skeleton_similarity), so that the one distinctive
+# word agreeing only approximately is said (rule lone_approximate): '罗斯' luo si is Roth, Ross and Rose.
+SOUND_COMPOUND = 2.0
 
 
 def _compound_similarity(joined: str, parts: list[Token], whole: Token) -> float:
@@ -720,7 +727,7 @@ def _compound_similarity(joined: str, parts: list[Token], whole: Token) -> float
             heard = (shape, sound_key(joined)) if parts[0].sound else (skeleton(whole.text), sound_key(whole.text))
             said = sound_key(latin)
             if len(said) >= 2 and said in heard:
-                return SIMILARITY["skeleton"]
+                return SOUND_COMPOUND
     return sim
 
 
