@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
@@ -59,11 +59,53 @@ class Work:
     def release(self) -> None:
         self.admitted -= 1
 
-    async def run(self, fn: Callable[..., T], *args: Any) -> T:
-        if self._pid != os.getpid():
+    def _threads(self) -> ThreadPoolExecutor:
+        if self._pool is None or self._pid != os.getpid():
             self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="redline-screen")
             self._pid = os.getpid()
-        return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
+        return self._pool
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._threads(), fn, *args)
+
+    async def run_recorded(self, fn: Callable[..., tuple[T, Future[Any] | None]], *args: Any) -> T:
+        """`fn(*args)` on a screening thread, where it returns its answer and the future of its
+        recording (or None); the answer once both are done. The loop is woken once, when the
+        recording is committed, instead of once for the answer and again for the recording."""
+        loop = asyncio.get_running_loop()
+        answer: asyncio.Future[T] = loop.create_future()
+
+        def settle(value: T | None, error: BaseException | None) -> None:  # on the loop
+            if answer.done():  # cancelled: the request timed out
+                return
+            if error is not None:
+                answer.set_exception(error)
+            else:
+                answer.set_result(value)  # type: ignore[arg-type]
+
+        def tell(value: T | None, error: BaseException | None) -> None:
+            try:
+                loop.call_soon_threadsafe(settle, value, error)
+            except RuntimeError:  # the loop is closed: the worker is stopping
+                pass
+
+        def job() -> None:
+            try:
+                value, recorded = fn(*args)
+            except BaseException as exc:
+                tell(None, exc)
+                return
+            if recorded is None:
+                tell(value, None)
+            else:
+                recorded.add_done_callback(lambda done: tell(value, _failure(done)))
+
+        self._threads().submit(job)
+        return await answer
+
+
+def _failure(done: Future[Any]) -> BaseException | None:
+    return asyncio.CancelledError() if done.cancelled() else done.exception()
 
 
 def _params(scope: dict[str, Any]) -> dict[str, list[str]]:
@@ -167,9 +209,7 @@ class HotRoutes:
                                         exclude_entity_ids=exclude)
         except (ValidationError, HTTPException):
             return False
-        payload, recorded = await self.state.work.run(screening.answer_match, self.state.recorder, ctx, plan)
-        if recorded is not None:
-            await asyncio.wrap_future(recorded)
+        payload = await self.state.work.run_recorded(screening.answer_match, self.state.recorder, ctx, plan)
         await send_json(send, 200, payload, [(b"x-batch-size", str(len(plan.examples)).encode())])
         return True
 

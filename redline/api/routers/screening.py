@@ -154,9 +154,7 @@ async def match(
     # this route answers the rest (its errors) and documents /match in the OpenAPI schema.
     plan = plan_match(_ready(request), dataset, body, limit=limit, threshold=threshold, cutoff=cutoff,
                       algorithm=algorithm, exclude_entity_ids=exclude_entity_ids)
-    payload, recorded = await request.app.state.work.run(answer_match, request.app.state.recorder, ctx, plan)
-    if recorded is not None:
-        await asyncio.wrap_future(recorded)
+    payload = await request.app.state.work.run_recorded(answer_match, request.app.state.recorder, ctx, plan)
     return Response(payload, media_type="application/json", headers={"x-batch-size": str(len(plan.examples))})
 
 
