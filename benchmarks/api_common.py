@@ -187,8 +187,9 @@ request = function()
                                        ["Content-Type"] = "application/json"}, body)
 end
 done = function(summary, latency, requests)
-  io.write(string.format("JSON{\"requests\":%d,\"duration_us\":%d,\"p50_us\":%d,\"p99_us\":%d,\"connect\":%d,\"read\":%d,\"write\":%d,\"status\":%d,\"timeout\":%d}\n",
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+  io.write(string.format("JSON{\"requests\":%d,\"duration_us\":%d,\"p50_us\":%d,\"p90_us\":%d,\"p99_us\":%d,\"p999_us\":%d,\"max_us\":%d,\"connect\":%d,\"read\":%d,\"write\":%d,\"status\":%d,\"timeout\":%d}\n",
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(90), latency:percentile(99),
+    latency:percentile(99.9), latency.max,
     summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.status, summary.errors.timeout))
 end
 """
@@ -213,7 +214,9 @@ def wrk_load(base: str, key: str, requests: list[tuple[str, str, str | None]], c
     errors = s["connect"] + s["read"] + s["write"] + s["status"] + s["timeout"]
     return {"tool": "wrk", "concurrency": concurrency, "seconds": round(s["duration_us"] / 1e6, 1),
             "requests": s["requests"], "req_per_s": round(s["requests"] / (s["duration_us"] / 1e6), 1),
-            "p50_ms": round(s["p50_us"] / 1000, 2), "p99_ms": round(s["p99_us"] / 1000, 2), "errors": errors,
+            "p50_ms": round(s["p50_us"] / 1000, 2), "p90_ms": round(s["p90_us"] / 1000, 2),
+            "p99_ms": round(s["p99_us"] / 1000, 2), "p999_ms": round(s["p999_us"] / 1000, 2),
+            "max_ms": round(s["max_us"] / 1000, 2), "errors": errors,
             "error_kinds": {k: s[k] for k in ("connect", "read", "write", "status", "timeout") if s[k]}}
 
 
