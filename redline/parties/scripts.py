@@ -122,7 +122,8 @@ def loose_readings(loose: str, latin: str | None = None) -> list[str]:
     """Other readings of a loose romanisation that a Latin spelling (when given, one that can show
     them) may have made: an s and h written apart (اسحاق as'haq: 'Eshaq', 'Ishaq' read sh), a
     Russian kh for an Arabic h ('Джихад' dzhikhad, Jihad), a final ta marbuta said t before the
-    next word ('نصرة الإسلام' Nusrat ul-Islam)."""
+    next word ('نصرة الإسلام' Nusrat ul-Islam), and a French ch for sh ('الشريعة' Charia, 'شكري'
+    Choukri, 'מישל' Michelle)."""
     out = []
     if "'" in loose:
         out.append(loose.replace("'", ""))
@@ -130,6 +131,8 @@ def loose_readings(loose: str, latin: str | None = None) -> list[str]:
         out.append(loose.replace("kh", "h"))
     if loose.endswith("a") and (latin is None or latin.endswith("t")):
         out.append(loose + "t")
+    if "sh" in loose and (latin is None or "ch" in latin):
+        out.append(loose.replace("sh", "ch"))
     return out
 
 

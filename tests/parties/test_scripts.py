@@ -361,6 +361,7 @@ def test_other_readings_of_a_loose_romanisation() -> None:
     assert compare_names("اسحاق", "Ishaq", "Person")["match"]  # s and h written apart, read sh in Latin
     assert compare_names("Джихад", "Jihad")["match"]  # a Russian kh for an Arabic h
     assert compare_names("نصرة الإسلام", "Nusrat ul-Islam")["match"]  # a ta marbuta said t
+    assert compare_names("شكري", "Choukri", "Person")["match"] and loose_readings("shkri", "choukri") == ["chkri"]  # French ch
     assert not compare_names("اسحاق", "Shahab", "Person")["match"]
     index = NameIndex([NameEntry(analyse("Ishaq Khan", person=True), 0), NameEntry(analyse("Peter Nash", person=True), 1)])
     assert index.candidates(analyse("اسحاق", person=True), 10) == [0]
