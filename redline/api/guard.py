@@ -86,6 +86,8 @@ class Guard:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
+                if self._leave_connection():
+                    message = {**message, "headers": [*message.get("headers", ()), (b"connection", b"close")]}
             await send(message)
 
         try:
@@ -104,6 +106,13 @@ class Guard:
         except TimeoutError:
             if not started:
                 await _reply(send, 504, f"request took longer than {self.timeout_s:g} s")
+
+
+    def _leave_connection(self) -> bool:
+        """A pre-forked worker holding more connections than another closes this one after the
+        response (`redline.api.server.Spread.leave_one`)."""
+        spread = getattr(self.hot.state, "spread", None) if self.hot is not None else None
+        return spread is not None and spread.leave_one()
 
 
 async def _read_body(receive: Any) -> bytes | None:

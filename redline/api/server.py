@@ -143,6 +143,7 @@ class Spread:
     def __init__(self, workers: int) -> None:
         self._memory = mmap.mmap(-1, 8 * max(1, workers))  # anonymous and shared: the children see the parent's pages
         self.counts = memoryview(self._memory).cast("q")
+        self.slot = -1  # this worker's, set in the worker after the fork
 
     def publish(self, slot: int, open_connections: int) -> None:
         self.counts[slot] = open_connections
@@ -150,6 +151,23 @@ class Spread:
     def fewest(self, slot: int) -> bool:
         mine = self.counts[slot]
         return all(mine <= count for other, count in enumerate(self.counts) if other != slot)
+
+    def leave_one(self) -> bool:
+        """True when this worker holds at least two connections more than another: the response
+        being sent then closes its connection (`Connection: close`), and the client's next one is
+        accepted by a worker holding fewer. Counts that one as gone at once, so that the responses
+        before the accept thread's next count do not close more than the difference.
+
+        Shared out at accept time, connections still piled up on one worker when the other's
+        accept thread did not get a core for a few tens of milliseconds (the machine's other
+        work): all 8 of a burst on one worker, p99 570 ms, docs/benchmarks-api.md, sixth part."""
+        if self.slot < 0:
+            return False
+        mine = self.counts[self.slot]
+        if all(mine < count + 2 for other, count in enumerate(self.counts) if other != self.slot):
+            return False
+        self.counts[self.slot] = mine - 1
+        return True
 
 
 SPREAD_YIELD_S = 0.01  # how long a worker holding more connections leaves a new one to the others
@@ -202,7 +220,7 @@ def _accept(sock: socket.socket, loop: Any, adopt: Any, server: Any, handed: lis
     while not server.should_exit:
         if spread is not None:
             spread.publish(slot, open_connections())
-        if not poller.poll(500):
+        if not poller.poll(100):
             continue
         if spread is not None:
             spread.publish(slot, open_connections())
@@ -231,6 +249,7 @@ def _supervise(app: object, options: ServeOptions, sock: socket.socket) -> None:
     children: dict[int, int] = {}
     stopping = False
     spread = Spread(options.workers)
+    app.state.spread = spread  # type: ignore[attr-defined]  # read by the Guard of each worker
     sock.setblocking(False)  # every worker waits in poll() and takes a connection another has not taken
 
     def start(slot: int) -> None:
@@ -239,6 +258,7 @@ def _supervise(app: object, options: ServeOptions, sock: socket.socket) -> None:
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             spread.publish(slot, 0)  # a restarted worker's predecessor took its connections with it
+            spread.slot = slot
             try:
                 accepting_server(_config(app, options), sock, spread, slot).run(sockets=[])
             finally:

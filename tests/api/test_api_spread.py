@@ -25,3 +25,17 @@ def test_the_counts_are_shared_with_forked_workers() -> None:
         os._exit(0)
     os.waitpid(pid, 0)
     assert spread.counts[1] == 7 and spread.fewest(0)
+
+
+def test_a_crowded_worker_leaves_connections_until_the_difference_is_one() -> None:
+    spread = Spread(2)
+    spread.publish(0, 8)
+    spread.publish(1, 0)
+    assert not spread.leave_one()  # the parent, or a worker before its slot is known
+    spread.slot = 0
+    left = 0
+    while spread.leave_one():
+        left += 1
+    assert left == 7 and spread.counts[0] == 1  # 1 against 0: no closing over a difference of one
+    spread.slot = 1
+    assert not spread.leave_one()
