@@ -361,6 +361,22 @@ def _pdq_indexes(size: int, rng: np.random.Generator) -> tuple[BinaryIndex, Bina
     return flat, own, derived, layout
 
 
+def _pdq_costs(size: int, rng: np.random.Generator, codes: list[np.ndarray], probes: tuple[int, ...]
+               ) -> tuple[tuple[float, float], tuple[float, float], tuple[float, float],
+                          dict[int, tuple[float, float]], float, str]:
+    """(wall, CPU) ms a query file of the baseline's flat scan, the own hashes' and the windows'
+    lookups (and the windows' at each of `probes`), the PDQ indexes' bytes a picture, the layout."""
+    flat, own, derived, layout = _pdq_indexes(size, rng)
+    for c in codes[:3]:  # warm
+        own.search(c, 31), derived.search(c, 31), flat.search(c, 31)
+    scan = _mean([_timed(lambda: flat.search(c, 31)) for c in codes])
+    own_ms = _mean([_timed(lambda: own.search(c, 31)) for c in codes])
+    derived_ms = _mean([_timed(lambda: derived.search(c, 31)) for c in codes])
+    more_probes = {p: _mean([_timed(lambda: derived.search(c, 31, nprobe=p)) for c in codes])
+                   for p in probes if isinstance(derived, IVFIndex) and derived.nprobe < p <= derived.nlist}
+    return scan, own_ms, derived_ms, more_probes, (own.memory_bytes() + derived.memory_bytes()) / size, layout
+
+
 def cost(pool: list[tuple[str, str, Image.Image]], scale: int, previous: types.ModuleType,
          probes: tuple[int, ...] = ()) -> None:
     """Every stage a query can run, wall and CPU ms, at 10 k-1 M banked pictures: the PDQ variants, the
@@ -437,17 +453,8 @@ def cost(pool: list[tuple[str, str, Image.Image]], scale: int, previous: types.M
             drawn = real_summaries[rng.integers(0, len(real_summaries), extra)] + rng.normal(0, 3, (extra, 9))
             smooth_index.add_many(list(range(10**9 + smooth_built, 10**9 + smooth_built + extra)), drawn.astype(np.float32))
             smooth_built += extra
-        flat, own, derived, layout = _pdq_indexes(size, rng)
         codes = [hex_to_codes([h.pdq for h in q]) for q in queries[:30]]
-        for c in codes[:3]:  # warm
-            own.search(c, 31), derived.search(c, 31), flat.search(c, 31)
-        scan = _mean([_timed(lambda: flat.search(c, 31)) for c in codes])
-        own_ms = _mean([_timed(lambda: own.search(c, 31)) for c in codes])
-        derived_ms = _mean([_timed(lambda: derived.search(c, 31)) for c in codes])
-        more_probes = {p: _mean([_timed(lambda: derived.search(c, 31, nprobe=p)) for c in codes])
-                       for p in probes if isinstance(derived, IVFIndex) and derived.nprobe < p <= derived.nlist}
-        pdq_bytes = (own.memory_bytes() + derived.memory_bytes()) / size
-        del flat, own, derived
+        scan, own_ms, derived_ms, more_probes, pdq_bytes, layout = _pdq_costs(size, rng, codes, probes)
         shortlist = _mean([_timed(lambda: [index.shortlist(q.descriptors) for _, q in qs]) for qs in sets_new[:30]])
         smooth_shortlist = _mean([_timed(lambda: smooth_index.shortlist(q.colour, occluded=True)) for q in smooth_queries])  # the dearer form
         shortlisted = sum(any(10**8 <= o < 10**9 for o, _ in smooth_index.shortlist(q.colour, occluded=q.occluded))
