@@ -100,7 +100,7 @@ class NameIndex:
             for other in self.skeletons.get(shape, ()):
                 found.setdefault(other, 0.8)
             if not token.sound:  # as'haq also as Ishaq, dzhikhad as Jihad (scripts.loose_readings)
-                for reading in loose_readings(text):
+                for reading in loose_readings(text, common=False):
                     for other in self.skeletons.get(skeleton(reading), ()):
                         found.setdefault(other, 0.8)
             if token.sound:  # a Latin word as a sound-spelled script writes it (score._skeleton_similarity)

@@ -670,13 +670,13 @@ def _compound_pairs(
     ):
         if len(used_l) + 2 > len(left) or len(used_r) == len(right):
             continue  # no two words left to join, or nothing left to join them to
-        spans = _spans(left, used_l)
-        if not spans:
-            continue
         # A shorter Latin word is asked of syllables spelt by sound ('luo si' against 'roth').
-        shortest = 3 if any(left[i].sound for span in spans for i in span) else 5
+        shortest = 3 if any(t.sound for i, t in enumerate(left) if i not in used_l) else 5
         wholes = [j for j, whole in enumerate(right) if j not in used_r and len(whole.text) >= (shortest if not whole.abjad else 5)]
         if not wholes:
+            continue
+        spans = _spans(left, used_l)
+        if not spans:
             continue
         sized = [(span, sum(len(left[i].text) for i in span)) for span in spans]
         loose_left = {left[span[0]].abjad for span in spans if all(left[i].abjad == left[span[0]].abjad for i in span)}

@@ -358,6 +358,7 @@ def test_a_final_latin_vowel_must_be_written_by_the_abjad() -> None:
 def test_other_readings_of_a_loose_romanisation() -> None:
     assert loose_readings("as'haq") == ["ashaq"] and loose_readings("dzhikhad", "jihad") == ["dzhihad"]
     assert loose_readings("nsra", "nusrat") == ["nsrat"] and loose_readings("nsra", "nusra") == []
+    assert loose_readings("nsra", common=False) == [] and loose_readings("dzhikhad", common=False) == ["dzhihad"]
     assert compare_names("اسحاق", "Ishaq", "Person")["match"]  # s and h written apart, read sh in Latin
     assert compare_names("Джихад", "Jihad")["match"]  # a Russian kh for an Arabic h
     assert compare_names("نصرة الإسلام", "Nusrat ul-Islam")["match"]  # a ta marbuta said t
