@@ -287,8 +287,15 @@ class GroupCommit:
                 except queue.Empty:
                     break
             live = [(write, future) for write, future in group if future.set_running_or_notify_cancel()]
-            if live:
+            if not live:
+                continue
+            try:
                 self._commit(live, turn)
+            except Exception as exc:  # outside the writes (they fail alone): fail this group, keep the writer
+                log.exception("a group commit failed")
+                for _, future in live:
+                    if not future.done():
+                        future.set_exception(exc)
 
     def _commit(self, group: list[tuple[Callable[[Connection], Any], Future[Any]]], turn: WriterTurn | None) -> None:
         if turn is None:

@@ -128,3 +128,24 @@ def test_the_turn_is_given_up_before_the_commit(tmp_path) -> None:  # type: igno
     with turn:
         seqs = commit_group(store, [_entry(ledger, "turns", 1)], before_commit=lambda: (turn.release(), other_may_take_it()))
     assert seqs == [1] and answers.get(timeout=10) is True
+
+
+def test_the_writer_outlives_a_group_that_fails_outside_its_writes(any_store: Store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import redline.ledger as ledger_module
+
+    real = ledger_module.commit_group
+    calls = []
+
+    def broken_once(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("the store went away")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ledger_module, "commit_group", broken_once)
+    ledger = Ledger(any_store)
+    group = GroupCommit(any_store)
+    first = group.submit(_entry(ledger, "w", 1))
+    with pytest.raises(RuntimeError, match="went away"):
+        first.result(timeout=30)
+    assert group.submit(_entry(ledger, "w", 2)).result(timeout=30) >= 1  # the next group is written
