@@ -302,7 +302,7 @@ class GroupCommit:
             outcomes = commit_group(self.store, [write for write, _ in group])
         else:
             with turn:
-                outcomes = commit_group(self.store, [write for write, _ in group], before_commit=turn.release)
+                outcomes = commit_group(self.store, [write for write, _ in group])
         for (_, future), outcome in zip(group, outcomes):
             if isinstance(outcome, _Failed):
                 future.set_exception(outcome.error)
@@ -321,16 +321,14 @@ class WriterTurn:
     next commits, and its requests with it (BEGIN waits of up to 335 ms at 16 clients, the sleeps'
     sum after twelve tries; docs/benchmarks-api.md, sixth part). A process blocked in flock() is
     woken when the lock is released. Only the group committers take it: every other writer still
-    queues on BEGIN IMMEDIATE, which stays what orders the writes (the chain is as before).
-
-    The turn is given up just before the COMMIT (`release`): the commit appends to the WAL and
-    frees SQLite's write lock at once, but when a checkpoint is due it then runs in the same call,
-    fsyncs included, and the other writers need not wait for that."""
+    queues on BEGIN IMMEDIATE, which stays what orders the writes (the chain is as before). A WAL
+    checkpoint falling due in a commit runs under the turn: giving the turn up just before the
+    COMMIT was measured and left (the next writer's BEGIN then met the commit and SQLite's sleeps;
+    253 vs 296 req/s median at 16 clients, docs/benchmarks-api.md, sixth part)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._fd = -1
-        self._held = False
 
     @staticmethod
     def for_store(store: Store) -> WriterTurn | None:
@@ -348,15 +346,10 @@ class WriterTurn:
                 self._fd = -2
         if self._fd >= 0:
             fcntl.flock(self._fd, fcntl.LOCK_EX)
-            self._held = True
-
-    def release(self) -> None:
-        if self._held:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-            self._held = False
 
     def __exit__(self, *exc: object) -> None:
-        self.release()
+        if self._fd >= 0:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
 
 
 @dataclass(frozen=True)
@@ -364,18 +357,13 @@ class _Failed:
     error: BaseException
 
 
-def commit_group(store: Store, writes: list[Callable[[Connection], Any]],
-                 before_commit: Callable[[], None] | None = None) -> list[Any]:
+def commit_group(store: Store, writes: list[Callable[[Connection], Any]]) -> list[Any]:
     """Run `writes` in one transaction and commit once: each one's result, in order. When the group
     fails, each write is retried in its own transaction, so that only a faulty write fails (its
-    outcome is then a `_Failed` holding the error). `before_commit` runs once the writes are done,
-    just before the COMMIT."""
+    outcome is then a `_Failed` holding the error)."""
     try:
         with store.transaction() as conn:
-            done = [write(conn) for write in writes]
-            if before_commit is not None:
-                before_commit()
-            return done
+            return [write(conn) for write in writes]
     except Exception as exc:
         if len(writes) == 1:
             return [_Failed(exc)]

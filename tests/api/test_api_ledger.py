@@ -110,26 +110,6 @@ def test_group_committers_of_a_sqlite_file_take_turns(tmp_path) -> None:  # type
     assert answers.get(timeout=10) is True
 
 
-def test_the_turn_is_given_up_before_the_commit(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from redline.ledger import WriterTurn, commit_group
-
-    store = Store(f"sqlite:///{tmp_path / 'turns.db'}")
-    store.create_all()
-    turn = WriterTurn.for_store(store)
-    assert turn is not None
-    answers: multiprocessing.Queue[bool] = multiprocessing.Queue()
-
-    def other_may_take_it() -> None:
-        other = multiprocessing.Process(target=_try_turn, args=(str(turn.path), answers))
-        other.start()
-        other.join(timeout=30)
-
-    ledger = Ledger(store)
-    with turn:
-        seqs = commit_group(store, [_entry(ledger, "turns", 1)], before_commit=lambda: (turn.release(), other_may_take_it()))
-    assert seqs == [1] and answers.get(timeout=10) is True
-
-
 def test_the_writer_outlives_a_group_that_fails_outside_its_writes(any_store: Store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import redline.ledger as ledger_module
 
