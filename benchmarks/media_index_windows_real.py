@@ -49,7 +49,7 @@ import resource
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -188,14 +188,8 @@ def measure(home: Path, nprobes: list[int]) -> None:
                 via += bool(mine) and all("bank_variant" in m.detail for m in mine)
             per_label.append(f"{label} {got}/{len(rows)} (window {via})")
             found, through, total = found + got, through + via, total + len(rows)
-        lookups = []
-        lookup_cpu = cpu_s()
-        for value in plain:
-            t0 = time.perf_counter()
-            matcher.match_pdq(value)
-            lookups.append(time.perf_counter() - t0)
-        lookup_cpu = cpu_s() - lookup_cpu
-        a, b = np.array(times) * 1000, np.array(lookups) * 1000
+        b, lookup_cpu = timed(matcher.match_pdq, plain)
+        a = np.array(times) * 1000
         print(f"nprobe {nprobe or '-'}: recall {found}/{total} = {found / total:.4f}, through a derived hash {through}; "
               f"PDQ stage a query file p50 {np.percentile(a, 50):.3f} ms p99 {np.percentile(a, 99):.3f} ms "
               f"(CPU {1000 * stage_cpu / len(a):.2f} ms a query); "
@@ -204,6 +198,16 @@ def measure(home: Path, nprobes: list[int]) -> None:
               f"({len(plain)} lookups); load {load()}", flush=True)
         print("  " + "; ".join(per_label), flush=True)
     print(f"total {time.perf_counter() - started:.0f} s wall / {cpu_s() - cpu:.0f} s CPU", flush=True)
+
+
+def timed(lookup: Callable[[Any], object], values: list[Any]) -> tuple[np.ndarray, float]:
+    """Wall milliseconds of each lookup, and the CPU seconds of them all."""
+    walls, cpu = [], cpu_s()
+    for value in values:
+        t0 = time.perf_counter()
+        lookup(value)
+        walls.append(time.perf_counter() - t0)
+    return np.array(walls) * 1000, cpu_s() - cpu
 
 
 def rss_mib() -> tuple[float, float]:
@@ -329,15 +333,8 @@ def synthetic(home: Path, pictures: int, nprobes: list[int], seed: int, exact_sa
                 losses[label] = losses.get(label, 0) + 1
         wall, total_cpu = time.perf_counter() - t_all, cpu_s() - c_all
         plain = [hex_to_codes([usable[0][1]]) for _, _, usable in files]
-        lookups = []
-        c0 = cpu_s()
-        for code in plain:
-            t0 = time.perf_counter()
-            own.search(code, THRESHOLD)
-            derived.search(code, THRESHOLD)
-            lookups.append(time.perf_counter() - t0)
-        lookup_cpu = cpu_s() - c0
-        a, b = np.array(times) * 1000, np.array(lookups) * 1000
+        b, lookup_cpu = timed(lambda code: (own.search(code, THRESHOLD), derived.search(code, THRESHOLD)), plain)
+        a = np.array(times) * 1000
         print(f"nprobe {nprobe or '-'}: recall {found}/{len(files)} (exact {found_exact}; lost {lost}: "
               f"{', '.join(f'{k} {v}' for k, v in losses.items()) or 'none'}), through a derived hash {through}; "
               f"PDQ stage a query file p50 {np.percentile(a, 50):.1f} ms p99 {np.percentile(a, 99):.1f} ms, CPU "
