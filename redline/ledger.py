@@ -14,6 +14,7 @@ import logging
 import os
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -74,8 +75,9 @@ class Compiled:
         return cursor
 
 
-# Built once: every screening appends, and building a statement costs more than running it.
-_HEAD = select(ledger_table.c.seq, ledger_table.c.hash).order_by(ledger_table.c.seq.desc()).limit(1)
+# Built once: every screening appends, and building a statement costs more than running it. The
+# head is read once per transaction (a group commit's first entry), on the DBAPI cursor like the insert.
+_HEAD = Compiled(text("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1"))
 _INSERT = Compiled(ledger_table.insert().values({c.name: bindparam(c.name) for c in ledger_table.columns}))
 _HEAD_SEEN = "redline.ledger.head"  # conn.info: (transaction, seq, hash) of the last entry this connection wrote
 
@@ -164,9 +166,13 @@ class Ledger:
         else:
             if conn.dialect.name == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _APPEND_LOCK})
-            last = conn.execute(_HEAD).first()
-            seq = (last.seq + 1) if last else 1
-            prev = last.hash if last else GENESIS
+            cursor = _HEAD.execute(conn, {})
+            try:
+                last = cursor.fetchone()
+            finally:
+                cursor.close()
+            seq = (last[0] + 1) if last else 1
+            prev = last[1] if last else GENESIS
         digest = _entry_hash(seq, kind, actor, when, body, prev)
         _INSERT.execute(conn, {"seq": seq, "kind": kind, "actor": actor, "at": when, "body": body, "prev_hash": prev,
                                "hash": digest}).close()
@@ -241,6 +247,9 @@ class Ledger:
         return breaches
 
 
+CHECKPOINT_S = 0.5  # how often a process's group committer has the WAL checkpointed (SQLite), off its writer
+
+
 class GroupCommit:
     """Many small writes, few transactions: callers hand their write (a function of a connection:
     typically a ledger entry and what goes with it) to one writer thread of this process, which runs
@@ -251,16 +260,28 @@ class GroupCommit:
     writes are (SQLite's BEGIN IMMEDIATE, PostgreSQL's advisory lock in `Ledger.append`), so the
     chain stays valid across processes. When a group fails, each of its writes is retried in its own
     transaction, so only the faulty one fails. The thread starts on first use in each process (after
-    a fork, the child starts its own)."""
+    a fork, the child starts its own).
 
-    def __init__(self, store: Store, max_group: int = 256) -> None:
+    The writer keeps one connection of its own between groups: checking one out of the pool and
+    back (a rollback on return) for every group cost more CPU than the group's SQL (0.25 against
+    0.07 ms a group, docs/benchmarks-api.md, seventh part). On a SQLite file its commits never
+    checkpoint the WAL (`wal_autocheckpoint` off on that connection): a checkpoint due in a commit
+    copied about a thousand pages and fsynced twice (12-24 ms) while the writers' turn was held, so
+    every recording of both workers waited for it. A thread of the process checkpoints instead
+    (PASSIVE: it never waits for, nor holds up, a writer or a reader) every `checkpoint_s` while
+    there are commits."""
+
+    def __init__(self, store: Store, max_group: int = 256, checkpoint_s: float = CHECKPOINT_S) -> None:
         self.store = store
         self.max_group = max_group
+        self.checkpoint_s = checkpoint_s
         self._queue: queue.SimpleQueue[tuple[Callable[[Connection], Any], Future[Any]]] = queue.SimpleQueue()
         self._pid = -1
         self._lock = threading.Lock()
+        self._conn: Connection | None = None
         self.groups = 0
         self.writes = 0
+        self.checkpoints: WalCheckpoints | None = None
 
     def submit(self, write: Callable[[Connection], T]) -> Future[T]:
         if self._pid != os.getpid():
@@ -274,6 +295,10 @@ class GroupCommit:
             if self._pid == os.getpid():
                 return
             self._queue = queue.SimpleQueue()  # a queue inherited through fork has no writer
+            self._conn = None  # nor a connection
+            self.checkpoints = WalCheckpoints.for_store(self.store, self.checkpoint_s, lambda: self.groups)
+            if self.checkpoints is not None:
+                threading.Thread(target=self.checkpoints.run, name="redline-wal-checkpoint", daemon=True).start()
             threading.Thread(target=self._run, args=(self._queue,), name="redline-group-commit", daemon=True).start()
             self._pid = os.getpid()
 
@@ -293,16 +318,42 @@ class GroupCommit:
                 self._commit(live, turn)
             except Exception as exc:  # outside the writes (they fail alone): fail this group, keep the writer
                 log.exception("a group commit failed")
+                self._drop()
                 for _, future in live:
                     if not future.done():
                         future.set_exception(exc)
 
+    def _held(self) -> Connection:
+        """The writer's own connection, opened on first use and after a failure."""
+        if self._conn is None or self._conn.closed or self._conn.invalidated:
+            self.store.create_all()
+            conn = self.store.engine.connect()
+            conn.execution_options(redline_write=True)  # BEGIN IMMEDIATE on SQLite (redline.store.base)
+            if self.checkpoints is not None:
+                conn.connection.dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")  # type: ignore[union-attr]
+            self._conn = conn
+        return self._conn
+
+    def _drop(self) -> None:
+        """Discard the held connection (never back to the pool: its autocheckpoint is off)."""
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.invalidate()
+                conn.close()
+            except Exception:  # already broken: nothing more to release
+                pass
+
     def _commit(self, group: list[tuple[Callable[[Connection], Any], Future[Any]]], turn: WriterTurn | None) -> None:
+        writes = [write for write, _ in group]
+        conn = self._held()
         if turn is None:
-            outcomes = commit_group(self.store, [write for write, _ in group])
+            outcomes = commit_group(self.store, writes, conn)
         else:
             with turn:
-                outcomes = commit_group(self.store, [write for write, _ in group])
+                outcomes = commit_group(self.store, writes, conn)
+        if conn.invalidated or any(isinstance(outcome, _Failed) for outcome in outcomes):
+            self._drop()  # the next group starts on a fresh connection
         for (_, future), outcome in zip(group, outcomes):
             if isinstance(outcome, _Failed):
                 future.set_exception(outcome.error)
@@ -310,6 +361,48 @@ class GroupCommit:
                 future.set_result(outcome)
         self.groups += 1
         self.writes += len(group)
+
+
+class WalCheckpoints:
+    """PASSIVE checkpoints of a SQLite file's WAL on a thread of their own, every `every_s` while
+    `activity()` (a count of commits) moves. A PASSIVE checkpoint copies what no reader still needs
+    and takes no lock a writer or reader waits on; when another process's checkpoint is running it
+    returns at once. `done`, `longest_ms`: what it did, for measures and tests."""
+
+    def __init__(self, store: Store, every_s: float, activity: Callable[[], int]) -> None:
+        self.store = store
+        self.every_s = every_s
+        self.activity = activity
+        self.done = 0
+        self.longest_ms = 0.0
+
+    @staticmethod
+    def for_store(store: Store, every_s: float, activity: Callable[[], int]) -> WalCheckpoints | None:
+        url = store.engine.url
+        if every_s <= 0 or url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+            return None
+        return WalCheckpoints(store, every_s, activity)
+
+    def run(self) -> None:
+        seen = self.activity()
+        conn: Any = None
+        while True:
+            time.sleep(self.every_s)
+            now = self.activity()
+            if now == seen:
+                continue
+            seen = now
+            started = time.perf_counter()
+            try:
+                if conn is None:
+                    conn = self.store.engine.raw_connection()
+                conn.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            except Exception as exc:  # the next turn tries again on a new connection
+                log.warning("a WAL checkpoint failed: %s", exc)
+                conn = None
+                continue
+            self.done += 1
+            self.longest_ms = max(self.longest_ms, 1000 * (time.perf_counter() - started))
 
 
 class WriterTurn:
@@ -357,15 +450,19 @@ class _Failed:
     error: BaseException
 
 
-def commit_group(store: Store, writes: list[Callable[[Connection], Any]]) -> list[Any]:
+def commit_group(store: Store, writes: list[Callable[[Connection], Any]], conn: Connection | None = None) -> list[Any]:
     """Run `writes` in one transaction and commit once: each one's result, in order. When the group
     fails, each write is retried in its own transaction, so that only a faulty write fails (its
-    outcome is then a `_Failed` holding the error)."""
+    outcome is then a `_Failed` holding the error). With `conn` (a connection of the caller's, in no
+    transaction) the group runs on it; the retries run on connections of their own."""
     try:
-        with store.transaction() as conn:
+        if conn is None:
+            with store.transaction() as own:
+                return [write(own) for write in writes]
+        with conn.begin():
             return [write(conn) for write in writes]
     except Exception as exc:
-        if len(writes) == 1:
+        if len(writes) == 1 and conn is None:
             return [_Failed(exc)]
         log.warning("a group of %d writes failed; retrying each on its own", len(writes))
         return [commit_group(store, [write])[0] for write in writes]

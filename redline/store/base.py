@@ -70,8 +70,9 @@ def _make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
+        # on the DBAPI connection: SQLAlchemy's execution layer cost more than the BEGIN itself
         write = conn.get_execution_options().get("redline_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
 

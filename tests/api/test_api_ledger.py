@@ -10,7 +10,7 @@ import threading
 import pytest
 from sqlalchemy import Connection, func, select
 
-from redline.ledger import GroupCommit, Ledger, ledger_table
+from redline.ledger import GroupCommit, Ledger, WalCheckpoints, ledger_table
 from redline.store import Store
 
 
@@ -129,3 +129,29 @@ def test_the_writer_outlives_a_group_that_fails_outside_its_writes(any_store: St
     with pytest.raises(RuntimeError, match="went away"):
         first.result(timeout=30)
     assert group.submit(_entry(ledger, "w", 2)).result(timeout=30) >= 1  # the next group is written
+
+
+def test_the_group_committer_checkpoints_the_wal_on_a_thread_of_its_own(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Its commits leave the WAL alone (autocheckpoint off on its own connection only, the pool's
+    keep SQLite's default); its checkpoint thread checkpoints while commits come, and stops after."""
+    import time
+
+    store = Store(f"sqlite:///{tmp_path / 'wal.db'}")
+    ledger = Ledger(store)
+    group = GroupCommit(store, checkpoint_s=0.05)
+    assert [group.submit(_entry(ledger, "w", i)).result(timeout=30) for i in range(40)] == list(range(1, 41))
+    assert group.checkpoints is not None
+    writer = group._conn
+    assert writer is not None
+    assert writer.connection.dbapi_connection.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+    with store.connect() as other:  # the pool's connections keep SQLite's default
+        assert other.connection.dbapi_connection.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+    deadline = time.monotonic() + 10
+    while group.checkpoints.done == 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert group.checkpoints.done >= 1 and group.checkpoints.longest_ms > 0
+    done = group.checkpoints.done
+    time.sleep(0.3)  # no commits since: no more checkpoints
+    assert group.checkpoints.done <= done + 1
+    assert ledger.verify() == []
+    assert WalCheckpoints.for_store(Store("sqlite://"), 0.5, lambda: 0) is None  # in memory: no WAL
