@@ -16,6 +16,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
@@ -275,43 +276,56 @@ class NameComparison:
         return "; ".join(parts)
 
 
+_NONE = (0.0, "")
+_EXACT = (1.0, "exact")
+_FUZZY_SHORT = SIMILARITY["fuzzy_short"]
+_FUZZY_LONG = SIMILARITY["fuzzy_long"]
+_FOLD_SLACK = 1 - SIMILARITY["fuzzy_long"]  # a length gap beyond this share of the longer folded word: no fuzzy match
+_fold = lru_cache(maxsize=1 << 16)(fold)  # a word's folded spelling, asked of the same words in every comparison
+
+
 def token_similarity(q: Token, c: Token) -> tuple[float, str]:
     a, b = q.text, c.text
     if a == b:
-        return 1.0, "exact"
-    if q.kind == NUMBER or c.kind == NUMBER:
-        return 0.0, ""
-    if q.kind == INITIAL or c.kind == INITIAL:
+        return _EXACT
+    q_kind, c_kind = q.kind, c.kind
+    if q_kind == NUMBER or c_kind == NUMBER:
+        return _NONE
+    if q_kind == INITIAL or c_kind == INITIAL:
         if (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
             return SIMILARITY["initial"], "initial"
-        return 0.0, ""
-    if q.kind == ADMIN or c.kind == ADMIN:
-        return (SIMILARITY["admin_level"], "administrative level") if q.kind == c.kind else (0.0, "")
+        return _NONE
+    if q_kind == ADMIN or c_kind == ADMIN:
+        return (SIMILARITY["admin_level"], "administrative level") if q_kind == c_kind else _NONE
     if a in BODY_UNITS and b in BODY_UNITS:
         return SIMILARITY["body_unit"], "unit of a public body"
     if a in FORMATIONS and b in FORMATIONS:
         return SIMILARITY["armed_formation"], "formation of an armed group"
     if a in ORGANISATION_KINDS and b in ORGANISATION_KINDS:
         return SIMILARITY["organisation_form"], "form of an organisation"
-    shorter = min(len(a), len(b))
+    len_a, len_b = len(a), len(b)
+    shorter = len_a if len_a < len_b else len_b
     if shorter >= 4:
         sim = OSA.normalized_similarity(a, b)  # a transposition is one edit
-        if c.source != b and len(c.source) >= 4:
+        spelt = c.source
+        if spelt != b and len(spelt) >= 4:
             # A sector word is compared as spelt too: "martiime" is one edit from "maritime",
             # which the vocabulary files under "shipping".
-            sim = max(sim, OSA.normalized_similarity(q.source, c.source))
+            sim = max(sim, OSA.normalized_similarity(q.source, spelt))
         # No score_cutoff here: rapidfuzz 3 turns 0.8 into a distance bound that drops 1-in-5 edits.
-        if sim >= SIMILARITY["fuzzy_short" if shorter < 8 else "fuzzy_long"]:
+        if sim >= (_FUZZY_SHORT if shorter < 8 else _FUZZY_LONG):
             return max((sim, "fuzzy"), (_folded_similarity(a, b), "spelling variant"), _skeleton_similarity(q, c))
     folded = _folded_similarity(a, b)
     if folded:
         return max((folded, "spelling variant"), _skeleton_similarity(q, c))
     if shorter >= STEM_MIN and a[:STEM_MIN] == b[:STEM_MIN] and _stem(a, b):
         return SIMILARITY["stem"], "derived word"
-    if shorter >= 3 and (q.kind in SECTOR_KINDS or c.kind in SECTOR_KINDS):
-        spelt = (q.source, c.source)
-        if _abbreviates(a, b, q.kind, c.kind) or (spelt != (a, b) and _abbreviates(*spelt, q.kind, c.kind)):
+    if shorter >= 3 and (q_kind in SECTOR_KINDS or c_kind in SECTOR_KINDS):
+        spelt_q, spelt_c = q.source, c.source
+        if _abbreviates(a, b, q_kind, c_kind) or ((spelt_q != a or spelt_c != b) and _abbreviates(spelt_q, spelt_c, q_kind, c_kind)):
             return SIMILARITY["abbreviation"], "abbreviation"
+    if q.abjad == c.abjad:
+        return _NONE  # no loose romanisation on either side: no consonant key to compare
     return _skeleton_similarity(q, c)
 
 
@@ -327,13 +341,14 @@ def _stem(a: str, b: str) -> bool:
 def _folded_similarity(a: str, b: str) -> float:
     """Two Latin spellings of one sound ('Manssor' / 'Mansour'): equal once folded (names.fold), or
     as close as a fuzzy match then."""
-    fa, fb = fold(a), fold(b)
+    fa, fb = _fold(a), _fold(b)
     if fa == fb:
         return SIMILARITY["spelling_variant"]
-    shorter, longer = sorted((len(fa), len(fb)))
-    if shorter >= 4 and longer - shorter <= longer * (1 - SIMILARITY["fuzzy_long"]):  # else no edit ratio reaches a match
+    len_a, len_b = len(fa), len(fb)
+    shorter, longer = (len_a, len_b) if len_a <= len_b else (len_b, len_a)
+    if shorter >= 4 and longer - shorter <= longer * _FOLD_SLACK:  # else no edit ratio reaches a match
         sim = OSA.normalized_similarity(fa, fb)
-        if sim >= SIMILARITY["fuzzy_short" if shorter < 8 else "fuzzy_long"]:
+        if sim >= (_FUZZY_SHORT if shorter < 8 else _FUZZY_LONG):
             return sim * SIMILARITY["spelling_variant"]
     return 0.0
 
@@ -394,8 +409,11 @@ def _own_words(result: NameComparison) -> str:
     c_own = [t for t in result.listed_unmatched if t.kind in OWN_KINDS and t.text not in NOT_SECTORS]
     if not (q_own and c_own) or not any(t.kind == WORD for t in (*q_own, *c_own)):
         return ""
-    if any(_contracts(a.text, b.text) or _contracts(b.text, a.text) for a in q_own for b in c_own):
-        return ""
+    for a in q_own:
+        for b in c_own:
+            # Either way, a contraction keeps the longer word's first letter.
+            if a.text[:1] == b.text[:1] and (_contracts(a.text, b.text) or _contracts(b.text, a.text)):
+                return ""
     return f"{', '.join(sorted(t.source for t in q_own))} vs {', '.join(sorted(t.source for t in c_own))}"
 
 
@@ -418,8 +436,19 @@ def _abbreviates(a: str, b: str, kind_a: str, kind_b: str) -> bool:
     return all(ch in rest for ch in short[1:])
 
 
+def _row(q_tokens: tuple[Token, ...], c: Token) -> tuple[tuple[float, int, str], ...]:
+    """A listed token's similarities to the query's tokens, those above 0 only (most are 0), as
+    (-similarity, query position, how): compare's memo."""
+    out = []
+    for i, q in enumerate(q_tokens):
+        sim, how = token_similarity(q, c)
+        if sim > 0:
+            out.append((-sim, i, how))
+    return tuple(out)
+
+
 def compare(
-    query: AnalysedName, listed: AnalysedName, memo: dict[int, tuple[tuple[float, str], ...]] | None = None, rarity: Rarity | None = None
+    query: AnalysedName, listed: AnalysedName, memo: dict[int, tuple[tuple[float, int, str], ...]] | None = None, rarity: Rarity | None = None
 ) -> NameComparison:
     """Score `query` against `listed`. `memo` caches, across the comparisons of one analysed
     query, each listed token's similarities to the query's tokens (listed tokens are shared
@@ -431,10 +460,9 @@ def compare(
     for j, c in enumerate(c_tokens):
         row = memo.get(id(c))
         if row is None:
-            row = memo[id(c)] = tuple(token_similarity(q, c) for q in q_tokens)
-        for i, (sim, how) in enumerate(row):
-            if sim > 0:
-                candidates.append((-sim, i, j, how))
+            row = memo[id(c)] = _row(q_tokens, c)
+        for negative, i, how in row:
+            candidates.append((negative, i, j, how))
     candidates.sort()
     used_q: set[int] = set()
     used_c: set[int] = set()
@@ -671,30 +699,41 @@ def _compound_pairs(
         if len(used_l) + 2 > len(left) or len(used_r) == len(right):
             continue  # no two words left to join, or nothing left to join them to
         # A shorter Latin word is asked of syllables spelt by sound ('luo si' against 'roth').
-        shortest = 3 if any(t.sound for i, t in enumerate(left) if i not in used_l) else 5
-        wholes = [j for j, whole in enumerate(right) if j not in used_r and len(whole.text) >= (shortest if not whole.abjad else 5)]
+        shortest = 5
+        for i, t in enumerate(left):
+            if t.sound and i not in used_l:
+                shortest = 3
+                break
+        wholes = [j for j, whole in enumerate(right) if j not in used_r and len(whole.text) >= (5 if whole.abjad else shortest)]
         if not wholes:
             continue
         spans = _spans(left, used_l)
         if not spans:
             continue
-        sized = [(span, sum(len(left[i].text) for i in span)) for span in spans]
-        loose_left = {left[span[0]].abjad for span in spans if all(left[i].abjad == left[span[0]].abjad for i in span)}
+        sizes = [len(t.text) for t in left]
+        sized = [(span, sizes[span[0]] + sizes[span[1]] + (sizes[span[2]] if len(span) == 3 else 0)) for span in spans]
+        loose_left = set()
+        for span in spans:
+            loose = left[span[0]].abjad
+            if left[span[1]].abjad == loose and (len(span) == 2 or left[span[2]].abjad == loose):
+                loose_left.add(loose)
+        joined_any = False  # spans are of unused words until a compound is found
         for j in wholes:
             whole = right[j]
             size = len(whole.text)
             for span, joined_size in sized:
-                if used_l.intersection(span):
+                if joined_any and used_l.intersection(span):
                     continue
-                gap = abs(joined_size - size)
-                if gap > max(size, size + gap) * (1 - SIMILARITY["compound_min"]) and not (
+                gap = joined_size - size if joined_size > size else size - joined_size
+                if gap > (size + gap) * _COMPOUND_SLACK and not (
                     (not whole.abjad) in loose_left and _loose_against([left[i] for i in span], whole)
                 ):
                     continue  # no edit ratio reaches a compound, and no consonant key is asked
                 parts = [left[i] for i in span]
-                joined = "".join(t.text for t in parts)
+                joined = "".join([t.text for t in parts])
                 sim = _compound_similarity(joined, parts, whole)
                 if sim >= SIMILARITY["compound_min"]:
+                    joined_any = True
                     used_l.update(span)
                     used_r.add(j)
                     part = max(parts, key=lambda t: t.weight)
@@ -702,6 +741,9 @@ def _compound_pairs(
                     sim, how = (SIMILARITY["skeleton"], "sound key") if sim == SOUND_COMPOUND else (sim * SIMILARITY["compound"], "compound")
                     pairs.append(Pair(whole, merged, sim, how) if flip else Pair(merged, whole, sim, how))
                     break
+
+
+_COMPOUND_SLACK = 1 - SIMILARITY["compound_min"]  # a length gap beyond this share of the longer: no compound by edits
 
 
 # A compound found on the sound key: a sentinel above every similarity, paired at SIMILARITY["skeleton"]
@@ -739,10 +781,11 @@ def _loose_against(parts: list[Token], whole: Token) -> bool:
 def _spans(tokens: tuple[Token, ...], used: set[int]) -> list[tuple[int, ...]]:
     """Runs of unused words that may be one word written apart: two, or three with a particle
     ('ur', 'ud', 'al') in the middle."""
-    out: list[tuple[int, ...]] = [(i, i + 1) for i in range(len(tokens) - 1) if i not in used and i + 1 not in used]
+    free = [i not in used for i in range(len(tokens))]
+    out: list[tuple[int, ...]] = [(i, i + 1) for i in range(len(tokens) - 1) if free[i] and free[i + 1]]
     out += [
         (i, i + 1, i + 2) for i in range(len(tokens) - 2)
-        if not {i, i + 1, i + 2} & used and (tokens[i + 1].kind == STOP or len(tokens[i + 1].text) <= 2)
+        if free[i] and free[i + 1] and free[i + 2] and (tokens[i + 1].kind == STOP or len(tokens[i + 1].text) <= 2)
     ]
     return out
 
