@@ -36,8 +36,11 @@ LEGAL_FORM_TOKENS = frozenset(
     """psc co corp corporation company companies ltd limited inc incorporated llc plc gmbh ag sa sas sarl srl
     spa bv nv oy ab asa kg ooo oao zao pao ao jsc ojsc cjsc pjsc llp lp pte pty sdn bhd fze fzco fzc fzllc
     kk doo ad dd sro ltda sac eirl pvt coltd colimited cvba scs snc sca se kft zrt nyrt tov pp chp fzco
-    establishment est liability sarlu sasu eurl""".split()
+    establishment est liability sarlu sasu eurl
+    fgup gup mup fsue fgu fgbu fku fkp nao prat""".split()
 )
+# fgup ... prat: Russian and Ukrainian state and public forms that rigour's org types leave as words (ФГУП,
+# ГУП, МУП, ФГУ, ФГБУ, ФКУ, ФКП, НАО, ПрАТ; FSUE, the English FGUP), the forms of the Russian Civil Code.
 # Long legal-form words, recognised even when misspelled ("LIABIvLITY"): one edit in eight or more letters.
 LONG_LEGAL_WORDS = tuple(w for w in LEGAL_FORM_TOKENS if len(w) >= 8)
 _GLUED_RE = re.compile(r"^([a-z]{3,})(\d+)$|^(\d+)([a-z]{3,})$")
@@ -86,6 +89,7 @@ class Vocabulary:
     stopwords: frozenset[str]
     patronymic_suffixes: tuple[str, ...]
     patronymic_suffixes_in_full_names: tuple[str, ...]
+    patronymic_endings: tuple[tuple[str, str], ...]  # Belarusian ending -> the Russian one ('auna' -> 'ovna')
     han_words: dict[str, str]  # Han/Hangul/Kana word -> canonical generic token
     han_max: int
     former_pattern: re.Pattern[str]
@@ -101,6 +105,13 @@ class Vocabulary:
     not_sectors: frozenset[str]  # generic words that are no sector: form and ownership
     place_variants: dict[str, str]  # spelling -> canonical place name
     latin_folds: tuple[tuple[str, str], ...]  # spelling -> the one it is folded to, in order
+    phrases: dict[tuple[str, ...], str]  # several words read as one in organisations' names ('torgovyy dom')
+    person_titles: frozenset[str]  # 'mullah', 'haji', 'dr': stop words in persons' names
+    leading_titles: frozenset[str]  # rigour's 'sir', 'lord', 'general': stop words before a person's first name
+    person_particles: frozenset[str]  # 'ur' of 'Shams ur-Rahman': stop words in persons' names
+    second_elements: tuple[tuple[str, str], ...]  # joined ending -> the word it is ('uddin' -> 'din'), longest first
+    abd_not_split: re.Pattern[str]  # the rest of a joined 'abd' name that keeps it whole (Abdullah)
+    abd_surname_endings: tuple[str, ...]
 
 
 class VocabularyError(ValueError):
@@ -157,6 +168,7 @@ def vocabulary() -> Vocabulary:
         stopwords=frozenset(raw["stopwords"]),
         patronymic_suffixes=tuple(raw["patronymic_suffixes"]),
         patronymic_suffixes_in_full_names=tuple(raw["patronymic_suffixes_in_full_names"]),
+        patronymic_endings=tuple(raw["patronymic_endings"].items()),
         han_words=han_words,
         han_max=max(len(k) for k in han_words),
         former_pattern=re.compile(
@@ -177,7 +189,56 @@ def vocabulary() -> Vocabulary:
         not_sectors=frozenset(raw["not_sectors"]) | frozenset(raw["organisation_forms"]),
         place_variants={s: place for place, spellings in raw["place_variants"].items() for s in spellings or []},
         latin_folds=tuple((a, b) for a, b in raw["latin_folds"]),
+        phrases={tuple(phrase.split()): word for word, phrases in (raw.get("phrases") or {}).items() for phrase in phrases},
+        person_titles=frozenset(raw["person_titles"]),
+        leading_titles=_rigour_person_titles(),
+        person_particles=frozenset(raw["person_particles"]),
+        second_elements=tuple(sorted(
+            ((ending, word) for word, endings in raw["arabic_second_elements"].items() for ending in endings),
+            key=lambda pair: len(pair[0]), reverse=True,
+        )),
+        abd_not_split=re.compile(raw["abd_not_split"]),
+        abd_surname_endings=tuple(raw["abd_surname_endings"]),
     )
+
+
+def _rigour_person_titles() -> frozenset[str]:
+    """rigour's single-word person prefixes ('Mr', 'Dr.', 'Herr', 'Sir', 'Lord', 'General'), as
+    analysed words: titles where they lead a name, as rigour reads them, and names elsewhere ('Sarah Lord')."""
+    from rigour.names import prefix  # noqa: F401 - the list lives in rigour's compiled core
+    from rigour._core import person_name_prefixes_list
+
+    words = (anyascii(p).lower().strip(".") for p in person_name_prefixes_list())
+    return frozenset(w for w in words if w.isalpha() and w != "the")
+
+
+_ABD_JOINED = re.compile(r"^abd([aeiou]{1,2})([a-z]{3,})$")
+
+
+@lru_cache(maxsize=1 << 16)
+def arabic_parts(word: str) -> tuple[str, ...]:
+    """A Latin word that joins the parts of an Arabic theophoric name -> those parts, as the name is
+    written apart: 'abdulrahman', 'abdurrahman', 'abdelkader' -> 'abd' + the name (the article,
+    written -ul-, -el-, -ol- or assimilated -ur-r-, is no part of it), 'nuruddin', 'nureddine' ->
+    'nur' 'din', 'shamsurrahman' -> 'shams' 'rahman'; a joined ending alone ('Ansar Eddine') is the
+    element. Abdullah and surnames formed from one (Abdullaev) stay whole (vocab.yaml)."""
+    vocab = vocabulary()
+    joined = _ABD_JOINED.match(word)
+    if joined and not vocab.abd_not_split.match(joined.group(2)) and not word.endswith(vocab.abd_surname_endings):
+        rest = joined.group(2)
+        if rest[0] == "l" or rest[0] == rest[1]:
+            rest = rest[1:]  # abdul-aziz, abdel-kader; abdur-rahman, abdus-salam (the sun letters)
+        if len(rest) >= 3:
+            return ("abd", *arabic_parts(rest))
+    for ending, element in vocab.second_elements:
+        if word.endswith(ending):
+            head = word[: -len(ending)]
+            if not head:
+                return (element,)
+            if len(head) >= 3:
+                return (head, element)
+            break
+    return (word,)
 
 
 _DOUBLED = re.compile(r"(.)\1+")
@@ -385,8 +446,15 @@ def analyse(raw: str, person: bool = False) -> AnalysedName:
                 text = text.replace(form, " ")
     rare_forms = [form for form in legal_forms if form not in LEGAL_FORM_TOKENS]
     tokens: list[Token] = []
-    for word, hint, abjad in _split_glued(_transliterate(text, vocab, person)):
-        canonical = vocab.canonical.get(word, word) if person else vocab.place_variants.get(word) or vocab.canonical.get(word, word)
+    pieces = _split_glued(_transliterate(text, vocab, person))
+    for word, hint, abjad in pieces if person or not vocab.phrases else _phrases(pieces, vocab.phrases):
+        if person and not abjad and (  # a loose romanisation may spell a title by chance (Hebrew 'מר' mr)
+            word in vocab.person_titles or word in vocab.person_particles
+            or word in vocab.leading_titles and all(t.kind == STOP for t in tokens)
+        ):
+            tokens.append(_token(word, STOP, word, bool(abjad), abjad == SOUND))
+            continue
+        canonical = _patronymic(vocab.canonical.get(word, word), vocab) if person else vocab.place_variants.get(word) or vocab.canonical.get(word, word)
         if not person and (
             canonical in LEGAL_FORM_TOKENS
             or hint == "generic" and canonical in {"company", "corporation", "limited"}
@@ -403,12 +471,24 @@ def analyse(raw: str, person: bool = False) -> AnalysedName:
         # A name that is nothing but a legal form word ("The Company") keeps its words.
         tokens = [Token(f, WORD, WEIGHTS[WORD], f) for f in legal_forms]
         legal_forms = []
+    if person and tokens and all(t.kind == STOP for t in tokens):
+        # A name that is nothing but a title ('Mufti', 'Imam') is that person's name.
+        tokens = [_token(t.text, _classify(t.text, "", person, vocab), t.source, t.abjad, t.sound) for t in tokens]
     if person and len(tokens) >= 3:
         tokens = _short_patronymics(tokens, vocab)
     body = not person and not legal_forms and any(t.text in vocab.public_body_words for t in tokens)
     if body:
         tokens = _admin_levels(tokens, vocab)
     return AnalysedName(raw, tuple(tokens), tuple(legal_forms), body, cleaned.changes, person)
+
+
+def _patronymic(word: str, vocab: Vocabulary) -> str:
+    """A Belarusian patronymic as the Russian one ('mikalaeuna' -> 'mikalaevna', vocab.yaml)."""
+    if len(word) > 6:
+        for ending, russian in vocab.patronymic_endings:
+            if word.endswith(ending):
+                return word[: -len(ending)] + russian
+    return word
 
 
 def _short_patronymics(tokens: list[Token], vocab: Vocabulary) -> list[Token]:
@@ -444,8 +524,27 @@ def _split_glued(pieces: list[tuple[str, str, bool]]) -> list[tuple[str, str, bo
             out.extend((part, hint, abjad) for part in glued.groups() if part)
         elif " " in word:
             out.extend((part, hint, abjad) for part in word.split())
+        elif not abjad and len(word) >= 5 and word.isalpha():
+            out.extend((part, hint, abjad) for part in arabic_parts(word))
         else:
             out.append((word, hint, abjad))
+    return out
+
+
+def _phrases(pieces: list[tuple[str, str, bool]], phrases: dict[tuple[str, ...], str]) -> list[tuple[str, str, bool]]:
+    """Words that name one thing together ('torgovyy dom', 'trading house') -> that one word."""
+    out: list[tuple[str, str, bool]] = []
+    i = 0
+    while i < len(pieces):
+        for size in (3, 2):
+            words = tuple(word for word, _, _ in pieces[i:i + size])
+            if len(words) == size and words in phrases:
+                out.append((phrases[words], "", False))
+                i += size
+                break
+        else:
+            out.append(pieces[i])
+            i += 1
     return out
 
 

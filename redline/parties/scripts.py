@@ -373,6 +373,8 @@ def _abjad(word: str, script: str, person: bool) -> list[Piece]:
     word = "".join(ch for ch in word if not unicodedata.combining(ch) and ch not in "\u0640")  # harakat, tatweel
     if ZWJ in word:  # 'حبيب الله' joined by join_arabic: one name, as Latin writes it (Habibullah)
         head, tail = word.split(ZWJ, 1)
+        if tail == "الدين":  # 'شهاب الدين' as names.arabic_parts reads Shahabuddin: shahab + din
+            return [(_abjad_letters(head, script), "", True), ("din", "", True)]
         return [(_abjad_letters(head, script) + table["joined_words"][tail], "", True)]
     special = table["words"].get(word)
     if special:

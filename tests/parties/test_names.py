@@ -38,7 +38,7 @@ def test_abbreviations_expand_to_one_form() -> None:
 
 
 def test_translated_generic_words_match_english() -> None:
-    assert analyse("Torgovy Dom Alfa").key == analyse("Alfa Trading Dom").key
+    assert analyse("Torgovy Dom Alfa").key == analyse("Alfa Trading House").key == analyse("Alfa Trading").key
     assert kinds("杭州海康威视数字技术股份有限公司")["technology"] == GENERIC
 
 
@@ -119,3 +119,42 @@ def test_compare_names_reads_every_name_of_a_string_as_the_screener_does() -> No
     found = compare_names("Keravel Group", "Keravel Group (also known as Keravel Photonics Co., Ltd.)")
     assert found["score"] == 1.0
     assert not compare_names("Keravel Group", "Ostrava Group (also known as Ostrava Photonics)")["match"]
+
+
+@pytest.mark.parametrize(
+    "left, right",
+    [
+        ("Abdulrahman Ali Hassan", "Abdul Rahman Ali Hassan"),
+        ("Abd al-Rahman Hassan", "Abdurrahman Hassan"),
+        ("Abdelkader Mokhtari", "Abd al-Kader Mokhtari"),
+        ("Nureddine Zengi", "Nur al-Din Zengi"),
+        ("Nuruddin Zengi", "Nur ud-Din Zengi"),
+        ("Shamsurrahman Khan", "Shams ur-Rahman Khan"),
+    ],
+)
+def test_arabic_compound_names_joined_or_apart_are_one_name(left: str, right: str) -> None:
+    assert analyse(left, person=True).key == analyse(right, person=True).key
+
+
+@pytest.mark.parametrize("word", ["abdullah", "abdallah", "abdoulaye", "abdullahi", "abdullaev", "abdurakhmanov", "borodin", "geraldine"])
+def test_names_that_only_look_compound_stay_whole(word: str) -> None:
+    assert [t.text for t in analyse(word.title(), person=True).tokens] == [word]
+
+
+def test_titles_are_no_part_of_a_persons_name() -> None:
+    assert analyse("Mullah Fazlullah", person=True).key == analyse("Maulana Fazlullah", person=True).key == "fazlullah"
+    assert analyse("AASI, Sheikh Yusuf", person=True).key == "aasi yusuf"
+    assert analyse("Sir John Lord", person=True).key == "john lord"  # rigour's titles only where they lead
+    assert kinds("Mufti", person=True) == {"mufti": WORD}  # a title alone is the name
+    assert "haji" in kinds("Haji Khairullah Haji Sattar Money Exchange")  # organisations keep them
+
+
+def test_russian_trading_house_is_one_word_in_every_spelling() -> None:
+    key = analyse("OOO TD ASBEST").key
+    assert key == analyse("Torgovy Dom Asbest").key == analyse("TRADING HOUSE ASBEST").key == analyse("ООО Торговый дом Асбест").key
+    assert analyse("FGUP ALMAZ").legal_forms == ("fgup",)
+
+
+def test_belarusian_patronymics_read_as_the_russian_suffix() -> None:
+    assert kinds("ALENA MIKALAEUNA DMUHAILA", person=True)["mikalaevna"] == PATRONYMIC
+    assert kinds("Viktar Paulavich Sheiman", person=True)["paulovich"] == PATRONYMIC
