@@ -105,6 +105,7 @@ class Vocabulary:
     not_sectors: frozenset[str]  # generic words that are no sector: form and ownership
     place_variants: dict[str, str]  # spelling -> canonical place name
     latin_folds: tuple[tuple[str, str], ...]  # spelling -> the one it is folded to, in order
+    vowel_readings: tuple[tuple[tuple[re.Pattern[str], str], ...], ...]  # see loose_vowels
     phrases: dict[tuple[str, ...], str]  # several words read as one in organisations' names ('torgovyy dom')
     person_titles: frozenset[str]  # 'mullah', 'haji', 'dr': stop words in persons' names
     leading_titles: frozenset[str]  # rigour's 'sir', 'lord', 'general': stop words before a person's first name
@@ -189,6 +190,7 @@ def vocabulary() -> Vocabulary:
         not_sectors=frozenset(raw["not_sectors"]) | frozenset(raw["organisation_forms"]),
         place_variants={s: place for place, spellings in raw["place_variants"].items() for s in spellings or []},
         latin_folds=tuple((a, b) for a, b in raw["latin_folds"]),
+        vowel_readings=tuple(tuple((re.compile(a), b) for a, b in reading) for reading in raw["vowel_readings"]),
         phrases={tuple(phrase.split()): word for word, phrases in (raw.get("phrases") or {}).items() for phrase in phrases},
         person_titles=frozenset(raw["person_titles"]),
         leading_titles=_rigour_person_titles(),
@@ -252,6 +254,21 @@ def fold(text: str) -> str:
         if spelling in text:
             text = text.replace(spelling, folded)
     return _DOUBLED.sub(r"\1", text)
+
+
+@lru_cache(maxsize=1 << 16)
+def loose_vowels(text: str) -> tuple[str, ...]:
+    """A Latin spelling folded (fold) and read with its short vowels and diphthong written one way,
+    once for each of vocab.yaml's vowel_readings: 'morshed' and 'murshid' -> 'murshid', 'deif' and
+    'dayf' -> 'daif' (Persian and Arabic romanisations of one name)."""
+    folded = fold(text)
+    out = []
+    for reading in vocabulary().vowel_readings:
+        spelt = folded
+        for pattern, replacement in reading:
+            spelt = pattern.sub(replacement, spelt)
+        out.append(_DOUBLED.sub(r"\1", spelt))
+    return tuple(out)
 
 
 def _country_words() -> set[str]:

@@ -158,3 +158,12 @@ def test_russian_trading_house_is_one_word_in_every_spelling() -> None:
 def test_belarusian_patronymics_read_as_the_russian_suffix() -> None:
     assert kinds("ALENA MIKALAEUNA DMUHAILA", person=True)["mikalaevna"] == PATRONYMIC
     assert kinds("Viktar Paulavich Sheiman", person=True)["paulovich"] == PATRONYMIC
+
+
+def test_loose_vowels_read_persian_and_arabic_spellings_alike() -> None:
+    from redline.parties.names import loose_vowels
+
+    assert set(loose_vowels("Morshed".lower())) & set(loose_vowels("murshid"))
+    assert set(loose_vowels("deif")) & set(loose_vowels("dayf"))
+    assert not set(loose_vowels("deng")) & set(loose_vowels("ding"))  # pinyin: two names
+    assert not set(loose_vowels("hassan")) & set(loose_vowels("hussein"))
