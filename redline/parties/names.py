@@ -37,10 +37,16 @@ LEGAL_FORM_TOKENS = frozenset(
     spa bv nv oy ab asa kg ooo oao zao pao ao jsc ojsc cjsc pjsc llp lp pte pty sdn bhd fze fzco fzc fzllc
     kk doo ad dd sro ltda sac eirl pvt coltd colimited cvba scs snc sca se kft zrt nyrt tov pp chp fzco
     establishment est liability sarlu sasu eurl
-    fgup gup mup fsue fgu fgbu fku fkp nao prat""".split()
+    fgup gup mup fsue fgu fgbu fku fkp nao prat pjs saca""".split()
 )
 # fgup ... prat: Russian and Ukrainian state and public forms that rigour's org types leave as words (ФГУП,
 # ГУП, МУП, ФГУ, ФГБУ, ФКУ, ФКП, НАО, ПрАТ; FSUE, the English FGUP), the forms of the Russian Civil Code.
+# pjs: Iran's 'P.J.S.' (public joint stock, سهامی عام); saca: Venezuela's 'S.A.C.A.' (sociedad anónima de capital abierto).
+# A legal form written with a dot after each letter ('P.J.S.C.', 'S.A.C.A.', 'S.A.L.', 'C.A.') is one word: rigour's
+# org types read 'p.j.s.c.' as 'j.s.c.' and 's.a.c.a.' as 's.a' with the rest left as initials. Joined letters
+# that are no legal form ('I.V. Gorynin') stay initials.
+DOTTED_FORMS = {form: form for form in LEGAL_FORM_TOKENS} | {"sal": "sa", "ca": "ca"}  # S.A.L. (Lebanon), C.A. (compañía anónima)
+_DOTTED_RE = re.compile(r"(?<![\w.])(?:[a-z]\.){2,}(?:[a-z](?![\w.]))?")
 # Long legal-form words, recognised even when misspelled ("LIABIvLITY"): one edit in eight or more letters.
 LONG_LEGAL_WORDS = tuple(w for w in LEGAL_FORM_TOKENS if len(w) >= 8)
 _GLUED_RE = re.compile(r"^([a-z]{3,})(\d+)$|^(\d+)([a-z]{3,})$")
@@ -452,6 +458,8 @@ def analyse(raw: str, person: bool = False) -> AnalysedName:
     text = _APOSTROPHES.sub("", mark_geresh(text)).replace("?", "").replace("״", '"').replace("׳", "'")
     legal_forms: list[str] = []
     if not person:
+        if "." in text:
+            text = _DOTTED_RE.sub(_dotted_form, text)
         found = extract_org_types(text)
         if found:
             legal_forms.extend(form for _, form in found)
@@ -506,6 +514,12 @@ def _patronymic(word: str, vocab: Vocabulary) -> str:
             if word.endswith(ending):
                 return word[: -len(ending)] + russian
     return word
+
+
+def _dotted_form(match: re.Match[str]) -> str:
+    letters = match.group(0).replace(".", "")
+    form = DOTTED_FORMS.get(letters)
+    return f" {form} " if form else match.group(0)
 
 
 def _short_patronymics(tokens: list[Token], vocab: Vocabulary) -> list[Token]:

@@ -167,3 +167,10 @@ def test_loose_vowels_read_persian_and_arabic_spellings_alike() -> None:
     assert set(loose_vowels("deif")) & set(loose_vowels("dayf"))
     assert not set(loose_vowels("deng")) & set(loose_vowels("ding"))  # pinyin: two names
     assert not set(loose_vowels("hassan")) & set(loose_vowels("hussein"))
+
+
+def test_legal_forms_written_with_dots_are_one_word() -> None:
+    assert analyse("TAGHTIRAN P.J.S.").legal_forms == ("pjs",)
+    assert analyse("BANCO DE VENEZUELA, S.A.C.A.").legal_forms == ("saca",)
+    assert analyse("X Holding P.J.S.C.").legal_forms == ("pjsc",)
+    assert {"i", "v"} <= set(kinds("Prometey Named by I.V. Gorynin"))  # initials that are no legal form stay
