@@ -7,8 +7,6 @@ all lead to candidate names. No search server is needed.
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
@@ -65,15 +63,39 @@ class NameIndex:
         self.deletes = dict(deletes)
         self.skeletons = dict(skeletons)
         self.sounds = dict(sounds)
+        self._derive()
+
+    def __getstate__(self) -> dict[str, object]:
+        state = self.__dict__.copy()
+        for derived in ("wide", "found"):
+            state.pop(derived, None)
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._derive()
+
+    def _derive(self) -> None:
+        """What is rebuilt rather than stored: postings as index arrays, and each query word's
+        postings found (a bounded cache: the same words come back query after query)."""
+        self.wide = self.flat.astype(np.intp)
+        self.found: dict[tuple[str, bool, bool, bool], list[tuple[np.ndarray, float]]] = {}
 
     def posting(self, text: str) -> np.ndarray:
         i = self.vocab.get(text)
         if i is None:
             return _EMPTY
-        flat = _WIDE.get(self)
-        if flat is None:
-            flat = _WIDE[self] = self.flat.astype(np.intp)
-        return flat[self.offsets[i]:self.offsets[i + 1]]
+        return self.wide[self.offsets[i]:self.offsets[i + 1]]
+
+    def postings(self, token: Token) -> list[tuple[np.ndarray, float]]:
+        """The postings of `neighbours(token)`, each with its rough similarity."""
+        key = (token.text, token.kind == NUMBER, token.abjad, token.sound)
+        found = self.found.get(key)
+        if found is None:
+            if len(self.found) >= FOUND_CACHE:
+                self.found.clear()
+            found = self.found[key] = [(self.posting(other), sim) for other, sim in self.neighbours(token)]
+        return found
 
     def neighbours(self, token: Token) -> list[tuple[str, float]]:
         """Vocabulary tokens that may match `token`, with a rough similarity."""
@@ -111,39 +133,38 @@ class NameIndex:
     def candidates(self, query: AnalysedName, limit: int) -> list[int]:
         """Name entries most likely to match, best first, by a cheap weighted overlap;
         ties go to the shorter name."""
-        scores, touched = _scratch(len(self.entries))
-        try:
-            return self._candidates(query, limit, scores, touched)
-        finally:  # the scratch arrays are zero again for the next query: only touched entries changed
-            found = np.flatnonzero(touched)
-            scores[found] = 0.0
-            touched[found] = False
-
-    def _candidates(self, query: AnalysedName, limit: int, scores: np.ndarray, touched: np.ndarray) -> list[int]:
         tokens = [t for t in query.tokens if t.kind != STOP]
         strong = [t for t in tokens if t.kind not in LESSER]
         generating = strong or tokens
+        # Every posting that adds to a candidate's score, in order, with what it adds: summed at
+        # once (np.bincount adds in array order, so each entry's sum is the one a posting-by-posting
+        # loop makes).
+        postings: list[np.ndarray] = []
+        adds: list[float] = []
         for token in generating:
-            for other, sim in self.neighbours(token):
-                posting = self.posting(other)
+            for posting, sim in self.postings(token):
                 if len(posting) > MAX_POSTINGS and len(generating) > 1:
                     continue
-                scores[posting] += token.weight * sim
-                touched[posting] = True
+                postings.append(posting)
+                adds.append(token.weight * sim)
         # Joined query words: "hik vision" finds "hikvision".
         for a, b in zip(tokens, tokens[1:]):
-            posting = self.posting(a.text + b.text)
-            scores[posting] += 1.0
-            touched[posting] = True
+            postings.append(self.posting(a.text + b.text))
+            adds.append(1.0)
             if a.sound and b.sound:  # syllables spelt by sound, one Latin word ('luo si', Roth: score._compound_similarity)
-                joined = replace(a, text=a.text + b.text)
-                for other, sim in self.neighbours(joined):
-                    posting = self.posting(other)
-                    scores[posting] += sim
-                    touched[posting] = True
-        found = np.flatnonzero(touched)
-        if not len(found):
+                for posting, sim in self.postings(replace(a, text=a.text + b.text)):
+                    postings.append(posting)
+                    adds.append(sim)
+        if not postings:
             return []
+        every = np.concatenate(postings)
+        if not len(every):
+            return []
+        size = len(self.entries)
+        scores = np.bincount(every, weights=np.repeat(adds, [len(p) for p in postings]), minlength=size)
+        touched = np.zeros(size, dtype=np.bool_)
+        touched[every] = True
+        found = np.flatnonzero(touched)
         if strong and len(generating) < len(tokens):
             # Break ties among names found by distinctive words with the generic ones.
             for token in tokens:
@@ -164,14 +185,4 @@ class NameIndex:
 
 
 _EMPTY = np.zeros(0, dtype=np.intp)
-_WIDE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_SCRATCH = threading.local()
-
-
-def _scratch(size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Each thread's candidate scores and touched marks, one per entry, all zero between queries:
-    allocating and zeroing them for every query cost as much as the rest of `candidates`."""
-    held = getattr(_SCRATCH, "arrays", None)
-    if held is None or len(held[0]) != size:
-        held = _SCRATCH.arrays = (np.zeros(size, dtype=np.float64), np.zeros(size, dtype=np.bool_))
-    return held
+FOUND_CACHE = 10_000  # query words whose postings are kept (all dropped when full): about 15 MB of array views at most

@@ -103,6 +103,9 @@ class Screener:
             analyses = self._analyse_query(variant, query.schema)
             seen: set[int] = set()
             memos: dict[bool, dict[int, Any]] = {person: {} for person in analyses}
+            # Names that compare alike (the same words, read the same way) are compared once.
+            compared: dict[tuple[Any, ...], NameComparison] = {}
+            either = next(iter(analyses))
             for analysed in self._generating(analyses):
                 for n in self.index.candidates(analysed, CANDIDATES):
                     if n in seen:
@@ -110,8 +113,12 @@ class Screener:
                     seen.add(n)
                     entry = self.index.entries[n]
                     party = self.parties[entry.party]
-                    person = party.is_person if party.is_person in analyses else next(iter(analyses))
-                    comparison = compare(analyses[person], entry.name, memos[person], self.rarity)
+                    person = party.is_person if party.is_person in analyses else either
+                    name = entry.name
+                    key = (person, name.person, name.public_body, *map(id, name.tokens))
+                    comparison = compared.get(key)
+                    if comparison is None:
+                        comparison = compared[key] = compare(analyses[person], name, memos[person], self.rarity)
                     if comparison.score <= 0:
                         continue
                     score, notes = comparison.score, []
