@@ -528,12 +528,23 @@ def compare(
     # none when it is matched once ('HUSSEIN, Hussein' / 'Hussein'): rule repeated_word.
     q_found = {p.query.text for p in pairs}
     c_found = {p.listed.text for p in pairs}
-    q_left = {t.text: t for i, t in enumerate(q_tokens) if i not in used_q and t.kind != STOP}
-    c_left = {t.text: t for j, t in enumerate(c_tokens) if j not in used_c and t.kind != STOP}
-    repeated = sorted(t.source for t in (*q_left.values(), *c_left.values()) if t.text in q_found or t.text in c_found)
-    result.query_unmatched = [t for t in q_left.values() if t.text not in q_found]
-    result.listed_unmatched = [t for t in c_left.values() if t.text not in c_found]
+    repeated: list[str] = []
+    for tokens, used, own, other, unmatched in (
+        (q_tokens, used_q, q_found, c_found, result.query_unmatched),
+        (c_tokens, used_c, c_found, q_found, result.listed_unmatched),
+    ):
+        if len(used) == len(tokens):
+            continue
+        left = {t.text: t for i, t in enumerate(tokens) if i not in used and t.kind != STOP}
+        for text, t in left.items():
+            if text in own:
+                repeated.append(t.source)
+            else:
+                unmatched.append(t)
+                if text in other:
+                    repeated.append(t.source)
     if repeated:
+        repeated.sort()
         result.penalties.append(f"{RULES['repeated_word'].says} ({', '.join(repeated)})")
     more = _more_words(query, listed, result)  # "more_names", "more_words" or ""
     cheaper = VALUES[more] if more else 1.0
@@ -707,16 +718,27 @@ def _compound_pairs(
         wholes = [j for j, whole in enumerate(right) if j not in used_r and len(whole.text) >= (5 if whole.abjad else shortest)]
         if not wholes:
             continue
-        spans = _spans(left, used_l)
-        if not spans:
-            continue
-        sizes = [len(t.text) for t in left]
-        sized = [(span, sizes[span[0]] + sizes[span[1]] + (sizes[span[2]] if len(span) == 3 else 0)) for span in spans]
+        # Runs of unused words that may be one word written apart: two, or three with a particle
+        # ('ur', 'ud', 'al') in the middle; each with its letters, and the kinds of romanisation
+        # (loose or not) of the runs written in one kind only.
+        free = [i not in used_l for i in range(len(left))]
+        sized: list[tuple[tuple[int, ...], int]] = []
         loose_left = set()
-        for span in spans:
-            loose = left[span[0]].abjad
-            if left[span[1]].abjad == loose and (len(span) == 2 or left[span[2]].abjad == loose):
-                loose_left.add(loose)
+        for i in range(len(left) - 1):
+            if free[i] and free[i + 1]:
+                a, b = left[i], left[i + 1]
+                sized.append(((i, i + 1), len(a.text) + len(b.text)))
+                if a.abjad == b.abjad:
+                    loose_left.add(a.abjad)
+        for i in range(len(left) - 2):
+            if free[i] and free[i + 1] and free[i + 2]:
+                a, b, c = left[i], left[i + 1], left[i + 2]
+                if b.kind == STOP or len(b.text) <= 2:
+                    sized.append(((i, i + 1, i + 2), len(a.text) + len(b.text) + len(c.text)))
+                    if b.abjad == a.abjad and c.abjad == a.abjad:
+                        loose_left.add(a.abjad)
+        if not sized:
+            continue
         joined_any = False  # spans are of unused words until a compound is found
         for j in wholes:
             whole = right[j]
@@ -778,18 +800,6 @@ def _loose_against(parts: list[Token], whole: Token) -> bool:
     return all(t.abjad == parts[0].abjad for t in parts) and parts[0].abjad != whole.abjad
 
 
-def _spans(tokens: tuple[Token, ...], used: set[int]) -> list[tuple[int, ...]]:
-    """Runs of unused words that may be one word written apart: two, or three with a particle
-    ('ur', 'ud', 'al') in the middle."""
-    free = [i not in used for i in range(len(tokens))]
-    out: list[tuple[int, ...]] = [(i, i + 1) for i in range(len(tokens) - 1) if free[i] and free[i + 1]]
-    out += [
-        (i, i + 1, i + 2) for i in range(len(tokens) - 2)
-        if free[i] and free[i + 1] and free[i + 2] and (tokens[i + 1].kind == STOP or len(tokens[i + 1].text) <= 2)
-    ]
-    return out
-
-
 def _acronym_pairs(
     q_tokens: tuple[Token, ...], c_tokens: tuple[Token, ...], used_q: set[int], used_c: set[int], pairs: list[Pair]
 ) -> None:
@@ -800,9 +810,13 @@ def _acronym_pairs(
         (q_tokens, c_tokens, used_q, used_c, False),
         (c_tokens, q_tokens, used_c, used_q, True),
     ):
+        if len(long_side) - len(used_l) < 3:
+            continue  # a run spells three letters or more, one unused word each
         for i, token in enumerate(short_side):
             letters = token.source
             if i in used_s or token.kind not in (WORD, GENERIC) or not 3 <= len(letters) <= 6 or not letters.isalpha():
+                continue
+            if len(letters) > len(long_side) - len(used_l):
                 continue
             run = _initials_run(letters, long_side, used_l)
             if run is None:
