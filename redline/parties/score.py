@@ -436,6 +436,66 @@ def _abbreviates(a: str, b: str, kind_a: str, kind_b: str) -> bool:
     return all(ch in rest for ch in short[1:])
 
 
+# Pairs of words whose similarity a screener keeps across queries (Similarities): query words come
+# back query after query ('trading', a common surname) against the same listed words. About 70 bytes
+# a pair (a listed word's id and a shared answer): some 20 MB; all dropped once full.
+SIMILARITIES_KEPT = 300_000
+
+
+class Rows(dict):  # type: ignore[type-arg]
+    """compare's memo for one analysed query (each listed token's row, by the token's id), with the
+    screener's kept similarities of each query word (`columns`, one per query token) when it has them."""
+
+    __slots__ = ("columns", "added")
+
+    def __init__(self, columns: list[dict[int, tuple[float, str]]]) -> None:
+        super().__init__()
+        self.columns = columns
+        self.added = 0  # pairs computed (and kept) for this query
+
+
+class Similarities:
+    """token_similarity's answers for one screener's listed words, kept across queries: by query
+    word (every field token_similarity reads of it), then by the listed token's id. Only for the
+    tokens of the screener that holds it (their ids are stable while it lives); never pickled."""
+
+    def __init__(self) -> None:
+        self.columns: dict[tuple[str, str, str, bool, bool], dict[int, tuple[float, str]]] = {}
+        self.size = 0
+
+    def rows(self, q_tokens: tuple[Token, ...]) -> Rows:
+        columns = self.columns
+        out = []
+        for q in q_tokens:
+            key = (q.text, q.kind, q.source, q.abjad, q.sound)
+            column = columns.get(key)
+            if column is None:
+                column = columns[key] = {}
+            out.append(column)
+        return Rows(out)
+
+    def count(self, rows: Rows) -> None:
+        """Count what a query added; drop every kept pair once there are more than SIMILARITIES_KEPT."""
+        self.size += rows.added
+        if self.size > SIMILARITIES_KEPT:
+            self.columns = {}
+            self.size = 0
+
+
+def _kept_row(q_tokens: tuple[Token, ...], c: Token, rows: Rows) -> tuple[tuple[float, int, str], ...]:
+    """_row through the screener's kept similarities."""
+    out = []
+    key = id(c)
+    for i, column in enumerate(rows.columns):
+        found = column.get(key)
+        if found is None:
+            found = column[key] = token_similarity(q_tokens[i], c)
+            rows.added += 1
+        if found[0] > 0:
+            out.append((-found[0], i, found[1]))
+    return tuple(out)
+
+
 def _row(q_tokens: tuple[Token, ...], c: Token) -> tuple[tuple[float, int, str], ...]:
     """A listed token's similarities to the query's tokens, those above 0 only (most are 0), as
     (-similarity, query position, how): compare's memo."""
@@ -456,11 +516,12 @@ def compare(
     q_tokens = query.tokens
     c_tokens = listed.tokens
     memo = {} if memo is None else memo
+    kept = memo if type(memo) is Rows else None
     candidates: list[tuple[float, int, int, str]] = []
     for j, c in enumerate(c_tokens):
         row = memo.get(id(c))
         if row is None:
-            row = memo[id(c)] = _row(q_tokens, c)
+            row = memo[id(c)] = _row(q_tokens, c) if kept is None else _kept_row(q_tokens, c, kept)
         for negative, i, how in row:
             candidates.append((negative, i, j, how))
     candidates.sort()
@@ -529,19 +590,19 @@ def compare(
     q_found = {p.query.text for p in pairs}
     c_found = {p.listed.text for p in pairs}
     repeated: list[str] = []
-    for tokens, used, own, other, unmatched in (
+    for side, used, here, there, unmatched in (
         (q_tokens, used_q, q_found, c_found, result.query_unmatched),
         (c_tokens, used_c, c_found, q_found, result.listed_unmatched),
     ):
-        if len(used) == len(tokens):
+        if len(used) == len(side):
             continue
-        left = {t.text: t for i, t in enumerate(tokens) if i not in used and t.kind != STOP}
+        left = {t.text: t for i, t in enumerate(side) if i not in used and t.kind != STOP}
         for text, t in left.items():
-            if text in own:
+            if text in here:
                 repeated.append(t.source)
             else:
                 unmatched.append(t)
-                if text in other:
+                if text in there:
                     repeated.append(t.source)
     if repeated:
         repeated.sort()

@@ -11,7 +11,18 @@ from redline.parties.index import NameEntry, NameIndex
 from redline.parties.names import ADMIN, GENERIC, PLACE, STOP, AnalysedName, Token, analyse, split_alternatives
 from redline.parties.normalise import normalise
 from redline.parties.ownership import DEFAULT_RULES, OwnershipRule, applicable
-from redline.parties.score import MATCH_THRESHOLD, REVIEW_BAND, SECTOR_CONFLICT, SET_AT, NameComparison, Rarity, compare, needing, ofac_style_score
+from redline.parties.score import (
+    MATCH_THRESHOLD,
+    REVIEW_BAND,
+    SECTOR_CONFLICT,
+    SET_AT,
+    NameComparison,
+    Rarity,
+    Similarities,
+    compare,
+    needing,
+    ofac_style_score,
+)
 
 # MATCH_THRESHOLD (imported from here by the API, the CLI and other domains) lives in score.py, beside the rules set from it.
 CANDIDATES = 48
@@ -94,6 +105,16 @@ class Screener:
         self.sectors: list[frozenset[str]] = [frozenset() for _ in parties]
         for entry in entries:
             self.sectors[entry.party] |= {t.text for t in entry.name.tokens if t.kind == GENERIC}
+        self.similar = Similarities()
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state.pop("similar", None)  # keyed by the tokens' ids: a loaded screener starts its own
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.similar = Similarities()
 
     def screen(self, query: Query, limit: int = 5, threshold: float = MATCH_THRESHOLD, on: date | None = None) -> list[Hit]:
         on = on or date.today()
@@ -102,7 +123,7 @@ class Screener:
         for variant in split_alternatives(cleaned.text):
             analyses = self._analyse_query(variant, query.schema)
             seen: set[int] = set()
-            memos: dict[bool, dict[int, Any]] = {person: {} for person in analyses}
+            memos = {person: self.similar.rows(analysed.tokens) for person, analysed in analyses.items()}
             # Names that compare alike (the same words, read the same way) are compared once.
             compared: dict[tuple[Any, ...], NameComparison] = {}
             either = next(iter(analyses))
@@ -128,6 +149,8 @@ class Screener:
                     current = best.get(entry.party)
                     if current is None or score > current.score:
                         best[entry.party] = Hit(party, score, comparison, variant, entry.name.original, notes, [], False, 0.0)
+            for rows in memos.values():
+                self.similar.count(rows)
         for index, hit in best.items():
             self._qualify(hit, query, self.sectors[index])
             if cleaned.changes:
@@ -167,13 +190,13 @@ class Screener:
 
     def _qualify(self, hit: Hit, query: Query, sectors: frozenset[str]) -> None:
         party = hit.party
-        said = {t.text for t in hit.comparison.query_unmatched if t.kind == GENERIC}
-        matched = {p.listed.text for p in hit.comparison.pairs}
-        sectors = sectors - matched
-        if said and sectors and not said & sectors and not any("sector" in p for p in hit.comparison.penalties):
-            # The query names a sector that none of this party's names has, and they name another.
-            hit.score *= SECTOR_CONFLICT
-            hit.adjustments.append(f"sector words differ ({', '.join(sorted(said))} vs {', '.join(sorted(sectors))})")
+        said = {t.text for t in hit.comparison.query_unmatched if t.kind == GENERIC} if sectors else None
+        if said:
+            sectors = sectors - {p.listed.text for p in hit.comparison.pairs}
+            if sectors and not said & sectors and not any("sector" in p for p in hit.comparison.penalties):
+                # The query names a sector that none of this party's names has, and they name another.
+                hit.score *= SECTOR_CONFLICT
+                hit.adjustments.append(f"sector words differ ({', '.join(sorted(said))} vs {', '.join(sorted(sectors))})")
         if query.schema and query.schema in COMPATIBLE and party.schema not in COMPATIBLE[query.schema]:
             hit.score *= SCHEMA_MISMATCH
             hit.adjustments.append(f"a {party.schema}, not a {query.schema}")
@@ -191,11 +214,11 @@ class Screener:
                 hit.adjustments.append(f"birth year {year} differs from {', '.join(sorted(party.birth_years))}")
         asked = [fact for fact, given in (("birth date", query.birth_date), ("country", query.country),
                  ("schema", query.schema not in (None, "LegalEntity"))) if given]
-        if party.bare and asked and hit.score > BARE_NAME_CAP:
+        if asked and hit.score > BARE_NAME_CAP and party.bare:
             hit.score = BARE_NAME_CAP
             hit.adjustments.append(f"a bare name from a names-only list cannot confirm the {' or '.join(asked)} asked for: for review, not a match")
-        wanted = {i.replace(" ", "").upper() for i in query.identifiers}
-        if wanted & party.identifiers:
+        wanted = {i.replace(" ", "").upper() for i in query.identifiers} if query.identifiers else None
+        if wanted and wanted & party.identifiers:
             hit.score = 1.0
             hit.adjustments.append("identifier agrees: " + ", ".join(sorted(wanted & party.identifiers)))
 

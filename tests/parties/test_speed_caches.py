@@ -1,0 +1,95 @@
+"""What screening keeps across queries to save CPU (score.Similarities, NameIndex's postings per word,
+the candidate sums in one np.bincount) changes no answer, and is not written into the screener's cache."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+
+from redline.parties import score
+from redline.parties.names import STOP
+from redline.parties.index import LESSER, MAX_POSTINGS, RELATIVE_FLOOR, NameIndex
+from redline.parties.screening import Query, Screener, explain
+
+QUERIES = (
+    "Hikvision", "hik vision digital technology", "Kashgar Regional Public Security Bureau", "Sergey Chemezov",
+    "IRGC", "Rosoboronexport", "Ansar Eddine", "Mohammad Ali Trading Company", "Huawei Technologies Co Ltd",
+    "Zorvex Brontal", "Islamic Revolutionary Guard Corps", "Al Madani Trading LLC",
+)
+
+
+def answers(screener: Screener, queries: tuple[str, ...] = QUERIES) -> list[list[tuple[str, float, bool, str]]]:
+    out = []
+    for q in queries:
+        for query in (Query(q), Query(q, schema="Company", country="CN")):
+            out.append([(h.party.id, h.score, h.match, explain(h)) for h in screener.screen(query, limit=8)])
+    return out
+
+
+def test_kept_similarities_change_no_answer(screener: Screener, monkeypatch) -> None:
+    fresh = pickle.loads(pickle.dumps(screener))  # a loaded screener keeps nothing yet
+    assert not fresh.similar.columns and not fresh.index.found
+    cold = answers(fresh)
+    assert fresh.similar.columns and fresh.index.found  # the queries filled them
+    assert answers(fresh) == cold  # warm: the same hits, scores and explanations
+    monkeypatch.setattr(score, "SIMILARITIES_KEPT", 10)  # dropped after every query
+    assert answers(fresh) == cold
+    assert fresh.similar.size <= 10
+
+
+def test_kept_structures_are_not_pickled(screener: Screener) -> None:
+    screener.screen(Query("Hikvision"))
+    state = pickle.loads(pickle.dumps(screener)).__dict__
+    assert not state["similar"].columns
+    assert not state["index"].found
+    assert np.array_equal(state["index"].wide, screener.index.wide)
+
+
+def _candidates_one_by_one(index: NameIndex, query, limit: int) -> list[int]:
+    """NameIndex.candidates as it summed before (one posting at a time), to check the one-pass sum."""
+    scores = np.zeros(len(index.entries))
+    touched = np.zeros(len(index.entries), dtype=bool)
+    tokens = [t for t in query.tokens if t.kind != STOP]
+    strong = [t for t in tokens if t.kind not in LESSER]
+    generating = strong or tokens
+    for token in generating:
+        for other, sim in index.neighbours(token):
+            posting = index.posting(other)
+            if len(posting) > MAX_POSTINGS and len(generating) > 1:
+                continue
+            scores[posting] += token.weight * sim
+            touched[posting] = True
+    for a, b in zip(tokens, tokens[1:]):
+        posting = index.posting(a.text + b.text)
+        scores[posting] += 1.0
+        touched[posting] = True
+    found = np.flatnonzero(touched)
+    if not len(found):
+        return []
+    if strong and len(generating) < len(tokens):
+        for token in tokens:
+            if token.kind in LESSER:
+                posting = index.posting(token.text)
+                posting = posting[scores[posting] > 0]
+                scores[posting] += token.weight * 0.5
+    values = scores[found]
+    keep = values >= RELATIVE_FLOOR * values.max()
+    found, values = found[keep], values[keep]
+    if len(found) > limit:
+        kth = np.partition(values, len(values) - limit)[len(values) - limit]
+        keep = values >= kth
+        found, values = found[keep], values[keep]
+    order = np.lexsort((index.sizes[found], -values))
+    return found[order[:limit]].tolist()
+
+
+def test_candidates_sum_as_one_by_one(screener: Screener) -> None:
+    from redline.parties.names import analyse
+
+    for q in QUERIES:
+        for person in (False, True):
+            query = analyse(q, person=person)
+            if any(t.sound for t in query.tokens):
+                continue  # the reference above leaves out the sound-spelt joins
+            assert screener.index.candidates(query, 48) == _candidates_one_by_one(screener.index, query, 48), q
