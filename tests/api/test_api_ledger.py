@@ -155,3 +155,29 @@ def test_the_group_committer_checkpoints_the_wal_on_a_thread_of_its_own(tmp_path
     assert group.checkpoints.done <= done + 1
     assert ledger.verify() == []
     assert WalCheckpoints.for_store(Store("sqlite://"), 0.5, lambda: 0) is None  # in memory: no WAL
+
+
+def test_a_long_wal_is_copied_under_the_writers_turn_and_then_rewound(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from redline.ledger import WriterTurn
+
+    store = Store(f"sqlite:///{tmp_path / 'long.db'}")
+    ledger = Ledger(store)
+    for i in range(20):
+        ledger.append("test.wal", "w", {"i": i}, "ok")
+    checkpoints = WalCheckpoints(store, 1.0, lambda: 0)
+    turn = WriterTurn.for_store(store)
+    raw = store.engine.raw_connection()
+    try:
+        frames = raw.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1]
+        monkeypatch.setattr(WalCheckpoints, "RESTART_FRAMES", frames + 1)
+        checkpoints.checkpoint(raw, turn)
+        assert (checkpoints.done, checkpoints.held) == (1, 0)  # short: copied without the turn
+        monkeypatch.setattr(WalCheckpoints, "RESTART_FRAMES", frames)
+        checkpoints.checkpoint(raw, turn)
+        assert (checkpoints.done, checkpoints.held) == (2, 1) and checkpoints.longest_held_ms > 0
+        ledger.append("test.wal", "w", {"i": 20}, "ok")  # this writer finds the WAL wholly copied: it rewinds it
+        after = raw.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1]
+        assert 0 < after < frames
+    finally:
+        raw.close()
+    assert ledger.verify() == []
