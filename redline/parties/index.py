@@ -185,4 +185,4 @@ class NameIndex:
 
 
 _EMPTY = np.zeros(0, dtype=np.intp)
-FOUND_CACHE = 10_000  # query words whose postings are kept (all dropped when full): about 15 MB of array views at most
+FOUND_CACHE = 5_000  # query words whose postings are kept (all dropped when full): ~2.2 kB a word (array views), ~11 MB at most
