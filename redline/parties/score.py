@@ -471,11 +471,12 @@ class Similarities:
             column = columns.get(key)
             if column is None:
                 column = columns[key] = {}
+                self.size += 1  # a query word counts as a pair: words that find nothing are kept too
             out.append(column)
         return Rows(out)
 
     def count(self, rows: Rows) -> None:
-        """Count what a query added; drop every kept pair once there are more than SIMILARITIES_KEPT."""
+        """Count what a query added; drop every kept pair (and query word) once there are more than SIMILARITIES_KEPT."""
         self.size += rows.added
         if self.size > SIMILARITIES_KEPT:
             self.columns = {}

@@ -38,6 +38,16 @@ def test_kept_similarities_change_no_answer(screener: Screener, monkeypatch) -> 
     assert fresh.similar.size <= 10
 
 
+def test_query_words_that_find_nothing_are_counted(screener: Screener, monkeypatch) -> None:
+    fresh = pickle.loads(pickle.dumps(screener))
+    monkeypatch.setattr(score, "SIMILARITIES_KEPT", 50)
+    letters = "bcdfghjklmnpqrstvwxz"
+    for n in range(200):  # words no listed name has: no pair is computed, yet each query word is kept
+        word = "zqx" + letters[n % 20] + letters[n // 20] + "vqk"
+        assert fresh.screen(Query(word)) == []
+    assert fresh.similar.size <= 50 and len(fresh.similar.columns) <= 50
+
+
 def test_kept_structures_are_not_pickled(screener: Screener) -> None:
     screener.screen(Query("Hikvision"))
     state = pickle.loads(pickle.dumps(screener)).__dict__
