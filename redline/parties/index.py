@@ -164,8 +164,11 @@ class NameIndex:
         scores = np.bincount(every, weights=np.repeat(adds, [len(p) for p in postings]), minlength=size)
         touched = np.zeros(size, dtype=np.bool_)
         touched[every] = True
-        found = np.flatnonzero(touched)
-        if strong and len(generating) < len(tokens):
+        return self.ranked(scores, np.flatnonzero(touched), tokens, lesser_ties=bool(strong) and len(generating) < len(tokens), limit=limit)
+
+    def ranked(self, scores: np.ndarray, found: np.ndarray, tokens: list[Token], lesser_ties: bool, limit: int) -> list[int]:
+        """The found entries worth scoring, best first, from their summed evidence."""
+        if lesser_ties:
             # Break ties among names found by distinctive words with the generic ones.
             for token in tokens:
                 if token.kind in LESSER:

@@ -9,7 +9,7 @@ import numpy as np
 
 from redline.parties import score
 from redline.parties.names import STOP
-from redline.parties.index import LESSER, MAX_POSTINGS, RELATIVE_FLOOR, NameIndex
+from redline.parties.index import LESSER, MAX_POSTINGS, NameIndex
 from redline.parties.screening import Query, Screener, explain
 
 QUERIES = (
@@ -77,21 +77,7 @@ def _candidates_one_by_one(index: NameIndex, query, limit: int) -> list[int]:
     found = np.flatnonzero(touched)
     if not len(found):
         return []
-    if strong and len(generating) < len(tokens):
-        for token in tokens:
-            if token.kind in LESSER:
-                posting = index.posting(token.text)
-                posting = posting[scores[posting] > 0]
-                scores[posting] += token.weight * 0.5
-    values = scores[found]
-    keep = values >= RELATIVE_FLOOR * values.max()
-    found, values = found[keep], values[keep]
-    if len(found) > limit:
-        kth = np.partition(values, len(values) - limit)[len(values) - limit]
-        keep = values >= kth
-        found, values = found[keep], values[keep]
-    order = np.lexsort((index.sizes[found], -values))
-    return found[order[:limit]].tolist()
+    return index.ranked(scores, found, tokens, lesser_ties=bool(strong) and len(generating) < len(tokens), limit=limit)
 
 
 def test_candidates_sum_as_one_by_one(screener: Screener) -> None:
