@@ -612,25 +612,21 @@ def compare(
     cheaper = VALUES[more] if more else 1.0
     tail = _parent_tail(q_tokens, used_q) if more == "more_words" and result.query_unmatched else (
         _parent_tail(c_tokens, used_c) if more == "more_words" else frozenset())
+
+    def left_weight(t: Token) -> float:
+        """An unmatched word's weight, scaled by its rarity (rule word_rarity; noted once scaled)."""
+        weight = place_weight if t.kind == PLACE else t.weight
+        if factor is not None and t.kind == WORD:
+            f = max(factor(t.text, rarity.unknown), floor)
+            if f != 1.0:
+                weight *= f
+                rare_words.append((t.source, t.text))
+        return weight
+
     for t in result.query_unmatched:
-        weight = place_weight if t.kind == PLACE else t.weight
-        if factor is not None and t.kind == WORD:
-            f = factor(t.text, rarity.unknown)
-            if f < floor:
-                f = floor
-            if f != 1.0:
-                weight *= f
-                rare_words.append((t.source, t.text))
-        query_weight += weight * (_cheaper(t, tail, cheaper) if more and t.kind == WORD else 1.0)
+        query_weight += left_weight(t) * (_cheaper(t, tail, cheaper) if more and t.kind == WORD else 1.0)
     for t in result.listed_unmatched:
-        weight = place_weight if t.kind == PLACE else t.weight
-        if factor is not None and t.kind == WORD:
-            f = factor(t.text, rarity.unknown)
-            if f < floor:
-                f = floor
-            if f != 1.0:
-                weight *= f
-                rare_words.append((t.source, t.text))
+        weight = left_weight(t)
         cost = EXTRA_COST_PERSON if listed.person and t.kind == WORD else EXTRA_COST[t.kind]
         extras += weight * (_cheaper(t, tail, cheaper) if more and t.kind == WORD else cost)
     if rare_words:
