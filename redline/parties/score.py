@@ -566,6 +566,7 @@ def compare(
         result.penalties.append(f"{RULES['one_name_two_ways'].says} ({pairs[-1].query.source} / {pairs[-1].listed.source})")
     place_weight = VALUES["public_body_place"] if body else WEIGHTS[PLACE]
     factor = rarity.factors.get if rarity is not None else None
+    unknown = rarity.unknown if rarity is not None else 1.0
     rare_words: list[tuple[str, str]] = []
     floor = 0.0  # the factor of the commonest word the names share, when common (below 1): no word left weighs less
     matched = query_weight = extras = 0.0
@@ -576,7 +577,7 @@ def compare(
             if factor is not None and (p.query.kind == WORD or p.listed.kind == WORD):
                 # Rule word_rarity: a word shared weighs by how few listed parties carry it.
                 # The more common spelling of the two decides (a query's misspelling is unknown).
-                qf, cf = factor(p.query.text, rarity.unknown), factor(p.listed.text, rarity.unknown)
+                qf, cf = factor(p.query.text, unknown), factor(p.listed.text, unknown)
                 f, text = (qf, p.query.text) if qf < cf else (cf, p.listed.text)
                 floor = f if not floor else min(floor, f)
                 if f != 1.0:
@@ -617,7 +618,7 @@ def compare(
         """An unmatched word's weight, scaled by its rarity (rule word_rarity; noted once scaled)."""
         weight = place_weight if t.kind == PLACE else t.weight
         if factor is not None and t.kind == WORD:
-            f = max(factor(t.text, rarity.unknown), floor)
+            f = max(factor(t.text, unknown), floor)
             if f != 1.0:
                 weight *= f
                 rare_words.append((t.source, t.text))
@@ -629,7 +630,7 @@ def compare(
         weight = left_weight(t)
         cost = EXTRA_COST_PERSON if listed.person and t.kind == WORD else EXTRA_COST[t.kind]
         extras += weight * (_cheaper(t, tail, cheaper) if more and t.kind == WORD else cost)
-    if rare_words:
+    if rare_words and rarity is not None:
         result.rarity = (rarity, tuple(rare_words))
     if more:
         extra = result.query_unmatched or result.listed_unmatched
@@ -667,9 +668,9 @@ def compare(
     if len(distinctive) == 1 and distinctive[0].how not in ("exact", "compound") and distinctive[0].query.kind != INITIAL:
         score = _apply(result, "lone_approximate", score)
     elif len(distinctive) == 1 and not more and not (query.person or listed.person) and not any(RULES["word_conflict"].says in x for x in result.penalties):
-        extra = [t.source for t in (*result.query_unmatched, *result.listed_unmatched) if t.kind == WORD]
-        if extra:
-            score = _apply(result, "lone_word", score, ", ".join(extra))
+        own_words = [t.source for t in (*result.query_unmatched, *result.listed_unmatched) if t.kind == WORD]
+        if own_words:
+            score = _apply(result, "lone_word", score, ", ".join(own_words))
     if not distinctive:
         same = _same_generic_name(result, c_tokens)
         if not same and score > VALUES["generic_only_cap"]:
