@@ -1,0 +1,50 @@
+"""Person and company variants, session 24 (issue 9): each rule with a variant it reads and a near
+name it must keep apart."""
+
+from __future__ import annotations
+
+import pytest
+
+from redline.parties.api import compare_names
+from redline.parties.names import analyse
+from redline.parties.score import token_similarity
+
+
+def _word(text: str):
+    return analyse(text, person=True).tokens[0]
+
+
+@pytest.mark.parametrize(
+    "left, right",
+    [
+        ("hamed", "hamid"),  # Persian e for Arabic kasra
+        ("morshed", "murshid"),  # e and o for i and u
+        ("mohsen", "muhsin"),
+        ("deif", "dayf"),  # the diphthong written ei / ay
+    ],
+)
+def test_persian_and_arabic_vowels_are_one_spelling(left: str, right: str) -> None:
+    sim, how = token_similarity(_word(left), _word(right))
+    assert sim >= 0.9 and "vowels read one way" in how, (left, right, sim, how)
+
+
+@pytest.mark.parametrize(
+    "left, right",
+    [
+        ("deng", "ding"),  # pinyin: e and i before ng are two names
+        ("meng", "ming"),
+        ("omar", "amir"),  # a vowel is not a consonant's place
+        ("hamed", "hamad"),  # a and i are not one short vowel
+    ],
+)
+def test_other_vowels_stay_apart(left: str, right: str) -> None:
+    sim, how = token_similarity(_word(left), _word(right))
+    assert "vowels read one way" not in how and sim < 0.9, (left, right, sim, how)
+
+
+def test_vowel_readings_match_a_person_and_not_a_near_one() -> None:
+    assert compare_names("Ali Morshed Shirazi", "Ali Murshid Shirazi", "Person")["match"]
+    assert "vowels read one way" in compare_names("DEIF, Muhammed", "AL-DAYF, Muhammad", "Person")["explanation"]
+    assert compare_names("Mohsen Rezaei", "Muhsin Rezaei", "Person")["match"]
+    assert not compare_names("Mohsen Rezaei", "Mahsan Rezaei", "Person")["match"]
+    assert not compare_names("Deng Xiaoping", "Ding Xiaoping", "Person")["match"]
