@@ -4,13 +4,18 @@ PYTHON ?= python3
 
 .PHONY: setup run test bench benchmarks-md clean
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed $(VENV)/.native
 
 $(VENV)/.installed: pyproject.toml constraints.txt scripts/system-deps.sh
 	./scripts/system-deps.sh
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
 	$(VENV)/bin/pip install -q -c constraints.txt -e '.[dev]'
+	touch $@
+
+# The scorer compiled with mypyc (redline/native.py); rebuilt when its source changes.
+$(VENV)/.native: $(VENV)/.installed redline/parties/score.py redline/native.py scripts/build_native.py
+	$(PY) scripts/build_native.py
 	touch $@
 
 run: setup
@@ -29,4 +34,5 @@ bench: setup
 	$(PY) -m benchmarks.parties_speed && $(PY) -m benchmarks.parties_accuracy && $(PY) -m benchmarks.media_hashing && $(PY) -m benchmarks.media_index && $(PY) -m benchmarks.media_robustness && $(PY) -m benchmarks.media_vpdq
 
 clean:
+	-$(PY) scripts/build_native.py --clean
 	rm -rf $(VENV) .pytest_cache

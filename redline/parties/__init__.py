@@ -1,1 +1,5 @@
 """Restricted-party lists and screening."""
+
+from redline.native import guard
+
+guard("redline.parties.score")
