@@ -112,6 +112,7 @@ class Vocabulary:
     place_variants: dict[str, str]  # spelling -> canonical place name
     latin_folds: tuple[tuple[str, str], ...]  # spelling -> the one it is folded to, in order
     vowel_readings: tuple[tuple[tuple[re.Pattern[str], str], ...], ...]  # see loose_vowels
+    consonant_readings: tuple[tuple[re.Pattern[str], str], ...]  # see loose_consonants
     phrases: dict[tuple[str, ...], str]  # several words read as one in organisations' names ('torgovyy dom')
     person_titles: frozenset[str]  # 'mullah', 'haji', 'dr': stop words in persons' names
     leading_titles: frozenset[str]  # rigour's 'sir', 'lord', 'general': stop words before a person's first name
@@ -197,6 +198,7 @@ def vocabulary() -> Vocabulary:
         place_variants={s: place for place, spellings in raw["place_variants"].items() for s in spellings or []},
         latin_folds=tuple((a, b) for a, b in raw["latin_folds"]),
         vowel_readings=tuple(tuple((re.compile(a), b) for a, b in reading) for reading in raw["vowel_readings"]),
+        consonant_readings=tuple((re.compile(a), b) for a, b in raw["consonant_readings"]),
         phrases={tuple(phrase.split()): word for word, phrases in (raw.get("phrases") or {}).items() for phrase in phrases},
         person_titles=frozenset(raw["person_titles"]),
         leading_titles=_rigour_person_titles(),
@@ -274,6 +276,22 @@ def loose_vowels(text: str) -> tuple[str, ...]:
         for pattern, replacement in reading:
             spelt = pattern.sub(replacement, spelt)
         out.append(_DOUBLED.sub(r"\1", spelt))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1 << 16)
+def loose_consonants(text: str) -> tuple[str, ...]:
+    """loose_vowels, with the Latin spellings of one Arabic consonant written one way first (vocab.yaml's
+    consonant_readings): 'jawlani' and 'golani' -> 'gulani', 'uthman' and 'osman' -> 'usman'."""
+    spelt = fold(text)
+    for pattern, replacement in vocabulary().consonant_readings:
+        spelt = pattern.sub(replacement, spelt)
+    out = []
+    for reading in vocabulary().vowel_readings:
+        read = spelt
+        for pattern, replacement in reading:
+            read = pattern.sub(replacement, read)
+        out.append(_DOUBLED.sub(r"\1", read))
     return tuple(out)
 
 

@@ -33,6 +33,7 @@ from redline.parties.names import (
     AnalysedName,
     Token,
     fold,
+    loose_consonants,
     loose_vowels,
     skeleton,
     vocabulary,
@@ -292,6 +293,10 @@ _SPELLING_VARIANT = (SIMILARITY["spelling_variant"], "spelling variant")
 # Murshid), Russian 0.881 -> 0.892, Ukrainian-Russian 0.933 -> 0.950 (precision 0.980 -> 0.979: one hard
 # negative, Savelyevna / Savvelyevna), Arabic 0.871 -> 0.874; must-not-match 0 / 150; generated cases the same.
 _VOWEL_READING = (SIMILARITY["spelling_variant"], "spelling variant, vowels read one way")
+# Words shorter than this (folded) are not read with loose consonants: Chinese and Korean syllables
+# (pinyin 'geng' / Wade-Giles 'cheng' -> 'jeng', Revised Romanisation 'jang' / 'gang') are two names.
+CONSONANT_READING_MIN = 5
+_CONSONANT_READING = (SIMILARITY["spelling_variant"], "spelling variant, consonants read one way")
 
 
 def token_similarity(q: Token, c: Token) -> tuple[float, str]:
@@ -361,6 +366,10 @@ def _folded_similarity(a: str, b: str) -> tuple[float, str]:
         for read_a, read_b in zip(loose_vowels(a), loose_vowels(b)):
             if read_a == read_b:
                 return _VOWEL_READING
+    if shorter >= CONSONANT_READING_MIN:
+        for read_a, read_b in zip(loose_consonants(a), loose_consonants(b)):
+            if read_a == read_b:
+                return _CONSONANT_READING
     if shorter >= 4 and longer - shorter <= longer * _FOLD_SLACK:  # else no edit ratio reaches a match
         sim = OSA.normalized_similarity(fa, fb)
         if sim >= (_FUZZY_SHORT if shorter < 8 else _FUZZY_LONG):

@@ -48,3 +48,38 @@ def test_vowel_readings_match_a_person_and_not_a_near_one() -> None:
     assert compare_names("Mohsen Rezaei", "Muhsin Rezaei", "Person")["match"]
     assert not compare_names("Mohsen Rezaei", "Mahsan Rezaei", "Person")["match"]
     assert not compare_names("Deng Xiaoping", "Ding Xiaoping", "Person")["match"]
+
+
+@pytest.mark.parametrize(
+    "left, right",
+    [
+        ("jawlani", "golani"),  # jim as g, the diphthong aw as o
+        ("djamal", "gamal"),  # French dj, Egyptian g
+        ("uthman", "osman"),  # tha as s
+        ("ramadhan", "ramazan"),  # dhal / dad as z
+        ("nawruz", "nowruz"),
+    ],
+)
+def test_arabic_consonants_in_other_latin_spellings_are_one_spelling(left: str, right: str) -> None:
+    sim, how = token_similarity(_word(left), _word(right))
+    assert sim >= 0.9 and "read one way" in how, (left, right, sim, how)
+
+
+@pytest.mark.parametrize(
+    "left, right",
+    [
+        ("cheng", "geng"),  # pinyin syllables: two Chinese surnames
+        ("jang", "gang"),  # Revised Romanisation: two Korean surnames
+        ("jawlani", "gilani"),  # the consonants agree, the vowels do not
+        ("othman", "osmani"),  # an ending of its own
+    ],
+)
+def test_other_consonants_stay_apart(left: str, right: str) -> None:
+    sim, how = token_similarity(_word(left), _word(right))
+    assert "read one way" not in how and sim < 0.9, (left, right, sim, how)
+
+
+def test_consonant_readings_match_a_person_and_not_a_near_one() -> None:
+    found = compare_names("AL-JAWLANI, Abu Muhammad", "AL-GOLANI, Abu Muhammad", "Person")
+    assert found["match"] and "consonants read one way" in found["explanation"]
+    assert not compare_names("AL-JAWLANI, Abu Muhammad", "AL-GILANI, Abu Muhammad", "Person")["match"]
