@@ -112,7 +112,9 @@ class Vocabulary:
     place_variants: dict[str, str]  # spelling -> canonical place name
     latin_folds: tuple[tuple[str, str], ...]  # spelling -> the one it is folded to, in order
     vowel_readings: tuple[tuple[tuple[re.Pattern[str], str], ...], ...]  # see loose_vowels
-    consonant_readings: tuple[tuple[re.Pattern[str], str], ...]  # see loose_consonants
+    consonant_readings: tuple[tuple[tuple[re.Pattern[str], str], ...], ...]  # see loose_consonants
+    ending_readings: tuple[tuple[re.Pattern[str], str], ...]  # see loose_endings
+    no_loose_consonants: re.Pattern[str]  # words not read with loose consonants (loose_consonants)
     phrases: dict[tuple[str, ...], str]  # several words read as one in organisations' names ('torgovyy dom')
     person_titles: frozenset[str]  # 'mullah', 'haji', 'dr': stop words in persons' names
     leading_titles: frozenset[str]  # rigour's 'sir', 'lord', 'general': stop words before a person's first name
@@ -198,7 +200,9 @@ def vocabulary() -> Vocabulary:
         place_variants={s: place for place, spellings in raw["place_variants"].items() for s in spellings or []},
         latin_folds=tuple((a, b) for a, b in raw["latin_folds"]),
         vowel_readings=tuple(tuple((re.compile(a), b) for a, b in reading) for reading in raw["vowel_readings"]),
-        consonant_readings=tuple((re.compile(a), b) for a, b in raw["consonant_readings"]),
+        consonant_readings=tuple(tuple((re.compile(a), b) for a, b in reading) for reading in raw["consonant_readings"]),
+        ending_readings=tuple((re.compile(a), b) for a, b in raw["ending_readings"]),
+        no_loose_consonants=re.compile("|".join(raw["no_loose_consonants"])),
         phrases={tuple(phrase.split()): word for word, phrases in (raw.get("phrases") or {}).items() for phrase in phrases},
         person_titles=frozenset(raw["person_titles"]),
         leading_titles=_rigour_person_titles(),
@@ -269,30 +273,37 @@ def loose_vowels(text: str) -> tuple[str, ...]:
     """A Latin spelling folded (fold) and read with its short vowels and diphthong written one way,
     once for each of vocab.yaml's vowel_readings: 'morshed' and 'murshid' -> 'murshid', 'deif' and
     'dayf' -> 'daif' (Persian and Arabic romanisations of one name)."""
-    folded = fold(text)
-    out = []
-    for reading in vocabulary().vowel_readings:
-        spelt = folded
-        for pattern, replacement in reading:
-            spelt = pattern.sub(replacement, spelt)
-        out.append(_DOUBLED.sub(r"\1", spelt))
-    return tuple(out)
+    return tuple(_read(fold(text), reading) for reading in vocabulary().vowel_readings)
+
+
+@lru_cache(maxsize=1 << 16)
+def loose_endings(text: str) -> str:
+    """A Latin spelling with its final vowel written one way (vocab.yaml's ending_readings), then read as
+    loose_vowels' first reading: 'fatemeh' and 'fatima' -> 'fatima', 'musse' and 'moosa' -> 'musa'."""
+    vocab = vocabulary()
+    return _read(_read(fold(text), vocab.ending_readings), vocab.vowel_readings[0])
 
 
 @lru_cache(maxsize=1 << 16)
 def loose_consonants(text: str) -> tuple[str, ...]:
-    """loose_vowels, with the Latin spellings of one Arabic consonant written one way first (vocab.yaml's
-    consonant_readings): 'jawlani' and 'golani' -> 'gulani', 'uthman' and 'osman' -> 'usman'."""
-    spelt = fold(text)
-    for pattern, replacement in vocabulary().consonant_readings:
-        spelt = pattern.sub(replacement, spelt)
-    out = []
-    for reading in vocabulary().vowel_readings:
-        read = spelt
-        for pattern, replacement in reading:
-            read = pattern.sub(replacement, read)
-        out.append(_DOUBLED.sub(r"\1", read))
-    return tuple(out)
+    """loose_vowels, with the Latin spellings of one consonant written one way before the fold, once for
+    each of vocab.yaml's consonant_readings: 'jawlani' and 'golani' -> 'gulani', 'uthman' and 'osman' ->
+    'usman', 'petroff' and 'petrov' -> 'pitruv'. None for a word that vocab.yaml's no_loose_consonants
+    marks as another romanisation's (Korean 'eo', 'eu')."""
+    vocab = vocabulary()
+    if vocab.no_loose_consonants.search(text):
+        return ()
+    return tuple(
+        _read(fold(_read(text, consonants)), vowels)
+        for consonants in vocab.consonant_readings
+        for vowels in vocab.vowel_readings
+    )
+
+
+def _read(text: str, reading: tuple[tuple[re.Pattern[str], str], ...]) -> str:
+    for pattern, replacement in reading:
+        text = pattern.sub(replacement, text)
+    return _DOUBLED.sub(r"\1", text)
 
 
 def _country_words() -> set[str]:

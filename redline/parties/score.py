@@ -34,6 +34,7 @@ from redline.parties.names import (
     Token,
     fold,
     loose_consonants,
+    loose_endings,
     loose_vowels,
     skeleton,
     vocabulary,
@@ -293,6 +294,7 @@ _SPELLING_VARIANT = (SIMILARITY["spelling_variant"], "spelling variant")
 # Murshid), Russian 0.881 -> 0.892, Ukrainian-Russian 0.933 -> 0.950 (precision 0.980 -> 0.979: one hard
 # negative, Savelyevna / Savvelyevna), Arabic 0.871 -> 0.874; must-not-match 0 / 150; generated cases the same.
 _VOWEL_READING = (SIMILARITY["spelling_variant"], "spelling variant, vowels read one way")
+_ENDING_READING = (SIMILARITY["spelling_variant"], "spelling variant, final vowel read one way")
 # Words shorter than this (folded) are not read with loose consonants: Chinese and Korean syllables
 # (pinyin 'geng' / Wade-Giles 'cheng' -> 'jeng', Revised Romanisation 'jang' / 'gang') are two names.
 CONSONANT_READING_MIN = 5
@@ -356,7 +358,9 @@ def _stem(a: str, b: str) -> bool:
 def _folded_similarity(a: str, b: str) -> tuple[float, str]:
     """Two Latin spellings of one sound ('Manssor' / 'Mansour'): equal once folded (names.fold), or
     once their short vowels and diphthong are written one way (names.loose_vowels: Persian 'Morshed'
-    / Arabic 'Murshid', 'Deif' / 'Dayf'), or as close as a fuzzy match after folding."""
+    / Arabic 'Murshid', 'Deif' / 'Dayf'), or their final vowel (names.loose_endings: 'Fatemeh' /
+    'Fatima'), or their consonants (names.loose_consonants: 'Jawlani' / 'Golani', 'Petroff' / 'Petrov'),
+    or as close as a fuzzy match after folding."""
     fa, fb = _fold(a), _fold(b)
     if fa == fb:
         return _SPELLING_VARIANT
@@ -366,6 +370,8 @@ def _folded_similarity(a: str, b: str) -> tuple[float, str]:
         for read_a, read_b in zip(loose_vowels(a), loose_vowels(b)):
             if read_a == read_b:
                 return _VOWEL_READING
+        if loose_endings(a) == loose_endings(b):
+            return _ENDING_READING
     if shorter >= CONSONANT_READING_MIN:
         for read_a, read_b in zip(loose_consonants(a), loose_consonants(b)):
             if read_a == read_b:

@@ -83,3 +83,50 @@ def test_consonant_readings_match_a_person_and_not_a_near_one() -> None:
     found = compare_names("AL-JAWLANI, Abu Muhammad", "AL-GOLANI, Abu Muhammad", "Person")
     assert found["match"] and "consonants read one way" in found["explanation"]
     assert not compare_names("AL-JAWLANI, Abu Muhammad", "AL-GILANI, Abu Muhammad", "Person")["match"]
+
+
+@pytest.mark.parametrize(
+    "left, right",
+    [
+        ("petroff", "petrov"),  # the Russian -ov in French and older English spelling
+        ("ivanow", "ivanoff"),  # German -ow
+        ("alexei", "aleksey"),  # x for ks
+        ("hicham", "hesham"),  # French ch for sh
+        ("tchekhov", "chekhov"),  # French tch
+    ],
+)
+def test_russian_and_french_spellings_are_one_spelling(left: str, right: str) -> None:
+    sim, how = token_similarity(_word(left), _word(right))
+    assert sim >= 0.9, (left, right, sim, how)
+
+
+@pytest.mark.parametrize(
+    "left, right",
+    [
+        ("jeong", "gyeong"),  # Revised Romanisation: two Korean names, never read with loose consonants
+        ("petroff", "petrik"),
+        ("hicham", "hakim"),
+    ],
+)
+def test_russian_and_french_near_names_stay_apart(left: str, right: str) -> None:
+    sim, how = token_similarity(_word(left), _word(right))
+    assert sim < 0.8, (left, right, sim, how)
+
+
+@pytest.mark.parametrize("left, right", [("fatemeh", "fatima"), ("fateme", "fatimah"), ("musse", "moosa")])
+def test_a_final_vowel_of_ta_marbuta_is_one_spelling(left: str, right: str) -> None:
+    sim, how = token_similarity(_word(left), _word(right))
+    assert sim >= 0.9 and "final vowel" in how, (left, right, sim, how)
+
+
+@pytest.mark.parametrize("left, right", [("fatemeh", "fatimi"), ("musse", "musso"), ("karima", "karimi")])
+def test_other_final_vowels_stay_apart(left: str, right: str) -> None:
+    sim, how = token_similarity(_word(left), _word(right))
+    assert "read one way" not in how and sim < 0.9, (left, right, sim, how)
+
+
+def test_final_vowel_matches_a_person_and_not_a_near_one() -> None:
+    found = compare_names("MUSSE, Bashir", "MOOSA, Bashir", "Person")
+    assert found["match"] and "final vowel read one way" in found["explanation"]
+    assert compare_names("Fatemeh Rezaei", "Fatima Rezaei", "Person")["match"]
+    assert not compare_names("Fatemeh Rezaei", "Fatimi Rezaei", "Person")["match"]
