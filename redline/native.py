@@ -5,6 +5,7 @@ A compiled module sits beside its source as `<name>.cpython-*.so`, which Python 
 `.py`; `<name>.native` holds the sha256 of the source it was built from. While the two agree the
 compiled module runs (the same code, about 1.4 times faster: docs/benchmarks-parties.md, "Compiled
 scoring"); once the source is edited the source runs, with a warning, until the next `make setup`.
+REDLINE_NATIVE=0 in the environment runs the sources (for a profiler that sees inside them).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import importlib.machinery
 import importlib.util
+import os
 import sys
 from pathlib import Path
 
@@ -51,10 +53,13 @@ def guard(module: str, root: Path = ROOT) -> None:
     """Call before `module` is first imported: when a build of it is there but stale (or for
     another Python), import its source instead, so that an edit is never shadowed by an old build."""
     source = source_of(module, root)
-    if module in sys.modules or not builds(source) or fresh(source):
+    if module in sys.modules or not builds(source):
         return
-    print(f"redline: the compiled {module} was built from another {source.name}; running the source "
-          "(slower) until `make setup` rebuilds it", file=sys.stderr)
+    if os.environ.get("REDLINE_NATIVE") != "0":
+        if fresh(source):
+            return
+        print(f"redline: the compiled {module} was built from another {source.name}; running the source "
+              "(slower) until `make setup` rebuilds it", file=sys.stderr)
     spec = importlib.util.spec_from_file_location(module, source)
     assert spec is not None and spec.loader is not None
     loaded = importlib.util.module_from_spec(spec)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import os
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -83,3 +85,34 @@ def test_a_build_stamped_with_its_source_is_fresh(tmp_path: Path) -> None:
     assert native.fresh(source)
     source.write_text("X = 2\n")
     assert not native.fresh(source)
+
+
+PICKLE_SCRIPT = """
+import pickle, sys
+from redline.parties import score
+from redline.parties.names import analyse
+comparison = score.compare(analyse("Hangzhou Hikvision Digital Technology"), analyse("Hikvision Digital"),
+                           rarity=score.Rarity.of([["hikvision", "digital"], ["digital"]]))
+if sys.argv[1] == "dump":
+    sys.stdout.buffer.write(pickle.dumps((comparison.rarity[0], comparison, score.RULES["lone_word"])))
+else:
+    rarity, loaded, rule = pickle.loads(sys.stdin.buffer.read())
+    assert (loaded.score, loaded.explain()) == (comparison.score, comparison.explain())
+    assert rarity == comparison.rarity[0] and rule == score.RULES["lone_word"]
+    print(score.__file__)
+"""
+
+
+@pytest.mark.skipif(not native.compiled("redline.parties.score"), reason="the scorer in use is its source")
+@pytest.mark.parametrize("writer_native", ["0", "1"])
+def test_what_the_source_pickles_the_build_loads_and_back(writer_native: str) -> None:
+    """A screener cache written by one (a stale build runs the source) must load in the other."""
+
+    def run(native_flag: str, mode: str, data: bytes = b"") -> bytes:
+        env = {**os.environ, "REDLINE_NATIVE": native_flag}
+        return subprocess.run([sys.executable, "-c", PICKLE_SCRIPT, mode], input=data, env=env,
+                              capture_output=True, check=True).stdout
+
+    reader_native = "0" if writer_native == "1" else "1"
+    loaded_by = run(reader_native, "load", run(writer_native, "dump")).decode().strip()
+    assert loaded_by.endswith(".py" if reader_native == "0" else ".so")

@@ -15,8 +15,9 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
+from typing import Any
 
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
@@ -33,9 +34,9 @@ from redline.parties.names import (
     AnalysedName,
     Token,
     fold,
-    LOOSE_CONSONANTS,
-    LOOSE_ENDING,
-    loose_spellings,
+    loose_consonants,
+    loose_endings,
+    loose_vowels,
     skeleton,
     vocabulary,
 )
@@ -70,6 +71,13 @@ REVIEW_BAND = 0.03
 REVIEW_FLOOR = 0.6
 
 
+def _rebuilt(obj: Any) -> tuple[type, tuple[Any, ...]]:
+    """A dataclass's pickled form, (class, field values): the same from the source and from the mypyc
+    build (redline/native.py), which pickle slots each their own way, so that a cache written by one
+    loads in the other."""
+    return type(obj), tuple(getattr(obj, f.name) for f in fields(obj))
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     """A scoring rule and where its value came from. Exactly one of:
@@ -84,6 +92,9 @@ class Rule:
     needed: float | None = None
     below: float | None = None
     value: float | None = None
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return _rebuilt(self)
 
     def at(self, threshold: float) -> float:
         if self.needed is not None:
@@ -179,7 +190,7 @@ def rarity_factor(df: int) -> float:
     return RARITY["rare"] + (RARITY["common"] - RARITY["rare"]) * share
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Rarity:
     """How many listed parties carry each word (its document frequency), from the lists in force,
     and the weight factor each word gets by rule word_rarity."""
@@ -188,6 +199,9 @@ class Rarity:
     parties: int
     factors: dict[str, float]
     unknown: float  # the factor of a word no listed party carries
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return _rebuilt(self)
 
     @classmethod
     def of(cls, words_per_party: Iterable[Iterable[str]]) -> Rarity:
@@ -243,6 +257,9 @@ class Pair:
     similarity: float
     how: str  # exact, fuzzy, initial, compound, skeleton
 
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return _rebuilt(self)
+
 
 @dataclass(slots=True)
 class NameComparison:
@@ -253,6 +270,9 @@ class NameComparison:
     penalties: list[str] = field(default_factory=list)
     public_body: bool = False  # both names are a public body's: places count as distinctive words
     rarity: tuple[Rarity, tuple[tuple[str, str], ...]] | None = None  # rule word_rarity: the table and the words it weighed (spelling, word)
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return _rebuilt(self)
 
     def explain(self) -> str:
         parts = []
@@ -298,16 +318,6 @@ _ENDING_READING = (SIMILARITY["spelling_variant"], "spelling variant, final vowe
 # Words shorter than this (folded) are not read with loose consonants: Chinese and Korean syllables
 # (pinyin 'geng' / Wade-Giles 'cheng' -> 'jeng', Revised Romanisation 'jang' / 'gang') are two names.
 CONSONANT_READING_MIN = 5
-# Folded words whose lengths differ by more than this are not read loosely: a bound that spares most pairs
-# the look-up. The readings shorten a word by a letter or two ('fatemeh' / 'fatima', 'jawlani' / 'golani'),
-# and a Ukrainian є romanised ie by one a time: 'alieksieiev' / 'alekseev' (folded 'aleksev') is 4 apart,
-# and its one pair on the tune half was lost at 3.
-LOOSE_LENGTH_GAP = 4
-# Nor are folded words less alike than this (OSA similarity): every pair the readings joined on the tune
-# half and in name-variants' tables is at 0.4 or above ('shogo' / شوجو read 'shuju' 0.4, 'hesham' /
-# 'hicham', 'osman' / 'uthman' 0.5), and most pairs of two names are below it, so their readings are
-# never computed.
-LOOSE_FLOOR = 0.4
 _CONSONANT_READING = (SIMILARITY["spelling_variant"], "spelling variant, consonants read one way")
 
 
@@ -376,22 +386,20 @@ def _folded_similarity(a: str, b: str) -> tuple[float, str]:
         return _SPELLING_VARIANT
     len_a, len_b = len(fa), len(fb)
     shorter, longer = (len_a, len_b) if len_a <= len_b else (len_b, len_a)
-    if shorter < 4:
-        return _NONE
-    gap = longer - shorter
-    fuzzy_length = gap <= longer * _FOLD_SLACK  # else no edit ratio reaches a match
-    loose_length = gap <= LOOSE_LENGTH_GAP
-    if not (fuzzy_length or loose_length):
-        return _NONE
-    sim = OSA.normalized_similarity(fa, fb)
-    if loose_length and sim >= LOOSE_FLOOR:
-        read_a, read_b = loose_spellings(a), loose_spellings(b)
-        last = len(read_a) if shorter >= CONSONANT_READING_MIN else LOOSE_CONSONANTS
-        for i in range(last):
-            if read_a[i] and read_a[i] == read_b[i]:
-                return _VOWEL_READING if i < LOOSE_ENDING else _ENDING_READING if i == LOOSE_ENDING else _CONSONANT_READING
-    if fuzzy_length and sim >= (_FUZZY_SHORT if shorter < 8 else _FUZZY_LONG):
-        return sim * SIMILARITY["spelling_variant"], "spelling variant"
+    if shorter >= VOWEL_READING_MIN:
+        for read_a, read_b in zip(loose_vowels(a), loose_vowels(b)):
+            if read_a == read_b:
+                return _VOWEL_READING
+        if loose_endings(a) == loose_endings(b):
+            return _ENDING_READING
+    if shorter >= CONSONANT_READING_MIN:
+        for read_a, read_b in zip(loose_consonants(a), loose_consonants(b)):
+            if read_a == read_b:
+                return _CONSONANT_READING
+    if shorter >= 4 and longer - shorter <= longer * _FOLD_SLACK:  # else no edit ratio reaches a match
+        sim = OSA.normalized_similarity(fa, fb)
+        if sim >= (_FUZZY_SHORT if shorter < 8 else _FUZZY_LONG):
+            return sim * SIMILARITY["spelling_variant"], "spelling variant"
     return _NONE
 
 
