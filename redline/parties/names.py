@@ -152,6 +152,11 @@ def load_vocabulary_file(text: str, name: str) -> dict:
         loader.dispose()
 
 
+# Where each reading sits in loose_spellings' answer: the vowel readings, the ending, then the consonant readings.
+LOOSE_ENDING = 2
+LOOSE_CONSONANTS = 3
+
+
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
     source = resources.files("redline.parties").joinpath("vocab.yaml")
@@ -171,6 +176,8 @@ def vocabulary() -> Vocabulary:
     places = set(raw["places"]) | (_country_words() - set(raw["territory_words_not_places"]))
     han_words = {k: v for k, v in raw["han_generic"].items()}
     former = tuple(sorted(raw["former_markers"], key=len, reverse=True))
+    if len(raw["vowel_readings"]) != LOOSE_ENDING:
+        raise VocabularyError(f"{source}: vowel_readings must hold {LOOSE_ENDING} readings (loose_spellings' layout)")
     return Vocabulary(
         canonical=canonical,
         generic=frozenset(generic),
@@ -298,6 +305,15 @@ def loose_consonants(text: str) -> tuple[str, ...]:
         for consonants in vocab.consonant_readings
         for vowels in vocab.vowel_readings
     )
+
+
+@lru_cache(maxsize=1 << 16)
+def loose_spellings(text: str) -> tuple[str, ...]:
+    """Every loose reading of a Latin word, in a fixed order (loose_vowels, loose_endings, then
+    loose_consonants, '' where that word has none), so that two words are compared reading by reading
+    with one look-up each."""
+    consonants = loose_consonants(text) or ("",) * (len(vocabulary().consonant_readings) * len(vocabulary().vowel_readings))
+    return (*loose_vowels(text), loose_endings(text), *consonants)
 
 
 def _read(text: str, reading: tuple[tuple[re.Pattern[str], str], ...]) -> str:

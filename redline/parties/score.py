@@ -34,9 +34,9 @@ from redline.parties.names import (
     AnalysedName,
     Token,
     fold,
-    loose_consonants,
-    loose_endings,
-    loose_vowels,
+    LOOSE_CONSONANTS,
+    LOOSE_ENDING,
+    loose_spellings,
     skeleton,
     vocabulary,
 )
@@ -318,6 +318,16 @@ _ENDING_READING = (SIMILARITY["spelling_variant"], "spelling variant, final vowe
 # Words shorter than this (folded) are not read with loose consonants: Chinese and Korean syllables
 # (pinyin 'geng' / Wade-Giles 'cheng' -> 'jeng', Revised Romanisation 'jang' / 'gang') are two names.
 CONSONANT_READING_MIN = 5
+# Folded words whose lengths differ by more than this are not read loosely: a bound that spares most pairs
+# the look-up. The readings shorten a word by a letter or two ('fatemeh' / 'fatima', 'jawlani' / 'golani'),
+# and a Ukrainian є romanised ie by one a time: 'alieksieiev' / 'alekseev' (folded 'aleksev') is 4 apart,
+# and its one pair on the tune half was lost at 3.
+LOOSE_LENGTH_GAP = 4
+# Nor are folded words less alike than this (OSA similarity): every pair the readings joined on the tune
+# half and in name-variants' tables is at 0.4 or above ('shogo' / شوجو read 'shuju' 0.4, 'hesham' /
+# 'hicham', 'osman' / 'uthman' 0.5), and most pairs of two names are below it, so their readings are
+# never computed.
+LOOSE_FLOOR = 0.4
 _CONSONANT_READING = (SIMILARITY["spelling_variant"], "spelling variant, consonants read one way")
 
 
@@ -386,20 +396,22 @@ def _folded_similarity(a: str, b: str) -> tuple[float, str]:
         return _SPELLING_VARIANT
     len_a, len_b = len(fa), len(fb)
     shorter, longer = (len_a, len_b) if len_a <= len_b else (len_b, len_a)
-    if shorter >= VOWEL_READING_MIN:
-        for read_a, read_b in zip(loose_vowels(a), loose_vowels(b)):
-            if read_a == read_b:
-                return _VOWEL_READING
-        if loose_endings(a) == loose_endings(b):
-            return _ENDING_READING
-    if shorter >= CONSONANT_READING_MIN:
-        for read_a, read_b in zip(loose_consonants(a), loose_consonants(b)):
-            if read_a == read_b:
-                return _CONSONANT_READING
-    if shorter >= 4 and longer - shorter <= longer * _FOLD_SLACK:  # else no edit ratio reaches a match
-        sim = OSA.normalized_similarity(fa, fb)
-        if sim >= (_FUZZY_SHORT if shorter < 8 else _FUZZY_LONG):
-            return sim * SIMILARITY["spelling_variant"], "spelling variant"
+    if shorter < 4:
+        return _NONE
+    gap = longer - shorter
+    fuzzy_length = gap <= longer * _FOLD_SLACK  # else no edit ratio reaches a match
+    loose_length = gap <= LOOSE_LENGTH_GAP
+    if not (fuzzy_length or loose_length):
+        return _NONE
+    sim = OSA.normalized_similarity(fa, fb)
+    if loose_length and sim >= LOOSE_FLOOR:
+        read_a, read_b = loose_spellings(a), loose_spellings(b)
+        last = len(read_a) if shorter >= CONSONANT_READING_MIN else LOOSE_CONSONANTS
+        for i in range(last):
+            if read_a[i] and read_a[i] == read_b[i]:
+                return _VOWEL_READING if i < LOOSE_ENDING else _ENDING_READING if i == LOOSE_ENDING else _CONSONANT_READING
+    if fuzzy_length and sim >= (_FUZZY_SHORT if shorter < 8 else _FUZZY_LONG):
+        return sim * SIMILARITY["spelling_variant"], "spelling variant"
     return _NONE
 
 
