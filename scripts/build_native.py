@@ -15,6 +15,7 @@ import argparse
 import os
 import shutil
 import sys
+import sysconfig
 import tempfile
 from pathlib import Path
 
@@ -36,6 +37,9 @@ def build() -> None:
     from setuptools import setup
 
     clean()
+    headers = Path(sysconfig.get_paths()["include"], "Python.h")
+    if not headers.exists():
+        raise SystemExit(f"error: {headers} is missing: install this Python's headers (Debian: python3-dev) to compile the scorer")
     sources = [source_of(module) for module in COMPILED]
     hashes = {source: digest(source) for source in sources}
     with tempfile.TemporaryDirectory(prefix="redline-native-") as work:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Redline's Python dependencies build against, when missing:
 # PyICU (via followthemoney/normality) needs ICU; vpdq and PyAV need FFmpeg's libav*; tmkpy (TMK+PDQF)
-# is built from source with swig, g++ and make, and runs the ffmpeg program; the
+# is built from source with swig, g++ and make, and runs the ffmpeg program; gcc (with g++) compiles the
+# name scorer with mypyc (scripts/build_native.py); the
 # infra tests run dnsmasq on loopback; WeasyPrint (report PDFs) loads Pango and needs a font;
 # the store tests start a throwaway PostgreSQL cluster; the
 # workbench's browser tests drive Debian's Chromium through its chromedriver (nothing downloaded at run time).
