@@ -130,3 +130,13 @@ def test_final_vowel_matches_a_person_and_not_a_near_one() -> None:
     assert found["match"] and "final vowel read one way" in found["explanation"]
     assert compare_names("Fatemeh Rezaei", "Fatima Rezaei", "Person")["match"]
     assert not compare_names("Fatemeh Rezaei", "Fatimi Rezaei", "Person")["match"]
+
+
+def test_persian_company_words_in_latin_are_their_translations() -> None:
+    # شرکت sherkat (company), فولاد foolad (steel), صنعت sanat (industry): BGN/PCGN Persian, as the lists write them.
+    assert compare_names("SHERKAT-E SARRAFI SINA", "SINA EXCHANGE COMPANY")["match"]
+    assert not compare_names("SHERKAT-E SARRAFI SINA", "SINA INSURANCE COMPANY")["match"]
+    assert compare_names("Foolad Mobarakeh", "Mobarakeh Steel Company")["match"]
+    assert not compare_names("Foolad Mobarakeh", "Mobarakeh Copper Company")["match"]
+    assert compare_names("Sherkat Sanat Kaveh", "Kaveh Industrial Company")["match"]
+    assert compare_names("شرکت فولاد مبارکه", "Foolad Mobarakeh")["match"]
