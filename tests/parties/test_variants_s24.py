@@ -140,3 +140,22 @@ def test_persian_company_words_in_latin_are_their_translations() -> None:
     assert not compare_names("Foolad Mobarakeh", "Mobarakeh Copper Company")["match"]
     assert compare_names("Sherkat Sanat Kaveh", "Kaveh Industrial Company")["match"]
     assert compare_names("شرکت فولاد مبارکه", "Foolad Mobarakeh")["match"]
+
+
+@pytest.mark.parametrize(
+    "left, right",
+    [
+        ("alexander", "aleksandr"),  # the English -er of a Russian -r
+        ("dimiter", "dimitr"),
+    ],
+)
+def test_russian_final_er_is_one_spelling(left: str, right: str) -> None:
+    sim, how = token_similarity(_word(left), _word(right))
+    assert sim >= 0.9 and "consonants read one way" in how, (left, right, sim, how)
+
+
+@pytest.mark.parametrize("left, right", [("nasser", "nasr"), ("baker", "bakr"), ("alexander", "alexandru")])
+def test_russian_readings_keep_near_names_apart(left: str, right: str) -> None:
+    # Nasser / Nasr, Jaber / Jabr are two Arabic names: words under five letters are not read loosely.
+    sim, how = token_similarity(_word(left), _word(right))
+    assert "read one way" not in how and sim < 0.9, (left, right, sim, how)
