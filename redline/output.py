@@ -29,6 +29,7 @@ def emit(value: Any, as_json: bool, render: Callable[[Any], None]) -> None:
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    """Print a clear error and return the Exit to raise: `raise fail("…")`."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    """Print a clear error and return the Exit to raise: `raise fail("…")`. Never wrapped: a file
+    and line named in it stay on one line for whoever greps a log."""
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(code)

@@ -136,9 +136,9 @@ def fetch_(name: str = typer.Argument(..., help="The exchange."),
                       f"{r['deleted']} deleted, {r['refused']} refused ({r['verification_failures']} failed verification), "
                       f"{r['skipped']} skipped; checkpoint {r['checkpoint']}" + ("" if r["complete"] else " (more to fetch)"))
         for reason in r["refusals"][:5]:
-            console.print(f"  refused: {reason}", highlight=False)
+            console.print(f"  refused: {reason}", highlight=False, soft_wrap=True)
         if r["error"]:
-            console.print(f"[bold red]error:[/] {r['error']}", highlight=False)
+            console.print(f"[bold red]error:[/] {r['error']}", highlight=False, soft_wrap=True)
 
     emit(out, json, render)
     if result.error:
