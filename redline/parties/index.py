@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from redline.parties.names import ADMIN, GENERIC, NUMBER, PLACE, STOP, AnalysedName, Token, skeleton
+from redline.parties.names import ADMIN, GENERIC, LOOSE_CONSONANTS, NUMBER, PLACE, STOP, AnalysedName, Token, fold, loose_spellings, skeleton
+from redline.parties.score import CONSONANT_READING_MIN
 from redline.parties.scripts import loose_readings, sound_key
 
 LESSER = (GENERIC, PLACE, ADMIN)  # words that rank candidates but do not find them when others can
@@ -26,6 +27,21 @@ RELATIVE_FLOOR = 0.5
 
 def _deletions(token: str) -> set[str]:
     return {token[:i] + token[i + 1:] for i in range(len(token))}
+
+
+def _readings(text: str) -> set[str]:
+    """Keys under which two Latin spellings of one name meet, as score._folded_similarity pairs
+    them: the folded spelling, and each loose reading (vowels, ending, consonants) tagged with its
+    place, so that 'Golani' finds 'Jawlani' and 'Morshed' finds 'Murshid' although they are more
+    than one edit apart."""
+    if len(text) < 4 or not text.isalpha():
+        return set()
+    keys = {"=" + fold(text)}
+    last = None if len(text) >= CONSONANT_READING_MIN else LOOSE_CONSONANTS
+    for i, reading in enumerate(loose_spellings(text)[:last]):
+        if reading:
+            keys.add(f"{i}={reading}")
+    return keys
 
 
 @dataclass
@@ -50,7 +66,10 @@ class NameIndex:
         deletes: dict[str, list[str]] = defaultdict(list)
         skeletons: dict[str, list[str]] = defaultdict(list)
         sounds: dict[str, list[str]] = defaultdict(list)  # a Latin word as a sound-spelled script writes it
+        readings: dict[str, list[str]] = defaultdict(list)
         for text in self.vocab:
+            for key in _readings(text):
+                readings[key].append(text)
             if len(text) >= 4 and not text.isdigit():
                 for d in _deletions(text):
                     deletes[d].append(text)
@@ -63,6 +82,7 @@ class NameIndex:
         self.deletes = dict(deletes)
         self.skeletons = dict(skeletons)
         self.sounds = dict(sounds)
+        self.readings = dict(readings)
         self._derive()
 
     def __getstate__(self) -> dict[str, object]:
@@ -110,6 +130,10 @@ class NameIndex:
                     found.setdefault(other, 0.85)
                 if key in self.vocab:
                     found.setdefault(key, 0.85)  # the listed word is this one less a letter
+            if not token.abjad:
+                for key in _readings(text):
+                    for other in self.readings.get(key, ()):
+                        found.setdefault(other, 0.8)
             if len(text) >= 6:
                 # "hikvision" typed as one word, listed as "hik vision": split points.
                 for i in range(3, len(text) - 2):

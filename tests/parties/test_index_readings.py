@@ -1,0 +1,32 @@
+"""The name index finds a Latin spelling through the loose readings the scorer pairs it by
+(index._readings), not only one edit away: a name the scorer would match must reach it as a candidate."""
+
+from __future__ import annotations
+
+import pytest
+
+from redline.parties.index import NameEntry, NameIndex
+from redline.parties.names import analyse
+
+LISTED = ["Abu Muhammad al-Jawlani", "Mohammad Deif", "Ali Murshid Karimi", "Golden Nile Trading"]
+
+
+@pytest.fixture(scope="module")
+def index() -> NameIndex:
+    return NameIndex([NameEntry(analyse(name, person=n < 3), n) for n, name in enumerate(LISTED)])
+
+
+@pytest.mark.parametrize(("query", "listed"), [
+    ("Golani", 0),  # consonants read one way: jim as g, aw as o
+    ("Dayf", 1),  # the diphthong read one way
+    ("Morshed", 2),  # Persian e / o for Arabic i / u
+])
+def test_a_spelling_two_edits_away_finds_its_name(index: NameIndex, query: str, listed: int) -> None:
+    word = analyse(query, person=True).tokens[0]
+    assert any(other in {t.text for t in index.entries[listed].name.tokens} for other, _ in index.neighbours(word))
+    assert listed in index.candidates(analyse(f"Ahmad {query}", person=True), 10)
+
+
+def test_an_unrelated_word_finds_nothing_through_the_readings(index: NameIndex) -> None:
+    word = analyse("Gulnara", person=True).tokens[0]
+    assert not index.neighbours(word)
