@@ -421,7 +421,7 @@ def test_a_bodys_head_matches_its_title_with_the_parent_after_of() -> None:
     [
         ("Sung-Mu Hong", "Sun Mu Hong"),  # a Korean given name split and spelt two ways
         ("Mya Tun Oo", "Mya Htun Oo"),  # Burmese 'htun'
-        ("Artem Konstantinovich Korvanov", "Artyom Konstantinovich Korvanov"),  # Russian yo written e
+        ("Zhenya Konstantinovich Korvanov", "Jenya Konstantinovich Korvanov"),  # Russian zh written j (French)
     ],
 )
 def test_one_name_spelt_two_ways_matches_when_the_other_names_agree(left: str, right: str) -> None:

@@ -159,3 +159,38 @@ def test_russian_readings_keep_near_names_apart(left: str, right: str) -> None:
     # Nasser / Nasr, Jaber / Jabr are two Arabic names: words under five letters are not read loosely.
     sim, how = token_similarity(_word(left), _word(right))
     assert "read one way" not in how and sim < 0.9, (left, right, sim, how)
+
+
+@pytest.mark.parametrize(
+    "left, right",
+    [
+        ("fyodorov", "fedorov"),  # Russian ё: yo in BGN/PCGN, e in passport spellings
+        ("fiodorov", "fedorov"),  # io in French and older spellings
+        ("semyonov", "semenov"),
+        ("korolyov", "korolev"),
+        ("potyomkin", "potemkin"),
+    ],
+)
+def test_russian_yo_is_one_spelling(left: str, right: str) -> None:
+    sim, how = token_similarity(_word(left), _word(right))
+    assert sim >= 0.9 and "consonants read one way" in how, (left, right, sim, how)
+
+
+@pytest.mark.parametrize(
+    "left, right",
+    [
+        ("myong", "meng"),  # McCune-Reischauer yo before ng is no Russian yo (Korean / Chinese)
+        ("kyong", "keng"),
+        ("artyom", "artur"),
+        ("fyodorov", "fadeyev"),
+    ],
+)
+def test_russian_yo_keeps_near_names_apart(left: str, right: str) -> None:
+    sim, how = token_similarity(_word(left), _word(right))
+    assert "read one way" not in how and sim < 0.8, (left, right, sim, how)
+
+
+def test_russian_yo_matches_a_person_and_not_a_near_one() -> None:
+    found = compare_names("Fyodor Ivanovich FYODOROV", "Fedor Ivanovich FEDOROV", "Person")
+    assert found["match"] and "consonants read one way" in found["explanation"]
+    assert not compare_names("FEDOROV, Ivan", "FADEYEV, Ivan", "Person")["match"]
