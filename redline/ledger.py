@@ -8,7 +8,6 @@ Every domain writes here through `Ledger.append`, with a `kind` such as "parties
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import logging
 import os
@@ -34,7 +33,7 @@ from redline.checkpoints import (
     stored_checkpoints,
     write_checkpoint,
 )
-from redline.store.base import Store, metadata
+from redline.store.base import Store, WriterTurn, metadata
 
 log = logging.getLogger("redline.ledger")
 T = TypeVar("T")
@@ -436,46 +435,6 @@ class WalCheckpoints:
         """(frames in the WAL, frames copied); (0, 0) when another checkpoint was running."""
         _, frames, copied = conn.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         return (frames, copied) if frames >= 0 else (0, 0)
-
-
-class WriterTurn:
-    """On SQLite, the group committers of the processes writing one database file take turns through
-    an exclusive `flock` on a file beside it, held from BEGIN IMMEDIATE to the commit.
-
-    SQLite's own wait for the write lock (busy_timeout) polls: it sleeps 1, 2, 5, 10 ... then 100 ms
-    between tries, so a worker's writer that found the lock taken slept through the other worker's
-    next commits, and its requests with it (BEGIN waits of up to 335 ms at 16 clients, the sleeps'
-    sum after twelve tries; docs/benchmarks-api.md, sixth part). A process blocked in flock() is
-    woken when the lock is released. Only the group committers take it: every other writer still
-    queues on BEGIN IMMEDIATE, which stays what orders the writes (the chain is as before). A WAL
-    checkpoint falling due in a commit runs under the turn: giving the turn up just before the
-    COMMIT was measured and left (the next writer's BEGIN then met the commit and SQLite's sleeps;
-    253 vs 296 req/s median at 16 clients, docs/benchmarks-api.md, sixth part)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._fd = -1
-
-    @staticmethod
-    def for_store(store: Store) -> WriterTurn | None:
-        url = store.engine.url
-        if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-            return None
-        return WriterTurn(Path(f"{url.database}-writers.lock"))
-
-    def __enter__(self) -> None:
-        if self._fd == -1:
-            try:
-                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)  # this thread's own open file: its own lock
-            except OSError as exc:  # a read-only folder: BEGIN IMMEDIATE alone orders the writes, as before
-                log.warning("no writers' lock file %s (%s); group commits wait on SQLite's lock alone", self.path, exc)
-                self._fd = -2
-        if self._fd >= 0:
-            fcntl.flock(self._fd, fcntl.LOCK_EX)
-
-    def __exit__(self, *exc: object) -> None:
-        if self._fd >= 0:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,7 @@ def _try_turn(path: str, held: "multiprocessing.queues.Queue[bool]") -> None:  #
 
 
 def test_group_committers_of_a_sqlite_file_take_turns(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from redline.ledger import WriterTurn
+    from redline.store.base import WriterTurn
 
     store = Store(f"sqlite:///{tmp_path / 'turns.db'}")
     turn = WriterTurn.for_store(store)
@@ -157,8 +157,47 @@ def test_the_group_committer_checkpoints_the_wal_on_a_thread_of_its_own(tmp_path
     assert WalCheckpoints.for_store(Store("sqlite://"), 0.5, lambda: 0) is None  # in memory: no WAL
 
 
+def _transaction_in_child(url: str, answers: "multiprocessing.queues.Queue[float]") -> None:  # type: ignore[name-defined]
+    import time
+
+    started = time.monotonic()
+    with Store(url).transaction() as conn:
+        conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS child_wrote (x INTEGER)")
+    answers.put(time.monotonic() - started)
+
+
+def test_every_writer_of_a_sqlite_file_takes_the_turn_and_may_enter_it_again(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A writer outside the group committers (the CLI, a /v1 write) queues on the same turn instead of
+    polling SQLite's lock while the committers hand it between them; a thread holding the turn (a
+    failed group retrying each write on its own) enters it again."""
+    import time
+
+    from redline.store.base import WriterTurn
+
+    url = f"sqlite:///{tmp_path / 'all.db'}"
+    store = Store(url)
+    store.create_all()
+    turn = WriterTurn.for_store(store)
+    assert turn is not None
+    answers: multiprocessing.Queue[float] = multiprocessing.Queue()
+    with turn:
+        with store.transaction() as conn:  # the same thread: enters again, no deadlock
+            conn.exec_driver_sql("CREATE TABLE parent_wrote (x INTEGER)")
+        child = multiprocessing.get_context("fork").Process(target=_transaction_in_child, args=(url, answers))
+        child.start()  # forked while this thread holds the turn: the child must open its own lock file
+        time.sleep(1.0)
+        assert child.is_alive()  # its transaction waits for the turn
+    child.join(timeout=30)
+    assert answers.get(timeout=10) >= 0.9
+    held: multiprocessing.Queue[bool] = multiprocessing.Queue()
+    probe = multiprocessing.Process(target=_try_turn, args=(str(turn.path), held))
+    probe.start()
+    probe.join(timeout=30)
+    assert held.get(timeout=10) is True  # released once the outer turn ended
+
+
 def test_a_long_wal_is_copied_under_the_writers_turn_and_then_rewound(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from redline.ledger import WriterTurn
+    from redline.store.base import WriterTurn
 
     store = Store(f"sqlite:///{tmp_path / 'long.db'}")
     ledger = Ledger(store)
