@@ -115,6 +115,7 @@ class Vocabulary:
     consonant_readings: tuple[tuple[tuple[re.Pattern[str], str], ...], ...]  # see loose_consonants
     ending_readings: tuple[tuple[re.Pattern[str], str], ...]  # see loose_endings
     no_loose_consonants: re.Pattern[str]  # words not read with loose consonants (loose_consonants)
+    ezafe: re.Pattern[str]  # the Persian ezafe '-ye' hyphened to a word: dropped from organisations' names
     phrases: dict[tuple[str, ...], str]  # several words read as one in organisations' names ('torgovyy dom')
     person_titles: frozenset[str]  # 'mullah', 'haji', 'dr': stop words in persons' names
     leading_titles: frozenset[str]  # rigour's 'sir', 'lord', 'general': stop words before a person's first name
@@ -210,6 +211,7 @@ def vocabulary() -> Vocabulary:
         consonant_readings=tuple(tuple((re.compile(a), b) for a, b in reading) for reading in raw["consonant_readings"]),
         ending_readings=tuple((re.compile(a), b) for a, b in raw["ending_readings"]),
         no_loose_consonants=re.compile("|".join(raw["no_loose_consonants"])),
+        ezafe=re.compile(raw["ezafe"]),
         phrases={tuple(phrase.split()): word for word, phrases in (raw.get("phrases") or {}).items() for phrase in phrases},
         person_titles=frozenset(raw["person_titles"]),
         leading_titles=_rigour_person_titles(),
@@ -507,7 +509,12 @@ def analyse(raw: str, person: bool = False) -> AnalysedName:
     text = unicodedata.normalize("NFKC", cleaned.text).casefold()
     text = _APOSTROPHES.sub("", mark_geresh(text)).replace("?", "").replace("״", '"').replace("׳", "'")
     legal_forms: list[str] = []
+    notes = list(cleaned.changes)
     if not person:
+        ezafe = vocab.ezafe.findall(text)
+        if ezafe:  # 'melli-ye sakhteman' -> 'melli sakhteman'
+            text = vocab.ezafe.sub(" ", text)
+            notes.append(f"the Persian ezafe {ezafe[0]!r} dropped")
         if "." in text:
             text = _DOTTED_RE.sub(_dotted_form, text)
         found = extract_org_types(text)
@@ -554,7 +561,7 @@ def analyse(raw: str, person: bool = False) -> AnalysedName:
     body = not person and not legal_forms and any(t.text in vocab.public_body_words for t in tokens)
     if body:
         tokens = _admin_levels(tokens, vocab)
-    return AnalysedName(raw, tuple(tokens), tuple(legal_forms), body, cleaned.changes, person)
+    return AnalysedName(raw, tuple(tokens), tuple(legal_forms), body, tuple(notes), person)
 
 
 def _patronymic(word: str, vocab: Vocabulary) -> str:

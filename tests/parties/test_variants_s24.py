@@ -194,3 +194,21 @@ def test_russian_yo_matches_a_person_and_not_a_near_one() -> None:
     found = compare_names("Fyodor Ivanovich FYODOROV", "Fedor Ivanovich FEDOROV", "Person")
     assert found["match"] and "consonants read one way" in found["explanation"]
     assert not compare_names("FEDOROV, Ivan", "FADEYEV, Ivan", "Person")["match"]
+
+
+def test_persian_ezafe_ye_is_dropped_from_organisations() -> None:
+    # BGN/PCGN Persian hyphens the ezafe -ye to a word ending in a vowel ('MELLI-YE', 'DARYA-YE').
+    assert [t.text for t in analyse("DARYA-YE KHAZAR SHIPPING LINES").tokens][:2] == ["darya", "khazar"]
+    found = compare_names("SHERKAT-E MELLI-YE SAKHTEMAN", "MELLI SAKHTEMAN CO.")
+    assert found["match"] and found["score"] == 1.0 and "ezafe" in found["explanation"], found
+    assert not compare_names("SHERKAT-E MELLI-YE SAKHTEMAN", "MELLI SAZEH CO.")["match"]
+
+
+@pytest.mark.parametrize("name", ["YE JIANYING TRADING CO", "KIM-YE LTD", "YE-YE TRADING", "MELLI-YEN CO"])
+def test_ye_that_is_no_ezafe_stays(name: str) -> None:
+    # 'Ye' on its own is a Chinese surname; after a consonant, after a one-letter word or inside a word, no ezafe.
+    assert "ye" in [t.text for t in analyse(name).tokens] or "yen" in [t.text for t in analyse(name).tokens]
+
+
+def test_persons_keep_ye() -> None:
+    assert "ye" in [t.text for t in analyse("DARYA-YE Maryam", person=True).tokens]
