@@ -116,6 +116,7 @@ class Vocabulary:
     ending_readings: tuple[tuple[re.Pattern[str], str], ...]  # see loose_endings
     no_loose_consonants: re.Pattern[str]  # words not read with loose consonants (loose_consonants)
     ezafe: re.Pattern[str]  # the Persian ezafe '-ye' hyphened to a word: dropped from organisations' names
+    joined_and: re.Pattern[str]  # '&' written 'and' inside a word ('impandexp'): see _split_joined_and
     phrases: dict[tuple[str, ...], str]  # several words read as one in organisations' names ('torgovyy dom')
     person_titles: frozenset[str]  # 'mullah', 'haji', 'dr': stop words in persons' names
     leading_titles: frozenset[str]  # rigour's 'sir', 'lord', 'general': stop words before a person's first name
@@ -212,6 +213,7 @@ def vocabulary() -> Vocabulary:
         ending_readings=tuple((re.compile(a), b) for a, b in raw["ending_readings"]),
         no_loose_consonants=re.compile("|".join(raw["no_loose_consonants"])),
         ezafe=re.compile(raw["ezafe"]),
+        joined_and=re.compile("|".join(re.escape(a) for a in raw["joined_and"])),
         phrases={tuple(phrase.split()): word for word, phrases in (raw.get("phrases") or {}).items() for phrase in phrases},
         person_titles=frozenset(raw["person_titles"]),
         leading_titles=_rigour_person_titles(),
@@ -529,6 +531,8 @@ def analyse(raw: str, person: bool = False) -> AnalysedName:
     rare_forms = [form for form in legal_forms if form not in LEGAL_FORM_TOKENS]
     tokens: list[Token] = []
     pieces = _split_glued(_transliterate(text, vocab, person))
+    if not person:
+        pieces = _split_joined_and(pieces, vocab, notes)
     for word, hint, abjad in pieces if person or not vocab.phrases else _phrases(pieces, vocab.phrases):
         if person and not abjad and (  # a loose romanisation may spell a title by chance (Hebrew 'מר' mr)
             word in vocab.person_titles or word in vocab.person_particles
@@ -617,6 +621,29 @@ def _split_glued(pieces: list[tuple[str, str, bool]]) -> list[tuple[str, str, bo
         else:
             out.append((word, hint, abjad))
     return out
+
+
+def _split_joined_and(pieces: list[tuple[str, str, bool]], vocab: Vocabulary, notes: list[str]) -> list[tuple[str, str, bool]]:
+    """'impandexp' -> 'imp' 'exp': a list's '&' written 'and' between two vocabulary words (vocab.yaml's
+    joined_and), read as 'imp&exp' is. A word whose parts are not both vocabulary words keeps its letters."""
+    out: list[tuple[str, str, bool]] = []
+    for word, hint, abjad in pieces:
+        if not abjad and len(word) >= 7:
+            for match in vocab.joined_and.finditer(word):
+                left, right = word[:match.start()], word[match.end():]
+                if _vocabulary_word(left, vocab) and _vocabulary_word(right, vocab):
+                    out.extend(((left, hint, abjad), (right, hint, abjad)))
+                    notes.append(f"'{word}' read as '{left}&{right}' (an '&' written '{match.group(0)}' inside a word)")
+                    break
+            else:
+                out.append((word, hint, abjad))
+        else:
+            out.append((word, hint, abjad))
+    return out
+
+
+def _vocabulary_word(word: str, vocab: Vocabulary) -> bool:
+    return len(word) >= 2 and word.isalpha() and word not in vocab.stopwords and (word in vocab.canonical or word in vocab.generic)
 
 
 def _phrases(pieces: list[tuple[str, str, bool]], phrases: dict[tuple[str, ...], str]) -> list[tuple[str, str, bool]]:

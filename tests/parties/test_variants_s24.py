@@ -212,3 +212,23 @@ def test_ye_that_is_no_ezafe_stays(name: str) -> None:
 
 def test_persons_keep_ye() -> None:
     assert "ye" in [t.text for t in analyse("DARYA-YE Maryam", person=True).tokens]
+
+
+def test_an_ampersand_written_and_inside_a_word_is_read_as_the_ampersand() -> None:
+    # OFAC's alias 'IMPANDEXP.' of 'IMP&EXP.': both sides of 'and' are vocabulary words (imp, exp).
+    listed = "SHEN YANG JING CHENG MACHINERY IMP&EXP. CO., LIMITED"
+    found = compare_names("SHEN YANG JING CHENG MACHINERY IMPANDEXP. CO., LIMITED", listed)
+    assert found["match"] and found["score"] == 1.0 and "inside a word" in found["explanation"], found
+    assert compare_names("KISH IMPANDEXP CO", "KISH IMPORT EXPORT CO")["match"]
+    assert not compare_names("KISH IMPANDEXP CO", "KISH INVESTMENT CO")["match"]
+
+
+@pytest.mark.parametrize("name", ["BRANDON TRADING", "ALEXANDER LLC", "SANDEXP LLC", "LANDMARK CO"])
+def test_and_inside_other_words_stays(name: str) -> None:
+    # 's' is one letter, 'br' / 'alex' / 'mark'... are no vocabulary words on both sides: the word keeps its letters.
+    word = name.split()[0].lower()
+    assert word in [t.text for t in analyse(name).tokens], analyse(name)
+
+
+def test_persons_keep_and_inside_a_word() -> None:
+    assert "impandexp" in [t.text for t in analyse("Impandexp Ivanov", person=True).tokens]
