@@ -58,7 +58,7 @@ def cpu_seconds() -> float:
 
 
 def make_streams(video_dir: Path, cache: Path, n: int, seconds: float) -> list[tuple[str, str | None]]:
-    from redline.media.watch import transcode_test_stream
+    from benchmarks.video_streams import transcode_test_stream
 
     cache.mkdir(parents=True, exist_ok=True)
     out = []

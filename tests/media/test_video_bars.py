@@ -52,7 +52,7 @@ def test_bars_found_when_the_only_key_frame_is_black(data_dir: Path, tmp_path: P
     """One key frame for the whole file, and it is black: frames between key frames are sampled."""
     from PIL import Image
 
-    from redline.media.watch import write_test_stream
+    from benchmarks.video_streams import write_test_stream
 
     picture = Image.open(data_dir / "media/pdq/bridge-mods/aaa-orig.jpg").convert("RGB")  # 3:2, boxed into 4:3
     black = Image.new("RGB", picture.size)

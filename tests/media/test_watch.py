@@ -18,10 +18,9 @@ from redline.media.watch import (
     StreamSummary,
     WatchConfig,
     content_box,
-    transcode_test_stream,
     watch_many,
-    write_test_stream,
 )
+from benchmarks.video_streams import transcode_test_stream, write_test_stream
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from http_fakes import fake_transport
 
 from redline.parties.sources import registry, updaters
 from redline.parties.sources.base import ListFormatError
@@ -221,7 +222,7 @@ def _routes(data_dir: Path) -> dict[str, Path]:
 
 def test_every_updater_downloads_a_file_its_reader_claims(data_dir, redline_home):
     routes = _routes(data_dir)
-    downloads = updaters.update(transport=updaters.fake_transport(routes))
+    downloads = updaters.update(transport=fake_transport(routes))
     assert downloads.failures == []
     assert [d.source for d in downloads] == [u.source for u in updaters.UPDATERS]
     for item in downloads:
@@ -240,7 +241,7 @@ def test_one_failing_source_does_not_stop_the_others(tmp_path):
     eu_url = updaters.updater("eu_fsf").files[0].url
     ca_url = updaters.updater("ca_sema").files[0].url
     uk_url = updaters.updater("uk_fcdo").files[0].url
-    transport = updaters.fake_transport({eu_url: 500, ca_url: CA, uk_url: UK})
+    transport = fake_transport({eu_url: 500, ca_url: CA, uk_url: UK})
     downloads = updaters.update(["eu_fsf", "ca_sema", "uk_fcdo"], transport=transport, dest=tmp_path)
     assert [d.source for d in downloads] == ["ca_sema", "uk_fcdo"]
     assert [(f.source, f.url) for f in downloads.failures] == [("eu_fsf", eu_url)]
@@ -250,7 +251,7 @@ def test_one_failing_source_does_not_stop_the_others(tmp_path):
 
 def test_html_error_page_is_not_accepted_as_a_list(tmp_path):
     url = updaters.updater("eu_fsf").files[0].url
-    transport = updaters.fake_transport({url: b"<html><body>Service unavailable</body></html>"})
+    transport = fake_transport({url: b"<html><body>Service unavailable</body></html>"})
     downloads = updaters.update(["eu_fsf"], transport=transport, dest=tmp_path)
     assert list(downloads) == []
     assert "not in the expected format" in downloads.failures[0].error
@@ -258,7 +259,7 @@ def test_html_error_page_is_not_accepted_as_a_list(tmp_path):
 
 def test_oversized_body_is_refused(tmp_path):
     url = updaters.updater("uk_fcdo").files[0].url
-    downloads = updaters.update(["uk_fcdo"], transport=updaters.fake_transport({url: UK}), dest=tmp_path, max_bytes=100)
+    downloads = updaters.update(["uk_fcdo"], transport=fake_transport({url: UK}), dest=tmp_path, max_bytes=100)
     assert list(downloads) == [] and "cap" in downloads.failures[0].error
 
 
@@ -294,7 +295,7 @@ def test_timeout_is_a_per_source_error(tmp_path):
 
 def test_unknown_source_is_refused():
     with pytest.raises(KeyError, match="known: ofac_sdn"):
-        updaters.update(["nowhere"], transport=updaters.fake_transport({}))
+        updaters.update(["nowhere"], transport=fake_transport({}))
 
 
 def test_redirect_loop_is_a_per_source_error(tmp_path):
@@ -355,7 +356,7 @@ def test_a_permanent_failure_is_not_retried(tmp_path):
     assert downloads.failures[0].attempts == 1 and not downloads.failures[0].transient
     # a file in the wrong format is permanent too: one request
     url = updaters.updater("eu_fsf").files[0].url
-    downloads = updaters.update(["eu_fsf"], transport=updaters.fake_transport({url: b"<html>maintenance</html>"}), dest=tmp_path)
+    downloads = updaters.update(["eu_fsf"], transport=fake_transport({url: b"<html>maintenance</html>"}), dest=tmp_path)
     assert downloads.failures[0].attempts == 1
 
 
@@ -377,10 +378,10 @@ def test_failed_update_keeps_the_previous_snapshot_in_force(redline_home):
     from redline.parties.snapshots import list_snapshots
 
     url = updaters.updater("uk_fcdo").files[0].url
-    first = api.update(["uk_fcdo"], transport=updaters.fake_transport({url: UK}))
+    first = api.update(["uk_fcdo"], transport=fake_transport({url: UK}))
     assert first["failures"] == [] and first["results"][0]["status"] == "imported"
     before = [s["id"] for s in list_snapshots(get_context().store, active_only=True)]
-    second = api.update(["uk_fcdo"], transport=updaters.fake_transport({url: 503}))
+    second = api.update(["uk_fcdo"], transport=fake_transport({url: 503}))
     assert second["results"] == []
     assert second["failures"][0]["source"] == "uk_fcdo" and second["failures"][0]["attempts"] == updaters.RETRIES + 1
     assert [s["id"] for s in list_snapshots(get_context().store, active_only=True)] == before

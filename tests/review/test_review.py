@@ -11,6 +11,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from http_fakes import fake_transport
 from typer.testing import CliRunner
 
 from redline.cli import app
@@ -175,7 +176,7 @@ def test_parties_update_writes_one_entry_with_each_download_and_failure(redline_
     from redline.parties.sources import updaters
 
     ca_url, uk_url = updaters.updater("ca_sema").files[0].url, updaters.updater("uk_fcdo").files[0].url
-    transport = updaters.fake_transport({ca_url: 500, uk_url: FIXTURES / "uk_fcdo" / "UK-Sanctions-List.csv"})
+    transport = fake_transport({ca_url: 500, uk_url: FIXTURES / "uk_fcdo" / "UK-Sanctions-List.csv"})
     payload = api.update(["ca_sema", "uk_fcdo"], ctx=get_context().acting_as("curator-1"), transport=transport)
     entry = next(get_context().ledger.entries(kind="parties.update"))
     assert entry.seq == payload["ledger_seq"] and entry.actor == "curator-1"
