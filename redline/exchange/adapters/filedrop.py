@@ -15,7 +15,7 @@ from typing import Any
 
 from redline import csvio
 from redline.exchange.adapters.base import Adapter, ExchangeError, Feedback, Incoming, Page
-from redline.media import banks
+from redline.media import banks, hashfiles
 
 SUFFIXES = (".csv", ".json", ".txt")
 
@@ -39,7 +39,7 @@ class FileDropAdapter(Adapter):
                        and (checkpoint is None or p.name > checkpoint))
         for number, path in enumerate(files):
             try:
-                records = banks.read_hash_file(path)
+                records = hashfiles.read_hash_file(path)
             except banks.BankError as exc:
                 raise ExchangeError(str(exc)) from None
             stamp = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).isoformat(timespec="seconds")
