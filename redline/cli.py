@@ -77,13 +77,7 @@ DOMAINS = {
 }
 
 for name, (module_name, help_text) in DOMAINS.items():
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if not exc.name or not (module_name + ".").startswith(exc.name + "."):
-            raise
-        continue  # a domain not built yet
-    app.add_typer(module.app, name=name, help=help_text)
+    app.add_typer(importlib.import_module(module_name).app, name=name, help=help_text)
 
 
 from redline.api.cli import keys_app, serve  # noqa: E402  (light: uvicorn and FastAPI load when serving)

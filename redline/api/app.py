@@ -168,13 +168,7 @@ def create_app(context: Context, *, max_body: int = MAX_BODY, timeout_s: float =
     app.state.work = Work()
     errors.install(app)
     for name in ROUTERS:
-        try:
-            module = importlib.import_module(f"redline.api.routers.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"redline.api.routers.{name}":
-                raise
-            continue  # a router not built yet
-        app.include_router(module.router)
+        app.include_router(importlib.import_module(f"redline.api.routers.{name}").router)
     if load_lists:
         app.state.readiness.ensure_loading()
     app.add_middleware(Guard, max_body=max_body, timeout_s=timeout_s, max_inflight=max_inflight,

@@ -9,8 +9,4 @@ import typer
 app = typer.Typer(no_args_is_help=True)
 
 for module_name in ("redline.media.cli_signals", "redline.media.cli_live"):
-    try:
-        importlib.import_module(module_name).register(app)
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            raise
+    importlib.import_module(module_name).register(app)

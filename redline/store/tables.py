@@ -17,8 +17,4 @@ TABLE_MODULES = (
 )
 
 for _name in TABLE_MODULES:
-    try:
-        importlib.import_module(_name)
-    except ModuleNotFoundError as exc:
-        if not exc.name or not (_name + ".").startswith(exc.name + "."):
-            raise
+    importlib.import_module(_name)  # a missing module is a packaging error: fail, never skip

@@ -66,29 +66,13 @@ class Discovery(list[tuple[Reader, Path]]):
 
 
 @cache
-def _load() -> tuple[tuple[Reader, ...], tuple[str, ...]]:
-    readers: list[Reader] = []
-    missing: list[str] = []
-    for name in READER_MODULES:
-        qualified = f"{_PACKAGE}.{name}"
-        try:
-            module = importlib.import_module(qualified)
-        except ModuleNotFoundError as exc:
-            if exc.name != qualified:
-                raise  # a module that exists but fails to import is a bug, not an absence
-            missing.append(name)
-            continue
-        readers.extend(module.READERS)
-    return tuple(readers), tuple(missing)
+def _readers() -> tuple[Reader, ...]:
+    """Every reader of READER_MODULES; a module that is missing or fails to import is an error."""
+    return tuple(reader for name in READER_MODULES for reader in importlib.import_module(f"{_PACKAGE}.{name}").READERS)
 
 
 def all_readers() -> list[Reader]:
-    return list(_load()[0])
-
-
-def missing_modules() -> list[str]:
-    """Reader modules named in READER_MODULES that are not installed (empty in a complete build)."""
-    return list(_load()[1])
+    return list(_readers())
 
 
 def module_readers(module: str) -> tuple[Reader, ...]:
