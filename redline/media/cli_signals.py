@@ -353,7 +353,7 @@ def bank_enable(
 
 def bank_held(as_json: bool = JSON_OPTION) -> None:
     """Hashes held for review by the flood rule."""
-    from redline.media.matcher import held_signals
+    from redline.media.flood import held_signals
 
     rows = held_signals(_ctx().store)
     emit(rows, as_json, lambda rs: [console.print(
@@ -363,7 +363,7 @@ def bank_held(as_json: bool = JSON_OPTION) -> None:
 
 def bank_release(signal_id: int = typer.Argument(...), as_json: bool = JSON_OPTION) -> None:
     """Release a held hash after review."""
-    from redline.media.matcher import release_signal
+    from redline.media.flood import release_signal
 
     try:
         release_signal(_ctx(), signal_id)

@@ -14,7 +14,7 @@ Rules, in order:
    `refresh_seconds`, default 0.5 s).
 3. Negative (known-benign) banks suppress: a positive match is dropped when a negative hash is at
    least as close to the query. Suppressed matches are reported apart, never acted on.
-4. Flood quarantine (`FloodRule`): a hash that matches far more often than it usually does within one
+4. Flood quarantine (redline.media.flood): a hash that matches far more often than it usually does within one
    window is held for review; matches of a held hash carry `held: true`, and callers must not act on them.
 """
 
@@ -24,14 +24,14 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, select
 
 from redline.media import tables as t
+from redline.media.flood import FloodRule, count_match
 from redline.media.signals import PDQ_DEFAULT_THRESHOLD, SignalError, normalise
 
 DEFAULT_STRICT_THRESHOLD = 24
@@ -89,28 +89,6 @@ class FileMatchResult:
     @property
     def actionable(self) -> list[Match]:
         return [m for m in self.matches if not m.held]
-
-
-@dataclass(frozen=True)
-class FloodRule:
-    """Hold a hash for review when, within one window, it matches at least `min_matches` times AND more
-    than `factor` times its usual rate: its average per window over the previous windows it has been
-    seen in (from its first counted window, at most `history_windows` back). A hash with no history
-    has a usual rate of zero, so `min_matches` alone is its limit in its first window."""
-
-    window_seconds: int = 3600
-    history_windows: int = 24 * 7
-    min_matches: int = 100
-    factor: float = 10.0
-
-    def window_of(self, when: float) -> int:
-        return int(when // self.window_seconds)
-
-    def usual_rate(self, history_total: int, windows_seen: int) -> float:
-        return history_total / windows_seen if windows_seen > 0 else 0.0
-
-    def is_flood(self, current: int, history_total: int, windows_seen: int) -> bool:
-        return current >= self.min_matches and current > self.factor * self.usual_rate(history_total, windows_seen)
 
 
 @dataclass
@@ -562,41 +540,13 @@ class Matcher:
         (and a `media.quarantine` entry per newly held hash) — all in one transaction.
         Returns the matches with `held` set for hashes now under quarantine."""
         when = time.time() if now is None else now
-        window = self.flood.window_of(when)
         newly_held: list[tuple[int, int, int]] = []
         actor = self.context.settings.user
         with self.store.transaction() as conn:
             for m in matches:
-                row = conn.execute(select(t.match_counts.c.count).where(
-                    and_(t.match_counts.c.signal_id == m.signal_id, t.match_counts.c.window == window))).first()
-                current = (row.count if row else 0) + 1
-                if row:
-                    conn.execute(update(t.match_counts).where(and_(
-                        t.match_counts.c.signal_id == m.signal_id, t.match_counts.c.window == window)).values(count=current))
-                else:
-                    conn.execute(t.match_counts.insert().values(signal_id=m.signal_id, window=window, count=current))
-                if m.signal_id in self._held:
-                    continue
-                past = conn.execute(select(func.coalesce(func.sum(t.match_counts.c.count), 0),
-                                           func.min(t.match_counts.c.window)).where(and_(
-                    t.match_counts.c.signal_id == m.signal_id,
-                    t.match_counts.c.window >= window - self.flood.history_windows,
-                    t.match_counts.c.window < window))).one()
-                history = int(past[0])
-                windows_seen = window - past[1] if past[1] is not None else 0
-                already = conn.execute(select(t.quarantine.c.released_at).where(
-                    t.quarantine.c.signal_id == m.signal_id)).first()
-                rearmed = already is None or (
-                    already.released_at is not None
-                    and self.flood.window_of(datetime.fromisoformat(already.released_at).timestamp()) < window
-                )
-                if self.flood.is_flood(current, history, windows_seen) and rearmed:
-                    conn.execute(t.quarantine.delete().where(t.quarantine.c.signal_id == m.signal_id))
-                    reason = (f"{current} matches in the current {self.flood.window_seconds}s window; usual "
-                              f"{self.flood.usual_rate(history, windows_seen):.2f} a window over {windows_seen}")
-                    conn.execute(t.quarantine.insert().values(
-                        signal_id=m.signal_id, state="held", held_at=_iso(when), reason=reason))
-                    newly_held.append((m.signal_id, current, int(history)))
+                hold = count_match(conn, self.flood, m.signal_id, when, already_held=m.signal_id in self._held)
+                if hold is not None:
+                    newly_held.append((m.signal_id, *hold))
             ledger = self.context.ledger
             for signal_id, current, history in newly_held:
                 ledger.append("media.quarantine", actor, {"signal_id": signal_id},
@@ -614,34 +564,3 @@ class Matcher:
 
 def _closest(matches: list[Match]) -> Match:
     return min(matches, key=lambda m: m.distance)
-
-
-def _iso(when: float) -> str:
-    return datetime.fromtimestamp(when, timezone.utc).isoformat(timespec="seconds")
-
-
-def held_signals(store: Any) -> list[dict[str, Any]]:
-    with store.connect() as conn:
-        rows = conn.execute(
-            select(t.quarantine, t.signals.c.signal_type, t.signals.c.value, t.banks.c.name)
-            .join(t.signals, t.signals.c.id == t.quarantine.c.signal_id)
-            .join(t.banks, t.banks.c.id == t.signals.c.bank_id)
-            .order_by(t.quarantine.c.held_at)
-        ).all()
-    return [{"signal_id": r.signal_id, "bank": r.name, "signal_type": r.signal_type, "signal": r.value[:64],
-             "state": r.state, "held_at": r.held_at, "reason": r.reason, "released_at": r.released_at,
-             "released_by": r.released_by} for r in rows]
-
-
-def release_signal(context: Any, signal_id: int) -> None:
-    """A reviewer releases a held hash: its matches are actionable again (the flood rule re-arms later).
-    The release and its ledger entry are one transaction."""
-    with context.store.transaction() as conn:
-        result = conn.execute(update(t.quarantine).where(and_(t.quarantine.c.signal_id == signal_id,
-                                                              t.quarantine.c.state == "held"))
-                              .values(state="released", released_at=_iso(time.time()),
-                                      released_by=context.settings.user))
-        if not result.rowcount:
-            raise ValueError(f"signal {signal_id} is not held")
-        context.ledger.append("media.quarantine", context.settings.user, {"signal_id": signal_id},
-                              {"state": "released"}, conn=conn)

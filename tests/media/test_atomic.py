@@ -22,7 +22,8 @@ from redline.ledger import Ledger, ledger_table
 from redline.media import tables as t
 from redline.media.actions import Enforcement, now_utc, parse_policy
 from redline.media.banks import SignalRecord, add_signals, create_bank
-from redline.media.matcher import FloodRule, Matcher
+from redline.media.flood import FloodRule
+from redline.media.matcher import Matcher
 from redline.media.review import record_alert, resolve
 from redline.media.tables_actions import actions_table, review_table, strikes_table
 

@@ -12,7 +12,8 @@ from redline.cli import app
 from redline.context import get_context
 from redline.media.banks import SignalRecord, add_signals, create_bank, set_signal_enabled
 from redline.media.hashing import hash_file
-from redline.media.matcher import FloodRule, Matcher, held_signals, release_signal
+from redline.media.flood import FloodRule, held_signals, release_signal
+from redline.media.matcher import Matcher
 
 BRIDGE = "media/pdq/bridge-mods/aaa-orig.jpg"
 
