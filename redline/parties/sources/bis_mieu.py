@@ -17,8 +17,8 @@ from redline.parties.sources.common import (
     name_key,
     parse_date,
     slug_id,
-    sniff_csv_header,
     split_names,
+    TranscribedCsvReader,
 )
 
 SOURCE = "us_bis_mieu"
@@ -27,7 +27,9 @@ COLUMNS = ("Type", "Name", "Alias", "Country", "Topics", "Program", "Date", "End
 SCHEMAS = {"Organization", "Company", "Person", "LegalEntity"}
 
 
-class BisMieuReader:
+class BisMieuReader(TranscribedCsvReader):
+    columns = COLUMNS
+    reads_first_row = True
     info = SourceInfo(
         name=SOURCE,
         title="BIS Military-Intelligence End User List",
@@ -36,15 +38,10 @@ class BisMieuReader:
         licence="US Government work, public domain; transcription from the OpenSanctions repository (MIT).",
     )
 
-    def detect(self, path: Path) -> bool:
-        header = sniff_csv_header(path)
-        return header is not None and tuple(header) == COLUMNS and _first_program(path) == PROGRAM_ID
+    def first_row(self, row: dict[str, str]) -> bool:
+        return row.get("Program", "").strip() == PROGRAM_ID
 
-    def read(self, path: Path) -> Iterator[EntityProxy]:
-        # Read every row before yielding, so a truncated file yields nothing.
-        return iter(list(self._entities(path)))
-
-    def _entities(self, path: Path) -> Iterator[EntityProxy]:
+    def entities(self, path: Path) -> Iterator[EntityProxy]:
         for _line, row in iter_csv_records(path, expect=("Name", "Type")):
             name = clean_text(row["Name"])
             if name is None:
@@ -64,18 +61,6 @@ class BisMieuReader:
                 end_date=parse_date(row.get("End date")),
                 source_url=clean_text(row.get("Source URL")),
             )
-
-    def data_date(self, path: Path) -> str | None:
-        return None
-
-
-def _first_program(path: Path) -> str | None:
-    try:
-        for _line, row in iter_csv_records(path):
-            return row.get("Program", "").strip()
-    except ValueError:
-        return None
-    return None
 
 
 READERS = (BisMieuReader(),)

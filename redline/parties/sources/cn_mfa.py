@@ -22,8 +22,8 @@ from redline.parties.sources.common import (
     name_key,
     parse_date,
     slug_id,
-    sniff_csv_header,
     split_names,
+    TranscribedCsvReader,
 )
 
 SOURCE = "cn_mfa"
@@ -33,7 +33,9 @@ SCHEMAS = {"Organization", "Company", "Person", "LegalEntity"}
 DATE_FORMATS = ("%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d")
 
 
-class CnMfaReader:
+class CnMfaReader(TranscribedCsvReader):
+    columns = REQUIRED
+    exact_header = False
     info = SourceInfo(
         name=SOURCE,
         title="PRC counter-sanctions and export-control lists",
@@ -42,11 +44,7 @@ class CnMfaReader:
         licence="Official announcements; transcription from the OpenSanctions repository (MIT).",
     )
 
-    def detect(self, path: Path) -> bool:
-        header = sniff_csv_header(path)
-        return header is not None and all(column in header for column in REQUIRED)
-
-    def read(self, path: Path) -> Iterator[EntityProxy]:
+    def entities(self, path: Path) -> Iterator[EntityProxy]:
         entities: dict[str, EntityProxy] = {}
         sanctions: list[EntityProxy] = []
         for line, row in iter_csv_records(path, expect=REQUIRED):
@@ -84,9 +82,6 @@ class CnMfaReader:
             sanctions.append(sanction)
         yield from entities.values()
         yield from {sanction.id: sanction for sanction in sanctions}.values()
-
-    def data_date(self, path: Path) -> str | None:
-        return None
 
 
 READERS = (CnMfaReader(),)

@@ -8,8 +8,10 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
+from collections.abc import Iterator
 from datetime import date, datetime
 from functools import lru_cache
+from pathlib import Path
 
 from followthemoney import EntityProxy, model
 
@@ -136,7 +138,6 @@ def detect_text_encoding(path: object) -> tuple[str, str]:
     """(Python codec, human name) of a text file: a BOM decides, else UTF-8, GB18030 or cp1252 from the
     bytes. Raises TextEncodingError naming what the file is when it is empty, binary, or text in
     another encoding."""
-    from pathlib import Path
 
     path = Path(str(path))
     stat = path.stat()
@@ -280,7 +281,6 @@ def first_decode_error(path: object, codec: str) -> tuple[int, str] | None:
 
 def open_text(path: object):
     """The file opened for reading as text in its detected encoding (csv-ready: newline='')."""
-    from pathlib import Path
 
     path = Path(str(path))
     codec, _name = detect_text_encoding(path)
@@ -290,7 +290,6 @@ def open_text(path: object):
 def sniff_csv_header(path: object, max_bytes: int = 65536) -> list[str] | None:
     """The header row of a CSV file, from its first line; None if it is not a readable CSV."""
     import csv
-    from pathlib import Path
 
     path = Path(str(path))
     if not path.is_file():
@@ -314,7 +313,6 @@ def iter_csv_records(path: object, expect: tuple[str, ...] = ()):
     and a header lacking any of the `expect` columns.
     """
     import csv
-    from pathlib import Path
 
     from redline.parties.sources.base import ListFormatError
 
@@ -391,7 +389,6 @@ def iter_csv_rows(path: object, width: int, delimiter: str = ",", skip: int = 0)
     A lone DOS end-of-file mark (Ctrl-Z, as OFAC files end) is skipped; `skip` drops leading rows.
     """
     import csv
-    from pathlib import Path
 
     from redline.parties.sources.base import ListFormatError
 
@@ -417,7 +414,6 @@ def iter_csv_rows(path: object, width: int, delimiter: str = ",", skip: int = 0)
 
 def _last_char(path: object, codec: str) -> str:
     """The last character of a text file in `codec` (UTF-16/32 read with the endianness of their BOM)."""
-    from pathlib import Path
 
     path = Path(str(path))
     width = {"utf-16": 2, "utf-32": 4}.get(codec, 1)
@@ -474,7 +470,6 @@ def iter_xml_elements(path: object, tag: str):
     External entities, DTDs and network access are off. Each element is cleared after the
     caller is done with it, so a large file streams. A truncated file ends in a syntax error.
     """
-    from pathlib import Path
 
     from lxml import etree
 
@@ -492,3 +487,42 @@ def iter_xml_elements(path: object, tag: str):
                 del element.getparent()[0]
     except etree.XMLSyntaxError as exc:
         raise ListFormatError(path, exc.lineno, f"malformed XML ({exc.msg}); the file may be truncated") from exc
+
+
+class TranscribedCsvReader:
+    """A list as a CSV table of the OpenSanctions repository (bis_mieu, cn_mfa, dod_1260h, ndaa,
+    fcc_covered): recognised by its header (`columns`, exactly or as a subset) and, where one layout
+    serves several lists, by the first row (`first_row`); read whole before anything is yielded, so
+    that a truncated file yields nothing. A subclass gives `info`, `columns` and `entities`."""
+
+    columns: tuple[str, ...] = ()
+    exact_header = True  # the header is `columns`, in order; else it holds them among others
+    reads_first_row = False  # whether first_row decides (a malformed or empty file is then not this list's)
+
+    def detect(self, path: Path) -> bool:
+        header = sniff_csv_header(path)
+        if header is None:
+            return False
+        if tuple(header) != self.columns if self.exact_header else not all(c in header for c in self.columns):
+            return False
+        if not self.reads_first_row:
+            return True
+        try:
+            for _line, row in iter_csv_records(path):
+                return self.first_row(row)
+        except ValueError:
+            return False
+        return False
+
+    def first_row(self, row: dict[str, str]) -> bool:
+        """Whether the file's first row is this list's (for layouts several lists share)."""
+        return True
+
+    def read(self, path: Path) -> Iterator[EntityProxy]:
+        return iter(list(self.entities(path)))
+
+    def entities(self, path: Path) -> Iterator[EntityProxy]:
+        raise NotImplementedError
+
+    def data_date(self, path: Path) -> str | None:
+        return None

@@ -25,8 +25,8 @@ from redline.parties.sources.common import (
     name_key,
     parse_date,
     slug_id,
-    sniff_csv_header,
     split_names,
+    TranscribedCsvReader,
 )
 
 SOURCE = "us_dod_1260h"
@@ -50,7 +50,9 @@ class _Company:
     urls: list[str] = field(default_factory=list)
 
 
-class Dod1260hReader:
+class Dod1260hReader(TranscribedCsvReader):
+    columns = REQUIRED
+    exact_header = False
     info = SourceInfo(
         name=SOURCE,
         title="DoD Section 1260H Chinese Military Companies",
@@ -59,11 +61,7 @@ class Dod1260hReader:
         licence="US Government work, public domain; transcription from the OpenSanctions repository (MIT).",
     )
 
-    def detect(self, path: Path) -> bool:
-        header = sniff_csv_header(path)
-        return header is not None and all(column in header for column in REQUIRED)
-
-    def read(self, path: Path) -> Iterator[EntityProxy]:
+    def entities(self, path: Path) -> Iterator[EntityProxy]:
         companies = _group_rows(path)
         # A parent is found by its clean name first, then by another row's full name or alias.
         ids_by_key = {key: slug_id(id_prefix(SOURCE), key) for key in companies}

@@ -24,7 +24,7 @@ from redline.parties.sources.common import (
     name_key,
     parse_date,
     slug_id,
-    sniff_csv_header,
+    TranscribedCsvReader,
 )
 
 SOURCE = "us_fcc_covered"
@@ -55,7 +55,8 @@ def covered_producers(text: str) -> list[tuple[str, str | None]]:
     return [(name, None)]
 
 
-class FccCoveredReader:
+class FccCoveredReader(TranscribedCsvReader):
+    columns = COLUMNS
     info = SourceInfo(
         name=SOURCE,
         title="FCC Covered List",
@@ -64,15 +65,7 @@ class FccCoveredReader:
         licence="US Government work, public domain; transcription from the OpenSanctions repository (MIT).",
     )
 
-    def detect(self, path: Path) -> bool:
-        header = sniff_csv_header(path)
-        return header is not None and tuple(header) == COLUMNS
-
-    def read(self, path: Path) -> Iterator[EntityProxy]:
-        # Read every row before yielding, so a truncated file yields nothing.
-        return iter(list(self._entities(path)))
-
-    def _entities(self, path: Path) -> Iterator[EntityProxy]:
+    def entities(self, path: Path) -> Iterator[EntityProxy]:
         seen: set[str] = set()
         for _line, row in iter_csv_records(path, expect=COLUMNS):
             text = clean_text(row["covered_equipment_or_services"]) or ""
@@ -92,9 +85,6 @@ class FccCoveredReader:
                     ownership.add("asset", entity.id)
                     ownership.add("percentage", "100" if "wholly" in text else None)
                     yield ownership
-
-    def data_date(self, path: Path) -> str | None:
-        return None
 
 
 def _company_id(name: str) -> str:

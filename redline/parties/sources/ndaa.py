@@ -23,8 +23,8 @@ from redline.parties.sources.common import (
     name_key,
     parse_date,
     slug_id,
-    sniff_csv_header,
     split_names,
+    TranscribedCsvReader,
 )
 
 COLUMNS = ("schema", "name", "aliases", "topics", "program", "authority", "reason", "report-date", "start-date", "end-date", "country", "notes", "source_url")
@@ -43,7 +43,10 @@ class _Party:
     urls: list[str] = field(default_factory=list)
 
 
-class NdaaReader:
+class NdaaReader(TranscribedCsvReader):
+    columns = COLUMNS
+    reads_first_row = True
+
     def __init__(self, source: str, program_id: str, section: str, url: str) -> None:
         self.source = source
         self.program_id = program_id
@@ -56,18 +59,10 @@ class NdaaReader:
             licence="US Government work, public domain; transcription from the OpenSanctions repository (MIT).",
         )
 
-    def detect(self, path: Path) -> bool:
-        header = sniff_csv_header(path)
-        if header is None or tuple(header) != COLUMNS:
-            return False
-        try:
-            for _line, row in iter_csv_records(path):
-                return f"Section {self.section} " in row["program"]
-        except ValueError:
-            return False
-        return False
+    def first_row(self, row: dict[str, str]) -> bool:
+        return f"Section {self.section} " in row["program"]
 
-    def read(self, path: Path) -> Iterator[EntityProxy]:
+    def entities(self, path: Path) -> Iterator[EntityProxy]:
         parties: dict[str, _Party] = {}
         for _line, row in iter_csv_records(path, expect=COLUMNS):
             name = clean_text(row["name"])
@@ -100,9 +95,6 @@ class NdaaReader:
                 end_date=max(end for end in party.ends if end) if all_ended else None,
                 source_url=party.urls[-1] if party.urls else None,
             )
-
-    def data_date(self, path: Path) -> str | None:
-        return None
 
 
 def _schema(value: str) -> str:
