@@ -489,6 +489,28 @@ def iter_xml_elements(path: object, tag: str):
         raise ListFormatError(path, exc.lineno, f"malformed XML ({exc.msg}); the file may be truncated") from exc
 
 
+# The US programmes two formats name: the code the Consolidated Screening List puts in its `source`
+# column, the list name OFAC's enhanced XML gives (None: not an OFAC list), and the programme id both
+# readers record.
+US_PROGRAMMES: tuple[tuple[str, str | None, str], ...] = (
+    ("EL", None, "US-BIS-EL"),
+    ("SDN", "SDN List", "US-OFAC-SDN"),
+    ("DPL", None, "US-BIS-DPL"),
+    ("UVL", None, "US-BIS-UVL"),
+    ("MEU", None, "US-BIS-MEU"),
+    ("ISN", None, "US-STATE-ISN"),
+    ("DTC", None, "US-DDTC-DEBARRED"),
+    ("SSI", "Sectoral Sanctions Identifications List", "US-OFAC-SSI"),
+    ("FSE", "FSE List", "US-OFAC-FSE"),
+    ("PLC", "Non-SDN Palestinian Legislative Council List", "US-OFAC-PLC"),
+    ("CAP", "CAPTA List", "US-OFAC-CAPTA"),
+    ("NS-MBS List", None, "US-OFAC-MBS"),
+    ("MBS", "Non-SDN Menu-Based Sanctions List", "US-OFAC-MBS"),
+    ("CMIC", "Non-SDN CMIC List", "US-OFAC-NS-CMIC"),
+)
+# The US lists' entity types -> FollowTheMoney schemas (anything else is an organisation or company).
+US_TYPE_SCHEMAS = {"Individual": "Person", "Vessel": "Vessel", "Aircraft": "Airplane"}
+
 class TranscribedCsvReader:
     """A list as a CSV table of the OpenSanctions repository (bis_mieu, cn_mfa, dod_1260h, ndaa,
     fcc_covered): recognised by its header (`columns`, exactly or as a subset) and, where one layout

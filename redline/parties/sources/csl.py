@@ -11,6 +11,8 @@ from followthemoney import EntityProxy
 
 from redline.parties.sources.base import ListFormatError, SourceInfo
 from redline.parties.sources.common import (
+    US_PROGRAMMES,
+    US_TYPE_SCHEMAS,
     add_sanction,
     clean_text,
     iter_csv_records,
@@ -30,24 +32,8 @@ URL = "https://data.trade.gov/downloadable_consolidated_screening_list/v1/consol
 REQUIRED = ("_id", "source", "type", "programs", "name", "addresses", "start_date", "end_date", "remarks", "alt_names", "ids")
 
 # The code in parentheses inside the `source` column -> programId.
-SOURCE_CODES = {
-    "EL": "US-BIS-EL",
-    "SDN": "US-OFAC-SDN",
-    "DPL": "US-BIS-DPL",
-    "UVL": "US-BIS-UVL",
-    "MEU": "US-BIS-MEU",
-    "ISN": "US-STATE-ISN",
-    "DTC": "US-DDTC-DEBARRED",
-    "SSI": "US-OFAC-SSI",
-    "FSE": "US-OFAC-FSE",
-    "PLC": "US-OFAC-PLC",
-    "CAP": "US-OFAC-CAPTA",
-    "NS-MBS List": "US-OFAC-MBS",
-    "MBS": "US-OFAC-MBS",
-    "CMIC": "US-OFAC-NS-CMIC",
-}
+SOURCE_CODES = {code: programme for code, _list_name, programme in US_PROGRAMMES}
 
-TYPE_SCHEMAS = {"Individual": "Person", "Vessel": "Vessel", "Aircraft": "Airplane"}
 
 # `ids` column: "<country>, <value>, <type>" or "<value>, <type>"; type -> property.
 ID_PROPERTIES = {
@@ -217,7 +203,7 @@ def program_id_for(source_value: str, path: Path, line: int) -> str:
 
 
 def schema_for(type_value: str, name: str) -> str:
-    schema = TYPE_SCHEMAS.get(type_value.strip())
+    schema = US_TYPE_SCHEMAS.get(type_value.strip())
     if schema:
         return schema
     if looks_like_company(name):

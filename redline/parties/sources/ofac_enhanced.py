@@ -16,6 +16,8 @@ from lxml import etree
 
 from redline.parties.sources.base import ListFormatError, SourceInfo
 from redline.parties.sources.common import (
+    US_PROGRAMMES,
+    US_TYPE_SCHEMAS,
     add_sanction,
     clean_text,
     looks_like_company,
@@ -32,16 +34,7 @@ URL = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/export
 NS = "{https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/ENHANCED_XML}"
 MARKER = b"sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/ENHANCED_XML"
 
-ENTITY_TYPES = {"Individual": "Person", "Vessel": "Vessel", "Aircraft": "Airplane"}
-LIST_CODES_BY_NAME = {
-    "SDN List": "US-OFAC-SDN",
-    "Non-SDN CMIC List": "US-OFAC-NS-CMIC",
-    "Sectoral Sanctions Identifications List": "US-OFAC-SSI",
-    "Non-SDN Palestinian Legislative Council List": "US-OFAC-PLC",
-    "FSE List": "US-OFAC-FSE",
-    "CAPTA List": "US-OFAC-CAPTA",
-    "Non-SDN Menu-Based Sanctions List": "US-OFAC-MBS",
-}
+LIST_CODES_BY_NAME = {name: programme for _code, name, programme in US_PROGRAMMES if name}
 ALIAS_PROPERTIES = {"A.K.A.": "alias", "F.K.A.": "previousName", "N.K.A.": "alias"}
 FEATURE_PROPERTIES = {
     "Birthdate": "birthDate",
@@ -187,7 +180,7 @@ class OfacEnhancedReader:
         primary_name = self._full_name(primary) if primary is not None else None
         if not native or not primary_name:
             raise ListFormatError("ENHANCED_XML", element.sourceline, "entity without an id or a primary name")
-        schema = ENTITY_TYPES.get(entity_type) or ("Company" if looks_like_company(primary_name) else "Organization")
+        schema = US_TYPE_SCHEMAS.get(entity_type) or ("Company" if looks_like_company(primary_name) else "Organization")
         entity = make_entity(schema, native_id(SOURCE, native))
         self._add_names(entity, names, primary)
         self._add_addresses(entity, element, countries)
