@@ -133,7 +133,7 @@ def scan(
 ) -> None:
     """Which providers serve, or are only embedded by, each domain; and whose site it is."""
     from redline.context import get_context
-    from redline.infra.evidence import EvidenceError, read_observations
+    from redline.infra.evidence import EvidenceError, read_observations, select_observations
     from redline.infra.owners import read_owners_csv
     from redline.infra.scan import scan_observations
     from redline.infra.service import record_results, reference_for
@@ -145,10 +145,7 @@ def scan(
         except EvidenceError as exc:
             raise fail(str(exc)) from None
         if names:
-            wanted = set(names)
-            observations = [o for o in observations if o.get("domain") in wanted or o.get("input") in wanted]
-            missing = wanted - {o.get("domain") for o in observations} - {o.get("input") for o in observations}
-            observations += [{"domain": m, "status": "not_in_evidence"} for m in sorted(missing)]
+            observations = select_observations(observations, names)
     else:
         if not names:
             raise fail("give domains, --input, or --evidence")

@@ -105,6 +105,16 @@ def validate_observation(item: Any) -> list[str]:
     return []
 
 
+def select_observations(observations: list[dict[str, Any]], domains: list[str]) -> list[dict[str, Any]]:
+    """The recorded observations of `domains` (by domain or as given), and for each domain the evidence
+    does not hold, an observation saying so (status `not_in_evidence`), so that no domain asked for is
+    silently dropped."""
+    wanted = set(domains)
+    chosen = [o for o in observations if o.get("domain") in wanted or o.get("input") in wanted]
+    missing = wanted - {o.get("domain") for o in chosen} - {o.get("input") for o in chosen}
+    return chosen + [{"domain": m, "status": "not_in_evidence"} for m in sorted(missing)]
+
+
 def read_observations(path: Path) -> list[dict[str, Any]]:
     """Observations from a .json file (one object or a list) or a .jsonl journal (one a line)."""
     try:

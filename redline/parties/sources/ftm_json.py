@@ -66,25 +66,31 @@ def export_entities(entities: Iterable[EntityProxy], path_or_stream: str | Path 
 
 
 def _records(path: Path) -> Iterator[tuple[str, Any]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ListFormatError(path, None, f"not UTF-8 text ({exc.reason})") from exc
-    if text.lstrip().startswith("["):
+    """JSON lines are read a line at a time (as followthemoney reads them); a JSON array is parsed whole."""
+    with path.open("rb") as handle:
+        array = handle.read(4096).lstrip().startswith(b"[")
+    if array:
         try:
-            items = json.loads(text)
+            items = json.loads(path.read_text(encoding="utf-8"))
+        except UnicodeDecodeError as exc:
+            raise ListFormatError(path, None, f"not UTF-8 text ({exc.reason})") from exc
         except json.JSONDecodeError as exc:
             raise ListFormatError(path, exc.lineno, f"bad JSON: {exc.msg}; the file may be truncated") from exc
         for index, item in enumerate(items):
             yield f"element {index}", item
         return
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            yield str(number), json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ListFormatError(path, number, f"bad JSON: {exc.msg}; the file may be truncated") from exc
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise ListFormatError(path, number, f"not UTF-8 text ({exc.reason})") from exc
+            if not line.strip():
+                continue
+            try:
+                yield str(number), json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ListFormatError(path, number, f"bad JSON: {exc.msg}; the file may be truncated") from exc
 
 
 def _entity(path: Path, where: str, data: Any) -> EntityProxy:
