@@ -302,7 +302,7 @@ class GroupCommit:
             self._pid = os.getpid()
 
     def _run(self, waiting: queue.SimpleQueue[tuple[Callable[[Connection], Any], Future[Any]]]) -> None:
-        turn = WriterTurn.for_store(self.store)
+        turn = self.store.writers_turn
         while True:
             group = [waiting.get()]
             while len(group) < self.max_group:
@@ -398,7 +398,7 @@ class WalCheckpoints:
 
     def run(self) -> None:
         seen = self.activity()
-        turn = WriterTurn.for_store(self.store)
+        turn = self.store.writers_turn
         conn: Any = None
         while True:
             time.sleep(self.every_s)

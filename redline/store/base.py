@@ -5,7 +5,7 @@ import logging
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, MetaData, create_engine, event
@@ -21,6 +21,7 @@ class Store:
         self.url = url
         self.engine: Engine = _make_engine(url)
         self._created = False
+        self.writers_turn = WriterTurn.for_store(self)  # None off a SQLite file: no other process shares it
 
     @property
     def is_sqlite(self) -> bool:
@@ -42,8 +43,7 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         self.create_all()
-        turn = WriterTurn.for_store(self)
-        with turn if turn is not None else _no_turn(), self.engine.connect() as conn:
+        with self.writers_turn or nullcontext(), self.engine.connect() as conn:
             # On SQLite, take the write lock at BEGIN so concurrent writers queue instead of
             # failing half-way through (see the "begin" listener below).
             conn.execution_options(redline_write=True)
@@ -121,11 +121,6 @@ class WriterTurn:
         mine.depth -= 1
         if mine.depth == 0 and mine.fd >= 0:
             fcntl.flock(mine.fd, fcntl.LOCK_UN)
-
-
-@contextmanager
-def _no_turn() -> Iterator[None]:
-    yield
 
 
 def _make_engine(url: str) -> Engine:
