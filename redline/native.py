@@ -3,8 +3,9 @@ old build from shadowing an edited source.
 
 A compiled module sits beside its source as `<name>.cpython-*.so`, which Python imports before the
 `.py`; `<name>.native` holds the sha256 of the source it was built from. While the two agree the
-compiled module runs (the same code, about 1.4 times faster: docs/benchmarks-parties.md, "Compiled
-scoring"); once the source is edited the source runs, with a warning, until the next `make setup`.
+compiled module runs (the same code, about 1.26 times less CPU a screening: docs/benchmarks-parties.md,
+"Compiled scoring, session 24"); once the source is edited the source runs, with a warning, until the
+next `make setup`.
 REDLINE_NATIVE=0 in the environment runs the sources (for a profiler that sees inside them).
 """
 

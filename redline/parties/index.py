@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from redline.parties.names import ADMIN, GENERIC, LOOSE_CONSONANTS, NUMBER, PLACE, STOP, AnalysedName, Token, fold, loose_spellings, skeleton
-from redline.parties.score import CONSONANT_READING_MIN
+from redline.parties.score import CONSONANT_READING_MIN, VOWEL_READING_MIN
 from redline.parties.scripts import loose_readings, sound_key
 
 LESSER = (GENERIC, PLACE, ADMIN)  # words that rank candidates but do not find them when others can
@@ -34,7 +34,7 @@ def _readings(text: str) -> set[str]:
     them: the folded spelling, and each loose reading (vowels, ending, consonants) tagged with its
     place, so that 'Golani' finds 'Jawlani' and 'Morshed' finds 'Murshid' although they are more
     than one edit apart."""
-    if len(text) < 4 or not text.isalpha():
+    if len(text) < VOWEL_READING_MIN or not text.isalpha():
         return set()
     keys = {"=" + fold(text)}
     last = None if len(text) >= CONSONANT_READING_MIN else LOOSE_CONSONANTS

@@ -396,7 +396,7 @@ def _folded_similarity(a: str, b: str) -> tuple[float, str]:
         return _SPELLING_VARIANT
     len_a, len_b = len(fa), len(fb)
     shorter, longer = (len_a, len_b) if len_a <= len_b else (len_b, len_a)
-    if shorter < 4:
+    if shorter < VOWEL_READING_MIN:
         return _NONE
     gap = longer - shorter
     fuzzy_length = gap <= longer * _FOLD_SLACK  # else no edit ratio reaches a match
