@@ -122,6 +122,7 @@ RULES: dict[str, Rule] = {
     "lone_word": Rule("one distinctive word in common, and a name has distinctive words the other lacks", "a lone distinctive word found is not enough (as more_words, which needs two): at 0.75, one further distinctive word (0.4 of a miss) kept such names below a match; once the threshold could move, 'Acme Group' / 'Acme Fishing Agency' (0.74) matched. Set as needing 0.8; tune half at 0.65: generated precision 0.835 -> 0.839 (recall unchanged), company variants 0.860 -> 0.856, gov bodies 0.723 -> 0.718 (needing 0.75 or 0.85: the same). Organisations only: a person's further names cost EXTRA_COST_PERSON", needed=0.8),
     "lone_approximate": Rule("the one distinctive word agrees only approximately", "hand-set as 0.9 at SET_AT (8eb11f1): names that agree on one distinctive word, and only fuzzily (one edit in five: 0.8), stay below a match ('Mazen GmbH' / 'Mawen Engineering'); a name matches through it from 0.83", needed=SET_AT / 0.9),
     "generic_only_cap": Rule("only generic words, places or initials in common", "cap: a quarter below the threshold (half of it at 0.75), so such a hit is seen but never reviewed as likely", below=0.25),
+    "rare_combination": Rule("the sector words both names share are carried together by few listed parties: together they name it", "issue 9, session 25: a listed name made only of sector words ('Academy of Military Medical Sciences', 'Semiconductor Manufacturing International Corporation', 'Organisation for Technological Industries') was held by generic_only_cap or generic_name_cap even spelt exactly, though its words together are as rare in the lists as a distinctive word. The caps are lifted when at least COMBINATION_MIN_WORDS sector words (not state, national, group ...: NOT_SECTORS) are found in both names, no distinctive word or number is left on either side, words are left on one side only, and the listed parties carrying all of them together weigh, by rule word_rarity's curve, at least this factor (1.0: a word of ordinary weight, carried by at most 24 parties). Two words never lift it ('Digital Technologies', 'Ministry of Defence': thousands of firms and every state)", value=1.0),
     "generic_name_cap": Rule("a name of sector words only: review with the country or an identifier", "cap (8d995b6): REVIEW_BAND below the threshold, for review, never a match on its own", below=REVIEW_BAND),
     "more_names": Rule("every name of one side is found in the other: its further names cost less", "tune half (person_variants): lists give a person's full name and short aliases ('GOETZ, Alain' / 'GOETZ, Alain Francois Viviane'); at 0.2 two names found of five (2 / 2.6 = 0.77) match (0.25: person F1 0.765, 0.2: 0.780, 0.15: 0.785, kept 0.2 for the margin), one name never does (the rule needs two), a different given name on each side is untouched (a conflict)", value=0.2),
     "more_words": Rule("every word of one name is found in the other: its further words cost less", "tune half (company_variants, gov_bodies): lists give a body its short name and its long one with the parent or the full title ('Department of Financial Investigations' / '... of the State Control Committee of the Republic of Belarus'); F1 company / gov at 0.4: 0.765 / 0.624, 0.3: 0.776 / 0.655, 0.25: 0.785 / 0.661, 0.2: first negative matched; kept 0.3 for the margin. Two words found, one distinctive and whole: a lone word found never fires it", value=0.3),
@@ -199,25 +200,43 @@ class Rarity:
     parties: int
     factors: dict[str, float]
     unknown: float  # the factor of a word no listed party carries
+    sector_parties: dict[str, frozenset[int]] = field(default_factory=dict)  # rule rare_combination: sector word -> the listed parties (numbered) carrying it
 
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
         return _rebuilt(self)
 
     @classmethod
-    def of(cls, words_per_party: Iterable[Iterable[str]]) -> Rarity:
-        """From each listed party's words (every name's, each word once a party)."""
+    def of(cls, words_per_party: Iterable[Iterable[str]], sectors_per_party: Iterable[Iterable[str]] = ()) -> Rarity:
+        """From each listed party's words (every name's, each word once a party) and, for rule
+        rare_combination, each listed party's sector words (the same parties, in the same order)."""
         counts: Counter[str] = Counter()
         parties = 0
         for words in words_per_party:
             counts.update(set(words))
             parties += 1
+        carriers: dict[str, set[int]] = {}
+        for n, sectors in enumerate(sectors_per_party):
+            for word in sectors:
+                carriers.setdefault(word, set()).add(n)
         df = dict(counts)
-        return cls(df, parties, {w: rarity_factor(n) for w, n in df.items()}, rarity_factor(0))
+        return cls(df, parties, {w: rarity_factor(n) for w, n in df.items()}, rarity_factor(0),
+                   {w: frozenset(found) for w, found in carriers.items()})
+
+    def carried_together(self, words: Iterable[str]) -> int:
+        """How many listed parties carry every one of these sector words."""
+        found = sorted((self.sector_parties.get(w, frozenset()) for w in set(words)), key=len)
+        if not found:
+            return 0
+        together = set(found[0])
+        for others in found[1:]:
+            together &= others
+        return len(together)
 
     def describe(self, source: str, text: str) -> str:
         return f"'{source}' is carried by {self.df.get(text, 0):,} of {self.parties:,} listed parties (weighs {self.factors.get(text, self.unknown):.2f})"
 
 
+COMBINATION_MIN_WORDS = 3  # rule rare_combination: sector words a name needs before their combination can name it
 RESIDUAL_AGREEMENT = 0.8  # Jaro-Winkler of the folded spellings for rule one_name_two_ways (tune half: see its basis)
 STEM_MIN = 5  # letters the two words must begin with alike
 STEM_SHARE = 0.7  # ... and that share of the longer word
@@ -735,7 +754,10 @@ def compare(
             score = _apply(result, "lone_word", score, ", ".join(own_words))
     if not distinctive:
         same = _same_generic_name(result, c_tokens)
-        if not same and score > VALUES["generic_only_cap"]:
+        combination = _rare_combination(query, listed, result, rarity)
+        if combination:
+            result.penalties.append(f"{RULES['rare_combination'].says} ({combination})")
+        elif not same and score > VALUES["generic_only_cap"]:
             score = _apply(result, "generic_only_cap", score)
         elif same and not any(t.kind == PLACE for t in c_tokens) and score > VALUES["generic_name_cap"]:
             # "Digital Technologies": the same words, but thousands of firms are called that.
@@ -805,6 +827,25 @@ def _apply(result: NameComparison, name: str, score: float, detail: str = "") ->
     rule = RULES[name]
     result.penalties.append(f"{rule.says} ({detail})" if detail else rule.says)
     return min(score, VALUES[name]) if rule.below is not None else score * VALUES[name]
+
+
+def _rare_combination(query: AnalysedName, listed: AnalysedName, result: NameComparison, rarity: Rarity | None) -> str:
+    """Rule rare_combination: the sector words found in both names, said with how many listed parties
+    carry them together, when they are enough and rare enough to name the party; '' otherwise."""
+    if rarity is None or query.person or listed.person or not rarity.sector_parties:
+        return ""
+    left = [t for t in (*result.query_unmatched, *result.listed_unmatched) if t.kind != STOP]
+    if any(t.kind in (WORD, NUMBER) for t in left) or (
+        any(t.kind != STOP for t in result.query_unmatched) and any(t.kind != STOP for t in result.listed_unmatched)
+    ):
+        return ""
+    words = sorted({p.listed.text for p in result.pairs if p.listed.kind == GENERIC and p.listed.text not in NOT_SECTORS})
+    if len(words) < COMBINATION_MIN_WORDS:
+        return ""
+    together = rarity.carried_together(words)
+    if not together or rarity_factor(together) < VALUES["rare_combination"]:
+        return ""
+    return f"{', '.join(words)}: carried together by {together:,} of {rarity.parties:,} listed parties"
 
 
 def _same_generic_name(result: NameComparison, c_tokens: tuple[Token, ...]) -> bool:

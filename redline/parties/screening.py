@@ -100,11 +100,12 @@ class Screener:
         words: list[set[str]] = [set() for _ in parties]
         for entry in entries:
             words[entry.party].update(t.text for t in entry.name.tokens if t.kind != STOP)
-        self.rarity = Rarity.of(w for p, w in zip(parties, words) if p.listed)
         self.weak = frozenset(n for n, is_weak in enumerate(weak) if is_weak)
         self.sectors: list[frozenset[str]] = [frozenset() for _ in parties]
         for entry in entries:
             self.sectors[entry.party] |= {t.text for t in entry.name.tokens if t.kind == GENERIC}
+        self.rarity = Rarity.of((w for p, w in zip(parties, words) if p.listed),
+                                (s for p, s in zip(parties, self.sectors) if p.listed))
         self.similar = Similarities()
 
     def __getstate__(self) -> dict[str, Any]:

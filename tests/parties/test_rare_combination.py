@@ -1,0 +1,53 @@
+"""Rule rare_combination: a listed name made only of sector words is matched when its words are carried
+together by few listed parties, and stays capped when they are many, when there are only two of them,
+or when a distinctive word is left on either side."""
+
+from __future__ import annotations
+
+from redline.parties.names import analyse
+from redline.parties.score import MATCH_THRESHOLD, RULES, VALUES, Rarity, compare, rarity_factor
+
+NAME = "Academy of Military Medical Sciences"
+
+
+def _table(carriers: int) -> Rarity:
+    """400 listed parties; `carriers` of them carry every sector word of NAME, the rest one of them each."""
+    words = ("academy", "military", "medical", "science")
+    parties = [{*words, f"w{i}"} if i < carriers else {words[i % 4], f"w{i}"} for i in range(400)]
+    return Rarity.of(parties, [p & set(words) for p in parties])
+
+
+def _compare(query: str, listed: str, rarity: Rarity | None):  # type: ignore[no-untyped-def]
+    return compare(analyse(query), analyse(listed), rarity=rarity)
+
+
+def test_the_table_counts_parties_carrying_words_together() -> None:
+    table = _table(3)
+    assert table.carried_together(["academy"]) == 3 + 99  # and every fourth of the other 397
+    assert table.carried_together(["academy", "medical"]) == 3
+    assert table.carried_together(["academy", "military", "medical", "science"]) == 3
+    assert table.carried_together(["academy", "nowhere"]) == 0
+
+
+def test_a_rare_combination_of_sector_words_matches_spelt_exactly_or_misspelt() -> None:
+    table = _table(3)
+    for query in (NAME, "Academy of Military Mediacl Sciences"):
+        result = _compare(query, NAME, table)
+        assert result.score >= MATCH_THRESHOLD, (query, result.explain())
+        assert RULES["rare_combination"].says in result.explain()
+        assert "carried together by 3 of 400 listed parties" in result.explain()
+    assert _compare(NAME, NAME, None).score < MATCH_THRESHOLD  # without the lists' table: capped as before
+
+
+def test_a_common_combination_stays_capped() -> None:
+    many = next(n for n in range(1, 400) if rarity_factor(n) < VALUES["rare_combination"])
+    assert _compare(NAME, NAME, _table(many)).score < MATCH_THRESHOLD
+    assert _compare(NAME, NAME, _table(many - 1)).score >= MATCH_THRESHOLD
+
+
+def test_two_sector_words_or_a_distinctive_word_left_keep_the_cap() -> None:
+    table = Rarity.of([{"digital", "technology"}, {"digital"}], [{"digital", "technology"}, {"digital"}])
+    assert _compare("Digital Technologies", "Digital Technologies", table).score < MATCH_THRESHOLD
+    table = _table(1)
+    assert _compare("Zorvex Academy of Military Medical Sciences", NAME, table).score < MATCH_THRESHOLD
+    assert RULES["rare_combination"].says not in _compare("Zorvex Academy of Military Medical Sciences", NAME, table).explain()
