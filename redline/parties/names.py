@@ -22,6 +22,7 @@ from pypinyin import lazy_pinyin
 from rapidfuzz.distance import OSA
 from rigour.names import extract_org_types, remove_org_types
 
+from redline.parties import wade_giles
 from redline.parties.normalise import normalise
 from redline.parties.scripts import SOUND, WORD_SPLIT, Piece, consonant_key, han_countries, han_ordinal, han_person, han_transcription, is_japanese, japanese_form, japanese_person, japanese_words, join_zwnj, korean_person, mark_geresh, romanise_word, word_script
 
@@ -343,6 +344,18 @@ def _country_words() -> set[str]:
     return words
 
 
+PINYIN_NOTE = "Wade-Giles read as pinyin: "
+
+
+def pinyin_reading(name: str) -> AnalysedName | None:
+    """A person's name written in Wade–Giles, analysed as pinyin ('Hsu Chih-yung' as 'xu zhiyong'),
+    or None when it reads no other way."""
+    if not wade_giles.as_pinyin(name.casefold())[1]:
+        return None  # most names: no second analysis
+    read = analyse(name, person=True, pinyin=True)
+    return read if read.tokens != analyse(name, person=True).tokens else None
+
+
 @lru_cache(maxsize=1 << 18)  # the build asks for every listed name several times (merge keys, bare rows, index)
 def split_alternatives(raw: str) -> tuple[str, ...]:
     """A name string that carries former names or aliases ("X f.k.a. Y") -> every name in it."""
@@ -504,14 +517,20 @@ def _plain_pieces(text: str, person: bool = False) -> list[tuple[str, str, bool]
 
 
 @lru_cache(maxsize=1 << 18)  # building the screener asks for most listed names more than once
-def analyse(raw: str, person: bool = False) -> AnalysedName:
-    """Analyse one name. `person` switches on patronymic and initial handling."""
+def analyse(raw: str, person: bool = False, pinyin: bool = False) -> AnalysedName:
+    """Analyse one name. `person` switches on patronymic and initial handling; `pinyin` reads a
+    person's name written in Wade–Giles as pinyin (wade_giles.as_pinyin: a second reading, which
+    callers take besides the name as written)."""
     vocab = vocabulary()
     cleaned = normalise(raw)  # controls undone, look-alike letters folded: see normalise.py
     text = unicodedata.normalize("NFKC", cleaned.text).casefold()
+    notes = list(cleaned.changes)
+    if person and pinyin:
+        text, read = wade_giles.as_pinyin(text)  # 'Hsu Chih-yung' -> 'xu zhiyong'
+        if read:
+            notes.append(PINYIN_NOTE + ", ".join(read))
     text = _APOSTROPHES.sub("", mark_geresh(text)).replace("?", "").replace("״", '"').replace("׳", "'")
     legal_forms: list[str] = []
-    notes = list(cleaned.changes)
     if not person:
         ezafe = vocab.ezafe.findall(text)
         if ezafe:  # 'melli-ye sakhteman' -> 'melli sakhteman'

@@ -36,6 +36,7 @@ from redline.parties.names import (
     fold,
     LOOSE_CONSONANTS,
     LOOSE_ENDING,
+    PINYIN_NOTE,
     loose_spellings,
     skeleton,
     vocabulary,
@@ -643,6 +644,9 @@ def compare(
     result = NameComparison(0.0, pairs, public_body=body)
     if query.normalised:
         result.penalties.append("normalised before matching: " + "; ".join(query.normalised))
+    read = [note for note in listed.normalised if note.startswith(PINYIN_NOTE)]
+    if read:
+        result.penalties.append("the listed name's " + read[0])
     if pairs and pairs[-1].how == TWO_WAYS:
         result.penalties.append(f"{RULES['one_name_two_ways'].says} ({pairs[-1].query.source} / {pairs[-1].listed.source})")
     place_weight = VALUES["public_body_place"] if body else WEIGHTS[PLACE]

@@ -8,7 +8,7 @@ from typing import Any
 
 from redline.parties.graph import Party
 from redline.parties.index import NameEntry, NameIndex
-from redline.parties.names import ADMIN, GENERIC, PLACE, STOP, AnalysedName, Token, analyse, split_alternatives
+from redline.parties.names import ADMIN, GENERIC, PLACE, STOP, AnalysedName, Token, analyse, pinyin_reading, split_alternatives
 from redline.parties.normalise import normalise
 from redline.parties.ownership import DEFAULT_RULES, OwnershipRule, applicable
 from redline.parties.score import (
@@ -89,11 +89,12 @@ class Screener:
             seen: set[tuple[Token, ...]] = set()
             for listed in sorted(party.names, key=lambda name: name in party.weak_names):  # strong names first
                 for name in split_alternatives(listed):
-                    analysed = analyse(name, person=party.is_person)
-                    if informative(analysed) and analysed.tokens not in seen:  # spellings that analyse alike: once
-                        seen.add(analysed.tokens)
-                        entries.append(NameEntry(analysed, p))
-                        weak.append(listed in party.weak_names)
+                    read = pinyin_reading(name) if party.is_person else None  # a Wade-Giles name, as pinyin too
+                    for analysed in (analyse(name, person=party.is_person), *([read] if read else [])):
+                        if informative(analysed) and analysed.tokens not in seen:  # spellings that analyse alike: once
+                            seen.add(analysed.tokens)
+                            entries.append(NameEntry(analysed, p))
+                            weak.append(listed in party.weak_names)
         self.index = NameIndex(entries)
         # Rule word_rarity: how many listed parties carry each word (names of unlisted parties, reached
         # only through a relation, are not counted: the lists are what a word is rare in).
@@ -121,8 +122,8 @@ class Screener:
         on = on or date.today()
         best: dict[int, Hit] = {}
         cleaned = normalise(query.name)  # as a reader sees it: the explanation says what changed
-        for variant in split_alternatives(cleaned.text):
-            analyses = self._analyse_query(variant, query.schema)
+        for variant, pinyin in self._query_readings(cleaned.text, query.schema):
+            analyses = self._analyse_query(variant, query.schema) if not pinyin else {True: pinyin}
             seen: set[int] = set()
             memos = {person: self.similar.rows(analysed.tokens) for person, analysed in analyses.items()}
             # Names that compare alike (the same words, read the same way) are compared once.
@@ -167,6 +168,17 @@ class Screener:
             if len(hits) == limit:
                 break
         return hits
+
+    @staticmethod
+    def _query_readings(text: str, schema: str | None) -> list[tuple[str, AnalysedName | None]]:
+        """Each name the query carries, and a person's name written in Wade-Giles once more as pinyin."""
+        readings: list[tuple[str, AnalysedName | None]] = []
+        for variant in split_alternatives(text):
+            readings.append((variant, None))
+            read = pinyin_reading(variant) if schema in (None, "LegalEntity", "Person") else None
+            if read is not None:
+                readings.append((variant, read))
+        return readings
 
     @staticmethod
     def _analyse_query(name: str, schema: str | None) -> dict[bool, AnalysedName]:

@@ -1,0 +1,65 @@
+"""Chinese personal names written in Wade–Giles are read as pinyin too (redline.parties.wade_giles):
+the syllable table follows the system's rules, a name is read only when it shows Wade–Giles, Korean
+and other names are left as written, and screening and pair comparison find the pinyin spelling."""
+
+from __future__ import annotations
+
+import pytest
+
+from redline.parties.api import compare_names
+from redline.parties.graph import SourceEntity, build_parties
+from redline.parties.screening import Query, Screener
+from redline.parties.wade_giles import as_pinyin, wade_giles
+
+
+@pytest.mark.parametrize(("pinyin", "written"), [
+    ("xiao", "hsiao"), ("qing", "ch'ing"), ("jiang", "chiang"), ("zhi", "chih"), ("ri", "jih"), ("zi", "tzu"),
+    ("si", "ssu"), ("ci", "tz'u"), ("guo", "kuo"), ("duo", "to"), ("ge", "ko"), ("de", "te"), ("yue", "yueh"),
+    ("xiong", "hsiung"), ("zhong", "chung"), ("tian", "t'ien"), ("er", "erh"), ("gui", "kuei"), ("you", "yu"),
+])
+def test_pinyin_syllables_in_wade_giles(pinyin: str, written: str) -> None:
+    assert wade_giles(pinyin) == written
+
+
+@pytest.mark.parametrize(("name", "read"), [
+    ("hsu chih-yung", "xu zhiyong"),
+    ("mao tse-tung", "mao zedong"),
+    ("liu hsiao-po", "liu xiaobo"),
+    ("chou chiang", "zhou jiang"),
+    ("ssu-ma chien", "sima jian"),
+    ("teng hsiao-p'ing", "deng xiaoping"),  # the aspirate's apostrophe read
+    ("teng hsiao-ping", "deng xiaobing"),  # without it, the unaspirated syllable: one letter off
+])
+def test_a_name_showing_wade_giles_is_read_as_pinyin(name: str, read: str) -> None:
+    text, notes = as_pinyin(name)
+    assert text == read and notes
+
+
+@pytest.mark.parametrize("name", [
+    "xu zhiyong", "chen quanguo",  # pinyin
+    "cho min-ho", "kim jong-un", "jung min-ho",  # Korean, though 'cho' and 'min-ho' are Wade-Giles syllables
+    "li ta-chao",  # Wade-Giles that shows nothing pinyin does not write: left as written
+    "hsu ahmad", "ho chi minh", "tsai ing-wen",  # a word that is no Chinese syllable
+])
+def test_other_names_are_left_as_written(name: str) -> None:
+    assert as_pinyin(name) == (name, [])
+
+
+def test_pair_comparison_meets_the_pinyin_spelling() -> None:
+    found = compare_names("Xu Zhiyong", "HSU, Chih-yung", "Person")
+    assert found["match"] and "Wade-Giles read as pinyin" in found["explanation"]
+    assert not compare_names("Xu Zhiyong", "HSU, Chih-ming", "Person")["match"]
+    assert not compare_names("Xu Zhiyong", "Hsu Chih-yung", "Company")["match"]  # organisations are not read so
+
+
+def test_screening_finds_a_listed_wade_giles_name_from_its_pinyin_and_back() -> None:
+    def person(eid: str, name: str) -> list[SourceEntity]:
+        subject = {"id": eid, "schema": "Person", "properties": {"name": [name]}}
+        sanction = {"id": f"{eid}-s", "schema": "Sanction", "properties": {"entity": [eid], "programId": ["US-OFAC-SDN"], "authority": ["US Treasury OFAC"], "program": ["p"]}}
+        return [SourceEntity(subject, "us_ofac_sdn", "t"), SourceEntity(sanction, "us_ofac_sdn", "t")]
+
+    screener = Screener(build_parties([*person("p-1", "HSU, Chih-yung"), *person("p-2", "ZHOU Qiang")]), snapshots=[])
+    hits = screener.screen(Query("Xu Zhiyong", schema="Person"))
+    assert hits and hits[0].match and hits[0].party.entity_ids == ["p-1"]
+    hits = screener.screen(Query("Chou Chiang"))
+    assert hits and hits[0].match and hits[0].party.entity_ids == ["p-2"]
