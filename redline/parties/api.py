@@ -24,7 +24,7 @@ from redline.parties.score import Rarity
 from redline.parties.snapshots import IMPORTS, active_entities, import_paths as _import_paths, list_snapshots
 from redline.review.core import record_screening
 
-CACHE_VERSION = "59"  # 59: persons' names written in Wade-Giles read as pinyin (wade_giles.as_pinyin); 58: the lists' rarity table keeps which parties carry each sector word (rule rare_combination); 57: an '&' written 'and' inside a word read as the '&' (vocab joined_and); 56: the Persian ezafe -ye dropped from organisations' names (vocab ezafe); 55: the Russian yo read as e (vocab consonant_readings); 54: the name index keys Latin words by their loose readings (index._readings); 53: Persian company words in Latin (sherkat, foolad, sanat); 52: score.py classes pickle as (class, fields), the same from source and build
+CACHE_VERSION = "60"  # 60: Korean romanisations read one way (names.second_reading, korean_latin); 59: Wade-Giles read as pinyin (wade_giles); 58: the lists' rarity table keeps which parties carry each sector word (rule rare_combination); 57: an '&' written 'and' inside a word read as the '&' (vocab joined_and); 56: the Persian ezafe -ye dropped from organisations' names (vocab ezafe); 55: the Russian yo read as e (vocab consonant_readings); 54: the name index keys Latin words by their loose readings (index._readings); 53: Persian company words in Latin (sherkat, foolad, sanat); 52: score.py classes pickle as (class, fields), the same from source and build
 
 
 # Who is screening, where a caller cannot pass a Context down (the HTTP routes set it per request).
@@ -224,17 +224,17 @@ def name_comparer() -> Callable[..., dict[str, Any]]:
 
 
 def _compare_names(left: str, right: str, schema: str | None = None, rarity: Rarity | None = None) -> dict[str, Any]:
-    from redline.parties.names import AnalysedName, analyse, pinyin_reading, split_alternatives
+    from redline.parties.names import AnalysedName, analyse, second_reading, split_alternatives
     from redline.parties.score import compare
 
     person = schema == "Person"
 
     def readings(text: str) -> list[AnalysedName]:
         """Each name of a string that carries several ('X a.k.a. Y'), as the screener splits them,
-        and a person's name written in Wade-Giles as pinyin too."""
+        and a person's name in its second reading too (names.second_reading)."""
         out = []
         for one in split_alternatives(text):
-            read = pinyin_reading(one) if person else None
+            read = second_reading(one) if person else None
             out += [analyse(one, person=person), *([read] if read else [])]
         return out
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -22,7 +23,7 @@ from pypinyin import lazy_pinyin
 from rapidfuzz.distance import OSA
 from rigour.names import extract_org_types, remove_org_types
 
-from redline.parties import wade_giles
+from redline.parties import korean_latin, wade_giles
 from redline.parties.normalise import normalise
 from redline.parties.scripts import SOUND, WORD_SPLIT, Piece, consonant_key, han_countries, han_ordinal, han_person, han_transcription, is_japanese, japanese_form, japanese_person, japanese_words, join_zwnj, korean_person, mark_geresh, romanise_word, word_script
 
@@ -344,16 +345,24 @@ def _country_words() -> set[str]:
     return words
 
 
-PINYIN_NOTE = "Wade-Giles read as pinyin: "
+# Second readings of a person's name, each with the note the explanation gives: a Chinese name
+# written in Wade-Giles read as pinyin ('Hsu Chih-yung' as 'xu zhiyong'), a Korean name in any
+# romanisation read in one spelling ('Park Bong-ju' and 'Pak Pong Ju' as 'pak pong chu').
+READINGS: dict[str, tuple[str, Callable[[str], tuple[str, list[str]]]]] = {
+    "wade-giles": ("Wade-Giles read as pinyin: ", wade_giles.as_pinyin),
+    "korean": ("Korean romanisations read one way: ", korean_latin.one_way),
+}
+READING_NOTES = tuple(note for note, _ in READINGS.values())
 
 
-def pinyin_reading(name: str) -> AnalysedName | None:
-    """A person's name written in Wade–Giles, analysed as pinyin ('Hsu Chih-yung' as 'xu zhiyong'),
-    or None when it reads no other way."""
-    if not wade_giles.as_pinyin(name.casefold())[1]:
-        return None  # most names: no second analysis
-    read = analyse(name, person=True, pinyin=True)
-    return read if read.tokens != analyse(name, person=True).tokens else None
+def second_reading(name: str) -> AnalysedName | None:
+    """A person's name analysed in the first of READINGS that reads it otherwise, or None (most names:
+    no second analysis)."""
+    for reading, (_, read_as) in READINGS.items():
+        if read_as(name.casefold())[1]:
+            read = analyse(name, person=True, reading=reading)
+            return read if read.tokens != analyse(name, person=True).tokens else None
+    return None
 
 
 @lru_cache(maxsize=1 << 18)  # the build asks for every listed name several times (merge keys, bare rows, index)
@@ -517,18 +526,19 @@ def _plain_pieces(text: str, person: bool = False) -> list[tuple[str, str, bool]
 
 
 @lru_cache(maxsize=1 << 18)  # building the screener asks for most listed names more than once
-def analyse(raw: str, person: bool = False, pinyin: bool = False) -> AnalysedName:
-    """Analyse one name. `person` switches on patronymic and initial handling; `pinyin` reads a
-    person's name written in Wade–Giles as pinyin (wade_giles.as_pinyin: a second reading, which
-    callers take besides the name as written)."""
+def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
+    """Analyse one name. `person` switches on patronymic and initial handling; `reading` (one of
+    READINGS) reads a person's name in another way, a second reading callers take besides the name as
+    written (second_reading)."""
     vocab = vocabulary()
     cleaned = normalise(raw)  # controls undone, look-alike letters folded: see normalise.py
     text = unicodedata.normalize("NFKC", cleaned.text).casefold()
     notes = list(cleaned.changes)
-    if person and pinyin:
-        text, read = wade_giles.as_pinyin(text)  # 'Hsu Chih-yung' -> 'xu zhiyong'
+    if person and reading:
+        note, read_as = READINGS[reading]
+        text, read = read_as(text)
         if read:
-            notes.append(PINYIN_NOTE + ", ".join(read))
+            notes.append(note + ", ".join(read))
     text = _APOSTROPHES.sub("", mark_geresh(text)).replace("?", "").replace("״", '"').replace("׳", "'")
     legal_forms: list[str] = []
     if not person:

@@ -36,7 +36,7 @@ from redline.parties.names import (
     fold,
     LOOSE_CONSONANTS,
     LOOSE_ENDING,
-    PINYIN_NOTE,
+    READING_NOTES,
     loose_spellings,
     skeleton,
     vocabulary,
@@ -636,7 +636,9 @@ def compare(
             pairs.append(Pair(q_tokens[i], c_tokens[j], -negative, how))
     if not (query.person or listed.person):
         _acronym_pairs(q_tokens, c_tokens, used_q, used_c, pairs)
-    elif query.person and listed.person:
+    elif query.person and listed.person and not _read_otherwise(query) and not _read_otherwise(listed):
+        # A name in its second reading (names.second_reading) is spelt one way already: a name left on
+        # each side is two names ('Chol' / 'Chun', read 'chor' / 'chon').
         _one_name_spelt_two_ways(q_tokens, c_tokens, used_q, used_c, pairs)
 
     # A public body on both sides ("Urumqi Public Security Bureau"): its place is what names it.
@@ -644,7 +646,7 @@ def compare(
     result = NameComparison(0.0, pairs, public_body=body)
     if query.normalised:
         result.penalties.append("normalised before matching: " + "; ".join(query.normalised))
-    read = [note for note in listed.normalised if note.startswith(PINYIN_NOTE)]
+    read = [note for note in listed.normalised if note.startswith(READING_NOTES)]
     if read:
         result.penalties.append("the listed name's " + read[0])
     if pairs and pairs[-1].how == TWO_WAYS:
@@ -768,6 +770,10 @@ def compare(
             score = _apply(result, "generic_name_cap", score)
     result.score = min(1.0, score)
     return result
+
+
+def _read_otherwise(name: AnalysedName) -> bool:
+    return any(note.startswith(READING_NOTES) for note in name.normalised)
 
 
 def _one_name_spelt_two_ways(

@@ -8,7 +8,7 @@ from typing import Any
 
 from redline.parties.graph import Party
 from redline.parties.index import NameEntry, NameIndex
-from redline.parties.names import ADMIN, GENERIC, PLACE, STOP, AnalysedName, Token, analyse, pinyin_reading, split_alternatives
+from redline.parties.names import ADMIN, GENERIC, PLACE, STOP, AnalysedName, Token, analyse, second_reading, split_alternatives
 from redline.parties.normalise import normalise
 from redline.parties.ownership import DEFAULT_RULES, OwnershipRule, applicable
 from redline.parties.score import (
@@ -89,7 +89,7 @@ class Screener:
             seen: set[tuple[Token, ...]] = set()
             for listed in sorted(party.names, key=lambda name: name in party.weak_names):  # strong names first
                 for name in split_alternatives(listed):
-                    read = pinyin_reading(name) if party.is_person else None  # a Wade-Giles name, as pinyin too
+                    read = second_reading(name) if party.is_person else None  # Wade-Giles as pinyin, Korean one way
                     for analysed in (analyse(name, person=party.is_person), *([read] if read else [])):
                         if informative(analysed) and analysed.tokens not in seen:  # spellings that analyse alike: once
                             seen.add(analysed.tokens)
@@ -122,8 +122,8 @@ class Screener:
         on = on or date.today()
         best: dict[int, Hit] = {}
         cleaned = normalise(query.name)  # as a reader sees it: the explanation says what changed
-        for variant, pinyin in self._query_readings(cleaned.text, query.schema):
-            analyses = self._analyse_query(variant, query.schema) if not pinyin else {True: pinyin}
+        for variant, read in self._query_readings(cleaned.text, query.schema):
+            analyses = self._analyse_query(variant, query.schema) if read is None else {True: read}
             seen: set[int] = set()
             memos = {person: self.similar.rows(analysed.tokens) for person, analysed in analyses.items()}
             # Names that compare alike (the same words, read the same way) are compared once.
@@ -171,11 +171,11 @@ class Screener:
 
     @staticmethod
     def _query_readings(text: str, schema: str | None) -> list[tuple[str, AnalysedName | None]]:
-        """Each name the query carries, and a person's name written in Wade-Giles once more as pinyin."""
+        """Each name the query carries, and a person's name once more in its second reading (names.second_reading)."""
         readings: list[tuple[str, AnalysedName | None]] = []
         for variant in split_alternatives(text):
             readings.append((variant, None))
-            read = pinyin_reading(variant) if schema in (None, "LegalEntity", "Person") else None
+            read = second_reading(variant) if schema in (None, "LegalEntity", "Person") else None
             if read is not None:
                 readings.append((variant, read))
         return readings

@@ -495,6 +495,12 @@ def _hangul_syllable(syllable: str) -> str:
     return latin[:-1] + "t" if "\uac00" <= syllable <= "\ud7a3" and (ord(syllable) - 0xAC00) % 28 == 19 else latin
 
 
+def korean_surnames() -> list[str]:
+    """Korean family names as they are usually written in Latin (scripts.yaml, hangul)."""
+    table = _tables()["hangul"]
+    return [*table["surnames"].values(), *table["compound_surnames"].values()]
+
+
 def korean_person(words: list[str]) -> list[Piece] | None:
     """A Korean name written family name first ('김정은', '김 정은') -> family + given syllables;
     None when the words do not look like one."""

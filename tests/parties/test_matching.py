@@ -306,7 +306,8 @@ def test_place_spellings_are_not_read_into_peoples_names() -> None:
 def test_one_name_in_two_romanisations_matches(left: str, right: str) -> None:
     result = compare_names(left, right, "Person" if "TRUST" not in left else None)
     assert result["match"], (left, right, result)
-    assert "spelling variant" in result["explanation"]
+    # A Korean name is read one way before it is compared (korean_latin): its spellings meet exactly.
+    assert "spelling variant" in result["explanation"] or "Korean romanisations read one way" in result["explanation"]
 
 
 def test_close_but_different_given_names_stay_apart() -> None:

@@ -1,0 +1,47 @@
+"""Korean personal names in Latin letters are read one way too (redline.parties.korean_latin): the
+romanisations the lists mix (McCune-Reischauer with and without its marks, Revised Romanisation, the
+families' spellings) meet, other names are left alone, and a name left different in the one spelling
+is a different name."""
+
+from __future__ import annotations
+
+import pytest
+
+from redline.parties.api import compare_names
+from redline.parties.korean_latin import one_way, spelling
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Pyong-chol", "Byeong-cheol"), ("Byung-chul", "Pyŏng-ch'ŏl"), ("Park", "Pak"), ("Choi", "Choe"), ("Oh", "O"),
+    ("Jong", "Chong"), ("Jeong", "Jung"), ("Kuk", "Guk"), ("U'n-so'ng", "Eun-song"), ("Lee", "Ri"), ("Yoon", "Yun"),
+])
+def test_romanisations_of_one_word_read_alike(a: str, b: str) -> None:
+    assert spelling(a) == spelling(b)
+
+
+@pytest.mark.parametrize(("a", "b"), [("Chol", "Chun"), ("Pong", "Song"), ("Kim", "Kum"), ("Ho", "Hwa")])
+def test_other_syllables_stay_apart(a: str, b: str) -> None:
+    assert spelling(a) != spelling(b)
+
+
+@pytest.mark.parametrize("name", [
+    "sergey chemezov", "mohammed ali", "wang wei",  # a word that is no Korean syllable
+    "ali hasan", "hong kong",  # Korean syllables, but no Korean family name
+])
+def test_other_names_are_left_as_written(name: str) -> None:
+    assert one_way(name) == (name, [])
+
+
+@pytest.mark.parametrize(("query", "listed"), [
+    ("Pak Pong Ju", "PARK, Bong-ju"), ("Ri Pyong Chol", "Ri Byung-chul"), ("Kim Jong Un", "Kim Jeong-eun"),
+    ("O Kuk Ryol", "Oh Guk-ryeol"), ("RI, U'n-so'ng", "RI, Eun Song"),
+])
+def test_pairs_in_two_romanisations_match(query: str, listed: str) -> None:
+    found = compare_names(query, listed, "Person")
+    assert found["match"] and "Korean romanisations read one way" in found["explanation"]
+
+
+def test_a_name_read_one_way_does_not_pair_two_given_names_as_one() -> None:
+    # 'Chol' and 'Chun' read 'chor' and 'chon', close enough for rule one_name_two_ways on names as
+    # written; in the one spelling a name left on each side is another name.
+    assert not compare_names("Kim Yong Chol", "Kim Yong Chun", "Person")["match"]
