@@ -635,7 +635,7 @@ def compare(
             used_c.add(j)
             pairs.append(Pair(q_tokens[i], c_tokens[j], -negative, how))
     if not (query.person or listed.person):
-        _acronym_pairs(q_tokens, c_tokens, used_q, used_c, pairs)
+        _acronym_pairs(q_tokens, c_tokens, used_q, used_c, pairs, query.legal_forms, listed.legal_forms)
     elif query.person and listed.person and not _read_otherwise(query) and not _read_otherwise(listed):
         # A name in its second reading (names.second_reading) is spelt one way already: a name left on
         # each side is two names ('Chol' / 'Chun', read 'chor' / 'chon').
@@ -973,24 +973,30 @@ def _loose_against(parts: list[Token], whole: Token) -> bool:
 
 
 def _acronym_pairs(
-    q_tokens: tuple[Token, ...], c_tokens: tuple[Token, ...], used_q: set[int], used_c: set[int], pairs: list[Pair]
+    q_tokens: tuple[Token, ...], c_tokens: tuple[Token, ...], used_q: set[int], used_c: set[int], pairs: list[Pair],
+    q_forms: tuple[str, ...] = (), c_forms: tuple[str, ...] = (),
 ) -> None:
     """'IRGC' against 'Islamic Revolutionary Guard Corps', in either direction: a word still
     unmatched that spells the initials of a run of words still unmatched on the other side
-    (particles inside the run skipped: 'PFLP', Popular Front for the Liberation of Palestine)."""
-    for short_side, long_side, used_s, used_l, flip in (
-        (q_tokens, c_tokens, used_q, used_c, False),
-        (c_tokens, q_tokens, used_c, used_q, True),
+    (particles inside the run skipped: 'PFLP', Popular Front for the Liberation of Palestine),
+    its last letter perhaps the initial of the legal form the analysis took out of that side ('CNOOC',
+    China National Offshore Oil Corporation; 'CCCC', China Communications Construction Company)."""
+    for short_side, long_side, used_s, used_l, forms, flip in (
+        (q_tokens, c_tokens, used_q, used_c, c_forms, False),
+        (c_tokens, q_tokens, used_c, used_q, q_forms, True),
     ):
-        if len(long_side) - len(used_l) < 3:
-            continue  # a run spells three letters or more, one unused word each
+        form_initials = {form[0] for form in forms if form[:1].isalpha()}
+        if len(long_side) - len(used_l) < 3 - (1 if form_initials else 0):
+            continue  # a run spells three letters or more, one unused word each (or the legal form one)
         for i, token in enumerate(short_side):
             letters = token.source
             if i in used_s or token.kind not in (WORD, GENERIC) or not 3 <= len(letters) <= 6 or not letters.isalpha():
                 continue
-            if len(letters) > len(long_side) - len(used_l):
+            if len(letters) > len(long_side) - len(used_l) + (1 if form_initials else 0):
                 continue
-            run = _initials_run(letters, long_side, used_l)
+            run = _initials_run(letters, long_side, used_l) if len(letters) <= len(long_side) - len(used_l) else None
+            if run is None and letters[-1] in form_initials:
+                run = _initials_run(letters[:-1], long_side, used_l)
             if run is None:
                 continue
             used_s.add(i)

@@ -329,6 +329,9 @@ def test_a_short_name_found_in_a_listed_full_name_matches_and_says_why() -> None
     [
         ("IRGC NAVY", "ISLAMIC REVOLUTIONARY GUARD CORPS NAVY"),
         ("Popular Front for the Liberation of Palestine - General Command", "PFLP - General Command"),
+        # the last letter the legal form's, which the analysis takes out of the name
+        ("CNOOC", "China National Offshore Oil Corporation"),
+        ("CCCC Second Navigation Engineering Bureau", "China Communications Construction Company Second Navigation Engineering Bureau"),
     ],
 )
 def test_an_acronym_matches_the_words_it_spells(left: str, right: str) -> None:
@@ -338,6 +341,8 @@ def test_an_acronym_matches_the_words_it_spells(left: str, right: str) -> None:
 
 def test_an_acronym_of_other_words_does_not_match() -> None:
     assert not compare_names("ABC Trading", "Northern Star Trading")["match"]
+    assert not compare_names("CNOOL", "China National Offshore Oil Corporation")["match"]  # no legal form spelt L
+    assert not compare_names("CNOOC", "China National Offshore Oil Group")["match"]
 
 
 def test_formations_of_an_armed_group_are_variants_of_one_another() -> None:
