@@ -24,7 +24,7 @@ from redline.parties.score import Rarity
 from redline.parties.snapshots import IMPORTS, active_entities, import_paths as _import_paths, list_snapshots
 from redline.review.core import record_screening
 
-CACHE_VERSION = "60"  # 60: Korean romanisations read one way (names.second_reading, korean_latin); 59: Wade-Giles read as pinyin (wade_giles); 58: the lists' rarity table keeps which parties carry each sector word (rule rare_combination); 57: an '&' written 'and' inside a word read as the '&' (vocab joined_and); 56: the Persian ezafe -ye dropped from organisations' names (vocab ezafe); 55: the Russian yo read as e (vocab consonant_readings); 54: the name index keys Latin words by their loose readings (index._readings); 53: Persian company words in Latin (sherkat, foolad, sanat); 52: score.py classes pickle as (class, fields), the same from source and build
+CACHE_VERSION = "61"  # 61: a name field holding several names separated by ';' is split (names.split_alternatives); 60: Korean romanisations read one way (names.second_reading, korean_latin); 59: Wade-Giles read as pinyin (wade_giles); 58: the lists' rarity table keeps which parties carry each sector word (rule rare_combination); 57: an '&' written 'and' inside a word read as the '&' (vocab joined_and); 56: the Persian ezafe -ye dropped from organisations' names (vocab ezafe); 55: the Russian yo read as e (vocab consonant_readings); 54: the name index keys Latin words by their loose readings (index._readings); 53: Persian company words in Latin (sherkat, foolad, sanat); 52: score.py classes pickle as (class, fields), the same from source and build
 
 
 # Who is screening, where a caller cannot pass a Context down (the HTTP routes set it per request).

@@ -367,7 +367,7 @@ def second_reading(name: str) -> AnalysedName | None:
 
 @lru_cache(maxsize=1 << 18)  # the build asks for every listed name several times (merge keys, bare rows, index)
 def split_alternatives(raw: str) -> tuple[str, ...]:
-    """A name string that carries former names or aliases ("X f.k.a. Y") -> every name in it."""
+    """A name string that carries former names or aliases ("X f.k.a. Y", "X; Y") -> every name in it."""
     vocab = vocabulary()
     text = _drop_repeated_acronyms(vocab.annotations.sub(" ", raw)).strip()
     lowered = text.lower()
@@ -380,7 +380,9 @@ def split_alternatives(raw: str) -> tuple[str, ...]:
         if at > 0:
             text = text[:at].strip(" ,;:-")
             lowered = text.lower()
-    parts = [_trim_part(p) for p in vocab.former_pattern.split(text)]
+    # A list's one alias field may hold several, separated by ';' (the UN's ALIAS_NAME: 'Qasim Soleimani;
+    # Qasem Sulaimani; Kasim Soleimani'): each is a name.
+    parts = [_trim_part(one) for part in vocab.former_pattern.split(text) for one in part.split(";")]
     return tuple(p for p in parts if p) or (raw.strip(),)
 
 

@@ -57,6 +57,8 @@ def test_former_names_and_noise_split() -> None:
     assert split_alternatives("BENEFICIARY: ACME TRADING f.k.a. OLD NAME LLC") == ("ACME TRADING", "OLD NAME LLC")
     assert split_alternatives("Huawei Technologies (formerly Futurewei)") == ("Huawei Technologies", "Futurewei")
     assert split_alternatives("Plain Name Ltd") == ("Plain Name Ltd",)
+    # the UN's ALIAS_NAME may hold several aliases separated by ';'
+    assert split_alternatives("Qasim Soleimani; Qasem Sulaimani; Kasim Soleimani") == ("Qasim Soleimani", "Qasem Sulaimani", "Kasim Soleimani")
 
 
 def test_bracketed_labels_and_listing_notes() -> None:
@@ -174,3 +176,15 @@ def test_legal_forms_written_with_dots_are_one_word() -> None:
     assert analyse("BANCO DE VENEZUELA, S.A.C.A.").legal_forms == ("saca",)
     assert analyse("X Holding P.J.S.C.").legal_forms == ("pjsc",)
     assert {"i", "v"} <= set(kinds("Prometey Named by I.V. Gorynin"))  # initials that are no legal form stay
+
+
+def test_a_listed_alias_field_holding_several_names_is_screened_name_by_name() -> None:
+    from redline.parties.graph import SourceEntity, build_parties
+    from redline.parties.screening import Query, Screener
+
+    subject = {"id": "un-1", "schema": "Person", "properties": {"name": ["QASEM SOLEIMANI"], "weakAlias": ["Haj Qasem; Haji Qassem; Sardar Soleimani"],
+                                                                "alias": ["Qasim Soleimani; Qasem Sulaimani; Kasim Soleimani"]}}
+    sanction = {"id": "un-1-s", "schema": "Sanction", "properties": {"entity": ["un-1"], "programId": ["UN-SC"], "authority": ["UN Security Council"], "program": ["p"]}}
+    screener = Screener(build_parties([SourceEntity(subject, "un_sc", "t"), SourceEntity(sanction, "un_sc", "t")]), snapshots=[])
+    hits = screener.screen(Query("Kasim Soleimani", schema="Person"))
+    assert hits and hits[0].match and hits[0].score == 1.0 and hits[0].listed_name == "Kasim Soleimani"
