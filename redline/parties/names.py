@@ -22,6 +22,7 @@ from anyascii import anyascii
 from pypinyin import lazy_pinyin
 from rapidfuzz.distance import OSA
 from rigour.names import extract_org_types, remove_org_types
+from rigour.text.normalize import Cleanup, Normalize
 
 from redline.parties import korean_latin, wade_giles
 from redline.parties.normalise import normalise
@@ -53,6 +54,7 @@ _DOTTED_RE = re.compile(r"(?<![\w.])(?:[a-z]\.){2,}(?:[a-z](?![\w.]))?")
 LONG_LEGAL_WORDS = tuple(w for w in LEGAL_FORM_TOKENS if len(w) >= 8)
 _GLUED_RE = re.compile(r"^([a-z]{3,})(\d+)$|^(\d+)([a-z]{3,})$")
 
+_NO_MARKS = Normalize.CASEFOLD | Normalize.NFKD
 _HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
 _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _NON_LATIN_RE = re.compile(r"[^\x00-\u024f]")
@@ -554,6 +556,13 @@ def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
         if found:
             legal_forms.extend(form for _, form in found)
             text = remove_org_types(text)
+        if text.isascii():
+            # A form rigour writes with diacritics, written without them ('Garantex Europe OU' for OÜ):
+            # the same table, its forms' marks dropped (NFKD, then marks deleted) as ASCII text has none.
+            found = extract_org_types(text, normalize_flags=_NO_MARKS, cleanup=Cleanup.Strong)
+            if found:
+                legal_forms.extend(form for _, form in found)
+                text = remove_org_types(text, normalize_flags=_NO_MARKS, cleanup=Cleanup.Strong)
         for form, canonical in vocab.han_words.items():
             # Hangul and kana legal forms are not Han, so segmenting would not see them.
             if canonical == "company" and not _HAN_RE.search(form) and form in text:

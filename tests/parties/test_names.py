@@ -188,3 +188,9 @@ def test_a_listed_alias_field_holding_several_names_is_screened_name_by_name() -
     screener = Screener(build_parties([SourceEntity(subject, "un_sc", "t"), SourceEntity(sanction, "un_sc", "t")]), snapshots=[])
     hits = screener.screen(Query("Kasim Soleimani", schema="Person"))
     assert hits and hits[0].match and hits[0].score == 1.0 and hits[0].listed_name == "Kasim Soleimani"
+
+
+def test_a_legal_form_written_without_its_diacritics_comes_out() -> None:
+    # Estonian OÜ as the lists write it in ASCII ('GARANTEX EUROPE OU')
+    assert analyse("GARANTEX EUROPE OU").legal_forms == ("ou",)
+    assert analyse("GARANTEX EUROPE OÜ").tokens == analyse("GARANTEX EUROPE OU").tokens
