@@ -294,9 +294,11 @@ def loose_vowels(text: str) -> tuple[str, ...]:
 @lru_cache(maxsize=1 << 16)
 def loose_endings(text: str) -> str:
     """A Latin spelling with its final vowel written one way (vocab.yaml's ending_readings), then read as
-    loose_vowels' first reading: 'fatemeh' and 'fatima' -> 'fatima', 'musse' and 'moosa' -> 'musa'."""
+    loose_vowels' first reading: 'fatemeh' and 'fatima' -> 'fatima', 'musse' and 'moosa' -> 'musa'. The
+    ending is read before the fold, whose kh -> h would make a final consonant an ending ('rostekh', Ростех,
+    is not 'roste')."""
     vocab = vocabulary()
-    return _read(_read(fold(text), vocab.ending_readings), vocab.vowel_readings[0])
+    return _read(fold(_read(text, vocab.ending_readings)), vocab.vowel_readings[0])
 
 
 @lru_cache(maxsize=1 << 16)
