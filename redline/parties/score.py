@@ -129,7 +129,7 @@ RULES: dict[str, Rule] = {
     "more_words": Rule("every word of one name is found in the other: its further words cost less", "tune half (company_variants, gov_bodies): lists give a body its short name and its long one with the parent or the full title ('Department of Financial Investigations' / '... of the State Control Committee of the Republic of Belarus'); F1 company / gov at 0.4: 0.765 / 0.624, 0.3: 0.776 / 0.655, 0.25: 0.785 / 0.661, 0.2: first negative matched; kept 0.3 for the margin. Two words found, one distinctive and whole: a lone word found never fires it", value=0.3),
     "parent_tail": Rule("the longer name goes on with its parent ('of ...'): those words cost little", "tune half (gov_bodies): lists name a body by its head ('Main Directorate', 'Department of Financial Investigations') and by its head with its parent after 'of' ('... of the General Staff of the Armed Forces'); with more_words, the parent's words cost 0.1 a word instead of 0.3", value=0.1),
     "repeated_word": Rule("a word the name repeats is counted once", "a name's repeated word ('HUSSEIN, Hussein', 'JABER ... JABER') says nothing more once one of its copies is matched: it costs nothing (0.0 of a word); tune half: person_variants +2, company +2, gov +1 true matches; negatives moved at most 0.48 -> 0.58", value=0.0),
-    "one_name_two_ways": Rule("the one name left on each side is one name spelt two ways", "tune half (person_variants; the largest class of its misses at 0.65: a given or family name transliterated two ways, 'Sung-Mu' / 'Sun Mu', 'Tun' / 'Htun', 'Artem' / 'Artyom'): with two names found, the one Latin name left on each side pairs when its folded spellings' Jaro-Winkler is at least RESIDUAL_AGREEMENT, valued as a one-edit-in-four fuzzy match (0.75). At 0.65, person F1 0.810 -> 0.833 (agreement 0.9: 0.819, 0.8: 0.833, 0.75: 0.837; 0.8 kept for the margin); no negative of any set matched, third-party pairs unchanged. One name found never fires it ('Said Khalil' / 'Saad Khalil' stay apart), nor a word romanised from an abjad, whose vowels are not written (Habibullah / عبد الله)", value=0.75),
+    "one_name_two_ways": Rule("the one name left on each side is one name spelt two ways", "tune half (person_variants; the largest class of its misses at 0.65: a given or family name transliterated two ways, 'Sung-Mu' / 'Sun Mu', 'Tun' / 'Htun', 'Artem' / 'Artyom'): with two names found, the one Latin name left on each side pairs when its folded spellings' Jaro-Winkler is at least RESIDUAL_AGREEMENT, valued as a one-edit-in-four fuzzy match (0.75). At 0.65, person F1 0.810 -> 0.833 (agreement 0.9: 0.819, 0.8: 0.833, 0.75: 0.837; 0.8 kept for the margin); no negative of any set matched, third-party pairs unchanged. One name found never fires it ('Said Khalil' / 'Saad Khalil' stay apart), nor a word romanised from an abjad, whose vowels are not written (Habibullah / عبد الله), nor two names of at most SHORT_RESIDUAL letters two edits apart (session 25: 'Kim Yo Jong' / 'Kim Yong Jong' and 'Hsu Chih-yung' / 'Hsu Chih-ming' matched at 0.92; no pair of the tune half moved)", value=0.75),
     "word_rarity": Rule("words weigh by how many listed parties carry them", "see RARITY (the tune half, session 21)", value=1.0),
     "public_body_place": Rule("a public body: its place names it and weighs as a distinctive word", "a place in a public body's name weighs as a distinctive word (1.0): one bureau a place, so a different place is a different body", value=WEIGHTS[WORD]),
 }
@@ -238,6 +238,7 @@ class Rarity:
 
 
 COMBINATION_MIN_WORDS = 3  # rule rare_combination: sector words a name needs before their combination can name it
+SHORT_RESIDUAL = 4  # letters up to which rule one_name_two_ways asks the two names to be one edit apart
 RESIDUAL_AGREEMENT = 0.8  # Jaro-Winkler of the folded spellings for rule one_name_two_ways (tune half: see its basis)
 STEM_MIN = 5  # letters the two words must begin with alike
 STEM_SHARE = 0.7  # ... and that share of the longer word
@@ -789,8 +790,11 @@ def _one_name_spelt_two_ways(
     if len(left_q) != 1 or len(left_c) != 1:
         return
     q, c = q_tokens[left_q[0]], c_tokens[left_c[0]]
-    if q.kind != c.kind or q.abjad or c.abjad or JaroWinkler.similarity(fold(q.text), fold(c.text)) < RESIDUAL_AGREEMENT:
+    a, b = fold(q.text), fold(c.text)
+    if q.kind != c.kind or q.abjad or c.abjad or JaroWinkler.similarity(a, b) < RESIDUAL_AGREEMENT:
         return
+    if max(len(a), len(b)) <= SHORT_RESIDUAL and Levenshtein.distance(a, b) > 1:
+        return  # two short names two letters apart are two names (Korean 'Yo' / 'Yong', Chinese 'yung' / 'ming')
     used_q.add(left_q[0])
     used_c.add(left_c[0])
     pairs.append(Pair(q, c, VALUES["one_name_two_ways"], TWO_WAYS))

@@ -446,3 +446,10 @@ def test_a_final_consonant_folded_is_no_final_vowel() -> None:
     assert not compare_names("Ростех", "JSC RUSTE")["match"]
     assert compare_names("Ростех", "Rostec")["match"]
     assert compare_names("Fatemeh Rahimi", "Fatima Rahimi", "Person")["match"]
+
+
+def test_two_short_given_names_two_letters_apart_are_two_names() -> None:
+    # rule one_name_two_ways pairs one name spelt two ways ('Sung-Mu' / 'Sun Mu'), not two syllables
+    assert not compare_names("Kim Yo Jong", "Kim Yong Jong", "Person")["match"]
+    assert not compare_names("Hsu Chih-yung", "Hsu Chih-ming", "Person")["match"]
+    assert compare_names("Sung-Mu Hong", "Sun Mu Hong", "Person")["match"]
