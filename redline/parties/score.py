@@ -41,7 +41,7 @@ from redline.parties.names import (
     skeleton,
     vocabulary,
 )
-from redline.parties.scripts import liquid_key, loose_readings, sound_key, vowels_agree
+from redline.parties.scripts import final_vowel_read, liquid_key, loose_readings, sound_key, vowels_agree
 
 
 # The match decision: a hit whose score reaches this is a match; below it, hits are shown ranked
@@ -469,7 +469,7 @@ def _written_similarity(loose: str, latin: str) -> tuple[float, str]:
         # when those differ ('clara' / كارا kara; 'miyuki' / ميوكو miuku, scripts.vowels_agree).
         # Tune half (name pairs, at 0.65): Arabic precision 0.852 -> 0.901 (F1 0.842 -> 0.857),
         # Hebrew F1 0.869 -> 0.871, Hindi-Urdu 0.919 -> 0.925, Russian 0.874 -> 0.876; categories unchanged.
-        if not _key_similarity(liquid_key(loose), liquid_key(latin), "skeleton")[0]:
+        if not _key_similarity(liquid_key(loose), liquid_key(latin), "skeleton")[0] or not final_vowel_read(loose, latin):
             return 0.0, ""
         if not vowels_agree(loose, latin):
             found = (min(found[0], SIMILARITY["skeleton_edit"]), found[1])

@@ -182,6 +182,8 @@ _LATIN_VOWEL = {"a": "AI", "e": "AI", "i": "I", "o": "UA", "u": "U", "y": "I", "
 # Hindi's deleted schwa ('केरल' keral, کیرلا) for two more Arabic negatives, and is not made.
 _MAY_END_IN_VOWEL = frozenset("aiueoh")
 _FINAL_LATIN_VOWEL = frozenset("aiouy")
+_WRITTEN_FINAL_LONG = frozenset("iu")  # ya and waw written at a word's end
+_LATIN_ENDS_OPEN = frozenset("aeiouyhw")  # ... read as a vowel, y or w ('Ali', 'Hayy', 'Abou', 'Marwah')
 
 
 @lru_cache(maxsize=1 << 16)
@@ -209,6 +211,12 @@ def vowels_agree(written: str, latin: str) -> bool:
             return False
         i += 1
     return True
+
+
+def final_vowel_read(written: str, latin: str) -> bool:
+    """Whether a long vowel an abjad writes at a word's end (ya, waw) is read at the Latin spelling's end,
+    as a vowel, y or w ('علي' Ali, 'حي' Hayy, 'أبو' Abou): 'khamnii' (خامنئي) is not 'Hemin'."""
+    return len(written) <= 2 or written[-1] not in _WRITTEN_FINAL_LONG or latin[-1:] in _LATIN_ENDS_OPEN
 
 
 @lru_cache(maxsize=1)

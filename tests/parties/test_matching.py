@@ -453,3 +453,9 @@ def test_two_short_given_names_two_letters_apart_are_two_names() -> None:
     assert not compare_names("Kim Yo Jong", "Kim Yong Jong", "Person")["match"]
     assert not compare_names("Hsu Chih-yung", "Hsu Chih-ming", "Person")["match"]
     assert compare_names("Sung-Mu Hong", "Sun Mu Hong", "Person")["match"]
+
+
+def test_a_long_vowel_written_last_is_read_last() -> None:
+    # 'خامنئي' (khamnii) ends in a written ya: a Latin name ending in a consonant is not it
+    assert not compare_names("علي خامنئي", "Hemin Ali SALIH", "Person")["match"]
+    assert compare_names("علي خامنئي", "KHAMENEI, Ali Husseini", "Person")["match"]
