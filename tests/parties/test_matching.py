@@ -459,3 +459,8 @@ def test_a_long_vowel_written_last_is_read_last() -> None:
     # 'خامنئي' (khamnii) ends in a written ya: a Latin name ending in a consonant is not it
     assert not compare_names("علي خامنئي", "Hemin Ali SALIH", "Person")["match"]
     assert compare_names("علي خامنئي", "KHAMENEI, Ali Husseini", "Person")["match"]
+
+
+def test_hk_names_hong_kong() -> None:
+    # a subsidiary's '(HK)' is a place, as 'Hong Kong' is: it costs little
+    assert compare_names("Hikvision (HK) Limited", "HIKVISION")["match"]
