@@ -55,3 +55,6 @@ def test_two_sector_words_or_a_word_left_keep_the_cap() -> None:
     table = Rarity.of([{"academy", "military", "medical", "science"}, {"academy", "military", "science"}],
                       [{"academy", "military", "medical", "science"}, {"academy", "military", "science"}])
     assert _compare(NAME, "Academy of Military Sciences", table).score < MATCH_THRESHOLD
+    # a unit word of a public body left is no other body ('Syrian Air Force Intelligence' / '... Agency')
+    table = Rarity.of([{"airlines", "forces", "intelligent"}], [{"airlines", "forces", "intelligent"}])
+    assert _compare("Syrian Air Force Intelligence", "Air Force Intelligence Agency", table).score >= MATCH_THRESHOLD
