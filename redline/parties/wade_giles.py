@@ -6,9 +6,11 @@ spellings share too little for an edit distance ('hsu' / 'xu'), so a name that i
 Wade–Giles is read as pinyin before it is compared and indexed: its given name's syllables, written
 apart with a hyphen, are joined as pinyin writes them ('Chih-yung' -> 'zhiyong').
 
-No maintained library converts Wade–Giles to pinyin (pypinyin and ICU go from characters to pinyin
-only), so the syllable table is derived here: pypinyin's syllables (every reading of every character
-it knows) are written in Wade–Giles by the system's published rules, and the table read backwards.
+No maintained library reads Wade–Giles back to pinyin, so the syllable table is derived here:
+pypinyin's syllables (every reading of every character it knows) are written in Wade–Giles by the
+system's published rules (`wade_giles`), and the table read backwards. pypinyin writes Wade–Giles
+too (Style.WADEGILES, 0.55), but its table reads -ai as -ei ('hai' as 'hei', 'mai' as 'mei') and 'tie'
+as "t'oeh", against the system's tables; these rules agree with it on the other 406 of 418 syllables.
 The apostrophe of an aspirate (p', t', k', ch', ts') is often dropped; a syllable written without it
 is read as the unaspirated one ('ping' -> 'bing'), which costs one letter in a long joined name.
 
