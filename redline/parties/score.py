@@ -702,9 +702,11 @@ def compare(
     tail = _parent_tail(q_tokens, used_q) if more == "more_words" and result.query_unmatched else (
         _parent_tail(c_tokens, used_c) if more == "more_words" else frozenset())
 
-    def left_weight(t: Token) -> float:
-        """An unmatched word's weight, scaled by its rarity (rule word_rarity; noted once scaled)."""
-        weight = place_weight if t.kind == PLACE else t.weight
+    def left_weight(t: Token, own_body: bool = False) -> float:
+        """An unmatched word's weight, scaled by its rarity (rule word_rarity; noted once scaled). The
+        place of a public body left unmatched weighs as the word that names it, even against a name that
+        is no public body ('Urumqi Municipal PSB' is not 'PSB II OOO')."""
+        weight = (VALUES["public_body_place"] if own_body else place_weight) if t.kind == PLACE else t.weight
         if factor is not None and t.kind == WORD:
             f = max(factor(t.text, unknown), floor)
             if f != 1.0:
@@ -713,9 +715,9 @@ def compare(
         return weight
 
     for t in result.query_unmatched:
-        query_weight += left_weight(t) * (_cheaper(t, tail, cheaper) if more and t.kind == WORD else 1.0)
+        query_weight += left_weight(t, query.public_body) * (_cheaper(t, tail, cheaper) if more and t.kind == WORD else 1.0)
     for t in result.listed_unmatched:
-        weight = left_weight(t)
+        weight = left_weight(t, listed.public_body)
         cost = EXTRA_COST_PERSON if listed.person and t.kind == WORD else EXTRA_COST[t.kind]
         extras += weight * (_cheaper(t, tail, cheaper) if more and t.kind == WORD else cost)
     if rare_words and rarity is not None:
@@ -1004,6 +1006,7 @@ def _acronym_pairs(
             used_l.update(run)
             words = [long_side[j] for j in run]
             merged = Token(" ".join(t.text for t in words), WORD, max(t.weight for t in words), " ".join(t.source for t in words))
+            token = replace(token, weight=merged.weight)  # 'PSB' weighs as the sector words it spells, 'IRGC' as its words
             sim = SIMILARITY["acronym"]
             pairs.append(Pair(merged, token, sim, "acronym") if flip else Pair(token, merged, sim, "acronym"))
 

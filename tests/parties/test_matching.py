@@ -464,3 +464,26 @@ def test_a_long_vowel_written_last_is_read_last() -> None:
 def test_hk_names_hong_kong() -> None:
     # a subsidiary's '(HK)' is a place, as 'Hong Kong' is: it costs little
     assert compare_names("Hikvision (HK) Limited", "HIKVISION")["match"]
+
+
+def test_psb_is_a_public_security_bureau() -> None:
+    # 'PSB' spells the bureau's words and weighs as they do; the bureau's place left is what names it
+    assert compare_names("Urumqi Municipal PSB", "Urumqi Municipal Public Security Bureau")["match"]
+    assert compare_names("Aksu Prefecture PSB", "Aksu District Public Security Bureau")["match"]
+    assert not compare_names("PSB II OOO", "Urumqi Municipal Public Security Bureau")["match"]
+    assert not compare_names("Urumqi Municipal PSB", "Kashgar Prefecture Public Security Bureau")["match"]
+
+
+def test_a_public_bodys_place_left_unmatched_weighs_as_its_name() -> None:
+    from redline.parties.graph import SourceEntity, build_parties
+    from redline.parties.screening import Query, Screener
+
+    def org(eid: str, name: str) -> list[SourceEntity]:
+        subject = {"id": eid, "schema": "Organization", "properties": {"name": [name]}}
+        sanction = {"id": f"{eid}-s", "schema": "Sanction", "properties": {"entity": [eid], "programId": ["US-BIS-EL"], "authority": ["US Commerce BIS"], "program": ["p"]}}
+        return [SourceEntity(subject, "us_bis_el", "t"), SourceEntity(sanction, "us_bis_el", "t")]
+
+    screener = Screener(build_parties([*org("o-1", "PSB II OOO"), *org("o-2", "Urumqi Municipal Public Security Bureau")]), snapshots=[])
+    hits = screener.screen(Query("Urumqi Municipal PSB"))
+    assert hits[0].party.entity_ids == ["o-2"] and hits[0].match
+    assert not any(h.match for h in hits if h.party.entity_ids == ["o-1"])
