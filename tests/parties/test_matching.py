@@ -475,15 +475,15 @@ def test_psb_is_a_public_security_bureau() -> None:
 
 
 def test_a_public_bodys_place_left_unmatched_weighs_as_its_name() -> None:
-    from redline.parties.graph import SourceEntity, build_parties
-    from redline.parties.screening import Query, Screener
+    from listed_parties import listed, screener_of
+
+    from redline.parties.graph import SourceEntity
+    from redline.parties.screening import Query
 
     def org(eid: str, name: str) -> list[SourceEntity]:
-        subject = {"id": eid, "schema": "Organization", "properties": {"name": [name]}}
-        sanction = {"id": f"{eid}-s", "schema": "Sanction", "properties": {"entity": [eid], "programId": ["US-BIS-EL"], "authority": ["US Commerce BIS"], "program": ["p"]}}
-        return [SourceEntity(subject, "us_bis_el", "t"), SourceEntity(sanction, "us_bis_el", "t")]
+        return listed(eid, "Organization", "us_bis_el", "US-BIS-EL", "US Commerce BIS", name=[name])
 
-    screener = Screener(build_parties([*org("o-1", "PSB II OOO"), *org("o-2", "Urumqi Municipal Public Security Bureau")]), snapshots=[])
+    screener = screener_of(org("o-1", "PSB II OOO"), org("o-2", "Urumqi Municipal Public Security Bureau"))
     hits = screener.screen(Query("Urumqi Municipal PSB"))
     assert hits[0].party.entity_ids == ["o-2"] and hits[0].match
     assert not any(h.match for h in hits if h.party.entity_ids == ["o-1"])

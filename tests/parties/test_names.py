@@ -179,13 +179,12 @@ def test_legal_forms_written_with_dots_are_one_word() -> None:
 
 
 def test_a_listed_alias_field_holding_several_names_is_screened_name_by_name() -> None:
-    from redline.parties.graph import SourceEntity, build_parties
-    from redline.parties.screening import Query, Screener
+    from listed_parties import listed, screener_of
 
-    subject = {"id": "un-1", "schema": "Person", "properties": {"name": ["QASEM SOLEIMANI"], "weakAlias": ["Haj Qasem; Haji Qassem; Sardar Soleimani"],
-                                                                "alias": ["Qasim Soleimani; Qasem Sulaimani; Kasim Soleimani"]}}
-    sanction = {"id": "un-1-s", "schema": "Sanction", "properties": {"entity": ["un-1"], "programId": ["UN-SC"], "authority": ["UN Security Council"], "program": ["p"]}}
-    screener = Screener(build_parties([SourceEntity(subject, "un_sc", "t"), SourceEntity(sanction, "un_sc", "t")]), snapshots=[])
+    from redline.parties.screening import Query
+
+    screener = screener_of(listed("un-1", "Person", "un_sc", "UN-SC", "UN Security Council", name=["QASEM SOLEIMANI"],
+                                  weakAlias=["Haj Qasem; Haji Qassem; Sardar Soleimani"], alias=["Qasim Soleimani; Qasem Sulaimani; Kasim Soleimani"]))
     hits = screener.screen(Query("Kasim Soleimani", schema="Person"))
     assert hits and hits[0].match and hits[0].score == 1.0 and hits[0].listed_name == "Kasim Soleimani"
 

@@ -3,23 +3,18 @@ gives facts that a bare name cannot confirm."""
 
 from __future__ import annotations
 
+from listed_parties import listed, screener_of
+
 from redline.licensing.alignment import alignment_report
-from redline.parties.graph import SourceEntity, build_parties
 from redline.parties.screening import BARE_NAME_CAP, MATCH_THRESHOLD, Query, Screener
 
 
-def _entity(eid: str, schema: str, source: str, program_id: str, authority: str, **props: list[str]) -> list[SourceEntity]:
-    subject = {"id": eid, "schema": schema, "properties": props}
-    sanction = {"id": f"{eid}-s", "schema": "Sanction", "properties": {"entity": [eid], "programId": [program_id], "authority": [authority], "program": ["p"]}}
-    return [SourceEntity(subject, source, "t"), SourceEntity(sanction, source, "t")]
-
-
 def _screener() -> Screener:
-    return Screener(build_parties([
-        *_entity("sdn-1", "Person", "us_ofac_sdn", "US-OFAC-SDN", "US Treasury OFAC", name=["CHEMEZOV, Sergei"], birthDate=["1952-08-20"]),
-        *_entity("bare-1", "LegalEntity", "names_csl_meti", "JP-METI-EUL", "Japan METI", name=["CHEMEZOV, Sergei"]),
-        *_entity("bare-2", "LegalEntity", "names_csl_meti", "JP-METI-EUL", "Japan METI", name=["IVANOV, Pyotr Nikolaevich"]),
-    ]), snapshots=[])
+    return screener_of(
+        listed("sdn-1", "Person", "us_ofac_sdn", "US-OFAC-SDN", "US Treasury OFAC", name=["CHEMEZOV, Sergei"], birthDate=["1952-08-20"]),
+        listed("bare-1", "LegalEntity", "names_csl_meti", "JP-METI-EUL", "Japan METI", name=["CHEMEZOV, Sergei"]),
+        listed("bare-2", "LegalEntity", "names_csl_meti", "JP-METI-EUL", "Japan METI", name=["IVANOV, Pyotr Nikolaevich"]),
+    )
 
 
 def test_a_bare_row_that_repeats_a_detailed_record_is_cleared_with_it() -> None:

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from listed_parties import listed, screener_of
+
 from redline.parties.api import compare_names
-from redline.parties.graph import SourceEntity, build_parties
-from redline.parties.screening import Query, Screener
+from redline.parties.screening import Query
 from redline.parties.wade_giles import as_pinyin, wade_giles
 
 
@@ -53,12 +54,7 @@ def test_pair_comparison_meets_the_pinyin_spelling() -> None:
 
 
 def test_screening_finds_a_listed_wade_giles_name_from_its_pinyin_and_back() -> None:
-    def person(eid: str, name: str) -> list[SourceEntity]:
-        subject = {"id": eid, "schema": "Person", "properties": {"name": [name]}}
-        sanction = {"id": f"{eid}-s", "schema": "Sanction", "properties": {"entity": [eid], "programId": ["US-OFAC-SDN"], "authority": ["US Treasury OFAC"], "program": ["p"]}}
-        return [SourceEntity(subject, "us_ofac_sdn", "t"), SourceEntity(sanction, "us_ofac_sdn", "t")]
-
-    screener = Screener(build_parties([*person("p-1", "HSU, Chih-yung"), *person("p-2", "ZHOU Qiang")]), snapshots=[])
+    screener = screener_of(listed("p-1", "Person", name=["HSU, Chih-yung"]), listed("p-2", "Person", name=["ZHOU Qiang"]))
     hits = screener.screen(Query("Xu Zhiyong", schema="Person"))
     assert hits and hits[0].match and hits[0].party.entity_ids == ["p-1"]
     hits = screener.screen(Query("Chou Chiang"))
