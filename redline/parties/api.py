@@ -224,22 +224,14 @@ def name_comparer() -> Callable[..., dict[str, Any]]:
 
 
 def _compare_names(left: str, right: str, schema: str | None = None, rarity: Rarity | None = None) -> dict[str, Any]:
-    from redline.parties.names import AnalysedName, analyse, second_reading, split_alternatives
+    from redline.parties.names import readings
     from redline.parties.score import compare
 
     person = schema == "Person"
-
-    def readings(text: str) -> list[AnalysedName]:
-        """Each name of a string that carries several ('X a.k.a. Y'), as the screener splits them,
-        and a person's name in its second reading too (names.second_reading)."""
-        out = []
-        for one in split_alternatives(text):
-            read = second_reading(one) if person else None
-            out += [analyse(one, person=person), *([read] if read else [])]
-        return out
-
+    # Each name of a string that carries several ('X a.k.a. Y'), as the screener reads a listed name.
     best = max(
-        (found for a in readings(left) for b in readings(right) for found in (compare(a, b, rarity=rarity), compare(b, a, rarity=rarity))),
+        (found for a in readings(left, person) for b in readings(right, person)
+         for found in (compare(a, b, rarity=rarity), compare(b, a, rarity=rarity))),
         key=lambda found: found.score,
     )
     return {"score": round(best.score, 4), "match": best.score >= MATCH_THRESHOLD, "explanation": best.explain()}

@@ -369,6 +369,18 @@ def second_reading(name: str) -> AnalysedName | None:
     return None
 
 
+def readings(raw: str, person: bool) -> list[AnalysedName]:
+    """Each name a string carries (split_alternatives), analysed, and a person's name once more in its
+    second reading: what the index holds of a listed name, and what a pair comparison compares."""
+    out = []
+    for name in split_alternatives(raw):
+        out.append(analyse(name, person=person))
+        read = second_reading(name) if person else None
+        if read is not None:
+            out.append(read)
+    return out
+
+
 @lru_cache(maxsize=1 << 18)  # the build asks for every listed name several times (merge keys, bare rows, index)
 def split_alternatives(raw: str) -> tuple[str, ...]:
     """A name string that carries former names or aliases ("X f.k.a. Y", "X; Y") -> every name in it."""

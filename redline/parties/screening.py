@@ -8,7 +8,7 @@ from typing import Any
 
 from redline.parties.graph import Party
 from redline.parties.index import NameEntry, NameIndex
-from redline.parties.names import ADMIN, GENERIC, PLACE, STOP, AnalysedName, Token, analyse, second_reading, split_alternatives
+from redline.parties.names import ADMIN, GENERIC, PLACE, STOP, AnalysedName, Token, analyse, readings, second_reading, split_alternatives
 from redline.parties.normalise import normalise
 from redline.parties.ownership import DEFAULT_RULES, OwnershipRule, applicable
 from redline.parties.score import (
@@ -88,13 +88,11 @@ class Screener:
         for p, party in enumerate(parties):
             seen: set[tuple[Token, ...]] = set()
             for listed in sorted(party.names, key=lambda name: name in party.weak_names):  # strong names first
-                for name in split_alternatives(listed):
-                    read = second_reading(name) if party.is_person else None  # Wade-Giles as pinyin, Korean one way
-                    for analysed in (analyse(name, person=party.is_person), *([read] if read else [])):
-                        if informative(analysed) and analysed.tokens not in seen:  # spellings that analyse alike: once
-                            seen.add(analysed.tokens)
-                            entries.append(NameEntry(analysed, p))
-                            weak.append(listed in party.weak_names)
+                for analysed in readings(listed, party.is_person):  # a person's Wade-Giles as pinyin, Korean one way
+                    if informative(analysed) and analysed.tokens not in seen:  # spellings that analyse alike: once
+                        seen.add(analysed.tokens)
+                        entries.append(NameEntry(analysed, p))
+                        weak.append(listed in party.weak_names)
         self.index = NameIndex(entries)
         # Rule word_rarity: how many listed parties carry each word (names of unlisted parties, reached
         # only through a relation, are not counted: the lists are what a word is rare in).
