@@ -84,6 +84,7 @@ class AnalysedName:
     public_body: bool = False  # a body of the state, named by place and kind ("Urumqi Public Security Bureau")
     normalised: tuple[str, ...] = ()  # what normalise.normalise changed in the raw name
     person: bool = False  # analysed as a person's name
+    reading: str = ""  # the second reading (READINGS) that rewrote it, '' for the name as written
 
     @property
     def key(self) -> str:
@@ -356,7 +357,6 @@ READINGS: dict[str, tuple[str, Callable[[str], tuple[str, list[str]]]]] = {
     "wade-giles": ("Wade-Giles read as pinyin: ", wade_giles.as_pinyin),
     "korean": ("Korean romanisations read one way: ", korean_latin.one_way),
 }
-READING_NOTES = tuple(note for note, _ in READINGS.values())
 
 
 def second_reading(name: str) -> AnalysedName | None:
@@ -557,6 +557,8 @@ def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
         text, read = read_as(text)
         if read:
             notes.append(note + ", ".join(read))
+        else:
+            reading = ""
     text = _APOSTROPHES.sub("", mark_geresh(text)).replace("?", "").replace("״", '"').replace("׳", "'")
     legal_forms: list[str] = []
     if not person:
@@ -619,7 +621,7 @@ def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
     body = not person and not legal_forms and any(t.text in vocab.public_body_words for t in tokens)
     if body:
         tokens = _admin_levels(tokens, vocab)
-    return AnalysedName(raw, tuple(tokens), tuple(legal_forms), body, tuple(notes), person)
+    return AnalysedName(raw, tuple(tokens), tuple(legal_forms), body, tuple(notes), person, reading)
 
 
 def _patronymic(word: str, vocab: Vocabulary) -> str:

@@ -36,7 +36,7 @@ from redline.parties.names import (
     fold,
     LOOSE_CONSONANTS,
     LOOSE_ENDING,
-    READING_NOTES,
+    READINGS,
     loose_spellings,
     skeleton,
     vocabulary,
@@ -637,7 +637,7 @@ def compare(
             pairs.append(Pair(q_tokens[i], c_tokens[j], -negative, how))
     if not (query.person or listed.person):
         _acronym_pairs(q_tokens, c_tokens, used_q, used_c, pairs, query.legal_forms, listed.legal_forms)
-    elif query.person and listed.person and not _read_otherwise(query) and not _read_otherwise(listed):
+    elif query.person and listed.person and not query.reading and not listed.reading:
         # A name in its second reading (names.second_reading) is spelt one way already: a name left on
         # each side is two names ('Chol' / 'Chun', read 'chor' / 'chon').
         _one_name_spelt_two_ways(q_tokens, c_tokens, used_q, used_c, pairs)
@@ -647,9 +647,9 @@ def compare(
     result = NameComparison(0.0, pairs, public_body=body)
     if query.normalised:
         result.penalties.append("normalised before matching: " + "; ".join(query.normalised))
-    read = [note for note in listed.normalised if note.startswith(READING_NOTES)]
-    if read:
-        result.penalties.append("the listed name's " + read[0])
+    if listed.reading:
+        note = READINGS[listed.reading][0]
+        result.penalties.append("the listed name's " + next(n for n in listed.normalised if n.startswith(note)))
     if pairs and pairs[-1].how == TWO_WAYS:
         result.penalties.append(f"{RULES['one_name_two_ways'].says} ({pairs[-1].query.source} / {pairs[-1].listed.source})")
     place_weight = VALUES["public_body_place"] if body else WEIGHTS[PLACE]
@@ -773,10 +773,6 @@ def compare(
             score = _apply(result, "generic_name_cap", score)
     result.score = min(1.0, score)
     return result
-
-
-def _read_otherwise(name: AnalysedName) -> bool:
-    return any(note.startswith(READING_NOTES) for note in name.normalised)
 
 
 def _one_name_spelt_two_ways(
