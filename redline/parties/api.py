@@ -224,14 +224,20 @@ def name_comparer() -> Callable[..., dict[str, Any]]:
 
 
 def _compare_names(left: str, right: str, schema: str | None = None, rarity: Rarity | None = None) -> dict[str, Any]:
-    from redline.parties.names import readings
+    from redline.parties.names import readings, translated
     from redline.parties.score import compare
 
     person = schema == "Person"
     # Each name of a string that carries several ('X a.k.a. Y'), as the screener reads a listed name.
+    pairs = [(a, b) for a in readings(left, person) for b in readings(right, person)]
+    if not person:
+        # An organisation's name in Chinese against one in Latin: also read in translation.
+        for a_raw, b_raw in ((left, right), (right, left)):
+            read = translated(a_raw, b_raw)
+            if read is not None:
+                pairs.extend((read, b) for b in readings(b_raw, person))
     best = max(
-        (found for a in readings(left, person) for b in readings(right, person)
-         for found in (compare(a, b, rarity=rarity), compare(b, a, rarity=rarity))),
+        (found for a, b in pairs for found in (compare(a, b, rarity=rarity), compare(b, a, rarity=rarity))),
         key=lambda found: found.score,
     )
     return {"score": round(best.score, 4), "match": best.score >= MATCH_THRESHOLD, "explanation": best.explain()}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -24,7 +24,7 @@ from rapidfuzz.distance import OSA
 from rigour.names import extract_org_types, remove_org_types
 from rigour.text.normalize import Cleanup, Normalize
 
-from redline.parties import korean_latin, wade_giles
+from redline.parties import han_translation, korean_latin, wade_giles
 from redline.parties.normalise import normalise
 from redline.parties.scripts import SOUND, WORD_SPLIT, Piece, consonant_key, han_countries, han_ordinal, han_person, han_transcription, is_japanese, japanese_form, japanese_person, japanese_words, join_zwnj, korean_person, mark_geresh, romanise_word, word_script
 
@@ -58,6 +58,7 @@ _NO_MARKS = Normalize.CASEFOLD | Normalize.NFKD
 _HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
 _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _NON_LATIN_RE = re.compile(r"[^\x00-\u024f]")
+_LATIN_WORDS_RE = re.compile(r"[a-z]+")
 _SPLIT_RE = re.compile(r"[^\w?]+")
 _BRACKETED_RE = re.compile(r"\(([^()]{2,16})\)")
 _APOSTROPHES = re.compile(r"['’`ʼ‘]")
@@ -367,6 +368,43 @@ def second_reading(name: str) -> AnalysedName | None:
             read = analyse(name, person=True, reading=reading)
             return read if read.tokens != analyse(name, person=True).tokens else None
     return None
+
+
+TRANSLATION = "translation"  # AnalysedName.reading of a Chinese name read in translation (han_translation)
+_TRANSLATION_NOTE = "Chinese words read in translation (CC-CEDICT): "
+
+
+def reading_note(name: AnalysedName) -> str:
+    """What the second reading that rewrote `name` read, for the explanation."""
+    prefix = _TRANSLATION_NOTE if name.reading == TRANSLATION else READINGS[name.reading][0]
+    return next(note for note in name.normalised if note.startswith(prefix))
+
+
+def translated(raw: str, other: str) -> AnalysedName | None:
+    """An organisation's name written in Chinese, read in translation against a name written in Latin
+    (han_translation): None when `raw` has no Chinese word whose gloss is in `other`."""
+    if han_translation.has_chinese(other):
+        return None
+    vocab = vocabulary()
+    words = _LATIN_WORDS_RE.findall(_APOSTROPHES.sub("", unicodedata.normalize("NFKC", other).casefold()))
+    return translated_by(raw, {han_translation.base(w): word for word in words for w in (vocab.canonical.get(word, word), word)})
+
+
+def translated_by(raw: str, latin: dict[str, str]) -> AnalysedName | None:
+    """`raw` read in translation with the Latin words `latin` (each by its han_translation.base), or None."""
+    if not han_translation.has_chinese(raw):
+        return None
+    text, read = han_translation.translate(raw, latin, _kept_han_words())
+    if not read:
+        return None
+    name = analyse(text)
+    return replace(name, original=raw, normalised=(*name.normalised, _TRANSLATION_NOTE + ", ".join(read)), reading=TRANSLATION)
+
+
+@lru_cache(maxsize=1)
+def _kept_han_words() -> frozenset[str]:
+    """Chinese words the analysis reads itself (legal forms, sector words, countries): never translated."""
+    return frozenset(vocabulary().han_words) | frozenset(han_countries())
 
 
 def readings(raw: str, person: bool) -> list[AnalysedName]:

@@ -36,7 +36,7 @@ from redline.parties.names import (
     fold,
     LOOSE_CONSONANTS,
     LOOSE_ENDING,
-    READINGS,
+    reading_note,
     loose_spellings,
     skeleton,
     vocabulary,
@@ -648,8 +648,7 @@ def compare(
     if query.normalised:
         result.penalties.append("normalised before matching: " + "; ".join(query.normalised))
     if listed.reading:
-        note = READINGS[listed.reading][0]
-        result.penalties.append("the listed name's " + next(n for n in listed.normalised if n.startswith(note)))
+        result.penalties.append("the listed name's " + reading_note(listed))
     if pairs and pairs[-1].how == TWO_WAYS:
         result.penalties.append(f"{RULES['one_name_two_ways'].says} ({pairs[-1].query.source} / {pairs[-1].listed.source})")
     place_weight = VALUES["public_body_place"] if body else WEIGHTS[PLACE]

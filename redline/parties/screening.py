@@ -8,7 +8,8 @@ from typing import Any
 
 from redline.parties.graph import Party
 from redline.parties.index import NameEntry, NameIndex
-from redline.parties.names import ADMIN, GENERIC, PLACE, STOP, AnalysedName, Token, analyse, readings, second_reading, split_alternatives
+from redline.parties.han_translation import base, has_chinese
+from redline.parties.names import ADMIN, GENERIC, PLACE, STOP, AnalysedName, Token, analyse, readings, second_reading, split_alternatives, translated, translated_by
 from redline.parties.normalise import normalise
 from redline.parties.ownership import DEFAULT_RULES, OwnershipRule, applicable
 from redline.parties.score import (
@@ -110,6 +111,7 @@ class Screener:
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         state.pop("similar", None)  # keyed by the tokens' ids: a loaded screener starts its own
+        state.pop("_words", None)  # rebuilt from the index on a Chinese query
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -140,17 +142,12 @@ class Screener:
                     comparison = compared.get(key)
                     if comparison is None:
                         comparison = compared[key] = compare(analyses[person], name, memos[person], self.rarity)
-                    if comparison.score <= 0:
-                        continue
-                    score, notes = comparison.score, []
-                    if n in self.weak and score < 1.0:
-                        score = min(score, WEAK_ALIAS_CAP)
-                        notes = ["a weak alias (the list's low-quality a.k.a.): only the whole alias is a match, for review"]
-                    current = best.get(entry.party)
-                    if current is None or score > current.score:
-                        best[entry.party] = Hit(party, score, comparison, variant, entry.name.original, notes, [], False, 0.0)
+                    self._offer(best, n, comparison, variant)
             for rows in memos.values():
                 self.similar.count(rows)
+        if query.schema != "Person":
+            for variant in split_alternatives(cleaned.text):
+                self._screen_translated(variant, best)
         for index, hit in best.items():
             self._qualify(hit, query, self.sectors[index])
             if cleaned.changes:
@@ -166,6 +163,38 @@ class Screener:
             if len(hits) == limit:
                 break
         return hits
+
+    def _offer(self, best: dict[int, Hit], n: int, comparison: NameComparison, variant: str) -> None:
+        """Keep the comparison with name entry `n` as its party's hit if it is the party's best yet."""
+        if comparison.score <= 0:
+            return
+        entry = self.index.entries[n]
+        score, notes = comparison.score, []
+        if n in self.weak and score < 1.0:
+            score = min(score, WEAK_ALIAS_CAP)
+            notes = ["a weak alias (the list's low-quality a.k.a.): only the whole alias is a match, for review"]
+        current = best.get(entry.party)
+        if current is None or score > current.score:
+            best[entry.party] = Hit(self.parties[entry.party], score, comparison, variant, entry.name.original, notes, [], False, 0.0)
+
+    def _screen_translated(self, variant: str, best: dict[int, Hit]) -> None:
+        """An organisation's name in Chinese, read in translation against each listed organisation name in
+        Latin (names.translated: '人权观察' Human Rights Watch), found by the name read with every listed word."""
+        finder = translated_by(variant, self._listed_words()) if has_chinese(variant) else None
+        if finder is None:
+            return
+        for n in self.index.candidates(finder, CANDIDATES):
+            listed = self.index.entries[n].name
+            read = None if listed.person else translated(variant, listed.original)
+            if read is not None:
+                self._offer(best, n, compare(read, listed, None, self.rarity), variant)
+
+    def _listed_words(self) -> dict[str, str]:
+        """Every word of the listed names, by its `han_translation.base`: what a Chinese name may be read as."""
+        words = self.__dict__.get("_words")
+        if words is None:
+            words = self.__dict__["_words"] = {base(text): text for text in self.index.vocab if text.isalpha()}
+        return words
 
     @staticmethod
     def _query_readings(text: str, schema: str | None) -> list[tuple[str, AnalysedName | None]]:

@@ -1,0 +1,63 @@
+"""An organisation's name written in Chinese word by word from its English name is read in translation
+(redline.parties.han_translation, CC-CEDICT glosses): a word is read as a gloss only when the gloss is
+in the other name, a single character never, an affix as nothing; persons are never translated; a
+Chinese query finds the listed Latin name through its glosses."""
+
+from __future__ import annotations
+
+import pytest
+
+from listed_parties import listed, screener_of
+
+from redline.parties.api import compare_names
+from redline.parties.han_translation import base, translate
+from redline.parties.names import translated
+from redline.parties.screening import Query
+
+
+@pytest.mark.parametrize(("latin", "chinese"), [
+    ("Human Rights Watch", "人权观察"),
+    ("Rhombus Power Inc.", "菱形力量公司"),
+    ("Compliance Testing LLC", "美国合规性测试公司"),  # 性 '-ity' read as nothing, 测试 'test' as 'testing'
+    ("Prospect Foundation", "遠景基金會"),  # traditional characters
+])
+def test_a_name_translated_word_by_word_matches(latin: str, chinese: str) -> None:
+    found = compare_names(latin, chinese)
+    assert found["match"], found
+    assert "read in translation" in found["explanation"]
+
+
+@pytest.mark.parametrize(("latin", "chinese"), [
+    ("Power Holdings Inc.", "菱形力量公司"),  # 'power' read, 菱形 (rhombus) left: another firm
+    ("B-Work S.A.S.", "中国航天科工集团"),  # 工 'work' is one character: not translated
+    ("Human Resources Watch", "人权观察"),
+])
+def test_a_partial_translation_is_no_match(latin: str, chinese: str) -> None:
+    assert not compare_names(latin, chinese)["match"]
+
+
+def test_a_gloss_is_read_only_when_the_other_name_has_all_its_words() -> None:
+    latin = {base(w): w for w in ("human", "rights", "monitor")}
+    text, read = translate("人权观察", latin, frozenset())
+    assert read == ["人权 human rights"]
+    assert "观察" in text
+
+
+def test_a_persons_name_is_not_translated() -> None:
+    assert not compare_names("Watch Human", "人权观察", schema="Person")["match"]
+
+
+def test_no_reading_without_chinese_or_latin() -> None:
+    assert translated("Human Rights Watch", "人权观察") is None  # the Latin name is not the one read
+    assert translated("人权观察", "ヒューマン・ライツ・ウォッチ") is None  # no Latin word to read it against
+
+
+def test_a_chinese_query_finds_the_listed_latin_name() -> None:
+    screener = screener_of(
+        listed("hrw", "Organization", name=["Human Rights Watch"]),
+        listed("rights", "Organization", name=["Rights Watch Holdings"]),
+    )
+    hits = screener.screen(Query(name="人权观察"), limit=3)
+    assert hits[0].party.id == "hrw" and hits[0].match
+    assert all(not h.match for h in hits[1:])
+    assert not any(h.match for h in screener.screen(Query(name="人权观察", schema="Person"), limit=3))
