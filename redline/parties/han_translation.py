@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from importlib import resources
+from os.path import commonprefix
 
 _CEDICT = "cedict/cedict_1_0_ts_utf-8_mdbg.txt"
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -94,9 +95,9 @@ def translate(han_name: str, latin_words: dict[str, str], keep: frozenset[str]) 
     """`han_name` with each Chinese word whose gloss is all in the Latin name written as the Latin name
     writes it (`latin_words`: each word's `base` -> the word), longest word first; words in `keep` (ones
     the analysis reads itself: legal forms, sector words, countries) stay as written, and a character left
-    alone between words read in translation is read as nothing (性 -ity, 间 inter-, 的 of: affixes and
-    particles, which a Latin name writes as part of a word or not at all). Returns the rewritten name and
-    what was read ('人权 human rights')."""
+    alone beside a word read in translation is read as nothing when CC-CEDICT calls it an affix or a
+    particle (性 -ity, 的 of, 化 -ise), which a Latin name writes as part of a word or not at all. Returns
+    the rewritten name and what was read ('人权 human rights')."""
     read: list[str] = []
 
     def rewrite(match: re.Match[str]) -> str:
@@ -144,13 +145,6 @@ def _written(gloss_word: str, latin_words: dict[str, str]) -> str:
         return latin_words[stem]
     if len(stem) >= STEM:
         for other, word in latin_words.items():
-            if other[:STEM] == stem[:STEM] and _common(stem, other) >= 0.75 * min(len(stem), len(other)):
+            if other[:STEM] == stem[:STEM] and len(commonprefix((stem, other))) >= 0.75 * min(len(stem), len(other)):
                 return word
     return ""
-
-
-def _common(a: str, b: str) -> int:
-    n = 0
-    while n < len(a) and n < len(b) and a[n] == b[n]:
-        n += 1
-    return n
