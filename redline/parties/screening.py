@@ -8,7 +8,7 @@ from typing import Any
 
 from redline.parties.graph import Party
 from redline.parties.index import NameEntry, NameIndex
-from redline.parties.han_translation import base, has_chinese
+from redline.parties.han_translation import STEM, base, has_chinese
 from redline.parties.names import ADMIN, GENERIC, PLACE, STOP, AnalysedName, Token, analyse, readings, second_reading, split_alternatives, translated, translated_by
 from redline.parties.normalise import normalise
 from redline.parties.ownership import DEFAULT_RULES, OwnershipRule, applicable
@@ -112,6 +112,7 @@ class Screener:
         state = self.__dict__.copy()
         state.pop("similar", None)  # keyed by the tokens' ids: a loaded screener starts its own
         state.pop("_words", None)  # rebuilt from the index on a Chinese query
+        state.pop("_starts", None)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -183,7 +184,12 @@ class Screener:
         finder = translated_by(variant, self._listed_words()) if has_chinese(variant) else None
         if finder is None:
             return
-        for n in self.index.candidates(finder, CANDIDATES):
+        words = [t.text for t in finder.tokens]
+        derived = [other for word in words if len(word) >= STEM for other in self._by_start().get(word[:STEM], ()) if other != word]
+        found = self.index.candidates(finder, CANDIDATES)
+        if derived:  # '革命' read 'revolution' finds 'revolutionary' too
+            found = list(dict.fromkeys(found + self.index.candidates(analyse(" ".join(words + derived)), CANDIDATES)))
+        for n in found:
             listed = self.index.entries[n].name
             read = None if listed.person else translated(variant, listed.original)
             if read is not None:
@@ -195,6 +201,16 @@ class Screener:
         if words is None:
             words = self.__dict__["_words"] = {base(text): text for text in self.index.vocab if text.isalpha()}
         return words
+
+    def _by_start(self) -> dict[str, list[str]]:
+        """The listed words by their first STEM letters: the words derived from one another."""
+        starts = self.__dict__.get("_starts")
+        if starts is None:
+            starts = self.__dict__["_starts"] = {}
+            for text in self._listed_words().values():
+                if len(text) >= STEM:
+                    starts.setdefault(text[:STEM], []).append(text)
+        return starts
 
     @staticmethod
     def _query_readings(text: str, schema: str | None) -> list[tuple[str, AnalysedName | None]]:

@@ -61,3 +61,13 @@ def test_a_chinese_query_finds_the_listed_latin_name() -> None:
     assert hits[0].party.id == "hrw" and hits[0].match
     assert all(not h.match for h in hits[1:])
     assert not any(h.match for h in screener.screen(Query(name="人权观察", schema="Person"), limit=3))
+
+
+def test_a_word_read_in_translation_finds_the_words_derived_from_it() -> None:
+    screener = screener_of(
+        listed("front", "Organization", name=["Revolutionary Front"]),
+        listed("bank", "Organization", name=["Revolution Bank"]),  # the lists hold the root word too
+    )
+    hits = {h.party.id: h for h in screener.screen(Query(name="革命"), limit=3)}  # 'revolution'
+    assert "革命 revolutionary" in hits["front"].comparison.explain()
+    assert "革命 revolution" in hits["bank"].comparison.explain()
