@@ -224,7 +224,7 @@ def name_comparer() -> Callable[..., dict[str, Any]]:
 
 
 def _compare_names(left: str, right: str, schema: str | None = None, rarity: Rarity | None = None) -> dict[str, Any]:
-    from redline.parties.names import readings, translated
+    from redline.parties.names import readings, split_alternatives, translated
     from redline.parties.score import compare
 
     person = schema == "Person"
@@ -233,9 +233,10 @@ def _compare_names(left: str, right: str, schema: str | None = None, rarity: Rar
     if not person:
         # An organisation's name in Chinese against one in Latin: also read in translation.
         for a_raw, b_raw in ((left, right), (right, left)):
-            read = translated(a_raw, b_raw)
-            if read is not None:
-                pairs.extend((read, b) for b in readings(b_raw, person))
+            for name in split_alternatives(a_raw):
+                read = translated(name, b_raw)
+                if read is not None:
+                    pairs.extend((read, b) for b in readings(b_raw, person))
     best = max(
         (found for a, b in pairs for found in (compare(a, b, rarity=rarity), compare(b, a, rarity=rarity))),
         key=lambda found: found.score,

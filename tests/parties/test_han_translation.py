@@ -71,3 +71,7 @@ def test_a_word_read_in_translation_finds_the_words_derived_from_it() -> None:
     hits = {h.party.id: h for h in screener.screen(Query(name="革命"), limit=3)}  # 'revolution'
     assert "革命 revolutionary" in hits["front"].comparison.explain()
     assert "革命 revolution" in hits["bank"].comparison.explain()
+
+
+def test_each_name_of_a_string_that_carries_several_is_read() -> None:
+    assert compare_names("Human Rights Watch", "人权观察 a.k.a. HRW")["score"] == 1.0
