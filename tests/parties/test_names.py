@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from redline.parties.api import compare_names
 from redline.parties.names import GENERIC, NUMBER, PATRONYMIC, PLACE, WORD, analyse, split_alternatives
 
 
@@ -28,6 +29,16 @@ def test_legal_forms_are_removed_in_every_script(name: str, core: str | None) ->
     if core:
         assert core in {t.text for t in analysed.tokens}
     assert not {"gmbh", "ooo", "sas", "corp", "gongsi", "ltd"} & {t.text for t in analysed.tokens}
+
+
+@pytest.mark.parametrize(("written", "english"), [
+    ("Государственная корпорация Ростех", "State Corporation Rostec"),
+    ("Компания Ромашка", "Romashka Company"),
+    ("Korporatsiya Irkut", "Irkut Corporation"),
+    ("Compagnie Maritime Delmas", "Delmas Shipping Company"),
+])
+def test_company_and_corporation_in_other_languages_are_legal_forms(written: str, english: str) -> None:
+    assert compare_names(written, english)["match"]
 
 
 def test_abbreviations_expand_to_one_form() -> None:
@@ -116,8 +127,6 @@ def test_the_entity_lists_successor_clause_is_no_part_of_the_name() -> None:
 
 
 def test_compare_names_reads_every_name_of_a_string_as_the_screener_does() -> None:
-    from redline.parties.api import compare_names
-
     found = compare_names("Keravel Group", "Keravel Group (also known as Keravel Photonics Co., Ltd.)")
     assert found["score"] == 1.0
     assert not compare_names("Keravel Group", "Ostrava Group (also known as Ostrava Photonics)")["match"]
