@@ -52,6 +52,14 @@ BARE_NAME_CAP = MATCH_THRESHOLD - REVIEW_BAND
 # matchable in FollowTheMoney's model. Redline keeps it, but only a query that is the weak alias
 # whole is a match through it; anything less stays below the threshold, for review.
 WEAK_ALIAS_CAP = MATCH_THRESHOLD - REVIEW_BAND
+# A query that is one name spelt by sound (a foreign name in Chinese or Burmese characters, in kana, in
+# Hangul), met only on its consonant classes: against every listed name, many sound alike ('စိုးဝင်း' Soe
+# Win met 'Yu Son', 'Sernia' and 'Abu Zayna' at 0.663; '科格拉蒂' Cogolati met 'Khalid'), so such a hit is
+# shown for review, never a match. Screening only: a pair comparison (compare_names) asks about two names,
+# not about the lists, and keeps the key's score (session 26: the rule in the pair score cost the third-party
+# Chinese pairs 0.805 -> 0.239 F1; here the generated script cases lose their false matches).
+ONE_SOUND_WORD_CAP = MATCH_THRESHOLD - REVIEW_BAND
+SOUND_KEYS = ("skeleton", "sound key")  # how a word spelt by sound meets a Latin one (score._skeleton_similarity)
 
 
 @dataclass
@@ -273,6 +281,9 @@ class Screener:
         if asked and hit.score > BARE_NAME_CAP and party.bare:
             hit.score = BARE_NAME_CAP
             hit.adjustments.append(f"a bare name from a names-only list cannot confirm the {' or '.join(asked)} asked for: for review, not a match")
+        if hit.score > ONE_SOUND_WORD_CAP and _one_word_by_sound(hit.comparison):
+            hit.score = ONE_SOUND_WORD_CAP
+            hit.adjustments.append("one name spelt by sound, met only on its consonants, as many listed names would be: for review, not a match")
         wanted = {i.replace(" ", "").upper() for i in query.identifiers} if query.identifiers else None
         if wanted and wanted & party.identifiers:
             hit.score = 1.0
@@ -299,6 +310,13 @@ class Screener:
                 }
             )
         return via
+
+
+def _one_word_by_sound(comparison: NameComparison) -> bool:
+    """The query's only name, spelt by sound, found only through a consonant key (ONE_SOUND_WORD_CAP)."""
+    pairs = comparison.pairs
+    return (len(pairs) == 1 and pairs[0].how in SOUND_KEYS and pairs[0].query.sound
+            and not any(t.kind not in (STOP, GENERIC, PLACE) for t in comparison.query_unmatched))
 
 
 def informative(name: AnalysedName) -> bool:

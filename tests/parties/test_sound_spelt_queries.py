@@ -1,0 +1,34 @@
+"""A query that is one name spelt by sound (a foreign name in Chinese characters), met only on its consonant
+classes, is shown for review in screening, never as a match: among the lists' names many sound alike.
+A pair comparison keeps the key's score, and a name listed as written still matches."""
+
+from __future__ import annotations
+
+from listed_parties import listed, screener_of
+
+from redline.parties.api import compare_names
+from redline.parties.screening import Query
+
+
+def _screener():  # type: ignore[no-untyped-def]
+    return screener_of(
+        listed("khalid", "Person", name=["Khalid"]),
+        listed("cogolati", "Person", name=["科格拉蒂"]),
+    )
+
+
+def test_one_word_spelt_by_sound_met_on_its_consonants_is_for_review() -> None:
+    hits = {h.party.id: h for h in _screener().screen(Query(name="科格拉蒂"), limit=5)}
+    assert hits["cogolati"].match  # the name as listed
+    khalid = hits["khalid"]  # 'kegeladi' and 'khalid' share the consonant classes k-l-d
+    assert not khalid.match and khalid.score > 0.5
+    assert any("spelt by sound" in note for note in khalid.adjustments)
+
+
+def test_a_pair_comparison_keeps_the_keys_score() -> None:
+    assert compare_names("Khalid", "科格拉蒂")["match"]
+
+
+def test_a_latin_query_is_not_capped() -> None:
+    hits = _screener().screen(Query(name="Khalid"), limit=5)
+    assert hits[0].party.id == "khalid" and hits[0].match
