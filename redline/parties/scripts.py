@@ -551,12 +551,17 @@ def burmese_syllables(word: str, foreign: bool = False) -> list[str]:
     `foreign`: the word may be a foreign name written in Burmese, read with the foreign-name
     spellings of scripts.yaml (burmese.foreign)."""
     word = re.sub(r"([\u1000-\u1021])\u1039", "\\1\u103a", word)  # a stacked consonant closes its syllable
+    word = word.replace("\u1037", "")  # the creaky tone, written before the asat (န့်): it would split the syllable
     starts = [m.start() for m in _MY_BREAK.finditer(word)]
     if not starts or starts[0] != 0:
         starts = [0] + starts
     syllables = [word[a:b] for a, b in zip(starts, starts[1:] + [len(word)])]
     out = []
+    inside: dict[str, str] = _tables()["burmese"]["independent_inside"]
     for i, syllable in enumerate(syllables):
+        if i and not foreign and syllable.rstrip("\u1038") in inside:
+            out.append(inside[syllable.rstrip("\u1038")])
+            continue
         latin = _burmese_syllable(syllable, "first" if foreign and i == 0 else "foreign" if foreign else "")
         if latin:
             out.append(latin)
@@ -591,6 +596,8 @@ def _burmese_syllable(syllable: str, mode: str = "") -> str:
     if "\u103b" in medials or "\u103c" in medials:
         onset = {"k": "ky", "kh": "ch", "g": "gy", "p": "py", "ph": "phy", "b": "by", "m": "my", "l": "ly"}.get(onset, onset + "y")
     if "\u103d" in medials:
+        if not mode and rest in table["wa_rhymes"]:  # a Burmese name's, not a foreign one's (ကွန်ဂရက် Congress)
+            return onset + table["wa_rhymes"][rest]
         onset += "w"
     return (onset + _burmese_rhyme(rest, foreign)) or ""
 

@@ -64,6 +64,16 @@ def test_burmese_is_read_syllable_by_syllable() -> None:
     assert compare_names("ရန်ကုန်", "Yangon")["match"]
 
 
+@pytest.mark.parametrize(("burmese", "latin"), [
+    ("မြထွန်းဦး", ["mya", "htun", "oo"]),  # wa before a killed na: u; ဦး inside a name: Oo
+    ("အောင်ကျော်ညွန့်", ["aung", "kyaw", "nyun"]),  # the creaky tone before the asat splits nothing
+    ("ဦးဝင်းမြင့်", ["u", "win", "myin"]),  # ဦး first: the honorific U
+    ("ဆွေ", ["swe"]),  # wa before a vowel stays w
+])
+def test_burmese_names_read_as_they_are_given_in_latin(burmese: str, latin: list[str]) -> None:
+    assert burmese_syllables(burmese) == latin
+
+
 def test_korean_names_family_name_first() -> None:
     assert texts("김정은", person=True)[0] == "kim"
     assert compare_names("김정은", "Kim Jong Un", "Person")["match"]
