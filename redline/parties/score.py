@@ -13,6 +13,7 @@ with where its value came from; a rule that changes a score says so in the expla
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
@@ -445,6 +446,10 @@ def _skeleton_similarity(q: Token, c: Token) -> tuple[float, str]:
     loose, latin = (q, c) if q.abjad else (c, q)
     if loose.sound:
         found = _key_similarity(skeleton(q.text), skeleton(c.text), "skeleton")
+        if not found[0] and _ASPIRATE.match(loose.text) and _fold(loose.text[1:]) == _fold(latin.text):
+            # The Burmese aspirate ထ ht: Latin writes ထွန်း Htun and Tun; the rest of the syllable must agree,
+            # vowels too (Tun is not Than). Not လှ hl: Hla and La are two names.
+            found = SIMILARITY["skeleton"], "skeleton"
     else:
         found = _written_similarity(loose.text, latin.text)
         if found[0] < SIMILARITY["skeleton"]:
@@ -460,6 +465,9 @@ def _skeleton_similarity(q: Token, c: Token) -> tuple[float, str]:
         if said != skeleton(latin.text):
             found = max(found, _key_similarity(skeleton(loose.text), said, "sound key"), _key_similarity(heard, said, "sound key"))
     return found
+
+
+_ASPIRATE = re.compile("ht")  # a syllable spelt by sound that starts so is Burmese (ထ): no other romanisation writes it
 
 
 def _written_similarity(loose: str, latin: str) -> tuple[float, str]:
