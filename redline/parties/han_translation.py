@@ -15,12 +15,14 @@ choice of gloss is written here: a gloss counts only when every word it has is i
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from os.path import commonprefix
 
 _CEDICT = "cedict/cedict_1_0_ts_utf-8_mdbg.txt"
-_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _LATIN_WORD = re.compile(r"[a-z]+")
 _BRACKETED = re.compile(r"\([^)]*\)")
 # Gloss words that carry no name: articles, prepositions, and CC-CEDICT's own words for its entries.
@@ -41,7 +43,7 @@ def _dictionary() -> tuple[dict[str, str], frozenset[str]]:
         for line in lines:
             heads, _, rest = line.partition(" [")
             traditional, _, simplified = heads.partition(" ")
-            if line.startswith("#") or not 1 <= len(simplified) <= LONGEST_WORD or not _HAN_RUN.fullmatch(simplified):
+            if line.startswith("#") or not 1 <= len(simplified) <= LONGEST_WORD or not HAN_RUN.fullmatch(simplified):
                 continue
             senses = rest.partition("] /")[2].strip("/ \n")
             if len(simplified) == 1:
@@ -77,7 +79,7 @@ def _gloss_words(gloss: str) -> tuple[str, ...]:
 
 
 def has_chinese(text: str) -> bool:
-    return _HAN_RUN.search(text) is not None
+    return HAN_RUN.search(text) is not None
 
 
 _ENDINGS = ("ies", "ing", "es", "ed", "s")
@@ -91,9 +93,44 @@ def base(word: str) -> str:
     return word
 
 
-def translate(han_name: str, latin_words: dict[str, str], keep: frozenset[str]) -> tuple[str, list[str]]:
-    """`han_name` with each Chinese word whose gloss is all in the Latin name written as the Latin name
-    writes it (`latin_words`: each word's `base` -> the word), longest word first; words in `keep` (ones
+@dataclass(frozen=True)
+class LatinWords:
+    """The words a Chinese name may be read as: each word by its `base`, and those bases by their first STEM
+    letters (a derived word is looked up among the few that begin alike, not among every listed word)."""
+
+    by_base: dict[str, str]
+    by_start: dict[str, list[tuple[str, str]]]
+
+    @classmethod
+    def of(cls, by_base: dict[str, str]) -> LatinWords:
+        by_start: dict[str, list[tuple[str, str]]] = {}
+        for stem, word in by_base.items():
+            if len(stem) >= STEM:
+                by_start.setdefault(stem[:STEM], []).append((stem, word))
+        return cls(by_base, by_start)
+
+    @classmethod
+    def of_name(cls, text: str, canonical: Callable[[str], str]) -> LatinWords:
+        """A Latin name's words (lower case), each also by its `canonical` form ('centre' as 'center')."""
+        words = _LATIN_WORD.findall(text)
+        return cls.of({base(form): word for word in words for form in (canonical(word), word)})
+
+    def written(self, gloss_word: str) -> str:
+        """How these words write a gloss's word: the same word, inflected or derived ('integrated' /
+        'integration': a common beginning of at least STEM letters), or '' if they do not."""
+        stem = base(gloss_word)
+        if stem in self.by_base:
+            return self.by_base[stem]
+        if len(stem) >= STEM:
+            for other, word in self.by_start.get(stem[:STEM], ()):
+                if len(commonprefix((stem, other))) >= 0.75 * min(len(stem), len(other)):
+                    return word
+        return ""
+
+
+def translate(han_name: str, latin: LatinWords, keep: frozenset[str]) -> tuple[str, list[str]]:
+    """`han_name` with each Chinese word whose gloss is all in `latin` written as `latin` writes it, longest
+    word first; words in `keep` (ones
     the analysis reads itself: legal forms, sector words, countries) stay as written, and a character left
     alone beside a word read in translation is read as nothing when CC-CEDICT calls it an affix or a
     particle (性 -ity, 的 of, 化 -ise), which a Latin name writes as part of a word or not at all. Returns
@@ -108,7 +145,7 @@ def translate(han_name: str, latin_words: dict[str, str], keep: frozenset[str]) 
                 if word in keep:
                     out.append(word)
                     break
-                gloss = _matching_gloss(glosses(word), latin_words) if size > 1 else ""
+                gloss = _matching_gloss(glosses(word), latin) if size > 1 else ""
                 if gloss:
                     out.append(f" {gloss} ")
                     read.append(f"{word} {gloss}")
@@ -124,27 +161,14 @@ def translate(han_name: str, latin_words: dict[str, str], keep: frozenset[str]) 
                 out[k] = " "
         return "".join(out)
 
-    return _HAN_RUN.sub(rewrite, han_name), read
+    return HAN_RUN.sub(rewrite, han_name), read
 
 
-def _matching_gloss(found: list[tuple[str, ...]], latin_words: dict[str, str]) -> str:
+def _matching_gloss(found: list[tuple[str, ...]], latin: LatinWords) -> str:
     best: tuple[str, ...] = ()
     for words in found:
         if len(words) > len(best):
-            written = tuple(_written(w, latin_words) for w in words)
+            written = tuple(latin.written(w) for w in words)
             if all(written):
                 best = written
     return " ".join(best)
-
-
-def _written(gloss_word: str, latin_words: dict[str, str]) -> str:
-    """How the Latin name writes a gloss's word: the same word, inflected or derived ('integrated' /
-    'integration': a common beginning of at least STEM letters), or '' if it does not."""
-    stem = base(gloss_word)
-    if stem in latin_words:
-        return latin_words[stem]
-    if len(stem) >= STEM:
-        for other, word in latin_words.items():
-            if other[:STEM] == stem[:STEM] and len(commonprefix((stem, other))) >= 0.75 * min(len(stem), len(other)):
-                return word
-    return ""

@@ -56,9 +56,8 @@ _GLUED_RE = re.compile(r"^([a-z]{3,})(\d+)$|^(\d+)([a-z]{3,})$")
 
 _NO_MARKS = Normalize.CASEFOLD | Normalize.NFKD
 _HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
-_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_HAN_RE = han_translation.HAN_RUN
 _NON_LATIN_RE = re.compile(r"[^\x00-\u024f]")
-_LATIN_WORDS_RE = re.compile(r"[a-z]+")
 _SPLIT_RE = re.compile(r"[^\w?]+")
 _BRACKETED_RE = re.compile(r"\(([^()]{2,16})\)")
 _APOSTROPHES = re.compile(r"['’`ʼ‘]")
@@ -385,13 +384,13 @@ def translated(raw: str, other: str) -> AnalysedName | None:
     (han_translation): None when `raw` has no Chinese word whose gloss is in `other`."""
     if han_translation.has_chinese(other):
         return None
-    vocab = vocabulary()
-    words = _LATIN_WORDS_RE.findall(_APOSTROPHES.sub("", unicodedata.normalize("NFKC", other).casefold()))
-    return translated_by(raw, {han_translation.base(w): word for word in words for w in (vocab.canonical.get(word, word), word)})
+    canonical = vocabulary().canonical
+    text = _APOSTROPHES.sub("", unicodedata.normalize("NFKC", other).casefold())
+    return translated_by(raw, han_translation.LatinWords.of_name(text, lambda word: canonical.get(word, word)))
 
 
-def translated_by(raw: str, latin: dict[str, str]) -> AnalysedName | None:
-    """`raw` read in translation with the Latin words `latin` (each by its han_translation.base), or None."""
+def translated_by(raw: str, latin: han_translation.LatinWords) -> AnalysedName | None:
+    """`raw` read in translation with the Latin words `latin`, or None when no word of it is read."""
     if not han_translation.has_chinese(raw):
         return None
     text, read = han_translation.translate(raw, latin, _kept_han_words())

@@ -8,7 +8,7 @@ from typing import Any
 
 from redline.parties.graph import Party
 from redline.parties.index import NameEntry, NameIndex
-from redline.parties.han_translation import STEM, base, has_chinese
+from redline.parties.han_translation import STEM, LatinWords, base, has_chinese
 from redline.parties.names import ADMIN, GENERIC, PLACE, STOP, AnalysedName, Token, analyse, readings, second_reading, split_alternatives, translated, translated_by
 from redline.parties.normalise import normalise
 from redline.parties.ownership import DEFAULT_RULES, OwnershipRule, applicable
@@ -203,11 +203,11 @@ class Screener:
             if read is not None:
                 self._offer(best, n, compare(read, listed, None, self.rarity), variant)
 
-    def _listed_words(self) -> dict[str, str]:
-        """Every word of the listed names, by its `han_translation.base`: what a Chinese name may be read as."""
+    def _listed_words(self) -> LatinWords:
+        """Every word of the listed names: what a Chinese name may be read as."""
         words = self.__dict__.get("_words")
         if words is None:
-            words = self.__dict__["_words"] = {base(text): text for text in self.index.vocab if text.isalpha()}
+            words = self.__dict__["_words"] = LatinWords.of({base(text): text for text in self.index.vocab if text.isalpha()})
         return words
 
     def _by_start(self) -> dict[str, list[str]]:
@@ -215,7 +215,7 @@ class Screener:
         starts = self.__dict__.get("_starts")
         if starts is None:
             starts = self.__dict__["_starts"] = {}
-            for text in self._listed_words().values():
+            for text in self._listed_words().by_base.values():
                 if len(text) >= STEM:
                     starts.setdefault(text[:STEM], []).append(text)
         return starts

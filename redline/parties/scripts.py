@@ -559,8 +559,9 @@ def burmese_syllables(word: str, foreign: bool = False) -> list[str]:
     out = []
     inside: dict[str, str] = _tables()["burmese"]["independent_inside"]
     for i, syllable in enumerate(syllables):
-        if i and not foreign and syllable.rstrip("\u1038") in inside:
-            out.append(inside[syllable.rstrip("\u1038")])
+        toneless = syllable.rstrip("\u1038")
+        if i and not foreign and toneless in inside:
+            out.append(inside[toneless])
             continue
         latin = _burmese_syllable(syllable, "first" if foreign and i == 0 else "foreign" if foreign else "")
         if latin:

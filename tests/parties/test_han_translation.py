@@ -10,7 +10,7 @@ import pytest
 from listed_parties import listed, screener_of
 
 from redline.parties.api import compare_names
-from redline.parties.han_translation import base, translate
+from redline.parties.han_translation import LatinWords, base, translate
 from redline.parties.names import translated
 from redline.parties.screening import Query
 
@@ -38,7 +38,7 @@ def test_a_partial_translation_is_no_match(latin: str, chinese: str) -> None:
 
 def test_a_gloss_is_read_only_when_the_other_name_has_all_its_words() -> None:
     latin = {base(w): w for w in ("human", "rights", "monitor")}
-    text, read = translate("人权观察", latin, frozenset())
+    text, read = translate("人权观察", LatinWords.of(latin), frozenset())
     assert read == ["人权 human rights"]
     assert "观察" in text
 
