@@ -26,7 +26,7 @@ from rigour.text.normalize import Cleanup, Normalize
 
 from redline.parties import han_translation, korean_latin, wade_giles
 from redline.parties.normalise import normalise
-from redline.parties.scripts import SOUND, WORD_SPLIT, Piece, consonant_key, han_countries, han_ordinal, han_person, han_transcription, is_japanese, japanese_form, japanese_person, japanese_words, join_zwnj, korean_person, mark_geresh, romanise_word, word_script
+from redline.parties.scripts import NAME_DOTS, SOUND, WORD_SPLIT, Piece, consonant_key, han_countries, han_ordinal, han_person, han_transcription, is_japanese, japanese_form, japanese_person, japanese_words, join_zwnj, korean_person, mark_geresh, romanise_word, word_script
 
 WORD, GENERIC, PLACE, NUMBER, INITIAL, PATRONYMIC, STOP, ADMIN = (
     "word", "generic", "place", "number", "initial", "patronymic", "stop", "admin",
@@ -471,9 +471,11 @@ def skeleton(text: str) -> str:
     return consonant_key(text)
 
 
-def _han_segments(run: str, vocab: Vocabulary, japanese: bool = False) -> list[Piece]:
+def _han_segments(run: str, vocab: Vocabulary, japanese: bool = False, marked: bool = False) -> list[Piece]:
     """Segment a Han run by longest match on known words; each stretch between them is one word.
-    Returns (romanised token, kind-hint, loose) triples; the hint is 'generic', 'place' or ''."""
+    Returns (romanised token, kind-hint, loose) triples; the hint is 'generic', 'place' or ''.
+    A run `marked` as part of a foreign name (scripts.NAME_DOTS) reads each stretch by sound, and
+    no city in it (阿布 is Abu, not Abu Dhabi)."""
     out: list[Piece] = []
     rest = ""
     i = 0
@@ -492,7 +494,7 @@ def _han_segments(run: str, vocab: Vocabulary, japanese: bool = False) -> list[P
         if rest and japanese:
             out.extend((word, hint, False) for word, hint in japanese_words(japanese_form(rest)))  # read and split by pykakasi
         elif rest:
-            foreign = han_transcription(rest)
+            foreign = han_transcription(rest, marked)
             out.append((foreign, "", SOUND) if foreign else ("".join(lazy_pinyin(rest)), "", False))
         rest = ""
 
@@ -515,9 +517,9 @@ def _han_segments(run: str, vocab: Vocabulary, japanese: bool = False) -> list[P
                 out.append((vocab.han_words[chunk], "generic", False))
                 i += size
                 break
-            if size <= 3:
+            if size <= 3 and not marked:
                 romanised = "".join(lazy_pinyin(chunk))
-                if romanised in vocab.places:
+                if romanised in vocab.places and romanised not in vocab.stopwords:  # 阿布 Abu is no place
                     flush()
                     out.append((romanised, "place", False))
                     i += size
@@ -558,8 +560,10 @@ def _transliterate(text: str, vocab: Vocabulary, person: bool = False) -> list[t
     for match in _HAN_RE.finditer(text):
         pieces.extend(_plain_pieces(text[pos:match.start()], person))
         run = match.group(0)
-        named = (japanese_person(run) or (None if japanese else han_person(run))) if person else None
-        pieces.extend(named or _han_segments(run, vocab, japanese))
+        beside = text[match.start() - 1:match.start()] + text[match.end():match.end() + 1]
+        marked = not japanese and any(ch in NAME_DOTS for ch in beside)
+        named = (japanese_person(run) or (None if japanese else han_person(run))) if person and not marked else None
+        pieces.extend(named or _han_segments(run, vocab, japanese, marked))
         pos = match.end()
     pieces.extend(_plain_pieces(text[pos:], person))
     return pieces

@@ -799,21 +799,25 @@ def _all_transcription(run: str) -> bool:
     return set(_icu("Traditional-Simplified", run)) <= _transcription_chars()
 
 
+# The separator Chinese writes between the parts of a foreign name ('萨拉·泰什' Sarah Teich,
+# '阿不都·哈克' Abdul Haq): a Chinese name never has one, so the runs beside it are spelt by sound.
+NAME_DOTS = "\u00b7\u2027\u2022\u30fb\uff65"
 _PINYIN_INITIAL = re.compile(r"^(zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(.*)$")
 
 
 @lru_cache(maxsize=4096)
-def han_transcription(run: str) -> str:
+def han_transcription(run: str, marked: bool = False) -> str:
     """A foreign name written by sound in Chinese characters ('戈德史密斯' Goldsmith) -> its
     pinyin with the initials as the transcription table uses them ('gedeshimisi'), compared on
     consonant classes as a loose romanisation, or the given name it conventionally stands for
     ('约翰' john); '' when the run is not one: a character outside the transcription table
-    (scripts.yaml, han_transcription), or two characters that start with a family name."""
+    (scripts.yaml, han_transcription), or two characters that start with a family name. A run
+    `marked` as a part of a foreign name (beside a NAME_DOT) is read so whatever its characters."""
     simplified = _icu("Traditional-Simplified", run)
     given: dict[str, str] = _tables()["han_given_names"]
     if simplified in given:
         return given[simplified]
-    if len(run) < 2 or not _all_transcription(run) or len(run) == 2 and run[0] in _tables()["han_surnames"]["single"]:
+    if not marked and (len(run) < 2 or not _all_transcription(run) or len(run) == 2 and run[0] in _tables()["han_surnames"]["single"]):
         return ""
     initials: dict[str, str] = _tables()["han_transcription_initials"]
     readings: dict[str, str] = _tables()["han_transcription_readings"]

@@ -356,7 +356,8 @@ def test_chinese_ordinals_are_the_numbers_latin_names_write() -> None:
 def test_two_syllables_spelt_by_sound_meet_one_latin_word_and_the_index_finds_it() -> None:
     # '罗斯' is read luo + si (a family name first), '霍利' huo + li: joined, they are Roth and Hawley by sound.
     assert compare_names("罗斯", "Roth", "Person")["match"] and compare_names("霍利", "Hawley", "Person")["match"]
-    assert "'lu de' ~ 'rudder' (sound key" in compare_names("史蒂文·鲁德", "Steven Rudder", "Person")["explanation"]
+    # Beside a middle dot a run is one foreign name, one word ('鲁德' lude).
+    assert "'lude' ~ 'rudder' (sound key" in compare_names("史蒂文·鲁德", "Steven Rudder", "Person")["explanation"]
     # Two classes say little ('luo si' is Roth, Ross and Rose): the one name found only approximately.
     assert not compare_names("罗斯", "Rose Ahmed", "Person")["match"]
     assert not compare_names("罗斯", "Davis", "Person")["match"] and not compare_names("霍利", "Harvey", "Person")["match"]
@@ -382,3 +383,23 @@ def test_other_readings_of_a_loose_romanisation() -> None:
     assert not compare_names("اسحاق", "Shahab", "Person")["match"]
     index = NameIndex([NameEntry(analyse("Ishaq Khan", person=True), 0), NameEntry(analyse("Peter Nash", person=True), 1)])
     assert index.candidates(analyse("اسحاق", person=True), 10) == [0]
+
+
+@pytest.mark.parametrize(("chinese", "latin"), [
+    ("索菲·理查森", "Sophie Richardson"),  # without the dot, 索菲 is read as a Chinese family and given name
+    ("阿不都·哈克", "Abdul Haq"),  # 不 and 都 are outside the transcription table
+])
+def test_the_middle_dot_marks_a_foreign_name_read_by_sound(chinese: str, latin: str) -> None:
+    assert compare_names(chinese, latin, "Person")["match"]
+    assert not compare_names(chinese.replace("·", ""), latin, "Person")["match"]
+    assert all(t.sound for t in analyse(chinese, person=True).tokens)
+
+
+def test_the_transcription_reads_xi_as_hi() -> None:
+    assert compare_names("希拉里·克林顿", "Hillary Clinton", "Person")["match"]
+    assert compare_names("瓦希德·纳瓦比", "Wahid Nawabi", "Person")["match"]
+
+
+def test_a_han_chunk_read_as_a_stop_word_is_no_place() -> None:
+    assert [t.text for t in analyse("阿不都哈克").tokens if t.kind == "place"] == []
+    assert not compare_names("康纳·希利", "Celia Chen", "Person")["match"]
