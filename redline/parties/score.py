@@ -393,6 +393,8 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
         spelt_q, spelt_c = q.source, c.source
         if _abbreviates(a, b, q_kind, c_kind) or ((spelt_q != a or spelt_c != b) and _abbreviates(spelt_q, spelt_c, q_kind, c_kind)):
             return SIMILARITY["abbreviation"], "abbreviation"
+    if shorter >= DISEMVOWELLED_MIN and (_disemvowelled(a, b) or _disemvowelled(q.source, c.source)):
+        return SIMILARITY["abbreviation"], "abbreviation"
     if q.abjad == c.abjad:
         return _NONE  # no loose romanisation on either side: no consonant key to compare
     return _skeleton_similarity(q, c)
@@ -514,6 +516,22 @@ def _contracts(short: str, long_: str) -> bool:
         return False
     rest = iter(long_[1:])
     return all(ch in rest for ch in short[1:])
+
+
+DISEMVOWELLED_MIN = 4  # letters of a word written without its vowels ('trnsprt'): 'mrk' could be many words
+_VOWELS = re.compile("[aeiou]")
+_VOWELS_Y = re.compile("[aeiouy]")  # y is a vowel in 'university' and kept in 'unvrsty': either way
+
+
+def _disemvowelled(a: str, b: str) -> bool:
+    """'trnsprt' for 'transport', 'unvrsty' for 'university': the shorter is the longer's first letter and
+    every consonant after it, in order, and no vowel, as payment messages and lists shorten words of any kind
+    to fit a field. Only the vowels are dropped, so it says more than a contraction ('rep' for 'repair')."""
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    if len(short) == len(long_) or short[0] != long_[0] or _VOWELS.search(short, 1):
+        return False
+    rest = short[1:]
+    return rest == _VOWELS.sub("", long_[1:]) or _VOWELS_Y.sub("", rest) == _VOWELS_Y.sub("", long_[1:])
 
 
 def _abbreviates(a: str, b: str, kind_a: str, kind_b: str) -> bool:

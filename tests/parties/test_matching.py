@@ -113,6 +113,8 @@ def test_every_hit_explains_itself(screener: Screener) -> None:
     [
         ("SAELINK OVERSEAS PTE LTD", "SEALINK OVERSEAS PTE. LTD."),  # transposed letters are one edit
         ("KOREA ZINC Indl Grp", "KOREA ZINC INDUSTRIAL GROUP"),  # abbreviated sector words
+        ("PARSIAN RAIL TRNSPRT DVLPMNT", "PARSIAN RAIL TRANSPORT DEVELOPMENT"),  # words without their vowels
+        ("TYSONIC ENTRPRSS", "TYSONIC ENTERPRISES"),
         ("VALFAJR 2", "VALFAJR2"),  # a number glued to the name
         ("METALLOINVEST LIMITED LIABIvLITY COMPANY", "METALLOINVEST LLC"),  # a misspelled legal form
         ("OCEAN MARTIIME MANAGEMENT LIMITED", "OCEAN MARITIME MANAGEMENT LIMITED"),  # a misspelled sector word
@@ -130,6 +132,7 @@ def test_spelling_variants_match(left: str, right: str) -> None:
         ("Joint Finance S.A.", "B-Finance Ltd"),
         ("Mazen GmbH", "Mawen Engineering"),  # one distinctive word, one letter off
         ("VALFAJR 2", "VALFAJR 3"),
+        ("PARSIAN TRNSPRT", "PARSIAN TRANSPARENT"),  # a word without its vowels is every consonant of the other
     ],
 )
 def test_look_alikes_do_not_match(left: str, right: str) -> None:
