@@ -41,6 +41,21 @@ def test_company_and_corporation_in_other_languages_are_legal_forms(written: str
     assert compare_names(written, english)["match"]
 
 
+@pytest.mark.parametrize(("written", "english"), [
+    ("Jamiat al-Noor al-Khayriyya", "Al-Noor Charitable Society"),
+    ("Bonyad Mostazafan", "Mostazafan Foundation"),
+    ("Lajnat al-Dawa al-Islamiya", "Islamic Dawa Committee"),
+    ("Mu'assasat al-Haramain", "Al Haramain Establishment"),
+])
+def test_arabic_and_persian_words_of_a_body_s_kind_in_latin(written: str, english: str) -> None:
+    assert compare_names(written, english)["match"]
+
+
+def test_a_charity_s_kind_is_no_name() -> None:
+    assert not compare_names("Al-Noor Charity", "Al-Huda Charity")["match"]
+    assert compare_names("Palestine Relief Committee", "Palestinian Relief Society")["match"]  # relief stays a word
+
+
 def test_abbreviations_expand_to_one_form() -> None:
     a = analyse("Torch Tech Grp Intl Srvces Mfg Corp")
     b = analyse("Torch Technology Group International Services Manufacturing Corporation")
