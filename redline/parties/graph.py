@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from redline.parties.names import NUMBER, PATRONYMIC, PLACE, STOP, WORD, AnalysedName, analyse, split_alternatives
+from redline.parties.names import NUMBER, PATRONYMIC, PLACE, STOP, WORD, AnalysedName, analyse, fold, split_alternatives
 from redline.parties.sources import names_only
 
 # Sources that are bare names gathered from other lists: no facts, no authority of their own.
@@ -371,7 +371,8 @@ _SPELLINGS = tuple(
 
 
 def spelling_key(name: AnalysedName) -> str:
-    """The order-free name with common transliteration variants of Cyrillic names folded."""
+    """The order-free name with common transliteration variants of Cyrillic names folded, then the
+    romanisation variants the pair score folds (names.fold: Makhlouf / Makhluf, Pakpour / Pakpur)."""
     words = []
     for token in name.tokens:
         if token.kind == STOP:
@@ -379,7 +380,7 @@ def spelling_key(name: AnalysedName) -> str:
         text = token.text
         for pattern, replacement in _SPELLINGS:
             text = pattern.sub(replacement, text)
-        words.append(text)
+        words.append(fold(text))
     return " ".join(sorted(words))
 
 

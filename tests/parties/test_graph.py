@@ -32,6 +32,14 @@ def test_transliteration_variants_of_one_person_join_when_birth_dates_agree() ->
     assert sorted(len(p.entity_ids) for p in parties) == [1, 2]
 
 
+def test_arabic_and_persian_romanisations_of_one_person_join_when_birth_years_agree() -> None:
+    uk = _entity("uk-1", "Person", name=["Rami MAKHLOUF"], birthDate=["1969"])
+    sdn = _entity("sdn-1", "Person", name=["MAKHLUF, Rami"], birthDate=["1969-07-10"])
+    other = _entity("au-1", "Person", name=["Rami MAKHLOUF"], birthDate=["1981"])
+    parties = build_parties([SourceEntity(uk, "uk_fcdo", "a"), SourceEntity(sdn, "us_ofac_sdn", "b"), SourceEntity(other, "au_dfat", "c")])
+    assert sorted(sorted(p.entity_ids) for p in parties) == [["au-1"], ["sdn-1", "uk-1"]]
+
+
 def _listed(eid: str, schema: str, source: str, program_id: str, **props: list[str]) -> list[SourceEntity]:
     entity = _entity(eid, schema, **props)
     sanction = _entity(f"{eid}-s", "Sanction", entity=[eid], programId=[program_id], authority=["test"])
