@@ -416,10 +416,33 @@ def _abjad(word: str, script: str, person: bool) -> list[Piece]:
         sector = table["sector_words"].get(word)
         if sector and not person:
             return pieces + [(sector, "generic", False)]
+        adjective = None if person else arabic_nisbas().get(word)
+        if adjective:
+            return [(adjective, "", False)]  # 'المصري' Egyptian, its article no word of the name
     text = _abjad_letters(word, script)
     if text:
         pieces.append((text, "", True))
     return pieces
+
+
+@lru_cache(maxsize=1)
+def arabic_nisbas() -> dict[str, str]:
+    """The nisba of a country in Arabic script, without its article -> the English adjective
+    (scripts.yaml, abjad.countries and abjad.nisbas): 'مصري', 'مصرية' -> 'egyptian'."""
+    import icu
+
+    table = _tables()["abjad"]
+    arabic = icu.Locale("ar")
+    out: dict[str, str] = {}
+    for code, english in table["countries"].items():
+        native = "".join(ch for ch in str(icu.Locale("", code.upper()).getDisplayCountry(arabic)) if not unicodedata.combining(ch))
+        name = native.removeprefix("ال")
+        stem = name[:-1] if name.endswith(("ا", "ة", "ى")) else name
+        nisba = stem if stem.endswith("ي") else stem + "ي"  # ليبيا Libya: ليبي
+        out[nisba] = out[nisba + "ة"] = english
+    for nisba, english in table["nisbas"].items():
+        out[nisba] = out[nisba + "ة"] = english
+    return out
 
 
 _DIGRAPH_SECOND = re.compile(r"[sktgdzcpj]$")

@@ -403,3 +403,11 @@ def test_the_transcription_reads_xi_as_hi() -> None:
 def test_a_han_chunk_read_as_a_stop_word_is_no_place() -> None:
     assert [t.text for t in analyse("阿不都哈克").tokens if t.kind == "place"] == []
     assert not compare_names("康纳·希利", "Celia Chen", "Person")["match"]
+
+
+def test_a_country_s_nisba_in_an_arabic_name_is_the_english_adjective() -> None:
+    assert texts("الجهاد الاسلامي المصري")[-1] == "egyptian"
+    assert texts("الجماعة الاسلامية المقاتلة الليبية")[-1] == "libyan"  # ليبيا Libya: ليبية, not ليبيية
+    assert compare_names("الجهاد الاسلامي المصري", "Egyptian Islamic Jihad")["match"]
+    assert not compare_names("الجهاد الاسلامي الليبي", "Egyptian Islamic Jihad")["match"]
+    assert "malian" not in texts("المؤسسة المالية")  # مالية is 'financial', not Mali's
