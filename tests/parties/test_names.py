@@ -217,3 +217,9 @@ def test_a_legal_form_written_without_its_diacritics_comes_out() -> None:
     # Estonian OÜ as the lists write it in ASCII ('GARANTEX EUROPE OU')
     assert analyse("GARANTEX EUROPE OU").legal_forms == ("ou",)
     assert analyse("GARANTEX EUROPE OÜ").tokens == analyse("GARANTEX EUROPE OU").tokens
+
+
+def test_countries_by_their_initials_are_places() -> None:
+    assert compare_names("DPRK Committee for Space Technology", "Korean Committee for Space Technology")["match"]
+    assert compare_names("PRC Ministry of Public Security", "Ministry of Public Security of China")["match"]
+    assert not compare_names("DPRK Committee for Space Technology", "Iran Committee for Space Technology")["match"]
