@@ -24,7 +24,7 @@ from rapidfuzz.distance import OSA
 from rigour.names import extract_org_types, remove_org_types
 from rigour.text.normalize import Cleanup, Normalize
 
-from redline.parties import han_translation, korean_latin, wade_giles
+from redline.parties import cantonese, han_translation, korean_latin, wade_giles
 from redline.parties.normalise import normalise
 from redline.parties.scripts import NAME_DOTS, SOUND, WORD_SPLIT, Piece, consonant_key, han_countries, han_ordinal, han_person, han_transcription, is_japanese, japanese_form, japanese_person, japanese_words, join_zwnj, korean_person, mark_geresh, romanise_word, word_script
 
@@ -352,10 +352,12 @@ def _country_words() -> set[str]:
 
 # Second readings of a person's name, each with the note the explanation gives: a Chinese name
 # written in Wade-Giles read as pinyin ('Hsu Chih-yung' as 'xu zhiyong'), a Korean name in any
-# romanisation read in one spelling ('Park Bong-ju' and 'Pak Pong Ju' as 'pak pong chu').
+# romanisation read in one spelling ('Park Bong-ju' and 'Pak Pong Ju' as 'pak pong chu'), a Hong Kong
+# family name read as pinyin ('LAU, Emily' as 'liu, emily').
 READINGS: dict[str, tuple[str, Callable[[str], tuple[str, list[str]]]]] = {
     "wade-giles": ("Wade-Giles read as pinyin: ", wade_giles.as_pinyin),
     "korean": ("Korean romanisations read one way: ", korean_latin.one_way),
+    "cantonese": ("a Hong Kong family name read as pinyin: ", cantonese.as_pinyin),
 }
 
 
