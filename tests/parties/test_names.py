@@ -223,3 +223,12 @@ def test_countries_by_their_initials_are_places() -> None:
     assert compare_names("DPRK Committee for Space Technology", "Korean Committee for Space Technology")["match"]
     assert compare_names("PRC Ministry of Public Security", "Ministry of Public Security of China")["match"]
     assert not compare_names("DPRK Committee for Space Technology", "Iran Committee for Space Technology")["match"]
+
+
+@pytest.mark.parametrize(("written", "english"), [
+    ("ОТКРЫТОЕ АКЦИОНЕРНОЕ ОБЩЕСТВО РОССИЙСКАЯ ЭЛЕКТРОНИКА", "Open Joint Stock Company Russian Electronics"),
+    ("ROSSISKAYA ELEKTRONIKA OAO", "Russian Electronics OJSC"),
+    ("日新电机株式会社", "Nissin Electric Co., Ltd."),  # 電機 is Electric in a Japanese firm's English name
+])
+def test_a_country_s_adjective_and_a_japanese_firm_s_electric_in_other_scripts(written: str, english: str) -> None:
+    assert compare_names(written, english)["match"]
