@@ -229,6 +229,7 @@ def test_countries_by_their_initials_are_places() -> None:
     ("ОТКРЫТОЕ АКЦИОНЕРНОЕ ОБЩЕСТВО РОССИЙСКАЯ ЭЛЕКТРОНИКА", "Open Joint Stock Company Russian Electronics"),
     ("ROSSISKAYA ELEKTRONIKA OAO", "Russian Electronics OJSC"),
     ("日新电机株式会社", "Nissin Electric Co., Ltd."),  # 電機 is Electric in a Japanese firm's English name
+    ("OOO GRANT TREID", "LLC GRANT-TRADE"),  # a Russian loanword in Latin
 ])
 def test_a_country_s_adjective_and_a_japanese_firm_s_electric_in_other_scripts(written: str, english: str) -> None:
     assert compare_names(written, english)["match"]
