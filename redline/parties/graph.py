@@ -19,7 +19,8 @@ Two entities join one cluster only on strong evidence, and every merge records i
 - a row of a names-only list joins the one detailed party whose name it repeats.
 
 Merges that contradict the facts are refused: two rows of the same list (two Entity List rows
-never merge, so Huawei's affiliates stay distinct), different countries, different birth dates.
+never merge, so Huawei's affiliates stay distinct), different countries, different birth dates,
+different IMO numbers (two ships of one name).
 """
 
 from __future__ import annotations
@@ -190,6 +191,7 @@ def build_parties(entities: Iterable[SourceEntity]) -> list[Party]:
             countries={c.lower() for p in ("country", "nationality", "jurisdiction") for c in ent.values(p)},
             years={d[:4] for d in dates},
             dates={d for d in dates if len(d) == 10},
+            ships={digits for v in ent.values("imoNumber") if (digits := re.sub(r"\D", "", v))},
         )
     detailed = [i for i, eid in enumerate(ids) if subjects[eid].source not in NAMES_ONLY_SOURCES]
     _merge_detailed(ids, subjects, detailed, clusters)
@@ -253,6 +255,7 @@ def _merge_detailed(ids: list[str], subjects: dict[str, SourceEntity], detailed:
     """Merge the entities of detailed lists on the evidence kinds, strongest first."""
     keys: dict[str, dict[tuple[Any, ...], list[int]]] = {kind: defaultdict(list) for kind in EVIDENCE}
     prefixes: list[tuple[int, str, str]] = []  # (entity, its whole name, the name behind its place words)
+    shown: dict[str, str] = {}  # a name's spelling key -> the name as first read, for the merge's evidence
     org_names: dict[str, AnalysedName] = {}
     for i in detailed:
         ent = subjects[ids[i]]
@@ -274,6 +277,7 @@ def _merge_detailed(ids: list[str], subjects: dict[str, SourceEntity], detailed:
             for name in _names(ent, ("name", "alias")):
                 analysed = analyse(name, person=True)
                 spelled = spelling_key(analysed)
+                shown.setdefault(spelled, analysed.key)
                 for year in years:
                     keys["name_birth_date"][(spelled, year)].append(i)
                 if sum(t.kind in (WORD, PATRONYMIC) for t in analysed.tokens) >= FULL_NAME_PARTS:
@@ -284,27 +288,29 @@ def _merge_detailed(ids: list[str], subjects: dict[str, SourceEntity], detailed:
             analysed = analyse(name)
             if not analysed.key:
                 continue
+            spelt = spelling_key(analysed)
+            shown.setdefault(spelt, analysed.key)
             if distinctive(analysed):
-                keys["whole_name"][(analysed.key,)].append(i)
-                org_names[analysed.key] = analysed
+                keys["whole_name"][(spelt,)].append(i)
+                org_names[spelt] = analysed
             else:
                 for country in countries:
-                    keys["whole_name_country"][(analysed.key, country)].append(i)
+                    keys["whole_name_country"][(spelt, country)].append(i)
             if (remainder := place_remainder(analysed)) is not None:
                 prefixes.append((i, analysed.key, remainder))
     for kind in ("record_id", "identifier", "name_birth_date", "full_name", "whole_name", "whole_name_country"):
         for key, members in keys[kind].items():
             if kind == "full_name" and len({y for m in members for y in clusters.facts[m].years}) > 1:  # type: ignore[union-attr]
                 continue  # two people of this name, born in different years: a name alone says not which
-            label = " | ".join(str(k) for k in key if not isinstance(k, bool))
+            label = " | ".join(shown.get(k, k) if isinstance(k, str) else str(k) for k in key if not isinstance(k, bool))
             for other in members[1:]:
                 clusters.union(members[0], other, Merge(kind, label, ids[members[0]], ids[other]))
     frequency: Counter[str] = Counter()
     for org_name in org_names.values():
         frequency.update({t.text for t in org_name.tokens if t.kind == WORD})
     for i, whole, remainder in prefixes:
-        owners = keys["whole_name"].get((remainder,), [])
-        if owners and any(frequency[t.text] <= RARE_WORD_MAX_NAMES for t in org_names[remainder].tokens if t.kind == WORD):
+        owners = keys["whole_name"].get((_spelt(remainder),), [])
+        if owners and any(frequency[t.text] <= RARE_WORD_MAX_NAMES for t in org_names[_spelt(remainder)].tokens if t.kind == WORD):
             for other in owners:
                 clusters.union(other, i, Merge("place_prefix", f"{whole} -> {remainder}", ids[other], ids[i]), same_country=True)
 
@@ -371,13 +377,15 @@ _SPELLINGS = tuple(
 
 
 def spelling_key(name: AnalysedName) -> str:
-    """The order-free name with common transliteration variants of Cyrillic names folded, then the
-    romanisation variants the pair score folds (names.fold: Makhlouf / Makhluf, Pakpour / Pakpur)."""
+    """The order-free name (AnalysedName.key) with common transliteration variants of Cyrillic names
+    folded, then the romanisation variants the pair score folds (names.fold: Makhlouf / Makhluf,
+    Pakpour / Pakpur, Votkinskiy / Votkinsky)."""
+    return _spelt(name.key)
+
+
+def _spelt(key: str) -> str:
     words = []
-    for token in name.tokens:
-        if token.kind == STOP:
-            continue
-        text = token.text
+    for text in key.split():
         for pattern, replacement in _SPELLINGS:
             text = pattern.sub(replacement, text)
         words.append(fold(text))
@@ -390,6 +398,7 @@ class _Facts:
     countries: set[str]
     years: set[str]
     dates: set[str]  # full birth dates
+    ships: set[str]  # IMO numbers: two ships of one name are two parties (SOURIA and SURYA spell alike)
 
     def conflict(self, other: _Facts, same_country: bool = False) -> bool:
         if self.origins & other.origins:
@@ -400,10 +409,13 @@ class _Facts:
             return True  # the merge rests on the country: both must give it
         if self.years and other.years and not self.years & other.years:
             return True
+        if self.ships and other.ships and not self.ships & other.ships:
+            return True
         return bool(self.dates and other.dates and not self.dates & other.dates)
 
     def __or__(self, other: _Facts) -> _Facts:
-        return _Facts(self.origins | other.origins, self.countries | other.countries, self.years | other.years, self.dates | other.dates)
+        return _Facts(self.origins | other.origins, self.countries | other.countries, self.years | other.years, self.dates | other.dates,
+                      self.ships | other.ships)
 
 
 class _Clusters:

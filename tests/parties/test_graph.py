@@ -167,3 +167,17 @@ def test_a_place_before_a_rare_name_merges_in_the_same_country_only() -> None:
     assert sorted(dahua.entity_ids) == ["dod-d", "el-d"]
     assert [(m.evidence, m.key) for m in dahua.merges] == [("place_prefix", "dahua technology zhejiang -> dahua technology")]
     assert _cluster_of(parties, "el-m").entity_ids == ["el-m"]  # no country on one side: the place proves nothing
+
+
+def test_organisations_spelt_two_ways_join_and_two_ships_of_one_name_do_not() -> None:
+    parties = build_parties([
+        *_listed("sdn-r", "Company", "us_ofac_sdn", "US-OFAC-SDN", name=["ROSOBORONEKSPORT OAO"]),
+        *_listed("uk-r", "Company", "uk_fcdo", "UK-FCDO", name=["Rosoboronexport"]),
+        *_listed("sdn-v", "Vessel", "us_ofac_sdn", "US-OFAC-SDN", name=["SOURIA"], imoNumber=["IMO 9274331"]),
+        *_listed("uk-v", "Vessel", "uk_fcdo", "UK-FCDO", name=["SURYA"], imoNumber=["IMO9388742"]),
+        *_listed("sdn-t", "Vessel", "us_ofac_sdn", "US-OFAC-SDN", name=["TANGO"], imoNumber=["IMO 1010703"]),
+        *_listed("uk-t", "Vessel", "uk_fcdo", "UK-FCDO", name=["TANGO"], imoNumber=["9292058"]),
+    ])
+    assert sorted(_cluster_of(parties, "sdn-r").entity_ids) == ["sdn-r", "uk-r"]
+    assert _cluster_of(parties, "sdn-v").entity_ids == ["sdn-v"]  # souria and surya fold alike: the IMO numbers differ
+    assert _cluster_of(parties, "sdn-t").entity_ids == ["sdn-t"]  # one name, two ships
