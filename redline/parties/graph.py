@@ -8,7 +8,8 @@ Two entities join one cluster only on strong evidence, and every merge records i
 - a shared identifier (IMO, registration, tax, passport number...);
 - for people, the full name (transliteration variants folded) and the same birth date; where
   one list gives no birth date, a full name of three or more parts ("Sergey Viktorovich
-  Chemezov") that no two listed people with different birth dates share;
+  Chemezov") that no two listed people with different birth dates share; the same full birth date
+  and a name the pair score reads as one spelt two ways ('Davood BABAEI' / 'Davoud Babaii');
 - for organisations, the whole name (legal forms and word order aside) when it holds a
   distinctive word or a place ("Aviation Industry Corporation of China"); a name of sector words
   only ("Ministry of Defence") also needs the same country. A name that is another's whole name
@@ -63,6 +64,7 @@ EVIDENCE = {
     "identifier": "a shared identifier",
     "name_birth_date": "the same full name and birth date",
     "full_name": "the same full name of three or more parts, which no two dated people share; no birth date on one side",
+    "spelt_name_birth_date": "the same full birth date and one full name spelt two ways (pair score at least 0.9)",
     "whole_name": "the same whole name, with a distinctive word or a place",
     "whole_name_country": "the same whole name of sector words only, in the same country",
     "place_prefix": "one name is the other's whole name behind place words; same country, a rare word",
@@ -305,6 +307,7 @@ def _merge_detailed(ids: list[str], subjects: dict[str, SourceEntity], detailed:
             label = " | ".join(shown.get(k, k) if isinstance(k, str) else str(k) for k in key if not isinstance(k, bool))
             for other in members[1:]:
                 clusters.union(members[0], other, Merge(kind, label, ids[members[0]], ids[other]))
+    _merge_spellings_born_on_one_day(ids, subjects, detailed, clusters)
     frequency: Counter[str] = Counter()
     for org_name in org_names.values():
         frequency.update({t.text for t in org_name.tokens if t.kind == WORD})
@@ -313,6 +316,35 @@ def _merge_detailed(ids: list[str], subjects: dict[str, SourceEntity], detailed:
         if owners and any(frequency[t.text] <= RARE_WORD_MAX_NAMES for t in org_names[_spelt(remainder)].tokens if t.kind == WORD):
             for other in owners:
                 clusters.union(other, i, Merge("place_prefix", f"{whole} -> {remainder}", ids[other], ids[i]), same_country=True)
+
+
+SPELT_TWO_WAYS = 0.9  # the pair score of two spellings of one name ('Davood BABAEI' / 'Davoud Babaii' 0.95)
+BORN_ON_ONE_DAY_MAX = 12  # people the lists give one full birth date beyond which no pair is compared
+
+
+def _merge_spellings_born_on_one_day(ids: list[str], subjects: dict[str, SourceEntity], detailed: list[int], clusters: _Clusters) -> None:
+    """People with the same full birth date whose full names are one name spelt two ways beyond what
+    spelling_key folds ('Davood BABAEI' / 'Davoud Babaii', 'Olga Fedorovna KOVATIDI' / 'KOVITIDI'):
+    the date narrows the lists to a handful of people, among whom the pair score decides."""
+    from redline.parties.score import compare
+
+    born: dict[str, list[int]] = defaultdict(list)
+    for i in detailed:
+        ent = subjects[ids[i]]
+        if ent.data["schema"] == "Person":
+            for date in {d for d in ent.values("birthDate") if len(d) == 10}:
+                born[date].append(i)
+    for date, members in born.items():
+        if not 2 <= len(members) <= BORN_ON_ONE_DAY_MAX:
+            continue
+        names = {i: [(n, analyse(n, person=True)) for n in _names(subjects[ids[i]])] for i in members}
+        for k, a in enumerate(members):
+            for b in members[k + 1:]:
+                if clusters.find(a) == clusters.find(b):
+                    continue
+                pair = max(((compare(na, nb).score, ra, rb) for ra, na in names[a] for rb, nb in names[b]), default=(0.0, "", ""))
+                if pair[0] >= SPELT_TWO_WAYS:
+                    clusters.union(a, b, Merge("spelt_name_birth_date", f"{pair[1]} ~ {pair[2]} | {date}", ids[a], ids[b]))
 
 
 def distinctive(name: AnalysedName) -> bool:

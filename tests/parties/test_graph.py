@@ -181,3 +181,17 @@ def test_organisations_spelt_two_ways_join_and_two_ships_of_one_name_do_not() ->
     assert sorted(_cluster_of(parties, "sdn-r").entity_ids) == ["sdn-r", "uk-r"]
     assert _cluster_of(parties, "sdn-v").entity_ids == ["sdn-v"]  # souria and surya fold alike: the IMO numbers differ
     assert _cluster_of(parties, "sdn-t").entity_ids == ["sdn-t"]  # one name, two ships
+
+
+def test_one_name_spelt_two_ways_with_one_full_birth_date_is_one_person() -> None:
+    parties = build_parties([
+        *_listed("sdn-d", "Person", "us_ofac_sdn", "US-OFAC-SDN", name=["BABAEI, Davood"], birthDate=["1962-03-21"]),
+        *_listed("uk-d", "Person", "uk_fcdo", "UK-FCDO", name=["Davoud Babaii"], birthDate=["1962-03-21"]),
+        *_listed("au-d", "Person", "au_dfat", "AU-DFAT", name=["Davoud BABAEI"], birthDate=["1962-03-22"]),
+        *_listed("eu-d", "Person", "eu_fsf", "EU-FSF", name=["Dawood RAHIMI"], birthDate=["1962-03-21"]),
+    ])
+    person = _cluster_of(parties, "sdn-d")
+    assert sorted(person.entity_ids) == ["sdn-d", "uk-d"]
+    assert person.merges[0].evidence == "spelt_name_birth_date" and person.merges[0].key == "BABAEI, Davood ~ Davoud Babaii | 1962-03-21"
+    assert _cluster_of(parties, "au-d").entity_ids == ["au-d"]  # another day
+    assert _cluster_of(parties, "eu-d").entity_ids == ["eu-d"]  # the same day, another name
