@@ -9,7 +9,7 @@ from typing import Any
 from redline.parties.graph import Party
 from redline.parties.index import NameEntry, NameIndex
 from redline.parties.han_translation import STEM, LatinWords, base, has_chinese
-from redline.parties.names import ADMIN, GENERIC, PLACE, STOP, AnalysedName, Token, analyse, readings, second_reading, split_alternatives, translated, translated_by
+from redline.parties.names import ADMIN, GENERIC, PLACE, STOP, WORD, AnalysedName, Token, analyse, readings, second_reading, split_alternatives, translated, translated_by
 from redline.parties.normalise import normalise
 from redline.parties.ownership import DEFAULT_RULES, OwnershipRule, applicable
 from redline.parties.score import (
@@ -60,6 +60,11 @@ WEAK_ALIAS_CAP = MATCH_THRESHOLD - REVIEW_BAND
 # Chinese pairs 0.805 -> 0.239 F1; here the generated script cases lose their false matches).
 ONE_SOUND_WORD_CAP = MATCH_THRESHOLD - REVIEW_BAND
 SOUND_KEYS = ("skeleton", "sound key")  # how a word spelt by sound meets a Latin one (score._skeleton_similarity)
+# A query of one name ('Suheil', 'KAROL') found among a listed person's several names (or a names-only
+# row's, whose schema is unknown): many people
+# carry a given name or a family name, so such a hit is shown for review, never a match ('Suheil', an
+# alias of Suhail Al-Abdullah, matched Suheil HASSAN at 0.81). Screening only, as ONE_SOUND_WORD_CAP.
+ONE_NAME_CAP = MATCH_THRESHOLD - REVIEW_BAND
 
 
 @dataclass
@@ -284,6 +289,9 @@ class Screener:
         if hit.score > ONE_SOUND_WORD_CAP and _one_word_by_sound(hit.comparison):
             hit.score = ONE_SOUND_WORD_CAP
             hit.adjustments.append("one name spelt by sound, met only on its consonants, as many listed names would be: for review, not a match")
+        if hit.score > ONE_NAME_CAP and party.schema in ("Person", "LegalEntity") and _one_name_of_several(hit.comparison):
+            hit.score = ONE_NAME_CAP
+            hit.adjustments.append("one name of a person's several, as many people's: for review, not a match")
         wanted = {i.replace(" ", "").upper() for i in query.identifiers} if query.identifiers else None
         if wanted and wanted & party.identifiers:
             hit.score = 1.0
@@ -310,6 +318,13 @@ class Screener:
                 }
             )
         return via
+
+
+def _one_name_of_several(comparison: NameComparison) -> bool:
+    """The query is one name, found, and the listed name has names besides (ONE_NAME_CAP)."""
+    names = [p for p in comparison.pairs if p.query.kind == WORD]
+    return (len(names) == 1 and len(comparison.pairs) == len(names) and not comparison.query_unmatched
+            and any(t.kind == WORD for t in comparison.listed_unmatched))
 
 
 def _one_word_by_sound(comparison: NameComparison) -> bool:
