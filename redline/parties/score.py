@@ -331,6 +331,10 @@ _fold = lru_cache(maxsize=1 << 16)(fold)  # a word's folded spelling, asked of t
 # vowel are more often two names (Ali / Ala, Omar / Amir are not readings of one another; 'Hamed' /
 # 'Hamid' is). Four, as the fuzzy match's own floor (SIMILARITY fuzzy_short needs 4 letters).
 VOWEL_READING_MIN = 4
+# Consonants a folded word needs before its vowels may be read one way: 'IAEA' is no spelling of 'Yaya'
+# (folded 'iaia': vowels alone; it matched in screening at 0.70).
+LOOSE_CONSONANTS_MIN = 2
+_NO_VOWELS = re.compile("[aeiou]")
 _SPELLING_VARIANT = (SIMILARITY["spelling_variant"], "spelling variant")
 # Tune half (session 24, name pairs at 0.65): person variants 0.851 -> 0.859 (+2: Deif / al-Dayf, Morshed /
 # Murshid), Russian 0.881 -> 0.892, Ukrainian-Russian 0.933 -> 0.950 (precision 0.980 -> 0.979: one hard
@@ -428,7 +432,7 @@ def _folded_similarity(a: str, b: str) -> tuple[float, str]:
     if not (fuzzy_length or loose_length):
         return _NONE
     sim = OSA.normalized_similarity(fa, fb)
-    if loose_length and sim >= LOOSE_FLOOR:
+    if loose_length and sim >= LOOSE_FLOOR and len(_NO_VOWELS.sub("", fa)) >= LOOSE_CONSONANTS_MIN:
         read_a, read_b = loose_spellings(a), loose_spellings(b)
         last = len(read_a) if shorter >= CONSONANT_READING_MIN else LOOSE_CONSONANTS
         for i in range(last):

@@ -133,6 +133,7 @@ def test_spelling_variants_match(left: str, right: str) -> None:
         ("Mazen GmbH", "Mawen Engineering"),  # one distinctive word, one letter off
         ("VALFAJR 2", "VALFAJR 3"),
         ("PARSIAN TRNSPRT", "PARSIAN TRANSPARENT"),  # a word without its vowels is every consonant of the other
+        ("IAEA", "Yaya"),  # vowels alone, read one way, are no spelling of a name
     ],
 )
 def test_look_alikes_do_not_match(left: str, right: str) -> None:
