@@ -32,7 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from redline.parties.names import NUMBER, PATRONYMIC, PLACE, STOP, WORD, AnalysedName, analyse, fold, split_alternatives
+from redline.parties.names import NUMBER, PATRONYMIC, PLACE, STOP, WORD, AnalysedName, analyse, fold, split_alternatives, without_short_name
 from redline.parties.sources import names_only
 
 # Sources that are bare names gathered from other lists: no facts, no authority of their own.
@@ -253,6 +253,15 @@ def _names(ent: SourceEntity, props: tuple[str, ...] = ("name",)) -> Iterable[st
     return (alt for prop in props for listed in ent.values(prop) for alt in split_alternatives(listed))
 
 
+def _org_names(ent: SourceEntity) -> Iterable[str]:
+    """An organisation's names, each also without the short name it ends with ('Perm Scientific Industrial
+    Instrument-Making Company (PNPPK)' is also the name another list gives without it)."""
+    for name in _names(ent):
+        yield name
+        if long := without_short_name(name):
+            yield long
+
+
 def _merge_detailed(ids: list[str], subjects: dict[str, SourceEntity], detailed: list[int], clusters: _Clusters) -> None:
     """Merge the entities of detailed lists on the evidence kinds, strongest first."""
     keys: dict[str, dict[tuple[Any, ...], list[int]]] = {kind: defaultdict(list) for kind in EVIDENCE}
@@ -286,7 +295,7 @@ def _merge_detailed(ids: list[str], subjects: dict[str, SourceEntity], detailed:
                     keys["full_name"][(spelled,)].append(i)
             continue
         countries = clusters.facts[i].countries  # type: ignore[union-attr]
-        for name in _names(ent):
+        for name in _org_names(ent):
             analysed = analyse(name)
             if not analysed.key:
                 continue

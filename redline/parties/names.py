@@ -410,14 +410,35 @@ def _kept_han_words() -> frozenset[str]:
 
 def readings(raw: str, person: bool) -> list[AnalysedName]:
     """Each name a string carries (split_alternatives), analysed, and a person's name once more in its
-    second reading: what the index holds of a listed name, and what a pair comparison compares."""
+    second reading, an organisation's once more by the short name it ends with (short_name): what the
+    index holds of a listed name, and what a pair comparison compares."""
     out = []
     for name in split_alternatives(raw):
         out.append(analyse(name, person=person))
-        read = second_reading(name) if person else None
+        read = second_reading(name) if person else short_name(name)
         if read is not None:
             out.append(read)
     return out
+
+
+_SHORT_NAME_RE = re.compile(r"\(([A-Z0-9][A-Z0-9&.\- ]{1,14})\)?\s*$")
+
+
+def without_short_name(name: str) -> str:
+    """The name before the short name it ends with (short_name), or '' when it ends with none."""
+    return name[:_SHORT_NAME_RE.search(name).start()].strip() if short_name(name) else ""  # type: ignore[union-attr]
+
+
+def short_name(name: str) -> AnalysedName | None:
+    """The short name in capitals an organisation's name ends with, in brackets ('Second Academy of Natural
+    Science Foreign Affairs Bureau (SANS FAB)'), as a name of its own; None when there is none, or when it
+    holds no distinctive word (a legal form, a place: '(LLC)', '(HK)'). Not a merge key of the clusters
+    (graph.py reads split_alternatives): two parties may share a short name."""
+    found = _SHORT_NAME_RE.search(name)
+    if not found or sum(ch.isalpha() for ch in found.group(1)) < 2:
+        return None
+    short = analyse(found.group(1))
+    return short if any(t.kind == WORD and t.text not in LEGAL_FORM_TOKENS for t in short.tokens) else None
 
 
 @lru_cache(maxsize=1 << 18)  # the build asks for every listed name several times (merge keys, bare rows, index)

@@ -195,3 +195,14 @@ def test_one_name_spelt_two_ways_with_one_full_birth_date_is_one_person() -> Non
     assert person.merges[0].evidence == "spelt_name_birth_date" and person.merges[0].key == "BABAEI, Davood ~ Davoud Babaii | 1962-03-21"
     assert _cluster_of(parties, "au-d").entity_ids == ["au-d"]  # another day
     assert _cluster_of(parties, "eu-d").entity_ids == ["eu-d"]  # the same day, another name
+
+
+def test_a_name_and_the_same_name_with_its_short_name_are_one_party() -> None:
+    parties = build_parties([
+        *_listed("un-l", "Organization", "un_sc", "UN-SC", name=["Liberation Tigers of Tamil Eelam (LTTE)"]),
+        *_listed("sdn-l", "Organization", "us_ofac_sdn", "US-OFAC-SDN", name=["LIBERATION TIGERS OF TAMIL EELAM"]),
+        *_listed("uk-s", "Organization", "uk_fcdo", "UK-FCDO", name=["Second Academy of Natural Sciences (SANS)"]),
+        *_listed("un-s", "Organization", "un_sc", "UN-SC", name=["Second Academy of Natural Science Foreign Affairs Bureau (SANS FAB)"]),
+    ])
+    assert sorted(_cluster_of(parties, "un-l").entity_ids) == ["sdn-l", "un-l"]
+    assert _cluster_of(parties, "uk-s").entity_ids == ["uk-s"]  # a short name is no merge key: SANS is not SANS FAB

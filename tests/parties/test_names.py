@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from redline.parties.api import compare_names
-from redline.parties.names import GENERIC, NUMBER, PATRONYMIC, PLACE, WORD, analyse, split_alternatives
+from redline.parties.names import GENERIC, NUMBER, PATRONYMIC, PLACE, WORD, analyse, short_name, split_alternatives, without_short_name
 
 
 def kinds(name: str, person: bool = False) -> dict[str, str]:
@@ -233,3 +233,11 @@ def test_countries_by_their_initials_are_places() -> None:
 ])
 def test_a_country_s_adjective_and_a_japanese_firm_s_electric_in_other_scripts(written: str, english: str) -> None:
     assert compare_names(written, english)["match"]
+
+
+def test_an_organisation_is_also_its_short_name_in_brackets() -> None:
+    long = "Second Academy of Natural Science Foreign Affairs Bureau (SANS FAB) and any successor, sub-unit, or subsidiary thereof"
+    assert compare_names(long, "SANS FAB")["match"]
+    assert not compare_names(long, "SANS GROUP")["match"]
+    assert short_name("Hikvision (HK) Limited") is None and short_name("Acme Trading (LLC)") is None  # a place, a legal form
+    assert without_short_name("Liberation Tigers of Tamil Eelam (LTTE)") == "Liberation Tigers of Tamil Eelam"
