@@ -9,7 +9,8 @@ Two entities join one cluster only on strong evidence, and every merge records i
 - for people, the full name (transliteration variants folded) and the same birth date; where
   one list gives no birth date, a full name of three or more parts ("Sergey Viktorovich
   Chemezov") that no two listed people with different birth dates share; the same full birth date
-  and a name the pair score reads as one spelt two ways ('Davood BABAEI' / 'Davoud Babaii');
+  and a name the pair score reads as one spelt two ways ('Dmitry Sergeyvich PESKOV' / 'PESKOV, Dmitriy
+  Sergeevich', 'Saeed MONTAZER AL-MAHDI' / 'MONTAZEROLMEHDI, Saeed');
 - for organisations, the whole name (legal forms and word order aside) when it holds a
   distinctive word or a place ("Aviation Industry Corporation of China"); a name of sector words
   only ("Ministry of Defence") also needs the same country. A name that is another's whole name
@@ -33,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from redline.parties.names import NUMBER, PATRONYMIC, PLACE, STOP, WORD, AnalysedName, analyse, fold, split_alternatives, without_short_name
+from redline.parties.score import compare
 from redline.parties.sources import names_only
 
 # Sources that are bare names gathered from other lists: no facts, no authority of their own.
@@ -333,9 +335,9 @@ BORN_ON_ONE_DAY_MAX = 12  # people the lists give one full birth date beyond whi
 
 def _merge_spellings_born_on_one_day(ids: list[str], subjects: dict[str, SourceEntity], detailed: list[int], clusters: _Clusters) -> None:
     """People with the same full birth date whose full names are one name spelt two ways beyond what
-    spelling_key folds ('Davood BABAEI' / 'Davoud Babaii', 'Olga Fedorovna KOVATIDI' / 'KOVITIDI'):
-    the date narrows the lists to a handful of people, among whom the pair score decides."""
-    from redline.parties.score import compare
+    spelling_key folds ('Saeed MONTAZER AL-MAHDI' / 'MONTAZEROLMEHDI, Saeed'), or one with a part left out ('Herman GREF' /
+    'GREF, Herman Oskarovich'): the date narrows the lists to a handful of people, among whom the pair
+    score decides."""
 
     born: dict[str, list[int]] = defaultdict(list)
     for i in detailed:

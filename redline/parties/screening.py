@@ -61,9 +61,9 @@ WEAK_ALIAS_CAP = MATCH_THRESHOLD - REVIEW_BAND
 ONE_SOUND_WORD_CAP = MATCH_THRESHOLD - REVIEW_BAND
 SOUND_KEYS = ("skeleton", "sound key")  # how a word spelt by sound meets a Latin one (score._skeleton_similarity)
 # A query of one name ('Suheil', 'KAROL') found among a listed person's several names (or a names-only
-# row's, whose schema is unknown): many people
-# carry a given name or a family name, so such a hit is shown for review, never a match ('Suheil', an
-# alias of Suhail Al-Abdullah, matched Suheil HASSAN at 0.81). Screening only, as ONE_SOUND_WORD_CAP.
+# row's, whose schema is unknown): many people carry a given name or a family name, so such a hit is shown
+# for review, never a match ('Suheil', an alias of Suhail Al-Abdullah, matched Suheil HASSAN at 0.81).
+# Screening only, as ONE_SOUND_WORD_CAP.
 ONE_NAME_CAP = MATCH_THRESHOLD - REVIEW_BAND
 
 
