@@ -528,9 +528,9 @@ def _make_party(members: list[SourceEntity], sanctions: dict[str, list[SourceEnt
                 program=names_only.PROGRAM if bare else (s.values("program") or [""])[0],
                 program_id=names_only.PROGRAM_ID if bare else (s.values("programId") or [""])[0],
                 authority="" if bare else (s.values("authority") or [""])[0],
-                listed_on=(s.values("listingDate") or s.values("startDate") or [None])[0],
+                listed_on=next(iter(s.values("listingDate") or s.values("startDate")), None),
                 snapshot=m.snapshot,
-                license_policy=(s.values("provisions") or [None])[0] if m.source in LICENSE_POLICY_SOURCES else None,
+                license_policy=next(iter(s.values("provisions")), None) if m.source in LICENSE_POLICY_SOURCES else None,
             )
             key = tuple(listing.__dict__.values())
             if key not in seen_listings:

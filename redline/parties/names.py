@@ -567,7 +567,7 @@ def _traditional_simplified():  # type: ignore[no-untyped-def]
     return icu.Transliterator.createInstance("Traditional-Simplified")
 
 
-def _transliterate(text: str, vocab: Vocabulary, person: bool = False) -> list[tuple[str, str, bool]]:
+def _transliterate(text: str, vocab: Vocabulary, person: bool = False) -> list[Piece]:
     """Text in any script -> (latin word, kind hint, loose) triples in order. A person's name
     in Hangul or Han is read family name first (scripts.korean_person, scripts.han_person)."""
     text = join_zwnj(text)
@@ -577,7 +577,7 @@ def _transliterate(text: str, vocab: Vocabulary, person: bool = False) -> list[t
             korean = korean_person(words)
             if korean:
                 return korean
-    pieces: list[tuple[str, str, bool]] = []
+    pieces: list[Piece] = []
     pos = 0
     japanese = _HAN_RE.search(text) is not None and is_japanese(text)
     for match in _HAN_RE.finditer(text):
@@ -592,8 +592,8 @@ def _transliterate(text: str, vocab: Vocabulary, person: bool = False) -> list[t
     return pieces
 
 
-def _plain_pieces(text: str, person: bool = False) -> list[tuple[str, str, bool]]:
-    out: list[tuple[str, str, bool]] = []
+def _plain_pieces(text: str, person: bool = False) -> list[Piece]:
+    out: list[Piece] = []
     for word in WORD_SPLIT.split(text):
         if not word:
             continue
@@ -726,10 +726,10 @@ def _admin_levels(tokens: list[Token], vocab: Vocabulary) -> list[Token]:
     return out
 
 
-def _split_glued(pieces: list[tuple[str, str, bool]]) -> list[tuple[str, str, bool]]:
+def _split_glued(pieces: list[Piece]) -> list[Piece]:
     """'valfajr2' -> 'valfajr' '2': a vessel's or company's number written against its name.
     A vocabulary word that stands for several ('公安局' public security office) -> each of them."""
-    out: list[tuple[str, str, bool]] = []
+    out: list[Piece] = []
     for word, hint, abjad in pieces:
         glued = _GLUED_RE.match(word)
         if glued:
@@ -743,10 +743,10 @@ def _split_glued(pieces: list[tuple[str, str, bool]]) -> list[tuple[str, str, bo
     return out
 
 
-def _split_joined_and(pieces: list[tuple[str, str, bool]], vocab: Vocabulary, notes: list[str]) -> list[tuple[str, str, bool]]:
+def _split_joined_and(pieces: list[Piece], vocab: Vocabulary, notes: list[str]) -> list[Piece]:
     """'impandexp' -> 'imp' 'exp': a list's '&' written 'and' between two vocabulary words (vocab.yaml's
     joined_and), read as 'imp&exp' is. A word whose parts are not both vocabulary words keeps its letters."""
-    out: list[tuple[str, str, bool]] = []
+    out: list[Piece] = []
     for word, hint, abjad in pieces:
         if not abjad and len(word) >= 7:
             for match in vocab.joined_and.finditer(word):
@@ -766,9 +766,9 @@ def _vocabulary_word(word: str, vocab: Vocabulary) -> bool:
     return len(word) >= 2 and word.isalpha() and word not in vocab.stopwords and (word in vocab.canonical or word in vocab.generic)
 
 
-def _phrases(pieces: list[tuple[str, str, bool]], phrases: dict[tuple[str, ...], str]) -> list[tuple[str, str, bool]]:
+def _phrases(pieces: list[Piece], phrases: dict[tuple[str, ...], str]) -> list[Piece]:
     """Words that name one thing together ('torgovyy dom', 'trading house') -> that one word."""
-    out: list[tuple[str, str, bool]] = []
+    out: list[Piece] = []
     i = 0
     while i < len(pieces):
         for size in (3, 2):

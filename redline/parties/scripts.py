@@ -550,7 +550,8 @@ def korean_person(words: list[str]) -> list[Piece] | None:
     else:
         return None
     spelt: dict[str, str] = table["given_syllables"]
-    return [(family, "", SOUND)] + [(spelt.get(s) or _given_syllable(s), "", SOUND) for s in given]
+    pieces: list[Piece] = [(family, "", SOUND)]
+    return pieces + [(spelt.get(s) or _given_syllable(s), "", SOUND) for s in given]
 
 
 def _given_syllable(syllable: str) -> str:
@@ -666,7 +667,7 @@ def japanese_words(run: str) -> tuple[tuple[str, str], ...]:
     reads them; long vowels written short, as names are in Latin ('shinzou' shinzo, 'toushiba'
     toshiba); a company's sector words ('重工業' heavy industries) as their canonical word."""
     sector: dict[str, str] = _tables()["japanese_sector_words"]
-    words = []
+    words: list[tuple[str, str]] = []
     for item in _kakasi().convert(run):
         if item["orig"] in sector:
             words.extend((word, "generic") for word in sector[item["orig"]].split())
