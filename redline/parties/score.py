@@ -1014,11 +1014,14 @@ def _acronym_pairs(
         (c_tokens, q_tokens, used_c, used_q, q_forms, True),
     ):
         form_initials = {form[0] for form in forms if form[:1].isalpha()}
-        if len(long_side) - len(used_l) < 3 - (1 if form_initials else 0):
+        # Two letters spell a run only beside a distinctive word the names already share ('MARKET FA' / Market
+        # Fund Administration): alone, two initials name too many runs.
+        shortest = 2 if any(p.similarity == 1.0 and p.query.kind == WORD for p in pairs) else 3
+        if len(long_side) - len(used_l) < shortest - (1 if form_initials else 0):
             continue  # a run spells three letters or more, one unused word each (or the legal form one)
         for i, token in enumerate(short_side):
             letters = token.source
-            if i in used_s or token.kind not in (WORD, GENERIC) or not 3 <= len(letters) <= 6 or not letters.isalpha():
+            if i in used_s or token.kind not in (WORD, GENERIC) or not shortest <= len(letters) <= 6 or not letters.isalpha():
                 continue
             if len(letters) > len(long_side) - len(used_l) + (1 if form_initials else 0):
                 continue

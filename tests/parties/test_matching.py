@@ -115,6 +115,7 @@ def test_every_hit_explains_itself(screener: Screener) -> None:
         ("KOREA ZINC Indl Grp", "KOREA ZINC INDUSTRIAL GROUP"),  # abbreviated sector words
         ("PARSIAN RAIL TRNSPRT DVLPMNT", "PARSIAN RAIL TRANSPORT DEVELOPMENT"),  # words without their vowels
         ("TYSONIC ENTRPRSS", "TYSONIC ENTERPRISES"),
+        ("MARKET FA LLC", "Limited Liability Company Market Fund Administration"),  # two initials beside a shared word
         ("VALFAJR 2", "VALFAJR2"),  # a number glued to the name
         ("METALLOINVEST LIMITED LIABIvLITY COMPANY", "METALLOINVEST LLC"),  # a misspelled legal form
         ("OCEAN MARTIIME MANAGEMENT LIMITED", "OCEAN MARITIME MANAGEMENT LIMITED"),  # a misspelled sector word
@@ -134,6 +135,7 @@ def test_spelling_variants_match(left: str, right: str) -> None:
         ("VALFAJR 2", "VALFAJR 3"),
         ("PARSIAN TRNSPRT", "PARSIAN TRANSPARENT"),  # a word without its vowels is every consonant of the other
         ("IAEA", "Yaya"),  # vowels alone, read one way, are no spelling of a name
+        ("FA LLC", "Fund Administration LLC"),  # two initials alone name too many runs
     ],
 )
 def test_look_alikes_do_not_match(left: str, right: str) -> None:
