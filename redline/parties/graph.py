@@ -323,8 +323,9 @@ def _merge_detailed(ids: list[str], subjects: dict[str, SourceEntity], detailed:
     for org_name in org_names.values():
         frequency.update({t.text for t in org_name.tokens if t.kind == WORD})
     for i, whole, remainder in prefixes:
-        owners = keys["whole_name"].get((_spelt(remainder),), [])
-        if owners and any(frequency[t.text] <= RARE_WORD_MAX_NAMES for t in org_names[_spelt(remainder)].tokens if t.kind == WORD):
+        spelt = _spelt(remainder)
+        owners = keys["whole_name"].get((spelt,), [])
+        if owners and any(frequency[t.text] <= RARE_WORD_MAX_NAMES for t in org_names[spelt].tokens if t.kind == WORD):
             for other in owners:
                 clusters.union(other, i, Merge("place_prefix", f"{whole} -> {remainder}", ids[other], ids[i]), same_country=True)
 

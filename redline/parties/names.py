@@ -426,7 +426,8 @@ _SHORT_NAME_RE = re.compile(r"\(([A-Z0-9][A-Z0-9&.\- ]{1,14})\)?\s*$")
 
 def without_short_name(name: str) -> str:
     """The name before the short name it ends with (short_name), or '' when it ends with none."""
-    return name[:_SHORT_NAME_RE.search(name).start()].strip() if short_name(name) else ""  # type: ignore[union-attr]
+    found = _short_name(name)
+    return name[:found[0]].strip() if found else ""
 
 
 def short_name(name: str) -> AnalysedName | None:
@@ -434,11 +435,17 @@ def short_name(name: str) -> AnalysedName | None:
     Science Foreign Affairs Bureau (SANS FAB)'), as a name of its own; None when there is none, or when it
     holds no distinctive word (a legal form, a place: '(LLC)', '(HK)'). Not a merge key of the clusters
     (graph.py reads split_alternatives): two parties may share a short name."""
+    found = _short_name(name)
+    return found[1] if found else None
+
+
+def _short_name(name: str) -> tuple[int, AnalysedName] | None:
+    """Where the short name `name` ends with starts, and the short name analysed (short_name)."""
     found = _SHORT_NAME_RE.search(name)
     if not found or sum(ch.isalpha() for ch in found.group(1)) < 2:
         return None
     short = analyse(found.group(1))
-    return short if any(t.kind == WORD and t.text not in LEGAL_FORM_TOKENS for t in short.tokens) else None
+    return (found.start(), short) if any(t.kind == WORD and t.text not in LEGAL_FORM_TOKENS for t in short.tokens) else None
 
 
 @lru_cache(maxsize=1 << 18)  # the build asks for every listed name several times (merge keys, bare rows, index)

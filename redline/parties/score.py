@@ -334,7 +334,7 @@ VOWEL_READING_MIN = 4
 # Consonants a folded word needs before its vowels may be read one way: 'IAEA' is no spelling of 'Yaya'
 # (folded 'iaia': vowels alone; it matched in screening at 0.70).
 LOOSE_CONSONANTS_MIN = 2
-_NO_VOWELS = re.compile("[aeiou]")
+_VOWELS = re.compile("[aeiou]")
 _SPELLING_VARIANT = (SIMILARITY["spelling_variant"], "spelling variant")
 # Tune half (session 24, name pairs at 0.65): person variants 0.851 -> 0.859 (+2: Deif / al-Dayf, Morshed /
 # Murshid), Russian 0.881 -> 0.892, Ukrainian-Russian 0.933 -> 0.950 (precision 0.980 -> 0.979: one hard
@@ -397,7 +397,7 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
         spelt_q, spelt_c = q.source, c.source
         if _abbreviates(a, b, q_kind, c_kind) or ((spelt_q != a or spelt_c != b) and _abbreviates(spelt_q, spelt_c, q_kind, c_kind)):
             return SIMILARITY["abbreviation"], "abbreviation"
-    if shorter >= DISEMVOWELLED_MIN and (_disemvowelled(a, b) or _disemvowelled(q.source, c.source)):
+    if shorter >= DISEMVOWELLED_MIN and (_disemvowelled(a, b) or ((q.source != a or c.source != b) and _disemvowelled(q.source, c.source))):
         return SIMILARITY["abbreviation"], "abbreviation"
     if q.abjad == c.abjad:
         return _NONE  # no loose romanisation on either side: no consonant key to compare
@@ -432,7 +432,7 @@ def _folded_similarity(a: str, b: str) -> tuple[float, str]:
     if not (fuzzy_length or loose_length):
         return _NONE
     sim = OSA.normalized_similarity(fa, fb)
-    if loose_length and sim >= LOOSE_FLOOR and len(_NO_VOWELS.sub("", fa)) >= LOOSE_CONSONANTS_MIN:
+    if loose_length and sim >= LOOSE_FLOOR and len(_VOWELS.sub("", fa)) >= LOOSE_CONSONANTS_MIN:
         read_a, read_b = loose_spellings(a), loose_spellings(b)
         last = len(read_a) if shorter >= CONSONANT_READING_MIN else LOOSE_CONSONANTS
         for i in range(last):
@@ -523,7 +523,6 @@ def _contracts(short: str, long_: str) -> bool:
 
 
 DISEMVOWELLED_MIN = 4  # letters of a word written without its vowels ('trnsprt'): 'mrk' could be many words
-_VOWELS = re.compile("[aeiou]")
 _VOWELS_Y = re.compile("[aeiouy]")  # y is a vowel in 'university' and kept in 'unvrsty': either way
 
 
