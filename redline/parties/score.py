@@ -122,6 +122,7 @@ RULES: dict[str, Rule] = {
     "patronymic_conflict": Rule("patronymics differ", "as a different birth year (screening.BIRTH_YEAR_MISMATCH): a different father's name is as strong a conflict, never a match; an exact name lands at 0.93 of the threshold (0.7 at 0.75), shown for review", needed=SET_AT / 0.7),
     "word_conflict": Rule("each name keeps words of its own, one distinctive", "tune half, once the threshold could move (must_not_match, generated word_swap and substring_trap): two firms that share one word, each with its own besides ('Credit Ural Bank' / 'Popular Credit Bank', 0.63 before it); set as needing 0.85 like the sector conflict (0.88): at threshold 0.65, must-not-match matched at 0.55-0.63: 2 -> 0, generated precision 0.825 -> 0.835, company variants 0.865 -> 0.860, gov bodies 0.734 -> 0.723 (needing 0.95 or 1.0: gov 0.718). Not when one side's word contracts the other's ('shppng' / 'shipping': an abbreviation left unpaired)", needed=0.85),
     "lone_word": Rule("one distinctive word in common, and a name has distinctive words the other lacks", "a lone distinctive word found is not enough (as more_words, which needs two): at 0.75, one further distinctive word (0.4 of a miss) kept such names below a match; once the threshold could move, 'Acme Group' / 'Acme Fishing Agency' (0.74) matched. Set as needing 0.8; tune half at 0.65: generated precision 0.835 -> 0.839 (recall unchanged), company variants 0.860 -> 0.856, gov bodies 0.723 -> 0.718 (needing 0.75 or 0.85: the same). Organisations only: a person's further names cost EXTRA_COST_PERSON", needed=0.8),
+    "lone_word_whole": Rule("one name is whole in the other, by one rare distinctive word", "issue 9, session 28: lists give a firm its bare name and the name with a word more ('TEMPBANK' / 'MAB TEMPBANK OAO', 'CHORNOMORNAFTOGAZ' / 'NJSC CHORNOMORNAFTOGAZ', 'TAGHTIRAN P.J.S.' / 'TAGHTIRAN KASHAN COMPANY'). When every word of one name but its stop words is found in the other, and the word they share, exactly, is one rule word_rarity counts as rare (carried by at most RARITY['rare_df'] listed parties), rule lone_word needs 0.7 instead of 0.8. A larger tune-half pool from the lists' aliases (the category builder with another seed, 1,386 company pairs, none of the frozen sets; docs/benchmarks-parties.md): company recall 0.681 -> 0.695 at 0.65, no negative matched; needing 0.72: 0.690; no rule (1.0): 0.698, but a query with a typo then ranked another firm's longer name above its own ('OAO Svetlovskoe'). Not when the other name keeps words besides ('Petr Pernicka' / 'Pernicka Production', 'Acme Group' / 'Acme Fishing Agency')", needed=0.7),
     "lone_approximate": Rule("the one distinctive word agrees only approximately", "hand-set as 0.9 at SET_AT (8eb11f1): names that agree on one distinctive word, and only fuzzily (one edit in five: 0.8), stay below a match ('Mazen GmbH' / 'Mawen Engineering'); a name matches through it from 0.83", needed=SET_AT / 0.9),
     "generic_only_cap": Rule("only generic words, places or initials in common", "cap: a quarter below the threshold (half of it at 0.75), so such a hit is seen but never reviewed as likely", below=0.25),
     "rare_combination": Rule("the sector words both names share are carried together by few listed parties: together they name it", "issue 9, session 25: a listed name made only of sector words ('Academy of Military Medical Sciences', 'Semiconductor Manufacturing International Corporation', 'Organisation for Technological Industries') was held by generic_only_cap or generic_name_cap even spelt exactly, though its words together are as rare in the lists as a distinctive word. The caps are lifted when at least COMBINATION_MIN_WORDS sector words (not state, national, group ...: NOT_SECTORS) are found in both names, nothing but places and a public body's unit words (agency, directorate ...: BODY_UNITS) is left on either side (the Shanghai subsidiary, 'Syrian Air Force Intelligence' / 'Air Force Intelligence Agency': tune gov bodies 0.729 -> 0.734; not 'Academy of Military Sciences' against '... Medical Sciences', two bodies), and the listed parties carrying all of them together weigh, by rule word_rarity's curve, at least this factor (1.0: a word of ordinary weight, carried by at most 24 parties). Two words never lift it ('Digital Technologies', 'Ministry of Defence': thousands of firms and every state)", value=1.0),
@@ -788,7 +789,8 @@ def compare(
     elif len(distinctive) == 1 and not more and not (query.person or listed.person) and not any(RULES["word_conflict"].says in x for x in result.penalties):
         own_words = [t.source for t in (*result.query_unmatched, *result.listed_unmatched) if t.kind == WORD]
         if own_words:
-            score = _apply(result, "lone_word", score, ", ".join(own_words))
+            rule = "lone_word_whole" if _whole_by_rare_word(distinctive[0], result, rarity) else "lone_word"
+            score = _apply(result, rule, score, ", ".join(own_words))
     if not distinctive:
         same = _same_generic_name(result, c_tokens)
         combination = _rare_combination(query, listed, result, rarity)
@@ -856,6 +858,16 @@ def _more_words(query: AnalysedName, listed: AnalysedName, result: NameCompariso
     found = [p for p in result.pairs if p.query.kind != STOP and p.how not in VARIANT_CLASSES]
     whole = [p for p in found if p.how in ("exact", "compound", "acronym") and _distinctive(p.query, result.public_body)]
     return "more_words" if len(found) >= 2 and whole else ""
+
+
+def _whole_by_rare_word(shared: Pair, result: NameComparison, rarity: Rarity | None) -> bool:
+    """Rule lone_word_whole: one side has nothing left but stop words, and the one distinctive word the
+    names share, exactly, is rare in the lists."""
+    if rarity is None or shared.how != "exact":
+        return False
+    if any(t.kind != STOP for t in result.query_unmatched) and any(t.kind != STOP for t in result.listed_unmatched):
+        return False
+    return max(rarity.df.get(shared.query.text, 0), rarity.df.get(shared.listed.text, 0)) <= RARITY["rare_df"]
 
 
 def _distinctive(token: Token, body: bool) -> bool:

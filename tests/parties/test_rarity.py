@@ -95,3 +95,15 @@ def test_the_screener_counts_its_listed_parties(screener) -> None:  # type: igno
     assert table.parties == sum(1 for p in screener.parties if p.listed)
     assert max(table.df.values()) < table.parties
     assert all(n >= 1 for n in table.df.values())
+
+
+def test_a_name_whole_in_another_by_one_rare_word_matches() -> None:
+    """Rule lone_word_whole: 'TEMPBANK' / 'MAB TEMPBANK OAO' - the bare name and the name with a word
+    more - match when the word they share is rare; not when it is common, nor when both keep a word."""
+    table = _table()
+    whole = compare(analyse("ZORVEX"), analyse("QUILLAN ZORVEX OAO"), rarity=table)
+    assert whole.score >= MATCH_THRESHOLD
+    assert any(score.RULES["lone_word_whole"].says in p for p in whole.penalties)
+    assert _score("BRONTAL", "QUILLAN BRONTAL OAO", table) < MATCH_THRESHOLD  # every party carries it
+    assert _score("ZORVEX KELMARO", "QUILLAN ZORVEX OAO", table) < MATCH_THRESHOLD  # each keeps a word
+    assert _score("ZORVEX", "QUILLAN ZORVEX OAO", None) < MATCH_THRESHOLD  # no lists: rarity unknown
