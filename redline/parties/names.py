@@ -71,6 +71,7 @@ class Token:
     source: str  # the spelling in the name, for explanations
     abjad: bool = False  # transliterated from a script that omits vowels
     sound: bool = False  # romanised from a script that spells by sound (scripts.SOUND_SPELLED): compared on sound_key too
+    slavic: bool = False  # a word of a person's name with an East Slavic mark: compared on names.east_slavic too
 
     def __repr__(self) -> str:
         return f"{self.text}:{self.kind}"
@@ -119,6 +120,8 @@ class Vocabulary:
     vowel_readings: tuple[tuple[tuple[re.Pattern[str], str], ...], ...]  # see loose_vowels
     consonant_readings: tuple[tuple[tuple[re.Pattern[str], str], ...], ...]  # see loose_consonants
     ending_readings: tuple[tuple[re.Pattern[str], str], ...]  # see loose_endings
+    east_slavic_reading: tuple[tuple[re.Pattern[str], str], ...]  # see east_slavic
+    east_slavic_marks: re.Pattern[str]  # a word that marks a person's name as East Slavic (Token.slavic)
     no_loose_consonants: re.Pattern[str]  # words not read with loose consonants (loose_consonants)
     ezafe: re.Pattern[str]  # the Persian ezafe '-ye' hyphened to a word: dropped from organisations' names
     joined_and: re.Pattern[str]  # '&' written 'and' inside a word ('impandexp'): see _split_joined_and
@@ -216,6 +219,8 @@ def vocabulary() -> Vocabulary:
         vowel_readings=tuple(tuple((re.compile(a), b) for a, b in reading) for reading in raw["vowel_readings"]),
         consonant_readings=tuple(tuple((re.compile(a), b) for a, b in reading) for reading in raw["consonant_readings"]),
         ending_readings=tuple((re.compile(a), b) for a, b in raw["ending_readings"]),
+        east_slavic_reading=tuple((re.compile(a), b) for a, b in raw["east_slavic_reading"]),
+        east_slavic_marks=re.compile(raw["east_slavic_marks"]),
         no_loose_consonants=re.compile("|".join(raw["no_loose_consonants"])),
         ezafe=re.compile(raw["ezafe"]),
         joined_and=re.compile("|".join(re.escape(a) for a in raw["joined_and"])),
@@ -320,6 +325,13 @@ def loose_consonants(text: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 16)
+def east_slavic(text: str) -> str:
+    """A Latin spelling of an East Slavic name read as its Russian form, its vowels as classes (vocab.yaml's
+    east_slavic_reading): 'oleh', 'aleh' and 'oleg' -> 'AlIg'; 'hryhorovych' and 'grigorievich' -> 'grIgArvIch'."""
+    return _read(text, vocabulary().east_slavic_reading)
+
+
 def loose_spellings(text: str) -> tuple[str, ...]:
     """Every loose reading of a Latin word, in a fixed order (loose_vowels, loose_endings, then
     loose_consonants, '' where that word has none), so that two words are compared reading by reading
@@ -689,6 +701,8 @@ def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
         tokens = [_token(t.text, _classify(t.text, "", person, vocab), t.source, t.abjad, t.sound) for t in tokens]
     if person and len(tokens) >= 3:
         tokens = _short_patronymics(tokens, vocab)
+    if person and any(t.kind == PATRONYMIC or vocab.east_slavic_marks.search(t.text) for t in tokens if not t.abjad):
+        tokens = [_token(t.text, t.kind, t.source, t.abjad, t.sound, True) if t.kind in (WORD, PATRONYMIC) and not t.abjad else t for t in tokens]
     body = not person and not legal_forms and any(t.text in vocab.public_body_words for t in tokens)
     if body:
         tokens = _admin_levels(tokens, vocab)
@@ -797,9 +811,9 @@ def _misspelled_legal_word(word: str, vocab: Vocabulary) -> bool:
 
 
 @lru_cache(maxsize=None)
-def _token(text: str, kind: str, source: str, abjad: bool, sound: bool = False) -> Token:
+def _token(text: str, kind: str, source: str, abjad: bool, sound: bool = False, slavic: bool = False) -> Token:
     """One shared Token per spelling and class: fewer objects in memory and in the index cache."""
-    return Token(text, kind, WEIGHTS[kind], source, abjad, sound)
+    return Token(text, kind, WEIGHTS[kind], source, abjad, sound, slavic)
 
 
 def _classify(token: str, hint: str, person: bool, vocab: Vocabulary) -> str:

@@ -38,6 +38,7 @@ from redline.parties.names import (
     LOOSE_CONSONANTS,
     LOOSE_ENDING,
     reading_note,
+    east_slavic,
     loose_spellings,
     skeleton,
     vocabulary,
@@ -167,6 +168,10 @@ SIMILARITY = {
     # match (0.8), so a lone such word stays below a match (lone_approximate). Tune half: company,
     # person and gov bodies +1 true match each, no negative's score moved.
     "stem": 0.8,
+    # A Ukrainian or Belarusian romanisation and a Russian one of one name ('Oleh' / 'Oleg', 'Hryhorovych'
+    # / 'Grigorievich', 'Zubkou' / 'Zubkov'): equal once read as Russian with vowels as classes
+    # (names.east_slavic). Valued as a transliteration skeleton: looser than a fold.
+    "east_slavic": 0.85,
 }
 # Rule word_rarity (issue 9, session 21): a distinctive word (kind WORD) weighs by how many listed
 # parties carry it, as soft TF-IDF (Cohen, Ravikumar & Fienberg 2003) and nomenklatura's name
@@ -242,6 +247,7 @@ class Rarity:
 COMBINATION_MIN_WORDS = 3  # rule rare_combination: sector words a name needs before their combination can name it
 SHORT_RESIDUAL = 4  # letters up to which rule one_name_two_ways asks the two names to be one edit apart
 RESIDUAL_AGREEMENT = 0.8  # Jaro-Winkler of the folded spellings for rule one_name_two_ways (tune half: see its basis)
+RESIDUAL_LENGTH_SHARE = 0.75  # ... and the shorter name's letters at least this share of the longer's
 STEM_MIN = 5  # letters the two words must begin with alike
 STEM_SHARE = 0.7  # ... and that share of the longer word
 
@@ -356,6 +362,7 @@ LOOSE_LENGTH_GAP = 4
 # never computed.
 LOOSE_FLOOR = 0.4
 _CONSONANT_READING = (SIMILARITY["spelling_variant"], "spelling variant, consonants read one way")
+_EAST_SLAVIC = (SIMILARITY["east_slavic"], "East Slavic spelling")
 
 
 def token_similarity(q: Token, c: Token) -> tuple[float, str]:
@@ -392,6 +399,8 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
     folded = _folded_similarity(a, b)
     if folded[0]:
         return max(folded, _skeleton_similarity(q, c))
+    if q.slavic and c.slavic and shorter >= VOWEL_READING_MIN and east_slavic(a) == east_slavic(b):
+        return _EAST_SLAVIC
     if shorter >= STEM_MIN and a[:STEM_MIN] == b[:STEM_MIN] and _stem(a, b):
         return SIMILARITY["stem"], "derived word"
     if shorter >= 3 and (q_kind in SECTOR_KINDS or c_kind in SECTOR_KINDS):
@@ -823,6 +832,8 @@ def _one_name_spelt_two_ways(
         return
     if max(len(a), len(b)) <= SHORT_RESIDUAL and Levenshtein.distance(a, b) > 1:
         return  # two short names two letters apart are two names (Korean 'Yo' / 'Yong', Chinese 'yung' / 'ming')
+    if SHORT_RESIDUAL < min(len(a), len(b)) < RESIDUAL_LENGTH_SHARE * max(len(a), len(b)):
+        return  # a name and one much longer that begins alike are two names ('Alexey' / 'Alexander'; not 'Mohd' / 'Mohammad')
     used_q.add(left_q[0])
     used_c.add(left_c[0])
     pairs.append(Pair(q, c, VALUES["one_name_two_ways"], TWO_WAYS))

@@ -1,0 +1,60 @@
+"""Ukrainian and Belarusian romanisations of a Russian name (names.east_slavic, Token.slavic)."""
+
+from __future__ import annotations
+
+import pytest
+
+from redline.parties.api import compare_names
+from redline.parties.names import analyse, east_slavic
+
+
+@pytest.mark.parametrize("spellings", [
+    ("oleg", "oleh", "aleh"),  # Ukrainian h, Belarusian a for o
+    ("sergei", "serhiy", "siarhei"),  # final -ei / -iy, Belarusian ia for e
+    ("aleksandr", "oleksandr", "aliaksandr", "alexander"),
+    ("yevgeny", "yevhen", "yauhen"),  # Belarusian ў written u
+    ("grigorievich", "hryhorovych"),  # the vowels before a patronymic's -vich
+    ("alekseevich", "oleksiiovych"),
+    ("lukashenko", "lukashenka"),
+    ("zubkov", "zubkou"),
+    ("dmitry", "dzmitry"),  # Belarusian dz
+    ("konstantin", "kanstantsin"),  # Belarusian ts before i
+])
+def test_one_name_in_its_east_slavic_spellings_reads_one_way(spellings: tuple[str, ...]) -> None:
+    assert len({east_slavic(s) for s in spellings}) == 1
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("igor", "yegor"),  # two names: a first i is not a first ye
+    ("anna", "inna"),
+    ("elena", "alina"),
+    ("ivanov", "ivanova"),  # brother and sister
+    ("aeroia", "aero"),  # a run of three vowels is not a class
+])
+def test_different_names_read_apart(a: str, b: str) -> None:
+    assert east_slavic(a) != east_slavic(b)
+
+
+def test_a_ukrainian_or_belarusian_spelling_meets_the_russian_one() -> None:
+    assert compare_names("Oleg Grigorievich KOZYURA", "Oleh Hryhorovych KOZYURA", "Person")["match"]
+    found = compare_names("ZUBKOV, Sergei Yevgenevich", "ZUBKOU, Siarhei Yaugenavich", "Person")
+    assert found["match"] and "East Slavic spelling" in str(found["explanation"])
+
+
+def test_only_names_with_an_east_slavic_mark_are_read_so() -> None:
+    assert all(t.slavic for t in analyse("Oleh Hryhorovych", person=True).tokens)  # a patronymic
+    assert all(t.slavic for t in analyse("Aleh LUKASHENKA", person=True).tokens)  # a Belarusian surname
+    assert not any(t.slavic for t in analyse("Tano", person=True).tokens)
+    assert not any(t.slavic for t in analyse("ZUBKOV Ltd").tokens)  # organisations: never
+    assert not compare_names("Tano", "Tono", "Person")["match"]
+
+
+def test_another_person_stays_apart() -> None:
+    # Anna / Inna: two names whose consonants agree, and each in both romanisations.
+    assert not compare_names("Anna Petrovna IVANOVA", "Inna Petrovna IVANOVA", "Person")["match"]
+
+
+def test_a_name_and_a_longer_one_that_begins_alike_are_two_names() -> None:
+    # Rule one_name_two_ways: Alexey and Alexander agree closely by Jaro-Winkler, but are two names.
+    assert not compare_names("Alexander Petrovich SMIRNOV", "SMIRNOV, Alexey Petrovich", "Person")["match"]
+    assert compare_names("Artem Petrovich SMIRNOV", "SMIRNOV, Artyom Petrovich", "Person")["match"]
