@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
+import snowballstemmer
 import yaml
 from anyascii import anyascii
 from pypinyin import lazy_pinyin
@@ -61,6 +62,7 @@ _NON_LATIN_RE = re.compile(r"[^\x00-\u024f]")
 _SPLIT_RE = re.compile(r"[^\w?]+")
 _BRACKETED_RE = re.compile(r"\(([^()]{2,16})\)")
 _APOSTROPHES = re.compile(r"['’`ʼ‘]")
+_POSSESSIVE = re.compile(r"(?<=[^\W\d_]{3})['’]s\b")  # an English possessive, after a word of three letters or more (not Ra's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +124,7 @@ class Vocabulary:
     ending_readings: tuple[tuple[re.Pattern[str], str], ...]  # see loose_endings
     east_slavic_reading: tuple[tuple[re.Pattern[str], str], ...]  # see east_slavic
     east_slavic_marks: re.Pattern[str]  # a word that marks a person's name as East Slavic (Token.slavic)
+    russian_adjective_endings: tuple[str, ...]  # see word_stem
     no_loose_consonants: re.Pattern[str]  # words not read with loose consonants (loose_consonants)
     ezafe: re.Pattern[str]  # the Persian ezafe '-ye' hyphened to a word: dropped from organisations' names
     joined_and: re.Pattern[str]  # '&' written 'and' inside a word ('impandexp'): see _split_joined_and
@@ -221,6 +224,7 @@ def vocabulary() -> Vocabulary:
         ending_readings=tuple((re.compile(a), b) for a, b in raw["ending_readings"]),
         east_slavic_reading=tuple((re.compile(a), b) for a, b in raw["east_slavic_reading"]),
         east_slavic_marks=re.compile(raw["east_slavic_marks"]),
+        russian_adjective_endings=tuple(raw["russian_adjective_endings"]),
         no_loose_consonants=re.compile("|".join(raw["no_loose_consonants"])),
         ezafe=re.compile(raw["ezafe"]),
         joined_and=re.compile("|".join(re.escape(a) for a in raw["joined_and"])),
@@ -324,7 +328,22 @@ def loose_consonants(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+_ENGLISH_STEMMER = snowballstemmer.stemmer("english")
+
+
 @lru_cache(maxsize=1 << 16)
+def word_stem(text: str) -> str:
+    """A word's stem, for words derived one from another: a Russian adjective's ending off when five
+    letters or more are left (vocab.yaml's russian_adjective_endings: 'voronezhskiy', 'novosibirskoe'),
+    then Snowball's English stemmer ('managing' and 'management' -> 'manag')."""
+    for ending in vocabulary().russian_adjective_endings:  # longest first
+        if text.endswith(ending):
+            if len(text) - len(ending) >= 5:
+                text = text[: -len(ending)]
+            break
+    return _ENGLISH_STEMMER.stemWord(text)
+
+
 @lru_cache(maxsize=1 << 16)
 def east_slavic(text: str) -> str:
     """A Latin spelling of an East Slavic name read as its Russian form, its vowels as classes (vocab.yaml's
@@ -642,6 +661,8 @@ def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
             notes.append(note + ", ".join(read))
         else:
             reading = ""
+    if not person:
+        text = _POSSESSIVE.sub("", text)  # "Iran's Headquarters" is Iran's, as "Iranian Headquarters" is Iranian
     text = _APOSTROPHES.sub("", mark_geresh(text)).replace("?", "").replace("״", '"').replace("׳", "'")
     legal_forms: list[str] = []
     if not person:

@@ -41,6 +41,7 @@ from redline.parties.names import (
     east_slavic,
     loose_spellings,
     skeleton,
+    word_stem,
     vocabulary,
 )
 from redline.parties.scripts import final_vowel_read, liquid_key, loose_readings, sound_key, vowels_agree
@@ -164,7 +165,9 @@ SIMILARITY = {
     "compound": 0.95,  # the factor a compound pair carries
     # One word and its derivation ('Stevedore' / 'Stevedoring', 'Palestine' / 'Palestinian',
     # 'Kazemi' / 'Kazemian'): the longer begins with the shorter less at most two final letters, the
-    # common beginning at least 5 letters and 70% of the longer. Valued as a one-edit-in-five fuzzy
+    # common beginning at least 5 letters and 70% of the longer; or, beginning alike, one stem once a
+    # Russian adjective's ending is off and Snowball's English stemmer has read them (names.word_stem:
+    # 'Managing' / 'Management', 'Voronezhskiy' / 'Voronezh'; session 28). Valued as a one-edit-in-five fuzzy
     # match (0.8), so a lone such word stays below a match (lone_approximate). Tune half: company,
     # person and gov bodies +1 true match each, no negative's score moved.
     "stem": 0.8,
@@ -277,6 +280,7 @@ ORGANISATION_KINDS = FORMS | BODY_UNITS  # a foundation for an organisation, a g
 # Words paired as members of one class, not as one word: they never count as a name found whole.
 VARIANT_CLASSES = ("administrative level", "unit of a public body", "formation of an armed group", "form of an organisation")
 NOT_SECTORS = vocabulary().not_sectors
+RUSSIAN_ADJECTIVE = frozenset(vocabulary().russian_adjective_endings)
 
 
 @dataclass(slots=True)
@@ -415,12 +419,17 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
 
 
 def _stem(a: str, b: str) -> bool:
-    """Whether one word derives from the other (see SIMILARITY["stem"])."""
+    """Whether one word derives from the other (see SIMILARITY["stem"]): by their common beginning, or
+    by one stem (names.word_stem: 'managing' / 'management', 'voronezhskiy' / 'voronezh')."""
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
     common = len(short)
     while common and not long_.startswith(short[:common]):
         common -= 1
-    return common >= len(short) - 2 and common >= STEM_SHARE * len(long_)
+    if common >= len(short) - 2 and common >= STEM_SHARE * len(long_):
+        return True
+    if common == len(short):  # a word cut short ('aviat.') is an abbreviation, save before a Russian adjective's ending
+        return long_[common:] in RUSSIAN_ADJECTIVE
+    return word_stem(a) == word_stem(b)
 
 
 def _folded_similarity(a: str, b: str) -> tuple[float, str]:

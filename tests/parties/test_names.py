@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from redline.parties.api import compare_names
-from redline.parties.names import GENERIC, NUMBER, PATRONYMIC, PLACE, WORD, analyse, short_name, split_alternatives, without_short_name
+from redline.parties.names import GENERIC, NUMBER, PATRONYMIC, PLACE, WORD, analyse, short_name, split_alternatives, without_short_name, word_stem
 
 
 def kinds(name: str, person: bool = False) -> dict[str, str]:
@@ -241,3 +241,30 @@ def test_an_organisation_is_also_its_short_name_in_brackets() -> None:
     assert not compare_names(long, "SANS GROUP")["match"]
     assert short_name("Hikvision (HK) Limited") is None and short_name("Acme Trading (LLC)") is None  # a place, a legal form
     assert without_short_name("Liberation Tigers of Tamil Eelam (LTTE)") == "Liberation Tigers of Tamil Eelam"
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("managing", "management"),  # Snowball's English stemmer
+    ("industries", "industrial"),
+    ("voronezhskiy", "voronezh"),  # a Russian adjective's ending off
+    ("novosibirskoe", "novosibirsk"),
+])
+def test_a_word_and_its_derivation_share_a_stem(a: str, b: str) -> None:
+    assert word_stem(a) == word_stem(b)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Sovfracht Managing Company, LLC", "LLC Sovfracht Management Company"),
+    ('Voronezh Scientific Research Institute "Vega"', 'Voronezhskiy Nauchno-Issledovatelskiy Institut "Vega"'),
+    ("IRANIAN HEADQUARTERS FOR THE RECONSTRUCTION OF LEBANON", "IRAN'S HEADQUARTERS FOR THE RECONSTRUCTION OF LEBANON"),
+    ("GAZPROM TRANSGAZ SANKT-PETERBURG, OOO", "GAZPROM TRANSGAZ SAINT PETERSBURG"),
+    ("SBERBANK ROSSII", "Sberbank of Russia"),
+])
+def test_derived_words_possessives_and_russian_place_forms_meet(a: str, b: str) -> None:
+    assert compare_names(a, b)["match"]
+
+
+def test_a_word_cut_short_stays_an_abbreviation_and_ra_s_keeps_its_s() -> None:
+    found = compare_names("UTAIR AVIAT. JSC", "UTAIR AVIATION JSC")
+    assert found["match"] and "derived word" not in str(found["explanation"])
+    assert "ras" in [t.text for t in analyse("Ra's al-Khaimah Trading").tokens]
