@@ -129,6 +129,8 @@ class Vocabulary:
     ezafe: re.Pattern[str]  # the Persian ezafe '-ye' hyphened to a word: dropped from organisations' names
     joined_and: re.Pattern[str]  # '&' written 'and' inside a word ('impandexp'): see _split_joined_and
     phrases: dict[tuple[str, ...], str]  # several words read as one in organisations' names ('torgovyy dom')
+    spelled_out: dict[str, str]  # an abbreviation read as several words in organisations' names ('npo')
+    spelled_out_re: re.Pattern[str]  # any of them, as a word
     person_titles: frozenset[str]  # 'mullah', 'haji', 'dr': stop words in persons' names
     leading_titles: frozenset[str]  # rigour's 'sir', 'lord', 'general': stop words before a person's first name
     person_particles: frozenset[str]  # 'ur' of 'Shams ur-Rahman': stop words in persons' names
@@ -229,6 +231,8 @@ def vocabulary() -> Vocabulary:
         ezafe=re.compile(raw["ezafe"]),
         joined_and=re.compile("|".join(re.escape(a) for a in raw["joined_and"])),
         phrases={tuple(phrase.split()): word for word, phrases in (raw.get("phrases") or {}).items() for phrase in phrases},
+        spelled_out=dict(raw["spelled_out"]),
+        spelled_out_re=re.compile(r"(?<![^\W_])(?:" + "|".join(raw["spelled_out"]) + r")(?![^\W_])"),
         person_titles=frozenset(raw["person_titles"]),
         leading_titles=_rigour_person_titles(),
         person_particles=frozenset(raw["person_particles"]),
@@ -672,6 +676,7 @@ def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
             notes.append(f"the Persian ezafe {ezafe[0]!r} dropped")
         if "." in text:
             text = _DOTTED_RE.sub(_dotted_form, text)
+        text = _spelled_out(text, vocab, notes)
         found = extract_org_types(text)
         if found:
             legal_forms.extend(form for _, form in found)
@@ -783,6 +788,18 @@ def _split_glued(pieces: list[Piece]) -> list[Piece]:
         else:
             out.append((word, hint, abjad))
     return out
+
+
+def _spelled_out(text: str, vocab: Vocabulary, notes: list[str]) -> str:
+    """'npo splav' -> 'scientific production association splav': an institution's abbreviation (vocab.yaml's
+    spelled_out) read as the words it stands for, as the lists write the same body's name in full; before
+    legal forms are read (rigour's org types take NPO for a non-profit organisation)."""
+
+    def words(match: re.Match[str]) -> str:
+        notes.append(f"{match.group(0)} read as {vocab.spelled_out[match.group(0)]}")
+        return vocab.spelled_out[match.group(0)]
+
+    return vocab.spelled_out_re.sub(words, text)
 
 
 def _split_joined_and(pieces: list[Piece], vocab: Vocabulary, notes: list[str]) -> list[Piece]:

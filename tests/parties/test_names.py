@@ -268,3 +268,14 @@ def test_a_word_cut_short_stays_an_abbreviation_and_ra_s_keeps_its_s() -> None:
     found = compare_names("UTAIR AVIAT. JSC", "UTAIR AVIATION JSC")
     assert found["match"] and "derived word" not in str(found["explanation"])
     assert "ras" in [t.text for t in analyse("Ra's al-Khaimah Trading").tokens]
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("48th Central Scientific Research Institute, Kirov", "48th TsNII Kirov"),
+    ("Scientific-Production Enterprise Salyut, JSC", "JSC NPP Salyut"),
+    ("Research and Production Association KVANT", "NPO Kvant"),  # NPO, not rigour's non-profit organisation
+    ('Aktsionernoe Obshchestvo "Nauchno-Proizvodstvennoe Obedinenie" Splav', "NPO Splav OAO"),
+])
+def test_a_russian_institution_s_abbreviation_reads_as_its_words(a: str, b: str) -> None:
+    assert compare_names(a, b)["match"]
+    assert not compare_names("NPO Kvant", "NPO Splav")["match"]
