@@ -274,6 +274,7 @@ def test_a_word_cut_short_stays_an_abbreviation_and_ra_s_keeps_its_s() -> None:
     ("48th Central Scientific Research Institute, Kirov", "48th TsNII Kirov"),
     ("Scientific-Production Enterprise Salyut, JSC", "JSC NPP Salyut"),
     ("Research and Production Association KVANT", "NPO Kvant"),  # NPO, not rigour's non-profit organisation
+    ("Federal Research and Production Center Titan Barrikady", "FNPTs Titan-Barrikady"),
     ('Aktsionernoe Obshchestvo "Nauchno-Proizvodstvennoe Obedinenie" Splav', "NPO Splav OAO"),
 ])
 def test_a_russian_institution_s_abbreviation_reads_as_its_words(a: str, b: str) -> None:
