@@ -41,11 +41,14 @@ LEGAL_FORM_TOKENS = frozenset(
     spa bv nv oy ab asa kg ooo oao zao pao ao jsc ojsc cjsc pjsc llp lp pte pty sdn bhd fze fzco fzc fzllc
     kk doo ad dd sro ltda sac eirl pvt coltd colimited cvba scs snc sca se kft zrt nyrt tov pp chp fzco
     establishment est liability sarlu sasu eurl
-    fgup gup mup fsue fgu fgbu fku fkp nao prat pjs saca""".split()
+    fgup gup mup fsue fgu fgbu fku fkp nao prat pjs saca
+    fse njsc nak anstalt""".split()
 )
 # fgup ... prat: Russian and Ukrainian state and public forms that rigour's org types leave as words (ФГУП,
 # ГУП, МУП, ФГУ, ФГБУ, ФКУ, ФКП, НАО, ПрАТ; FSUE, the English FGUP), the forms of the Russian Civil Code.
 # pjs: Iran's 'P.J.S.' (public joint stock, سهامی عام); saca: Venezuela's 'S.A.C.A.' (sociedad anónima de capital abierto).
+# fse: federal state enterprise (ФГП); njsc and nak: Ukraine's national joint-stock company (НАК); anstalt:
+# Liechtenstein's establishment.
 # A legal form written with a dot after each letter ('P.J.S.C.', 'S.A.C.A.', 'S.A.L.', 'C.A.') is one word: rigour's
 # org types read 'p.j.s.c.' as 'j.s.c.' and 's.a.c.a.' as 's.a' with the rest left as initials. Joined letters
 # that are no legal form ('I.V. Gorynin') stay initials.
@@ -131,6 +134,8 @@ class Vocabulary:
     phrases: dict[tuple[str, ...], str]  # several words read as one in organisations' names ('torgovyy dom')
     spelled_out: dict[str, str]  # an abbreviation read as several words in organisations' names ('npo')
     spelled_out_re: re.Pattern[str]  # any of them, as a word
+    legal_form_spellings: dict[str, str]  # a legal form's word as lists misspell it -> as rigour's org types write it
+    legal_form_spellings_re: re.Pattern[str]  # any of them, as a word
     person_titles: frozenset[str]  # 'mullah', 'haji', 'dr': stop words in persons' names
     leading_titles: frozenset[str]  # rigour's 'sir', 'lord', 'general': stop words before a person's first name
     person_particles: frozenset[str]  # 'ur' of 'Shams ur-Rahman': stop words in persons' names
@@ -232,6 +237,8 @@ def vocabulary() -> Vocabulary:
         joined_and=re.compile("|".join(re.escape(a) for a in raw["joined_and"])),
         phrases={tuple(phrase.split()): word for word, phrases in (raw.get("phrases") or {}).items() for phrase in phrases},
         spelled_out=dict(raw["spelled_out"]),
+        legal_form_spellings={spelling: word for word, spellings in raw["legal_form_spellings"].items() for spelling in spellings},
+        legal_form_spellings_re=re.compile(r"(?<![^\W_])(?:" + "|".join(s for spellings in raw["legal_form_spellings"].values() for s in spellings) + r")(?![^\W_])"),
         spelled_out_re=re.compile(r"(?<![^\W_])(?:" + "|".join(raw["spelled_out"]) + r")(?![^\W_])"),
         person_titles=frozenset(raw["person_titles"]),
         leading_titles=_rigour_person_titles(),
@@ -676,7 +683,7 @@ def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
             notes.append(f"the Persian ezafe {ezafe[0]!r} dropped")
         if "." in text:
             text = _DOTTED_RE.sub(_dotted_form, text)
-        text = _spelled_out(text, vocab, notes)
+        text = _spelled_out(vocab.legal_form_spellings_re.sub(lambda m: vocab.legal_form_spellings[m.group(0)], text), vocab, notes)
         found = extract_org_types(text)
         if found:
             legal_forms.extend(form for _, form in found)

@@ -280,3 +280,15 @@ def test_a_word_cut_short_stays_an_abbreviation_and_ra_s_keeps_its_s() -> None:
 def test_a_russian_institution_s_abbreviation_reads_as_its_words(a: str, b: str) -> None:
     assert compare_names(a, b)["match"]
     assert not compare_names("NPO Kvant", "NPO Splav")["match"]
+
+
+@pytest.mark.parametrize(("written", "form"), [
+    ("PUBLICHNOE AKTSIONERNOE OBSCHESTVO CITY", "ao"),  # obschestvo: rigour took two words and left 'publichnoe'
+    ("Aktcionernoe Obshchestvo Splav", "ao"),
+    ("Anozit FSE", "fse"),
+    ("NJSC CHORNOMORNAFTOGAZ", "njsc"),
+    ("AVIATRANS ANSTALT", "anstalt"),
+])
+def test_legal_forms_as_the_lists_spell_them_come_out_whole(written: str, form: str) -> None:
+    analysed = analyse(written)
+    assert analysed.legal_forms == (form,) and len(analysed.tokens) == 1
