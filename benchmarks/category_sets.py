@@ -38,6 +38,13 @@ from benchmarks.pair_scoring import Pair
 from benchmarks.parties_common import GENERIC, LEGAL, ORGS, PLACES, STOPWORDS, SourceEntity, distinctive, is_latin, names_of, norm, words
 
 CASES_FILE = Path(__file__).parent / "data" / "parties_category_cases.csv"
+# A larger pool of the tune half, for finding the engine's misses by class without reading the test half:
+# the same builder with another seed and more pairs per set, tune-half entities only, none of CASES_FILE's
+# pairs (docs/benchmarks-parties.md, session 28). Its sets are named 'pool:<set>'.
+POOL_FILE = Path(__file__).parent / "data" / "parties_category_pool.csv"
+POOL_SEED = 7
+POOL_PER_HALF = 1500
+POOL_ATTEMPTS = 40000
 COLUMNS = ["set", "split", "label", "a", "b", "schema", "entity_a", "entity_b"]
 PER_HALF = 150
 MAX_ATTEMPTS = 2500  # entities tried per set (bounds the build time)
@@ -89,8 +96,9 @@ def _markers(name: str) -> set[str]:
 
 
 class _Builder:
-    def __init__(self, entities: list[SourceEntity], seed: int) -> None:
+    def __init__(self, entities: list[SourceEntity], seed: int, per_half: int = PER_HALF, attempts: int = MAX_ATTEMPTS) -> None:
         self.rng = random.Random(seed)
+        self.per_half, self.attempts = per_half, attempts
         seen: set[str] = set()
         self.entities = []
         for e in entities:  # one row per id; names-only mixed lists are left out (no facts to tell entities apart)
@@ -126,15 +134,15 @@ class _Builder:
         out: list[Pair] = []
         count: dict[tuple[str, int], int] = defaultdict(int)
         for attempt, (x, a, b) in enumerate(positives):
-            if attempt >= MAX_ATTEMPTS:
+            if attempt >= self.attempts:
                 break
             h = self.half(set_name, x)
-            if count[(h, 0)] >= PER_HALF and (negatives_only or count[(h, 1)] >= PER_HALF):
+            if count[(h, 0)] >= self.per_half and (negatives_only or count[(h, 1)] >= self.per_half):
                 continue
-            if not negatives_only and count[(h, 1)] < PER_HALF:
+            if not negatives_only and count[(h, 1)] < self.per_half:
                 out.append(Pair(set_name, h, 1, a, b, schema, f"{x.data['id']}|{x.data['id']}"))
                 count[(h, 1)] += 1
-            if count[(h, 0)] < PER_HALF:
+            if count[(h, 0)] < self.per_half:
                 found = self.nearest(set_name, x, a, pool, ok, scorer)
                 if found is not None:
                     y, neg = found
@@ -143,8 +151,8 @@ class _Builder:
         return out
 
 
-def build(entities: list[SourceEntity], seed: int = SEED) -> list[Pair]:
-    bld = _Builder(entities, seed)
+def build(entities: list[SourceEntity], seed: int = SEED, per_half: int = PER_HALF, attempts: int = MAX_ATTEMPTS) -> list[Pair]:
+    bld = _Builder(entities, seed, per_half, attempts)
     ents = bld.entities
     orgs = [e for e in ents if e.data["schema"] in ORGS]
     persons = [e for e in ents if e.data["schema"] == "Person"]
@@ -200,16 +208,16 @@ def build(entities: list[SourceEntity], seed: int = SEED) -> list[Pair]:
     count: dict[tuple[str, int], int] = defaultdict(int)
     texts = [t for _, t in native_pool]
     for attempt, (x, a, b) in enumerate(script_pos()):
-        if attempt >= MAX_ATTEMPTS:
+        if attempt >= bld.attempts:
             break
         h = bld.half("cross_script", x)
-        if count[(h, 1)] >= PER_HALF and count[(h, 0)] >= PER_HALF:
+        if count[(h, 1)] >= bld.per_half and count[(h, 0)] >= bld.per_half:
             continue
         schema = "Person" if x.data["schema"] == "Person" else None
-        if count[(h, 1)] < PER_HALF:
+        if count[(h, 1)] < bld.per_half:
             script_pairs.append(Pair("cross_script", h, 1, a, b, schema, f"{x.data['id']}|{x.data['id']}"))
             count[(h, 1)] += 1
-        if count[(h, 0)] < PER_HALF:
+        if count[(h, 0)] < bld.per_half:
             for _, _, i in process.extract(own_native[x.data["id"]], texts, scorer=fuzz.ratio, limit=60):
                 y, nb = native_pool[i]
                 if (y.data["schema"] == "Person") != (schema == "Person") or bld.half("cross_script", y) != h or not bld.different(x, y):
@@ -243,12 +251,12 @@ def build(entities: list[SourceEntity], seed: int = SEED) -> list[Pair]:
 
     gov = []
     for attempt, (x, a, b) in enumerate(gov_pos()):
-        if attempt >= MAX_ATTEMPTS:
+        if attempt >= bld.attempts:
             break
         h = bld.half("gov_bodies", x)
-        if b and sum(1 for p in gov if p.split == h and p.label) < PER_HALF:
+        if b and sum(1 for p in gov if p.split == h and p.label) < bld.per_half:
             gov.append(Pair("gov_bodies", h, 1, a, b, None, f"{x.data['id']}|{x.data['id']}"))
-        if sum(1 for p in gov if p.split == h and not p.label) < PER_HALF:
+        if sum(1 for p in gov if p.split == h and not p.label) < bld.per_half:
             found = bld.nearest("gov_bodies", x, a, gov_pool, gov_ok)
             if found:
                 y, neg = found
@@ -265,6 +273,13 @@ def build(entities: list[SourceEntity], seed: int = SEED) -> list[Pair]:
 
     pairs += bld.emit("must_not_match", ((e, n, "") for e, n in mnm_pool), mnm_pool, mnm_ok, None, negatives_only=True)
     return pairs
+
+
+def build_pool(entities: list[SourceEntity]) -> list[Pair]:
+    """The larger tune-half pool (POOL_FILE): tune-half pairs of another seed, less the frozen ones."""
+    frozen = {(p.set, p.a, p.b) for p in load()}
+    return [Pair(f"pool:{p.set}", p.split, p.label, p.a, p.b, p.schema, p.ref)
+            for p in build(entities, POOL_SEED, POOL_PER_HALF, POOL_ATTEMPTS) if p.split == "tune" and (p.set, p.a, p.b) not in frozen]
 
 
 def write(pairs: list[Pair], path: Path = CASES_FILE) -> None:
@@ -288,8 +303,9 @@ if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from benchmarks.parties_common import load_entities
 
-    built = build(load_entities()[0])
-    write(built)
+    pool = "--pool" in sys.argv
+    built = build_pool(load_entities()[0]) if pool else build(load_entities()[0])
+    write(built, POOL_FILE if pool else CASES_FILE)
     from collections import Counter
 
     print(Counter((p.set, p.split, p.label) for p in built))
