@@ -292,3 +292,13 @@ def test_a_russian_institution_s_abbreviation_reads_as_its_words(a: str, b: str)
 def test_legal_forms_as_the_lists_spell_them_come_out_whole(written: str, form: str) -> None:
     analysed = analyse(written)
     assert analysed.legal_forms == (form,) and len(analysed.tokens) == 1
+
+
+@pytest.mark.parametrize(("persian", "english"), [
+    ("BONYAD TAAVON BASIJ", "BASIJ COOPERATIVE FOUNDATION"),
+    ("SINA PAYA SANAT GOSTARESH CO.", "SINA PAYA SANAT DEVELOPMENT CO."),
+    ("Haji Khairullah-Haji Sattar Sarafi", "Haji Khairullah Haji Sattar Money Exchange"),
+])
+def test_persian_sector_words_in_latin_are_the_english_ones(persian: str, english: str) -> None:
+    assert compare_names(persian, english)["match"]
+    assert compare_names("ALMADANI, Mustafa Mohammed M.", "AL-MADANI, Mustafa", "Person")["match"]  # madani: a name, not mining
