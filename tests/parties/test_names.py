@@ -302,3 +302,9 @@ def test_legal_forms_as_the_lists_spell_them_come_out_whole(written: str, form: 
 def test_persian_sector_words_in_latin_are_the_english_ones(persian: str, english: str) -> None:
     assert compare_names(persian, english)["match"]
     assert compare_names("ALMADANI, Mustafa Mohammed M.", "AL-MADANI, Mustafa", "Person")["match"]  # madani: a name, not mining
+
+
+def test_persian_gh_for_qaf_is_one_consonant() -> None:
+    assert compare_names("SOLEIMANI, Qasem", "SOLEYMANI, Ghasem", "Person")["match"]
+    assert compare_names("SHAHID FAKHAR MOGHADDAM GROUP", "SHAHID FAKHAR MOQADAM GROUP")["match"]
+    assert not compare_names("Ghazi ABDALLAH", "Qazi ABDALLAH", "Person")["match"]  # four letters: two names
