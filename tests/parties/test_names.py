@@ -308,3 +308,8 @@ def test_persian_gh_for_qaf_is_one_consonant() -> None:
     assert compare_names("SOLEIMANI, Qasem", "SOLEYMANI, Ghasem", "Person")["match"]
     assert compare_names("SHAHID FAKHAR MOGHADDAM GROUP", "SHAHID FAKHAR MOQADAM GROUP")["match"]
     assert not compare_names("Ghazi ABDALLAH", "Qazi ABDALLAH", "Person")["match"]  # four letters: two names
+
+
+def test_ould_and_walad_are_son_of_as_bin_is() -> None:
+    assert compare_names("MAHFOUZ OULD AL-WALID", "Mafouz Walad Al-Walid", "Person")["match"]
+    assert compare_names("محفوظ ولد الوليد", "Mahfouz Ould al-Walid", "Person")["match"]
