@@ -313,3 +313,7 @@ def test_persian_gh_for_qaf_is_one_consonant() -> None:
 def test_ould_and_walad_are_son_of_as_bin_is() -> None:
     assert compare_names("MAHFOUZ OULD AL-WALID", "Mafouz Walad Al-Walid", "Person")["match"]
     assert compare_names("محفوظ ولد الوليد", "Mahfouz Ould al-Walid", "Person")["match"]
+
+
+def test_allah_written_with_urdu_heh_is_allah() -> None:
+    assert [t.text for t in analyse("عبد اللہ خان", person=True).tokens] == [t.text for t in analyse("عبد الله خان", person=True).tokens]
