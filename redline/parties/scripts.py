@@ -475,7 +475,10 @@ _JOINED_AFTER = re.compile(r"(\S)\s+(الله|الدين|زاده)(?=\s|$)")
 
 def join_arabic(text: str) -> str:
     """'حبيب الله', 'شهاب الدين', 'آخوند زاده': the second word is part of the name (Habibullah,
-    Shahabuddin, Akhundzada)."""
+    Shahabuddin, Akhundzada). Allah written with Urdu's heh goal (اللہ: ثناء اللہ, Sanaullah) is read as
+    Arabic writes it first."""
+    if "للہ" in text:
+        text = text.replace("للہ", "لله")
     if "الله" not in text and "الدين" not in text and "زاده" not in text:
         return text
     return _JOINED_AFTER.sub(lambda m: m.group(1) + ZWJ + m.group(2), text)
