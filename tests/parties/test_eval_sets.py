@@ -136,3 +136,21 @@ def test_category_cases_are_frozen() -> None:
     assert not any(p.label for p in pairs if p.set == "must_not_match")
     for s in sets:
         assert {p.split for p in pairs if p.set == s} == {"tune", "test"}
+
+
+def test_the_larger_tune_pool_holds_no_test_entity_and_no_frozen_pair() -> None:
+    """benchmarks/data/parties_category_pool.csv: engine work reads it instead of the test half, so every
+    entity of it is in the tune half of its set, and none of its pairs is a frozen one."""
+    from benchmarks.category_sets import POOL_FILE, load
+    from benchmarks.eval_split import split_of
+
+    frozen = {(p.set, p.a, p.b) for p in load()}
+    pool = load(POOL_FILE)
+    assert len(pool) > 5000
+    for p in pool:
+        assert p.set.startswith("pool:"), p
+        name = p.set.removeprefix("pool:")
+        ea, eb = p.ref.split("|", 1)
+        assert p.split == "tune" == split_of(name, ea) == split_of(name, eb), p
+        assert (ea == eb) == bool(p.label), p
+        assert (name, p.a, p.b) not in frozen, p
