@@ -250,8 +250,8 @@ class Rarity:
 COMBINATION_MIN_WORDS = 3  # rule rare_combination: sector words a name needs before their combination can name it
 SHORT_RESIDUAL = 4  # letters up to which rule one_name_two_ways asks the two names to be one edit apart
 RESIDUAL_AGREEMENT = 0.8  # Jaro-Winkler of the folded spellings for rule one_name_two_ways (tune half: see its basis)
+RESIDUAL_LENGTH_SHARE = 0.75  # ... and, past SHORT_RESIDUAL letters, the shorter name's letters at least this share of the longer's
 LONE_WHOLE_MAX_DF = 5  # rule lone_word_whole: listed parties that may carry the word the names share (see its basis)
-RESIDUAL_LENGTH_SHARE = 0.75  # ... and the shorter name's letters at least this share of the longer's
 STEM_MIN = 5  # letters the two words must begin with alike
 STEM_SHARE = 0.7  # ... and that share of the longer word
 
