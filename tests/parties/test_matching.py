@@ -493,3 +493,10 @@ def test_a_public_bodys_place_left_unmatched_weighs_as_its_name() -> None:
     hits = screener.screen(Query("Urumqi Municipal PSB"))
     assert hits[0].party.entity_ids == ["o-2"] and hits[0].match
     assert not any(h.match for h in hits if h.party.entity_ids == ["o-1"])
+
+
+def test_a_place_against_a_sector_word_beside_one_shared_word_is_a_conflict() -> None:
+    # Rule word_conflict (session 28): two firms that share one word, one with a place, the other a sector word.
+    assert not compare_names("ADEN FREIGHT LTD", "AIR FREIGHT LTD")["match"]
+    assert not compare_names("Servis Economic", "Myanmar Economic Corporation")["match"]
+    assert compare_names("Aden Freight Ltd", "ADEN FREIGHT LIMITED")["match"]
