@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
@@ -196,6 +196,7 @@ def vocabulary() -> Vocabulary:
     places = set(raw["places"]) | (_country_words() - set(raw["territory_words_not_places"]))
     han_words = {k: v for k, v in raw["han_generic"].items()}
     former = tuple(sorted(raw["former_markers"], key=len, reverse=True))
+    legal_form_spellings = {spelling: word for word, spellings in raw["legal_form_spellings"].items() for spelling in spellings}
     if len(raw["vowel_readings"]) != LOOSE_ENDING:
         raise VocabularyError(f"{source}: vowel_readings must hold {LOOSE_ENDING} readings (loose_spellings' layout)")
     return Vocabulary(
@@ -237,9 +238,9 @@ def vocabulary() -> Vocabulary:
         joined_and=re.compile("|".join(re.escape(a) for a in raw["joined_and"])),
         phrases={tuple(phrase.split()): word for word, phrases in (raw.get("phrases") or {}).items() for phrase in phrases},
         spelled_out=dict(raw["spelled_out"]),
-        legal_form_spellings={spelling: word for word, spellings in raw["legal_form_spellings"].items() for spelling in spellings},
-        legal_form_spellings_re=re.compile(r"(?<![^\W_])(?:" + "|".join(s for spellings in raw["legal_form_spellings"].values() for s in spellings) + r")(?![^\W_])"),
-        spelled_out_re=re.compile(r"(?<![^\W_])(?:" + "|".join(raw["spelled_out"]) + r")(?![^\W_])"),
+        spelled_out_re=_any_word(raw["spelled_out"]),
+        legal_form_spellings=legal_form_spellings,
+        legal_form_spellings_re=_any_word(legal_form_spellings),
         person_titles=frozenset(raw["person_titles"]),
         leading_titles=_rigour_person_titles(),
         person_particles=frozenset(raw["person_particles"]),
@@ -250,6 +251,11 @@ def vocabulary() -> Vocabulary:
         abd_not_split=re.compile(raw["abd_not_split"]),
         abd_surname_endings=tuple(raw["abd_surname_endings"]),
     )
+
+
+def _any_word(words: Iterable[str]) -> re.Pattern[str]:
+    """A pattern that finds any of these words, whole (not inside another word)."""
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(re.escape(w) for w in words) + r")(?![^\W_])")
 
 
 def _rigour_person_titles() -> frozenset[str]:

@@ -791,6 +791,7 @@ def compare(
         return result
     score = matched / (query_weight + extras)
 
+    shared = [p for p in pairs if p.query.kind in DISTINCTIVE and p.listed.kind in DISTINCTIVE and p.how != "initial"]
     if result.query_unmatched and result.listed_unmatched:
         conflicted = False
         for kind, rule in CONFLICTS:
@@ -801,8 +802,7 @@ def compare(
                 conflicted = True
                 score = _apply(result, rule, score, f"{', '.join(sorted(q_only))} vs {', '.join(sorted(c_only))}")
         if not conflicted:
-            lone = sum(1 for p in pairs if p.query.kind in DISTINCTIVE and p.listed.kind in DISTINCTIVE and p.how != "initial") <= 1
-            own = _own_words(result, lone)
+            own = _own_words(result, lone=len(shared) <= 1)
             if own:
                 score = _apply(result, "word_conflict", score, own)
     q_numbers = {t.text for t in q_tokens if t.kind == NUMBER}
@@ -814,7 +814,7 @@ def compare(
         if any(p.query.kind == PLACE for p in distinctive):
             result.penalties.append(RULES["public_body_place"].says)
     else:
-        distinctive = [p for p in pairs if p.query.kind in DISTINCTIVE and p.listed.kind in DISTINCTIVE and p.how != "initial"]
+        distinctive = shared
     if len(distinctive) == 1 and distinctive[0].how not in ("exact", "compound") and distinctive[0].query.kind != INITIAL:
         score = _apply(result, "lone_approximate", score)
     elif len(distinctive) == 1 and not more and not (query.person or listed.person) and not any(RULES["word_conflict"].says in x for x in result.penalties):
