@@ -123,8 +123,9 @@ RULES: dict[str, Rule] = {
     "number_conflict": Rule("numbers differ", "hand-set as 0.4 at SET_AT: 'Ocean Star 7' is never 'Ocean Star 8'; an exact name lands at 0.53 of the threshold, far below review too", needed=SET_AT / 0.4),
     "patronymic_conflict": Rule("patronymics differ", "as a different birth year (screening.BIRTH_YEAR_MISMATCH): a different father's name is as strong a conflict, never a match; an exact name lands at 0.93 of the threshold (0.7 at 0.75), shown for review", needed=SET_AT / 0.7),
     "word_conflict": Rule("each name keeps words of its own, one distinctive", "tune half, once the threshold could move (must_not_match, generated word_swap and substring_trap): two firms that share one word, each with its own besides ('Credit Ural Bank' / 'Popular Credit Bank', 0.63 before it); set as needing 0.85 like the sector conflict (0.88): at threshold 0.65, must-not-match matched at 0.55-0.63: 2 -> 0, generated precision 0.825 -> 0.835, company variants 0.865 -> 0.860, gov bodies 0.734 -> 0.723 (needing 0.95 or 1.0: gov 0.718). Not when one side's word contracts the other's ('shppng' / 'shipping': an abbreviation left unpaired). Session 28: also a place left on one side against a sector word on the other when the names share at most one distinctive word ('Aden Freight' / 'Air Freight', 'Servis Economic' / 'Myanmar Economic Corporation'; not a public body's unit word): generated tune false matches 65 -> 63, none lost; larger tune pool company -1 ('MELLI BANK PLC' / 'MELLI IRAN PLC'), other sets unchanged", needed=0.85),
+    "rare_word_shared": Rule("the names share, exactly, a word few listed parties carry: the words each keeps weigh less", "issue 9, session 29: the lists give one firm names that differ by a sector or descriptive word ('PARCHIN CHEMICAL INDUSTRIES' / 'PARCHIN CHEMICAL FACTORIES', 'FATER INSTITUTE' / 'FATER ENGINEERING', 'Hengshui Yuanchem Trading' / 'Hengshui Yuanchem Nitrocellulose'), held below a match by rules sector_conflict and word_conflict (needing 0.88 and 0.85), while the two firms those rules part share a common word ('Credit Ural Bank' / 'Popular Credit Bank': credit is carried by 75 listed parties). When organisations' names share, exactly and as written in Latin letters, a distinctive word carried by at most RARE_MAX_DF listed parties, either conflict needs this instead. Larger tune pool at 0.65: company recall 0.714 -> 0.729 (needing 0.75: 0.724, 0.65: 0.736), gov bodies 0.523 -> 0.614, no negative of the pool matched; with lone_word too: +2 pairs, not kept. Not a word read from another script by its sound ('L3 Harris Technologies' / 'L3哈里斯海事服务公司', a subsidiary)", needed=0.7),
     "lone_word": Rule("one distinctive word in common, and a name has distinctive words the other lacks", "a lone distinctive word found is not enough (as more_words, which needs two): at 0.75, one further distinctive word (0.4 of a miss) kept such names below a match; once the threshold could move, 'Acme Group' / 'Acme Fishing Agency' (0.74) matched. Set as needing 0.8; tune half at 0.65: generated precision 0.835 -> 0.839 (recall unchanged), company variants 0.860 -> 0.856, gov bodies 0.723 -> 0.718 (needing 0.75 or 0.85: the same). Organisations only: a person's further names cost EXTRA_COST_PERSON", needed=0.8),
-    "lone_word_whole": Rule("one name is whole in the other, by one rare distinctive word", "issue 9, session 28: lists give a firm its bare name and the name with a word more ('TEMPBANK' / 'MAB TEMPBANK OAO', 'CHORNOMORNAFTOGAZ' / 'NJSC CHORNOMORNAFTOGAZ', 'TAGHTIRAN P.J.S.' / 'TAGHTIRAN KASHAN COMPANY'). When every word of one name but its stop words is found in the other, and the word they share, exactly, is rare in the lists (carried by at most LONE_WHOLE_MAX_DF listed parties), rule lone_word needs 0.7 instead of 0.8. A larger tune-half pool from the lists' aliases (the category builder with another seed, 1,386 company pairs, none of the frozen sets; docs/benchmarks-parties.md): company recall 0.681 -> 0.695 at 0.65 with at most 2 parties, no negative matched; needing 0.72: 0.690; no rule (1.0): 0.698, but a query with a typo then ranked another firm's longer name above its own ('OAO Svetlovskoe'). Later in the session (with the stem and abbreviation changes): at most 2 or 3 parties 0.705, 5: 0.708, 8: 0.709; 5 kept, generated screening unchanged. Not when the other name keeps words besides ('Petr Pernicka' / 'Pernicka Production'), nor when a word was only paired with another of its class ('Kanso Group' / 'Kanso Fishing Agency': group and agency are forms of an organisation)", needed=0.7),
+    "lone_word_whole": Rule("one name is whole in the other, by one rare distinctive word", "issue 9, session 28: lists give a firm its bare name and the name with a word more ('TEMPBANK' / 'MAB TEMPBANK OAO', 'CHORNOMORNAFTOGAZ' / 'NJSC CHORNOMORNAFTOGAZ', 'TAGHTIRAN P.J.S.' / 'TAGHTIRAN KASHAN COMPANY'). When every word of one name but its stop words is found in the other, and the word they share, exactly, is rare in the lists (carried by at most RARE_MAX_DF listed parties), rule lone_word needs 0.7 instead of 0.8. A larger tune-half pool from the lists' aliases (the category builder with another seed, 1,386 company pairs, none of the frozen sets; docs/benchmarks-parties.md): company recall 0.681 -> 0.695 at 0.65 with at most 2 parties, no negative matched; needing 0.72: 0.690; no rule (1.0): 0.698, but a query with a typo then ranked another firm's longer name above its own ('OAO Svetlovskoe'). Later in the session (with the stem and abbreviation changes): at most 2 or 3 parties 0.705, 5: 0.708, 8: 0.709; 5 kept, generated screening unchanged. Not when the other name keeps words besides ('Petr Pernicka' / 'Pernicka Production'), nor when a word was only paired with another of its class ('Kanso Group' / 'Kanso Fishing Agency': group and agency are forms of an organisation)", needed=0.7),
     "lone_approximate": Rule("the one distinctive word agrees only approximately", "hand-set as 0.9 at SET_AT (8eb11f1): names that agree on one distinctive word, and only fuzzily (one edit in five: 0.8), stay below a match ('Mazen GmbH' / 'Mawen Engineering'); a name matches through it from 0.83", needed=SET_AT / 0.9),
     "generic_only_cap": Rule("only generic words, places or initials in common", "cap: a quarter below the threshold (half of it at 0.75), so such a hit is seen but never reviewed as likely", below=0.25),
     "rare_combination": Rule("the sector words both names share are carried together by few listed parties: together they name it", "issue 9, session 25: a listed name made only of sector words ('Academy of Military Medical Sciences', 'Semiconductor Manufacturing International Corporation', 'Organisation for Technological Industries') was held by generic_only_cap or generic_name_cap even spelt exactly, though its words together are as rare in the lists as a distinctive word. The caps are lifted when at least COMBINATION_MIN_WORDS sector words (not state, national, group ...: NOT_SECTORS) are found in both names, nothing but places and a public body's unit words (agency, directorate ...: BODY_UNITS) is left on either side (the Shanghai subsidiary, 'Syrian Air Force Intelligence' / 'Air Force Intelligence Agency': tune gov bodies 0.729 -> 0.734; not 'Academy of Military Sciences' against '... Medical Sciences', two bodies), and the listed parties carrying all of them together weigh, by rule word_rarity's curve, at least this factor (1.0: a word of ordinary weight, carried by at most 24 parties). Two words never lift it ('Digital Technologies', 'Ministry of Defence': thousands of firms and every state)", value=1.0),
@@ -132,6 +133,7 @@ RULES: dict[str, Rule] = {
     "more_names": Rule("every name of one side is found in the other: its further names cost less", "tune half (person_variants): lists give a person's full name and short aliases ('GOETZ, Alain' / 'GOETZ, Alain Francois Viviane'); at 0.2 two names found of five (2 / 2.6 = 0.77) match (0.25: person F1 0.765, 0.2: 0.780, 0.15: 0.785, kept 0.2 for the margin), one name never does (the rule needs two), a different given name on each side is untouched (a conflict)", value=0.2),
     "more_words": Rule("every word of one name is found in the other: its further words cost less", "tune half (company_variants, gov_bodies): lists give a body its short name and its long one with the parent or the full title ('Department of Financial Investigations' / '... of the State Control Committee of the Republic of Belarus'); F1 company / gov at 0.4: 0.765 / 0.624, 0.3: 0.776 / 0.655, 0.25: 0.785 / 0.661, 0.2: first negative matched; kept 0.3 for the margin. Two words found, one distinctive and whole: a lone word found never fires it", value=0.3),
     "parent_tail": Rule("the longer name goes on with its parent ('of ...'): those words cost little", "tune half (gov_bodies): lists name a body by its head ('Main Directorate', 'Department of Financial Investigations') and by its head with its parent after 'of' ('... of the General Staff of the Armed Forces'); with more_words, the parent's words cost 0.1 a word instead of 0.3", value=0.1),
+    "rare_name_whole": Rule("the one name found is whole in the other and few listed parties carry it: the other's further names cost less", "issue 9, session 29: the lists give a person a one-name alias beside the full name ('Atiqullah' / 'ATIQULLAH WALI MOHAMMAD', 'Mudacumura' / 'SYLVESTRE MUDACUMURA', 'MR. HYDE' / 'HYDE, Clive Norman'); rule more_names needs two names found, since a common one is many people's ('ABU ABDULLAH' / 'AMIR ABDULLAH': abdullah is carried by 193 listed parties). When the one name found is exact, as written in Latin letters, and carried by at most RARE_MAX_DF listed parties, the further names cost as more_names' (two further names: 1 / 1.4 = 0.71, three: 0.63). Larger tune pool at 0.65: person recall 0.728 -> 0.738 (at most 1 party: 0.732, 2: 0.734, 10: 0.739), no negative of any set matched. Screening still shows a one-name query for review (screening.ONE_NAME_CAP)", value=0.2),
     "repeated_word": Rule("a word the name repeats is counted once", "a name's repeated word ('HUSSEIN, Hussein', 'JABER ... JABER') says nothing more once one of its copies is matched: it costs nothing (0.0 of a word); tune half: person_variants +2, company +2, gov +1 true matches; negatives moved at most 0.48 -> 0.58", value=0.0),
     "one_name_two_ways": Rule("the one name left on each side is one name spelt two ways", "tune half (person_variants; the largest class of its misses at 0.65: a given or family name transliterated two ways, 'Sung-Mu' / 'Sun Mu', 'Tun' / 'Htun', 'Artem' / 'Artyom'): with two names found, the one Latin name left on each side pairs when its folded spellings' Jaro-Winkler is at least RESIDUAL_AGREEMENT, valued as a one-edit-in-four fuzzy match (0.75). At 0.65, person F1 0.810 -> 0.833 (agreement 0.9: 0.819, 0.8: 0.833, 0.75: 0.837; 0.8 kept for the margin); no negative of any set matched, third-party pairs unchanged. One name found never fires it ('Said Khalil' / 'Saad Khalil' stay apart), nor a word romanised from an abjad, whose vowels are not written (Habibullah / عبد الله), nor two names of at most SHORT_RESIDUAL letters two edits apart (session 25: 'Kim Yo Jong' / 'Kim Yong Jong' and 'Hsu Chih-yung' / 'Hsu Chih-ming' matched at 0.92; no pair of the tune half moved)", value=0.75),
     "word_rarity": Rule("words weigh by how many listed parties carry them", "see RARITY (the tune half, session 21)", value=1.0),
@@ -251,7 +253,7 @@ COMBINATION_MIN_WORDS = 3  # rule rare_combination: sector words a name needs be
 SHORT_RESIDUAL = 4  # letters up to which rule one_name_two_ways asks the two names to be one edit apart
 RESIDUAL_AGREEMENT = 0.8  # Jaro-Winkler of the folded spellings for rule one_name_two_ways (tune half: see its basis)
 RESIDUAL_LENGTH_SHARE = 0.75  # ... and, past SHORT_RESIDUAL letters, the shorter name's letters at least this share of the longer's
-LONE_WHOLE_MAX_DF = 5  # rule lone_word_whole: listed parties that may carry the word the names share (see its basis)
+RARE_MAX_DF = 5  # rules lone_word_whole and rare_word_shared: listed parties that may carry the word the names share (see their bases)
 STEM_MIN = 5  # letters the two words must begin with alike
 STEM_SHARE = 0.7  # ... and that share of the longer word
 
@@ -756,7 +758,7 @@ def compare(
     if repeated:
         repeated.sort()
         result.penalties.append(f"{RULES['repeated_word'].says} ({', '.join(repeated)})")
-    more = _more_words(query, listed, result)  # "more_names", "more_words" or ""
+    more = _more_words(query, listed, result, rarity)  # "more_names", "rare_name_whole", "more_words" or ""
     cheaper = VALUES[more] if more else 1.0
     tail = _parent_tail(q_tokens, used_q) if more == "more_words" and result.query_unmatched else (
         _parent_tail(c_tokens, used_c) if more == "more_words" else frozenset())
@@ -794,17 +796,19 @@ def compare(
     shared = [p for p in pairs if p.query.kind in DISTINCTIVE and p.listed.kind in DISTINCTIVE and p.how != "initial"]
     if result.query_unmatched and result.listed_unmatched:
         conflicted = False
+        rare = _rare_word_shared(query, listed, shared, rarity)
         for kind, rule in CONFLICTS:
             # The same kind of word on both sides, each left unmatched: the names disagree.
             q_only = {t.source for t in result.query_unmatched if t.kind == kind and t.text not in NOT_SECTORS}
             c_only = {t.source for t in result.listed_unmatched if t.kind == kind and t.text not in NOT_SECTORS} if q_only else None
             if q_only and c_only:
                 conflicted = True
-                score = _apply(result, rule, score, f"{', '.join(sorted(q_only))} vs {', '.join(sorted(c_only))}")
+                detail = f"{', '.join(sorted(q_only))} vs {', '.join(sorted(c_only))}"
+                score = _conflict(result, rule, score, detail, rare if rule == "sector_conflict" else "")
         if not conflicted:
             own = _own_words(result, lone=len(shared) <= 1)
             if own:
-                score = _apply(result, "word_conflict", score, own)
+                score = _conflict(result, "word_conflict", score, own, rare)
     q_numbers = {t.text for t in q_tokens if t.kind == NUMBER}
     c_numbers = {t.text for t in c_tokens if t.kind == NUMBER}
     if q_numbers and c_numbers and q_numbers != c_numbers:
@@ -877,15 +881,19 @@ def _cheaper(token: Token, tail: frozenset[str], cheaper: float) -> float:
     return VALUES["parent_tail"] if token.text in tail else cheaper
 
 
-def _more_words(query: AnalysedName, listed: AnalysedName, result: NameComparison) -> str:
+def _more_words(query: AnalysedName, listed: AnalysedName, result: NameComparison, rarity: Rarity | None = None) -> str:
     """The rule for a name found whole in a longer one, or "": every word of one side found in
     the other, which has more. Persons: at least two names found ('RIVERA, Leonel' in 'RIVERA
-    MARADIAGA, Devis Leonel'). Organisations: at least two words found, one of them distinctive and
+    MARADIAGA, Devis Leonel'), or one that few listed parties carry (rule rare_name_whole: 'Mudacumura' in
+    'SYLVESTRE MUDACUMURA'). Organisations: at least two words found, one of them distinctive and
     found whole ('Raduga Design Bureau' in 'State Machine-Building Design Bureau Raduga')."""
     if bool(result.query_unmatched) == bool(result.listed_unmatched):
         return ""
     if query.person and listed.person:
-        return "more_names" if sum(1 for p in result.pairs if p.query.kind == WORD and p.listed.kind == WORD) >= 2 else ""
+        names = [p for p in result.pairs if p.query.kind == WORD and p.listed.kind == WORD]
+        if len(names) >= 2:
+            return "more_names"
+        return "rare_name_whole" if len(names) == 1 and _rare_as_written(names[0], rarity) else ""
     if query.person or listed.person:
         return ""
     found = [p for p in result.pairs if p.query.kind != STOP and p.how not in VARIANT_CLASSES]
@@ -900,7 +908,32 @@ def _whole_by_rare_word(shared: Pair, result: NameComparison, rarity: Rarity | N
         return False  # 'Kanso Group' / 'Kanso Fishing Agency': a group is not found in an agency, only paired with it
     if any(t.kind != STOP for t in result.query_unmatched) and any(t.kind != STOP for t in result.listed_unmatched):
         return False
-    return max(rarity.df.get(shared.query.text, 0), rarity.df.get(shared.listed.text, 0)) <= LONE_WHOLE_MAX_DF
+    return max(rarity.df.get(shared.query.text, 0), rarity.df.get(shared.listed.text, 0)) <= RARE_MAX_DF
+
+
+def _rare_word_shared(query: AnalysedName, listed: AnalysedName, shared: list[Pair], rarity: Rarity | None) -> str:
+    """Rule rare_word_shared: a word of letters (not a number, not 'L3') two organisations' names share,
+    exactly and as written in Latin letters, that at most RARE_MAX_DF listed parties carry; '' when none."""
+    if rarity is None or query.person or listed.person:
+        return ""
+    return next((p.listed.source for p in shared if p.listed.kind == WORD and _rare_as_written(p, rarity)), "")
+
+
+def _rare_as_written(pair: Pair, rarity: Rarity | None) -> bool:
+    """A word of letters found exactly on both sides, as written in Latin letters (not read from another
+    script by its sound or consonants), that at most RARE_MAX_DF listed parties carry."""
+    q, c = pair.query, pair.listed
+    if rarity is None or pair.how != "exact" or not c.text.isalpha() or q.sound or c.sound or q.abjad or c.abjad:
+        return False
+    return max(rarity.df.get(q.text, 0), rarity.df.get(c.text, 0)) <= RARE_MAX_DF
+
+
+def _conflict(result: NameComparison, name: str, score: float, detail: str, rare: str) -> float:
+    """A conflict rule, or rule rare_word_shared in its place when the names share a rare word (`rare`)."""
+    if not rare:
+        return _apply(result, name, score, detail)
+    result.penalties.append(f"{RULES[name].says} ({detail})")
+    return _apply(result, "rare_word_shared", score, rare)
 
 
 def _distinctive(token: Token, body: bool) -> bool:

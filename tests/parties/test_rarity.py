@@ -107,3 +107,32 @@ def test_a_name_whole_in_another_by_one_rare_word_matches() -> None:
     assert _score("BRONTAL", "QUILLAN BRONTAL OAO", table) < MATCH_THRESHOLD  # every party carries it
     assert _score("ZORVEX KELMARO", "QUILLAN ZORVEX OAO", table) < MATCH_THRESHOLD  # each keeps a word
     assert _score("ZORVEX", "QUILLAN ZORVEX OAO", None) < MATCH_THRESHOLD  # no lists: rarity unknown
+
+
+def test_a_rare_word_shared_outweighs_the_words_each_name_keeps() -> None:
+    """Rule rare_word_shared: one firm's names that differ by a sector or descriptive word ('PARCHIN
+    CHEMICAL INDUSTRIES' / 'PARCHIN CHEMICAL FACTORIES') match when the word they share is rare; two firms
+    that share a common word and keep words of their own stay apart, and people are never lifted by it."""
+    table = _table()
+    sectors = compare(analyse("ZORVEX CHEMICAL INDUSTRIES"), analyse("ZORVEX CHEMICAL FACTORIES"), rarity=table)
+    assert sectors.score >= MATCH_THRESHOLD
+    assert any(score.RULES["rare_word_shared"].says in p for p in sectors.penalties)
+    assert _score("ZORVEX QUILLAN TRADING", "ZORVEX QUILLAN KELMARO", table) >= MATCH_THRESHOLD
+    assert _score("BRONTAL CHEMICAL INDUSTRIES", "BRONTAL CHEMICAL FACTORIES", table) < MATCH_THRESHOLD
+    assert _score("BRONTAL MOHAMMAD TRADING", "BRONTAL MOHAMMAD KELMARO", table) < MATCH_THRESHOLD
+    assert _score("ZORVEX CHEMICAL INDUSTRIES", "ZORVEX CHEMICAL FACTORIES", None) < MATCH_THRESHOLD  # no lists
+    person = compare(analyse("Kelmaro Zorvex", person=True), analyse("Pardonel Zorvex", person=True), rarity=table)
+    assert person.score < MATCH_THRESHOLD and not any(score.RULES["rare_word_shared"].says in p for p in person.penalties)
+
+
+def test_a_rare_name_alone_is_found_in_the_full_name() -> None:
+    """Rule rare_name_whole: a person's one-name alias ('Mudacumura' / 'SYLVESTRE MUDACUMURA') matches the
+    full name when few listed parties carry it; a common name alone does not ('ABU ABDULLAH' / 'AMIR
+    ABDULLAH'), nor a rare one against a name with three more."""
+    table = _table()
+    alias = compare(analyse("ZORVEX", person=True), analyse("Kelmaro Pardonel ZORVEX", person=True), rarity=table)
+    assert alias.score >= MATCH_THRESHOLD
+    assert any(score.RULES["rare_name_whole"].says in p for p in alias.penalties)
+    assert _score("BRONTAL", "Kelmaro Pardonel BRONTAL", table, person=True) < MATCH_THRESHOLD
+    assert _score("ZORVEX", "Kelmaro Pardonel Vostanu ZORVEX", table, person=True) < MATCH_THRESHOLD
+    assert _score("Quillan ZORVEX", "Kelmaro ZORVEX", table, person=True) < MATCH_THRESHOLD  # each keeps a name
