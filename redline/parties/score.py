@@ -30,6 +30,7 @@ from redline.parties.names import (
     PATRONYMIC,
     PLACE,
     STOP,
+    TRANSLATION,
     WORD,
     WEIGHTS,
     AnalysedName,
@@ -133,6 +134,7 @@ RULES: dict[str, Rule] = {
     "more_names": Rule("every name of one side is found in the other: its further names cost less", "tune half (person_variants): lists give a person's full name and short aliases ('GOETZ, Alain' / 'GOETZ, Alain Francois Viviane'); at 0.2 two names found of five (2 / 2.6 = 0.77) match (0.25: person F1 0.765, 0.2: 0.780, 0.15: 0.785, kept 0.2 for the margin), one name never does (the rule needs two), a different given name on each side is untouched (a conflict)", value=0.2),
     "more_words": Rule("every word of one name is found in the other: its further words cost less", "tune half (company_variants, gov_bodies): lists give a body its short name and its long one with the parent or the full title ('Department of Financial Investigations' / '... of the State Control Committee of the Republic of Belarus'); F1 company / gov at 0.4: 0.765 / 0.624, 0.3: 0.776 / 0.655, 0.25: 0.785 / 0.661, 0.2: first negative matched; kept 0.3 for the margin. Two words found, one distinctive and whole: a lone word found never fires it", value=0.3),
     "parent_tail": Rule("the longer name goes on with its parent ('of ...'): those words cost little", "tune half (gov_bodies): lists name a body by its head ('Main Directorate', 'Department of Financial Investigations') and by its head with its parent after 'of' ('... of the General Staff of the Armed Forces'); with more_words, the parent's words cost 0.1 a word instead of 0.3", value=0.1),
+    "rare_word_whole": Rule("the one word found is whole in the other and few listed parties carry it: the other's further words cost less", "issue 9, session 29: as rule rare_name_whole for people, rule more_words' cost (0.3 a further word) for an organisation's name whose one distinctive word, exact, as written in Latin letters and carried by at most RARE_MAX_DF listed parties, is all of it ('KITOKO' / 'KITOKO FOOD FARM', 'ITEF' / 'Kurchatovskiy Institute ITEF', 'INTERCONTINENTAL' / 'INTERCONTINENTAL DE AVIACION S.A.'); rule lone_word_whole still applies. Larger tune pool at 0.65: company recall 0.729 -> 0.734, no negative matched; generated tune screening +2 true matches (TOO KAZSTANEX, SCF PRIMORYE), one typo case ranked another row of its own firm first (OAO Svetlovskoe: the names-only row 'OAO Svetlovskoye' and the SDN record of Svetlovsky Enterprise Era are one firm). Without lone_word_whole's factor: company 0.738, but 'CHAYKA STRATEGIC SOLUTIONS DOO' matched 'OPEN JOINT STOCK COMPANY CHAYKA' (chayka is carried by 4 listed parties)", value=0.3),
     "rare_name_whole": Rule("the one name found is whole in the other and few listed parties carry it: the other's further names cost less", "issue 9, session 29: the lists give a person a one-name alias beside the full name ('Atiqullah' / 'ATIQULLAH WALI MOHAMMAD', 'Mudacumura' / 'SYLVESTRE MUDACUMURA', 'MR. HYDE' / 'HYDE, Clive Norman'); rule more_names needs two names found, since a common one is many people's ('ABU ABDULLAH' / 'AMIR ABDULLAH': abdullah is carried by 193 listed parties). When the one name found is exact, as written in Latin letters, and carried by at most RARE_MAX_DF listed parties, the further names cost as more_names' (two further names: 1 / 1.4 = 0.71, three: 0.63). Larger tune pool at 0.65: person recall 0.728 -> 0.738 (at most 1 party: 0.732, 2: 0.734, 10: 0.739), no negative of any set matched. Screening still shows a one-name query for review (screening.ONE_NAME_CAP)", value=0.2),
     "repeated_word": Rule("a word the name repeats is counted once", "a name's repeated word ('HUSSEIN, Hussein', 'JABER ... JABER') says nothing more once one of its copies is matched: it costs nothing (0.0 of a word); tune half: person_variants +2, company +2, gov +1 true matches; negatives moved at most 0.48 -> 0.58", value=0.0),
     "one_name_two_ways": Rule("the one name left on each side is one name spelt two ways", "tune half (person_variants; the largest class of its misses at 0.65: a given or family name transliterated two ways, 'Sung-Mu' / 'Sun Mu', 'Tun' / 'Htun', 'Artem' / 'Artyom'): with two names found, the one Latin name left on each side pairs when its folded spellings' Jaro-Winkler is at least RESIDUAL_AGREEMENT, valued as a one-edit-in-four fuzzy match (0.75). At 0.65, person F1 0.810 -> 0.833 (agreement 0.9: 0.819, 0.8: 0.833, 0.75: 0.837; 0.8 kept for the margin); no negative of any set matched, third-party pairs unchanged. One name found never fires it ('Said Khalil' / 'Saad Khalil' stay apart), nor a word romanised from an abjad, whose vowels are not written (Habibullah / عبد الله), nor two names of at most SHORT_RESIDUAL letters two edits apart (session 25: 'Kim Yo Jong' / 'Kim Yong Jong' and 'Hsu Chih-yung' / 'Hsu Chih-ming' matched at 0.92; no pair of the tune half moved)", value=0.75),
@@ -758,7 +760,7 @@ def compare(
     if repeated:
         repeated.sort()
         result.penalties.append(f"{RULES['repeated_word'].says} ({', '.join(repeated)})")
-    more = _more_words(query, listed, result, rarity)  # "more_names", "rare_name_whole", "more_words" or ""
+    more = _more_words(query, listed, result, rarity)  # "more_names", "rare_name_whole", "more_words", "rare_word_whole" or ""
     cheaper = VALUES[more] if more else 1.0
     tail = _parent_tail(q_tokens, used_q) if more == "more_words" and result.query_unmatched else (
         _parent_tail(c_tokens, used_c) if more == "more_words" else frozenset())
@@ -821,7 +823,7 @@ def compare(
         distinctive = shared
     if len(distinctive) == 1 and distinctive[0].how not in ("exact", "compound") and distinctive[0].query.kind != INITIAL:
         score = _apply(result, "lone_approximate", score)
-    elif len(distinctive) == 1 and not more and not (query.person or listed.person) and not any(RULES["word_conflict"].says in x for x in result.penalties):
+    elif len(distinctive) == 1 and more in ("", "rare_word_whole") and not (query.person or listed.person) and not any(RULES["word_conflict"].says in x for x in result.penalties):
         own_words = [t.source for t in (*result.query_unmatched, *result.listed_unmatched) if t.kind == WORD]
         if own_words:
             rule = "lone_word_whole" if _whole_by_rare_word(distinctive[0], result, rarity) else "lone_word"
@@ -886,7 +888,10 @@ def _more_words(query: AnalysedName, listed: AnalysedName, result: NameCompariso
     the other, which has more. Persons: at least two names found ('RIVERA, Leonel' in 'RIVERA
     MARADIAGA, Devis Leonel'), or one that few listed parties carry (rule rare_name_whole: 'Mudacumura' in
     'SYLVESTRE MUDACUMURA'). Organisations: at least two words found, one of them distinctive and
-    found whole ('Raduga Design Bureau' in 'State Machine-Building Design Bureau Raduga')."""
+    found whole ('Raduga Design Bureau' in 'State Machine-Building Design Bureau Raduga'), or one
+    distinctive word found whole that few listed parties carry (rule rare_word_whole: 'KITOKO' in 'KITOKO
+    FOOD FARM'). A Chinese name read in translation is never whole by one rare word: a gloss is a guess
+    ('通用' read 'intercom')."""
     if bool(result.query_unmatched) == bool(result.listed_unmatched):
         return ""
     if query.person and listed.person:
@@ -898,6 +903,8 @@ def _more_words(query: AnalysedName, listed: AnalysedName, result: NameCompariso
         return ""
     found = [p for p in result.pairs if p.query.kind != STOP and p.how not in VARIANT_CLASSES]
     whole = [p for p in found if p.how in ("exact", "compound", "acronym") and _distinctive(p.query, result.public_body)]
+    if len(found) == 1 and whole and TRANSLATION not in (query.reading, listed.reading) and _rare_as_written(whole[0], rarity):
+        return "rare_word_whole"
     return "more_words" if len(found) >= 2 and whole else ""
 
 

@@ -8,9 +8,11 @@ explanation names each weighed word with its count.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from redline.parties import score
 from redline.parties.api import compare_names
-from redline.parties.names import analyse
+from redline.parties.names import TRANSLATION, analyse
 from redline.parties.score import MATCH_THRESHOLD, Rarity, compare, rarity_factor
 
 COMMON = ("brontal", "trading", "mohammad", "ali")  # "brontal": a distinctive word every party carries
@@ -136,3 +138,18 @@ def test_a_rare_name_alone_is_found_in_the_full_name() -> None:
     assert _score("BRONTAL", "Kelmaro Pardonel BRONTAL", table, person=True) < MATCH_THRESHOLD
     assert _score("ZORVEX", "Kelmaro Pardonel Vostanu ZORVEX", table, person=True) < MATCH_THRESHOLD
     assert _score("Quillan ZORVEX", "Kelmaro ZORVEX", table, person=True) < MATCH_THRESHOLD  # each keeps a name
+
+
+def test_a_rare_word_alone_is_found_in_the_longer_name() -> None:
+    """Rule rare_word_whole: an organisation's bare name ('ITEF' / 'Kurchatovskiy Institute ITEF') is found
+    in the longer one, whose further words then cost as rule more_words'; not by a common word, nor by a
+    Chinese name read in translation."""
+    table = _table()
+    bare = compare(analyse("ZORVEX OOO"), analyse("KELMARO INSTITUTE ZORVEX"), rarity=table)
+    assert bare.score >= MATCH_THRESHOLD
+    assert any(score.RULES["rare_word_whole"].says in p for p in bare.penalties)
+    assert _score("ZORVEX", "ZORVEX BRONTAL KELMARO", table) >= MATCH_THRESHOLD
+    assert _score("BRONTAL OOO", "KELMARO INSTITUTE BRONTAL", table) < MATCH_THRESHOLD
+    query, listed = analyse("ZORVEX OOO"), analyse("KELMARO INSTITUTE ZORVEX")
+    assert score._more_words(query, listed, bare, table) == "rare_word_whole"
+    assert score._more_words(query, replace(listed, reading=TRANSLATION), bare, table) == ""
