@@ -839,11 +839,13 @@ def _vocabulary_word(word: str, vocab: Vocabulary) -> bool:
 
 
 def _phrases(pieces: list[Piece], phrases: dict[tuple[str, ...], str]) -> list[Piece]:
-    """Words that name one thing together ('torgovyy dom', 'trading house') -> that one word."""
+    """Words that name one thing together ('torgovyy dom', 'trading house', 'islamic republic of iran') ->
+    that one word."""
+    sizes = sorted({len(phrase) for phrase in phrases}, reverse=True)
     out: list[Piece] = []
     i = 0
     while i < len(pieces):
-        for size in (3, 2):
+        for size in sizes:
             words = tuple(word for word, _, _ in pieces[i:i + size])
             if len(words) == size and words in phrases:
                 out.append((phrases[words], "", False))

@@ -317,3 +317,16 @@ def test_ould_and_walad_are_son_of_as_bin_is() -> None:
 
 def test_allah_written_with_urdu_heh_is_allah() -> None:
     assert [t.text for t in analyse("عبد اللہ خان", person=True).tokens] == [t.text for t in analyse("عبد الله خان", person=True).tokens]
+
+
+@pytest.mark.parametrize(("long_form", "country"), [
+    ("Ministry of Defence of the Russian Federation", "russia"),
+    ("National Development Fund of Islamic Republic of Iran", "iran"),
+    ("Maritime Administration of the Democratic People's Republic of Korea", "korea"),
+    ("Syrian Arab Republic Air Force", "syria"),
+])
+def test_a_state_s_official_long_form_is_its_country(long_form: str, country: str) -> None:
+    assert kinds(long_form)[country] == PLACE
+    assert not {"federation", "republic", "islamic", "democratic", "arab"} & set(kinds(long_form))
+    assert kinds("Islamic Jihad Union")["islamic"] == WORD  # not a long form: its words stay
+    assert compare_names("CENTRAL BANK OF THE RUSSIAN FEDERATION", "BANK OF RUSSIA, CENTRAL BANK")["score"] >= 0.65
