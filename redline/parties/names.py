@@ -139,6 +139,7 @@ class Vocabulary:
     person_titles: frozenset[str]  # 'mullah', 'haji', 'dr': stop words in persons' names
     leading_titles: frozenset[str]  # rigour's 'sir', 'lord', 'general': stop words before a person's first name
     person_particles: frozenset[str]  # 'ur' of 'Shams ur-Rahman': stop words in persons' names
+    person_abbreviations: dict[str, str]  # a name as lists abbreviate it in persons' names -> the name ('mg' -> 'maung')
     second_elements: tuple[tuple[str, str], ...]  # joined ending -> the word it is ('uddin' -> 'din'), longest first
     abd_not_split: re.Pattern[str]  # the rest of a joined 'abd' name that keeps it whole (Abdullah)
     abd_surname_endings: tuple[str, ...]
@@ -244,6 +245,7 @@ def vocabulary() -> Vocabulary:
         person_titles=frozenset(raw["person_titles"]),
         leading_titles=_rigour_person_titles(),
         person_particles=frozenset(raw["person_particles"]),
+        person_abbreviations={s: name for name, spellings in raw["person_abbreviations"].items() for s in spellings},
         second_elements=tuple(sorted(
             ((ending, word) for word, endings in raw["arabic_second_elements"].items() for ending in endings),
             key=lambda pair: len(pair[0]), reverse=True,
@@ -718,7 +720,7 @@ def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
         ):
             tokens.append(_token(word, STOP, word, bool(abjad), abjad == SOUND))
             continue
-        canonical = _patronymic(vocab.canonical.get(word, word), vocab) if person else vocab.place_variants.get(word) or vocab.canonical.get(word, word)
+        canonical = _patronymic(vocab.person_abbreviations.get(word) or vocab.canonical.get(word, word), vocab) if person else vocab.place_variants.get(word) or vocab.canonical.get(word, word)
         if not person and (
             canonical in LEGAL_FORM_TOKENS
             or hint == "generic" and canonical in {"company", "corporation", "limited"}

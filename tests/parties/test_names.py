@@ -330,3 +330,9 @@ def test_a_state_s_official_long_form_is_its_country(long_form: str, country: st
     assert not {"federation", "republic", "islamic", "democratic", "arab"} & set(kinds(long_form))
     assert kinds("Islamic Jihad Union")["islamic"] == WORD  # not a long form: its words stay
     assert compare_names("CENTRAL BANK OF THE RUSSIAN FEDERATION", "BANK OF RUSSIA, CENTRAL BANK")["score"] >= 0.65
+
+
+def test_the_burmese_mg_is_maung_in_persons_names_only() -> None:
+    assert compare_names("SWE, Khin Maung", "SWE, Khin Mg", "Person")["score"] >= 0.65
+    assert kinds("Khin Mg", person=True) == {"khin": WORD, "maung": WORD}
+    assert "mg" in kinds("MG Motor Company")
