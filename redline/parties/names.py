@@ -20,6 +20,7 @@ from importlib import resources
 import snowballstemmer
 import yaml
 from anyascii import anyascii
+from nicknames import NickNamer
 from pypinyin import lazy_pinyin
 from rapidfuzz.distance import OSA
 from rigour.names import extract_org_types, remove_org_types
@@ -857,6 +858,24 @@ def _phrases(pieces: list[Piece], phrases: dict[tuple[str, ...], str]) -> list[P
             out.append(pieces[i])
             i += 1
     return out
+
+
+@lru_cache(maxsize=1)
+def _nicknames() -> dict[str, frozenset[str]]:
+    """Each English given name's short forms and each short form's full names, from the nicknames package's
+    hand-curated table (carltonnorthern/nicknames, Apache-2.0)."""
+    namer = NickNamer()
+    related: dict[str, set[str]] = {}
+    for name, shorts in namer.nickname_lookup.items():
+        for short in shorts:
+            related.setdefault(name, set()).add(short)
+            related.setdefault(short, set()).add(name)
+    return {name: frozenset(others) for name, others in related.items()}
+
+
+def nickname(a: str, b: str) -> bool:
+    """Whether one of two person's names is the other's English short form ('larry' / 'lawrence')."""
+    return b in _nicknames().get(a, ())
 
 
 def _misspelled_legal_word(word: str, vocab: Vocabulary) -> bool:

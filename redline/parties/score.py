@@ -41,6 +41,7 @@ from redline.parties.names import (
     reading_note,
     east_slavic,
     loose_spellings,
+    nickname,
     skeleton,
     word_stem,
     vocabulary,
@@ -179,6 +180,9 @@ SIMILARITY = {
     # / 'Grigorievich', 'Zubkou' / 'Zubkov'): equal once read as Russian with vowels as classes
     # (names.east_slavic). Valued as a transliteration skeleton: looser than a fold.
     "east_slavic": 0.85,
+    # A given name and its English short form ('Lawrence' / 'Larry', 'Alexander' / 'Alex'; names.nickname):
+    # valued as an initial, so a lone such name stays below a match ('Leo' / 'Leon': lone_approximate).
+    "nickname": 0.8,
 }
 # Rule word_rarity (issue 9, session 21): a distinctive word (kind WORD) weighs by how many listed
 # parties carry it, as soft TF-IDF (Cohen, Ravikumar & Fienberg 2003) and nomenklatura's name
@@ -701,10 +705,12 @@ def compare(
             pairs.append(Pair(q_tokens[i], c_tokens[j], -negative, how))
     if not (query.person or listed.person):
         _acronym_pairs(q_tokens, c_tokens, used_q, used_c, pairs, query.legal_forms, listed.legal_forms)
-    elif query.person and listed.person and not query.reading and not listed.reading:
-        # A name in its second reading (names.second_reading) is spelt one way already: a name left on
-        # each side is two names ('Chol' / 'Chun', read 'chor' / 'chon').
-        _one_name_spelt_two_ways(q_tokens, c_tokens, used_q, used_c, pairs)
+    elif query.person and listed.person:
+        _nickname_pairs(q_tokens, c_tokens, used_q, used_c, pairs)
+        if not query.reading and not listed.reading:
+            # A name in its second reading (names.second_reading) is spelt one way already: a name left on
+            # each side is two names ('Chol' / 'Chun', read 'chor' / 'chon').
+            _one_name_spelt_two_ways(q_tokens, c_tokens, used_q, used_c, pairs)
 
     # A public body on both sides ("Urumqi Public Security Bureau"): its place is what names it.
     body = query.public_body and listed.public_body
@@ -865,6 +871,22 @@ def _one_name_spelt_two_ways(
     used_q.add(left_q[0])
     used_c.add(left_c[0])
     pairs.append(Pair(q, c, VALUES["one_name_two_ways"], TWO_WAYS))
+
+
+def _nickname_pairs(
+    q_tokens: tuple[Token, ...], c_tokens: tuple[Token, ...], used_q: set[int], used_c: set[int], pairs: list[Pair]
+) -> None:
+    """A given name and its English short form, each left unmatched in a person's name ('Larry' / 'Lawrence',
+    'Alex' / 'Alexander'): paired as one name (names.nickname)."""
+    for i, q in enumerate(q_tokens):
+        if i in used_q or q.kind != WORD:
+            continue
+        for j, c in enumerate(c_tokens):
+            if j not in used_c and c.kind == WORD and nickname(q.text, c.text):
+                used_q.add(i)
+                used_c.add(j)
+                pairs.append(Pair(q, c, SIMILARITY["nickname"], "nickname"))
+                break
 
 
 def _parent_tail(tokens: tuple[Token, ...], used: set[int]) -> frozenset[str]:

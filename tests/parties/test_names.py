@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from redline.parties.api import compare_names
-from redline.parties.names import GENERIC, NUMBER, PATRONYMIC, PLACE, WORD, analyse, short_name, split_alternatives, without_short_name, word_stem
+from redline.parties.names import GENERIC, NUMBER, PATRONYMIC, PLACE, WORD, analyse, nickname, short_name, split_alternatives, without_short_name, word_stem
 
 
 def kinds(name: str, person: bool = False) -> dict[str, str]:
@@ -336,3 +336,13 @@ def test_the_burmese_mg_is_maung_in_persons_names_only() -> None:
     assert compare_names("SWE, Khin Maung", "SWE, Khin Mg", "Person")["score"] >= 0.65
     assert kinds("Khin Mg", person=True) == {"khin": WORD, "maung": WORD}
     assert "mg" in kinds("MG Motor Company")
+
+
+def test_an_english_short_form_is_the_given_name_in_persons_names() -> None:
+    """names.nickname (the nicknames package's table): 'Larry' is 'Lawrence' beside the same family name; a
+    short form alone stays below a match, and organisations' words are never read so."""
+    both = compare_names("Lawrence DAVIS", "Larry DAVIS", "Person")
+    assert both["score"] >= 0.65 and "nickname" in both["explanation"]
+    assert compare_names("Leo", "Leon", "Person")["score"] < 0.65
+    assert compare_names("Larry Holdings", "Lawrence Holdings")["score"] < 0.65
+    assert nickname("alexander", "alex") and nickname("alex", "alexander") and not nickname("alex", "alexey")
