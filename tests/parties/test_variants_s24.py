@@ -21,6 +21,8 @@ def _word(text: str):
         ("morshed", "murshid"),  # e and o for i and u
         ("mohsen", "muhsin"),
         ("deif", "dayf"),  # the diphthong written ei / ay
+        ("zubaidi", "zubedi"),  # ... and e between consonants (session 29)
+        ("saydnaya", "sednaya"),
     ],
 )
 def test_persian_and_arabic_vowels_are_one_spelling(left: str, right: str) -> None:
@@ -35,6 +37,8 @@ def test_persian_and_arabic_vowels_are_one_spelling(left: str, right: str) -> No
         ("meng", "ming"),
         ("omar", "amir"),  # a vowel is not a consonant's place
         ("hamed", "hamad"),  # a and i are not one short vowel
+        ("hasan", "husayn"),  # the diphthong is not a short vowel
+        ("aisha", "esha"),  # nor a word's first vowels
     ],
 )
 def test_other_vowels_stay_apart(left: str, right: str) -> None:
