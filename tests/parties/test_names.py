@@ -346,3 +346,8 @@ def test_an_english_short_form_is_the_given_name_in_persons_names() -> None:
     assert compare_names("Leo", "Leon", "Person")["score"] < 0.65
     assert compare_names("Larry Holdings", "Lawrence Holdings")["score"] < 0.65
     assert nickname("alexander", "alex") and nickname("alex", "alexander") and not nickname("alex", "alexey")
+
+
+def test_hong_kong_and_hk_are_one_place() -> None:
+    assert kinds("HK Electric") == kinds("Hong Kong Electric") == {"hongkong": PLACE, "electric": GENERIC}
+    assert compare_names("HONG PANG GEMS (HK) CO. LIMITED", "HONG KONG HONG PANG GEMS CO., LTD.")["score"] >= 0.65
