@@ -351,3 +351,12 @@ def test_an_english_short_form_is_the_given_name_in_persons_names() -> None:
 def test_hong_kong_and_hk_are_one_place() -> None:
     assert kinds("HK Electric") == kinds("Hong Kong Electric") == {"hongkong": PLACE, "electric": GENERIC}
     assert compare_names("HONG PANG GEMS (HK) CO. LIMITED", "HONG KONG HONG PANG GEMS CO., LTD.")["score"] >= 0.65
+
+
+def test_turkish_company_words_read_without_their_marks() -> None:
+    """ANONIM SIRKETI is the joint-stock company's legal form spelt without its cedilla, ve is 'and'."""
+    name = analyse("DAL ENERJI MADENCILIK SANAYI VE TICARET ANONIM SIRKETI")
+    assert name.legal_forms == ("as",) and "anonim" not in {t.text for t in name.tokens}
+    assert kinds("DAL ENERJI MADENCILIK SANAYI VE TICARET")["ve"] == "stop"
+    assert kinds("GARANTI IHRACAT ITHALAT")["export"] == kinds("GARANTI IHRACAT ITHALAT")["import"] == GENERIC
+    assert compare_names("DAL ENERJI MADENCILIK SANAYI VE TICARET ANONIM SIRKETI", "DAL ENERJI A.S.")["score"] >= 0.65
