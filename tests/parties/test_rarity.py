@@ -153,3 +153,15 @@ def test_a_rare_word_alone_is_found_in_the_longer_name() -> None:
     query, listed = analyse("ZORVEX OOO"), analyse("KELMARO INSTITUTE ZORVEX")
     assert score._more_words(query, listed, bare, table) == "rare_word_whole"
     assert score._more_words(query, replace(listed, reading=TRANSLATION), bare, table) == ""
+
+
+def test_the_rare_whole_rules_need_the_query_to_be_the_bare_name() -> None:
+    """A query with words of its own around a listed one-word name is another party's name (a substring trap:
+    'Clearwell Monitoring Corporation' is not 'OOO MONITORING'); the bare name against the longer listed one
+    is the rule's case. compare_names, symmetric, keeps the better direction."""
+    table = _table()
+    assert compare(analyse("ZORVEX OOO"), analyse("KELMARO INSTITUTE ZORVEX"), rarity=table).score >= MATCH_THRESHOLD
+    assert compare(analyse("KELMARO INSTITUTE ZORVEX"), analyse("ZORVEX OOO"), rarity=table).score < MATCH_THRESHOLD
+    alias = analyse("ZORVEX", person=True), analyse("Kelmaro Pardonel ZORVEX", person=True)
+    assert compare(*alias, rarity=table).score >= MATCH_THRESHOLD
+    assert compare(*reversed(alias), rarity=table).score < MATCH_THRESHOLD
