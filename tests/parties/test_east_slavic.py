@@ -19,6 +19,10 @@ from redline.parties.names import analyse, east_slavic
     ("zubkov", "zubkou"),
     ("dmitry", "dzmitry"),  # Belarusian dz
     ("konstantin", "kanstantsin"),  # Belarusian ts before i
+    ("nikolai", "mykola", "mikalai"),  # given names no letter rule reaches (session 29)
+    ("nikolaevich", "mykolayovych", "mikalaevich"),
+    ("vladimir", "volodymyr", "uladzimir"),
+    ("grigorievich", "ryhorovich"),  # Belarusian Ryhor
 ])
 def test_one_name_in_its_east_slavic_spellings_reads_one_way(spellings: tuple[str, ...]) -> None:
     assert len({east_slavic(s) for s in spellings}) == 1
@@ -26,6 +30,7 @@ def test_one_name_in_its_east_slavic_spellings_reads_one_way(spellings: tuple[st
 
 @pytest.mark.parametrize(("a", "b"), [
     ("igor", "yegor"),  # two names: a first i is not a first ye
+    ("mikhail", "nikolai"),  # Mykola is Nikolai, Mykhailo stays Mikhail
     ("anna", "inna"),
     ("elena", "alina"),
     ("ivanov", "ivanova"),  # brother and sister
