@@ -30,6 +30,12 @@ def _score(query: str, listed: str, rarity: Rarity | None, person: bool = False)
     return compare(analyse(query, person=person), analyse(listed, person=person), rarity=rarity).score
 
 
+def _matches_by(rule: str, query: str, listed: str, rarity: Rarity | None, person: bool = False) -> bool:
+    """Whether `query` matches `listed` with `rule` said in the explanation."""
+    found = compare(analyse(query, person=person), analyse(listed, person=person), rarity=rarity)
+    return found.score >= MATCH_THRESHOLD and any(score.RULES[rule].says in p for p in found.penalties)
+
+
 def test_the_table_counts_parties_and_its_factors_are_bounded() -> None:
     table = _table()
     assert table.parties == 400
@@ -103,9 +109,7 @@ def test_a_name_whole_in_another_by_one_rare_word_matches() -> None:
     """Rule lone_word_whole: 'TEMPBANK' / 'MAB TEMPBANK OAO' - the bare name and the name with a word
     more - match when the word they share is rare; not when it is common, nor when both keep a word."""
     table = _table()
-    whole = compare(analyse("ZORVEX"), analyse("QUILLAN ZORVEX OAO"), rarity=table)
-    assert whole.score >= MATCH_THRESHOLD
-    assert any(score.RULES["lone_word_whole"].says in p for p in whole.penalties)
+    assert _matches_by("lone_word_whole", "ZORVEX", "QUILLAN ZORVEX OAO", table)
     assert _score("BRONTAL", "QUILLAN BRONTAL OAO", table) < MATCH_THRESHOLD  # every party carries it
     assert _score("ZORVEX KELMARO", "QUILLAN ZORVEX OAO", table) < MATCH_THRESHOLD  # each keeps a word
     assert _score("ZORVEX", "QUILLAN ZORVEX OAO", None) < MATCH_THRESHOLD  # no lists: rarity unknown
@@ -116,9 +120,7 @@ def test_a_rare_word_shared_outweighs_the_words_each_name_keeps() -> None:
     CHEMICAL INDUSTRIES' / 'PARCHIN CHEMICAL FACTORIES') match when the word they share is rare; two firms
     that share a common word and keep words of their own stay apart, and people are never lifted by it."""
     table = _table()
-    sectors = compare(analyse("ZORVEX CHEMICAL INDUSTRIES"), analyse("ZORVEX CHEMICAL FACTORIES"), rarity=table)
-    assert sectors.score >= MATCH_THRESHOLD
-    assert any(score.RULES["rare_word_shared"].says in p for p in sectors.penalties)
+    assert _matches_by("rare_word_shared", "ZORVEX CHEMICAL INDUSTRIES", "ZORVEX CHEMICAL FACTORIES", table)
     assert _score("ZORVEX QUILLAN TRADING", "ZORVEX QUILLAN KELMARO", table) >= MATCH_THRESHOLD
     assert _score("BRONTAL CHEMICAL INDUSTRIES", "BRONTAL CHEMICAL FACTORIES", table) < MATCH_THRESHOLD
     assert _score("BRONTAL MOHAMMAD TRADING", "BRONTAL MOHAMMAD KELMARO", table) < MATCH_THRESHOLD
@@ -132,9 +134,7 @@ def test_a_rare_name_alone_is_found_in_the_full_name() -> None:
     full name when few listed parties carry it; a common name alone does not ('ABU ABDULLAH' / 'AMIR
     ABDULLAH'), nor a rare one against a name with three more."""
     table = _table()
-    alias = compare(analyse("ZORVEX", person=True), analyse("Kelmaro Pardonel ZORVEX", person=True), rarity=table)
-    assert alias.score >= MATCH_THRESHOLD
-    assert any(score.RULES["rare_name_whole"].says in p for p in alias.penalties)
+    assert _matches_by("rare_name_whole", "ZORVEX", "Kelmaro Pardonel ZORVEX", table, person=True)
     assert _score("BRONTAL", "Kelmaro Pardonel BRONTAL", table, person=True) < MATCH_THRESHOLD
     assert _score("ZORVEX", "Kelmaro Pardonel Vostanu ZORVEX", table, person=True) < MATCH_THRESHOLD
     assert _score("Quillan ZORVEX", "Kelmaro ZORVEX", table, person=True) < MATCH_THRESHOLD  # each keeps a name
@@ -145,12 +145,11 @@ def test_a_rare_word_alone_is_found_in_the_longer_name() -> None:
     in the longer one, whose further words then cost as rule more_words'; not by a common word, nor by a
     Chinese name read in translation."""
     table = _table()
-    bare = compare(analyse("ZORVEX OOO"), analyse("KELMARO INSTITUTE ZORVEX"), rarity=table)
-    assert bare.score >= MATCH_THRESHOLD
-    assert any(score.RULES["rare_word_whole"].says in p for p in bare.penalties)
+    assert _matches_by("rare_word_whole", "ZORVEX OOO", "KELMARO INSTITUTE ZORVEX", table)
     assert _score("ZORVEX", "ZORVEX BRONTAL KELMARO", table) >= MATCH_THRESHOLD
     assert _score("BRONTAL OOO", "KELMARO INSTITUTE BRONTAL", table) < MATCH_THRESHOLD
     query, listed = analyse("ZORVEX OOO"), analyse("KELMARO INSTITUTE ZORVEX")
+    bare = compare(query, listed, rarity=table)
     assert score._more_words(query, listed, bare, table) == "rare_word_whole"
     assert score._more_words(query, replace(listed, reading=TRANSLATION), bare, table) == ""
 
