@@ -259,7 +259,7 @@ COMBINATION_MIN_WORDS = 3  # rule rare_combination: sector words a name needs be
 SHORT_RESIDUAL = 4  # letters up to which rule one_name_two_ways asks the two names to be one edit apart
 RESIDUAL_AGREEMENT = 0.8  # Jaro-Winkler of the folded spellings for rule one_name_two_ways (tune half: see its basis)
 RESIDUAL_LENGTH_SHARE = 0.75  # ... and, past SHORT_RESIDUAL letters, the shorter name's letters at least this share of the longer's
-RARE_MAX_DF = 5  # rules lone_word_whole and rare_word_shared: listed parties that may carry the word the names share (see their bases)
+RARE_MAX_DF = 5  # rules lone_word_whole, rare_word_shared, rare_word_whole, rare_name_whole: listed parties that may carry the word the names share (see their bases)
 STEM_MIN = 5  # letters the two words must begin with alike
 STEM_SHARE = 0.7  # ... and that share of the longer word
 
