@@ -461,6 +461,14 @@ def test_two_short_given_names_two_letters_apart_are_two_names() -> None:
     assert compare_names("Sung-Mu Hong", "Sun Mu Hong", "Person")["match"]
 
 
+def test_two_short_given_names_one_consonant_apart_are_two_names() -> None:
+    # a Korean syllable with another consonant is another syllable; a vowel for another is one name spelt two ways
+    assert not compare_names("KIM YONG CHOL", "KIM TONG CHOL", "Person")["match"]
+    assert not compare_names("JO YONG CHOL", "JO CHOL SONG", "Person")["match"]
+    assert compare_names("Abukar Ali Adan", "Abukar Ali Aden", "Person")["match"]
+    assert compare_names("Tun Myint Naing", "Htun Myint Naing", "Person")["match"]
+
+
 def test_a_long_vowel_written_last_is_read_last() -> None:
     # 'خامنئي' (khamnii) ends in a written ya: a Latin name ending in a consonant is not it
     assert not compare_names("علي خامنئي", "Hemin Ali SALIH", "Person")["match"]
