@@ -141,6 +141,7 @@ class Vocabulary:
     leading_titles: frozenset[str]  # rigour's 'sir', 'lord', 'general': stop words before a person's first name
     person_particles: frozenset[str]  # 'ur' of 'Shams ur-Rahman': stop words in persons' names
     person_abbreviations: dict[str, str]  # a name as lists abbreviate it in persons' names -> the name ('mg' -> 'maung')
+    person_syllables: frozenset[str]  # stop words that are names in persons' names ('to', 'an': Korean syllables)
     second_elements: tuple[tuple[str, str], ...]  # joined ending -> the word it is ('uddin' -> 'din'), longest first
     abd_not_split: re.Pattern[str]  # the rest of a joined 'abd' name that keeps it whole (Abdullah)
     abd_surname_endings: tuple[str, ...]
@@ -163,9 +164,17 @@ class _UniqueKeyLoader(yaml.SafeLoader):
             seen[key] = line
         return super().construct_mapping(node, deep=deep)
 
+    def construct_yaml_bool(self, node: yaml.ScalarNode) -> str:  # type: ignore[override]
+        """A word, not YAML 1.1's boolean: the stop word 'on' was read as True and lost."""
+        return str(node.value)
+
+
+_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:bool", _UniqueKeyLoader.construct_yaml_bool)
+
 
 def load_vocabulary_file(text: str, name: str) -> dict:
-    """A vocabulary YAML document; a key defined twice in one mapping is refused with file and line."""
+    """A vocabulary YAML document; a key defined twice in one mapping is refused with file and line, and
+    words YAML 1.1 reads as booleans (on, off, yes, no) stay words."""
     loader = _UniqueKeyLoader(text)
     loader.name = name
     try:
@@ -247,6 +256,7 @@ def vocabulary() -> Vocabulary:
         leading_titles=_rigour_person_titles(),
         person_particles=frozenset(raw["person_particles"]),
         person_abbreviations={s: name for name, spellings in raw["person_abbreviations"].items() for s in spellings},
+        person_syllables=frozenset(raw["person_syllables"]),
         second_elements=tuple(sorted(
             ((ending, word) for word, endings in raw["arabic_second_elements"].items() for ending in endings),
             key=lambda pair: len(pair[0]), reverse=True,
@@ -895,7 +905,7 @@ def _classify(token: str, hint: str, person: bool, vocab: Vocabulary) -> str:
         return NUMBER
     if hint in (GENERIC, PLACE):
         return hint
-    if token in vocab.stopwords:
+    if token in vocab.stopwords and not (person and token in vocab.person_syllables):
         return STOP
     if len(token) == 1:
         return INITIAL  # a person's initial, or a company's letter ("G&G", "B-Finance")

@@ -111,6 +111,19 @@ def test_a_vocabulary_key_defined_twice_is_refused_with_file_and_line() -> None:
         load_vocabulary_file(text, "vocab-test.yaml")
 
 
+def test_a_vocabulary_word_yaml_reads_as_a_boolean_stays_a_word() -> None:
+    from redline.parties.names import load_vocabulary_file, vocabulary
+
+    assert load_vocabulary_file("stopwords: [in, on, off, yes, no]\n", "vocab-test.yaml") == {"stopwords": ["in", "on", "off", "yes", "no"]}
+    assert "on" in vocabulary().stopwords and True not in vocabulary().stopwords  # YAML 1.1 once read 'on' as True
+
+
+def test_korean_syllables_that_are_english_stop_words_are_names_of_persons() -> None:
+    assert kinds("PAK TO CHUN", person=True)["to"] == WORD and kinds("AN Jung Gun", person=True)["an"] == WORD
+    assert not compare_names("PAK TO CHUN", "PAK CHUN IL", "Person")["match"]
+    assert kinds("Bank on Wheels")["on"] == "stop"
+
+
 def test_every_spelling_of_a_generic_word_is_loaded() -> None:
     # Both definitions of 'factory' once lived in vocab.yaml and YAML kept only the last.
     assert analyse("Alfa Fabrika").key == analyse("Alfa Works").key == analyse("Alfa Karkhaneh").key
