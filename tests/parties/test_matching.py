@@ -508,3 +508,13 @@ def test_a_place_against_a_sector_word_beside_one_shared_word_is_a_conflict() ->
     assert not compare_names("ADEN FREIGHT LTD", "AIR FREIGHT LTD")["match"]
     assert not compare_names("Servis Economic", "Myanmar Economic Corporation")["match"]
     assert compare_names("Aden Freight Ltd", "ADEN FREIGHT LIMITED")["match"]
+
+
+def test_an_organisation_s_own_acronym_is_its_name_said_again() -> None:
+    # rule repeated_word: a word spelling the initials of the name's other words costs nothing; another word does
+    both = compare_names("Chinese Academy of Sciences (CAS) – Institute of Computing Technology (ICT)",
+                         "Institute of Computing Technology Chinese Academy of Sciences")
+    assert both["match"] and "counted once (cas, ict)" in both["explanation"]
+    own = compare_names("Zorvex Kelmaro Trading (ZKT)", "Zorvex Kelmaro Trading")["score"]
+    other = compare_names("Zorvex Kelmaro Trading (QPL)", "Zorvex Kelmaro Trading")["score"]
+    assert own > other
