@@ -92,6 +92,7 @@ class AnalysedName:
     normalised: tuple[str, ...] = ()  # what normalise.normalise changed in the raw name
     person: bool = False  # analysed as a person's name
     reading: str = ""  # the second reading (READINGS) that rewrote it, '' for the name as written
+    acronyms: frozenset[str] = frozenset()  # an organisation's words that are its own acronym (_own_acronym)
 
     @property
     def key(self) -> str:
@@ -758,7 +759,16 @@ def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
     body = not person and not legal_forms and any(t.text in vocab.public_body_words for t in tokens)
     if body:
         tokens = _admin_levels(tokens, vocab)
-    return AnalysedName(raw, tuple(tokens), tuple(legal_forms), body, tuple(notes), person, reading)
+    acronyms = frozenset() if person else frozenset(t.text for t in tokens if _own_acronym(t, tokens))
+    return AnalysedName(raw, tuple(tokens), tuple(legal_forms), body, tuple(notes), person, reading, acronyms)
+
+
+def _own_acronym(token: Token, tokens: list[Token]) -> bool:
+    """An organisation's word that spells the initials of its other words in a row: the name said again
+    ('Chinese Academy of Sciences (CAS)', 'Islamic State in the Greater Sahara (ISGS)'; score's rule repeated_word)."""
+    if len(token.text) < 3 or not token.text.isalpha():
+        return False
+    return token.text in "".join(t.source[:1].lower() for t in tokens if t is not token and t.kind != STOP)
 
 
 def _patronymic(word: str, vocab: Vocabulary) -> str:
