@@ -20,6 +20,13 @@ Sets
                     body with the same generic words and another place or distinctive word
   must_not_match    organisations of different countries whose names keep the same generic words with
                     different distinctive words (the 'corps' merges); negatives only
+  acronyms          an organisation's one-word short name (2-6 letters, legal forms aside) and another of its
+                    names of two words or more that does not contain it and shares no distinctive word with it
+                    ('IRGC' / 'Islamic Revolutionary Guard Corps', but also 'Hamas' / 'Islamic Resistance
+                    Movement'); negatives: another organisation's name whose initials come nearest the short
+                    name's letters without spelling them (a name whose initials spell it exactly is a
+                    collision no name alone can settle), no distinctive word shared with the first's names.
+                    Added in session 30, after the other sets were frozen: rows appended, earlier rows unchanged
 """
 
 from __future__ import annotations
@@ -272,7 +279,56 @@ def build(entities: list[SourceEntity], seed: int = SEED, per_half: int = PER_HA
                 and bool(_markers(a)) and bool(_markers(b)) and not _markers(a) & _markers(b))
 
     pairs += bld.emit("must_not_match", ((e, n, "") for e, n in mnm_pool), mnm_pool, mnm_ok, None, negatives_only=True)
+    pairs += _acronyms(bld, orgs)
     return pairs
+
+
+def _short_name(name: str) -> str | None:
+    """The one word of a name once its legal forms are out, if 2-6 letters: 'IRGC', 'OOO LMZ' -> 'lmz'."""
+    ws = [w for w in words(name) if w not in LEGAL]
+    return ws[0] if len(ws) == 1 and 2 <= len(ws[0]) <= 6 and ws[0].isalpha() else None
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in words(name) if w not in LEGAL and w not in STOPWORDS)
+
+
+def _acronyms(bld: _Builder, orgs: list[SourceEntity]) -> list[Pair]:
+    def positives() -> Iterator[tuple[SourceEntity, str, str]]:
+        for e in orgs:
+            names = _latin(e)
+            short = next((n for n in names if _short_name(n)), None)
+            if short is None:
+                continue
+            letters = _short_name(short)
+            full = next((n for n in names if len([w for w in words(n) if w not in LEGAL]) >= 2 and letters not in words(n)
+                         and not set(distinctive(short)) & set(distinctive(n))), None)
+            if full:
+                yield e, short, full
+
+    pool = [(e, n) for e in orgs for n in _latin(e)[:2] if len([w for w in words(n) if w not in LEGAL]) >= 2]
+    initials = [_initials(n) for _, n in pool]
+    out: list[Pair] = []
+    count: dict[tuple[str, int], int] = defaultdict(int)
+    for attempt, (x, a, b) in enumerate(positives()):
+        if attempt >= bld.attempts:
+            break
+        h = bld.half("acronyms", x)
+        if count[(h, 1)] < bld.per_half:
+            out.append(Pair("acronyms", h, 1, a, b, None, f"{x.data['id']}|{x.data['id']}"))
+            count[(h, 1)] += 1
+        if count[(h, 0)] >= bld.per_half:
+            continue
+        letters = _short_name(a) or ""
+        own = {w for n in names_of(x.data) for w in distinctive(n)}
+        for _, _, i in process.extract(letters, initials, scorer=fuzz.ratio, limit=60):
+            y, neg = pool[i]
+            if (initials[i] != letters and bld.half("acronyms", y) == h and bld.different(x, y)
+                    and not set(distinctive(neg)) & own and letters not in words(neg)):
+                out.append(Pair("acronyms", h, 0, a, neg, None, f"{x.data['id']}|{y.data['id']}"))
+                count[(h, 0)] += 1
+                break
+    return out
 
 
 def build_pool(entities: list[SourceEntity]) -> list[Pair]:

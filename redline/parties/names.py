@@ -60,6 +60,7 @@ LONG_LEGAL_WORDS = tuple(w for w in LEGAL_FORM_TOKENS if len(w) >= 8)
 _GLUED_RE = re.compile(r"^([a-z]{3,})(\d+)$|^(\d+)([a-z]{3,})$")
 
 _NO_MARKS = Normalize.CASEFOLD | Normalize.NFKD
+WRITTEN_FORMS = frozenset({"company", "corporation"})  # legal forms a name may write inside itself ('Syrian Company for ...')
 _HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
 _HAN_RE = han_translation.HAN_RUN
 _NON_LATIN_RE = re.compile(r"[^\x00-\u024f]")
@@ -93,6 +94,7 @@ class AnalysedName:
     person: bool = False  # analysed as a person's name
     reading: str = ""  # the second reading (READINGS) that rewrote it, '' for the name as written
     acronyms: frozenset[str] = frozenset()  # an organisation's words that are its own acronym (_own_acronym)
+    acronym_forms: frozenset[str] = frozenset()  # the letters its legal forms may give its acronym (_acronym_forms)
 
     @property
     def key(self) -> str:
@@ -684,6 +686,7 @@ def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
     vocab = vocabulary()
     cleaned = normalise(raw)  # controls undone, look-alike letters folded: see normalise.py
     text = unicodedata.normalize("NFKC", cleaned.text).casefold()
+    written = frozenset(form for form in WRITTEN_FORMS if form in text)
     notes = list(cleaned.changes)
     if person and reading:
         note, read_as = READINGS[reading]
@@ -760,7 +763,16 @@ def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
     if body:
         tokens = _admin_levels(tokens, vocab)
     acronyms = frozenset() if person else frozenset(t.text for t in tokens if _own_acronym(t, tokens))
-    return AnalysedName(raw, tuple(tokens), tuple(legal_forms), body, tuple(notes), person, reading, acronyms)
+    forms = _acronym_forms(tuple(legal_forms), written) if legal_forms and not person else frozenset()
+    return AnalysedName(raw, tuple(tokens), tuple(legal_forms), body, tuple(notes), person, reading, acronyms, forms)
+
+
+@lru_cache(maxsize=1024)
+def _acronym_forms(legal_forms: tuple[str, ...], written: frozenset[str]) -> frozenset[str]:
+    """The first letter or two of each legal form taken out of an organisation's name, which its acronym may spell
+    ('ZISCO', Zarand Iranian Steel Company: score._initials_run); '+' before those of a form the name writes out
+    ('Company'), which may stand inside the acronym ('SCIT', Syrian Company for Information Technology)."""
+    return frozenset(("+" if form in written else "") + form[:size] for form in legal_forms if form[:1].isalpha() for size in (1, 2))
 
 
 def _own_acronym(token: Token, tokens: list[Token]) -> bool:

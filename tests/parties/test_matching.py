@@ -351,6 +351,27 @@ def test_an_acronym_of_other_words_does_not_match() -> None:
     assert not compare_names("CNOOC", "China National Offshore Oil Group")["match"]
 
 
+@pytest.mark.parametrize(
+    "left, right",
+    [
+        ("ZARPCO", "Zarin Araz Petro Company"),  # words giving two letters each, in a long acronym of three words
+        ("KOSCO", "Kerman Omid Steel Company"),  # the legal form's first two letters ending it
+        ("MOHA", "Ministry of Home Affairs"),  # a particle spelt
+        ("LCET", "Lebanese Company for Electronic Trade"),  # a legal form written out, where it stands
+        ("IRIPA", "Islamic Republic of Iran Ports Authority"),  # a state's long form, read as its country
+    ],
+)
+def test_an_acronym_spells_syllables_particles_forms_and_long_forms(left: str, right: str) -> None:
+    result = compare_names(left, right)
+    assert result["match"] and "acronym" in result["explanation"], result
+
+
+def test_an_acronym_reading_stays_narrow() -> None:
+    assert not compare_names("AURA", "AZ URAL")["match"]  # a short word is no syllable acronym
+    assert not compare_names("LCET", "Lotus Electronic Trade Co., Limited")["match"]  # an abbreviated form only ends it
+    assert not compare_names("NITD", "Nova Industrial Trading Co., Limited")["match"]  # 'td' is no initials of trading
+
+
 def test_formations_of_an_armed_group_are_variants_of_one_another() -> None:
     result = compare_names("Red Crescent Brigade", "Red Crescent Battalion")
     assert result["match"] and "formation of an armed group" in result["explanation"]
