@@ -263,9 +263,9 @@ SHORT_RESIDUAL = 4  # letters up to which rule one_name_two_ways asks the two na
 RESIDUAL_AGREEMENT = 0.8  # Jaro-Winkler of the folded spellings for rule one_name_two_ways (tune half: see its basis)
 RESIDUAL_LENGTH_SHARE = 0.75  # ... and, past SHORT_RESIDUAL letters, the shorter name's letters at least this share of the longer's
 RARE_MAX_DF = 5  # rules lone_word_whole, rare_word_shared, rare_word_whole, rare_name_whole: listed parties that may carry the word the names share (see their bases)
-# An acronym's words may give it two or three letters each ('IRALCO', IRan ALuminum COmpany) when it has this many
-# letters or more and spells a run of SYLLABIC_RUN_MIN words: shorter ones read that way are mostly ordinary words
-# spelt by chance ('AURA' from 'AZ URAL': tune half, generated screening).
+# An acronym's words may give it two or three letters each ('NILOP', National Institute of Lasers and OPtronics)
+# when it has this many letters or more and spells a run of SYLLABIC_RUN_MIN words: shorter ones read that way are
+# mostly ordinary words spelt by chance ('AURA' from 'AZ URAL': tune half, generated screening).
 SYLLABIC_ACRONYM_MIN = 5
 SYLLABIC_RUN_MIN = 3
 # The initials of a state's long form, which names.analyse reads as its country ('islamic republic of iran' -> iran:
@@ -1178,8 +1178,8 @@ def _acronym_pairs(
 def _initials_run(letters: str, tokens: tuple[Token, ...], used: set[int], forms: frozenset[str] = frozenset()) -> list[int] | None:
     """The indices of a run of unused words that spell `letters`, or None. Each word gives its first letter,
     or, in an acronym of SYLLABIC_ACRONYM_MIN letters or more spelling SYLLABIC_RUN_MIN words or more, its
-    first two or three ('IRALCO', IRan ALuminum COmpany; 'NORINCO'); a state's long form read as its country
-    its initials ('IRISL', Islamic Republic of Iran Shipping Lines); a particle its first letter or nothing;
+    first two or three ('KUMAPE', KUMertau Aviation Production Enterprise; not 'IRALCO', IRan ALuminum COmpany, two
+    words); a state's long form read as its country its initials ('IRISL', Islamic Republic of Iran Shipping Lines); a particle its first letter or nothing;
     and one of `forms` (names.AnalysedName.acronym_forms: a legal form's first letters; '+' before them: a form
     written out, which may stand inside the run) may stand once after a word."""
     syllabic = len(letters) >= SYLLABIC_ACRONYM_MIN
