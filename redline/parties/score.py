@@ -1178,10 +1178,11 @@ def _acronym_pairs(
 def _initials_run(letters: str, tokens: tuple[Token, ...], used: set[int], forms: frozenset[str] = frozenset()) -> list[int] | None:
     """The indices of a run of unused words that spell `letters`, or None. Each word gives its first letter,
     or, in an acronym of SYLLABIC_ACRONYM_MIN letters or more spelling SYLLABIC_RUN_MIN words or more, its
-    first two or three ('KUMAPE', KUMertau Aviation Production Enterprise; not 'IRALCO', IRan ALuminum COmpany, two
-    words); a state's long form read as its country its initials ('IRISL', Islamic Republic of Iran Shipping Lines); a particle its first letter or nothing;
-    and one of `forms` (names.AnalysedName.acronym_forms: a legal form's first letters; '+' before them: a form
-    written out, which may stand inside the run) may stand once after a word."""
+    first two or three ('KUMAPE', KUMertau Aviation Production Enterprise; not 'IRALCO', IRan ALuminum
+    COmpany: two words); a state's long form read as its country its initials ('IRISL', Islamic Republic of
+    Iran Shipping Lines); a particle its first letter or nothing; and one of `forms`
+    (names.AnalysedName.acronym_forms: a legal form's first letters; '+' before them: a form written out,
+    which may stand inside the run) may stand once after a word."""
     syllabic = len(letters) >= SYLLABIC_ACRONYM_MIN
     for start, first in enumerate(tokens):
         if start in used or first.source[:1] != letters[0]:
