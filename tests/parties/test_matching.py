@@ -366,6 +366,12 @@ def test_an_acronym_spells_syllables_particles_forms_and_long_forms(left: str, r
     assert result["match"] and "acronym" in result["explanation"], result
 
 
+def test_a_long_acronym_is_no_approximation_of_its_words() -> None:
+    result = compare_names("NSTC", "Northern Star Trading (Group) Corporation")  # a word left over on the long side
+    assert result["match"] and "agrees only approximately" not in result["explanation"], result
+    assert "agrees only approximately" in compare_names("NST", "Northern Star Trading")["explanation"]  # three letters
+
+
 def test_an_acronym_reading_stays_narrow() -> None:
     assert not compare_names("AURA", "AZ URAL")["match"]  # a short word is no syllable acronym
     assert not compare_names("LCET", "Lotus Electronic Trade Co., Limited")["match"]  # an abbreviated form only ends it
