@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from redline.parties.names import ADMIN, GENERIC, LOOSE_CONSONANTS, NUMBER, PLACE, STOP, AnalysedName, Token, fold, loose_spellings, skeleton
-from redline.parties.score import CONSONANT_READING_MIN, VOWEL_READING_MIN
+from redline.parties.names import ADMIN, GENERIC, LOOSE_CONSONANTS, NUMBER, PLACE, STOP, WORD, AnalysedName, Token, fold, loose_spellings, skeleton
+from redline.parties.score import CONSONANT_READING_MIN, SIMILARITY, VOWEL_READING_MIN
 from redline.parties.scripts import loose_readings, sound_key
 
 LESSER = (GENERIC, PLACE, ADMIN)  # words that rank candidates but do not find them when others can
@@ -79,6 +79,14 @@ class NameIndex:
             said = sound_key(text)
             if len(said) >= 2 and said != shape:
                 sounds[said].append(text)
+        acronyms: dict[str, list[int]] = defaultdict(list)  # an organisation's initials -> its names (score._acronym_pairs)
+        for n, entry in enumerate(entries):
+            for letters in _initials(entry.name):
+                acronyms[letters].append(n)
+        # As the postings: one flat array, initials -> (start, end) in it.
+        self.acronym_flat = np.fromiter((n for found in acronyms.values() for n in found), dtype=np.int32)
+        ends = np.cumsum([len(found) for found in acronyms.values()], dtype=np.int64)
+        self.acronyms = {letters: (int(end) - len(found), int(end)) for (letters, found), end in zip(acronyms.items(), ends)}
         self.deletes = dict(deletes)
         self.skeletons = dict(skeletons)
         self.sounds = dict(sounds)
@@ -106,6 +114,13 @@ class NameIndex:
         if i is None:
             return _EMPTY
         return self.wide[self.offsets[i]:self.offsets[i + 1]]
+
+    def acronym_posting(self, token: Token) -> np.ndarray:
+        """The names whose initials a query's word spells (index._initials), or none."""
+        if token.kind not in (WORD, GENERIC) or not ACRONYM_LETTERS[0] <= len(token.source) <= ACRONYM_LETTERS[1]:
+            return _EMPTY
+        span = self.acronyms.get(token.source)
+        return _EMPTY if span is None else self.acronym_flat[span[0]:span[1]].astype(np.intp)
 
     def postings(self, token: Token) -> list[tuple[np.ndarray, float]]:
         """The postings of `neighbours(token)`, each with its rough similarity."""
@@ -171,6 +186,14 @@ class NameIndex:
                     continue
                 postings.append(posting)
                 adds.append(token.weight * sim)
+        # A query's acronym finds the names whose initials it spells. Not the other way: a listed acronym is
+        # mostly one of a party's several names, and a query's words spelling it by chance are another firm
+        # ('Mosage Energy HK Limited' is not 'MEHL', tune half of the generated screening cases).
+        for token in tokens:
+            posting = self.acronym_posting(token)
+            if len(posting):
+                postings.append(posting)
+                adds.append(token.weight * SIMILARITY["acronym"])
         # Joined query words: "hik vision" finds "hikvision".
         for a, b in zip(tokens, tokens[1:]):
             postings.append(self.posting(a.text + b.text))
@@ -211,5 +234,18 @@ class NameIndex:
         return found[order[:limit]].tolist()
 
 
+def _initials(name: AnalysedName) -> tuple[str, ...]:
+    """An organisation's acronyms as its initials spell them, if it has three words or more: its words' first
+    letters, and those with the first letter or two of a legal form the analysis took out ('CNOOC', 'ZISCO'). The narrowest of
+    score._initials_run's readings, enough to find the candidates it scores."""
+    words = [t.source for t in name.tokens if t.kind != STOP]
+    if name.person or len(words) < 3 or len(words) > ACRONYM_LETTERS[1] or not all(w[:1].isalpha() for w in words):
+        return ()
+    letters = "".join(w[0] for w in words)
+    forms = {letters + form[:size] for form in name.legal_forms if form[:1].isalpha() for size in (1, 2)}
+    return (letters, *sorted(f for f in forms if len(f) <= ACRONYM_LETTERS[1]))
+
+
+ACRONYM_LETTERS = (3, 6)  # the lengths of the acronyms the index keys (score._acronym_pairs reads 2-6 letters)
 _EMPTY = np.zeros(0, dtype=np.intp)
 FOUND_CACHE = 5_000  # query words whose postings are kept (all dropped when full): ~2.2 kB a word (array views), ~11 MB at most

@@ -866,9 +866,11 @@ def compare(
 
 
 def _long_acronym(pair: Pair) -> bool:
-    """An acronym of LONG_ACRONYM letters or more, which spells as many words: no approximate agreement (rule
-    lone_approximate), if not a proof either ('IRGC' / 'Islamic Revolutionary Guard Corps')."""
-    return pair.how == "acronym" and min(len(pair.query.source), len(pair.listed.source)) >= LONG_ACRONYM
+    """The query's acronym of LONG_ACRONYM letters or more, which spells as many listed words: no approximate
+    agreement (rule lone_approximate), if not a proof either ('IRGC' / 'Islamic Revolutionary Guard Corps'). Not
+    a query's words spelling a listed acronym: that is mostly one of a party's several names, and the query's words
+    spell it by chance."""
+    return pair.how == "acronym" and " " in pair.listed.source and len(pair.query.source) >= LONG_ACRONYM
 
 
 def _one_name_spelt_two_ways(

@@ -70,6 +70,10 @@ def _candidates_one_by_one(index: NameIndex, query, limit: int) -> list[int]:
                 continue
             scores[posting] += token.weight * sim
             touched[posting] = True
+    for token in tokens:
+        posting = index.acronym_posting(token)
+        scores[posting] += token.weight * score.SIMILARITY["acronym"]
+        touched[posting] = True
     for a, b in zip(tokens, tokens[1:]):
         posting = index.posting(a.text + b.text)
         scores[posting] += 1.0
