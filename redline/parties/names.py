@@ -43,17 +43,21 @@ LEGAL_FORM_TOKENS = frozenset(
     kk doo ad dd sro ltda sac eirl pvt coltd colimited cvba scs snc sca se kft zrt nyrt tov pp chp fzco
     establishment est liability sarlu sasu eurl
     fgup gup mup fsue fgu fgbu fku fkp nao prat pjs saca
-    fse njsc nak anstalt""".split()
+    fse njsc nak anstalt spr sapi asbl""".split()
 )
 # fgup ... prat: Russian and Ukrainian state and public forms that rigour's org types leave as words (ФГУП,
 # ГУП, МУП, ФГУ, ФГБУ, ФКУ, ФКП, НАО, ПрАТ; FSUE, the English FGUP), the forms of the Russian Civil Code.
 # pjs: Iran's 'P.J.S.' (public joint stock, سهامی عام); saca: Venezuela's 'S.A.C.A.' (sociedad anónima de capital abierto).
 # fse: federal state enterprise (ФГП); njsc and nak: Ukraine's national joint-stock company (НАК); anstalt:
-# Liechtenstein's establishment.
+# Liechtenstein's establishment; spr and sapi: Mexico's S.P.R. (sociedad de producción rural) and S.A.P.I. (sociedad
+# anónima promotora de inversión), asbl: Belgium's and Luxembourg's A.S.B.L. (association sans but lucratif), which
+# rigour's org types leave as initials.
 # A legal form written with a dot after each letter ('P.J.S.C.', 'S.A.C.A.', 'S.A.L.', 'C.A.') is one word: rigour's
-# org types read 'p.j.s.c.' as 'j.s.c.' and 's.a.c.a.' as 's.a' with the rest left as initials. Joined letters
-# that are no legal form ('I.V. Gorynin') stay initials.
+# org types read 'p.j.s.c.' as 'j.s.c.' and 's.a.c.a.' as 's.a' with the rest left as initials. Three letters or
+# more that are no legal form are the organisation's acronym written with dots, one word too ('C.T.R.', 'D.E.S.
+# International'); two stay initials ('I.V. Gorynin').
 DOTTED_FORMS = {form: form for form in LEGAL_FORM_TOKENS} | {"sal": "sa", "ca": "ca"}  # S.A.L. (Lebanon), C.A. (compañía anónima)
+DOTTED_ACRONYM_MIN = 3
 _DOTTED_RE = re.compile(r"(?<![\w.])(?:[a-z]\.){2,}(?:[a-z](?![\w.]))?")
 # Long legal-form words, recognised even when misspelled ("LIABIvLITY"): one edit in eight or more letters.
 LONG_LEGAL_WORDS = tuple(w for w in LEGAL_FORM_TOKENS if len(w) >= 8)
@@ -699,13 +703,14 @@ def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
         text = _POSSESSIVE.sub("", text)  # "Iran's Headquarters" is Iran's, as "Iranian Headquarters" is Iranian
     text = _APOSTROPHES.sub("", mark_geresh(text)).replace("?", "").replace("״", '"').replace("׳", "'")
     legal_forms: list[str] = []
+    dotted: set[str] = set()  # acronyms written with dots ('C.T.R.'): words as they are, never read as vocabulary
     if not person:
         ezafe = vocab.ezafe.findall(text)
         if ezafe:  # 'melli-ye sakhteman' -> 'melli sakhteman'
             text = vocab.ezafe.sub(" ", text)
             notes.append(f"the Persian ezafe {ezafe[0]!r} dropped")
         if "." in text:
-            text = _DOTTED_RE.sub(_dotted_form, text)
+            text = _DOTTED_RE.sub(lambda match: _dotted_form(match, dotted), text)
         text = _spelled_out(vocab.legal_form_spellings_re.sub(lambda m: vocab.legal_form_spellings[m.group(0)], text), vocab, notes)
         found = extract_org_types(text)
         if found:
@@ -734,6 +739,9 @@ def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
             or word in vocab.leading_titles and all(t.kind == STOP for t in tokens)
         ):
             tokens.append(_token(word, STOP, word, bool(abjad), abjad == SOUND))
+            continue
+        if word in dotted:
+            tokens.append(_token(word, WORD, word, False))
             continue
         canonical = _patronymic(vocab.person_abbreviations.get(word) or vocab.canonical.get(word, word), vocab) if person else vocab.place_variants.get(word) or vocab.canonical.get(word, word)
         if not person and (
@@ -792,9 +800,13 @@ def _patronymic(word: str, vocab: Vocabulary) -> str:
     return word
 
 
-def _dotted_form(match: re.Match[str]) -> str:
+def _dotted_form(match: re.Match[str], acronyms: set[str]) -> str:
+    """A legal form written with dots as its one word, or an acronym written so (added to `acronyms`)."""
     letters = match.group(0).replace(".", "")
     form = DOTTED_FORMS.get(letters)
+    if not form and len(letters) >= DOTTED_ACRONYM_MIN:
+        form = letters
+        acronyms.add(letters)
     return f" {form} " if form else match.group(0)
 
 

@@ -214,6 +214,14 @@ def test_legal_forms_written_with_dots_are_one_word() -> None:
     assert analyse("BANCO DE VENEZUELA, S.A.C.A.").legal_forms == ("saca",)
     assert analyse("X Holding P.J.S.C.").legal_forms == ("pjsc",)
     assert {"i", "v"} <= set(kinds("Prometey Named by I.V. Gorynin"))  # initials that are no legal form stay
+    assert analyse("AGRICOLA X, S.P.R. DE R.I.").legal_forms == ("spr",)  # Mexico's, which rigour leaves as initials
+
+
+def test_an_acronym_written_with_dots_is_one_word() -> None:
+    assert [(t.text, t.kind) for t in analyse("D.E.S. International").tokens][0] == ("des", "word")  # no stop word
+    assert compare_names("K.O.G.E.", "Kavir Oil and Gas Enterprise")["match"]
+    assert compare_names("CJSC N.E.B. Bank", "CJSC NEB Bank")["match"]
+    assert not compare_names("AGRICOLA RUELAS, S.P.R. DE R.I.", "ALONDRA PRODUCE, S.P.R. DE R.I.")["match"]
 
 
 def test_a_listed_alias_field_holding_several_names_is_screened_name_by_name() -> None:
