@@ -27,6 +27,12 @@ Sets
                     name's letters without spelling them (a name whose initials spell it exactly is a
                     collision no name alone can settle), no distinctive word shared with the first's names.
                     Added in session 30, after the other sets were frozen: rows appended, earlier rows unchanged
+  company_aliases   two names of one organisation, two words or more each (legal forms aside), that share no
+                    distinctive word: translations ('Russian Venture Company' / 'Rossijskaja Venchurnaja Kompanija'),
+                    transliterations, acronyms written out or with dots, and names no spelling reaches ('Hamas' /
+                    'Islamic Resistance Movement'); negatives: another organisation's name, the most similar by
+                    token_set_ratio, no distinctive word in common with any of the first's names. Added in session
+                    30 as acronyms was
 """
 
 from __future__ import annotations
@@ -280,6 +286,25 @@ def build(entities: list[SourceEntity], seed: int = SEED, per_half: int = PER_HA
 
     pairs += bld.emit("must_not_match", ((e, n, "") for e, n in mnm_pool), mnm_pool, mnm_ok, None, negatives_only=True)
     pairs += _acronyms(bld, orgs)
+
+    def long_name(n: str) -> bool:
+        return len([w for w in words(n) if w not in LEGAL]) >= 2
+
+    def alias_pos() -> Iterator[tuple[SourceEntity, str, str]]:
+        for e in orgs:
+            ns = [n for n in _latin(e) if long_name(n)]
+            for i, a in enumerate(ns):
+                b = next((b for b in ns[i + 1:] if not set(distinctive(a)) & set(distinctive(b))), None)
+                if b:
+                    yield e, a, b
+                    break
+
+    alias_pool = [(e, n) for e in orgs for n in _latin(e)[:2] if long_name(n)]
+
+    def alias_ok(a: str, b: str, x: SourceEntity, y: SourceEntity) -> bool:
+        return not {w for n in names_of(x.data) for w in distinctive(n)} & set(distinctive(b))
+
+    pairs += bld.emit("company_aliases", alias_pos(), alias_pool, alias_ok, None)
     return pairs
 
 

@@ -127,7 +127,7 @@ def test_category_cases_are_frozen() -> None:
 
     pairs = load()
     sets = {p.set for p in pairs}
-    assert sets == {"company_variants", "person_variants", "cross_script", "gov_bodies", "must_not_match", "acronyms"}
+    assert sets == {"company_variants", "person_variants", "cross_script", "gov_bodies", "must_not_match", "acronyms", "company_aliases"}
     for p in pairs:
         ea, eb = p.ref.split("|", 1)
         assert p.split == split_of(p.set, ea) == split_of(p.set, eb), p
