@@ -236,8 +236,8 @@ class NameIndex:
 
 def _initials(name: AnalysedName) -> tuple[str, ...]:
     """An organisation's acronyms as its initials spell them, if it has three words or more: its words' first
-    letters, and those with the first letter or two of a legal form the analysis took out ('CNOOC', 'ZISCO'). The narrowest of
-    score._initials_run's readings, enough to find the candidates it scores."""
+    letters, and those with the first letter or two of a legal form the analysis took out ('CNOOC', 'ZISCO').
+    The narrowest of score._initials_run's readings, enough to find the candidates it scores."""
     words = [t.source for t in name.tokens if t.kind != STOP]
     if name.person or len(words) < 3 or len(words) > ACRONYM_LETTERS[1] or not all(w[:1].isalpha() for w in words):
         return ()

@@ -43,21 +43,23 @@ LEGAL_FORM_TOKENS = frozenset(
     kk doo ad dd sro ltda sac eirl pvt coltd colimited cvba scs snc sca se kft zrt nyrt tov pp chp fzco
     establishment est liability sarlu sasu eurl
     fgup gup mup fsue fgu fgbu fku fkp nao prat pjs saca
-    fse njsc nak anstalt spr sapi asbl""".split()
+    fse njsc nak anstalt spr sapi asbl sae""".split()
 )
 # fgup ... prat: Russian and Ukrainian state and public forms that rigour's org types leave as words (ФГУП,
 # ГУП, МУП, ФГУ, ФГБУ, ФКУ, ФКП, НАО, ПрАТ; FSUE, the English FGUP), the forms of the Russian Civil Code.
 # pjs: Iran's 'P.J.S.' (public joint stock, سهامی عام); saca: Venezuela's 'S.A.C.A.' (sociedad anónima de capital abierto).
 # fse: federal state enterprise (ФГП); njsc and nak: Ukraine's national joint-stock company (НАК); anstalt:
 # Liechtenstein's establishment; spr and sapi: Mexico's S.P.R. (sociedad de producción rural) and S.A.P.I. (sociedad
-# anónima promotora de inversión), asbl: Belgium's and Luxembourg's A.S.B.L. (association sans but lucratif), which
-# rigour's org types leave as initials.
+# anónima promotora de inversión), asbl: Belgium's and Luxembourg's A.S.B.L. (association sans but lucratif), sae:
+# Egypt's and Spain's S.A.E. (société anonyme égyptienne, sociedad anónima española), which rigour's org types leave
+# as initials.
 # A legal form written with a dot after each letter ('P.J.S.C.', 'S.A.C.A.', 'S.A.L.', 'C.A.') is one word: rigour's
 # org types read 'p.j.s.c.' as 'j.s.c.' and 's.a.c.a.' as 's.a' with the rest left as initials. Three letters or
-# more that are no legal form are the organisation's acronym written with dots, one word too ('C.T.R.', 'D.E.S.
-# International'); two stay initials ('I.V. Gorynin').
+# more that are no legal form, and do not end a longer name, are the organisation's acronym written with dots, one
+# word too ('C.T.R.', 'D.E.S. International'); two stay initials ('I.V. Gorynin').
 DOTTED_FORMS = {form: form for form in LEGAL_FORM_TOKENS} | {"sal": "sa", "ca": "ca"}  # S.A.L. (Lebanon), C.A. (compañía anónima)
 DOTTED_ACRONYM_MIN = 3
+_PUNCTUATION = " .,;:\"'()«»“”‘’-"  # what may stand around a name's words
 _DOTTED_RE = re.compile(r"(?<![\w.])(?:[a-z]\.){2,}(?:[a-z](?![\w.]))?")
 # Long legal-form words, recognised even when misspelled ("LIABIvLITY"): one edit in eight or more letters.
 LONG_LEGAL_WORDS = tuple(w for w in LEGAL_FORM_TOKENS if len(w) >= 8)
@@ -801,10 +803,12 @@ def _patronymic(word: str, vocab: Vocabulary) -> str:
 
 
 def _dotted_form(match: re.Match[str], acronyms: set[str]) -> str:
-    """A legal form written with dots as its one word, or an acronym written so (added to `acronyms`)."""
+    """A legal form written with dots as its one word, or an acronym written so (added to `acronyms`), unless it
+    ends a longer name: there, letters with dots are more often a legal form no table holds ('Telecom Egypt S.A.E.')."""
     letters = match.group(0).replace(".", "")
     form = DOTTED_FORMS.get(letters)
-    if not form and len(letters) >= DOTTED_ACRONYM_MIN:
+    whole_or_inside = not match.string[: match.start()].strip(_PUNCTUATION) or match.string[match.end():].strip(_PUNCTUATION)
+    if not form and len(letters) >= DOTTED_ACRONYM_MIN and whole_or_inside:
         form = letters
         acronyms.add(letters)
     return f" {form} " if form else match.group(0)

@@ -271,11 +271,18 @@ SYLLABIC_RUN_MIN = 3
 LONG_ACRONYM = 4  # letters from which an acronym is no approximate agreement (_long_acronym; see rule lone_approximate's basis)
 # The initials of a state's long form, which names.analyse reads as its country ('islamic republic of iran' -> iran:
 # 'iri'), and which an acronym may spell in its place ('IRISL'). Not other phrases: 'torgovyy dom' is 'trading'.
-PHRASE_INITIALS: dict[str, tuple[str, ...]] = {}
-for _phrase, _target in vocabulary().phrases.items():
-    _letters = "".join(w[0] for w in _phrase if w not in vocabulary().stopwords)
-    if len(_letters) > 1 and _target in vocabulary().places:
-        PHRASE_INITIALS[_target] = tuple(dict.fromkeys((*PHRASE_INITIALS.get(_target, ()), _letters)))
+def _phrase_initials() -> dict[str, tuple[str, ...]]:
+    vocab = vocabulary()
+    found: dict[str, tuple[str, ...]] = {}
+    for phrase, target in vocab.phrases.items():
+        letters = "".join(w[0] for w in phrase if w not in vocab.stopwords)
+        if len(letters) > 1 and target in vocab.places:
+            found[target] = tuple(dict.fromkeys((*found.get(target, ()), letters)))
+    return found
+
+
+PHRASE_INITIALS = _phrase_initials()
+SYLLABLE_SIZES = (1, 2, 3)  # the letters a word may give a syllable acronym (SYLLABIC_ACRONYM_MIN)
 STEM_MIN = 5  # letters the two words must begin with alike
 STEM_SHARE = 0.7  # ... and that share of the longer word
 
@@ -1217,10 +1224,11 @@ def _spelt(
                 rest = _spelt(letters[1:], tokens, j + 1, used, forms, syllabic, words, long_piece, length)
             return None if rest is None else [j, *rest]
         for spelling in (token.source, *PHRASE_INITIALS.get(token.text, ())):
-            for size in (1, 2, 3) if syllabic and spelling == token.source else (len(spelling),) if spelling != token.source else (1,):
+            written = spelling == token.source  # else a long form's initials, spelt whole
+            for size in (SYLLABLE_SIZES if syllabic else (1,)) if written else (len(spelling),):
                 if size > len(letters) or not spelling.startswith(letters[:size]):
                     break
-                rest = _spelt(letters[size:], tokens, j + 1, used, forms, syllabic, words + 1, long_piece or (size > 1 and spelling == token.source), length)
+                rest = _spelt(letters[size:], tokens, j + 1, used, forms, syllabic, words + 1, long_piece or (written and size > 1), length)
                 if rest is not None:
                     return [j, *rest]
     if words:

@@ -358,9 +358,22 @@ def test_a_permanent_failure_is_not_retried(tmp_path):
 
 
 def test_backoff_waits_grow_exponentially(tmp_path, monkeypatch):
+    import threading
+    import time
+
     waits: list[float] = []
+    sleep, here = time.sleep, threading.current_thread()
+
+    def nap(seconds: float) -> None:
+        # tenacity.nap.time is the time module itself: another test's thread still running (a server on
+        # loopback) sleeps through it too, and must neither count nor be kept awake.
+        if threading.current_thread() is here:
+            waits.append(seconds)
+        else:
+            sleep(seconds)
+
     monkeypatch.setattr(updaters, "RETRY_WAIT", 1.0)
-    monkeypatch.setattr("tenacity.nap.time.sleep", waits.append)
+    monkeypatch.setattr("tenacity.nap.time.sleep", nap)
     transport, _ = _flaky(UK, [502] * 10)
     updaters.update(["uk_fcdo"], transport=transport, dest=tmp_path, retries=3)
     assert len(waits) == 3
