@@ -143,6 +143,7 @@ class Vocabulary:
     joined_and: re.Pattern[str]  # '&' written 'and' inside a word ('impandexp'): see _split_joined_and
     phrases: dict[tuple[str, ...], str]  # several words read as one in organisations' names ('torgovyy dom')
     spelled_out: dict[str, str]  # an abbreviation read as several words in organisations' names ('npo')
+    russian_initials: dict[str, tuple[str, ...]]  # an English word -> the letters its Russian word gives an acronym ('plant' -> 'z')
     spelled_out_re: re.Pattern[str]  # any of them, as a word
     legal_form_spellings: dict[str, str]  # a legal form's word as lists misspell it -> as rigour's org types write it
     legal_form_spellings_re: re.Pattern[str]  # any of them, as a word
@@ -258,6 +259,7 @@ def vocabulary() -> Vocabulary:
         joined_and=re.compile("|".join(re.escape(a) for a in raw["joined_and"])),
         phrases={tuple(phrase.split()): word for word, phrases in (raw.get("phrases") or {}).items() for phrase in phrases},
         spelled_out=dict(raw["spelled_out"]),
+        russian_initials={word: tuple(letters) for word, letters in raw["russian_initials"].items()},
         spelled_out_re=_any_word(raw["spelled_out"]),
         legal_form_spellings=legal_form_spellings,
         legal_form_spellings_re=_any_word(legal_form_spellings),
@@ -782,7 +784,10 @@ def _acronym_forms(legal_forms: tuple[str, ...], written: frozenset[str]) -> fro
     """The first letter or two of each legal form taken out of an organisation's name, which its acronym may spell
     ('ZISCO', Zarand Iranian Steel Company: score._initials_run); '+' before those of a form the name writes out
     ('Company'), which may stand inside the acronym ('SCIT', Syrian Company for Information Technology)."""
-    return frozenset(("+" if form in written else "") + form[:size] for form in legal_forms if form[:1].isalpha() for size in (1, 2))
+    russian = vocabulary().russian_initials
+    pieces = {(form, form[:size]) for form in legal_forms if form[:1].isalpha() for size in (1, 2)}
+    pieces |= {(form, letters) for form in legal_forms for letters in russian.get(form, ())}  # 'kompaniya': k
+    return frozenset(("+" if form in written else "") + letters for form, letters in pieces)
 
 
 def _own_acronym(token: Token, tokens: list[Token]) -> bool:

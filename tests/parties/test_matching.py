@@ -359,6 +359,9 @@ def test_an_acronym_of_other_words_does_not_match() -> None:
         ("MOHA", "Ministry of Home Affairs"),  # a particle spelt
         ("LCET", "Lebanese Company for Electronic Trade"),  # a legal form written out, where it stands
         ("IRIPA", "Islamic Republic of Iran Ports Authority"),  # a state's long form, read as its country
+        ("AO TPZ", "Joint Stock Company Tver Cartridge Works"),  # Russian words' letters: патронный завод
+        ("TSKBM AO", "Joint Stock Company Central Design Bureau of Machinery"),  # центральное конструкторское бюро
+        ("AO VSK", "Joint Stock Company Helicopter Service Company"),  # вертолётная ... компания, the legal form's k
     ],
 )
 def test_an_acronym_spells_syllables_particles_forms_and_long_forms(left: str, right: str) -> None:
