@@ -781,9 +781,10 @@ def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
 
 @lru_cache(maxsize=1024)
 def _acronym_forms(legal_forms: tuple[str, ...], written: frozenset[str]) -> frozenset[str]:
-    """The first letter or two of each legal form taken out of an organisation's name, which its acronym may spell
-    ('ZISCO', Zarand Iranian Steel Company: score._initials_run); '+' before those of a form the name writes out
-    ('Company'), which may stand inside the acronym ('SCIT', Syrian Company for Information Technology)."""
+    """The first letter or two of each legal form taken out of an organisation's name, and its Russian word's (vocab
+    russian_initials: company, kompaniya, k), which its acronym may spell ('ZISCO', Zarand Iranian Steel Company:
+    score._initials_run); '+' before those of a form the name writes out ('Company'), which may stand inside the
+    acronym ('SCIT', Syrian Company for Information Technology)."""
     russian = vocabulary().russian_initials
     pieces = {(form, form[:size]) for form in legal_forms if form[:1].isalpha() for size in (1, 2)}
     pieces |= {(form, letters) for form in legal_forms for letters in russian.get(form, ())}  # 'kompaniya': k
