@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from redline.parties.names import ADMIN, GENERIC, LOOSE_CONSONANTS, NUMBER, PLACE, STOP, WORD, AnalysedName, Token, fold, loose_spellings, skeleton
+from redline.parties.names import ADMIN, GENERIC, LOOSE_CONSONANTS, NUMBER, PLACE, STOP, WORD, AnalysedName, Token, fold, initials, loose_spellings, skeleton
 from redline.parties.score import CONSONANT_READING_MIN, SIMILARITY, VOWEL_READING_MIN
 from redline.parties.scripts import loose_readings, sound_key
 
@@ -238,10 +238,9 @@ def _initials(name: AnalysedName) -> tuple[str, ...]:
     """An organisation's acronyms as its initials spell them, if it has three words or more: its words' first
     letters, and those with the first letter or two of a legal form the analysis took out ('CNOOC', 'ZISCO').
     The narrowest of score._initials_run's readings, enough to find the candidates it scores."""
-    words = [t.source for t in name.tokens if t.kind != STOP]
-    if name.person or len(words) < 3 or len(words) > ACRONYM_LETTERS[1] or not all(w[:1].isalpha() for w in words):
+    letters = initials(name.tokens)
+    if name.person or not ACRONYM_LETTERS[0] <= len(letters) <= ACRONYM_LETTERS[1] or not letters.isalpha():
         return ()
-    letters = "".join(w[0] for w in words)
     forms = {letters + form[:size] for form in name.legal_forms if form[:1].isalpha() for size in (1, 2)}
     return (letters, *sorted(f for f in forms if len(f) <= ACRONYM_LETTERS[1]))
 

@@ -699,7 +699,7 @@ def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
     vocab = vocabulary()
     cleaned = normalise(raw)  # controls undone, look-alike letters folded: see normalise.py
     text = unicodedata.normalize("NFKC", cleaned.text).casefold()
-    written = frozenset(form for form in WRITTEN_FORMS if form in text)
+    written = _NONE if person else frozenset(form for form in WRITTEN_FORMS if form in text)
     notes = list(cleaned.changes)
     if person and reading:
         note, read_as = READINGS[reading]
@@ -801,7 +801,13 @@ def _own_acronym(token: Token, tokens: list[Token]) -> bool:
     ('Chinese Academy of Sciences (CAS)', 'Islamic State in the Greater Sahara (ISGS)'; score's rule repeated_word)."""
     if len(token.text) < 3 or not token.text.isalpha():
         return False
-    return token.text in "".join(t.source[:1].lower() for t in tokens if t is not token and t.kind != STOP)
+    return token.text in initials(t for t in tokens if t is not token)
+
+
+def initials(tokens: Iterable[Token]) -> str:
+    """The first letters of a name's words, particles aside: an acronym's plain reading (_own_acronym,
+    index._initials; score._initials_run reads more)."""
+    return "".join(t.source[:1].lower() for t in tokens if t.kind != STOP)
 
 
 def _patronymic(word: str, vocab: Vocabulary) -> str:
@@ -818,8 +824,9 @@ def _dotted_form(match: re.Match[str], acronyms: set[str]) -> str:
     ends a longer name: there, letters with dots are more often a legal form no table holds ('Telecom Egypt S.A.E.')."""
     letters = match.group(0).replace(".", "")
     form = DOTTED_FORMS.get(letters)
-    whole_or_inside = not match.string[: match.start()].strip(_PUNCTUATION) or match.string[match.end():].strip(_PUNCTUATION)
-    if not form and len(letters) >= DOTTED_ACRONYM_MIN and whole_or_inside:
+    if not form and len(letters) >= DOTTED_ACRONYM_MIN and (
+        not match.string[: match.start()].strip(_PUNCTUATION) or match.string[match.end():].strip(_PUNCTUATION)  # whole, or inside
+    ):
         form = letters
         acronyms.add(letters)
     return f" {form} " if form else match.group(0)
