@@ -61,6 +61,8 @@ DOTTED_FORMS = {form: form for form in LEGAL_FORM_TOKENS} | {"sal": "sa", "ca": 
 DOTTED_ACRONYM_MIN = 3
 _PUNCTUATION = " .,;:\"'()«»“”‘’-"  # what may stand around a name's words
 _DOTTED_RE = re.compile(r"(?<![\w.])(?:[a-z]\.){2,}(?:[a-z](?![\w.]))?")
+TRUNCATED_MIN = 3  # letters of a word cut short with a dot ('Airc.', 'Instr.'): 'Co.' and 'St.' are other things
+_TRUNCATED_RE = re.compile(rf"(?<![\w.])([^\W\d_]{{{TRUNCATED_MIN},}})\.(?![\w.])")
 # Long legal-form words, recognised even when misspelled ("LIABIvLITY"): one edit in eight or more letters.
 LONG_LEGAL_WORDS = tuple(w for w in LEGAL_FORM_TOKENS if len(w) >= 8)
 _GLUED_RE = re.compile(r"^([a-z]{3,})(\d+)$|^(\d+)([a-z]{3,})$")
@@ -106,6 +108,7 @@ class AnalysedName:
     reading: str = ""  # the second reading (READINGS) that rewrote it, '' for the name as written
     acronyms: frozenset[str] = _NONE  # an organisation's words that are its own acronym (_own_acronym)
     acronym_forms: frozenset[str] = _NONE  # the letters its legal forms may give its acronym (_acronym_forms)
+    truncated: frozenset[str] = _NONE  # an organisation's words the vocabulary lacks, written cut short with a dot ('Airc.')
 
     @property
     def key(self) -> str:
@@ -712,6 +715,7 @@ def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
         text = _POSSESSIVE.sub("", text)  # "Iran's Headquarters" is Iran's, as "Iranian Headquarters" is Iranian
     text = _APOSTROPHES.sub("", mark_geresh(text)).replace("?", "").replace("״", '"').replace("׳", "'")
     legal_forms: list[str] = []
+    cut: frozenset[str] = _NONE
     dotted: set[str] = set()  # acronyms written with dots ('C.T.R.'): words as they are, never read as vocabulary
     if not person:
         ezafe = vocab.ezafe.findall(text)
@@ -720,6 +724,7 @@ def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
             notes.append(f"the Persian ezafe {ezafe[0]!r} dropped")
         if "." in text:
             text = _DOTTED_RE.sub(lambda match: _dotted_form(match, dotted), text)
+            cut = frozenset(_TRUNCATED_RE.findall(text))
         text = _spelled_out(vocab.legal_form_spellings_re.sub(lambda m: vocab.legal_form_spellings[m.group(0)], text), vocab, notes)
         found = extract_org_types(text)
         if found:
@@ -781,7 +786,9 @@ def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
         tokens = _admin_levels(tokens, vocab)
     acronyms = _NONE if person else frozenset(t.text for t in tokens if _own_acronym(t, tokens)) or _NONE
     forms = _acronym_forms(tuple(legal_forms), written) if legal_forms and not person else _NONE
-    return AnalysedName(raw, tuple(tokens), tuple(legal_forms), body, tuple(notes), person, reading, acronyms, forms)
+    # A word the vocabulary knows ('Academy.', 'Center.') is whole: its dot ends the name's sentence.
+    truncated = (frozenset(t.source for t in tokens if t.kind == WORD and t.source in cut) or _NONE) if cut else _NONE
+    return AnalysedName(raw, tuple(tokens), tuple(legal_forms), body, tuple(notes), person, reading, acronyms, forms, truncated)
 
 
 @lru_cache(maxsize=1024)

@@ -548,3 +548,18 @@ def test_an_organisation_s_own_acronym_is_its_name_said_again() -> None:
     own = compare_names("Zorvex Kelmaro Trading (ZKT)", "Zorvex Kelmaro Trading")["score"]
     other = compare_names("Zorvex Kelmaro Trading (QPL)", "Zorvex Kelmaro Trading")["score"]
     assert own > other
+
+
+def test_a_word_cut_short_with_a_dot_is_that_word() -> None:
+    # 'Rep.' for 'Repair', 'Tact.' for 'Tactical': a dot marks a word cut short, as lists and users write them
+    cut = compare_names("Korvath Airc. Rep. Plant", "Korvath Aircraft Repair Plant")
+    assert cut["match"] and "word cut short" in cut["explanation"]
+    assert compare_names("Tact. Velmoro Systems", "Tactical Velmoro Systems")["match"]
+    # The letters may skip some of the word's, in order ('Reclamn.' for 'Reclamation'); without the dot, no cut is read
+    assert "word cut short" in compare_names("Dravinsk Reclamn. Bureau", "Dravinsk Reclamation Bureau")["explanation"]
+    assert "word cut short" not in compare_names("Korvath Airc Rep Plant", "Korvath Aircraft Repair Plant")["explanation"]
+
+
+def test_a_word_cut_short_is_no_distinctive_word_shared() -> None:
+    # 'Drav.' begins many names: alone it is no evidence of the same firm
+    assert not compare_names("LLC Dravinskaya Center", "Drav. V. Center")["match"]

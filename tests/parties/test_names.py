@@ -226,6 +226,14 @@ def test_an_acronym_written_with_dots_is_one_word() -> None:
     assert {"k", "d", "p"} <= set(kinds("Acme Trading K.D.P."))
 
 
+def test_words_cut_short_with_a_dot_are_marked() -> None:
+    # score._truncated_pairs reads them: not a word the vocabulary knows ('Plant.' ends the name), a legal form, initials
+    # with dots or a person's name
+    assert analyse("Korvath Airc. Rep. Plant.").truncated == {"airc", "rep"}
+    assert not analyse("Korvath Co.").truncated and not analyse("K.R.V. Trading").truncated
+    assert not analyse("Mohd. Ali", person=True).truncated
+
+
 def test_a_listed_alias_field_holding_several_names_is_screened_name_by_name() -> None:
     from listed_parties import listed, screener_of
 
