@@ -444,6 +444,7 @@ def test_a_repeated_word_matched_once_costs_nothing_and_is_said() -> None:
         ("Talvero Lizing", "Talvero Leasing"),
         ("Kesmark Aircraft Plant", "Kesmark Aviation Plant"),
         ("Katiba Nurwan", "Khatiba Nurwan"),
+        ("Zorvan Neftekhim", "Zorvan Petrochemical"),
     ],
 )
 def test_translated_and_romanised_sector_words_are_one_word(left: str, right: str) -> None:
@@ -563,3 +564,9 @@ def test_a_word_cut_short_with_a_dot_is_that_word() -> None:
 def test_a_word_cut_short_is_no_distinctive_word_shared() -> None:
     # 'Drav.' begins many names: alone it is no evidence of the same firm
     assert not compare_names("LLC Dravinskaya Center", "Drav. V. Center")["match"]
+
+
+def test_a_name_of_an_industry_s_words_only_is_generic() -> None:
+    # petrochemical is a sector word: a name of nothing else is thousands of firms' (rule generic_name_cap)
+    assert not compare_names("Petrochemical Company", "Petrochemical Commercial Company")["match"]
+    assert not compare_names("Zorvan Petrochemical Company", "Kelmor Petrochemical Company")["match"]
