@@ -265,7 +265,7 @@ class Screener:
             if sectors and not said & sectors and not any("sector" in p for p in hit.comparison.penalties):
                 # The query names a sector that none of this party's names has, and they name another.
                 hit.score *= SECTOR_CONFLICT
-                hit.adjustments.append(f"sector words differ ({', '.join(sorted(said))} vs {', '.join(sorted(sectors))})")
+                hit.adjustments.append(f"sector words differ from the party's other names ({', '.join(sorted(said))} vs {', '.join(sorted(sectors))})")
         if query.schema and query.schema in COMPATIBLE and party.schema not in COMPATIBLE[query.schema]:
             hit.score *= SCHEMA_MISMATCH
             hit.adjustments.append(f"a {party.schema}, not a {query.schema}")

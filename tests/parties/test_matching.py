@@ -445,6 +445,7 @@ def test_a_repeated_word_matched_once_costs_nothing_and_is_said() -> None:
         ("Kesmark Aircraft Plant", "Kesmark Aviation Plant"),
         ("Katiba Nurwan", "Khatiba Nurwan"),
         ("Zorvan Neftekhim", "Zorvan Petrochemical"),
+        ("Velmor Vertrieb GmbH", "Velmor Distribution GmbH"),
     ],
 )
 def test_translated_and_romanised_sector_words_are_one_word(left: str, right: str) -> None:

@@ -87,6 +87,16 @@ def test_former_names_and_noise_split() -> None:
     assert split_alternatives("Qasim Soleimani; Qasem Sulaimani; Kasim Soleimani") == ("Qasim Soleimani", "Qasem Sulaimani", "Kasim Soleimani")
 
 
+def test_customer_records_alias_and_care_of_markers_split() -> None:
+    # customer books write aliases with slashes; the party in whose care a record is, is another party to screen
+    assert split_alternatives("Acme Ltd d/b/a Korvane Distribution") == ("Acme Ltd", "Korvane Distribution")
+    assert split_alternatives("Korvane Holdings (F/K/A Velmor Trading)") == ("Korvane Holdings", "Velmor Trading")
+    assert split_alternatives("Ivan Petrov a/k/a John Peters") == ("Ivan Petrov", "John Peters")
+    assert split_alternatives("Korvane Ltd c/o Velmor Holdings") == ("Korvane Ltd", "Velmor Holdings")
+    assert split_alternatives("c/o Velmor Holdings") == ("Velmor Holdings",)
+    assert split_alternatives("Cisco Systems") == ("Cisco Systems",)
+
+
 def test_bracketed_labels_and_listing_notes() -> None:
     from redline.parties.names import split_alternatives
 
@@ -243,6 +253,18 @@ def test_a_listed_alias_field_holding_several_names_is_screened_name_by_name() -
                                   weakAlias=["Haj Qasem; Haji Qassem; Sardar Soleimani"], alias=["Qasim Soleimani; Qasem Sulaimani; Kasim Soleimani"]))
     hits = screener.screen(Query("Kasim Soleimani", schema="Person"))
     assert hits and hits[0].match and hits[0].score == 1.0 and hits[0].listed_name == "Kasim Soleimani"
+
+
+def test_a_customer_record_is_screened_by_each_name_it_holds() -> None:
+    from listed_parties import listed, screener_of
+
+    from redline.parties.screening import Query
+
+    screener = screener_of(listed("el-1", "Company", "us_bis_el", "US-BIS-EL", "US Commerce BIS", name=["KORVANE VISION TECHNOLOGY CO., LTD."]))
+    for record in ("Acme Ltd d/b/a Korvane Vision Technology", "Korvane Vision Technology Co c/o Acme Holdings"):
+        hits = screener.screen(Query(record, schema="Company"))
+        assert hits and hits[0].match, record
+        assert hits[0].query_name.startswith("Korvane Vision Technology")
 
 
 def test_a_legal_form_written_without_its_diacritics_comes_out() -> None:
