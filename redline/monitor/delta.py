@@ -39,7 +39,7 @@ from redline.monitor.tables import monitor_alerts, monitor_books, monitor_rows, 
 from redline.parties import api, dask_engine
 from redline.parties.graph import Party
 from redline.parties.index import NameEntry, NameIndex
-from redline.parties.names import analyse, split_alternatives
+from redline.parties.names import analyse, query_names, split_alternatives
 from redline.parties.normalise import normalise
 from redline.parties.score import Rarity, compare
 from redline.parties.screening import BIRTH_YEAR_AGREES, MATCH_THRESHOLD, Hit, Query, Screener, hit_to_dict, informative
@@ -118,7 +118,7 @@ def _book_index(ctx: Context, conn: Connection, book: Any) -> BookIndex:
         row_ids.append(row.row_id)
         readings = [True] if row.schema == "Person" else [False] if row.schema not in (None, "LegalEntity") else [False, True]
         seen: set[Any] = set()
-        for variant in split_alternatives(normalise(row.name).text):
+        for variant in query_names(normalise(row.name).text):
             for person in readings:
                 analysed = analyse(variant, person=person)
                 if analysed.tokens and analysed.tokens not in seen:

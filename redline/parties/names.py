@@ -549,6 +549,53 @@ def split_alternatives(raw: str) -> tuple[str, ...]:
     return tuple(p for p in parts if p) or (raw.strip(),)
 
 
+# A branch's name: the company's, then the branch's city and the word for a branch ('X Co., Ltd. Shanghai Branch',
+# 'X - Dubai Branch', 'X (Hamburg Representative Office)'; Chinese 'X公司深圳分公司').
+_BRANCH_RE = re.compile(r"[\s,;:(\-–—]*\b(?:branch(?:\s+office)?|representative\s+office|rep\.?\s+office|liaison\s+office)\W*$", re.IGNORECASE)
+_HAN_BRANCH_RE = re.compile(r"(?<=公司).{0,6}分公司$")
+_BRANCH_PUNCTUATION = " ,;:()-–—"
+
+
+def query_names(raw: str) -> tuple[str, ...]:
+    """Each name a query carries (split_alternatives), and for a branch's name the company's name besides: a branch
+    has no legal person of its own, so a listed company's branch is that company (never applied to listed names,
+    where it would join a listed branch to its company)."""
+    names = split_alternatives(raw)
+    companies = tuple(company for company in map(_without_branch, names) if company and company not in names)
+    return names + tuple(dict.fromkeys(companies))
+
+
+def _without_branch(name: str) -> str | None:
+    """The company's name in a branch's name, its city and the word for a branch off; None when it names no branch
+    (a name that merely ends in the word, 'Olive Branch', has no city before it)."""
+    if _HAN_BRANCH_RE.search(name):
+        return _HAN_BRANCH_RE.sub("", name)
+    match = _BRANCH_RE.search(name)
+    if match is None:
+        return None
+    head = name[: match.start()]
+    places = vocabulary().places
+    cut = max(head.rfind(" - "), head.rfind(","), head.rfind("("))
+    if cut > 0 and all(word.casefold() in places for word in head[cut:].strip(_BRANCH_PUNCTUATION).split()):
+        company = head[:cut]  # 'X Co., Ltd. - Shenzhen', 'X (Hamburg'
+    else:
+        words = head.split()
+        city = _trailing_place(words)
+        if not city or city == len(words):
+            return None
+        company = " ".join(words[:-city])
+    return company.strip(_BRANCH_PUNCTUATION) or None
+
+
+def _trailing_place(words: list[str]) -> int:
+    """How many of the last words name one place: 2 for a place of two words ('Hong Kong'), 1, or 0."""
+    vocab = vocabulary()
+    last = tuple(word.strip(_BRANCH_PUNCTUATION).casefold() for word in words[-2:])
+    if len(last) == 2 and vocab.phrases.get(last) in vocab.places:
+        return 2
+    return 1 if last and last[-1] in vocab.places else 0
+
+
 def _trim_part(part: str) -> str:
     """One name of a split string, without the quotes and punctuation around it; a final apostrophe
     after a Hebrew letter stays: it is a geresh typed on a Latin keyboard (לינץ' is Lynch)."""

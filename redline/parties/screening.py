@@ -9,7 +9,7 @@ from typing import Any
 from redline.parties.graph import Party
 from redline.parties.index import NameEntry, NameIndex
 from redline.parties.han_translation import STEM, LatinWords, base, has_chinese
-from redline.parties.names import ADMIN, GENERIC, PLACE, STOP, WORD, AnalysedName, Token, analyse, readings, second_reading, split_alternatives, translated, translated_by
+from redline.parties.names import ADMIN, GENERIC, PLACE, STOP, WORD, AnalysedName, Token, analyse, query_names, readings, second_reading, split_alternatives, translated, translated_by
 from redline.parties.normalise import normalise
 from redline.parties.ownership import DEFAULT_RULES, OwnershipRule, applicable
 from redline.parties.score import (
@@ -160,12 +160,15 @@ class Screener:
             for rows in memos.values():
                 self.similar.count(rows)
         if query.schema != "Person":
-            for variant in split_alternatives(cleaned.text):
+            for variant in query_names(cleaned.text):
                 self._screen_translated(variant, best)
+        companies = set(query_names(cleaned.text)) - set(split_alternatives(cleaned.text))
         for index, hit in best.items():
             self._qualify(hit, query, self.sectors[index])
             if cleaned.changes:
                 hit.adjustments.insert(0, cleaned.note())
+            if hit.query_name in companies:
+                hit.adjustments.append(f"a branch's name, read as its company's ({hit.query_name})")
         hits = []
         for hit in sorted(best.values(), key=lambda h: (-h.score, -len(h.party.listings), h.party.id)):
             hit.via = self._via(hit.party, on)
@@ -227,9 +230,10 @@ class Screener:
 
     @staticmethod
     def _query_readings(text: str, schema: str | None) -> list[tuple[str, AnalysedName | None]]:
-        """Each name the query carries, and a person's name once more in its second reading (names.second_reading)."""
+        """Each name the query carries (names.query_names), and a person's name once more in its second reading
+        (names.second_reading)."""
         readings: list[tuple[str, AnalysedName | None]] = []
-        for variant in split_alternatives(text):
+        for variant in query_names(text):
             readings.append((variant, None))
             read = second_reading(variant) if schema in (None, "LegalEntity", "Person") else None
             if read is not None:

@@ -255,16 +255,29 @@ def test_a_listed_alias_field_holding_several_names_is_screened_name_by_name() -
     assert hits and hits[0].match and hits[0].score == 1.0 and hits[0].listed_name == "Kasim Soleimani"
 
 
+def test_a_branchs_name_is_also_read_as_its_companys() -> None:
+    from redline.parties.names import query_names
+
+    assert query_names("KORVANE VISION CO LTD - SHENZHEN BRANCH") == ("KORVANE VISION CO LTD - SHENZHEN BRANCH", "KORVANE VISION CO LTD")
+    assert query_names("Velmor Bank Iran (Hamburg Branch)")[-1] == "Velmor Bank Iran"  # the city only, not the country
+    assert query_names("Velmor Trading Hong Kong Representative Office")[-1] == "Velmor Trading"
+    assert query_names("杭州科瓦恩视觉技术有限公司深圳分公司")[-1] == "杭州科瓦恩视觉技术有限公司"
+    # a name that only ends in the word names no branch
+    assert query_names("Olive Branch") == ("Olive Branch",) and query_names("Dubai Branch") == ("Dubai Branch",)
+
+
 def test_a_customer_record_is_screened_by_each_name_it_holds() -> None:
     from listed_parties import listed, screener_of
 
-    from redline.parties.screening import Query
+    from redline.parties.screening import Query, explain
 
     screener = screener_of(listed("el-1", "Company", "us_bis_el", "US-BIS-EL", "US Commerce BIS", name=["KORVANE VISION TECHNOLOGY CO., LTD."]))
     for record in ("Acme Ltd d/b/a Korvane Vision Technology", "Korvane Vision Technology Co c/o Acme Holdings"):
         hits = screener.screen(Query(record, schema="Company"))
         assert hits and hits[0].match, record
         assert hits[0].query_name.startswith("Korvane Vision Technology")
+    branch = screener.screen(Query("Korvane Vision Technology Co., Ltd. Guangzhou Branch", schema="Company"))
+    assert branch and branch[0].match and "a branch's name, read as its company's" in explain(branch[0])
 
 
 def test_a_legal_form_written_without_its_diacritics_comes_out() -> None:
