@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from redline.parties.names import ADMIN, GENERIC, LOOSE_CONSONANTS, NUMBER, PLACE, STOP, WORD, AnalysedName, Token, fold, initials, loose_spellings, skeleton
+from redline.parties.names import ADMIN, GENERIC, LOOSE_CONSONANTS, NUMBER, PLACE, STOP, WORD, AnalysedName, Token, east_slavic, fold, initials, loose_spellings, skeleton
 from redline.parties.score import CONSONANT_READING_MIN, SIMILARITY, VOWEL_READING_MIN
 from redline.parties.scripts import loose_readings, sound_key
 
@@ -31,12 +31,12 @@ def _deletions(token: str) -> set[str]:
 
 def _readings(text: str) -> set[str]:
     """Keys under which two Latin spellings of one name meet, as score._folded_similarity pairs
-    them: the folded spelling, and each loose reading (vowels, ending, consonants) tagged with its
-    place, so that 'Golani' finds 'Jawlani' and 'Morshed' finds 'Murshid' although they are more
-    than one edit apart."""
+    them: the folded spelling, its East Slavic reading (names.east_slavic: 'Tschemesow' finds 'Chemezov'), and each
+    loose reading (vowels, ending, consonants) tagged with its place, so that 'Golani' finds 'Jawlani' and
+    'Morshed' finds 'Murshid' although they are more than one edit apart."""
     if len(text) < VOWEL_READING_MIN or not text.isalpha():
         return set()
-    keys = {"=" + fold(text)}
+    keys = {"=" + fold(text), "s=" + east_slavic(text)}
     last = None if len(text) >= CONSONANT_READING_MIN else LOOSE_CONSONANTS
     for i, reading in enumerate(loose_spellings(text)[:last]):
         if reading:

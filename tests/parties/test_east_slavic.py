@@ -23,6 +23,10 @@ from redline.parties.names import analyse, east_slavic
     ("nikolaevich", "mykolayovych", "mikalaevich"),
     ("vladimir", "volodymyr", "uladzimir"),
     ("grigorievich", "ryhorovich"),  # Belarusian Ryhor
+    ("chemezov", "tschemesow", "czemiezow"),  # German tsch, s and w; Polish cz and ie (session 31)
+    ("sergey", "sergej", "siergiej"),
+    ("prigozhin", "prigoschin"),  # German writes zh and sh alike
+    ("shishkin", "szyszkin"),  # Polish sz
 ])
 def test_one_name_in_its_east_slavic_spellings_reads_one_way(spellings: tuple[str, ...]) -> None:
     assert len({east_slavic(s) for s in spellings}) == 1
@@ -63,3 +67,15 @@ def test_a_name_and_a_longer_one_that_begins_alike_are_two_names() -> None:
     # Rule one_name_two_ways: Alexey and Alexander agree closely by Jaro-Winkler, but are two names.
     assert not compare_names("Alexander Petrovich SMIRNOV", "SMIRNOV, Alexey Petrovich", "Person")["match"]
     assert compare_names("Artem Petrovich SMIRNOV", "SMIRNOV, Artyom Petrovich", "Person")["match"]
+
+
+def test_a_german_or_polish_spelling_is_found_and_meets_the_russian_one() -> None:
+    from listed_parties import listed, screener_of
+
+    from redline.parties.screening import Query
+
+    assert compare_names("Sergej Tschemesow", "Sergey Viktorovich CHEMEZOV", "Person")["match"]
+    screener = screener_of(listed("sdn-1", "Person", "us_ofac_sdn", "US-OFAC-SDN", "US Treasury OFAC", name=["Sergey Viktorovich KORVALEZOV"]))
+    for query in ("Sergej Korwalesow", "Siergiej Korwaleziow"):
+        hits = screener.screen(Query(query, schema="Person"))
+        assert hits and hits[0].match, query
