@@ -571,3 +571,10 @@ def test_a_name_of_an_industry_s_words_only_is_generic() -> None:
     # petrochemical is a sector word: a name of nothing else is thousands of firms' (rule generic_name_cap)
     assert not compare_names("Petrochemical Company", "Petrochemical Commercial Company")["match"]
     assert not compare_names("Zorvan Petrochemical Company", "Kelmor Petrochemical Company")["match"]
+
+
+def test_two_names_a_second_reading_spells_alike_are_no_name_repeated() -> None:
+    # one Korean romanisation reads 'Jung Jong' 'chong chong': rule repeated_word is for a name written twice
+    assert not compare_names("KIM, Jung Jong", "KIM, Jong Un", "Person")["match"]
+    assert not compare_names("Kim Čong-un", "Kim Jung Jong", "Person")["match"]
+    assert compare_names("Pak Song Song", "PAK, Song", "Person")["match"]
