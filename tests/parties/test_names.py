@@ -156,6 +156,7 @@ def test_romanisation_folds_undo_spelling_systems() -> None:
     assert fold("raphael") == fold("rafael")
     assert fold("said") != fold("saad")
     assert fold("globex") == fold("globeks") and fold("maxim") == fold("maksim")  # Russian writes x as ks
+    assert fold("dschawad") == fold("jawad") and fold("modschtaba") == fold("mojtaba")  # German dsch
 
 
 def test_the_entity_lists_successor_clause_is_no_part_of_the_name() -> None:
