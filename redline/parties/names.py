@@ -73,7 +73,7 @@ _HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
 _HAN_RE = han_translation.HAN_RUN
 _NON_LATIN_RE = re.compile(r"[^\x00-\u024f]")
 _SPLIT_RE = re.compile(r"[^\w?]+")
-_BRACKETED_RE = re.compile(r"\(([^()]{2,16})\)")
+_BRACKETED_RE = re.compile(r"\(([^()]{2,40})\)")
 _APOSTROPHES = re.compile(r"['’`ʼ‘]")
 _POSSESSIVE = re.compile(r"(?<=[^\W\d_]{3})['’]s\b")  # an English possessive, after a word of three letters or more (not Ra's)
 
@@ -606,8 +606,9 @@ def _trim_part(part: str) -> str:
 
 
 def _drop_repeated_acronyms(text: str) -> str:
-    """'China Communications Construction Company (CCCC)', 'Chengdu JOUAV Co (JOUAV)': a bracketed
-    acronym or word that the name already spells out says nothing more."""
+    """'China Communications Construction Company (CCCC)', 'Chengdu JOUAV Co (JOUAV)', 'China National Chemical
+    Corporation (ChemChina)': a bracketed acronym, word or contraction (_contracted) that the name already spells
+    out says nothing more."""
 
     def keep(match: re.Match[str]) -> str:
         inner = match.group(1).strip()
@@ -617,9 +618,38 @@ def _drop_repeated_acronyms(text: str) -> str:
         lowered = inner.lower().replace(" ", "")
         if lowered in words or (len(lowered) >= 2 and lowered.isalpha() and lowered in initials):
             return " "
+        if _contracted(inner.lower(), words):
+            return " "
         return match.group(0)
 
     return _BRACKETED_RE.sub(keep, text)
+
+
+CONTRACTED_PIECE = 3  # letters of a word's beginning that a contracted short name keeps ('Info', 'Chem')
+
+
+def _contracted(inner: str, words: list[str]) -> bool:
+    """A bracketed short name made of the name's words cut short ('China Marine Information Electronics Company
+    (China Marine Info Elec)', 'China National Chemical Corporation (ChemChina)'): each of its words, or each piece
+    of its one word (two pieces at least), begins a word of the name."""
+    begins = {word[:size] for word in words for size in range(CONTRACTED_PIECE, len(word) + 1)}
+    pieces = inner.split()
+    if len(pieces) > 1:
+        return all(piece in begins for piece in pieces)
+    return _pieces(inner, begins) >= 2
+
+
+def _pieces(text: str, begins: set[str]) -> int:
+    """How many beginnings of words `text` is written as, end to end (most first), or 0 when it is not."""
+    if not text:
+        return 0
+    best = 0
+    for end in range(len(text), CONTRACTED_PIECE - 1, -1):
+        if text[:end] in begins:
+            rest = _pieces(text[end:], begins) if end < len(text) else 0
+            if end == len(text) or rest:
+                best = max(best, 1 + rest)
+    return best
 
 
 def skeleton(text: str) -> str:

@@ -87,6 +87,17 @@ def test_former_names_and_noise_split() -> None:
     assert split_alternatives("Qasim Soleimani; Qasem Sulaimani; Kasim Soleimani") == ("Qasim Soleimani", "Qasem Sulaimani", "Kasim Soleimani")
 
 
+def test_a_bracketed_short_name_made_of_the_names_words_cut_short_says_nothing_more() -> None:
+    assert split_alternatives("Velmor National Chemical Corporation Ltd. (VelChem)") == ("Velmor National Chemical Corporation Ltd.",)
+    assert split_alternatives("Korvane Marine Information Electronics Company (Korvane Marine Info Elec)") == (
+        "Korvane Marine Information Electronics Company",
+    )
+    assert compare_names("Korvane National Chemical Corporation", "Korvane National Chemical Corporation (KorChem)")["score"] == 1.0
+    # a short name of its own stays
+    assert split_alternatives("Velmor Trading (Zelkor)") == ("Velmor Trading (Zelkor",)
+    assert split_alternatives("Velmor Trading (Velkor)") == ("Velmor Trading (Velkor",)
+
+
 def test_customer_records_alias_and_care_of_markers_split() -> None:
     # customer books write aliases with slashes; the party in whose care a record is, is another party to screen
     assert split_alternatives("Acme Ltd d/b/a Korvane Distribution") == ("Acme Ltd", "Korvane Distribution")
