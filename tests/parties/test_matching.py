@@ -448,6 +448,7 @@ def test_a_repeated_word_matched_once_costs_nothing_and_is_said() -> None:
         ("Velmor Vertrieb GmbH", "Velmor Distribution GmbH"),
         ("AO Kommercheski Bank Velmoreks", "Velmorex Commercial Bank JSC"),
         ("Chastnaya Voennaya Kompaniya Velmor", "Private Military Company Velmor"),
+        ("AO Velmorskii Eksportnyi Tsentr", "JSC Velmorskii Export Center"),
     ],
 )
 def test_translated_and_romanised_sector_words_are_one_word(left: str, right: str) -> None:
