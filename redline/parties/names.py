@@ -43,7 +43,7 @@ LEGAL_FORM_TOKENS = frozenset(
     kk doo ad dd sro ltda sac eirl pvt coltd colimited cvba scs snc sca se kft zrt nyrt tov pp chp fzco
     establishment est liability sarlu sasu eurl
     fgup gup mup fsue fgu fgbu fku fkp nao prat pjs saca
-    fse njsc nak anstalt spr sapi asbl sae""".split()
+    fse njsc nak anstalt spr sapi asbl sae too""".split()
 )
 # fgup ... prat: Russian and Ukrainian state and public forms that rigour's org types leave as words (ФГУП,
 # ГУП, МУП, ФГУ, ФГБУ, ФКУ, ФКП, НАО, ПрАТ; FSUE, the English FGUP), the forms of the Russian Civil Code.
@@ -52,7 +52,8 @@ LEGAL_FORM_TOKENS = frozenset(
 # Liechtenstein's establishment; spr and sapi: Mexico's S.P.R. (sociedad de producción rural) and S.A.P.I. (sociedad
 # anónima promotora de inversión), asbl: Belgium's and Luxembourg's A.S.B.L. (association sans but lucratif), sae:
 # Egypt's and Spain's S.A.E. (société anonyme égyptienne, sociedad anónima española), which rigour's org types leave
-# as initials.
+# as initials; too: Kazakhstan's TOO (ТОО, товарищество с ограниченной ответственностью, a limited liability
+# partnership: 'TOO KAZSTANEX' / 'KAZSTANEX LIMITED LIABILITY PARTNERSHIP').
 # A legal form written with a dot after each letter ('P.J.S.C.', 'S.A.C.A.', 'S.A.L.', 'C.A.') is one word: rigour's
 # org types read 'p.j.s.c.' as 'j.s.c.' and 's.a.c.a.' as 's.a' with the rest left as initials. Three letters or
 # more that are no legal form, and do not end a longer name, are the organisation's acronym written with dots, one
