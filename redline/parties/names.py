@@ -43,7 +43,8 @@ LEGAL_FORM_TOKENS = frozenset(
     kk doo ad dd sro ltda sac eirl pvt coltd colimited cvba scs snc sca se kft zrt nyrt tov pp chp fzco
     establishment est liability sarlu sasu eurl
     fgup gup mup fsue fgu fgbu fku fkp nao prat pjs saca
-    fse njsc nak anstalt spr sapi asbl sae too""".split()
+    fse njsc nak anstalt spr sapi asbl sae too
+    sal eood ead pat zat wll spc""".split()
 )
 # fgup ... prat: Russian and Ukrainian state and public forms that rigour's org types leave as words (ФГУП,
 # ГУП, МУП, ФГУ, ФГБУ, ФКУ, ФКП, НАО, ПрАТ; FSUE, the English FGUP), the forms of the Russian Civil Code.
@@ -53,7 +54,10 @@ LEGAL_FORM_TOKENS = frozenset(
 # anónima promotora de inversión), asbl: Belgium's and Luxembourg's A.S.B.L. (association sans but lucratif), sae:
 # Egypt's and Spain's S.A.E. (société anonyme égyptienne, sociedad anónima española), which rigour's org types leave
 # as initials; too: Kazakhstan's TOO (ТОО, товарищество с ограниченной ответственностью, a limited liability
-# partnership: 'TOO KAZSTANEX' / 'KAZSTANEX LIMITED LIABILITY PARTNERSHIP').
+# partnership: 'TOO KAZSTANEX' / 'KAZSTANEX LIMITED LIABILITY PARTNERSHIP'); sal: Lebanon's S.A.L. written without
+# dots (60 listed parties carried it as a distinctive word); eood, ead: Bulgaria's single-owner limited and joint-stock
+# companies (ЕООД, ЕАД); pat, zat: Ukraine's public and closed joint-stock companies (ПАТ, ЗАТ); wll: the Gulf's
+# With Limited Liability; spc: Oman's single person company.
 # A legal form written with a dot after each letter ('P.J.S.C.', 'S.A.C.A.', 'S.A.L.', 'C.A.') is one word: rigour's
 # org types read 'p.j.s.c.' as 'j.s.c.' and 's.a.c.a.' as 's.a' with the rest left as initials. Three letters or
 # more that are no legal form, and do not end a longer name, are the organisation's acronym written with dots, one

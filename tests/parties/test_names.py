@@ -238,6 +238,8 @@ def test_legal_forms_written_with_dots_are_one_word() -> None:
     assert {"i", "v"} <= set(kinds("Prometey Named by I.V. Gorynin"))  # initials that are no legal form stay
     assert analyse("AGRICOLA X, S.P.R. DE R.I.").legal_forms == ("spr",)  # Mexico's, which rigour leaves as initials
     assert analyse("TOO Velmorex").legal_forms == ("too",)  # Kazakhstan's limited liability partnership (ТОО)
+    for form in ("SAL", "EOOD", "EAD", "PAT", "WLL"):  # Lebanon's S.A.L. without dots, Bulgaria's, Ukraine's, the Gulf's
+        assert analyse(f"Velmorex Holding {form}").legal_forms == (form.lower(),)
 
 
 def test_an_acronym_written_with_dots_is_one_word() -> None:
