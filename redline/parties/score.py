@@ -444,7 +444,10 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
             sim = max(sim, OSA.normalized_similarity(q.source, spelt))
         # No score_cutoff here: rapidfuzz 3 turns 0.8 into a distance bound that drops 1-in-5 edits.
         if sim >= (_FUZZY_SHORT if shorter < 8 else _FUZZY_LONG):
-            return max((sim, "fuzzy"), _folded_similarity(a, b), _skeleton_similarity(q, c))
+            found = max((sim, "fuzzy"), _folded_similarity(a, b), _skeleton_similarity(q, c))
+            if found[0] < SIMILARITY["abbreviation"] and shorter >= DISEMVOWELLED_MIN and _disemvowelled(a, b):
+                return SIMILARITY["abbreviation"], "abbreviation"  # 'invstmnt' is one edit in five from 'investment' too
+            return found
     folded = _folded_similarity(a, b)
     if folded[0]:
         return max(folded, _skeleton_similarity(q, c))

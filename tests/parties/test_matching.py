@@ -581,3 +581,9 @@ def test_two_names_a_second_reading_spells_alike_are_no_name_repeated() -> None:
     assert not compare_names("KIM, Jung Jong", "KIM, Jong Un", "Person")["match"]
     assert not compare_names("Kim Čong-un", "Kim Jung Jong", "Person")["match"]
     assert compare_names("Pak Song Song", "PAK, Song", "Person")["match"]
+
+
+def test_a_word_without_its_vowels_is_an_abbreviation_even_one_edit_in_five_away() -> None:
+    # 'invstmnt' is one edit in five from 'investment' (fuzzy, 0.8) and its consonants (an abbreviation, 0.85)
+    found = compare_names("Africa East Invstmnt Holding", "Africa East Investment Holding")
+    assert found["match"] and "abbreviation" in found["explanation"]
