@@ -159,10 +159,11 @@ class Screener:
                     self._offer(best, n, comparison, variant)
             for rows in memos.values():
                 self.similar.count(rows)
+        names = query_names(cleaned.text)
         if query.schema != "Person":
-            for variant in query_names(cleaned.text):
+            for variant in names:
                 self._screen_translated(variant, best)
-        companies = set(query_names(cleaned.text)) - set(split_alternatives(cleaned.text))
+        companies = set(names) - set(split_alternatives(cleaned.text))  # a branch's name read as its company's
         for index, hit in best.items():
             self._qualify(hit, query, self.sectors[index])
             if cleaned.changes:
