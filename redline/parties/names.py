@@ -277,7 +277,7 @@ def vocabulary() -> Vocabulary:
         legal_form_spellings=legal_form_spellings,
         legal_form_spellings_re=_any_word(legal_form_spellings),
         person_titles=frozenset(raw["person_titles"]),
-        leading_titles=_rigour_person_titles(),
+        leading_titles=_rigour_person_titles() | frozenset(raw["leading_ranks"]),
         person_particles=frozenset(raw["person_particles"]),
         person_abbreviations={s: name for name, spellings in raw["person_abbreviations"].items() for s in spellings},
         person_syllables=frozenset(raw["person_syllables"]),

@@ -587,3 +587,11 @@ def test_a_word_without_its_vowels_is_an_abbreviation_even_one_edit_in_five_away
     # 'invstmnt' is one edit in five from 'investment' (fuzzy, 0.8) and its consonants (an abbreviation, 0.85)
     found = compare_names("Africa East Invstmnt Holding", "Africa East Investment Holding")
     assert found["match"] and "abbreviation" in found["explanation"]
+
+
+def test_a_military_rank_before_a_name_is_no_name() -> None:
+    # vocab leading_ranks, beside rigour's prefixes: only where they lead the name
+    assert compare_names("Col. Gen. Sergey Korvalin", "Sergei KORVALIN", "Person")["score"] >= 0.9
+    assert compare_names("Maj. Gen. Mohammad Velmori", "VELMORI, Mohammad", "Person")["score"] == 1.0
+    assert compare_names("John Major", "MAJOR, John", "Person")["score"] == 1.0
+    assert not compare_names("John Major", "John Velmori", "Person")["match"]
