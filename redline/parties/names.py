@@ -548,6 +548,7 @@ def split_alternatives(raw: str) -> tuple[str, ...]:
         if at > 0:
             text = text[:at].strip(" ,;:-")
             lowered = text.lower()
+    text = _BIRTH_NOTE.sub("", text)
     # A list's one alias field may hold several, separated by ';' (the UN's ALIAS_NAME: 'Qasim Soleimani;
     # Qasem Sulaimani; Kasim Soleimani'): each is a name.
     parts = [_trim_part(one) for part in vocab.former_pattern.split(text) for one in part.split(";")]
@@ -599,6 +600,16 @@ def _trailing_place(words: list[str]) -> int:
     if len(last) == 2 and vocab.phrases.get(last) in vocab.places:
         return 2
     return 1 if last and last[-1] in vocab.places else 0
+
+
+# A birth date a customer record writes after the name ('Rami Makhlouf born 1969', 'X (DOB: 10 Jul 1969)', 'X, b.
+# 1969'): no part of the name (screen it with --birth-date). Ends with a year, so 'Max Born' keeps his name.
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_BIRTH_NOTE = re.compile(
+    r"[\s,;(]+(?:born|b\.|dob|d\.o\.b\.?|date of birth)[\s:.]*"
+    rf"(?:(?:\d{{1,2}}[\s./-]+)?(?:{_MONTH}[\s./-]+)?(?:\d{{1,2}}[\s./-]+)?(?:1[89]|20)\d\d|(?:1[89]|20)\d\d(?:[./-]\d{{1,2}}){{0,2}})\)?\s*$",
+    re.IGNORECASE,
+)
 
 
 def _trim_part(part: str) -> str:

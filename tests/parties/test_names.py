@@ -270,6 +270,15 @@ def test_a_listed_alias_field_holding_several_names_is_screened_name_by_name() -
     assert hits and hits[0].match and hits[0].score == 1.0 and hits[0].listed_name == "Kasim Soleimani"
 
 
+def test_a_birth_date_written_after_a_name_is_no_part_of_it() -> None:
+    assert split_alternatives("Velmor Korvalin born 1969") == ("Velmor Korvalin",)
+    assert split_alternatives("Velmor Korvalin (DOB: 31 Aug 1960)") == ("Velmor Korvalin",)
+    assert split_alternatives("KORVALIN, Velmor, date of birth 12/05/1958") == ("KORVALIN, Velmor",)
+    assert split_alternatives("Velmor Korvalin DOB 1969-07-10") == ("Velmor Korvalin",)
+    # a name with the word, and one with a year of its own, stay whole
+    assert split_alternatives("Max Born") == ("Max Born",) and split_alternatives("Born Free Trading 1990") == ("Born Free Trading 1990",)
+
+
 def test_a_branchs_name_is_also_read_as_its_companys() -> None:
     from redline.parties.names import query_names
 
