@@ -150,6 +150,7 @@ RULES: dict[str, Rule] = {
 # unchanged. Not a distinctive word shared on its own: 'BAIK. V. TSENTR' (a listed alias) then matched
 # 'LLC BAIKALVILLE CENTER' (0.66).
 TRUNCATED_LONGER = 2
+ABBREVIATION_MIN = 3  # letters of the shorter spelling in _abbreviates, as written too
 
 
 def values_at(threshold: float) -> dict[str, float]:
@@ -620,6 +621,8 @@ def _abbreviates(a: str, b: str, kind_a: str, kind_b: str) -> bool:
     letter and the rest of its letters in order. Only for sector words and places, which is
     what lists and counterparties abbreviate."""
     short, long_, long_kind = (a, b, kind_b) if len(a) < len(b) else (b, a, kind_a)
+    if len(short) < ABBREVIATION_MIN or "_" in long_:
+        return False  # 'St.' (Saint) is no abbreviation of 'Solutions', nor 'energy' of the vocabulary's label 'energy_power'
     return long_kind in SECTOR_KINDS and len(short) <= 0.7 * len(long_) and _letters_in_order(short, long_)
 
 

@@ -595,3 +595,10 @@ def test_a_military_rank_before_a_name_is_no_name() -> None:
     assert compare_names("Maj. Gen. Mohammad Velmori", "VELMORI, Mohammad", "Person")["score"] == 1.0
     assert compare_names("John Major", "MAJOR, John", "Person")["score"] == 1.0
     assert not compare_names("John Major", "John Velmori", "Person")["match"]
+
+
+def test_no_abbreviation_of_two_letters_or_of_a_vocabulary_label() -> None:
+    # 'St.' (Saint) abbreviated 'Solutions' as written, and 'energy' the vocabulary's label 'energy_power' (power)
+    assert not compare_names("Velmorex Solutions", "VELMOREX St. Petersburg")["match"]
+    assert not compare_names("Korvane Energy Ltd", "SMART KORVANE POWER")["match"]
+    assert "abbreviation" in compare_names("Korvath Indl Plant", "Korvath Industrial Plant")["explanation"]
