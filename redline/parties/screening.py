@@ -136,7 +136,8 @@ class Screener:
         on = on or date.today()
         best: dict[int, Hit] = {}
         cleaned = normalise(query.name)  # as a reader sees it: the explanation says what changed
-        for variant, read in self._query_readings(cleaned.text, query.schema):
+        names = query_names(cleaned.text)
+        for variant, read in self._query_readings(names, query.schema):
             analyses = self._analyse_query(variant, query.schema) if read is None else {True: read}
             seen: set[int] = set()
             memos = {person: self.similar.rows(analysed.tokens) for person, analysed in analyses.items()}
@@ -159,7 +160,6 @@ class Screener:
                     self._offer(best, n, comparison, variant)
             for rows in memos.values():
                 self.similar.count(rows)
-        names = query_names(cleaned.text)
         if query.schema != "Person":
             for variant in names:
                 self._screen_translated(variant, best)
@@ -230,11 +230,11 @@ class Screener:
         return starts
 
     @staticmethod
-    def _query_readings(text: str, schema: str | None) -> list[tuple[str, AnalysedName | None]]:
+    def _query_readings(names: tuple[str, ...], schema: str | None) -> list[tuple[str, AnalysedName | None]]:
         """Each name the query carries (names.query_names), and a person's name once more in its second reading
         (names.second_reading)."""
         readings: list[tuple[str, AnalysedName | None]] = []
-        for variant in query_names(text):
+        for variant in names:
             readings.append((variant, None))
             read = second_reading(variant) if schema in (None, "LegalEntity", "Person") else None
             if read is not None:
