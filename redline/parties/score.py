@@ -620,9 +620,9 @@ def _abbreviates(a: str, b: str, kind_a: str, kind_b: str) -> bool:
     """'indl' for 'industrial', 'grp' for 'group': the short one keeps the long one's first
     letter and the rest of its letters in order. Only for sector words and places, which is
     what lists and counterparties abbreviate."""
-    short, long_, long_kind = (a, b, kind_b) if len(a) < len(b) else (b, a, kind_a)
-    if len(short) < ABBREVIATION_MIN or "_" in long_:
-        return False  # 'St.' (Saint) is no abbreviation of 'Solutions', nor 'energy' of the vocabulary's label 'energy_power'
+    short, short_kind, long_, long_kind = (a, kind_a, b, kind_b) if len(a) < len(b) else (b, kind_b, a, kind_a)
+    if len(short) < ABBREVIATION_MIN or "_" in long_ or short_kind == STOP:
+        return False  # 'St.' (Saint) is no abbreviation of 'Solutions', nor 'energy' of the vocabulary's label 'energy_power', nor 'the' of 'technologies'
     return long_kind in SECTOR_KINDS and len(short) <= 0.7 * len(long_) and _letters_in_order(short, long_)
 
 

@@ -137,8 +137,11 @@ class Screener:
         best: dict[int, Hit] = {}
         cleaned = normalise(query.name)  # as a reader sees it: the explanation says what changed
         names = query_names(cleaned.text)
+        forms: set[str] = set()  # the legal forms the query's names carry: it names an organisation
         for variant, read in self._query_readings(names, query.schema):
             analyses = self._analyse_query(variant, query.schema) if read is None else {True: read}
+            if False in analyses:
+                forms.update(analyses[False].legal_forms)
             seen: set[int] = set()
             memos = {person: self.similar.rows(analysed.tokens) for person, analysed in analyses.items()}
             # Names that compare alike (the same words, read the same way) are compared once.
@@ -165,7 +168,7 @@ class Screener:
                 self._screen_translated(variant, best)
         companies = set(names) - set(split_alternatives(cleaned.text))  # a branch's name read as its company's
         for index, hit in best.items():
-            self._qualify(hit, query, self.sectors[index])
+            self._qualify(hit, query, self.sectors[index], forms)
             if cleaned.changes:
                 hit.adjustments.insert(0, cleaned.note())
             if hit.query_name in companies:
@@ -230,6 +233,18 @@ class Screener:
         return starts
 
     @staticmethod
+    def _organisation_named(hit: Hit, forms: set[str]) -> None:
+        """A query of no schema that names an organisation (a legal form, or for a ship or an aircraft a sector
+        word the listed name lacks) found a person, a ship or an aircraft: as a company asked (SCHEMA_MISMATCH)."""
+        kind = hit.party.schema
+        if kind not in ("Person", "Vessel", "Airplane"):
+            return
+        said = sorted(forms) if kind == "Person" else sorted(forms | {t.source for t in hit.comparison.query_unmatched if t.kind == GENERIC})
+        if said:
+            hit.score *= SCHEMA_MISMATCH
+            hit.adjustments.append(f"a {kind}, while the query names an organisation ({', '.join(said)})")
+
+    @staticmethod
     def _query_readings(names: tuple[str, ...], schema: str | None) -> list[tuple[str, AnalysedName | None]]:
         """Each name the query carries (names.query_names), and a person's name once more in its second reading
         (names.second_reading)."""
@@ -262,8 +277,10 @@ class Screener:
                 return [person]
         return list(analyses.values())
 
-    def _qualify(self, hit: Hit, query: Query, sectors: frozenset[str]) -> None:
+    def _qualify(self, hit: Hit, query: Query, sectors: frozenset[str], forms: set[str]) -> None:
         party = hit.party
+        if query.schema in (None, "LegalEntity"):
+            self._organisation_named(hit, forms)
         said = {t.text for t in hit.comparison.query_unmatched if t.kind == GENERIC} if sectors else None
         if said:
             sectors = sectors - {p.listed.text for p in hit.comparison.pairs}

@@ -1,0 +1,44 @@
+"""Everyday firms' names against listed ships, people and armed groups (benchmarks/parties_everyday.py found each class)."""
+
+from __future__ import annotations
+
+from listed_parties import listed, screener_of
+
+from redline.parties.api import compare_names
+from redline.parties.screening import Query
+
+
+def _screener():  # type: ignore[no-untyped-def]
+    return screener_of(
+        listed("v-1", "Vessel", name=["HORIZON"], imoNumber=["IMO 9123456"]),
+        listed("p-1", "Person", name=["Jason Dean Smith"]),
+        listed("o-1", "Company", name=["Horizon Trading Company"]),
+    )
+
+
+def _top(screener, name: str, schema: str | None = None):  # type: ignore[no-untyped-def]
+    return {h.party.id: h for h in screener.screen(Query(name=name, schema=schema), limit=10)}
+
+
+def test_a_firm_s_legal_form_or_sector_word_is_not_a_ship_s_name() -> None:
+    screener = _screener()
+    for name in ("Horizon Srl", "Horizon Media, Inc.", "Horizon Shipping"):
+        hit = _top(screener, name).get("v-1")
+        assert hit is None or not hit.match, name
+    assert "a Vessel, while the query names an organisation (srl)" in _top(screener, "Horizon Srl")["v-1"].adjustments
+    assert _top(screener, "HORIZON")["v-1"].match  # the ship's name alone still finds it
+    assert _top(screener, "Horizon Srl", schema="Vessel").get("v-1") is not None
+
+
+def test_a_firm_s_legal_form_is_not_a_person_s_name() -> None:
+    screener = _screener()
+    for name in ("Jason Dean Smith Ltd", "Smith Jason Dean GmbH"):
+        hit = _top(screener, name)["p-1"]
+        assert not hit.match and "a Person, while the query names an organisation" in hit.adjustments[-1], name
+    assert _top(screener, "Jason Dean Smith")["p-1"].match
+    assert not _top(screener, "Jason Dean Smith Ltd", schema="Company")["p-1"].match
+
+
+def test_a_stop_word_abbreviates_nothing() -> None:
+    explained = compare_names("Unity Technologies ApS", "THE UNITY OF ISLAMIC YOUTH")["explanation"]
+    assert "'the'" not in explained
