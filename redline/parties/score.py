@@ -235,6 +235,7 @@ class Rarity:
     factors: dict[str, float]
     unknown: float  # the factor of a word no listed party carries
     sector_parties: dict[str, frozenset[int]] = field(default_factory=dict)  # rule rare_combination: sector word -> the listed parties (numbered) carrying it
+    everyday: frozenset[str] = frozenset()  # listed words common in everyday English (screening.everyday_words): rare in the lists, not in the world
 
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
         return _rebuilt(self)
@@ -1015,6 +1016,18 @@ def _whole_by_rare_word(shared: Pair, result: NameComparison, rarity: Rarity | N
     if any(t.kind != STOP for t in result.query_unmatched) and any(t.kind != STOP for t in result.listed_unmatched):
         return False
     return _carried_by_few(shared, rarity)
+
+
+def everyday_word(result: NameComparison, rarity: Rarity | None) -> str:
+    """The one distinctive word two names share, as the listed name writes it, when it is an everyday English
+    word (Rarity.everyday) and either name has words besides ('Sprint' / 'METAL SPRINT'); '' otherwise."""
+    if rarity is None or result.public_body or not (result.query_unmatched or result.listed_unmatched):
+        return ""
+    shared = [p for p in result.pairs if p.query.kind in DISTINCTIVE and p.listed.kind in DISTINCTIVE and p.how not in ("initial", CUT)]
+    if len(shared) != 1:
+        return ""
+    pair = shared[0]
+    return pair.listed.source if pair.query.text in rarity.everyday or pair.listed.text in rarity.everyday else ""
 
 
 def _rare_word_shared(query: AnalysedName, listed: AnalysedName, shared: list[Pair], rarity: Rarity | None) -> str:

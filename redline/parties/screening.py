@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -21,6 +22,7 @@ from redline.parties.score import (
     Rarity,
     Similarities,
     compare,
+    everyday_word,
     needing,
     ofac_style_score,
 )
@@ -65,6 +67,19 @@ SOUND_KEYS = ("skeleton", "sound key")  # how a word spelt by sound meets a Lati
 # for review, never a match ('Suheil', an alias of Suhail Al-Abdullah, matched Suheil HASSAN at 0.81).
 # Screening only, as ONE_SOUND_WORD_CAP.
 ONE_NAME_CAP = MATCH_THRESHOLD - REVIEW_BAND
+# An organisation's name that meets a listed one on a single word, an everyday English word, while either has
+# words besides ('Sprint' / 'METAL SPRINT', 'Orange S.A.' / 'ORANGE VOLUNTEERS', 'SWAN a.s.' / 'Swan Energy
+# Company Limited'): the lists carry the word rarely, the world's firms often, so the name alone cannot say it is
+# the listed firm. Shown for review unless the query's country is one of the party's. Screening only, as
+# ONE_NAME_CAP: a pair comparison (compare_names) asks about two names, not about a customer; the lists' own
+# aliases share such words as one firm's names ('DART AIRLINES' / 'DART, LLC'), and as a cap in the pair score
+# the rule cost the larger tune pool 0.848 -> 0.823 company F1 (session 32). Basis, session 32: the everyday
+# benchmark (benchmarks/parties_everyday.py, tune half, 2,000 AS holders) and the generated tune screening cases.
+EVERYDAY_WORD_CAP = MATCH_THRESHOLD - REVIEW_BAND
+# wordfreq's Zipf frequency in English (3: once per million words) from which a listed word is everyday: 'sprint'
+# 3.96, 'swan' 3.84, 'terra' 3.44, 'prima' 3.34 are; brands the world writes about ('huawei' 3.28, 'gazprom' 2.64,
+# 'sberbank' 1.91) and the lists' own words ('tempbank', 'kitoko') are not.
+EVERYDAY_ZIPF = 3.3
 
 
 @dataclass
@@ -119,6 +134,7 @@ class Screener:
             self.sectors[entry.party] |= {t.text for t in entry.name.tokens if t.kind == GENERIC}
         self.rarity = Rarity.of((w for p, w in zip(parties, words) if p.listed),
                                 (s for p, s in zip(parties, self.sectors) if p.listed))
+        self.rarity = replace(self.rarity, everyday=everyday_words(self.rarity.df))
         self.similar = Similarities()
 
     def __getstate__(self) -> dict[str, Any]:
@@ -233,6 +249,19 @@ class Screener:
         return starts
 
     @staticmethod
+    def _everyday_name(hit: Hit, query: Query, rarity: Rarity) -> None:
+        """EVERYDAY_WORD_CAP: a hit that rests on one everyday word is for review unless the query's country is the party's."""
+        if hit.party.is_person or hit.score <= EVERYDAY_WORD_CAP:
+            return
+        if query.country and query.country.upper() in {c.upper() for c in hit.party.countries}:
+            return
+        word = everyday_word(hit.comparison, rarity)
+        if word:
+            hit.score = EVERYDAY_WORD_CAP
+            hit.adjustments.append(f"the one word the names share, '{word}', is an everyday word that many firms carry, "
+                                   "and no country given is the party's: for review, not a match")
+
+    @staticmethod
     def _organisation_named(hit: Hit, forms: set[str]) -> None:
         """A query of no schema that names an organisation (a legal form, or for a ship or an aircraft a sector
         word the listed name lacks) found a person, a ship or an aircraft: as a company asked (SCHEMA_MISMATCH)."""
@@ -314,6 +343,7 @@ class Screener:
         if hit.score > ONE_NAME_CAP and party.schema in ("Person", "LegalEntity") and _one_name_of_several(hit.comparison):
             hit.score = ONE_NAME_CAP
             hit.adjustments.append("one name of a person's several, as many people's: for review, not a match")
+        self._everyday_name(hit, query, self.rarity)
         wanted = {i.replace(" ", "").upper() for i in query.identifiers} if query.identifiers else None
         if wanted and wanted & party.identifiers:
             hit.score = 1.0
@@ -395,3 +425,10 @@ def hit_to_dict(hit: Hit) -> dict[str, Any]:
         "via": hit.via,
         "explanation": explain(hit),
     }
+
+
+def everyday_words(listed_words: Iterable[str]) -> frozenset[str]:
+    """The listed words (of letters) that are everyday English words: wordfreq's Zipf frequency at least EVERYDAY_ZIPF."""
+    from wordfreq import zipf_frequency
+
+    return frozenset(w for w in listed_words if w.isalpha() and zipf_frequency(w, "en") >= EVERYDAY_ZIPF)

@@ -42,3 +42,17 @@ def test_a_firm_s_legal_form_is_not_a_person_s_name() -> None:
 def test_a_stop_word_abbreviates_nothing() -> None:
     explained = compare_names("Unity Technologies ApS", "THE UNITY OF ISLAMIC YOUTH")["explanation"]
     assert "'the'" not in explained
+
+
+def test_one_everyday_word_shared_is_for_review_unless_the_country_is_the_party_s() -> None:
+    screener = screener_of(
+        listed("o-1", "Organization", name=["METAL SPRINT"], country=["ru"]),
+        listed("o-2", "Company", name=["ORANGE"]),
+    )
+    assert "sprint" in screener.rarity.everyday
+    for country in (None, "us"):
+        hit = screener.screen(Query(name="Sprint", country=country))[0]
+        assert not hit.match and "'sprint', is an everyday word" in hit.adjustments[-1], country
+    assert screener.screen(Query(name="Sprint", country="ru"))[0].match  # the country given is the party's
+    assert screener.screen(Query(name="Metal Sprint"))[0].match  # the whole name, not one word of it
+    assert screener.screen(Query(name="Orange"))[0].match  # the listed name is the everyday word alone
