@@ -63,7 +63,8 @@ class Holder:
 
 
 def holder_of(asn: int, record: str) -> Holder | None:
-    """The holder's name out of 'HANDLE - Name, CC' or 'HANDLE Name, CC'; None for a handle alone or a reserved number."""
+    """The holder's name out of 'HANDLE - Name, CC' or 'HANDLE Name, CC'; None for a handle alone or a number
+    reserved or for private use ('-Reserved AS-')."""
     m = _RECORD.match(record)
     if not m:
         return None
@@ -75,7 +76,7 @@ def holder_of(asn: int, record: str) -> Holder | None:
         # A handle leads: hyphened in capitals ('IRONNET-AS IRONNET Oy'), or in capitals before a name written in mixed case.
         if rest and _HANDLE.match(first) and ("-" in first or any(c.islower() for c in rest)):
             text = rest.strip()
-    if "reserved" in text.lower() or len(re.sub(r"\W", "", text)) < 3 or (_HANDLE.match(text) and "-" in text):
+    if text.startswith("-") or len(re.sub(r"\W", "", text)) < 3 or (_HANDLE.match(text.upper()) and "-" in text):
         return None
     return Holder(asn, text, None if cc in NOT_COUNTRIES else cc.lower())
 

@@ -154,3 +154,22 @@ def test_the_larger_tune_pool_holds_no_test_entity_and_no_frozen_pair() -> None:
         assert p.split == "tune" == split_of(name, ea) == split_of(name, eb), p
         assert (ea == eb) == bool(p.label), p
         assert (name, p.a, p.b) not in frozen, p
+
+
+def test_everyday_holders_and_their_adjudications(data_dir: Path) -> None:
+    from benchmarks.eval_split import split_of
+    from benchmarks.parties_everyday import SET_NAME, holder_of, holders, load_labels
+
+    assert holder_of(1, "IRONNET-AS IRONNET Oy, FI").name == "IRONNET Oy"  # type: ignore[union-attr]
+    assert holder_of(2, "BDHS-AS - Bozeman Deaconess Health Services, US").name == "Bozeman Deaconess Health Services"  # type: ignore[union-attr]
+    assert holder_of(3, "RADAR WISP LTDA, BR").name == "RADAR WISP LTDA"  # type: ignore[union-attr]
+    assert holder_of(4, "Polibrás Brasil Software Ltda, BR").country == "br"  # type: ignore[union-attr]
+    assert holder_of(5, "EQUINIX-CLOUD-EXCHANGE Equinix (Germany) GmbH, EU").country is None  # type: ignore[union-attr]
+    for record in ("-Reserved AS-, ZZ", "-Private Use AS-, ZZ", "UK-AS, EU", "eg-auc, EG", "no country here"):
+        assert holder_of(6, record) is None, record
+    drawn = {h.asn: h for h in holders("tune", 2000)}
+    assert len(drawn) == 2000 and all(split_of(SET_NAME, str(asn)) == "tune" for asn in drawn)
+    labels = load_labels()
+    assert labels and {v for v in labels.values()} <= {"true", "false", "unsure"}
+    for asn, _ in labels:  # every adjudicated alert is a holder of the frozen draw, in either half
+        assert asn in drawn or split_of(SET_NAME, str(asn)) == "test"
