@@ -618,6 +618,8 @@ def _trim_part(part: str) -> str:
     trimmed = part.strip(" ,;:()\"'")
     if trimmed and "\u05d0" <= trimmed[-1] <= "\u05ea" and part.rstrip(" ,;:()\"").endswith("'"):
         return trimmed + "'"
+    if trimmed.count("(") > trimmed.count(")") and part.rstrip(" ,;:\"'").endswith(")"):
+        return trimmed + ")"  # its own bracket closes: 'China Telecom (Group)'
     return trimmed
 
 

@@ -190,7 +190,7 @@ class Screener:
             if hit.query_name in companies:
                 hit.adjustments.append(f"a branch's name, read as its company's ({hit.query_name})")
         hits = []
-        for hit in sorted(best.values(), key=lambda h: (-h.score, -len(h.party.listings), h.party.id)):
+        for hit in sorted(best.values(), key=lambda h: (-h.score, -_written_alike(h.comparison), -len(h.party.listings), h.party.id)):
             hit.via = self._via(hit.party, on)
             if not hit.party.listed and not hit.via:
                 continue  # an unlisted name with no listed relation is not a hit
@@ -425,6 +425,12 @@ def hit_to_dict(hit: Hit) -> dict[str, Any]:
         "via": hit.via,
         "explanation": explain(hit),
     }
+
+
+def _written_alike(comparison: NameComparison) -> int:
+    """Sector words two names write alike, not only read alike ('telecom' / 'telecom' rather than 'telecom' /
+    'communications'): between hits of one score, the party whose sector words the query writes ranks first."""
+    return sum(p.query.kind == GENERIC and p.query.source == p.listed.source for p in comparison.pairs)
 
 
 def everyday_words(listed_words: Iterable[str]) -> frozenset[str]:

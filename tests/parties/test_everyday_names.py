@@ -56,3 +56,21 @@ def test_one_everyday_word_shared_is_for_review_unless_the_country_is_the_party_
     assert screener.screen(Query(name="Sprint", country="ru"))[0].match  # the country given is the party's
     assert screener.screen(Query(name="Metal Sprint"))[0].match  # the whole name, not one word of it
     assert screener.screen(Query(name="Orange"))[0].match  # the listed name is the everyday word alone
+
+
+def test_a_name_keeps_its_own_closing_bracket() -> None:
+    from redline.parties.names import query_names
+
+    assert query_names("China Telecom (Group)") == ("China Telecom (Group)",)
+    assert query_names("(Acme)") == ("Acme",)
+
+
+def test_between_hits_of_one_score_the_sector_words_written_alike_rank_first() -> None:
+    screener = screener_of(
+        listed("o-1", "Company", name=["CHINA COMMUNICATIONS GROUP CO. LTD"], country=["cn"]),
+        listed("o-1b", "Company", name=["CHINA COMMUNICATIONS GROUP"], country=["cn"]),
+        listed("o-2", "Company", name=["CHINA TELECOM GROUP CO., LTD."], country=["cn"]),
+    )
+    hits = screener.screen(Query(name="China Telecom (Group)", country="cn"))
+    assert hits[0].party.id == "o-2" and hits[0].score == hits[1].score
+    assert hits[0].query_name == "China Telecom (Group)"

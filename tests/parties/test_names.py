@@ -94,8 +94,8 @@ def test_a_bracketed_short_name_made_of_the_names_words_cut_short_says_nothing_m
     )
     assert compare_names("Korvane National Chemical Corporation", "Korvane National Chemical Corporation (KorChem)")["score"] == 1.0
     # a short name of its own stays
-    assert split_alternatives("Velmor Trading (Zelkor)") == ("Velmor Trading (Zelkor",)
-    assert split_alternatives("Velmor Trading (Velkor)") == ("Velmor Trading (Velkor",)
+    assert split_alternatives("Velmor Trading (Zelkor)") == ("Velmor Trading (Zelkor)",)
+    assert split_alternatives("Velmor Trading (Velkor)") == ("Velmor Trading (Velkor)",)
 
 
 def test_customer_records_alias_and_care_of_markers_split() -> None:
