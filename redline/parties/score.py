@@ -459,7 +459,10 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
         return SIMILARITY["stem"], "derived word"
     if shorter >= 3 and (q_kind in SECTOR_KINDS or c_kind in SECTOR_KINDS):
         spelt_q, spelt_c = q.source, c.source
-        if _abbreviates(a, b, q_kind, c_kind) or ((spelt_q != a or spelt_c != b) and _abbreviates(spelt_q, spelt_c, q_kind, c_kind)):
+        respelt = spelt_q != a or spelt_c != b
+        # Two Latin spellings abbreviate as written: 'CMS' abbreviates communications, not the 'telecommunication' read so.
+        as_read = not (respelt and spelt_q.isascii() and spelt_c.isascii())
+        if as_read and _abbreviates(a, b, q_kind, c_kind) or (respelt and _abbreviates(spelt_q, spelt_c, q_kind, c_kind)):
             return SIMILARITY["abbreviation"], "abbreviation"
     if shorter >= DISEMVOWELLED_MIN and (_disemvowelled(a, b) or ((q.source != a or c.source != b) and _disemvowelled(q.source, c.source))):
         return SIMILARITY["abbreviation"], "abbreviation"

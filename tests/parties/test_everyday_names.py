@@ -74,3 +74,9 @@ def test_between_hits_of_one_score_the_sector_words_written_alike_rank_first() -
     hits = screener.screen(Query(name="China Telecom (Group)", country="cn"))
     assert hits[0].party.id == "o-2" and hits[0].score == hits[1].score
     assert hits[0].query_name == "China Telecom (Group)"
+
+
+def test_two_latin_spellings_abbreviate_as_written() -> None:
+    explained = compare_names("CMS Information Technology", "INFORMATION TELECOMMUNICATION TECHNOLOGIES JOINT STOCK COMPANY")
+    assert explained["score"] < 0.65 and "'cms' ~ 'telecommunication'" not in explained["explanation"]
+    assert compare_names("Velmor Indl Machinery Ltd", "Velmor Industrial Machinery Ltd")["explanation"].count("abbreviation") == 1  # 'indl' abbreviates 'industrial' as written
