@@ -15,6 +15,7 @@ from redline.parties.normalise import normalise
 from redline.parties.ownership import DEFAULT_RULES, OwnershipRule, applicable
 from redline.parties.score import (
     MATCH_THRESHOLD,
+    RARE_MAX_DF,
     REVIEW_BAND,
     SECTOR_CONFLICT,
     SET_AT,
@@ -66,6 +67,9 @@ SOUND_KEYS = ("skeleton", "sound key")  # how a word spelt by sound meets a Lati
 # row's, whose schema is unknown): many people carry a given name or a family name, so such a hit is shown
 # for review, never a match ('Suheil', an alias of Suhail Al-Abdullah, matched Suheil HASSAN at 0.81).
 # Screening only, as ONE_SOUND_WORD_CAP.
+# Session 32: so is a query of one name against a listed name of that one name (titles and particles aside), when more
+# than RARE_MAX_DF listed parties carry it ('Sheikh Mansur' / the kunya 'ABU MANSUR', 1.0): generated tune screening
+# one false match fewer (the alias 'al-Hassan' had matched Hassan Dahir Aweys), nothing else moved.
 ONE_NAME_CAP = MATCH_THRESHOLD - REVIEW_BAND
 # An organisation's name that meets a listed one on a single word, an everyday English word, while either has
 # words besides ('Sprint' / 'METAL SPRINT', 'Orange S.A.' / 'ORANGE VOLUNTEERS', 'SWAN a.s.' / 'Swan Energy
@@ -340,7 +344,8 @@ class Screener:
         if hit.score > ONE_SOUND_WORD_CAP and _one_word_by_sound(hit.comparison):
             hit.score = ONE_SOUND_WORD_CAP
             hit.adjustments.append("one name spelt by sound, met only on its consonants, as many listed names would be: for review, not a match")
-        if hit.score > ONE_NAME_CAP and party.schema in ("Person", "LegalEntity") and _one_name_of_several(hit.comparison):
+        if hit.score > ONE_NAME_CAP and party.schema in ("Person", "LegalEntity") and (
+                _one_name_of_several(hit.comparison) or _one_common_name(hit.comparison, self.rarity)):
             hit.score = ONE_NAME_CAP
             hit.adjustments.append("one name of a person's several, as many people's: for review, not a match")
         self._everyday_name(hit, query, self.rarity)
@@ -377,6 +382,15 @@ def _one_name_of_several(comparison: NameComparison) -> bool:
     names = [p for p in comparison.pairs if p.query.kind == WORD]
     return (len(names) == 1 and len(comparison.pairs) == len(names) and not comparison.query_unmatched
             and any(t.kind == WORD for t in comparison.listed_unmatched))
+
+
+def _one_common_name(comparison: NameComparison, rarity: Rarity) -> bool:
+    """The query is one name, and so is the listed name, the same one that more than RARE_MAX_DF listed parties carry
+    (ONE_NAME_CAP): 'Sheikh Mansur' and the kunya 'ABU MANSUR', titles and particles aside, are many people's name."""
+    names = [p for p in comparison.pairs if p.query.kind == WORD]
+    if not (len(names) == 1 and len(comparison.pairs) == 1 and not comparison.query_unmatched and not comparison.listed_unmatched):
+        return False
+    return rarity.df.get(names[0].listed.text, 0) > RARE_MAX_DF
 
 
 def _one_word_by_sound(comparison: NameComparison) -> bool:

@@ -80,3 +80,13 @@ def test_two_latin_spellings_abbreviate_as_written() -> None:
     explained = compare_names("CMS Information Technology", "INFORMATION TELECOMMUNICATION TECHNOLOGIES JOINT STOCK COMPANY")
     assert explained["score"] < 0.65 and "'cms' ~ 'telecommunication'" not in explained["explanation"]
     assert compare_names("Velmor Indl Machinery Ltd", "Velmor Industrial Machinery Ltd")["explanation"].count("abbreviation") == 1  # 'indl' abbreviates 'industrial' as written
+
+
+def test_one_common_name_against_a_listed_one_name_is_for_review() -> None:
+    many = [listed(f"p-{n}", "Person", name=[f"Mansur {given}"]) for n, given in enumerate(("Ali", "Omar", "Yusuf", "Karim", "Hadi", "Nabil"))]
+    screener = screener_of(listed("p-k", "Person", name=["Salim Mustafa Al-Mansur", "ABU MANSUR"]), *many)
+    assert screener.rarity.df["mansur"] > 5
+    hit = {h.party.id: h for h in screener.screen(Query(name="Sheikh Mansur", schema="Person"), limit=10)}["p-k"]
+    assert not hit.match and "one name of a person's several" in hit.adjustments[-1]
+    rare = screener_of(listed("p-r", "Person", name=["Sylvestre MUDACUMURA", "MUDACUMURA"]))
+    assert rare.screen(Query(name="Mudacumura", schema="Person"))[0].match  # a name few listed parties carry stays a match
