@@ -173,3 +173,15 @@ def test_everyday_holders_and_their_adjudications(data_dir: Path) -> None:
     assert labels and {v for v in labels.values()} <= {"true", "false", "unsure"}
     for asn, _ in labels:  # every adjudicated alert is a holder of the frozen draw, in either half
         assert asn in drawn or split_of(SET_NAME, str(asn)) == "test"
+
+
+def test_everyday_people_and_their_adjudications(data_dir: Path) -> None:
+    from benchmarks.eval_split import split_of
+    from benchmarks.parties_everyday import PEOPLE_LABELS_FILE, PEOPLE_SET, load_labels, people
+
+    drawn = {p.name for p in people("tune", 2000)}
+    assert len(drawn) == 2000 and all(split_of(PEOPLE_SET, name) == "tune" for name in drawn)
+    assert people("tune", 10) == people("tune", 2000)[:10]  # one frozen order
+    labels = load_labels(PEOPLE_LABELS_FILE)
+    assert labels and set(labels.values()) <= {"true", "false", "unsure"}
+    assert all(name in drawn or split_of(PEOPLE_SET, str(name)) == "test" for name, _ in labels)
