@@ -34,7 +34,7 @@ _WORD = re.compile(r"[a-z][a-z'’ʼ‘`ŏŭ-]*[a-z]|[a-z]")
 _MARKS = str.maketrans({"ŏ": "o", "ŭ": "u", "'": "", "’": "", "ʼ": "", "‘": "", "`": ""})
 # Applied in order to a word, its marks dropped.
 _ONE_WAY = (
-    ("rh", "r"), ("ee", "i"), ("oo", "u"), ("ou", "o"), ("eo", "o"), ("eu", "u"), ("oi", "oe"),
+    ("rh", "r"), ("ee", "i"), ("oo", "u"), ("wu", "u"), ("ou", "o"), ("eo", "o"), ("eu", "u"), ("oi", "oe"),
     ("ng", "N"),  # kept whole while g is read as k
     ("tch", "ch"), ("jj", "ch"), ("j", "ch"), ("kk", "k"), ("g", "k"), ("tt", "t"), ("d", "t"), ("pp", "p"),
     ("b", "p"), ("ss", "s"), ("sh", "s"), ("l", "r"),

@@ -439,9 +439,10 @@ def _country_words() -> set[str]:
 # written in Wade-Giles read as pinyin ('Hsu Chih-yung' as 'xu zhiyong'), a Korean name in any
 # romanisation read in one spelling ('Park Bong-ju' and 'Pak Pong Ju' as 'pak pong chu'), a Hong Kong
 # family name read as pinyin ('LAU, Emily' as 'liu, emily').
+KOREAN = "korean"  # AnalysedName.reading of a Korean name read one way (korean_latin)
 READINGS: dict[str, tuple[str, Callable[[str], tuple[str, list[str]]]]] = {
     "wade-giles": ("Wade-Giles read as pinyin: ", wade_giles.as_pinyin),
-    "korean": ("Korean romanisations read one way: ", korean_latin.one_way),
+    KOREAN: ("Korean romanisations read one way: ", korean_latin.one_way),
     "cantonese": ("a Hong Kong family name read as pinyin: ", cantonese.as_pinyin),
 }
 

@@ -26,6 +26,7 @@ from redline.parties.names import (
     ADMIN,
     GENERIC,
     INITIAL,
+    KOREAN,
     NUMBER,
     PATRONYMIC,
     PLACE,
@@ -131,6 +132,7 @@ RULES: dict[str, Rule] = {
     "lone_approximate": Rule("the one distinctive word agrees only approximately", "hand-set as 0.9 at SET_AT (8eb11f1): names that agree on one distinctive word, and only fuzzily (one edit in five: 0.8), stay below a match ('Mazen GmbH' / 'Mawen Engineering'); a name matches through it from 0.83. Session 30: not an acronym of four letters or more (_long_acronym), which is no approximation of the words it spells: tune half of the acronyms set +5 true matches ('CIMC' / 'China International Marine Containers (Group) Co., Ltd.', a word left over), +1 false (another firm's initials spelling it exactly); every other frozen tune pair, larger-pool pair and generated tune case on the same side of the threshold", needed=SET_AT / 0.9),
     "generic_only_cap": Rule("only generic words, places or initials in common", "cap: a quarter below the threshold (half of it at 0.75), so such a hit is seen but never reviewed as likely", below=0.25),
     "rare_combination": Rule("the sector words both names share are carried together by few listed parties: together they name it", "issue 9, session 25: a listed name made only of sector words ('Academy of Military Medical Sciences', 'Semiconductor Manufacturing International Corporation', 'Organisation for Technological Industries') was held by generic_only_cap or generic_name_cap even spelt exactly, though its words together are as rare in the lists as a distinctive word. The caps are lifted when at least COMBINATION_MIN_WORDS sector words (not state, national, group ...: NOT_SECTORS) are found in both names, nothing but places and a public body's unit words (agency, directorate ...: BODY_UNITS) is left on either side (the Shanghai subsidiary, 'Syrian Air Force Intelligence' / 'Air Force Intelligence Agency': tune gov bodies 0.729 -> 0.734; not 'Academy of Military Sciences' against '... Medical Sciences', two bodies), and the listed parties carrying all of them together weigh, by rule word_rarity's curve, at least this factor (1.0: a word of ordinary weight, carried by at most 24 parties). Two words never lift it ('Digital Technologies', 'Ministry of Defence': thousands of firms and every state)", value=1.0),
+    "korean_syllable_cap": Rule("a Korean name with a syllable the other lacks: review", "issue 9, session 32: Korean names are three syllables drawn from few, and many people share two of them ('Kim Seung-gyu' / 'Kim Kyu' 0.92, 'Kim Ui-seong' / 'KIM, Song' 0.83 through rule more_names); a name read as Korean (names.READINGS) met with a syllable left on either side is for review. Everyday people (benchmarks/parties_everyday.py --people, tune half): 51 -> 44 alerts, false 46 -> 38, no true one lost; tune name pairs: Korean false matches 17 -> 16; larger tune pool: person −1 true ('CHO IL U' / 'Cho Il Woo' until woo was read u, korean_latin); generated tune screening unchanged. Without rule more_names alone (no cap) the class stayed a match (0.79)", below=REVIEW_BAND),
     "generic_name_cap": Rule("a name of sector words only: review with the country or an identifier", "cap (8d995b6): REVIEW_BAND below the threshold, for review, never a match on its own", below=REVIEW_BAND),
     "more_names": Rule("every name of one side is found in the other: its further names cost less", "tune half (person_variants): lists give a person's full name and short aliases ('GOETZ, Alain' / 'GOETZ, Alain Francois Viviane'); at 0.2 two names found of five (2 / 2.6 = 0.77) match (0.25: person F1 0.765, 0.2: 0.780, 0.15: 0.785, kept 0.2 for the margin), one name never does (the rule needs two), a different given name on each side is untouched (a conflict)", value=0.2),
     "more_words": Rule("every word of one name is found in the other: its further words cost less", "tune half (company_variants, gov_bodies): lists give a body its short name and its long one with the parent or the full title ('Department of Financial Investigations' / '... of the State Control Committee of the Republic of Belarus'); F1 company / gov at 0.4: 0.765 / 0.624, 0.3: 0.776 / 0.655, 0.25: 0.785 / 0.661, 0.2: first negative matched; kept 0.3 for the margin. Two words found, one distinctive and whole: a lone word found never fires it", value=0.3),
@@ -898,6 +900,9 @@ def compare(
         elif same and not any(t.kind == PLACE for t in c_tokens) and score > VALUES["generic_name_cap"]:
             # "Digital Technologies": the same words, but thousands of firms are called that.
             score = _apply(result, "generic_name_cap", score)
+    if KOREAN in (query.reading, listed.reading) and query.person and listed.person and score > VALUES["korean_syllable_cap"] \
+            and any(t.kind == WORD for t in (*result.query_unmatched, *result.listed_unmatched)):
+        score = _apply(result, "korean_syllable_cap", score)
     result.score = min(1.0, score)
     return result
 

@@ -45,3 +45,13 @@ def test_a_name_read_one_way_does_not_pair_two_given_names_as_one() -> None:
     # 'Chol' and 'Chun' read 'chor' and 'chon', close enough for rule one_name_two_ways on names as
     # written; in the one spelling a name left on each side is another name.
     assert not compare_names("Kim Yong Chol", "Kim Yong Chun", "Person")["match"]
+
+
+def test_woo_is_u() -> None:
+    assert compare_names("CHO IL U", "Cho Il Woo", schema="Person")["score"] == 1.0
+
+
+def test_a_korean_name_with_a_syllable_the_other_lacks_is_for_review() -> None:
+    short = compare_names("Kim Seung-gyu", "Kim Kyu", schema="Person")
+    assert short["score"] < 0.65 and "a Korean name with a syllable the other lacks" in short["explanation"]
+    assert compare_names("Kim Jong-un", "KIM, Jong Un", schema="Person")["score"] == 1.0
