@@ -58,7 +58,6 @@ HOLDERS_FILE = Path("infra") / "asn" / "pyasn_asnames_2016.json.gz"
 PEOPLE_FILES = [Path("names") / "pairs" / f"amazon_wikidata_person_fullnames_en_{lang}.csv" for lang in ("he", "ko")]
 LABELS_FILE = Path(__file__).parent / "data" / "parties_everyday_labels.csv"
 PEOPLE_LABELS_FILE = Path(__file__).parent / "data" / "parties_everyday_people_labels.csv"
-LABEL_COLUMNS = ["asn", "holder", "listed", "verdict", "why"]
 VERDICTS = ("true", "false", "unsure")
 NOT_COUNTRIES = {"EU", "AP", "ZZ"}  # regional registries' placeholders, not ISO 3166 codes
 _RECORD = re.compile(r"^(?P<text>.*), (?P<cc>[A-Z]{2})$")
@@ -67,7 +66,7 @@ _HANDLE = re.compile(r"^[A-Z0-9][A-Z0-9_.-]*$")
 
 @dataclass(frozen=True)
 class Holder:
-    asn: int
+    key: int | str  # an AS holder's number, a person's name
     name: str
     country: str | None
 
@@ -95,8 +94,8 @@ def holders(split: str, per_half: int) -> list[Holder]:
     path = data_root() / HOLDERS_FILE
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         table: dict[str, str] = json.load(handle)
-    drawn = [h for asn, record in table.items() if (h := holder_of(int(asn), record)) and split_of(SET_NAME, str(h.asn)) == split]
-    drawn.sort(key=lambda h: hashlib.sha256(f"{SALT}|order|{h.asn}".encode()).digest())
+    drawn = [h for asn, record in table.items() if (h := holder_of(int(asn), record)) and split_of(SET_NAME, str(h.key)) == split]
+    drawn.sort(key=lambda h: hashlib.sha256(f"{SALT}|order|{h.key}".encode()).digest())
     return drawn[:per_half]
 
 
@@ -108,7 +107,7 @@ def people(split: str, per_half: int) -> list[Holder]:
             names.update(row["name_a"].strip() for row in csv.DictReader(handle) if row["lang_a"] == "en" and row["name_a"].strip())
     drawn = [n for n in names if split_of(PEOPLE_SET, n) == split]
     drawn.sort(key=lambda n: hashlib.sha256(f"{SALT}|order|{n}".encode()).digest())
-    return [Holder(0, n, None) for n in drawn[:per_half]]
+    return [Holder(n, n, None) for n in drawn[:per_half]]
 
 
 def load_labels(path: Path = LABELS_FILE) -> dict[tuple[int | str, str], str]:
@@ -172,7 +171,7 @@ def main() -> None:
     for n, h in enumerate(drawn):
         scored = screener.screen(Query(name=h.name, schema=schema, country=h.country), limit=30)
         top = scored[0] if scored else None
-        row: dict[str, Any] = {"key": h.name if args.people else h.asn, "holder": h.name, "country": h.country,
+        row: dict[str, Any] = {"key": h.key, "holder": h.name, "country": h.country,
                                "redline": (top.party.caption, round(top.score, 3), top.match) if top else None}
         if rf is not None:
             cands = rf.top(h.name, 20)

@@ -167,7 +167,7 @@ def test_everyday_holders_and_their_adjudications(data_dir: Path) -> None:
     assert holder_of(5, "EQUINIX-CLOUD-EXCHANGE Equinix (Germany) GmbH, EU").country is None  # type: ignore[union-attr]
     for record in ("-Reserved AS-, ZZ", "-Private Use AS-, ZZ", "UK-AS, EU", "eg-auc, EG", "no country here"):
         assert holder_of(6, record) is None, record
-    drawn = {h.asn: h for h in holders("tune", 2000)}
+    drawn = {h.key: h for h in holders("tune", 2000)}
     assert len(drawn) == 2000 and all(split_of(SET_NAME, str(asn)) == "tune" for asn in drawn)
     labels = load_labels()
     assert labels and {v for v in labels.values()} <= {"true", "false", "unsure"}
