@@ -55,3 +55,9 @@ def test_a_korean_name_with_a_syllable_the_other_lacks_is_for_review() -> None:
     short = compare_names("Kim Seung-gyu", "Kim Kyu", schema="Person")
     assert short["score"] < 0.65 and "a Korean name with a syllable the other lacks" in short["explanation"]
     assert compare_names("Kim Jong-un", "KIM, Jong Un", schema="Person")["score"] == 1.0
+
+
+def test_a_korean_syllable_met_only_approximately_is_for_review() -> None:
+    near = compare_names("Lee Jong-Ho", "RI CHANG HO", schema="Person")
+    assert near["score"] < 0.65 and "met only approximately" in near["explanation"]
+    assert compare_names("Ri Jong Ho", "Lee Jong-ho", schema="Person")["score"] >= 0.65  # two romanisations of one name
