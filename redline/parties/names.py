@@ -659,16 +659,15 @@ def _contracted(inner: str, words: list[str]) -> bool:
 
 
 def _pieces(text: str, begins: set[str]) -> int:
-    """How many beginnings of words `text` is written as, end to end (most first), or 0 when it is not."""
-    if not text:
-        return 0
-    best = 0
-    for end in range(len(text), CONTRACTED_PIECE - 1, -1):
-        if text[:end] in begins:
-            rest = _pieces(text[end:], begins) if end < len(text) else 0
-            if end == len(text) or rest:
-                best = max(best, 1 + rest)
-    return best
+    """How many beginnings of words `text` is written as, end to end (the most), or 0 when it is not. Solved from
+    the end, each position once: trying every cut anew took 0.7 s for one bracket of 40 letters."""
+    n = len(text)
+    most = [0] * (n + 1)  # most[i]: the pieces text[i:] is written as, 0 when none; most[n] ends a piece
+    for start in range(n - CONTRACTED_PIECE, -1, -1):
+        for end in range(start + CONTRACTED_PIECE, n + 1):
+            if (end == n or most[end]) and text[start:end] in begins:
+                most[start] = max(most[start], 1 + most[end])
+    return most[0]
 
 
 def skeleton(text: str) -> str:
