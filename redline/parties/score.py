@@ -857,7 +857,7 @@ def compare(
         return result
     score = matched / (query_weight + extras)
 
-    shared = [p for p in pairs if p.query.kind in DISTINCTIVE and p.listed.kind in DISTINCTIVE and p.how not in ("initial", CUT)]
+    shared = _shared_distinctive(pairs)
     if result.query_unmatched and result.listed_unmatched:
         conflicted = False
         rare = _rare_word_shared(query, listed, shared, rarity)
@@ -1027,12 +1027,17 @@ def _whole_by_rare_word(shared: Pair, result: NameComparison, rarity: Rarity | N
     return _carried_by_few(shared, rarity)
 
 
+def _shared_distinctive(pairs: list[Pair]) -> list[Pair]:
+    """The pairs of distinctive words two names share, an initial or a word cut short aside: no evidence on their own."""
+    return [p for p in pairs if p.query.kind in DISTINCTIVE and p.listed.kind in DISTINCTIVE and p.how not in ("initial", CUT)]
+
+
 def everyday_word(result: NameComparison, rarity: Rarity | None) -> str:
     """The one distinctive word two names share, as the listed name writes it, when it is an everyday English
     word (Rarity.everyday) and either name has words besides ('Sprint' / 'METAL SPRINT'); '' otherwise."""
     if rarity is None or result.public_body or not (result.query_unmatched or result.listed_unmatched):
         return ""
-    shared = [p for p in result.pairs if p.query.kind in DISTINCTIVE and p.listed.kind in DISTINCTIVE and p.how not in ("initial", CUT)]
+    shared = _shared_distinctive(result.pairs)
     if len(shared) != 1:
         return ""
     pair = shared[0]

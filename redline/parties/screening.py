@@ -344,8 +344,7 @@ class Screener:
         if hit.score > ONE_SOUND_WORD_CAP and _one_word_by_sound(hit.comparison):
             hit.score = ONE_SOUND_WORD_CAP
             hit.adjustments.append("one name spelt by sound, met only on its consonants, as many listed names would be: for review, not a match")
-        if hit.score > ONE_NAME_CAP and party.schema in ("Person", "LegalEntity") and (
-                _one_name_of_several(hit.comparison) or _one_common_name(hit.comparison, self.rarity)):
+        if hit.score > ONE_NAME_CAP and party.schema in ("Person", "LegalEntity") and _one_name_of_many(hit.comparison, self.rarity):
             hit.score = ONE_NAME_CAP
             hit.adjustments.append("one name of a person's several, as many people's: for review, not a match")
         self._everyday_name(hit, query, self.rarity)
@@ -377,19 +376,15 @@ class Screener:
         return via
 
 
-def _one_name_of_several(comparison: NameComparison) -> bool:
-    """The query is one name, found, and the listed name has names besides (ONE_NAME_CAP)."""
+def _one_name_of_many(comparison: NameComparison, rarity: Rarity) -> bool:
+    """The query is one name, found (ONE_NAME_CAP): among the listed name's names besides, or as all of it when more
+    than RARE_MAX_DF listed parties carry it ('Sheikh Mansur' and the kunya 'ABU MANSUR', titles and particles aside,
+    are many people's name)."""
     names = [p for p in comparison.pairs if p.query.kind == WORD]
-    return (len(names) == 1 and len(comparison.pairs) == len(names) and not comparison.query_unmatched
-            and any(t.kind == WORD for t in comparison.listed_unmatched))
-
-
-def _one_common_name(comparison: NameComparison, rarity: Rarity) -> bool:
-    """The query is one name, and so is the listed name, the same one that more than RARE_MAX_DF listed parties carry
-    (ONE_NAME_CAP): 'Sheikh Mansur' and the kunya 'ABU MANSUR', titles and particles aside, are many people's name."""
-    names = [p for p in comparison.pairs if p.query.kind == WORD]
-    if not (len(names) == 1 and len(comparison.pairs) == 1 and not comparison.query_unmatched and not comparison.listed_unmatched):
+    if len(names) != 1 or len(comparison.pairs) != 1 or comparison.query_unmatched:
         return False
+    if comparison.listed_unmatched:
+        return any(t.kind == WORD for t in comparison.listed_unmatched)
     return rarity.df.get(names[0].listed.text, 0) > RARE_MAX_DF
 
 
