@@ -1148,8 +1148,9 @@ def _compound_pairs(
         for i in range(len(left) - 2):
             if free[i] and free[i + 1] and free[i + 2]:
                 a, b, c = left[i], left[i + 1], left[i + 2]
-                if b.kind == STOP or len(b.text) <= 2:
-                    sized.append(((i, i + 1, i + 2), len(a.text) + len(b.text) + len(c.text)))
+                joined_size = len(a.text) + len(b.text) + len(c.text)
+                if b.kind == STOP or len(b.text) <= 2 or joined_size >= _THREE_WORD_COMPOUND:
+                    sized.append(((i, i + 1, i + 2), joined_size))
                     if b.abjad == a.abjad and c.abjad == a.abjad:
                         loose_left.add(a.abjad)
         if not sized:
@@ -1179,6 +1180,10 @@ def _compound_pairs(
                     pairs.append(Pair(whole, merged, sim, how) if flip else Pair(merged, whole, sim, how))
                     break
 
+
+# Three words written apart without a particle between them ('pour naghsh band' against 'pournaghshband')
+# only when they join into this many letters: shorter joins are names of three words.
+_THREE_WORD_COMPOUND = 12
 
 _COMPOUND_SLACK = 1 - SIMILARITY["compound_min"]  # a length gap beyond this share of the longer: no compound by edits
 
