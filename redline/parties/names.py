@@ -207,8 +207,8 @@ def load_vocabulary_file(text: str, name: str) -> dict:
 
 
 # Where each reading sits in loose_spellings' answer: the vowel readings, the ending, then the consonant readings.
-LOOSE_ENDING = 2
-LOOSE_CONSONANTS = 3
+LOOSE_ENDING = 3
+LOOSE_CONSONANTS = 4
 
 
 @lru_cache(maxsize=1)
@@ -504,7 +504,26 @@ def readings(raw: str, person: bool) -> list[AnalysedName]:
         read = second_reading(name) if person else short_name(name)
         if read is not None:
             out.append(read)
+        if not person and (long := without_bracketed_alias(name)):
+            out.append(analyse(long))
     return out
+
+
+_BRACKET_END_RE = re.compile(r"\(([^()]{2,60})\)\s*$")
+
+
+def without_bracketed_alias(name: str) -> str:
+    """An organisation's name before the alias in brackets it ends with ('China North Industries Group Corporation
+    Limited (Norinco Group)', 'Second Academy of Natural Science Foreign Affairs Bureau (SANS FAB)'), or '': the
+    name another list gives without it. A bracket holding a place, or no word of a name, qualifies the name
+    instead ('Revolutionary Guard Corps (Libya)', 'X (Group)'): never dropped."""
+    found = _BRACKET_END_RE.search(name)
+    if not found or not name[: found.start()].strip():
+        return ""
+    inner = analyse(found.group(1)).tokens
+    if any(t.kind == PLACE for t in inner) or not any(t.kind == WORD and t.text not in LEGAL_FORM_TOKENS for t in inner):
+        return ""
+    return name[: found.start()].strip()
 
 
 _SHORT_NAME_RE = re.compile(r"\(([A-Z0-9][A-Z0-9&.\- ]{1,14})\)?\s*$")
@@ -566,10 +585,12 @@ _BRANCH_PUNCTUATION = " ,;:()-–—"
 def query_names(raw: str) -> tuple[str, ...]:
     """Each name a query carries (split_alternatives), and for a branch's name the company's name besides: a branch
     has no legal person of its own, so a listed company's branch is that company (never applied to listed names,
-    where it would join a listed branch to its company)."""
+    where it would join a listed branch to its company); a name also without the alias in brackets it ends with
+    (without_bracketed_alias), as a listed name is read (readings)."""
     names = split_alternatives(raw)
     companies = tuple(company for company in map(_without_branch, names) if company and company not in names)
-    return names + tuple(dict.fromkeys(companies))
+    longs = tuple(long for long in map(without_bracketed_alias, names) if long and long not in names)
+    return names + tuple(dict.fromkeys(companies + longs))
 
 
 def _without_branch(name: str) -> str | None:

@@ -28,6 +28,8 @@ from redline.parties.names import analyse, east_slavic
     ("prigozhin", "prigoschin"),  # German writes zh and sh alike
     ("shishkin", "szyszkin"),  # Polish sz
     ("yurevich", "iurievici"),  # Romanian, as Moldovan documents write it (session 31, after the test read)
+    ("alekseevich", "alekseevic"),  # the -vič of Czech and South Slavic spellings without its mark (session 33)
+    ("artem", "arciom"),  # Belarusian Latin letters: ць is ć, written c
 ])
 def test_one_name_in_its_east_slavic_spellings_reads_one_way(spellings: tuple[str, ...]) -> None:
     assert len({east_slavic(s) for s in spellings}) == 1

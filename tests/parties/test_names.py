@@ -198,9 +198,15 @@ def test_arabic_compound_names_joined_or_apart_are_one_name(left: str, right: st
     assert analyse(left, person=True).key == analyse(right, person=True).key
 
 
-@pytest.mark.parametrize("word", ["abdullah", "abdallah", "abdoulaye", "abdullahi", "abdullaev", "abdurakhmanov", "borodin", "geraldine"])
+@pytest.mark.parametrize("word", ["abdullah", "abdallah", "abdoulaye", "abdullahi", "abdullaev", "abdurakhmanov", "borodin", "geraldine",
+                                  "abdollahpour", "abdollahian"])
 def test_names_that_only_look_compound_stay_whole(word: str) -> None:
     assert [t.text for t in analyse(word.title(), person=True).tokens] == [word]
+
+
+def test_a_name_written_in_three_words_or_one_is_one_name() -> None:
+    assert compare_names("POURNAGHSHBAND, Hossein", "POUR NAGHSH BAND, Hossein", "Person")["match"]
+    assert compare_names("Mohammad ABDOLLAHPOUR", "Mohammad ABDOLLAH-POUR", "Person")["match"]
 
 
 def test_titles_are_no_part_of_a_persons_name() -> None:
@@ -229,6 +235,10 @@ def test_loose_vowels_read_persian_and_arabic_spellings_alike() -> None:
     assert set(loose_vowels("deif")) & set(loose_vowels("dayf"))
     assert not set(loose_vowels("deng")) & set(loose_vowels("ding"))  # pinyin: two names
     assert not set(loose_vowels("hassan")) & set(loose_vowels("hussein"))
+    # Persian writes fatha e where Arabic writes a (Dehghan / Dahqan, Emir / Amir); not an English -es
+    assert set(loose_vowels("hebo")) & set(loose_vowels("habu"))
+    assert set(loose_vowels("emir")) & set(loose_vowels("amir"))
+    assert not set(loose_vowels("jones")) & set(loose_vowels("jonas"))
 
 
 def test_legal_forms_written_with_dots_are_one_word() -> None:
@@ -288,6 +298,18 @@ def test_a_branchs_name_is_also_read_as_its_companys() -> None:
     assert query_names("杭州科瓦恩视觉技术有限公司深圳分公司")[-1] == "杭州科瓦恩视觉技术有限公司"
     # a name that only ends in the word names no branch
     assert query_names("Olive Branch") == ("Olive Branch",) and query_names("Dubai Branch") == ("Dubai Branch",)
+
+
+def test_a_name_is_also_read_without_the_alias_in_brackets_it_ends_with() -> None:
+    from redline.parties.names import query_names, without_bracketed_alias
+
+    assert without_bracketed_alias("Velmor North Industries Group Corporation (Velco Group)") == "Velmor North Industries Group Corporation"
+    assert without_bracketed_alias("Second Academy of Velmor Science (SAVS)") == "Second Academy of Velmor Science"
+    assert without_bracketed_alias("Revolutionary Guard Corps (Libya)") == ""  # a place qualifies the name
+    assert without_bracketed_alias("Velmor Holdings (Group)") == "" and without_bracketed_alias("(Velco)") == ""
+    assert query_names("Velmor Industries (Velco)") == ("Velmor Industries (Velco)", "Velmor Industries")
+    assert compare_names("Velmor North Industries Group Corporation", "Velmor North Industries Group Corporation (Velco Group)")["score"] == 1.0
+    assert not compare_names("Islamic Revolutionary Guard Corps", "Revolutionary Guard Corps (Libya)")["match"]
 
 
 def test_a_customer_record_is_screened_by_each_name_it_holds() -> None:

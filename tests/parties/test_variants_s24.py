@@ -36,7 +36,7 @@ def test_persian_and_arabic_vowels_are_one_spelling(left: str, right: str) -> No
         ("deng", "ding"),  # pinyin: e and i before ng are two names
         ("meng", "ming"),
         ("omar", "amir"),  # a vowel is not a consonant's place
-        ("hamed", "hamad"),  # a and i are not one short vowel
+        ("hamid", "hamad"),  # a and i are not one short vowel (Persian e is either: Hamed meets both, session 33)
         ("hasan", "husayn"),  # the diphthong is not a short vowel
         ("aisha", "esha"),  # nor a word's first vowels
     ],
@@ -117,7 +117,7 @@ def test_russian_and_french_near_names_stay_apart(left: str, right: str) -> None
     assert sim < 0.8, (left, right, sim, how)
 
 
-@pytest.mark.parametrize("left, right", [("fatemeh", "fatima"), ("fateme", "fatimah"), ("musse", "moosa")])
+@pytest.mark.parametrize("left, right", [("fatemeh", "fatima"), ("fateme", "fatimah"), ("khadijeh", "khadija")])
 def test_a_final_vowel_of_ta_marbuta_is_one_spelling(left: str, right: str) -> None:
     sim, how = token_similarity(_word(left), _word(right))
     assert sim >= 0.9 and "final vowel" in how, (left, right, sim, how)
@@ -131,7 +131,7 @@ def test_other_final_vowels_stay_apart(left: str, right: str) -> None:
 
 def test_final_vowel_matches_a_person_and_not_a_near_one() -> None:
     found = compare_names("MUSSE, Bashir", "MOOSA, Bashir", "Person")
-    assert found["match"] and "final vowel read one way" in found["explanation"]
+    assert found["match"] and "read one way" in found["explanation"]  # e as a (session 33) before the final vowel
     assert compare_names("Fatemeh Rezaei", "Fatima Rezaei", "Person")["match"]
     assert not compare_names("Fatemeh Rezaei", "Fatimi Rezaei", "Person")["match"]
 
