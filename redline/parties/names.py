@@ -168,6 +168,7 @@ class Vocabulary:
     second_elements: tuple[tuple[str, str], ...]  # joined ending -> the word it is ('uddin' -> 'din'), longest first
     abd_not_split: re.Pattern[str]  # the rest of a joined 'abd' name that keeps it whole (Abdullah)
     abd_surname_endings: tuple[str, ...]
+    bracket_qualifiers: frozenset[str]  # a bracket that says which of two parties, not another name ('(Offshore)')
 
 
 class VocabularyError(ValueError):
@@ -287,6 +288,7 @@ def vocabulary() -> Vocabulary:
         )),
         abd_not_split=re.compile(raw["abd_not_split"]),
         abd_surname_endings=tuple(raw["abd_surname_endings"]),
+        bracket_qualifiers=frozenset(raw["bracket_qualifiers"]),
     )
 
 
@@ -515,10 +517,11 @@ _BRACKET_END_RE = re.compile(r"\(([^()]{2,60})\)\s*$")
 def without_bracketed_alias(name: str) -> str:
     """An organisation's name before the alias in brackets it ends with ('China North Industries Group Corporation
     Limited (Norinco Group)', 'Second Academy of Natural Science Foreign Affairs Bureau (SANS FAB)'), or '': the
-    name another list gives without it. A bracket holding a place, or no word of a name, qualifies the name
-    instead ('Revolutionary Guard Corps (Libya)', 'X (Group)'): never dropped."""
+    name another list gives without it. A bracket holding a place, a qualifier (vocab bracket_qualifiers) or no
+    word of a name qualifies the name instead ('Revolutionary Guard Corps (Libya)', 'X SAL (Offshore)', 'X (Group)'):
+    never dropped."""
     found = _BRACKET_END_RE.search(name)
-    if not found or not name[: found.start()].strip():
+    if not found or not name[: found.start()].strip() or _SPLIT_RE.sub("", found.group(1).casefold()) in vocabulary().bracket_qualifiers:
         return ""
     inner = analyse(found.group(1)).tokens
     if any(t.kind == PLACE for t in inner) or not any(t.kind == WORD and t.text not in LEGAL_FORM_TOKENS for t in inner):

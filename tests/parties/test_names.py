@@ -306,6 +306,7 @@ def test_a_name_is_also_read_without_the_alias_in_brackets_it_ends_with() -> Non
     assert without_bracketed_alias("Velmor North Industries Group Corporation (Velco Group)") == "Velmor North Industries Group Corporation"
     assert without_bracketed_alias("Second Academy of Velmor Science (SAVS)") == "Second Academy of Velmor Science"
     assert without_bracketed_alias("Revolutionary Guard Corps (Libya)") == ""  # a place qualifies the name
+    assert without_bracketed_alias("Korvane Petroleum SAL (OFF-SHORE)") == ""  # a listed party beside its onshore namesake
     assert without_bracketed_alias("Velmor Holdings (Group)") == "" and without_bracketed_alias("(Velco)") == ""
     assert query_names("Velmor Industries (Velco)") == ("Velmor Industries (Velco)", "Velmor Industries")
     assert compare_names("Velmor North Industries Group Corporation", "Velmor North Industries Group Corporation (Velco Group)")["score"] == 1.0
@@ -372,6 +373,7 @@ def test_a_word_and_its_derivation_share_a_stem(a: str, b: str) -> None:
     ("IRANIAN HEADQUARTERS FOR THE RECONSTRUCTION OF LEBANON", "IRAN'S HEADQUARTERS FOR THE RECONSTRUCTION OF LEBANON"),
     ("GAZPROM TRANSGAZ SANKT-PETERBURG, OOO", "GAZPROM TRANSGAZ SAINT PETERSBURG"),
     ("SBERBANK ROSSII", "Sberbank of Russia"),
+    ("Scientific Production Center Korvane JSC", "AO Nauchno-proizvodstvennyy tsentr Korvane"),  # session 33
 ])
 def test_derived_words_possessives_and_russian_place_forms_meet(a: str, b: str) -> None:
     assert compare_names(a, b)["match"]
@@ -401,6 +403,8 @@ def test_a_russian_institution_s_abbreviation_reads_as_its_words(a: str, b: str)
     ("Anozit FSE", "fse"),
     ("NJSC CHORNOMORNAFTOGAZ", "njsc"),
     ("AVIATRANS ANSTALT", "anstalt"),
+    ("KORVANE SAHAMI KHASS", "cjsc"),  # Persian private joint-stock company (session 33)
+    ("KORVANE SAHAMI AAM", "pjsc"),
 ])
 def test_legal_forms_as_the_lists_spell_them_come_out_whole(written: str, form: str) -> None:
     analysed = analyse(written)
@@ -411,6 +415,7 @@ def test_legal_forms_as_the_lists_spell_them_come_out_whole(written: str, form: 
     ("BONYAD TAAVON BASIJ", "BASIJ COOPERATIVE FOUNDATION"),
     ("SINA PAYA SANAT GOSTARESH CO.", "SINA PAYA SANAT DEVELOPMENT CO."),
     ("Haji Khairullah-Haji Sattar Sarafi", "Haji Khairullah Haji Sattar Money Exchange"),
+    ("SHERKAT SAHAMI KHASS KORVANE", "KORVANE COMPANY"),
 ])
 def test_persian_sector_words_in_latin_are_the_english_ones(persian: str, english: str) -> None:
     assert compare_names(persian, english)["match"]
