@@ -30,6 +30,13 @@ _SYLLABLE = (
     r"(?:ng|rk|lk|[kgntdlrmpbh])?"
 )
 _KOREAN_WORD = re.compile(f"(?:{_SYLLABLE})+")
+_ONE_SYLLABLE = re.compile(_SYLLABLE)
+
+
+def one_syllable(word: str) -> bool:
+    """Whether a Latin word is one syllable as Korean romanisations (and mostly Chinese ones) write it: 'soon',
+    'gwang', 'il'; not 'diaz', 'mary'."""
+    return bool(_ONE_SYLLABLE.fullmatch(word))
 _WORD = re.compile(r"[a-z][a-z'’ʼ‘`ŏŭ-]*[a-z]|[a-z]")
 _MARKS = str.maketrans({"ŏ": "o", "ŭ": "u", "'": "", "’": "", "ʼ": "", "‘": "", "`": ""})
 # Applied in order to a word, its marks dropped.

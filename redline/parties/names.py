@@ -114,6 +114,7 @@ class AnalysedName:
     acronyms: frozenset[str] = _NONE  # an organisation's words that are its own acronym (_own_acronym)
     acronym_forms: frozenset[str] = _NONE  # the letters its legal forms may give its acronym (_acronym_forms)
     truncated: frozenset[str] = _NONE  # an organisation's words the vocabulary lacks, written cut short with a dot ('Airc.')
+    syllables: tuple[tuple[int, int], ...] = ()  # a person's given name of two syllables hyphened ('Il-soon'): its tokens' places
 
     @property
     def key(self) -> str:
@@ -907,7 +908,22 @@ def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
     forms = _acronym_forms(tuple(legal_forms), written) if legal_forms and not person else _NONE
     # A word the vocabulary knows ('Academy.', 'Center.') is whole: its dot ends the name's sentence.
     truncated = (frozenset(t.source for t in tokens if t.kind == WORD and t.source in cut) or _NONE) if cut else _NONE
-    return AnalysedName(raw, tuple(tokens), tuple(legal_forms), body, tuple(notes), person, reading, acronyms, forms, truncated)
+    syllables = _hyphened_syllables(text, tokens) if person and "-" in text else ()
+    return AnalysedName(raw, tuple(tokens), tuple(legal_forms), body, tuple(notes), person, reading, acronyms, forms, truncated, syllables)
+
+
+_HYPHENED = re.compile(r"(?<![\w-])([^\W\d_]{1,6})-([^\W\d_]{1,6})(?![\w-])")
+
+
+def _hyphened_syllables(text: str, tokens: list[Token]) -> tuple[tuple[int, int], ...]:
+    """The places of the two tokens of each word of two syllables joined by a hyphen ('Il-soon', 'Kwang-kyu'): a
+    Korean or Chinese given name, whose syllables are one name in that order (score rule syllable_order_cap)."""
+    stops = vocabulary().stopwords | vocabulary().person_particles  # 'Al-Dib', 'Ben-Nir': an article or 'son of'
+    groups = {(a, b) for a, b in _HYPHENED.findall(text)
+              if korean_latin.one_syllable(a) and korean_latin.one_syllable(b) and a not in stops and b not in stops}
+    if not groups:
+        return ()
+    return tuple((i, i + 1) for i in range(len(tokens) - 1) if (tokens[i].source, tokens[i + 1].source) in groups)
 
 
 @lru_cache(maxsize=1024)

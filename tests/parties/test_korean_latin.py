@@ -52,7 +52,7 @@ def test_woo_is_u() -> None:
 
 
 def test_a_korean_name_with_a_syllable_the_other_lacks_is_for_review() -> None:
-    short = compare_names("Kim Seung-gyu", "Kim Kyu", schema="Person")
+    short = compare_names("Kim Seung Gyu", "Kim Kyu", schema="Person")  # (hyphened: rule syllable_order_cap, below)
     assert short["score"] < 0.65 and "a Korean name with a syllable the other lacks" in short["explanation"]
     assert compare_names("Kim Jong-un", "KIM, Jong Un", schema="Person")["score"] == 1.0
 
@@ -61,3 +61,24 @@ def test_a_korean_syllable_met_only_approximately_is_for_review() -> None:
     near = compare_names("Lee Jong-Ho", "RI CHANG HO", schema="Person")
     assert near["score"] < 0.65 and "met only approximately" in near["explanation"]
     assert compare_names("Ri Jong Ho", "Lee Jong-ho", schema="Person")["score"] >= 0.65  # two romanisations of one name
+
+
+@pytest.mark.parametrize(("query", "listed"), [
+    ("Kim Il-soon", "KIM, Su Il"),  # the given name's syllables in the other order
+    ("Kim Kwang-kyu", "Kim Kyu"),  # a syllable missing, in a name not read as Korean
+    ("Kim Yong-gwang", "Kim Kwang-myong"),
+    ("Lu Su", "Su Lu-chi"),  # the listed name's hyphened given name (Chinese)
+])
+def test_a_hyphened_given_name_met_out_of_order_or_in_part_is_for_review(query: str, listed: str) -> None:
+    found = compare_names(query, listed, schema="Person")
+    assert found["score"] < 0.65 and "two syllables met out of order" in found["explanation"]
+
+
+@pytest.mark.parametrize(("query", "listed"), [
+    ("Kim Jong-un", "KIM, Jong Un"),
+    ("HONG, Sung-Mu", "Sun Mu Hong"),
+    ("Jo Yong-Won", "Cho Yongwon"),  # written as one word
+    ("AL-DIB, Ahmed", "DIB, Ahmed"),  # an article, not a syllable of a given name
+])
+def test_a_hyphened_given_name_met_whole_and_in_order_matches(query: str, listed: str) -> None:
+    assert compare_names(query, listed, schema="Person")["match"]

@@ -502,6 +502,9 @@ def test_two_short_given_names_one_consonant_apart_are_two_names() -> None:
     assert not compare_names("JO YONG CHOL", "JO CHOL SONG", "Person")["match"]
     assert compare_names("Abukar Ali Adan", "Abukar Ali Aden", "Person")["match"]
     assert compare_names("Tun Myint Naing", "Htun Myint Naing", "Person")["match"]
+    # Burmese hl is a consonant of its own: 'Naing' / 'Hlaing' are two names (session 33)
+    assert not compare_names("OO, Aung Naing", "OO, Aung Hlaing", "Person")["match"]
+    assert compare_names("Oleksii Mykhailovych Saliaiev", "Alekseii Mikhailovich Saliaiev", "Person")["match"]
 
 
 def test_a_long_vowel_written_last_is_read_last() -> None:
