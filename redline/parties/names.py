@@ -1081,9 +1081,17 @@ def _nicknames() -> dict[str, frozenset[str]]:
     return {name: frozenset(others) for name, others in related.items()}
 
 
+_THEOPHORIC = re.compile(r"[aou]ll?ah?")  # the -ullah of 'Ghodratollah', 'Asadullah', 'Hizbullah'
+
+
 def nickname(a: str, b: str) -> bool:
-    """Whether one of two person's names is the other's English short form ('larry' / 'lawrence')."""
-    return b in _nicknames().get(a, ())
+    """Whether one of two person's names is the other's English short form ('larry' / 'lawrence'), or a Persian
+    and Arabic name of God's attribute without its -ullah ('ghodrat' / 'ghodratollah', 'shafiq' / 'shafiqullah';
+    not 'abdul' / 'abdullah': abd is no name alone)."""
+    if b in _nicknames().get(a, ()):
+        return True
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return len(short) >= 4 and not short.startswith("abd") and long.startswith(short) and bool(_THEOPHORIC.fullmatch(long[len(short):]))
 
 
 def _misspelled_legal_word(word: str, vocab: Vocabulary) -> bool:

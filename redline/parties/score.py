@@ -198,7 +198,8 @@ SIMILARITY = {
     # / 'Grigorievich', 'Zubkou' / 'Zubkov'): equal once read as Russian with vowels as classes
     # (names.east_slavic). Valued as a transliteration skeleton: looser than a fold.
     "east_slavic": 0.85,
-    # A given name and its English short form ('Lawrence' / 'Larry', 'Alexander' / 'Alex'; names.nickname):
+    # A given name and its English short form ('Lawrence' / 'Larry', 'Alexander' / 'Alex'), or a Persian name without
+    # its -ullah ('Ghodrat' / 'Ghodratollah'; session 33: larger tune pool person +2, nothing else moved; names.nickname):
     # valued as an initial, so a lone such name stays below a match ('Leo' / 'Leon': lone_approximate).
     "nickname": 0.8,
 }

@@ -468,6 +468,12 @@ def test_an_english_short_form_is_the_given_name_in_persons_names() -> None:
     assert nickname("alexander", "alex") and nickname("alex", "alexander") and not nickname("alex", "alexey")
 
 
+def test_a_persian_name_without_its_ullah_is_its_short_form() -> None:
+    assert nickname("ghodrat", "ghodratollah") and nickname("shafiqullah", "shafiq") and nickname("asad", "asadullah")
+    assert not nickname("abdul", "abdullah") and not nickname("amin", "aminah")  # abd is no name alone
+    assert compare_names("KORVANI, Ghodrat", "KORVANI, Ghodratollah", "Person")["match"]
+
+
 def test_hong_kong_and_hk_are_one_place() -> None:
     assert kinds("HK Electric") == kinds("Hong Kong Electric") == {"hongkong": PLACE, "electric": GENERIC}
     assert compare_names("HONG PANG GEMS (HK) CO. LIMITED", "HONG KONG HONG PANG GEMS CO., LTD.")["score"] >= 0.65
