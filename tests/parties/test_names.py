@@ -418,8 +418,9 @@ def test_legal_forms_as_the_lists_spell_them_come_out_whole(written: str, form: 
     ("SINA PAYA SANAT GOSTARESH CO.", "SINA PAYA SANAT DEVELOPMENT CO."),
     ("Haji Khairullah-Haji Sattar Sarafi", "Haji Khairullah Haji Sattar Money Exchange"),
     ("SHERKAT SAHAMI KHASS KORVANE", "KORVANE COMPANY"),
+    ("KORVANE MAKINA DANISMANLIK VE TICARET ANONIM SIRKETI", "KORVANE MACHINERY CONSULTING AND TRADING"),  # Turkish (session 33)
 ])
-def test_persian_sector_words_in_latin_are_the_english_ones(persian: str, english: str) -> None:
+def test_persian_and_turkish_sector_words_in_latin_are_the_english_ones(persian: str, english: str) -> None:
     assert compare_names(persian, english)["match"]
     assert compare_names("ALMADANI, Mustafa Mohammed M.", "AL-MADANI, Mustafa", "Person")["match"]  # madani: a name, not mining
 
