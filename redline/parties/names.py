@@ -877,7 +877,8 @@ def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
         if word in dotted:
             tokens.append(_token(word, WORD, word, False))
             continue
-        canonical = _patronymic(vocab.person_abbreviations.get(word) or vocab.canonical.get(word, word), vocab) if person else vocab.place_variants.get(word) or vocab.canonical.get(word, word)
+        canonical = _patronymic(vocab.person_abbreviations.get(word) or vocab.canonical.get(word, word), vocab) if person else (
+            vocab.place_variants.get(word) or vocab.canonical.get(word) or vocab.canonical.get(_RUSSIAN_IA.sub("ya", word), word))
         if not person and (
             canonical in LEGAL_FORM_TOKENS
             or hint == "generic" and canonical in {"company", "corporation", "limited"}
@@ -910,6 +911,11 @@ def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
     truncated = (frozenset(t.source for t in tokens if t.kind == WORD and t.source in cut) or _NONE) if cut else _NONE
     syllables = _hyphened_syllables(text, tokens) if person and "-" in text else ()
     return AnalysedName(raw, tuple(tokens), tuple(legal_forms), body, tuple(notes), person, reading, acronyms, forms, truncated, syllables)
+
+
+# A Russian adjective's -ая or -ия written -aia, -iia (ALA-LC, older English spellings: 'SUDOKHODNAIA KOMPANIIA') for
+# the -aya, -iya the vocabulary spells.
+_RUSSIAN_IA = re.compile(r"(?<=[a-z]{4}[ai])ia$")
 
 
 _HYPHENED = re.compile(r"(?<![\w-])([^\W\d_]{1,6})-([^\W\d_]{1,6})(?![\w-])")

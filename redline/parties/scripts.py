@@ -121,7 +121,9 @@ def _key(text: str, classes: dict[int, Any]) -> str:
 def loose_readings(loose: str, latin: str | None = None, common: bool = True) -> list[str]:
     """Other readings of a loose romanisation that a Latin spelling (when given, one that can show
     them) may have made: an s and h written apart (اسحاق as'haq: 'Eshaq', 'Ishaq' read sh), a
-    Russian kh for an Arabic h ('Джихад' dzhikhad, Jihad), a final ta marbuta said t before the
+    Russian kh for an Arabic h ('Джихад' dzhikhad, Jihad), the z of Persian, Urdu and Turkish spellings for
+    the dh the Arabic ذ, ض and ظ are read ('فضل' fdhl: Fazal as well as Fadl, Fadhl; 'كاظم' Kazim, Kadhim, Kathim),
+    a final ta marbuta said t before the
     next word ('نصرة الإسلام' Nusrat ul-Islam), and a French ch for sh ('الشريعة' Charia, 'شكري'
     Choukri, 'מישל' Michelle). `common=False` leaves out the readings most words have (a final a, an
     sh), for the index: looked up for every query word, they cost 0.6 ms a query."""
@@ -130,6 +132,8 @@ def loose_readings(loose: str, latin: str | None = None, common: bool = True) ->
         out.append(loose.replace("'", ""))
     if "kh" in loose and (latin is None or "h" in latin.replace("kh", "")):
         out.append(loose.replace("kh", "h"))
+    if "dh" in loose and (latin is None or "z" in latin):
+        out.append(loose.replace("dh", "z"))
     if not common:
         return out
     if loose.endswith("a") and (latin is None or latin.endswith("t")):

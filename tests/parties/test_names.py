@@ -374,6 +374,7 @@ def test_a_word_and_its_derivation_share_a_stem(a: str, b: str) -> None:
     ("GAZPROM TRANSGAZ SANKT-PETERBURG, OOO", "GAZPROM TRANSGAZ SAINT PETERSBURG"),
     ("SBERBANK ROSSII", "Sberbank of Russia"),
     ("Scientific Production Center Korvane JSC", "AO Nauchno-proizvodstvennyy tsentr Korvane"),  # session 33
+    ("KORVANE Shipping Company", "SUDOKHODNAIA KOMPANIIA KORVANE"),  # -aia for -aya
 ])
 def test_derived_words_possessives_and_russian_place_forms_meet(a: str, b: str) -> None:
     assert compare_names(a, b)["match"]
@@ -419,6 +420,7 @@ def test_legal_forms_as_the_lists_spell_them_come_out_whole(written: str, form: 
     ("Haji Khairullah-Haji Sattar Sarafi", "Haji Khairullah Haji Sattar Money Exchange"),
     ("SHERKAT SAHAMI KHASS KORVANE", "KORVANE COMPANY"),
     ("KORVANE MAKINA DANISMANLIK VE TICARET ANONIM SIRKETI", "KORVANE MACHINERY CONSULTING AND TRADING"),  # Turkish (session 33)
+    ("DOO KORVANE PREDUZECE ZA PROIZVODNJU, TRGOVINU I USLUGE BEOGRAD", "KORVANE PRODUCTION TRADE AND SERVICES ENTERPRISE BELGRADE"),
 ])
 def test_persian_and_turkish_sector_words_in_latin_are_the_english_ones(persian: str, english: str) -> None:
     assert compare_names(persian, english)["match"]

@@ -144,6 +144,11 @@ def test_japanese_kanji_read_as_japanese() -> None:
         ("Nessim Ben Romdhane Sahraoui", "نسيم بن رمضان صحراوي"),  # s then h is not sh
         ("ABDUL RAUF ZAKIR", "عبد الروف ذاکر"),
         ("ANSAR EDDINE", "انصار الدين"),
+        # ذ, ض and ظ: dh, d or th in Arabic spellings, z in Persian and Urdu ones (session 33)
+        ("FAZAL KORVANI", "فضل كرواني"),
+        ("Rashid Taan Kathim", "رشيد طعان كاظم"),
+        ("Nazim Korvani", "ناظم كرواني"),
+        ("Ramadan Korvani", "رمضان كرواني"),
     ],
 )
 def test_arabic_full_names(latin: str, arabic: str) -> None:
@@ -153,6 +158,7 @@ def test_arabic_full_names(latin: str, arabic: str) -> None:
 def test_arabic_full_names_that_differ_do_not_match() -> None:
     assert not compare_names("Rustum Hanafi Habibullah", "رستم حنفي عبد الله", "Person")["match"]
     assert not compare_names("ABDUL RAUF ZAKIR", "عبد الروف ناصر", "Person")["match"]
+    assert not compare_names("Nasim Korvani", "ناظم كرواني", "Person")["match"]  # z for ظ, not s
 
 
 def test_korean_and_chinese_look_alikes_stay_apart() -> None:
