@@ -334,7 +334,13 @@ def arabic_parts(word: str) -> tuple[str, ...]:
             if len(head) >= 3:
                 return (head, element)
             break
+    article = _JOINED_ARTICLE.match(word)
+    if article and vocab.canonical.get(article.group(1), article.group(1)) in vocab.generic:
+        return article.groups()  # 'hizbul', 'jaishul': a sector word and the article written joined (Hizb-ul-, Jaish ul)
     return (word,)
+
+
+_JOINED_ARTICLE = re.compile(r"^([a-z]{3,})(ul|ud|ur)$")
 
 
 _DOUBLED = re.compile(r"(.)\1+")

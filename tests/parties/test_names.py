@@ -204,6 +204,11 @@ def test_names_that_only_look_compound_stay_whole(word: str) -> None:
     assert [t.text for t in analyse(word.title(), person=True).tokens] == [word]
 
 
+def test_a_sector_word_written_joined_to_the_arabic_article_is_split() -> None:
+    assert compare_names("HIZBUL KORVANI", "HIZB-UL-KORVANI")["match"] and compare_names("JAISH UL KORVAN", "JAISHUL KORVAN")["match"]
+    assert [t.text for t in analyse("Kabul Korvani").tokens][0] == "kabul"  # no sector word before the ul
+
+
 def test_a_name_written_in_three_words_or_one_is_one_name() -> None:
     assert compare_names("POURNAGHSHBAND, Hossein", "POUR NAGHSH BAND, Hossein", "Person")["match"]
     assert compare_names("Mohammad ABDOLLAHPOUR", "Mohammad ABDOLLAH-POUR", "Person")["match"]
@@ -475,6 +480,11 @@ def test_a_persian_name_without_its_ullah_is_its_short_form() -> None:
     assert nickname("ghodrat", "ghodratollah") and nickname("shafiqullah", "shafiq") and nickname("asad", "asadullah")
     assert not nickname("abdul", "abdullah") and not nickname("amin", "aminah")  # abd is no name alone
     assert compare_names("KORVANI, Ghodrat", "KORVANI, Ghodratollah", "Person")["match"]
+
+
+def test_indonesian_points_of_the_compass_are_places() -> None:
+    assert compare_names("KORVANI INDONESIA TIMUR", "Korvani of Eastern Indonesia")["match"]
+    assert not compare_names("KORVANI INDONESIA TIMUR", "KORVANI INDONESIA BARAT")["match"]  # east and west
 
 
 def test_hong_kong_and_hk_are_one_place() -> None:
