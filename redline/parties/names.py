@@ -531,7 +531,7 @@ def without_bracketed_alias(name: str) -> str:
     if not found or not name[: found.start()].strip() or _SPLIT_RE.sub("", found.group(1).casefold()) in vocabulary().bracket_qualifiers:
         return ""
     inner = analyse(found.group(1)).tokens
-    if any(t.kind == PLACE for t in inner) or not any(t.kind == WORD and t.text not in LEGAL_FORM_TOKENS for t in inner):
+    if any(t.kind == PLACE for t in inner) or not _names_a_party(inner):
         return ""
     return name[: found.start()].strip()
 
@@ -560,7 +560,12 @@ def _short_name(name: str) -> tuple[int, AnalysedName] | None:
     if not found or sum(ch.isalpha() for ch in found.group(1)) < 2:
         return None
     short = analyse(found.group(1))
-    return (found.start(), short) if any(t.kind == WORD and t.text not in LEGAL_FORM_TOKENS for t in short.tokens) else None
+    return (found.start(), short) if _names_a_party(short.tokens) else None
+
+
+def _names_a_party(tokens: tuple[Token, ...]) -> bool:
+    """Whether a bracket's words hold a word of a name, not only a legal form, sector words or places."""
+    return any(t.kind == WORD and t.text not in LEGAL_FORM_TOKENS for t in tokens)
 
 
 @lru_cache(maxsize=1 << 18)  # the build asks for every listed name several times (merge keys, bare rows, index)
