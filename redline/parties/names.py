@@ -152,6 +152,7 @@ class Vocabulary:
     east_slavic_reading: tuple[tuple[re.Pattern[str], str], ...]  # see east_slavic
     east_slavic_marks: re.Pattern[str]  # a word that marks a person's name as East Slavic (Token.slavic)
     russian_adjective_endings: tuple[str, ...]  # see word_stem
+    land_endings: frozenset[str]  # '-istan': a people's name made a land's (score._stem)
     no_loose_consonants: re.Pattern[str]  # words not read with loose consonants (loose_consonants)
     ezafe: re.Pattern[str]  # the Persian ezafe '-ye' hyphened to a word: dropped from organisations' names
     joined_and: re.Pattern[str]  # '&' written 'and' inside a word ('impandexp'): see _split_joined_and
@@ -169,6 +170,7 @@ class Vocabulary:
     second_elements: tuple[tuple[str, str], ...]  # joined ending -> the word it is ('uddin' -> 'din'), longest first
     abd_not_split: re.Pattern[str]  # the rest of a joined 'abd' name that keeps it whole (Abdullah)
     abd_surname_endings: tuple[str, ...]
+    abd_spellings: frozenset[str]  # 'abed', 'abid': 'abd' written with a vowel, read so before another word ('Abed Allah')
     bracket_qualifiers: frozenset[str]  # a bracket that says which of two parties, not another name ('(Offshore)')
 
 
@@ -232,6 +234,7 @@ def vocabulary() -> Vocabulary:
     places = set(raw["places"]) | (_country_words() - set(raw["territory_words_not_places"]))
     han_words = {k: v for k, v in raw["han_generic"].items()}
     former = tuple(sorted(raw["former_markers"], key=len, reverse=True))
+    spelled_out = dict(raw["spelled_out"]) | {form: words for words, forms in raw["russian_compound_words"].items() for form in forms}
     legal_form_spellings = {spelling: word for word, spellings in raw["legal_form_spellings"].items() for spelling in spellings}
     if len(raw["vowel_readings"]) != LOOSE_ENDING:
         raise VocabularyError(f"{source}: vowel_readings must hold {LOOSE_ENDING} readings (loose_spellings' layout)")
@@ -269,13 +272,14 @@ def vocabulary() -> Vocabulary:
         east_slavic_reading=tuple((re.compile(a), b) for a, b in raw["east_slavic_reading"]),
         east_slavic_marks=re.compile(raw["east_slavic_marks"]),
         russian_adjective_endings=tuple(raw["russian_adjective_endings"]),
+        land_endings=frozenset(raw["land_endings"]),
         no_loose_consonants=re.compile("|".join(raw["no_loose_consonants"])),
         ezafe=re.compile(raw["ezafe"]),
         joined_and=re.compile("|".join(re.escape(a) for a in raw["joined_and"])),
         phrases={tuple(phrase.split()): word for word, phrases in (raw.get("phrases") or {}).items() for phrase in phrases},
-        spelled_out=dict(raw["spelled_out"]),
+        spelled_out=spelled_out,
         russian_initials={word: tuple(letters) for word, letters in raw["russian_initials"].items()},
-        spelled_out_re=_any_word(raw["spelled_out"]),
+        spelled_out_re=_any_word(spelled_out),
         legal_form_spellings=legal_form_spellings,
         legal_form_spellings_re=_any_word(legal_form_spellings),
         person_titles=frozenset(raw["person_titles"]),
@@ -289,6 +293,7 @@ def vocabulary() -> Vocabulary:
         )),
         abd_not_split=re.compile(raw["abd_not_split"]),
         abd_surname_endings=tuple(raw["abd_surname_endings"]),
+        abd_spellings=frozenset(raw["abd_spellings"]),
         bracket_qualifiers=frozenset(raw["bracket_qualifiers"]),
     )
 
@@ -1016,9 +1021,14 @@ def _admin_levels(tokens: list[Token], vocab: Vocabulary) -> list[Token]:
 
 def _split_glued(pieces: list[Piece]) -> list[Piece]:
     """'valfajr2' -> 'valfajr' '2': a vessel's or company's number written against its name.
+    'Abed' or 'Abid' before another word -> 'abd' ('Abed Allah', 'Abid Hamid': vocab abd_spellings).
     A vocabulary word that stands for several ('公安局' public security office) -> each of them."""
     out: list[Piece] = []
-    for word, hint, abjad in pieces:
+    abd_spellings = vocabulary().abd_spellings
+    for i, (word, hint, abjad) in enumerate(pieces):
+        if word in abd_spellings and i + 1 < len(pieces) and pieces[i + 1][0].isalpha():
+            out.append(("abd", hint, abjad))
+            continue
         glued = _GLUED_RE.match(word)
         if glued:
             out.extend((part, hint, abjad) for part in glued.groups() if part)

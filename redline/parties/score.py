@@ -332,6 +332,7 @@ ORGANISATION_KINDS = FORMS | BODY_UNITS  # a foundation for an organisation, a g
 VARIANT_CLASSES = ("administrative level", "unit of a public body", "formation of an armed group", "form of an organisation")
 NOT_SECTORS = vocabulary().not_sectors
 RUSSIAN_ADJECTIVE = frozenset(vocabulary().russian_adjective_endings)
+LAND_ENDINGS = vocabulary().land_endings
 
 
 @dataclass(slots=True)
@@ -484,8 +485,8 @@ def _stem(a: str, b: str) -> bool:
         common -= 1
     if common >= len(short) - 2 and common >= STEM_SHARE * len(long_):
         return True
-    if common == len(short):  # a word cut short ('aviat.') is an abbreviation, save before a Russian adjective's ending
-        return long_[common:] in RUSSIAN_ADJECTIVE
+    if common == len(short):  # a word cut short ('aviat.') is an abbreviation, save before a Russian adjective's ending or a land's
+        return long_[common:] in RUSSIAN_ADJECTIVE or long_[common:] in LAND_ENDINGS
     return word_stem(a) == word_stem(b)
 
 
@@ -1221,6 +1222,8 @@ SOUND_COMPOUND = 2.0
 
 def _compound_similarity(joined: str, parts: list[Token], whole: Token) -> float:
     sim = 1.0 if joined == whole.text else Levenshtein.normalized_similarity(joined, whole.text)
+    if sim < SIMILARITY["compound_min"]:
+        sim = max(sim, _folded_similarity(joined, whole.text)[0])
     if sim < SIMILARITY["compound_min"] and _loose_against(parts, whole):
         # 'ansar eddine' against 'ansaruddin' romanised from Arabic: the same consonants
         shape = skeleton(joined)

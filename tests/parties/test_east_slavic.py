@@ -30,6 +30,9 @@ from redline.parties.names import analyse, east_slavic
     ("yurevich", "iurievici"),  # Romanian, as Moldovan documents write it (session 31, after the test read)
     ("alekseevich", "alekseevic"),  # the -vič of Czech and South Slavic spellings without its mark (session 33)
     ("artem", "arciom"),  # Belarusian Latin letters: ць is ć, written c
+    ("pyotr", "petr", "petro", "piatro"),  # Ukrainian and Belarusian given names ending in o (session 34)
+    ("pavel", "pavlo", "paval"),
+    ("daniil", "danylo"),
 ])
 def test_one_name_in_its_east_slavic_spellings_reads_one_way(spellings: tuple[str, ...]) -> None:
     assert len({east_slavic(s) for s in spellings}) == 1
@@ -42,6 +45,8 @@ def test_one_name_in_its_east_slavic_spellings_reads_one_way(spellings: tuple[st
     ("elena", "alina"),
     ("ivanov", "ivanova"),  # brother and sister
     ("aeroia", "aero"),  # a run of three vowels is not a class
+    ("petro", "pavlo"),
+    ("petrov", "petr"),  # the given name's reading is the whole word's
 ])
 def test_different_names_read_apart(a: str, b: str) -> None:
     assert east_slavic(a) != east_slavic(b)

@@ -499,3 +499,36 @@ def test_turkish_company_words_read_without_their_marks() -> None:
     assert kinds("DAL ENERJI MADENCILIK SANAYI VE TICARET")["ve"] == "stop"
     assert kinds("GARANTI IHRACAT ITHALAT")["export"] == kinds("GARANTI IHRACAT ITHALAT")["import"] == GENERIC
     assert compare_names("DAL ENERJI MADENCILIK SANAYI VE TICARET ANONIM SIRKETI", "DAL ENERJI A.S.")["score"] >= 0.65
+
+
+def test_a_name_joined_to_its_article_meets_it_written_apart_in_another_spelling() -> None:
+    """The letters of words joined into a compound are compared as any two words are, with the folds and
+    vowel readings ('al habal' / 'elhabel')."""
+    assert compare_names("AL-KORBAL, Mushir", "ELKORBEL, Moshir Omar", "Person")["match"]
+    assert not compare_names("AL-KORBAL, Mushir", "ELKARBUL, Mushir", "Person")["match"]
+
+
+def test_abd_written_with_a_vowel_before_another_name_is_abd() -> None:
+    assert compare_names("KORVANI, Samira Abdullah", "KORVANI, Sameera Abed Allah", "Person")["match"]
+    assert compare_names("Khaled Abid Hamid KORVANI", "Khaled Abdulhamid KORVANI", "Person")["match"]
+    assert [t.text for t in analyse("Khaled Abed", person=True).tokens] == ["khaled", "abed"]  # alone, a name (عابد)
+
+
+def test_a_peoples_land_is_derived_from_the_peoples_name() -> None:
+    assert compare_names("KORVANISTAN LIBERATION ARMY", "KORVANI LIBERATION ARMY")["match"]
+    assert not compare_names("KORVANISTAN LIBERATION ARMY", "KORVA LIBERATION ARMY")["match"]
+
+
+def test_the_russian_llc_spelled_out_in_the_lists_spellings_is_its_legal_form() -> None:
+    for spelt in ("OBSHCHESTVO S OGRANNICHENOY OTVETSTVENNOSTYU", "OBSHCHESTVO S OGRANICHENNOY OTVETSTVENNOSTIYU",
+                  "OBSHCHESTVO S ORGANICHENNOI OTVETSTVENNOSTYU"):
+        name = analyse(f"{spelt} KORVANI GRUPP")
+        assert name.legal_forms and [t.text for t in name.tokens] == ["korvani", "group"], spelt
+    assert compare_names("LIMITED LIABILITY COMPANY KORVANI GROUP", "OBSHCHESTVO S OGRANNICHENOY OTVETSTVENNOSTYU KORVANI GRUPP")["score"] >= 0.9
+
+
+def test_russian_compound_sector_words_meet_their_english() -> None:
+    assert compare_names("Korvanski Mashinostroitelny Zavod", "Korvanski Machine-Building Plant")["match"]
+    assert compare_names("OAO Tsentr sudoremonta Korvazavod", "The Korvazavod Ship Repair Centre JSC")["match"]
+    assert compare_names("Korvanski Sudostroitelny Zavod", "KORVANSKI SHIPBUILDING PLANT")["match"]
+    assert not compare_names("Korvanski Mashinostroitelny Zavod", "Korvanski Shipbuilding Plant")["match"]
