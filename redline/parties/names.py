@@ -234,7 +234,9 @@ def vocabulary() -> Vocabulary:
     places = set(raw["places"]) | (_country_words() - set(raw["territory_words_not_places"]))
     han_words = {k: v for k, v in raw["han_generic"].items()}
     former = tuple(sorted(raw["former_markers"], key=len, reverse=True))
-    spelled_out = dict(raw["spelled_out"]) | {form: words for words, forms in raw["russian_compound_words"].items() for form in forms}
+    spelled_out = dict(raw["spelled_out"]) | {
+        form: words for key in ("russian_compound_words", "english_compound_words") for words, forms in raw[key].items() for form in forms
+    }
     legal_form_spellings = {spelling: word for word, spellings in raw["legal_form_spellings"].items() for spelling in spellings}
     if len(raw["vowel_readings"]) != LOOSE_ENDING:
         raise VocabularyError(f"{source}: vowel_readings must hold {LOOSE_ENDING} readings (loose_spellings' layout)")
@@ -940,9 +942,10 @@ _HYPHENED = re.compile(r"(?<![\w-])([^\W\d_]{1,6})-([^\W\d_]{1,6})(?![\w-])")
 def _hyphened_syllables(text: str, tokens: list[Token]) -> tuple[tuple[int, int], ...]:
     """The places of the two tokens of each word of two syllables joined by a hyphen ('Il-soon', 'Kwang-kyu'): a
     Korean or Chinese given name, whose syllables are one name in that order (score rule syllable_order_cap)."""
-    stops = vocabulary().stopwords | vocabulary().person_particles  # 'Al-Dib', 'Ben-Nir': an article or 'son of'
+    vocab = vocabulary()  # 'Al-Dib', 'Ben-Nir': an article or 'son of' is no syllable
     groups = {(a, b) for a, b in _HYPHENED.findall(text)
-              if korean_latin.one_syllable(a) and korean_latin.one_syllable(b) and a not in stops and b not in stops}
+              if korean_latin.one_syllable(a) and korean_latin.one_syllable(b)
+              and not {a, b} & vocab.stopwords and not {a, b} & vocab.person_particles}
     if not groups:
         return ()
     return tuple((i, i + 1) for i in range(len(tokens) - 1) if (tokens[i].source, tokens[i + 1].source) in groups)

@@ -972,8 +972,9 @@ def _one_name_spelt_two_ways(
 def _nickname_pairs(
     q_tokens: tuple[Token, ...], c_tokens: tuple[Token, ...], used_q: set[int], used_c: set[int], pairs: list[Pair]
 ) -> None:
-    """A given name and its English short form, each left unmatched in a person's name ('Larry' / 'Lawrence',
-    'Alex' / 'Alexander'): paired as one name (names.nickname)."""
+    """A given name and its short form, each left unmatched in a person's name: English ('Larry' / 'Lawrence',
+    'Alex' / 'Alexander') or a name of God's attribute without its -ullah ('Ghodrat' / 'Ghodratollah'): paired as
+    one name (names.nickname), said 'short form'."""
     for i, q in enumerate(q_tokens):
         if i in used_q or q.kind != WORD:
             continue
@@ -981,7 +982,7 @@ def _nickname_pairs(
             if j not in used_c and c.kind == WORD and nickname(q.text, c.text):
                 used_q.add(i)
                 used_c.add(j)
-                pairs.append(Pair(q, c, SIMILARITY["nickname"], "nickname"))
+                pairs.append(Pair(q, c, SIMILARITY["nickname"], "short form"))
                 break
 
 

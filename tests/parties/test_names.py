@@ -470,7 +470,7 @@ def test_an_english_short_form_is_the_given_name_in_persons_names() -> None:
     """names.nickname (the nicknames package's table): 'Larry' is 'Lawrence' beside the same family name; a
     short form alone stays below a match, and organisations' words are never read so."""
     both = compare_names("Lawrence DAVIS", "Larry DAVIS", "Person")
-    assert both["score"] >= 0.65 and "nickname" in both["explanation"]
+    assert both["score"] >= 0.65 and "short form" in both["explanation"]
     assert compare_names("Leo", "Leon", "Person")["score"] < 0.65
     assert compare_names("Larry Holdings", "Lawrence Holdings")["score"] < 0.65
     assert nickname("alexander", "alex") and nickname("alex", "alexander") and not nickname("alex", "alexey")
@@ -532,3 +532,24 @@ def test_russian_compound_sector_words_meet_their_english() -> None:
     assert compare_names("OAO Tsentr sudoremonta Korvazavod", "The Korvazavod Ship Repair Centre JSC")["match"]
     assert compare_names("Korvanski Sudostroitelny Zavod", "KORVANSKI SHIPBUILDING PLANT")["match"]
     assert not compare_names("Korvanski Mashinostroitelny Zavod", "Korvanski Shipbuilding Plant")["match"]
+
+
+def test_a_shipyard_is_a_shipbuilding_plant() -> None:
+    assert compare_names("KORVANSKI SHIPYARD JSC", "KORVANSKI PLANT")["match"]
+    assert compare_names("SHIPYARD KORVA", "JOINT STOCK COMPANY SHIPBUILDING PLANT KORVA")["match"]
+    assert not compare_names("KORVANSKI SHIPYARD", "KORVANSKI SHIPPING")["match"]
+
+
+def test_a_subsidiary_is_a_sector_word_of_its_group() -> None:
+    assert compare_names("JOINT STOCK COMPANY KORVABANK", "SUBSIDIARY BANK KORVABANK OF RUSSIA PUBLIC JOINT STOCK COMPANY")["match"]
+
+
+def test_the_islamic_state_by_its_acronyms() -> None:
+    assert compare_names("ISIL KORVASAN", "ISLAMIC STATE OF IRAQ AND THE LEVANT - KORVASAN")["match"]
+    assert compare_names("DAESH KORVASAN", "ISLAMIC STATE OF IRAQ AND THE LEVANT - KORVASAN")["match"]
+    assert not compare_names("Isis Korvan Pharma", "Islamic State")["match"]  # Isis is a name too
+
+
+def test_spanish_company_words_spelled_out() -> None:
+    assert compare_names("KORVA RUELAS, S.P.R. DE R.I.", '"KORVA RUELAS", SOCIEDAD DE PRODUCCION RURAL DE RESPONSABILIDAD ILIMITADA')["match"]
+    assert compare_names("DESARROLLO AGRICOLA KORVA S.P.R. DE R.L.", "DESARROLLO AGRICULTURA KORVA, S.P.R. DE R.L.")["match"]
