@@ -942,10 +942,9 @@ _HYPHENED = re.compile(r"(?<![\w-])([^\W\d_]{1,6})-([^\W\d_]{1,6})(?![\w-])")
 def _hyphened_syllables(text: str, tokens: list[Token]) -> tuple[tuple[int, int], ...]:
     """The places of the two tokens of each word of two syllables joined by a hyphen ('Il-soon', 'Kwang-kyu'): a
     Korean or Chinese given name, whose syllables are one name in that order (score rule syllable_order_cap)."""
-    vocab = vocabulary()  # 'Al-Dib', 'Ben-Nir': an article or 'son of' is no syllable
+    vocab = vocabulary()  # 'Al-Dib', 'Ben-Nir': an article or 'son of' before a name is no syllable; after one it is ('Ok-bin')
     groups = {(a, b) for a, b in _HYPHENED.findall(text)
-              if korean_latin.one_syllable(a) and korean_latin.one_syllable(b)
-              and not {a, b} & vocab.stopwords and not {a, b} & vocab.person_particles}
+              if korean_latin.one_syllable(a) and korean_latin.one_syllable(b) and a not in vocab.stopwords and a not in vocab.person_particles}
     if not groups:
         return ()
     return tuple((i, i + 1) for i in range(len(tokens) - 1) if (tokens[i].source, tokens[i + 1].source) in groups)

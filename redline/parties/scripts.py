@@ -124,7 +124,8 @@ def loose_readings(loose: str, latin: str | None = None, common: bool = True) ->
     Russian kh for an Arabic h ('Джихад' dzhikhad, Jihad), the z of Persian, Urdu and Turkish spellings for
     the dh the Arabic ذ, ض and ظ are read ('فضل' fdhl: Fazal as well as Fadl, Fadhl; 'كاظم' Kazim, Kadhim, Kathim),
     the Egyptian g for the Arabic ج ('جمال' jmal: Gamal as well as Jamal; 'رجب' Ragab) and an English soft g for the
-    Hebrew ג' ('ג'רלד' jrld, Gerald), a v for the Hebrew ב read b (unpointed, the letter is both: 'ראובן' Reuven),
+    Hebrew ג' ('ג'רלד' jrld, Gerald), a v for the Hebrew ב read b (unpointed, the letter is both: 'ראובן' Reuven) and
+    for the ف by which Arabic writes a foreign v ('فاسكو' fasko, Vasco),
     a final ta marbuta said t before the
     next word ('نصرة الإسلام' Nusrat ul-Islam), and a French ch for sh ('الشريعة' Charia, 'شكري'
     Choukri, 'מישל' Michelle). `common=False` leaves out the readings most words have (a final a, an
@@ -137,11 +138,14 @@ def loose_readings(loose: str, latin: str | None = None, common: bool = True) ->
     if "dh" in loose and (latin is None or "z" in latin):
         out.append(loose.replace("dh", "z"))
     # Session 34, tune half of the name pairs at 0.65: j as g, Hebrew +8 true, Arabic +7 true and +1 false, Hindi-Urdu
-    # +1 false, larger pool cross-script +1 true; b as v, Hebrew +10 true and +2 false (hard negatives), Arabic unchanged.
+    # +1 false, larger pool cross-script +1 true; b as v, Hebrew +10 true and +2 false (hard negatives), Arabic unchanged;
+    # f as v, Arabic +18 true and +1 false (Vaz / فواز Fawaz), Russian +1 true, Ukrainian-Russian +1 false.
     if "j" in loose and (latin is None or "g" in latin):
         out.append(loose.replace("j", "g"))
     if "b" in loose and (latin is None or "v" in latin):
         out.append(loose.replace("b", "v"))
+    if "f" in loose and (latin is None or "v" in latin):
+        out.append(loose.replace("f", "v"))
     if not common:
         return out
     if loose.endswith("a") and (latin is None or latin.endswith("t")):

@@ -87,3 +87,9 @@ def test_a_german_or_polish_spelling_is_found_and_meets_the_russian_one() -> Non
     for query in ("Sergej Korwalesow", "Siergiej Korwaleziow"):
         hits = screener.screen(Query(query, schema="Person"))
         assert hits and hits[0].match, query
+
+
+def test_a_given_name_the_reading_spells_out_marks_a_name_east_slavic() -> None:
+    """'Yarosh' has no East Slavic ending; the Ukrainian Petro and the Russian Pyotr say the name is read so."""
+    assert compare_names("KORVASH, Pyotr", "KORVASH, Petro", "Person")["match"]
+    assert not compare_names("KORVASH, Petro", "KORVASH, Pavlo", "Person")["match"]

@@ -68,6 +68,7 @@ def test_a_korean_syllable_met_only_approximately_is_for_review() -> None:
     ("Kim Kwang-kyu", "Kim Kyu"),  # a syllable missing, in a name not read as Korean
     ("Kim Yong-gwang", "Kim Kwang-myong"),
     ("Lu Su", "Su Lu-chi"),  # the listed name's hyphened given name (Chinese)
+    ("Kim Ok-bin", "Kim Kyong Ok"),  # a second syllable that is a stop word elsewhere (bin, 'son of')
 ])
 def test_a_hyphened_given_name_met_out_of_order_or_in_part_is_for_review(query: str, listed: str) -> None:
     found = compare_names(query, listed, schema="Person")
@@ -79,6 +80,7 @@ def test_a_hyphened_given_name_met_out_of_order_or_in_part_is_for_review(query: 
     ("HONG, Sung-Mu", "Sun Mu Hong"),
     ("Jo Yong-Won", "Cho Yongwon"),  # written as one word
     ("AL-DIB, Ahmed", "DIB, Ahmed"),  # an article, not a syllable of a given name
+    ("Kim Ok-bin", "KIM, Ok Bin"),
 ])
 def test_a_hyphened_given_name_met_whole_and_in_order_matches(query: str, listed: str) -> None:
     assert compare_names(query, listed, schema="Person")["match"]

@@ -393,6 +393,7 @@ def test_other_readings_of_a_loose_romanisation() -> None:
     assert loose_readings("jmal", "gamal") == ["gmal"] and loose_readings("jmal", "jamal") == []
     assert compare_names("ג'רלד קורבן", "Gerald Korvan", "Person")["match"]  # the Hebrew ג' for an English soft g, ב for v
     assert loose_readings("korbn", "korvan") == ["korvn"] and compare_names("צביקה קורבר", "Zvika Korver", "Person")["match"]
+    assert loose_readings("fasko", "vasco") == ["vasko"] and compare_names("فاسكو", "Vasco", "Person")["match"]  # ف for a foreign v
     index = NameIndex([NameEntry(analyse("Ishaq Khan", person=True), 0), NameEntry(analyse("Peter Nash", person=True), 1)])
     assert index.candidates(analyse("اسحاق", person=True), 10) == [0]
 
@@ -423,3 +424,11 @@ def test_a_country_s_nisba_in_an_arabic_name_is_the_english_adjective() -> None:
     assert compare_names("الجهاد الاسلامي المصري", "Egyptian Islamic Jihad")["match"]
     assert not compare_names("الجهاد الاسلامي الليبي", "Egyptian Islamic Jihad")["match"]
     assert "malian" not in texts("المؤسسة المالية")  # مالية is 'financial', not Mali's
+
+
+def test_arabic_words_of_armed_groups_names_read_in_english() -> None:
+    """مقاتلة (fighting, combatant) and مسلحة (armed): 'Libyan Islamic Fighting Group' / 'الجماعة الاسلامية المقاتلة الليبية'."""
+    assert compare_names("Syrian Islamic Fighting Group", "الجماعة الاسلامية المقاتلة السورية")["match"]
+    assert compare_names("Syrian Islamic Combatant Group", "الجماعة الاسلامية السورية المقاتلة")["match"]
+    assert compare_names("ARMED ISLAMIC KORVAN GROUP", "الجماعة الاسلامية المسلحة كرفان")["match"]
+    assert not compare_names("Syrian Islamic Fighting Group", "الجماعة الاسلامية المقاتلة اليمنية")["match"]
