@@ -90,3 +90,11 @@ def test_one_common_name_against_a_listed_one_name_is_for_review() -> None:
     assert not hit.match and "one name of a person's several" in hit.adjustments[-1]
     rare = screener_of(listed("p-r", "Person", name=["Sylvestre MUDACUMURA", "MUDACUMURA"]))
     assert rare.screen(Query(name="Mudacumura", schema="Person"))[0].match  # a name few listed parties carry stays a match
+
+
+def test_a_network_is_a_firm_s_sector_not_its_form() -> None:
+    """'Networks' names what a telecom firm runs, not the form of an organisation that 'holding' or 'group' is: the two
+    are not one word ('New Media Networks Limited' / 'NEW MEDIA HOLDING' was 0.97)."""
+    screener = screener_of(listed("o-1", "Company", name=["LIMITED LIABILITY COMPANY NEW MEDIA HOLDING"], country=["ru"]))
+    assert not screener.screen(Query(name="New Media Networks Limited"))[0].match
+    assert "form of an organisation" not in compare_names("Korva Networks", "Korva Holding")["explanation"]
