@@ -553,3 +553,8 @@ def test_the_islamic_state_by_its_acronyms() -> None:
 def test_spanish_company_words_spelled_out() -> None:
     assert compare_names("KORVA RUELAS, S.P.R. DE R.I.", '"KORVA RUELAS", SOCIEDAD DE PRODUCCION RURAL DE RESPONSABILIDAD ILIMITADA')["match"]
     assert compare_names("DESARROLLO AGRICOLA KORVA S.P.R. DE R.L.", "DESARROLLO AGRICULTURA KORVA, S.P.R. DE R.L.")["match"]
+
+
+def test_a_gang_is_a_formation_of_an_armed_group() -> None:
+    assert compare_names("Korvani Army", "Korvani Gang")["match"]
+    assert not compare_names("Korvani Gang", "Lorvati Gang")["match"]
