@@ -1224,6 +1224,8 @@ SOUND_COMPOUND = 2.0
 def _compound_similarity(joined: str, parts: list[Token], whole: Token) -> float:
     sim = 1.0 if joined == whole.text else Levenshtein.normalized_similarity(joined, whole.text)
     if sim < SIMILARITY["compound_min"]:
+        # The joined letters as any two words are compared, with the folds and vowel readings ('al habal' / 'elhabel';
+        # session 34, tune half: larger pool person +2, company +1, cross-script +1, third-party +2, no negative moved).
         sim = max(sim, _folded_similarity(joined, whole.text)[0])
     if sim < SIMILARITY["compound_min"] and _loose_against(parts, whole):
         # 'ansar eddine' against 'ansaruddin' romanised from Arabic: the same consonants

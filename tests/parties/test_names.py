@@ -558,3 +558,10 @@ def test_spanish_company_words_spelled_out() -> None:
 def test_a_gang_is_a_formation_of_an_armed_group() -> None:
     assert compare_names("Korvani Army", "Korvani Gang")["match"]
     assert not compare_names("Korvani Gang", "Lorvati Gang")["match"]
+
+
+def test_spanish_sector_words_are_sector_words() -> None:
+    """The lists' Spanish-language firms' sector words (inmobiliaria, soluciones, transporte ...) count as sector words,
+    and real estate, one word in Spanish, meets the English written apart."""
+    assert compare_names("KORVA REAL ESTATE S.A.", "INMOBILIARIA KORVA S.A.")["match"]
+    assert kinds("INMOBILIARIA TRANSPORTES KORVA") == {"realestate": GENERIC, "transport": GENERIC, "korva": WORD}
