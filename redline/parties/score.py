@@ -1071,6 +1071,18 @@ def everyday_word(result: NameComparison, rarity: Rarity | None) -> str:
     return pair.listed.source if pair.query.text in rarity.everyday or pair.listed.text in rarity.everyday else ""
 
 
+def short_acronym(result: NameComparison) -> str:
+    """The acronym of fewer than LONG_ACRONYM letters that is all two organisations' names share ('SDI' / 'Specialized
+    Depository Infinitum'), as the query writes it; '' otherwise, and for a public body or names that share a place
+    besides ('Urumqi Municipal PSB': the place names the body)."""
+    shared = _shared_distinctive(result.pairs)
+    if len(shared) != 1 or shared[0].how != "acronym" or result.public_body or any(p.query.kind == PLACE for p in result.pairs):
+        return ""
+    pair = shared[0]
+    letters = pair.query.source if " " in pair.listed.source else pair.listed.source
+    return letters if len(letters) < LONG_ACRONYM else ""
+
+
 def _rare_word_shared(query: AnalysedName, listed: AnalysedName, shared: list[Pair], rarity: Rarity | None) -> str:
     """Rule rare_word_shared: a word of letters (not a number, not 'L3') two organisations' names share,
     exactly and as written in Latin letters, that at most RARE_MAX_DF listed parties carry; '' when none."""

@@ -25,6 +25,7 @@ from redline.parties.score import (
     compare,
     everyday_word,
     needing,
+    short_acronym,
     ofac_style_score,
 )
 
@@ -80,6 +81,13 @@ ONE_NAME_CAP = MATCH_THRESHOLD - REVIEW_BAND
 # the rule cost the larger tune pool 0.848 -> 0.823 company F1 (session 32). Basis, session 32: the everyday
 # benchmark (benchmarks/parties_everyday.py, tune half, 2,000 AS holders) and the generated tune screening cases.
 EVERYDAY_WORD_CAP = MATCH_THRESHOLD - REVIEW_BAND
+# A firm's name that meets a listed one only as an acronym of three letters ('SDI INC' / 'Specialized Depository
+# Infinitum', 'D.S.I.' / 'Dalian Sunny Industries'): some 17,000 three-letter acronyms name the world's firms, so the
+# letters alone cannot say it is the listed firm. Shown for review unless the query's country is one of the party's
+# ('CJSC "UCB"' of Russia / 'UNITED CREDIT BUREAU' stays a match). Screening only, as EVERYDAY_WORD_CAP: the lists' own
+# aliases are often such acronyms (frozen tune acronyms, 22 true pairs). Basis, session 34: everyday firms tune half, seven
+# of 39 false alerts rested on three letters.
+SHORT_ACRONYM_CAP = MATCH_THRESHOLD - REVIEW_BAND
 # wordfreq's Zipf frequency in English (3: once per million words) from which a listed word is everyday: 'sprint'
 # 3.96, 'swan' 3.84, 'terra' 3.44, 'prima' 3.34 are; brands the world writes about ('huawei' 3.28, 'gazprom' 2.64,
 # 'sberbank' 1.91) and the lists' own words ('tempbank', 'kitoko') are not.
@@ -266,6 +274,19 @@ class Screener:
                                    "and no country given is the party's: for review, not a match")
 
     @staticmethod
+    def _short_acronym_name(hit: Hit, query: Query) -> None:
+        """SHORT_ACRONYM_CAP: a hit that rests on three letters is for review unless the query's country is the party's."""
+        if hit.party.is_person or hit.score <= SHORT_ACRONYM_CAP:
+            return
+        if query.country and query.country.upper() in {c.upper() for c in hit.party.countries}:
+            return
+        letters = short_acronym(hit.comparison)
+        if letters:
+            hit.score = SHORT_ACRONYM_CAP
+            hit.adjustments.append(f"the names share only the three letters '{letters.upper()}', which many firms' names spell, "
+                                   "and no country given is the party's: for review, not a match")
+
+    @staticmethod
     def _organisation_named(hit: Hit, forms: set[str]) -> None:
         """A query of no schema that names an organisation (a legal form, or for a ship or an aircraft a sector
         word the listed name lacks) found a person, a ship or an aircraft: as a company asked (SCHEMA_MISMATCH)."""
@@ -348,6 +369,7 @@ class Screener:
             hit.score = ONE_NAME_CAP
             hit.adjustments.append("one name of a person's several, as many people's: for review, not a match")
         self._everyday_name(hit, query, self.rarity)
+        self._short_acronym_name(hit, query)
         wanted = {i.replace(" ", "").upper() for i in query.identifiers} if query.identifiers else None
         if wanted and wanted & party.identifiers:
             hit.score = 1.0

@@ -98,3 +98,12 @@ def test_a_network_is_a_firm_s_sector_not_its_form() -> None:
     screener = screener_of(listed("o-1", "Company", name=["LIMITED LIABILITY COMPANY NEW MEDIA HOLDING"], country=["ru"]))
     assert not screener.screen(Query(name="New Media Networks Limited"))[0].match
     assert "form of an organisation" not in compare_names("Korva Networks", "Korva Holding")["explanation"]
+
+
+def test_three_letters_alone_are_for_review_unless_the_country_is_the_party_s() -> None:
+    screener = screener_of(listed("o-1", "Company", name=["Specialized Depository Korvanum"], country=["ru"]))
+    hit = screener.screen(Query(name="SDK INC"))[0]
+    assert not hit.match and "only the three letters 'SDK'" in hit.adjustments[-1]
+    assert not screener.screen(Query(name="SDK INC", country="us"))[0].match
+    assert screener.screen(Query(name="SDK INC", country="ru"))[0].match  # the country given is the party's
+    assert compare_names("SDK INC", "Specialized Depository Korvanum")["match"]  # the pair score is the lists' alias's
