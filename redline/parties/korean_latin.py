@@ -31,12 +31,6 @@ _SYLLABLE = (
 )
 _KOREAN_WORD = re.compile(f"(?:{_SYLLABLE})+")
 _ONE_SYLLABLE = re.compile(_SYLLABLE)
-
-
-def one_syllable(word: str) -> bool:
-    """Whether a Latin word is one syllable as Korean romanisations (and mostly Chinese ones) write it: 'soon',
-    'gwang', 'il'; not 'diaz', 'mary'."""
-    return bool(_ONE_SYLLABLE.fullmatch(word))
 _WORD = re.compile(r"[a-z][a-z'’ʼ‘`ŏŭ-]*[a-z]|[a-z]")
 _MARKS = str.maketrans({"ŏ": "o", "ŭ": "u", "'": "", "’": "", "ʼ": "", "‘": "", "`": ""})
 # Applied in order to a word, its marks dropped.
@@ -52,6 +46,12 @@ _FINAL_H = re.compile(r"(?<=[aeiou])h(?=[^aeiouy]|$)")  # 'Oh', 'Ahn'
 _FINAL_RK = re.compile(r"rk$")  # 'Park'
 _DOUBLED = re.compile(r"(.)\1+")
 
+
+
+def one_syllable(word: str) -> bool:
+    """Whether a Latin word is one syllable as Korean romanisations (and mostly Chinese ones) write it: 'soon',
+    'gwang', 'il'; not 'diaz', 'mary'."""
+    return bool(_ONE_SYLLABLE.fullmatch(word))
 
 def spelling(word: str) -> str:
     """A Latin Korean word in the one spelling (see the module's text): 'Byeong-cheol' and

@@ -261,30 +261,22 @@ class Screener:
         return starts
 
     @staticmethod
-    def _everyday_name(hit: Hit, query: Query, rarity: Rarity) -> None:
-        """EVERYDAY_WORD_CAP: a hit that rests on one everyday word is for review unless the query's country is the party's."""
-        if hit.party.is_person or hit.score <= EVERYDAY_WORD_CAP:
+    def _thin_tie(hit: Hit, query: Query, rarity: Rarity) -> None:
+        """EVERYDAY_WORD_CAP and SHORT_ACRONYM_CAP: a firm's hit that rests on one everyday word, or only on an acronym of
+        three letters, is for review unless the query's country is the party's."""
+        if hit.party.is_person or hit.score <= min(EVERYDAY_WORD_CAP, SHORT_ACRONYM_CAP):
             return
         if query.country and query.country.upper() in {c.upper() for c in hit.party.countries}:
             return
-        word = everyday_word(hit.comparison, rarity)
-        if word:
+        if (word := everyday_word(hit.comparison, rarity)) and hit.score > EVERYDAY_WORD_CAP:
             hit.score = EVERYDAY_WORD_CAP
-            hit.adjustments.append(f"the one word the names share, '{word}', is an everyday word that many firms carry, "
-                                   "and no country given is the party's: for review, not a match")
-
-    @staticmethod
-    def _short_acronym_name(hit: Hit, query: Query) -> None:
-        """SHORT_ACRONYM_CAP: a hit that rests on three letters is for review unless the query's country is the party's."""
-        if hit.party.is_person or hit.score <= SHORT_ACRONYM_CAP:
-            return
-        if query.country and query.country.upper() in {c.upper() for c in hit.party.countries}:
-            return
-        letters = short_acronym(hit.comparison)
-        if letters:
+            said = f"the one word the names share, '{word}', is an everyday word that many firms carry"
+        elif (letters := short_acronym(hit.comparison)) and hit.score > SHORT_ACRONYM_CAP:
             hit.score = SHORT_ACRONYM_CAP
-            hit.adjustments.append(f"the names share only the three letters '{letters.upper()}', which many firms' names spell, "
-                                   "and no country given is the party's: for review, not a match")
+            said = f"the names share only the three letters '{letters.upper()}', which many firms' names spell"
+        else:
+            return
+        hit.adjustments.append(f"{said}, and no country given is the party's: for review, not a match")
 
     @staticmethod
     def _organisation_named(hit: Hit, forms: set[str]) -> None:
@@ -368,8 +360,7 @@ class Screener:
         if hit.score > ONE_NAME_CAP and party.schema in ("Person", "LegalEntity") and _one_name_of_many(hit.comparison, self.rarity):
             hit.score = ONE_NAME_CAP
             hit.adjustments.append("one name of a person's several, as many people's: for review, not a match")
-        self._everyday_name(hit, query, self.rarity)
-        self._short_acronym_name(hit, query)
+        self._thin_tie(hit, query, self.rarity)
         wanted = {i.replace(" ", "").upper() for i in query.identifiers} if query.identifiers else None
         if wanted and wanted & party.identifiers:
             hit.score = 1.0

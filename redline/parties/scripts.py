@@ -118,6 +118,14 @@ def _key(text: str, classes: dict[int, Any]) -> str:
     return "_" + key if text[:1] in "aeiouyvw" else key
 
 
+# Letters of a loose romanisation read another way, when the Latin spelling shows that way (loose_readings): the dh
+# of ذ, ض, ظ as z (session 33); the j of ج and ג' as g, the b of ב and the f of ف as v (session 34, tune half of the
+# name pairs at 0.65: j as g, Hebrew +8 true, Arabic +7 true and +1 false, Hindi-Urdu +1 false, larger pool
+# cross-script +1 true; b as v, Hebrew +10 true and +2 false (hard negatives), Arabic unchanged; f as v, Arabic +18
+# true and +1 false (Vaz / فواز Fawaz), Russian +1 true, Ukrainian-Russian +1 false).
+_OTHER_LETTERS = (("dh", "z"), ("j", "g"), ("b", "v"), ("f", "v"))
+
+
 def loose_readings(loose: str, latin: str | None = None, common: bool = True) -> list[str]:
     """Other readings of a loose romanisation that a Latin spelling (when given, one that can show
     them) may have made: an s and h written apart (اسحاق as'haq: 'Eshaq', 'Ishaq' read sh), a
@@ -135,17 +143,9 @@ def loose_readings(loose: str, latin: str | None = None, common: bool = True) ->
         out.append(loose.replace("'", ""))
     if "kh" in loose and (latin is None or "h" in latin.replace("kh", "")):
         out.append(loose.replace("kh", "h"))
-    if "dh" in loose and (latin is None or "z" in latin):
-        out.append(loose.replace("dh", "z"))
-    # Session 34, tune half of the name pairs at 0.65: j as g, Hebrew +8 true, Arabic +7 true and +1 false, Hindi-Urdu
-    # +1 false, larger pool cross-script +1 true; b as v, Hebrew +10 true and +2 false (hard negatives), Arabic unchanged;
-    # f as v, Arabic +18 true and +1 false (Vaz / فواز Fawaz), Russian +1 true, Ukrainian-Russian +1 false.
-    if "j" in loose and (latin is None or "g" in latin):
-        out.append(loose.replace("j", "g"))
-    if "b" in loose and (latin is None or "v" in latin):
-        out.append(loose.replace("b", "v"))
-    if "f" in loose and (latin is None or "v" in latin):
-        out.append(loose.replace("f", "v"))
+    for letters, read in _OTHER_LETTERS:
+        if letters in loose and (latin is None or read in latin):
+            out.append(loose.replace(letters, read))
     if not common:
         return out
     if loose.endswith("a") and (latin is None or latin.endswith("t")):
