@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
@@ -152,6 +152,8 @@ class Vocabulary:
     east_slavic_reading: tuple[tuple[re.Pattern[str], str], ...]  # see east_slavic
     east_slavic_marks: re.Pattern[str]  # a word that marks a person's name as East Slavic (Token.slavic)
     russian_adjective_endings: tuple[str, ...]  # see word_stem
+    russian_stems: dict[str, str]  # a Russian generic spelling without its ending -> its word (see russian_inflected)
+    russian_word_ending: re.Pattern[str]  # the endings russian_inflected takes off a word
     land_endings: frozenset[str]  # '-istan': a people's name made a land's (score._stem)
     no_loose_consonants: re.Pattern[str]  # words not read with loose consonants (loose_consonants)
     ezafe: re.Pattern[str]  # the Persian ezafe '-ye' hyphened to a word: dropped from organisations' names
@@ -166,6 +168,7 @@ class Vocabulary:
     leading_titles: frozenset[str]  # rigour's 'sir', 'lord', 'general': stop words before a person's first name
     person_particles: frozenset[str]  # 'ur' of 'Shams ur-Rahman': stop words in persons' names
     person_abbreviations: dict[str, str]  # a name as lists abbreviate it in persons' names -> the name ('mg' -> 'maung')
+    short_forms: dict[str, frozenset[str]]  # a given name -> its short forms, and a short form -> its names ('nacho' / 'ignacio')
     person_syllables: frozenset[str]  # stop words that are names in persons' names ('to', 'an': Korean syllables)
     second_elements: tuple[tuple[str, str], ...]  # joined ending -> the word it is ('uddin' -> 'din'), longest first
     abd_not_split: re.Pattern[str]  # the rest of a joined 'abd' name that keeps it whole (Abdullah)
@@ -274,6 +277,8 @@ def vocabulary() -> Vocabulary:
         east_slavic_reading=tuple((re.compile(a), b) for a, b in raw["east_slavic_reading"]),
         east_slavic_marks=re.compile(raw["east_slavic_marks"]),
         russian_adjective_endings=tuple(raw["russian_adjective_endings"]),
+        russian_stems=_russian_stems(canonical, generic, re.compile(raw["russian_inflections"]["spelling"])),
+        russian_word_ending=re.compile(raw["russian_inflections"]["word"]),
         land_endings=frozenset(raw["land_endings"]),
         no_loose_consonants=re.compile("|".join(raw["no_loose_consonants"])),
         ezafe=re.compile(raw["ezafe"]),
@@ -288,6 +293,7 @@ def vocabulary() -> Vocabulary:
         leading_titles=_rigour_person_titles() | frozenset(raw["leading_ranks"]),
         person_particles=frozenset(raw["person_particles"]),
         person_abbreviations={s: name for name, spellings in raw["person_abbreviations"].items() for s in spellings},
+        short_forms=_both_ways(raw["short_forms"]),
         person_syllables=frozenset(raw["person_syllables"]),
         second_elements=tuple(sorted(
             ((ending, word) for word, endings in raw["arabic_second_elements"].items() for ending in endings),
@@ -298,6 +304,27 @@ def vocabulary() -> Vocabulary:
         abd_spellings=frozenset(raw["abd_spellings"]),
         bracket_qualifiers=frozenset(raw["bracket_qualifiers"]),
     )
+
+
+RUSSIAN_STEM_MIN = 5  # letters a stem keeps: 'sistem' of 'sistemy', not a stem that many words begin with
+
+
+def _russian_stems(canonical: dict[str, str], generic: set[str], ending: re.Pattern[str]) -> dict[str, str]:
+    """The stems of the generic vocabulary's Latin spellings with a Russian ending, each to its word; a stem two
+    words share is left out."""
+    words: dict[str, set[str]] = {}
+    for spelling, word in canonical.items():
+        if spelling in generic and spelling.isascii() and spelling.isalpha() and (found := ending.search(spelling)):
+            stem = spelling[: found.start()]
+            if len(stem) >= RUSSIAN_STEM_MIN:
+                words.setdefault(stem, set()).add(word)
+    return {stem: next(iter(found)) for stem, found in words.items() if len(found) == 1}
+
+
+def russian_inflected(word: str, vocab: Vocabulary) -> str | None:
+    """The generic word that a Russian word in another case or gender spells ('upravleniya' -> management), if any."""
+    found = vocab.russian_word_ending.search(word)
+    return vocab.russian_stems.get(word[: found.start()]) if found else None
 
 
 def _any_word(words: Iterable[str]) -> re.Pattern[str]:
@@ -896,7 +923,8 @@ def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
             tokens.append(_token(word, WORD, word, False))
             continue
         canonical = _patronymic(vocab.person_abbreviations.get(word) or vocab.canonical.get(word, word), vocab) if person else (
-            vocab.place_variants.get(word) or vocab.canonical.get(word) or vocab.canonical.get(_RUSSIAN_IA.sub("ya", word), word))
+            vocab.place_variants.get(word) or vocab.canonical.get(word) or vocab.canonical.get(_RUSSIAN_IA.sub("ya", word))
+            or russian_inflected(word, vocab) or word)
         if not person and (
             canonical in LEGAL_FORM_TOKENS
             or hint == "generic" and canonical in {"company", "corporation", "limited"}
@@ -1097,27 +1125,32 @@ def _phrases(pieces: list[Piece], phrases: dict[tuple[str, ...], str]) -> list[P
     return out
 
 
-@lru_cache(maxsize=1)
-def _nicknames() -> dict[str, frozenset[str]]:
-    """Each English given name's short forms and each short form's full names, from the nicknames package's
-    hand-curated table (carltonnorthern/nicknames, Apache-2.0)."""
-    namer = NickNamer()
+def _both_ways(shorts_of: Mapping[str, Iterable[str]]) -> dict[str, frozenset[str]]:
+    """Each name's short forms, and each short form's names."""
     related: dict[str, set[str]] = {}
-    for name, shorts in namer.nickname_lookup.items():
+    for name, shorts in shorts_of.items():
         for short in shorts:
             related.setdefault(name, set()).add(short)
             related.setdefault(short, set()).add(name)
     return {name: frozenset(others) for name, others in related.items()}
 
 
+@lru_cache(maxsize=1)
+def _nicknames() -> dict[str, frozenset[str]]:
+    """Each English given name's short forms and each short form's full names, from the nicknames package's
+    hand-curated table (carltonnorthern/nicknames, Apache-2.0)."""
+    return _both_ways(NickNamer().nickname_lookup)
+
+
 _THEOPHORIC = re.compile(r"[aou]ll?ah?")  # the -ullah of 'Ghodratollah', 'Asadullah', 'Hizbullah'
 
 
 def nickname(a: str, b: str) -> bool:
-    """Whether one of two person's names is the other's English short form ('larry' / 'lawrence'), or a Persian
-    and Arabic name of God's attribute without its -ullah ('ghodrat' / 'ghodratollah', 'shafiq' / 'shafiqullah';
-    not 'abdul' / 'abdullah': abd is no name alone)."""
-    if b in _nicknames().get(a, ()):
+    """Whether one of two person's names is the other's short form, English ('larry' / 'lawrence') or another
+    language's (vocab.yaml's short_forms: 'nacho' / 'ignacio'), or a Persian and Arabic name of God's attribute
+    without its -ullah ('ghodrat' / 'ghodratollah', 'shafiq' / 'shafiqullah'; not 'abdul' / 'abdullah': abd is no
+    name alone)."""
+    if b in _nicknames().get(a, ()) or b in vocabulary().short_forms.get(a, ()):
         return True
     short, long = (a, b) if len(a) < len(b) else (b, a)
     return len(short) >= 4 and not short.startswith("abd") and long.startswith(short) and bool(_THEOPHORIC.fullmatch(long[len(short):]))

@@ -394,8 +394,9 @@ _fold = lru_cache(maxsize=1 << 16)(fold)  # a word's folded spelling, asked of t
 # vowel are more often two names (Ali / Ala, Omar / Amir are not readings of one another; 'Hamed' /
 # 'Hamid' is). Four, as the fuzzy match's own floor (SIMILARITY fuzzy_short needs 4 letters).
 VOWEL_READING_MIN = 4
-# Consonants a folded word needs before its vowels may be read one way: 'IAEA' is no spelling of 'Yaya'
-# (folded 'iaia': vowels alone; it matched in screening at 0.70).
+# Consonants each word needs, as written, before its vowels may be read one way: 'IAEA' is no spelling of 'Yaya'
+# (vowels alone; it matched in screening at 0.70), while the y of 'Gaye', folded 'gaie', is a consonant ('Geye';
+# session 35: larger tune pool person +1, nothing else moved).
 LOOSE_CONSONANTS_MIN = 2
 _VOWELS = re.compile("[aeiou]")
 _SPELLING_VARIANT = (SIMILARITY["spelling_variant"], "spelling variant")
@@ -509,7 +510,7 @@ def _folded_similarity(a: str, b: str) -> tuple[float, str]:
     if not (fuzzy_length or loose_length):
         return _NONE
     sim = OSA.normalized_similarity(fa, fb)
-    if loose_length and sim >= LOOSE_FLOOR and len(_VOWELS.sub("", fa)) >= LOOSE_CONSONANTS_MIN:
+    if loose_length and sim >= LOOSE_FLOOR and _consonants(a) >= LOOSE_CONSONANTS_MIN and _consonants(b) >= LOOSE_CONSONANTS_MIN:
         read_a, read_b = loose_spellings(a), loose_spellings(b)
         last = len(read_a) if shorter >= CONSONANT_READING_MIN else LOOSE_CONSONANTS
         for i in range(last):
@@ -518,6 +519,11 @@ def _folded_similarity(a: str, b: str) -> tuple[float, str]:
     if fuzzy_length and sim >= (_FUZZY_SHORT if shorter < 8 else _FUZZY_LONG):
         return sim * SIMILARITY["spelling_variant"], "spelling variant"
     return _NONE
+
+
+def _consonants(word: str) -> int:
+    """Letters of a word that are not vowels, counted as written: the y of 'Gaye' is one (folded 'gaie')."""
+    return len(_VOWELS.sub("", word))
 
 
 def _skeleton_similarity(q: Token, c: Token) -> tuple[float, str]:

@@ -246,6 +246,14 @@ def test_loose_vowels_read_persian_and_arabic_spellings_alike() -> None:
     assert not set(loose_vowels("jones")) & set(loose_vowels("jonas"))
 
 
+def test_a_y_between_vowels_is_a_consonant_for_the_loose_vowels() -> None:
+    """'Gaye' folds to 'gaie', one consonant; its y is one too, so the vowels are read ('Gaye' / 'Geye'). A word of
+    vowels alone still is not ('IAEA' / 'Yaya')."""
+    assert compare_names("Haroun KORVAGAYE", "Haroun KORVAGEYE", "Person")["match"]
+    assert compare_names("Tarek GAYE", "Tarek GEYE", "Person")["match"]
+    assert not compare_names("IAEA", "YAYA")["match"]
+
+
 def test_legal_forms_written_with_dots_are_one_word() -> None:
     assert analyse("TAGHTIRAN P.J.S.").legal_forms == ("pjs",)
     assert analyse("BANCO DE VENEZUELA, S.A.C.A.").legal_forms == ("saca",)
@@ -473,7 +481,17 @@ def test_an_english_short_form_is_the_given_name_in_persons_names() -> None:
     assert both["score"] >= 0.65 and "short form" in both["explanation"]
     assert compare_names("Leo", "Leon", "Person")["score"] < 0.65
     assert compare_names("Larry Holdings", "Lawrence Holdings")["score"] < 0.65
-    assert nickname("alexander", "alex") and nickname("alex", "alexander") and not nickname("alex", "alexey")
+    assert nickname("alexander", "alex") and nickname("alex", "alexander") and not nickname("alexey", "alexander")
+
+
+def test_spanish_italian_and_russian_short_forms_are_the_given_name() -> None:
+    """vocab.yaml's short_forms, which the English table lacks: 'Nacho' is 'Ignacio', 'Sasha' is 'Aleksandr'
+    beside the same family name; organisations' words are never read so."""
+    for short, full in (("Nacho KORVANO", "KORVANO VILLAR, Ignacio"), ("Sasha KORVANOV", "KORVANOV, Aleksandr Petrovich")):
+        found = compare_names(short, full, "Person")
+        assert found["match"] and "short form" in found["explanation"], found
+    assert nickname("nadezhda", "nadya") and nickname("beto", "alberto") and not nickname("nacho", "alberto")
+    assert compare_names("Nacho Holdings", "Ignacio Holdings")["score"] < 0.65
 
 
 def test_a_persian_name_without_its_ullah_is_its_short_form() -> None:
@@ -565,3 +583,12 @@ def test_spanish_sector_words_are_sector_words() -> None:
     and real estate, one word in Spanish, meets the English written apart."""
     assert compare_names("KORVA REAL ESTATE S.A.", "INMOBILIARIA KORVA S.A.")["match"]
     assert kinds("INMOBILIARIA TRANSPORTES KORVA") == {"realestate": GENERIC, "transport": GENERIC, "korva": WORD}
+
+
+def test_a_russian_word_in_another_case_is_the_vocabulary_word() -> None:
+    """names.russian_inflected: 'upravleniya', 'natsionalnogo', 'predpriyatiye' are the management, national and
+    enterprise the vocabulary spells 'upravlenie', 'natsionalny', 'predpriyatie'; a brand's 'energo' is not read."""
+    found = kinds("NATSIONALNOGO UPRAVLENIYA PREDPRIYATIYE KORVANE")
+    assert found == {"national": GENERIC, "management": GENERIC, "enterprises": GENERIC, "korvane": WORD}, found
+    assert "energo" in kinds("ENERGO-OIL")
+    assert kinds("Institut KORVANE Rossiyskoy Federatsii") == {"institute": GENERIC, "korvane": WORD, "russia": PLACE}  # Российской Федерации

@@ -432,3 +432,12 @@ def test_arabic_words_of_armed_groups_names_read_in_english() -> None:
     assert compare_names("Syrian Islamic Combatant Group", "الجماعة الاسلامية السورية المقاتلة")["match"]
     assert compare_names("ARMED ISLAMIC KORVAN GROUP", "الجماعة الاسلامية المسلحة كرفان")["match"]
     assert not compare_names("Syrian Islamic Fighting Group", "الجماعة الاسلامية المقاتلة اليمنية")["match"]
+
+
+def test_arabic_and_persian_network_and_the_levant_read_in_english() -> None:
+    """شبكة / شبکه (network) and الشام (al-Sham, the Levant): 'KORVANI NETWORK' / 'شبکه کروانی', the Islamic State
+    in Iraq and the Levant written in Arabic."""
+    assert compare_names("KORVANI NETWORK", "شبکه کروانی")["match"]
+    assert compare_names("MUHAMMAD KORVAN NETWORK", "شبكة محمد كرفان")["match"]
+    assert compare_names("Islamic State in Iraq and the Levant - Korvania", "الدولة الإسلامية في العراق والشام - كرفانيا")["match"]
+    assert not compare_names("Islamic State in Iraq and the Levant - Korvania", "الدولة الإسلامية في العراق والشام - اليمن")["match"]
