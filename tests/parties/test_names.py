@@ -592,3 +592,12 @@ def test_a_russian_word_in_another_case_is_the_vocabulary_word() -> None:
     assert found == {"national": GENERIC, "management": GENERIC, "enterprises": GENERIC, "korvane": WORD}, found
     assert "energo" in kinds("ENERGO-OIL")
     assert kinds("Institut KORVANE Rossiyskoy Federatsii") == {"institute": GENERIC, "korvane": WORD, "russia": PLACE}  # Российской Федерации
+
+
+def test_din_joined_with_the_article_el_or_a_french_ou_is_split() -> None:
+    """vocab.yaml's arabic_second_elements: 'Nureldine' and 'Jallalouddine' are Nur al-Din and Jalal al-Din, as
+    'Nourredine' is; 'Geraldine' is no -aldine."""
+    assert [t.text for t in analyse("Nureldine KORVAN", person=True).tokens] == ["nur", "din", "korvan"]
+    assert compare_names("Nureldine KORVAN", "Nourredine KORVAN", "Person")["match"]
+    assert "din" in [t.text for t in analyse("Jallalouddine KORVAN", person=True).tokens]
+    assert "din" not in [t.text for t in analyse("Geraldine Korver", person=True).tokens]

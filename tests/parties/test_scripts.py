@@ -394,6 +394,7 @@ def test_other_readings_of_a_loose_romanisation() -> None:
     assert compare_names("ג'רלד קורבן", "Gerald Korvan", "Person")["match"]  # the Hebrew ג' for an English soft g, ב for v
     assert loose_readings("korbn", "korvan") == ["korvn"] and compare_names("צביקה קורבר", "Zvika Korver", "Person")["match"]
     assert loose_readings("fasko", "vasco") == ["vasko"] and compare_names("فاسكو", "Vasco", "Person")["match"]  # ف for a foreign v
+    assert loose_readings("wthiq", "wasiq") == ["wsiq"] and compare_names("واثق كرواني", "Wassiq KORVANI", "Person")["match"]  # ث said s
     index = NameIndex([NameEntry(analyse("Ishaq Khan", person=True), 0), NameEntry(analyse("Peter Nash", person=True), 1)])
     assert index.candidates(analyse("اسحاق", person=True), 10) == [0]
 
