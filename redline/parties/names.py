@@ -80,6 +80,10 @@ _NON_LATIN_RE = re.compile(r"[^\x00-\u024f]")
 _SPLIT_RE = re.compile(r"[^\w?]+")
 _BRACKETED_RE = re.compile(r"\(([^()]{2,40})\)")
 _APOSTROPHES = re.compile(r"['’`ʼ‘]")
+# A French or Italian article or preposition elided before a vowel ("d'Investissement", "l'Union", "dell'Energia"),
+# written out; in organisations' names only (D'Souza, D'Alema are persons' names written so).
+_ELISION = re.compile(r"(?<![^\W\d_])(d|l|dell)['’](?=[aeiouhàâéèêîôû])")
+_ELIDED = {"d": "de ", "l": "le ", "dell": "della "}  # stop words
 _POSSESSIVE = re.compile(r"(?<=[^\W\d_]{3})['’]s\b")  # an English possessive, after a word of three letters or more (not Ra's)
 
 
@@ -878,6 +882,7 @@ def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
             reading = ""
     if not person:
         text = _POSSESSIVE.sub("", text)  # "Iran's Headquarters" is Iran's, as "Iranian Headquarters" is Iranian
+        text = _ELISION.sub(lambda found: _ELIDED[found.group(1)], text)  # "Groupe d'Investissement" is 'de Investissement' ('GIF')
     text = _APOSTROPHES.sub("", mark_geresh(text)).replace("?", "").replace("״", '"').replace("׳", "'")
     legal_forms: list[str] = []
     cut: frozenset[str] = _NONE

@@ -743,6 +743,8 @@ def compare(
     used_c: set[int] = set()
     pairs: list[Pair] = []
     initials: list[tuple[float, int, int, str]] = []
+    abbreviations: list[tuple[float, int, int, str]] = []
+    organisations = not (query.person or listed.person)
     for negative, i, j, how in candidates:
         if i in used_q or j in used_c:
             continue
@@ -751,24 +753,29 @@ def compare(
             # that 'Almadani' joins.
             initials.append((negative, i, j, how))
             continue
-        sim = -negative
+        if how == "abbreviation" and organisations and _spells_other_name(q_tokens[i], c_tokens[j], query, listed):
+            # A word's abbreviation after acronyms: 'SMIC' spells Semiconductor Manufacturing International
+            # Corporation before the letters of 'semiconductor'.
+            abbreviations.append((negative, i, j, how))
+            continue
+        _pair(q_tokens[i], c_tokens[j], -negative, how, pairs)
         used_q.add(i)
         used_c.add(j)
-        q, c = q_tokens[i], c_tokens[j]
-        if q.kind == WORD and c.kind in SECTOR_KINDS and (how == "abbreviation" or how == "fuzzy" and sim >= SIMILARITY["abbreviation"]):
-            # A misspelled or abbreviated sector word or place is that word: it counts as little.
-            q = replace(q, kind=c.kind, weight=c.weight)
-        pairs.append(Pair(q, c, sim, how))
     _compound_pairs(q_tokens, c_tokens, used_q, used_c, pairs)
     for negative, i, j, how in initials:
         if i not in used_q and j not in used_c:
             used_q.add(i)
             used_c.add(j)
             pairs.append(Pair(q_tokens[i], c_tokens[j], -negative, how))
-    if not (query.person or listed.person):
+    if organisations:
         if query.truncated or listed.truncated:
             _truncated_pairs(q_tokens, c_tokens, used_q, used_c, pairs, query.truncated, listed.truncated)
         _acronym_pairs(q_tokens, c_tokens, used_q, used_c, pairs, query.acronym_forms, listed.acronym_forms)
+        for negative, i, j, how in abbreviations:
+            if i not in used_q and j not in used_c:
+                _pair(q_tokens[i], c_tokens[j], -negative, how, pairs)
+                used_q.add(i)
+                used_c.add(j)
     elif query.person and listed.person:
         _nickname_pairs(q_tokens, c_tokens, used_q, used_c, pairs)
         if not query.reading and not listed.reading:
@@ -918,6 +925,20 @@ def compare(
         score = _apply(result, "korean_syllable_cap", score)
     result.score = min(1.0, score)
     return result
+
+
+def _pair(q: Token, c: Token, sim: float, how: str, pairs: list[Pair]) -> None:
+    if q.kind == WORD and c.kind in SECTOR_KINDS and (how == "abbreviation" or how == "fuzzy" and sim >= SIMILARITY["abbreviation"]):
+        # A misspelled or abbreviated sector word or place is that word: it counts as little.
+        q = replace(q, kind=c.kind, weight=c.weight)
+    pairs.append(Pair(q, c, sim, how))
+
+
+def _spells_other_name(q: Token, c: Token, query: AnalysedName, listed: AnalysedName) -> bool:
+    """Whether the shorter of two words paired as an abbreviation spells the initials of a run of the other name's words."""
+    if len(q.source) <= len(c.source):
+        return _initials_run(q.source, listed.tokens, set(), listed.acronym_forms) is not None
+    return _initials_run(c.source, query.tokens, set(), query.acronym_forms) is not None
 
 
 def _syllables_apart(name: AnalysedName, other: tuple[Token, ...], pairs: list[Pair], is_query: bool) -> bool:

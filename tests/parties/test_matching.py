@@ -362,6 +362,9 @@ def test_an_acronym_of_other_words_does_not_match() -> None:
         ("AO TPZ", "Joint Stock Company Tver Cartridge Works"),  # Russian words' letters: патронный завод
         ("TSKBM AO", "Joint Stock Company Central Design Bureau of Machinery"),  # центральное конструкторское бюро
         ("AO VSK", "Joint Stock Company Helicopter Service Company"),  # вертолётная ... компания, the legal form's k
+        ("TMIC", "Telecommunication Manufacturing International Corporation"),  # not the letters of 'telecommunication'
+        ("GIK SA", "GROUPE D'INVESTISSEMENT KORVANE SA"),  # the French d' an article, as de
+        ("CBSK", "Comite de Bienfaisance et de Secours aux Korvaniens"),  # aux a particle
     ],
 )
 def test_an_acronym_spells_syllables_particles_forms_and_long_forms(left: str, right: str) -> None:

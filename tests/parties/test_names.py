@@ -601,3 +601,8 @@ def test_din_joined_with_the_article_el_or_a_french_ou_is_split() -> None:
     assert compare_names("Nureldine KORVAN", "Nourredine KORVAN", "Person")["match"]
     assert "din" in [t.text for t in analyse("Jallalouddine KORVAN", person=True).tokens]
     assert "din" not in [t.text for t in analyse("Geraldine Korver", person=True).tokens]
+
+
+def test_an_elided_article_is_written_out_in_organisations_names_only() -> None:
+    assert kinds("Societe l'Union KORVANE") == {"societe": WORD, "le": "stop", "union": WORD, "korvane": WORD}
+    assert "dsouza" in kinds("D'SOUZA, Korvan", person=True)
