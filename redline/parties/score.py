@@ -1379,9 +1379,14 @@ def _initials_run(letters: str, tokens: tuple[Token, ...], used: set[int], forms
 
 
 def _spellings(token: Token) -> tuple[str, ...]:
-    """What a word may give an acronym: its letters as written, a state's long form's initials, and the letters of its
-    Russian word (vocab russian_initials)."""
-    return (token.source, *PHRASE_INITIALS.get(token.text, ()), *RUSSIAN_INITIALS.get(token.source, ()))
+    """What a word may give an acronym: its letters as written, a state's long form's initials, the letters of its
+    Russian word (vocab russian_initials), and a romanised Russian word's first letter written with two ('KKHZ',
+    Kalinovski KHimicheski Zavod: Х kh, Ж zh)."""
+    digraph = (token.source[:2],) if token.source[:2] in _RUSSIAN_DIGRAPHS else ()
+    return (token.source, *PHRASE_INITIALS.get(token.text, ()), *RUSSIAN_INITIALS.get(token.source, ()), *digraph)
+
+
+_RUSSIAN_DIGRAPHS = frozenset({"kh", "zh"})  # not ch, sh, ts: English and pinyin words begin so too
 
 
 def _spelt(

@@ -365,6 +365,7 @@ def test_an_acronym_of_other_words_does_not_match() -> None:
         ("TMIC", "Telecommunication Manufacturing International Corporation"),  # not the letters of 'telecommunication'
         ("GIK SA", "GROUPE D'INVESTISSEMENT KORVANE SA"),  # the French d' an article, as de
         ("CBSK", "Comite de Bienfaisance et de Secours aux Korvaniens"),  # aux a particle
+        ("KKHZ, OAO", "OTKRYTOE AKTSIONERNOE OBSHCHESTVO KORVANSKI KHIMICHESKI ZAVOD"),  # Х written kh: ККХЗ
     ],
 )
 def test_an_acronym_spells_syllables_particles_forms_and_long_forms(left: str, right: str) -> None:
