@@ -606,3 +606,8 @@ def test_din_joined_with_the_article_el_or_a_french_ou_is_split() -> None:
 def test_an_elided_article_is_written_out_in_organisations_names_only() -> None:
     assert kinds("Societe l'Union KORVANE") == {"societe": WORD, "le": "stop", "union": WORD, "korvane": WORD}
     assert "dsouza" in kinds("D'SOUZA, Korvan", person=True)
+
+
+def test_a_venezuelan_universal_bank_s_designation_is_the_bank() -> None:
+    assert compare_names("BANCO DE KORVANIA SA BANCO UNIVERSAL", "BANCO DE KORVANIA, S.A.C.A.")["match"]
+    assert not compare_names("BANCO DE KORVANIA SA BANCO UNIVERSAL", "BANCO UNIVERSAL DE TARVANIA")["match"]
