@@ -134,6 +134,7 @@ RULES: dict[str, Rule] = {
     "rare_combination": Rule("the sector words both names share are carried together by few listed parties: together they name it", "issue 9, session 25: a listed name made only of sector words ('Academy of Military Medical Sciences', 'Semiconductor Manufacturing International Corporation', 'Organisation for Technological Industries') was held by generic_only_cap or generic_name_cap even spelt exactly, though its words together are as rare in the lists as a distinctive word. The caps are lifted when at least COMBINATION_MIN_WORDS sector words (not state, national, group ...: NOT_SECTORS) are found in both names, nothing but places and a public body's unit words (agency, directorate ...: BODY_UNITS) is left on either side (the Shanghai subsidiary, 'Syrian Air Force Intelligence' / 'Air Force Intelligence Agency': tune gov bodies 0.729 -> 0.734; not 'Academy of Military Sciences' against '... Medical Sciences', two bodies), and the listed parties carrying all of them together weigh, by rule word_rarity's curve, at least this factor (1.0: a word of ordinary weight, carried by at most 24 parties). Two words never lift it ('Digital Technologies', 'Ministry of Defence': thousands of firms and every state)", value=1.0),
     "syllable_order_cap": Rule("a given name of two syllables met out of order, or with one missing: review", "issue 9, session 33: a Korean or Chinese given name written with a hyphen ('Il-soon', 'Kwang-kyu', 'Lu-chi') is one name whose syllables come in that order, and many people share one or two syllables ('Kim Il-soon' / 'KIM, Su Il' 0.91, 'Kim Kwang-kyu' / 'Kim Kyu' 0.90, 'Kim Yong-gwang' / 'Kim Kwang-myong' 0.85: names written in Latin, which rule korean_syllable_cap, for names read as Korean, did not reach). Each syllable of such a name must be met, and the two by neighbouring words of the other name in the same order; else the pair is for review; a compound met whole ('Yong-Won' / 'Yongwon') is met in order, and an article or 'son of' is no syllable ('Al-Dib', 'Ben-Nir'). Tune half: third-party Korean false matches 16 -> 7, no true pair lost; everyday people (benchmarks/parties_everyday.py --people) 42 -> 38 alerts (false 37 -> 33, true 3 kept); every frozen category pair, larger-pool pair and generated case unchanged", below=REVIEW_BAND),
     "korean_syllable_cap": Rule("a Korean name with a syllable the other lacks, or met only approximately: review", "issue 9, session 32: Korean names are three syllables drawn from few, and many people share two of them ('Kim Seung-gyu' / 'Kim Kyu' 0.92, 'Kim Ui-seong' / 'KIM, Song' 0.83 through rule more_names; 'Lee Jong-Ho' / 'RI CHANG HO' 0.93, chong / chang fuzzy); a name read as Korean (names.READINGS), one spelling for every romanisation, met with a syllable left on either side, or with a Latin syllable met only approximately, is for review (a syllable read from Hangul by sound keeps its looser key: 'Sun Jiao' / 손교). Everyday people (benchmarks/parties_everyday.py --people, tune half): 51 -> 44 alerts, false 46 -> 38, no true one lost; tune name pairs: Korean false matches 17 -> 16; larger tune pool: person −1 true ('CHO IL U' / 'Cho Il Woo' until woo was read u, korean_latin); generated tune screening unchanged. Without rule more_names alone (no cap) the class stayed a match (0.79). A Latin syllable met approximately, later in the session: everyday people 44 -> 42 alerts (false 39 -> 37), every measured pair and case unchanged", below=REVIEW_BAND),
+    "rare_spelling": Rule("the sector words both names share, one spelt alike in another language, are carried together so by few listed parties: together they name it", "issue 9, session 35: Iranian and Russian names of sector words only ('BANK TEJARAT' / 'Tejarat Bank PJS', 'SARMAYEH BANK' / 'BANK-E SARMAYEH', 'MEZHDUNARODNAYA UPRAVLYAYUSHCHAYA KOMPANIYA, AO') were held for review by generic_name_cap, as 'Trading Bank' is; spelt in Persian or Russian, their words are carried together by few listed parties (Tejarat Bank and its branches), as rule rare_combination's three English words are. When both names are the same sector words (generic_name_cap's case) and one is spelt alike on both sides otherwise than the vocabulary's word (the lists' Latin spelling of a Persian, Russian, Turkish ... word), and the listed parties carrying these words together, that one so spelt, weigh at least this factor by rule word_rarity's curve, the cap is lifted", value=1.0),
     "generic_name_cap": Rule("a name of sector words only: review with the country or an identifier", "cap (8d995b6): REVIEW_BAND below the threshold, for review, never a match on its own", below=REVIEW_BAND),
     "more_names": Rule("every name of one side is found in the other: its further names cost less", "tune half (person_variants): lists give a person's full name and short aliases ('GOETZ, Alain' / 'GOETZ, Alain Francois Viviane'); at 0.2 two names found of five (2 / 2.6 = 0.77) match (0.25: person F1 0.765, 0.2: 0.780, 0.15: 0.785, kept 0.2 for the margin), one name never does (the rule needs two), a different given name on each side is untouched (a conflict)", value=0.2),
     "more_words": Rule("every word of one name is found in the other: its further words cost less", "tune half (company_variants, gov_bodies): lists give a body its short name and its long one with the parent or the full title ('Department of Financial Investigations' / '... of the State Control Committee of the Republic of Belarus'); F1 company / gov at 0.4: 0.765 / 0.624, 0.3: 0.776 / 0.655, 0.25: 0.785 / 0.661, 0.2: first negative matched; kept 0.3 for the margin. Two words found, one distinctive and whole: a lone word found never fires it", value=0.3),
@@ -909,8 +910,11 @@ def compare(
     if not distinctive:
         same = _same_generic_name(result, c_tokens)
         combination = _rare_combination(query, listed, result, rarity)
+        spelt = _rare_spelling(result, rarity) if same and not combination else ""
         if combination:
             result.penalties.append(f"{RULES['rare_combination'].says} ({combination})")
+        elif spelt:
+            result.penalties.append(f"{RULES['rare_spelling'].says} ({spelt})")
         elif not same and score > VALUES["generic_only_cap"]:
             score = _apply(result, "generic_only_cap", score)
         elif same and not any(t.kind == PLACE for t in c_tokens) and score > VALUES["generic_name_cap"]:
@@ -1165,6 +1169,33 @@ def _rare_combination(query: AnalysedName, listed: AnalysedName, result: NameCom
     if not together or rarity_factor(together) < VALUES["rare_combination"]:
         return ""
     return f"{', '.join(words)}: carried together by {together:,} of {rarity.parties:,} listed parties"
+
+
+WRITTEN = "="  # before a sector word's spelling other than the vocabulary's word, in Rarity.sector_parties ('=tejarat')
+
+
+def _rare_spelling(result: NameComparison, rarity: Rarity | None) -> str:
+    """Rule rare_spelling: the sector words of two names of sector words only, one of them spelt alike in another
+    language on both sides, said with how many listed parties carry them together, spelt so, when few do; '' else."""
+    if rarity is None or not rarity.sector_parties:
+        return ""
+    spelt = [p.listed.source for p in result.pairs if p.how == "exact" and p.listed.kind == GENERIC and _foreign_spelling(p.query, p.listed)]
+    if not spelt:
+        return ""
+    words = {p.listed.text for p in result.pairs if p.listed.kind == GENERIC and p.listed.source not in spelt} | {WRITTEN + w for w in spelt}
+    together = rarity.carried_together(words)
+    if not together or rarity_factor(together) < VALUES["rare_spelling"]:
+        return ""
+    return f"{', '.join(sorted(w.lstrip(WRITTEN) for w in words))}: carried together, so spelt, by {together:,} of {rarity.parties:,} listed parties"
+
+
+def _foreign_spelling(q: Token, c: Token) -> bool:
+    """Two words written alike that the vocabulary reads as another word, not its abbreviation or a form of it
+    ('tejarat' trading, not 'invest' investment)."""
+    return q.source == c.source != c.text and c.source[:FOREIGN_PREFIX] != c.text[:FOREIGN_PREFIX]
+
+
+FOREIGN_PREFIX = 5  # letters a word's abbreviation or inflection shares with it ('invest', 'logistika')
 
 
 def _same_generic_name(result: NameComparison, c_tokens: tuple[Token, ...]) -> bool:

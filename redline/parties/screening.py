@@ -19,6 +19,7 @@ from redline.parties.score import (
     REVIEW_BAND,
     SECTOR_CONFLICT,
     SET_AT,
+    WRITTEN,
     NameComparison,
     Rarity,
     Similarities,
@@ -142,10 +143,12 @@ class Screener:
             words[entry.party].update(t.text for t in entry.name.tokens if t.kind != STOP)
         self.weak = frozenset(n for n, is_weak in enumerate(weak) if is_weak)
         self.sectors: list[frozenset[str]] = [frozenset() for _ in parties]
+        spelt: list[frozenset[str]] = [frozenset() for _ in parties]  # rule rare_spelling: sector words as written ('=tejarat')
         for entry in entries:
             self.sectors[entry.party] |= {t.text for t in entry.name.tokens if t.kind == GENERIC}
+            spelt[entry.party] |= {WRITTEN + t.source for t in entry.name.tokens if t.kind == GENERIC and t.source != t.text}
         self.rarity = Rarity.of((w for p, w in zip(parties, words) if p.listed),
-                                (s for p, s in zip(parties, self.sectors) if p.listed))
+                                (s | w for p, s, w in zip(parties, self.sectors, spelt) if p.listed))
         self.rarity = replace(self.rarity, everyday=everyday_words(self.rarity.df))
         self.similar = Similarities()
 

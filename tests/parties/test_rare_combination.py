@@ -58,3 +58,32 @@ def test_two_sector_words_or_a_word_left_keep_the_cap() -> None:
     # a unit word of a public body left is no other body ('Syrian Air Force Intelligence' / '... Agency')
     table = Rarity.of([{"airlines", "forces", "intelligent"}], [{"airlines", "forces", "intelligent"}])
     assert _compare("Syrian Air Force Intelligence", "Air Force Intelligence Agency", table).score >= MATCH_THRESHOLD
+
+
+def test_two_sector_words_one_spelt_in_another_language_match_when_few_carry_them_so() -> None:
+    """Rule rare_spelling: 'BANK TEJARAT' (Persian tejarat, trading) is one bank's name, though 'Trading Bank' is
+    thousands'; not when many listed parties carry the words so spelt, nor an English word's abbreviation ('invest')."""
+    parties = [{"bank", "trading", "=tejarat"}, {"bank", "trading"}, *({"trading", "=tejarat", f"w{i}"} for i in range(40))]
+    table = Rarity.of(parties, [p - {f"w{i}" for i in range(40)} for p in parties])
+    result = _compare("BANK TEJARAT", "Tejarat Bank PJS", table)
+    assert result.score >= MATCH_THRESHOLD and RULES["rare_spelling"].says in result.explain(), result.explain()
+    assert _compare("Trading Bank", "Trading Bank PJS", table).score < MATCH_THRESHOLD
+    many = [{"bank", "trading", "=tejarat", f"w{i}"} for i in range(400)]
+    assert _compare("BANK TEJARAT", "Tejarat Bank PJS", Rarity.of(many, many)).score < MATCH_THRESHOLD
+    invest = [{"media", "investment", "=invest"}]
+    assert _compare("MEDIA-INVEST OOO", "LLC MEDIA-INVEST", Rarity.of(invest, invest)).score < MATCH_THRESHOLD
+
+
+def test_the_screener_counts_sector_words_as_spelt() -> None:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from listed_parties import listed, screener_of
+
+    from redline.parties.screening import Query
+
+    screener = screener_of(listed("tejarat", "Organization", name=["BANK TEJARAT"]), listed("trading", "Organization", name=["TRADING BANK OF KORVANIA"]))
+    assert screener.rarity.carried_together(["bank", "=tejarat"]) == 1
+    hits = screener.screen(Query(name="Tejarat Bank"), limit=3)
+    assert hits[0].party.id == "tejarat" and hits[0].match, hits
