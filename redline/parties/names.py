@@ -65,6 +65,17 @@ LEGAL_FORM_TOKENS = frozenset(
 DOTTED_FORMS = {form: form for form in LEGAL_FORM_TOKENS} | {"sal": "sa", "ca": "ca"}  # S.A.L. (Lebanon), C.A. (compañía anónima)
 DOTTED_ACRONYM_MIN = 3
 _PUNCTUATION = " .,;:\"'()«»“”‘’-"  # what may stand around a name's words
+# Letters written apart in an organisation's name ('I A C INTERNATIONAL INC.', 'T N K FABRICS'): one word, its
+# acronym, after the legal forms are read ('SP Z O O', 'P J S C'); not the Spanish and Italian 'and' between two
+# ('G Y G INTERNACIONAL', 'HENAO M E HIJOS').
+_SPACED_LETTERS = re.compile(r"(?<![^\W\d_])[^\W\d_](?: [^\W\d_])+(?![^\W\d_])")
+
+
+def _joined_letters(found: re.Match[str]) -> str:
+    letters = found.group(0).split()
+    return found.group(0) if any(letter in "ye" for letter in letters[1:-1] + (letters if len(letters) == 2 else [])) else "".join(letters)
+
+
 _DOTTED_RE = re.compile(r"(?<![\w.])(?:[a-z]\.){2,}(?:[a-z](?![\w.]))?")
 TRUNCATED_MIN = 3  # letters of a word cut short with a dot ('Airc.', 'Instr.'): 'Co.' and 'St.' are other things
 _TRUNCATED_RE = re.compile(rf"(?<![\w.])([^\W\d_]{{{TRUNCATED_MIN},}})\.(?![\w.])")
@@ -562,14 +573,15 @@ _BRACKET_END_RE = re.compile(r"\(([^()]{2,60})\)\s*$")
 def without_bracketed_alias(name: str) -> str:
     """An organisation's name before the alias in brackets it ends with ('China North Industries Group Corporation
     Limited (Norinco Group)', 'Second Academy of Natural Science Foreign Affairs Bureau (SANS FAB)'), or '': the
-    name another list gives without it. A bracket holding a place, a qualifier (vocab bracket_qualifiers) or no
-    word of a name qualifies the name instead ('Revolutionary Guard Corps (Libya)', 'X SAL (Offshore)', 'X (Group)'):
-    never dropped."""
+    name another list gives without it ('Semiconductor Manufacturing International (Tianjin) Corporation (SMIC
+    Tianjin)': a name and its place). A bracket holding a qualifier (vocab bracket_qualifiers) or no word of a name
+    (only places, sector words, a legal form) qualifies the name instead ('Revolutionary Guard Corps (Libya)', 'X SAL
+    (Offshore)', 'X (Group)'): never dropped."""
     found = _BRACKET_END_RE.search(name)
     if not found or not name[: found.start()].strip() or _SPLIT_RE.sub("", found.group(1).casefold()) in vocabulary().bracket_qualifiers:
         return ""
     inner = analyse(found.group(1)).tokens
-    if any(t.kind == PLACE for t in inner) or not _names_a_party(inner):
+    if not _names_a_party(inner):
         return ""
     return name[: found.start()].strip()
 
@@ -912,6 +924,7 @@ def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
             if canonical == "company" and not _HAN_RE.search(form) and form in text:
                 legal_forms.append(form)
                 text = text.replace(form, " ")
+        text = _SPACED_LETTERS.sub(_joined_letters, text)
     rare_forms = [form for form in legal_forms if form not in LEGAL_FORM_TOKENS]
     tokens: list[Token] = []
     pieces = _split_glued(_transliterate(text, vocab, person))

@@ -319,6 +319,7 @@ def test_a_name_is_also_read_without_the_alias_in_brackets_it_ends_with() -> Non
     assert without_bracketed_alias("Velmor North Industries Group Corporation (Velco Group)") == "Velmor North Industries Group Corporation"
     assert without_bracketed_alias("Second Academy of Velmor Science (SAVS)") == "Second Academy of Velmor Science"
     assert without_bracketed_alias("Revolutionary Guard Corps (Libya)") == ""  # a place qualifies the name
+    assert without_bracketed_alias("Velmor Manufacturing (Tianjin) Corporation (VMC Tianjin)") == "Velmor Manufacturing (Tianjin) Corporation"
     assert without_bracketed_alias("Korvane Petroleum SAL (OFF-SHORE)") == ""  # a listed party beside its onshore namesake
     assert without_bracketed_alias("Velmor Holdings (Group)") == "" and without_bracketed_alias("(Velco)") == ""
     assert query_names("Velmor Industries (Velco)") == ("Velmor Industries (Velco)", "Velmor Industries")
@@ -611,3 +612,11 @@ def test_an_elided_article_is_written_out_in_organisations_names_only() -> None:
 def test_a_venezuelan_universal_bank_s_designation_is_the_bank() -> None:
     assert compare_names("BANCO DE KORVANIA SA BANCO UNIVERSAL", "BANCO DE KORVANIA, S.A.C.A.")["match"]
     assert not compare_names("BANCO DE KORVANIA SA BANCO UNIVERSAL", "BANCO UNIVERSAL DE TARVANIA")["match"]
+
+
+def test_letters_written_apart_in_an_organisation_s_name_are_one_word() -> None:
+    assert kinds("I A C KORVAN INC.") == {"iac": WORD, "korvan": WORD}
+    assert compare_names("IAC Korvan International", "I A C KORVAN INTERNATIONAL INC.")["match"]
+    assert "g" in kinds("G Y G KORVAN INTERNACIONAL S.A.S.")  # the Spanish 'and' between two letters: G&G
+    assert analyse("Korvantrade SP Z O O").legal_forms == ("spzoo",) and analyse("KORVAN SAZI P J S C").legal_forms == ("pjsc",)
+    assert "k" in kinds("AZAD, K M", person=True)  # a person's initials stay initials
