@@ -80,3 +80,15 @@ def test_each_name_of_a_string_that_carries_several_is_read() -> None:
 def test_a_gloss_s_sector_word_may_be_missing_beside_a_word_that_is_there() -> None:
     assert compare_names("OKI电路技术株式会社", "OKI Circuit Technology Co., Ltd.")["match"]  # 电路 'electric circuit'
     assert "电路" not in compare_names("电路技术公司", "Electric Technology Company")["explanation"]  # 'electric' alone is no reading
+
+
+def test_aerospace_solutions_and_the_united_states_read_in_han_text() -> None:
+    """航空宇宙 (Japanese) and 航空航天 (Chinese) are aerospace, not aviation and a word left; 解决方案 solutions;
+    美国 the United States, one place as USA is."""
+    from redline.parties.names import analyse
+
+    assert [t.text for t in analyse("科尔瓦航空宇宙系统公司").tokens if t.kind == "generic"] == ["aerospace", "systems"]
+    assert [t.text for t in analyse("中国航空航天公司").tokens if t.kind == "generic"] == ["aerospace"]
+    assert "solutions" in [t.text for t in analyse("富士通网络解决方案株式会社").tokens]
+    assert [t.text for t in analyse("United States Rare Earth Inc").tokens][:1] == ["usa"] == [t.text for t in analyse("USA Rare Earth").tokens][:1]
+    assert [t.text for t in analyse("Korvani Aeronautics").tokens] == ["korvani", "aviation"]
