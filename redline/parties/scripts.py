@@ -426,6 +426,10 @@ def _abjad(word: str, script: str, person: bool) -> list[Piece]:
             # the article left to the consonant key (consonant_key reads 'abdel', 'abdul' as abd)
             named = _abjad(rest, script, person)
             return [("abd", "", True)] + (named[1:] if len(named) > 1 and named[0][0] == "al" else named)
+        for father in ("أبو", "ابو"):
+            if word.startswith(father + "ال") and len(word) > len(father) + 3:
+                # 'أبواليزيد' one word, as 'Abou el Yazid' is three: abu, the article, the name
+                return [("abu", "", True)] + _abjad(word[len(father):], script, person)
         for prefix in ("وال", "بال", "فال", "لل", "ال"):
             if word.startswith(prefix) and len(word) > len(prefix) + 1:
                 pieces.append(("al", "", True))  # the article (with a joined 'and', 'by', 'for')

@@ -442,3 +442,9 @@ def test_arabic_and_persian_network_and_the_levant_read_in_english() -> None:
     assert compare_names("MUHAMMAD KORVAN NETWORK", "شبكة محمد كرفان")["match"]
     assert compare_names("Islamic State in Iraq and the Levant - Korvania", "الدولة الإسلامية في العراق والشام - كرفانيا")["match"]
     assert not compare_names("Islamic State in Iraq and the Levant - Korvania", "الدولة الإسلامية في العراق والشام - اليمن")["match"]
+
+
+def test_abu_joined_to_the_article_and_a_name_is_three_words() -> None:
+    """'أبواليزيد' written as one word, as Latin writes 'Abou el Yazid' in three."""
+    assert [t.text for t in analyse("أبوالكرفان", person=True).tokens][:2] == ["abu", "al"]
+    assert compare_names("Tarek ABOU EL KORVAN", "طارق أبوالكرفان", "Person")["match"]
