@@ -30,3 +30,14 @@ def test_a_spelling_two_edits_away_finds_its_name(index: NameIndex, query: str, 
 def test_an_unrelated_word_finds_nothing_through_the_readings(index: NameIndex) -> None:
     word = analyse("Gulnara", person=True).tokens[0]
     assert not index.neighbours(word)
+
+
+def test_a_word_written_without_its_vowels_finds_the_word() -> None:
+    """'unvrsty' finds 'university', as the scorer pairs them (score._disemvowelled), among names that share a
+    commoner word with the query; a word with its vowels is not read so."""
+    listed = ["Korvan International University", *(f"Korvan {name}" for name in ("Ali", "Omar", "Reza", "Hasan", "Tarek", "Samir"))]
+    index = NameIndex([NameEntry(analyse(name, person=n > 0), n) for n, name in enumerate(listed)])
+    unvrsty = analyse("UNVRSTY").tokens[0]
+    assert "university" in dict(index.neighbours(unvrsty))
+    assert index.candidates(analyse("KORVAN INTL. UNVRSTY"), 3)[0] == 0
+    assert "university" not in dict(index.neighbours(analyse("UNIVERSE").tokens[0]))
