@@ -238,9 +238,10 @@ def vocabulary() -> Vocabulary:
     source = resources.files("redline.parties").joinpath("vocab.yaml")
     raw = load_vocabulary_file(source.read_text("utf-8"), str(source))
     canonical: dict[str, str] = {}
-    for target, spellings in raw["abbreviations"].items():
+    for target, spellings in (*raw["abbreviations"].items(), *raw["russian_words"].items()):
         for spelling in spellings:
             canonical[spelling] = target
+    russian = {spelling for spellings in raw["russian_words"].values() for spelling in spellings}
     generic: set[str] = set()
     for target, spellings in raw["generic"].items():
         generic.add(target)
@@ -292,7 +293,7 @@ def vocabulary() -> Vocabulary:
         east_slavic_reading=tuple((re.compile(a), b) for a, b in raw["east_slavic_reading"]),
         east_slavic_marks=re.compile(raw["east_slavic_marks"]),
         russian_adjective_endings=tuple(raw["russian_adjective_endings"]),
-        russian_stems=_russian_stems(canonical, generic, re.compile(raw["russian_inflections"]["spelling"])),
+        russian_stems=_russian_stems(canonical, generic | russian, re.compile(raw["russian_inflections"]["spelling"])),
         russian_word_ending=re.compile(raw["russian_inflections"]["word"]),
         land_endings=frozenset(raw["land_endings"]),
         no_loose_consonants=re.compile("|".join(raw["no_loose_consonants"])),
@@ -324,12 +325,12 @@ def vocabulary() -> Vocabulary:
 RUSSIAN_STEM_MIN = 5  # letters a stem keeps: 'sistem' of 'sistemy', not a stem that many words begin with
 
 
-def _russian_stems(canonical: dict[str, str], generic: set[str], ending: re.Pattern[str]) -> dict[str, str]:
-    """The stems of the generic vocabulary's Latin spellings with a Russian ending, each to its word; a stem two
-    words share is left out."""
+def _russian_stems(canonical: dict[str, str], spelt: set[str], ending: re.Pattern[str]) -> dict[str, str]:
+    """The stems of the vocabulary's Latin spellings `spelt` (its generic words' and Russian words') with a Russian
+    ending, each to its word; a stem two words share is left out."""
     words: dict[str, set[str]] = {}
     for spelling, word in canonical.items():
-        if spelling in generic and spelling.isascii() and spelling.isalpha() and (found := ending.search(spelling)):
+        if spelling in spelt and spelling.isascii() and spelling.isalpha() and (found := ending.search(spelling)):
             stem = spelling[: found.start()]
             if len(stem) >= RUSSIAN_STEM_MIN:
                 words.setdefault(stem, set()).add(word)
@@ -337,7 +338,7 @@ def _russian_stems(canonical: dict[str, str], generic: set[str], ending: re.Patt
 
 
 def russian_inflected(word: str, vocab: Vocabulary) -> str | None:
-    """The generic word that a Russian word in another case or gender spells ('upravleniya' -> management), if any."""
+    """The vocabulary's word that a Russian word in another case or gender spells ('upravleniya' -> management), if any."""
     found = vocab.russian_word_ending.search(word)
     return vocab.russian_stems.get(word[: found.start()]) if found else None
 

@@ -620,3 +620,13 @@ def test_letters_written_apart_in_an_organisation_s_name_are_one_word() -> None:
     assert "g" in kinds("G Y G KORVAN INTERNACIONAL S.A.S.")  # the Spanish 'and' between two letters: G&G
     assert analyse("Korvantrade SP Z O O").legal_forms == ("spzoo",) and analyse("KORVAN SAZI P J S C").legal_forms == ("pjsc",)
     assert "k" in kinds("AZAD, K M", person=True)  # a person's initials stay initials
+
+
+def test_russian_words_of_firms_names_read_in_english() -> None:
+    """vocab.yaml's russian_words, in their other cases too (names.russian_inflected): 'NOVYE FINANSOVYE TEKHNOLOGII'
+    is New Financial Technologies, 'Konstruktorskoe Byuro' a design bureau; the points of the compass are left as
+    written, which name firms ('KB VOSTOCHNY')."""
+    assert compare_names("KORVAN NEW FINANCIAL TECHNOLOGIES OOO", "ZAO KORVAN NOVYE FINANSOVYE TEKHNOLOGII")["match"]
+    assert kinds("Konstruktorskoe Byuro Korvan") == {"design": WORD, "office": GENERIC, "korvan": WORD}
+    assert kinds("OBEDINENNOI KORVAN")["united"] == WORD  # another case of obedinennaya
+    assert "vostochny" in kinds("KB VOSTOCHNY")
