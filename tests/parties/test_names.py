@@ -630,3 +630,8 @@ def test_russian_words_of_firms_names_read_in_english() -> None:
     assert kinds("Konstruktorskoe Byuro Korvan") == {"design": WORD, "office": GENERIC, "korvan": WORD}
     assert kinds("OBEDINENNOI KORVAN")["united"] == WORD  # another case of obedinennaya
     assert "vostochny" in kinds("KB VOSTOCHNY")
+
+
+def test_turkish_domestic_and_foreign_trade_is_the_firm_s_trade() -> None:
+    assert kinds("KORVAN IC VE DIS TICARET LIMITED SIRKETI") == kinds("KORVAN DOMESTIC AND FOREIGN TRADE LTD") == {"korvan": WORD, "trading": GENERIC}
+    assert kinds("KORVAN TEKNOLOJILERI")["technology"] == GENERIC
