@@ -7,14 +7,13 @@ all lead to candidate names. No search server is needed.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from redline.parties.names import ADMIN, GENERIC, LOOSE_CONSONANTS, NUMBER, PLACE, STOP, WORD, AnalysedName, Token, east_slavic, fold, initials, loose_spellings, skeleton
-from redline.parties.score import CONSONANT_READING_MIN, DISEMVOWELLED_MIN, SIMILARITY, VOWEL_READING_MIN
+from redline.parties.score import CONSONANT_READING_MIN, DISEMVOWELLED_MIN, SIMILARITY, VOWEL_READING_MIN, vowelless, without_vowels
 from redline.parties.scripts import loose_readings, sound_key
 
 LESSER = (GENERIC, PLACE, ADMIN)  # words that rank candidates but do not find them when others can
@@ -28,16 +27,6 @@ RELATIVE_FLOOR = 0.5
 
 def _deletions(token: str) -> set[str]:
     return {token[:i] + token[i + 1:] for i in range(len(token))}
-
-
-def _consonants(text: str) -> str:
-    """A word's first letter and the consonants after it: the key of its disemvowelled spelling ('unvrsty' for
-    'university', as score._disemvowelled pairs them; y is dropped, a vowel or not)."""
-    return text[0] + _VOWELS_Y.sub("", text[1:])
-
-
-_VOWELS_Y = re.compile("[aeiouy]")
-_VOWEL = re.compile("[aeiou]")
 
 
 def _readings(text: str) -> set[str]:
@@ -82,8 +71,8 @@ class NameIndex:
         for text in self.vocab:
             for key in _readings(text):
                 readings[key].append(text)
-            if len(text) > DISEMVOWELLED_MIN and text.isalpha() and _VOWEL.search(text, 1):
-                disemvowelled[_consonants(text)].append(text)
+            if len(text) > DISEMVOWELLED_MIN and text.isalpha() and not vowelless(text):
+                disemvowelled[without_vowels(text)].append(text)
             if len(text) >= 4 and not text.isdigit():
                 for d in _deletions(text):
                     deletes[d].append(text)
@@ -164,9 +153,9 @@ class NameIndex:
                 for key in _readings(text):
                     for other in self.readings.get(key, ()):
                         found.setdefault(other, 0.8)
-                if len(text) >= DISEMVOWELLED_MIN and text.isalpha() and not _VOWEL.search(text, 1):
+                if len(text) >= DISEMVOWELLED_MIN and text.isalpha() and vowelless(text):
                     # 'unvrsty' finds 'university', 'dvlpmnt' 'development': words written without their vowels
-                    for other in self.disemvowelled.get(_consonants(text), ()):
+                    for other in self.disemvowelled.get(without_vowels(text), ()):
                         found.setdefault(other, 0.8)
             if len(text) >= 6:
                 # "hikvision" typed as one word, listed as "hik vision": split points.

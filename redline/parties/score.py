@@ -511,7 +511,7 @@ def _folded_similarity(a: str, b: str) -> tuple[float, str]:
     if not (fuzzy_length or loose_length):
         return _NONE
     sim = OSA.normalized_similarity(fa, fb)
-    if loose_length and sim >= LOOSE_FLOOR and _consonants(a) >= LOOSE_CONSONANTS_MIN and _consonants(b) >= LOOSE_CONSONANTS_MIN:
+    if loose_length and sim >= LOOSE_FLOOR and _consonant_count(a) >= LOOSE_CONSONANTS_MIN and _consonant_count(b) >= LOOSE_CONSONANTS_MIN:
         read_a, read_b = loose_spellings(a), loose_spellings(b)
         last = len(read_a) if shorter >= CONSONANT_READING_MIN else LOOSE_CONSONANTS
         for i in range(last):
@@ -522,7 +522,7 @@ def _folded_similarity(a: str, b: str) -> tuple[float, str]:
     return _NONE
 
 
-def _consonants(word: str) -> int:
+def _consonant_count(word: str) -> int:
     """Letters of a word that are not vowels, counted as written: the y of 'Gaye' is one (folded 'gaie')."""
     return len(_VOWELS.sub("", word))
 
@@ -626,10 +626,20 @@ def _disemvowelled(a: str, b: str) -> bool:
     every consonant after it, in order, and no vowel, as payment messages and lists shorten words of any kind
     to fit a field. Only the vowels are dropped, so it says more than a contraction ('rep' for 'repair')."""
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    if len(short) == len(long_) or short[0] != long_[0] or _VOWELS.search(short, 1):
+    if len(short) == len(long_) or short[0] != long_[0] or not vowelless(short):
         return False
-    rest = short[1:]
-    return rest == _VOWELS.sub("", long_[1:]) or _VOWELS_Y.sub("", rest) == _VOWELS_Y.sub("", long_[1:])
+    return short[1:] == _VOWELS.sub("", long_[1:]) or without_vowels(short) == without_vowels(long_)
+
+
+def without_vowels(text: str) -> str:
+    """A word's first letter and the consonants after it ('university' and 'unvrsty' -> 'unvrst'): where a word and
+    its spelling without vowels meet (_disemvowelled; y dropped, a vowel or not; the index's key for them)."""
+    return text[0] + _VOWELS_Y.sub("", text[1:])
+
+
+def vowelless(text: str) -> bool:
+    """Whether a word has no vowel after its first letter ('unvrsty', 'dvlpmnt')."""
+    return not _VOWELS.search(text, 1)
 
 
 def _abbreviates(a: str, b: str, kind_a: str, kind_b: str) -> bool:
