@@ -73,7 +73,8 @@ _SPACED_LETTERS = re.compile(r"(?<![^\W\d_])[^\W\d_](?: [^\W\d_])+(?![^\W\d_])")
 
 def _joined_letters(found: re.Match[str]) -> str:
     letters = found.group(0).split()
-    return found.group(0) if any(letter in "ye" for letter in letters[1:-1] + (letters if len(letters) == 2 else [])) else "".join(letters)
+    between = letters if len(letters) == 2 else letters[1:-1]  # where a 'y' or 'e' would be 'and'
+    return found.group(0) if any(letter in "ye" for letter in between) else "".join(letters)
 
 
 _DOTTED_RE = re.compile(r"(?<![\w.])(?:[a-z]\.){2,}(?:[a-z](?![\w.]))?")
@@ -167,7 +168,7 @@ class Vocabulary:
     east_slavic_reading: tuple[tuple[re.Pattern[str], str], ...]  # see east_slavic
     east_slavic_marks: re.Pattern[str]  # a word that marks a person's name as East Slavic (Token.slavic)
     russian_adjective_endings: tuple[str, ...]  # see word_stem
-    russian_stems: dict[str, str]  # a Russian generic spelling without its ending -> its word (see russian_inflected)
+    russian_stems: dict[str, str]  # a Russian spelling (generic or russian_words) without its ending -> its word (russian_inflected)
     russian_word_ending: re.Pattern[str]  # the endings russian_inflected takes off a word
     land_endings: frozenset[str]  # '-istan': a people's name made a land's (score._stem)
     no_loose_consonants: re.Pattern[str]  # words not read with loose consonants (loose_consonants)
