@@ -590,7 +590,7 @@ def _own_words(result: NameComparison, lone: bool = False) -> str:
     'shppng' / 'shipping'); "" if not."""
     q_own = [t for t in result.query_unmatched if t.kind in OWN_KINDS and t.text not in NOT_SECTORS]
     c_own = [t for t in result.listed_unmatched if t.kind in OWN_KINDS and t.text not in NOT_SECTORS]
-    if not (q_own and c_own):
+    if not (q_own and c_own) or _place_against_unit(q_own, c_own) or _place_against_unit(c_own, q_own):
         return ""
     if not any(t.kind == WORD for t in (*q_own, *c_own)) and not (lone and _place_against_sector(q_own, c_own)):
         return ""
@@ -600,6 +600,12 @@ def _own_words(result: NameComparison, lone: bool = False) -> str:
             if a.text[:1] == b.text[:1] and (_contracts(a.text, b.text) or _contracts(b.text, a.text)):
                 return ""
     return f"{', '.join(sorted(t.source for t in q_own))} vs {', '.join(sorted(t.source for t in c_own))}"
+
+
+def _place_against_unit(places: list[Token], units: list[Token]) -> bool:
+    """Places left on one side, a public body's unit words on the other ('Syrian Air Force Intelligence' / 'Air Force
+    Intelligence Directorate'): the body named with its country, or with its unit."""
+    return all(t.kind == PLACE for t in places) and all(t.text in BODY_UNITS for t in units)
 
 
 def _place_against_sector(q_own: list[Token], c_own: list[Token]) -> bool:
@@ -858,6 +864,8 @@ def compare(
         """An unmatched word's weight, scaled by its rarity (rule word_rarity; noted once scaled). The
         place of a public body left unmatched weighs as the word that names it, even against a name that
         is no public body ('Urumqi Municipal PSB' is not 'PSB II OOO')."""
+        if t.kind == WORD and own_body and t.text in BODY_UNITS:
+            return WEIGHTS[GENERIC]  # a public body's unit word ('Directorate') left: the body's kind, not its name
         weight = (VALUES["public_body_place"] if own_body else place_weight) if t.kind == PLACE else t.weight
         if factor is not None and t.kind == WORD:
             f = max(factor(t.text, unknown), floor)

@@ -58,6 +58,9 @@ def test_two_sector_words_or_a_word_left_keep_the_cap() -> None:
     # a unit word of a public body left is no other body ('Syrian Air Force Intelligence' / '... Agency')
     table = Rarity.of([{"airlines", "forces", "intelligent"}], [{"airlines", "forces", "intelligent"}])
     assert _compare("Syrian Air Force Intelligence", "Air Force Intelligence Agency", table).score >= MATCH_THRESHOLD
+    # nor a unit word that is a name's word ('Directorate'): the body named with its country, or with its unit
+    assert _compare("Syrian Air Force Intelligence", "Air Force Intelligence Directorate", table).score >= MATCH_THRESHOLD
+    assert _compare("Korvan Air Force Intelligence", "Air Force Intelligence Directorate", table).score < MATCH_THRESHOLD
 
 
 def test_two_sector_words_one_spelt_in_another_language_match_when_few_carry_them_so() -> None:
