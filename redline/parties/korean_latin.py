@@ -47,11 +47,11 @@ _FINAL_RK = re.compile(r"rk$")  # 'Park'
 _DOUBLED = re.compile(r"(.)\1+")
 
 
-
 def one_syllable(word: str) -> bool:
     """Whether a Latin word is one syllable as Korean romanisations (and mostly Chinese ones) write it: 'soon',
     'gwang', 'il'; not 'diaz', 'mary'."""
     return bool(_ONE_SYLLABLE.fullmatch(word))
+
 
 def spelling(word: str) -> str:
     """A Latin Korean word in the one spelling (see the module's text): 'Byeong-cheol' and

@@ -1022,8 +1022,8 @@ def _nickname_pairs(
     q_tokens: tuple[Token, ...], c_tokens: tuple[Token, ...], used_q: set[int], used_c: set[int], pairs: list[Pair]
 ) -> None:
     """A given name and its short form, each left unmatched in a person's name: English ('Larry' / 'Lawrence',
-    'Alex' / 'Alexander') or a name of God's attribute without its -ullah ('Ghodrat' / 'Ghodratollah'): paired as
-    one name (names.nickname), said 'short form'."""
+    'Alex' / 'Alexander'), another language's ('Nacho' / 'Ignacio': vocab short_forms) or a name of God's attribute
+    without its -ullah ('Ghodrat' / 'Ghodratollah'): paired as one name (names.nickname), said 'short form'."""
     for i, q in enumerate(q_tokens):
         if i in used_q or q.kind != WORD:
             continue
@@ -1183,13 +1183,19 @@ def _rare_combination(query: AnalysedName, listed: AnalysedName, result: NameCom
     words = sorted({p.listed.text for p in result.pairs if p.listed.kind == GENERIC and p.listed.text not in NOT_SECTORS})
     if len(words) < COMBINATION_MIN_WORDS:
         return ""
+    together = _carried_together(words, rarity, "rare_combination")
+    return f"{', '.join(words)}: carried together by {together:,} of {rarity.parties:,} listed parties" if together else ""
+
+
+def _carried_together(words: Iterable[str], rarity: Rarity, rule: str) -> int:
+    """How many listed parties carry these words together, when few enough that they weigh at least the rule's value by
+    rule word_rarity's curve (rare_combination, rare_spelling); 0 when none do or too many."""
     together = rarity.carried_together(words)
-    if not together or rarity_factor(together) < VALUES["rare_combination"]:
-        return ""
-    return f"{', '.join(words)}: carried together by {together:,} of {rarity.parties:,} listed parties"
+    return together if together and rarity_factor(together) >= VALUES[rule] else 0
 
 
 WRITTEN = "="  # before a sector word's spelling other than the vocabulary's word, in Rarity.sector_parties ('=tejarat')
+FOREIGN_PREFIX = 5  # letters a word's abbreviation or inflection shares with it ('invest', 'logistika')
 
 
 def _rare_spelling(result: NameComparison, rarity: Rarity | None) -> str:
@@ -1201,8 +1207,8 @@ def _rare_spelling(result: NameComparison, rarity: Rarity | None) -> str:
     if not spelt:
         return ""
     words = {p.listed.text for p in result.pairs if p.listed.kind == GENERIC and p.listed.source not in spelt} | {WRITTEN + w for w in spelt}
-    together = rarity.carried_together(words)
-    if not together or rarity_factor(together) < VALUES["rare_spelling"]:
+    together = _carried_together(words, rarity, "rare_spelling")
+    if not together:
         return ""
     return f"{', '.join(sorted(w.lstrip(WRITTEN) for w in words))}: carried together, so spelt, by {together:,} of {rarity.parties:,} listed parties"
 
@@ -1211,9 +1217,6 @@ def _foreign_spelling(q: Token, c: Token) -> bool:
     """Two words written alike that the vocabulary reads as another word, not its abbreviation or a form of it
     ('tejarat' trading, not 'invest' investment)."""
     return q.source == c.source != c.text and c.source[:FOREIGN_PREFIX] != c.text[:FOREIGN_PREFIX]
-
-
-FOREIGN_PREFIX = 5  # letters a word's abbreviation or inflection shares with it ('invest', 'logistika')
 
 
 def _same_generic_name(result: NameComparison, c_tokens: tuple[Token, ...]) -> bool:

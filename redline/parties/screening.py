@@ -26,8 +26,8 @@ from redline.parties.score import (
     compare,
     everyday_word,
     needing,
-    short_acronym,
     ofac_style_score,
+    short_acronym,
 )
 
 # MATCH_THRESHOLD (imported from here by the API, the CLI and other domains) lives in score.py, beside the rules set from it.
