@@ -44,7 +44,7 @@ LEGAL_FORM_TOKENS = frozenset(
     establishment est liability sarlu sasu eurl
     fgup gup mup fsue fgu fgbu fku fkp nao prat pjs saca
     fse njsc nak anstalt spr sapi asbl sae too
-    sal eood ead pat zat wll spc""".split()
+    sal eood ead pat zat wll spc sti""".split()
 )
 # fgup ... prat: Russian and Ukrainian state and public forms that rigour's org types leave as words (ФГУП,
 # ГУП, МУП, ФГУ, ФГБУ, ФКУ, ФКП, НАО, ПрАТ; FSUE, the English FGUP), the forms of the Russian Civil Code.

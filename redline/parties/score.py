@@ -288,13 +288,16 @@ SYLLABIC_ACRONYM_MIN = 5
 SYLLABIC_RUN_MIN = 3
 LONG_ACRONYM = 4  # letters from which an acronym is no approximate agreement (_long_acronym; see rule lone_approximate's basis)
 # The initials of a state's long form, which names.analyse reads as its country ('islamic republic of iran' -> iran:
-# 'iri'), and which an acronym may spell in its place ('IRISL'). Not other phrases: 'torgovyy dom' is 'trading'.
+# 'iri'), and which an acronym may spell in its place ('IRISL'); of a phrase in English, the word it is read as
+# begins as one of its words does ('foreign trade' -> trading: 'FTA', Foreign Trade Association) or with its initials
+# ('islamic state' -> isis). Not another language's phrase: 'torgovyy dom' is 'trading' ('MITD' is no Makewell
+# Industrial Trading: session 36, tune half of the acronyms set).
 def _phrase_initials() -> dict[str, tuple[str, ...]]:
     vocab = vocabulary()
     found: dict[str, tuple[str, ...]] = {}
     for phrase, target in vocab.phrases.items():
         letters = "".join(w[0] for w in phrase if w not in vocab.stopwords)
-        if len(letters) > 1 and target in vocab.places:
+        if len(letters) > 1 and (target in vocab.places or target.startswith(letters) or any(word[:4] == target[:4] for word in phrase)):
             found[target] = tuple(dict.fromkeys((*found.get(target, ()), letters)))
     return found
 
