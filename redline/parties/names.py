@@ -1173,7 +1173,16 @@ def nickname(a: str, b: str) -> bool:
     if b in _nicknames().get(a, ()) or b in vocabulary().short_forms.get(a, ()):
         return True
     short, long = (a, b) if len(a) < len(b) else (b, a)
-    return len(short) >= 4 and not short.startswith("abd") and long.startswith(short) and bool(_THEOPHORIC.fullmatch(long[len(short):]))
+    return long.startswith(short) and without_theophoric(long) == short
+
+
+def without_theophoric(name: str) -> str:
+    """A name of God's attribute without its -ullah ('ghodratollah' -> 'ghodrat'), '' when it has none or is
+    Abdullah's kind (abd is no name alone)."""
+    found = _THEOPHORIC.search(name, 4)
+    if found is None or found.end() != len(name) or name.startswith("abd"):
+        return ""
+    return name[: found.start()]
 
 
 def _misspelled_legal_word(word: str, vocab: Vocabulary) -> bool:

@@ -43,6 +43,7 @@ from redline.parties.names import (
     east_slavic,
     loose_spellings,
     nickname,
+    without_theophoric,
     skeleton,
     word_stem,
     vocabulary,
@@ -140,7 +141,7 @@ RULES: dict[str, Rule] = {
     "more_words": Rule("every word of one name is found in the other: its further words cost less", "tune half (company_variants, gov_bodies): lists give a body its short name and its long one with the parent or the full title ('Department of Financial Investigations' / '... of the State Control Committee of the Republic of Belarus'); F1 company / gov at 0.4: 0.765 / 0.624, 0.3: 0.776 / 0.655, 0.25: 0.785 / 0.661, 0.2: first negative matched; kept 0.3 for the margin. Two words found, one distinctive and whole: a lone word found never fires it", value=0.3),
     "parent_tail": Rule("the longer name goes on with its parent ('of ...'): those words cost little", "tune half (gov_bodies): lists name a body by its head ('Main Directorate', 'Department of Financial Investigations') and by its head with its parent after 'of' ('... of the General Staff of the Armed Forces'); with more_words, the parent's words cost 0.1 a word instead of 0.3", value=0.1),
     "rare_word_whole": Rule("the one word found is whole in the other and few listed parties carry it: the other's further words cost less", "issue 9, session 29: as rule rare_name_whole for people, rule more_words' cost (0.3 a further word) for an organisation's name whose one distinctive word, exact, as written in Latin letters and carried by at most RARE_MAX_DF listed parties, is all of it ('KITOKO' / 'KITOKO FOOD FARM', 'ITEF' / 'Kurchatovskiy Institute ITEF', 'INTERCONTINENTAL' / 'INTERCONTINENTAL DE AVIACION S.A.'); rule lone_word_whole still applies. Larger tune pool at 0.65: company recall 0.729 -> 0.734, no negative matched; generated tune screening +2 true matches (TOO KAZSTANEX, SCF PRIMORYE), one typo case ranked another row of its own firm first (OAO Svetlovskoe: the names-only row 'OAO Svetlovskoye' and the SDN record of Svetlovsky Enterprise Era are one firm). Without lone_word_whole's factor: company 0.738, but 'CHAYKA STRATEGIC SOLUTIONS DOO' matched 'OPEN JOINT STOCK COMPANY CHAYKA' (chayka is carried by 4 listed parties). Only with the query the bare name (after the session's test read, whose generated screening showed queries with words of their own around a listed one-word name matched: 'Clearwell Monitoring Corporation' / 'OOO MONITORING', a substring trap): the pair score, symmetric, is unchanged; generated tune screening loses its two true matches again (TOO KAZSTANEX, SCF PRIMORYE)", value=0.3),
-    "rare_name_whole": Rule("the one name found is whole in the other and few listed parties carry it: the other's further names cost less", "issue 9, session 29: the lists give a person a one-name alias beside the full name ('Atiqullah' / 'ATIQULLAH WALI MOHAMMAD', 'Mudacumura' / 'SYLVESTRE MUDACUMURA', 'MR. HYDE' / 'HYDE, Clive Norman'); rule more_names needs two names found, since a common one is many people's ('ABU ABDULLAH' / 'AMIR ABDULLAH': abdullah is carried by 193 listed parties). When the one name found is exact, as written in Latin letters, and carried by at most RARE_MAX_DF listed parties, the further names cost as more_names' (two further names: 1 / 1.4 = 0.71, three: 0.63). Larger tune pool at 0.65: person recall 0.728 -> 0.738 (at most 1 party: 0.732, 2: 0.734, 10: 0.739), no negative of any set matched. Screening still shows a one-name query for review (screening.ONE_NAME_CAP); as rare_word_whole, only with the query the bare name ('John Hyde' is not the listed alias 'MR. HYDE')", value=0.2),
+    "rare_name_whole": Rule("the one name found is whole in the other and few listed parties carry it: the other's further names cost less", "issue 9, session 29: the lists give a person a one-name alias beside the full name ('Atiqullah' / 'ATIQULLAH WALI MOHAMMAD', 'Mudacumura' / 'SYLVESTRE MUDACUMURA', 'MR. HYDE' / 'HYDE, Clive Norman'); rule more_names needs two names found, since a common one is many people's ('ABU ABDULLAH' / 'AMIR ABDULLAH': abdullah is carried by 193 listed parties). When the one name found is exact, as written in Latin letters, and carried by at most RARE_MAX_DF listed parties, the further names cost as more_names' (two further names: 1 / 1.4 = 0.71, three: 0.63). Larger tune pool at 0.65: person recall 0.728 -> 0.738 (at most 1 party: 0.732, 2: 0.734, 10: 0.739), no negative of any set matched. Screening still shows a one-name query for review (screening.ONE_NAME_CAP); as rare_word_whole, only with the query the bare name ('John Hyde' is not the listed alias 'MR. HYDE'). Session 36: or the one name is a kunya's on both sides and few listed parties carry the kunya ('Abu Seif' / 'Abu Seif al-Jawi': seif is carried by 18, 'abu seif' by 3; score.kunyas): larger tune pool person +1, nothing else moved", value=0.2),
     "repeated_word": Rule("a word the name repeats is counted once", "a name's repeated word ('HUSSEIN, Hussein', 'JABER ... JABER') says nothing more once one of its copies is matched: it costs nothing (0.0 of a word); tune half: person_variants +2, company +2, gov +1 true matches; negatives moved at most 0.48 -> 0.58. Session 29 (after the test read): an organisation's own acronym, a word spelling the initials of its other words in a row ('Chinese Academy of Sciences (CAS)'), is the name said again and costs nothing too (names.analyse reads them once, AnalysedName.acronyms): larger tune pool company +2, no negative matched, every frozen tune pair and generated tune case unchanged. Session 31: a word written twice, not two words a second reading spells alike (_written_twice: 'KIM, Jung Jong', read 'kim chong chong', matched 'KIM, Jong Un' at 0.86; larger tune pool person false matches 13 -> 12, nothing else moved)", value=0.0),
     "one_name_two_ways": Rule("the one name left on each side is one name spelt two ways", "tune half (person_variants; the largest class of its misses at 0.65: a given or family name transliterated two ways, 'Sung-Mu' / 'Sun Mu', 'Tun' / 'Htun', 'Artem' / 'Artyom'): with two names found, the one Latin name left on each side pairs when its folded spellings' Jaro-Winkler is at least RESIDUAL_AGREEMENT, valued as a one-edit-in-four fuzzy match (0.75). At 0.65, person F1 0.810 -> 0.833 (agreement 0.9: 0.819, 0.8: 0.833, 0.75: 0.837; 0.8 kept for the margin); no negative of any set matched, third-party pairs unchanged. One name found never fires it ('Said Khalil' / 'Saad Khalil' stay apart), nor a word romanised from an abjad, whose vowels are not written (Habibullah / عبد الله), nor two names of at most SHORT_RESIDUAL letters two edits apart (session 25: 'Kim Yo Jong' / 'Kim Yong Jong' and 'Hsu Chih-yung' / 'Hsu Chih-ming' matched at 0.92; no pair of the tune half moved), nor one consonant apart (session 29, _short_names_agree: 'KIM YONG CHOL' / 'KIM TONG CHOL', 'JO YONG CHOL' / 'JO CHOL SONG'; larger tune pool person false matches 19 -> 14, no true match lost; 'Adan' / 'Aden', a vowel for another, still pair), nor a Burmese h before another consonant than the other name's first (session 33, _BURMESE_H: 'Hlaing' / 'Naing'; larger tune pool person false matches 12 -> 11, nothing else moved)", value=0.75),
     "word_rarity": Rule("words weigh by how many listed parties carry them", "see RARITY (the tune half, session 21)", value=1.0),
@@ -1026,16 +1027,26 @@ def _nickname_pairs(
 ) -> None:
     """A given name and its short form, each left unmatched in a person's name: English ('Larry' / 'Lawrence',
     'Alex' / 'Alexander'), another language's ('Nacho' / 'Ignacio': vocab short_forms) or a name of God's attribute
-    without its -ullah ('Ghodrat' / 'Ghodratollah'): paired as one name (names.nickname), said 'short form'."""
+    without its -ullah ('Ghodrat' / 'Ghodratollah', or read from Arabic script, شفیق / 'Shafiqullah'): paired as one
+    name (names.nickname), said 'short form'."""
     for i, q in enumerate(q_tokens):
         if i in used_q or q.kind != WORD:
             continue
         for j, c in enumerate(c_tokens):
-            if j not in used_c and c.kind == WORD and nickname(q.text, c.text):
+            if j not in used_c and c.kind == WORD and (nickname(q.text, c.text) or _theophoric_read(q, c)):
                 used_q.add(i)
                 used_c.add(j)
                 pairs.append(Pair(q, c, SIMILARITY["nickname"], "short form"))
                 break
+
+
+def _theophoric_read(q: Token, c: Token) -> bool:
+    """A name read from an abjad against a Latin name of God's attribute that is it with -ullah ('shfiq' / 'Shafiqullah')."""
+    if q.abjad == c.abjad:
+        return False
+    loose, latin = (q, c) if q.abjad else (c, q)
+    short = without_theophoric(latin.text)
+    return bool(short) and _skeleton_similarity(loose, replace(latin, text=short))[0] >= SIMILARITY["skeleton"]
 
 
 # An h before a consonant beginning a name: Burmese writes its aspirated and voiceless consonants so (ht, hl, hm, hn).
@@ -1086,7 +1097,8 @@ def _more_words(query: AnalysedName, listed: AnalysedName, result: NameCompariso
         names = [p for p in result.pairs if p.query.kind == WORD and p.listed.kind == WORD]
         if len(names) >= 2:
             return "more_names"
-        return "rare_name_whole" if len(names) == 1 and not result.query_unmatched and _rare_as_written(names[0], rarity) else ""
+        rare = len(names) == 1 and (_rare_as_written(names[0], rarity) or _rare_kunya(names[0], query, listed, rarity))
+        return "rare_name_whole" if rare and not result.query_unmatched else ""
     if query.person or listed.person:
         return ""
     found = [p for p in result.pairs if p.query.kind != STOP and p.how not in VARIANT_CLASSES]
@@ -1094,6 +1106,23 @@ def _more_words(query: AnalysedName, listed: AnalysedName, result: NameCompariso
     if len(found) == 1 and whole and not result.query_unmatched and TRANSLATION not in (query.reading, listed.reading) and _rare_as_written(whole[0], rarity):
         return "rare_word_whole"
     return "more_words" if len(found) >= 2 and whole else ""
+
+
+KUNYA = "abu"  # a kunya, 'father of' and a name ('Abu Anas'), names a person more narrowly than the name alone
+
+
+def kunyas(tokens: tuple[Token, ...]) -> set[str]:
+    """A person's kunyas, as rule word_rarity counts them (Rarity.df): 'abu anas'."""
+    return {f"{KUNYA} {name.text}" for abu, name in zip(tokens, tokens[1:]) if abu.text == KUNYA and name.kind == WORD}
+
+
+def _rare_kunya(pair: Pair, query: AnalysedName, listed: AnalysedName, rarity: Rarity | None) -> bool:
+    """Rule rare_name_whole: the one name found, exactly, is a kunya's on both sides, and few listed parties carry
+    that kunya ('Abu Anas': anas is carried by 14 listed parties, the kunya by fewer)."""
+    if rarity is None or pair.how != "exact":
+        return False
+    kunya = f"{KUNYA} {pair.query.text}"
+    return all(kunya in kunyas(name.tokens) for name in (query, listed)) and rarity.df.get(kunya, 0) <= RARE_MAX_DF
 
 
 def _whole_by_rare_word(shared: Pair, result: NameComparison, rarity: Rarity | None) -> bool:

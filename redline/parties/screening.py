@@ -25,6 +25,7 @@ from redline.parties.score import (
     Similarities,
     compare,
     everyday_word,
+    kunyas,
     needing,
     ofac_style_score,
     short_acronym,
@@ -141,6 +142,8 @@ class Screener:
         words: list[set[str]] = [set() for _ in parties]
         for entry in entries:
             words[entry.party].update(t.text for t in entry.name.tokens if t.kind != STOP)
+            if entry.name.person:
+                words[entry.party].update(kunyas(entry.name.tokens))
         self.weak = frozenset(n for n, is_weak in enumerate(weak) if is_weak)
         self.sectors: list[frozenset[str]] = [frozenset() for _ in parties]
         spelt: list[frozenset[str]] = [frozenset() for _ in parties]  # rule rare_spelling: sector words as written ('=tejarat')

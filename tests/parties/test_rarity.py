@@ -140,6 +140,20 @@ def test_a_rare_name_alone_is_found_in_the_full_name() -> None:
     assert _score("Quillan ZORVEX", "Kelmaro ZORVEX", table, person=True) < MATCH_THRESHOLD  # each keeps a name
 
 
+def test_a_rare_kunya_alone_is_found_in_the_full_name() -> None:
+    """Rule rare_name_whole by a kunya: 'Abu Korvo' names a person more narrowly than 'korvo', which 18 parties carry;
+    the table counts kunyas as the screener does (score.kunyas), and a kunya many carry stays apart."""
+    parties = [set(COMMON) | {f"w{i}"} for i in range(400)]
+    parties[0] |= {"korvo", "kelmari"} | score.kunyas(analyse("Abu Korvo al-Kelmari", person=True).tokens)
+    for party in parties[1:18]:
+        party |= {"korvo", "abu mohammad"}
+    table = Rarity.of(parties)
+    assert table.df["abu korvo"] == 1 and table.df["korvo"] == 18
+    assert _matches_by("rare_name_whole", "Abu Korvo", "Abu Korvo al-Kelmari", table, person=True)
+    assert _score("Korvo", "Korvo al-Kelmari", table, person=True) < MATCH_THRESHOLD  # the name alone: 18 parties'
+    assert _score("Abu Mohammad", "Abu Mohammad al-Kelmari", table, person=True) < MATCH_THRESHOLD
+
+
 def test_a_rare_word_alone_is_found_in_the_longer_name() -> None:
     """Rule rare_word_whole: an organisation's bare name ('ITEF' / 'Kurchatovskiy Institute ITEF') is found
     in the longer one, whose further words then cost as rule more_words'; not by a common word, nor by a

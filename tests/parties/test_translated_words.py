@@ -88,3 +88,10 @@ def test_qaf_written_g_is_one_spelling_and_jim_stays_another_name() -> None:
 def test_a_final_uh_is_the_final_o_of_another_spelling() -> None:
     assert compare_names("AL-KORVANI, Muhammad Salih Abd-Rabbuh", "AL-KORVANI, Mohammed Saleh Abd'rabbo", "Person")["match"]
     assert not compare_names("AL-KORVANI, Muhammad Salih Abd-Rabbuh", "AL-KORVANI, Mohammed Saleh Abd al-Rahim", "Person")["match"]
+
+
+def test_a_name_read_from_arabic_script_is_the_short_form_of_its_ullah_name() -> None:
+    """شفیق read from Persian script is Shafiq, the short form of Shafiqullah (names.without_theophoric); not of Abdullah."""
+    assert compare_names("MOHAMMAD SHAFIQULLAH AHMADI KORVAN", "محمد شفیق احمدی کروان", "Person")["match"]
+    assert not compare_names("MOHAMMAD SHAFIQULLAH AHMADI KORVAN", "محمد رفیق احمدی کروان", "Person")["match"]
+    assert "short form" not in compare_names("ABDULLAH KORVAN", "عبد کروان", "Person")["explanation"]
