@@ -71,6 +71,10 @@ def test_russian_acronyms_of_english_names_take_the_russian_letters() -> None:
     assert compare_names("LIMITED LIABILITY COMPANY NEW COMMUNAL KORVAN TECHNOLOGIES", "LLC NKKT", "Company")["match"]
     assert compare_names("LLC NEW OIL COMPANY KORVAN", "LLC NNK KORVAN", "Company")["match"]
     assert not compare_names("LLC NEW OIL COMPANY KORVAN", "LLC NNT KORVAN", "Company")["match"]
+    # морское подводное оружие (sea underwater weapon), аккумуляторный (battery), проектно-конструкторское (design)
+    assert compare_names("JOINT STOCK COMPANY CONCERN SEA UNDERWATER WEAPON KORVANPRIBOR", "AO MPO KORVANPRIBOR", "Company")["match"]
+    assert compare_names("LLC VELIKOLUKSKY BATTERY PLANT KORVAN", "VAZ KORVAN", "Company")["match"]
+    assert compare_names("JOINT STOCK COMPANY URAL DESIGN BUREAU KORVAN", "AO UPKB KORVAN", "Company")["match"]
 
 
 def _word(text: str):
@@ -95,3 +99,7 @@ def test_a_name_read_from_arabic_script_is_the_short_form_of_its_ullah_name() ->
     assert compare_names("MOHAMMAD SHAFIQULLAH AHMADI KORVAN", "محمد شفیق احمدی کروان", "Person")["match"]
     assert not compare_names("MOHAMMAD SHAFIQULLAH AHMADI KORVAN", "محمد رفیق احمدی کروان", "Person")["match"]
     assert "short form" not in compare_names("ABDULLAH KORVAN", "عبد کروان", "Person")["explanation"]
+
+
+def test_a_seaport_is_a_sea_port() -> None:
+    assert compare_names("State Enterprise Korvan Sea Commercial Port", "Korvan Commercial Seaport", "Company")["match"]
