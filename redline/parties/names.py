@@ -177,6 +177,7 @@ class Vocabulary:
     phrases: dict[tuple[str, ...], str]  # several words read as one in organisations' names ('torgovyy dom')
     spelled_out: dict[str, str]  # an abbreviation read as several words in organisations' names ('npo')
     russian_initials: dict[str, tuple[str, ...]]  # an English word -> the letters its Russian word gives an acronym ('plant' -> 'z')
+    glued_parts: frozenset[str]  # the parts Russian firms glue into one name ('surgut|nefte|gas|bank'), for its acronym
     spelled_out_re: re.Pattern[str]  # any of them, as a word
     legal_form_spellings: dict[str, str]  # a legal form's word as lists misspell it -> as rigour's org types write it
     legal_form_spellings_re: re.Pattern[str]  # any of them, as a word
@@ -303,6 +304,7 @@ def vocabulary() -> Vocabulary:
         phrases={tuple(phrase.split()): word for word, phrases in (raw.get("phrases") or {}).items() for phrase in phrases},
         spelled_out=spelled_out,
         russian_initials={word: tuple(letters) for word, letters in raw["russian_initials"].items()},
+        glued_parts=frozenset(raw["glued_parts"]),
         spelled_out_re=_any_word(spelled_out),
         legal_form_spellings=legal_form_spellings,
         legal_form_spellings_re=_any_word(legal_form_spellings),

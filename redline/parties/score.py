@@ -1426,8 +1426,9 @@ def _acronym_pairs(
         # Two letters spell a run only beside a distinctive word the names already share ('MARKET FA' / Market
         # Fund Administration): alone, two initials name too many runs.
         shortest = 2 if any(p.similarity == 1.0 and p.query.kind == WORD for p in pairs) else 3
-        if len(long_side) - len(used_l) < shortest - (1 if forms else 0):
-            continue  # a run spells three letters or more, one unused word each (or the legal form one)
+        needed = shortest - (1 if forms else 0)
+        if len(long_side) - len(used_l) < needed and len(long_side) - len(used_l) + _glued_words(long_side, used_l) < needed:
+            continue  # a run spells three letters or more, one unused word each (or the legal form one, a glued name's parts)
         for i, token in enumerate(short_side):
             letters = token.source
             if i in used_s or token.kind not in (WORD, GENERIC) or not shortest <= len(letters) <= 6 or not letters.isalpha():
@@ -1471,6 +1472,28 @@ def _spellings(token: Token) -> tuple[str, ...]:
 
 
 _RUSSIAN_DIGRAPHS = frozenset({"kh", "zh"})  # not ch, sh, ts: English and pinyin words begin so too
+GLUED_PARTS = vocabulary().glued_parts
+GLUED_FIRST_MIN = 4  # letters of a glued name's first part when it is none of vocab glued_parts (a place: 'surgut')
+
+
+def _glued_words(tokens: tuple[Token, ...], used: set[int]) -> int:
+    """The words a glued name's parts add to the unused words of a name ('surgutneftegasbank': 3)."""
+    return sum(max(map(len, glued_initials(t.source)), default=1) - 1 for i, t in enumerate(tokens) if i not in used)
+
+
+@lru_cache(maxsize=1 << 14)
+def glued_initials(word: str) -> tuple[str, ...]:
+    """The initials of a glued Russian firm's name, one for each way it splits into vocab glued_parts, its first part
+    free: 'surgutneftegasbank' -> ('sngb',), 'stroytransgaz' -> ('stg',); () for a word of one part."""
+
+    def splits(start: int) -> list[str]:
+        if start == len(word):
+            return [""]
+        return [word[start] + rest for end in range(start + 3, len(word) + 1) if word[start:end] in GLUED_PARTS for rest in splits(end)]
+
+    firsts = [end for end in range(3, len(word) - 2) if end >= GLUED_FIRST_MIN or word[:end] in GLUED_PARTS]
+    found = {word[0] + rest for first in firsts for rest in splits(first)}
+    return tuple(sorted(initials for initials in found if len(initials) >= 3))
 
 
 def _spelt(
@@ -1493,6 +1516,11 @@ def _spelt(
                 if size > len(letters) or not spelling.startswith(letters[:size]):
                     break
                 rest = _spelt(letters[size:], tokens, j + 1, used, forms, syllabic, words + 1, long_piece or (written and size > 1), length)
+                if rest is not None:
+                    return [j, *rest]
+        for initials in glued_initials(token.source) if len(token.source) >= 2 * GLUED_FIRST_MIN else ():
+            if letters.startswith(initials):  # each part of a glued name a word ('SNGB', Surgut-nefte-gas-bank)
+                rest = _spelt(letters[len(initials):], tokens, j + 1, used, forms, syllabic, words + len(initials), long_piece, length)
                 if rest is not None:
                     return [j, *rest]
     if words:

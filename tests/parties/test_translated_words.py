@@ -103,3 +103,21 @@ def test_a_name_read_from_arabic_script_is_the_short_form_of_its_ullah_name() ->
 
 def test_a_seaport_is_a_sea_port() -> None:
     assert compare_names("State Enterprise Korvan Sea Commercial Port", "Korvan Commercial Seaport", "Company")["match"]
+
+
+def test_chinese_words_firms_write_for_their_english_names() -> None:
+    """通用 is the General of firms' names (CC-CEDICT glosses it 'universal'), 无人机 drones, 人工智能 AI."""
+    assert compare_names("General Korvan Systems", "通用科尔万系统公司", "Company")["match"]
+    assert compare_names("KORVAN Drones, Inc.", "KORVAN无人机公司", "Company")["match"]
+    assert compare_names("KORVAN AI, Inc.", "KORVAN人工智能公司", "Company")["match"]
+    assert not compare_names("KORVAN Drones, Inc.", "KORVAN人工智能公司", "Company")["match"]
+
+
+def test_a_glued_russian_name_gives_its_acronym_one_letter_a_part() -> None:
+    """'SURGUTNEFTEGASBANK' is Surgut + nefte + gas + bank: 'SNGB' (score.glued_initials, vocab glued_parts)."""
+    from redline.parties.score import glued_initials
+
+    assert "kngb" in glued_initials("korvanneftegasbank") and glued_initials("korvanbank") == ()
+    assert compare_names("ZAO KNGB", "JOINT STOCK COMPANY KORVANNEFTEGASBANK", "Company")["match"]
+    assert compare_names("KTGH", "KORVANTRANSGAZ HOLDING", "Company")["match"]
+    assert not compare_names("ZAO KNTB", "JOINT STOCK COMPANY KORVANNEFTEGASBANK", "Company")["match"]
