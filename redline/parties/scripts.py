@@ -123,8 +123,14 @@ def _key(text: str, classes: dict[int, Any]) -> str:
 # name pairs at 0.65: j as g, Hebrew +8 true, Arabic +7 true and +1 false, Hindi-Urdu +1 false, larger pool
 # cross-script +1 true; b as v, Hebrew +10 true and +2 false (hard negatives), Arabic unchanged; f as v, Arabic +18
 # true and +1 false (Vaz / فواز Fawaz), Russian +1 true, Ukrainian-Russian +1 false); the th of ث as the s of Persian,
-# Urdu and Turkish spellings (session 35: larger pool cross-script +2, 'غیاث' Ghiass, 'وثيق' Wassiq; nothing else moved).
-_OTHER_LETTERS = (("dh", "z"), ("j", "g"), ("b", "v"), ("f", "v"), ("th", "s"))
+# Urdu and Turkish spellings (session 35: larger pool cross-script +2, 'غیاث' Ghiass, 'وثيق' Wassiq; nothing else moved);
+# a Hebrew v (ב read v after a vowel letter) as the b of a foreign name ('גיבס' givs, Gibbs), and ז' (zh) as the French j
+# and soft g ('ז'אן' Jean, 'מונז'' Monge) (session 36, with _COMMON_LETTERS: third-party Hebrew +16 true, Arabic +2,
+# Hindi-Urdu +1, Russian +1, no hard negative of any script matched).
+_OTHER_LETTERS = (("dh", "z"), ("j", "g"), ("b", "v"), ("f", "v"), ("th", "s"), ("v", "b"), ("zh", "j"), ("zh", "g"))
+# ... and letters most words have, read so only against a Latin spelling (never for the index): a Hebrew ח (h, not of a
+# digraph) as the Spanish j ('חואן' Juan), a yod as the German and Slavic j ('ינס' Jens, 'יוזף' Josef).
+_COMMON_LETTERS = ((re.compile(r"(?<![cdgkstz'])h"), "j"), (re.compile("y"), "j"))
 
 
 def loose_readings(loose: str, latin: str | None = None, common: bool = True) -> list[str]:
@@ -150,6 +156,9 @@ def loose_readings(loose: str, latin: str | None = None, common: bool = True) ->
             out.append(loose.replace(letters, read))
     if not common:
         return out
+    for letter, read in _COMMON_LETTERS:
+        if read in (latin or "") and letter.search(loose):
+            out.append(letter.sub(read, loose))
     if loose.endswith("a") and (latin is None or latin.endswith("t")):
         out.append(loose + "t")
     if "sh" in loose and (latin is None or "ch" in latin):

@@ -382,9 +382,9 @@ def test_a_final_latin_vowel_must_be_written_by_the_abjad() -> None:
 
 
 def test_other_readings_of_a_loose_romanisation() -> None:
-    assert loose_readings("as'haq") == ["ashaq"] and loose_readings("dzhikhad", "jihad") == ["dzhihad"]
+    assert loose_readings("as'haq") == ["ashaq"] and "dzhihad" in loose_readings("dzhikhad", "jihad")
     assert loose_readings("nsra", "nusrat") == ["nsrat"] and loose_readings("nsra", "nusra") == []
-    assert loose_readings("nsra", common=False) == [] and loose_readings("dzhikhad", common=False) == ["dzhihad"]
+    assert loose_readings("nsra", common=False) == [] and "dzhihad" in loose_readings("dzhikhad", common=False)
     assert compare_names("اسحاق", "Ishaq", "Person")["match"]  # s and h written apart, read sh in Latin
     assert compare_names("Джихад", "Jihad")["match"]  # a Russian kh for an Arabic h
     assert compare_names("نصرة الإسلام", "Nusrat ul-Islam")["match"]  # a ta marbuta said t
@@ -397,6 +397,17 @@ def test_other_readings_of_a_loose_romanisation() -> None:
     assert loose_readings("wthiq", "wasiq") == ["wsiq"] and compare_names("واثق كرواني", "Wassiq KORVANI", "Person")["match"]  # ث said s
     index = NameIndex([NameEntry(analyse("Ishaq Khan", person=True), 0), NameEntry(analyse("Peter Nash", person=True), 1)])
     assert index.candidates(analyse("اسحاق", person=True), 10) == [0]
+
+
+def test_hebrew_letters_read_as_the_latin_spelling_of_a_foreign_name_shows_them() -> None:
+    """A ב read v after a vowel letter is the b of a foreign name too ('גיבס' givs, Gibbs); ז' (zh) is the French j
+    and soft g ('ז'אן' Jean, 'מונז'' Monge), ח the Spanish j ('חואן' Juan) and yod the German and Slavic j ('ינס' Jens)."""
+    assert loose_readings("givs", "gibbs") == ["gibs"] and compare_names("רוברט גיבס", "Robert Gibbs", "Person")["match"]
+    assert loose_readings("zhan", "jean") == ["jan"] and compare_names("ז'אן קורבן", "Jean Korban", "Person")["match"]
+    assert compare_names("גספאר מונז'", "Gaspard Monge", "Person")["match"]
+    assert loose_readings("hoan", "juan") == ["joan"] and compare_names("חואן קורבלאן", "Juan Korbalan", "Person")["match"]
+    assert loose_readings("yns", "jens") == ["jns"] and compare_names("ינס פטר קורבן", "Jens Peter Korban", "Person")["match"]
+    assert not compare_names("רוברט גיבס", "Robert Hibbs", "Person")["match"]
 
 
 @pytest.mark.parametrize(("chinese", "latin"), [
@@ -448,3 +459,10 @@ def test_abu_joined_to_the_article_and_a_name_is_three_words() -> None:
     """'أبواليزيد' written as one word, as Latin writes 'Abou el Yazid' in three."""
     assert [t.text for t in analyse("أبوالكرفان", person=True).tokens][:2] == ["abu", "al"]
     assert compare_names("Tarek ABOU EL KORVAN", "طارق أبوالكرفان", "Person")["match"]
+
+
+def test_hangul_j_and_ch_for_a_foreign_z_and_ts() -> None:
+    """Hangul has no z nor ts: 제루알 jelual is Zeroual, 차초스 chachoseu Tsatsos (score._sound_readings); not a j name."""
+    assert compare_names("소리아 제루알", "Soria Zeroual", "Person")["match"]
+    assert compare_names("콘스탄티노스 차초스", "Konstantinos Tsatsos", "Person")["match"]
+    assert not compare_names("소리아 제루알", "Soria Geroual", "Person")["match"]

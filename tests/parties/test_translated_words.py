@@ -121,3 +121,16 @@ def test_a_glued_russian_name_gives_its_acronym_one_letter_a_part() -> None:
     assert compare_names("ZAO KNGB", "JOINT STOCK COMPANY KORVANNEFTEGASBANK", "Company")["match"]
     assert compare_names("KTGH", "KORVANTRANSGAZ HOLDING", "Company")["match"]
     assert not compare_names("ZAO KNTB", "JOINT STOCK COMPANY KORVANNEFTEGASBANK", "Company")["match"]
+
+
+def test_words_of_charities_and_groups_names_in_arabic_and_in_english() -> None:
+    """Ihya (إحياء) is revival and turath (التراث) heritage, as the lists translate the charity's name; oneness unity."""
+    assert compare_names("REVIVAL OF KORVAN HERITAGE SOCIETY", "جمعية احياء التراث كوروان", "Company")["match"]
+    assert compare_names("Ihya ul Turath Korvan", "Jamiat Ahya ul Turas Korvan", "Company")["match"]
+    assert compare_names("MOVEMENT FOR UNITY IN KORVAN", "MOVEMENT FOR ONENESS IN KORVAN", "Company")["match"]
+    assert not compare_names("REVIVAL OF KORVAN HERITAGE SOCIETY", "جمعية احياء التراث تافاران", "Company")["match"]
+
+
+def test_russian_railways_and_hydro_as_russian_writes_them() -> None:
+    assert compare_names("KORVAN RAILWAYS", "ЖЕЛЕЗНЫЕ ДОРОГИ КОРВАН", "Company")["match"]
+    assert compare_names("PJSC KORVHYDRO", "ПАО КОРВГИДРО", "Company")["match"]
