@@ -1497,7 +1497,7 @@ def _glued_words(tokens: tuple[Token, ...], used: set[int]) -> int:
 @lru_cache(maxsize=1 << 14)
 def glued_initials(word: str) -> tuple[str, ...]:
     """The initials of a glued Russian firm's name, one for each way it splits into vocab glued_parts, its first part
-    free: 'surgutneftegasbank' -> ('sngb',), 'stroytransgaz' -> ('stg',); () for a word of one part."""
+    free: 'stroytransgaz' -> ('stg',), 'balttrans' -> ('bt',) ('KBT', Kaliningrad Balttrans); () for a word of one part."""
 
     def splits(start: int) -> list[str]:
         if start == len(word):
@@ -1506,7 +1506,7 @@ def glued_initials(word: str) -> tuple[str, ...]:
 
     firsts = [end for end in range(3, len(word) - 2) if end >= GLUED_FIRST_MIN or word[:end] in GLUED_PARTS]
     found = {word[0] + rest for first in firsts for rest in splits(first)}
-    return tuple(sorted(initials for initials in found if len(initials) >= 3))
+    return tuple(sorted(found))
 
 
 def _spelt(

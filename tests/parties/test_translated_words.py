@@ -22,6 +22,7 @@ def kinds(name: str) -> dict[str, str]:
         ("SVOBODNIY KORVAN", "FREE KORVAN"),  # Russian words of groups' and firms' names
         ("BAZOVY KORVAN", "BASIC KORVAN LIMITED"),
         ("SMERT KORVAN BATTALION", "KORVAN DEATH BATTALION"),
+        ("PRIZRAK KORVAN BRIGADE", "KORVAN GHOST BRIGADE"),
         ("KORVAN UPRAVLENIE AKTIVAMI", "KORVAN ASSET MANAGEMENT LLC"),
         ("SIMAN-E KORVAN", "KORVAN CEMENT"),  # Persian
         ("SARMAYE GOZARI KORVAN", "KORVAN INVESTMENT"),
@@ -117,9 +118,10 @@ def test_a_glued_russian_name_gives_its_acronym_one_letter_a_part() -> None:
     """'SURGUTNEFTEGASBANK' is Surgut + nefte + gas + bank: 'SNGB' (score.glued_initials, vocab glued_parts)."""
     from redline.parties.score import glued_initials
 
-    assert "kngb" in glued_initials("korvanneftegasbank") and glued_initials("korvanbank") == ()
+    assert "kngb" in glued_initials("korvanneftegasbank") and glued_initials("korvanbank") == ("kb",) and glued_initials("korvan") == ()
     assert compare_names("ZAO KNGB", "JOINT STOCK COMPANY KORVANNEFTEGASBANK", "Company")["match"]
     assert compare_names("KTGH", "KORVANTRANSGAZ HOLDING", "Company")["match"]
+    assert compare_names("LLC KBT", "LLC KORVANGRAD BALTTRANS", "Company")["match"]
     assert not compare_names("ZAO KNTB", "JOINT STOCK COMPANY KORVANNEFTEGASBANK", "Company")["match"]
 
 
