@@ -97,6 +97,9 @@ _APOSTROPHES = re.compile(r"['’`ʼ‘]")
 _ELISION = re.compile(r"(?<![^\W\d_])(d|l|dell)['’](?=[aeiouhàâéèêîôû])")
 _ELIDED = {"d": "de ", "l": "le ", "dell": "della "}  # stop words
 _POSSESSIVE = re.compile(r"(?<=[^\W\d_]{3})['’]s\b")  # an English possessive, after a word of three letters or more (not Ra's)
+# The Islamic State's 'IS-' before its province's name ('IS-Khorasan', 'IS-Somalia'), which rigour would read as the
+# Danish legal form I/S: the group's name (vocab abbreviations isis). Not 'IS Bank' (Turkish İş), written apart.
+_IS_PROVINCE = re.compile(r"^is\s*-\s*(?=[^\W\d_]{3})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -899,6 +902,7 @@ def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
     if not person:
         text = _POSSESSIVE.sub("", text)  # "Iran's Headquarters" is Iran's, as "Iranian Headquarters" is Iranian
         text = _ELISION.sub(lambda found: _ELIDED[found.group(1)], text)  # "Groupe d'Investissement" is 'de Investissement' ('GIF')
+        text = _IS_PROVINCE.sub("isis ", text)
     text = _APOSTROPHES.sub("", mark_geresh(text)).replace("?", "").replace("״", '"').replace("׳", "'")
     legal_forms: list[str] = []
     cut: frozenset[str] = _NONE

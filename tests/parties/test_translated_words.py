@@ -48,6 +48,9 @@ def test_the_islamic_state_read_as_one_word_in_english_and_in_arabic() -> None:
     assert compare_names("ISIS IN THE KORVAN SAHARA", "ISLAMIC STATE IN THE KORVAN SAHARA", "Company")["match"]
     assert "isis" in kinds("الدولة الإسلامية في العراق")
     assert not compare_names("ISIS IN THE KORVAN SAHARA", "ISLAMIC STATE IN SOMALIA", "Company")["match"]
+    assert compare_names("Islamic State Korvania", "IS-Korvania", "Company")["match"]  # the province's prefix, not I/S
+    assert not compare_names("KORVANIA PETROCHEMICAL FZE", "IS-Korvania", "Company")["match"]
+    assert "is" in kinds("IS Bank")  # Turkish İş, written apart
 
 
 def test_choson_is_korea_and_unhaeng_its_banks() -> None:
