@@ -1531,6 +1531,7 @@ def _spelt(
                 rest = _spelt(letters[size:], tokens, j + 1, used, forms, syllabic, words + 1, long_piece or (written and size > 1), length)
                 if rest is not None:
                     return [j, *rest]
+        # A glued name is a long word: two parts of four letters ('balttrans'), not a short word a part ends ('gazprom').
         for initials in glued_initials(token.source) if len(token.source) >= 2 * GLUED_FIRST_MIN else ():
             if letters.startswith(initials):  # each part of a glued name a word ('SNGB', Surgut-nefte-gas-bank)
                 rest = _spelt(letters[len(initials):], tokens, j + 1, used, forms, syllabic, words + len(initials), long_piece, length)

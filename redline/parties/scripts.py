@@ -125,7 +125,7 @@ def _key(text: str, classes: dict[int, Any]) -> str:
 # true and +1 false (Vaz / فواز Fawaz), Russian +1 true, Ukrainian-Russian +1 false); the th of ث as the s of Persian,
 # Urdu and Turkish spellings (session 35: larger pool cross-script +2, 'غیاث' Ghiass, 'وثيق' Wassiq; nothing else moved);
 # a Hebrew v (ב read v after a vowel letter) as the b of a foreign name ('גיבס' givs, Gibbs), and ז' (zh) as the French j
-# and soft g ('ז'אן' Jean, 'מונז'' Monge) (session 36, with _COMMON_LETTERS: third-party Hebrew +16 true, Arabic +2,
+# and soft g ('ז'אן' Jean, 'מונז'' Monge) (session 36, with _COMMON_LETTERS: third-party Hebrew +17 true, Arabic +2,
 # Hindi-Urdu +1, Russian +1, no hard negative of any script matched).
 _OTHER_LETTERS = (("dh", "z"), ("j", "g"), ("b", "v"), ("f", "v"), ("th", "s"), ("v", "b"), ("zh", "j"), ("zh", "g"))
 # ... and letters most words have, read so only against a Latin spelling (never for the index): a Hebrew ח (h, not of a
