@@ -1179,7 +1179,7 @@ def nickname(a: str, b: str) -> bool:
     if b in _nicknames().get(a, ()) or b in vocabulary().short_forms.get(a, ()):
         return True
     short, long = (a, b) if len(a) < len(b) else (b, a)
-    return long.startswith(short) and without_theophoric(long) == short
+    return without_theophoric(long) == short
 
 
 def without_theophoric(name: str) -> str:

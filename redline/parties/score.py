@@ -48,7 +48,7 @@ from redline.parties.names import (
     word_stem,
     vocabulary,
 )
-from redline.parties.scripts import final_vowel_read, liquid_key, loose_readings, sound_key, vowels_agree
+from redline.parties.scripts import final_vowel_read, liquid_key, loose_readings, sound_key, sound_readings, vowels_agree
 
 
 # The match decision: a hit whose score reaches this is a match; below it, hits are shown ranked
@@ -552,7 +552,7 @@ def _skeleton_similarity(q: Token, c: Token) -> tuple[float, str]:
             for text in loose_readings(loose.text, latin.text):
                 found = max(found, _written_similarity(text, latin.text))
     if loose.sound and found[0] < SIMILARITY["skeleton"]:
-        for text in _sound_readings(loose.text, latin.text):
+        for text in sound_readings(loose.text, latin.text):
             found = max(found, _key_similarity(skeleton(text), skeleton(latin.text), "skeleton"))
     if loose.sound and found[0] < SIMILARITY["skeleton"]:
         # Tune half (name pairs, at 0.65): Chinese F1 0.685 -> 0.769, Korean 0.764 -> 0.808,
@@ -562,20 +562,6 @@ def _skeleton_similarity(q: Token, c: Token) -> tuple[float, str]:
         if said != skeleton(latin.text):
             found = max(found, _key_similarity(skeleton(loose.text), said, "sound key"), _key_similarity(heard, said, "sound key"))
     return found
-
-
-# Letters a script that spells by sound writes for a foreign sound it lacks, read back where the Latin spelling has that
-# sound: Hangul ㅈ j for a z ('Zeroual' 제루알 jelual, 'Zachary' 재커리) and ㅊ ch for ts ('Tsatsos' 차초스 chachoseu);
-# kana and Hangul j for a soft g ('Magic' マジック majikku, 'Giles' 자일스) and s for th ('Nathan' ネイサン neisan, 'Ethel'
-# 에설). Session 36, tune half of the name pairs at 0.65: z and ts, Korean +17 true, +1 false (F1 0.840 -> 0.861),
-# Chinese +1 true; soft g and th (after the test read), Japanese +8, Korean +3, Burmese +1, Chinese +1 true, Japanese
-# +1 false. Not the Spanish j as h: Chinese h is its own ('Li De Ju' met 霍利 huo li); nor j as a hard g (김정은 jeong is
-# no 'Kwang').
-_SOUND_LETTERS = (("j", "z", re.compile("z")), ("ch", "ts", re.compile("ts")), ("j", "g", re.compile("g[eiy]")), ("s", "th", re.compile("th")))
-
-
-def _sound_readings(loose: str, latin: str) -> list[str]:
-    return [loose.replace(letters, read) for letters, read, shown in _SOUND_LETTERS if letters in loose and shown.search(latin)]
 
 
 _ASPIRATE = re.compile("ht")  # a syllable spelt by sound that starts so is Burmese (ထ): no other romanisation writes it
@@ -1443,8 +1429,8 @@ def _acronym_pairs(
         # Two letters spell a run only beside a distinctive word the names already share ('MARKET FA' / Market
         # Fund Administration): alone, two initials name too many runs.
         shortest = 2 if any(p.similarity == 1.0 and p.query.kind == WORD for p in pairs) else 3
-        needed = shortest - (1 if forms else 0)
-        if len(long_side) - len(used_l) < needed and len(long_side) - len(used_l) + _glued_words(long_side, used_l) < needed:
+        needed, unused = shortest - (1 if forms else 0), len(long_side) - len(used_l)
+        if unused < needed and unused + _glued_words(long_side, used_l) < needed:
             continue  # a run spells three letters or more, one unused word each (or the legal form one, a glued name's parts)
         for i, token in enumerate(short_side):
             letters = token.source
@@ -1501,7 +1487,10 @@ def _glued_words(tokens: tuple[Token, ...], used: set[int]) -> int:
 @lru_cache(maxsize=1 << 14)
 def glued_initials(word: str) -> tuple[str, ...]:
     """The initials of a glued Russian firm's name, one for each way it splits into vocab glued_parts, its first part
-    free: 'stroytransgaz' -> ('stg',), 'balttrans' -> ('bt',) ('KBT', Kaliningrad Balttrans); () for a word of one part."""
+    free: 'stroytransgaz' -> ('stg',), 'balttrans' -> ('bt',) ('KBT', Kaliningrad Balttrans); () for a word of one part,
+    and for a word shorter than two parts of four letters ('gazprom': a short word a part ends)."""
+    if len(word) < 2 * GLUED_FIRST_MIN:
+        return ()
 
     def splits(start: int) -> list[str]:
         if start == len(word):
@@ -1535,8 +1524,7 @@ def _spelt(
                 rest = _spelt(letters[size:], tokens, j + 1, used, forms, syllabic, words + 1, long_piece or (written and size > 1), length)
                 if rest is not None:
                     return [j, *rest]
-        # A glued name is a long word: two parts of four letters ('balttrans'), not a short word a part ends ('gazprom').
-        for initials in glued_initials(token.source) if len(token.source) >= 2 * GLUED_FIRST_MIN else ():
+        for initials in glued_initials(token.source):
             if letters.startswith(initials):  # each part of a glued name a word ('SNGB', Surgut-nefte-gas-bank)
                 rest = _spelt(letters[len(initials):], tokens, j + 1, used, forms, syllabic, words + len(initials), long_piece, length)
                 if rest is not None:

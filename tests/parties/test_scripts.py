@@ -462,7 +462,7 @@ def test_abu_joined_to_the_article_and_a_name_is_three_words() -> None:
 
 
 def test_hangul_j_and_ch_for_a_foreign_z_and_ts() -> None:
-    """Hangul has no z nor ts: 제루알 jelual is Zeroual, 차초스 chachoseu Tsatsos (score._sound_readings); not a j name."""
+    """Hangul has no z nor ts: 제루알 jelual is Zeroual, 차초스 chachoseu Tsatsos (scripts.sound_readings); not a j name."""
     assert compare_names("소리아 제루알", "Soria Zeroual", "Person")["match"]
     assert compare_names("콘스탄티노스 차초스", "Konstantinos Tsatsos", "Person")["match"]
     assert not compare_names("소리아 제루알", "Soria Beroual", "Person")["match"]
@@ -470,7 +470,7 @@ def test_hangul_j_and_ch_for_a_foreign_z_and_ts() -> None:
 
 def test_kana_and_hangul_j_and_s_for_a_soft_g_and_a_th() -> None:
     """ジ and 지 write an English soft g ('Magic' マジック, 'Giles' 자일스), サ and 서 a th ('Nathan' ネイサン, 'Ethel' 에설): read
-    back where the Latin spelling has them (score._sound_readings); not a hard g (김정은 jeong is no Kwang)."""
+    back where the Latin spelling has them (scripts.sound_readings); not a hard g (김정은 jeong is no Kwang)."""
     assert compare_names("조니 자일스", "Johnny Giles", "Person")["match"]
     assert compare_names("에설 코르반", "Ethel Korban", "Person")["match"]
     assert not compare_names("조니 자일스", "Johnny Gales", "Person")["match"]
