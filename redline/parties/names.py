@@ -463,6 +463,45 @@ def word_stem(text: str) -> str:
     return _ENGLISH_STEMMER.stemWord(text)
 
 
+# A Russian adjective's linking syllable between a name's stem and -sk- ('Yaltinskaya' of Yalta, 'Penzenskiy' of Penza).
+_ADJECTIVE_LINKS = ("in", "en")
+# A name with a Russian family name's ending: Petrova and Petrovskaya, Ivanov and Ivanovskiy are two names.
+_FAMILY_NAME_ENDING = re.compile("(?:ov|ev|in|yn)a?$")
+
+
+@lru_cache(maxsize=1 << 16)
+def adjective_of(adjective: str, name: str) -> bool:
+    """Whether `adjective` is a Russian adjective made from the name `name` of four letters or more, by its ending
+    (vocab.yaml's russian_adjective_endings) off: 'minskii' of Minsk (a city's own -sk), 'tulskiy' of Tula, 'yaltinskaya'
+    of Yalta and 'grodnenskaya' of Grodno (a final vowel off, a linking -in- or -en- in); never of a name with a family
+    name's ending ('Petrova' / 'Petrovskaya'). word_stem reads only stems of five letters or more ('voronezhskiy'), and
+    not a place's final vowel."""
+    if len(name) < 4 or "sk" not in adjective or _FAMILY_NAME_ENDING.search(name):
+        return False
+    ending = next((e for e in vocabulary().russian_adjective_endings if adjective.endswith(e)), "")
+    if len(ending) < 3:  # -sk is a city's own, not an adjective's (Omsk, Novosibirsk)
+        return False
+    stem = adjective[: -len(ending)]
+    names = {name, name[:-2] if name.endswith("sk") else name[:-1] if name[-1] in "aeiouy" else name}
+    return stem in names or stem.endswith(_ADJECTIVE_LINKS) and stem[:-2] in names
+
+
+_COGNATE_LETTERS = ((re.compile("kh"), "ch"), (re.compile("ks"), "x"), (re.compile("k(?![eiy])"), "c"), (re.compile("(?<=[aeiou])z(?=[aeiou])"), "s"))
+
+
+@lru_cache(maxsize=1 << 16)
+def cognate(word: str) -> str:
+    """A Russian word of a Latin or Greek root, as the lists romanise it, read in English letters: its case or
+    gender ending off (vocab.yaml's russian_inflections, five letters or more left, or a compound's linking -o),
+    kh as ch, ks as x, a hard k as c ('kreditov' -> 'credit', 'optiko' -> 'optic', 'mekhanika' -> 'mechanic')."""
+    found = vocabulary().russian_word_ending.search(word)
+    if found and found.start() >= 5:
+        word = word[: found.start()]
+    elif word.endswith("o") and len(word) >= 6:
+        word = word[:-1]
+    return fold(word_stem(_read(word, _COGNATE_LETTERS)))
+
+
 @lru_cache(maxsize=1 << 16)
 def east_slavic(text: str) -> str:
     """A Latin spelling of an East Slavic name read as its Russian form, its vowels as classes (vocab.yaml's

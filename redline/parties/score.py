@@ -36,6 +36,8 @@ from redline.parties.names import (
     WEIGHTS,
     AnalysedName,
     Token,
+    adjective_of,
+    cognate,
     fold,
     LOOSE_CONSONANTS,
     LOOSE_ENDING,
@@ -468,6 +470,10 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
         return _EAST_SLAVIC
     if shorter >= STEM_MIN and a[:STEM_MIN] == b[:STEM_MIN] and _stem(a, b):
         return SIMILARITY["stem"], "derived word"
+    if shorter >= 3 and a[:3] == b[:3] and (adjective_of(a, b) if len_a > len_b else adjective_of(b, a)):
+        return SIMILARITY["stem"], "derived word"
+    if shorter >= STEM_MIN and ("k" in a) != ("k" in b) and _cognates(cognate(a if "k" in a else b), _fold(word_stem(b if "k" in a else a))):
+        return SIMILARITY["stem"], "derived word"
     if shorter >= 3 and (q_kind in SECTOR_KINDS or c_kind in SECTOR_KINDS):
         spelt_q, spelt_c = q.source, c.source
         respelt = spelt_q != a or spelt_c != b
@@ -480,6 +486,13 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
     if q.abjad == c.abjad:
         return _NONE  # no loose romanisation on either side: no consonant key to compare
     return _skeleton_similarity(q, c)
+
+
+def _cognates(russian: str, english: str) -> bool:
+    """A Russian word read in English letters (names.cognate) and an English word's folded stem: one, or one the
+    other and a letter ('akadem' / 'academi')."""
+    short, long_ = (russian, english) if len(russian) <= len(english) else (english, russian)
+    return len(short) >= STEM_MIN and long_.startswith(short) and len(long_) - len(short) <= 1
 
 
 def _stem(a: str, b: str) -> bool:

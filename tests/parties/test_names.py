@@ -3,7 +3,22 @@ from __future__ import annotations
 import pytest
 
 from redline.parties.api import compare_names
-from redline.parties.names import GENERIC, NUMBER, PATRONYMIC, PLACE, WORD, analyse, nickname, short_name, split_alternatives, without_short_name, word_stem
+from redline.parties.names import (
+    GENERIC,
+    NUMBER,
+    PATRONYMIC,
+    PLACE,
+    WORD,
+    adjective_of,
+    analyse,
+    cognate,
+    fold,
+    nickname,
+    short_name,
+    split_alternatives,
+    without_short_name,
+    word_stem,
+)
 
 
 def kinds(name: str, person: bool = False) -> dict[str, str]:
@@ -391,6 +406,49 @@ def test_a_word_and_its_derivation_share_a_stem(a: str, b: str) -> None:
     ("KORVANE Shipping Company", "SUDOKHODNAIA KOMPANIIA KORVANE"),  # -aia for -aya
 ])
 def test_derived_words_possessives_and_russian_place_forms_meet(a: str, b: str) -> None:
+    assert compare_names(a, b)["match"]
+
+
+@pytest.mark.parametrize(("adjective", "place"), [
+    ("kurskiy", "kursk"),  # a city's own -sk
+    ("minskii", "minsk"),
+    ("tulskiy", "tula"),  # the place's final vowel off
+    ("penzenskiy", "penza"),  # a linking -en-
+    ("yaltinskaya", "yalta"),  # a linking -in-
+])
+def test_a_russian_adjective_is_read_as_the_place_it_is_made_from(adjective: str, place: str) -> None:
+    assert adjective_of(adjective, place)
+
+
+@pytest.mark.parametrize(("adjective", "place"), [
+    ("omsk", "om"),  # a city's own -sk, no adjective
+    ("minskii", "mins"),
+    ("tulskiy", "tulsa"),
+    ("kazanskiy", "kazakh"),
+    ("petrovskaya", "petrova"),  # family names
+    ("ivanovskiy", "ivanov"),
+])
+def test_a_russian_adjective_is_not_read_as_another_word(adjective: str, place: str) -> None:
+    assert not adjective_of(adjective, place)
+
+
+@pytest.mark.parametrize(("russian", "english"), [
+    ("kreditov", "credit"),  # a genitive plural's ending off, a hard k as c
+    ("fiziki", "physics"),
+    ("optiko", "optical"),  # a compound's linking -o
+    ("akademiya", "academy"),
+])
+def test_a_russian_word_of_a_latin_root_reads_as_the_english_word(russian: str, english: str) -> None:
+    assert cognate(russian)[:5] == fold(word_stem(english))[:5]
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Penzenskiy Zavod Koral", "Penza Koral Plant"),
+    ("AO Tulskiy Zavod Korvane", "Tula Korvane Plant JSC"),
+    ("OOO Korvane Kreditov Optiki", "Korvane Credit Optics LLC"),
+    ("Institut Fiziki Korvane", "Korvane Institute of Physics"),
+])
+def test_russian_adjectives_of_places_and_words_of_latin_roots_meet_their_english_names(a: str, b: str) -> None:
     assert compare_names(a, b)["match"]
 
 

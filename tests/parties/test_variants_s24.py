@@ -62,6 +62,9 @@ def test_vowel_readings_match_a_person_and_not_a_near_one() -> None:
         ("uthman", "osman"),  # tha as s
         ("ramadhan", "ramazan"),  # dhal / dad as z
         ("nawruz", "nowruz"),
+        ("syarif", "sharif"),  # Indonesian sy for shin (session 37)
+        ("maasyur", "mashur"),
+        ("soetardjo", "sutarjo"),  # the Dutch-era oe for u
     ],
 )
 def test_arabic_consonants_in_other_latin_spellings_are_one_spelling(left: str, right: str) -> None:
@@ -76,6 +79,7 @@ def test_arabic_consonants_in_other_latin_spellings_are_one_spelling(left: str, 
         ("jang", "gang"),  # Revised Romanisation: two Korean surnames
         ("jawlani", "gilani"),  # the consonants agree, the vowels do not
         ("othman", "osmani"),  # an ending of its own
+        ("aksyonov", "akshonov"),  # sy after a consonant is no shin
     ],
 )
 def test_other_consonants_stay_apart(left: str, right: str) -> None:
