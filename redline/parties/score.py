@@ -912,7 +912,7 @@ def compare(
         return result
     score = matched / (query_weight + extras)
 
-    shared = _shared_distinctive(pairs)
+    shared = shared_distinctive(pairs)
     if result.query_unmatched and result.listed_unmatched:
         conflicted = False
         rare = _rare_word_shared(query, listed, shared, rarity)
@@ -1151,7 +1151,7 @@ def _whole_by_rare_word(shared: Pair, result: NameComparison, rarity: Rarity | N
     return _carried_by_few(shared, rarity)
 
 
-def _shared_distinctive(pairs: list[Pair]) -> list[Pair]:
+def shared_distinctive(pairs: list[Pair]) -> list[Pair]:
     """The pairs of distinctive words two names share, an initial or a word cut short aside: no evidence on their own."""
     return [p for p in pairs if p.query.kind in DISTINCTIVE and p.listed.kind in DISTINCTIVE and p.how not in ("initial", CUT)]
 
@@ -1161,7 +1161,7 @@ def everyday_word(result: NameComparison, rarity: Rarity | None) -> str:
     word (Rarity.everyday) and either name has words besides ('Sprint' / 'METAL SPRINT'); '' otherwise."""
     if rarity is None or result.public_body or not (result.query_unmatched or result.listed_unmatched):
         return ""
-    shared = _shared_distinctive(result.pairs)
+    shared = shared_distinctive(result.pairs)
     if len(shared) != 1:
         return ""
     pair = shared[0]
@@ -1172,7 +1172,7 @@ def short_acronym(result: NameComparison) -> str:
     """The acronym of fewer than LONG_ACRONYM letters that is all two organisations' names share ('SDI' / 'Specialized
     Depository Infinitum'), as the query writes it; '' otherwise, and for a public body or names that share a place
     besides ('Urumqi Municipal PSB': the place names the body)."""
-    shared = _shared_distinctive(result.pairs)
+    shared = shared_distinctive(result.pairs)
     if len(shared) != 1 or shared[0].how != "acronym" or result.public_body or any(p.query.kind == PLACE for p in result.pairs):
         return ""
     pair = shared[0]

@@ -185,3 +185,13 @@ def test_everyday_people_and_their_adjudications(data_dir: Path) -> None:
     labels = load_labels(PEOPLE_LABELS_FILE)
     assert labels and set(labels.values()) <= {"true", "false", "unsure"}
     assert all(name in drawn or split_of(PEOPLE_SET, str(name)) == "test" for name, _ in labels)
+
+
+def test_the_shape_count_tells_names_within_one_another_from_names_that_each_keep_a_word() -> None:
+    from benchmarks.parties_shapes import shape
+
+    shared, own, score = shape("KORVAN, Bashir Salim Hadi", "KORVAN, Yusuf Salim Hadi", "Person", None)
+    assert (shared, own) == (3, True) and score < 0.65  # brothers' names: a word of its own each
+    shared, own, score = shape("Salim Hadi KORVAN", "KORVAN, Bashir Salim Hadi", "Person", None)
+    assert (shared, own) == (3, False) and score >= 0.65
+    assert shape("Norvalis Trading", "Ostrava Holding", None, None)[:2] == (0, True)
