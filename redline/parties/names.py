@@ -486,14 +486,31 @@ def adjective_of(adjective: str, name: str) -> bool:
     return stem in names or stem.endswith(_ADJECTIVE_LINKS) and stem[:-2] in names
 
 
-_COGNATE_LETTERS = ((re.compile("kh"), "ch"), (re.compile("ks"), "x"), (re.compile("k(?![eiy])"), "c"), (re.compile("(?<=[aeiou])z(?=[aeiou])"), "s"))
+# The letters a Russian word of a Latin root writes otherwise than English beyond what fold reads one way (c and k,
+# x and ks): kh for ch ('mekhanika', mechanics), z between vowels for s ('fizika', physics).
+_COGNATE_LETTERS = ((re.compile("kh"), "ch"), (re.compile("(?<=[aeiou])z(?=[aeiou])"), "s"))
+
+
+@lru_cache(maxsize=1 << 16)
+def cognate_of(russian: str, english: str) -> bool:
+    """Whether a Russian word of a Latin or Greek root is this English word (cognate): one stem, or one the other and a
+    letter ('akadem' / 'academi'), of five letters or more; never a family name ('Petrovskaya' is not 'Petrova')."""
+    if _FAMILY_NAME_ENDING.search(english):
+        return False
+    read, stem = cognate(russian), fold(word_stem(english))
+    short, long_ = (read, stem) if len(read) <= len(stem) else (stem, read)
+    return len(short) >= COGNATE_MIN and long_.startswith(short) and len(long_) - len(short) <= 1
+
+
+COGNATE_MIN = 5  # letters of the shorter stem
 
 
 @lru_cache(maxsize=1 << 16)
 def cognate(word: str) -> str:
-    """A Russian word of a Latin or Greek root, as the lists romanise it, read in English letters: its case or
-    gender ending off (vocab.yaml's russian_inflections, five letters or more left, or a compound's linking -o),
-    kh as ch, ks as x, a hard k as c ('kreditov' -> 'credit', 'optiko' -> 'optic', 'mekhanika' -> 'mechanic')."""
+    """A Russian word of a Latin or Greek root, as the lists romanise it, spelt as its English word's stem is for
+    comparison: its case or gender ending off (vocab.yaml's russian_inflections, five letters or more left, or a
+    compound's linking -o), _COGNATE_LETTERS read, then stemmed and folded ('kreditov' -> 'kredit' as 'credit',
+    'fiziki' -> 'fisik' as 'physics', 'optiko' -> 'optik' as 'optical')."""
     found = vocabulary().russian_word_ending.search(word)
     if found and found.start() >= 5:
         word = word[: found.start()]

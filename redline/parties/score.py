@@ -37,7 +37,7 @@ from redline.parties.names import (
     AnalysedName,
     Token,
     adjective_of,
-    cognate,
+    cognate_of,
     fold,
     LOOSE_CONSONANTS,
     LOOSE_ENDING,
@@ -472,7 +472,8 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
         return SIMILARITY["stem"], "derived word"
     if shorter >= 3 and a[:3] == b[:3] and (adjective_of(a, b) if len_a > len_b else adjective_of(b, a)):
         return SIMILARITY["stem"], "derived word"
-    if shorter >= STEM_MIN and ("k" in a) != ("k" in b) and _cognates(cognate(a if "k" in a else b), _fold(word_stem(b if "k" in a else a))):
+    # A k on one side only: a Russian spelling ('kreditov', 'fiziki') against an English word ('credit', 'physics').
+    if shorter >= STEM_MIN and ("k" in a) != ("k" in b) and (cognate_of(a, b) if "k" in a else cognate_of(b, a)):
         return SIMILARITY["stem"], "derived word"
     if shorter >= 3 and (q_kind in SECTOR_KINDS or c_kind in SECTOR_KINDS):
         spelt_q, spelt_c = q.source, c.source
@@ -486,13 +487,6 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
     if q.abjad == c.abjad:
         return _NONE  # no loose romanisation on either side: no consonant key to compare
     return _skeleton_similarity(q, c)
-
-
-def _cognates(russian: str, english: str) -> bool:
-    """A Russian word read in English letters (names.cognate) and an English word's folded stem: one, or one the
-    other and a letter ('akadem' / 'academi')."""
-    short, long_ = (russian, english) if len(russian) <= len(english) else (english, russian)
-    return len(short) >= STEM_MIN and long_.startswith(short) and len(long_) - len(short) <= 1
 
 
 def _stem(a: str, b: str) -> bool:
