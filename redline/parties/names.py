@@ -1033,8 +1033,8 @@ def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
     body = not person and not legal_forms and any(t.text in vocab.public_body_words for t in tokens)
     if body:
         tokens = _admin_levels(tokens, vocab)
-    acronyms = _NONE if person else frozenset(t.text for t in tokens if _own_acronym(t, tokens)) or _NONE
     forms = _acronym_forms(tuple(legal_forms), written) if legal_forms and not person else _NONE
+    acronyms = _NONE if person else frozenset(t.text for t in tokens if _own_acronym(t, tokens, forms)) or _NONE
     # A word the vocabulary knows ('Academy.', 'Center.') is whole: its dot ends the name's sentence.
     truncated = (frozenset(t.source for t in tokens if t.kind == WORD and t.source in cut) or _NONE) if cut else _NONE
     syllables = _hyphened_syllables(text, tokens) if person and "-" in text else ()
@@ -1072,12 +1072,36 @@ def _acronym_forms(legal_forms: tuple[str, ...], written: frozenset[str]) -> fro
     return frozenset(("+" if form in written else "") + letters for form, letters in pieces)
 
 
-def _own_acronym(token: Token, tokens: list[Token]) -> bool:
+def _own_acronym(token: Token, tokens: list[Token], forms: frozenset[str] = _NONE) -> bool:
     """An organisation's word that spells the initials of its other words in a row: the name said again
-    ('Chinese Academy of Sciences (CAS)', 'Islamic State in the Greater Sahara (ISGS)'; score's rule repeated_word)."""
-    if len(token.text) < 3 or not token.text.isalpha():
+    ('Chinese Academy of Sciences (CAS)', 'Islamic State in the Greater Sahara (ISGS)'; score's rule repeated_word);
+    or, the name's first word, the first letter or two of some of the words after it in order, a legal form's letters
+    among them ('AVIC Aviation Industry Corporation of China': AV-I-C; 'CETC China Electronics Technology Group
+    Corporation', its group unspelt). Not so elsewhere in the name: a word in the middle of a name that another
+    name's acronym resembles is that name's own word ('... Corporation 29 (KACETC 29) Research Institute' is no CETC)."""
+    if not 3 <= len(token.text) <= OWN_ACRONYM_MAX or not token.text.isalpha():
         return False
-    return token.text in initials(t for t in tokens if t is not token)
+    others = [t for t in tokens if t is not token and t.kind != STOP]
+    if token.text in initials(others):
+        return True
+    return len(others) >= 2 and tokens[0] is token and _spells_from(token.text, [t.source for t in others], forms, True)
+
+
+OWN_ACRONYM_MAX = 6  # letters of a word read as the name's own acronym by its words' first letters or two
+
+
+def _spells_from(letters: str, words: list[str], forms: frozenset[str], first: bool) -> bool:
+    """_own_acronym's reading: `letters` spelt by the first letter or two of `words` in order, some skipped (never the
+    first), and by one legal form's letters (_acronym_forms) once."""
+    if not letters:
+        return True
+    for i, word in enumerate(words[:1] if first else words):
+        for size in (1, 2):
+            if len(word) > size and letters.startswith(word[:size]) and _spells_from(letters[size:], words[i + 1 :], forms, False):
+                return True
+    return not first and any(
+        letters.startswith(form.lstrip("+")) and _spells_from(letters[len(form.lstrip("+")) :], words, _NONE, False) for form in forms
+    )
 
 
 def initials(tokens: Iterable[Token]) -> str:

@@ -138,6 +138,24 @@ def test_a_bracketed_acronym_the_name_spells_out_is_dropped() -> None:
     assert "Death" in split_alternatives("Smert (Death) Battalion")[0]  # a translation is not an acronym
 
 
+@pytest.mark.parametrize(("name", "acronym"), [
+    ("AVIC Aviation Industry Corporation of China", "avic"),  # AV-I-C: a syllable and the legal form
+    ("CETC China Electronics Technology Group Corporation", "cetc"),  # its group unspelt
+    ("Korvane Maritime Transport KMT", "kmt"),  # initials in a row, anywhere, as before
+])
+def test_a_name_that_carries_its_own_acronym_says_itself_again(name: str, acronym: str) -> None:
+    assert acronym in analyse(name).acronyms
+    assert compare_names(name, name.replace(acronym.upper(), "").strip())["match"]
+
+
+def test_a_word_that_spells_no_run_of_the_name_is_no_acronym_of_it() -> None:
+    assert not analyse("GTS Golden Sun Trading").acronyms  # out of order
+    assert not analyse("Vostok Aviation Industry").acronyms
+    assert not analyse("SAT Trading Services Arabia").acronyms  # its first letter is no first word's
+    assert not analyse("Aviation Industry Corporation of China AVIC").acronyms  # read so only where it leads the name
+    assert not compare_names("Golden Star Trading", "GST Golden Sun Trading")["match"]  # its own acronym, another firm's name
+
+
 def test_a_vocabulary_key_defined_twice_is_refused_with_file_and_line() -> None:
     from redline.parties.names import VocabularyError, load_vocabulary_file
 
