@@ -627,7 +627,24 @@ def readings(raw: str, person: bool) -> list[AnalysedName]:
             out.append(read)
         if not person and (long := without_bracketed_alias(name)):
             out.append(analyse(long))
+        if not person and (spelt := spelt_out(name)):
+            out.extend(analyse(part) for part in spelt)
     return out
+
+
+# An acronym (two to six capitals) before the name it stands for in brackets: 'MZKT (Minsk Wheel Tractor Plant)'; not a
+# brand before its owner's name ('WEARFORM (MNC GROUP INTERNATIONAL, INC.)').
+_SPELT_OUT_RE = re.compile(r"^\s*([A-Z]{2,6})\s*\(([^()]+\s[^()]+)\)\s*$")
+
+
+def spelt_out(name: str) -> tuple[str, str] | None:
+    """An organisation's acronym and the name it stands for in brackets after it ('FSB (Federal Security Service)',
+    'ADF (Allied Democratic Forces)'), each a name of its own, as short_name reads 'Long Name
+    (SHORT)'; None for any other name, and for a bracket that is a note (vocab annotations: 'Romeo (Call sign)')."""
+    found = _SPELT_OUT_RE.match(name)
+    if not found or vocabulary().annotations.search(name):
+        return None
+    return found.group(1), found.group(2).strip()
 
 
 _BRACKET_END_RE = re.compile(r"\(([^()]{2,60})\)\s*$")

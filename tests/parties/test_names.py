@@ -156,6 +156,17 @@ def test_a_word_that_spells_no_run_of_the_name_is_no_acronym_of_it() -> None:
     assert not compare_names("Golden Star Trading", "GST Golden Sun Trading")["match"]  # its own acronym, another firm's name
 
 
+def test_an_acronym_before_the_name_it_stands_for_is_each_a_name() -> None:
+    from redline.parties.names import spelt_out
+
+    assert spelt_out("KVZ (Korvane Valve Works)") == ("KVZ", "Korvane Valve Works")
+    assert compare_names("Korvane Valve Works", "KVZ (Korvane Valve Works)")["match"]
+    assert compare_names("KVZ", "KVZ (Korvane Valve Works)")["match"]
+    assert spelt_out("NORVALIS (KORVANE GROUP INTERNATIONAL, INC.)") is None  # a brand before its owner, no acronym
+    assert spelt_out("Korvane Valve Works (KVZ)") is None  # the other way round is short_name's
+    assert spelt_out("KVZ (Holdings)") is None  # a bracket of one word qualifies the name
+
+
 def test_a_vocabulary_key_defined_twice_is_refused_with_file_and_line() -> None:
     from redline.parties.names import VocabularyError, load_vocabulary_file
 
