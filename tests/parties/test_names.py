@@ -498,6 +498,8 @@ def test_a_word_cut_short_stays_an_abbreviation_and_ra_s_keeps_its_s() -> None:
     ('Aktsionernoe Obshchestvo "Nauchno-Proizvodstvennoe Obedinenie" Splav', "NPO Splav OAO"),
     ("Directorate of Internal Affairs of the Korvansk Oblast Executive Committee", "UVD of the Korvansk Oblast Executive Committee"),
     ("Korvansk Special Purpose Police Unit", "KORVANSK OMON"),  # session 33
+    ("Korvane Group", "PMC Korvane"),  # a private military company (session 37)
+    ("ChVK Korvane", "Private Military Company Korvane"),
 ])
 def test_a_russian_institution_s_abbreviation_reads_as_its_words(a: str, b: str) -> None:
     assert compare_names(a, b)["match"]
