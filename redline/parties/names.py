@@ -702,6 +702,7 @@ def _names_a_party(tokens: tuple[Token, ...]) -> bool:
 def split_alternatives(raw: str) -> tuple[str, ...]:
     """A name string that carries former names or aliases ("X f.k.a. Y", "X; Y") -> every name in it."""
     vocab = vocabulary()
+    raw = normalise(raw).text  # as analyse reads it, before any reading splits or reorders it
     text = _drop_repeated_acronyms(vocab.annotations.sub(" ", raw)).strip()
     lowered = text.lower()
     for marker in vocab.noise_prefixes:

@@ -54,3 +54,33 @@ def test_a_hidden_or_disguised_name_matches_and_says_it_was_normalised() -> None
     assert "direction override" in result["explanation"]
     disguised = compare_names("NS\u041e Gr\u043eup Techn\u043el\u043egies", "NSO Group Technologies Ltd")
     assert disguised["match"] and "look-alike" in disguised["explanation"]
+
+
+@pytest.mark.parametrize(
+    "pasted, read",
+    [
+        ("  OBSHCHESTVO   S  OGRANICHENNOI OTVETSTVENNOSTYU\tASBEST ", "OBSHCHESTVO S OGRANICHENNOI OTVETSTVENNOSTYU ASBEST"),
+        ("LIU,\u00a0Emily", "LIU, Emily"),  # a no-break space, as a web page gives it
+        ("Ri\u3000Pyong\u2009Chol", "Ri Pyong Chol"),  # ideographic and thin spaces
+    ],
+)
+def test_spaces_of_any_kind_are_one_space_between_words(pasted: str, read: str) -> None:
+    assert normalise(pasted).text == read
+    assert not normalise(pasted).changes  # spacing alone is no change worth a note
+
+
+@pytest.mark.parametrize(
+    "left, right, schema",
+    [
+        # A legal form of several words, written with runs of spaces, is still the legal form.
+        ("OOO TORGOVY DOM ASBEST", "  OBSHCHESTVO   S   OGRANICHENNOI   OTVETSTVENNOSTYU   TD   ASBEST ", None),
+        # 'Surname,<no-break space>Given' is still read surname first.
+        ("LIU, Emily", "LAU,\u00a0Emily", "Person"),
+        ("RI, U'n-so'ng", "RI, \u200bEun \u200bSong", "Person"),
+        # A fullwidth bracket holds an alias, as a plain one does.
+        ("China Construction Technology Co., Ltd.", "Ｃｈｉｎａ Ｃｏｎｓｔｒｕｃｔｉｏｎ Ｔｅｃｈｎｏｌｏｇｙ Ｃｏ．， Ｌｔｄ． （ＣＣＴＣ）", None),
+    ],
+)
+def test_a_pair_reads_each_name_as_the_screener_reads_a_query(left: str, right: str, schema: str | None) -> None:
+    result = compare_names(left, right, schema)
+    assert result["match"], result
