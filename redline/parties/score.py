@@ -1297,20 +1297,19 @@ def _compound_pairs(
         # ('ur', 'ud', 'al') in the middle; each with its letters, and the kinds of romanisation
         # (loose or not) of the runs written in one kind only.
         free = [i not in used_l for i in range(len(left))]
-        sized: list[tuple[tuple[int, ...], int]] = []
+        sized: list[tuple[tuple[int, ...], str]] = []
         loose_left = set()
         for i in range(len(left) - 1):
             if free[i] and free[i + 1]:
                 a, b = left[i], left[i + 1]
-                sized.append(((i, i + 1), len(a.text) + len(b.text)))
+                sized.extend(((i, i + 1), joined) for joined in _joined((a, b)))
                 if a.abjad == b.abjad:
                     loose_left.add(a.abjad)
         for i in range(len(left) - 2):
             if free[i] and free[i + 1] and free[i + 2]:
                 a, b, c = left[i], left[i + 1], left[i + 2]
-                joined_size = len(a.text) + len(b.text) + len(c.text)
-                if b.kind == STOP or len(b.text) <= 2 or joined_size >= _THREE_WORD_COMPOUND:
-                    sized.append(((i, i + 1, i + 2), joined_size))
+                if b.kind == STOP or len(b.text) <= 2 or len(a.text) + len(b.text) + len(c.text) >= _THREE_WORD_COMPOUND:
+                    sized.extend(((i, i + 1, i + 2), joined) for joined in _joined((a, b, c)))
                     if b.abjad == a.abjad and c.abjad == a.abjad:
                         loose_left.add(a.abjad)
         if not sized:
@@ -1319,16 +1318,16 @@ def _compound_pairs(
         for j in wholes:
             whole = right[j]
             size = len(whole.text)
-            for span, joined_size in sized:
+            for span, joined in sized:
                 if joined_any and used_l.intersection(span):
                     continue
+                joined_size = len(joined)
                 gap = joined_size - size if joined_size > size else size - joined_size
                 if gap > (size + gap) * _COMPOUND_SLACK and not (
                     (not whole.abjad) in loose_left and _loose_against([left[i] for i in span], whole)
                 ):
                     continue  # no edit ratio reaches a compound, and no consonant key is asked
                 parts = [left[i] for i in span]
-                joined = "".join([t.text for t in parts])
                 sim = _compound_similarity(joined, parts, whole)
                 if sim >= SIMILARITY["compound_min"]:
                     joined_any = True
@@ -1339,6 +1338,14 @@ def _compound_pairs(
                     sim, how = (SIMILARITY["skeleton"], "sound key") if sim == SOUND_COMPOUND else (sim * SIMILARITY["compound"], "compound")
                     pairs.append(Pair(whole, merged, sim, how) if flip else Pair(merged, whole, sim, how))
                     break
+
+
+def _joined(parts: tuple[Token, ...]) -> tuple[str, ...]:
+    """The words of a run joined as read, and as written where a word was read as another (a sector word's
+    spelling: 'gazprom neft' is read 'gazprom petroleum', and the one word 'gazpromneft' joins it as written)."""
+    read = "".join([t.text for t in parts])
+    written = "".join([t.source for t in parts])
+    return (read,) if written == read or not (written.isascii() and written.isalpha()) else (read, written)
 
 
 # Three words written apart without a particle between them ('pour naghsh band' against 'pournaghshband')

@@ -619,6 +619,14 @@ def test_a_name_joined_to_its_article_meets_it_written_apart_in_another_spelling
     assert not compare_names("AL-KORBAL, Mushir", "ELKARBUL, Mushir", "Person")["match"]
 
 
+def test_a_word_joined_to_a_sector_word_meets_the_two_written_apart() -> None:
+    """The sector word is read as its concept ('neft' as petroleum), and the one word joins it as written."""
+    assert compare_names("PJSC KORVAN NEFT", "KORVANNEFT")["match"]
+    assert compare_names("Korva Tech Solutions", "KorvaTech Solutions")["match"]
+    assert compare_names("CLOSED JOINT STOCK COMPANY KORVO-OIL", "KORVOOIL")["match"]
+    assert not compare_names("KORVAN NEFT", "KORVANGAZ")["match"]
+
+
 def test_abd_written_with_a_vowel_before_another_name_is_abd() -> None:
     assert compare_names("KORVANI, Samira Abdullah", "KORVANI, Sameera Abed Allah", "Person")["match"]
     assert compare_names("Khaled Abid Hamid KORVANI", "Khaled Abdulhamid KORVANI", "Person")["match"]
