@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from redline.parties.names import ADMIN, GENERIC, LOOSE_CONSONANTS, NUMBER, PLACE, STOP, WORD, AnalysedName, Token, east_slavic, fold, initials, loose_spellings, skeleton
+from redline.parties.names import ADMIN, GENERIC, LOOSE_CONSONANTS, NUMBER, PLACE, STOP, WORD, AnalysedName, Token, east_slavic, fold, initials, loose_spellings, skeleton, vocabulary
 from redline.parties.score import CONSONANT_READING_MIN, DISEMVOWELLED_MIN, SIMILARITY, VOWEL_READING_MIN, vowelless, without_vowels
 from redline.parties.scripts import loose_readings, sound_key
 
@@ -158,9 +158,12 @@ class NameIndex:
                     for other in self.disemvowelled.get(without_vowels(text), ()):
                         found.setdefault(other, 0.8)
             if len(text) >= 6:
-                # "hikvision" typed as one word, listed as "hik vision": split points.
+                # "hikvision" typed as one word, listed as "hik vision": split points; a part as the listed name
+                # reads it where it is a sector word's spelling ("gazpromneft", listed "gazprom neft": petroleum).
+                canonical = vocabulary().canonical
                 for i in range(3, len(text) - 2):
                     left, right = text[:i], text[i:]
+                    left, right = canonical.get(left, left), canonical.get(right, right)
                     if left in self.vocab and right in self.vocab:
                         found.setdefault(left, 0.5)
                         found.setdefault(right, 0.5)

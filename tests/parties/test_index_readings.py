@@ -41,3 +41,12 @@ def test_a_word_written_without_its_vowels_finds_the_word() -> None:
     assert "university" in dict(index.neighbours(unvrsty))
     assert index.candidates(analyse("KORVAN INTL. UNVRSTY"), 3)[0] == 0
     assert "university" not in dict(index.neighbours(analyse("UNIVERSE").tokens[0]))
+
+
+def test_one_word_finds_the_name_that_writes_it_as_two_with_a_sector_word() -> None:
+    """'korvanneft' typed as one word finds 'Korvan Neft', whose second word the name reads as a sector word
+    (petroleum), as 'korvanvision' finds 'Korvan Vision'."""
+    listed = ["PJSC KORVAN NEFT", "KORVAN VISION", *(f"KORVANNEFT {word} LLC" for word in ("Nord", "Trade", "Service", "Shelf"))]
+    index = NameIndex([NameEntry(analyse(name), n) for n, name in enumerate(listed)])
+    assert 0 in index.candidates(analyse("KORVANNEFT"), 3)
+    assert 1 in index.candidates(analyse("KORVANVISION"), 3)
