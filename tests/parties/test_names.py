@@ -567,6 +567,14 @@ def test_the_burmese_mg_is_maung_in_persons_names_only() -> None:
     assert "mg" in kinds("MG Motor Company")
 
 
+@pytest.mark.parametrize("short", ["Mohd", "MOHD", "Muhd", "Mhd", "Md.", "MD"])
+def test_muhammad_shortened_is_muhammad_in_persons_names_only(short: str) -> None:
+    assert compare_names("KORVANI, Muhammad", f"KORVANI, {short}", "Person")["match"]
+    assert compare_names(f"{short} Abdul Korvan", "Mohammed Abdul Korvan", "Person")["match"]
+    assert not compare_names(f"{short} Korvan", "Korvan", "Person")["score"] >= 1.0  # a name more, not the same name
+    assert "muhammad" not in kinds(f"{short} Korvan Trading Company")
+
+
 def test_an_english_short_form_is_the_given_name_in_persons_names() -> None:
     """names.nickname (the nicknames package's table): 'Larry' is 'Lawrence' beside the same family name; a
     short form alone stays below a match, and organisations' words are never read so."""
