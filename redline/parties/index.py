@@ -55,7 +55,7 @@ class NameIndex:
         self.entries = entries
         postings: dict[str, list[int]] = defaultdict(list)
         for n, entry in enumerate(entries):
-            for text in {t.text for t in entry.name.tokens if t.kind != STOP}:
+            for text in {t.text for t in entry.name.tokens if t.kind != STOP} | _letter_runs(entry.name.tokens):
                 postings[text].append(n)
         # Postings in one flat array (CSR): token id -> entries[offsets[id]:offsets[id + 1]].
         self.vocab = {text: i for i, text in enumerate(postings)}
@@ -254,6 +254,20 @@ def _initials(name: AnalysedName) -> tuple[str, ...]:
         return ()
     forms = {letters + form[:size] for form in name.legal_forms if form[:1].isalpha() for size in (1, 2)}
     return (letters, *sorted(f for f in forms if len(f) <= ACRONYM_LETTERS[1]))
+
+
+def _letter_runs(tokens: tuple[Token, ...]) -> set[str]:
+    """A name's letters written one by one ('S.J. Semiconductor'), joined as the word they spell (score._lettered_pairs)."""
+    runs: set[str] = set()
+    run = ""
+    for t in (*tokens, None):
+        if t is not None and len(t.text) == 1 and t.kind != NUMBER:
+            run += t.text
+            continue
+        if 2 <= len(run) <= ACRONYM_LETTERS[1]:
+            runs.add(run)
+        run = ""
+    return runs
 
 
 ACRONYM_LETTERS = (3, 6)  # the lengths of the acronyms the index keys (score._acronym_pairs reads 2-6 letters)

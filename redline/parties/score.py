@@ -793,6 +793,8 @@ def compare(
         used_q.add(i)
         used_c.add(j)
     _compound_pairs(q_tokens, c_tokens, used_q, used_c, pairs)
+    if organisations:
+        _lettered_pairs(q_tokens, c_tokens, used_q, used_c, pairs)
     for negative, i, j, how in initials:
         if i not in used_q and j not in used_c:
             used_q.add(i)
@@ -1337,6 +1339,33 @@ def _compound_pairs(
                     merged = Token(joined, part.kind, part.weight, " ".join(t.source for t in parts), part.abjad, part.sound)
                     sim, how = (SIMILARITY["skeleton"], "sound key") if sim == SOUND_COMPOUND else (sim * SIMILARITY["compound"], "compound")
                     pairs.append(Pair(whole, merged, sim, how) if flip else Pair(merged, whole, sim, how))
+                    break
+
+
+def _lettered_pairs(
+    q_tokens: tuple[Token, ...], c_tokens: tuple[Token, ...], used_q: set[int], used_c: set[int], pairs: list[Pair]
+) -> None:
+    """An organisation's word of two to six letters against the same letters written one by one with dots on the
+    other side ('SJ' / 'S.J. Semiconductor'; 'ITEF' / 'Kurchatovskiy Institute I.T.E.F.', whose letters at a long name's
+    end analysis keeps apart, as a legal form no table holds is written so): one word, before an initial takes a letter."""
+    for left, right, used_l, used_r, flip in (
+        (q_tokens, c_tokens, used_q, used_c, False),
+        (c_tokens, q_tokens, used_c, used_q, True),
+    ):
+        letters = [k for k, t in enumerate(right) if k not in used_r and len(t.text) == 1 and t.kind != NUMBER]
+        if len(letters) < 2:
+            continue
+        for i, word in enumerate(left):
+            size = len(word.text)
+            if i in used_l or word.kind != WORD or not 2 <= size <= 6 or size > len(letters):
+                continue
+            for start in range(len(right) - size + 1):
+                span = range(start, start + size)
+                if all(k not in used_r and len(right[k].text) == 1 and right[k].text == word.text[n] for n, k in enumerate(span)):
+                    used_l.add(i)
+                    used_r.update(span)
+                    spelt = Token(word.text, word.kind, word.weight, ".".join(right[k].source for k in span) + ".")
+                    pairs.append(Pair(spelt, word, 1.0, "exact") if flip else Pair(word, spelt, 1.0, "exact"))
                     break
 
 

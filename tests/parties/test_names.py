@@ -317,6 +317,19 @@ def test_an_acronym_written_with_dots_is_one_word() -> None:
     assert {"k", "d", "p"} <= set(kinds("Acme Trading K.D.P."))
 
 
+def test_a_word_meets_its_letters_written_one_by_one_with_dots() -> None:
+    """Two letters with dots, or letters ending a longer name, stay initials in the analysis; the word they spell on
+    the other side meets them as one word, and the index finds the name by it."""
+    from redline.parties.index import NameEntry, NameIndex
+
+    assert compare_names("KV Semiconductor", "K.V. Semiconductor (Korvan) Corp.")["match"]
+    assert compare_names("Korvanskiy Institute KRVF", "Korvanskiy Institute K.R.V.F.")["score"] == 1.0
+    assert not compare_names("KV Semiconductor", "K.W. Semiconductor")["match"]
+    listed = ["K.V. Semiconductor", *(f"Korvan {word} Semiconductor" for word in ("North", "Mikro", "Opto", "Power"))]
+    index = NameIndex([NameEntry(analyse(name), n) for n, name in enumerate(listed)])
+    assert index.candidates(analyse("KV Semiconductor"), 3)[0] == 0
+
+
 def test_words_cut_short_with_a_dot_are_marked() -> None:
     # score._truncated_pairs reads them: not a word the vocabulary knows ('Plant.' ends the name), a legal form, initials
     # with dots or a person's name
