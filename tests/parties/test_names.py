@@ -247,6 +247,21 @@ def test_names_that_only_look_compound_stay_whole(word: str) -> None:
     assert [t.text for t in analyse(word.title(), person=True).tokens] == [word]
 
 
+@pytest.mark.parametrize(
+    "joined, bare",
+    [("ALKORVANI, Bayan", "KORVANI, Bayan"), ("Muhammad ALKORWAYF", "Muhammad KORWEIF"), ("ALOKBARI, Farouk", "OKBARI, Faruk")],
+)
+def test_a_persons_name_joined_to_its_article_is_the_name(joined: str, bare: str) -> None:
+    assert compare_names(joined, bare, "Person")["match"]
+    assert "article joined" in compare_names(joined, bare, "Person")["explanation"]
+
+
+def test_an_article_joined_is_read_off_only_where_the_rest_is_the_name() -> None:
+    assert compare_names("KORVANI, Alighadeer", "KORVANI, Ali Ghadeer", "Person")["match"]  # Ali joined, not al-
+    assert not compare_names("ALKORVA TRADING", "KORVA TRADING")["match"]  # an organisation's 'Alrosa' is not 'Rosa'
+    assert not compare_names("Allahkorvan Samir", "Hkorvan Samir", "Person")["match"]  # Allah-, not al-
+
+
 def test_a_sector_word_written_joined_to_the_arabic_article_is_split() -> None:
     assert compare_names("HIZBUL KORVANI", "HIZB-UL-KORVANI")["match"] and compare_names("JAISH UL KORVAN", "JAISHUL KORVAN")["match"]
     assert [t.text for t in analyse("Kabul Korvani").tokens][0] == "kabul"  # no sector word before the ul
