@@ -459,6 +459,8 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
         return SIMILARITY["organisation_form"], "form of an organisation"
     len_a, len_b = len(a), len(b)
     shorter = len_a if len_a < len_b else len_b
+    if shorter >= ARTICLE_REST_MIN and (a[:2] == "al") != (b[:2] == "al") and (_article_joined(q, c) if a[:2] == "al" else _article_joined(c, q)):
+        return SIMILARITY["article_joined"], ARTICLE_JOINED  # before a fuzzy match: 'alshammari' is 'al shammari' whole first
     if shorter >= 4:
         sim = OSA.normalized_similarity(a, b)  # a transposition is one edit
         spelt = c.source
@@ -475,13 +477,6 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
     folded = _folded_similarity(a, b)
     if folded[0]:
         return max(folded, _skeleton_similarity(q, c))
-    if shorter >= ARTICLE_REST_MIN and (a[:2] == "al") != (b[:2] == "al"):
-        joined, bare = (q, c) if a[:2] == "al" else (c, q)
-        rest = joined.text[2:]
-        if len(rest) >= ARTICLE_REST_MIN and rest[0] not in _ARTICLE_NOT_BEFORE:
-            found = token_similarity(replace(joined, text=rest, source=rest), bare)
-            if found[0] >= SIMILARITY["article_joined"] and found[1] != "fuzzy":  # 'Alighadeer' is Ali Ghadeer
-                return SIMILARITY["article_joined"], ARTICLE_JOINED
     if q.slavic and c.slavic and shorter >= VOWEL_READING_MIN and east_slavic(a) == east_slavic(b):
         return _EAST_SLAVIC
     if shorter >= STEM_MIN and a[:STEM_MIN] == b[:STEM_MIN] and _stem(a, b):
@@ -503,6 +498,22 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
     if q.abjad == c.abjad:
         return _NONE  # no loose romanisation on either side: no consonant key to compare
     return _skeleton_similarity(q, c)
+
+
+def _fuzzy(a: str, b: str) -> float:
+    """The edit similarity of two words where it reaches a fuzzy match (token_similarity's first test), else 0."""
+    sim = OSA.normalized_similarity(a, b)
+    return sim if sim >= (_FUZZY_SHORT if min(len(a), len(b)) < 8 else _FUZZY_LONG) else 0.0
+
+
+def _article_joined(joined: Token, bare: Token) -> bool:
+    """A word with the Arabic article joined to it, whose rest is the other word by its spelling or a reading, not a fuzzy
+    edit ('Alighadeer' is Ali Ghadeer), nor a given name's short form ('Albert' / 'Bert')."""
+    rest = joined.text[2:]
+    if len(rest) < ARTICLE_REST_MIN or rest[0] in _ARTICLE_NOT_BEFORE or bare.kind != WORD or nickname(joined.text, bare.text):
+        return False
+    found = token_similarity(replace(joined, text=rest, source=rest), bare)
+    return found[0] >= SIMILARITY["article_joined"] and found[1] != "fuzzy"
 
 
 def _stem(a: str, b: str) -> bool:
@@ -801,9 +812,11 @@ def compare(
             initials.append((negative, i, j, how))
             continue
         if how == ARTICLE_JOINED:
-            # After compounds, as an initial is: 'alsehri' is 'al shehri' whole before it is 'shehri' alone. Never in
-            # organisations' names: 'Alrosa' is not 'Rosa'.
-            if not organisations:
+            # After compounds, as an initial is: 'alsehri' is 'al shehri' whole before it is 'shehri' alone. In
+            # organisations' names only as any two words are alike ('Alrosa' is not 'Rosa').
+            if organisations:
+                negative, how = -_fuzzy(q_tokens[i].text, c_tokens[j].text), "fuzzy"
+            if negative:
                 initials.append((negative, i, j, how))
             continue
         if how == "abbreviation" and organisations and _spells_other_name(q_tokens[i], c_tokens[j], query, listed):
