@@ -446,6 +446,8 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
     if q_kind == NUMBER or c_kind == NUMBER:
         return _NONE
     if q_kind == INITIAL or c_kind == INITIAL:
+        if (q_kind == STOP and len(a) > 2) or (c_kind == STOP and len(b) > 2):
+            return _NONE  # 'the' spells no initial ('S&T': science and technology); a particle may ('ur' / 'u')
         if (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
             return SIMILARITY["initial"], "initial"
         return _NONE

@@ -130,6 +130,16 @@ def test_bracketed_labels_and_listing_notes() -> None:
     assert split_alternatives("Abu Muhammad (original script: Абу Мухаммад)") == ("Abu Muhammad", "Абу Мухаммад")
 
 
+def test_an_organisations_leading_article_says_nothing() -> None:
+    """'The' before an organisation's name is dropped, so it pairs with no 'the' inside the other name, and a stop word
+    of three letters or more spells no initial ('S&T' is not 'the')."""
+    assert [t.text for t in analyse("The Korvan Strategic Force").tokens] == [t.text for t in analyse("Korvan Strategic Force").tokens]
+    assert compare_names("The KORVAN FORCE", "KORVAN ROCKET FORCE OF THE NORTHERN ARMY")["score"] == compare_names(
+        "KORVAN FORCE", "KORVAN ROCKET FORCE OF THE NORTHERN ARMY")["score"]
+    assert compare_names("The IS-Korvasan", "ISLAMIC STATE KORVASAN")["match"]
+    assert compare_names("SHAMS UR-KORVAN ABDUL ZAHIR", "Shams-u-Korvan", "Person")["match"]  # a particle may: 'ur' / 'u'
+
+
 def test_a_bracketed_acronym_the_name_spells_out_is_dropped() -> None:
     from redline.parties.names import split_alternatives
 
