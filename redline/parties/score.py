@@ -805,6 +805,7 @@ def compare(
     initials: list[tuple[float, int, int, str]] = []
     abbreviations: list[tuple[float, int, int, str]] = []
     organisations = not (query.person or listed.person)
+    _joined_exactly(q_tokens, c_tokens, used_q, used_c, pairs)
     for negative, i, j, how in candidates:
         if i in used_q or j in used_c:
             continue
@@ -1377,6 +1378,32 @@ def _compound_pairs(
                     sim, how = (SIMILARITY["skeleton"], "sound key") if sim == SOUND_COMPOUND else (sim * SIMILARITY["compound"], "compound")
                     pairs.append(Pair(whole, merged, sim, how) if flip else Pair(merged, whole, sim, how))
                     break
+
+
+def _joined_exactly(
+    q_tokens: tuple[Token, ...], c_tokens: tuple[Token, ...], used_q: set[int], used_c: set[int], pairs: list[Pair]
+) -> None:
+    """Two neighbouring words whose letters, as read or as written, are one word of the other name ('Universal-Avia' /
+    'UniversalAvia'): paired as a compound before any word is paired alone ('avia' would take 'aviation', a sector
+    word's abbreviation, and leave 'universalavia' with nothing)."""
+    for left, right, used_l, used_r, flip in (
+        (q_tokens, c_tokens, used_q, used_c, False),
+        (c_tokens, q_tokens, used_c, used_q, True),
+    ):
+        if len(left) < 2:
+            continue
+        joins = {joined: i for i in range(len(left) - 1) for joined in _joined((left[i], left[i + 1]))}
+        for j, whole in enumerate(right):
+            i = joins.get(whole.text)
+            if i is None or j in used_r or i in used_l or i + 1 in used_l:
+                continue
+            parts = (left[i], left[i + 1])
+            part = max(parts, key=lambda t: t.weight)
+            merged = Token(whole.text, part.kind, part.weight, " ".join(t.source for t in parts), part.abjad, part.sound)
+            used_l.update((i, i + 1))
+            used_r.add(j)
+            sim = SIMILARITY["compound"]
+            pairs.append(Pair(whole, merged, sim, "compound") if flip else Pair(merged, whole, sim, "compound"))
 
 
 def _lettered_pairs(

@@ -673,6 +673,13 @@ def test_a_word_joined_to_a_sector_word_meets_the_two_written_apart() -> None:
     assert not compare_names("KORVAN NEFT", "KORVANGAZ")["match"]
 
 
+def test_two_words_joined_exactly_are_paired_before_either_alone() -> None:
+    """'avia' alone would take the listed 'aviation' as its abbreviation and leave 'korvanavia' with nothing."""
+    explained = compare_names("State Enterprise Korvan-Avia", "Crimean State Aviation Enterprise KorvanAvia")["explanation"]
+    assert "'korvan avia' ~ 'korvanavia' (compound" in explained
+    assert compare_names("Korvan-Avia Enterprise", "Korvan Aviation Enterprise KorvanAvia")["match"]
+
+
 def test_abd_written_with_a_vowel_before_another_name_is_abd() -> None:
     assert compare_names("KORVANI, Samira Abdullah", "KORVANI, Sameera Abed Allah", "Person")["match"]
     assert compare_names("Khaled Abid Hamid KORVANI", "Khaled Abdulhamid KORVANI", "Person")["match"]
