@@ -1,0 +1,158 @@
+"""Decisions that a rewrite of one name should not change: the category pairs with one side rewritten as officers, lists
+and spreadsheets write names (case, spaces, punctuation, hyphens, accents, legal forms spelt out, abbreviations, a leading
+'The', acronyms with dots, Muhammad shortened, the Arabic article joined, surname first or last), and how many decisions
+each rewrite flips: for Redline at its product threshold and for nomenklatura's logic-v2 and name-based at their best
+tune-half thresholds, on the same pairs.
+
+    REDLINE_DATA=/work/shared/data REDLINE_HOME=<a store with the lists> .venv/bin/python benchmarks/parties_invariance.py [--json out.json]
+
+A metamorphic test (session 38): no label is needed, only that the rewrite keeps the name. Positives whose decision falls
+from match to none are 'lost', negatives that rise to a match 'gained'. Tune half (frozen sets and the larger pool) by
+default; `--split test` counts the frozen test half, for a session's end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.append(str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.eval_split import HALVES  # noqa: E402
+from benchmarks.pair_scoring import BASELINES, Pair, best_threshold, nomenklatura_scorer, redline_scorer  # noqa: E402
+from benchmarks.parties_names_eval import _check_lists, category_pairs  # noqa: E402
+from redline.parties.score import MATCH_THRESHOLD  # noqa: E402
+
+SETS = ("company_variants", "person_variants", "cross_script", "gov_bodies", "must_not_match")
+PERSON, ORGANISATION = "person", "organisation"
+_FULLWIDTH = {code: code + 0xFEE0 for code in range(0x21, 0x7F)}
+_LEGAL_FORMS = ((r"\bCo\.,? Ltd\.?", "Company Limited"), (r"\bLLC\b", "Limited Liability Company"), (r"\bLtd\.?(?=\s|$)", "Limited"),
+                (r"\bInc\.?(?=\s|$)", "Incorporated"), (r"\bJSC\b", "Joint Stock Company"), (r"\bCorp\.?(?=\s|$)", "Corporation"))
+_ABBREVIATIONS = (("International", "Intl"), ("Corporation", "Corp."), ("Company", "Co."), ("Limited", "Ltd"), ("Technology", "Tech"),
+                  ("Technologies", "Tech"), ("Manufacturing", "Mfg"), ("Industrial", "Indl"), ("Industries", "Inds"), ("Engineering", "Eng."),
+                  ("Association", "Assn"), ("Development", "Dev."), ("Management", "Mgmt"), ("Services", "Svcs"), ("Electronics", "Elec."),
+                  ("Research", "Res."), ("Institute", "Inst."), ("University", "Univ."), ("National", "Natl"), ("Department", "Dept"))
+_MUHAMMAD = re.compile(r"\b(?:Mohammed|Mohammad|Muhammad|Mohamed|Muhammed)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    name: str
+    says: str
+    apply: Callable[[str], str]
+    only: str | None = None  # PERSON or ORGANISATION: the pairs it applies to
+
+
+def _each_case(pattern: str, replacement: str) -> Callable[[str], str]:
+    return lambda text: re.sub(pattern, replacement, text, flags=re.IGNORECASE)
+
+
+def _legal_forms_spelt(text: str) -> str:
+    for pattern, spelt in _LEGAL_FORMS:
+        text = re.sub(pattern, spelt, text, flags=re.IGNORECASE)
+    return text
+
+
+def _abbreviated(text: str) -> str:
+    for word, short in _ABBREVIATIONS:
+        text = re.sub(rf"\b{word}\b", short, text, flags=re.IGNORECASE)
+    return text
+
+
+def _dotted_acronyms(text: str) -> str:
+    # Only in a name written in mixed case, where a word in capitals is an acronym ('SJ Semiconductor').
+    return text if text.isupper() else re.sub(r"\b([A-Z]{2,5})\b", lambda found: ".".join(found.group(1)) + ".", text)
+
+
+def _given_first(text: str) -> str:
+    surname, _, given = text.partition(",")
+    return f"{given.strip()} {surname.strip()}" if given.strip() else text
+
+
+REWRITES = (
+    Rewrite("lower", "lower case", str.lower),
+    Rewrite("upper", "upper case", str.upper),
+    Rewrite("title", "title case", str.title),
+    Rewrite("spaces", "runs of spaces, spaces at the ends", lambda t: f"  {t.replace(' ', '   ')} "),
+    Rewrite("nbsp", "no-break spaces", lambda t: t.replace(" ", "\u00a0")),
+    Rewrite("zero_width", "a zero-width space before each word", lambda t: t.replace(" ", " \u200b")),
+    Rewrite("fullwidth", "fullwidth letters (a name in ASCII)", lambda t: t.translate(_FULLWIDTH) if t.isascii() else t),
+    Rewrite("no_dots_commas", "dots and commas removed", lambda t: re.sub(r"[.,]", "", t)),
+    Rewrite("hyphen_space", "hyphens as spaces", lambda t: t.replace("-", " ")),
+    Rewrite("hyphen_none", "hyphens removed (words joined)", lambda t: t.replace("-", "")),
+    Rewrite("no_accents", "accents and marks removed", lambda t: "".join(c for c in unicodedata.normalize("NFD", t) if not unicodedata.combining(c))),
+    Rewrite("and", "'&' and 'and' swapped", lambda t: t.replace("&", " and ") if "&" in t else re.sub(r"\band\b", "&", t, flags=re.IGNORECASE)),
+    Rewrite("no_apostrophes", "apostrophes removed", lambda t: re.sub(r"['’‘`]", "", t)),
+    Rewrite("legal_spelt", "legal forms spelt out (Co., Ltd. as Company Limited)", _legal_forms_spelt, ORGANISATION),
+    Rewrite("abbreviated", "words abbreviated (Intl, Corp., Mfg, Tech)", _abbreviated, ORGANISATION),
+    Rewrite("the", "'The' before the name", lambda t: t if t.lower().startswith("the ") else f"The {t}", ORGANISATION),
+    Rewrite("dotted", "acronyms written with dots (S.J.)", _dotted_acronyms, ORGANISATION),
+    Rewrite("muhammad_short", "Muhammad shortened (Mohd)", lambda t: _MUHAMMAD.sub("Mohd", t), PERSON),
+    Rewrite("article_joined", "the Arabic article joined (al-X as alX)", _each_case(r"\b(al)[- ](?=\w{3})", r"\1"), PERSON),
+    Rewrite("given_first", "'Surname, Given' as 'Given Surname'", _given_first, PERSON),
+)
+
+
+def flips(pairs: list[Pair], systems: dict[str, tuple[Callable[[str, str, str | None], float], float]]) -> dict[str, dict[str, object]]:
+    """Per rewrite: pairs it changed, and per system positives lost and negatives gained, with Redline's examples."""
+    before = {name: [score(p.a, p.b, p.schema) >= at for p in pairs] for name, (score, at) in systems.items()}
+    out: dict[str, dict[str, object]] = {}
+    for rewrite in REWRITES:
+        applicable = [
+            (n, p, written) for n, p in enumerate(pairs)
+            if rewrite.only is None or (rewrite.only == PERSON) == (p.schema == "Person")
+            for written in (rewrite.apply(p.b),) if written != p.b
+        ]
+        row: dict[str, object] = {"says": rewrite.says, "pairs": len(applicable), "positives": sum(p.label for _, p, _ in applicable)}
+        for name, (score, at) in systems.items():
+            lost, gained = [], []
+            for n, p, written in applicable:
+                now = score(p.a, written, p.schema) >= at
+                if now != before[name][n]:
+                    (lost if before[name][n] else gained).append({"set": p.set, "label": p.label, "a": p.a, "b": p.b, "rewritten": written})
+            row[name] = {"lost": len(lost), "gained": len(gained), **({"examples": lost + gained} if name == "redline" else {})}
+        out[rewrite.name] = row
+        print(f"  {rewrite.name}: {len(applicable)} pairs", file=sys.stderr)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--split", choices=HALVES, default="tune")
+    ap.add_argument("--no-baselines", action="store_true")
+    ap.add_argument("--examples", type=int, default=0, help="Redline's flipped pairs to print per rewrite")
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args()
+    _check_lists(False)
+    frozen = [p for p in category_pairs(None) if p.set in SETS]
+    pool = [p for p in category_pairs(None, pool=True) if p.set.split(":")[-1] in SETS] if args.split == "tune" else []
+    pairs = [p for p in (*frozen, *pool) if p.split == args.split]
+    systems = {"redline": (redline_scorer(), MATCH_THRESHOLD)}
+    if not args.no_baselines:
+        tune = [p for p in frozen if p.split == "tune"]
+        for name in BASELINES:
+            score = nomenklatura_scorer(name)
+            systems[name] = (score, best_threshold([p.label for p in tune], [score(p.a, p.b, p.schema) for p in tune]))
+    result = flips(pairs, systems)
+    print(f"\n### Decisions flipped by a rewrite of one name ({args.split} half: {len(pairs)} pairs)\n")
+    print("Thresholds: " + ", ".join(f"{name} ≥ {at:.2f}" for name, (_, at) in systems.items()) + "\n")
+    print("| rewrite | pairs changed | " + " | ".join(f"{name} lost / gained" for name in systems) + " |")
+    print("|---|---:|" + "---:|" * len(systems))
+    for name, row in result.items():
+        cells = " | ".join(f"{row[system]['lost']} / {row[system]['gained']}" for system in systems)  # type: ignore[index]
+        print(f"| {row['says']} | {row['pairs']} | {cells} |")
+    for name, row in result.items():
+        for example in row["redline"]["examples"][: args.examples]:  # type: ignore[index]
+            print(f"{name}: {example['set']} label {example['label']}: {example['a']!r} / {example['rewritten']!r} (was {example['b']!r})")
+    if args.json:
+        args.json.write_text(json.dumps({"split": args.split, "thresholds": {n: at for n, (_, at) in systems.items()}, "rewrites": result}, indent=1, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
