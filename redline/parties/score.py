@@ -1051,7 +1051,7 @@ def _one_name_spelt_two_ways(
     """A person's names agree but one, left alone on each side ('Sung-Mu Hong' / 'Sun Mu Hong',
     'Artem ... KUZNETSOV' / 'Artyom ... KUZNETSOV'): with at least two names found, those two are one
     name in two transliterations when they are close enough (rule one_name_two_ways)."""
-    if sum(1 for p in pairs if p.query.kind in NAMES and p.listed.kind in NAMES) < 2:
+    if sum(_names_in(p) for p in pairs if p.query.kind in NAMES and p.listed.kind in NAMES) < 2:
         return
     left_q = [i for i, t in enumerate(q_tokens) if i not in used_q and t.kind in NAMES]
     left_c = [j for j, t in enumerate(c_tokens) if j not in used_c and t.kind in NAMES]
@@ -1070,6 +1070,15 @@ def _one_name_spelt_two_ways(
     used_q.add(left_q[0])
     used_c.add(left_c[0])
     pairs.append(Pair(q, c, VALUES["one_name_two_ways"], TWO_WAYS))
+
+
+def _names_in(pair: Pair) -> int:
+    """The names a pair finds: a compound finds each of its words that is no particle ('Changho' / 'Chang-Ho' two, as
+    'Chang Ho' / 'Chang-Ho' does; 'alshammari' / 'al shammari' one)."""
+    if pair.how != "compound":
+        return 1
+    stopwords = vocabulary().stopwords
+    return max(1, max(sum(1 for word in t.source.split() if word not in stopwords) for t in (pair.query, pair.listed)))
 
 
 def _nickname_pairs(

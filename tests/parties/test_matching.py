@@ -480,6 +480,15 @@ def test_one_name_spelt_two_ways_matches_when_the_other_names_agree(left: str, r
     assert found["match"] and "one name spelt two ways" in found["explanation"], found
 
 
+def test_a_given_name_joined_counts_its_names_as_written_apart() -> None:
+    """'Changho' found whole is 'Chang Ho' found, two names: the family name left on each side is then read as one
+    name spelt two ways, as with the given name hyphened; an article joined to a name is no second name."""
+    hyphened = compare_names("PAEK, Korvang-Ho", "PAK, Korvang Ho", "Person")
+    joined = compare_names("PAEK, Korvang-Ho", "PAK, KorvangHo", "Person")
+    assert hyphened["match"] and joined["match"] and "one name spelt two ways" in joined["explanation"], joined
+    assert not compare_names("SAID, Alkhalil", "SAAD, Al Khalil", "Person")["match"]
+
+
 def test_one_name_spelt_two_ways_needs_two_names_found_and_close_spellings() -> None:
     assert not compare_names("Said Khalil", "Saad Khalil", "Person")["match"]  # one name found
     assert "two ways" not in compare_names("Mushtaq Talib Zughayr", "Umar Talib Zughayr", "Person")["explanation"]  # brothers
