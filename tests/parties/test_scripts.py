@@ -310,6 +310,14 @@ def test_arabic_organisation_words_meet_their_latin_transliterations() -> None:
     assert texts("مكتب الخدمات")[-1] == texts("Maktab al-Khidamat")[-1] == "services"  # خدمات, khidamat
 
 
+def test_arabic_words_typed_with_persian_letters_or_a_ta_marbuta_as_heh_are_the_words() -> None:
+    """Persian and Urdu keyboards write ya and kaf their way (ی ک), and a ta marbuta is often written as its heh: the
+    tables' words are found as their letters are folded (scripts._ARABIC_FOLD)."""
+    assert texts("الجهاد الاسلامی المصری") == texts("الجهاد الاسلامي المصري") == ["al", "j'had", "islamic", "egyptian"]
+    assert texts("شبکة محمد جمال")[0] == texts("شبكه محمد جمال")[0] == "network"
+    assert texts("الجماعه الاسلاميه المقاتله") == texts("الجماعة الاسلامية المقاتلة") == ["al", "group", "islamic", "al", "fighting"]
+
+
 def test_country_names_in_chinese_are_their_english_names() -> None:
     assert texts("中国电子科技集团公司")[:2] == ["china", "electronics"]  # not 'zhongguo' run into the next word
     assert texts("俄罗斯联邦储蓄银行")[0] == "russia"
