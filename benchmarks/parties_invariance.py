@@ -1,6 +1,7 @@
 """Decisions that a rewrite of one name should not change: the category pairs with one side rewritten as officers, lists
 and spreadsheets write names (case, spaces, punctuation, hyphens, accents, legal forms spelt out, abbreviations, a leading
-'The', acronyms with dots, Muhammad shortened, the Arabic article joined, surname first or last), and how many decisions
+'The', acronyms with dots, Muhammad shortened, the Arabic article joined, surname last; Arabic letters typed the Persian
+way, a ta marbuta as heh, Cyrillic ё as е, traditional Chinese characters), and how many decisions
 each rewrite flips: for Redline at its product threshold and for nomenklatura's logic-v2 and name-based at their best
 tune-half thresholds, on the same pairs.
 
@@ -70,6 +71,15 @@ def _dotted_acronyms(text: str) -> str:
     return text if text.isupper() else re.sub(r"\b([A-Z]{2,5})\b", lambda found: ".".join(found.group(1)) + ".", text)
 
 
+_HAN = re.compile("[\u4e00-\u9fff]")
+
+
+def _traditional(text: str) -> str:
+    import icu
+
+    return str(icu.Transliterator.createInstance("Simplified-Traditional").transliterate(text))
+
+
 def _given_first(text: str) -> str:
     surname, _, given = text.partition(",")
     return f"{given.strip()} {surname.strip()}" if given.strip() else text
@@ -96,6 +106,12 @@ REWRITES = (
     Rewrite("muhammad_short", "Muhammad shortened (Mohd)", lambda t: _MUHAMMAD.sub("Mohd", t), PERSON),
     Rewrite("article_joined", "the Arabic article joined (al-X as alX)", _each_case(r"\b(al)[- ](?=\w{3})", r"\1"), PERSON),
     Rewrite("given_first", "'Surname, Given' as 'Given Surname'", _given_first, PERSON),
+    # Letters a script varies without changing the word (the native side of the cross-script pairs)
+    Rewrite("persian_letters", "Arabic ya and kaf typed the Persian way (ی ک)", lambda t: t.replace("ي", "ی").replace("ك", "ک")),
+    Rewrite("ta_marbuta", "Arabic ta marbuta written as heh (ة as ه)", lambda t: t.replace("ة", "ه")),
+    Rewrite("hamza", "Arabic alif without its hamza (أ إ آ as ا)", lambda t: re.sub("[أإآ]", "ا", t)),
+    Rewrite("yo", "Cyrillic ё written е", lambda t: t.replace("ё", "е").replace("Ё", "Е")),
+    Rewrite("traditional", "Chinese characters in their traditional forms", lambda t: _traditional(t) if _HAN.search(t) else t),
 )
 
 
