@@ -512,7 +512,9 @@ def _article_joined(joined: Token, bare: Token) -> bool:
     """A word with the Arabic article joined to it, whose rest is the other word by its spelling or a reading, not a fuzzy
     edit ('Alighadeer' is Ali Ghadeer), nor a given name's short form ('Albert' / 'Bert')."""
     rest = joined.text[2:]
-    if len(rest) < ARTICLE_REST_MIN or rest[0] in _ARTICLE_NOT_BEFORE or bare.kind != WORD or nickname(joined.text, bare.text):
+    if len(rest) < ARTICLE_REST_MIN or rest[0] in _ARTICLE_NOT_BEFORE or bare.kind != WORD or abs(len(rest) - len(bare.text)) > LOOSE_LENGTH_GAP:
+        return False
+    if nickname(joined.text, bare.text):
         return False
     found = token_similarity(replace(joined, text=rest, source=rest), bare)
     return found[0] >= SIMILARITY["article_joined"] and found[1] != "fuzzy"
@@ -1346,19 +1348,25 @@ def _compound_pairs(
         # ('ur', 'ud', 'al') in the middle; each with its letters, and the kinds of romanisation
         # (loose or not) of the runs written in one kind only.
         free = [i not in used_l for i in range(len(left))]
-        sized: list[tuple[tuple[int, ...], str]] = []
+        # Each run with its letters as read, and as written where a word was read as another (_joined).
+        sized: list[tuple[tuple[int, ...], int, bool]] = []
         loose_left = set()
         for i in range(len(left) - 1):
             if free[i] and free[i + 1]:
                 a, b = left[i], left[i + 1]
-                sized.extend(((i, i + 1), joined) for joined in _joined((a, b)))
+                sized.append(((i, i + 1), len(a.text) + len(b.text), False))
+                if a.source != a.text or b.source != b.text:
+                    sized.append(((i, i + 1), len(a.source) + len(b.source), True))
                 if a.abjad == b.abjad:
                     loose_left.add(a.abjad)
         for i in range(len(left) - 2):
             if free[i] and free[i + 1] and free[i + 2]:
                 a, b, c = left[i], left[i + 1], left[i + 2]
-                if b.kind == STOP or len(b.text) <= 2 or len(a.text) + len(b.text) + len(c.text) >= _THREE_WORD_COMPOUND:
-                    sized.extend(((i, i + 1, i + 2), joined) for joined in _joined((a, b, c)))
+                joined_size = len(a.text) + len(b.text) + len(c.text)
+                if b.kind == STOP or len(b.text) <= 2 or joined_size >= _THREE_WORD_COMPOUND:
+                    sized.append(((i, i + 1, i + 2), joined_size, False))
+                    if a.source != a.text or b.source != b.text or c.source != c.text:
+                        sized.append(((i, i + 1, i + 2), len(a.source) + len(b.source) + len(c.source), True))
                     if b.abjad == a.abjad and c.abjad == a.abjad:
                         loose_left.add(a.abjad)
         if not sized:
@@ -1367,16 +1375,18 @@ def _compound_pairs(
         for j in wholes:
             whole = right[j]
             size = len(whole.text)
-            for span, joined in sized:
+            for span, joined_size, as_written in sized:
                 if joined_any and used_l.intersection(span):
                     continue
-                joined_size = len(joined)
                 gap = joined_size - size if joined_size > size else size - joined_size
                 if gap > (size + gap) * _COMPOUND_SLACK and not (
                     (not whole.abjad) in loose_left and _loose_against([left[i] for i in span], whole)
                 ):
                     continue  # no edit ratio reaches a compound, and no consonant key is asked
                 parts = [left[i] for i in span]
+                joined = _joined(tuple(parts))[-1] if as_written else "".join([t.text for t in parts])
+                if as_written and joined == "".join([t.text for t in parts]):
+                    continue  # written as read after all, or not in plain letters: the run as read is tried already
                 sim = _compound_similarity(joined, parts, whole)
                 if sim >= SIMILARITY["compound_min"]:
                     joined_any = True
@@ -1401,11 +1411,15 @@ def _joined_exactly(
     ):
         if len(left) < 2:
             continue
-        joins = {joined: i for i in range(len(left) - 1) for joined in _joined((left[i], left[i + 1]))}
-        for j, whole in enumerate(right):
-            i = joins.get(whole.text)
-            if i is None or j in used_r or i in used_l or i + 1 in used_l:
+        sizes = {len(t.text) for t in right}  # the join's length first: most names have none to test
+        for i in range(len(left) - 1):
+            a, b = left[i], left[i + 1]
+            if len(a.text) + len(b.text) not in sizes and len(a.source) + len(b.source) not in sizes:
                 continue
+            found = [j for joined in _joined((a, b)) for j, whole in enumerate(right) if whole.text == joined]
+            if not found or found[0] in used_r or i in used_l or i + 1 in used_l:
+                continue
+            j, whole = found[0], right[found[0]]
             parts = (left[i], left[i + 1])
             part = max(parts, key=lambda t: t.weight)
             merged = Token(whole.text, part.kind, part.weight, " ".join(t.source for t in parts), part.abjad, part.sound)
