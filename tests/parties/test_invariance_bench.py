@@ -1,0 +1,34 @@
+"""benchmarks/parties_invariance.py: its rewrites keep the name and change only what they say, and a flip is counted
+on the side it falls."""
+
+from __future__ import annotations
+
+from benchmarks.pair_scoring import Pair
+from benchmarks.parties_invariance import PERSON, REWRITES, flips
+
+REWRITE = {rewrite.name: rewrite for rewrite in REWRITES}
+
+
+def test_each_rewrite_writes_the_name_as_it_says() -> None:
+    assert REWRITE["spaces"].apply("Korva Trading") == "  Korva   Trading "
+    assert REWRITE["legal_spelt"].apply("Korva Co., Ltd.") == "Korva Company Limited"
+    assert REWRITE["abbreviated"].apply("Korva International Trading Company") == "Korva Intl Trading Co."
+    assert REWRITE["dotted"].apply("KV Semiconductor") == "K.V. Semiconductor"
+    assert REWRITE["dotted"].apply("KV SEMICONDUCTOR") == "KV SEMICONDUCTOR"  # capitals everywhere: no acronym to tell
+    assert REWRITE["muhammad_short"].apply("KORVANI, Mohammed Ali") == "KORVANI, Mohd Ali"
+    assert REWRITE["article_joined"].apply("Abu Walid al-Korvani") == "Abu Walid alKorvani"
+    assert REWRITE["given_first"].apply("KORVANI, Ali") == "Ali KORVANI"
+    assert REWRITE["persian_letters"].apply("الجهاد الاسلامي") == "الجهاد الاسلامی"
+    assert REWRITE["muhammad_short"].only == PERSON
+
+
+def test_a_flip_is_lost_for_a_positive_and_gained_for_a_negative() -> None:
+    pairs = [Pair("company_variants", "tune", 1, "Korva Trading", "KORVA TRADING", None),
+             Pair("must_not_match", "tune", 0, "Korva Trading", "Vorka Trading", None)]
+
+    def case_blind(a: str, b: str, schema: str | None) -> float:
+        return float(a.lower() == b.lower() or (a.islower() != b.islower() and b.islower()))  # a lower-case name always matches
+
+    result = flips(pairs, {"redline": (case_blind, 0.5)})
+    assert result["lower"]["redline"]["lost"] == 0 and result["lower"]["redline"]["gained"] == 1  # type: ignore[index]
+    assert result["lower"]["pairs"] == 2 and result["lower"]["positives"] == 1
