@@ -24,7 +24,7 @@ from redline.parties.score import Rarity
 from redline.parties.snapshots import IMPORTS, active_entities, import_paths as _import_paths, list_snapshots
 from redline.review.core import record_screening
 
-CACHE_VERSION = "213"  # bump whenever analysis, the name index or vocab.yaml changes what a cached analysis holds (the history is in git log)
+CACHE_VERSION = "218"  # bump whenever analysis, the name index or vocab.yaml changes what a cached analysis holds (the history is in git log)
 
 
 # Who is screening, where a caller cannot pass a Context down (the HTTP routes set it per request).
@@ -225,6 +225,7 @@ def name_comparer() -> Callable[..., dict[str, Any]]:
 
 def _compare_names(left: str, right: str, schema: str | None = None, rarity: Rarity | None = None) -> dict[str, Any]:
     from redline.parties.names import readings, split_alternatives, translated
+    from redline.parties.normalise import normalise
     from redline.parties.score import compare
 
     person = schema == "Person"
@@ -241,7 +242,11 @@ def _compare_names(left: str, right: str, schema: str | None = None, rarity: Rar
         (found for a, b in pairs for found in (compare(a, b, rarity=rarity), compare(b, a, rarity=rarity))),
         key=lambda found: found.score,
     )
-    return {"score": round(best.score, 4), "match": best.score >= MATCH_THRESHOLD, "explanation": best.explain()}
+    explanation = best.explain()
+    changed = dict.fromkeys(change for name in (left, right) for change in normalise(name).changes)
+    if changed:  # readings take each name as normalised, so analyse finds nothing left to say
+        explanation = f"{explanation}; names normalised before matching: {'; '.join(changed)}"
+    return {"score": round(best.score, 4), "match": best.score >= MATCH_THRESHOLD, "explanation": explanation}
 
 
 def listed_clusters(program_ids: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:

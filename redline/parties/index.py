@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from redline.parties.names import ADMIN, GENERIC, LOOSE_CONSONANTS, NUMBER, PLACE, STOP, WORD, AnalysedName, Token, east_slavic, fold, initials, loose_spellings, skeleton
+from redline.parties.names import ADMIN, GENERIC, LOOSE_CONSONANTS, NUMBER, PLACE, STOP, WORD, AnalysedName, Token, east_slavic, fold, initials, loose_spellings, skeleton, vocabulary
 from redline.parties.score import CONSONANT_READING_MIN, DISEMVOWELLED_MIN, SIMILARITY, VOWEL_READING_MIN, vowelless, without_vowels
 from redline.parties.scripts import loose_readings, sound_key
 
@@ -55,7 +55,7 @@ class NameIndex:
         self.entries = entries
         postings: dict[str, list[int]] = defaultdict(list)
         for n, entry in enumerate(entries):
-            for text in {t.text for t in entry.name.tokens if t.kind != STOP}:
+            for text in {t.text for t in entry.name.tokens if t.kind != STOP} | _letter_runs(entry.name.tokens):
                 postings[text].append(n)
         # Postings in one flat array (CSR): token id -> entries[offsets[id]:offsets[id + 1]].
         self.vocab = {text: i for i, text in enumerate(postings)}
@@ -158,9 +158,12 @@ class NameIndex:
                     for other in self.disemvowelled.get(without_vowels(text), ()):
                         found.setdefault(other, 0.8)
             if len(text) >= 6:
-                # "hikvision" typed as one word, listed as "hik vision": split points.
+                # "hikvision" typed as one word, listed as "hik vision": split points; a part as the listed name
+                # reads it where it is a sector word's spelling ("gazpromneft", listed "gazprom neft": petroleum).
+                canonical = vocabulary().canonical
                 for i in range(3, len(text) - 2):
                     left, right = text[:i], text[i:]
+                    left, right = canonical.get(left, left), canonical.get(right, right)
                     if left in self.vocab and right in self.vocab:
                         found.setdefault(left, 0.5)
                         found.setdefault(right, 0.5)
@@ -251,6 +254,20 @@ def _initials(name: AnalysedName) -> tuple[str, ...]:
         return ()
     forms = {letters + form[:size] for form in name.legal_forms if form[:1].isalpha() for size in (1, 2)}
     return (letters, *sorted(f for f in forms if len(f) <= ACRONYM_LETTERS[1]))
+
+
+def _letter_runs(tokens: tuple[Token, ...]) -> set[str]:
+    """A name's letters written one by one ('S.J. Semiconductor'), joined as the word they spell (score._lettered_pairs)."""
+    runs: set[str] = set()
+    run = ""
+    for t in (*tokens, None):
+        if t is not None and len(t.text) == 1 and t.kind != NUMBER:
+            run += t.text
+            continue
+        if 2 <= len(run) <= ACRONYM_LETTERS[1]:
+            runs.add(run)
+        run = ""
+    return runs
 
 
 ACRONYM_LETTERS = (3, 6)  # the lengths of the acronyms the index keys (score._acronym_pairs reads 2-6 letters)

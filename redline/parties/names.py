@@ -100,6 +100,9 @@ _POSSESSIVE = re.compile(r"(?<=[^\W\d_]{3})['’]s\b")  # an English possessive,
 # The Islamic State's 'IS-' before its province's name ('IS-Khorasan', 'IS-Somalia'), which rigour would read as the
 # Danish legal form I/S: the group's name (vocab abbreviations isis). Not 'IS Bank' (Turkish İş), written apart.
 _IS_PROVINCE = re.compile(r"^is\s*-\s*(?=[^\W\d_]{3})")
+# An organisation's name that begins with the English article ('The National Key Laboratory ...'): the article says
+# nothing, and as a stop word it would pair with another 'the' inside the other name ('... of the Korean People's Army').
+_LEADING_ARTICLE = re.compile(r"^the\s+(?=\S)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -702,6 +705,7 @@ def _names_a_party(tokens: tuple[Token, ...]) -> bool:
 def split_alternatives(raw: str) -> tuple[str, ...]:
     """A name string that carries former names or aliases ("X f.k.a. Y", "X; Y") -> every name in it."""
     vocab = vocabulary()
+    raw = normalise(raw).text  # as analyse reads it, before any reading splits or reorders it
     text = _drop_repeated_acronyms(vocab.annotations.sub(" ", raw)).strip()
     lowered = text.lower()
     for marker in vocab.noise_prefixes:
@@ -975,7 +979,7 @@ def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
     if not person:
         text = _POSSESSIVE.sub("", text)  # "Iran's Headquarters" is Iran's, as "Iranian Headquarters" is Iranian
         text = _ELISION.sub(lambda found: _ELIDED[found.group(1)], text)  # "Groupe d'Investissement" is 'de Investissement' ('GIF')
-        text = _IS_PROVINCE.sub("isis ", text)
+        text = _IS_PROVINCE.sub("isis ", _LEADING_ARTICLE.sub("", text))
     text = _APOSTROPHES.sub("", mark_geresh(text)).replace("?", "").replace("״", '"').replace("׳", "'")
     legal_forms: list[str] = []
     cut: frozenset[str] = _NONE

@@ -50,12 +50,13 @@ class Normalised:
 
 
 def normalise(text: str) -> Normalised:
-    """The text as a reader reads it, and a short note for each kind of change made."""
+    """The text as a reader reads it, and a short note for each kind of change made. Spaces of any kind
+    (no-break, ideographic, runs of them, at either end) are one space between words, unremarked."""
     if text.isascii():
-        return Normalised(text)
+        return Normalised(spaced(text))
     changes: list[str] = []
     folded = unicodedata.normalize("NFKC", text)
-    if folded != text and folded != unicodedata.normalize("NFC", text):
+    if folded != text and spaced(folded) != spaced(unicodedata.normalize("NFC", text)):
         changes.append("compatibility forms (fullwidth, ligature, styled letters) read as plain letters")
     reordered = _OVERRIDE_RE.sub(_as_displayed, folded) if RLO in folded or LRO in folded else folded
     if reordered != folded:
@@ -70,7 +71,14 @@ def normalise(text: str) -> Normalised:
     if latin != cleaned:
         swapped = sorted({f"'{a}' ({_script(a)}) as '{b}'" for a, b in zip(cleaned, latin) if a != b})
         changes.append("look-alike letters in Latin words read as Latin: " + ", ".join(swapped[:4]) + (" ..." if len(swapped) > 4 else ""))
-    return Normalised(unicodedata.normalize("NFC", latin), tuple(changes))
+    return Normalised(spaced(unicodedata.normalize("NFC", latin)), tuple(changes))
+
+
+def spaced(text: str) -> str:
+    """Words separated by one space: a name pasted from a web page or a spreadsheet keeps no-break spaces,
+    runs of spaces and spaces at its ends, which the readings of a name (legal forms of several words,
+    'Surname, Given') do not expect."""
+    return " ".join(text.split())
 
 
 def _as_displayed(match: re.Match[str]) -> str:

@@ -206,6 +206,10 @@ SIMILARITY = {
     # its -ullah ('Ghodrat' / 'Ghodratollah'; session 33: larger tune pool person +2, nothing else moved; names.nickname):
     # valued as an initial, so a lone such name stays below a match ('Leo' / 'Leon': lone_approximate).
     "nickname": 0.8,
+    # An Arabic name written with its article joined ('ALBITAR', 'AlDayf') against the name without it ('BITAR',
+    # 'Deif'): the rest compared as the word (ARTICLE_REST_MIN), valued as a short form, in persons' names only (an
+    # organisation's 'Alrosa' is not 'Rosa'). Session 38: rewriting the tune pairs' articles joined lost 42 true pairs.
+    "article_joined": 0.8,
 }
 # Rule word_rarity (issue 9, session 21): a distinctive word (kind WORD) weighs by how many listed
 # parties carry it, as soft TF-IDF (Cohen, Ravikumar & Fienberg 2003) and nomenklatura's name
@@ -426,6 +430,11 @@ LOOSE_LENGTH_GAP = 4
 # never computed.
 LOOSE_FLOOR = 0.4
 _CONSONANT_READING = (SIMILARITY["spelling_variant"], "spelling variant, consonants read one way")
+# A word that begins with the Arabic article joined to it: the rest is compared when it keeps this many letters and
+# does not begin with l ('Alim', 'Allahdad' are names of their own; 'Alomairi' is al-Omairi).
+ARTICLE_REST_MIN = 4
+_ARTICLE_NOT_BEFORE = frozenset("l")
+ARTICLE_JOINED = "article joined"
 _EAST_SLAVIC = (SIMILARITY["east_slavic"], "East Slavic spelling")
 
 
@@ -437,6 +446,8 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
     if q_kind == NUMBER or c_kind == NUMBER:
         return _NONE
     if q_kind == INITIAL or c_kind == INITIAL:
+        if (q_kind == STOP and len(a) > 2) or (c_kind == STOP and len(b) > 2):
+            return _NONE  # 'the' spells no initial ('S&T': science and technology); a particle may ('ur' / 'u')
         if (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
             return SIMILARITY["initial"], "initial"
         return _NONE
@@ -450,6 +461,8 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
         return SIMILARITY["organisation_form"], "form of an organisation"
     len_a, len_b = len(a), len(b)
     shorter = len_a if len_a < len_b else len_b
+    if shorter >= ARTICLE_REST_MIN and (a[:2] == "al") != (b[:2] == "al") and (_article_joined(q, c) if a[:2] == "al" else _article_joined(c, q)):
+        return SIMILARITY["article_joined"], ARTICLE_JOINED  # before a fuzzy match: 'alshammari' is 'al shammari' whole first
     if shorter >= 4:
         sim = OSA.normalized_similarity(a, b)  # a transposition is one edit
         spelt = c.source
@@ -487,6 +500,24 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
     if q.abjad == c.abjad:
         return _NONE  # no loose romanisation on either side: no consonant key to compare
     return _skeleton_similarity(q, c)
+
+
+def _fuzzy(a: str, b: str) -> float:
+    """The edit similarity of two words where it reaches a fuzzy match (token_similarity's first test), else 0."""
+    sim = OSA.normalized_similarity(a, b)
+    return sim if sim >= (_FUZZY_SHORT if min(len(a), len(b)) < 8 else _FUZZY_LONG) else 0.0
+
+
+def _article_joined(joined: Token, bare: Token) -> bool:
+    """A word with the Arabic article joined to it, whose rest is the other word by its spelling or a reading, not a fuzzy
+    edit ('Alighadeer' is Ali Ghadeer), nor a given name's short form ('Albert' / 'Bert')."""
+    rest = joined.text[2:]
+    if len(rest) < ARTICLE_REST_MIN or rest[0] in _ARTICLE_NOT_BEFORE or bare.kind != WORD or abs(len(rest) - len(bare.text)) > LOOSE_LENGTH_GAP:
+        return False
+    if nickname(joined.text, bare.text):
+        return False
+    found = token_similarity(replace(joined, text=rest, source=rest), bare)
+    return found[0] >= SIMILARITY["article_joined"] and found[1] != "fuzzy"
 
 
 def _stem(a: str, b: str) -> bool:
@@ -776,6 +807,7 @@ def compare(
     initials: list[tuple[float, int, int, str]] = []
     abbreviations: list[tuple[float, int, int, str]] = []
     organisations = not (query.person or listed.person)
+    _joined_exactly(q_tokens, c_tokens, used_q, used_c, pairs)
     for negative, i, j, how in candidates:
         if i in used_q or j in used_c:
             continue
@@ -783,6 +815,14 @@ def compare(
             # An initial is paired after compounds: 'M.' must not take the 'Madani' of 'Al Madani'
             # that 'Almadani' joins.
             initials.append((negative, i, j, how))
+            continue
+        if how == ARTICLE_JOINED:
+            # After compounds, as an initial is: 'alsehri' is 'al shehri' whole before it is 'shehri' alone. In
+            # organisations' names only as any two words are alike ('Alrosa' is not 'Rosa').
+            if organisations:
+                negative, how = -_fuzzy(q_tokens[i].text, c_tokens[j].text), "fuzzy"
+            if negative:
+                initials.append((negative, i, j, how))
             continue
         if how == "abbreviation" and organisations and _spells_other_name(q_tokens[i], c_tokens[j], query, listed):
             # A word's abbreviation after acronyms: 'SMIC' spells Semiconductor Manufacturing International
@@ -793,6 +833,8 @@ def compare(
         used_q.add(i)
         used_c.add(j)
     _compound_pairs(q_tokens, c_tokens, used_q, used_c, pairs)
+    if organisations:
+        _lettered_pairs(q_tokens, c_tokens, used_q, used_c, pairs)
     for negative, i, j, how in initials:
         if i not in used_q and j not in used_c:
             used_q.add(i)
@@ -1011,7 +1053,7 @@ def _one_name_spelt_two_ways(
     """A person's names agree but one, left alone on each side ('Sung-Mu Hong' / 'Sun Mu Hong',
     'Artem ... KUZNETSOV' / 'Artyom ... KUZNETSOV'): with at least two names found, those two are one
     name in two transliterations when they are close enough (rule one_name_two_ways)."""
-    if sum(1 for p in pairs if p.query.kind in NAMES and p.listed.kind in NAMES) < 2:
+    if sum(_names_in(p) for p in pairs if p.query.kind in NAMES and p.listed.kind in NAMES) < 2:
         return
     left_q = [i for i, t in enumerate(q_tokens) if i not in used_q and t.kind in NAMES]
     left_c = [j for j, t in enumerate(c_tokens) if j not in used_c and t.kind in NAMES]
@@ -1030,6 +1072,15 @@ def _one_name_spelt_two_ways(
     used_q.add(left_q[0])
     used_c.add(left_c[0])
     pairs.append(Pair(q, c, VALUES["one_name_two_ways"], TWO_WAYS))
+
+
+def _names_in(pair: Pair) -> int:
+    """The names a pair finds: a compound finds each of its words that is no particle ('Changho' / 'Chang-Ho' two, as
+    'Chang Ho' / 'Chang-Ho' does; 'alshammari' / 'al shammari' one)."""
+    if pair.how != "compound":
+        return 1
+    stopwords = vocabulary().stopwords
+    return max(1, max(sum(1 for word in t.source.split() if word not in stopwords) for t in (pair.query, pair.listed)))
 
 
 def _nickname_pairs(
@@ -1297,12 +1348,15 @@ def _compound_pairs(
         # ('ur', 'ud', 'al') in the middle; each with its letters, and the kinds of romanisation
         # (loose or not) of the runs written in one kind only.
         free = [i not in used_l for i in range(len(left))]
-        sized: list[tuple[tuple[int, ...], int]] = []
+        # Each run with its letters as read, and as written where a word was read as another (_joined).
+        sized: list[tuple[tuple[int, ...], int, bool]] = []
         loose_left = set()
         for i in range(len(left) - 1):
             if free[i] and free[i + 1]:
                 a, b = left[i], left[i + 1]
-                sized.append(((i, i + 1), len(a.text) + len(b.text)))
+                sized.append(((i, i + 1), len(a.text) + len(b.text), False))
+                if a.source != a.text or b.source != b.text:
+                    sized.append(((i, i + 1), len(a.source) + len(b.source), True))
                 if a.abjad == b.abjad:
                     loose_left.add(a.abjad)
         for i in range(len(left) - 2):
@@ -1310,7 +1364,9 @@ def _compound_pairs(
                 a, b, c = left[i], left[i + 1], left[i + 2]
                 joined_size = len(a.text) + len(b.text) + len(c.text)
                 if b.kind == STOP or len(b.text) <= 2 or joined_size >= _THREE_WORD_COMPOUND:
-                    sized.append(((i, i + 1, i + 2), joined_size))
+                    sized.append(((i, i + 1, i + 2), joined_size, False))
+                    if a.source != a.text or b.source != b.text or c.source != c.text:
+                        sized.append(((i, i + 1, i + 2), len(a.source) + len(b.source) + len(c.source), True))
                     if b.abjad == a.abjad and c.abjad == a.abjad:
                         loose_left.add(a.abjad)
         if not sized:
@@ -1319,7 +1375,7 @@ def _compound_pairs(
         for j in wholes:
             whole = right[j]
             size = len(whole.text)
-            for span, joined_size in sized:
+            for span, joined_size, as_written in sized:
                 if joined_any and used_l.intersection(span):
                     continue
                 gap = joined_size - size if joined_size > size else size - joined_size
@@ -1328,7 +1384,9 @@ def _compound_pairs(
                 ):
                     continue  # no edit ratio reaches a compound, and no consonant key is asked
                 parts = [left[i] for i in span]
-                joined = "".join([t.text for t in parts])
+                joined = _joined(tuple(parts))[-1] if as_written else "".join([t.text for t in parts])
+                if as_written and joined == "".join([t.text for t in parts]):
+                    continue  # written as read after all, or not in plain letters: the run as read is tried already
                 sim = _compound_similarity(joined, parts, whole)
                 if sim >= SIMILARITY["compound_min"]:
                     joined_any = True
@@ -1339,6 +1397,71 @@ def _compound_pairs(
                     sim, how = (SIMILARITY["skeleton"], "sound key") if sim == SOUND_COMPOUND else (sim * SIMILARITY["compound"], "compound")
                     pairs.append(Pair(whole, merged, sim, how) if flip else Pair(merged, whole, sim, how))
                     break
+
+
+def _joined_exactly(
+    q_tokens: tuple[Token, ...], c_tokens: tuple[Token, ...], used_q: set[int], used_c: set[int], pairs: list[Pair]
+) -> None:
+    """Two neighbouring words whose letters, as read or as written, are one word of the other name ('Universal-Avia' /
+    'UniversalAvia'): paired as a compound before any word is paired alone ('avia' would take 'aviation', a sector
+    word's abbreviation, and leave 'universalavia' with nothing)."""
+    for left, right, used_l, used_r, flip in (
+        (q_tokens, c_tokens, used_q, used_c, False),
+        (c_tokens, q_tokens, used_c, used_q, True),
+    ):
+        if len(left) < 2:
+            continue
+        sizes = {len(t.text) for t in right}  # the join's length first: most names have none to test
+        for i in range(len(left) - 1):
+            a, b = left[i], left[i + 1]
+            if len(a.text) + len(b.text) not in sizes and len(a.source) + len(b.source) not in sizes:
+                continue
+            found = [j for joined in _joined((a, b)) for j, whole in enumerate(right) if whole.text == joined]
+            if not found or found[0] in used_r or i in used_l or i + 1 in used_l:
+                continue
+            j, whole = found[0], right[found[0]]
+            parts = (left[i], left[i + 1])
+            part = max(parts, key=lambda t: t.weight)
+            merged = Token(whole.text, part.kind, part.weight, " ".join(t.source for t in parts), part.abjad, part.sound)
+            used_l.update((i, i + 1))
+            used_r.add(j)
+            sim = SIMILARITY["compound"]
+            pairs.append(Pair(whole, merged, sim, "compound") if flip else Pair(merged, whole, sim, "compound"))
+
+
+def _lettered_pairs(
+    q_tokens: tuple[Token, ...], c_tokens: tuple[Token, ...], used_q: set[int], used_c: set[int], pairs: list[Pair]
+) -> None:
+    """An organisation's word of two to six letters against the same letters written one by one with dots on the
+    other side ('SJ' / 'S.J. Semiconductor'; 'ITEF' / 'Kurchatovskiy Institute I.T.E.F.', whose letters at a long name's
+    end analysis keeps apart, as a legal form no table holds is written so): one word, before an initial takes a letter."""
+    for left, right, used_l, used_r, flip in (
+        (q_tokens, c_tokens, used_q, used_c, False),
+        (c_tokens, q_tokens, used_c, used_q, True),
+    ):
+        letters = [k for k, t in enumerate(right) if k not in used_r and len(t.text) == 1 and t.kind != NUMBER]
+        if len(letters) < 2:
+            continue
+        for i, word in enumerate(left):
+            size = len(word.text)
+            if i in used_l or word.kind != WORD or not 2 <= size <= 6 or size > len(letters):
+                continue
+            for start in range(len(right) - size + 1):
+                span = range(start, start + size)
+                if all(k not in used_r and len(right[k].text) == 1 and right[k].text == word.text[n] for n, k in enumerate(span)):
+                    used_l.add(i)
+                    used_r.update(span)
+                    spelt = Token(word.text, word.kind, word.weight, ".".join(right[k].source for k in span) + ".")
+                    pairs.append(Pair(spelt, word, 1.0, "exact") if flip else Pair(word, spelt, 1.0, "exact"))
+                    break
+
+
+def _joined(parts: tuple[Token, ...]) -> tuple[str, ...]:
+    """The words of a run joined as read, and as written where a word was read as another (a sector word's
+    spelling: 'gazprom neft' is read 'gazprom petroleum', and the one word 'gazpromneft' joins it as written)."""
+    read = "".join([t.text for t in parts])
+    written = "".join([t.source for t in parts])
+    return (read,) if written == read or not (written.isascii() and written.isalpha()) else (read, written)
 
 
 # Three words written apart without a particle between them ('pour naghsh band' against 'pournaghshband')

@@ -427,11 +427,11 @@ def _abjad(word: str, script: str, person: bool) -> list[Piece]:
         if tail == "الدين":  # 'شهاب الدين' as names.arabic_parts reads Shahabuddin: shahab + din
             return [(_abjad_letters(head, script), "", True), ("din", "", True)]
         return [(_abjad_letters(head, script) + table["joined_words"][tail], "", True)]
-    special = table["words"].get(word)
+    special = _abjad_word("words", word)
     if special:
         return [(special, "", True)]
     pieces: list[Piece] = []
-    sector = table["sector_words"].get(word)
+    sector = _abjad_word("sector_words", word)
     if sector and not person:
         return [(sector, "generic", False)]
     if script == "HEBREW":
@@ -460,16 +460,36 @@ def _abjad(word: str, script: str, person: bool) -> list[Piece]:
                 pieces.append(("al", "", True))  # the article (with a joined 'and', 'by', 'for')
                 word = word[len(prefix):]
                 break
-        sector = table["sector_words"].get(word)
+        sector = _abjad_word("sector_words", word)
         if sector and not person:
             return pieces + [(sector, "generic", False)]
-        adjective = None if person else arabic_nisbas().get(word)
+        adjective = None if person else arabic_nisbas().get(word) or arabic_nisbas().get(word.translate(_ARABIC_FOLD))
         if adjective:
             return [(adjective, "", False)]  # 'المصري' Egyptian, its article no word of the name
     text = _abjad_letters(word, script)
     if text:
         pieces.append((text, "", True))
     return pieces
+
+
+# Letters Arabic-script writing varies without changing the word: Persian and Urdu keyboards write ya and kaf their way
+# (ی ک for ي ك), an alif may lose its hamza (أ إ آ), a final ta marbuta is written as its heh (ة ه, ۀ).
+_ARABIC_FOLD = str.maketrans({"ی": "ي", "ى": "ي", "ک": "ك", "ۀ": "ه", "ة": "ه", "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا"})
+
+
+def _abjad_word(table: str, word: str) -> str | None:
+    """A word of scripts.yaml's abjad `table` ('words', 'sector_words'), as spelt there or with its letters folded
+    (_ARABIC_FOLD: 'الاسلامی' and 'شبکة' are 'الاسلامي' and 'شبكة')."""
+    found: str | None = _tables()["abjad"][table].get(word)
+    return found if found is not None else _folded_abjad(table).get(word.translate(_ARABIC_FOLD))
+
+
+@lru_cache(maxsize=None)
+def _folded_abjad(table: str) -> dict[str, str]:
+    folded: dict[str, str] = {}
+    for word, value in _tables()["abjad"][table].items():
+        folded.setdefault(word.translate(_ARABIC_FOLD), value)
+    return folded
 
 
 @lru_cache(maxsize=1)
@@ -489,6 +509,8 @@ def arabic_nisbas() -> dict[str, str]:
         out[nisba] = out[nisba + "ة"] = english
     for nisba, english in table["nisbas"].items():
         out[nisba] = out[nisba + "ة"] = english
+    for nisba, english in list(out.items()):
+        out.setdefault(nisba.translate(_ARABIC_FOLD), english)
     return out
 
 
