@@ -100,6 +100,12 @@ _POSSESSIVE = re.compile(r"(?<=[^\W\d_]{3})['’]s\b")  # an English possessive,
 # The Islamic State's 'IS-' before its province's name ('IS-Khorasan', 'IS-Somalia'), which rigour would read as the
 # Danish legal form I/S: the group's name (vocab abbreviations isis). Not 'IS Bank' (Turkish İş), written apart.
 _IS_PROVINCE = re.compile(r"^is\s*-\s*(?=[^\W\d_]{3})")
+# Words rigour's table of legal forms also holds ('in' as Inc., 'at' as the Ukrainian АТ): a legal form at a name's
+# start or end, the word inside it ('Islamic State in Iraq', 'University at Buffalo'), marked there so that the table
+# does not read it (_KEPT: letters no word ends with, taken off after). Read as Inc., 'ISIS in the Islamic Sahel' gave
+# its acronym the letter I and spelt ISIS by itself (session 38's test read: 'Sahel Company' met it at 0.67).
+_INNER_FORM_WORD = re.compile(r"(?<=\w )(in|at)(?= \w)")
+_KEPT = "qxq"
 # An organisation's name that begins with the English article ('The National Key Laboratory ...'): the article says
 # nothing, and as a stop word it would pair with another 'the' inside the other name ('... of the Korean People's Army').
 _LEADING_ARTICLE = re.compile(r"^the\s+(?=\S)")
@@ -993,6 +999,7 @@ def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
             text = _DOTTED_RE.sub(lambda match: _dotted_form(match, dotted), text)
             cut = frozenset(_TRUNCATED_RE.findall(text))
         text = _spelled_out(vocab.legal_form_spellings_re.sub(lambda m: vocab.legal_form_spellings[m.group(0)], text), vocab, notes)
+        text = _INNER_FORM_WORD.sub(rf"\1{_KEPT}", text)
         found = extract_org_types(text)
         if found:
             legal_forms.extend(form for _, form in found)
@@ -1004,6 +1011,7 @@ def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
             if found:
                 legal_forms.extend(form for _, form in found)
                 text = remove_org_types(text, normalize_flags=_NO_MARKS, cleanup=Cleanup.Strong)
+        text = text.replace(_KEPT, "")
         for form, canonical in vocab.han_words.items():
             # Hangul and kana legal forms are not Han, so segmenting would not see them.
             if canonical == "company" and not _HAN_RE.search(form) and form in text:

@@ -130,6 +130,15 @@ def test_bracketed_labels_and_listing_notes() -> None:
     assert split_alternatives("Abu Muhammad (original script: Абу Мухаммад)") == ("Abu Muhammad", "Абу Мухаммад")
 
 
+def test_in_and_at_inside_a_name_are_words_not_legal_forms() -> None:
+    """rigour's table reads 'in' as Inc. and 'at' as the Ukrainian АТ: only at a name's start or end are they forms."""
+    assert analyse("Islamic State in Korvania").legal_forms == () and "in" in kinds("Islamic State in Korvania")
+    assert analyse("University at Korvan").legal_forms == ()
+    assert analyse("AT Korvanafta").legal_forms == ("at",) and analyse("Korvan Trading Inc").legal_forms == ("inc",)
+    # Read as Inc., 'in' lent the name's acronym its I: 'ISIK' spelt by is(lamic) + i(nc) + k(orvan), the name said again.
+    assert "isik" not in analyse("ISIK in the Islamic Korvan").acronyms
+
+
 def test_an_organisations_leading_article_says_nothing() -> None:
     """'The' before an organisation's name is dropped, so it pairs with no 'the' inside the other name, and a stop word
     of three letters or more spells no initial ('S&T' is not 'the')."""
