@@ -1348,15 +1348,15 @@ def _compound_pairs(
         # ('ur', 'ud', 'al') in the middle; each with its letters, and the kinds of romanisation
         # (loose or not) of the runs written in one kind only.
         free = [i not in used_l for i in range(len(left))]
-        # Each run with its letters as read, and as written where a word was read as another (_joined).
-        sized: list[tuple[tuple[int, ...], int, bool]] = []
+        # Each run with its letters as read, and as written where a word was read as another (_written_join).
+        sized: list[tuple[tuple[int, ...], int, str | None]] = []
         loose_left = set()
         for i in range(len(left) - 1):
             if free[i] and free[i + 1]:
                 a, b = left[i], left[i + 1]
-                sized.append(((i, i + 1), len(a.text) + len(b.text), False))
-                if a.source != a.text or b.source != b.text:
-                    sized.append(((i, i + 1), len(a.source) + len(b.source), True))
+                sized.append(((i, i + 1), len(a.text) + len(b.text), None))
+                if written := _written_join((a, b)):
+                    sized.append(((i, i + 1), len(written), written))
                 if a.abjad == b.abjad:
                     loose_left.add(a.abjad)
         for i in range(len(left) - 2):
@@ -1364,9 +1364,9 @@ def _compound_pairs(
                 a, b, c = left[i], left[i + 1], left[i + 2]
                 joined_size = len(a.text) + len(b.text) + len(c.text)
                 if b.kind == STOP or len(b.text) <= 2 or joined_size >= _THREE_WORD_COMPOUND:
-                    sized.append(((i, i + 1, i + 2), joined_size, False))
-                    if a.source != a.text or b.source != b.text or c.source != c.text:
-                        sized.append(((i, i + 1, i + 2), len(a.source) + len(b.source) + len(c.source), True))
+                    sized.append(((i, i + 1, i + 2), joined_size, None))
+                    if written := _written_join((a, b, c)):
+                        sized.append(((i, i + 1, i + 2), len(written), written))
                     if b.abjad == a.abjad and c.abjad == a.abjad:
                         loose_left.add(a.abjad)
         if not sized:
@@ -1375,7 +1375,7 @@ def _compound_pairs(
         for j in wholes:
             whole = right[j]
             size = len(whole.text)
-            for span, joined_size, as_written in sized:
+            for span, joined_size, written in sized:
                 if joined_any and used_l.intersection(span):
                     continue
                 gap = joined_size - size if joined_size > size else size - joined_size
@@ -1384,18 +1384,14 @@ def _compound_pairs(
                 ):
                     continue  # no edit ratio reaches a compound, and no consonant key is asked
                 parts = [left[i] for i in span]
-                joined = _joined(tuple(parts))[-1] if as_written else "".join([t.text for t in parts])
-                if as_written and joined == "".join([t.text for t in parts]):
-                    continue  # written as read after all, or not in plain letters: the run as read is tried already
+                joined = written or "".join([t.text for t in parts])
                 sim = _compound_similarity(joined, parts, whole)
                 if sim >= SIMILARITY["compound_min"]:
                     joined_any = True
                     used_l.update(span)
                     used_r.add(j)
-                    part = max(parts, key=lambda t: t.weight)
-                    merged = Token(joined, part.kind, part.weight, " ".join(t.source for t in parts), part.abjad, part.sound)
                     sim, how = (SIMILARITY["skeleton"], "sound key") if sim == SOUND_COMPOUND else (sim * SIMILARITY["compound"], "compound")
-                    pairs.append(Pair(whole, merged, sim, how) if flip else Pair(merged, whole, sim, how))
+                    pairs.append(_compound_pair(parts, joined, whole, sim, how, flip))
                     break
 
 
@@ -1419,14 +1415,18 @@ def _joined_exactly(
             found = [j for joined in _joined((a, b)) for j, whole in enumerate(right) if whole.text == joined]
             if not found or found[0] in used_r or i in used_l or i + 1 in used_l:
                 continue
-            j, whole = found[0], right[found[0]]
-            parts = (left[i], left[i + 1])
-            part = max(parts, key=lambda t: t.weight)
-            merged = Token(whole.text, part.kind, part.weight, " ".join(t.source for t in parts), part.abjad, part.sound)
+            j = found[0]
             used_l.update((i, i + 1))
             used_r.add(j)
-            sim = SIMILARITY["compound"]
-            pairs.append(Pair(whole, merged, sim, "compound") if flip else Pair(merged, whole, sim, "compound"))
+            pairs.append(_compound_pair([a, b], right[j].text, right[j], SIMILARITY["compound"], "compound", flip))
+
+
+def _compound_pair(parts: list[Token], joined: str, whole: Token, sim: float, how: str, flip: bool) -> Pair:
+    """Words written apart, as one token of their joined letters (the weightiest word's kind and weight), paired with the
+    one word of the other name; `flip` when the words are the listed name's."""
+    part = max(parts, key=lambda t: t.weight)
+    merged = Token(joined, part.kind, part.weight, " ".join(t.source for t in parts), part.abjad, part.sound)
+    return Pair(whole, merged, sim, how) if flip else Pair(merged, whole, sim, how)
 
 
 def _lettered_pairs(
@@ -1457,11 +1457,18 @@ def _lettered_pairs(
 
 
 def _joined(parts: tuple[Token, ...]) -> tuple[str, ...]:
-    """The words of a run joined as read, and as written where a word was read as another (a sector word's
-    spelling: 'gazprom neft' is read 'gazprom petroleum', and the one word 'gazpromneft' joins it as written)."""
-    read = "".join([t.text for t in parts])
+    """The words of a run joined as read, and as written where that differs (_written_join)."""
+    written = _written_join(parts)
+    return ("".join([t.text for t in parts]),) + ((written,) if written else ())
+
+
+def _written_join(parts: tuple[Token, ...]) -> str | None:
+    """A run's letters as written where a word was read as another (a sector word's spelling: 'gazprom neft' is read
+    'gazprom petroleum', and the one word 'gazpromneft' joins it as written), in plain letters; None otherwise."""
+    if all(t.source == t.text for t in parts):
+        return None
     written = "".join([t.source for t in parts])
-    return (read,) if written == read or not (written.isascii() and written.isalpha()) else (read, written)
+    return written if written.isascii() and written.isalpha() and written != "".join([t.text for t in parts]) else None
 
 
 # Three words written apart without a particle between them ('pour naghsh band' against 'pournaghshband')
