@@ -85,6 +85,39 @@ def _given_first(text: str) -> str:
     return f"{given.strip()} {surname.strip()}" if given.strip() else text
 
 
+_LONG_LATIN_WORD = re.compile(r"[A-Za-z]{6,}")
+_VOWEL_SWAP = str.maketrans("aeiouAEIOU", "eaeuoEAEUO")
+
+
+def _typo(edit: Callable[[str, int], str]) -> Callable[[str], str]:
+    """One edit in the middle of the name's longest Latin word (six letters or more): a typist's slip."""
+
+    def apply(text: str) -> str:
+        words = list(_LONG_LATIN_WORD.finditer(text))
+        if not words:
+            return text
+        word = max(words, key=lambda found: len(found.group()))
+        return text[: word.start()] + edit(word.group(), len(word.group()) // 2) + text[word.end():]
+
+    return apply
+
+
+def _vowel_changed(word: str, middle: int) -> str:
+    at = next((n for n in range(middle, len(word)) if word[n] in "aeiouAEIOU"), None)
+    return word if at is None else word[:at] + word[at].translate(_VOWEL_SWAP) + word[at + 1:]
+
+
+_U = re.compile(r"(?<![oO])[uU]")
+_DOUBLED = re.compile(r"([A-Za-z])\1")
+_ICAO = (("ya", "ia"), ("yu", "iu"), ("Ya", "Ia"), ("Yu", "Iu"), ("YA", "IA"), ("YU", "IU"))
+
+
+def _replace_all(text: str, replacements: tuple[tuple[str, str], ...]) -> str:
+    for old, new in replacements:
+        text = text.replace(old, new)
+    return text
+
+
 REWRITES = (
     Rewrite("lower", "lower case", str.lower),
     Rewrite("upper", "upper case", str.upper),
@@ -106,6 +139,19 @@ REWRITES = (
     Rewrite("muhammad_short", "Muhammad shortened (Mohd)", lambda t: _MUHAMMAD.sub("Mohd", t), PERSON),
     Rewrite("article_joined", "the Arabic article joined (al-X as alX)", _each_case(r"\b(al)[- ](?=\w{3})", r"\1"), PERSON),
     Rewrite("given_first", "'Surname, Given' as 'Given Surname'", _given_first, PERSON),
+    # Transliteration families of one sound (Russian passports since 2013 write я ю as ia iu; French writes u as ou)
+    Rewrite("doubled_single", "doubled letters written once (Hassan as Hasan)", lambda t: _DOUBLED.sub(r"\1", t), PERSON),
+    Rewrite("ks_x", "ks written x (Aleksandr as Alexandr)", _each_case(r"ks", "x"), PERSON),
+    Rewrite("kh_h", "kh written h", lambda t: t.replace("kh", "h").replace("Kh", "H").replace("KH", "H"), PERSON),
+    Rewrite("ou_u", "u written ou (Yusuf as Yousouf)", lambda t: _U.sub(lambda u: "ou" if u.group() == "u" else "OU" if t.isupper() else "Ou", t), PERSON),
+    Rewrite("ee_oo", "ee and oo written i and u (Raheem as Rahim)", lambda t: t.replace("ee", "i").replace("oo", "u").replace("EE", "I").replace("OO", "U"), PERSON),
+    Rewrite("y_ending", "a closing -ey or -iy written -ei or -y", lambda t: re.sub(r"iy\b", "y", re.sub(r"ey\b", "ei", t, flags=re.IGNORECASE), flags=re.IGNORECASE), PERSON),
+    Rewrite("icao", "ya and yu written ia and iu (ICAO passports)", lambda t: _replace_all(t, _ICAO), PERSON),
+    # A typist's slip in the longest word
+    Rewrite("typo_dropped", "a letter left out", _typo(lambda w, m: w[:m] + w[m + 1:])),
+    Rewrite("typo_swapped", "two letters swapped", _typo(lambda w, m: w[: m - 1] + w[m] + w[m - 1] + w[m + 1:])),
+    Rewrite("typo_doubled", "a letter typed twice", _typo(lambda w, m: w[:m] + w[m] + w[m:])),
+    Rewrite("typo_vowel", "a vowel changed", _typo(_vowel_changed)),
     # Letters a script varies without changing the word (the native side of the cross-script pairs)
     Rewrite("persian_letters", "Arabic ya and kaf typed the Persian way (ی ک)", lambda t: t.replace("ي", "ی").replace("ك", "ک")),
     Rewrite("ta_marbuta", "Arabic ta marbuta written as heh (ة as ه)", lambda t: t.replace("ة", "ه")),
@@ -114,11 +160,12 @@ REWRITES = (
 )
 
 
-def flips(pairs: list[Pair], systems: dict[str, tuple[Callable[[str, str, str | None], float], float]]) -> dict[str, dict[str, object]]:
+def flips(pairs: list[Pair], systems: dict[str, tuple[Callable[[str, str, str | None], float], float]],
+          rewrites: tuple[Rewrite, ...] = REWRITES) -> dict[str, dict[str, object]]:
     """Per rewrite: pairs it changed, and per system positives lost and negatives gained, with Redline's examples."""
     before = {name: [score(p.a, p.b, p.schema) >= at for p in pairs] for name, (score, at) in systems.items()}
     out: dict[str, dict[str, object]] = {}
-    for rewrite in REWRITES:
+    for rewrite in rewrites:
         applicable = [
             (n, p, written) for n, p in enumerate(pairs)
             if rewrite.only is None or (rewrite.only == PERSON) == (p.schema == "Person")
@@ -142,8 +189,12 @@ def main() -> None:
     ap.add_argument("--split", choices=HALVES, default="tune")
     ap.add_argument("--no-baselines", action="store_true")
     ap.add_argument("--examples", type=int, default=0, help="Redline's flipped pairs to print per rewrite")
+    ap.add_argument("--only", help="rewrites to run, by name, comma-separated (default all)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
+    chosen = tuple(r for r in REWRITES if not args.only or r.name in args.only.split(","))
+    if args.only and len(chosen) != len(set(args.only.split(","))):
+        ap.error(f"--only: unknown rewrite; known: {', '.join(r.name for r in REWRITES)}")
     _check_lists(False)
     frozen = [p for p in category_pairs(None) if p.set in SETS]
     pool = [p for p in category_pairs(None, pool=True) if p.set.split(":")[-1] in SETS] if args.split == "tune" else []
@@ -154,7 +205,7 @@ def main() -> None:
         for name in BASELINES:
             score = nomenklatura_scorer(name)
             systems[name] = (score, best_threshold([p.label for p in tune], [score(p.a, p.b, p.schema) for p in tune]))
-    result = flips(pairs, systems)
+    result = flips(pairs, systems, chosen)
     print(f"\n### Decisions flipped by a rewrite of one name ({args.split} half: {len(pairs)} pairs)\n")
     print("Thresholds: " + ", ".join(f"{name} ≥ {at:.2f}" for name, (_, at) in systems.items()) + "\n")
     print("| rewrite | pairs changed | " + " | ".join(f"{name} lost / gained" for name in systems) + " |")

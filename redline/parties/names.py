@@ -28,6 +28,7 @@ from rigour.text.normalize import Cleanup, Normalize
 
 from redline.parties import cantonese, han_translation, korean_latin, wade_giles
 from redline.parties.normalise import normalise
+from redline.parties.slips import SlipReader
 from redline.parties.scripts import NAME_DOTS, SOUND, WORD_SPLIT, Piece, consonant_key, han_countries, han_ordinal, han_person, han_transcription, is_japanese, japanese_form, japanese_person, japanese_words, join_zwnj, korean_person, mark_geresh, romanise_word, word_script
 
 WORD, GENERIC, PLACE, NUMBER, INITIAL, PATRONYMIC, STOP, ADMIN = (
@@ -204,6 +205,7 @@ class Vocabulary:
     abd_surname_endings: tuple[str, ...]
     abd_spellings: frozenset[str]  # 'abed', 'abid': 'abd' written with a vowel, read so before another word ('Abed Allah')
     bracket_qualifiers: frozenset[str]  # a bracket that says which of two parties, not another name ('(Offshore)')
+    slips: SlipReader  # a long vocabulary word as a typist may slip on it ('copmany'), in organisations' names
 
 
 class VocabularyError(ValueError):
@@ -271,6 +273,8 @@ def vocabulary() -> Vocabulary:
         form: words for key in ("russian_compound_words", "english_compound_words") for words, forms in raw[key].items() for form in forms
     }
     legal_form_spellings = {spelling: word for word, spellings in raw["legal_form_spellings"].items() for spelling in spellings}
+    place_variants = {s: place for place, spellings in raw["place_variants"].items() for s in spellings or []}
+    admin_levels = {s: level for level, spellings in raw["admin_levels"].items() for s in [level, *(spellings or [])]}
     if len(raw["vowel_readings"]) != LOOSE_ENDING:
         raise VocabularyError(f"{source}: vowel_readings must hold {LOOSE_ENDING} readings (loose_spellings' layout)")
     return Vocabulary(
@@ -292,14 +296,14 @@ def vocabulary() -> Vocabulary:
         annotations=re.compile(
             r"\(\s*(?:" + "|".join(re.escape(a) for a in raw["annotations"]) + r")\s*:?\s*\)", re.IGNORECASE
         ),
-        admin_levels={s: level for level, spellings in raw["admin_levels"].items() for s in [level, *(spellings or [])]},
+        admin_levels=admin_levels,
         admin_peoples=frozenset(raw["admin_peoples"]),
         public_body_words=frozenset(raw["public_body_words"]),
         public_body_units=frozenset(raw["public_body_units"]),
         armed_formations=frozenset(raw["armed_formations"]),
         organisation_forms=frozenset(raw["organisation_forms"]),
         not_sectors=frozenset(raw["not_sectors"]) | frozenset(raw["organisation_forms"]),
-        place_variants={s: place for place, spellings in raw["place_variants"].items() for s in spellings or []},
+        place_variants=place_variants,
         latin_folds=tuple((a, b) for a, b in raw["latin_folds"]),
         vowel_readings=tuple(tuple((re.compile(a), b) for a, b in reading) for reading in raw["vowel_readings"]),
         consonant_readings=tuple(tuple((re.compile(a), b) for a, b in reading) for reading in raw["consonant_readings"]),
@@ -320,7 +324,7 @@ def vocabulary() -> Vocabulary:
         spelled_out_re=_any_word(spelled_out),
         legal_form_spellings=legal_form_spellings,
         legal_form_spellings_re=_any_word(legal_form_spellings),
-        person_titles=frozenset(raw["person_titles"]),
+        person_titles=frozenset(raw["person_titles"]) | frozenset(filter(None, map(title_spelling, raw["person_titles"]))),
         leading_titles=_rigour_person_titles() | frozenset(raw["leading_ranks"]),
         person_particles=frozenset(raw["person_particles"]),
         person_abbreviations={s: name for name, spellings in raw["person_abbreviations"].items() for s in spellings},
@@ -334,7 +338,27 @@ def vocabulary() -> Vocabulary:
         abd_surname_endings=tuple(raw["abd_surname_endings"]),
         abd_spellings=frozenset(raw["abd_spellings"]),
         bracket_qualifiers=frozenset(raw["bracket_qualifiers"]),
+        slips=_slip_reader(canonical | spelled_out, generic | {word for key in _WORD_KINDS for word in raw[key]}, places, place_variants,
+                           admin_levels, legal_form_spellings, raw["stopwords"]),
     )
+
+
+_WORD_KINDS = ("armed_formations", "organisation_forms", "public_body_words", "public_body_units")  # words, as generic ones are
+
+
+def _slip_reader(canonical: dict[str, str], words_meant: set[str], places: set[str], place_variants: dict[str, str],
+                 admin_levels: dict[str, str], legal_form_spellings: dict[str, str], stopwords: list[str]) -> SlipReader:
+    """The vocabulary's single words as spelt -> as read: what a slip in an organisation's name is read back to."""
+    readings = (
+        {word: word for word in (*words_meant, *LEGAL_FORM_TOKENS, *canonical.values(), *legal_form_spellings.values())}
+        | canonical | admin_levels | legal_form_spellings
+    )
+    words = {word: reading for word, reading in readings.items() if word.isascii() and word.isalpha()}
+    # A word cut short ('internatl') is no spelling a slip is read to: 'internal' is not international.
+    targets = {word: reading for word, reading in words.items() if " " in reading or len(word) >= len(reading) - 2}
+    # Places are names, known but never read through a slip: a name one letter from a place is often another
+    # ('Ivanov' / 'Ivanovo', 'Marina' / 'Mariana').
+    return SlipReader(targets, frozenset(words) | places | frozenset(place_variants) | frozenset(stopwords))
 
 
 RUSSIAN_STEM_MIN = 5  # letters a stem keeps: 'sistem' of 'sistemy', not a stem that many words begin with
@@ -361,6 +385,15 @@ def russian_inflected(word: str, vocab: Vocabulary) -> str | None:
 def _any_word(words: Iterable[str]) -> re.Pattern[str]:
     """A pattern that finds any of these words, whole (not inside another word)."""
     return re.compile(r"(?<![^\W_])(?:" + "|".join(re.escape(w) for w in words) + r")(?![^\W_])")
+
+
+_DOUBLED_CONSONANT = re.compile(r"([b-df-hj-np-tv-z])\1")
+
+
+def title_spelling(word: str) -> str:
+    """A title as transliterations write it one way: a doubled consonant once, 'ou' as 'u' ('Moullah', 'Mulah' and
+    'Mullah'; 'Hajj' and 'Haj'); '' under four letters. Vowels stay: 'Sayeed' is a name (Saeed), not the title Sayed."""
+    return _DOUBLED_CONSONANT.sub(r"\1", word.replace("ou", "u")) if len(word) >= 4 else ""
 
 
 def _rigour_person_titles() -> frozenset[str]:
@@ -998,6 +1031,7 @@ def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
         if "." in text:
             text = _DOTTED_RE.sub(lambda match: _dotted_form(match, dotted), text)
             cut = frozenset(_TRUNCATED_RE.findall(text))
+        text = _slips_read(text, vocab, notes)
         text = _spelled_out(vocab.legal_form_spellings_re.sub(lambda m: vocab.legal_form_spellings[m.group(0)], text), vocab, notes)
         text = _INNER_FORM_WORD.sub(rf"\1{_KEPT}", text)
         found = extract_org_types(text)
@@ -1025,7 +1059,7 @@ def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
         pieces = _split_joined_and(pieces, vocab, notes)
     for word, hint, abjad in pieces if person or not vocab.phrases else _phrases(pieces, vocab.phrases):
         if person and not abjad and (  # a loose romanisation may spell a title by chance (Hebrew 'מר' mr)
-            word in vocab.person_titles or word in vocab.person_particles
+            word in vocab.person_titles or title_spelling(word) in vocab.person_titles or word in vocab.person_particles
             or word in vocab.leading_titles and all(t.kind == STOP for t in tokens)
         ):
             tokens.append(_token(word, STOP, word, bool(abjad), abjad == SOUND))
@@ -1068,6 +1102,24 @@ def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
     truncated = (frozenset(t.source for t in tokens if t.kind == WORD and t.source in cut) or _NONE) if cut else _NONE
     syllables = _hyphened_syllables(text, tokens) if person and "-" in text else ()
     return AnalysedName(raw, tuple(tokens), tuple(legal_forms), body, tuple(notes), person, reading, acronyms, forms, truncated, syllables)
+
+
+_SLIP_WORD = re.compile(r"(?<!\w)[a-z]{6,}(?!\w)")  # a Latin word
+
+
+def _slips_read(text: str, vocab: Vocabulary, notes: list[str]) -> str:
+    """Words one slip from a vocabulary word read as it, but never a word of a legal form rigour's org types read as
+    written ('Aktsionerne Tovarystvo' is Ukrainian, not a slip of the Russian 'aktsionernoe')."""
+    formal = {word for found, _ in extract_org_types(text) for word in found.split()}
+    return _SLIP_WORD.sub(lambda found: found.group(0) if found.group(0) in formal else _slip_read(found.group(0), vocab, notes), text)
+
+
+def _slip_read(word: str, vocab: Vocabulary, notes: list[str]) -> str:
+    spelt = vocab.slips.read(word)
+    if not spelt or wade_giles.pinyin_run(word) and wade_giles.pinyin_run(spelt):
+        return word  # pinyin syllables one letter apart are other syllables ('hangyuan' / 'hangyun' shipping)
+    notes.append(f"{word!r} read as {spelt!r}, one letter off")
+    return spelt
 
 
 # A Russian adjective's -ая or -ия written -aia, -iia (ALA-LC, older English spellings: 'SUDOKHODNAIA KOMPANIIA') for

@@ -50,6 +50,7 @@ from redline.parties.names import (
     word_stem,
     vocabulary,
 )
+from redline.parties.slips import swapped_or_doubled
 from redline.parties.scripts import final_vowel_read, liquid_key, loose_readings, sound_key, sound_readings, vowels_agree
 
 
@@ -293,6 +294,7 @@ RARE_MAX_DF = 5  # rules lone_word_whole, rare_word_shared, rare_word_whole, rar
 # mostly ordinary words spelt by chance ('AURA' from 'AZ URAL': tune half, generated screening).
 SYLLABIC_ACRONYM_MIN = 5
 SYLLABIC_RUN_MIN = 3
+SLIP_WORD = 6  # letters a lone distinctive word needs for a slip in it to be no approximation (_slipped, rule lone_approximate)
 LONG_ACRONYM = 4  # letters from which an acronym is no approximate agreement (_long_acronym; see rule lone_approximate's basis)
 # The initials of a state's long form, which names.analyse reads as its country ('islamic republic of iran' -> iran:
 # 'iri'), and which an acronym may spell in its place ('IRISL'); of a phrase in English, the word it is read as
@@ -974,7 +976,10 @@ def compare(
             result.penalties.append(RULES["public_body_place"].says)
     else:
         distinctive = shared
-    if len(distinctive) == 1 and distinctive[0].how not in ("exact", "compound") and not _long_acronym(distinctive[0]) and distinctive[0].query.kind != INITIAL:
+    if (
+        len(distinctive) == 1 and distinctive[0].how not in ("exact", "compound") and not _long_acronym(distinctive[0])
+        and distinctive[0].query.kind != INITIAL and not _slipped(distinctive[0])
+    ):
         score = _apply(result, "lone_approximate", score)
     elif len(distinctive) == 1 and more in ("", "rare_word_whole") and not (query.person or listed.person) and not any(RULES["word_conflict"].says in x for x in result.penalties):
         own_words = [t.source for t in (*result.query_unmatched, *result.listed_unmatched) if t.kind == WORD]
@@ -1037,6 +1042,17 @@ def _written_twice(name: AnalysedName, token: Token) -> bool:
     """Rule repeated_word: a word the name writes twice, not two words a second reading spells alike ('Kim Jung
     Jong' read 'kim chong chong' in one Korean romanisation: 'Kim Cong Un' is not him)."""
     return not name.reading or name.original.casefold().count(token.source) > 1
+
+
+def _as_written(pair: Pair) -> bool:
+    """The pair's words are one as written: exactly, or but for a slip (_slipped)."""
+    return pair.how == "exact" or _slipped(pair)
+
+
+def _slipped(pair: Pair) -> bool:
+    """The one distinctive word, SLIP_WORD letters or more, written with two letters swapped or a letter doubled
+    ('Kurchatvo' / 'Kurchatov'): slips that seldom make another party's name."""
+    return min(len(pair.query.text), len(pair.listed.text)) >= SLIP_WORD and swapped_or_doubled(pair.query.text, pair.listed.text)
 
 
 def _long_acronym(pair: Pair) -> bool:
@@ -1163,7 +1179,7 @@ def _more_words(query: AnalysedName, listed: AnalysedName, result: NameCompariso
     if query.person or listed.person:
         return ""
     found = [p for p in result.pairs if p.query.kind != STOP and p.how not in VARIANT_CLASSES]
-    whole = [p for p in found if p.how in ("exact", "compound", "acronym") and _distinctive(p.query, result.public_body)]
+    whole = [p for p in found if (p.how in ("compound", "acronym") or _as_written(p)) and _distinctive(p.query, result.public_body)]
     if len(found) == 1 and whole and not result.query_unmatched and TRANSLATION not in (query.reading, listed.reading) and _rare_as_written(whole[0], rarity):
         return "rare_word_whole"
     return "more_words" if len(found) >= 2 and whole else ""
@@ -1189,7 +1205,7 @@ def _rare_kunya(pair: Pair, query: AnalysedName, listed: AnalysedName, rarity: R
 def _whole_by_rare_word(shared: Pair, result: NameComparison, rarity: Rarity | None) -> bool:
     """Rule lone_word_whole: one side has nothing left but stop words, and the one distinctive word the
     names share, exactly, is rare in the lists."""
-    if rarity is None or shared.how != "exact" or any(p.how in VARIANT_CLASSES for p in result.pairs):
+    if rarity is None or not _as_written(shared) or any(p.how in VARIANT_CLASSES for p in result.pairs):
         return False  # 'Kanso Group' / 'Kanso Fishing Agency': a group is not found in an agency, only paired with it
     if any(t.kind != STOP for t in result.query_unmatched) and any(t.kind != STOP for t in result.listed_unmatched):
         return False
@@ -1234,10 +1250,10 @@ def _rare_word_shared(query: AnalysedName, listed: AnalysedName, shared: list[Pa
 
 
 def _rare_as_written(pair: Pair, rarity: Rarity | None) -> bool:
-    """A word of letters found exactly on both sides, as written in Latin letters (not read from another
+    """A word of letters found on both sides as written (_as_written) in Latin letters (not read from another
     script by its sound or consonants), that at most RARE_MAX_DF listed parties carry."""
     q, c = pair.query, pair.listed
-    if rarity is None or pair.how != "exact" or not c.text.isalpha() or q.sound or c.sound or q.abjad or c.abjad:
+    if rarity is None or not _as_written(pair) or not c.text.isalpha() or q.sound or c.sound or q.abjad or c.abjad:
         return False
     return _carried_by_few(pair, rarity)
 

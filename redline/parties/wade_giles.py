@@ -119,10 +119,10 @@ def _plain(text: str) -> str:
 
 
 @lru_cache(maxsize=1 << 14)
-def _pinyin_run(text: str) -> bool:
+def pinyin_run(text: str) -> bool:
     """Whether the letters are one or more pinyin syllables written together ('xiaobo')."""
     pinyin, _ = tables()
-    return not text or any(text[:n] in pinyin and _pinyin_run(text[n:]) for n in range(min(6, len(text)), 0, -1))
+    return not text or any(text[:n] in pinyin and pinyin_run(text[n:]) for n in range(min(6, len(text)), 0, -1))
 
 
 def as_pinyin(name: str) -> tuple[str, list[str]]:
@@ -139,7 +139,7 @@ def as_pinyin(name: str) -> tuple[str, list[str]]:
         syllables = _syllables(word)
         pieces = [_plain(piece) for piece in word.split("-")]
         if syllables is None:
-            if not all(piece and _pinyin_run(piece) for piece in pieces):
+            if not all(piece and pinyin_run(piece) for piece in pieces):
                 return name, []  # a word that is no Chinese syllable: another language's name
             continue
         shown = shown or _ASPIRATE.search(word) is not None or any(WADE_SIGNS.search(piece) for piece in pieces)

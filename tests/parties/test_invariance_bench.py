@@ -22,6 +22,22 @@ def test_each_rewrite_writes_the_name_as_it_says() -> None:
     assert REWRITE["muhammad_short"].only == PERSON
 
 
+def test_a_slip_falls_in_the_middle_of_the_longest_latin_word() -> None:
+    assert REWRITE["typo_dropped"].apply("Korvaxen Trading") == "Korvxen Trading"
+    assert REWRITE["typo_swapped"].apply("Korvaxen Trading") == "Koravxen Trading"
+    assert REWRITE["typo_doubled"].apply("Korvaxen Trading") == "Korvaaxen Trading"
+    assert REWRITE["typo_vowel"].apply("Korvaxen Trading") == "Korvexen Trading"
+    assert REWRITE["typo_dropped"].apply("Korva Ltd") == "Korva Ltd"  # no word of six letters: unchanged, not counted
+
+
+def test_transliteration_rewrites_write_one_sound_another_way() -> None:
+    assert REWRITE["doubled_single"].apply("KORVANI, Hassan") == "KORVANI, Hasan"
+    assert REWRITE["ou_u"].apply("Yusuf KORVANI") == "Yousouf KORVANI" and REWRITE["ou_u"].apply("YUSUF") == "YOUSOUF"
+    assert REWRITE["y_ending"].apply("Dmitriy Sergey") == "Dmitry Sergei"
+    assert REWRITE["icao"].apply("Yuriy Yakovlev") == "Iuriy Iakovlev"
+    assert REWRITE["ks_x"].apply("Aleksandr") == "Alexandr" and REWRITE["kh_h"].apply("Mikhail KHAN") == "Mihail HAN"
+
+
 def test_a_flip_is_lost_for_a_positive_and_gained_for_a_negative() -> None:
     pairs = [Pair("company_variants", "tune", 1, "Korva Trading", "KORVA TRADING", None),
              Pair("must_not_match", "tune", 0, "Korva Trading", "Vorka Trading", None)]

@@ -1,0 +1,79 @@
+"""A typist's slip: vocabulary words read through one (redline/parties/slips.py, names.analyse) and a lone distinctive
+word written with two letters swapped or one doubled (score rule lone_approximate)."""
+
+from __future__ import annotations
+
+import pytest
+
+from redline.parties.api import compare_names
+from redline.parties.names import GENERIC, analyse
+from redline.parties.slips import SlipReader, swapped_or_doubled
+
+READER = SlipReader({"company": "company", "factories": "factories", "factory": "factory", "limited": "limited",
+                     "kompaniya": "company", "komitet": "committee"}, frozenset({"marine"}))
+
+
+@pytest.mark.parametrize("typed, read", [
+    ("copmany", "company"),  # two letters swapped
+    ("limted", "limited"),  # one left out
+    ("compaany", "company"),  # one typed twice
+    ("facotries", "factories"),
+    ("kompaniay", "kompaniya"),
+    ("factorie", "factories"),  # a plural's s left out
+])
+def test_a_word_one_slip_from_a_vocabulary_word_is_read_as_it(typed: str, read: str) -> None:
+    assert READER.read(typed) == read
+
+
+@pytest.mark.parametrize("typed", [
+    "compeny",  # a letter changed makes other words as often as slips ('shopping' / 'shipping')
+    "vompany",  # nor the first letter
+    "kommitte",  # two slips
+    "company",  # a word the vocabulary holds is itself
+    "marines",  # ... and a known word's neighbours are not read to a vocabulary word it is no slip of
+    "compa",  # too short to tell
+    "limiteda",  # a last letter left out or added is another word's ending ('Khatib' / 'khatiba'), but a plural's s
+])
+def test_no_reading_where_the_word_is_no_single_slip_of_one_word(typed: str) -> None:
+    assert READER.read(typed) == ""
+
+
+def test_a_word_one_slip_from_two_words_read_differently_is_not_read() -> None:
+    assert SlipReader({"korvaxen": "korvaxen", "korvoxen": "korvoxen"}, frozenset()).read("korvxen") == ""
+    assert SlipReader({"korvaxen": "korvaxen", "korvoxen": "korvaxen"}, frozenset()).read("korvxen") == "korvaxen"  # one reading
+
+
+def test_swapped_or_doubled_letters_and_no_other_slip() -> None:
+    assert swapped_or_doubled("korvaxen", "korvxaen") and swapped_or_doubled("korvaxen", "korvaxxen")
+    assert swapped_or_doubled("jabbar", "jabar")
+    assert not swapped_or_doubled("eagles", "eaglets") and not swapped_or_doubled("korvaxen", "korvaen")
+    assert not swapped_or_doubled("korvaxen", "korvaxan") and not swapped_or_doubled("korvaxen", "korvaxen")
+
+
+def test_misspelt_legal_forms_and_sector_words_are_read_in_organisations_names() -> None:
+    soroh = analyse("Soroh Copmany")
+    assert [t.text for t in soroh.tokens] == ["soroh"] and soroh.legal_forms == ("company",)
+    assert any("'copmany' read as 'company'" in note for note in soroh.normalised)
+    assert [t.kind for t in analyse("Parchin Chemical Facotries").tokens][1:] == [GENERIC, GENERIC]
+    ooo = analyse("OBSHCHESTVO S OGRANICHENNOY OTVETSTEVNNOSTYU KORVASERVIS")
+    assert [t.text for t in ooo.tokens] == ["korvaservis"] and ooo.legal_forms
+
+
+def test_words_rigour_reads_as_a_legal_form_places_and_pinyin_are_not_read_as_slips() -> None:
+    # The Ukrainian joint-stock company, not a slip of the Russian 'aktsionernoe'
+    assert analyse("Aktsionerne Tovarystvo Korvabank").legal_forms == ("at",)
+    assert "ivanov" in {t.text for t in analyse("Ivanov Trading").tokens}  # not the city Ivanovo
+    assert "khatib" in {t.text for t in analyse("Branch 251 Al-Khatib").tokens}  # a name, not khatiba (battalion)
+    assert "hangyuan" in {t.text for t in analyse("Korva Hangyuan").tokens}  # not hangyun (shipping)
+    assert "islami" in {t.source for t in analyse("Korva Islami Group", person=True).tokens}  # persons' names: never
+
+
+def test_a_misspelt_legal_form_no_longer_keeps_the_names_apart() -> None:
+    result = compare_names("Korvaxen Consulting", "Korvaxen Copmany")
+    assert result["match"], result
+
+
+def test_a_lone_distinctive_word_with_two_letters_swapped_matches_and_one_left_out_stays_for_review() -> None:
+    assert compare_names("Korvaxen Industrial Company", "Korvxaen Co.")["match"]
+    left_out = compare_names("Korvaxen Industrial Company", "Korvaen Co.")
+    assert not left_out["match"] and "agrees only approximately" in left_out["explanation"]
