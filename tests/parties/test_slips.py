@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from redline.parties.api import compare_names
-from redline.parties.names import GENERIC, analyse
+from redline.parties.names import GENERIC, STOP, analyse
 from redline.parties.slips import SlipReader, swapped_or_doubled
 
 READER = SlipReader({"company": "company", "factories": "factories", "factory": "factory", "limited": "limited",
@@ -77,3 +77,12 @@ def test_a_lone_distinctive_word_with_two_letters_swapped_matches_and_one_left_o
     assert compare_names("Korvaxen Industrial Company", "Korvxaen Co.")["match"]
     left_out = compare_names("Korvaxen Industrial Company", "Korvaen Co.")
     assert not left_out["match"] and "agrees only approximately" in left_out["explanation"]
+
+
+@pytest.mark.parametrize("written", ["Mulah Korvani", "Moullah Korvani", "Haj Korvani", "Abou Korvani"])
+def test_a_title_or_abu_spelt_another_way_is_no_name_of_the_person(written: str) -> None:
+    assert [t.text for t in analyse(written, person=True).tokens if t.kind != STOP] == ["korvani"]
+
+
+def test_a_doubled_vowel_keeps_a_given_name_a_name() -> None:
+    assert "sayeed" in {t.text for t in analyse("Sayeed Korvani", person=True).tokens if t.kind != STOP}  # Saeed, not Sayed
