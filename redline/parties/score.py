@@ -1051,7 +1051,8 @@ def _as_written(pair: Pair) -> bool:
 
 def _slipped(pair: Pair) -> bool:
     """The one distinctive word, SLIP_WORD letters or more, written with two letters swapped or a letter doubled
-    ('Kurchatvo' / 'Kurchatov'): slips that seldom make another party's name."""
+    ('Kurchatvo' / 'Kurchatov'), or a vowel for a vowel in a long word ('Rehmatullah'): slips that seldom make another
+    party's name (slips.swapped_or_doubled)."""
     return min(len(pair.query.text), len(pair.listed.text)) >= SLIP_WORD and swapped_or_doubled(pair.query.text, pair.listed.text)
 
 

@@ -1,8 +1,9 @@
 """Words one slip from a long vocabulary word, read as that word ('Copmany', 'FACOTRIES', 'OTVETSTEVNNOSTYU').
 
 A typist's slip is one letter left out or added, or two letters swapped: optimal string alignment (OSA) distance 1,
-with the first letter kept and no letter changed for another, as those more often make another word ('prisons' /
-'Grisons', 'shopping' / 'shipping', 'ekspert' / 'eksport': the listed names of shared/data/lists read so). Without this reading a misspelt legal form or sector word is a distinctive word of its own, which each name
+with the first letter kept and no letter changed for another but a vowel in a long word, as those more often make
+another word ('prisons' / 'Grisons', 'shopping' / 'shipping', 'ekspert' / 'eksport': the listed names of
+shared/data/lists read so). Without this reading a misspelt legal form or sector word is a distinctive word of its own, which each name
 keeps apart from the other ('Soroh Copmany' / 'SOROH Al Cham Company' scored 0.43). Candidates are found through their
 one-letter deletions, SymSpell's symmetric delete (two words one slip apart share a deletion, or one is a deletion of
 the other), and each is confirmed with rapidfuzz's OSA. Written here because the index is one dict over a few thousand
@@ -21,6 +22,17 @@ from rapidfuzz.distance import OSA
 SLIP_TARGET_MIN = 7
 
 
+# Letters from which one vowel written for another is a slip too ('ORGANISETION', 'AKTSIONARNOE'): in shorter words
+# it makes other words ('shopping' / 'shipping', 'internet' / 'internat', 'ekspert' / 'eksport').
+VOWEL_SLIP_MIN = 9
+_VOWELS = frozenset("aeiou")
+
+
+def _vowel_for_vowel(word: str, other: str) -> bool:
+    changed = [(a, b) for a, b in zip(word, other) if a != b]
+    return len(changed) == 1 and changed[0][0] in _VOWELS and changed[0][1] in _VOWELS
+
+
 def _deletions(word: str) -> Iterator[str]:
     return (word[:at] + word[at + 1:] for at in range(len(word)))
 
@@ -32,14 +44,15 @@ def one_slip(word: str, other: str) -> bool:
     if word[:1] != other[:1] or OSA.distance(word, other, score_cutoff=1) != 1:
         return False
     if len(word) == len(other):
-        return sorted(word) == sorted(other)
+        return sorted(word) == sorted(other) or len(word) >= VOWEL_SLIP_MIN and _vowel_for_vowel(word, other)
     longer, shorter = (word, other) if len(word) > len(other) else (other, word)
     return not longer.startswith(shorter) or longer[-1] == "s"
 
 
 def swapped_or_doubled(word: str, other: str) -> bool:
-    """Two letters swapped, or one letter typed twice or a double written once ('Kurchatvo', 'Syriattel'): the slips
-    that seldom make another name, as a letter left out or added does ('Eagles' / 'Eaglets', 'Intech' / 'Initech')."""
+    """Two letters swapped, or one letter typed twice or a double written once ('Kurchatvo', 'Syriattel'), or a vowel
+    for a vowel in a long word (one_slip): the slips that seldom make another name, as a letter left out or added
+    does ('Eagles' / 'Eaglets', 'Intech' / 'Initech')."""
     if len(word) == len(other):
         return one_slip(word, other)
     longer, shorter = (word, other) if len(word) > len(other) else (other, word)

@@ -86,3 +86,10 @@ def test_a_title_or_abu_spelt_another_way_is_no_name_of_the_person(written: str)
 
 def test_a_doubled_vowel_keeps_a_given_name_a_name() -> None:
     assert "sayeed" in {t.text for t in analyse("Sayeed Korvani", person=True).tokens if t.kind != STOP}  # Saeed, not Sayed
+
+
+def test_a_vowel_for_a_vowel_is_a_slip_only_in_a_long_word() -> None:
+    reader = SlipReader({"organisation": "organisation", "shipping": "shipping"}, frozenset())
+    assert reader.read("organisetion") == "organisation"
+    assert reader.read("shopping") == ""  # 'shopping' is not shipping
+    assert swapped_or_doubled("rahmatullah", "rehmatullah") and not swapped_or_doubled("korvaxen", "korvaxan")
