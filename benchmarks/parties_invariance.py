@@ -85,6 +85,27 @@ def _given_first(text: str) -> str:
     return f"{given.strip()} {surname.strip()}" if given.strip() else text
 
 
+_PATRONYMIC = re.compile(r"[A-Za-z]+(?:ovich|evich|ovych|evych|ovna|evna|ivna|ichna)", re.IGNORECASE)
+
+
+def _patronymic_dropped(text: str) -> str:
+    """A patronymic among the given names left out: after 'Surname,' any, else never the first or last word (a
+    Belarusian surname ends so too: 'Kazakevich')."""
+    surname, comma, given = text.partition(",")
+    words = given.split() if comma else text.split()
+    kept = [w for n, w in enumerate(words) if not _PATRONYMIC.fullmatch(w) or not comma and n in (0, len(words) - 1)]
+    if len(kept) == len(words):
+        return text
+    return f"{surname}, {' '.join(kept)}" if comma else " ".join(kept)
+_CAPITALS_LAST = re.compile(r"^(.+?)\s+([A-Z][A-Z'-]+)$")
+
+
+def _surname_first(text: str) -> str:
+    """'Given SURNAME' (the surname in capitals, last) as 'SURNAME Given', without a comma."""
+    found = _CAPITALS_LAST.match(text)
+    return f"{found.group(2)} {found.group(1)}" if found and not found.group(1).isupper() else text
+
+
 _LONG_LATIN_WORD = re.compile(r"[A-Za-z]{6,}")
 _VOWEL_SWAP = str.maketrans("aeiouAEIOU", "eaeuoEAEUO")
 
@@ -139,6 +160,8 @@ REWRITES = (
     Rewrite("muhammad_short", "Muhammad shortened (Mohd)", lambda t: _MUHAMMAD.sub("Mohd", t), PERSON),
     Rewrite("article_joined", "the Arabic article joined (al-X as alX)", _each_case(r"\b(al)[- ](?=\w{3})", r"\1"), PERSON),
     Rewrite("given_first", "'Surname, Given' as 'Given Surname'", _given_first, PERSON),
+    Rewrite("surname_first", "'Given SURNAME' as 'SURNAME Given', no comma", _surname_first, PERSON),
+    Rewrite("patronymic_dropped", "a patronymic left out (Russian, Ukrainian, Belarusian)", _patronymic_dropped, PERSON),
     # Transliteration families of one sound (Russian passports since 2013 write я ю as ia iu; French writes u as ou)
     Rewrite("doubled_single", "doubled letters written once (Hassan as Hasan)", lambda t: _DOUBLED.sub(r"\1", t), PERSON),
     Rewrite("ks_x", "ks written x (Aleksandr as Alexandr)", _each_case(r"ks", "x"), PERSON),

@@ -58,6 +58,13 @@ def test_a_ukrainian_or_belarusian_spelling_meets_the_russian_one() -> None:
     assert found["match"] and "East Slavic spelling" in str(found["explanation"])
 
 
+def test_one_name_marked_east_slavic_suffices_when_the_other_bears_no_mark() -> None:
+    # A patronymic left out leaves 'Olha KORVAN' no mark of its own (session 39)
+    assert compare_names("Olga Igorevna KORVAN", "Olha KORVAN", "Person")["match"]
+    assert compare_names("Gleb Sergeevich KORVAN", "Hlib KORVAN", "Person")["match"]
+    assert not compare_names("Hani KORVAN", "Gani KORVAN", "Person")["match"]  # neither marked: h is no g
+
+
 def test_only_names_with_an_east_slavic_mark_are_read_so() -> None:
     assert all(t.slavic for t in analyse("Oleh Hryhorovych", person=True).tokens)  # a patronymic
     assert all(t.slavic for t in analyse("Aleh LUKASHENKA", person=True).tokens)  # a Belarusian surname

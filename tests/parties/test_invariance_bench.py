@@ -38,6 +38,14 @@ def test_transliteration_rewrites_write_one_sound_another_way() -> None:
     assert REWRITE["ks_x"].apply("Aleksandr") == "Alexandr" and REWRITE["kh_h"].apply("Mikhail KHAN") == "Mihail HAN"
 
 
+def test_a_patronymic_is_left_out_and_a_surname_of_its_ending_kept() -> None:
+    assert REWRITE["patronymic_dropped"].apply("Sergey Viktorovich KORVANOV") == "Sergey KORVANOV"
+    assert REWRITE["patronymic_dropped"].apply("KORVANOV, Olga Igorevna") == "KORVANOV, Olga"
+    assert REWRITE["patronymic_dropped"].apply("Valentina Korvanevich") == "Valentina Korvanevich"  # a Belarusian surname
+    assert REWRITE["surname_first"].apply("Sergey KORVANOV") == "KORVANOV Sergey"
+    assert REWRITE["surname_first"].apply("SERGEY KORVANOV") == "SERGEY KORVANOV"  # capitals everywhere: no surname to tell
+
+
 def test_a_flip_is_lost_for_a_positive_and_gained_for_a_negative() -> None:
     pairs = [Pair("company_variants", "tune", 1, "Korva Trading", "KORVA TRADING", None),
              Pair("must_not_match", "tune", 0, "Korva Trading", "Vorka Trading", None)]
