@@ -106,6 +106,22 @@ def _surname_first(text: str) -> str:
     return f"{found.group(2)} {found.group(1)}" if found and not found.group(1).isupper() else text
 
 
+_ABD = re.compile(r"\b(Abd|Abdul|Abdel|Abd[ -]al|Abd[ -]el)[ -](?=[A-Za-z]{3})", re.IGNORECASE)
+_BIN = re.compile(r"\s+(?:bin|ibn|ben|b\.)\s+", re.IGNORECASE)
+_SHORT_GIVEN = re.compile(r"^([^,]+),\s*([A-Za-z]{2,4})[ -]([A-Za-z]{2,4})$")
+
+
+def _abd_joined(text: str) -> str:
+    """'Abd al-Rahman', 'Abdul Rahman' written as one word: 'Abdulrahman'."""
+    return _ABD.sub(lambda found: "Abdul" if found.group(1)[0].isupper() and not found.group(1).isupper() else "ABDUL", text)
+
+
+def _given_syllables_joined(text: str) -> str:
+    """A given name of two short syllables written as one word ('KIM, Jong Un' / 'KIM, Jongun')."""
+    found = _SHORT_GIVEN.match(text)
+    return f"{found.group(1)}, {found.group(2)}{found.group(3).lower() if not found.group(2).isupper() else found.group(3)}" if found else text
+
+
 _LONG_LATIN_WORD = re.compile(r"[A-Za-z]{6,}")
 _VOWEL_SWAP = str.maketrans("aeiouAEIOU", "eaeuoEAEUO")
 
@@ -161,6 +177,11 @@ REWRITES = (
     Rewrite("article_joined", "the Arabic article joined (al-X as alX)", _each_case(r"\b(al)[- ](?=\w{3})", r"\1"), PERSON),
     Rewrite("given_first", "'Surname, Given' as 'Given Surname'", _given_first, PERSON),
     Rewrite("surname_first", "'Given SURNAME' as 'SURNAME Given', no comma", _surname_first, PERSON),
+    Rewrite("abd_joined", "Abd al- and Abdul joined to the name after ('Abdulrahman')", _abd_joined, PERSON),
+    Rewrite("bin_dropped", "bin, ibn, ben left out", lambda t: _BIN.sub(" ", t), PERSON),
+    Rewrite("q_k", "q written k (Qasim as Kasim)", lambda t: t.replace("q", "k").replace("Q", "K"), PERSON),
+    Rewrite("j_dj", "j written dj (Jamal as Djamal)", lambda t: re.sub(r"\bJ", "Dj", re.sub(r"\bJ(?=[A-Z])", "DJ", t)), PERSON),
+    Rewrite("given_joined", "a given name of two short syllables joined ('Jong Un' as 'Jongun')", _given_syllables_joined, PERSON),
     Rewrite("patronymic_dropped", "a patronymic left out (Russian, Ukrainian, Belarusian)", _patronymic_dropped, PERSON),
     # Transliteration families of one sound (Russian passports since 2013 write я ю as ia iu; French writes u as ou)
     Rewrite("doubled_single", "doubled letters written once (Hassan as Hasan)", lambda t: _DOUBLED.sub(r"\1", t), PERSON),

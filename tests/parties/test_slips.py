@@ -93,3 +93,8 @@ def test_a_vowel_for_a_vowel_is_a_slip_only_in_a_long_word() -> None:
     assert reader.read("organisetion") == "organisation"
     assert reader.read("shopping") == ""  # 'shopping' is not shipping
     assert swapped_or_doubled("rahmatullah", "rehmatullah") and not swapped_or_doubled("korvaxen", "korvaxan")
+
+
+@pytest.mark.parametrize("french_or_russian, english", [("Djamel KORVANI", "Jamel KORVANI"), ("Dzhabrail KORVANOV", "Jabrail KORVANOV")])
+def test_dj_and_dzh_are_j(french_or_russian: str, english: str) -> None:
+    assert compare_names(french_or_russian, english, "Person")["match"]
