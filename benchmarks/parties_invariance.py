@@ -60,6 +60,23 @@ def _legal_forms_spelt(text: str) -> str:
     return text
 
 
+_FORM_AT_END = re.compile(r"[\s,]+(?:Co\.,? Ltd\.?|Company Limited|LLC|Ltd\.?|Limited|Inc\.?|JSC|OJSC|PJSC|CJSC|OOO|OAO|ZAO|AO|PAO|"
+                          r"GmbH|S\.?A\.?|LLP|PLC|Corp\.?|Corporation|FZE|FZCO|Pte\.? Ltd\.?|Sdn\.? Bhd\.?)$", re.IGNORECASE)
+_OTHER_FORM = (("LLC", "Ltd"), ("Ltd", "LLC"), ("Limited", "LLC"), ("JSC", "LLC"), ("Inc", "Ltd"), ("Corporation", "Ltd"), ("GmbH", "Ltd"))
+
+
+def _legal_form_changed(text: str) -> str:
+    """The legal form at the end written as another (an LLC as a Ltd): a query seldom knows the exact form."""
+    found = _FORM_AT_END.search(text)
+    if found is None:
+        return text
+    form = found.group(0).strip(" ,.")
+    for old, new in _OTHER_FORM:
+        if form.lower().startswith(old.lower()):
+            return f"{text[: found.start()]} {new.upper() if text.isupper() else new}"
+    return text
+
+
 def _abbreviated(text: str) -> str:
     for word, short in _ABBREVIATIONS:
         text = re.sub(rf"\b{word}\b", short, text, flags=re.IGNORECASE)
@@ -170,6 +187,8 @@ REWRITES = (
     Rewrite("and", "'&' and 'and' swapped", lambda t: t.replace("&", " and ") if "&" in t else re.sub(r"\band\b", "&", t, flags=re.IGNORECASE)),
     Rewrite("no_apostrophes", "apostrophes removed", lambda t: re.sub(r"['’‘`]", "", t)),
     Rewrite("legal_spelt", "legal forms spelt out (Co., Ltd. as Company Limited)", _legal_forms_spelt, ORGANISATION),
+    Rewrite("legal_dropped", "the legal form at the end left out", lambda t: _FORM_AT_END.sub("", t) or t, ORGANISATION),
+    Rewrite("legal_changed", "the legal form at the end written as another (LLC as Ltd)", _legal_form_changed, ORGANISATION),
     Rewrite("abbreviated", "words abbreviated (Intl, Corp., Mfg, Tech)", _abbreviated, ORGANISATION),
     Rewrite("the", "'The' before the name", lambda t: t if t.lower().startswith("the ") else f"The {t}", ORGANISATION),
     Rewrite("dotted", "acronyms written with dots (S.J.)", _dotted_acronyms, ORGANISATION),
