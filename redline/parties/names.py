@@ -999,10 +999,11 @@ def _plain_pieces(text: str, person: bool = False) -> list[Piece]:
 
 
 @lru_cache(maxsize=1 << 18)  # building the screener asks for most listed names more than once
-def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
+def analyse(raw: str, person: bool = False, reading: str = "", slips: bool = True) -> AnalysedName:
     """Analyse one name. `person` switches on patronymic and initial handling; `reading` (one of
     READINGS) reads a person's name in another way, a second reading callers take besides the name as
-    written (second_reading)."""
+    written (second_reading); `slips`: an organisation's words one slip from a vocabulary word read as it
+    (_slips_read), unless that leaves the name no word of its own."""
     vocab = vocabulary()
     cleaned = normalise(raw)  # controls undone, look-alike letters folded: see normalise.py
     text = unicodedata.normalize("NFKC", cleaned.text).casefold()
@@ -1022,6 +1023,7 @@ def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
     text = _APOSTROPHES.sub("", mark_geresh(text)).replace("?", "").replace("״", '"').replace("׳", "'")
     legal_forms: list[str] = []
     cut: frozenset[str] = _NONE
+    read_slips = False
     dotted: set[str] = set()  # acronyms written with dots ('C.T.R.'): words as they are, never read as vocabulary
     if not person:
         ezafe = vocab.ezafe.findall(text)
@@ -1031,7 +1033,10 @@ def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
         if "." in text:
             text = _DOTTED_RE.sub(lambda match: _dotted_form(match, dotted), text)
             cut = frozenset(_TRUNCATED_RE.findall(text))
-        text = _slips_read(text, vocab, notes)
+        said = len(notes)
+        if slips:
+            text = _slips_read(text, vocab, notes)
+        read_slips = len(notes) > said
         text = _spelled_out(vocab.legal_form_spellings_re.sub(lambda m: vocab.legal_form_spellings[m.group(0)], text), vocab, notes)
         text = _INNER_FORM_WORD.sub(rf"\1{_KEPT}", text)
         found = extract_org_types(text)
@@ -1101,6 +1106,10 @@ def analyse(raw: str, person: bool = False, reading: str = "") -> AnalysedName:
     # A word the vocabulary knows ('Academy.', 'Center.') is whole: its dot ends the name's sentence.
     truncated = (frozenset(t.source for t in tokens if t.kind == WORD and t.source in cut) or _NONE) if cut else _NONE
     syllables = _hyphened_syllables(text, tokens) if person and "-" in text else ()
+    if read_slips and not any(t.kind in (WORD, NUMBER) for t in tokens):
+        # A name all of vocabulary words once its slips are read is a name as written ('Incorporated Electonics
+        # Systems', a listed firm): its misspelt word is what names it.
+        return analyse(raw, person, reading, slips=False)
     return AnalysedName(raw, tuple(tokens), tuple(legal_forms), body, tuple(notes), person, reading, acronyms, forms, truncated, syllables)
 
 

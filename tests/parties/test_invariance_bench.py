@@ -38,6 +38,13 @@ def test_transliteration_rewrites_write_one_sound_another_way() -> None:
     assert REWRITE["ks_x"].apply("Aleksandr") == "Alexandr" and REWRITE["kh_h"].apply("Mikhail KHAN") == "Mihail HAN"
 
 
+def test_a_legal_form_at_the_end_is_left_out_or_written_as_another() -> None:
+    assert REWRITE["legal_dropped"].apply("Korva Trading Co., Ltd.") == "Korva Trading"
+    assert REWRITE["legal_dropped"].apply("OOO Korva") == "OOO Korva"  # a form before the name stays
+    assert REWRITE["legal_changed"].apply("KORVA TRADING LLC") == "KORVA TRADING LTD"
+    assert REWRITE["legal_changed"].apply("Korva GmbH") == "Korva Ltd"
+
+
 def test_a_patronymic_is_left_out_and_a_surname_of_its_ending_kept() -> None:
     assert REWRITE["patronymic_dropped"].apply("Sergey Viktorovich KORVANOV") == "Sergey KORVANOV"
     assert REWRITE["patronymic_dropped"].apply("KORVANOV, Olga Igorevna") == "KORVANOV, Olga"

@@ -99,3 +99,9 @@ def test_a_vowel_for_a_vowel_is_a_slip_only_in_a_long_word() -> None:
 @pytest.mark.parametrize("french_or_russian, english", [("Djamel KORVANI", "Jamel KORVANI"), ("Dzhabrail KORVANOV", "Jabrail KORVANOV")])
 def test_dj_and_dzh_are_j(french_or_russian: str, english: str) -> None:
     assert compare_names(french_or_russian, english, "Person")["match"]
+
+
+def test_a_name_left_with_no_word_of_its_own_keeps_its_slip_as_written() -> None:
+    # A listed firm's misspelt word is what names it: read as 'electronics', the name would be all sector words.
+    electonics = analyse("Incorporated Electonics Systems")
+    assert "electonics" in {t.text for t in electonics.tokens} and not electonics.normalised
