@@ -1082,7 +1082,8 @@ def analyse(raw: str, person: bool = False, reading: str = "", slips: bool = Tru
         ):
             legal_forms.append(canonical)
             continue
-        tokens.append(_token(canonical, _classify(canonical, hint, person, vocab), word, bool(abjad), abjad == SOUND))
+        kind = WORD if canonical == ORGANISATION_KUNYA and not person and not tokens else _classify(canonical, hint, person, vocab)
+        tokens.append(_token(canonical, kind, word, bool(abjad), abjad == SOUND))
     if rare_forms and not any(t.kind in (WORD, NUMBER) for t in tokens):
         # Short, rare forms read at the start ("STG Group", "SA Trading") are more likely the name.
         tokens = [_token(f, WORD, f, False) for f in rare_forms if f.isalpha()] + tokens
@@ -1113,6 +1114,10 @@ def analyse(raw: str, person: bool = False, reading: str = "", slips: bool = Tru
     return AnalysedName(raw, tuple(tokens), tuple(legal_forms), body, tuple(notes), person, reading, acronyms, forms, truncated, syllables)
 
 
+# A kunya opening an organisation's name ('Abu Sayyaf Group', 'Abu Dhabi ...'), or a person's name screened as an
+# organisation's, is a word of the name, not the particle it is inside a person's: 'Abou Sami' is no 'SAMI', the
+# acronym of a Belarusian state authority (session 39, after its test read; tune: 'Abu Baqer' / 'BAJER S.R.L.' 0.62).
+ORGANISATION_KUNYA = "abu"
 _SLIP_WORD = re.compile(r"(?<!\w)[a-z]{6,}(?!\w)")  # a Latin word
 
 

@@ -797,3 +797,10 @@ def test_russian_words_of_firms_names_read_in_english() -> None:
 def test_turkish_domestic_and_foreign_trade_is_the_firm_s_trade() -> None:
     assert kinds("KORVAN IC VE DIS TICARET LIMITED SIRKETI") == kinds("KORVAN DOMESTIC AND FOREIGN TRADE LTD") == {"korvan": WORD, "trading": GENERIC}
     assert kinds("KORVAN TEKNOLOJILERI")["technology"] == GENERIC
+
+
+def test_a_kunya_opening_a_name_screened_as_an_organisation_s_is_a_word_of_it() -> None:
+    # 'Abou Sami' met the acronym SAMI at 1.0 with its kunya read as a particle (session 39)
+    assert kinds("Abou Korvex") == {"abu": WORD, "korvex": WORD}
+    assert not compare_names("Abou Korvex", "KORVEX")["match"]
+    assert compare_names("ABU KORVEX GROUP", "Abu Korvex")["match"]
