@@ -1107,9 +1107,9 @@ def analyse(raw: str, person: bool = False, reading: str = "", slips: bool = Tru
     # A word the vocabulary knows ('Academy.', 'Center.') is whole: its dot ends the name's sentence.
     truncated = (frozenset(t.source for t in tokens if t.kind == WORD and t.source in cut) or _NONE) if cut else _NONE
     syllables = _hyphened_syllables(text, tokens) if person and "-" in text else ()
-    if read_slips and not any(t.kind in (WORD, NUMBER) for t in tokens):
-        # A name all of vocabulary words once its slips are read is a name as written ('Incorporated Electonics
-        # Systems', a listed firm): its misspelt word is what names it.
+    if read_slips and not any(t.kind in (WORD, NUMBER, PLACE) for t in tokens):
+        # A name all of sector words once its slips are read is a name as written ('Incorporated Electonics Systems',
+        # a listed firm): its misspelt word is what names it. With a place it is named ('SHIRAZ ELECTONIC INDUSTRIES').
         return analyse(raw, person, reading, slips=False)
     return AnalysedName(raw, tuple(tokens), tuple(legal_forms), body, tuple(notes), person, reading, acronyms, forms, truncated, syllables)
 

@@ -105,3 +105,4 @@ def test_a_name_left_with_no_word_of_its_own_keeps_its_slip_as_written() -> None
     # A listed firm's misspelt word is what names it: read as 'electronics', the name would be all sector words.
     electonics = analyse("Incorporated Electonics Systems")
     assert "electonics" in {t.text for t in electonics.tokens} and not electonics.normalised
+    assert analyse("Shiraz Electonic Industries").normalised  # a place names it: the slip is read
