@@ -1124,14 +1124,23 @@ _SLIP_WORD = re.compile(r"(?<!\w)[a-z]{6,}(?!\w)")  # a Latin word
 def _slips_read(text: str, vocab: Vocabulary, notes: list[str]) -> str:
     """Words one slip from a vocabulary word read as it, but never a word of a legal form rigour's org types read as
     written ('Aktsionerne Tovarystvo' is Ukrainian, not a slip of the Russian 'aktsionernoe')."""
+    if not any(_slip_of(word, vocab) for word in _SLIP_WORD.findall(text)):
+        return text  # most names: no slip, and the legal forms are read once, after
     formal = {word for found, _ in extract_org_types(text) for word in found.split()}
     return _SLIP_WORD.sub(lambda found: found.group(0) if found.group(0) in formal else _slip_read(found.group(0), vocab, notes), text)
 
 
-def _slip_read(word: str, vocab: Vocabulary, notes: list[str]) -> str:
+def _slip_of(word: str, vocab: Vocabulary) -> str:
+    """The vocabulary word `word` is a slip of, as spelt; '' when none. Pinyin syllables one letter apart are other
+    syllables ('hangyuan' / 'hangyun' shipping)."""
     spelt = vocab.slips.read(word)
-    if not spelt or wade_giles.pinyin_run(word) and wade_giles.pinyin_run(spelt):
-        return word  # pinyin syllables one letter apart are other syllables ('hangyuan' / 'hangyun' shipping)
+    return "" if not spelt or wade_giles.pinyin_run(word) and wade_giles.pinyin_run(spelt) else spelt
+
+
+def _slip_read(word: str, vocab: Vocabulary, notes: list[str]) -> str:
+    spelt = _slip_of(word, vocab)
+    if not spelt:
+        return word
     notes.append(f"{word!r} read as {spelt!r}, one letter off")
     return spelt
 
