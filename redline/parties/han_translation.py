@@ -130,9 +130,9 @@ class LatinWords:
         return ""
 
 
-def translate(han_name: str, latin: LatinWords, keep: frozenset[str], optional: frozenset[str] = frozenset()) -> tuple[str, list[str]]:
+def translate(han_name: str, latin: LatinWords, keep: Callable[[str], bool], optional: frozenset[str] = frozenset()) -> tuple[str, list[str]]:
     """`han_name` with each Chinese word whose gloss is all in `latin` written as `latin` writes it, longest
-    word first; words in `keep` (ones
+    word first; words `keep` names (ones
     the analysis reads itself: legal forms, sector words, countries) stay as written, and a character left
     alone beside a word read in translation is read as nothing when CC-CEDICT calls it an affix or a
     particle (性 -ity, 的 of, 化 -ise), which a Latin name writes as part of a word or not at all. Returns
@@ -144,7 +144,7 @@ def translate(han_name: str, latin: LatinWords, keep: frozenset[str], optional: 
         while i < len(run):
             for size in range(min(LONGEST_WORD, len(run) - i), 0, -1):
                 word = run[i:i + size]
-                if word in keep:
+                if keep(word):
                     out.append(word)
                     break
                 gloss = _matching_gloss(glosses(word), latin, optional) if size > 1 else ""

@@ -29,7 +29,7 @@ from rigour.text.normalize import Cleanup, Normalize
 from redline.parties import cantonese, han_translation, korean_latin, wade_giles
 from redline.parties.normalise import normalise
 from redline.parties.slips import SlipReader
-from redline.parties.scripts import NAME_DOTS, SOUND, WORD_SPLIT, Piece, consonant_key, han_countries, han_ordinal, han_person, han_transcription, is_japanese, japanese_form, japanese_person, japanese_words, join_zwnj, korean_person, mark_geresh, romanise_word, word_script
+from redline.parties.scripts import NAME_DOTS, SOUND, WORD_SPLIT, Piece, consonant_key, han_countries, han_ordinal, han_person, han_transcription, is_japanese, simplified, japanese_form, japanese_person, japanese_words, join_zwnj, korean_person, mark_geresh, romanise_word, word_script
 
 WORD, GENERIC, PLACE, NUMBER, INITIAL, PATRONYMIC, STOP, ADMIN = (
     "word", "generic", "place", "number", "initial", "patronymic", "stop", "admin",
@@ -644,17 +644,18 @@ def translated_by(raw: str, latin: han_translation.LatinWords) -> AnalysedName |
     """`raw` read in translation with the Latin words `latin`, or None when no word of it is read."""
     if not han_translation.has_chinese(raw):
         return None
-    text, read = han_translation.translate(raw, latin, _kept_han_words(), vocabulary().generic)
+    text, read = han_translation.translate(raw, latin, _kept_han_word, vocabulary().generic)
     if not read:
         return None
     name = analyse(text)
     return replace(name, original=raw, normalised=(*name.normalised, _TRANSLATION_NOTE + ", ".join(read)), reading=TRANSLATION)
 
 
-@lru_cache(maxsize=1)
-def _kept_han_words() -> frozenset[str]:
-    """Chinese words the analysis reads itself (legal forms, sector words, countries): never translated."""
-    return frozenset(vocabulary().han_words) | frozenset(han_countries())
+def _kept_han_word(word: str) -> bool:
+    """A Chinese word the analysis reads itself (a legal form, a sector word, a country), in simplified or traditional
+    characters (網絡 as 网络): never translated."""
+    plain = simplified(word)
+    return plain in vocabulary().han_words or plain in han_countries()
 
 
 def readings(raw: str, person: bool) -> list[AnalysedName]:
@@ -895,8 +896,10 @@ def _han_segments(run: str, vocab: Vocabulary, japanese: bool = False, marked: b
     i = 0
     countries = {} if japanese else han_countries()  # '中国' china (a Japanese name says 日本 Nippon)
     longest = max(vocab.han_max, max(map(len, countries), default=0))
-    if not japanese:
-        run = _simplified(run)  # the vocabulary's Han words are simplified: 集團 is 集团
+    # The vocabulary's Han words are simplified (集團 is 集团, 會社 is 会社); a Japanese run is read by pykakasi as written.
+    plain = simplified(run)
+    if not japanese or len(plain) != len(run):
+        run = plain
 
     def flush() -> None:
         # What is not a known word is the name itself, in one token ('科大讯飞' kedaxunfei): written
@@ -920,7 +923,7 @@ def _han_segments(run: str, vocab: Vocabulary, japanese: bool = False, marked: b
             i += ordinal[1]
             continue
         for size in range(min(longest, len(run) - i), 1, -1):
-            chunk = run[i:i + size]
+            chunk = plain[i:i + size]
             if chunk in countries:
                 flush()
                 out.extend((word, "place", False) for word in countries[chunk].split())
@@ -943,19 +946,6 @@ def _han_segments(run: str, vocab: Vocabulary, japanese: bool = False, marked: b
             i += 1
     flush()
     return out
-
-
-@lru_cache(maxsize=1 << 14)
-def _simplified(run: str) -> str:
-    """Traditional Han characters as simplified ones (ICU's Traditional-Simplified transform)."""
-    return _traditional_simplified().transliterate(run)
-
-
-@lru_cache(maxsize=1)
-def _traditional_simplified():  # type: ignore[no-untyped-def]
-    import icu
-
-    return icu.Transliterator.createInstance("Traditional-Simplified")
 
 
 def _transliterate(text: str, vocab: Vocabulary, person: bool = False) -> list[Piece]:

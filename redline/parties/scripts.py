@@ -414,6 +414,12 @@ def _icu(tid: str, text: str) -> str:
     return _transliterator(tid).transliterate(text)
 
 
+@lru_cache(maxsize=1 << 14)
+def simplified(run: str) -> str:
+    """Traditional Han characters (and Japanese kyujitai: 會社) as simplified ones (ICU's Traditional-Simplified)."""
+    return _icu("Traditional-Simplified", run)
+
+
 # ---------------------------------------------------------------- abjads
 
 
@@ -722,8 +728,9 @@ _KANA_RE = re.compile(r"[\u3040-\u30ff]")
 
 
 def is_japanese(text: str) -> bool:
-    """Han text is read as Japanese when kana or a Japanese legal form is written with it."""
-    return bool(_KANA_RE.search(text)) or any(form in text for form in _JAPANESE_FORMS)
+    """Han text is read as Japanese when kana or a Japanese legal form (in any form of its characters: 株式會社) is
+    written with it."""
+    return bool(_KANA_RE.search(text)) or any(form in simplified(text) for form in _JAPANESE_FORMS)
 
 
 @lru_cache(maxsize=1)
@@ -844,7 +851,7 @@ def han_countries() -> dict[str, str]:
         name = territory.name if territory else str(icu.Locale("", region).getDisplayCountry(english))
         latin = " ".join(_latin_words(name))
         for locale in ("zh", "zh_Hant"):
-            native = _icu("Traditional-Simplified", str(icu.Locale("", region).getDisplayCountry(icu.Locale(locale))))
+            native = simplified(str(icu.Locale("", region).getDisplayCountry(icu.Locale(locale))))
             if len(native) >= 2 and not native.isascii() and latin:
                 out.setdefault(native, latin)
             if native.startswith("中国") and native.endswith(_SAR):
@@ -892,7 +899,7 @@ def _transcription_chars() -> frozenset[str]:
 
 
 def _all_transcription(run: str) -> bool:
-    return set(_icu("Traditional-Simplified", run)) <= _transcription_chars()
+    return set(simplified(run)) <= _transcription_chars()
 
 
 # The separator Chinese writes between the parts of a foreign name ('萨拉·泰什' Sarah Teich,
@@ -909,16 +916,16 @@ def han_transcription(run: str, marked: bool = False) -> str:
     ('约翰' john); '' when the run is not one: a character outside the transcription table
     (scripts.yaml, han_transcription), or two characters that start with a family name. A run
     `marked` as a part of a foreign name (beside a NAME_DOT) is read so whatever its characters."""
-    simplified = _icu("Traditional-Simplified", run)
+    plain = simplified(run)
     given: dict[str, str] = _tables()["han_given_names"]
-    if simplified in given:
-        return given[simplified]
+    if plain in given:
+        return given[plain]
     if not marked and (len(run) < 2 or not _all_transcription(run) or len(run) == 2 and run[0] in _tables()["han_surnames"]["single"]):
         return ""
     initials: dict[str, str] = _tables()["han_transcription_initials"]
     readings: dict[str, str] = _tables()["han_transcription_readings"]
     out = []
-    for char, syllable in zip(simplified, lazy_pinyin(simplified, v_to_u=True)):
+    for char, syllable in zip(plain, lazy_pinyin(plain, v_to_u=True)):
         syllable = readings.get(char, syllable).replace("ü", "u")
         if syllable == "er":
             out.append("r")

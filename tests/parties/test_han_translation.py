@@ -38,7 +38,7 @@ def test_a_partial_translation_is_no_match(latin: str, chinese: str) -> None:
 
 def test_a_gloss_is_read_only_when_the_other_name_has_all_its_words() -> None:
     latin = {base(w): w for w in ("human", "rights", "monitor")}
-    text, read = translate("人权观察", LatinWords.of(latin), frozenset())
+    text, read = translate("人权观察", LatinWords.of(latin), lambda word: False)
     assert read == ["人权 human rights"]
     assert "观察" in text
 

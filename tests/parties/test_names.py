@@ -453,6 +453,16 @@ def test_a_country_s_adjective_and_a_japanese_firm_s_electric_in_other_scripts(w
     assert compare_names(written, english)["match"]
 
 
+@pytest.mark.parametrize(("simplified", "traditional"), [
+    ("日东电工株式会社", "日東電工株式會社"),  # the Japanese legal form in traditional characters: still a Japanese firm
+    ("日本电气网络传感器株式会社", "日本電氣網絡傳感器株式會社"),  # 網絡 is the sector word 网络, not a word to translate
+])
+def test_a_japanese_firm_written_in_traditional_characters_reads_as_in_simplified(simplified: str, traditional: str) -> None:
+    for english in ("Nitto Denko Corporation", "NEC Network and Sensor Systems, Ltd."):
+        assert compare_names(english, traditional, schema="Company")["score"] == compare_names(english, simplified, schema="Company")["score"]
+    assert analyse(traditional).tokens == analyse(simplified).tokens
+
+
 def test_an_organisation_is_also_its_short_name_in_brackets() -> None:
     long = "Second Academy of Natural Science Foreign Affairs Bureau (SANS FAB) and any successor, sub-unit, or subsidiary thereof"
     assert compare_names(long, "SANS FAB")["match"]
