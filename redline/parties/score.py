@@ -51,7 +51,7 @@ from redline.parties.names import (
     vocabulary,
 )
 from redline.parties.slips import one_slip, swapped_or_doubled
-from redline.parties.scripts import final_vowel_read, liquid_key, loose_readings, sound_key, sound_readings, vowels_agree
+from redline.parties.scripts import GLOTTAL, final_vowel_read, glottal_agrees, liquid_key, loose_readings, sound_key, sound_readings, vowels_agree
 
 
 # The match decision: a hit whose score reaches this is a match; below it, hits are shown ranked
@@ -170,7 +170,7 @@ VALUES: dict[str, float] = values_at(MATCH_THRESHOLD)
 
 # Similarities of two tokens by how they agree (1.0 = the same word).
 SIMILARITY = {
-    "fuzzy_short": 0.8,  # OSA similarity needed under 8 letters: one edit in five
+    "fuzzy_short": 0.8,  # OSA similarity needed under FUZZY_LONG_FROM (8) letters: one edit in five
     "fuzzy_long": 0.75,  # from 8 letters: one edit in four
     "spelling_variant": 0.9,  # equal once romanisation variants are folded (names.fold); fuzzy after folding: times this
     "initial": 0.8,  # 'V' for 'Vladimir'
@@ -402,6 +402,7 @@ _NONE = (0.0, "")
 _EXACT = (1.0, "exact")
 _FUZZY_SHORT = SIMILARITY["fuzzy_short"]
 _FUZZY_LONG = SIMILARITY["fuzzy_long"]
+FUZZY_LONG_FROM = 8  # letters of the shorter word from which SIMILARITY fuzzy_long applies
 _FOLD_SLACK = 1 - SIMILARITY["fuzzy_long"]  # a length gap beyond this share of the longer folded word: no fuzzy match
 _fold = lru_cache(maxsize=1 << 16)(fold)  # a word's folded spelling, asked of the same words in every comparison
 # Words shorter than this (folded) are not read with loose vowels: two short names that differ in a
@@ -474,7 +475,7 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
             # which the vocabulary files under "shipping".
             sim = max(sim, OSA.normalized_similarity(q.source, spelt))
         # No score_cutoff here: rapidfuzz 3 turns 0.8 into a distance bound that drops 1-in-5 edits.
-        if sim >= (_FUZZY_SHORT if shorter < 8 else _FUZZY_LONG):
+        if sim >= _fuzzy_floor(shorter):
             found = max((sim, "fuzzy"), _folded_similarity(a, b), _skeleton_similarity(q, c))
             if found[0] < SIMILARITY["abbreviation"] and shorter >= DISEMVOWELLED_MIN and _disemvowelled(a, b):
                 return SIMILARITY["abbreviation"], "abbreviation"  # 'invstmnt' is one edit in five from 'investment' too
@@ -512,10 +513,15 @@ def _slavic_pair(q: Token, c: Token) -> bool:
     return (q.slavic or c.slavic) and not (q.abjad or c.abjad or q.sound or c.sound)
 
 
+def _fuzzy_floor(shorter: int) -> float:
+    """The edit similarity a fuzzy match needs, by the length of the shorter word."""
+    return _FUZZY_SHORT if shorter < FUZZY_LONG_FROM else _FUZZY_LONG
+
+
 def _fuzzy(a: str, b: str) -> float:
     """The edit similarity of two words where it reaches a fuzzy match (token_similarity's first test), else 0."""
     sim = OSA.normalized_similarity(a, b)
-    return sim if sim >= (_FUZZY_SHORT if min(len(a), len(b)) < 8 else _FUZZY_LONG) else 0.0
+    return sim if sim >= _fuzzy_floor(min(len(a), len(b))) else 0.0
 
 
 def _article_joined(joined: Token, bare: Token) -> bool:
@@ -569,7 +575,7 @@ def _folded_similarity(a: str, b: str) -> tuple[float, str]:
         for i in range(last):
             if read_a[i] and read_a[i] == read_b[i]:
                 return _VOWEL_READING if i < LOOSE_ENDING else _ENDING_READING if i == LOOSE_ENDING else _CONSONANT_READING
-    if fuzzy_length and sim >= (_FUZZY_SHORT if shorter < 8 else _FUZZY_LONG):
+    if fuzzy_length and sim >= _fuzzy_floor(shorter):
         return sim * SIMILARITY["spelling_variant"], "spelling variant"
     return _NONE
 
@@ -609,6 +615,8 @@ def _skeleton_similarity(q: Token, c: Token) -> tuple[float, str]:
         said, heard = sound_key(latin.text), sound_key(loose.text)
         if said != skeleton(latin.text):
             found = max(found, _key_similarity(skeleton(loose.text), said, "sound key"), _key_similarity(heard, said, "sound key"))
+    if loose.sound and found[0] < SIMILARITY["skeleton"] and GLOTTAL in loose.text and glottal_agrees(loose.text, latin.text):
+        found = SIMILARITY["skeleton"], "sound key"
     return found
 
 
@@ -1537,6 +1545,9 @@ def _compound_similarity(joined: str, parts: list[Token], whole: Token) -> float
             heard = (shape, sound_key(joined)) if parts[0].sound else (skeleton(whole.text), sound_key(whole.text))
             said = sound_key(latin)
             if len(said) >= 2 and said in heard:
+                return SOUND_COMPOUND
+            loose = joined if parts[0].sound else whole.text
+            if GLOTTAL in loose and glottal_agrees(loose, latin):  # 'khariʔjeʔ', Chris Jack
                 return SOUND_COMPOUND
     return sim
 

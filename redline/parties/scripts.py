@@ -98,6 +98,26 @@ def consonant_key(text: str) -> str:
     return _key(text, _LETTER_CLASS)
 
 
+# A Burmese glottal stop in a foreign name's reading (burmese.foreign.rhymes in scripts.yaml): the final the Latin
+# spelling writes there, a stop or an s, or none.
+GLOTTAL = "ʔ"
+_GLOTTAL_MARK = "Q"  # the glottal stop inside a consonant key: a capital, which no key class is
+
+
+@lru_cache(maxsize=4096)
+def _glottal_pattern(loose: str) -> re.Pattern[str]:
+    key = _key(loose.replace(GLOTTAL, _GLOTTAL_MARK), _LETTER_CLASS)
+    return re.compile(re.escape(key).replace(_GLOTTAL_MARK, "[tkbs]?"))
+
+
+def glottal_agrees(loose: str, latin: str) -> bool:
+    """A foreign name's reading from Burmese with glottal stops (GLOTTAL) has the consonants of a Latin spelling, or of
+    its sound_key, each stop read as the final the spelling writes or as none ('khariʔjeʔ' Chris Jack, 'meʔdemwan'
+    Matt Damon)."""
+    pattern = _glottal_pattern(loose)
+    return bool(pattern.fullmatch(consonant_key(latin)) or pattern.fullmatch(sound_key(latin)))
+
+
 @lru_cache(maxsize=1 << 16)
 def liquid_key(text: str) -> str:
     """consonant_key with l and r apart ('clara' -> 'klr', 'kara' -> 'kr'): abjads, Cyrillic and

@@ -8,7 +8,7 @@ from redline.parties.api import compare_names
 from redline.parties.index import NameEntry, NameIndex
 from redline.parties.names import GENERIC, analyse
 from redline.parties.normalise import normalise
-from redline.parties.scripts import burmese_syllables, consonant_key, devanagari, han_ordinal, kana, liquid_key, loose_readings, polivanov, sound_key, vowels_agree
+from redline.parties.scripts import burmese_syllables, consonant_key, devanagari, glottal_agrees, han_ordinal, kana, liquid_key, loose_readings, polivanov, sound_key, vowels_agree
 
 
 def texts(name: str, person: bool = False) -> list[str]:
@@ -246,10 +246,21 @@ def test_foreign_names_in_hangul_keep_their_final_er_and_t() -> None:
 
 def test_foreign_names_in_burmese_keep_final_consonants_and_r() -> None:
     assert burmese_syllables("ဖော့်စ်", foreign=True) == ["phaws"]  # a killed consonant after a syllable is its final (Forbes)
-    assert burmese_syllables("ကွန်ဂရက်", foreign=True) == ["kwan", "ga", "ret"]  # ra is r in a foreign name (Congress)
+    assert burmese_syllables("ကွန်ဂရက်", foreign=True) == ["kwan", "ga", "reʔ"]  # ra is r in a foreign name (Congress)
     assert burmese_syllables("ရန်ကုန်") == ["yan", "kon"]  # and y in a Burmese one (Yangon)
     assert texts("ချီကာဂိုမြို့") == ["chikago", "city"]  # a place's kind split off its end
     assert compare_names("ချီကာဂိုမြို့", "Chicago")["match"]
+
+
+def test_a_glottal_stop_in_a_foreign_name_in_burmese_is_the_final_the_latin_writes_or_none() -> None:
+    assert burmese_syllables("ခရစ်ဂျက်", foreign=True) == ["kha", "riʔ", "jeʔ"]
+    assert burmese_syllables("ခရစ်ဂျက်") == ["kha", "yit", "gyet"]  # a Burmese person's name is read as before
+    assert glottal_agrees("khariʔjeʔ", "chrisjack")  # the stop is the s of Chris, the k of Jack
+    assert glottal_agrees("meʔdemwan", "mattdamon")  # or none, before a doubled consonant
+    assert not glottal_agrees("khariʔjeʔ", "chrisjones")
+    assert compare_names("ခရစ်ဂျက်", "Chris Jack")["match"]
+    assert compare_names("ဆတ်ဒမ်ဟူစိန်", "Saddam Hussein")["match"]
+    assert not compare_names("ခရစ်ဂျက်", "Chris Jones")["match"]
 
 
 def test_japanese_names_in_cyrillic_read_back_from_polivanov() -> None:
