@@ -994,7 +994,7 @@ def compare(
         distinctive = shared
     if (
         len(distinctive) == 1 and distinctive[0].how not in ("exact", "compound") and not _long_acronym(distinctive[0])
-        and distinctive[0].query.kind != INITIAL and not _slipped(distinctive[0])
+        and distinctive[0].query.kind != INITIAL and not _slipped(distinctive[0]) and not _article_before(distinctive[0])
     ):
         score = _apply(result, "lone_approximate", score)
     elif len(distinctive) == 1 and more in ("", "rare_word_whole") and not (query.person or listed.person) and not any(RULES["word_conflict"].says in x for x in result.penalties):
@@ -1075,6 +1075,13 @@ def _slipped(pair: Pair) -> bool:
     return shorter >= SLIP_WORD and swapped_or_doubled(pair.query.text, pair.listed.text) or shorter >= INNER_SLIP_WORD and _inner_slip(pair.query.text, pair.listed.text)
 
 
+def _article_before(pair: Pair) -> bool:
+    """The one distinctive word with the Arabic article joined to it on one side, the other word on the other
+    ('alKhattab' / 'Khattab'): the article is no approximation, as 'al-Khattab' / 'Khattab' is none."""
+    a, b = pair.query.text, pair.listed.text
+    return pair.how == ARTICLE_JOINED and (a[2:] == b or b[2:] == a)
+
+
 def _inner_slip(a: str, b: str) -> bool:
     return len(a) != len(b) and a[-1] == b[-1] and one_slip(a, b)  # one_slip keeps the first letter
 
@@ -1107,8 +1114,13 @@ def _one_name_spelt_two_ways(
         return
     if _BURMESE_H.match(a) and a[1] != b[0] or _BURMESE_H.match(b) and b[1] != a[0]:
         return  # an h before another consonant than the other name's first: two names ('Hlaing' / 'Naing'; not 'Htun' / 'Tun')
-    if SHORT_RESIDUAL < min(len(a), len(b)) < RESIDUAL_LENGTH_SHARE * max(len(a), len(b)):
-        return  # a name and one much longer that begins alike are two names ('Alexey' / 'Alexander'; not 'Mohd' / 'Mohammad')
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if len(long_) > SHORT_RESIDUAL and len(short) < RESIDUAL_LENGTH_SHARE * len(long_) and not (
+        len(short) <= SHORT_RESIDUAL and (long_.startswith(short) or _contracts(short, long_) and short[-1] == long_[-1])
+    ):
+        # A name and one much longer that begins alike are two names ('Alexey' / 'Alexander', 'Amar' / 'Almaghrebi'),
+        # save a short name the long one begins with or contracts to its last letter ('Ayub' / 'Ayubkhan', 'Mohd' / 'Mohammad').
+        return
     used_q.add(left_q[0])
     used_c.add(left_c[0])
     pairs.append(Pair(q, c, VALUES["one_name_two_ways"], TWO_WAYS))

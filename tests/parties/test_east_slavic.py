@@ -81,6 +81,9 @@ def test_another_person_stays_apart() -> None:
 def test_a_name_and_a_longer_one_that_begins_alike_are_two_names() -> None:
     # Rule one_name_two_ways: Alexey and Alexander agree closely by Jaro-Winkler, but are two names.
     assert not compare_names("Alexander Petrovich SMIRNOV", "SMIRNOV, Alexey Petrovich", "Person")["match"]
+    # nor a short name with one much longer it neither begins nor contracts ('Amar' / 'Almaghrebi')
+    assert not compare_names("ABDERRAHMANE OULD EL AMAR", "ABDERAHMANE ALMAGHREBI", "Person")["match"]
+    assert compare_names("KATAEV, Ayub Vakhaevich", "KATAEV, Ayubkhan Vakhaevich", "Person")["match"]
     assert compare_names("Artem Petrovich SMIRNOV", "SMIRNOV, Artyom Petrovich", "Person")["match"]
 
 

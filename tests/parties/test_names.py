@@ -283,6 +283,14 @@ def test_an_article_joined_is_read_off_only_where_the_rest_is_the_name() -> None
 
 def test_a_sector_word_written_joined_to_the_arabic_article_is_split() -> None:
     assert compare_names("HIZBUL KORVANI", "HIZB-UL-KORVANI")["match"] and compare_names("JAISH UL KORVAN", "JAISHUL KORVAN")["match"]
+    # the article before a word the vocabulary spells: 'alkhayriyah' is al-Khayriyah (charity), 'alislami' al-Islami
+    assert [t.text for t in analyse("JAMIAT ALKORVAN ALKHAYRIYAH").tokens][-2:] == ["al", "charity"]
+    assert compare_names("AL-KORVAN CHARITY", "JAMIAT ALKORVAN ALKHAYRIYAH CHARITY")["match"]
+    assert [t.text for t in analyse("ALKORVANI ALISLAMI").tokens] == ["alkorvani", "al", "islamic"]  # a name stays whole
+
+
+def test_a_lone_name_with_the_article_joined_is_no_approximation() -> None:
+    assert compare_names("Korvattab", "Ibn alKorvattab", "Person")["match"]  # as 'Ibn al-Korvattab' is
     assert [t.text for t in analyse("Kabul Korvani").tokens][0] == "kabul"  # no sector word before the ul
 
 
