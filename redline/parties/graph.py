@@ -31,6 +31,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from redline.parties.names import NUMBER, PATRONYMIC, PLACE, STOP, WORD, AnalysedName, analyse, fold, split_alternatives, without_short_name
@@ -297,6 +298,7 @@ def _merge_detailed(ids: list[str], subjects: dict[str, SourceEntity], detailed:
                     keys["full_name"][(spelled,)].append(i)
             continue
         countries = clusters.facts[i].countries  # type: ignore[union-attr]
+        craft = _craft(ent)
         for name in _org_names(ent):
             analysed = analyse(name)
             if not analysed.key:
@@ -304,18 +306,18 @@ def _merge_detailed(ids: list[str], subjects: dict[str, SourceEntity], detailed:
             spelt = spelling_key(analysed)
             shown.setdefault(spelt, analysed.key)
             if distinctive(analysed):
-                keys["whole_name"][(spelt,)].append(i)
+                keys["whole_name"][(spelt, craft)].append(i)
                 org_names[spelt] = analysed
             else:
                 for country in countries:
-                    keys["whole_name_country"][(spelt, country)].append(i)
+                    keys["whole_name_country"][(spelt, country, craft)].append(i)
             if (remainder := place_remainder(analysed)) is not None:
                 prefixes.append((i, analysed.key, remainder))
     for kind in ("record_id", "identifier", "name_birth_date", "full_name", "whole_name", "whole_name_country"):
         for key, members in keys[kind].items():
             if kind == "full_name" and len({y for m in members for y in clusters.facts[m].years}) > 1:  # type: ignore[union-attr]
                 continue  # two people of this name, born in different years: a name alone says not which
-            label = " | ".join(shown.get(k, k) if isinstance(k, str) else str(k) for k in key if not isinstance(k, bool))
+            label = " | ".join(shown.get(k, k) if isinstance(k, str) else str(k) for k in key if not isinstance(k, (bool, Craft)))
             for other in members[1:]:
                 clusters.union(members[0], other, Merge(kind, label, ids[members[0]], ids[other]))
     _merge_spellings_born_on_one_day(ids, subjects, detailed, clusters)
@@ -324,10 +326,24 @@ def _merge_detailed(ids: list[str], subjects: dict[str, SourceEntity], detailed:
         frequency.update({t.text for t in org_name.tokens if t.kind == WORD})
     for i, whole, remainder in prefixes:
         spelt = _spelt(remainder)
-        owners = keys["whole_name"].get((spelt,), [])
+        owners = keys["whole_name"].get((spelt, _craft(subjects[ids[i]])), [])
         if owners and any(frequency[t.text] <= RARE_WORD_MAX_NAMES for t in org_names[spelt].tokens if t.kind == WORD):
             for other in owners:
                 clusters.union(other, i, Merge("place_prefix", f"{whole} -> {remainder}", ids[other], ids[i]), same_country=True)
+
+
+class Craft(StrEnum):
+    """What a named non-person is: a ship and an aircraft are never a firm, nor each other, whatever their names ('ORION',
+    a tanker, and ORION, a company; 'MERCURY'; 'KPD', an aircraft's registration and a firm's initials)."""
+
+    VESSEL = "Vessel"
+    AIRPLANE = "Airplane"
+    BODY = ""  # a company, an organisation, a public body, or a legal entity of no stated kind
+
+
+def _craft(ent: SourceEntity) -> Craft:
+    schema = ent.data["schema"]
+    return Craft.VESSEL if schema == "Vessel" else Craft.AIRPLANE if schema == "Airplane" else Craft.BODY
 
 
 SPELT_TWO_WAYS = 0.9  # the pair score of two spellings of one name ('Davood BABAEI' / 'Davoud Babaii' 0.95)

@@ -763,10 +763,20 @@ def split_alternatives(raw: str) -> tuple[str, ...]:
             text = text[:at].strip(" ,;:-")
             lowered = text.lower()
     text = _BIRTH_NOTE.sub("", text)
+    inner = _INNER_BRACKET.match(text)
+    marker = vocab.former_pattern.match(inner.group(2)) if inner else None
+    if inner and marker and inner.group(2)[marker.end():].strip(" )"):
+        # an alias in brackets inside the name ('PEARL (A.K.A. NEI-CHIEN CHU) LI': Pearl Li, a.k.a. Nei-Chien Chu); not
+        # a note before the alias ('Abu Bakr (previously listed as) Abu Bakar')
+        text = f"{inner.group(1)} {inner.group(3)} {inner.group(2)}"
     # A list's one alias field may hold several, separated by ';' (the UN's ALIAS_NAME: 'Qasim Soleimani;
     # Qasem Sulaimani; Kasim Soleimani'): each is a name.
     parts = [_trim_part(one) for part in vocab.former_pattern.split(text) for one in part.split(";")]
     return tuple(p for p in parts if p) or (raw.strip(),)
+
+
+# A bracket inside a name that goes on after it ('PEARL (A.K.A. NEI-CHIEN CHU) LI', BIS Denied Persons List).
+_INNER_BRACKET = re.compile(r"^(.*?\S)\s*(\([^()]+\))\s*([^()\s][^()]*)$")
 
 
 # A branch's name: the company's, then the branch's city and the word for a branch ('X Co., Ltd. Shanghai Branch',

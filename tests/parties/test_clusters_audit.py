@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from redline.cli import app
-from redline.parties.graph import Party, SourceEntity, build_parties, cluster_audit
+from redline.parties.graph import SUBJECT_SCHEMATA, Party, SourceEntity, build_parties, cluster_audit
 from redline.parties.screening import Screener
 from redline.parties.sources.registry import discover
 
@@ -47,7 +47,7 @@ def parties(data_dir: Path) -> list[Party]:
                 item = SourceEntity(entity.to_dict(), reader.info.name, f"{reader.info.name}@test")
                 if entity.schema.name == "Sanction":
                     sanctions.append(item)
-                elif entity.schema.is_a("LegalEntity") and any(_words(n) & wanted for p in ("name", "alias") for n in entity.get(p, quiet=True)):
+                elif entity.schema.name in SUBJECT_SCHEMATA and any(_words(n) & wanted for p in ("name", "alias") for n in entity.get(p, quiet=True)):
                     subjects.append(item)
     kept = {s.data["id"] for s in subjects}
     return build_parties(subjects + [s for s in sanctions if set(s.values("entity")) & kept])

@@ -183,6 +183,22 @@ def test_organisations_spelt_two_ways_join_and_two_ships_of_one_name_do_not() ->
     assert _cluster_of(parties, "sdn-t").entity_ids == ["sdn-t"]  # one name, two ships
 
 
+def test_a_ship_or_an_aircraft_is_never_a_firm_of_its_name() -> None:
+    # one source lists a party once: each entity here comes from another list, as 'ORION' the firm (OFAC) and the
+    # tanker (UK) did
+    parties = build_parties([
+        *_listed("sdn-o", "Company", "us_ofac_sdn", "US-OFAC-SDN", name=["KORVION"]),
+        *_listed("au-o", "Organization", "au_dfat", "AU-DFAT", name=["KORVION LLC"]),
+        *_listed("uk-v", "Vessel", "uk_fcdo", "UK-FCDO", name=["KORVION"]),
+        *_listed("un-a", "Airplane", "un_sc", "UN-SC", name=["KORVION"]),
+        *_listed("dpl-p", "LegalEntity", "us_bis_dpl", "US-BIS-DPL", name=["EASTERN KORVION"]),
+    ])
+    assert sorted(_cluster_of(parties, "sdn-o").entity_ids) == ["au-o", "sdn-o"]  # two firms of one name join
+    assert _cluster_of(parties, "uk-v").entity_ids == ["uk-v"]
+    assert _cluster_of(parties, "un-a").entity_ids == ["un-a"]
+    assert "uk-v" not in _cluster_of(parties, "dpl-p").entity_ids  # nor behind a place word
+
+
 def test_one_name_spelt_two_ways_with_one_full_birth_date_is_one_person() -> None:
     parties = build_parties([
         *_listed("sdn-d", "Person", "us_ofac_sdn", "US-OFAC-SDN", name=["BABAEI, Davood"], birthDate=["1962-03-21"]),

@@ -127,6 +127,9 @@ def test_bracketed_labels_and_listing_notes() -> None:
 
     assert split_alternatives("ፍትዊ ዓብዱረዛቕ (Tigrinya)") == ("ፍትዊ ዓብዱረዛቕ",)
     assert split_alternatives("Abu Bakr (previously listed as) Abu Bakar") == ("Abu Bakr", "Abu Bakar")
+    # an alias in brackets inside the name (BIS Denied Persons List): the name around it is whole
+    assert split_alternatives("KORVA (A.K.A. NEI-CHIEN CHU) LI") == ("KORVA LI", "NEI-CHIEN CHU")
+    assert compare_names("Korva Li", "KORVA (A.K.A. NEI-CHIEN CHU) LI", "Person")["match"]
     assert split_alternatives("Abu Muhammad (original script: Абу Мухаммад)") == ("Abu Muhammad", "Абу Мухаммад")
 
 
