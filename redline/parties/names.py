@@ -443,6 +443,7 @@ def arabic_parts(word: str) -> tuple[str, ...]:
 
 
 _JOINED_ARTICLE = re.compile(r"^([a-z]{3,})(ul|ud|ur)$")
+_BEFORE_A_NAME = frozenset({"st"})  # an abbreviation that is a word only before a name ('St Petersburg', saint)
 _ARTICLE_BEFORE = re.compile(r"^(al|el)([a-z]{4,})$")
 
 
@@ -1067,7 +1068,8 @@ def analyse(raw: str, person: bool = False, reading: str = "", slips: bool = Tru
     pieces = _split_glued(_transliterate(text, vocab, person))
     if not person:
         pieces = _split_joined_and(pieces, vocab, notes)
-    for word, hint, abjad in pieces if person or not vocab.phrases else _phrases(pieces, vocab.phrases):
+    read = pieces if person or not vocab.phrases else _phrases(pieces, vocab.phrases)
+    for n, (word, hint, abjad) in enumerate(read):
         if person and not abjad and (  # a loose romanisation may spell a title by chance (Hebrew 'מר' mr)
             word in vocab.person_titles or title_spelling(word) in vocab.person_titles or word in vocab.person_particles
             or word in vocab.leading_titles and all(t.kind == STOP for t in tokens)
@@ -1080,6 +1082,8 @@ def analyse(raw: str, person: bool = False, reading: str = "", slips: bool = Tru
         canonical = _patronymic(vocab.person_abbreviations.get(word) or vocab.canonical.get(word, word), vocab) if person else (
             vocab.place_variants.get(word) or vocab.canonical.get(word) or vocab.canonical.get(_RUSSIAN_IA.sub("ya", word))
             or russian_inflected(word, vocab) or word)
+        if word in _BEFORE_A_NAME and n == len(read) - 1:
+            canonical = word  # 'VALTEX-ST', 'ELIX ST': no saint at a name's end
         if not person and (
             canonical in LEGAL_FORM_TOKENS
             or hint == "generic" and canonical in {"company", "corporation", "limited"}

@@ -292,6 +292,11 @@ def test_a_sector_word_written_joined_to_the_arabic_article_is_split() -> None:
     assert [t.text for t in analyse("ALKORVANI ALISLAMI").tokens] == ["alkorvani", "al", "islamic"]  # a name stays whole
 
 
+def test_st_is_saint_only_before_a_name() -> None:
+    assert [t.text for t in analyse("KORVAN-ST LLC").tokens] == ["korvan", "st"]
+    assert [t.text for t in analyse("St Korvansburg Shipyard").tokens][0] == "saint"
+
+
 def test_a_lone_name_with_the_article_joined_is_no_approximation() -> None:
     assert compare_names("Korvattab", "Ibn alKorvattab", "Person")["match"]  # as 'Ibn al-Korvattab' is
     assert [t.text for t in analyse("Kabul Korvani").tokens][0] == "kabul"  # no sector word before the ul
