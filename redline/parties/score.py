@@ -994,7 +994,7 @@ def compare(
         distinctive = shared
     if (
         len(distinctive) == 1 and distinctive[0].how not in ("exact", "compound") and not _long_acronym(distinctive[0])
-        and distinctive[0].query.kind != INITIAL and not _slipped(distinctive[0]) and not _article_before(distinctive[0])
+        and distinctive[0].query.kind != INITIAL and not _as_written(distinctive[0]) and not _article_before(distinctive[0])
     ):
         score = _apply(result, "lone_approximate", score)
     elif len(distinctive) == 1 and more in ("", "rare_word_whole") and not (query.person or listed.person) and not any(RULES["word_conflict"].says in x for x in result.penalties):
@@ -1061,8 +1061,15 @@ def _written_twice(name: AnalysedName, token: Token) -> bool:
 
 
 def _as_written(pair: Pair) -> bool:
-    """The pair's words are one as written: exactly, or but for a slip (_slipped)."""
-    return pair.how == "exact" or _slipped(pair)
+    """The pair's words are one as written: exactly, or but for a slip (_slipped) or a letter of one sound (_spelt_one_way)."""
+    return pair.how == "exact" or _slipped(pair) or _spelt_one_way(pair)
+
+
+def _spelt_one_way(pair: Pair) -> bool:
+    """A word of SLIP_WORD letters or more and its spelling in another transliteration of one sound, equal once folded
+    (names.fold: 'Shekaou' / 'Shekau', 'Moudacoumoura' / 'Mudacumura', 'Djamaleddine' / 'Jamaleddine'): the same name."""
+    a, b = pair.query.text, pair.listed.text
+    return pair.how == "spelling variant" and min(len(a), len(b)) >= SLIP_WORD and _fold(a) == _fold(b)
 
 
 def _slipped(pair: Pair) -> bool:
