@@ -389,9 +389,11 @@ def active_entities(store: Store) -> Iterator[tuple[dict[str, Any], str, str]]:
         snaps = {row.id: row for row in conn.execute(select(snapshots_table).where(snapshots_table.c.active.is_(True)))}
         if not snaps:
             return
+        # One order on every backend (SQLite's index gives it already; PostgreSQL gives none): a cluster's first
+        # entity names its party, so the same lists must give the same party ids and captions.
         query = select(entities_table.c.snapshot_id, entities_table.c.data).where(
             entities_table.c.snapshot_id.in_(list(snaps))
-        )
+        ).order_by(entities_table.c.snapshot_id, entities_table.c.entity_id)
         for row in conn.execute(query):
             snap = snaps[row.snapshot_id]
             yield orjson.loads(row.data), snap.source, snapshot_label(snap._mapping)
