@@ -29,7 +29,7 @@ from rigour.text.normalize import Cleanup, Normalize
 from redline.parties import cantonese, han_translation, korean_latin, wade_giles
 from redline.parties.normalise import normalise
 from redline.parties.slips import SlipReader
-from redline.parties.scripts import NAME_DOTS, SOUND, WORD_SPLIT, Piece, consonant_key, han_countries, han_ordinal, han_person, han_transcription, is_japanese, simplified, japanese_form, japanese_person, japanese_words, join_zwnj, korean_person, mark_geresh, romanise_word, word_script
+from redline.parties.scripts import NAME_DOTS, SOUND, WORD_SPLIT, Piece, consonant_key, han_countries, han_ordinal, han_person, han_transcription, is_japanese, japanese_form, japanese_person, japanese_words, join_zwnj, korean_person, mark_geresh, romanise_word, simplified, word_script
 
 WORD, GENERIC, PLACE, NUMBER, INITIAL, PATRONYMIC, STOP, ADMIN = (
     "word", "generic", "place", "number", "initial", "patronymic", "stop", "admin",
