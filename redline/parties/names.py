@@ -339,7 +339,7 @@ def vocabulary() -> Vocabulary:
         abd_spellings=frozenset(raw["abd_spellings"]),
         bracket_qualifiers=frozenset(raw["bracket_qualifiers"]),
         slips=_slip_reader(canonical | spelled_out, generic | {word for key in _WORD_KINDS for word in raw[key]}, places, place_variants,
-                           admin_levels, legal_form_spellings, raw["stopwords"]),
+                           admin_levels, legal_form_spellings, raw["legal_form_words"], raw["stopwords"]),
     )
 
 
@@ -347,18 +347,19 @@ _WORD_KINDS = ("armed_formations", "organisation_forms", "public_body_words", "p
 
 
 def _slip_reader(canonical: dict[str, str], words_meant: set[str], places: set[str], place_variants: dict[str, str],
-                 admin_levels: dict[str, str], legal_form_spellings: dict[str, str], stopwords: list[str]) -> SlipReader:
+                 admin_levels: dict[str, str], legal_form_spellings: dict[str, str], legal_form_words: list[str],
+                 stopwords: list[str]) -> SlipReader:
     """The vocabulary's single words as spelt -> as read: what a slip in an organisation's name is read back to."""
-    readings = (
-        {word: word for word in (*words_meant, *LEGAL_FORM_TOKENS, *canonical.values(), *legal_form_spellings.values())}
-        | canonical | admin_levels | legal_form_spellings
-    )
+    legal = {*LEGAL_FORM_TOKENS, *legal_form_spellings, *legal_form_spellings.values(), *legal_form_words}
+    readings = {word: word for word in (*words_meant, *legal, *canonical.values())} | canonical | admin_levels | legal_form_spellings
     words = {word: reading for word, reading in readings.items() if word.isascii() and word.isalpha()}
     # A word cut short ('internatl') is no spelling a slip is read to: 'internal' is not international.
     targets = {word: reading for word, reading in words.items() if " " in reading or len(word) >= len(reading) - 2}
     # Places are names, known but never read through a slip: a name one letter from a place is often another
     # ('Ivanov' / 'Ivanovo', 'Marina' / 'Mariana').
-    return SlipReader(targets, frozenset(words) | places | frozenset(place_variants) | frozenset(stopwords))
+    # The international forms have no namesake one vowel off ('Compeny', 'Limeted'); a national form's word may ('Otkrytie',
+    # a bank's name, is no slip of 'otkrytoe', open).
+    return SlipReader(targets, frozenset(words) | places | frozenset(place_variants) | frozenset(stopwords), frozenset(legal), LEGAL_FORM_TOKENS)
 
 
 RUSSIAN_STEM_MIN = 5  # letters a stem keeps: 'sistem' of 'sistemy', not a stem that many words begin with
@@ -383,8 +384,8 @@ def russian_inflected(word: str, vocab: Vocabulary) -> str | None:
 
 
 def _any_word(words: Iterable[str]) -> re.Pattern[str]:
-    """A pattern that finds any of these words, whole (not inside another word)."""
-    return re.compile(r"(?<![^\W_])(?:" + "|".join(re.escape(w) for w in words) + r")(?![^\W_])")
+    """A pattern that finds any of these words, whole (not inside another word), the longest where two begin alike."""
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")(?![^\W_])")
 
 
 _DOUBLED_CONSONANT = re.compile(r"([b-df-hj-np-tv-z])\1")
@@ -1009,7 +1010,7 @@ def analyse(raw: str, person: bool = False, reading: str = "", slips: bool = Tru
     """Analyse one name. `person` switches on patronymic and initial handling; `reading` (one of
     READINGS) reads a person's name in another way, a second reading callers take besides the name as
     written (second_reading); `slips`: an organisation's words one slip from a vocabulary word read as it
-    (_slips_read), unless that leaves the name no word of its own."""
+    (_slips_read), unless that leaves the name no word of its own; a legal form's word is read so either way."""
     vocab = vocabulary()
     cleaned = normalise(raw)  # controls undone, look-alike letters folded: see normalise.py
     text = unicodedata.normalize("NFKC", cleaned.text).casefold()
@@ -1040,8 +1041,7 @@ def analyse(raw: str, person: bool = False, reading: str = "", slips: bool = Tru
             text = _DOTTED_RE.sub(lambda match: _dotted_form(match, dotted), text)
             cut = frozenset(_TRUNCATED_RE.findall(text))
         said = len(notes)
-        if slips:
-            text = _slips_read(text, vocab, notes)
+        text = _slips_read(text, vocab, notes, forms_only=not slips)
         read_slips = len(notes) > said
         text = _spelled_out(vocab.legal_form_spellings_re.sub(lambda m: vocab.legal_form_spellings[m.group(0)], text), vocab, notes)
         text = _INNER_FORM_WORD.sub(rf"\1{_KEPT}", text)
@@ -1116,9 +1116,10 @@ def analyse(raw: str, person: bool = False, reading: str = "", slips: bool = Tru
     # A word the vocabulary knows ('Academy.', 'Center.') is whole: its dot ends the name's sentence.
     truncated = (frozenset(t.source for t in tokens if t.kind == WORD and t.source in cut) or _NONE) if cut else _NONE
     syllables = _hyphened_syllables(text, tokens) if person and "-" in text else ()
-    if read_slips and not any(t.kind in (WORD, NUMBER, PLACE) for t in tokens):
+    if slips and read_slips and not any(t.kind in (WORD, NUMBER, PLACE) for t in tokens):
         # A name all of sector words once its slips are read is a name as written ('Incorporated Electonics Systems',
         # a listed firm): its misspelt word is what names it. With a place it is named ('SHIRAZ ELECTONIC INDUSTRIES').
+        # A legal form's word is still read through its slip: it never names the firm ('OTVETSTVNNOSTYU M-FINANS').
         return analyse(raw, person, reading, slips=False)
     return AnalysedName(raw, tuple(tokens), tuple(legal_forms), body, tuple(notes), person, reading, acronyms, forms, truncated, syllables)
 
@@ -1130,24 +1131,24 @@ ORGANISATION_KUNYA = "abu"
 _SLIP_WORD = re.compile(r"(?<!\w)[a-z]{6,}(?!\w)")  # a Latin word
 
 
-def _slips_read(text: str, vocab: Vocabulary, notes: list[str]) -> str:
+def _slips_read(text: str, vocab: Vocabulary, notes: list[str], forms_only: bool) -> str:
     """Words one slip from a vocabulary word read as it, but never a word of a legal form rigour's org types read as
     written ('Aktsionerne Tovarystvo' is Ukrainian, not a slip of the Russian 'aktsionernoe')."""
-    if not any(_slip_of(word, vocab) for word in _SLIP_WORD.findall(text)):
+    if not any(_slip_of(word, vocab, forms_only) for word in _SLIP_WORD.findall(text)):
         return text  # most names: no slip, and the legal forms are read once, after
     formal = {word for found, _ in extract_org_types(text) for word in found.split()}
-    return _SLIP_WORD.sub(lambda found: found.group(0) if found.group(0) in formal else _slip_read(found.group(0), vocab, notes), text)
+    return _SLIP_WORD.sub(lambda found: found.group(0) if found.group(0) in formal else _slip_read(found.group(0), vocab, notes, forms_only), text)
 
 
-def _slip_of(word: str, vocab: Vocabulary) -> str:
+def _slip_of(word: str, vocab: Vocabulary, forms_only: bool) -> str:
     """The vocabulary word `word` is a slip of, as spelt; '' when none. Pinyin syllables one letter apart are other
     syllables ('hangyuan' / 'hangyun' shipping)."""
-    spelt = vocab.slips.read(word)
+    spelt = vocab.slips.read(word, forms_only)
     return "" if not spelt or wade_giles.pinyin_run(word) and wade_giles.pinyin_run(spelt) else spelt
 
 
-def _slip_read(word: str, vocab: Vocabulary, notes: list[str]) -> str:
-    spelt = _slip_of(word, vocab)
+def _slip_read(word: str, vocab: Vocabulary, notes: list[str], forms_only: bool) -> str:
+    spelt = _slip_of(word, vocab, forms_only)
     if not spelt:
         return word
     notes.append(f"{word!r} read as {spelt!r}, one letter off")

@@ -37,14 +37,14 @@ def _deletions(word: str) -> Iterator[str]:
     return (word[:at] + word[at + 1:] for at in range(len(word)))
 
 
-def one_slip(word: str, other: str) -> bool:
+def one_slip(word: str, other: str, vowel_from: int = VOWEL_SLIP_MIN) -> bool:
     """One letter left out or added, or two swapped (same letters, one transposition); never one changed, nor the
     first, nor the last added or left out unless it is a plural's s: endings make other words ('Khatib' the name,
-    'khatiba' a battalion)."""
+    'khatiba' a battalion); a vowel for a vowel from `vowel_from` letters."""
     if word[:1] != other[:1] or OSA.distance(word, other, score_cutoff=1) != 1:
         return False
     if len(word) == len(other):
-        return sorted(word) == sorted(other) or len(word) >= VOWEL_SLIP_MIN and _vowel_for_vowel(word, other)
+        return sorted(word) == sorted(other) or len(word) >= vowel_from and _vowel_for_vowel(word, other)
     longer, shorter = (word, other) if len(word) > len(other) else (other, word)
     return not longer.startswith(shorter) or longer[-1] == "s"
 
@@ -62,25 +62,29 @@ def swapped_or_doubled(word: str, other: str) -> bool:
 
 
 class SlipReader:
-    def __init__(self, readings: Mapping[str, str], known: frozenset[str]) -> None:
+    def __init__(self, readings: Mapping[str, str], known: frozenset[str], forms: frozenset[str] = frozenset(),
+                 vowel_slips: frozenset[str] = frozenset()) -> None:
         """`readings`: a vocabulary word as spelt -> how the vocabulary reads it; `known`: every word the vocabulary
-        holds (never read as another)."""
+        holds (never read as another); `forms`: the words of legal forms (read: forms_only); `vowel_slips`: words that
+        have no namesake one vowel off, as names do: a vowel for a vowel is a slip of them at any length."""
         self._readings = {word: reading for word, reading in readings.items() if len(word) >= SLIP_TARGET_MIN}
         self._known = known | frozenset(self._readings)
+        self._forms = forms
+        self._vowel_slips = vowel_slips
         self._by_deletion: dict[str, list[str]] = defaultdict(list)
         for word in self._readings:
             for key in (word, *_deletions(word)):
                 self._by_deletion[key].append(word)
 
-    def read(self, word: str) -> str:
+    def read(self, word: str, forms_only: bool = False) -> str:
         """The vocabulary word `word` is one slip from, as spelt; '' when it is a word the vocabulary knows, is too
-        short, or is one slip from words read in different ways."""
+        short, or is one slip from words read in different ways, or, `forms_only`, from no legal form's word."""
         if len(word) < SLIP_TARGET_MIN - 1 or word in self._known:
             return ""
         near = {
             spelt for key in (word, *_deletions(word)) for spelt in self._by_deletion.get(key, ())
-            if one_slip(word, spelt)
+            if one_slip(word, spelt, SLIP_TARGET_MIN if spelt in self._vowel_slips else VOWEL_SLIP_MIN)
         }
-        if len({self._readings[spelt] for spelt in near}) != 1:
+        if len({self._readings[spelt] for spelt in near}) != 1 or forms_only and not near <= self._forms:
             return ""
         return min(near)

@@ -43,6 +43,12 @@ def test_a_word_one_slip_from_two_words_read_differently_is_not_read() -> None:
     assert SlipReader({"korvaxen": "korvaxen", "korvoxen": "korvaxen"}, frozenset()).read("korvxen") == "korvaxen"  # one reading
 
 
+def test_a_vowel_for_a_vowel_is_a_slip_of_a_legal_forms_word_at_any_length_and_only_those_are_read_alone() -> None:
+    reader = SlipReader({"company": "company", "factory": "factory"}, frozenset(), forms=frozenset({"company"}), vowel_slips=frozenset({"company"}))
+    assert reader.read("compeny") == "company" and reader.read("fectory") == ""
+    assert reader.read("copmany", forms_only=True) == "company" and reader.read("facotry", forms_only=True) == ""
+
+
 def test_swapped_or_doubled_letters_and_no_other_slip() -> None:
     assert swapped_or_doubled("korvaxen", "korvxaen") and swapped_or_doubled("korvaxen", "korvaxxen")
     assert swapped_or_doubled("jabbar", "jabar")
@@ -59,12 +65,31 @@ def test_misspelt_legal_forms_and_sector_words_are_read_in_organisations_names()
     assert [t.text for t in ooo.tokens] == ["korvaservis"] and ooo.legal_forms
 
 
+@pytest.mark.parametrize("name, form", [
+    ("Aktsiunerne Tovarystvo Korvabank", "at"),  # Ukrainian, a vowel for a vowel
+    ("TOVARYSTVO Z OBMEZHENOYU VIDPOVIDALNISTYU KORVABANK".replace("VIDPOVIDAL", "VIDPOVIADL"), "tov"),
+    ("Korvabank Sociedad Anonmia", "sa"),
+    ("Korvabank Drustvo sa Ogranicenom Odgovornsocu", "doo"),
+    ("KORVA SHIPYARD COMPENY", "company"),
+])
+def test_a_slip_in_a_word_of_a_legal_form_rigour_reads_whole_leaves_the_form_whole(name: str, form: str) -> None:
+    analysed = analyse(name)
+    assert analysed.legal_forms == (form,) and "korva" in "".join(t.text for t in analysed.tokens), analysed
+
+
+def test_a_legal_forms_slip_is_read_in_a_name_of_sector_words() -> None:
+    # All sector words once read, the name's other slips are not read ('Incorporated Electonics Systems'); its form's are.
+    assert compare_names("K FINANS", "OBSHCHESTVO S OGRANICHENNOI OTVETSTVNNOSTYU 'K-FINANS'")["match"]
+    assert [t.text for t in analyse("Incorporated Electonics Systems").tokens] == ["electonics", "systems"]
+
+
 def test_words_rigour_reads_as_a_legal_form_places_and_pinyin_are_not_read_as_slips() -> None:
     # The Ukrainian joint-stock company, not a slip of the Russian 'aktsionernoe'
     assert analyse("Aktsionerne Tovarystvo Korvabank").legal_forms == ("at",)
     assert "ivanov" in {t.text for t in analyse("Ivanov Trading").tokens}  # not the city Ivanovo
     assert "khatib" in {t.text for t in analyse("Branch 251 Al-Khatib").tokens}  # a name, not khatiba (battalion)
     assert "hangyuan" in {t.text for t in analyse("Korva Hangyuan").tokens}  # not hangyun (shipping)
+    assert "otkrytie" in {t.text for t in analyse("Otkrytie Korva").tokens}  # a name, one vowel from 'otkrytoe' (open)
     assert "islami" in {t.source for t in analyse("Korva Islami Group", person=True).tokens}  # persons' names: never
 
 
