@@ -11,13 +11,13 @@ Two entities join one cluster only on strong evidence, and every merge records i
   Chemezov") that no two listed people with different birth dates share; the same full birth date
   and a name the pair score reads as one spelt two ways ('Dmitry Sergeyvich PESKOV' / 'PESKOV, Dmitriy
   Sergeevich', 'Saeed MONTAZER AL-MAHDI' / 'MONTAZEROLMEHDI, Saeed');
-- for organisations, the whole name (legal forms and word order aside) when it holds a
-  distinctive word or a place ("Aviation Industry Corporation of China"); a name of sector words
-  only ("Ministry of Defence") also needs the same country. A name that is another's whole name
-  behind leading place words ("Zhejiang Dahua Technology" = "Dahua Technology") needs the same
-  country and a rare word in what remains. Never a generic remainder: "Xinjiang Corps" and
-  "Africa Corps" share only "corps", "Islamic Revolutionary Guard Corps" and Libya's
-  "Revolutionary Guard Corps" only words that dozens of listed names hold;
+- for organisations, the whole name (legal forms and word order aside, the same legal forms read
+  first) when it holds a distinctive word or a place ("Aviation Industry Corporation of China"); a
+  name of sector words only ("Ministry of Defence") also needs the same country. A name that is
+  another's whole name behind leading place words ("Zhejiang Dahua Technology" = "Dahua
+  Technology") needs the same country and a rare word in what remains. Never a generic
+  remainder: "Xinjiang Corps" and "Africa Corps" share only "corps", "Islamic Revolutionary Guard
+  Corps" and Libya's "Revolutionary Guard Corps" only words that dozens of listed names hold;
 - a row of a names-only list joins the one detailed party whose name it repeats.
 
 Merges that contradict the facts are refused: two rows of the same list (two Entity List rows
@@ -68,6 +68,7 @@ EVIDENCE = {
     "name_birth_date": "the same full name and birth date",
     "full_name": "the same full name of three or more parts, which no two dated people share; no birth date on one side",
     "spelt_name_birth_date": "the same full birth date and one full name spelt two ways (pair score at least 0.9)",
+    "whole_name_form": "the same whole name and legal forms, with a distinctive word or a place",
     "whole_name": "the same whole name, with a distinctive word or a place",
     "whole_name_country": "the same whole name of sector words only, in the same country",
     "place_prefix": "one name is the other's whole name behind place words; same country, a rare word",
@@ -306,6 +307,8 @@ def _merge_detailed(ids: list[str], subjects: dict[str, SourceEntity], detailed:
             spelt = spelling_key(analysed)
             shown.setdefault(spelt, analysed.key)
             if distinctive(analysed):
+                if analysed.legal_forms:
+                    keys["whole_name_form"][(spelt, craft, *sorted(set(analysed.legal_forms)))].append(i)
                 keys["whole_name"][(spelt, craft)].append(i)
                 org_names[spelt] = analysed
             else:
@@ -313,7 +316,11 @@ def _merge_detailed(ids: list[str], subjects: dict[str, SourceEntity], detailed:
                     keys["whole_name_country"][(spelt, country, craft)].append(i)
             if (remainder := place_remainder(analysed)) is not None:
                 prefixes.append((i, analysed.key, remainder))
-    for kind in ("record_id", "identifier", "name_birth_date", "full_name", "whole_name", "whole_name_country"):
+    # A whole name with the same legal forms first: where the lists give one name to two firms ('PETROM GMBH
+    # INTERNATIONAL TRADE', 'PETROM INTERNACIONAL TRADE, S.L.', each on two lists), each firm's rows join before the
+    # name alone would pair the first row read with any other list's. Not a name with no legal form: that says nothing
+    # of which firm it is ('Sigma Tech' of Damascus and Russia's 'SIGMA TEKH').
+    for kind in ("record_id", "identifier", "name_birth_date", "full_name", "whole_name_form", "whole_name", "whole_name_country"):
         for key, members in keys[kind].items():
             if kind == "full_name" and len({y for m in members for y in clusters.facts[m].years}) > 1:  # type: ignore[union-attr]
                 continue  # two people of this name, born in different years: a name alone says not which
@@ -396,9 +403,11 @@ def place_remainder(name: AnalysedName) -> str | None:
 
 def _attach_bare_names(ids: list[str], subjects: dict[str, SourceEntity], clusters: _Clusters) -> None:
     """A row of a names-only list joins the one detailed party whose whole name it repeats: first
-    among the parties' own names, then among their aliases and former names. A name that two
-    parties carry at the first level that has one leaves the row alone, for review."""
-    owners: tuple[dict[tuple[bool, str], set[int]], ...] = (defaultdict(set), defaultdict(set))
+    among the parties' own names, then among their aliases and former names; with its legal forms
+    where the name alone is two parties' ('PETROM GMBH INTERNATIONAL TRADE', 'PETROM INTERNACIONAL
+    TRADE, S.L.'). A name that two parties carry at the first level that has one leaves the row
+    alone, for review."""
+    owners: tuple[dict[tuple[str | bool, ...], set[int]], ...] = (defaultdict(set), defaultdict(set))
     bare: list[int] = []
     for i, eid in enumerate(ids):
         ent = subjects[eid]
@@ -411,10 +420,15 @@ def _attach_bare_names(ids: list[str], subjects: dict[str, SourceEntity], cluste
                 analysed = analyse(name, person=person)
                 if distinctive(analysed) or person and len(analysed.tokens) > 1:
                     owners[tier][(person, analysed.key)].add(i)
+                    owners[tier][(person, analysed.key, *sorted(set(analysed.legal_forms)))].add(i)
     for i in bare:
-        keys = {(person, analyse(name, person=person).key) for name in _names(subjects[ids[i]], ("name", "alias")) for person in (False, True)}
+        analyses = [(person, analyse(name, person=person)) for name in _names(subjects[ids[i]], ("name", "alias")) for person in (False, True)]
+        keys = {(person, analysed.key) for person, analysed in analyses}
+        formed = {(person, analysed.key, *sorted(set(analysed.legal_forms))) for person, analysed in analyses if analysed.legal_forms}
         for by_name in owners:
             roots = {clusters.find(j): ids[j] for key in keys for j in by_name.get(key, ())}
+            if len(roots) > 1 and len(by_form := {clusters.find(j): ids[j] for key in formed for j in by_name.get(key, ())}) == 1:
+                roots = by_form
             if roots:
                 if len(roots) == 1:
                     root, owner = roots.popitem()

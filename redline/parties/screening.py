@@ -119,6 +119,7 @@ class Hit:
     via: list[dict[str, Any]]
     match: bool
     ofac_score: float
+    listed_forms: tuple[str, ...] = ()  # the legal forms of the listed name met
 
 
 class Screener:
@@ -208,7 +209,10 @@ class Screener:
             if hit.query_name in companies:
                 hit.adjustments.append(f"a branch's name, read as its company's ({hit.query_name})")
         hits = []
-        for hit in sorted(best.values(), key=lambda h: (-h.score, -_written_alike(h.comparison), -len(h.party.listings), h.party.id)):
+        # Between hits of one score: the party whose sector words the query writes alike, then whose legal form it writes
+        # ('PETROM GMBH INTERNATIONAL TRADE' and 'PETROM INTERNACIONAL TRADE, S.L.' are two firms).
+        ranked = sorted(best.values(), key=lambda h: (-h.score, -_written_alike(h.comparison), not forms & set(h.listed_forms), -len(h.party.listings), h.party.id))
+        for hit in ranked:
             hit.via = self._via(hit.party, on)
             if not hit.party.listed and not hit.via:
                 continue  # an unlisted name with no listed relation is not a hit
@@ -230,7 +234,8 @@ class Screener:
             notes = ["a weak alias (the list's low-quality a.k.a.): only the whole alias is a match, for review"]
         current = best.get(entry.party)
         if current is None or score > current.score:
-            best[entry.party] = Hit(self.parties[entry.party], score, comparison, variant, entry.name.original, notes, [], False, 0.0)
+            best[entry.party] = Hit(self.parties[entry.party], score, comparison, variant, entry.name.original, notes, [], False, 0.0,
+                                    entry.name.legal_forms)
 
     def _screen_translated(self, variant: str, best: dict[int, Hit]) -> None:
         """An organisation's name in Chinese, read in translation against each listed organisation name in

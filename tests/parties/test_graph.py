@@ -199,6 +199,31 @@ def test_a_ship_or_an_aircraft_is_never_a_firm_of_its_name() -> None:
     assert "uk-v" not in _cluster_of(parties, "dpl-p").entity_ids  # nor behind a place word
 
 
+def test_two_firms_of_one_name_and_different_legal_forms_each_join_their_own_rows() -> None:
+    # Two lists give both firms, in this order; the name alone would pair the first row read with any other list's
+    # (PETROM GMBH INTERNATIONAL TRADE and PETROM INTERNACIONAL TRADE, S.L. on the Denied Persons List and the CSL).
+    parties = build_parties([
+        *_listed("dpl-s", "LegalEntity", "us_bis_dpl", "US-BIS-DPL", name=["KORVION INTERNACIONAL TRADE, S.L."]),
+        *_listed("dpl-g", "Company", "us_bis_dpl", "US-BIS-DPL", name=["KORVION GMBH INTERNATIONAL TRADE"]),
+        *_listed("csl-g", "Company", "us_csl", "US-CSL", name=["KORVION GMBH INTERNATIONAL TRADE"]),
+        *_listed("csl-s", "LegalEntity", "us_csl", "US-CSL", name=["KORVION INTERNACIONAL TRADE, S.L."]),
+    ])
+    assert sorted(_cluster_of(parties, "dpl-s").entity_ids) == ["csl-s", "dpl-s"]
+    assert sorted(_cluster_of(parties, "dpl-g").entity_ids) == ["csl-g", "dpl-g"]
+    assert _cluster_of(parties, "dpl-g").merges[0].evidence == "whole_name_form"
+
+
+def test_a_bare_name_with_its_legal_form_joins_the_one_party_of_that_name_and_form() -> None:
+    parties = build_parties([
+        *_listed("dpl-s", "LegalEntity", "us_bis_dpl", "US-BIS-DPL", name=["KORVION INTERNACIONAL TRADE, S.L."]),
+        *_listed("dpl-g", "Company", "us_bis_dpl", "US-BIS-DPL", name=["KORVION GMBH INTERNATIONAL TRADE"]),
+        *_bare("meti-g", "KORVION GMBH INTERNATIONAL TRADE"),
+        *_bare("meti-x", "KORVION INTERNATIONAL TRADE"),  # the name alone is two parties': left for review
+    ])
+    assert sorted(_cluster_of(parties, "dpl-g").entity_ids) == ["dpl-g", "meti-g"]
+    assert _cluster_of(parties, "meti-x").entity_ids == ["meti-x"]
+
+
 def test_one_name_spelt_two_ways_with_one_full_birth_date_is_one_person() -> None:
     parties = build_parties([
         *_listed("sdn-d", "Person", "us_ofac_sdn", "US-OFAC-SDN", name=["BABAEI, Davood"], birthDate=["1962-03-21"]),
