@@ -111,13 +111,14 @@ def people(split: str, per_half: int) -> list[Holder]:
 
 
 def load_labels(path: Path = LABELS_FILE) -> dict[tuple[int | str, str], str]:
-    """(AS number, or a person's name, and the listed party's caption) -> verdict."""
+    """(AS number, or a person's name, and the listed party's caption, case aside: a party's caption is its first entity's
+    name, which moves with its members) -> verdict."""
     labels: dict[tuple[int | str, str], str] = {}
     with path.open(newline="", encoding="utf-8") as handle:
         for line, row in enumerate(csv.DictReader(handle), start=2):
             if row["verdict"] not in VERDICTS:
                 raise SystemExit(f"error: {path}:{line}: verdict must be one of {', '.join(VERDICTS)}, not {row['verdict']!r}")
-            labels[(int(row["asn"]) if "asn" in row else row["name"], row["listed"])] = row["verdict"]
+            labels[(int(row["asn"]) if "asn" in row else row["name"], row["listed"].casefold())] = row["verdict"]
     return labels
 
 
@@ -192,7 +193,7 @@ def main() -> None:
         for row in rows:
             hit = row.get(system)
             if hit and hit[2]:
-                verdict = labels.get((row["key"], hit[0]), "unlabelled")
+                verdict = labels.get((row["key"], hit[0].casefold()), "unlabelled")
                 counts[verdict] += 1
                 if verdict == "unlabelled" and system == "redline":
                     unlabelled.append((system, row))

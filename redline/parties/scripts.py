@@ -192,14 +192,24 @@ def loose_readings(loose: str, latin: str | None = None, common: bool = True) ->
 # g ('Magic' マジック majikku, 'Giles' 자일스) and s for th ('Nathan' ネイサン neisan, 'Ethel' 에설). Session 36, tune half
 # of the name pairs at 0.65: z and ts, Korean +17 true, +1 false (F1 0.840 -> 0.861), Chinese +1 true; soft g and th
 # (after the test read), Japanese +8, Korean +3, Burmese +1, Chinese +1 true, Japanese +1 false. Not the Spanish j as
-# h: Chinese h is its own ('Li De Ju' met 霍利 huo li); nor j as a hard g (김정은 jeong is no 'Kwang').
-_SOUND_LETTERS = (("j", "z", re.compile("z")), ("ch", "ts", re.compile("ts")), ("j", "g", re.compile("g[eiy]")), ("s", "th", re.compile("th")))
+# h: Chinese h is its own ('Li De Ju' met 霍利 huo li); nor j as a hard g (김정은 jeong is no 'Kwang'). Session 41: pinyin
+# zh for a j ('Jenner' 詹納 zhan na) and h for a kh ('Mokhtar' 穆赫塔爾, 'Mikhalkova' ミハルコワ): Chinese +2, Japanese +1
+# true, nothing false.
+_SOUND_LETTERS = (("j", "z", re.compile("z")), ("ch", "ts", re.compile("ts")), ("j", "g", re.compile("g[eiy]")), ("s", "th", re.compile("th")),
+                  ("zh", "j", re.compile("j")), ("h", "kh", re.compile("kh")), ("nb", "mb", re.compile("mb")), ("np", "mp", re.compile("mp")))
+# Chinese and Burmese write a Latin n closing a syllable as ng ('Conti' 康提 kang ti, 'Monte' 蒙特 meng te, 'Loudoun'
+# လူးဒေါင်း): read n where the Latin spelling has no ng. Not Korean, which writes n and ng apart (ㄴ, ㅇ) and whose
+# romanisation its eo and eu mark ('Yeongjo' is no 'Injo').
+_KOREAN_VOWELS = re.compile("e[ou]")
 
 
 def sound_readings(loose: str, latin: str) -> list[str]:
     """Other readings of a romanisation from a script that spells by sound, where the Latin spelling shows them: 'jelual'
     read 'zelual' against 'zeroual'."""
-    return [loose.replace(letters, read) for letters, read, shown in _SOUND_LETTERS if letters in loose and shown.search(latin)]
+    out = [loose.replace(letters, read) for letters, read, shown in _SOUND_LETTERS if letters in loose and shown.search(latin)]
+    if "ng" in loose and "ng" not in latin and not _KOREAN_VOWELS.search(loose):
+        out.append(loose.replace("ng", "n"))
+    return out
 
 
 # Scripts that spell a foreign name by its sound, syllable by syllable, with a vowel after every

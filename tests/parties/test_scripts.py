@@ -494,3 +494,12 @@ def test_kana_and_hangul_j_and_s_for_a_soft_g_and_a_th() -> None:
     assert compare_names("에설 코르반", "Ethel Korban", "Person")["match"]
     assert not compare_names("조니 자일스", "Johnny Gales", "Person")["match"]
     assert not compare_names("김정은", "Kim Kwang Yon", "Person")["match"]
+
+
+def test_letters_chinese_and_burmese_write_for_a_foreign_name_are_read_back_where_the_latin_has_them() -> None:
+    """Session 41 (scripts.sound_readings): pinyin zh for a j, h for a kh, ng for an n closing a syllable, n for an m
+    before a labial; and two syllables read as one word in those readings too ('吉布' ji bu, Gibb)."""
+    for chinese, latin in (("吉布", "Gibb"), ("詹森", "Jansen"), ("哈利德", "Khalid"), ("蒙多", "Mondo"), ("安布尔", "Amber")):
+        assert compare_names(chinese, latin, "Person")["match"], (chinese, latin)
+    assert not compare_names("吉布", "Giles", "Person")["match"]
+    assert not compare_names("영조", "Yonjo", "Person")["match"]  # Hangul writes n and ng apart
