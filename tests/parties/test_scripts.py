@@ -17,6 +17,7 @@ def texts(name: str, person: bool = False) -> list[str]:
 
 def test_chinese_person_names_split_family_name_from_given_name() -> None:
     assert texts("陈全国", person=True) == ["chen", "quanguo"]
+    assert texts("萧美琴", person=True) == texts("蕭美琴", person=True) == ["xiao", "meiqin"]  # each form of the family name
     assert texts("欧阳修", person=True) == ["ouyang", "xiu"]  # a compound family name
     assert compare_names("陈全国", "CHEN, Quanguo", "Person")["match"]
     assert not compare_names("陈全国", "Chen Quanfa", "Person")["match"]
