@@ -308,7 +308,7 @@ def _merge_detailed(ids: list[str], subjects: dict[str, SourceEntity], detailed:
             shown.setdefault(spelt, analysed.key)
             if distinctive(analysed):
                 if analysed.legal_forms:
-                    keys["whole_name_form"][(spelt, craft, *sorted(set(analysed.legal_forms)))].append(i)
+                    keys["whole_name_form"][(spelt, craft, *_forms(analysed))].append(i)
                 keys["whole_name"][(spelt, craft)].append(i)
                 org_names[spelt] = analysed
             else:
@@ -420,11 +420,12 @@ def _attach_bare_names(ids: list[str], subjects: dict[str, SourceEntity], cluste
                 analysed = analyse(name, person=person)
                 if distinctive(analysed) or person and len(analysed.tokens) > 1:
                     owners[tier][(person, analysed.key)].add(i)
-                    owners[tier][(person, analysed.key, *sorted(set(analysed.legal_forms)))].add(i)
+                    if analysed.legal_forms:
+                        owners[tier][(person, analysed.key, *_forms(analysed))].add(i)
     for i in bare:
         analyses = [(person, analyse(name, person=person)) for name in _names(subjects[ids[i]], ("name", "alias")) for person in (False, True)]
         keys = {(person, analysed.key) for person, analysed in analyses}
-        formed = {(person, analysed.key, *sorted(set(analysed.legal_forms))) for person, analysed in analyses if analysed.legal_forms}
+        formed = {(person, analysed.key, *_forms(analysed)) for person, analysed in analyses if analysed.legal_forms}
         for by_name in owners:
             roots = {clusters.find(j): ids[j] for key in keys for j in by_name.get(key, ())}
             if len(roots) > 1 and len(by_form := {clusters.find(j): ids[j] for key in formed for j in by_name.get(key, ())}) == 1:
@@ -434,6 +435,11 @@ def _attach_bare_names(ids: list[str], subjects: dict[str, SourceEntity], cluste
                     root, owner = roots.popitem()
                     clusters.union(root, i, Merge("bare_name", analyse(subjects[ids[i]].values("name")[0]).key, owner, ids[i]))
                 break
+
+
+def _forms(name: AnalysedName) -> list[str]:
+    """A name's legal forms, each once and in one order: a key beside the whole name's."""
+    return sorted(set(name.legal_forms))
 
 
 _SPELLINGS = tuple(

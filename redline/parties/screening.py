@@ -211,7 +211,9 @@ class Screener:
         hits = []
         # Between hits of one score: the party whose sector words the query writes alike, then whose legal form it writes
         # ('PETROM GMBH INTERNATIONAL TRADE' and 'PETROM INTERNACIONAL TRADE, S.L.' are two firms).
-        ranked = sorted(best.values(), key=lambda h: (-h.score, -_written_alike(h.comparison), not (forms and forms.intersection(h.listed_forms)), -len(h.party.listings), h.party.id))
+        ranked = sorted(best.values(), key=lambda h: (
+            -h.score, -_written_alike(h.comparison), not (forms and forms.intersection(h.listed_forms)), -len(h.party.listings), h.party.id,
+        ))
         for hit in ranked:
             hit.via = self._via(hit.party, on)
             if not hit.party.listed and not hit.via:
