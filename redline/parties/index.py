@@ -12,7 +12,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from redline.parties.names import ADMIN, GENERIC, LOOSE_CONSONANTS, NUMBER, PLACE, STOP, WORD, AnalysedName, Token, east_slavic, fold, initials, loose_spellings, skeleton, vocabulary
+from redline.parties.names import (
+    ADMIN, GENERIC, LOOSE_CONSONANTS, NUMBER, PLACE, STOP, WORD, AnalysedName, Token, after_article, east_slavic, fold, initials, loose_spellings, skeleton,
+    vocabulary,
+)
 from redline.parties.score import CONSONANT_READING_MIN, DISEMVOWELLED_MIN, SIMILARITY, VOWEL_READING_MIN, vowelless, without_vowels
 from redline.parties.scripts import loose_readings, sound_key
 
@@ -157,6 +160,9 @@ class NameIndex:
                     # 'unvrsty' finds 'university', 'dvlpmnt' 'development': words written without their vowels
                     for other in self.disemvowelled.get(without_vowels(text), ()):
                         found.setdefault(other, 0.8)
+            rest = after_article(text)
+            if rest in self.vocab:
+                found.setdefault(rest, 0.8)  # 'ALQAIDA' finds 'AL-QAIDA', which score._joined_exactly pairs whole
             if len(text) >= 6:
                 # "hikvision" typed as one word, listed as "hik vision": split points; a part as the listed name
                 # reads it where it is a sector word's spelling ("gazpromneft", listed "gazprom neft": petroleum).

@@ -448,6 +448,12 @@ _BEFORE_A_NAME = frozenset({"st"})  # an abbreviation that is a word only before
 _ARTICLE_BEFORE = re.compile(r"^(al|el)([a-z]{4,})$")
 
 
+def after_article(word: str) -> str:
+    """What follows the Arabic article written joined to a word ('alqaida' -> 'qaida'), '' where none does."""
+    article = _ARTICLE_BEFORE.match(word)
+    return article.group(2) if article else ""
+
+
 _DOUBLED = re.compile(r"(.)\1+")
 
 

@@ -414,6 +414,9 @@ VOWEL_READING_MIN = 4
 # session 35: larger tune pool person +1, nothing else moved).
 LOOSE_CONSONANTS_MIN = 2
 _VOWELS = re.compile("[aeiou]")
+# A y between vowels is a consonant, which the fold writes i: 'Ayid' (عايد) folds to 'aid', yet is as long as 'Ayed'. Such a y
+# counts towards VOWEL_READING_MIN (session 42, tune half: larger pool person +2, 'ABU AYED' / 'ABU AYID'; nothing else moved).
+_Y_BETWEEN_VOWELS = re.compile("(?<=[aeiou])y+(?=[aeiou])")
 _SPELLING_VARIANT = (SIMILARITY["spelling_variant"], "spelling variant")
 # Tune half (session 24, name pairs at 0.65): person variants 0.851 -> 0.859 (+2: Deif / al-Dayf, Morshed /
 # Murshid), Russian 0.881 -> 0.892, Ukrainian-Russian 0.933 -> 0.950 (precision 0.980 -> 0.979: one hard
@@ -561,7 +564,7 @@ def _folded_similarity(a: str, b: str) -> tuple[float, str]:
         return _SPELLING_VARIANT
     len_a, len_b = len(fa), len(fb)
     shorter, longer = (len_a, len_b) if len_a <= len_b else (len_b, len_a)
-    if shorter < VOWEL_READING_MIN:
+    if shorter < VOWEL_READING_MIN and min(len_a + len(_Y_BETWEEN_VOWELS.findall(a)), len_b + len(_Y_BETWEEN_VOWELS.findall(b))) < VOWEL_READING_MIN:
         return _NONE
     gap = longer - shorter
     fuzzy_length = gap <= longer * _FOLD_SLACK  # else no edit ratio reaches a match
@@ -1136,8 +1139,8 @@ def _one_name_spelt_two_ways(
 def _names_in(pair: Pair) -> int:
     """The names a pair finds: a compound finds each of its words that is no particle ('Changho' / 'Chang-Ho' two, as
     'Chang Ho' / 'Chang-Ho' does; 'alshammari' / 'al shammari' one)."""
-    if pair.how != "compound":
-        return 1
+    if pair.how != "compound" or pair.query.sound or pair.listed.sound:
+        return 1  # syllables of a script that spells by sound, joined, are one foreign name ('霍利' huo li, Hawley)
     stopwords = vocabulary().stopwords
     return max(1, max(sum(1 for word in t.source.split() if word not in stopwords) for t in (pair.query, pair.listed)))
 
@@ -1215,7 +1218,7 @@ def _more_words(query: AnalysedName, listed: AnalysedName, result: NameCompariso
         return ""
     if query.person and listed.person:
         names = [p for p in result.pairs if p.query.kind == WORD and p.listed.kind == WORD]
-        if len(names) >= 2:
+        if sum(_names_in(p) for p in names) >= 2:
             return "more_names"
         rare = len(names) == 1 and (_rare_as_written(names[0], rarity) or _rare_kunya(names[0], query, listed, rarity))
         return "rare_name_whole" if rare and not result.query_unmatched else ""
@@ -1545,9 +1548,11 @@ SOUND_COMPOUND = 2.0
 
 def _compound_similarity(joined: str, parts: list[Token], whole: Token) -> float:
     sim = 1.0 if joined == whole.text else Levenshtein.normalized_similarity(joined, whole.text)
-    if sim < SIMILARITY["compound_min"]:
+    if sim < SIMILARITY["compound_min"] and len(_fold(joined)) >= VOWEL_READING_MIN:
         # The joined letters as any two words are compared, with the folds and vowel readings ('al habal' / 'elhabel';
-        # session 34, tune half: larger pool person +2, company +1, cross-script +1, third-party +2, no negative moved).
+        # session 34, tune half: larger pool person +2, company +1, cross-script +1, third-party +2, no negative moved);
+        # by their folded length alone: the y of syllables joined starts a syllable ('웨이' we yi), it is no y between
+        # vowels of one word (third-party Korean tune: a hard negative, 'Weijie' / 'we yi', crossed when it counted).
         sim = max(sim, _folded_similarity(joined, whole.text)[0])
     if sim < SIMILARITY["compound_min"] and _loose_against(parts, whole):
         # 'ansar eddine' against 'ansaruddin' romanised from Arabic: the same consonants

@@ -1,0 +1,58 @@
+"""Words written joined that lists write apart, and a y between vowels (session 42): the Arabic article typed joined
+finds the listed name ('ALQAIDA', 'AL-QAIDA'), a person's two names written as one are two names found ('ALLAHDAD' /
+'ALLAH DAD MATIN'), and 'Ayid' is as long as 'Ayed' for the vowel readings though its fold is 'aid'."""
+
+from __future__ import annotations
+
+import pytest
+
+from redline.parties.api import compare_names
+from redline.parties.index import NameEntry, NameIndex
+from redline.parties.names import analyse
+from redline.parties.score import token_similarity
+from redline.parties.screening import Query
+from tests.parties.listed_parties import listed, screener_of
+
+
+def test_a_y_between_vowels_counts_towards_the_vowel_readings() -> None:
+    ayed, ayid = (analyse(word, person=True).tokens[0] for word in ("Ayed", "Ayid"))
+    assert "vowels read one way" in token_similarity(ayed, ayid)[1]
+    assert compare_names("ABU AYED", "ABU AYID", "Person")["match"]
+    assert compare_names("Muhsin Fadhil Ayed al Fadhli", "Muhsin Fadhil 'Ayyid al Fadhli", "Person")["match"]
+
+
+@pytest.mark.parametrize(("left", "right"), [("Bell", "Biel"), ("Chul", "Chol"), ("Said", "Saad")])
+def test_short_words_the_fold_shortens_otherwise_are_not_read_loosely(left: str, right: str) -> None:
+    """A doubled letter or a digraph the fold writes once is no y between vowels: 'bell' (folded 'bel') is no 'biel'."""
+    a, b = (analyse(word, person=True).tokens[0] for word in (left, right))
+    assert "read one way" not in token_similarity(a, b)[1]
+
+
+def test_a_persons_two_names_written_as_one_are_two_names_found() -> None:
+    assert compare_names("ALLAH DAD MATIN", "ALLAHDAD", "Person")["match"]
+    assert compare_names("KHAN, Hizb Ullah Astam", "Qari Hizbullah", "Person")["match"]
+
+
+def test_syllables_of_a_sound_spelt_script_joined_are_one_foreign_name() -> None:
+    """'빌리 러드' (billi reodeu) against 'Alimi Ballard': the syllables met as one Latin word are one name, not two."""
+    assert not compare_names("Alimi Ballard", "빌리 러드", "Person")["match"]
+
+
+def test_a_word_with_the_article_typed_joined_finds_the_listed_word() -> None:
+    names = ["AL-QAIDA", "AL-SHABAAB", *(f"QAIDA {word} TRADING" for word in ("NORTH", "SOUTH", "EAST", "WEST", "DELTA", "ALPHA"))]
+    index = NameIndex([NameEntry(analyse(name), n) for n, name in enumerate(names)])
+    assert index.candidates(analyse("ALQAIDA"), 3)[0] == 0
+    assert index.candidates(analyse("ALSHABAAB"), 3)[0] == 1
+    assert not index.candidates(analyse("ALQAIDAX"), 3) or 0 not in index.candidates(analyse("ALQAIDAX"), 3)[:1]
+
+
+def test_screening_the_article_typed_joined_matches_the_listed_organisation() -> None:
+    screener = screener_of(
+        listed("q", "Organization", name=["AL-QAIDA"]),
+        listed("s", "Organization", name=["AL-SHABAAB"]),
+        listed("r", "Company", name=["ROSA FLOWERS LLC"]),
+    )
+    for query, eid in (("ALQAIDA", "q"), ("ALSHABAAB", "s")):
+        hits = screener.screen(Query(name=query))
+        assert hits and hits[0].match and hits[0].party.entity_ids == [eid], (query, hits)
+    assert not any(hit.match for hit in screener.screen(Query(name="ALROSA")))
