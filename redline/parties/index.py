@@ -163,16 +163,18 @@ class NameIndex:
             rest = after_article(text)
             if rest in self.vocab:
                 found.setdefault(rest, 0.8)  # 'ALQAIDA' finds 'AL-QAIDA', which score._joined_exactly pairs whole
-            if len(text) >= 6:
-                # "hikvision" typed as one word, listed as "hik vision": split points; a part as the listed name
-                # reads it where it is a sector word's spelling ("gazpromneft", listed "gazprom neft": petroleum).
-                canonical = vocabulary().canonical
-                for i in range(3, len(text) - 2):
-                    left, right = text[:i], text[i:]
-                    left, right = canonical.get(left, left), canonical.get(right, right)
-                    if left in self.vocab and right in self.vocab:
-                        found.setdefault(left, 0.5)
-                        found.setdefault(right, 0.5)
+            # "hikvision" typed as one word, listed as "hik vision": split points; a part as the listed name
+            # reads it where it is a sector word's spelling ("gazpromneft", listed "gazprom neft": petroleum).
+            # Parts of two letters too, for a word no listed name writes: a Korean given name's syllables joined
+            # ('Jongun', listed 'Jong Un'); a listed word is more likely itself ('abdulah' is no 'abdul ah').
+            canonical = vocabulary().canonical
+            shortest = 3 if text in self.vocab else 2
+            for i in range(shortest, len(text) + 1 - shortest):
+                left, right = text[:i], text[i:]
+                left, right = canonical.get(left, left), canonical.get(right, right)
+                if left in self.vocab and right in self.vocab:
+                    found.setdefault(left, 0.5)
+                    found.setdefault(right, 0.5)
         if token.abjad:
             shape = skeleton(text)
             for other in self.skeletons.get(shape, ()):

@@ -56,3 +56,12 @@ def test_screening_the_article_typed_joined_matches_the_listed_organisation() ->
         hits = screener.screen(Query(name=query))
         assert hits and hits[0].match and hits[0].party.entity_ids == [eid], (query, hits)
     assert not any(hit.match for hit in screener.screen(Query(name="ALROSA")))
+
+
+def test_a_korean_given_name_joined_finds_its_syllables() -> None:
+    """'Jongun' finds 'KIM Jong Un' through parts of two letters; a listed word is not split so ('abdulah' stays whole)."""
+    names = ["KIM, Jong Un", "ABDULAH AL KORVANI", "ABDUL AH KORVAN", *(f"KIM, Jong {s}" for s in ("Chol", "Nam", "Sik", "Hyok"))]
+    index = NameIndex([NameEntry(analyse(name, person=True), n) for n, name in enumerate(names)])
+    assert {"jong", "un"} <= set(dict(index.neighbours(analyse("Jongun", person=True).tokens[0])))
+    assert index.candidates(analyse("KIM, Jongun", person=True), 1) == [0]
+    assert "ah" not in dict(index.neighbours(analyse("abdulah", person=True).tokens[0]))

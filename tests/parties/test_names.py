@@ -594,6 +594,10 @@ def test_a_russian_institution_s_abbreviation_reads_as_its_words(a: str, b: str)
     ("KORVANE S.à r.l.", "sarl"),
     ("KORVANE A/S", "as"),
     ("KORVANE A.Ş.", "as"),
+    ("OPEN JOINT STOCK Co. KORVANE", "ojsc"),  # 'Co.': rigour read 'joint stock co.' and left 'open' (session 42)
+    ("Closed Joint-Stock Co. Korvane", "cjsc"),
+    ("PUBLIC JOINTSTOCK COMPANY KORVANE", "pjsc"),
+    ("KORVANE JOINT-STOCK CO", "jsc"),
 ])
 def test_legal_forms_as_the_lists_spell_them_come_out_whole(written: str, form: str) -> None:
     analysed = analyse(written)
