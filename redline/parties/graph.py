@@ -46,6 +46,13 @@ IDENTIFIER_PROPS = (
     "imoNumber", "isinCode", "registrationNumber", "idNumber", "passportNumber", "taxNumber", "leiCode",
     "innCode", "ogrnCode", "swiftBic", "mmsi", "callSign", "vatCode",
 )
+# Evidence that outranks a birth date: two lists' records of one person joined by the publisher's record id or a
+# passport or national id number, whatever years they give. The lists disagree on birth dates (the UN and OFAC give
+# 'Jaber Al-Jalahmah' 1959, the UK's derived tables 1972); session 42: of 376 identifier merges a year refused, 361
+# joined two names that also match as names, and the other 15 aliases of one person ('AL-DIBISKI, Nur Al-Din' /
+# 'SALEM NOR ELDIN AMOHAMED AL-DABSKI'). Countries and two rows of one list still refuse.
+OUTRANK_BIRTH_DATES = frozenset({"record_id", "identifier"})
+UN_REFERENCE = "UN reference"
 # An identifier shorter than this, or without a digit, is too likely to be shared by chance.
 MIN_IDENTIFIER_LENGTH = 6
 # Entity ids that carry a publisher's own record id: (id pattern, namespace). The CSL repeats
@@ -200,7 +207,7 @@ def build_parties(entities: Iterable[SourceEntity]) -> list[Party]:
             ships={digits for v in ent.values("imoNumber") if (digits := re.sub(r"\D", "", v))},
         )
     detailed = [i for i, eid in enumerate(ids) if subjects[eid].source not in NAMES_ONLY_SOURCES]
-    _merge_detailed(ids, subjects, detailed, clusters)
+    _merge_detailed(ids, subjects, detailed, clusters, sanctions)
     _attach_bare_names(ids, subjects, clusters)
 
     groups: dict[int, list[int]] = defaultdict(list)
@@ -253,6 +260,16 @@ def merge_entities(first: SourceEntity, second: SourceEntity) -> SourceEntity:
     return SourceEntity({**first.data, "properties": props}, first.source, first.snapshot)
 
 
+def _name_word_shared(a: SourceEntity, b: SourceEntity) -> bool:
+    """Whether two records' names or aliases share a word."""
+    person = a.data["schema"] == "Person"
+
+    def words(ent: SourceEntity) -> set[str]:
+        return {t.text for name in _names(ent, ("name", "alias")) for t in analyse(name, person=person).tokens if t.kind != STOP}
+
+    return bool(words(a) & words(b))
+
+
 def _names(ent: SourceEntity, props: tuple[str, ...] = ("name",)) -> Iterable[str]:
     return (alt for prop in props for listed in ent.values(prop) for alt in split_alternatives(listed))
 
@@ -266,7 +283,9 @@ def _org_names(ent: SourceEntity) -> Iterable[str]:
             yield long
 
 
-def _merge_detailed(ids: list[str], subjects: dict[str, SourceEntity], detailed: list[int], clusters: _Clusters) -> None:
+def _merge_detailed(
+    ids: list[str], subjects: dict[str, SourceEntity], detailed: list[int], clusters: _Clusters, sanctions: dict[str, list[SourceEntity]]
+) -> None:
     """Merge the entities of detailed lists on the evidence kinds, strongest first."""
     keys: dict[str, dict[tuple[Any, ...], list[int]]] = {kind: defaultdict(list) for kind in EVIDENCE}
     prefixes: list[tuple[int, str, str]] = []  # (entity, its whole name, the name behind its place words)
@@ -278,6 +297,8 @@ def _merge_detailed(ids: list[str], subjects: dict[str, SourceEntity], detailed:
         for pattern, namespace in RECORD_IDS:
             if found := pattern.match(ids[i]):
                 keys["record_id"][(namespace, found.group(1))].append(i)
+        for reference in {ref.strip().upper() for sanction in sanctions.get(ids[i], ()) for ref in sanction.values("unscId") if ref.strip()}:
+            keys["record_id"][(UN_REFERENCE, reference)].append(i)  # the UN's own record, as the UK's list cites it
         for prop in IDENTIFIER_PROPS:
             for value in ent.values(prop):
                 value = re.sub(r"[\s./-]", "", value).upper()
@@ -326,6 +347,8 @@ def _merge_detailed(ids: list[str], subjects: dict[str, SourceEntity], detailed:
                 continue  # two people of this name, born in different years: a name alone says not which
             label = " | ".join(shown.get(k, k) if isinstance(k, str) else str(k) for k in key if not isinstance(k, (bool, Craft)))
             for other in members[1:]:
+                if key[0] == UN_REFERENCE and not _name_word_shared(subjects[ids[members[0]]], subjects[ids[other]]):
+                    continue  # a reference cited wrong: the UK's derived tables give the UN's 'KEMPES SANON' (HTi.009) to Dimitri Herard
                 clusters.union(members[0], other, Merge(kind, label, ids[members[0]], ids[other]))
     _merge_spellings_born_on_one_day(ids, subjects, detailed, clusters)
     frequency: Counter[str] = Counter()
@@ -480,16 +503,19 @@ class _Facts:
     dates: set[str]  # full birth dates
     ships: set[str]  # IMO numbers: two ships of one name are two parties (SOURIA and SURYA spell alike)
 
-    def conflict(self, other: _Facts, same_country: bool = False) -> bool:
+    def conflict(self, other: _Facts, same_country: bool = False, dated: bool = True) -> bool:
+        """Whether the facts say two parties; birth dates only where `dated` (evidence that outranks them does not ask)."""
         if self.origins & other.origins:
             return True  # two rows of the same list are two parties
         if self.countries and other.countries and not self.countries & other.countries:
             return True
         if same_country and not self.countries & other.countries:
             return True  # the merge rests on the country: both must give it
-        if self.years and other.years and not self.years & other.years:
-            return True
         if self.ships and other.ships and not self.ships & other.ships:
+            return True
+        if not dated:
+            return False
+        if self.years and other.years and not self.years & other.years:
             return True
         return bool(self.dates and other.dates and not self.dates & other.dates)
 
@@ -519,7 +545,7 @@ class _Clusters:
             return False
         fa, fb = self.facts[ra], self.facts[rb]
         assert fa is not None and fb is not None
-        if fa.conflict(fb, same_country):
+        if fa.conflict(fb, same_country, dated=evidence.evidence not in OUTRANK_BIRTH_DATES):
             return False
         self.parent[rb] = ra
         self.facts[ra] = fa | fb

@@ -247,3 +247,32 @@ def test_a_name_and_the_same_name_with_its_short_name_are_one_party() -> None:
     ])
     assert sorted(_cluster_of(parties, "un-l").entity_ids) == ["sdn-l", "un-l"]
     assert _cluster_of(parties, "uk-s").entity_ids == ["uk-s"]  # a short name is no merge key: SANS is not SANS FAB
+
+
+def test_a_shared_passport_number_joins_two_lists_records_whatever_birth_years_they_give() -> None:
+    """Lists disagree on birth dates (the UK's derived tables give 'Jaber Al-Jalahmah' 1972, the UN and OFAC 1959): a
+    passport or national id number outranks them (session 42); two rows of one list still stay apart."""
+    parties = build_parties([
+        *_listed("sdn-1", "Person", "us_ofac_sdn", "US-OFAC-SDN", name=["AL-KORVANI, Jaber Abdallah"], birthDate=["1959-09-24"], passportNumber=["101423404"]),
+        *_listed("uk-1", "Person", "uk_fcdo_derived", "UK", name=["Jaber Abdallah AL-KORVANI"], birthDate=["1972-01-01"], passportNumber=["101423404"]),
+        *_listed("uk-2", "Person", "uk_fcdo_derived", "UK", name=["Jaber AL-KORVANI"], birthDate=["1980"], passportNumber=["101423404"]),
+    ])
+    assert sorted(sorted(p.entity_ids) for p in parties) in ([["sdn-1", "uk-1"], ["uk-2"]], [["sdn-1", "uk-2"], ["uk-1"]])
+    assert any(m.evidence == "identifier" for p in parties for m in p.merges)
+
+
+def _un_listed(eid: str, source: str, name: str, reference: str) -> list[SourceEntity]:
+    entity = _entity(eid, "Person", name=[name])
+    sanction = _entity(f"{eid}-s", "Sanction", entity=[eid], programId=[source], authority=["test"], unscId=[reference])
+    return [SourceEntity(entity, source, f"{source}@t"), SourceEntity(sanction, source, f"{source}@t")]
+
+
+def test_a_un_reference_joins_the_record_that_cites_it_when_their_names_share_a_word() -> None:
+    parties = build_parties([
+        *_un_listed("un-sc-CDi.930", "un_sc", "BOSCO KORVANDA", "CDi.930"),
+        *_un_listed("uk-DRC0925", "uk_fcdo_derived", "Bosco NTAKORVANDA, Korvanda", "CDi.930"),
+        *_un_listed("un-sc-HTi.909", "un_sc", "KEMPES SANKORV", "HTi.909"),
+        *_un_listed("uk-HAI0912", "uk_fcdo_derived", "Dimitri Herkorv", "HTi.909"),  # a reference cited wrong
+    ])
+    assert sorted(sorted(p.entity_ids) for p in parties) == [["uk-DRC0925", "un-sc-CDi.930"], ["uk-HAI0912"], ["un-sc-HTi.909"]]
+    assert _cluster_of(parties, "uk-DRC0925").merges[0].key == "UN reference | CDI.930"
