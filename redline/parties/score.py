@@ -1139,8 +1139,8 @@ def _one_name_spelt_two_ways(
 def _names_in(pair: Pair) -> int:
     """The names a pair finds: a compound finds each of its words that is no particle ('Changho' / 'Chang-Ho' two, as
     'Chang Ho' / 'Chang-Ho' does; 'alshammari' / 'al shammari' one)."""
-    if pair.how != "compound" or pair.query.sound or pair.listed.sound:
-        return 1  # syllables of a script that spells by sound, joined, are one foreign name ('霍利' huo li, Hawley)
+    if pair.how != "compound":
+        return 1
     stopwords = vocabulary().stopwords
     return max(1, max(sum(1 for word in t.source.split() if word not in stopwords) for t in (pair.query, pair.listed)))
 
@@ -1218,7 +1218,7 @@ def _more_words(query: AnalysedName, listed: AnalysedName, result: NameCompariso
         return ""
     if query.person and listed.person:
         names = [p for p in result.pairs if p.query.kind == WORD and p.listed.kind == WORD]
-        if sum(_names_in(p) for p in names) >= 2:
+        if len(names) >= 2:
             return "more_names"
         rare = len(names) == 1 and (_rare_as_written(names[0], rarity) or _rare_kunya(names[0], query, listed, rarity))
         return "rare_name_whole" if rare and not result.query_unmatched else ""
