@@ -49,6 +49,10 @@ class Rewrite:
     apply: Callable[[str], str]
     only: str | None = None  # PERSON or ORGANISATION: the pairs it applies to
 
+    def applies_to(self, schema: str | None) -> bool:
+        """Whether it rewrites a name of this schema ('Person', or any other for an organisation)."""
+        return self.only is None or (self.only == PERSON) == (schema == "Person")
+
 
 def _each_case(pattern: str, replacement: str) -> Callable[[str], str]:
     return lambda text: re.sub(pattern, replacement, text, flags=re.IGNORECASE)
@@ -231,7 +235,7 @@ def flips(pairs: list[Pair], systems: dict[str, tuple[Callable[[str, str, str | 
     for rewrite in rewrites:
         applicable = [
             (n, p, written) for n, p in enumerate(pairs)
-            if rewrite.only is None or (rewrite.only == PERSON) == (p.schema == "Person")
+            if rewrite.applies_to(p.schema)
             for written in (rewrite.apply(p.b),) if written != p.b
         ]
         row: dict[str, object] = {"says": rewrite.says, "pairs": len(applicable), "positives": sum(p.label for _, p, _ in applicable)}

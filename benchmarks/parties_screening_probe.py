@@ -26,7 +26,7 @@ from typing import Any
 sys.path.append(str(Path(__file__).resolve().parent.parent))  # after PYTHONPATH: another engine checkout can be measured
 
 from benchmarks.eval_split import HALVES, split_of  # noqa: E402
-from benchmarks.parties_invariance import PERSON, REWRITES, Rewrite  # noqa: E402
+from benchmarks.parties_invariance import REWRITES, Rewrite  # noqa: E402
 from benchmarks.parties_names_eval import _check_lists  # noqa: E402
 
 SET_NAME = "screening_probe"
@@ -46,10 +46,6 @@ def names_of_half(screener: Any, split: str) -> list[tuple[str, str, frozenset[i
             out.extend((name, schema, frozenset(carriers[name])) for name in dict.fromkeys(party.names))
     out.sort(key=lambda row: hashlib.sha256(row[0].encode()).hexdigest())
     return out
-
-
-def applies(rewrite: Rewrite, schema: str) -> bool:
-    return rewrite.only is None or (rewrite.only == PERSON) == (schema == "Person")
 
 
 def probe(screener: Any, split: str, rewrites: list[Rewrite], per_rewrite: int, baseline: bool = False) -> dict[str, Any]:
@@ -83,7 +79,7 @@ def probe(screener: Any, split: str, rewrites: list[Rewrite], per_rewrite: int, 
             for name, schema, carriers in names:
                 if screened >= per_rewrite:
                     break
-                written = rewrite.apply(name) if applies(rewrite, schema) else name
+                written = rewrite.apply(name) if rewrite.applies_to(schema) else name
                 if written == name:
                     continue
                 if (system, name) not in found_as_written:

@@ -436,10 +436,10 @@ def arabic_parts(word: str) -> tuple[str, ...]:
     article = _JOINED_ARTICLE.match(word)
     if article and vocab.canonical.get(article.group(1), article.group(1)) in vocab.generic:
         return article.groups()  # 'hizbul', 'jaishul': a sector word and the article written joined (Hizb-ul-, Jaish ul)
-    article = _ARTICLE_BEFORE.match(word)
-    if article and (article.group(2) in vocab.canonical or article.group(2) in vocab.generic):
+    rest = after_article(word)
+    if rest in vocab.canonical or rest in vocab.generic:
         # 'alkhayriyah', 'alislami': the article written joined to a word the vocabulary spells (al-Khayriyah, al-Islami)
-        return ("al", article.group(2))
+        return ("al", rest)
     return (word,)
 
 
