@@ -65,6 +65,9 @@ LEGAL_FORM_TOKENS = frozenset(
 # word too ('C.T.R.', 'D.E.S. International'); two stay initials ('I.V. Gorynin').
 DOTTED_FORMS = {form: form for form in LEGAL_FORM_TOKENS} | {"sal": "sa", "ca": "ca"}  # S.A.L. (Lebanon), C.A. (compañía anónima)
 DOTTED_ACRONYM_MIN = 3
+_OPENERS = frozenset("(\"«“‘'[")
+_CLOSERS = frozenset(")\"»”’']")
+_BEFORE_AN_ACRONYM = frozenset({"the", "of"})
 _PUNCTUATION = " .,;:\"'()«»“”‘’-"  # what may stand around a name's words
 # Letters written apart in an organisation's name ('I A C INTERNATIONAL INC.', 'T N K FABRICS'): one word, its
 # acronym, after the legal forms are read ('SP Z O O', 'P J S C'); not the Spanish and Italian 'and' between two
@@ -1082,7 +1085,7 @@ def analyse(raw: str, person: bool = False, reading: str = "", slips: bool = Tru
         ):
             tokens.append(_token(word, STOP, word, bool(abjad), abjad == SOUND))
             continue
-        if word in dotted:
+        if word in dotted and word not in vocab.place_variants and word not in vocab.places:  # 'H.K.' is Hong Kong, as 'HK' is
             tokens.append(_token(word, WORD, word, False))
             continue
         canonical = _patronymic(vocab.person_abbreviations.get(word) or vocab.canonical.get(word, word), vocab) if person else (
@@ -1240,16 +1243,29 @@ def _patronymic(word: str, vocab: Vocabulary) -> str:
 
 
 def _dotted_form(match: re.Match[str], acronyms: set[str]) -> str:
-    """A legal form written with dots as its one word, or an acronym written so (added to `acronyms`), unless it
-    ends a longer name: there, letters with dots are more often a legal form no table holds ('Telecom Egypt S.A.E.')."""
+    """A legal form written with dots as its one word, or an acronym written so (added to `acronyms`)."""
     letters = match.group(0).replace(".", "")
     form = DOTTED_FORMS.get(letters)
-    if not form and len(letters) >= DOTTED_ACRONYM_MIN and (
-        not match.string[: match.start()].strip(_PUNCTUATION) or match.string[match.end():].strip(_PUNCTUATION)  # whole, or inside
-    ):
+    if not form and _dotted_acronym(match, letters):
         form = letters
         acronyms.add(letters)
     return f" {form} " if form else match.group(0)
+
+
+def _dotted_acronym(match: re.Match[str], letters: str) -> bool:
+    """Letters with dots that are the organisation's acronym: three or more, the whole name or inside it; at the end of
+    a longer name they are more often a legal form no table holds ('Telecom Egypt S.A.E.'), unless quoted or in
+    brackets ('"G.A.M.M.A."', two letters so too: '(H.K.)'), after 'the' or 'of' ('of the D.P.R.K.'), or after a
+    legal form alone ('OOO A.T.O.M.A.'). Two letters elsewhere stay initials ('I.V. Gorynin')."""
+    before, after = match.string[: match.start()], match.string[match.end():]
+    if before.rstrip()[-1:] in _OPENERS and (after.lstrip()[:1] in _CLOSERS or not after.strip()):
+        return True  # a quote left open at the name's end too ('Enterprise "GAMMA', as the lists' names may be cut)
+    if len(letters) < DOTTED_ACRONYM_MIN:
+        return False
+    words = before.strip(_PUNCTUATION).split()
+    if not words or after.strip(_PUNCTUATION):
+        return True  # the whole name, or inside it
+    return words[-1] in _BEFORE_AN_ACRONYM or all(word.strip(_PUNCTUATION) in LEGAL_FORM_TOKENS for word in words)
 
 
 def _short_patronymics(tokens: list[Token], vocab: Vocabulary) -> list[Token]:

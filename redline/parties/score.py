@@ -418,6 +418,10 @@ _VOWELS = re.compile("[aeiou]")
 # counts towards VOWEL_READING_MIN (session 42, tune half: larger pool person +2, 'ABU AYED' / 'ABU AYID'; nothing else moved).
 _Y_BETWEEN_VOWELS = re.compile("(?<=[aeiou])y+(?=[aeiou])")
 _SPELLING_VARIANT = (SIMILARITY["spelling_variant"], "spelling variant")
+# Arabic script typed with a final heh for the ta marbuta ('طلحه' for 'طلحة', 'هيئه' for 'هيئة'), as keyboards and
+# search boxes often are: the two romanisations differ in their last letter only (scripts.yaml: ة a, ه h).
+_TA_MARBUTA = (SIMILARITY["spelling_variant"], "spelling variant, ta marbuta written as heh")
+_TA_MARBUTA_ENDINGS = {"a", "h"}
 # Tune half (session 24, name pairs at 0.65): person variants 0.851 -> 0.859 (+2: Deif / al-Dayf, Morshed /
 # Murshid), Russian 0.881 -> 0.892, Ukrainian-Russian 0.933 -> 0.950 (precision 0.980 -> 0.979: one hard
 # negative, Savelyevna / Savvelyevna), Arabic 0.871 -> 0.874; must-not-match 0 / 150; generated cases the same.
@@ -449,6 +453,8 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
     a, b = q.text, c.text
     if a == b:
         return _EXACT
+    if q.abjad and c.abjad and _ta_marbuta_typed(q, c):
+        return _TA_MARBUTA
     q_kind, c_kind = q.kind, c.kind
     if q_kind == NUMBER or c_kind == NUMBER:
         return _NONE
@@ -507,6 +513,15 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
     if q.abjad == c.abjad:
         return _NONE  # no loose romanisation on either side: no consonant key to compare
     return _skeleton_similarity(q, c)
+
+
+def _ta_marbuta_typed(q: Token, c: Token) -> bool:
+    """Two Arabic-script words that differ only in a final ta marbuta and heh ('tlha' / 'tlhh'; the romaniser's
+    apostrophe that keeps d'h from reading dh aside: 'قاعدة' qaada, 'قاعده' qaad'h)."""
+    a, b = q.text, c.text
+    if q.sound or c.sound or len(a) < 3 or len(b) < 3 or {a[-1], b[-1]} != _TA_MARBUTA_ENDINGS:
+        return False
+    return a[:-1].rstrip("'") == b[:-1].rstrip("'")
 
 
 def _slavic_pair(q: Token, c: Token) -> bool:

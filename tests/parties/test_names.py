@@ -368,6 +368,18 @@ def test_an_acronym_written_with_dots_is_one_word() -> None:
     assert {"k", "d", "p"} <= set(kinds("Acme Trading K.D.P."))
 
 
+def test_an_acronym_with_dots_ending_a_name_is_a_word_after_the_quoted_or_after_a_legal_form() -> None:
+    """Letters with dots that end a longer name are its acronym when quoted or in brackets (two letters too), after
+    'the' or 'of', or after a legal form alone; a place's letters are the place ('H.K.' as 'HK')."""
+    assert [t.text for t in analyse('Korvan Production Enterprise "K.R.V.A."').tokens][-1] == "krva"
+    assert [t.text for t in analyse('Korvan Production Enterprise "K.R.V.A.').tokens][-1] == "krva"  # the quote cut
+    assert [t.text for t in analyse("OOO K.R.V.A.").tokens] == ["krva"]
+    assert [(t.text, t.kind) for t in analyse("Department of Space Technology of the D.P.R.K.").tokens][-1] == ("korea", "place")
+    assert [(t.text, t.kind) for t in analyse("Well Korvan (H.K.) Technology").tokens][2] == ("hongkong", "place")
+    assert compare_names("Well Korvan (H.K.) Technology", "Well Korvan (HK) Technology")["score"] == 1.0
+    assert compare_names("OOO K.R.V.A.", "KRVA LLC")["match"]
+
+
 def test_a_word_meets_its_letters_written_one_by_one_with_dots() -> None:
     """Two letters with dots, or letters ending a longer name, stay initials in the analysis; the word they spell on
     the other side meets them as one word, and the index finds the name by it."""

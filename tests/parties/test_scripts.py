@@ -330,6 +330,18 @@ def test_arabic_words_typed_with_persian_letters_or_a_ta_marbuta_as_heh_are_the_
     assert texts("الجماعه الاسلاميه المقاتله") == texts("الجماعة الاسلامية المقاتلة") == ["al", "group", "islamic", "al", "fighting"]
 
 
+def test_a_name_s_ta_marbuta_typed_as_heh_is_the_name() -> None:
+    """A name's own word with its ta marbuta typed as heh ('طلحه' for 'طلحة', 'هيئه' for 'هيئة'): the romanisations
+    differ in their last letter only (ة a, ه h), and the word is the same; no other last letter is."""
+    assert compare_names("طلحه", "طلحة", "Person")["match"]
+    assert compare_names("هيئه تحرير الشام", "هيئة تحرير الشام")["score"] > 0.9
+    assert compare_names("القاعده في جزيره العرب", "القاعدة في جزيرة العرب")["score"] > 0.9  # 'قاعده' romanised qaad'h
+    assert not compare_names("سعده", "سعدي", "Person")["match"]
+    # The consonant key drops a final h before it is made: 'Talhah' and 'Talha' are one key, as 'طلحه' and 'طلحة' are.
+    assert consonant_key("talhah") == consonant_key("talha") == consonant_key("tlhh") == consonant_key("tlha")
+    assert compare_names("طلحة", "Talhah", "Person")["match"] and compare_names("طلحه", "Talha", "Person")["match"]
+
+
 def test_country_names_in_chinese_are_their_english_names() -> None:
     assert texts("中国电子科技集团公司")[:2] == ["china", "electronics"]  # not 'zhongguo' run into the next word
     assert texts("俄罗斯联邦储蓄银行")[0] == "russia"
