@@ -168,6 +168,8 @@ def _vowel_changed(word: str, middle: int) -> str:
 _U = re.compile(r"(?<![oO])[uU]")
 _DOUBLED = re.compile(r"([A-Za-z])\1")
 _ICAO = (("ya", "ia"), ("yu", "iu"), ("Ya", "Ia"), ("Yu", "Iu"), ("YA", "IA"), ("YU", "IU"))
+# ü, ö and ø as German spelling and ICAO passports transcribe them ('Müller' as 'Mueller'), in either case
+_UMLAUTS = (("ü", "ue"), ("ö", "oe"), ("ø", "oe"), ("Ü", "UE"), ("Ö", "OE"), ("Ø", "OE"))
 
 
 def _replace_all(text: str, replacements: tuple[tuple[str, str], ...]) -> str:
@@ -214,6 +216,7 @@ REWRITES = (
     Rewrite("ee_oo", "ee and oo written i and u (Raheem as Rahim)", lambda t: t.replace("ee", "i").replace("oo", "u").replace("EE", "I").replace("OO", "U"), PERSON),
     Rewrite("y_ending", "a closing -ey or -iy written -ei or -y", lambda t: re.sub(r"iy\b", "y", re.sub(r"ey\b", "ei", t, flags=re.IGNORECASE), flags=re.IGNORECASE), PERSON),
     Rewrite("icao", "ya and yu written ia and iu (ICAO passports)", lambda t: _replace_all(t, _ICAO), PERSON),
+    Rewrite("umlauts", "ü, ö, ø written ue, oe (German spelling, ICAO passports)", lambda t: _replace_all(t, _UMLAUTS)),
     # A typist's slip in the longest word
     Rewrite("typo_dropped", "a letter left out", _typo(lambda w, m: w[:m] + w[m + 1:])),
     Rewrite("typo_swapped", "two letters swapped", _typo(lambda w, m: w[: m - 1] + w[m] + w[m - 1] + w[m + 1:])),

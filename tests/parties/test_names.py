@@ -235,6 +235,17 @@ def test_romanisation_folds_undo_spelling_systems() -> None:
     assert fold("dschawad") == fold("jawad") and fold("modschtaba") == fold("mojtaba")  # German dsch
 
 
+def test_umlauts_transcribed_as_german_spelling_and_passports_write_them_are_the_letters() -> None:
+    """ü, ö and ø as 'ue' and 'oe' (German spelling, ICAO passports) fold as the letters folded to ASCII do; the
+    silent u of Spanish que and gue stays silent ('Jaque' is 'Jake', 'Niquel' 'Nickel')."""
+    from redline.parties.names import fold
+
+    assert compare_names("Soeren Korvahoeg", "Søren Korvahøg", "Person")["match"]
+    assert compare_names("Hans Korvamueller", "Hans Korvamüller", "Person")["score"] >= 0.9
+    assert fold("jaque") == fold("jake") and fold("niquel") == fold("nikel")
+    assert not compare_names("Korvan Rueda", "Korvan Rada", "Person")["match"]
+
+
 def test_the_entity_lists_successor_clause_is_no_part_of_the_name() -> None:
     assert split_alternatives("Norvalis Optics Institute (NOI) and any successor, sub-unit, or subsidiary thereof") == (
         "Norvalis Optics Institute",
