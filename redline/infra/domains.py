@@ -69,5 +69,12 @@ def registrable(host: str) -> str:
     return _suffixes().privatesuffix(name) or name
 
 
+def known_site(host: str) -> str | None:
+    """The registrable domain of a host whose public suffix the list knows ('www.hikvision.com.cn' ->
+    'hikvision.com.cn'); None for a string that ends in no known suffix ('veb.rf')."""
+    site: str | None = _suffixes().privatesuffix(host.lower().rstrip("."), accept_unknown=False)
+    return site
+
+
 def same_site(host: str, domain: str) -> bool:
     return registrable(host) == registrable(domain)

@@ -798,14 +798,43 @@ _BRANCH_PUNCTUATION = " ,;:()-–—"
 
 
 def query_names(raw: str) -> tuple[str, ...]:
-    """Each name a query carries (split_alternatives), and for a branch's name the company's name besides: a branch
-    has no legal person of its own, so a listed company's branch is that company (never applied to listed names,
-    where it would join a listed branch to its company); a name also without the alias in brackets it ends with
-    (without_bracketed_alias), as a listed name is read (readings)."""
+    """Each name a query carries (split_alternatives), then the further names they are read as (derived_names)."""
     names = split_alternatives(raw)
-    companies = tuple(company for company in map(_without_branch, names) if company and company not in names)
-    longs = tuple(long for long in map(without_bracketed_alias, names) if long and long not in names)
-    return names + tuple(dict.fromkeys(companies + longs))
+    return names + tuple(derived_names(names))
+
+
+def derived_names(names: tuple[str, ...]) -> dict[str, str]:
+    """The further names a query's names are read as, each with what the explanation says of it: for a branch's name
+    the company's (a branch has no legal person of its own, so a listed company's branch is that company; never applied
+    to listed names, where it would join a listed branch to its company); a name without the alias in brackets it ends
+    with (without_bracketed_alias), as a listed name is read (readings); a web or e-mail address as its site's name
+    (site_name)."""
+    derived: dict[str, str] = {}
+    for read, note in (
+        (_without_branch, "a branch's name, read as its company's"),
+        (without_bracketed_alias, "read without the alias in brackets"),
+        (site_name, "a web or e-mail address, read as its site's name"),
+    ):
+        for name in names:
+            found = read(name)
+            if found and found not in names:
+                derived.setdefault(found, note)
+    return derived
+
+
+# A web address, host name or e-mail address typed as a name, as a cloud or CDN provider knows its customers: the host.
+_WEB_ADDRESS = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?(?:[^\s@/]+@)?([a-z0-9-]+(?:\.[a-z0-9-]+)+)\.?(?::\d+)?(?:[/?#]\S*)?$", re.IGNORECASE)
+
+
+def site_name(name: str) -> str | None:
+    """The name a web or e-mail address gives its site: the registrable domain's first label, with the public suffix
+    and any 'www' or mailbox off ('www.dahuasecurity.com' -> 'dahuasecurity', 'https://hikvision.com.cn/en/' ->
+    'hikvision', 'info@sensetime.com' -> 'sensetime'); None for any other name, or a host of no known suffix."""
+    from redline.infra.domains import known_site
+
+    found = _WEB_ADDRESS.match(name.strip())
+    site = known_site(found.group(1)) if found else None
+    return site.split(".")[0] if site else None
 
 
 def _without_branch(name: str) -> str | None:

@@ -10,7 +10,7 @@ from typing import Any
 from redline.parties.graph import Party
 from redline.parties.index import NameEntry, NameIndex
 from redline.parties.han_translation import STEM, LatinWords, base, has_chinese
-from redline.parties.names import ADMIN, GENERIC, PLACE, STOP, WORD, AnalysedName, Token, analyse, query_names, readings, second_reading, split_alternatives, translated, translated_by
+from redline.parties.names import ADMIN, GENERIC, PLACE, STOP, WORD, AnalysedName, Token, analyse, derived_names, readings, second_reading, split_alternatives, translated, translated_by
 from redline.parties.normalise import normalise
 from redline.parties.ownership import DEFAULT_RULES, OwnershipRule, applicable
 from redline.parties.score import (
@@ -171,7 +171,9 @@ class Screener:
         on = on or date.today()
         best: dict[int, Hit] = {}
         cleaned = normalise(query.name)  # as a reader sees it: the explanation says what changed
-        names = query_names(cleaned.text)
+        typed = split_alternatives(cleaned.text)
+        derived = derived_names(typed)
+        names = typed + tuple(derived)
         forms: set[str] = set()  # the legal forms the query's names carry: it names an organisation
         for variant, read in self._query_readings(names, query.schema):
             analyses = self._analyse_query(variant, query.schema) if read is None else {True: read}
@@ -201,13 +203,12 @@ class Screener:
         if query.schema != "Person":
             for variant in names:
                 self._screen_translated(variant, best)
-        companies = set(names) - set(split_alternatives(cleaned.text))  # a branch's name read as its company's
         for index, hit in best.items():
             self._qualify(hit, query, self.sectors[index], forms)
             if cleaned.changes:
                 hit.adjustments.insert(0, cleaned.note())
-            if hit.query_name in companies:
-                hit.adjustments.append(f"a branch's name, read as its company's ({hit.query_name})")
+            if hit.query_name in derived:
+                hit.adjustments.append(f"{derived[hit.query_name]} ({hit.query_name})")
         hits = []
         # Between hits of one score: the party whose sector words the query writes alike, then whose legal form it writes
         # ('PETROM GMBH INTERNATIONAL TRADE' and 'PETROM INTERNACIONAL TRADE, S.L.' are two firms).

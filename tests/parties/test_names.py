@@ -443,6 +443,24 @@ def test_a_branchs_name_is_also_read_as_its_companys() -> None:
     assert query_names("Olive Branch") == ("Olive Branch",) and query_names("Dubai Branch") == ("Dubai Branch",)
 
 
+def test_a_web_or_e_mail_address_is_also_read_as_its_site_s_name() -> None:
+    """A cloud or CDN provider knows a customer by its site: the registrable domain's first label is the name, the
+    public suffix (Public Suffix List), 'www' and the mailbox off; a string of no known suffix is no address."""
+    from listed_parties import listed, screener_of
+
+    from redline.parties.names import query_names, site_name
+    from redline.parties.screening import Query
+
+    assert query_names("www.korvavision.com") == ("www.korvavision.com", "korvavision")
+    assert site_name("https://www.korvavision.com.cn/en/products?id=1") == "korvavision"
+    assert site_name("sales@korvavision.co.uk") == "korvavision"
+    assert site_name("VEB.RF") is None and site_name("Korvan Vision Co.") is None and site_name("S.A.") is None
+    screener = screener_of(listed("us-1", "Company", "us_bis_entity", "US-BIS-EL", "US BIS", name=["KORVAVISION DIGITAL TECHNOLOGY CO., LTD."], alias=["KORVAVISION"]))
+    hit = screener.screen(Query("korvavision.com", schema="Company"))[0]
+    assert hit.match and hit.score == 1.0
+    assert "a web or e-mail address, read as its site's name (korvavision)" in hit.adjustments
+
+
 def test_a_name_is_also_read_without_the_alias_in_brackets_it_ends_with() -> None:
     from redline.parties.names import query_names, without_bracketed_alias
 
