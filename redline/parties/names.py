@@ -813,7 +813,7 @@ def derived_names(names: tuple[str, ...]) -> dict[str, str]:
     for read, note in (
         (_without_branch, "a branch's name, read as its company's"),
         (without_bracketed_alias, "read without the alias in brackets"),
-        (site_name, "a web or e-mail address, read as its site's name"),
+        (site_name, SITE_NAME),
     ):
         for name in names:
             found = read(name)
@@ -822,6 +822,7 @@ def derived_names(names: tuple[str, ...]) -> dict[str, str]:
     return derived
 
 
+SITE_NAME = "a web or e-mail address, read as its site's name"  # derived_names' note of a site_name
 # A web address, host name or e-mail address typed as a name, as a cloud or CDN provider knows its customers: the host.
 _WEB_ADDRESS = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?(?:[^\s@/]+@)?([a-z0-9-]+(?:\.[a-z0-9-]+)+)\.?(?::\d+)?(?:[/?#]\S*)?$", re.IGNORECASE)
 

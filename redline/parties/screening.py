@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -10,7 +11,7 @@ from typing import Any
 from redline.parties.graph import Party
 from redline.parties.index import NameEntry, NameIndex
 from redline.parties.han_translation import STEM, LatinWords, base, has_chinese
-from redline.parties.names import ADMIN, GENERIC, PLACE, STOP, WORD, AnalysedName, Token, analyse, derived_names, readings, second_reading, split_alternatives, translated, translated_by
+from redline.parties.names import ADMIN, GENERIC, PLACE, STOP, WORD, AnalysedName, Token, analyse, derived_names, readings, second_reading, split_alternatives, translated, translated_by, vocabulary, SITE_NAME
 from redline.parties.normalise import normalise
 from redline.parties.ownership import DEFAULT_RULES, OwnershipRule, applicable
 from redline.parties.score import (
@@ -33,6 +34,8 @@ from redline.parties.score import (
 
 # MATCH_THRESHOLD (imported from here by the API, the CLI and other domains) lives in score.py, beside the rules set from it.
 CANDIDATES = 48
+# Letters of a listed word that a query writes joined to a sector word, read apart (Screener._joined_sector_word).
+JOINED_WORD_MIN = 4
 
 # Query schema -> party schemata it can be (LegalEntity and unknown are compatible with all).
 COMPATIBLE = {
@@ -173,6 +176,10 @@ class Screener:
         cleaned = normalise(query.name)  # as a reader sees it: the explanation says what changed
         typed = split_alternatives(cleaned.text)
         derived = derived_names(typed)
+        for site in [name for name, note in derived.items() if note == SITE_NAME and query.schema != "Person"]:
+            split = self._joined_sector_word(site)
+            if split:
+                derived.setdefault(split, "a site's name read as a listed name's word and a sector word joined")
         names = typed + tuple(derived)
         forms: set[str] = set()  # the legal forms the query's names carry: it names an organisation
         for variant, read in self._query_readings(names, query.schema):
@@ -225,6 +232,23 @@ class Screener:
             if len(hits) == limit:
                 break
         return hits
+
+    def _joined_sector_word(self, site: str) -> str | None:
+        """A site's name (names.site_name) that no listed name writes, and that is a listed word of JOINED_WORD_MIN
+        letters or more followed by a sector word, written as the two ('dahuatech', 'sensetimegroup': a host name has
+        no spaces); None when it is not so. Not a name as typed: 'Silvertech SARL' and 'Foratelecom' are firms of their
+        own, whose one word 'SILVER TECHNOLOGY' and 'FORA-BANK' do not write (tune half of the everyday firms)."""
+        generic = vocabulary().generic
+        out = site
+        for token in analyse(site).tokens:
+            text = token.text
+            if token.kind != WORD or token.abjad or len(text) < JOINED_WORD_MIN + 2 or text in self.index.vocab:
+                continue
+            for i in range(len(text) - 2, JOINED_WORD_MIN - 1, -1):
+                if text[i:] in generic and text[:i] in self.index.vocab:
+                    out = re.sub(re.escape(token.source), f"{text[:i]} {text[i:]}", out, count=1, flags=re.IGNORECASE)
+                    break
+        return out if out != site else None
 
     def _offer(self, best: dict[int, Hit], n: int, comparison: NameComparison, variant: str) -> None:
         """Keep the comparison with name entry `n` as its party's hit if it is the party's best yet."""

@@ -459,6 +459,11 @@ def test_a_web_or_e_mail_address_is_also_read_as_its_site_s_name() -> None:
     hit = screener.screen(Query("korvavision.com", schema="Company"))[0]
     assert hit.match and hit.score == 1.0
     assert "a web or e-mail address, read as its site's name (korvavision)" in hit.adjustments
+    # a host name has no spaces: a site's name that joins a listed word and a sector word is read as the two; a name as
+    # typed is not ('Korvavisiontech Ltd' may be a firm of its own)
+    site = screener.screen(Query("www.korvavisiontech.com", schema="Company"))[0]
+    assert site.match and "a site's name read as a listed name's word and a sector word joined (korvavision tech)" in site.adjustments
+    assert not any(h.match for h in screener.screen(Query("Korvavisiontech Ltd", schema="Company")))
 
 
 def test_a_name_is_also_read_without_the_alias_in_brackets_it_ends_with() -> None:
