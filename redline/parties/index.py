@@ -17,7 +17,7 @@ from redline.parties.names import (
     vocabulary,
 )
 from redline.parties.score import CONSONANT_READING_MIN, DISEMVOWELLED_MIN, SIMILARITY, VOWEL_READING_MIN, vowelless, without_vowels
-from redline.parties.scripts import loose_readings, sound_key
+from redline.parties.scripts import loose_readings, sound_key, sound_readings
 
 LESSER = (GENERIC, PLACE, ADMIN)  # words that rank candidates but do not find them when others can
 
@@ -183,8 +183,9 @@ class NameIndex:
                 for reading in loose_readings(text, common=False):
                     for other in self.skeletons.get(skeleton(reading), ()):
                         found.setdefault(other, 0.8)
-            if token.sound:  # a Latin word as a sound-spelled script writes it (score._skeleton_similarity)
-                for other in (*self.sounds.get(shape, ()), *self.sounds.get(sound_key(text), ())):
+            if token.sound:  # a Latin word as a sound-spelled script writes it (score._skeleton_similarity), and read back
+                shapes = (shape, sound_key(text), *(skeleton(reading) for reading in sound_readings(text)))
+                for other in (other for key in shapes for other in self.sounds.get(key, ())):
                     found.setdefault(other, 0.8)
         return list(found.items())
 

@@ -199,8 +199,10 @@ def loose_readings(loose: str, latin: str | None = None, common: bool = True) ->
 # half of the name pairs at 0.65, nothing false: pinyin zh for a j ('Jenner' 詹納 zhan na) and h for a kh ('Mokhtar'
 # 穆赫塔爾, 'Mikhalkova' ミハルコワ), Chinese +2, Japanese +1 true; Chinese and Burmese n for an m before a labial ('Bembo'
 # 本博, 'Ambrose' 安布羅斯, 'Tampa' တန်ပါ), Chinese +5, Korean +1, Burmese +1 true. Tried: w for v, nothing moved.
+# Session 43: j for the s of an English -sion, -sia ('Hikvision' ハイクビジョン haikubijon, 하이크비전; 'Asia' アジア).
 _SOUND_LETTERS = (("j", "z", re.compile("z")), ("ch", "ts", re.compile("ts")), ("j", "g", re.compile("g[eiy]")), ("s", "th", re.compile("th")),
-                  ("zh", "j", re.compile("j")), ("h", "kh", re.compile("kh")), ("nb", "mb", re.compile("mb")), ("np", "mp", re.compile("mp")))
+                  ("zh", "j", re.compile("j")), ("h", "kh", re.compile("kh")), ("nb", "mb", re.compile("mb")), ("np", "mp", re.compile("mp")),
+                  ("j", "s", re.compile("s(?=i[aeiou])")))
 # Chinese and Burmese write a Latin n closing a syllable as ng ('Conti' 康提 kang ti, 'Monte' 蒙特 meng te, 'Loudoun'
 # လူးဒေါင်း): read n where the Latin spelling has no ng (session 41, tune half: Chinese +3, Burmese +4 true). Not Korean,
 # which writes n and ng apart (ㄴ, ㅇ) and whose romanisation its eo and eu mark ('Yeongjo' is no 'Injo', which the
@@ -209,11 +211,11 @@ _SOUND_LETTERS = (("j", "z", re.compile("z")), ("ch", "ts", re.compile("ts")), (
 _KOREAN_VOWELS = re.compile("e[ou]")
 
 
-def sound_readings(loose: str, latin: str) -> list[str]:
+def sound_readings(loose: str, latin: str | None = None) -> list[str]:
     """Other readings of a romanisation from a script that spells by sound, where the Latin spelling shows them: 'jelual'
-    read 'zelual' against 'zeroual'."""
-    out = [loose.replace(letters, read) for letters, read, shown in _SOUND_LETTERS if letters in loose and shown.search(latin)]
-    if "ng" in loose and "ng" not in latin and not _KOREAN_VOWELS.search(loose):
+    read 'zelual' against 'zeroual'; every reading when no spelling is given (the index's look-up)."""
+    out = [loose.replace(letters, read) for letters, read, shown in _SOUND_LETTERS if letters in loose and (latin is None or shown.search(latin))]
+    if "ng" in loose and (latin is None or "ng" not in latin) and not _KOREAN_VOWELS.search(loose):
         out.append(loose.replace("ng", "n"))
     return out
 

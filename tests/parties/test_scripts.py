@@ -386,6 +386,16 @@ def test_the_index_finds_latin_names_from_names_spelt_by_sound() -> None:
     assert index.candidates(analyse("بوفيس", person=True), 10) == []
 
 
+def test_an_english_sion_written_with_j_by_sound_meets_the_latin_spelling_and_the_index_finds_it() -> None:
+    """Kana and Hangul write the s of an English -sion with a j ('Hikvision' ハイクビジョン haikubijon, 하이크비전): read back
+    where the Latin spelling has it, on its sound key too (v as b), and looked up so by the index."""
+    for written in ("カリビジョン", "칼리비전"):
+        assert compare_names(written, "KALIVISION")["match"]
+    assert not compare_names("カリビジョン", "KALIVINION")["match"]
+    index = NameIndex([NameEntry(analyse("KALIVISION"), 0), NameEntry(analyse("Korvan Trading"), 1)])
+    assert index.candidates(analyse("カリビジョン"), 10) == [0]
+
+
 def test_chinese_ordinals_are_the_numbers_latin_names_write() -> None:
     assert [han_ordinal(t) for t in ("第十四研究所", "第二十一", "第一百零三", "第十一", "第")] == [("14th", 3), ("21st", 4), ("103rd", 5), ("11th", 3), None]
     name = "中国华星电子集团公司第十四研究所"
