@@ -26,6 +26,7 @@ from rapidfuzz.distance import OSA
 from rigour.names import extract_org_types, remove_org_types
 from rigour.text.normalize import Cleanup, Normalize
 
+from redline.infra.domains import known_site
 from redline.parties import cantonese, han_translation, korean_latin, wade_giles
 from redline.parties.normalise import normalise
 from redline.parties.slips import SlipReader
@@ -831,8 +832,6 @@ def site_name(name: str) -> str | None:
     """The name a web or e-mail address gives its site: the registrable domain's first label, with the public suffix
     and any 'www' or mailbox off ('www.dahuasecurity.com' -> 'dahuasecurity', 'https://hikvision.com.cn/en/' ->
     'hikvision', 'info@sensetime.com' -> 'sensetime'); None for any other name, or a host of no known suffix."""
-    from redline.infra.domains import known_site
-
     found = _WEB_ADDRESS.match(name.strip())
     site = known_site(found.group(1)) if found else None
     return site.split(".")[0] if site else None

@@ -11,7 +11,7 @@ from typing import Any
 from redline.parties.graph import Party
 from redline.parties.index import NameEntry, NameIndex
 from redline.parties.han_translation import STEM, LatinWords, base, has_chinese
-from redline.parties.names import ADMIN, GENERIC, PLACE, STOP, WORD, AnalysedName, Token, analyse, derived_names, readings, second_reading, split_alternatives, translated, translated_by, vocabulary, SITE_NAME
+from redline.parties.names import ADMIN, GENERIC, PLACE, SITE_NAME, STOP, WORD, AnalysedName, Token, analyse, derived_names, readings, second_reading, split_alternatives, translated, translated_by, vocabulary
 from redline.parties.normalise import normalise
 from redline.parties.ownership import DEFAULT_RULES, OwnershipRule, applicable
 from redline.parties.score import (
