@@ -243,6 +243,7 @@ def test_umlauts_transcribed_as_german_spelling_and_passports_write_them_are_the
     assert compare_names("Soeren Korvahoeg", "Søren Korvahøg", "Person")["match"]
     assert compare_names("Hans Korvamueller", "Hans Korvamüller", "Person")["score"] >= 0.9
     assert fold("jaque") == fold("jake") and fold("niquel") == fold("nikel")
+    assert fold("zuev") == fold("zuyev") and fold("klyuev") == fold("klyuyev")  # a Russian -уев is no umlaut
     assert not compare_names("Korvan Rueda", "Korvan Rada", "Person")["match"]
 
 
