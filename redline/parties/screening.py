@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -176,10 +175,11 @@ class Screener:
         cleaned = normalise(query.name)  # as a reader sees it: the explanation says what changed
         typed = split_alternatives(cleaned.text)
         derived = derived_names(typed)
-        for site in [name for name, note in derived.items() if note == SITE_NAME and query.schema != "Person"]:
-            split = self._joined_sector_word(site)
-            if split:
-                derived.setdefault(split, "a site's name read as a listed name's word and a sector word joined")
+        if query.schema != "Person":
+            for site in [name for name, note in derived.items() if note == SITE_NAME]:
+                split = self._joined_sector_word(site)
+                if split:
+                    derived.setdefault(split, "a site's name read as a listed name's word and a sector word joined")
         names = typed + tuple(derived)
         forms: set[str] = set()  # the legal forms the query's names carry: it names an organisation
         for variant, read in self._query_readings(names, query.schema):
@@ -239,14 +239,14 @@ class Screener:
         no spaces); None when it is not so. Not a name as typed: 'Silvertech SARL' and 'Foratelecom' are firms of their
         own, whose one word 'SILVER TECHNOLOGY' and 'FORA-BANK' do not write (tune half of the everyday firms)."""
         generic = vocabulary().generic
-        out = site
+        out = site  # a host's label: lower-case ASCII letters, digits and hyphens
         for token in analyse(site).tokens:
             text = token.text
-            if token.kind != WORD or token.abjad or len(text) < JOINED_WORD_MIN + 2 or text in self.index.vocab:
+            if token.kind != WORD or len(text) < JOINED_WORD_MIN + 2 or text in self.index.vocab:
                 continue
             for i in range(len(text) - 2, JOINED_WORD_MIN - 1, -1):
                 if text[i:] in generic and text[:i] in self.index.vocab:
-                    out = re.sub(re.escape(token.source), f"{text[:i]} {text[i:]}", out, count=1, flags=re.IGNORECASE)
+                    out = out.replace(token.source, f"{text[:i]} {text[i:]}", 1)
                     break
         return out if out != site else None
 
