@@ -129,14 +129,18 @@ class NameIndex:
         span = self.acronyms.get(token.source)
         return _EMPTY if span is None else self.acronym_flat[span[0]:span[1]].astype(np.intp)
 
-    def postings(self, token: Token) -> list[tuple[np.ndarray, float]]:
-        """The postings of `neighbours(token)`, each with its rough similarity."""
-        key = (token.text, token.kind == NUMBER, token.abjad, token.sound)
+    def postings(self, token: Token, alone: bool) -> tuple[np.ndarray, np.ndarray]:
+        """The names `neighbours(token)` lead to, each once, with the best rough similarity of its words to the token:
+        one query word meets one word of a name, so a name is not raised above the rest for meeting it through several
+        ('Kwan Chun Chan' met 'Хиквижн' by three loose keys at 2.4, above HIKVISION at 0.8, and the relative floor left
+        HIKVISION unscored). A word on more than MAX_POSTINGS names leads to none unless the token finds alone."""
+        key = (token.text, token.kind == NUMBER, token.abjad, token.sound, alone)
         found = self.found.get(key)
         if found is None:
             if len(self.found) >= FOUND_CACHE:
                 self.found.clear()
-            found = self.found[key] = [(self.posting(other), sim) for other, sim in self.neighbours(token)]
+            parts = [(self.posting(other), sim) for other, sim in self.neighbours(token)]
+            found = self.found[key] = _best_per_entry([(p, sim) for p, sim in parts if alone or len(p) <= MAX_POSTINGS])
         return found
 
     def neighbours(self, token: Token) -> list[tuple[str, float]]:
@@ -173,8 +177,8 @@ class NameIndex:
                 left, right = text[:i], text[i:]
                 left, right = canonical.get(left, left), canonical.get(right, right)
                 if left in self.vocab and right in self.vocab:
-                    found.setdefault(left, 0.5)
-                    found.setdefault(right, 0.5)
+                    found.setdefault(left, SPLIT_PART)
+                    found.setdefault(right, SPLIT_PART)
         if token.abjad:
             shape = skeleton(text)
             for other in self.skeletons.get(shape, ()):
@@ -195,17 +199,14 @@ class NameIndex:
         tokens = [t for t in query.tokens if t.kind != STOP]
         strong = [t for t in tokens if t.kind not in LESSER]
         generating = strong or tokens
-        # Every posting that adds to a candidate's score, in order, with what it adds: summed at
-        # once (np.bincount adds in array order, so each entry's sum is the one a posting-by-posting
-        # loop makes).
+        # Every posting that adds to a candidate's score, in order, with what it adds to each of its names: summed at
+        # once (np.bincount adds in array order, so each entry's sum is the one a posting-by-posting loop makes).
         postings: list[np.ndarray] = []
-        adds: list[float] = []
+        weights: list[np.ndarray] = []
         for token in generating:
-            for posting, sim in self.postings(token):
-                if len(posting) > MAX_POSTINGS and len(generating) > 1:
-                    continue
-                postings.append(posting)
-                adds.append(token.weight * sim)
+            found, sims = self.postings(token, alone=len(generating) == 1)
+            postings.append(found)
+            weights.append(sims * token.weight)
         # A query's acronym finds the names whose initials it spells. Not the other way: a listed acronym is
         # mostly one of a party's several names, and a query's words spelling it by chance are another firm
         # ('Mosage Energy HK Limited' is not 'MEHL', tune half of the generated screening cases).
@@ -213,22 +214,23 @@ class NameIndex:
             posting = self.acronym_posting(token)
             if len(posting):
                 postings.append(posting)
-                adds.append(token.weight * SIMILARITY["acronym"])
+                weights.append(np.full(len(posting), token.weight * SIMILARITY["acronym"]))
         # Joined query words: "hik vision" finds "hikvision".
         for a, b in zip(tokens, tokens[1:]):
-            postings.append(self.posting(a.text + b.text))
-            adds.append(1.0)
+            joined = self.posting(a.text + b.text)
+            postings.append(joined)
+            weights.append(np.ones(len(joined)))
             if a.sound and b.sound:  # syllables spelt by sound, one Latin word ('luo si', Roth: score._compound_similarity)
-                for posting, sim in self.postings(replace(a, text=a.text + b.text)):
-                    postings.append(posting)
-                    adds.append(sim)
+                found, sims = self.postings(replace(a, text=a.text + b.text), alone=False)
+                postings.append(found)
+                weights.append(sims)
         if not postings:
             return []
         every = np.concatenate(postings)
         if not len(every):
             return []
         size = len(self.entries)
-        scores = np.bincount(every, weights=np.repeat(adds, [len(p) for p in postings]), minlength=size)
+        scores = np.bincount(every, weights=np.concatenate(weights), minlength=size)
         touched = np.zeros(size, dtype=np.bool_)
         touched[every] = True
         return self.ranked(scores, np.flatnonzero(touched), tokens, lesser_ties=bool(strong) and len(generating) < len(tokens), limit=limit)
@@ -252,6 +254,24 @@ class NameIndex:
             found, values = found[keep], values[keep]
         order = np.lexsort((self.sizes[found], -values))
         return found[order[:limit]].tolist()
+
+
+def _best_per_entry(parts: list[tuple[np.ndarray, float]]) -> tuple[np.ndarray, np.ndarray]:
+    """The entries of a query word's postings, each once, with the highest similarity of the postings that hold it; the
+    parts of a word split in two (SPLIT_PART) add up, as each meets a word of its own ('korvanneft', 'Korvan Neft')."""
+    postings = [posting for posting, sim in parts if sim != SPLIT_PART and len(posting)]
+    sims = [sim for posting, sim in parts if sim != SPLIT_PART and len(posting)]
+    split = [posting for posting, sim in parts if sim == SPLIT_PART and len(posting)]
+    if len(postings) == 1 and not split:
+        return postings[0], np.full(len(postings[0]), sims[0])
+    every = np.concatenate(postings) if postings else _EMPTY
+    weights = np.repeat(sims, [len(posting) for posting in postings]) if postings else _NO_SIMS
+    if split:
+        entries, counts = np.unique(np.concatenate(split), return_counts=True)
+        every, weights = np.concatenate((every, entries)), np.concatenate((weights, counts * SPLIT_PART))
+    order = np.argsort(-weights, kind="stable")  # np.unique's first occurrence of an entry is then its best
+    entries, first = np.unique(every[order], return_index=True)
+    return entries, weights[order][first]
 
 
 def _initials(name: AnalysedName) -> tuple[str, ...]:
@@ -280,5 +300,7 @@ def _letter_runs(tokens: tuple[Token, ...]) -> set[str]:
 
 
 ACRONYM_LETTERS = (3, 6)  # the lengths of the acronyms the index keys (score._acronym_pairs reads 2-6 letters)
+SPLIT_PART = 0.5  # the rough similarity of each part of a query word that two listed words write (neighbours)
 _EMPTY = np.zeros(0, dtype=np.intp)
-FOUND_CACHE = 5_000  # query words whose postings are kept (all dropped when full): ~2.2 kB a word (array views), ~11 MB at most
+_NO_SIMS = np.zeros(0)
+FOUND_CACHE = 5_000  # query words whose names are kept (all dropped when full): ~2.4 kB a word on the category cases' names, ~12 MB

@@ -218,6 +218,11 @@ def test_a_lost_race_reads_as_unchanged(any_store: Store, data_dir: Path, monkey
     assert len(list(Ledger(store).entries(kind="parties.import"))) == 1
 
 
+# Children are spawned, not forked: a fork copies whatever lock another thread of the test process holds at that moment
+# (a CI run once left one child stuck before the barrier, under load).
+CHILDREN = "spawn"
+
+
 def _import_in_process(url: str, path: str, barrier, queue) -> None:  # noqa: ANN001
     """Import `path`, waiting after the read until the other process has read its file too."""
     from redline.parties.sources.registry import detect
@@ -228,7 +233,7 @@ def _import_in_process(url: str, path: str, barrier, queue) -> None:  # noqa: AN
 
     def read_then_wait(unit):  # noqa: ANN001, ANN202
         entities = list(original(unit))
-        barrier.wait(timeout=60)  # both processes have checked the store and read the file
+        barrier.wait(timeout=120)  # both processes have checked the store and read the file
         return iter(entities)
 
     reader.read = read_then_wait
@@ -247,13 +252,13 @@ def test_two_processes_importing_one_file_store_one_snapshot(any_store: Store, d
     path = tmp_path / "bis_mieu.csv"
     path.write_bytes((data_dir / "lists/us_misc_opensanctions_repo/bis_mieu.csv").read_bytes())
     store.create_all()
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context(CHILDREN)
     barrier, queue = context.Barrier(2), context.Queue()
     workers = [context.Process(target=_import_in_process, args=(store.url, str(path), barrier, queue)) for _ in range(2)]
     for worker in workers:
         worker.start()
     for worker in workers:
-        worker.join(timeout=120)
+        worker.join(timeout=240)
     statuses = sorted(queue.get(timeout=5) for _ in workers)
     assert statuses == ["imported", "unchanged"]
     assert len(list_snapshots(store)) == 1
@@ -318,10 +323,10 @@ def _import_then_die(url: str, first: str, second: str) -> None:
 def test_a_process_killed_mid_import_leaves_no_snapshot_without_its_entry(store: Store, data_dir: Path) -> None:
     folder = data_dir / "lists/us_misc_opensanctions_repo"
     store.create_all()
-    worker = multiprocessing.get_context("fork").Process(
+    worker = multiprocessing.get_context(CHILDREN).Process(
         target=_import_then_die, args=(store.url, str(folder / "bis_mieu.csv"), str(folder / "ndaa_section_889.csv")))
     worker.start()
-    worker.join(timeout=120)
+    worker.join(timeout=240)
     assert worker.exitcode == -9
     snaps = list_snapshots(store)
     entries = list(Ledger(store).entries(kind="parties.import"))
@@ -340,13 +345,13 @@ def test_two_files_of_one_source_imported_at_once_leave_one_in_force(any_store: 
         paths.append(tmp_path / name / "bis_mieu.csv")
         paths[-1].write_bytes(b"".join(kept))
     store.create_all()
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context(CHILDREN)
     barrier, queue = context.Barrier(2), context.Queue()
     workers = [context.Process(target=_import_in_process, args=(store.url, str(path), barrier, queue)) for path in paths]
     for worker in workers:
         worker.start()
     for worker in workers:
-        worker.join(timeout=120)
+        worker.join(timeout=240)
     assert sorted(queue.get(timeout=5) for _ in workers) == ["imported", "imported"]
     snaps = list_snapshots(store)
     assert len(snaps) == 2 and sum(s["active"] for s in snaps) == 1

@@ -50,3 +50,12 @@ def test_one_word_finds_the_name_that_writes_it_as_two_with_a_sector_word() -> N
     index = NameIndex([NameEntry(analyse(name), n) for n, name in enumerate(listed)])
     assert 0 in index.candidates(analyse("KORVANNEFT"), 3)
     assert 1 in index.candidates(analyse("KORVANVISION"), 3)
+
+
+def test_a_name_meeting_a_query_word_through_several_of_its_words_counts_it_once() -> None:
+    """A loose query word meets a listed name once, by its best word: 'Хиквижн' (read 'khikvizhn', key 'ksn') meets each
+    word of 'Kwan Chun Chan' by a loose key, and summed three times over those names left HIKVISION under the relative
+    floor, never scored."""
+    listed = ["HIKVISION", "Kwan Chun Chan", "Chun Kuan Chen", "Kan Chen Chun", "Kevin Chen"]
+    index = NameIndex([NameEntry(analyse(name, person=n > 0), n) for n, name in enumerate(listed)])
+    assert 0 in index.candidates(analyse("Хиквижн"), 10)

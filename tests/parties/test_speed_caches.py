@@ -9,7 +9,7 @@ import numpy as np
 
 from redline.parties import score
 from redline.parties.names import STOP
-from redline.parties.index import LESSER, MAX_POSTINGS, NameIndex
+from redline.parties.index import LESSER, MAX_POSTINGS, SPLIT_PART, NameIndex
 from redline.parties.screening import Query, Screener, explain
 
 QUERIES = (
@@ -57,19 +57,26 @@ def test_kept_structures_are_not_pickled(screener: Screener) -> None:
 
 
 def _candidates_one_by_one(index: NameIndex, query, limit: int) -> list[int]:
-    """NameIndex.candidates as it summed before (one posting at a time), to check the one-pass sum."""
+    """NameIndex.candidates one posting at a time, to check the one-pass sum: each query word adds the best similarity
+    of its neighbours in a name (the parts of a word split in two add up), once per name."""
     scores = np.zeros(len(index.entries))
     touched = np.zeros(len(index.entries), dtype=bool)
     tokens = [t for t in query.tokens if t.kind != STOP]
     strong = [t for t in tokens if t.kind not in LESSER]
     generating = strong or tokens
     for token in generating:
+        best = np.zeros(len(index.entries))
+        parts = np.zeros(len(index.entries))
         for other, sim in index.neighbours(token):
             posting = index.posting(other)
             if len(posting) > MAX_POSTINGS and len(generating) > 1:
                 continue
-            scores[posting] += token.weight * sim
+            if sim == SPLIT_PART:
+                parts[posting] += sim
+            else:
+                best[posting] = np.maximum(best[posting], sim)
             touched[posting] = True
+        scores += token.weight * np.maximum(best, parts)
     for token in tokens:
         posting = index.acronym_posting(token)
         scores[posting] += token.weight * score.SIMILARITY["acronym"]
