@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -178,6 +179,7 @@ class Vocabulary:
     organisation_forms: frozenset[str]
     not_sectors: frozenset[str]  # generic words that are no sector: form and ownership
     place_variants: dict[str, str]  # spelling -> canonical place name
+    countries_abroad: frozenset[str]  # the place_variants that are a country's name in another language
     latin_folds: tuple[tuple[str, str], ...]  # spelling -> the one it is folded to, in order
     vowel_readings: tuple[tuple[tuple[re.Pattern[str], str], ...], ...]  # see loose_vowels
     consonant_readings: tuple[tuple[tuple[re.Pattern[str], str], ...], ...]  # see loose_consonants
@@ -278,6 +280,9 @@ def vocabulary() -> Vocabulary:
     }
     legal_form_spellings = {spelling: word for word, spellings in raw["legal_form_spellings"].items() for spelling in spellings}
     place_variants = {s: place for place, spellings in raw["place_variants"].items() for s in spellings or []}
+    taken = canonical.keys() | generic | places | place_variants.keys() | set(raw["stopwords"]) | set(raw["territory_words_not_places"])
+    abroad = _country_names_abroad(raw["country_name_languages"], places, taken)
+    place_variants |= abroad
     admin_levels = {s: level for level, spellings in raw["admin_levels"].items() for s in [level, *(spellings or [])]}
     if len(raw["vowel_readings"]) != LOOSE_ENDING:
         raise VocabularyError(f"{source}: vowel_readings must hold {LOOSE_ENDING} readings (loose_spellings' layout)")
@@ -308,6 +313,7 @@ def vocabulary() -> Vocabulary:
         organisation_forms=frozenset(raw["organisation_forms"]),
         not_sectors=frozenset(raw["not_sectors"]) | frozenset(raw["organisation_forms"]),
         place_variants=place_variants,
+        countries_abroad=frozenset(abroad),
         latin_folds=tuple((a, b) for a, b in raw["latin_folds"]),
         vowel_readings=tuple(tuple((re.compile(a), b) for a, b in reading) for reading in raw["vowel_readings"]),
         consonant_readings=tuple(tuple((re.compile(a), b) for a, b in reading) for reading in raw["consonant_readings"]),
@@ -603,7 +609,30 @@ def _read(text: str, reading: tuple[tuple[re.Pattern[str], str], ...]) -> str:
     return _DOUBLED.sub(r"\1", text)
 
 
-def _country_words() -> set[str]:
+COUNTRY_NAME_MIN = 5  # letters of a country's name in another language read as the country (vocab.yaml)
+
+
+def _country_names_abroad(languages: list[str], places: set[str], taken: set[str]) -> dict[str, str]:
+    """A country's one-word name in each of `languages` -> its English name, folded, where that is one word of `places`
+    (vocab.yaml country_name_languages): CLDR's names as ICU ships them; none that `taken` holds, nor one that two
+    countries share."""
+    import icu
+
+    english = icu.Locale("en")
+    found: dict[str, set[str]] = defaultdict(set)
+    for code in icu.Locale.getISOCountries():
+        own = _SPLIT_RE.split(anyascii(icu.Locale("", code).getDisplayCountry(english)).lower())
+        if len(own) != 1 or own[0] not in places:
+            continue
+        for language in languages:
+            words = [w for w in _SPLIT_RE.split(anyascii(icu.Locale("", code).getDisplayCountry(icu.Locale(language))).lower().replace("'", "")) if w]
+            if len(words) == 1 and len(words[0]) >= COUNTRY_NAME_MIN and words[0] != own[0] and words[0] not in taken:
+                found[words[0]].add(own[0])
+    return {word: next(iter(countries)) for word, countries in found.items() if len(countries) == 1}
+
+
+@lru_cache(maxsize=1)
+def _country_words() -> frozenset[str]:
     from rigour.territories import get_territories
 
     words: set[str] = set()
@@ -612,7 +641,7 @@ def _country_words() -> set[str]:
             for part in _SPLIT_RE.split(anyascii(name).lower()):
                 if len(part) > 2:
                     words.add(part)
-    return words
+    return frozenset(words)
 
 
 # Second readings of a person's name, each with the note the explanation gives: a Chinese name
@@ -1131,6 +1160,10 @@ def analyse(raw: str, person: bool = False, reading: str = "", slips: bool = Tru
             continue
         kind = WORD if canonical == ORGANISATION_KUNYA and not person and not tokens else _classify(canonical, hint, person, vocab)
         tokens.append(_token(canonical, kind, word, bool(abjad), abjad == SOUND))
+    if not person and not any(t.kind in (WORD, NUMBER) for t in tokens):
+        # A name that is only a country's name in another language ('Singapur', 'Германия') is read as written: it is
+        # the country's English name beside a name's own words ('Gazprombank (Schweiz)').
+        tokens = [_token(t.source, WORD, t.source, t.abjad, t.sound) if t.source in vocab.countries_abroad else t for t in tokens]
     if rare_forms and not any(t.kind in (WORD, NUMBER) for t in tokens):
         # Short, rare forms read at the start ("STG Group", "SA Trading") are more likely the name.
         tokens = [_token(f, WORD, f, False) for f in rare_forms if f.isalpha()] + tokens

@@ -888,3 +888,15 @@ def test_a_kunya_opening_a_name_screened_as_an_organisation_s_is_a_word_of_it() 
     assert kinds("Abou Korvex") == {"abu": WORD, "korvex": WORD}
     assert not compare_names("Abou Korvex", "KORVEX")["match"]
     assert compare_names("ABU KORVEX GROUP", "Abu Korvex")["match"]
+
+
+def test_a_country_named_in_another_language_is_the_country() -> None:
+    """'Schweiz', 'Deutschland', 'Швейцария' beside a firm's own words are Switzerland and Germany (CLDR's names, read as
+    places), not distinctive words that set two names of one bank apart; 'России' is Russia, not a Japanese name in
+    Polivanov's spelling; a name that is only a country's name in another language is read as written."""
+    assert compare_names("KORVANBANK (SWITZERLAND) LTD", "KORVANBANK SCHWEIZ AG")["match"]
+    assert compare_names("Korvanbank (Deutschland) AG", "KORVANBANK (GERMANY)")["match"]
+    assert compare_names("Корванбанк (Швейцария)", "KORVANBANK SWITZERLAND")["match"]
+    assert [(t.text, t.kind) for t in analyse("Корванбанк России").tokens][1] == ("russia", PLACE)
+    assert not compare_names("KORVANBANK SCHWEIZ AG", "KORVANBANK (GERMANY)")["match"]
+    assert [(t.text, t.kind) for t in analyse("Singapur").tokens] == [("singapur", WORD)]
