@@ -31,7 +31,7 @@ from redline.infra.domains import known_site
 from redline.parties import cantonese, han_translation, korean_latin, wade_giles
 from redline.parties.normalise import normalise
 from redline.parties.slips import SlipReader
-from redline.parties.scripts import NAME_DOTS, SOUND, WORD_SPLIT, Piece, consonant_key, han_countries, han_ordinal, han_person, han_transcription, is_japanese, japanese_form, japanese_person, japanese_words, join_zwnj, korean_person, mark_geresh, romanise_word, simplified, word_script
+from redline.parties.scripts import NAME_DOTS, SOUND, WORD_SPLIT, Piece, consonant_key, han_countries, han_ordinal, han_person, han_transcription, is_japanese, japanese_form, japanese_person, japanese_words, join_zwnj, korean_person, mark_geresh, palladius_as_pinyin, romanise_word, simplified, word_script
 
 WORD, GENERIC, PLACE, NUMBER, INITIAL, PATRONYMIC, STOP, ADMIN = (
     "word", "generic", "place", "number", "initial", "patronymic", "stop", "admin",
@@ -647,12 +647,14 @@ def _country_words() -> frozenset[str]:
 # Second readings of a person's name, each with the note the explanation gives: a Chinese name
 # written in Wade-Giles read as pinyin ('Hsu Chih-yung' as 'xu zhiyong'), a Korean name in any
 # romanisation read in one spelling ('Park Bong-ju' and 'Pak Pong Ju' as 'pak pong chu'), a Hong Kong
-# family name read as pinyin ('LAU, Emily' as 'liu, emily').
+# family name read as pinyin ('LAU, Emily' as 'liu, emily'), a Chinese name in Cyrillic read as pinyin ('Чэнь Цюаньго' as
+# 'chen quanguo').
 KOREAN = "korean"  # AnalysedName.reading of a Korean name read one way (korean_latin)
 READINGS: dict[str, tuple[str, Callable[[str], tuple[str, list[str]]]]] = {
     "wade-giles": ("Wade-Giles read as pinyin: ", wade_giles.as_pinyin),
     KOREAN: ("Korean romanisations read one way: ", korean_latin.one_way),
     "cantonese": ("a Hong Kong family name read as pinyin: ", cantonese.as_pinyin),
+    "palladius": ("Chinese in Cyrillic (Palladius) read as pinyin: ", palladius_as_pinyin),
 }
 
 

@@ -1054,3 +1054,93 @@ def polivanov(word: str) -> str:
         else:
             return ""
     return "".join(out) if count >= 3 else ""
+
+
+# ---------------------------------------------------------------- Chinese names in Cyrillic
+
+_TONE = re.compile(r"\d")
+_VOWELS = re.compile("[aeiou]")
+_VOWEL_START = frozenset("аоэуеёюяи")
+PALLADIUS_WORDS = (2, 3)  # words of a Chinese person's name in Cyrillic: the family name and the given name, or its syllables
+_CYRILLIC_WORD = re.compile("[а-яё]+")
+
+
+@lru_cache(maxsize=1)
+def _palladius() -> dict[str, str]:
+    """Palladius's Cyrillic syllables, the Russian system for Chinese, -> pinyin ('цюань' quan, 'чжэн' zheng), as pypinyin
+    writes each syllable of its dictionary (Style.CYRILLIC); of the one spelling two syllables share, 'ло', luo (the
+    family name 罗) rather than the interjection lo. ü is written u, as Latin writes names (_pinyin)."""
+    from pypinyin import Style
+    from pypinyin.pinyin_dict import pinyin_dict
+    from pypinyin.style import convert
+
+    table: dict[str, str] = {}
+    for readings in pinyin_dict.values():
+        for reading in readings.split(","):
+            cyrillic = _TONE.sub("", convert(reading, Style.CYRILLIC, True))
+            latin = convert(reading, Style.NORMAL, True).replace("ü", "u").replace("v", "u")
+            if _VOWELS.search(latin) and len(latin) > len(table.get(cyrillic, "")):  # not the interjections n, ng, hm
+                table[cyrillic] = latin
+    return table
+
+
+@lru_cache(maxsize=1)
+def _han_family_names() -> frozenset[str]:
+    table = _tables()["han_surnames"]
+    return frozenset(_pinyin(name) for name in (*table["single"], *table["compound"]))
+
+
+@lru_cache(maxsize=4096)
+def palladius_syllables(word: str) -> tuple[str, ...]:
+    """A Cyrillic word as Palladius's syllables read in pinyin ('цюаньго' -> quan, guo), or () when it is not made of them;
+    the hard sign parts two syllables ('чжэнъюн' zheng yong). Of two readings, the one with fewer syllables that begin
+    with a vowel after the first: Chinese syllables mostly begin with a consonant ('синань' is xi nan, not xing an)."""
+    read: tuple[str, ...] = ()
+    for part in word.split("ъ"):
+        syllables = _palladius_part(part)
+        if not syllables:
+            return ()
+        read += syllables
+    return read
+
+
+def _palladius_part(word: str) -> tuple[str, ...]:
+    table = _palladius()
+    longest = max(map(len, table))
+    best: list[tuple[tuple[int, int], tuple[str, ...]] | None] = [None] * (len(word) + 1)
+    best[0] = ((0, 0), ())
+    for start in range(len(word)):
+        found = best[start]
+        if found is None:
+            continue
+        (vowels, count), read = found
+        for end in range(start + 1, min(len(word), start + longest) + 1):
+            latin = table.get(word[start:end])
+            if latin is None:
+                continue
+            cost = (vowels + (start > 0 and word[start] in _VOWEL_START), count + 1)
+            known = best[end]
+            if known is None or cost < known[0]:
+                best[end] = (cost, (*read, latin))
+    last = best[-1]
+    return last[1] if last is not None and word else ()
+
+
+def palladius_as_pinyin(name: str) -> tuple[str, list[str]]:
+    """A Chinese person's name written in Cyrillic by Palladius's system (casefolded) with its words in pinyin, and what
+    was rewritten ('чэнь цюаньго' -> 'chen quanguo'); unchanged, with [], unless it is two or three Cyrillic words, each
+    made of Palladius's syllables, the first or the last a Chinese family name (han_surnames). A second reading
+    (names.READINGS): 'Ли Анна' is still compared as written, and Korean names in Cyrillic are not made of the syllables
+    ('Ким', 'Ын')."""
+    words = list(_CYRILLIC_WORD.finditer(name))
+    if not PALLADIUS_WORDS[0] <= len(words) <= PALLADIUS_WORDS[1] or _CYRILLIC_WORD.sub("", name).strip(" ,-"):
+        return name, []
+    read = ["".join(palladius_syllables(match.group(0))) for match in words]
+    if not all(read) or not ({read[0], read[-1]} & _han_family_names()):
+        return name, []
+    out, last = [], 0
+    for match, word in zip(words, read):
+        out.append(name[last:match.start()] + word)
+        last = match.end()
+    out.append(name[last:])
+    return "".join(out), [f"{match.group(0)} -> {word}" for match, word in zip(words, read)]

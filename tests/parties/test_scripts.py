@@ -8,7 +8,10 @@ from redline.parties.api import compare_names
 from redline.parties.index import NameEntry, NameIndex
 from redline.parties.names import GENERIC, analyse
 from redline.parties.normalise import normalise
-from redline.parties.scripts import burmese_syllables, consonant_key, devanagari, glottal_agrees, han_ordinal, kana, liquid_key, loose_readings, polivanov, sound_key, vowels_agree
+from redline.parties.scripts import (
+    burmese_syllables, consonant_key, devanagari, glottal_agrees, han_ordinal, kana, liquid_key, loose_readings, palladius_as_pinyin, palladius_syllables,
+    polivanov, sound_key, vowels_agree,
+)
 
 
 def texts(name: str, person: bool = False) -> list[str]:
@@ -535,3 +538,19 @@ def test_a_cyrillic_v_is_a_consonant_the_latin_spelling_writes() -> None:
     assert compare_names("Корвижн", "KURSAN")["score"] < 0.5
     assert compare_names("קווינסי לואיס", "Quincy Lewis", "Person")["match"]
     assert compare_names("Dawood Korbani", "داوود کربانی", "Person")["match"]
+
+
+def test_a_chinese_name_in_cyrillic_is_read_as_pinyin_too() -> None:
+    """Palladius's system, in which Russian writes Chinese names: 'Чэнь Цюаньго' is Chen Quanguo (0.20 as written); the
+    hard sign parts two syllables; a name not made of the syllables, or with no Chinese family name first or last, is
+    not read so ('Ким Чен Ын', 'Иван Петров'), and a second reading leaves the first: 'Ли Анна' is still Li Anna."""
+    assert palladius_syllables("цзюньчжэн") == ("jun", "zheng")
+    assert palladius_syllables("чжэнъюн") == ("zheng", "yong")
+    assert palladius_syllables("синань") == ("xi", "nan")
+    assert palladius_as_pinyin("чэнь цюаньго")[0] == "chen quanguo"
+    assert palladius_as_pinyin("ким чен ын") == ("ким чен ын", [])
+    assert palladius_as_pinyin("иван петров") == ("иван петров", [])
+    assert compare_names("Чэнь Цюаньго", "CHEN, Quanguo", "Person")["match"]
+    assert compare_names("Ван Цзюньчжэн", "WANG, Junzheng", "Person")["match"]
+    assert not compare_names("Чэнь Цюаньго", "CHEN, Quanfa", "Person")["match"]
+    assert compare_names("Ли Анна", "LI Anna", "Person")["match"]
