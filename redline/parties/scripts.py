@@ -371,6 +371,9 @@ def romanise_word(word: str, person: bool) -> list[Piece]:
             # a sector word in any of its cases ('НАЦИОНАЛЬНОГО' national, 'Катиба' katiba, never
             # read as Japanese in Polivanov's system)
             return [(_vocabulary_form(w), "", False) for w in plain]
+        place = palladius_place(word)
+        if place:
+            return [(place, "", False)]
         japanese = polivanov(word)
         if japanese:
             return [(japanese, "", False)]
@@ -1124,6 +1127,24 @@ def _palladius_part(word: str) -> tuple[str, ...]:
                 best[end] = (cost, (*read, latin))
     last = best[-1]
     return last[1] if last is not None and word else ()
+
+
+# A Russian adjective's endings, taken off a Chinese place's name in Cyrillic ('Синьцзянский', of Xinjiang).
+_RUSSIAN_ADJECTIVE = re.compile("(?:ск|ь?ск)(?:ий|ая|ое|ого|ому|ом|ой|ую|ие|их|им|ими)$")
+
+
+@lru_cache(maxsize=4096)
+def palladius_place(word: str) -> str:
+    """A Chinese place written in Cyrillic by Palladius's system, or as its adjective, as its pinyin when the vocabulary
+    holds the place ('Чжэцзян' zhejiang, 'Ханчжоу' hangzhou, 'Синьцзянский' xinjiang); '' otherwise."""
+    from redline.parties.names import vocabulary  # names.py imports this module
+
+    lowered = word.lower()
+    for stem in dict.fromkeys((lowered, _RUSSIAN_ADJECTIVE.sub("", lowered))):
+        read = "".join(palladius_syllables(stem))
+        if read in vocabulary().places:
+            return read
+    return ""
 
 
 def palladius_as_pinyin(name: str) -> tuple[str, list[str]]:

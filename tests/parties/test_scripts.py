@@ -6,7 +6,7 @@ import pytest
 
 from redline.parties.api import compare_names
 from redline.parties.index import NameEntry, NameIndex
-from redline.parties.names import GENERIC, analyse
+from redline.parties.names import GENERIC, PLACE, analyse
 from redline.parties.normalise import normalise
 from redline.parties.scripts import (
     burmese_syllables, consonant_key, devanagari, glottal_agrees, han_ordinal, kana, liquid_key, loose_readings, palladius_as_pinyin, palladius_syllables,
@@ -554,3 +554,15 @@ def test_a_chinese_name_in_cyrillic_is_read_as_pinyin_too() -> None:
     assert compare_names("Ван Цзюньчжэн", "WANG, Junzheng", "Person")["match"]
     assert not compare_names("Чэнь Цюаньго", "CHEN, Quanfa", "Person")["match"]
     assert compare_names("Ли Анна", "LI Anna", "Person")["match"]
+
+
+def test_a_chinese_place_in_cyrillic_is_the_place_and_english_words_in_russian_letters_are_the_words() -> None:
+    """'Чжэцзян', 'Ханчжоу' and the adjective 'Синьцзянский' are Zhejiang, Hangzhou and Xinjiang (Palladius's syllables,
+    when the vocabulary holds the place; other words as written), 'Пекин' is Beijing; 'Текнолоджиз' is the English 'technologies' in Russian
+    letters ('ООО Хуавэй Технолоджиз')."""
+    assert [(t.text, t.kind) for t in analyse("Чжэцзян Корван").tokens][0] == ("zhejiang", PLACE)
+    assert [t.text for t in analyse("Синьцзянский Корван").tokens][0] == "xinjiang"
+    assert [t.text for t in analyse("Пекин Корван").tokens][0] == "beijing"
+    assert compare_names("Ханчжоу Корван Текнолоджиз", "HANGZHOU KORVAN TECHNOLOGIES")["match"]
+    assert not compare_names("Ханчжоу Корван Текнолоджиз", "SHENZHEN KORVAN TECHNOLOGIES")["match"]
+    assert [t.text for t in analyse("Корван Дахуа").tokens][1] == "dakhua"  # Palladius's syllables, but no place
