@@ -1069,10 +1069,11 @@ _CYRILLIC_WORD = re.compile("[а-яё]+")
 
 
 @lru_cache(maxsize=1)
-def _palladius() -> dict[str, str]:
+def _palladius() -> tuple[dict[str, str], int]:
     """Palladius's Cyrillic syllables, the Russian system for Chinese, -> pinyin ('цюань' quan, 'чжэн' zheng), as pypinyin
     writes each syllable of its dictionary (Style.CYRILLIC); of the one spelling two syllables share, 'ло', luo (the
-    family name 罗) rather than the interjection lo. ü is written u, as Latin writes names (_pinyin)."""
+    family name 罗) rather than the interjection lo. ü is written u, as Latin writes names (_pinyin). With the longest
+    spelling's length."""
     from pypinyin import Style
     from pypinyin.pinyin_dict import pinyin_dict
     from pypinyin.style import convert
@@ -1084,7 +1085,7 @@ def _palladius() -> dict[str, str]:
             latin = convert(reading, Style.NORMAL, True).replace("ü", "u").replace("v", "u")
             if _VOWELS.search(latin) and len(latin) > len(table.get(cyrillic, "")):  # not the interjections n, ng, hm
                 table[cyrillic] = latin
-    return table
+    return table, max(map(len, table))
 
 
 @lru_cache(maxsize=1)
@@ -1108,8 +1109,7 @@ def palladius_syllables(word: str) -> tuple[str, ...]:
 
 
 def _palladius_part(word: str) -> tuple[str, ...]:
-    table = _palladius()
-    longest = max(map(len, table))
+    table, longest = _palladius()
     best: list[tuple[tuple[int, int], tuple[str, ...]] | None] = [None] * (len(word) + 1)
     best[0] = ((0, 0), ())
     for start in range(len(word)):
@@ -1130,7 +1130,7 @@ def _palladius_part(word: str) -> tuple[str, ...]:
 
 
 # A Russian adjective's endings, taken off a Chinese place's name in Cyrillic ('Синьцзянский', of Xinjiang).
-_RUSSIAN_ADJECTIVE = re.compile("(?:ск|ь?ск)(?:ий|ая|ое|ого|ому|ом|ой|ую|ие|их|им|ими)$")
+_RUSSIAN_ADJECTIVE = re.compile("ь?ск(?:ий|ая|ое|ого|ому|ом|ой|ую|ие|их|им|ими)$")
 
 
 @lru_cache(maxsize=4096)
