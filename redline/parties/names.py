@@ -1135,6 +1135,10 @@ def analyse(raw: str, person: bool = False, reading: str = "", slips: bool = Tru
     rare_forms = [form for form in legal_forms if form not in LEGAL_FORM_TOKENS]
     tokens: list[Token] = []
     pieces = _split_glued(_transliterate(text, vocab, person))
+    if person and not reading and palladius_as_pinyin(text)[1]:
+        # A Chinese name in Cyrillic is compared as pinyin in its second reading; as written, its words are not read
+        # loosely on consonant classes ('Чэнь Цюаньго' tsyuango met 'CHEN, Shusheng' at 0.84).
+        pieces = [(word, hint, False) for word, hint, _ in pieces]
     if not person:
         pieces = _split_joined_and(pieces, vocab, notes)
     read = pieces if person or not vocab.phrases else _phrases(pieces, vocab.phrases)

@@ -553,6 +553,7 @@ def test_a_chinese_name_in_cyrillic_is_read_as_pinyin_too() -> None:
     assert compare_names("Чэнь Цюаньго", "CHEN, Quanguo", "Person")["match"]
     assert compare_names("Ван Цзюньчжэн", "WANG, Junzheng", "Person")["match"]
     assert not compare_names("Чэнь Цюаньго", "CHEN, Quanfa", "Person")["match"]
+    assert not compare_names("Чэнь Цюаньго", "CHEN, Shusheng", "Person")["match"]  # as written, not read loosely (0.84)
     assert compare_names("Ли Анна", "LI Anna", "Person")["match"]
 
 
