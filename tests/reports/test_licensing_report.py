@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -17,8 +17,16 @@ from redline.reports.model import find_figure, find_table
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "licensing"))
 from helpers_licensing import APPLICATIONS, FakeScreener  # noqa: E402
 
-TODAY = datetime.now(timezone.utc).date()
-YESTERDAY = TODAY - timedelta(days=1)
+
+def today() -> date:
+    """The UTC day when asked, not when the module was imported: a run that crosses midnight records on the new day."""
+    return datetime.now(timezone.utc).date()
+
+
+def yesterday() -> date:
+    return today() - timedelta(days=1)
+
+
 FILES = ("dpi_filtering_egypt_state_telecom.yaml", "carrier_monitoring_uae_interior.yaml",
          "cloud_hosting_positive_technologies.yaml")
 
@@ -55,7 +63,7 @@ def assessed(tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch) ->
 def test_decisions_by_destination_policy_category_and_outcome(assessed: dict[str, dict[str, str]], tmp_path: Path) -> None:
     assert assessed["us-ear"] == {"APP-2026-0455": "approve", "APP-2026-0388": "deny", "APP-2026-0502": "deny"}
     assert assessed["echri"] == {"APP-2026-0455": "refer"}
-    report = licensing_report(get_context(), YESTERDAY, TODAY)
+    report = licensing_report(get_context(), yesterday(), today())
     assert find_figure(report, "assessments")["value"] == 5
     assert find_figure(report, "decisions")["value"] == 4
     assert find_figure(report, "denied")["text"] == "2 of 4 decisions (50.0%)"
@@ -72,13 +80,13 @@ def test_decisions_by_destination_policy_category_and_outcome(assessed: dict[str
     assert find_figure(report, "partner_denials")["value"] == 1
 
     # nothing was recorded yesterday
-    before = licensing_report(get_context(), YESTERDAY, YESTERDAY)
+    before = licensing_report(get_context(), yesterday(), yesterday())
     assert find_figure(before, "assessments")["value"] == 0 and find_figure(before, "partner_denials")["value"] == 0
 
     # an application file changed after its assessment no longer vouches for its destination
     changed = tmp_path / FILES[1]
     changed.write_text(changed.read_text().replace("destination: AE", "destination: FR"))
-    later = licensing_report(get_context(), YESTERDAY, TODAY)
+    later = licensing_report(get_context(), yesterday(), today())
     assert find_table(later, "decisions_by_destination") == {"EG": 2, "RU": 1, "(not recorded by Redline)": 1}
     assert any("1 of 4 decisions" in note for s in later["sections"] for note in s["notes"])
 
@@ -114,7 +122,7 @@ def test_officers_decisions_on_cases_scoped_to_the_organisation(tmp_path: Path, 
     cases.decide(other, elsewhere["id"], "deny", "theirs", role="analyst")
     issued = cases.issue_notices(a, egypt["id"], role="analyst")
 
-    report = licensing_report(a, YESTERDAY, TODAY)
+    report = licensing_report(a, yesterday(), today())
     assert find_figure(report, "cases_opened")["value"] == 3
     assert find_figure(report, "cases_decided")["value"] == 3
     assert find_table(report, "cases_by_outcome") == {"denied": 1, "approved (signed off)": 1, "referred": 1}
@@ -129,10 +137,10 @@ def test_officers_decisions_on_cases_scoped_to_the_organisation(tmp_path: Path, 
     # Redline's assessments carry no organisation: an organisation's key is not shown them
     assert "decisions" not in [sec["key"] for sec in report["sections"]]
     # another organisation's key sees its own case only; a key of none sees none of these
-    theirs = licensing_report(other, YESTERDAY, TODAY)
+    theirs = licensing_report(other, yesterday(), today())
     assert find_table(theirs, "cases_by_outcome") == {"denied": 1}
-    assert find_figure(licensing_report(base, YESTERDAY, TODAY), "cases_decided")["value"] == 0
+    assert find_figure(licensing_report(base, yesterday(), today()), "cases_decided")["value"] == 0
     # an approval awaiting its second officer is not an approval yet
     again = case(a, FILES[2])
     cases.decide(a, again["id"], "approve", "fine", role="analyst")
-    assert find_table(licensing_report(a, YESTERDAY, TODAY), "cases_by_outcome")["approved, awaiting sign-off"] == 1
+    assert find_table(licensing_report(a, yesterday(), today()), "cases_by_outcome")["approved, awaiting sign-off"] == 1

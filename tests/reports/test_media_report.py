@@ -19,8 +19,13 @@ from redline.media.review import record_alert, resolve
 from redline.reports import ReportError, media_report, render_csv, render_html
 from redline.reports.model import NOT_RECORDED, find_figure, find_table
 
-TODAY = datetime.now(timezone.utc).date()
-START, END = TODAY - timedelta(days=10), TODAY - timedelta(days=3)
+
+def today() -> date:
+    """The UTC day when asked, not when the module was imported: a run that crosses midnight records on the new day."""
+    return datetime.now(timezone.utc).date()
+
+
+START, END = today() - timedelta(days=10), today() - timedelta(days=3)
 
 
 def at(day: date, hh: int = 12, mm: int = 0, ss: int = 0, us: int = 0) -> datetime:
@@ -115,9 +120,9 @@ def test_the_figures_of_a_period_and_its_edges(history: dict[str, Any]) -> None:
     assert find_figure(report, "ledger_matches_store")["value"]["ok"] is True
     assert find_table(report, "ledger_entries_by_kind")["media.action"] == 4
 
-    today = media_report(get_context(), START, TODAY)
-    assert find_figure(today, "hashes_banked_in_period")["value"] == 3
-    assert find_figure(today, "uploads_checked")["value"] == 5 and today["period"]["closed"] is False
+    so_far = media_report(get_context(), START, today())
+    assert find_figure(so_far, "hashes_banked_in_period")["value"] == 3
+    assert find_figure(so_far, "uploads_checked")["value"] == 5 and so_far["period"]["closed"] is False
 
     ctx = get_context()
     # the --to day counts up to its last microsecond; the day after does not
@@ -129,7 +134,7 @@ def test_the_figures_of_a_period_and_its_edges(history: dict[str, Any]) -> None:
     assert find_figure(media_report(ctx, START, START), "uploads_checked")["value"] == 1
     assert find_figure(media_report(ctx, START - timedelta(days=1), START - timedelta(days=1)), "uploads_checked")["value"] == 1
     with pytest.raises(ReportError, match="to: .* is in the future"):
-        media_report(ctx, START, TODAY + timedelta(days=1))
+        media_report(ctx, START, today() + timedelta(days=1))
     with pytest.raises(ReportError, match="to: .* is before from"):
         media_report(ctx, END, START)
 
@@ -172,7 +177,7 @@ def test_html_csv_pdf_and_the_cli(history: dict[str, Any], tmp_path: Path) -> No
     for args, problem in [
         (["--from", START.isoformat()], "--to: is required"),
         (["--from", "yesterday", "--to", END.isoformat()], "--from: 'yesterday' is not a date"),
-        (["--from", START.isoformat(), "--to", (TODAY + timedelta(days=1)).isoformat()], "is in the future"),
+        (["--from", START.isoformat(), "--to", (today() + timedelta(days=1)).isoformat()], "is in the future"),
         (["--from", START.isoformat(), "--to", END.isoformat(), "--format", "docx"], "--format: 'docx' is not one of"),
         (["--from", START.isoformat(), "--to", END.isoformat(), "--format", "pdf"], "--output: a PDF is written to a file"),
         (["--from", START.isoformat(), "--to", END.isoformat(), "--format", "csv", "--json"], "--json: without -o"),

@@ -4,7 +4,7 @@ on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import warnings
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from redline import keys
 from redline.config import load_settings
@@ -14,7 +14,10 @@ from redline.media.actions import Enforcement
 warnings.filterwarnings("ignore", message=".*httpx2.*")
 from fastapi.testclient import TestClient  # noqa: E402
 
-TODAY = datetime.now(timezone.utc).date()
+
+def today() -> date:
+    """The UTC day when asked, not when the module was imported: a run that crosses midnight records on the new day."""
+    return datetime.now(timezone.utc).date()
 
 
 def test_reports_over_http(db_url: str) -> None:
@@ -33,7 +36,7 @@ def test_reports_over_http(db_url: str) -> None:
     svc = Enforcement(context.store, context.ledger, "moderator")
     match = {"bank": "=HYPERLINK(\"http://x\")", "content_id": "b1", "signal_type": "pdq", "distance": 2,
              "labels": ["entity:un_listed"]}
-    day = TODAY - timedelta(days=2)
+    day = today() - timedelta(days=2)
     svc.act("upload.jpg", "acct-1", [match], at=datetime(day.year, day.month, day.day, 9, tzinfo=timezone.utc))
     svc.act("plain.jpg", "acct-2", [], at=datetime(day.year, day.month, day.day, 10, tzinfo=timezone.utc))
     app = create_app(context, load_lists=False)
@@ -49,7 +52,7 @@ def test_reports_over_http(db_url: str) -> None:
         tables = {t["key"]: {r["key"]: r["count"] for r in t["rows"]} for sec in answer.json()["sections"] for t in sec["tables"]}
         assert tables["hashes_by_label"] == {"behaviour:livestreamed_attack": 2, "x-extra": 1}
         assert figures["hashes_published"]["value"] == 0
-        until_today = client.get("/v1/reports/media", params={"from": day.isoformat(), "to": TODAY.isoformat()}, headers=auth)
+        until_today = client.get("/v1/reports/media", params={"from": day.isoformat(), "to": today().isoformat()}, headers=auth)
         shared = {f["key"]: f["value"] for sec in until_today.json()["sections"] for f in sec["figures"]}
         assert shared["hashes_published"] == 2 and shared["hashes_banked_in_period"] == 2
 
@@ -65,7 +68,7 @@ def test_reports_over_http(db_url: str) -> None:
         assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
         assert pdf.content.startswith(b"%PDF-") and f"redline-licensing-report-{day}-{day}.pdf" in pdf.headers["content-disposition"]
 
-        future = client.get("/v1/reports/media", params={"from": day.isoformat(), "to": (TODAY + timedelta(days=1)).isoformat()},
+        future = client.get("/v1/reports/media", params={"from": day.isoformat(), "to": (today() + timedelta(days=1)).isoformat()},
                             headers=auth)
         assert future.status_code == 422 and future.json()["detail"].startswith("to: ")
         missing = client.get("/v1/reports/media", params={"from": day.isoformat()}, headers=auth)
