@@ -259,9 +259,17 @@ class NameIndex:
 def _best_per_entry(parts: list[tuple[np.ndarray, float]]) -> tuple[np.ndarray, np.ndarray]:
     """The entries of a query word's postings, each once, with the highest similarity of the postings that hold it; the
     parts of a word split in two (SPLIT_PART) add up, as each meets a word of its own ('korvanneft', 'Korvan Neft')."""
-    postings = [posting for posting, sim in parts if sim != SPLIT_PART and len(posting)]
-    sims = [sim for posting, sim in parts if sim != SPLIT_PART and len(posting)]
-    split = [posting for posting, sim in parts if sim == SPLIT_PART and len(posting)]
+    postings: list[np.ndarray] = []
+    sims: list[float] = []
+    split: list[np.ndarray] = []
+    for posting, sim in parts:
+        if not len(posting):
+            continue
+        if sim == SPLIT_PART:
+            split.append(posting)
+        else:
+            postings.append(posting)
+            sims.append(sim)
     if len(postings) == 1 and not split:
         return postings[0], np.full(len(postings[0]), sims[0])
     every = np.concatenate(postings) if postings else _EMPTY

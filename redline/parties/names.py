@@ -619,13 +619,15 @@ def _country_names_abroad(languages: list[str], places: set[str], taken: set[str
     import icu
 
     english = icu.Locale("en")
+    locales = [icu.Locale(language) for language in languages]
     found: dict[str, set[str]] = defaultdict(set)
     for code in icu.Locale.getISOCountries():
-        own = _SPLIT_RE.split(anyascii(icu.Locale("", code).getDisplayCountry(english)).lower())
+        region = icu.Locale("", code)
+        own = _SPLIT_RE.split(anyascii(region.getDisplayCountry(english)).lower())
         if len(own) != 1 or own[0] not in places:
             continue
-        for language in languages:
-            words = [w for w in _SPLIT_RE.split(anyascii(icu.Locale("", code).getDisplayCountry(icu.Locale(language))).lower().replace("'", "")) if w]
+        for locale in locales:
+            words = [w for w in _SPLIT_RE.split(anyascii(region.getDisplayCountry(locale)).lower().replace("'", "")) if w]
             if len(words) == 1 and len(words[0]) >= COUNTRY_NAME_MIN and words[0] != own[0] and words[0] not in taken:
                 found[words[0]].add(own[0])
     return {word: next(iter(countries)) for word, countries in found.items() if len(countries) == 1}

@@ -624,19 +624,19 @@ def _skeleton_similarity(q: Token, c: Token) -> tuple[float, str]:
             for text in loose_readings(loose.text, latin.text):
                 found = max(found, _written_similarity(text, latin.text))
     if loose.sound and found[0] < SIMILARITY["skeleton"]:
+        shape, said = skeleton(latin.text), sound_key(latin.text)
         # Each reading on the Latin spelling's sound key too, as the word itself is below (session 43, tune half of the
         # name pairs: Korean +2, Chinese +2, Japanese +1 true, nothing false: 'Luke Roberts' / 루크 로버츠).
         for text in sound_readings(loose.text, latin.text):
             heard = skeleton(text)
-            found = max(found, _key_similarity(heard, skeleton(latin.text), "skeleton"))
+            found = max(found, _key_similarity(heard, shape, "skeleton"))
             if found[0] < SIMILARITY["skeleton"] and len(heard) >= 3:  # not one syllable: 'zhan' of 詹納 is no 'Jenner'
-                found = max(found, _key_similarity(heard, sound_key(latin.text), "sound key"))
-    if loose.sound and found[0] < SIMILARITY["skeleton"]:
-        # Tune half (name pairs, at 0.65): Chinese F1 0.685 -> 0.769, Korean 0.764 -> 0.808,
-        # Japanese 0.824 -> 0.870, Burmese 0.321 -> 0.358, abjads unchanged; the loose side's own
-        # sound key too (a reconstructed -er, 'kateor', 'katar') is +0.004 of that.
-        said, heard = sound_key(latin.text), sound_key(loose.text)
-        if said != skeleton(latin.text):
+                found = max(found, _key_similarity(heard, said, "sound key"))
+        if found[0] < SIMILARITY["skeleton"] and said != shape:
+            # Tune half (name pairs, at 0.65): Chinese F1 0.685 -> 0.769, Korean 0.764 -> 0.808,
+            # Japanese 0.824 -> 0.870, Burmese 0.321 -> 0.358, abjads unchanged; the loose side's own
+            # sound key too (a reconstructed -er, 'kateor', 'katar') is +0.004 of that.
+            heard = sound_key(loose.text)
             found = max(found, _key_similarity(skeleton(loose.text), said, "sound key"), _key_similarity(heard, said, "sound key"))
     if loose.sound and found[0] < SIMILARITY["skeleton"] and GLOTTAL in loose.text and glottal_agrees(loose.text, latin.text):
         found = SIMILARITY["skeleton"], "sound key"

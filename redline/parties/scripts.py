@@ -400,14 +400,20 @@ _RUSSIAN_ENDINGS = (
 )
 
 
+@lru_cache(maxsize=1)
+def _vocabulary_spellings() -> frozenset[str]:
+    """Every spelling vocab.yaml holds that a Cyrillic word may be read as (_vocabulary_form): made once, not per word."""
+    from redline.parties.names import vocabulary  # names.py imports this module
+
+    vocab = vocabulary()
+    return frozenset(vocab.canonical.keys() | vocab.generic | vocab.admin_levels.keys() | vocab.place_variants.keys())
+
+
 @lru_cache(maxsize=4096)
 def _vocabulary_form(latin: str) -> str:
     """A transliterated Cyrillic word as the spelling vocab.yaml holds for it, in any case ('rossii' Russia too, not read
     as a Japanese name in Polivanov's spelling); '' when it holds none."""
-    from redline.parties.names import vocabulary  # names.py imports this module
-
-    vocab = vocabulary()
-    known = vocab.canonical.keys() | vocab.generic | vocab.admin_levels.keys() | vocab.place_variants.keys()
+    known = _vocabulary_spellings()
     if latin in known:
         return latin
     if len(latin) < 5:
