@@ -2,9 +2,9 @@
 
     REDLINE_DATA=/work/shared/data .venv/bin/python benchmarks/parties_speed.py [--queries 2000] [--json out.json]
 
-Measures, in one process and one run: importing every list into a fresh store
-(snapshots.import_paths), building the screener, loading it from the cache file, one-query
-latency (p50/p99) over a mix of listed, perturbed and unlisted names, batch throughput of
+Measures, in one run: importing every list into a fresh store (snapshots.import_paths), building the
+screener, loading it from the cache file, one-query latency (p50/p99) over a mix of listed, perturbed
+and unlisted names in a fresh process that does only the serving work (serving_process), batch throughput of
 batch.screen_csv on 2 workers; rapidfuzz extractOne (token_set_ratio over every listed name)
 per query; nomenklatura logic-v2 per query on 20 candidates.
 """
@@ -26,18 +26,28 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-def serving_rss_mb(queries: list[str]) -> float:
-    """Peak resident memory of a separate process doing only the serving work (no benchmark data)."""
+WARM_UP = 50  # queries screened before the timed ones: the first Chinese, Japanese or Cyrillic name loads its tables
+
+
+def serving_process(queries: list[str]) -> dict[str, Any]:
+    """One query's latency and the peak resident memory in a fresh process doing only the serving work: it loads the
+    screener, screens the first WARM_UP queries untimed, then times each query. The benchmark's own process holds a
+    million objects of its cases beside the screener, whose full garbage collections land on a query's time; a service
+    or a batch worker holds none of them."""
     import subprocess
 
     code = (
-        "import json, resource, sys\n"
+        "import json, resource, sys, time\n"
         "from redline.parties import api\n"
-        "for q in json.load(sys.stdin): api.screen(q)\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "from redline.parties.screening import Query\n"
+        "queries, screener, ms = json.load(sys.stdin), api.get_screener(), []\n"
+        f"for q in queries[:{WARM_UP}]: screener.screen(Query(name=q), limit=5)\n"
+        "for q in queries:\n"
+        "    t = time.perf_counter(); screener.screen(Query(name=q), limit=5); ms.append((time.perf_counter() - t) * 1000)\n"
+        "print(json.dumps({'ms': ms, 'rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], input=json.dumps(queries), capture_output=True, text=True, check=True)
-    return int(done.stdout.split()[-1]) / 1024
+    return json.loads(done.stdout.splitlines()[-1])
 
 
 def pct(values: list[float], q: float) -> float:
@@ -113,15 +123,9 @@ def main() -> None:
     rng.shuffle(queries)
     out["query_mix"] = {"listed": third, "perturbed": min(third, len(perturbed)), "unlisted": min(third, len(unlisted))}
 
-    for q in queries[:50]:
-        screener.screen(Query(name=q), limit=5)
-    ms = []
-    for q in queries:
-        t = time.perf_counter()
-        screener.screen(Query(name=q), limit=5)
-        ms.append((time.perf_counter() - t) * 1000)
-    out["redline_query"] = summary(ms)
-    out["rss_mb_serving"] = serving_rss_mb(queries[:500])
+    serving = serving_process(queries)
+    out["redline_query"] = summary(serving["ms"])
+    out["rss_mb_serving"] = serving["rss_mb"]
     print(f"redline one query: {out['redline_query']}", file=sys.stderr)
 
     # 4. batch throughput
@@ -177,8 +181,8 @@ Machine: {out['machine']}. Lists: {out['import_units']} units imported, {out['pa
 | import every list into a fresh store | {out['import_s']:.1f} s | <= 60 s |
 | screener build (first call, incl. writing the cache) | {out['screener_first_build_s']:.1f} s | |
 | screener load from the cache file | {out['screener_cache_load_s']:.2f} s | |
-| peak resident memory of a fresh process that loads the screener and screens 500 queries | {out['rss_mb_serving']:.0f} MB | <= 1,500 MB |
-| Redline one query p50 / p99 ({q['n']} queries) | {q['p50_ms']:.2f} / {q['p99_ms']:.2f} ms | <= 2 / <= 20 ms |
+| peak resident memory of a fresh process that loads the screener and screens the queries | {out['rss_mb_serving']:.0f} MB | <= 1,500 MB |
+| Redline one query p50 / p99 ({q['n']} queries, in that process) | {q['p50_ms']:.2f} / {q['p99_ms']:.2f} ms | <= 2 / <= 20 ms |
 | Redline batch, screen_csv, {args.workers} workers ({rows} rows) | {out['batch']['queries_per_s']:.0f} q/s | >= 1,000 q/s |
 | Redline batch, 1 worker | {out['batch_1_worker']['queries_per_s']:.0f} q/s | |
 | rapidfuzz extractOne token_set_ratio, p50 / p99 ({out['rapidfuzz_extractone']['n']} queries, {out['rapidfuzz_extractone']['names']} names) | {out['rapidfuzz_extractone']['p50_ms']:.2f} / {out['rapidfuzz_extractone']['p99_ms']:.2f} ms | |

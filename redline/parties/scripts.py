@@ -32,6 +32,8 @@ import yaml
 from anyascii import anyascii
 from pypinyin import lazy_pinyin
 
+from redline.parties.wade_giles import dictionary_readings
+
 Piece = tuple[str, str, bool | str]  # (latin word, kind hint, loose: False, True, or SOUND)
 # A loose piece from a script that spells by sound (SOUND_SPELLED): compared on sound_key too.
 SOUND = "sound"
@@ -1081,16 +1083,14 @@ def _palladius() -> tuple[dict[str, str], int]:
     family name 罗) rather than the interjection lo. ü is written u, as Latin writes names (_pinyin). With the longest
     spelling's length."""
     from pypinyin import Style
-    from pypinyin.pinyin_dict import pinyin_dict
     from pypinyin.style import convert
 
     table: dict[str, str] = {}
-    for readings in pinyin_dict.values():
-        for reading in readings.split(","):
-            cyrillic = _TONE.sub("", convert(reading, Style.CYRILLIC, True))
-            latin = convert(reading, Style.NORMAL, True).replace("ü", "u").replace("v", "u")
-            if _VOWELS.search(latin) and len(latin) > len(table.get(cyrillic, "")):  # not the interjections n, ng, hm
-                table[cyrillic] = latin
+    for reading in dictionary_readings():
+        cyrillic = _TONE.sub("", convert(reading, Style.CYRILLIC, True))
+        latin = convert(reading, Style.NORMAL, True).replace("ü", "u").replace("v", "u")
+        if _VOWELS.search(latin) and len(latin) > len(table.get(cyrillic, "")):  # not the interjections n, ng, hm
+            table[cyrillic] = latin
     return table, max(map(len, table))
 
 
