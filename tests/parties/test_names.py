@@ -50,6 +50,10 @@ def test_legal_forms_are_removed_in_every_script(name: str, core: str | None) ->
     ("Компания Ромашка", "Romashka Company"),
     ("Korporatsiya Irkut", "Irkut Corporation"),
     ("Compagnie Maritime Delmas", "Delmas Shipping Company"),
+    ("Shirkat Korvane", "Korvane Company"),  # Arabic شركة (session 45)
+    ("Korvane Shirkat", "Korvane Company"),
+    ("Zhongguo Korvane Dianzi Zonggongsi", "China Korvane Electronics Corporation"),  # pinyin 中国, 总公司
+    ("Korvane Gongsi", "Korvane Company"),
 ])
 def test_company_and_corporation_in_other_languages_are_legal_forms(written: str, english: str) -> None:
     assert compare_names(written, english)["match"]
@@ -645,6 +649,14 @@ def test_a_russian_institution_s_abbreviation_reads_as_its_words(a: str, b: str)
     ("Closed Joint-Stock Co. Korvane", "cjsc"),
     ("PUBLIC JOINTSTOCK COMPANY KORVANE", "pjsc"),
     ("KORVANE JOINT-STOCK CO", "jsc"),
+    ("Korvane Gufen Youxian Gongsi", "coltd"),  # pinyin: 股份有限公司, 有限公司, 有限责任公司 (session 45)
+    ("KORVANE YOUXIAN GONGSI", "coltd"),
+    ("Korvane Youxian Zeren Gongsi", "llc"),
+    ("Korvane Jusik Hoesa", "coltd"),  # Korean 주식회사, Japanese 株式会社, Vietnamese Công ty TNHH, Công ty cổ phần
+    ("Korvane Chusik Hoesa", "coltd"),
+    ("Korvane Kabushiki Kaisha", "kk"),
+    ("Cong Ty TNHH Korvane", "llc"),
+    ("CONG TY CO PHAN KORVANE", "jsc"),
 ])
 def test_legal_forms_as_the_lists_spell_them_come_out_whole(written: str, form: str) -> None:
     analysed = analyse(written)
@@ -900,3 +912,4 @@ def test_a_country_named_in_another_language_is_the_country() -> None:
     assert [(t.text, t.kind) for t in analyse("Корванбанк России").tokens][1] == ("russia", PLACE)
     assert not compare_names("KORVANBANK SCHWEIZ AG", "KORVANBANK (GERMANY)")["match"]
     assert [(t.text, t.kind) for t in analyse("Singapur").tokens] == [("singapur", WORD)]
+
