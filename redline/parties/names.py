@@ -1142,7 +1142,7 @@ def analyse(raw: str, person: bool = False, reading: str = "", slips: bool = Tru
         # loosely on consonant classes ('Чэнь Цюаньго' tsyuango met 'CHEN, Shusheng' at 0.84).
         pieces = [(word, hint, False) for word, hint, _ in pieces]
     if not person:
-        pieces = _split_joined_and(pieces, vocab, notes)
+        pieces = _split_joined_and(_spelled_out_pieces(pieces, vocab, notes), vocab, notes)
     read = pieces if person or not vocab.phrases else _phrases(pieces, vocab.phrases)
     for n, (word, hint, abjad) in enumerate(read):
         if person and not abjad and (  # a loose romanisation may spell a title by chance (Hebrew 'מר' mr)
@@ -1393,6 +1393,21 @@ def _spelled_out(text: str, vocab: Vocabulary, notes: list[str]) -> str:
         return vocab.spelled_out[match.group(0)]
 
     return vocab.spelled_out_re.sub(words, text)
+
+
+def _spelled_out_pieces(pieces: list[Piece], vocab: Vocabulary, notes: list[str]) -> list[Piece]:
+    """A word of another script read as an abbreviation or compound of vocab.yaml's spelled_out ('НПО' npo, 'ЧВК' chvk,
+    'судостроительная' sudostroitelnaya): the words it stands for, as _spelled_out reads them written in Latin letters
+    (in the text, before other scripts are romanised)."""
+    out: list[Piece] = []
+    for word, hint, loose in pieces:
+        words = vocab.spelled_out.get(word)
+        if words is None:
+            out.append((word, hint, loose))
+            continue
+        notes.append(f"{word} read as {words}")
+        out.extend((part, hint, False) for part in words.split())
+    return out
 
 
 def _split_joined_and(pieces: list[Piece], vocab: Vocabulary, notes: list[str]) -> list[Piece]:

@@ -408,7 +408,7 @@ def _vocabulary_spellings() -> frozenset[str]:
     from redline.parties.names import vocabulary  # names.py imports this module
 
     vocab = vocabulary()
-    return frozenset(vocab.canonical.keys() | vocab.generic | vocab.admin_levels.keys() | vocab.place_variants.keys())
+    return frozenset(vocab.canonical.keys() | vocab.generic | vocab.admin_levels.keys() | vocab.place_variants.keys() | vocab.spelled_out.keys())
 
 
 @lru_cache(maxsize=4096)

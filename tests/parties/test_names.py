@@ -913,3 +913,20 @@ def test_a_country_named_in_another_language_is_the_country() -> None:
     assert not compare_names("KORVANBANK SCHWEIZ AG", "KORVANBANK (GERMANY)")["match"]
     assert [(t.text, t.kind) for t in analyse("Singapur").tokens] == [("singapur", WORD)]
 
+
+@pytest.mark.parametrize(("russian", "english"), [
+    ("НПО Корвань", "NPO Korvan"),  # spelled_out, read in Latin letters only before (session 45)
+    ("ЧВК Корвань", "PMC Korvan"),
+    ("АО ЦНИИ Корвань", "Korvan Central Research Institute"),
+    ("Корваньский судостроительный завод", "Korvanskiy Shipbuilding Plant"),
+    ("Объединённая авиастроительная корпорация", "United Aircraft Corporation"),  # Russia's public bodies and firms
+    ("Служба внешней разведки", "Foreign Intelligence Service"),
+    ("Главное управление Генерального штаба", "Main Directorate of the General Staff"),
+])
+def test_russian_abbreviations_compounds_and_bodies_in_cyrillic_meet_their_english_names(russian: str, english: str) -> None:
+    assert compare_names(russian, english)["match"]
+
+
+def test_a_name_of_only_russian_sector_words_in_cyrillic_is_for_review() -> None:
+    found = compare_names("Федеральная служба безопасности", "Federal Security Service")
+    assert not found["match"] and "sector words only" in found["explanation"]
