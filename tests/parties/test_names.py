@@ -922,6 +922,10 @@ def test_a_country_named_in_another_language_is_the_country() -> None:
     ("Объединённая авиастроительная корпорация", "United Aircraft Corporation"),  # Russia's public bodies and firms
     ("Служба внешней разведки", "Foreign Intelligence Service"),
     ("Главное управление Генерального штаба", "Main Directorate of the General Staff"),
+    ("Министерство внутренних дел Российской Федерации", "Ministry of Internal Affairs of the Russian Federation"),
+    ("Федеральная служба исполнения наказаний", "Federal Penitentiary Service"),
+    ("Войска национальной гвардии Российской Федерации", "National Guard Troops of the Russian Federation"),
+    ("Следственный комитет Российской Федерации", "Investigative Committee of the Russian Federation"),
 ])
 def test_russian_abbreviations_compounds_and_bodies_in_cyrillic_meet_their_english_names(russian: str, english: str) -> None:
     assert compare_names(russian, english)["match"]
@@ -930,3 +934,12 @@ def test_russian_abbreviations_compounds_and_bodies_in_cyrillic_meet_their_engli
 def test_a_name_of_only_russian_sector_words_in_cyrillic_is_for_review() -> None:
     found = compare_names("Федеральная служба безопасности", "Federal Security Service")
     assert not found["match"] and "sector words only" in found["explanation"]
+
+
+@pytest.mark.parametrize(("one", "other"), [
+    ("Федеральная таможенная служба", "Federal Security Service"),  # one state's two services
+    ("Министерство внутренних дел Украины", "Ministry of Internal Affairs of the Russian Federation"),  # two states' ministries
+    ("MIIT Ltd.", "MVD Internal Troops"),  # an acronym does not spell the words an abbreviation was read as
+])
+def test_russian_bodies_that_differ_do_not_match(one: str, other: str) -> None:
+    assert not compare_names(one, other)["match"]
