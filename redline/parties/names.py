@@ -166,6 +166,7 @@ class Vocabulary:
     patronymic_suffixes_in_full_names: tuple[str, ...]
     patronymic_endings: tuple[tuple[str, str], ...]  # Belarusian ending -> the Russian one ('auna' -> 'ovna')
     han_words: dict[str, str]  # Han/Hangul/Kana word -> canonical generic token
+    han_admin_levels: dict[str, str]  # an administrative level's one Han character -> its level ('市' city)
     han_max: int
     former_pattern: re.Pattern[str]
     noise_prefixes: tuple[str, ...]
@@ -274,6 +275,7 @@ def vocabulary() -> Vocabulary:
     generic |= {s for s, t in canonical.items() if t in generic}
     places = set(raw["places"]) | (_country_words() - set(raw["territory_words_not_places"]))
     han_words = {k: v for k, v in raw["han_generic"].items()}
+    han_admin_levels = dict(raw["han_admin_levels"])
     former = tuple(sorted(raw["former_markers"], key=len, reverse=True))
     spelled_out = dict(raw["spelled_out"]) | {
         form: words for key in ("russian_compound_words", "english_compound_words") for words, forms in raw[key].items() for form in forms
@@ -295,6 +297,7 @@ def vocabulary() -> Vocabulary:
         patronymic_suffixes_in_full_names=tuple(raw["patronymic_suffixes_in_full_names"]),
         patronymic_endings=tuple(raw["patronymic_endings"].items()),
         han_words=han_words,
+        han_admin_levels=han_admin_levels,
         han_max=max(len(k) for k in han_words),
         former_pattern=re.compile(
             "|".join((r"\(?\b" + re.escape(m) + r"\)?(?=\s|$)" if m[-1].isalnum() else r"\(?" + re.escape(m)) for m in former),
@@ -1000,7 +1003,8 @@ def _han_segments(run: str, vocab: Vocabulary, japanese: bool = False, marked: b
             out.extend((word, hint, False) for word, hint in japanese_words(japanese_form(rest)))  # read and split by pykakasi
         elif rest:
             foreign = han_transcription(rest, marked)
-            out.append((foreign, "", SOUND) if foreign else ("".join(lazy_pinyin(rest)), "", False))
+            placed = None if foreign or marked else _han_place_and_level(rest, vocab, bool(out) and out[-1][1] == "place")
+            out.extend(placed or [(foreign, "", SOUND) if foreign else ("".join(lazy_pinyin(rest)), "", False)])
         rest = ""
 
     while i < len(run):
@@ -1034,6 +1038,18 @@ def _han_segments(run: str, vocab: Vocabulary, japanese: bool = False, marked: b
             i += 1
     flush()
     return out
+
+
+def _han_place_and_level(rest: str, vocab: Vocabulary, after_place: bool) -> list[Piece] | None:
+    """Han characters that end with an administrative level's (vocab.yaml han_admin_levels) after a place's name: the place
+    and its level ('乌鲁木齐市' wulumuqi, city); the level alone right after a place ('北京' then '市'); None otherwise."""
+    level = vocab.han_admin_levels.get(rest[-1])
+    if level is None:
+        return None
+    if len(rest) == 1:
+        return [(level, "generic", False)] if after_place else None
+    place = "".join(lazy_pinyin(rest[:-1]))
+    return [(place, "place", False), (level, "generic", False)] if place in vocab.places or place in vocab.place_variants else None
 
 
 def _transliterate(text: str, vocab: Vocabulary, person: bool = False) -> list[Piece]:

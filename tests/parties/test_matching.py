@@ -269,6 +269,9 @@ def test_a_query_hidden_by_unicode_controls_is_screened_as_displayed(screener: S
         ("喀什地区公安局", "Kashi Prefecture Public Security Bureau"),
         ("新疆维吾尔自治区公安厅", "Xinjiang Public Security Bureau"),  # 厅 rendered 'department' or 'bureau'
         ("Xinjiang Uyghur Autonomous Region Public Security Department", "XINJIANG PUBLIC SECURITY BUREAU"),
+        ("乌鲁木齐市公安局", "Urumqi Municipal Public Security Bureau"),  # 市 joined to the place's name (session 45)
+        ("和田市公安局", "Hotan City Public Security Bureau"),
+        ("北京市公安局", "Beijing Municipal Public Security Bureau"),
     ],
 )
 def test_a_public_body_in_chinese_or_another_rendering_matches(left: str, right: str) -> None:
@@ -278,6 +281,14 @@ def test_a_public_body_in_chinese_or_another_rendering_matches(left: str, right:
 def test_a_ministry_is_not_a_bureau() -> None:
     assert not compare_names("Ministry of Public Security", "Urumqi Public Security Bureau")["match"]
     assert not compare_names("Aksu Public Security Department", "Hotan Prefecture Public Security Bureau")["match"]
+    assert not compare_names("和田市公安局", "Urumqi Municipal Public Security Bureau")["match"]
+
+
+def test_a_chinese_administrative_level_is_read_only_after_a_place() -> None:
+    from redline.parties.names import analyse
+
+    assert [(t.text, t.kind) for t in analyse("乌鲁木齐市公安局").tokens][:2] == [("urumqi", "place"), ("city", "admin")]
+    assert [t.text for t in analyse("大华市场").tokens] == ["dahuashichang"]  # 市场, a market: no place before 市
 
 
 @pytest.mark.parametrize(
