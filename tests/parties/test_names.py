@@ -926,6 +926,10 @@ def test_a_country_named_in_another_language_is_the_country() -> None:
     ("Федеральная служба исполнения наказаний", "Federal Penitentiary Service"),
     ("Войска национальной гвардии Российской Федерации", "National Guard Troops of the Russian Federation"),
     ("Следственный комитет Российской Федерации", "Investigative Committee of the Russian Federation"),
+    ("Авиакомпания Корвань", "Korvan Airlines"),  # words of firms' names the lists write in Latin letters
+    ("Корвань полупроводниковые технологии", "Korvan Semiconductor Technologies"),
+    ("Партия Корвань", "Korvan Party"),
+    ("Институт Стройпроект, АО", "Aktsionernoe Obshcestvo Institut Stroiproekt"),
 ])
 def test_russian_abbreviations_compounds_and_bodies_in_cyrillic_meet_their_english_names(russian: str, english: str) -> None:
     assert compare_names(russian, english)["match"]
