@@ -275,7 +275,6 @@ def vocabulary() -> Vocabulary:
     generic |= {s for s, t in canonical.items() if t in generic}
     places = set(raw["places"]) | (_country_words() - set(raw["territory_words_not_places"]))
     han_words = {k: v for k, v in raw["han_generic"].items()}
-    han_admin_levels = dict(raw["han_admin_levels"])
     former = tuple(sorted(raw["former_markers"], key=len, reverse=True))
     spelled_out = dict(raw["spelled_out"]) | {
         form: words for key in ("russian_compound_words", "english_compound_words") for words, forms in raw[key].items() for form in forms
@@ -297,7 +296,7 @@ def vocabulary() -> Vocabulary:
         patronymic_suffixes_in_full_names=tuple(raw["patronymic_suffixes_in_full_names"]),
         patronymic_endings=tuple(raw["patronymic_endings"].items()),
         han_words=han_words,
-        han_admin_levels=han_admin_levels,
+        han_admin_levels=dict(raw["han_admin_levels"]),
         han_max=max(len(k) for k in han_words),
         former_pattern=re.compile(
             "|".join((r"\(?\b" + re.escape(m) + r"\)?(?=\s|$)" if m[-1].isalnum() else r"\(?" + re.escape(m)) for m in former),
