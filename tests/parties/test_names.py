@@ -930,6 +930,8 @@ def test_a_country_named_in_another_language_is_the_country() -> None:
     ("Корвань полупроводниковые технологии", "Korvan Semiconductor Technologies"),
     ("Партия Корвань", "Korvan Party"),
     ("Институт Стройпроект, АО", "Aktsionernoe Obshcestvo Institut Stroiproekt"),
+    ("KAMITET DZYARZHAUNAI BIASPEKI RESPUBLIKI BELARUS", "KOMITET GOSUDARSTVENNOI BEZOPASNOSTI RESPUBLIKI BELARUS"),  # Belarusian
+    ("Міністерство внутрішніх справ України", "Ministry of Internal Affairs of Ukraine"),  # Ukrainian
 ])
 def test_russian_abbreviations_compounds_and_bodies_in_cyrillic_meet_their_english_names(russian: str, english: str) -> None:
     assert compare_names(russian, english)["match"]
