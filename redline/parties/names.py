@@ -47,7 +47,7 @@ LEGAL_FORM_TOKENS = frozenset(
     establishment est liability sarlu sasu eurl
     fgup gup mup fsue fgu fgbu fku fkp nao prat pjs saca
     fse njsc nak anstalt spr sapi asbl sae too
-    sal eood ead pat zat wll spc sti""".split()
+    sal eood ead pat zat wll spc sti osoo zhshs jshs""".split()
 )
 # fgup ... prat: Russian and Ukrainian state and public forms that rigour's org types leave as words (ФГУП,
 # ГУП, МУП, ФГУ, ФГБУ, ФКУ, ФКП, НАО, ПрАТ; FSUE, the English FGUP), the forms of the Russian Civil Code.
@@ -60,7 +60,8 @@ LEGAL_FORM_TOKENS = frozenset(
 # partnership: 'TOO KAZSTANEX' / 'KAZSTANEX LIMITED LIABILITY PARTNERSHIP'); sal: Lebanon's S.A.L. written without
 # dots (60 listed parties carried it as a distinctive word); eood, ead: Bulgaria's single-owner limited and joint-stock
 # companies (ЕООД, ЕАД); pat, zat: Ukraine's public and closed joint-stock companies (ПАТ, ЗАТ); wll: the Gulf's
-# With Limited Liability; spc: Oman's single person company.
+# With Limited Liability; spc: Oman's single person company; osoo: Kyrgyzstan's limited liability company (ОсОО, 'OSOO
+# KARGOLAYN'), zhshs and jshs: Kazakhstan's (ЖШС, the Kazakh of ТОО), which rigour's org types leave as words.
 # A legal form written with a dot after each letter ('P.J.S.C.', 'S.A.C.A.', 'S.A.L.', 'C.A.') is one word: rigour's
 # org types read 'p.j.s.c.' as 'j.s.c.' and 's.a.c.a.' as 's.a' with the rest left as initials. Three letters or
 # more that are no legal form, and do not end a longer name, are the organisation's acronym written with dots, one

@@ -657,6 +657,8 @@ def test_a_russian_institution_s_abbreviation_reads_as_its_words(a: str, b: str)
     ("Korvane Kabushiki Kaisha", "kk"),
     ("Cong Ty TNHH Korvane", "llc"),
     ("CONG TY CO PHAN KORVANE", "jsc"),
+    ("OSOO KORVANE", "osoo"),  # Kyrgyzstan's ОсОО and Kazakhstan's ЖШС
+    ("KORVANE JSHS", "jshs"),
 ])
 def test_legal_forms_as_the_lists_spell_them_come_out_whole(written: str, form: str) -> None:
     analysed = analyse(written)
