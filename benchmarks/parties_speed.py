@@ -76,7 +76,6 @@ def main() -> None:
     from benchmarks.parties_common import build_cases, lists_dir, load_entities
     from redline.context import reset_context
     from redline.parties import api, batch
-    from redline.parties.screening import Query
 
     reset_context()
     out: dict[str, Any] = {"machine": f"{os.cpu_count()} CPUs visible (shared with other work), Python {sys.version.split()[0]}"}
