@@ -669,10 +669,22 @@ def _v_unwritten(loose: str, latin: str) -> bool:
     return loose.count("v") > latin.count("v") + latin.count("w") + latin.count("f") + latin.count("qu")
 
 
+# Consonant classes each key needs for one class apart to be one name's (SIMILARITY skeleton_edit: Hebrew 'bnmn',
+# Benjamin 'bnkmn') ...
+SKELETON_EDIT_MIN = 4
+# ... and when the class apart is the first: a name's first consonant is what its romanisations keep, and one first
+# consonant for another in a short key is another name ('hstb' Hasidof / 'mstb' مصطفى Mustafa, '_hmt' Ahmad / 'mhmt'
+# محمد Muhammad), while a longer key may lose an onset a script does not write ('hrnts' Hernandez / '_rnts' 에르난데스).
+# Session 46, tune half of every name pair: cross-script pool negatives -3 (Ahmad / محمد), Burmese +2 true, Hebrew -1 true
+# ('khepeshef' / חפשאפ); the everyday people's 'Abraham Hasidof' no longer alerts on 'مصطفى كمال مصطفى ابراهيم'.
+SKELETON_FIRST_EDIT_MIN = 5
+
+
 def _key_similarity(shape: str, other: str, how: str) -> tuple[float, str]:
     if shape and shape == other:
         return SIMILARITY["skeleton" if len(shape) >= 2 else "skeleton_short"], how
-    if min(len(shape), len(other)) >= 4 and OSA.distance(shape, other, score_cutoff=1) <= 1:
+    least = SKELETON_EDIT_MIN if shape[:1] == other[:1] else SKELETON_FIRST_EDIT_MIN
+    if min(len(shape), len(other)) >= least and OSA.distance(shape, other, score_cutoff=1) <= 1:
         return SIMILARITY["skeleton_edit"], how
     return 0.0, ""
 
