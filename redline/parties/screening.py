@@ -428,15 +428,19 @@ class Screener:
 
 
 def _one_name_of_many(comparison: NameComparison, rarity: Rarity) -> bool:
-    """The query is one name, found (ONE_NAME_CAP): among the listed name's names besides, or as all of it when more
-    than RARE_MAX_DF listed parties carry it ('Sheikh Mansur' and the kunya 'ABU MANSUR', titles and particles aside,
-    are many people's name)."""
+    """One name found, and the only name on one side (ONE_NAME_CAP): a query of one name among the listed name's names
+    besides, or as all of it; or a listed name of one name within the query's ('John X' / the alias 'John'). As all of
+    a listed name, only when more than RARE_MAX_DF listed parties carry it ('Sheikh Mansur' and the kunya 'ABU
+    MANSUR', titles and particles aside, are many people's name; 'Mudacumura' is one man's)."""
     names = [p for p in comparison.pairs if p.query.kind == WORD]
-    if len(names) != 1 or len(comparison.pairs) != 1 or comparison.query_unmatched:
+    if len(names) != 1 or len(comparison.pairs) != 1:
         return False
+    common = rarity.df.get(names[0].listed.text, 0) > RARE_MAX_DF
+    if comparison.query_unmatched:
+        return common and not comparison.listed_unmatched
     if comparison.listed_unmatched:
         return any(t.kind == WORD for t in comparison.listed_unmatched)
-    return rarity.df.get(names[0].listed.text, 0) > RARE_MAX_DF
+    return common
 
 
 def _one_word_by_sound(comparison: NameComparison) -> bool:
