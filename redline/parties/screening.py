@@ -74,7 +74,9 @@ SOUND_KEYS = ("skeleton", "sound key")  # how a word spelt by sound meets a Lati
 # Screening only, as ONE_SOUND_WORD_CAP.
 # Session 32: so is a query of one name against a listed name of that one name (titles and particles aside), when more
 # than RARE_MAX_DF listed parties carry it ('Sheikh Mansur' / the kunya 'ABU MANSUR', 1.0): generated tune screening
-# one false match fewer (the alias 'al-Hassan' had matched Hassan Dahir Aweys), nothing else moved.
+# one false match fewer (the alias 'al-Hassan' had matched Hassan Dahir Aweys), nothing else moved. Session 46: and a
+# listed name of one such name found within a longer query ('John X' / the alias 'John', 0.74): everyday tune people
+# one false alert fewer, generated cases and the screening probe unchanged.
 ONE_NAME_CAP = MATCH_THRESHOLD - REVIEW_BAND
 # An organisation's name that meets a listed one on a single word, an everyday English word, while either has
 # words besides ('Sprint' / 'METAL SPRINT', 'Orange S.A.' / 'ORANGE VOLUNTEERS', 'SWAN a.s.' / 'Swan Energy
