@@ -617,6 +617,12 @@ def test_a_word_without_its_vowels_is_an_abbreviation_even_one_edit_in_five_away
     assert found["match"] and "abbreviation" in found["explanation"]
 
 
+def test_a_place_abbreviates_no_sector_word() -> None:
+    # India's letters run through 'industrial', yet a country is a word of its own, never a sector word's abbreviation
+    assert not compare_names("Iran and India Shipping Company", "Iran Marine Industrial Company")["match"]
+    assert "abbreviation" in compare_names("Iran Marine Indl Company", "Iran Marine Industrial Company")["explanation"]
+
+
 def test_a_military_rank_before_a_name_is_no_name() -> None:
     # vocab leading_ranks, beside rigour's prefixes: only where they lead the name
     assert compare_names("Col. Gen. Sergey Korvalin", "Sergei KORVALIN", "Person")["score"] >= 0.9
