@@ -1125,6 +1125,7 @@ def analyse(raw: str, person: bool = False, reading: str = "", slips: bool = Tru
             text = vocab.ezafe.sub(" ", text)
             notes.append(f"the Persian ezafe {ezafe[0]!r} dropped")
         if "." in text:
+            text = vocab.legal_form_spellings_re.sub(lambda m: vocab.legal_form_spellings[m.group(0)], text)  # dotted forms whole
             text = _DOTTED_RE.sub(lambda match: _dotted_form(match, dotted), text)
             cut = frozenset(_TRUNCATED_RE.findall(text))
         said = len(notes)
