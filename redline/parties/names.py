@@ -168,6 +168,7 @@ class Vocabulary:
     patronymic_endings: tuple[tuple[str, str], ...]  # Belarusian ending -> the Russian one ('auna' -> 'ovna')
     han_words: dict[str, str]  # Han/Hangul/Kana word -> canonical generic token
     han_admin_levels: dict[str, str]  # an administrative level's one Han character -> its level ('市' city)
+    han_conjunctions: frozenset[str]  # a Han character that joins two words of an organisation's name as 'and' ('与')
     han_max: int
     former_pattern: re.Pattern[str]
     noise_prefixes: tuple[str, ...]
@@ -298,6 +299,7 @@ def vocabulary() -> Vocabulary:
         patronymic_endings=tuple(raw["patronymic_endings"].items()),
         han_words=han_words,
         han_admin_levels=dict(raw["han_admin_levels"]),
+        han_conjunctions=frozenset(raw["han_conjunctions"]),
         han_max=max(len(k) for k in han_words),
         former_pattern=re.compile(
             "|".join((r"\(?\b" + re.escape(m) + r"\)?(?=\s|$)" if m[-1].isalnum() else r"\(?" + re.escape(m)) for m in former),
@@ -1008,6 +1010,11 @@ def _han_segments(run: str, vocab: Vocabulary, japanese: bool = False, marked: b
         rest = ""
 
     while i < len(run):
+        if run[i] in vocab.han_conjunctions and not (japanese or marked):
+            flush()
+            out.append(("and", "", False))
+            i += 1
+            continue
         ordinal = han_ordinal(run[i:i + 8]) if run[i] == "第" else None
         if ordinal:  # '第十四研究所' the 14th Research Institute
             flush()

@@ -32,6 +32,14 @@ def test_a_chinese_company_name_is_one_word_and_half_of_it_finds_no_other_firm()
     assert compare_names("科大讯飞", "Suzhou Keda Technology Co., Ltd.")["score"] < 0.3
 
 
+def test_a_chinese_and_between_two_words_of_a_firm_s_name_keeps_them_apart() -> None:
+    # 与 'and' was read into the word after it: '与模拟' yumoni, which met 'YOOMONEY'
+    assert texts("系统研究与模拟公司") == ["systems", "research", "and", "moni"]
+    assert not compare_names("YOOMONEY LIMITED LIABILITY COMPANY", "系统研究与模拟公司")["match"]
+    assert compare_names("Gibbs & Cox, Inc.", "吉布斯与考克斯公司")["match"]
+    assert "and" not in texts("順和江貿易会社")  # 和 is also a name's character: never read as 'and'
+
+
 def test_persian_letters_and_the_zero_width_non_joiner() -> None:
     assert compare_names("علی خامنه‌ای", "Ali KHAMENEI", "Person")["match"]
     assert compare_names("محمد جواد ظریف", "Mohammad Javad Zarif", "Person")["match"]
