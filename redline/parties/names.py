@@ -169,6 +169,7 @@ class Vocabulary:
     han_words: dict[str, str]  # Han/Hangul/Kana word -> canonical generic token
     han_admin_levels: dict[str, str]  # an administrative level's one Han character -> its level ('市' city)
     han_conjunctions: frozenset[str]  # a Han character that joins two words of an organisation's name as 'and' ('与')
+    han_conjunctions_between_words: frozenset[str]  # ... only between two words the vocabulary reads ('和')
     han_max: int
     former_pattern: re.Pattern[str]
     noise_prefixes: tuple[str, ...]
@@ -300,6 +301,7 @@ def vocabulary() -> Vocabulary:
         han_words=han_words,
         han_admin_levels=dict(raw["han_admin_levels"]),
         han_conjunctions=frozenset(raw["han_conjunctions"]),
+        han_conjunctions_between_words=frozenset(raw["han_conjunctions_between_words"]),
         han_max=max(len(k) for k in han_words),
         former_pattern=re.compile(
             "|".join((r"\(?\b" + re.escape(m) + r"\)?(?=\s|$)" if m[-1].isalnum() else r"\(?" + re.escape(m)) for m in former),
@@ -1010,7 +1012,8 @@ def _han_segments(run: str, vocab: Vocabulary, japanese: bool = False, marked: b
         rest = ""
 
     while i < len(run):
-        if run[i] in vocab.han_conjunctions and not (japanese or marked):
+        if not (japanese or marked) and (run[i] in vocab.han_conjunctions or run[i] in vocab.han_conjunctions_between_words and not rest
+                                         and out and out[-1][1] == "generic" and _han_word_at(plain, i + 1, vocab)):
             flush()
             out.append(("and", "", False))
             i += 1
@@ -1045,6 +1048,11 @@ def _han_segments(run: str, vocab: Vocabulary, japanese: bool = False, marked: b
             i += 1
     flush()
     return out
+
+
+def _han_word_at(run: str, start: int, vocab: Vocabulary) -> bool:
+    """Whether a word the vocabulary reads (vocab.yaml han_generic) begins at `start` of a simplified Han run."""
+    return any(run[start:start + size] in vocab.han_words for size in range(2, vocab.han_max + 1))
 
 
 def _han_place_and_level(rest: str, vocab: Vocabulary, after_place: bool) -> list[Piece] | None:

@@ -37,7 +37,9 @@ def test_a_chinese_and_between_two_words_of_a_firm_s_name_keeps_them_apart() -> 
     assert texts("系统研究与模拟公司") == ["systems", "research", "and", "moni"]
     assert not compare_names("YOOMONEY LIMITED LIABILITY COMPANY", "系统研究与模拟公司")["match"]
     assert compare_names("Gibbs & Cox, Inc.", "吉布斯与考克斯公司")["match"]
-    assert "and" not in texts("順和江貿易会社")  # 和 is also a name's character: never read as 'and'
+    # 和 is 'and' only between two words the vocabulary reads: it is also a name's character
+    assert texts("研究和开发中心") == ["research", "and", "development", "center"]
+    assert "and" not in texts("順和江貿易会社") and "and" not in texts("中和研究所")
 
 
 def test_persian_letters_and_the_zero_width_non_joiner() -> None:
