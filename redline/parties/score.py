@@ -1322,12 +1322,18 @@ def everyday_word(result: NameComparison, rarity: Rarity | None) -> str:
 
 def short_acronym(result: NameComparison) -> str:
     """The acronym of fewer than LONG_ACRONYM letters that is all two organisations' names share ('SDI' / 'Specialized
-    Depository Infinitum'), as the query writes it; '' otherwise, and for a public body or names that share a place
-    besides ('Urumqi Municipal PSB': the place names the body)."""
+    Depository Infinitum'), as the query writes it, or such a word written alike inside a listed name that goes on with
+    a word of its own ('EMC' / 'EMC SUD LIMITED', 'OST LLC' / 'LLC VEST-OST'; 'VTB Bank' / 'VTB BANK PJSC' is the whole
+    name); '' otherwise, and for a public body or names that share a place besides ('Urumqi Municipal PSB': the place
+    names the body)."""
     shared = shared_distinctive(result.pairs)
-    if len(shared) != 1 or shared[0].how != "acronym" or result.public_body or any(p.query.kind == PLACE for p in result.pairs):
+    if len(shared) != 1 or result.public_body or any(p.query.kind == PLACE for p in result.pairs):
         return ""
     pair = shared[0]
+    if pair.how == "exact" and pair.query.source.isalpha() and any(t.kind == WORD for t in result.listed_unmatched):
+        return pair.query.source if len(pair.query.source) < LONG_ACRONYM else ""
+    if pair.how != "acronym":
+        return ""
     letters = pair.query.source if " " in pair.listed.source else pair.listed.source
     return letters if len(letters) < LONG_ACRONYM else ""
 

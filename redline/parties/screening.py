@@ -93,6 +93,8 @@ EVERYDAY_WORD_CAP = MATCH_THRESHOLD - REVIEW_BAND
 # ('CJSC "UCB"' of Russia / 'UNITED CREDIT BUREAU' stays a match). Screening only, as EVERYDAY_WORD_CAP: the lists' own
 # aliases are often such acronyms (frozen tune acronyms, 22 true pairs). Basis, session 34: everyday firms tune half, seven
 # of 39 false alerts rested on three letters.
+# Session 46: so do three letters written as a word inside a longer listed name that goes on with a word of its own
+# ('EMC' / 'EMC SUD LIMITED', 'OST LLC' / 'LLC VEST-OST', matches through rule rare_word_whole; score.short_acronym).
 SHORT_ACRONYM_CAP = MATCH_THRESHOLD - REVIEW_BAND
 # wordfreq's Zipf frequency in English (3: once per million words) from which a listed word is everyday: 'sprint'
 # 3.96, 'swan' 3.84, 'terra' 3.44, 'prima' 3.34 are; brands the world writes about ('huawei' 3.28, 'gazprom' 2.64,

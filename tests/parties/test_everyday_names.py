@@ -107,3 +107,14 @@ def test_three_letters_alone_are_for_review_unless_the_country_is_the_party_s() 
     assert not screener.screen(Query(name="SDK INC", country="us"))[0].match
     assert screener.screen(Query(name="SDK INC", country="ru"))[0].match  # the country given is the party's
     assert compare_names("SDK INC", "Specialized Depository Korvanum")["match"]  # the pair score is the lists' alias's
+
+
+def test_three_letters_inside_a_longer_listed_name_are_for_review_unless_the_country_is_the_party_s() -> None:
+    screener = screener_of(
+        listed("o-1", "Company", name=["EMK KORVANUM LIMITED"], country=["ru"]),
+        listed("o-2", "Company", name=["VTK BANK PJSC"], country=["ru"]),
+    )
+    hit = screener.screen(Query(name="EMK"))[0]
+    assert hit.party.id == "o-1" and not hit.match and "only the three letters 'EMK'" in hit.adjustments[-1]
+    assert screener.screen(Query(name="EMK", country="ru"))[0].match  # the country given is the party's
+    assert screener.screen(Query(name="VTK Bank"))[0].match  # three letters that are the whole listed name's word
