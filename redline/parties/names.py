@@ -1140,13 +1140,13 @@ def analyse(raw: str, person: bool = False, reading: str = "", slips: bool = Tru
             text = vocab.ezafe.sub(" ", text)
             notes.append(f"the Persian ezafe {ezafe[0]!r} dropped")
         if "." in text:
-            text = vocab.legal_form_spellings_re.sub(lambda m: vocab.legal_form_spellings[m.group(0)], text)  # dotted forms whole
+            text = _legal_forms_spelt(text, vocab)  # dotted forms whole, before their letters are joined ('s.a. de c.v.')
             text = _DOTTED_RE.sub(lambda match: _dotted_form(match, dotted), text)
             cut = frozenset(_TRUNCATED_RE.findall(text))
         said = len(notes)
         text = _slips_read(text, vocab, notes, forms_only=not slips)
         read_slips = len(notes) > said
-        text = _spelled_out(vocab.legal_form_spellings_re.sub(lambda m: vocab.legal_form_spellings[m.group(0)], text), vocab, notes)
+        text = _spelled_out(_legal_forms_spelt(text, vocab), vocab, notes)  # and as slips were read
         text = _INNER_FORM_WORD.sub(rf"\1{_KEPT}", text)
         found = extract_org_types(text)
         if found:
@@ -1413,6 +1413,11 @@ def _split_glued(pieces: list[Piece]) -> list[Piece]:
         else:
             out.append((word, hint, abjad))
     return out
+
+
+def _legal_forms_spelt(text: str, vocab: Vocabulary) -> str:
+    """Legal forms as lists and users spell them (vocab.yaml legal_form_spellings) written as rigour's org types read them."""
+    return vocab.legal_form_spellings_re.sub(lambda m: vocab.legal_form_spellings[m.group(0)], text)
 
 
 def _spelled_out(text: str, vocab: Vocabulary, notes: list[str]) -> str:
