@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import importlib
 import logging
 import os
@@ -20,6 +19,7 @@ from redline.api.guard import Guard
 from redline.api.hot import HotRoutes, Work
 from redline.api.yente import Entities
 from redline.context import Context, set_context
+from redline.heap import settle_heap
 from redline.ledger import GroupCommit
 from redline.parties.screening import Screener
 
@@ -88,7 +88,7 @@ class Readiness:
             return
         entities = Entities(parties.listed_clusters())  # of `screener`: get_screener() returned it just now
         lists = Lists(screener, entities, frozenset(s["source"] for s in screener.snapshots))
-        warm_screening(screener)
+        screener.warm()
         settle_heap()
         self.lists = lists
         if held is not None:
@@ -114,33 +114,6 @@ class Readiness:
                 self.load()
             else:
                 self.ensure_loading()
-
-
-# One name in each script the name analysis treats apart: its first use in a process loads that
-# script's tables and libraries (a kana name about 1 s of CPU, a Han one 0.1 s). Screened once where
-# the lists are loaded, in the parent before it forks, so that no worker's first such request
-# holds the worker (and the interpreter lock) while they load.
-WARM_NAMES = ("Huawei Technologies Co., Ltd.", "华为技术有限公司", "戈德史密斯", "ミツビシ", "三菱商事株式会社",
-              "삼성전자", "Газпром нефть", "شركة النفط الوطنية", "גולדשמיט", "ဗမာ့ စီးပွားရေး", "Ελληνική Εταιρεία",
-              "भारत हेवी इलेक्ट्रिकल्स", "บริษัท ไทย", "Ivanov Ivan Ivanovich")
-
-
-def warm_screening(screener: Screener) -> None:
-    from redline.parties.screening import Query
-
-    for name in WARM_NAMES:
-        for schema in (None, "Person"):
-            screener.screen(Query(name=name, schema=schema), limit=1)
-
-
-def settle_heap() -> None:
-    """What is loaded now (the screener, its entities, an index) lives as long as the process:
-    collect once, then move every object left into the collector's permanent generation. Unfrozen,
-    the listed entities alone made each full collection take about 200 ms (a p99 of 200 ms under
-    load); frozen, a full collection walks only what requests made since. Before a fork it also
-    keeps the collector from writing to, and so copying, the pages the workers share."""
-    gc.collect()
-    gc.freeze()
 
 
 @dataclass(frozen=True)

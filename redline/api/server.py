@@ -105,7 +105,8 @@ def _die_with_parent() -> None:
 def _serve(context: Any, options: ServeOptions) -> None:
     import uvicorn
 
-    from redline.api.app import WATCH_S, create_app, settle_heap
+    from redline.api.app import WATCH_S, create_app
+    from redline.heap import settle_heap
 
     sock = socket.socket(socket.AF_INET6 if ":" in options.host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -22,6 +22,7 @@ from typing import Any
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from redline.csvio import CsvInputError, detect_encoding, dict_writer, is_parquet, read_parquet, read_rows
+from redline.heap import settle_heap
 from redline.inputs import InputError, parse_country, parse_date, parse_name, parse_schema
 from redline.parties import api, dask_engine
 from redline.parties.screening import Query, explain
@@ -252,6 +253,8 @@ def screen_csv(
                     lambda job: dask.submit(_screen_chunk_on_worker, cache, date_order, job, pure=False).result,
                     jobs, dask_engine.depth(dask))
             elif workers > 1:
+                _worker_screener.warm()  # each script's tables loaded once, here, not once in each worker
+                settle_heap()  # and the collector kept from copying the pages the workers share
                 pool = multiprocessing.get_context("fork").Pool(workers)
                 running.callback(pool.terminate)
                 results = dask_engine.ordered(lambda job: pool.apply_async(_screen_chunk, (job,)).get,

@@ -1,0 +1,36 @@
+"""A screen-file run on several workers loads each script's tables once, in the process that forks them, and
+writes what one worker writes."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from redline.context import get_context
+from redline.parties import batch, han_translation, scripts
+from redline.parties.snapshots import import_paths
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "lists"
+NAMES = ("Beijing Testsec Surveillance Technology Co., Ltd", "Plain Bakery", "Hangzhou Hikvision Digital Technology",
+         "Nobody Particular Ltd")
+
+
+def test_workers_share_the_tables_their_parent_loaded_and_write_what_one_worker_writes(
+        redline_home: Path, data_dir: Path, tmp_path: Path) -> None:
+    results, _ = import_paths(get_context().store, [FIXTURES / "uk_fcdo", data_dir / "lists" / "us_dod_1260h"])
+    assert results and all(r.status == "imported" for r in results), results
+    book = tmp_path / "book.csv"
+    rows = 2 * batch.CHUNK + 1  # three chunks: a pool of two
+    with book.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([("id", "name"), *((i, NAMES[i % len(NAMES)]) for i in range(rows))])
+    han_translation._dictionary.cache_clear()
+    scripts._kakasi.cache_clear()
+
+    pooled = batch.screen_csv(book, tmp_path / "pooled.csv", resume=False, progress=False, workers=2, record=False)
+
+    # Latin names only: without the start, nothing here would have read the Chinese or the Japanese tables
+    assert han_translation._dictionary.cache_info().currsize == 1
+    assert scripts._kakasi.cache_info().currsize == 1
+    alone = batch.screen_csv(book, tmp_path / "alone.csv", resume=False, progress=False, workers=1, record=False)
+    assert pooled["rows"] == alone["rows"] == rows and pooled["matches"] == alone["matches"] > 0
+    assert (tmp_path / "pooled.csv").read_text(encoding="utf-8") == (tmp_path / "alone.csv").read_text(encoding="utf-8")
