@@ -1165,7 +1165,7 @@ def _one_name_spelt_two_ways(
     a, b = fold(q.text), fold(c.text)
     if q.kind != c.kind or q.abjad or c.abjad or JaroWinkler.similarity(a, b) < RESIDUAL_AGREEMENT:
         return
-    if max(len(a), len(b)) <= SHORT_RESIDUAL and not _short_names_agree(a, b):
+    if max(len(a), len(b)) <= SHORT_RESIDUAL and not (_short_names_agree(a, b) or _one_consonant_read_alike(q.text, c.text)):
         return
     if _BURMESE_H.match(a) and a[1] != b[0] or _BURMESE_H.match(b) and b[1] != a[0]:
         return  # an h before another consonant than the other name's first: two names ('Hlaing' / 'Naing'; not 'Htun' / 'Tun')
@@ -1230,6 +1230,15 @@ def _short_names_agree(a: str, b: str) -> bool:
     if Levenshtein.distance(a, b) > 1:
         return False
     return len(a) != len(b) or all(x == y or _VOWELS.match(x) and _VOWELS.match(y) for x, y in zip(a, b))
+
+
+def _one_consonant_read_alike(a: str, b: str) -> bool:
+    """Two short names one letter apart that one of vocab.yaml's consonant_readings writes one way ('Omgy' / 'Omqy': q
+    as g), as rule one_name_two_ways's longer names are (names.loose_consonants)."""
+    if Levenshtein.distance(a, b) != 1:
+        return False
+    read_a, read_b = loose_spellings(a), loose_spellings(b)
+    return any(x and x == y for x, y in zip(read_a[LOOSE_CONSONANTS:], read_b[LOOSE_CONSONANTS:]))
 
 
 def _parent_tail(tokens: tuple[Token, ...], used: set[int]) -> frozenset[str]:

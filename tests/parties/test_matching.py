@@ -529,6 +529,8 @@ def test_two_short_given_names_one_consonant_apart_are_two_names() -> None:
     # Burmese hl is a consonant of its own: 'Naing' / 'Hlaing' are two names (session 33)
     assert not compare_names("OO, Aung Naing", "OO, Aung Hlaing", "Person")["match"]
     assert compare_names("Oleksii Mykhailovych Saliaiev", "Alekseii Mikhailovich Saliaiev", "Person")["match"]
+    # ... but one consonant for another that a transliteration writes both ways (q and g of Arabic ق) is one name
+    assert compare_names("AL-ZUGY, Karim Salih Abd-Rabbuh", "AL-ZUQY, Kareem Salih Abed Rabbo", "Person")["match"]
 
 
 def test_a_long_vowel_written_last_is_read_last() -> None:
