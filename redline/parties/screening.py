@@ -22,6 +22,7 @@ from redline.parties.score import (
     WRITTEN,
     NameComparison,
     Rarity,
+    EVERYDAY_ZIPF,
     Similarities,
     compare,
     everyday_word,
@@ -103,10 +104,6 @@ EVERYDAY_WORD_CAP = MATCH_THRESHOLD - REVIEW_BAND
 # Session 46: so do three letters written as a word inside a longer listed name that goes on with a word of its own
 # ('EMC' / 'EMC SUD LIMITED', 'OST LLC' / 'LLC VEST-OST', matches through rule rare_word_whole; score.short_acronym).
 SHORT_ACRONYM_CAP = MATCH_THRESHOLD - REVIEW_BAND
-# wordfreq's Zipf frequency in English (3: once per million words) from which a listed word is everyday: 'sprint'
-# 3.96, 'swan' 3.84, 'terra' 3.44, 'prima' 3.34 are; brands the world writes about ('huawei' 3.28, 'gazprom' 2.64,
-# 'sberbank' 1.91) and the lists' own words ('tempbank', 'kitoko') are not.
-EVERYDAY_ZIPF = 3.3
 
 
 @dataclass

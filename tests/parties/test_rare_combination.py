@@ -45,6 +45,22 @@ def test_a_common_combination_stays_capped() -> None:
     assert _compare(NAME, NAME, _table(many - 1)).score >= MATCH_THRESHOLD
 
 
+def test_a_combination_met_through_another_english_word_keeps_the_cap() -> None:
+    """'Commercial' is read as the sector word 'trading', as 'trade' is; a name of sector words only is those words as
+    written ('Engineering and Commercial Services' is not 'Engineering and Trade Services'), while one word's spellings,
+    and forms are that word ('Centre' / 'Center', 'Technology' / 'Technologies')."""
+    words = ("engineering", "trading", "services")
+    table = Rarity.of([set(words)], [set(words)])
+    listed = "Engineering and Trade Services"
+    assert _compare("Engineering and Trade Services", listed, table).score >= MATCH_THRESHOLD
+    found = _compare("Engineering and Commercial Services", listed, table)
+    assert found.score < MATCH_THRESHOLD and RULES["rare_combination"].says not in found.explain(), found.explain()
+    words = ("research", "center", "technology")
+    table = Rarity.of([set(words)], [set(words)])
+    spelt = _compare("Technology Research Centre", "Technologies Research Center", table)
+    assert spelt.score >= MATCH_THRESHOLD and RULES["rare_combination"].says in spelt.explain(), spelt.explain()
+
+
 def test_two_sector_words_or_a_word_left_keep_the_cap() -> None:
     table = Rarity.of([{"digital", "technology"}, {"digital"}], [{"digital", "technology"}, {"digital"}])
     assert _compare("Digital Technologies", "Digital Technologies", table).score < MATCH_THRESHOLD
