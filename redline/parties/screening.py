@@ -38,7 +38,7 @@ CANDIDATES = 48
 JOINED_WORD_MIN = 4
 
 # One name in each script the name analysis treats apart: its first use in a process loads that script's tables and
-# libraries (a kana name about 1 s of CPU, a Han one's dictionary 1.7 s). Screener.warm screens them where a process
+# libraries (a kana name pykakasi's dictionaries, 0.7 s; a Han one CC-CEDICT, about 1 s). Screener.warm screens them where a process
 # that forks (a server's parent, a batch's pool) holds the lists, so that no worker's first such name loads them again.
 WARM_NAMES = ("Huawei Technologies Co., Ltd.", "华为技术有限公司", "戈德史密斯", "ミツビシ", "三菱商事株式会社",
               "삼성전자", "Газпром нефть", "شركة النفط الوطنية", "גולדשמיט", "ဗမာ့ စီးပွားရေး", "Ελληνική Εταιρεία",
@@ -178,10 +178,12 @@ class Screener:
         self.similar = Similarities()
 
     def warm(self) -> None:
-        """Load every script's tables and libraries now (WARM_NAMES), as a person's name and as any party's."""
+        """Load every script's tables and libraries now (WARM_NAMES), as a person's name and as any party's, and
+        wordfreq's English word frequencies (rule rare_combination reads them: score._synonyms)."""
         for name in WARM_NAMES:
             for schema in (None, "Person"):
                 self.screen(Query(name=name, schema=schema), limit=1)
+        everyday_words(("trade",))
 
     def screen(self, query: Query, limit: int = 5, threshold: float = MATCH_THRESHOLD, on: date | None = None) -> list[Hit]:
         on = on or date.today()
