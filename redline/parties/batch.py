@@ -12,6 +12,7 @@ import csv
 import io
 import multiprocessing
 import os
+import zlib
 from collections.abc import Iterator
 from contextlib import ExitStack
 from functools import lru_cache
@@ -35,6 +36,7 @@ CHUNK = 256
 # 256 rows a run of repeated names was held to ~5,000 rows/s by the round trips (benchmarks/parties_dask_scale.py).
 CLUSTER_CHUNK = 2048
 REPEATS_REMEMBERED = 1 << 15  # per worker: a counterparty file names the same party again and again
+QUERY_COLUMNS = ("name", "schema", "country", "birth_date")  # what a row asks (_query): rows asking alike go to one worker
 
 
 class BatchError(ValueError):
@@ -99,24 +101,67 @@ def _best_hit(name: str, schema: str | None, country: str | None, birth_date: st
 Reviewable = tuple[int, dict[str, Any], dict[str, Any]]  # line, query, hit
 
 
-def _screen_chunk(
-    job: tuple[list[str], list[str], list[tuple[int, list[str]]]],
-) -> tuple[str, int, int, list[str], list[Reviewable]]:
-    """One chunk of rows -> its output CSV text, its row count, its matches, its row errors and
-    its rows with a reviewable hit. Workers send back finished text, so the parent only writes."""
-    header, fields, rows = job
+Screened = tuple[list[str], int, list[tuple[int, str]], list[Reviewable]]  # each row's CSV text, matches, errors, hits
+
+
+def _screen_rows(header: list[str], fields: list[str], rows: list[tuple[int, list[str]]]) -> Screened:
+    """Rows -> each row's output CSV text, the matches, the row errors (with their lines) and the rows with a
+    reviewable hit. Workers send back finished text, so the parent only writes."""
     text = io.StringIO()
     writer = dict_writer(text, fieldnames=fields, extrasaction="ignore", lineterminator="\r\n")
-    matches, errors, hits = 0, [], []  # type: int, list[str], list[Reviewable]
+    ends, matches, errors, hits = [0], 0, [], []  # type: list[int], int, list[tuple[int, str]], list[Reviewable]
     for line, values in rows:
         result = _screen_row(line, dict(zip(header, values)))
         matches += result["match"] == "true"
         if result["error"]:
-            errors.append(result["error"])
+            errors.append((line, result["error"]))
         elif result.get("_hit"):
             hits.append((line, result["_query"], result["_hit"]))
         writer.writerow(result)
-    return text.getvalue(), len(rows), matches, errors, hits
+        ends.append(text.tell())
+    value = text.getvalue()
+    return [value[start:end] for start, end in zip(ends, ends[1:])], matches, errors, hits
+
+
+def _screen_chunk(
+    job: tuple[list[str], list[str], list[tuple[int, list[str]]]],
+) -> tuple[str, int, int, list[str], list[Reviewable]]:
+    """One chunk of rows -> its output CSV text, its row count, its matches, its row errors and
+    its rows with a reviewable hit."""
+    header, fields, rows = job
+    written, matches, errors, hits = _screen_rows(header, fields, rows)
+    return "".join(written), len(rows), matches, [error for _, error in errors], hits
+
+
+def _screen_share(job: tuple[list[str], list[str], list[tuple[int, list[str]]]]) -> Screened:
+    return _screen_rows(*job)
+
+
+def _dealt(header: list[str], fields: list[str], rows: list[tuple[int, list[str]]], workers: int) -> list[list[int]]:
+    """A chunk's rows dealt to `workers` by what they ask (name, schema, country, birth date), as the places of each
+    worker's rows: a query met again goes to the worker that screened it, whose _best_hit remembers it, instead of
+    being screened once more on each worker it happens to reach."""
+    asked = [i for i, column in enumerate(header) if column in QUERY_COLUMNS]
+    shares: list[list[int]] = [[] for _ in range(workers)]
+    for place, (_, values) in enumerate(rows):
+        key = "\x1f".join(values[i] if i < len(values) else "" for i in asked)
+        shares[zlib.crc32(key.encode("utf-8")) % workers].append(place)
+    return shares
+
+
+def _gathered(rows: int, places: list[list[int]], results: list[Screened]) -> tuple[str, int, int, list[str], list[Reviewable]]:
+    """The workers' shares of one chunk back in the chunk's order: _screen_chunk's result."""
+    written = [""] * rows
+    matches, errors, hits = 0, [], []  # type: int, list[tuple[int, str]], list[Reviewable]
+    for share, (texts, found, bad, reviewable) in zip(places, results):
+        for place, text in zip(share, texts):
+            written[place] = text
+        matches += found
+        errors += bad
+        hits += reviewable
+    errors.sort()
+    hits.sort(key=lambda hit: hit[0])
+    return "".join(written), rows, matches, [error for _, error in errors], hits
 
 
 def _record_chunk(ctx: Any, hits: list[Reviewable], snapshots: list[str], extra: dict[str, Any]) -> list[int]:
@@ -255,10 +300,19 @@ def screen_csv(
             elif workers > 1:
                 _worker_screener.warm()  # each script's tables loaded once, here, not once in each worker
                 settle_heap()  # and the collector kept from copying the pages the workers share
-                pool = multiprocessing.get_context("fork").Pool(workers)
-                running.callback(pool.terminate)
-                results = dask_engine.ordered(lambda job: pool.apply_async(_screen_chunk, (job,)).get,
-                                              jobs, workers * dask_engine.IN_FLIGHT_PER_WORKER)
+                fork = multiprocessing.get_context("fork")
+                pools = [fork.Pool(1) for _ in range(workers)]
+                for pool in pools:
+                    running.callback(pool.terminate)
+
+                def submit(job: Any) -> Any:
+                    header_, fields_, chunk = job
+                    places = _dealt(header_, fields_, chunk, workers)
+                    shares = [pool.apply_async(_screen_share, ((header_, fields_, [chunk[p] for p in share]),))
+                              for pool, share in zip(pools, places)]
+                    return lambda: _gathered(len(chunk), places, [share.get() for share in shares])
+
+                results = dask_engine.ordered(submit, jobs, workers * dask_engine.IN_FLIGHT_PER_WORKER)
             else:
                 results = map(_screen_chunk, jobs)
             try:

@@ -32,3 +32,15 @@ def test_workers_share_the_tables_their_parent_loaded_and_write_what_one_worker_
     alone = batch.screen_csv(book, tmp_path / "alone.csv", resume=False, progress=False, workers=1, record=False)
     assert pooled["rows"] == alone["rows"] == rows and pooled["matches"] == alone["matches"] > 0
     assert (tmp_path / "pooled.csv").read_text(encoding="utf-8") == (tmp_path / "alone.csv").read_text(encoding="utf-8")
+
+
+def test_rows_asking_alike_are_dealt_to_one_worker_and_every_row_once() -> None:
+    header = ["id", "name", "country"]
+    rows = [(i + 2, [str(i), NAMES[i % len(NAMES)], "CN" if i % 3 else ""]) for i in range(60)]
+    shares = batch._dealt(header, header, rows, 3)
+    assert sorted(place for share in shares for place in share) == list(range(60))
+    asked = {}
+    for worker, share in enumerate(shares):
+        for place in share:
+            assert asked.setdefault(tuple(rows[place][1][1:]), worker) == worker  # one query, one worker
+    assert len(asked) == 2 * len(NAMES) and sum(1 for share in shares if share) > 1
