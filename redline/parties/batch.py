@@ -13,9 +13,9 @@ import io
 import multiprocessing
 import os
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -137,7 +137,7 @@ def _screen_share(job: tuple[list[str], list[str], list[tuple[int, list[str]]]])
     return _screen_rows(*job)
 
 
-def _dealt(header: list[str], fields: list[str], rows: list[tuple[int, list[str]]], workers: int) -> list[list[int]]:
+def _dealt(header: list[str], rows: list[tuple[int, list[str]]], workers: int) -> list[list[int]]:
     """A chunk's rows dealt to `workers` by what they ask (name, schema, country, birth date), as the places of each
     worker's rows: a query met again goes to the worker that screened it, whose _best_hit remembers it, instead of
     being screened once more on each worker it happens to reach."""
@@ -147,6 +147,14 @@ def _dealt(header: list[str], fields: list[str], rows: list[tuple[int, list[str]
         key = "\x1f".join(values[i] if i < len(values) else "" for i in asked)
         shares[zlib.crc32(key.encode("utf-8")) % workers].append(place)
     return shares
+
+
+def _on_pools(pools: list[Any], job: tuple[list[str], list[str], list[tuple[int, list[str]]]]) -> Callable[[], Any]:
+    """One chunk dealt to `pools` (a process each, _dealt); what waits for it returns _screen_chunk's result."""
+    header, fields, rows = job
+    places = _dealt(header, rows, len(pools))
+    shares = [pool.apply_async(_screen_share, ((header, fields, [rows[p] for p in share]),)) for pool, share in zip(pools, places)]
+    return lambda: _gathered(len(rows), places, [share.get() for share in shares])
 
 
 def _gathered(rows: int, places: list[list[int]], results: list[Screened]) -> tuple[str, int, int, list[str], list[Reviewable]]:
@@ -275,8 +283,7 @@ def screen_csv(
         _country("cn")  # the country table is loaded once here, not once per worker
     out_fields = header + [c for c in HIT_COLUMNS if c not in header]
     done = min(_done_rows(output, out_fields), total) if resume else 0
-    if engine == "local":
-        workers = min(workers or max(1, min(os.cpu_count() or 1, 8)), -(-(total - done) // CHUNK))  # no pool for a small file
+    cores = min(workers or max(1, min(os.cpu_count() or 1, 8)), -(-(total - done) // CHUNK))  # local: no pool for a small file
     matches, errors, recorded = 0, [], []  # type: int, list[str], list[int]
     context = api.current_context(ctx) if record else None
     labels = [s["label"] for s in _worker_screener.snapshots]
@@ -297,22 +304,14 @@ def screen_csv(
                 results = dask_engine.ordered(
                     lambda job: dask.submit(_screen_chunk_on_worker, cache, date_order, job, pure=False).result,
                     jobs, dask_engine.depth(dask))
-            elif workers > 1:
+            elif cores > 1:
                 _worker_screener.warm()  # each script's tables loaded once, here, not once in each worker
                 settle_heap()  # and the collector kept from copying the pages the workers share
                 fork = multiprocessing.get_context("fork")
-                pools = [fork.Pool(1) for _ in range(workers)]
+                pools = [fork.Pool(1) for _ in range(cores)]
                 for pool in pools:
                     running.callback(pool.terminate)
-
-                def submit(job: Any) -> Any:
-                    header_, fields_, chunk = job
-                    places = _dealt(header_, fields_, chunk, workers)
-                    shares = [pool.apply_async(_screen_share, ((header_, fields_, [chunk[p] for p in share]),))
-                              for pool, share in zip(pools, places)]
-                    return lambda: _gathered(len(chunk), places, [share.get() for share in shares])
-
-                results = dask_engine.ordered(submit, jobs, workers * dask_engine.IN_FLIGHT_PER_WORKER)
+                results = dask_engine.ordered(partial(_on_pools, pools), jobs, cores * dask_engine.IN_FLIGHT_PER_WORKER)
             else:
                 results = map(_screen_chunk, jobs)
             try:

@@ -37,7 +37,7 @@ def test_workers_share_the_tables_their_parent_loaded_and_write_what_one_worker_
 def test_rows_asking_alike_are_dealt_to_one_worker_and_every_row_once() -> None:
     header = ["id", "name", "country"]
     rows = [(i + 2, [str(i), NAMES[i % len(NAMES)], "CN" if i % 3 else ""]) for i in range(60)]
-    shares = batch._dealt(header, header, rows, 3)
+    shares = batch._dealt(header, rows, 3)
     assert sorted(place for share in shares for place in share) == list(range(60))
     asked = {}
     for worker, share in enumerate(shares):
