@@ -102,6 +102,8 @@ Reviewable = tuple[int, dict[str, Any], dict[str, Any]]  # line, query, hit
 
 
 Screened = tuple[list[str], int, list[tuple[int, str]], list[Reviewable]]  # each row's CSV text, matches, errors, hits
+Job = tuple[list[str], list[str], list[tuple[int, list[str]]]]  # a chunk: the input header, the output fields, its rows with their lines
+Done = tuple[str, int, int, list[str], list[Reviewable]]  # a chunk's CSV text, rows, matches, row errors, reviewable hits
 
 
 def _screen_rows(header: list[str], fields: list[str], rows: list[tuple[int, list[str]]]) -> Screened:
@@ -123,18 +125,11 @@ def _screen_rows(header: list[str], fields: list[str], rows: list[tuple[int, lis
     return [value[start:end] for start, end in zip(ends, ends[1:])], matches, errors, hits
 
 
-def _screen_chunk(
-    job: tuple[list[str], list[str], list[tuple[int, list[str]]]],
-) -> tuple[str, int, int, list[str], list[Reviewable]]:
+def _screen_chunk(job: Job) -> Done:
     """One chunk of rows -> its output CSV text, its row count, its matches, its row errors and
     its rows with a reviewable hit."""
     header, fields, rows = job
-    written, matches, errors, hits = _screen_rows(header, fields, rows)
-    return "".join(written), len(rows), matches, [error for _, error in errors], hits
-
-
-def _screen_share(job: tuple[list[str], list[str], list[tuple[int, list[str]]]]) -> Screened:
-    return _screen_rows(*job)
+    return _gathered(len(rows), [list(range(len(rows)))], [_screen_rows(header, fields, rows)])
 
 
 def _dealt(header: list[str], rows: list[tuple[int, list[str]]], workers: int) -> list[list[int]]:
@@ -149,16 +144,17 @@ def _dealt(header: list[str], rows: list[tuple[int, list[str]]], workers: int) -
     return shares
 
 
-def _on_pools(pools: list[Any], job: tuple[list[str], list[str], list[tuple[int, list[str]]]]) -> Callable[[], Any]:
+def _on_pools(pools: list[Any], job: Job) -> Callable[[], Done]:
     """One chunk dealt to `pools` (a process each, _dealt); what waits for it returns _screen_chunk's result."""
     header, fields, rows = job
     places = _dealt(header, rows, len(pools))
-    shares = [pool.apply_async(_screen_share, ((header, fields, [rows[p] for p in share]),)) for pool, share in zip(pools, places)]
+    shares = [pool.apply_async(_screen_rows, (header, fields, [rows[p] for p in share])) for pool, share in zip(pools, places)]
     return lambda: _gathered(len(rows), places, [share.get() for share in shares])
 
 
-def _gathered(rows: int, places: list[list[int]], results: list[Screened]) -> tuple[str, int, int, list[str], list[Reviewable]]:
-    """The workers' shares of one chunk back in the chunk's order: _screen_chunk's result."""
+def _gathered(rows: int, places: list[list[int]], results: list[Screened]) -> Done:
+    """Shares of one chunk's rows (their places in it, and _screen_rows of them) back in the chunk's order: its output
+    CSV text, its row count, its matches, its row errors and its rows with a reviewable hit, each by line."""
     written = [""] * rows
     matches, errors, hits = 0, [], []  # type: int, list[tuple[int, str]], list[Reviewable]
     for share, (texts, found, bad, reviewable) in zip(places, results):
