@@ -286,6 +286,24 @@ def test_a_glottal_stop_in_a_foreign_name_in_burmese_is_the_final_the_latin_writ
     assert not compare_names("ခရစ်ဂျက်", "Chris Jones")["match"]
 
 
+def test_a_foreign_name_written_in_burmese_as_one_run_meets_the_latin_name_a_consonant_in_five_apart() -> None:
+    """Burmese writes a name without spaces, and drops or changes some of a foreign name's consonants: the run against
+    every word of the Latin name joined, their keys one class apart in five (score._heard_nearly)."""
+    assert compare_names("သော်စတန်ကင့်အေဖာ", "Thorsten Kinhöfer")["match"]  # keys 'tstnknb' / 'tstnknhb'
+    assert compare_names("ဂျိန်းမော်ရမ်", "Jane Moran")["match"]  # 'jnmrm' / 'jnmrn'
+    assert not compare_names("သော်စတန်ကင့်အေဖာ", "Tom Sjogren")["match"]
+    assert not compare_names("ဂျိန်းမော်ရမ်", "Jane Morgan Lewis")["match"]  # a class apart in five, not three
+    # Some of the Latin name's words are no run: 'Santa Anita' would take the run and leave 'Derby' unmatched.
+    assert compare_names("ဆန်တာအနီတဒါဘီ", "Santa Anita Derby")["match"]
+
+
+def test_burmese_writes_a_foreign_t_with_its_aspirate_and_ai_with_the_rhyme_aing() -> None:
+    assert compare_names("ထရူဘီနီ", "Tribune")["match"]  # htarubini
+    assert compare_names("ဆိုင်ကလုန်း", "Cyclone")["match"]  # saingkalon
+    assert not compare_names("ဆိုင်ကလုန်း", "Salon")["match"]
+    assert not compare_names("ထရူဘီနီ", "Rubin")["match"]
+
+
 def test_japanese_names_in_cyrillic_read_back_from_polivanov() -> None:
     assert polivanov("Хигути") == "higuchi"
     assert polivanov("Фудзихико") == "fujihiko"
