@@ -304,6 +304,18 @@ def test_burmese_writes_a_foreign_t_with_its_aspirate_and_ai_with_the_rhyme_aing
     assert not compare_names("ထရူဘီနီ", "Rubin")["match"]
 
 
+def test_scripts_that_spell_by_sound_do_not_write_an_english_silent_gh_or_k() -> None:
+    """'Leighton' 레이턴 leiteon, 'Knight' ナイト naito: the sound key leaves out gh before t and an initial kn's k
+    (scripts.sound_key); Hangul's ch is a tz as it is a ts ('Fritz' 프리츠)."""
+    assert sound_key("leighton") == sound_key("leiton")
+    assert sound_key("knight") == sound_key("night")
+    assert compare_names("마거릿 레이턴", "Margaret Leighton", "Person")["match"]
+    assert compare_names("ナイト", "Knight", "Person")["match"]
+    assert compare_names("클레멘스 프리츠", "Clemens Fritz", "Person")["match"]
+    assert not compare_names("마거릿 레이턴", "Margaret Lawson", "Person")["match"]
+    assert sound_key("baghdadi") == "bkt"  # an Arabic gh is said (d, d one class)
+
+
 def test_japanese_names_in_cyrillic_read_back_from_polivanov() -> None:
     assert polivanov("Хигути") == "higuchi"
     assert polivanov("Фудзихико") == "fujihiko"
