@@ -580,6 +580,14 @@ def test_letters_chinese_and_burmese_write_for_a_foreign_name_are_read_back_wher
     assert not compare_names("영조", "Yonjo", "Person")["match"]  # Hangul writes n and ng apart
 
 
+def test_pinyin_x_for_an_s_and_yue_for_a_jo() -> None:
+    """Chinese writes a foreign s with x ('Sean' 肖恩 xiaoen) and Jo with 约 yue ('Johnston' 约翰斯顿): read back where
+    the Latin spelling has them (scripts.sound_readings)."""
+    assert compare_names("肖恩", "Sean", "Person")["match"]
+    assert compare_names("玛格丽特·麦凯格·约翰斯顿", "Margarett Mccuaig Johnston", "Person")["match"]
+    assert not compare_names("夏普", "Shapiro", "Person")["match"]
+
+
 def test_a_cyrillic_v_is_a_consonant_the_latin_spelling_writes() -> None:
     """в is v: 'Корвижн' korvizhn is 'Korvision' as Russian writes it by sound, not 'Kursan', whose key it had with the v
     dropped as a glide; a Hebrew or Persian vav written w or qu is still met ('Quincy', 'Dawood')."""
