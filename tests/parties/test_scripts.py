@@ -580,6 +580,13 @@ def test_letters_chinese_and_burmese_write_for_a_foreign_name_are_read_back_wher
     assert not compare_names("영조", "Yonjo", "Person")["match"]  # Hangul writes n and ng apart
 
 
+def test_two_names_met_only_on_consonant_keys_do_not_make_two_further_names_cheap() -> None:
+    """Rule more_names: 'vallee' / ولی wli and 'jean' / جان jan are consonant keys many names share; two more names of
+    the query's own are another person's. One further name is a middle name a list leaves out."""
+    assert not compare_names("Charles-Jean de la Vallée-Poussin", "ولی جان", "Person")["match"]
+    assert compare_names("Sarah May Stern", "萨拉·斯特恩", "Person")["match"]
+
+
 def test_pinyin_x_for_an_s_and_yue_for_a_jo() -> None:
     """Chinese writes a foreign s with x ('Sean' 肖恩 xiaoen) and Jo with 约 yue ('Johnston' 约翰斯顿): read back where
     the Latin spelling has them (scripts.sound_readings)."""
