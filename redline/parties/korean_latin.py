@@ -68,20 +68,35 @@ def _surnames() -> frozenset[str]:
     return frozenset(spelling(s) for s in korean_surnames())
 
 
+def _korean_words(name: str) -> tuple[list[re.Match[str]], list[str]] | None:
+    """The words of a name (casefolded) and their one spelling, or None unless every word is Korean syllables and one
+    is a Korean family name."""
+    if not name.translate(_MARKS).isascii():
+        return None
+    words = list(_WORD.finditer(name))
+    if not words:
+        return None
+    for match in words:
+        if not all(_KOREAN_WORD.fullmatch(piece.translate(_MARKS)) for piece in match.group(0).split("-")):
+            return None
+    read = [spelling(m.group(0)) for m in words]
+    return (words, read) if any(word in _surnames() for word in read) else None
+
+
+@lru_cache(maxsize=4096)
+def korean_name(name: str) -> bool:
+    """Whether a name (casefolded) is a Korean name in Latin letters, in any romanisation ('lee jong-ho', 'ri chang
+    ho'), whether or not one_way rewrites it."""
+    return _korean_words(name) is not None
+
+
 def one_way(name: str) -> tuple[str, list[str]]:
     """The name (casefolded) with its words in the one spelling, and what was rewritten; unchanged,
     with [], unless every word is Korean syllables and one is a Korean family name."""
-    if not name.translate(_MARKS).isascii():
+    found = _korean_words(name)
+    if found is None:
         return name, []
-    words = list(_WORD.finditer(name))
-    if not words:
-        return name, []
-    for match in words:
-        if not all(_KOREAN_WORD.fullmatch(piece.translate(_MARKS)) for piece in match.group(0).split("-")):
-            return name, []
-    read = [spelling(m.group(0)) for m in words]
-    if not any(word in _surnames() for word in read):
-        return name, []
+    words, read = found
     out, notes, last = [], [], 0
     for match, word in zip(words, read):
         out.append(name[last:match.start()] + word)
