@@ -50,8 +50,7 @@ from redline.parties.names import (
     word_stem,
     vocabulary,
 )
-from redline.parties.korean_latin import korean_name, one_syllable
-from redline.parties.korean_latin import spelling as korean_spelling
+from redline.parties.korean_latin import korean_name, one_syllable, spelling as korean_spelling
 from redline.parties.slips import one_slip, swapped_or_doubled
 from redline.parties.scripts import GLOTTAL, final_vowel_read, glottal_agrees, liquid_key, loose_readings, sound_key, sound_readings, vowels_agree
 
