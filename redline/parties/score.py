@@ -649,7 +649,7 @@ def _skeleton_similarity(q: Token, c: Token) -> tuple[float, str]:
             heard = sound_key(loose.text)
             found = max(found, _key_similarity(skeleton(loose.text), said, "sound key"), _key_similarity(heard, said, "sound key"))
     if loose.sound and found[0] < SIMILARITY["skeleton"] and (
-        GLOTTAL in loose.text and glottal_agrees(loose.text, latin.text) or _heard_nearly(loose.text, latin.text)
+        GLOTTAL in loose.text and glottal_agrees(loose.text, latin.text) or _heard_nearly(_heard(loose.text, latin.text), latin.text)
     ):
         found = SIMILARITY["skeleton"], "sound key"
     return found
@@ -667,10 +667,15 @@ HEARD_KEY_MIN = 5
 HEARD_KEY_SHARE = 5
 
 
-def _heard_nearly(loose: str, latin: str) -> bool:
-    """A romanisation from a script that spells by sound against a Latin spelling: their consonant keys (as read, and
-    as the script hears the Latin spelling: sound_key) one class apart in HEARD_KEY_SHARE."""
-    heard = {skeleton(loose), sound_key(loose), *(skeleton(text) for text in sound_readings(loose, latin))}
+def _heard(loose: str, latin: str) -> tuple[str, ...]:
+    """The consonant keys of a romanisation from a script that spells by sound, as read and in the readings the Latin
+    spelling shows (scripts.sound_readings)."""
+    return (skeleton(loose), sound_key(loose), *(skeleton(text) for text in sound_readings(loose, latin)))
+
+
+def _heard_nearly(heard: tuple[str, ...], latin: str) -> bool:
+    """Keys of a romanisation from a script that spells by sound (_heard) against a Latin spelling's (as written, and as
+    the script hears it: sound_key): one class apart in HEARD_KEY_SHARE."""
     said = {skeleton(latin), sound_key(latin)}
     for a in heard:
         for b in said:
@@ -682,6 +687,7 @@ def _heard_nearly(loose: str, latin: str) -> bool:
     return False
 
 
+SOUND_KEYS = ("skeleton", "sound key")  # how a word met on consonant keys is paired (_skeleton_similarity, sound compounds)
 _ASPIRATE = re.compile("ht")  # a syllable spelt by sound that starts so is Burmese (ထ): no other romanisation writes it
 
 
@@ -1311,7 +1317,7 @@ def _more_words(query: AnalysedName, listed: AnalysedName, result: NameCompariso
     if query.person and listed.person:
         names = [p for p in result.pairs if p.query.kind == WORD and p.listed.kind == WORD]
         further = result.query_unmatched or result.listed_unmatched
-        if len(names) >= 2 and (len(further) < FURTHER_NAMES_ON_KEYS or any(p.how not in _KEYS_ONLY for p in names)):
+        if len(names) >= 2 and (len(further) < FURTHER_NAMES_ON_KEYS or any(p.how not in SOUND_KEYS for p in names)):
             return "more_names"
         rare = len(names) == 1 and (_rare_as_written(names[0], rarity) or _rare_kunya(names[0], query, listed, rarity))
         return "rare_name_whole" if rare and not result.query_unmatched else ""
@@ -1324,9 +1330,8 @@ def _more_words(query: AnalysedName, listed: AnalysedName, result: NameCompariso
     return "more_words" if len(found) >= 2 and whole else ""
 
 
-# Rule more_names: names met only on consonant keys (score._skeleton_similarity) leave this many further names or more
-# unexplained at their cost, not the rule's.
-_KEYS_ONLY = frozenset(("skeleton", "sound key"))
+# Rule more_names: names met only on consonant keys (SOUND_KEYS) leave this many further names or more unexplained at
+# their cost, not the rule's.
 FURTHER_NAMES_ON_KEYS = 2
 KUNYA = "abu"  # a kunya, 'father of' and a name ('Abu Anas'), names a person more narrowly than the name alone
 
@@ -1690,13 +1695,13 @@ def _compound_similarity(joined: str, parts: list[Token], whole: Token, every_wo
             loose, latin = (joined, whole.text) if parts[0].sound else (whole.text, joined)
             # ... and in the readings the Latin spelling shows, as one word is ('吉本' ji ben read gi ben, Gibbon; session 41,
             # tune half of the name pairs: Chinese +4, Korean +4, Burmese +2 true, nothing false).
-            heard = (skeleton(loose), sound_key(loose), *(skeleton(text) for text in sound_readings(loose, latin)))
+            heard = _heard(loose, latin)
             said = sound_key(latin)
             if len(said) >= 2 and said in heard:
                 return SOUND_COMPOUND
             if GLOTTAL in loose and glottal_agrees(loose, latin):  # 'khariʔjeʔ', Chris Jack
                 return SOUND_COMPOUND
-            if every_word and _heard_nearly(loose, latin):
+            if every_word and _heard_nearly(heard, latin):
                 return SOUND_COMPOUND
     return sim
 

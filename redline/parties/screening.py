@@ -19,6 +19,7 @@ from redline.parties.score import (
     REVIEW_BAND,
     SECTOR_CONFLICT,
     SET_AT,
+    SOUND_KEYS,
     WRITTEN,
     NameComparison,
     Rarity,
@@ -75,7 +76,6 @@ WEAK_ALIAS_CAP = MATCH_THRESHOLD - REVIEW_BAND
 # not about the lists, and keeps the key's score (session 26: the rule in the pair score cost the third-party
 # Chinese pairs 0.805 -> 0.239 F1; here the generated script cases lose their false matches).
 ONE_SOUND_WORD_CAP = MATCH_THRESHOLD - REVIEW_BAND
-SOUND_KEYS = ("skeleton", "sound key")  # how a word spelt by sound meets a Latin one (score._skeleton_similarity)
 # A query of one name ('Suheil', 'KAROL') found among a listed person's several names (or a names-only
 # row's, whose schema is unknown): many people carry a given name or a family name, so such a hit is shown
 # for review, never a match ('Suheil', an alias of Suhail Al-Abdullah, matched Suheil HASSAN at 0.81).
