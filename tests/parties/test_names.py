@@ -967,3 +967,15 @@ def test_a_name_of_only_russian_sector_words_in_cyrillic_is_for_review() -> None
 ])
 def test_russian_bodies_that_differ_do_not_match(one: str, other: str) -> None:
     assert not compare_names(one, other)["match"]
+
+
+def test_abdo_is_abd_and_a_joined_din_after_an_a_is_din() -> None:
+    """Abdo is Abdu (عبده) as Egyptian and Yemeni spellings write it; Nouradine, Salahadine join al-Din as -adine."""
+    assert compare_names("KORVANI, Abdo Abdullah Dael", "KORVANI, Abdu Abdullah", "Person")["match"]
+    assert [t.text for t in analyse("Nouradine Korvani", person=True).tokens][-2:] == ["din", "korvani"]
+    assert compare_names("Nourredine Korvani", "Mahamat Nouradine Korvani", "Person")["match"]
+
+
+def test_tek_is_technology_and_neo_is_new() -> None:
+    assert compare_names("KORVANI TECH OJSC", "AAT KORVANI TEK")["match"]
+    assert compare_names("NEO-KORVANI", "NEW-KORVANI")["match"]
