@@ -638,3 +638,10 @@ def test_no_abbreviation_of_two_letters_or_of_a_vocabulary_label() -> None:
     assert not compare_names("Velmorex Solutions", "VELMOREX St. Petersburg")["match"]
     assert not compare_names("Korvane Energy Ltd", "SMART KORVANE POWER")["match"]
     assert "abbreviation" in compare_names("Korvath Indl Plant", "Korvath Industrial Plant")["explanation"]
+
+
+def test_two_names_found_do_not_make_further_names_cheap_when_one_is_another_name_beginning_otherwise() -> None:
+    """Rule more_names: 'netter' meets 'peter' only a fold and two edits apart, beginning with another consonant: a name of
+    its own, not one found, so the listed family name the query lacks costs in full. A slip in the name stays found."""
+    assert not compare_names("Charles Netter", "KORVANI BELTRAN, Peter Charles", "Person")["match"]
+    assert compare_names("Charles Korvanni", "KORVANI BELTRAN, Peter Charles", "Person")["match"]
