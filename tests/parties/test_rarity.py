@@ -140,6 +140,17 @@ def test_a_rare_name_alone_is_found_in_the_full_name() -> None:
     assert _score("Quillan ZORVEX", "Kelmaro ZORVEX", table, person=True) < MATCH_THRESHOLD  # each keeps a name
 
 
+def test_a_rare_family_name_written_alone_by_sound_is_found_in_the_full_name() -> None:
+    """Rule rare_name_whole for a name written by sound in one run ('奎兰' kuilan, as China's lists give a foreign
+    person's family name alone) whose consonants are a Latin name's that few listed parties carry; not against a
+    name with two more, nor with a character of its own beside it."""
+    table = _table()
+    assert _matches_by("rare_name_whole", "奎兰", "Pardonel Quillan", table, person=True)
+    assert _score("奎兰", "Kelmaro Pardonel Quillan", table, person=True) < MATCH_THRESHOLD
+    assert _score("奎兰 布", "Pardonel Quillan", table, person=True) < MATCH_THRESHOLD
+    assert _score("奎兰", "Pardonel Quillan", None, person=True) < MATCH_THRESHOLD  # no lists: no rarity
+
+
 def test_a_rare_kunya_alone_is_found_in_the_full_name() -> None:
     """Rule rare_name_whole by a kunya: 'Abu Korvo' names a person more narrowly than 'korvo', which 18 parties carry;
     the table counts kunyas as the screener does (score.kunyas), and a kunya many carry stays apart."""
