@@ -155,6 +155,9 @@ def _key(text: str, classes: dict[int, Any]) -> str:
 _OTHER_LETTERS = (("dh", "z"), ("j", "g"), ("b", "v"), ("f", "v"), ("th", "s"), ("v", "b"), ("zh", "j"), ("zh", "g"))
 # ... and letters most words have, read so only against a Latin spelling (never for the index): a Hebrew ח (h, not of a
 # digraph) as the Spanish j ('חואן' Juan), a yod as the German and Slavic j ('ינס' Jens, 'יוזף' Josef).
+# A French or Portuguese ç written c without its mark between vowels, before a, o or u: 'Faycal' (Fayçal) / 'فيصل'; not a
+# hard c after a consonant ('Vasco', 'Marco').
+_CEDILLA_LOST = re.compile(r"(?<=[aeiouy])c(?=[aou])")
 _COMMON_LETTERS = ((re.compile(r"(?<![cdgkstz'])h"), "j"), (re.compile("y"), "j"))
 
 
@@ -166,7 +169,7 @@ def loose_readings(loose: str, latin: str | None = None, common: bool = True) ->
     the Egyptian g for the Arabic ج ('جمال' jmal: Gamal as well as Jamal; 'رجب' Ragab) and an English soft g for the
     Hebrew ג' ('ג'רלד' jrld, Gerald), a v for the Hebrew ב read b (unpointed, the letter is both: 'ראובן' Reuven) and
     for the ف by which Arabic writes a foreign v ('فاسكو' fasko, Vasco), the s of Persian and Urdu spellings for the
-    ث read th ('واثق' wthiq: Wasiq as well as Wathiq),
+    ث read th ('واثق' wthiq: Wasiq as well as Wathiq), a French ç written c without its mark ('فيصل' fisl: Faycal),
     a final ta marbuta said t before the
     next word ('نصرة الإسلام' Nusrat ul-Islam), and a French ch for sh ('الشريعة' Charia, 'شكري'
     Choukri, 'מישל' Michelle). `common=False` leaves out the readings most words have (a final a, an
@@ -179,6 +182,8 @@ def loose_readings(loose: str, latin: str | None = None, common: bool = True) ->
     for letters, read in _OTHER_LETTERS:
         if letters in loose and (latin is None or read in latin):
             out.append(loose.replace(letters, read))
+    if "s" in loose and latin is not None and _CEDILLA_LOST.search(latin):
+        out.append(loose.replace("s", "c"))
     if not common:
         return out
     for letter, read in _COMMON_LETTERS:

@@ -631,3 +631,9 @@ def test_a_chinese_place_in_cyrillic_is_the_place_and_english_words_in_russian_l
     assert compare_names("Ханчжоу Корван Текнолоджиз", "HANGZHOU KORVAN TECHNOLOGIES")["match"]
     assert not compare_names("Ханчжоу Корван Текнолоджиз", "SHENZHEN KORVAN TECHNOLOGIES")["match"]
     assert [t.text for t in analyse("Корван Дахуа").tokens][1] == "dakhua"  # Palladius's syllables, but no place
+
+
+def test_a_french_c_cedilla_written_without_its_mark_is_an_s_against_an_abjad() -> None:
+    """'Faycal' (Fayçal) is فيصل fisl: the c before a, o or u read s (scripts.loose_readings); an s of the Latin is not."""
+    assert compare_names("FAYCAL KORVANI", "فيصل كورفاني", "Person")["match"]
+    assert not compare_names("FAYKAL KORVANI", "فيصل كورفاني", "Person")["match"]
