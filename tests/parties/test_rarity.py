@@ -151,6 +151,15 @@ def test_a_rare_family_name_written_alone_by_sound_is_found_in_the_full_name() -
     assert _score("奎兰", "Pardonel Quillan", None, person=True) < MATCH_THRESHOLD  # no lists: no rarity
 
 
+def test_a_firms_rare_name_written_by_sound_is_no_approximate_agreement() -> None:
+    """Rule lone_approximate spares a firm's one distinctive word written by sound ('科尔瓦德罗恩' ke er wa de luo en)
+    whose consonant keys are those of a Latin word few listed parties carry; a common one still agrees approximately."""
+    table = _table()
+    assert _score("科尔瓦德罗恩公司", "Korvadrone Holdings Inc.", table) >= MATCH_THRESHOLD
+    assert _score("科尔瓦德罗恩公司", "Korvadrone Holdings Inc.", None) < MATCH_THRESHOLD
+    assert _score("布朗塔尔公司", "Brontal Holdings Inc.", table) < MATCH_THRESHOLD
+
+
 def test_a_rare_kunya_alone_is_found_in_the_full_name() -> None:
     """Rule rare_name_whole by a kunya: 'Abu Korvo' names a person more narrowly than 'korvo', which 18 parties carry;
     the table counts kunyas as the screener does (score.kunyas), and a kunya many carry stays apart."""
