@@ -304,6 +304,21 @@ def test_burmese_writes_a_foreign_t_with_its_aspirate_and_ai_with_the_rhyme_aing
     assert not compare_names("ထရူဘီနီ", "Rubin")["match"]
 
 
+def test_burmese_creaky_tone_closing_a_foreign_syllable_is_a_glottal_stop() -> None:
+    """A foreign name's syllable with the creaky tone and no final ('လော့' law.) ends on a stop it does not write: read
+    as the killed stops are, the final the Latin spelling writes there or none (scripts.glottal_agrees)."""
+    assert compare_names("လော့တန်", "Lockton")["match"]  # lawʔtan
+    assert compare_names("လော့တန်", "Lawton")["match"]
+    assert not compare_names("လော့တန်", "Lanton")["match"]
+
+
+def test_burmese_first_ra_is_the_r_a_latin_spelling_begins_with() -> None:
+    """ရ is y in a Burmese word (ရန်ကုန် Yangon) and r in a foreign name: read r where the Latin spelling begins so."""
+    assert compare_names("ရိုကိုဗာ", "Rokova")["match"]  # yokoba
+    assert compare_names("ရိုကိုဗာ", "Yokova")["match"]
+    assert not compare_names("ရိုကိုဗာ", "Rokan")["match"]
+
+
 def test_scripts_that_spell_by_sound_do_not_write_an_english_silent_gh_or_k() -> None:
     """'Leighton' 레이턴 leiteon, 'Knight' ナイト naito: the sound key leaves out gh before t and an initial kn's k
     (scripts.sound_key); Hangul's ch is a tz as it is a ts ('Fritz' 프리츠)."""
