@@ -31,7 +31,7 @@ from redline.infra.domains import known_site
 from redline.parties import cantonese, han_translation, korean_latin, wade_giles
 from redline.parties.normalise import normalise
 from redline.parties.slips import SlipReader
-from redline.parties.scripts import NAME_DOTS, SOUND, WORD_SPLIT, Piece, consonant_key, han_countries, han_ordinal, han_person, han_transcription, is_japanese, japanese_form, japanese_person, japanese_words, join_zwnj, korean_person, mark_geresh, palladius_as_pinyin, romanise_word, simplified, word_script
+from redline.parties.scripts import BURMESE, NAME_DOTS, SOUND, WORD_SPLIT, Piece, consonant_key, han_countries, han_ordinal, han_person, han_transcription, is_japanese, japanese_form, japanese_person, japanese_words, join_zwnj, korean_person, mark_geresh, palladius_as_pinyin, romanise_word, simplified, word_script
 
 WORD, GENERIC, PLACE, NUMBER, INITIAL, PATRONYMIC, STOP, ADMIN = (
     "word", "generic", "place", "number", "initial", "patronymic", "stop", "admin",
@@ -127,6 +127,7 @@ class Token:
     abjad: bool = False  # transliterated from a script that omits vowels
     sound: bool = False  # romanised from a script that spells by sound (scripts.SOUND_SPELLED): compared on sound_key too
     slavic: bool = False  # a word of a person's name with an East Slavic mark: compared on names.east_slavic too
+    burmese: bool = False  # romanised from Burmese (sound too), which writes no final consonant a foreign name ends on
 
     def __repr__(self) -> str:
         return f"{self.text}:{self.kind}"
@@ -1181,7 +1182,7 @@ def analyse(raw: str, person: bool = False, reading: str = "", slips: bool = Tru
             word in vocab.person_titles or title_spelling(word) in vocab.person_titles or word in vocab.person_particles
             or word in vocab.leading_titles and all(t.kind == STOP for t in tokens)
         ):
-            tokens.append(_token(word, STOP, word, bool(abjad), abjad == SOUND))
+            tokens.append(_token(word, STOP, word, bool(abjad), abjad in (SOUND, BURMESE), burmese=abjad == BURMESE))
             continue
         if word in dotted and word not in vocab.place_variants and word not in vocab.places:  # 'H.K.' is Hong Kong, as 'HK' is
             tokens.append(_token(word, WORD, word, False))
@@ -1199,11 +1200,11 @@ def analyse(raw: str, person: bool = False, reading: str = "", slips: bool = Tru
             legal_forms.append(canonical)
             continue
         kind = WORD if canonical == ORGANISATION_KUNYA and not person and not tokens else _classify(canonical, hint, person, vocab)
-        tokens.append(_token(canonical, kind, word, bool(abjad), abjad == SOUND))
+        tokens.append(_token(canonical, kind, word, bool(abjad), abjad in (SOUND, BURMESE), burmese=abjad == BURMESE))
     if not person and not any(t.kind in (WORD, NUMBER) for t in tokens):
         # A name that is only a country's name in another language ('Singapur', 'Германия') is read as written: it is
         # the country's English name beside a name's own words ('Gazprombank (Schweiz)').
-        tokens = [_token(t.source, WORD, t.source, t.abjad, t.sound) if t.source in vocab.countries_abroad else t for t in tokens]
+        tokens = [_token(t.source, WORD, t.source, t.abjad, t.sound, burmese=t.burmese) if t.source in vocab.countries_abroad else t for t in tokens]
     if rare_forms and not any(t.kind in (WORD, NUMBER) for t in tokens):
         # Short, rare forms read at the start ("STG Group", "SA Trading") are more likely the name.
         tokens = [_token(f, WORD, f, False) for f in rare_forms if f.isalpha()] + tokens
@@ -1214,7 +1215,7 @@ def analyse(raw: str, person: bool = False, reading: str = "", slips: bool = Tru
         legal_forms = []
     if person and tokens and all(t.kind == STOP for t in tokens):
         # A name that is nothing but a title ('Mufti', 'Imam') is that person's name.
-        tokens = [_token(t.text, _classify(t.text, "", person, vocab), t.source, t.abjad, t.sound) for t in tokens]
+        tokens = [_token(t.text, _classify(t.text, "", person, vocab), t.source, t.abjad, t.sound, burmese=t.burmese) for t in tokens]
     if person and len(tokens) >= 3:
         tokens = _short_patronymics(tokens, vocab)
     if person and any(t.kind == PATRONYMIC or vocab.east_slavic_marks.search(t.text) for t in tokens if not t.abjad):
@@ -1373,7 +1374,7 @@ def _dotted_acronym(match: re.Match[str], letters: str) -> bool:
 def _short_patronymics(tokens: list[Token], vocab: Vocabulary) -> list[Token]:
     """'Ilyich' in 'Vladimir Ilyich Lenin': a short patronymic ending, read only after a first word."""
     return [
-        _token(t.text, PATRONYMIC, t.source, t.abjad, t.sound)
+        _token(t.text, PATRONYMIC, t.source, t.abjad, t.sound, burmese=t.burmese)
         if i and t.kind == WORD and len(t.text) >= 6 and t.text.endswith(vocab.patronymic_suffixes_in_full_names)
         else t
         for i, t in enumerate(tokens)
@@ -1387,9 +1388,9 @@ def _admin_levels(tokens: list[Token], vocab: Vocabulary) -> list[Token]:
     for i, t in enumerate(tokens):
         level = vocab.admin_levels.get(t.text) or vocab.admin_levels.get(t.source)
         if level and t.kind != NUMBER:
-            out[i] = _token(level, ADMIN, t.source, t.abjad, t.sound)
+            out[i] = _token(level, ADMIN, t.source, t.abjad, t.sound, burmese=t.burmese)
             if i > 1 and tokens[i - 1].text in vocab.admin_peoples:
-                out[i - 1] = _token(tokens[i - 1].text, ADMIN, tokens[i - 1].source, tokens[i - 1].abjad, tokens[i - 1].sound)
+                out[i - 1] = _token(tokens[i - 1].text, ADMIN, tokens[i - 1].source, tokens[i - 1].abjad, tokens[i - 1].sound, burmese=tokens[i - 1].burmese)
     return out
 
 
@@ -1536,9 +1537,9 @@ def _misspelled_legal_word(word: str, vocab: Vocabulary) -> bool:
 
 
 @lru_cache(maxsize=None)
-def _token(text: str, kind: str, source: str, abjad: bool, sound: bool = False, slavic: bool = False) -> Token:
+def _token(text: str, kind: str, source: str, abjad: bool, sound: bool = False, slavic: bool = False, burmese: bool = False) -> Token:
     """One shared Token per spelling and class: fewer objects in memory and in the index cache."""
-    return Token(text, kind, WEIGHTS[kind], source, abjad, sound, slavic)
+    return Token(text, kind, WEIGHTS[kind], source, abjad, sound, slavic, burmese)
 
 
 def _classify(token: str, hint: str, person: bool, vocab: Vocabulary) -> str:

@@ -37,6 +37,7 @@ from redline.parties.wade_giles import dictionary_readings
 Piece = tuple[str, str, bool | str]  # (latin word, kind hint, loose: False, True, or SOUND)
 # A loose piece from a script that spells by sound (SOUND_SPELLED): compared on sound_key too.
 SOUND = "sound"
+BURMESE = "burmese"  # a Piece spelt by sound in Burmese, which writes no final a foreign name ends on (Token.burmese)
 
 _SPLIT_RE = re.compile(r"[^\w?]+")
 
@@ -390,9 +391,9 @@ def romanise_word(word: str, person: bool) -> list[Piece]:
         # A person's name is written syllable by syllable in Latin (Min Aung Hlaing); other names
         # as words (Tatmadaw, Yangon), and Burmese writes no spaces between words.
         if person:
-            return [(syllable, "", SOUND) for syllable in burmese_syllables(word)]
+            return [(syllable, "", BURMESE) for syllable in burmese_syllables(word)]
         word, tail = _suffixes(word, _tables()["burmese"]["sector_suffixes"])
-        return ([("".join(burmese_syllables(word, foreign=True)), "", SOUND)] if word else []) + tail
+        return ([("".join(burmese_syllables(word, foreign=True)), "", BURMESE)] if word else []) + tail
     if script == "KANA":
         return [(w, "", SOUND) for w in _latin_words(kana(word))]
     if script == "DEVANAGARI":
