@@ -188,7 +188,7 @@ class NameIndex:
                     for other in self.skeletons.get(skeleton(reading), ()):
                         found.setdefault(other, 0.8)
             if token.sound:  # a Latin word as a sound-spelled script writes it (score._skeleton_similarity), and read back
-                shapes = (shape, sound_key(text), *(skeleton(reading) for reading in sound_readings(text)))
+                shapes = (shape, sound_key(text), *(skeleton(reading) for reading in sound_readings(text, burmese=token.burmese)))
                 for other in (other for key in shapes for other in self.sounds.get(key, ())):
                     found.setdefault(other, 0.8)
         return list(found.items())

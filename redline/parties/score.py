@@ -637,7 +637,7 @@ def _skeleton_similarity(q: Token, c: Token) -> tuple[float, str]:
         shape, said = skeleton(latin.text), sound_key(latin.text)
         # Each reading on the Latin spelling's sound key too, as the word itself is below (session 43, tune half of the
         # name pairs: Korean +2, Chinese +2, Japanese +1 true, nothing false: 'Luke Roberts' / 루크 로버츠).
-        for text in sound_readings(loose.text, latin.text):
+        for text in sound_readings(loose.text, latin.text, loose.burmese):
             heard = skeleton(text)
             found = max(found, _key_similarity(heard, shape, "skeleton"))
             if found[0] < SIMILARITY["skeleton"] and len(heard) >= 3:  # not one syllable: 'zhan' of 詹納 is no 'Jenner'
@@ -649,7 +649,7 @@ def _skeleton_similarity(q: Token, c: Token) -> tuple[float, str]:
             heard = sound_key(loose.text)
             found = max(found, _key_similarity(skeleton(loose.text), said, "sound key"), _key_similarity(heard, said, "sound key"))
     if loose.sound and found[0] < SIMILARITY["skeleton"] and (
-        GLOTTAL in loose.text and glottal_agrees(loose.text, latin.text) or _heard_nearly(_heard(loose.text, latin.text), latin.text, loose.burmese)
+        GLOTTAL in loose.text and glottal_agrees(loose.text, latin.text) or _heard_nearly(_heard(loose.text, latin.text, loose.burmese), latin.text, loose.burmese)
     ):
         found = SIMILARITY["skeleton"], "sound key"
     return found
@@ -673,10 +673,10 @@ FINAL_DROPPED_KEY_MIN = 4
 HEARD_RARE_KEY_MIN = 2  # classes a rare Latin word's key needs to be met by sound alone (_heard_rare): 'coy' k is any c, k or g
 
 
-def _heard(loose: str, latin: str) -> tuple[str, ...]:
+def _heard(loose: str, latin: str, burmese: bool) -> tuple[str, ...]:
     """The consonant keys of a romanisation from a script that spells by sound, as read and in the readings the Latin
     spelling shows (scripts.sound_readings)."""
-    return (skeleton(loose), sound_key(loose), *(skeleton(text) for text in sound_readings(loose, latin)))
+    return (skeleton(loose), sound_key(loose), *(skeleton(text) for text in sound_readings(loose, latin, burmese)))
 
 
 def _heard_nearly(heard: tuple[str, ...], latin: str, final_dropped: bool = False) -> bool:
@@ -1394,7 +1394,7 @@ def _heard_rare(pair: Pair, loose: str, rarity: Rarity | None) -> bool:
     if rarity.df.get(latin.text, 0) > RARE_MAX_DF:
         return False
     keys = {skeleton(latin.text), sound_key(latin.text)}
-    return pair.how == "exact" or any(len(key) >= HEARD_RARE_KEY_MIN and key in keys for key in _heard(loose, latin.text))
+    return pair.how == "exact" or any(len(key) >= HEARD_RARE_KEY_MIN and key in keys for key in _heard(loose, latin.text, _sound_side(pair).burmese))
 
 
 def _whole_by_rare_word(shared: Pair, result: NameComparison, rarity: Rarity | None) -> bool:
@@ -1742,13 +1742,14 @@ def _compound_similarity(joined: str, parts: list[Token], whole: Token, every_wo
             loose, latin = (joined, whole.text) if parts[0].sound else (whole.text, joined)
             # ... and in the readings the Latin spelling shows, as one word is ('吉本' ji ben read gi ben, Gibbon; session 41,
             # tune half of the name pairs: Chinese +4, Korean +4, Burmese +2 true, nothing false).
-            heard = _heard(loose, latin)
+            sounded = parts[0] if parts[0].sound else whole
+            heard = _heard(loose, latin, sounded.burmese)
             said = sound_key(latin)
             if len(said) >= 2 and said in heard:
                 return SOUND_COMPOUND
             if GLOTTAL in loose and glottal_agrees(loose, latin):  # 'khariʔjeʔ', Chris Jack
                 return SOUND_COMPOUND
-            if every_word and _heard_nearly(heard, latin, (parts[0] if parts[0].sound else whole).burmese):
+            if every_word and _heard_nearly(heard, latin, sounded.burmese):
                 return SOUND_COMPOUND
     return sim
 

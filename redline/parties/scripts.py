@@ -226,26 +226,29 @@ _KOREAN_VOWELS = re.compile("e[ou]")
 _VOWEL_RUNS = re.compile("[aeiou]+")
 
 
-def sound_readings(loose: str, latin: str | None = None) -> list[str]:
+def sound_readings(loose: str, latin: str | None = None, burmese: bool = False) -> list[str]:
     """Other readings of a romanisation from a script that spells by sound, where the Latin spelling shows them: 'jelual'
-    read 'zelual' against 'zeroual'; every reading when no spelling is given (the index's look-up)."""
+    read 'zelual' against 'zeroual'; every reading when no spelling is given (the index's look-up). `burmese`: the
+    romanisation is Burmese's (Token.burmese), which has readings of its own."""
     out = [loose.replace(letters, read) for letters, read, shown in _SOUND_LETTERS if letters in loose and (latin is None or shown.search(latin))]
     if "ng" in loose and (latin is None or "ng" not in latin) and not _KOREAN_VOWELS.search(loose):
         out.append(loose.replace("ng", "n"))
     # Burmese writes a foreign t with its aspirate ထ ht ('Tribune' ထရူဘီနီ htarubini) and the ai of a foreign name with the
     # rhyme ိုင် aing of its own names ('Cyclone' ဆိုင်ကလုန်း saingkalon, 'Hlaing'); no other romanisation here writes
-    # either. Session 48, tune half of the name pairs at 0.65: Burmese +15 true, +2 false (ai: 'Al-Qaeda' against another
+    # either (session 49: read for Burmese only, Token.burmese). Session 48, tune half of the name pairs at 0.65: Burmese +15 true, +2 false (ai: 'Al-Qaeda' against another
     # party's name in Burmese); nothing else moved. The t in a run of syllables only: a Burmese name's syllable ထွန်း
     # Htun meets Tun by its own rule, its vowel too (score._skeleton_similarity: Tun is not Than). Session 49: and the
     # first ရ, which a Burmese word says y (ရန်ကုန် Yangon), as the r a Latin spelling begins with ('Rio Tinto' ရီယိုတင်တို
     # yiyotinto, 'Roche' ရိုချီ): Burmese +13 true, +2 false ('Reiss' / ရော့စ် Ross, by consonants), no Korean or Japanese
-    # pair moved (they write a foreign r as r: 라이언, ライアン Ryan; pinyin is no sound token).
+    # pair moved (they write a foreign r as r: 라이언, ライアン Ryan).
+    if not burmese:
+        return out
     if "ht" in loose and (latin is None or "ht" not in latin) and len(_VOWEL_RUNS.findall(loose)) > 1:
         out.append(loose.replace("ht", "t"))
     if "aing" in loose and (latin is None or "ng" not in latin):
         out.append(loose.replace("aing", "ai"))
     if loose.startswith("y") and latin is not None and latin.startswith("r"):
-        out.append("r" + loose[1:])  # the first ရ: see above
+        out.append("r" + loose[1:])
     return out
 
 
