@@ -330,6 +330,8 @@ def test_titles_are_no_part_of_a_persons_name() -> None:
     assert analyse("Sir John Lord", person=True).key == "john lord"  # rigour's titles only where they lead
     assert kinds("Mufti", person=True) == {"mufti": WORD}  # a title alone is the name
     assert "haji" in kinds("Haji Khairullah Haji Sattar Money Exchange")  # organisations keep them
+    assert analyse("Abdul Jalil Akhund", person=True).key == "abd jalil"  # the cleric's honorific the UN's entries carry
+    assert compare_names("Abdul Jalil Korvani Wali Mohammad", "Abdul Jalil Akhund", "Person")["match"]
 
 
 def test_russian_trading_house_is_one_word_in_every_spelling() -> None:
