@@ -978,6 +978,11 @@ def test_abdo_is_abd_and_a_joined_din_after_an_a_is_din() -> None:
     assert compare_names("Nourredine Korvani", "Mahamat Nouradine Korvani", "Person")["match"]
 
 
+def test_amr_written_with_its_silent_waw_is_amr_in_persons_names() -> None:
+    assert analyse("Amru Korvani", person=True).key == analyse("Amrou Korvani", person=True).key == analyse("Amr Korvani", person=True).key
+    assert analyse("AMRO KORVANI BV").key != analyse("AMR KORVANI BV").key  # firms' words stay as written
+
+
 def test_tek_is_technology_and_neo_is_new() -> None:
     assert compare_names("KORVANI TECH OJSC", "AAT KORVANI TEK")["match"]
     assert compare_names("NEO-KORVANI", "NEW-KORVANI")["match"]
