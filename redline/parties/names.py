@@ -1204,7 +1204,7 @@ def analyse(raw: str, person: bool = False, reading: str = "", slips: bool = Tru
     if not person and not any(t.kind in (WORD, NUMBER) for t in tokens):
         # A name that is only a country's name in another language ('Singapur', 'Германия') is read as written: it is
         # the country's English name beside a name's own words ('Gazprombank (Schweiz)').
-        tokens = [_token(t.source, WORD, t.source, t.abjad, t.sound, burmese=t.burmese) if t.source in vocab.countries_abroad else t for t in tokens]
+        tokens = [_rekind(t, WORD, t.source) if t.source in vocab.countries_abroad else t for t in tokens]
     if rare_forms and not any(t.kind in (WORD, NUMBER) for t in tokens):
         # Short, rare forms read at the start ("STG Group", "SA Trading") are more likely the name.
         tokens = [_token(f, WORD, f, False) for f in rare_forms if f.isalpha()] + tokens
@@ -1215,7 +1215,7 @@ def analyse(raw: str, person: bool = False, reading: str = "", slips: bool = Tru
         legal_forms = []
     if person and tokens and all(t.kind == STOP for t in tokens):
         # A name that is nothing but a title ('Mufti', 'Imam') is that person's name.
-        tokens = [_token(t.text, _classify(t.text, "", person, vocab), t.source, t.abjad, t.sound, burmese=t.burmese) for t in tokens]
+        tokens = [_rekind(t, _classify(t.text, "", person, vocab)) for t in tokens]
     if person and len(tokens) >= 3:
         tokens = _short_patronymics(tokens, vocab)
     if person and any(t.kind == PATRONYMIC or vocab.east_slavic_marks.search(t.text) for t in tokens if not t.abjad):
@@ -1374,7 +1374,7 @@ def _dotted_acronym(match: re.Match[str], letters: str) -> bool:
 def _short_patronymics(tokens: list[Token], vocab: Vocabulary) -> list[Token]:
     """'Ilyich' in 'Vladimir Ilyich Lenin': a short patronymic ending, read only after a first word."""
     return [
-        _token(t.text, PATRONYMIC, t.source, t.abjad, t.sound, burmese=t.burmese)
+        _rekind(t, PATRONYMIC)
         if i and t.kind == WORD and len(t.text) >= 6 and t.text.endswith(vocab.patronymic_suffixes_in_full_names)
         else t
         for i, t in enumerate(tokens)
@@ -1388,9 +1388,9 @@ def _admin_levels(tokens: list[Token], vocab: Vocabulary) -> list[Token]:
     for i, t in enumerate(tokens):
         level = vocab.admin_levels.get(t.text) or vocab.admin_levels.get(t.source)
         if level and t.kind != NUMBER:
-            out[i] = _token(level, ADMIN, t.source, t.abjad, t.sound, burmese=t.burmese)
+            out[i] = _rekind(t, ADMIN, level)
             if i > 1 and tokens[i - 1].text in vocab.admin_peoples:
-                out[i - 1] = _token(tokens[i - 1].text, ADMIN, tokens[i - 1].source, tokens[i - 1].abjad, tokens[i - 1].sound, burmese=tokens[i - 1].burmese)
+                out[i - 1] = _rekind(tokens[i - 1], ADMIN)
     return out
 
 
@@ -1540,6 +1540,11 @@ def _misspelled_legal_word(word: str, vocab: Vocabulary) -> bool:
 def _token(text: str, kind: str, source: str, abjad: bool, sound: bool = False, slavic: bool = False, burmese: bool = False) -> Token:
     """One shared Token per spelling and class: fewer objects in memory and in the index cache."""
     return Token(text, kind, WEIGHTS[kind], source, abjad, sound, slavic, burmese)
+
+
+def _rekind(t: Token, kind: str, text: str = "") -> Token:
+    """`t` as another kind of word (and, given, another text), its source and script flags kept: one shared Token."""
+    return _token(text or t.text, kind, t.source, t.abjad, t.sound, t.slavic, t.burmese)
 
 
 def _classify(token: str, hint: str, person: bool, vocab: Vocabulary) -> str:

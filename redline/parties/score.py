@@ -1092,7 +1092,7 @@ def compare(
         distinctive = shared
     if (
         len(distinctive) == 1 and distinctive[0].how not in ("exact", "compound") and not _long_acronym(distinctive[0]) and more != "rare_name_whole"
-        and not (distinctive[0].how in SOUND_KEYS and _heard_rare(distinctive[0], _sound_side(distinctive[0]).text, rarity))
+        and not (distinctive[0].how in SOUND_KEYS and _heard_rare(distinctive[0], rarity))
         and distinctive[0].query.kind != INITIAL and not _as_written(distinctive[0]) and not _article_before(distinctive[0])
     ):
         score = _apply(result, "lone_approximate", score)
@@ -1378,23 +1378,22 @@ def _rare_heard(pair: Pair, query: AnalysedName, rarity: Rarity | None) -> bool:
     keys of a Latin name few listed parties carry (_heard_rare)."""
     if not pair.query.sound or len(query.original.split()) != 1:
         return False
-    return _heard_rare(pair, "".join(t.text for t in query.tokens), rarity)
+    return _heard_rare(pair, rarity, "".join(t.text for t in query.tokens))
 
 
-def _sound_side(pair: Pair) -> Token:
-    return pair.query if pair.query.sound else pair.listed
-
-
-def _heard_rare(pair: Pair, loose: str, rarity: Rarity | None) -> bool:
-    """A name or word written by sound (`loose`, Token.sound) whose consonant keys (_heard) are those of the Latin word
-    it is paired with, a word few listed parties carry: 'luosi' / 'Roth', 'dideluoen' / 'Dedrone'."""
-    latin = pair.query if pair.listed.sound else pair.listed
-    if rarity is None or pair.query.sound == pair.listed.sound or latin.abjad or not latin.text.isalpha():
+def _heard_rare(pair: Pair, rarity: Rarity | None, loose: str = "") -> bool:
+    """A name or word written by sound (Token.sound: the pair's, or `loose`, its whole name's run) whose consonant keys
+    (_heard) are those of the Latin word it is paired with, a word few listed parties carry: 'luosi' / 'Roth',
+    'dideluoen' / 'Dedrone'."""
+    sounded, latin = (pair.query, pair.listed) if pair.query.sound else (pair.listed, pair.query)
+    if rarity is None or not sounded.sound or latin.sound or latin.abjad or not latin.text.isalpha():
         return False
     if rarity.df.get(latin.text, 0) > RARE_MAX_DF:
         return False
+    if pair.how == "exact":
+        return True
     keys = {skeleton(latin.text), sound_key(latin.text)}
-    return pair.how == "exact" or any(len(key) >= HEARD_RARE_KEY_MIN and key in keys for key in _heard(loose, latin.text, _sound_side(pair).burmese))
+    return any(len(key) >= HEARD_RARE_KEY_MIN and key in keys for key in _heard(loose or sounded.text, latin.text, sounded.burmese))
 
 
 def _whole_by_rare_word(shared: Pair, result: NameComparison, rarity: Rarity | None) -> bool:

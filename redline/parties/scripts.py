@@ -235,8 +235,8 @@ def sound_readings(loose: str, latin: str | None = None, burmese: bool = False) 
         out.append(loose.replace("ng", "n"))
     # Burmese writes a foreign t with its aspirate ထ ht ('Tribune' ထရူဘီနီ htarubini) and the ai of a foreign name with the
     # rhyme ိုင် aing of its own names ('Cyclone' ဆိုင်ကလုန်း saingkalon, 'Hlaing'); no other romanisation here writes
-    # either (session 49: read for Burmese only, Token.burmese). Session 48, tune half of the name pairs at 0.65: Burmese +15 true, +2 false (ai: 'Al-Qaeda' against another
-    # party's name in Burmese); nothing else moved. The t in a run of syllables only: a Burmese name's syllable ထွန်း
+    # either (read for Burmese only since session 49, Token.burmese). Session 48, tune half of the name pairs at 0.65:
+    # Burmese +15 true, +2 false (ai: 'Al-Qaeda' against another party's name in Burmese); nothing else moved. The t in a run of syllables only: a Burmese name's syllable ထွန်း
     # Htun meets Tun by its own rule, its vowel too (score._skeleton_similarity: Tun is not Than). Session 49: and the
     # first ရ, which a Burmese word says y (ရန်ကုန် Yangon), as the r a Latin spelling begins with ('Rio Tinto' ရီယိုတင်တို
     # yiyotinto, 'Roche' ရိုချီ): Burmese +13 true, +2 false ('Reiss' / ရော့စ် Ross, by consonants), no Korean or Japanese
