@@ -390,6 +390,14 @@ def test_a_long_acronym_is_no_approximation_of_its_words() -> None:
     assert "agrees only approximately" in compare_names("NST", "Northern Star Trading")["explanation"]  # three letters
 
 
+def test_one_name_in_two_transliterations_is_no_approximation() -> None:
+    """A final vowel or a consonant read one way is another romanisation of one name; a vowel for a vowel is another brand."""
+    for left, right in (("RAHIMA MONEY EXCHANGE OFFICE", "RAHIMEH EXCHANGE"), ("KORVAN JAWLANI TRADING OFFICE", "GOLANI TRADING")):
+        result = compare_names(left, right, "Organization")
+        assert result["match"] and "agrees only approximately" not in result["explanation"], result
+    assert "agrees only approximately" in compare_names("MORSHED MONEY EXCHANGE OFFICE", "MURSHID EXCHANGE", "Organization")["explanation"]
+
+
 def test_an_acronym_reading_stays_narrow() -> None:
     assert not compare_names("AURA", "AZ URAL")["match"]  # a short word is no syllable acronym
     assert not compare_names("LCET", "Lotus Electronic Trade Co., Limited")["match"]  # an abbreviated form only ends it
