@@ -660,8 +660,9 @@ def _country_words() -> frozenset[str]:
 # family name read as pinyin ('LAU, Emily' as 'liu, emily'), a Chinese name in Cyrillic read as pinyin ('Чэнь Цюаньго' as
 # 'chen quanguo').
 KOREAN = "korean"  # AnalysedName.reading of a Korean name read one way (korean_latin)
+WADE_GILES = "wade-giles"  # AnalysedName.reading of a Chinese name in Wade-Giles read as pinyin (wade_giles)
 READINGS: dict[str, tuple[str, Callable[[str], tuple[str, list[str]]]]] = {
-    "wade-giles": ("Wade-Giles read as pinyin: ", wade_giles.as_pinyin),
+    WADE_GILES: ("Wade-Giles read as pinyin: ", wade_giles.as_pinyin),
     KOREAN: ("Korean romanisations read one way: ", korean_latin.one_way),
     "cantonese": ("a Hong Kong family name read as pinyin: ", cantonese.as_pinyin),
     "palladius": ("Chinese in Cyrillic (Palladius) read as pinyin: ", palladius_as_pinyin),

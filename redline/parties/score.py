@@ -32,6 +32,7 @@ from redline.parties.names import (
     PLACE,
     STOP,
     TRANSLATION,
+    WADE_GILES,
     WORD,
     WEIGHTS,
     AnalysedName,
@@ -50,6 +51,7 @@ from redline.parties.names import (
     word_stem,
     vocabulary,
 )
+from redline.parties import wade_giles
 from redline.parties.korean_latin import korean_name, one_syllable, spelling as korean_spelling
 from redline.parties.slips import one_slip, swapped_or_doubled
 from redline.parties.scripts import GLOTTAL, consonant_key, final_vowel_read, glottal_agrees, liquid_key, loose_readings, sound_key, sound_readings, vowels_agree
@@ -981,6 +983,8 @@ def compare(
                 used_c.add(j)
     elif query.person and listed.person:
         _nickname_pairs(q_tokens, c_tokens, used_q, used_c, pairs)
+        if WADE_GILES in (query.reading, listed.reading):
+            _wade_giles_pairs(q_tokens, c_tokens, used_q, used_c, pairs)
         if not query.reading and not listed.reading:
             # A name in its second reading (names.second_reading) is spelt one way already: a name left on
             # each side is two names ('Chol' / 'Chun', read 'chor' / 'chon').
@@ -1281,6 +1285,25 @@ def _nickname_pairs(
                 used_q.add(i)
                 used_c.add(j)
                 pairs.append(Pair(q, c, SIMILARITY["nickname"], "short form"))
+                break
+
+
+def _wade_giles_pairs(
+    q_tokens: tuple[Token, ...], c_tokens: tuple[Token, ...], used_q: set[int], used_c: set[int], pairs: list[Pair]
+) -> None:
+    """Words left unmatched in a person's name read from Wade–Giles (names.READINGS), each against the other name's that
+    Wade–Giles writes alike once its apostrophes are dropped (wade_giles.plain): the reading took 'tsai' for zai and
+    'chi-chang' for jizhang, unaspirated, and 蔡其昌 is cai qichang ('Tsai Chi-chang'). Session 50, tune half: larger
+    cross-script pool +1 true ('Tsai Chi-chang' / 蔡其昌), nothing else moved."""
+    for i, q in enumerate(q_tokens):
+        if i in used_q or q.kind != WORD:
+            continue
+        said = wade_giles.plain(q.text)
+        for j, c in enumerate(c_tokens):
+            if j not in used_c and c.kind == WORD and said and wade_giles.plain(c.text) == said:
+                used_q.add(i)
+                used_c.add(j)
+                pairs.append(Pair(q, c, SIMILARITY["spelling_variant"], "Wade–Giles spelling"))
                 break
 
 

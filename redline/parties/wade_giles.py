@@ -131,6 +131,21 @@ def pinyin_run(text: str) -> bool:
     return not text or any(text[:n] in pinyin and pinyin_run(text[n:]) for n in range(min(6, len(text)), 0, -1))
 
 
+@lru_cache(maxsize=1 << 14)
+def plain(text: str) -> str:
+    """A run of pinyin syllables written in Wade–Giles without its apostrophes, as Taiwan's passports and most Latin
+    text write it ('qichang' and 'jizhang' -> 'chichang'); '' where the letters are no pinyin run. A name read from
+    Wade–Giles (as_pinyin) cannot tell an aspirate its apostrophe left: compared so, it need not."""
+    pinyin, _ = tables()
+    for n in range(min(6, len(text)), 0, -1):
+        head = text[:n]
+        if head in pinyin:
+            rest = plain(text[n:]) if n < len(text) else ""
+            if rest or n == len(text):
+                return _plain(wade_giles(head)) + rest
+    return ""
+
+
 def as_pinyin(name: str) -> tuple[str, list[str]]:
     """The name (casefolded) with its Wade–Giles words written in pinyin, and what was rewritten
     ('hsiao-p'ing -> xiaoping'); unchanged, with [], unless every word of it reads as Chinese

@@ -10,7 +10,7 @@ from listed_parties import listed, screener_of
 
 from redline.parties.api import compare_names
 from redline.parties.screening import Query
-from redline.parties.wade_giles import as_pinyin, wade_giles
+from redline.parties.wade_giles import as_pinyin, plain, wade_giles
 
 
 @pytest.mark.parametrize(("pinyin", "written"), [
@@ -59,3 +59,14 @@ def test_screening_finds_a_listed_wade_giles_name_from_its_pinyin_and_back() -> 
     assert hits and hits[0].match and hits[0].party.entity_ids == ["p-1"]
     hits = screener.screen(Query("Chou Chiang"))
     assert hits and hits[0].match and hits[0].party.entity_ids == ["p-2"]
+
+
+def test_an_aspirate_whose_apostrophe_is_dropped_is_either() -> None:
+    """Taiwan's passports drop the apostrophe: 'Chiu Chui-cheng' is ch'iu ch'ui-cheng, 邱垂正 qiu chuizheng; the reading
+    takes the unaspirated jiu and zhuizheng, so words left are compared as Wade–Giles writes them without it."""
+    assert plain("qichang") == plain("jizhang") == "chichang"
+    assert plain("ahmad") == ""
+    found = compare_names("Chiu Chui-cheng", "邱垂正", "Person")
+    assert found["match"] and "Wade–Giles spelling" in found["explanation"], found
+    assert compare_names("Tsai Chi-chang", "Cai Qichang", "Person")["match"]
+    assert not compare_names("Tsai Chi-chang", "Cai Qiming", "Person")["match"]
