@@ -15,8 +15,9 @@ The apostrophe of an aspirate (p', t', k', ch', ts') is often dropped; a syllabl
 is read as the unaspirated one ('ping' -> 'bing'), which costs one letter in a long joined name.
 
 A name is read as Wade–Giles only when every word of it reads as Chinese syllables (pinyin or
-Wade–Giles) and one shows Wade–Giles (WADE_SIGNS, or an aspirate's apostrophe): 'Hsu Chih-yung',
-'Mao Tse-tung', 'Chou Chiang'; not 'Cho Min-ho' nor 'Kim Jong-un', Korean names.
+Wade–Giles) and one shows Wade–Giles (WADE_SIGNS, an aspirate's apostrophe, or pinyin syllables written
+apart with a hyphen): 'Hsu Chih-yung', 'Mao Tse-tung', 'Chou Chiang', 'Wang Ting-yu'; not 'Cho Min-ho'
+nor 'Kim Jong-un', Korean names.
 """
 
 from __future__ import annotations
@@ -146,12 +147,20 @@ def plain(text: str) -> str:
     return ""
 
 
+def _pinyin_apart(pieces: list[str]) -> bool:
+    """A word of pinyin syllables written apart with a hyphen, which pinyin never does and Taiwan's names do ('Ting-yu',
+    王定宇 Dingyu): Korean given names so written hold a syllable pinyin lacks ('Jong-un', 'Min-ho'). Session 50, tune
+    half: cross-script pool +2 true ('Wang Ting-yu' / 王定宇), Korean pairs +1 ('Cheng Pei-pei' / 정페이페이), nothing lost."""
+    pinyin, _ = tables()
+    return len(pieces) > 1 and all(piece in pinyin for piece in pieces)
+
+
 def as_pinyin(name: str) -> tuple[str, list[str]]:
     """The name (casefolded) with its Wade–Giles words written in pinyin, and what was rewritten
     ('hsiao-p'ing -> xiaoping'); unchanged, with [], unless every word of it reads as Chinese
     syllables and one shows Wade–Giles (WADE_SIGNS)."""
     folded = name.replace("ü", "u").replace("ê", "e")
-    if not folded.isascii() or not _SHOWS.search(folded):
+    if not folded.isascii() or not (_SHOWS.search(folded) or "-" in folded):
         return name, []
     rewritten: list[tuple[int, int, str]] = []
     shown = False
@@ -163,7 +172,7 @@ def as_pinyin(name: str) -> tuple[str, list[str]]:
             if not all(piece and pinyin_run(piece) for piece in pieces):
                 return name, []  # a word that is no Chinese syllable: another language's name
             continue
-        shown = shown or _ASPIRATE.search(word) is not None or any(WADE_SIGNS.search(piece) for piece in pieces)
+        shown = shown or _ASPIRATE.search(word) is not None or any(WADE_SIGNS.search(piece) for piece in pieces) or _pinyin_apart(pieces)
         joined = "".join(syllables)
         if joined != "".join(pieces):
             rewritten.append((match.start(), match.end(), joined))

@@ -30,6 +30,7 @@ def test_pinyin_syllables_in_wade_giles(pinyin: str, written: str) -> None:
     ("ssu-ma chien", "sima jian"),
     ("teng hsiao-p'ing", "deng xiaoping"),  # the aspirate's apostrophe read
     ("teng hsiao-ping", "deng xiaobing"),  # without it, the unaspirated syllable: one letter off
+    ("li ta-chao", "li dazhao"),  # pinyin syllables written apart: pinyin joins a given name's
 ])
 def test_a_name_showing_wade_giles_is_read_as_pinyin(name: str, read: str) -> None:
     text, notes = as_pinyin(name)
@@ -39,7 +40,6 @@ def test_a_name_showing_wade_giles_is_read_as_pinyin(name: str, read: str) -> No
 @pytest.mark.parametrize("name", [
     "xu zhiyong", "chen quanguo",  # pinyin
     "cho min-ho", "kim jong-un", "jung min-ho",  # Korean, though 'cho' and 'min-ho' are Wade-Giles syllables
-    "li ta-chao",  # Wade-Giles that shows nothing pinyin does not write: left as written
     "hsu ahmad", "ho chi minh", "tsai ing-wen",  # a word that is no Chinese syllable
 ])
 def test_other_names_are_left_as_written(name: str) -> None:
@@ -70,3 +70,9 @@ def test_an_aspirate_whose_apostrophe_is_dropped_is_either() -> None:
     assert found["match"] and "Wade–Giles spelling" in found["explanation"], found
     assert compare_names("Tsai Chi-chang", "Cai Qichang", "Person")["match"]
     assert not compare_names("Tsai Chi-chang", "Cai Qiming", "Person")["match"]
+
+
+def test_a_given_name_of_pinyin_syllables_written_apart_is_wade_giles() -> None:
+    assert compare_names("Wang Ting-yu", "王定宇", "Person")["match"]  # Wang Dingyu
+    assert not compare_names("Wang Ting-yu", "王定国", "Person")["match"]
+    assert as_pinyin("park ji-sung") == ("park ji-sung", [])  # Korean: park is no Chinese syllable
