@@ -174,6 +174,18 @@ def test_a_rare_kunya_alone_is_found_in_the_full_name() -> None:
     assert _score("Abu Mohammad", "Abu Mohammad al-Kelmari", table, person=True) < MATCH_THRESHOLD
 
 
+def test_a_rare_kunya_written_in_another_transliteration_is_found_in_the_full_name() -> None:
+    """'Abu Korvaheem' is 'Abu Korvahim' as another transliteration writes it (names.fold), as 'Ibraheem' is Ibrahim:
+    the kunya is rare though 18 parties carry the name."""
+    parties = [set(COMMON) | {f"w{i}"} for i in range(400)]
+    parties[0] |= {"korvahim", "kelmari"} | score.kunyas(analyse("Abu Korvahim al-Kelmari", person=True).tokens)
+    for party in parties[1:18]:
+        party.add("korvahim")
+    table = Rarity.of(parties)
+    assert _matches_by("rare_name_whole", "Abu Korvaheem", "Abu Korvahim al-Kelmari", table, person=True)
+    assert not _matches_by("rare_name_whole", "Abu Korvahem", "Abu Korvahim al-Kelmari", table, person=True)  # a vowel for a vowel
+
+
 def test_a_rare_word_alone_is_found_in_the_longer_name() -> None:
     """Rule rare_word_whole: an organisation's bare name ('ITEF' / 'Kurchatovskiy Institute ITEF') is found
     in the longer one, whose further words then cost as rule more_words'; not by a common word, nor by a
