@@ -61,3 +61,11 @@ def test_a_korean_given_name_joined_finds_its_syllables() -> None:
     assert {"jong", "un"} <= set(dict(index.neighbours(analyse("Jongun", person=True).tokens[0])))
     assert index.candidates(analyse("KIM, Jongun", person=True), 1) == [0]
     assert "ah" not in dict(index.neighbours(analyse("abdulah", person=True).tokens[0]))
+
+
+def test_sector_words_typed_joined_weigh_as_the_words_apart() -> None:
+    """'EXPORTIMPORT' is no word of the vocabulary; met as the listed 'EXPORT-IMPORT' it weighs as those sector words,
+    from either side, so that screening scores it as the pair comparison does."""
+    screener = screener_of(listed("e-1", "Company", name=["KORVANIAN EXPORT-IMPORT BANK"]))
+    hits = screener.screen(Query("KORVANIAN EXPORTIMPORT BANK"))
+    assert hits and hits[0].match and hits[0].score > 0.9, hits
