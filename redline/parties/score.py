@@ -1301,11 +1301,11 @@ def _wade_giles_pairs(
     'chi-chang' for jizhang, unaspirated, and 蔡其昌 is cai qichang ('Tsai Chi-chang'). Session 50, tune half: larger
     cross-script pool +1 true ('Tsai Chi-chang' / 蔡其昌), nothing else moved."""
     for i, q in enumerate(q_tokens):
-        if i in used_q or q.kind != WORD:
+        said = wade_giles.plain(q.text) if i not in used_q and q.kind == WORD else ""
+        if not said:
             continue
-        said = wade_giles.plain(q.text)
         for j, c in enumerate(c_tokens):
-            if j not in used_c and c.kind == WORD and said and wade_giles.plain(c.text) == said:
+            if j not in used_c and c.kind == WORD and wade_giles.plain(c.text) == said:
                 used_q.add(i)
                 used_c.add(j)
                 pairs.append(Pair(q, c, SIMILARITY["spelling_variant"], "Wade–Giles spelling"))

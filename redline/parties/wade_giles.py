@@ -158,7 +158,7 @@ def _pinyin_apart(pieces: list[str]) -> bool:
 def as_pinyin(name: str) -> tuple[str, list[str]]:
     """The name (casefolded) with its Wade–Giles words written in pinyin, and what was rewritten
     ('hsiao-p'ing -> xiaoping'); unchanged, with [], unless every word of it reads as Chinese
-    syllables and one shows Wade–Giles (WADE_SIGNS)."""
+    syllables and one shows Wade–Giles (WADE_SIGNS, an aspirate's apostrophe, or _pinyin_apart)."""
     folded = name.replace("ü", "u").replace("ê", "e")
     if not folded.isascii() or not (_SHOWS.search(folded) or "-" in folded):
         return name, []
