@@ -1183,7 +1183,7 @@ def analyse(raw: str, person: bool = False, reading: str = "", slips: bool = Tru
             word in vocab.person_titles or title_spelling(word) in vocab.person_titles or word in vocab.person_particles
             or word in vocab.leading_titles and all(t.kind == STOP for t in tokens)
         ):
-            tokens.append(_token(word, STOP, word, bool(abjad), abjad in (SOUND, BURMESE), burmese=abjad == BURMESE))
+            tokens.append(_token(word, STOP, word, False))
             continue
         if word in dotted and word not in vocab.place_variants and word not in vocab.places:  # 'H.K.' is Hong Kong, as 'HK' is
             tokens.append(_token(word, WORD, word, False))

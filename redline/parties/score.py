@@ -650,12 +650,12 @@ def _skeleton_similarity(q: Token, c: Token) -> tuple[float, str]:
             # sound key too (a reconstructed -er, 'kateor', 'katar') is +0.004 of that.
             heard = sound_key(loose.text)
             found = max(found, _key_similarity(skeleton(loose.text), said, "sound key"), _key_similarity(heard, said, "sound key"))
-    if loose.sound and found[0] < SIMILARITY["skeleton"] and (
-        GLOTTAL in loose.text and glottal_agrees(loose.text, latin.text) or _heard_nearly(_heard(loose.text, latin.text, loose.burmese), latin.text, loose.burmese)
-    ):
-        found = SIMILARITY["skeleton"], "sound key"
-    if loose.sound and found[0] == SIMILARITY["skeleton_edit"] and _heard_more(_heard(loose.text, latin.text, loose.burmese), latin.text):
-        return 0.0, ""
+    if loose.sound and found[0] < SIMILARITY["skeleton"]:
+        keys = _heard(loose.text, latin.text, loose.burmese)
+        if GLOTTAL in loose.text and glottal_agrees(loose.text, latin.text) or _heard_nearly(keys, latin.text, loose.burmese):
+            found = SIMILARITY["skeleton"], "sound key"
+        elif found[0] == SIMILARITY["skeleton_edit"] and _heard_more(keys, latin.text):
+            return _NONE
     return found
 
 
