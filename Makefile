@@ -13,8 +13,8 @@ $(VENV)/.installed: pyproject.toml constraints.txt scripts/system-deps.sh
 	$(VENV)/bin/pip install -q -c constraints.txt -e '.[dev]'
 	touch $@
 
-# The scorer compiled with mypyc (redline/native.py); rebuilt when its source changes.
-$(VENV)/.native: $(VENV)/.installed redline/parties/score.py redline/native.py scripts/build_native.py
+# The scorer and name analysis compiled with mypyc (redline/native.py); rebuilt when a source changes.
+$(VENV)/.native: $(VENV)/.installed redline/parties/score.py redline/parties/names.py redline/native.py scripts/build_native.py
 	$(PY) scripts/build_native.py
 	touch $@
 

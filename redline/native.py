@@ -1,11 +1,13 @@
 """Modules compiled with mypyc by `make setup` (scripts/build_native.py), and the guard that keeps an
 old build from shadowing an edited source.
 
-A compiled module sits beside its source as `<name>.cpython-*.so`, which Python imports before the
-`.py`; `<name>.native` holds the sha256 of the source it was built from. While the two agree the
-compiled module runs (the same code, about 1.26 times less CPU a screening: docs/benchmarks-parties.md,
-"Compiled scoring, session 24"); once the source is edited the source runs, with a warning, until the
-next `make setup`.
+The modules are compiled together, as one group: each sits beside its source as `<name>.cpython-*.so`, which Python
+imports before the `.py`, their shared code in GROUP's library, and `<name>.native` holds the sha256 of the source it
+was built from. The group's code reaches into the classes of its modules directly (a name's tokens, read in every
+comparison), so the modules run compiled together or not at all: while every stamp agrees with its source the builds
+run (the same code, about 1.26 times less CPU a screening with the scorer alone compiled: docs/benchmarks-parties.md,
+"Compiled scoring, session 24"; "Name analysis compiled with the scorer, session 51"); once any source is edited
+every source runs, with a warning, until the next `make setup`.
 REDLINE_NATIVE=0 in the environment runs the sources (for a profiler that sees inside them).
 """
 
@@ -19,8 +21,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# The scorer of every comparison a screening makes: most of a screening's CPU.
-COMPILED = ("redline.parties.score",)
+# The scorer of every comparison a screening makes, and the analysis of names whose tokens it reads: most of a
+# screening's CPU. A module before those that import it (guard loads the sources in this order).
+COMPILED = ("redline.parties.names", "redline.parties.score")
+GROUP = "redline.parties.compiled"  # the shared library of their code: redline/parties/compiled__mypyc.*.so
 STAMP_SUFFIX = ".native"
 
 
@@ -33,8 +37,14 @@ def digest(source: Path) -> str:
 
 
 def builds(source: Path) -> list[Path]:
-    """The compiled modules beside `source`, for any Python version."""
+    """The compiled modules beside `source`, for any Python version (with a library of shared code named after it, as
+    mypyc writes for a module compiled alone)."""
     return sorted(source.parent.glob(f"{source.stem}.*.so")) + sorted(source.parent.glob(f"{source.stem}__mypyc.*.so"))
+
+
+def group_builds(root: Path = ROOT) -> list[Path]:
+    """The group's library of shared code, for any Python version."""
+    return builds(source_of(GROUP, root))
 
 
 def fresh(source: Path) -> bool:
@@ -50,17 +60,24 @@ def compiled(module: str) -> bool:
     return loaded is not None and str(getattr(loaded, "__file__", "")).endswith(".so")
 
 
-def guard(module: str, root: Path = ROOT) -> None:
-    """Call before `module` is first imported: when a build of it is there but stale (or for
-    another Python), import its source instead, so that an edit is never shadowed by an old build."""
-    source = source_of(module, root)
-    if module in sys.modules or not builds(source):
+def guard(modules: tuple[str, ...] = COMPILED, root: Path = ROOT) -> None:
+    """Call before any of `modules` (one group compiled together) is first imported: when a build of them is there but
+    one is stale (or for another Python), import every source instead, so that an edit is never shadowed by an old
+    build, nor a build left reaching into a source's classes."""
+    sources = [source_of(module, root) for module in modules]
+    if any(module in sys.modules for module in modules) or not any(builds(source) for source in sources):
         return
     if os.environ.get("REDLINE_NATIVE") != "0":
-        if fresh(source):
+        stale = [source.name for source in sources if not fresh(source)]
+        if not stale:
             return
-        print(f"redline: the compiled {module} was built from another {source.name}; running the source "
-              "(slower) until `make setup` rebuilds it", file=sys.stderr)
+        print(f"redline: the compiled {', '.join(modules)} were built from another {', '.join(stale)}; running the "
+              "sources (slower) until `make setup` rebuilds them", file=sys.stderr)
+    for module, source in zip(modules, sources):
+        _import_source(module, source)
+
+
+def _import_source(module: str, source: Path) -> None:
     spec = importlib.util.spec_from_file_location(module, source)
     assert spec is not None and spec.loader is not None
     loaded = importlib.util.module_from_spec(spec)

@@ -1,11 +1,12 @@
-"""Compile redline.native.COMPILED with mypyc, in place, and stamp each build with its source's hash.
+"""Compile redline.native.COMPILED with mypyc, in place, as one group, and stamp each build with its source's hash.
 
     .venv/bin/python scripts/build_native.py          # run by `make setup`
     .venv/bin/python scripts/build_native.py --clean  # remove the builds: the sources run
 
-mypyc (part of mypy, a pinned dev dependency) compiles the module as written, checked by mypy's
-types, to a C extension with the same behaviour; the build and its generated C go to a temporary
-folder, only the extension and its stamp are written beside the source (both ignored by git).
+mypyc (part of mypy, a pinned dev dependency) compiles the modules as written, checked by mypy's
+types, to C extensions with the same behaviour; the build and its generated C go to a temporary
+folder, only the extensions (each beside its source, with its stamp, and the group's library of shared
+code, redline.native.GROUP) are written into the tree (all ignored by git).
 A type error or a missing compiler stops the build with an error: nothing stale is left behind.
 """
 
@@ -22,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from redline.native import COMPILED, STAMP_SUFFIX, builds, digest, source_of  # noqa: E402
+from redline.native import COMPILED, GROUP, STAMP_SUFFIX, builds, digest, group_builds, source_of  # noqa: E402
 
 
 def clean() -> None:
@@ -30,6 +31,8 @@ def clean() -> None:
         source = source_of(module)
         for path in [*builds(source), source.with_suffix(STAMP_SUFFIX)]:
             path.unlink(missing_ok=True)
+    for path in group_builds():
+        path.unlink(missing_ok=True)
 
 
 def build() -> None:
@@ -44,9 +47,10 @@ def build() -> None:
     hashes = {source: digest(source) for source in sources}
     with tempfile.TemporaryDirectory(prefix="redline-native-") as work:
         os.chdir(ROOT)  # mypy names each module from its path under the project root
-        # The modules it imports are read for their types, not checked (names.py and scripts.py are not compiled).
+        # The modules they import are read for their types, not checked (scripts.py and index.py are not compiled).
         options = ["--ignore-missing-imports", "--follow-imports=silent"]
-        extensions = mypycify([*options, *(str(source.relative_to(ROOT)) for source in sources)], opt_level="3", target_dir=work)
+        extensions = mypycify([*options, *(str(source.relative_to(ROOT)) for source in sources)], opt_level="3", target_dir=work,
+                              group_name=GROUP)
         os.chdir(work)  # away from the project's pyproject.toml, which setup() would read
         setup(name="redline-native", ext_modules=extensions, script_args=["-q", "build_ext", "--build-lib", "lib", "--build-temp", "tmp"])
         for built in Path(work, "lib").rglob("*.so"):

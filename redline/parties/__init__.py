@@ -2,4 +2,4 @@
 
 from redline.native import guard
 
-guard("redline.parties.score")
+guard()

@@ -14,12 +14,12 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import Stemmer
-import yaml
 from anyascii import anyascii
 from nicknames import NickNamer
 from pypinyin import lazy_pinyin
@@ -31,6 +31,7 @@ from redline.infra.domains import known_site
 from redline.parties import cantonese, han_translation, korean_latin, wade_giles
 from redline.parties.normalise import normalise
 from redline.parties.slips import SlipReader
+from redline.parties.vocab_file import VocabularyError, load_vocabulary_file
 from redline.parties.scripts import BURMESE, NAME_DOTS, SOUND, WORD_SPLIT, Piece, consonant_key, han_countries, han_ordinal, han_person, han_transcription, is_japanese, japanese_form, japanese_person, japanese_words, join_zwnj, korean_person, mark_geresh, palladius_as_pinyin, romanise_word, simplified, word_script
 
 WORD, GENERIC, PLACE, NUMBER, INITIAL, PATRONYMIC, STOP, ADMIN = (
@@ -118,6 +119,12 @@ _KEPT = "qxq"
 _LEADING_ARTICLE = re.compile(r"^the\s+(?=\S)")
 
 
+def rebuilt(obj: Any) -> tuple[type, tuple[Any, ...]]:
+    """A dataclass's pickled form, (class, field values): the same from the source and from the mypyc build
+    (redline/native.py), which pickle slots each their own way, so that a cache written by one loads in the other."""
+    return type(obj), tuple(getattr(obj, f.name) for f in fields(obj))
+
+
 @dataclass(frozen=True, slots=True)
 class Token:
     text: str  # canonical form, used for comparison
@@ -131,6 +138,9 @@ class Token:
 
     def __repr__(self) -> str:
         return f"{self.text}:{self.kind}"
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return rebuilt(self)
 
 
 # One empty set for every name without acronyms: CPython makes a new empty frozenset each time (216 bytes a name,
@@ -151,6 +161,9 @@ class AnalysedName:
     acronym_forms: frozenset[str] = _NONE  # the letters its legal forms may give its acronym (_acronym_forms)
     truncated: frozenset[str] = _NONE  # an organisation's words the vocabulary lacks, written cut short with a dot ('Airc.')
     syllables: tuple[tuple[int, int], ...] = ()  # a person's given name of two syllables hyphened ('Il-soon'): its tokens' places
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return rebuilt(self)
 
     @property
     def key(self) -> str:
@@ -217,42 +230,6 @@ class Vocabulary:
     abd_spellings: frozenset[str]  # 'abed', 'abid': 'abd' written with a vowel, read so before another word ('Abed Allah')
     bracket_qualifiers: frozenset[str]  # a bracket that says which of two parties, not another name ('(Offshore)')
     slips: SlipReader  # a long vocabulary word as a typist may slip on it ('copmany'), in organisations' names
-
-
-class VocabularyError(ValueError):
-    """A vocabulary file that would load with something silently lost."""
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """PyYAML keeps the last of two equal keys; a vocabulary must not lose the first."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:  # type: ignore[override]
-        seen: dict[object, int] = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            line = key_node.start_mark.line + 1
-            if key in seen:
-                raise VocabularyError(f"{key_node.start_mark.name}, line {line}: key {key!r} is already defined on line {seen[key]}")
-            seen[key] = line
-        return super().construct_mapping(node, deep=deep)
-
-    def construct_yaml_bool(self, node: yaml.ScalarNode) -> str:  # type: ignore[override]
-        """A word, not YAML 1.1's boolean: the stop word 'on' was read as True and lost."""
-        return str(node.value)
-
-
-_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:bool", _UniqueKeyLoader.construct_yaml_bool)
-
-
-def load_vocabulary_file(text: str, name: str) -> dict:
-    """A vocabulary YAML document; a key defined twice in one mapping is refused with file and line, and
-    words YAML 1.1 reads as booleans (on, off, yes, no) stay words."""
-    loader = _UniqueKeyLoader(text)
-    loader.name = name
-    try:
-        return loader.get_single_data()
-    finally:
-        loader.dispose()
 
 
 # Where each reading sits in loose_spellings' answer: the vowel readings, the ending, then the consonant readings.
@@ -818,8 +795,8 @@ def split_alternatives(raw: str) -> tuple[str, ...]:
             lowered = text.lower()
     text = _BIRTH_NOTE.sub("", text)
     inner = _INNER_BRACKET.match(text)
-    marker = vocab.former_pattern.match(inner.group(2)) if inner else None
-    if inner and marker and inner.group(2)[marker.end():].strip(" )"):
+    former = vocab.former_pattern.match(inner.group(2)) if inner else None
+    if inner and former and inner.group(2)[former.end():].strip(" )"):
         # an alias in brackets inside the name ('PEARL (A.K.A. NEI-CHIEN CHU) LI': Pearl Li, a.k.a. Nei-Chien Chu); not
         # a note before the alias ('Abu Bakr (previously listed as) Abu Bakar')
         text = f"{inner.group(1)} {inner.group(3)} {inner.group(2)}"
@@ -1177,8 +1154,8 @@ def analyse(raw: str, person: bool = False, reading: str = "", slips: bool = Tru
         pieces = [(word, hint, False) for word, hint, _ in pieces]
     if not person:
         pieces = _split_joined_and(_spelled_out_pieces(pieces, vocab, notes), vocab, notes)
-    read = pieces if person or not vocab.phrases else _phrases(pieces, vocab.phrases)
-    for n, (word, hint, abjad) in enumerate(read):
+    phrased = pieces if person or not vocab.phrases else _phrases(pieces, vocab.phrases)
+    for n, (word, hint, abjad) in enumerate(phrased):
         if person and not abjad and (  # a loose romanisation may spell a title by chance (Hebrew 'מר' mr)
             word in vocab.person_titles or title_spelling(word) in vocab.person_titles or word in vocab.person_particles
             or word in vocab.leading_titles and all(t.kind == STOP for t in tokens)
@@ -1191,7 +1168,7 @@ def analyse(raw: str, person: bool = False, reading: str = "", slips: bool = Tru
         canonical = _patronymic(vocab.person_abbreviations.get(word) or vocab.canonical.get(word, word), vocab) if person else (
             vocab.place_variants.get(word) or vocab.canonical.get(word) or vocab.canonical.get(_RUSSIAN_IA.sub("ya", word))
             or russian_inflected(word, vocab) or word)
-        if word in _BEFORE_A_NAME and n == len(read) - 1:
+        if word in _BEFORE_A_NAME and n == len(phrased) - 1:
             canonical = word  # 'VALTEX-ST', 'ELIX ST': no saint at a name's end
         if not person and (
             canonical in LEGAL_FORM_TOKENS

@@ -16,7 +16,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -43,6 +43,7 @@ from redline.parties.names import (
     LOOSE_CONSONANTS,
     LOOSE_ENDING,
     reading_note,
+    rebuilt,
     east_slavic,
     loose_spellings,
     nickname,
@@ -85,13 +86,6 @@ REVIEW_BAND = 0.03
 REVIEW_FLOOR = 0.6
 
 
-def _rebuilt(obj: Any) -> tuple[type, tuple[Any, ...]]:
-    """A dataclass's pickled form, (class, field values): the same from the source and from the mypyc
-    build (redline/native.py), which pickle slots each their own way, so that a cache written by one
-    loads in the other."""
-    return type(obj), tuple(getattr(obj, f.name) for f in fields(obj))
-
-
 @dataclass(frozen=True, slots=True)
 class Rule:
     """A scoring rule and where its value came from. Exactly one of:
@@ -108,7 +102,7 @@ class Rule:
     value: float | None = None
 
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
-        return _rebuilt(self)
+        return rebuilt(self)
 
     def at(self, threshold: float) -> float:
         if self.needed is not None:
@@ -254,7 +248,7 @@ class Rarity:
     everyday: frozenset[str] = frozenset()  # listed words common in everyday English (screening.everyday_words): rare in the lists, not in the world
 
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
-        return _rebuilt(self)
+        return rebuilt(self)
 
     @classmethod
     def of(cls, words_per_party: Iterable[Iterable[str]], sectors_per_party: Iterable[Iterable[str]] = ()) -> Rarity:
@@ -365,7 +359,7 @@ class Pair:
     how: str  # exact, fuzzy, initial, compound, skeleton
 
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
-        return _rebuilt(self)
+        return rebuilt(self)
 
 
 @dataclass(slots=True)
@@ -379,7 +373,7 @@ class NameComparison:
     rarity: tuple[Rarity, tuple[tuple[str, str], ...]] | None = None  # rule word_rarity: the table and the words it weighed (spelling, word)
 
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
-        return _rebuilt(self)
+        return rebuilt(self)
 
     def explain(self) -> str:
         parts = []

@@ -194,7 +194,7 @@ def test_an_acronym_before_the_name_it_stands_for_is_each_a_name() -> None:
 
 
 def test_a_vocabulary_key_defined_twice_is_refused_with_file_and_line() -> None:
-    from redline.parties.names import VocabularyError, load_vocabulary_file
+    from redline.parties.vocab_file import VocabularyError, load_vocabulary_file
 
     text = "generic:\n  factory: [zavod, fabrika]\n  bank: [banco]\n  factory: [plant]\n"
     with pytest.raises(VocabularyError, match=r"vocab-test\.yaml, line 4: key 'factory' is already defined on line 2"):
@@ -202,7 +202,8 @@ def test_a_vocabulary_key_defined_twice_is_refused_with_file_and_line() -> None:
 
 
 def test_a_vocabulary_word_yaml_reads_as_a_boolean_stays_a_word() -> None:
-    from redline.parties.names import load_vocabulary_file, vocabulary
+    from redline.parties.names import vocabulary
+    from redline.parties.vocab_file import load_vocabulary_file
 
     assert load_vocabulary_file("stopwords: [in, on, off, yes, no]\n", "vocab-test.yaml") == {"stopwords": ["in", "on", "off", "yes", "no"]}
     assert "on" in vocabulary().stopwords and True not in vocabulary().stopwords  # YAML 1.1 once read 'on' as True
