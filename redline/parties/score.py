@@ -994,7 +994,7 @@ def compare(
     if pairs and pairs[-1].how == TWO_WAYS:
         result.penalties.append(f"{RULES['one_name_two_ways'].says} ({pairs[-1].query.source} / {pairs[-1].listed.source})")
     place_weight = VALUES["public_body_place"] if body else WEIGHTS[PLACE]
-    factor = rarity.factors.get if rarity is not None else None
+    factors = rarity.factors if rarity is not None else None
     unknown = rarity.unknown if rarity is not None else 1.0
     rare_words: list[tuple[str, str]] = []
     floor = 0.0  # the factor of the commonest word the names share, when common (below 1): no word left weighs less
@@ -1008,10 +1008,10 @@ def compare(
                 # though the vocabulary holds no such word (session 50, tune half: the screening probe's hyphens
                 # removed 10 -> 7 of 300 lost, no pair moved across the threshold).
                 qw = cw = min(qw, cw)
-            if factor is not None and (p.query.kind == WORD or p.listed.kind == WORD):
+            if factors is not None and (p.query.kind == WORD or p.listed.kind == WORD):
                 # Rule word_rarity: a word shared weighs by how few listed parties carry it.
                 # The more common spelling of the two decides (a query's misspelling is unknown).
-                qf, cf = factor(p.query.text, unknown), factor(p.listed.text, unknown)
+                qf, cf = factors.get(p.query.text, unknown), factors.get(p.listed.text, unknown)
                 f, text = (qf, p.query.text) if qf < cf else (cf, p.listed.text)
                 floor = f if not floor else min(floor, f)
                 if f != 1.0:
@@ -1049,24 +1049,11 @@ def compare(
     tail = _parent_tail(q_tokens, used_q) if more == "more_words" and result.query_unmatched else (
         _parent_tail(c_tokens, used_c) if more == "more_words" else frozenset())
 
-    def left_weight(t: Token, own_body: bool = False) -> float:
-        """An unmatched word's weight, scaled by its rarity (rule word_rarity; noted once scaled). The
-        place of a public body left unmatched weighs as the word that names it, even against a name that
-        is no public body ('Urumqi Municipal PSB' is not 'PSB II OOO')."""
-        if t.kind == WORD and own_body and t.text in BODY_UNITS:
-            return WEIGHTS[GENERIC]  # a public body's unit word ('Directorate') left: the body's kind, not its name
-        weight = (VALUES["public_body_place"] if own_body else place_weight) if t.kind == PLACE else t.weight
-        if factor is not None and t.kind == WORD:
-            f = max(factor(t.text, unknown), floor)
-            if f != 1.0:
-                weight *= f
-                rare_words.append((t.source, t.text))
-        return weight
-
     for t in result.query_unmatched:
-        query_weight += left_weight(t, query.public_body) * (_cheaper(t, tail, cheaper) if more and t.kind == WORD else 1.0)
+        weight = _left_weight(t, query.public_body, place_weight, rarity, floor, rare_words)
+        query_weight += weight * (_cheaper(t, tail, cheaper) if more and t.kind == WORD else 1.0)
     for t in result.listed_unmatched:
-        weight = left_weight(t, listed.public_body)
+        weight = _left_weight(t, listed.public_body, place_weight, rarity, floor, rare_words)
         cost = EXTRA_COST_PERSON if listed.person and t.kind == WORD else EXTRA_COST[t.kind]
         extras += weight * (_cheaper(t, tail, cheaper) if more and t.kind == WORD else cost)
     if rare_words and rarity is not None:
@@ -1140,6 +1127,21 @@ def compare(
         score = _apply(result, "korean_syllable_cap", score)
     result.score = min(1.0, score)
     return result
+
+
+def _left_weight(t: Token, own_body: bool, place_weight: float, rarity: Rarity | None, floor: float, rare_words: list[tuple[str, str]]) -> float:
+    """An unmatched word's weight, scaled by its rarity (rule word_rarity; noted in `rare_words` once scaled), no less
+    than `floor`, the factor of the commonest word the names share. The place of a public body left unmatched weighs as
+    the word that names it, even against a name that is no public body ('Urumqi Municipal PSB' is not 'PSB II OOO')."""
+    if t.kind == WORD and own_body and t.text in BODY_UNITS:
+        return WEIGHTS[GENERIC]  # a public body's unit word ('Directorate') left: the body's kind, not its name
+    weight = (VALUES["public_body_place"] if own_body else place_weight) if t.kind == PLACE else t.weight
+    if rarity is not None and t.kind == WORD:
+        f = max(rarity.factors.get(t.text, rarity.unknown), floor)
+        if f != 1.0:
+            weight *= f
+            rare_words.append((t.source, t.text))
+    return weight
 
 
 def _pair(q: Token, c: Token, sim: float, how: str, pairs: list[Pair]) -> None:
