@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from redline.parties.scripts import korean_surnames
+from redline.parties.scripts import FIRST_GROUP, korean_surnames
 
 # One syllable as both systems and the families' spellings write it: an initial, a vowel with its
 # glide, a final (rk for 'Park', h for 'Oh' and 'Ahn').
@@ -60,7 +60,7 @@ def spelling(word: str) -> str:
     for written, read in _ONE_WAY:
         text = text.replace(written, read)
     text = _FAMILY_U.sub("o", _FINAL_RK.sub("k", _FINAL_H.sub("", text)))
-    return _DOUBLED.sub(r"\1", text)
+    return _DOUBLED.sub(FIRST_GROUP, text)
 
 
 @lru_cache(maxsize=1)

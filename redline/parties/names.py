@@ -32,7 +32,7 @@ from redline.parties import cantonese, han_translation, korean_latin, wade_giles
 from redline.parties.normalise import normalise
 from redline.parties.slips import SlipReader
 from redline.parties.vocab_file import VocabularyError, load_vocabulary_file
-from redline.parties.scripts import BURMESE, NAME_DOTS, SOUND, WORD_SPLIT, Piece, consonant_key, han_countries, han_ordinal, han_person, han_transcription, is_japanese, japanese_form, japanese_person, japanese_words, join_zwnj, korean_person, mark_geresh, palladius_as_pinyin, romanise_word, simplified, word_script
+from redline.parties.scripts import BURMESE, FIRST_GROUP, NAME_DOTS, SOUND, WORD_SPLIT, Piece, consonant_key, han_countries, han_ordinal, han_person, han_transcription, is_japanese, japanese_form, japanese_person, japanese_words, join_zwnj, korean_person, mark_geresh, palladius_as_pinyin, romanise_word, simplified, word_script
 
 WORD, GENERIC, PLACE, NUMBER, INITIAL, PATRONYMIC, STOP, ADMIN = (
     "word", "generic", "place", "number", "initial", "patronymic", "stop", "admin",
@@ -389,7 +389,7 @@ _DOUBLED_CONSONANT = re.compile(r"([b-df-hj-np-tv-z])\1")
 def title_spelling(word: str) -> str:
     """A title as transliterations write it one way: a doubled consonant once, 'ou' as 'u' ('Moullah', 'Mulah' and
     'Mullah'; 'Hajj' and 'Haj'); '' under four letters. Vowels stay: 'Sayeed' is a name (Saeed), not the title Sayed."""
-    return _DOUBLED_CONSONANT.sub(r"\1", word.replace("ou", "u")) if len(word) >= 4 else ""
+    return _DOUBLED_CONSONANT.sub(FIRST_GROUP, word.replace("ou", "u")) if len(word) >= 4 else ""
 
 
 def _rigour_person_titles() -> frozenset[str]:
@@ -459,7 +459,7 @@ def fold(text: str) -> str:
     for spelling, folded in vocabulary().latin_folds:
         if spelling in text:
             text = text.replace(spelling, folded)
-    return _DOUBLED.sub(r"\1", text)
+    return _DOUBLED.sub(FIRST_GROUP, text)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -591,7 +591,7 @@ def _read(text: str, reading: tuple[tuple[re.Pattern[str], str], ...]) -> str:
             text = text.replace(letters, replacement)
         elif not (letters[0].isalpha() and letters[0] not in text):  # 'e(?!ng)' needs an e
             text = pattern.sub(replacement, text)
-    return _DOUBLED.sub(r"\1", text)
+    return _DOUBLED.sub(FIRST_GROUP, text)
 
 
 COUNTRY_NAME_MIN = 5  # letters of a country's name in another language read as the country (vocab.yaml)

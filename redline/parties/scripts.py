@@ -26,6 +26,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from importlib import resources
+from operator import itemgetter
 from typing import Any
 
 import yaml
@@ -33,6 +34,10 @@ from anyascii import anyascii
 from pypinyin import lazy_pinyin
 
 from redline.parties.wade_giles import dictionary_readings
+
+# A match's first group, as re.sub's replacement: re calls it from C, where the template r"\1" costs a Python call
+# (re._subx) at every substitution, a microsecond or more, on the words of every comparison.
+FIRST_GROUP = itemgetter(1)
 
 Piece = tuple[str, str, bool | str]  # (latin word, kind hint, loose: False, True, or SOUND)
 # A loose piece from a script that spells by sound (SOUND_SPELLED): compared on sound_key too.
@@ -140,7 +145,7 @@ def _key(text: str, classes: dict[int, Any]) -> str:
     text = _SILENT_H.sub(lambda m: m.group(0).replace("h", ""), text) if "h" in text else text
     body = text[:-1] if _FINAL_H.search(text) else text
     key = _DIGRAPH_RE.sub(lambda m: _DIGRAPH_MAP[m.group(0)], body).translate(classes).replace("\0", "")
-    key = _REPEATS.sub(r"\1", "".join(ch for ch in key if ch.isalpha() and ch.isascii()))
+    key = _REPEATS.sub(FIRST_GROUP, "".join(ch for ch in key if ch.isalpha() and ch.isascii()))
     # A word that starts with a letter the key drops (a vowel or a glide: Omar, Ould, Yusuf, Walid)
     # says so: every script writes that start (alif, ayn, waw, yod, ieung, a/wo/yi in pinyin), and
     # 'Erison' is then not 'Rison'. Tune half: F1 +0.006 to +0.016 on every loose script, Japanese
@@ -871,7 +876,7 @@ def kana(word: str) -> str:
         out.append("".join(item["hepburn"] for item in _kakasi().convert(part.rstrip("ッ"))) + ("\0" if doubled else ""))
     text = "".join(out)
     text = re.sub("\0(.)", lambda m: m.group(1) * 2, text).replace("\0", "")
-    text = _N_LABIAL.sub("m", _LONG_VOWEL.sub(r"\1", text))
+    text = _N_LABIAL.sub("m", _LONG_VOWEL.sub(FIRST_GROUP, text))
     # a final long a is an English -er, -or, -ar ('デッカー' Decker, 'マッカーサー' MacArthur)
     return text + "r" if _FINAL_LONG_A.search(_icu("Hiragana-Katakana", word)) else text
 
