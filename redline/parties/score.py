@@ -1958,13 +1958,19 @@ def _spelt(
                 if rest is not None:
                     return [j, *rest]
     if words:
-        for form in forms:
+        # Shortest first, in one fixed order: a set's order follows the process's hash seed ('NICO' / 'NATIONAL IRANIAN
+        # OIL COMPANY' scored 0.85 or 0.75 as +c or +co came first), and words spell what they can before a form does.
+        for form in sorted(forms, key=_form_order):
             # A legal form's letters end the acronym, or, a form written out ('Company'), stand inside it.
             if letters == form or form[0] == "+" and letters.startswith(form[1:]):
                 rest = _spelt(letters[len(form.lstrip("+")):], tokens, j, used, frozenset(), syllabic, words, long_piece, length)
                 if rest is not None:
                     return rest
     return None
+
+
+def _form_order(form: str) -> tuple[int, str]:
+    return len(form), form
 
 
 def ofac_style_score(query: str, listed: str) -> float:
