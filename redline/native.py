@@ -6,8 +6,8 @@ imports before the `.py`, their shared code in GROUP's library, and `<name>.nati
 was built from. The group's code reaches into the classes of its modules directly (a name's tokens, read in every
 comparison), so the modules run compiled together or not at all: while every stamp agrees with its source the builds
 run (the same code, about 1.26 times less CPU a screening with the scorer alone compiled: docs/benchmarks-parties.md,
-"Compiled scoring, session 24"; "Name analysis compiled with the scorer, session 51"); once any source is edited
-every source runs, with a warning, until the next `make setup`.
+"Compiled scoring, session 24"; "The Keep measured against the issue's own engine; name analysis compiled with the
+scorer, session 51"); once any source is edited every source runs, with a warning, until the next `make setup`.
 REDLINE_NATIVE=0 in the environment runs the sources (for a profiler that sees inside them).
 """
 

@@ -158,7 +158,7 @@ class AnalysedName:
     person: bool = False  # analysed as a person's name
     reading: str = ""  # the second reading (READINGS) that rewrote it, '' for the name as written
     acronyms: frozenset[str] = _NONE  # an organisation's words that are its own acronym (_own_acronym)
-    acronym_forms: frozenset[str] = _NONE  # the letters its legal forms may give its acronym (_acronym_forms)
+    acronym_forms: tuple[str, ...] = ()  # the letters its legal forms may give its acronym, in the order tried (_acronym_forms)
     truncated: frozenset[str] = _NONE  # an organisation's words the vocabulary lacks, written cut short with a dot ('Airc.')
     syllables: tuple[tuple[int, int], ...] = ()  # a person's given name of two syllables hyphened ('Il-soon'): its tokens' places
 
@@ -1201,7 +1201,7 @@ def analyse(raw: str, person: bool = False, reading: str = "", slips: bool = Tru
     body = not person and not legal_forms and any(t.text in vocab.public_body_words for t in tokens)
     if body:
         tokens = _admin_levels(tokens, vocab)
-    forms = _acronym_forms(tuple(legal_forms), written) if legal_forms and not person else _NONE
+    forms = _acronym_forms(tuple(legal_forms), written) if legal_forms and not person else ()
     acronyms = _NONE if person else frozenset(t.text for t in tokens if _own_acronym(t, tokens, forms)) or _NONE
     # A word the vocabulary knows ('Academy.', 'Center.') is whole: its dot ends the name's sentence.
     truncated = (frozenset(t.source for t in tokens if t.kind == WORD and t.source in cut) or _NONE) if cut else _NONE
@@ -1265,18 +1265,20 @@ def _hyphened_syllables(text: str, tokens: list[Token]) -> tuple[tuple[int, int]
 
 
 @lru_cache(maxsize=1024)
-def _acronym_forms(legal_forms: tuple[str, ...], written: frozenset[str]) -> frozenset[str]:
+def _acronym_forms(legal_forms: tuple[str, ...], written: frozenset[str]) -> tuple[str, ...]:
     """The first letter or two of each legal form taken out of an organisation's name, and its Russian word's (vocab
     russian_initials: company, kompaniya, k), which its acronym may spell ('ZISCO', Zarand Iranian Steel Company:
     score._initials_run); '+' before those of a form the name writes out ('Company'), which may stand inside the
-    acronym ('SCIT', Syrian Company for Information Technology)."""
+    acronym ('SCIT', Syrian Company for Information Technology). Shortest first, in one fixed order, the order they are
+    tried in: a set's order follows the process's hash seed ('NICO' / 'NATIONAL IRANIAN OIL COMPANY' scored 0.85 or 0.75
+    as +c or +co came first), and words spell what they can before a form does."""
     russian = vocabulary().russian_initials
     pieces = {(form, form[:size]) for form in legal_forms if form[:1].isalpha() for size in (1, 2)}
     pieces |= {(form, letters) for form in legal_forms for letters in russian.get(form, ())}  # 'kompaniya': k
-    return frozenset(("+" if form in written else "") + letters for form, letters in pieces)
+    return tuple(sorted({("+" if form in written else "") + letters for form, letters in pieces}, key=lambda f: (len(f), f)))
 
 
-def _own_acronym(token: Token, tokens: list[Token], forms: frozenset[str] = _NONE) -> bool:
+def _own_acronym(token: Token, tokens: list[Token], forms: tuple[str, ...] = ()) -> bool:
     """An organisation's word that spells the initials of its other words in a row: the name said again
     ('Chinese Academy of Sciences (CAS)', 'Islamic State in the Greater Sahara (ISGS)'; score's rule repeated_word);
     or, the name's first word, the first letter or two of some of the words after it in order, a legal form's letters
@@ -1294,7 +1296,7 @@ def _own_acronym(token: Token, tokens: list[Token], forms: frozenset[str] = _NON
 OWN_ACRONYM_MAX = 6  # letters of a word read as the name's own acronym by its words' first letters or two
 
 
-def _spells_from(letters: str, words: list[str], forms: frozenset[str], first: bool) -> bool:
+def _spells_from(letters: str, words: list[str], forms: tuple[str, ...], first: bool) -> bool:
     """_own_acronym's reading: `letters` spelt by the first letter or two of `words` in order, some skipped (never the
     first), and by one legal form's letters (_acronym_forms) once."""
     if not letters:
@@ -1304,7 +1306,7 @@ def _spells_from(letters: str, words: list[str], forms: frozenset[str], first: b
             if len(word) > size and letters.startswith(word[:size]) and _spells_from(letters[size:], words[i + 1 :], forms, False):
                 return True
     return not first and any(
-        letters.startswith(form.lstrip("+")) and _spells_from(letters[len(form.lstrip("+")) :], words, _NONE, False) for form in forms
+        letters.startswith(form.lstrip("+")) and _spells_from(letters[len(form.lstrip("+")) :], words, (), False) for form in forms
     )
 
 

@@ -1842,7 +1842,7 @@ def _truncated_pairs(
 
 def _acronym_pairs(
     q_tokens: tuple[Token, ...], c_tokens: tuple[Token, ...], used_q: set[int], used_c: set[int], pairs: list[Pair],
-    q_forms: frozenset[str] = frozenset(), c_forms: frozenset[str] = frozenset(),
+    q_forms: tuple[str, ...] = (), c_forms: tuple[str, ...] = (),
 ) -> None:
     """'IRGC' against 'Islamic Revolutionary Guard Corps', in either direction: a word still
     unmatched that spells the initials of a run of words still unmatched on the other side
@@ -1876,7 +1876,7 @@ def _acronym_pairs(
             pairs.append(Pair(merged, token, sim, "acronym") if flip else Pair(token, merged, sim, "acronym"))
 
 
-def _initials_run(letters: str, tokens: tuple[Token, ...], used: set[int], forms: frozenset[str] = frozenset()) -> list[int] | None:
+def _initials_run(letters: str, tokens: tuple[Token, ...], used: set[int], forms: tuple[str, ...] = ()) -> list[int] | None:
     """The indices of a run of unused words that spell `letters`, or None. Each word gives its first letter,
     or, in an acronym of SYLLABIC_ACRONYM_MIN letters or more spelling SYLLABIC_RUN_MIN words or more, its
     first two or three ('KUMAPE', KUMertau Aviation Production Enterprise; not 'IRALCO', IRan ALuminum
@@ -1931,7 +1931,7 @@ def glued_initials(word: str) -> tuple[str, ...]:
 
 
 def _spelt(
-    letters: str, tokens: tuple[Token, ...], j: int, used: set[int], forms: frozenset[str], syllabic: bool, words: int, long_piece: bool, length: int
+    letters: str, tokens: tuple[Token, ...], j: int, used: set[int], forms: tuple[str, ...], syllabic: bool, words: int, long_piece: bool, length: int
 ) -> list[int] | None:
     """_initials_run from token j on, `words` words spelt so far (a depth-first search: a short acronym, a short name)."""
     if not letters:
@@ -1958,19 +1958,13 @@ def _spelt(
                 if rest is not None:
                     return [j, *rest]
     if words:
-        # Shortest first, in one fixed order: a set's order follows the process's hash seed ('NICO' / 'NATIONAL IRANIAN
-        # OIL COMPANY' scored 0.85 or 0.75 as +c or +co came first), and words spell what they can before a form does.
-        for form in sorted(forms, key=_form_order):
+        for form in forms:  # in names._acronym_forms' order
             # A legal form's letters end the acronym, or, a form written out ('Company'), stand inside it.
             if letters == form or form[0] == "+" and letters.startswith(form[1:]):
-                rest = _spelt(letters[len(form.lstrip("+")):], tokens, j, used, frozenset(), syllabic, words, long_piece, length)
+                rest = _spelt(letters[len(form.lstrip("+")):], tokens, j, used, (), syllabic, words, long_piece, length)
                 if rest is not None:
                     return rest
     return None
-
-
-def _form_order(form: str) -> tuple[int, str]:
-    return len(form), form
 
 
 def ofac_style_score(query: str, listed: str) -> float:
