@@ -232,6 +232,19 @@ class Vocabulary:
     slips: SlipReader  # a long vocabulary word as a typist may slip on it ('copmany'), in organisations' names
 
 
+def _marker_pattern(marker: str) -> str:
+    """A former-name marker as a pattern, with an optional bracket around it: a whole word at its start ('aka', not
+    'Bakaka') and, where it ends in a letter, at its end ('aka', not 'Akatsuki'). One joined to the name it marks by a
+    hyphen ('ex-') marks it only after another name or inside a bracket: 'Smith Ltd ex-Jones Ltd', but 'Ex-Im Bank',
+    'EX-CLE', 'Impex-Don' and 'Alex-Trans' are each one name."""
+    if marker.endswith("-"):
+        start = r"(?:(?<=\s)\(?|\()\b"
+    else:
+        start = r"\(?\b" if marker[0].isalnum() else r"\(?"
+    end = r"\)?(?=\s|$)" if marker[-1].isalnum() else ""
+    return start + re.escape(marker) + end
+
+
 # Where each reading sits in loose_spellings' answer: the vowel readings, the ending, then the consonant readings.
 LOOSE_ENDING = 3
 LOOSE_CONSONANTS = 4
@@ -281,10 +294,7 @@ def vocabulary() -> Vocabulary:
         han_conjunctions=frozenset(raw["han_conjunctions"]),
         han_conjunctions_between_words=frozenset(raw["han_conjunctions_between_words"]),
         han_max=max(len(k) for k in han_words),
-        former_pattern=re.compile(
-            "|".join((r"\(?\b" + re.escape(m) + r"\)?(?=\s|$)" if m[-1].isalnum() else r"\(?" + re.escape(m)) for m in former),
-            re.IGNORECASE,
-        ),
+        former_pattern=re.compile("|".join(_marker_pattern(m) for m in former), re.IGNORECASE),
         noise_prefixes=tuple(sorted(raw["noise_prefixes"], key=len, reverse=True)),
         noise_suffixes=tuple(raw["noise_suffixes"]),
         annotations=re.compile(

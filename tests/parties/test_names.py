@@ -126,6 +126,16 @@ def test_customer_records_alias_and_care_of_markers_split() -> None:
     assert split_alternatives("Cisco Systems") == ("Cisco Systems",)
 
 
+def test_a_marker_inside_a_word_is_part_of_the_name() -> None:
+    # 'ex-' marks a former name only after a name or in a bracket; a word ending in 'ex' before a hyphen is one name
+    for name in ("Alex-Trans LLC", "IMPEX-DON", "MICEX-RTS", "Complex-3 JSC", "Ex-Im Bank", "EX-CLE SOLUCIONES C.A.", "Bakaka.k.a. Foo"):
+        assert split_alternatives(name) == (name,)
+    assert split_alternatives("Smith Ltd ex-Jones Ltd") == ("Smith Ltd", "Jones Ltd")
+    assert split_alternatives("Smith Ltd (EX-Jones Ltd)") == ("Smith Ltd", "Jones Ltd")
+    assert split_alternatives("a.k.a. Foo") == ("Foo",)
+    assert compare_names("LLC IMPEX-DON", "LIMITED LIABILITY COMPANY IMPEXDON")["match"]
+
+
 def test_bracketed_labels_and_listing_notes() -> None:
     from redline.parties.names import split_alternatives
 
