@@ -1775,10 +1775,17 @@ def _compound_similarity(joined: str, parts: list[Token], whole: Token, every_wo
         # vowels of one word (third-party Korean tune: a hard negative, 'Weijie' / 'we yi', crossed when it counted).
         sim = max(sim, _folded_similarity(joined, whole.text)[0])
     if sim < SIMILARITY["compound_min"] and _loose_against(parts, whole):
-        # 'ansar eddine' against 'ansaruddin' romanised from Arabic: the same consonants
+        # 'ansar eddine' against 'ansaruddin' romanised from Arabic: the same consonants, as one word of the script is
+        # compared (_written_similarity: l and r apart where the script writes them apart, 'Калашников' kalashnikov is no
+        # 'Core Zing', whose consonant classes it has); a script that spells by sound on its classes alone. Each word adds
+        # to the key: 'tvito daniel' has the key of 'daniel' alone (t, then d of one class), which is no 'Данильева'.
         shape = skeleton(joined)
-        if len(shape) >= 3 and shape == skeleton(whole.text):
-            return SIMILARITY["skeleton"]
+        if len(shape) >= 3 and shape == skeleton(whole.text) and all(skeleton(t.text) != shape for t in parts):
+            if parts[0].sound or whole.sound:
+                return SIMILARITY["skeleton"]
+            loose, latin = (joined, whole.text) if parts[0].abjad else (whole.text, joined)
+            if _written_similarity(loose, latin)[0]:  # its vowels may disagree: the parts' joined letters lose some
+                return SIMILARITY["skeleton"]
         if parts[0].sound or whole.sound:
             # Syllables of a script that spells by sound against one Latin word ('罗斯' luo si, Roth;
             # '霍利' huo li, Hawley): on the sound key too, as a word of such a script is

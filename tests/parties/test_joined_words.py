@@ -69,3 +69,15 @@ def test_sector_words_typed_joined_weigh_as_the_words_apart() -> None:
     screener = screener_of(listed("e-1", "Company", name=["KORVANIAN EXPORT-IMPORT BANK"]))
     hits = screener.screen(Query("KORVANIAN EXPORTIMPORT BANK"))
     assert hits and hits[0].match and hits[0].score > 0.9, hits
+
+
+def test_words_joined_against_a_word_of_an_alphabet_keep_its_l_and_r_apart() -> None:
+    """Two Latin words joined meet a word read from a script on its consonants as one word of it does: Cyrillic writes l
+    and r apart, so 'Калашников' (k-l-sh-n-k) is no 'Core Zing' (k-r-z-n-g), whose consonant classes it has; a Hebrew
+    name whose joined Latin parts lose a vowel ('Nawazuddin' read nawaz + din) still meets it. Each word joined adds to
+    the key: 'Tvito Daniel' has the key of 'Daniel' alone (t-n-r), and is no 'Данильева'."""
+    assert compare_names("Калашников", "Core Zing")["score"] < 0.5
+    assert not compare_names("Данильева", "TVITO, Daniel", "Person")["match"]
+    assert not compare_names("Мутовина", "MADA'IN NOVIN TRADERS")["match"]
+    assert not compare_names("Концерн Калашников", "Corezing International Group Company, Core Zing")["match"]
+    assert compare_names("Nawazuddin Siddiqui", "נוואזואדין סידיקוי", "Person")["match"]
