@@ -32,3 +32,18 @@ def test_a_pair_comparison_keeps_the_keys_score() -> None:
 def test_a_latin_query_is_not_capped() -> None:
     hits = _screener().screen(Query(name="Khalid"), limit=5)
     assert hits[0].party.id == "khalid" and hits[0].match
+
+
+def test_one_word_of_cyrillic_or_an_abjad_met_on_its_consonants_is_for_review() -> None:
+    screener = screener_of(
+        listed("cachiros", "Organization", name=["CACHIROS"]),
+        listed("kalashnikov", "Company", name=["KALASHNIKOV"]),
+        listed("anaia", "Person", name=["ANAIA"]),
+    )
+    cachiros = {h.party.id: h for h in screener.screen(Query(name="кросс"), limit=5)}["cachiros"]  # k-r-s, both
+    assert not cachiros.match and cachiros.score > 0.5
+    assert any("read from another script" in note for note in cachiros.adjustments)
+    anaia = {h.party.id: h for h in screener.screen(Query(name="في"), limit=5)}.get("anaia")
+    assert anaia is None or not anaia.match
+    hits = screener.screen(Query(name="Калашников"), limit=5)  # read letter by letter: no key, a match
+    assert hits[0].party.id == "kalashnikov" and hits[0].match
