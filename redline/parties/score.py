@@ -1782,10 +1782,10 @@ def _compound_similarity(joined: str, parts: list[Token], whole: Token, every_wo
         shape = skeleton(joined)
         if len(shape) >= 3 and shape == skeleton(whole.text) and all(skeleton(t.text) != shape for t in parts):
             if parts[0].sound or whole.sound:
-                return SIMILARITY["skeleton"]
+                return SOUND_COMPOUND
             loose, latin = (joined, whole.text) if parts[0].abjad else (whole.text, joined)
             if _written_similarity(loose, latin)[0]:  # its vowels may disagree: the parts' joined letters lose some
-                return SIMILARITY["skeleton"]
+                return SOUND_COMPOUND
         if parts[0].sound or whole.sound:
             # Syllables of a script that spells by sound against one Latin word ('罗斯' luo si, Roth;
             # '霍利' huo li, Hawley): on the sound key too, as a word of such a script is

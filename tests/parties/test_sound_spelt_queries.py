@@ -61,3 +61,15 @@ def test_a_name_in_hangul_met_only_on_consonants_is_for_review() -> None:
     assert any("Hangul or Burmese" in note for note in huerta.adjustments)
     hits = screener.screen(Query(name="김정은"), limit=5)
     assert hits[0].party.id == "kim" and hits[0].match
+
+
+
+def test_syllables_joined_and_met_on_consonants_are_a_key_not_a_compound() -> None:
+    """Syllables spelt by sound joined and met on the consonant classes of one Latin word are a key's match (SOUND_COMPOUND,
+    paired as 'sound key'), as one word so met is, and the screening caps see them: 'Maryland' in Burmese, me yi lan,
+    has the classes of 'Merlin' (m-r-n), and matched 'Lionel Dumont' (a.k.a. Merlin) as a compound at 0.81."""
+    from redline.parties.names import WORD, Token
+    from redline.parties.score import SOUND_COMPOUND, _compound_similarity
+
+    parts = [Token(text, WORD, 1.0, text, True, True, burmese=True) for text in ("me", "yi", "lan")]
+    assert _compound_similarity("meyilan", parts, Token("merlin", WORD, 1.0, "merlin", False), True) == SOUND_COMPOUND
