@@ -688,6 +688,11 @@ def test_a_russian_institution_s_abbreviation_reads_as_its_words(a: str, b: str)
     ("CONG TY CO PHAN KORVANE", "jsc"),
     ("OSOO KORVANE", "osoo"),  # Kyrgyzstan's ОсОО and Kazakhstan's ЖШС
     ("KORVANE JSHS", "jshs"),
+    ("Korvane GmbH and Co KG", "gmbhcokg"),  # '&' written 'and' (session 52)
+    ("Korvane GmbH und Co. KG", "gmbhcokg"),
+    ("KORVANE LLC-FZ", "fzco"),  # the Emirates' free-zone forms with FZ apart
+    ("KORVANE FZ-LLC", "fzco"),
+    ("KORVANE FZ COMPANY", "fzco"),
 ])
 def test_legal_forms_as_the_lists_spell_them_come_out_whole(written: str, form: str) -> None:
     analysed = analyse(written)
