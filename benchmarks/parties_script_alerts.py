@@ -65,13 +65,14 @@ def alerts(screener: Any, names: list[tuple[str, str, str, str | None]], example
     for name_set, native, latin, schema in names:
         row = rows.setdefault(name_set, {"names": 0, "alerts": 0, "unconfirmed": 0, "names_unconfirmed": 0, "latin_alerts": 0, "examples": []})
         found = [h for h in screener.screen(Query(name=native, schema=schema), limit=5) if h.match]
-        confirmed = {h.party.id for h in screener.screen(Query(name=latin, schema=schema), limit=10) if h.match}
+        latin_hits = screener.screen(Query(name=latin, schema=schema), limit=10)
+        confirmed = {h.party.id for h in latin_hits if h.match}
         unconfirmed = [h for h in found if h.party.id not in confirmed]
         row["names"] += 1
         row["alerts"] += len(found)
         row["unconfirmed"] += len(unconfirmed)
         row["names_unconfirmed"] += bool(unconfirmed)
-        row["latin_alerts"] += len([h for h in screener.screen(Query(name=latin, schema=schema), limit=5) if h.match])
+        row["latin_alerts"] += sum(h.match for h in latin_hits[:5])
         for hit in unconfirmed:
             if len(row["examples"]) < examples:
                 row["examples"].append([native, latin, hit.party.caption, round(hit.score, 3)])
@@ -92,7 +93,7 @@ def main() -> None:
     print(f"\n### People's names in their scripts screened ({args.split} half; alerts per 1,000 names)\n")
     print("| set | names | script: alerts | unconfirmed by the Latin name | names with one | Latin names: alerts (baseline) |")
     print("|---|---:|---:|---:|---:|---:|")
-    total = Counter()
+    total: Counter[str] = Counter()
     for name_set, row in sorted(rows.items()):
         per = 1000 / max(1, row["names"])
         print(f"| {name_set} | {row['names']} | {row['alerts'] * per:.0f} | {row['unconfirmed'] * per:.0f} | {row['names_unconfirmed']} | {row['latin_alerts'] * per:.0f} |")
