@@ -50,7 +50,7 @@ def test_one_word_of_cyrillic_or_an_abjad_met_on_its_consonants_is_for_review() 
 
 
 def test_a_name_in_hangul_met_only_on_consonants_is_for_review() -> None:
-    """Every name of a query in Hangul (or Burmese) met only on consonant keys: 'Harold Ramis' in Hangul has the keys of
+    """Every name of a query in Hangul (or Burmese, or Hebrew) met only on consonant keys: 'Harold Ramis' in Hangul has the keys of
     'HUERTA RAMOS, Manuel' (h-r-t, r-m-s). A Korean name read by its romanisation still matches."""
     screener = screener_of(
         listed("huerta", "Person", name=["HUERTA RAMOS, Manuel"]),
@@ -58,9 +58,11 @@ def test_a_name_in_hangul_met_only_on_consonants_is_for_review() -> None:
     )
     huerta = {h.party.id: h for h in screener.screen(Query(name="해럴드 래미스"), limit=5)}.get("huerta")
     assert huerta is not None and not huerta.match and huerta.score > 0.5
-    assert any("Hangul or Burmese" in note for note in huerta.adjustments)
+    assert any("Hangul, Burmese or Hebrew" in note for note in huerta.adjustments)
     hits = screener.screen(Query(name="김정은"), limit=5)
     assert hits[0].party.id == "kim" and hits[0].match
+    dibe = {h.party.id: h for h in screener_of(listed("dibe", "Person", name=["Ahmed DIBE"])).screen(Query(name="אחמד טיבי"), limit=5)}.get("dibe")
+    assert dibe is not None and not dibe.match  # Hebrew: 'Ahmad Teebi' has the keys of 'Ahmed Dibe' (a-h-m-t, t-b)
 
 
 
