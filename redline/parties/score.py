@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -976,9 +976,9 @@ def compare(
                 used_q.add(i)
                 used_c.add(j)
     elif query.person and listed.person:
-        _nickname_pairs(q_tokens, c_tokens, used_q, used_c, pairs)
+        _pair_left_words(q_tokens, c_tokens, used_q, used_c, pairs, _short_form, SIMILARITY["nickname"], "short form")
         if WADE_GILES in (query.reading, listed.reading):
-            _wade_giles_pairs(q_tokens, c_tokens, used_q, used_c, pairs)
+            _pair_left_words(q_tokens, c_tokens, used_q, used_c, pairs, _wade_giles_alike, SIMILARITY["spelling_variant"], "Wade–Giles spelling")
         if not query.reading and not listed.reading:
             # A name in its second reading (names.second_reading) is spelt one way already: a name left on
             # each side is two names ('Chol' / 'Chun', read 'chor' / 'chon').
@@ -1271,41 +1271,37 @@ def _names_in(pair: Pair) -> int:
     return max(1, max(sum(1 for word in t.source.split() if word not in stopwords) for t in (pair.query, pair.listed)))
 
 
-def _nickname_pairs(
-    q_tokens: tuple[Token, ...], c_tokens: tuple[Token, ...], used_q: set[int], used_c: set[int], pairs: list[Pair]
+def _pair_left_words(
+    q_tokens: tuple[Token, ...], c_tokens: tuple[Token, ...], used_q: set[int], used_c: set[int], pairs: list[Pair],
+    agree: Callable[[Token, Token], bool], sim: float, how: str,
 ) -> None:
-    """A given name and its short form, each left unmatched in a person's name: English ('Larry' / 'Lawrence',
-    'Alex' / 'Alexander'), another language's ('Nacho' / 'Ignacio': vocab short_forms) or a name of God's attribute
-    without its -ullah ('Ghodrat' / 'Ghodratollah', or read from Arabic script, شفیق / 'Shafiqullah'): paired as one
-    name (names.nickname), said 'short form'."""
+    """Each word left unmatched in a person's name paired with the first word left on the other side that `agree`s with
+    it, valued `sim` and said `how`."""
     for i, q in enumerate(q_tokens):
         if i in used_q or q.kind != WORD:
             continue
         for j, c in enumerate(c_tokens):
-            if j not in used_c and c.kind == WORD and (nickname(q.text, c.text) or _theophoric_read(q, c)):
+            if j not in used_c and c.kind == WORD and agree(q, c):
                 used_q.add(i)
                 used_c.add(j)
-                pairs.append(Pair(q, c, SIMILARITY["nickname"], "short form"))
+                pairs.append(Pair(q, c, sim, how))
                 break
 
 
-def _wade_giles_pairs(
-    q_tokens: tuple[Token, ...], c_tokens: tuple[Token, ...], used_q: set[int], used_c: set[int], pairs: list[Pair]
-) -> None:
-    """Words left unmatched in a person's name read from Wade–Giles (names.READINGS), each against the other name's that
-    Wade–Giles writes alike once its apostrophes are dropped (wade_giles.plain): the reading took 'tsai' for zai and
-    'chi-chang' for jizhang, unaspirated, and 蔡其昌 is cai qichang ('Tsai Chi-chang'). Session 50, tune half: larger
-    cross-script pool +1 true ('Tsai Chi-chang' / 蔡其昌), nothing else moved."""
-    for i, q in enumerate(q_tokens):
-        said = wade_giles.plain(q.text) if i not in used_q and q.kind == WORD else ""
-        if not said:
-            continue
-        for j, c in enumerate(c_tokens):
-            if j not in used_c and c.kind == WORD and wade_giles.plain(c.text) == said:
-                used_q.add(i)
-                used_c.add(j)
-                pairs.append(Pair(q, c, SIMILARITY["spelling_variant"], "Wade–Giles spelling"))
-                break
+def _short_form(q: Token, c: Token) -> bool:
+    """A given name and its short form: English ('Larry' / 'Lawrence', 'Alex' / 'Alexander'), another language's ('Nacho'
+    / 'Ignacio': vocab short_forms) or a name of God's attribute without its -ullah ('Ghodrat' / 'Ghodratollah', or read
+    from Arabic script, شفیق / 'Shafiqullah'): paired as one name (names.nickname), said 'short form'."""
+    return nickname(q.text, c.text) or _theophoric_read(q, c)
+
+
+def _wade_giles_alike(q: Token, c: Token) -> bool:
+    """Words read from Wade–Giles (names.READINGS) that Wade–Giles writes alike once its apostrophes are dropped
+    (wade_giles.plain): the reading took 'tsai' for zai and 'chi-chang' for jizhang, unaspirated, and 蔡其昌 is cai qichang
+    ('Tsai Chi-chang'). Session 50, tune half: larger cross-script pool +1 true ('Tsai Chi-chang' / 蔡其昌), nothing else
+    moved."""
+    said = wade_giles.plain(q.text)
+    return bool(said) and wade_giles.plain(c.text) == said
 
 
 def _theophoric_read(q: Token, c: Token) -> bool:
