@@ -1752,9 +1752,10 @@ _THREE_WORD_COMPOUND = 12
 _COMPOUND_SLACK = 1 - SIMILARITY["compound_min"]  # a length gap beyond this share of the longer: no compound by edits
 
 
-# A compound found on the sound key: a sentinel above every similarity, paired at SIMILARITY["skeleton"]
-# as "sound key", as one word spelt by sound is (_skeleton_similarity), so that the one distinctive
-# word agreeing only approximately is said (rule lone_approximate): '罗斯' luo si is Roth, Ross and Rose.
+# A compound found on a consonant key (the sound key, or the consonant classes of an abjad's or Cyrillic's words): a
+# sentinel above every similarity, paired at SIMILARITY["skeleton"] as "sound key", as one word so met is
+# (_skeleton_similarity), so that the one distinctive word agreeing only approximately is said (rule lone_approximate)
+# and screening's caps for names met only on keys see it: '罗斯' luo si is Roth, Ross and Rose.
 SOUND_COMPOUND = 2.0
 
 
