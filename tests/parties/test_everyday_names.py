@@ -118,3 +118,11 @@ def test_three_letters_inside_a_longer_listed_name_are_for_review_unless_the_cou
     assert hit.party.id == "o-1" and not hit.match and "only the three letters 'EMK'" in hit.adjustments[-1]
     assert screener.screen(Query(name="EMK", country="ru"))[0].match  # the country given is the party's
     assert screener.screen(Query(name="VTK Bank"))[0].match  # three letters that are the whole listed name's word
+
+
+def test_the_post_is_a_sector_not_a_name() -> None:
+    """A postal service is a sector, as telecommunications is: 'IRAN POST Company' is not 'Post Bank of Iran' (an everyday
+    firm matched it at 0.97 while 'post' was a distinctive word), and the bank is still found by its own names."""
+    assert not compare_names("IRAN POST Company", "Post Bank of Iran")["match"]
+    assert compare_names("Iran Post Bank", "Post Bank of Iran")["match"]
+    assert compare_names("Bank-e Post Iran", "Post Bank of Iran")["score"] >= compare_names("IRAN POST Company", "Post Bank of Iran")["score"]
