@@ -1776,20 +1776,19 @@ def _compound_similarity(joined: str, parts: list[Token], whole: Token, every_wo
         # compared (_written_similarity: l and r apart where the script writes them apart, 'Калашников' kalashnikov is no
         # 'Core Zing', whose consonant classes it has); a script that spells by sound on its classes alone. Each word adds
         # to the key: 'tvito daniel' has the key of 'daniel' alone (t, then d of one class), which is no 'Данильева'.
+        loose, latin = (joined, whole.text) if parts[0].abjad else (whole.text, joined)
+        by_sound = parts[0].sound or whole.sound
         shape = skeleton(joined)
-        if len(shape) >= 3 and shape == skeleton(whole.text) and all(skeleton(t.text) != shape for t in parts):
-            if parts[0].sound or whole.sound:
-                return SOUND_COMPOUND
-            loose, latin = (joined, whole.text) if parts[0].abjad else (whole.text, joined)
-            if _written_similarity(loose, latin)[0]:  # its vowels may disagree: the parts' joined letters lose some
-                return SOUND_COMPOUND
-        if parts[0].sound or whole.sound:
+        if len(shape) >= 3 and shape == skeleton(whole.text) and all(skeleton(t.text) != shape for t in parts) and (
+            by_sound or _written_similarity(loose, latin)[0]  # its vowels may disagree: the parts' joined letters lose some
+        ):
+            return SOUND_COMPOUND
+        if by_sound:
             # Syllables of a script that spells by sound against one Latin word ('罗斯' luo si, Roth;
             # '霍利' huo li, Hawley): on the sound key too, as a word of such a script is
             # (_skeleton_similarity), and a key of two classes is enough for a person's two syllables.
             # Tune half (name pairs, at 0.65): Chinese F1 0.776 -> 0.804, Korean 0.810 -> 0.822, Burmese
             # 0.358 -> 0.399, cross-script category 0.833 -> 0.837; no new false positive.
-            loose, latin = (joined, whole.text) if parts[0].sound else (whole.text, joined)
             # ... and in the readings the Latin spelling shows, as one word is ('吉本' ji ben read gi ben, Gibbon; session 41,
             # tune half of the name pairs: Chinese +4, Korean +4, Burmese +2 true, nothing false).
             sounded = parts[0] if parts[0].sound else whole

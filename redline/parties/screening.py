@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -13,6 +12,7 @@ from redline.parties.index import NameEntry, NameIndex
 from redline.parties.han_translation import STEM, LatinWords, base, has_chinese
 from redline.parties.names import ADMIN, GENERIC, PLACE, SITE_NAME, STOP, WORD, AnalysedName, Token, analyse, derived_names, readings, second_reading, split_alternatives, translated, translated_by, vocabulary
 from redline.parties.normalise import normalise
+from redline.parties.scripts import script_of
 from redline.parties.ownership import DEFAULT_RULES, OwnershipRule, applicable
 from redline.parties.score import (
     MATCH_THRESHOLD,
@@ -238,8 +238,9 @@ class Screener:
         if query.schema != "Person":
             for variant in names:
                 self._screen_translated(variant, best)
+        unlisted_script = _in_unlisted_script(query.name)
         for index, hit in best.items():
-            self._qualify(hit, query, self.sectors[index], forms)
+            self._qualify(hit, query, self.sectors[index], forms, unlisted_script)
             if cleaned.changes:
                 hit.adjustments.insert(0, cleaned.note())
             if hit.query_name in derived:
@@ -389,7 +390,7 @@ class Screener:
                 return [person]
         return list(analyses.values())
 
-    def _qualify(self, hit: Hit, query: Query, sectors: frozenset[str], forms: set[str]) -> None:
+    def _qualify(self, hit: Hit, query: Query, sectors: frozenset[str], forms: set[str], unlisted_script: bool) -> None:
         party = hit.party
         if query.schema in (None, "LegalEntity"):
             self._organisation_named(hit, forms)
@@ -423,7 +424,7 @@ class Screener:
         if hit.score > ONE_SOUND_WORD_CAP and _one_word_by_sound(hit.comparison):
             hit.score = ONE_SOUND_WORD_CAP
             hit.adjustments.append("one name spelt by sound or read from another script, met only on its consonants, as many listed names would be: for review, not a match")
-        if hit.score > ONE_SOUND_WORD_CAP and _names_heard_only(hit.comparison, query.name):
+        if hit.score > ONE_SOUND_WORD_CAP and unlisted_script and _names_heard_only(hit.comparison):
             hit.score = ONE_SOUND_WORD_CAP
             hit.adjustments.append("every name written in Hangul, Burmese or Hebrew, met only on its consonants, as many listed names would be: for review, not a match")
         if hit.score > ONE_NAME_CAP and party.schema in ("Person", "LegalEntity") and _one_name_of_many(hit.comparison, self.rarity):
@@ -482,13 +483,16 @@ def _one_word_by_sound(comparison: NameComparison) -> bool:
             and not any(t.kind not in (STOP, GENERIC, PLACE) for t in comparison.query_unmatched))
 
 
-_KEYED_SCRIPTS = re.compile("[\u0590-\u05ff\u1000-\u109f\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")  # Hebrew, Burmese, Hangul: no list writes them
+_UNLISTED_SCRIPTS = frozenset({"HEBREW", "MYANMAR", "HANGUL"})  # no list writes a name in them: met only through readings
 
 
-def _names_heard_only(comparison: NameComparison, asked: str) -> bool:
-    """A query written in Hangul, Burmese or Hebrew whose every name was found only through a consonant key."""
-    if not _KEYED_SCRIPTS.search(asked):
-        return False
+def _in_unlisted_script(name: str) -> bool:
+    """Whether a query writes a letter of Hebrew, Burmese or Hangul (scripts.script_of)."""
+    return any(script_of(ch) in _UNLISTED_SCRIPTS for ch in name if not ch.isascii() and ch.isalpha())
+
+
+def _names_heard_only(comparison: NameComparison) -> bool:
+    """Every name of the query found only through a consonant key (of a query in an unlisted script, _in_unlisted_script)."""
     pairs = [p for p in comparison.pairs if p.query.kind not in (STOP, GENERIC, PLACE)]
     return (len(pairs) >= 2 and all(p.how in SOUND_KEYS for p in pairs)
             and not any(t.kind not in (STOP, GENERIC, PLACE) for t in comparison.query_unmatched))
