@@ -342,6 +342,21 @@ def final_vowel_read(written: str, latin: str) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _syllable_vowels() -> tuple[re.Pattern[str], dict[str, str]]:
+    classes: dict[str, str] = _tables()["burmese"]["vowel_classes"]
+    return re.compile("|".join(sorted(classes, key=len, reverse=True))), classes
+
+
+@lru_cache(maxsize=1 << 16)
+def syllable_vowels_agree(syllable: str, latin: str) -> bool:
+    """Whether a Burmese syllable's reading and a Latin word begin their vowels in one class (scripts.yaml
+    burmese.vowel_classes: 'te' is Tay, 'kyaw' Ko, but 'so' is no Thet); true where either writes no vowel."""
+    pattern, classes = _syllable_vowels()
+    ours, theirs = pattern.search(syllable), pattern.search(latin)
+    return not ours or not theirs or classes[ours.group()] == classes[theirs.group()]
+
+
+@lru_cache(maxsize=1)
 def _tables() -> dict[str, Any]:
     return yaml.safe_load(resources.files("redline.parties").joinpath("scripts.yaml").read_text("utf-8"))
 

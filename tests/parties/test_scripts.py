@@ -103,6 +103,16 @@ def test_a_burmese_aspirate_meets_the_latin_spelling_without_its_h() -> None:
     assert not compare_names("မြထွန်းဦး", "Mya Than Oo", "Person")["match"]
 
 
+def test_a_burmese_syllable_met_on_one_consonant_needs_its_vowel_too() -> None:
+    # စိုး so met 'Thet' on t/th alone, ကျော်စွာလင်း 'Zuoyou' on s/z, တင် + ရီယို 'Tin Oo' on no consonant at all.
+    assert not compare_names("စိုးဝင်း", "Thet Win", "Person")["match"]
+    assert not compare_names("ကျော်စွာလင်း", "Lin Zuoyou", "Person")["match"]
+    assert not compare_names("ရီယိုတင်တို", "Tin Oo", "Person")["match"]
+    assert compare_names("စိုးဝင်း", "Soe Win", "Person")["match"]
+    assert compare_names("တေဇ", "Za Tay", "Person")["match"]  # te is Tay: one vowel in Latin's spellings of Burmese
+    assert compare_names("ကျော်စွာလင်း", "Kyaw Swa Lin", "Person")["match"]
+
+
 def test_korean_names_family_name_first() -> None:
     assert texts("김정은", person=True)[0] == "kim"
     assert compare_names("김정은", "Kim Jong Un", "Person")["match"]
