@@ -66,6 +66,22 @@ def test_a_name_in_hangul_met_only_on_consonants_is_for_review() -> None:
 
 
 
+def test_a_name_in_burmese_met_on_one_syllable_beside_consonants_is_for_review() -> None:
+    """'Hokkaido' in Burmese, ho kaing do, meets 'RI CHANG HO' on one syllable as written and one on its consonants
+    (k-ng): for review. A Myanmar name met syllable by syllable still matches, one syllable heard among them or not."""
+    screener = screener_of(
+        listed("ri", "Person", name=["RI CHANG HO"]),
+        listed("zaw", "Person", name=["Zaw Min Tun"]),
+        listed("min", "Person", name=["Min Aung Hlaing"]),
+    )
+    ri = {h.party.id: h for h in screener.screen(Query(name="ဟိုကိုင်းဒိုး"), limit=5)}.get("ri")
+    assert ri is not None and not ri.match and ri.score > 0.5
+    assert any("written in Burmese" in note for note in ri.adjustments)
+    for query, party in (("ဇော်မင်းထွန်း", "zaw"), ("မင်းအောင်လှိုင်", "min")):  # Zaw Min Tun: htun ~ tun on consonants
+        hits = screener.screen(Query(name=query), limit=5)
+        assert hits[0].party.id == party and hits[0].match
+
+
 def test_syllables_joined_and_met_on_consonants_are_a_key_not_a_compound() -> None:
     """Syllables spelt by sound joined and met on the consonant classes of one Latin word are a key's match (SOUND_COMPOUND,
     paired as 'sound key'), as one word so met is, and the screening caps see them: 'Maryland' in Burmese, me yi lan,
