@@ -23,6 +23,7 @@ from redline.parties.score import (
     SOUND_KEYS,
     WRITTEN,
     NameComparison,
+    Pair,
     Rarity,
     EVERYDAY_ZIPF,
     Similarities,
@@ -92,8 +93,8 @@ WEAK_ALIAS_CAP = MATCH_THRESHOLD - REVIEW_BAND
 # 'chang'; 'Khyber' 'CHIT, Khaing Pa Pa'). Tune half: Burmese names' alerts their Latin names do not raise 240 -> 27
 # per 1,000, the ones they confirm kept (13); 2,500 tune names screened, 20 false matches fewer, none lost or gained
 # otherwise; generated screening cases unchanged; 15 listed Myanmar people written in Burmese by hand still match. Not
-# for Hebrew (an abjad, met on keys word by word: its confirmed
-# alerts went too) nor Hangul (a DPRK name's given name is met on keys beside an exact family name).
+# for Hebrew (an abjad, met on keys word by word: its confirmed alerts went too) nor Hangul (a DPRK name's given name is
+# met on keys beside an exact family name).
 ONE_SOUND_WORD_CAP = MATCH_THRESHOLD - REVIEW_BAND
 # A query of one name ('Suheil', 'KAROL') found among a listed person's several names (or a names-only
 # row's, whose schema is unknown): many people carry a given name or a family name, so such a hit is shown
@@ -485,12 +486,25 @@ def _one_name_of_many(comparison: NameComparison, rarity: Rarity) -> bool:
     return common
 
 
+_NOT_NAMES = (STOP, GENERIC, PLACE)  # a query's words that name no one: the sound caps (ONE_SOUND_WORD_CAP) count its other words
+
+
+def _names_met(comparison: NameComparison) -> list[Pair]:
+    """The pairs that meet the query's names."""
+    return [p for p in comparison.pairs if p.query.kind not in _NOT_NAMES]
+
+
+def _names_left(comparison: NameComparison) -> bool:
+    """Whether a name of the query is left unmet."""
+    return any(t.kind not in _NOT_NAMES for t in comparison.query_unmatched)
+
+
 def _one_word_by_sound(comparison: NameComparison) -> bool:
     """The query's only name, spelt by sound or read from a script compared on consonants (an abjad, Cyrillic), found
     only through a consonant key (ONE_SOUND_WORD_CAP)."""
     pairs = comparison.pairs
     return (len(pairs) == 1 and pairs[0].how in SOUND_KEYS and (pairs[0].query.sound or pairs[0].query.abjad)
-            and not any(t.kind not in (STOP, GENERIC, PLACE) for t in comparison.query_unmatched))
+            and not _names_left(comparison))
 
 
 BURMESE = "MYANMAR"
@@ -504,14 +518,13 @@ def _unlisted_scripts(name: str) -> frozenset[str]:
 
 def _names_heard_only(comparison: NameComparison) -> bool:
     """Every name of the query found only through a consonant key (of a query in an unlisted script, _unlisted_scripts)."""
-    pairs = [p for p in comparison.pairs if p.query.kind not in (STOP, GENERIC, PLACE)]
-    return (len(pairs) >= 2 and all(p.how in SOUND_KEYS for p in pairs)
-            and not any(t.kind not in (STOP, GENERIC, PLACE) for t in comparison.query_unmatched))
+    pairs = _names_met(comparison)
+    return len(pairs) >= 2 and all(p.how in SOUND_KEYS for p in pairs) and not _names_left(comparison)
 
 
 def _syllables_heard(comparison: NameComparison) -> bool:
     """A name of the query met on a consonant key, and at most one other met otherwise (of a query in Burmese, ONE_SOUND_WORD_CAP)."""
-    pairs = [p for p in comparison.pairs if p.query.kind not in (STOP, GENERIC, PLACE)]
+    pairs = _names_met(comparison)
     heard = sum(p.how in SOUND_KEYS for p in pairs)
     return heard > 0 and len(pairs) - heard < 2
 
