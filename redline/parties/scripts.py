@@ -43,6 +43,7 @@ Piece = tuple[str, str, bool | str]  # (latin word, kind hint, loose: False, Tru
 # A loose piece from a script that spells by sound (SOUND_SPELLED): compared on sound_key too.
 SOUND = "sound"
 BURMESE = "burmese"  # a Piece spelt by sound in Burmese, which writes no final a foreign name ends on (Token.burmese)
+HANGUL = "hangul"  # a Korean name's syllable in Hangul (sound too), whose vowel its Latin spellings keep (Token.hangul)
 
 _SPLIT_RE = re.compile(r"[^\w?]+")
 
@@ -354,6 +355,19 @@ def syllable_vowels_agree(syllable: str, latin: str) -> bool:
     pattern, classes = _syllable_vowels()
     ours, theirs = pattern.search(syllable), pattern.search(latin)
     return not ours or not theirs or classes[ours.group()] == classes[theirs.group()]
+
+
+_NUCLEUS = re.compile("[aeiouwy]+")
+
+
+@lru_cache(maxsize=1 << 16)
+def hangul_vowels_agree(syllable: str, latin: str) -> bool:
+    """Whether a Hangul syllable's reading and a Latin word of one syllable (read as korean_latin reads Korean names)
+    write one vowel (scripts.yaml hangul.vowel_renderings: 'su' is su or so, never se); true where a vowel is not in
+    the table or either writes none."""
+    ours, theirs = _NUCLEUS.search(syllable), _NUCLEUS.search(latin)
+    renderings: dict[str, list[str]] = _tables()["hangul"]["vowel_renderings"]
+    return not ours or not theirs or ours.group() not in renderings or theirs.group() in renderings[ours.group()]
 
 
 @lru_cache(maxsize=1)
@@ -731,8 +745,8 @@ def korean_person(words: list[str]) -> list[Piece] | None:
     else:
         return None
     spelt: dict[str, str] = table["given_syllables"]
-    pieces: list[Piece] = [(family, "", SOUND)]
-    return pieces + [(spelt.get(s) or _given_syllable(s), "", SOUND) for s in given]
+    pieces: list[Piece] = [(family, "", HANGUL)]
+    return pieces + [(spelt.get(s) or _given_syllable(s), "", HANGUL) for s in given]
 
 
 def _given_syllable(syllable: str) -> str:

@@ -113,6 +113,15 @@ def test_a_burmese_syllable_met_on_one_consonant_needs_its_vowel_too() -> None:
     assert compare_names("ကျော်စွာလင်း", "Kyaw Swa Lin", "Person")["match"]
 
 
+def test_a_korean_given_syllable_meets_latin_spellings_of_its_vowel_only() -> None:
+    # 수 su shares its s with 'Se': a Korean name's syllable met on its consonants must be written with its vowel.
+    assert not compare_names("김수근", "KIM, Se Gon", "Person")["match"]
+    assert compare_names("김수근", "KIM Swoo Geun", "Person")["match"]  # swoo is ㅜ, geun ㅡ read as the lists read it
+    assert compare_names("김수근", "Kim Soo-keun", "Person")["match"]
+    assert compare_names("박영철", "PAK Yong Chol", "Person")["match"]  # 박 Park is the DPRK lists' Pak; ㅓ is o
+    assert compare_names("조명록", "Jo Myong-rok", "Person")["match"]
+
+
 def test_korean_names_family_name_first() -> None:
     assert texts("김정은", person=True)[0] == "kim"
     assert compare_names("김정은", "Kim Jong Un", "Person")["match"]

@@ -137,3 +137,16 @@ def test_a_name_left_with_no_word_of_its_own_keeps_its_slip_as_written() -> None
     electonics = analyse("Incorporated Electonics Systems")
     assert "electonics" in {t.text for t in electonics.tokens} and not electonics.normalised
     assert analyse("Shiraz Electonic Industries").normalised  # a place names it: the slip is read
+
+
+@pytest.mark.parametrize("listed, typed", [
+    ("Bachir SALEH", "Bahsir SALEH"),  # Bachir read bashir, and bashir typed with two letters swapped
+    ("DJAMEL MOUSTFA", "Mostafa Djamel"),  # moustfa read mustfa, a letter left out of mustafa
+    ("KUZIN, Aleksandr Yuryevich", "KUZIN, Aleaxnder"),
+])
+def test_a_slip_on_top_of_another_spelling_of_the_name_still_meets_it(listed: str, typed: str) -> None:
+    assert compare_names(listed, typed, "Person")["match"]
+
+
+def test_a_slip_on_top_of_a_reading_needs_a_long_word() -> None:
+    assert not compare_names("KORVAN, Amir", "KORVAN, Amr", "Person")["match"]  # short names one letter apart are two
