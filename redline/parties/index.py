@@ -17,7 +17,7 @@ from redline.parties.names import (
     vocabulary,
 )
 from redline.parties.score import CONSONANT_READING_MIN, DISEMVOWELLED_MIN, SIMILARITY, VOWEL_READING_MIN, vowelless, without_vowels
-from redline.parties.scripts import loose_readings, sound_key, sound_readings
+from redline.parties.scripts import BURMESE, loose_readings, sound_key, sound_readings
 
 LESSER = (GENERIC, PLACE, ADMIN)  # words that rank candidates but do not find them when others can
 
@@ -188,7 +188,7 @@ class NameIndex:
                     for other in self.skeletons.get(skeleton(reading), ()):
                         found.setdefault(other, 0.8)
             if token.sound:  # a Latin word as a sound-spelled script writes it (score._skeleton_similarity), and read back
-                shapes = (shape, sound_key(text), *(skeleton(reading) for reading in sound_readings(text, burmese=token.burmese)))
+                shapes = (shape, sound_key(text), *(skeleton(reading) for reading in sound_readings(text, burmese=token.spelt == BURMESE)))
                 for other in (other for key in shapes for other in self.sounds.get(key, ())):
                     found.setdefault(other, 0.8)
         return list(found.items())

@@ -32,7 +32,7 @@ from redline.parties import cantonese, han_translation, korean_latin, wade_giles
 from redline.parties.normalise import normalise
 from redline.parties.slips import SlipReader
 from redline.parties.vocab_file import VocabularyError, load_vocabulary_file
-from redline.parties.scripts import BURMESE, FIRST_GROUP, HANGUL, NAME_DOTS, SOUND, WORD_SPLIT, Piece, consonant_key, han_countries, han_ordinal, han_person, han_transcription, is_japanese, japanese_form, japanese_person, japanese_words, join_zwnj, korean_person, mark_geresh, palladius_as_pinyin, romanise_word, simplified, word_script
+from redline.parties.scripts import FIRST_GROUP, NAME_DOTS, SOUND, SPELT_BY, WORD_SPLIT, Piece, consonant_key, han_countries, han_ordinal, han_person, han_transcription, is_japanese, japanese_form, japanese_person, japanese_words, join_zwnj, korean_person, mark_geresh, palladius_as_pinyin, romanise_word, simplified, word_script
 
 WORD, GENERIC, PLACE, NUMBER, INITIAL, PATRONYMIC, STOP, ADMIN = (
     "word", "generic", "place", "number", "initial", "patronymic", "stop", "admin",
@@ -134,8 +134,10 @@ class Token:
     abjad: bool = False  # transliterated from a script that omits vowels
     sound: bool = False  # romanised from a script that spells by sound (scripts.SOUND_SPELLED): compared on sound_key too
     slavic: bool = False  # a word of a person's name with an East Slavic mark: compared on names.east_slavic too
-    burmese: bool = False  # romanised from Burmese (sound too), which writes no final consonant a foreign name ends on
-    hangul: bool = False  # a Korean name's syllable romanised from Hangul (sound too), whose vowel its Latin spellings keep
+    # The script that spelt it by sound, where that script's readings are its own (scripts.BURMESE: no final consonant a
+    # foreign name ends on; HANGUL: a Korean name's syllable, whose vowel its Latin spellings keep; KANA: a stop voiced
+    # as the Latin spelling voices it); '' for any other.
+    spelt: str = ""
 
     def __repr__(self) -> str:
         return f"{self.text}:{self.kind}"
@@ -1189,7 +1191,7 @@ def analyse(raw: str, person: bool = False, reading: str = "", slips: bool = Tru
             legal_forms.append(canonical)
             continue
         kind = WORD if canonical == ORGANISATION_KUNYA and not person and not tokens else _classify(canonical, hint, person, vocab)
-        tokens.append(_token(canonical, kind, word, bool(abjad), abjad in (SOUND, BURMESE, HANGUL), burmese=abjad == BURMESE, hangul=abjad == HANGUL))
+        tokens.append(_token(canonical, kind, word, bool(abjad), abjad == SOUND or abjad in SPELT_BY, spelt=abjad if abjad in SPELT_BY else ""))
     if not person and not any(t.kind in (WORD, NUMBER) for t in tokens):
         # A name that is only a country's name in another language ('Singapur', 'Германия') is read as written: it is
         # the country's English name beside a name's own words ('Gazprombank (Schweiz)').
@@ -1529,15 +1531,15 @@ def _misspelled_legal_word(word: str, vocab: Vocabulary) -> bool:
 
 @lru_cache(maxsize=None)
 def _token(
-    text: str, kind: str, source: str, abjad: bool, sound: bool = False, slavic: bool = False, burmese: bool = False, hangul: bool = False
+    text: str, kind: str, source: str, abjad: bool, sound: bool = False, slavic: bool = False, spelt: str = ""
 ) -> Token:
     """One shared Token per spelling and class: fewer objects in memory and in the index cache."""
-    return Token(text, kind, WEIGHTS[kind], source, abjad, sound, slavic, burmese, hangul)
+    return Token(text, kind, WEIGHTS[kind], source, abjad, sound, slavic, spelt)
 
 
 def _rekind(t: Token, kind: str, text: str = "") -> Token:
     """`t` as another kind of word (and, given, another text), its source and script flags kept: one shared Token."""
-    return _token(text or t.text, kind, t.source, t.abjad, t.sound, t.slavic, t.burmese, t.hangul)
+    return _token(text or t.text, kind, t.source, t.abjad, t.sound, t.slavic, t.spelt)
 
 
 def _classify(token: str, hint: str, person: bool, vocab: Vocabulary) -> str:

@@ -42,8 +42,10 @@ FIRST_GROUP = itemgetter(1)
 Piece = tuple[str, str, bool | str]  # (latin word, kind hint, loose: False, True, or SOUND)
 # A loose piece from a script that spells by sound (SOUND_SPELLED): compared on sound_key too.
 SOUND = "sound"
-BURMESE = "burmese"  # a Piece spelt by sound in Burmese, which writes no final a foreign name ends on (Token.burmese)
-HANGUL = "hangul"  # a Korean name's syllable in Hangul (sound too), whose vowel its Latin spellings keep (Token.hangul)
+# Loose pieces spelt by sound in a script whose readings are its own (Token.spelt): Burmese writes no final a foreign name
+# ends on; a Korean name's syllable in Hangul keeps its vowel in Latin; kana voice a stop as the Latin spelling does.
+BURMESE, HANGUL, KANA = "burmese", "hangul", "kana"
+SPELT_BY = (BURMESE, HANGUL, KANA)
 
 _SPLIT_RE = re.compile(r"[^\w?]+")
 
@@ -235,13 +237,13 @@ _VOWEL_RUNS = re.compile("[aeiou]+")
 def sound_readings(loose: str, latin: str | None = None, burmese: bool = False) -> list[str]:
     """Other readings of a romanisation from a script that spells by sound, where the Latin spelling shows them: 'jelual'
     read 'zelual' against 'zeroual'; every reading when no spelling is given (the index's look-up). `burmese`: the
-    romanisation is Burmese's (Token.burmese), which has readings of its own."""
+    romanisation is Burmese's (Token.spelt), which has readings of its own."""
     out = [loose.replace(letters, read) for letters, read, shown in _SOUND_LETTERS if letters in loose and (latin is None or shown.search(latin))]
     if "ng" in loose and (latin is None or "ng" not in latin) and not _KOREAN_VOWELS.search(loose):
         out.append(loose.replace("ng", "n"))
     # Burmese writes a foreign t with its aspirate ထ ht ('Tribune' ထရူဘီနီ htarubini) and the ai of a foreign name with the
     # rhyme ိုင် aing of its own names ('Cyclone' ဆိုင်ကလုန်း saingkalon, 'Hlaing'); no other romanisation here writes
-    # either (read for Burmese only since session 49, Token.burmese). Session 48, tune half of the name pairs at 0.65:
+    # either (read for Burmese only since session 49, Token.spelt). Session 48, tune half of the name pairs at 0.65:
     # Burmese +15 true, +2 false (ai: 'Al-Qaeda' against another party's name in Burmese); nothing else moved. The t in a run of syllables only: a Burmese name's syllable ထွန်း
     # Htun meets Tun by its own rule, its vowel too (score._skeleton_similarity: Tun is not Than). Session 49: and the
     # first ရ, which a Burmese word says y (ရန်ကုန် Yangon), as the r a Latin spelling begins with ('Rio Tinto' ရီယိုတင်တို
@@ -432,7 +434,7 @@ def romanise_word(word: str, person: bool) -> list[Piece]:
         word, tail = _suffixes(word, _tables()["burmese"]["sector_suffixes"])
         return ([("".join(burmese_syllables(word, foreign=True)), "", BURMESE)] if word else []) + tail
     if script == "KANA":
-        return [(w, "", SOUND) for w in _latin_words(kana(word))]
+        return [(w, "", KANA) for w in _latin_words(kana(word))]
     if script == "DEVANAGARI":
         return [(w, "", False) for w in _latin_words(devanagari(word))]
     if script == "CYRILLIC":

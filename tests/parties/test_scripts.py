@@ -122,6 +122,15 @@ def test_a_korean_given_syllable_meets_latin_spellings_of_its_vowel_only() -> No
     assert compare_names("조명록", "Jo Myong-rok", "Person")["match"]
 
 
+def test_kana_write_a_stop_voiced_or_not_as_the_latin_name_does() -> None:
+    # ベント bento shares b-n-t with 'Pant', and グラベル guraberu k-r-b-r with 'Clavell', on voiceless and voiced alike.
+    assert not compare_names("ベント", "Pant")["match"]
+    assert not compare_names("グラベル", "Clavell")["match"]
+    assert compare_names("ベント", "Bent")["match"]
+    assert compare_names("クラベル", "Clavell")["match"]
+    assert compare_names("ブライス", "Bryce")["match"] and not compare_names("ブライス", "Pryce")["match"]
+
+
 def test_korean_names_family_name_first() -> None:
     assert texts("김정은", person=True)[0] == "kim"
     assert compare_names("김정은", "Kim Jong Un", "Person")["match"]
@@ -339,7 +348,7 @@ def test_burmese_creaky_tone_closing_a_foreign_syllable_is_a_glottal_stop() -> N
 
 
 def test_burmese_writes_no_final_consonant_a_foreign_name_ends_on() -> None:
-    """'Korvant' ကော်ဗန် kawban: Burmese leaves out the final t (Token.burmese); kana writes it with a vowel after it
+    """'Korvant' ကော်ဗန် kawban: Burmese leaves out the final t (Token.spelt); kana writes it with a vowel after it
     (コーバン koban is not Korvant), and two classes left out are another name."""
     assert compare_names("ကော်ဗန်", "Korvant")["match"]
     assert not compare_names("コーバン", "Korvant")["match"]

@@ -87,7 +87,8 @@ def test_syllables_joined_and_met_on_consonants_are_a_key_not_a_compound() -> No
     paired as 'sound key'), as one word so met is, and the screening caps see them: 'Maryland' in Burmese, me yi lan,
     has the classes of 'Merlin' (m-r-n), and matched 'Lionel Dumont' (a.k.a. Merlin) as a compound at 0.81."""
     from redline.parties.names import WORD, Token
+    from redline.parties.scripts import BURMESE
     from redline.parties.score import SOUND_COMPOUND, _compound_similarity
 
-    parts = [Token(text, WORD, 1.0, text, True, True, burmese=True) for text in ("me", "yi", "lan")]
+    parts = [Token(text, WORD, 1.0, text, True, True, spelt=BURMESE) for text in ("me", "yi", "lan")]
     assert _compound_similarity("meyilan", parts, Token("merlin", WORD, 1.0, "merlin", False), True) == SOUND_COMPOUND
