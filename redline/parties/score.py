@@ -543,6 +543,11 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
     return _skeleton_similarity(q, c)
 
 
+def _one_syllable(word: str) -> bool:
+    """A Latin word of one syllable as Korean or Chinese names are written ('kwang', 'jiao')."""
+    return one_syllable(word) or word in wade_giles.tables()[0]
+
+
 def _korean_spelling_agrees(a: str, b: str) -> bool:
     """A Korean name's syllable from Hangul and a Latin syllable that read alike as korean_latin reads Korean names
     ('park' 박 and DPRK lists' 'Pak', 'lee' 이 and 'Ri')."""
@@ -703,17 +708,19 @@ def _skeleton_similarity(q: Token, c: Token) -> tuple[float, str]:
         # not: 'Pant' met ベント bento, 'Clavell' グラベル. Session 54, tune half of the Japanese name pairs: false matches
         # 50 -> 44 of 500 hard negatives, no true pair lost (F1 0.891 -> 0.897); every other pair unchanged.
         return _NONE
-    if loose.spelt == HANGUL and found[0] and one_syllable(loose.text) and one_syllable(latin.text) and not hangul_vowels_agree(loose.text, korean_spelling(latin.text)):
+    if loose.spelt == HANGUL and found[0] and one_syllable(loose.text) and not (_one_syllable(latin.text) and hangul_vowels_agree(loose.text, korean_spelling(latin.text))):
         # A Korean syllable's consonants are shared by many: 수 su met 'Se' on s alone, and '김수근' matched the DPRK's 'KIM,
-        # Se Gon' at 0.86. Its vowel must be one its Latin spellings write (scripts.yaml hangul.vowel_renderings). Session
-        # 54, tune half: Korean names screened, alerts their Latin names do not raise 147 -> 127 per 1,000
-        # (benchmarks/parties_script_alerts.py); Korean name pairs -1 true ('Cai Yong' / 채옹, a Chinese name), -1 false.
+        # Se Gon' at 0.86. It meets a Latin word of one syllable (a joined given name is met whole: _compound_similarity),
+        # written with one of its vowel's spellings (scripts.yaml hangul.vowel_renderings): '박영식' matched 'BALUKU, Seka'
+        # as 박 park ~ 'baluku' on p-l-k. Session 54, tune half: Korean names screened, alerts their Latin names do not
+        # raise 147 -> 127 per 1,000 with the vowel, 87 with one syllable too (benchmarks/parties_script_alerts.py);
+        # Korean name pairs -4 true, -3 false (foreign names in Hangul read as Korean ones: 'Sun Jiao' / 손교, 'Lori
+        # Petty' / 로리 페티).
         return _NONE
     return found
 
 
-_STOPS = {"k": "k", "g": "g", "t": "t", "d": "d", "p": "p", "b": "b"}
-_VOICED = {"k": "g", "t": "d", "p": "b", "g": "k", "d": "t", "b": "p"}
+_VOICE_TWIN = {"k": "g", "t": "d", "p": "b", "g": "k", "d": "t", "b": "p"}  # each stop and its voiced or voiceless twin
 
 
 def _first_stop(word: str) -> str:
@@ -726,16 +733,14 @@ def _first_stop(word: str) -> str:
         return "k"
     if first == "g" and after in ("e", "i", "y"):
         return ""
-    if after == "h":
-        return ""
-    return _STOPS.get(first, "")
+    return first if first in _VOICE_TWIN and after != "h" else ""
 
 
 def _voiced_alike(kana: str, latin: str) -> bool:
     """Whether a word read from kana and a Latin word begin with the same stop, not its voiced or voiceless twin: kana
     write the voicing of a foreign name's stop ('Kale' is ケイル, not ゲイル Gale; 'Pant' not ベント Bent)."""
     ours, theirs = _first_stop(kana), _first_stop(latin)
-    return not (ours and theirs and _VOICED[ours] == theirs)
+    return not (ours and theirs and _VOICE_TWIN[ours] == theirs)
 
 
 def _heard_more(heard: tuple[str, ...], latin: str) -> bool:

@@ -120,6 +120,7 @@ def test_a_korean_given_syllable_meets_latin_spellings_of_its_vowel_only() -> No
     assert compare_names("김수근", "Kim Soo-keun", "Person")["match"]
     assert compare_names("박영철", "PAK Yong Chol", "Person")["match"]  # 박 Park is the DPRK lists' Pak; ㅓ is o
     assert compare_names("조명록", "Jo Myong-rok", "Person")["match"]
+    assert not compare_names("박영식", "BALUKU, Seka", "Person")["match"]  # 박 is one syllable, 'Baluku' three
 
 
 def test_kana_write_a_stop_voiced_or_not_as_the_latin_name_does() -> None:
