@@ -1854,7 +1854,9 @@ def _compound_similarity(joined: str, parts: list[Token], whole: Token, every_wo
     key. `every_word`: the parts are all the words their name has left, so the other name may write them as one run
     (Burmese writes a name with no spaces), and keys one class apart in HEARD_KEY_SHARE are the same name
     (_heard_nearly); else a longer join would be cut short ('Santa Anita' of 'Santa Anita Derby')."""
-    sim = 1.0 if joined == whole.text else Levenshtein.normalized_similarity(joined, whole.text)
+    # OSA, as token_similarity's fuzzy match: two letters swapped are one slip ('Yahyzaadeh' / 'YAHYA ZADEH'; session 54,
+    # tune half: the probe's swapped letters lose 175 -> 158 true pairs, no pair of any set moved).
+    sim = 1.0 if joined == whole.text else OSA.normalized_similarity(joined, whole.text)
     if sim < SIMILARITY["compound_min"] and len(_fold(joined)) >= VOWEL_READING_MIN:
         # The joined letters as any two words are compared, with the folds and vowel readings ('al habal' / 'elhabel';
         # session 34, tune half: larger pool person +2, company +1, cross-script +1, third-party +2, no negative moved);

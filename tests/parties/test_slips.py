@@ -150,3 +150,8 @@ def test_a_slip_on_top_of_another_spelling_of_the_name_still_meets_it(listed: st
 
 def test_a_slip_on_top_of_a_reading_needs_a_long_word() -> None:
     assert not compare_names("KORVAN, Amir", "KORVAN, Amr", "Person")["match"]  # short names one letter apart are two
+
+
+def test_words_written_joined_with_two_letters_swapped_are_still_the_words() -> None:
+    assert compare_names("YAHYA ZADEH, Hamidreza", "YAHYZAADEH, Hamidreza", "Person")["match"]
+    assert compare_names("MEHDI, Ali Ghadeer", "MEHDI, Aligahdeer", "Person")["match"]
