@@ -32,7 +32,7 @@ from redline.parties import cantonese, han_translation, korean_latin, wade_giles
 from redline.parties.normalise import normalise
 from redline.parties.slips import SlipReader
 from redline.parties.vocab_file import VocabularyError, load_vocabulary_file
-from redline.parties.scripts import FIRST_GROUP, NAME_DOTS, SOUND, SPELT_BY, WORD_SPLIT, Piece, consonant_key, han_countries, han_ordinal, han_person, han_transcription, is_japanese, japanese_form, japanese_person, japanese_words, join_zwnj, korean_person, mark_geresh, palladius_as_pinyin, romanise_word, simplified, word_script
+from redline.parties.scripts import FIRST_GROUP, NAME_DOTS, SOUND, SPELT_BY, WORD_SPLIT, Piece, consonant_key, han_countries, han_ordinal, han_person, han_transcription, is_japanese, japanese_form, japanese_person, japanese_words, join_zwnj, korean_name_shaped, korean_person, mark_geresh, palladius_as_pinyin, romanise_word, simplified, word_script
 
 WORD, GENERIC, PLACE, NUMBER, INITIAL, PATRONYMIC, STOP, ADMIN = (
     "word", "generic", "place", "number", "initial", "patronymic", "stop", "admin",
@@ -651,11 +651,25 @@ def _country_words() -> frozenset[str]:
 # 'chen quanguo').
 KOREAN = "korean"  # AnalysedName.reading of a Korean name read one way (korean_latin)
 WADE_GILES = "wade-giles"  # AnalysedName.reading of a Chinese name in Wade-Giles read as pinyin (wade_giles)
+HANGUL_SOUNDS = "hangul-sounds"  # AnalysedName.reading of a name in Hangul read as a foreign name's sounds, not a Korean name
+
+
+def _korean_in_hangul(text: str) -> tuple[str, list[str]]:
+    """A person's name in Hangul read as a Korean name (scripts.korean_person) though not shaped as one, to be read as
+    sounds too: a foreign name may begin with a Korean family name's syllable ('로리 페티' Lori Petty, 로 Ro; '나르세스'
+    Narses, 나 Na and a given name of three syllables)."""
+    words = [w for w in WORD_SPLIT.split(text) if w]
+    if words and all(word_script(w) == "HANGUL" for w in words) and korean_person(words) and not korean_name_shaped(words):
+        return text, [text]
+    return text, []
+
+
 READINGS: dict[str, tuple[str, Callable[[str], tuple[str, list[str]]]]] = {
     WADE_GILES: ("Wade-Giles read as pinyin: ", wade_giles.as_pinyin),
     KOREAN: ("Korean romanisations read one way: ", korean_latin.one_way),
     "cantonese": ("a Hong Kong family name read as pinyin: ", cantonese.as_pinyin),
     "palladius": ("Chinese in Cyrillic (Palladius) read as pinyin: ", palladius_as_pinyin),
+    HANGUL_SOUNDS: ("a name in Hangul read as a foreign name's sounds: ", _korean_in_hangul),
 }
 
 
@@ -1059,11 +1073,11 @@ def _han_place_and_level(rest: str, vocab: Vocabulary, after_place: bool) -> lis
     return [(place, "place", False), (level, "generic", False)] if place in vocab.places or place in vocab.place_variants else None
 
 
-def _transliterate(text: str, vocab: Vocabulary, person: bool = False) -> list[Piece]:
+def _transliterate(text: str, vocab: Vocabulary, person: bool = False, as_korean: bool = True) -> list[Piece]:
     """Text in any script -> (latin word, kind hint, loose) triples in order. A person's name
-    in Hangul or Han is read family name first (scripts.korean_person, scripts.han_person)."""
+    in Hangul or Han is read family name first (scripts.korean_person, unless not `as_korean`; scripts.han_person)."""
     text = join_zwnj(text)
-    if person and _HANGUL_RE.search(text):
+    if person and as_korean and _HANGUL_RE.search(text):
         words = [w for w in WORD_SPLIT.split(text) if w]
         if all(word_script(w) == "HANGUL" for w in words):
             korean = korean_person(words)
@@ -1160,7 +1174,7 @@ def analyse(raw: str, person: bool = False, reading: str = "", slips: bool = Tru
         text = _SPACED_LETTERS.sub(_joined_letters, text)
     rare_forms = [form for form in legal_forms if form not in LEGAL_FORM_TOKENS]
     tokens: list[Token] = []
-    pieces = _split_glued(_transliterate(text, vocab, person))
+    pieces = _split_glued(_transliterate(text, vocab, person, as_korean=reading != HANGUL_SOUNDS))
     if person and not reading and palladius_as_pinyin(text)[1]:
         # A Chinese name in Cyrillic is compared as pinyin in its second reading; as written, its words are not read
         # loosely on consonant classes ('Чэнь Цюаньго' tsyuango met 'CHEN, Shusheng' at 0.84).

@@ -751,6 +751,14 @@ def korean_person(words: list[str]) -> list[Piece] | None:
     return pieces + [(spelt.get(s) or _given_syllable(s), "", HANGUL) for s in given]
 
 
+def korean_name_shaped(words: list[str]) -> bool:
+    """Whether Hangul words read as a Korean name (korean_person) are shaped as one: a given name of one or two
+    syllables, and, written apart, the family name as the first word ('로리 페티' Lori Petty is neither, '김 정은' both)."""
+    joined = "".join(words)
+    family = 2 if joined[:2] in _tables()["hangul"]["compound_surnames"] and len(joined) >= 3 else 1
+    return len(joined) - family <= 2 and (len(words) == 1 or len(words[0]) == family)
+
+
 def _given_syllable(syllable: str) -> str:
     latin = _hangul_syllable(syllable)
     return "k" + latin[1:] if latin.startswith("g") else latin  # Korean names write an initial giyeok k (Kwang, Kyung)

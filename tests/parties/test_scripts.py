@@ -123,6 +123,12 @@ def test_a_korean_given_syllable_meets_latin_spellings_of_its_vowel_only() -> No
     assert not compare_names("박영식", "BALUKU, Seka", "Person")["match"]  # 박 is one syllable, 'Baluku' three
 
 
+def test_a_foreign_name_in_hangul_that_begins_like_a_korean_one_is_read_as_its_sounds_too() -> None:
+    # 로 Ro is a Korean family name: read only as a Korean name, 로리 페티 was ro + li pe ti, and no 'Lori Petty'.
+    assert compare_names("로리 페티", "Lori Petty", "Person")["match"]
+    assert compare_names("김정은", "Kim Jong Un", "Person")["match"]
+
+
 def test_kana_write_a_stop_voiced_or_not_as_the_latin_name_does() -> None:
     # ベント bento shares b-n-t with 'Pant', and グラベル guraberu k-r-b-r with 'Clavell', on voiceless and voiced alike.
     assert not compare_names("ベント", "Pant")["match"]
