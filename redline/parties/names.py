@@ -658,8 +658,10 @@ def _korean_in_hangul(text: str) -> tuple[str, list[str]]:
     """A person's name in Hangul read as a Korean name (scripts.korean_person) though not shaped as one, to be read as
     sounds too: a foreign name may begin with a Korean family name's syllable ('로리 페티' Lori Petty, 로 Ro; '나르세스'
     Narses, 나 Na and a given name of three syllables)."""
+    if not _HANGUL_RE.search(text):
+        return text, []  # most names: asked of every person's name, listed or screened
     words = [w for w in WORD_SPLIT.split(text) if w]
-    if words and all(word_script(w) == "HANGUL" for w in words) and korean_person(words) and not korean_name_shaped(words):
+    if all(word_script(w) == "HANGUL" for w in words) and korean_person(words) and not korean_name_shaped(words):
         return text, [text]
     return text, []
 

@@ -626,11 +626,9 @@ def _folded_similarity(a: str, b: str) -> tuple[float, str]:
     if not (fuzzy_length or loose_length):
         return _NONE
     sim = OSA.normalized_similarity(fa, fb)
-    if loose_length and sim >= LOOSE_FLOOR and _consonant_count(a) >= LOOSE_CONSONANTS_MIN and _consonant_count(b) >= LOOSE_CONSONANTS_MIN:
-        read_a, read_b = loose_spellings(a), loose_spellings(b)
-        last = len(read_a) if shorter >= CONSONANT_READING_MIN else LOOSE_CONSONANTS
-        for i in range(last):
-            if read_a[i] and read_a[i] == read_b[i]:
+    if loose_length:
+        for i, (read_a, read_b) in enumerate(_readings_alongside(a, b, shorter, sim)):
+            if read_a and read_a == read_b:
                 return _VOWEL_READING if i < LOOSE_ENDING else _ENDING_READING if i == LOOSE_ENDING else _CONSONANT_READING
     if fuzzy_length and sim >= _fuzzy_floor(shorter):
         return sim * SIMILARITY["spelling_variant"], "spelling variant"
@@ -642,13 +640,22 @@ def _read_with_a_slip(a: str, b: str) -> bool:
     alias's spelling of a name typed with a slip ('Bahsir' / 'Bachir', read 'bashir'; 'Moustfa' / 'Mostafa')."""
     fa, fb = _fold(a), _fold(b)
     shorter = min(len(fa), len(fb))
-    if shorter < SLIP_MIN or abs(len(fa) - len(fb)) > LOOSE_LENGTH_GAP or OSA.normalized_similarity(fa, fb) < LOOSE_FLOOR:
-        return False
-    if _consonant_count(a) < LOOSE_CONSONANTS_MIN or _consonant_count(b) < LOOSE_CONSONANTS_MIN or wade_giles.pinyin_run(a) and wade_giles.pinyin_run(b):
+    if shorter < SLIP_MIN or abs(len(fa) - len(fb)) > LOOSE_LENGTH_GAP or wade_giles.pinyin_run(a) and wade_giles.pinyin_run(b):
         return False  # a Chinese given name is syllables: 'dingyou' / 'dingguo' are two names, no slip of one
+    readings = _readings_alongside(a, b, shorter, OSA.normalized_similarity(fa, fb))
+    return any(read_a and read_b and one_slip(read_a, read_b) for read_a, read_b in readings)
+
+
+def _readings_alongside(a: str, b: str, shorter: int, sim: float) -> list[tuple[str, str]]:
+    """Two Latin words' loose readings (names.loose_spellings), reading by reading, the consonants' only from
+    CONSONANT_READING_MIN letters (`shorter`, folded); none where the words are too unlike to be read loosely (`sim`,
+    their folded OSA similarity, under LOOSE_FLOOR) or either has too few consonants (LOOSE_CONSONANTS_MIN). The caller
+    bounds their lengths' gap (LOOSE_LENGTH_GAP)."""
+    if sim < LOOSE_FLOOR or _consonant_count(a) < LOOSE_CONSONANTS_MIN or _consonant_count(b) < LOOSE_CONSONANTS_MIN:
+        return []
     read_a, read_b = loose_spellings(a), loose_spellings(b)
     last = len(read_a) if shorter >= CONSONANT_READING_MIN else LOOSE_CONSONANTS
-    return any(read_a[i] and read_b[i] and one_slip(read_a[i], read_b[i]) for i in range(last))
+    return list(zip(read_a[:last], read_b[:last]))
 
 
 def _consonant_count(word: str) -> int:

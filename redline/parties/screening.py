@@ -435,7 +435,7 @@ class Screener:
         if hit.score > ONE_SOUND_WORD_CAP and unlisted and _names_heard_only(hit.comparison):
             hit.score = ONE_SOUND_WORD_CAP
             hit.adjustments.append("every name written in Hangul, Burmese or Hebrew, met only on its consonants, as many listed names would be: for review, not a match")
-        if hit.score > ONE_SOUND_WORD_CAP and BURMESE in unlisted and _syllables_heard(hit.comparison):
+        if hit.score > ONE_SOUND_WORD_CAP and MYANMAR in unlisted and _syllables_heard(hit.comparison):
             hit.score = ONE_SOUND_WORD_CAP
             hit.adjustments.append("a name written in Burmese met on one syllable at most but on consonants, as many listed names would be: for review, not a match")
         if hit.score > ONE_NAME_CAP and party.schema in ("Person", "LegalEntity") and _one_name_of_many(hit.comparison, self.rarity):
@@ -507,8 +507,8 @@ def _one_word_by_sound(comparison: NameComparison) -> bool:
             and not _names_left(comparison))
 
 
-BURMESE = "MYANMAR"
-_UNLISTED_SCRIPTS = frozenset({"HEBREW", BURMESE, "HANGUL"})  # no list writes a name in them: met only through readings
+MYANMAR = "MYANMAR"  # scripts.script_of's name of Burmese letters
+_UNLISTED_SCRIPTS = frozenset({"HEBREW", MYANMAR, "HANGUL"})  # no list writes a name in them: met only through readings
 
 
 def _unlisted_scripts(name: str) -> frozenset[str]:

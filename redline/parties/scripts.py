@@ -732,31 +732,37 @@ def korean_surnames() -> list[str]:
 def korean_person(words: list[str]) -> list[Piece] | None:
     """A Korean name written family name first ('김정은', '김 정은') -> family + given syllables;
     None when the words do not look like one."""
+    read = _korean_parts(words)
+    if read is None:
+        return None
     table = _tables()["hangul"]
-    surnames: dict[str, str] = table["surnames"]
-    compound: dict[str, str] = table["compound_surnames"]
+    family, given = read
+    spelt: dict[str, str] = table["given_syllables"]
+    pieces: list[Piece] = [(table["compound_surnames"].get(family) or table["surnames"][family], "", HANGUL)]
+    return pieces + [(spelt.get(s) or _given_syllable(s), "", HANGUL) for s in given]
+
+
+def _korean_parts(words: list[str]) -> tuple[str, str] | None:
+    """Hangul words read as a Korean name -> its family name and given name, in Hangul; None when they do not look
+    like one."""
+    table = _tables()["hangul"]
     joined = "".join(words)
     if not (2 <= len(joined) <= 5) or len(words) > 3:
         return None
     if len(words) > 1 and len(words[0]) > 2:
         return None
-    if joined[:2] in compound and len(joined) >= 3:
-        family, given = compound[joined[:2]], joined[2:]
-    elif joined[0] in surnames and len(joined) <= 4:
-        family, given = surnames[joined[0]], joined[1:]
-    else:
-        return None
-    spelt: dict[str, str] = table["given_syllables"]
-    pieces: list[Piece] = [(family, "", HANGUL)]
-    return pieces + [(spelt.get(s) or _given_syllable(s), "", HANGUL) for s in given]
+    if joined[:2] in table["compound_surnames"] and len(joined) >= 3:
+        return joined[:2], joined[2:]
+    if joined[0] in table["surnames"] and len(joined) <= 4:
+        return joined[0], joined[1:]
+    return None
 
 
 def korean_name_shaped(words: list[str]) -> bool:
     """Whether Hangul words read as a Korean name (korean_person) are shaped as one: a given name of one or two
     syllables, and, written apart, the family name as the first word ('로리 페티' Lori Petty is neither, '김 정은' both)."""
-    joined = "".join(words)
-    family = 2 if joined[:2] in _tables()["hangul"]["compound_surnames"] and len(joined) >= 3 else 1
-    return len(joined) - family <= 2 and (len(words) == 1 or len(words[0]) == family)
+    read = _korean_parts(words)
+    return read is not None and len(read[1]) <= 2 and (len(words) == 1 or words[0] == read[0])
 
 
 def _given_syllable(syllable: str) -> str:
