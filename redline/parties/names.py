@@ -32,7 +32,7 @@ from redline.parties import cantonese, han_translation, korean_latin, wade_giles
 from redline.parties.normalise import normalise
 from redline.parties.slips import SlipReader
 from redline.parties.vocab_file import VocabularyError, load_vocabulary_file
-from redline.parties.scripts import FIRST_GROUP, NAME_DOTS, SOUND, SPELT_BY, WORD_SPLIT, Piece, consonant_key, han_countries, han_ordinal, han_person, han_transcription, is_japanese, japanese_form, japanese_person, japanese_words, join_zwnj, korean_name_shaped, korean_person, mark_geresh, palladius_as_pinyin, romanise_word, simplified, word_script
+from redline.parties.scripts import FIRST_GROUP, NAME_DOTS, SOUND, SPELT_BY, WORD_SPLIT, Piece, consonant_key, han_countries, han_ordinal, han_person, han_transcription, is_japanese, japanese_form, japanese_person, japanese_words, join_zwnj, korean_name_shaped, korean_person, mark_geresh, palladius_as_pinyin, romanise_word, simplified, slavic_latin, word_script
 
 WORD, GENERIC, PLACE, NUMBER, INITIAL, PATRONYMIC, STOP, ADMIN = (
     "word", "generic", "place", "number", "initial", "patronymic", "stop", "admin",
@@ -207,6 +207,7 @@ class Vocabulary:
     ending_readings: tuple[tuple[re.Pattern[str], str], ...]  # see loose_endings
     east_slavic_reading: tuple[tuple[re.Pattern[str], str], ...]  # see east_slavic
     east_slavic_marks: re.Pattern[str]  # a word that marks a person's name as East Slavic (Token.slavic)
+    east_slavic_french: tuple[re.Pattern[str], tuple[tuple[re.Pattern[str], str], ...]]  # see east_slavic_french
     russian_adjective_endings: tuple[str, ...]  # see word_stem
     russian_stems: dict[str, str]  # a Russian spelling (generic or russian_words) without its ending -> its word (russian_inflected)
     russian_word_ending: re.Pattern[str]  # the endings russian_inflected takes off a word
@@ -318,6 +319,7 @@ def vocabulary() -> Vocabulary:
         ending_readings=tuple((re.compile(a), b) for a, b in raw["ending_readings"]),
         east_slavic_reading=tuple((re.compile(a), b) for a, b in raw["east_slavic_reading"]),
         east_slavic_marks=re.compile(raw["east_slavic_marks"]),
+        east_slavic_french=(re.compile(raw["east_slavic_french"]["marks"]), tuple((re.compile(a), b) for a, b in raw["east_slavic_french"]["reading"])),
         russian_adjective_endings=tuple(raw["russian_adjective_endings"]),
         russian_stems=_russian_stems(canonical, generic | russian, re.compile(raw["russian_inflections"]["spelling"])),
         russian_word_ending=re.compile(raw["russian_inflections"]["word"]),
@@ -589,6 +591,15 @@ def east_slavic(text: str) -> str:
     return _read(text, vocabulary().east_slavic_reading)
 
 
+@lru_cache(maxsize=1 << 16)
+def east_slavic_french(text: str) -> str:
+    """A Latin spelling of an East Slavic name in the French family read as east_slavic reads its English spelling
+    (vocab.yaml's east_slavic_french): 'prigojine' and 'prigozhin' -> 'prIgAshIn'; '' for a word that shows no French
+    spelling, or that is a run of pinyin syllables ('dingyou' has the French ou)."""
+    marks, reading = vocabulary().east_slavic_french
+    return east_slavic(_read(text, reading)) if marks.search(text) and not wade_giles.pinyin_run(text) else ""
+
+
 def loose_spellings(text: str) -> tuple[str, ...]:
     """Every loose reading of a Latin word, in a fixed order (loose_vowels, loose_endings, then
     loose_consonants, '' where that word has none), so that two words are compared reading by reading
@@ -648,7 +659,8 @@ def _country_words() -> frozenset[str]:
 # written in Wade-Giles read as pinyin ('Hsu Chih-yung' as 'xu zhiyong'), a Korean name in any
 # romanisation read in one spelling ('Park Bong-ju' and 'Pak Pong Ju' as 'pak pong chu'), a Hong Kong
 # family name read as pinyin ('LAU, Emily' as 'liu, emily'), a Chinese name in Cyrillic read as pinyin ('Чэнь Цюаньго' as
-# 'chen quanguo').
+# 'chen quanguo'), a name in a Slavic Latin alphabet or ISO 9 read as English spells its letters ('Jarošovec' as
+# 'yaroshovets').
 KOREAN = "korean"  # AnalysedName.reading of a Korean name read one way (korean_latin)
 WADE_GILES = "wade-giles"  # AnalysedName.reading of a Chinese name in Wade-Giles read as pinyin (wade_giles)
 HANGUL_SOUNDS = "hangul-sounds"  # AnalysedName.reading of a name in Hangul read as a foreign name's sounds, not a Korean name
@@ -672,6 +684,7 @@ READINGS: dict[str, tuple[str, Callable[[str], tuple[str, list[str]]]]] = {
     "cantonese": ("a Hong Kong family name read as pinyin: ", cantonese.as_pinyin),
     "palladius": ("Chinese in Cyrillic (Palladius) read as pinyin: ", palladius_as_pinyin),
     HANGUL_SOUNDS: ("a name in Hangul read as a foreign name's sounds: ", _korean_in_hangul),
+    "slavic-latin": ("a Slavic Latin alphabet's letters read as English spells them: ", slavic_latin),
 }
 
 

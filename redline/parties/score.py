@@ -45,6 +45,7 @@ from redline.parties.names import (
     reading_note,
     rebuilt,
     east_slavic,
+    east_slavic_french,
     loose_spellings,
     nickname,
     without_theophoric,
@@ -292,6 +293,7 @@ EVERYDAY_ZIPF = 3.3
 SAME_WORD_PREFIX = 4  # letters two spellings of one word share at the start ('centre' / 'center', 'organisation' / 'organization')
 SHORT_RESIDUAL = 4  # letters up to which rule one_name_two_ways asks the two names to be one edit apart
 RESIDUAL_AGREEMENT = 0.8  # Jaro-Winkler of the folded spellings for rule one_name_two_ways (tune half: see its basis)
+SHARED_ENDING_MIN = 3  # letters two names end alike in, from which rule one_name_two_ways compares what comes before
 RESIDUAL_LENGTH_SHARE = 0.75  # ... and, past SHORT_RESIDUAL letters, the shorter name's letters at least this share of the longer's
 RARE_MAX_DF = 5  # rules lone_word_whole, rare_word_shared, rare_word_whole, rare_name_whole: listed parties that may carry the word the names share (see their bases)
 # An acronym's words may give it two or three letters each ('NILOP', National Institute of Lasers and OPtronics)
@@ -515,7 +517,7 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
     folded = _folded_similarity(a, b)
     if folded[0]:
         return max(folded, _skeleton_similarity(q, c))
-    if _slavic_pair(q, c) and shorter >= VOWEL_READING_MIN and east_slavic(a) == east_slavic(b):
+    if _slavic_pair(q, c) and shorter >= VOWEL_READING_MIN and _east_slavic_alike(a, b):
         return _EAST_SLAVIC
     if shorter >= STEM_MIN and a[:STEM_MIN] == b[:STEM_MIN] and _stem(a, b):
         return SIMILARITY["stem"], "derived word"
@@ -541,6 +543,16 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
         # of one name a typist's slip apart.
         return _SLIPPED_READING if not q.abjad and _read_with_a_slip(a, b) else _NONE
     return _skeleton_similarity(q, c)
+
+
+def _east_slavic_alike(a: str, b: str) -> bool:
+    """Two Latin spellings of one East Slavic name, read as its Russian form (names.east_slavic), the one or the other
+    read from the French family first (names.east_slavic_french: 'Prigojine' / 'Prigozhin', 'Setchine' / 'Sechin')."""
+    read_a, read_b = east_slavic(a), east_slavic(b)
+    if read_a == read_b:
+        return True
+    french_a, french_b = east_slavic_french(a), east_slavic_french(b)
+    return bool(french_a) and french_a in (read_b, french_b) or bool(french_b) and french_b == read_a
 
 
 def _one_syllable(word: str) -> bool:
@@ -1340,6 +1352,8 @@ def _one_name_spelt_two_ways(
     a, b = fold(q.text), fold(c.text)
     if q.kind != c.kind or q.abjad or c.abjad or JaroWinkler.similarity(a, b) < RESIDUAL_AGREEMENT:
         return
+    if not (_begin_alike(q.text, c.text) and _stems_agree(a, b)):
+        return
     if max(len(a), len(b)) <= SHORT_RESIDUAL and not (_short_names_agree(a, b) or _one_consonant_read_alike(q.text, c.text)):
         return
     if _BURMESE_H.match(a) and a[1] != b[0] or _BURMESE_H.match(b) and b[1] != a[0]:
@@ -1357,6 +1371,34 @@ def _one_name_spelt_two_ways(
     used_q.add(left_q[0])
     used_c.add(left_c[0])
     pairs.append(Pair(q, c, VALUES["one_name_two_ways"], TWO_WAYS))
+
+
+def _begin_alike(a: str, b: str) -> bool:
+    """Two names that begin with one sound: the first letter of their consonant keys (a vowel or a glide as one,
+    scripts.consonant_key), of their folded spellings, or one name's after an h ('Htun' / 'Tun'). Jaro-Winkler counts
+    letters in common wherever they stand, and two Slavic names of one ending share many: 'Permyakov' / 'Demakov',
+    'Temirlan' / 'Amiran' were one name spelt two ways (session 55, benchmarks/parties_transliteration.py)."""
+    if consonant_key(a)[:1] == consonant_key(b)[:1]:
+        return True
+    fa, fb = fold(_ONE_START.sub("j", a)), fold(_ONE_START.sub("j", b))
+    return fa[:1] == fb[:1] or fa[:1] == "h" and fa[1:2] == fb[:1] or fb[:1] == "h" and fb[1:2] == fa[:1]
+
+
+# Beginnings that transliterations write for one another's sound: the English zh and sh of Russian ж and ш, the French j
+# and ch ('Jenya' / 'Zhenya', 'Chamil' / 'Shamil'), the Korean ch and j.
+_ONE_START = re.compile("^(?:zh|sh|ch)")
+
+
+def _stems_agree(a: str, b: str) -> bool:
+    """Two folded names that end alike in SHARED_ENDING_MIN letters or more (a family name's -ovskaya, -enko, a given
+    name's -ina) agree before that ending too, by Jaro-Winkler, as rule one_name_two_ways asks of the whole names:
+    'Limborskaya' / 'Lisovskaya' and 'Vilkhovchenko' / 'Vdovchenko' are two names ('Chekhonina' / 'Cexonina' one)."""
+    shared = 0
+    while shared < min(len(a), len(b)) and a[-1 - shared] == b[-1 - shared]:
+        shared += 1
+    if shared < SHARED_ENDING_MIN or shared > min(len(a), len(b)) - 2:
+        return True  # no ending in common, or one that leaves a name a letter: the whole names were compared
+    return JaroWinkler.similarity(a[:-shared], b[:-shared]) >= RESIDUAL_AGREEMENT
 
 
 def _names_in(pair: Pair) -> int:

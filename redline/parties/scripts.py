@@ -373,6 +373,25 @@ def hangul_vowels_agree(syllable: str, latin: str) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _slavic_latin_letters() -> tuple[re.Pattern[str], tuple[tuple[re.Pattern[str], str], ...]]:
+    table = _tables()["slavic_latin"]
+    return re.compile(table["marks"]), tuple((re.compile(pattern), latin) for pattern, latin in table["letters"])
+
+
+def slavic_latin(text: str) -> tuple[str, list[str]]:
+    """A person's name (casefolded) written in a Slavic Latin alphabet or in ISO 9 and its kin, read as English spellings
+    write its letters (scripts.yaml slavic_latin), and its words so written: 'mušfig jarošovec' -> 'mushfig yaroshovets';
+    unchanged, with [], when no word has a marked letter."""
+    marks, letters = _slavic_latin_letters()
+    if not marks.search(text):
+        return text, []
+    read = text
+    for pattern, latin in letters:
+        read = pattern.sub(latin, read)
+    return read, [word for word, spelt in zip(WORD_SPLIT.split(text), WORD_SPLIT.split(read)) if word != spelt]
+
+
+@lru_cache(maxsize=1)
 def _tables() -> dict[str, Any]:
     return yaml.safe_load(resources.files("redline.parties").joinpath("scripts.yaml").read_text("utf-8"))
 

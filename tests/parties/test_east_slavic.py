@@ -103,3 +103,46 @@ def test_a_given_name_the_reading_spells_out_marks_a_name_east_slavic() -> None:
     """'Yarosh' has no East Slavic ending; the Ukrainian Petro and the Russian Pyotr say the name is read so."""
     assert compare_names("KORVASH, Pyotr", "KORVASH, Petro", "Person")["match"]
     assert not compare_names("KORVASH, Petro", "KORVASH, Pavlo", "Person")["match"]
+
+
+def test_a_name_in_a_slavic_latin_alphabet_or_iso_9_meets_its_english_spelling() -> None:
+    """č, š, ž and ISO 9's â, û are read as English spells them, as c (ts), j (y) and the scientific x (kh) in such a
+    name; the marks dropped still meet a list that writes the name without them."""
+    for query, listed_name in (
+        ("Vjačeslav Petrovič Ščerbakov", "Vyacheslav Petrovich SHCHERBAKOV"),
+        ("Nataliâ Xruščëva", "Natalya KHRUSHCHEVA"),
+        ("Mirko Cvetković", "Mirko TSVETKOVICH"),
+        ("Mirko Cvetković", "CVETKOVIC, Mirko"),
+    ):
+        found = compare_names(query, listed_name, "Person")
+        assert found["match"], (query, listed_name, found)
+    assert "Slavic Latin alphabet" in compare_names("Vjačeslav Ščerbakov", "Vyacheslav Shcherbakov", "Person")["explanation"]
+    assert not compare_names("Vjačeslav Petrovič Ščerbakov", "Vyacheslav Petrovich SHCHERBININ", "Person")["match"]
+    from listed_parties import listed, screener_of
+
+    from redline.parties.screening import Query
+
+    screener = screener_of(listed("sdn-2", "Person", "us_ofac_sdn", "US-OFAC-SDN", "US Treasury OFAC", name=["Zhanna Yuryevna KORVACHEVA"]))
+    hits = screener.screen(Query("Žanna Jur'evna Korvačeva", schema="Person"))
+    assert hits and hits[0].match
+
+
+def test_a_french_spelling_of_a_russian_name_meets_the_english_one() -> None:
+    """The French family writes ш ch, ч tch, ж j, у ou and a family name's -ин -ine: read so only in a word that shows it,
+    since ch is ч in English and j й in German."""
+    for query, listed_name in (
+        ("Evgueni Korvojine", "Yevgeniy Viktorovich KORVOZHIN"),
+        ("Mikhaïl Korvouchkine", "Mikhail Vladimirovich KORVUSHKIN"),
+        ("Igor Korvetchine", "Igor Ivanovich KORVECHIN"),
+    ):
+        found = compare_names(query, listed_name, "Person")
+        assert found["match"], (query, found)
+    assert "East Slavic spelling" in compare_names("Evgueni Korvojine", "Yevgeniy KORVOZHIN", "Person")["explanation"]
+    from redline.parties.names import east_slavic, east_slavic_french
+
+    assert east_slavic_french("tchemezov") == east_slavic("chemezov") and east_slavic_french("chemezov") == ""  # English ch
+
+
+def test_a_j_before_a_vowel_is_the_german_and_iso_y() -> None:
+    assert compare_names("Wjatscheslaw Korwalow", "Vyacheslav Viktorovich KORVALOV", "Person")["match"]
+    assert compare_names("Jurij Korvjakov", "Yuriy KORVYAKOV", "Person")["match"]

@@ -499,6 +499,15 @@ def test_one_name_spelt_two_ways_matches_when_the_other_names_agree(left: str, r
     assert found["match"] and "one name spelt two ways" in found["explanation"], found
 
 
+def test_two_names_that_only_end_alike_are_not_one_name_spelt_two_ways() -> None:
+    """Jaro-Winkler counts letters in common wherever they stand: two Slavic names of one ending share many. A namesake
+    (another family name) or a sibling (another given name) beside two names that agree is no match."""
+    assert not compare_names("Ilya Markovich Permyakov", "Ilya Markovich Demakov", "Person")["match"]  # another start
+    assert not compare_names("Temirlan Olegovich Korvanov", "KORVANOV, Amiran Olegovich", "Person")["match"]
+    assert not compare_names("Taisiya Pavlovna Limborskaya", "Taisiya Pavlovna Lisovskaya", "Person")["match"]  # -skaya
+    assert compare_names("Artem Pavlovich Lisovskiy", "Artyom Pavlovich Lisovskiy", "Person")["match"]
+
+
 def test_a_given_name_joined_counts_its_names_as_written_apart() -> None:
     """'Changho' found whole is 'Chang Ho' found, two names: the family name left on each side is then read as one
     name spelt two ways, as with the given name hyphened; an article joined to a name is no second name."""
