@@ -1236,6 +1236,8 @@ def analyse(raw: str, person: bool = False, reading: str = "", slips: bool = Tru
     if person and tokens and all(t.kind == STOP for t in tokens):
         # A name that is nothing but a title ('Mufti', 'Imam') is that person's name.
         tokens = [_rekind(t, _classify(t.text, "", person, vocab)) for t in tokens]
+    if person and len(tokens) >= 2:
+        tokens = _particles_as_names(tokens, text, vocab)
     if person and len(tokens) >= 3:
         tokens = _short_patronymics(tokens, vocab)
     if person and any(t.kind == PATRONYMIC or vocab.east_slavic_marks.search(t.text) for t in tokens if not t.abjad):
@@ -1564,6 +1566,24 @@ def _token(
 ) -> Token:
     """One shared Token per spelling and class: fewer objects in memory and in the index cache."""
     return Token(text, kind, WEIGHTS[kind], source, abjad, sound, slavic, spelt)
+
+
+_FAMILY_NAME_FIRST = re.compile(r"^\s*([^\s,]+)\s*,")
+
+
+def _particles_as_names(tokens: list[Token], text: str, vocab: Vocabulary) -> list[Token]:
+    """A person's particle ('abu', 'bin', 'de') with no name after it as the name is said is a name: the last word
+    ('Tariq Bin', 'Gelshat Kolayevich Abu'), or, in a name written family name first, that family name before its comma
+    ('ABU, Ibrahim'; in 'HAMMAM, Yahya Abu' the particle is said before Hammam). Read as a particle, the name lost its
+    family name, and 'Tariq Bin' matched 'Tariq Hassan' (session 55). A letter is an initial ('JULIA A'); Arabic writes
+    'son' last for Junior ('... ديلوس رييس الإبن', Delos Reyes Jr.)."""
+    if "," in text:
+        first = _FAMILY_NAME_FIRST.match(text)
+        ends = {0} if first and first.group(1) == tokens[0].source else set()
+    else:
+        ends = {len(tokens) - 1}
+    return [_rekind(t, WORD) if i in ends and t.kind == STOP and len(t.text) > 1 and not t.abjad and t.text in vocab.stopwords
+            and any(o.kind == WORD for o in tokens) else t for i, t in enumerate(tokens)]
 
 
 def _rekind(t: Token, kind: str, text: str = "") -> Token:

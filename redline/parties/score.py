@@ -464,6 +464,7 @@ ARTICLE_REST_MIN = 4
 _ARTICLE_NOT_BEFORE = frozenset("l")
 ARTICLE_JOINED = "article joined"
 _EAST_SLAVIC = (SIMILARITY["east_slavic"], "East Slavic spelling")
+_FUZZY_KINDS = ("fuzzy", "spelling variant")  # edit-ratio matches, as written or folded
 # A Korean name's syllable from Hangul and a Latin syllable read alike by korean_latin's one spelling (박 park and the DPRK
 # lists' 'Pak': '박영철' did not meet 'PAK Yong Chol'); valued and named as a key match, so that the caps on a name met
 # only on keys still hold it (without: Korean script alerts 127 -> 153 per 1,000, tune half). Session 54: Korean name
@@ -511,14 +512,17 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
         # No score_cutoff here: rapidfuzz 3 turns 0.8 into a distance bound that drops 1-in-5 edits.
         if sim >= _fuzzy_floor(shorter):
             found = max((sim, "fuzzy"), _folded_similarity(a, b), _skeleton_similarity(q, c))
+            if found[1] in _FUZZY_KINDS and found[0] < SIMILARITY["spelling_variant"] and _slavic_stems_apart(q, c):
+                found = _east_slavic_read(q, c, a, b, shorter)
             if found[0] < SIMILARITY["abbreviation"] and shorter >= DISEMVOWELLED_MIN and _disemvowelled(a, b):
                 return SIMILARITY["abbreviation"], "abbreviation"  # 'invstmnt' is one edit in five from 'investment' too
             return found
     folded = _folded_similarity(a, b)
-    if folded[0]:
+    if folded[0] and not (folded[0] < SIMILARITY["spelling_variant"] and _slavic_stems_apart(q, c)):
         return max(folded, _skeleton_similarity(q, c))
-    if _slavic_pair(q, c) and shorter >= VOWEL_READING_MIN and _east_slavic_alike(a, b):
-        return _EAST_SLAVIC
+    east = _east_slavic_read(q, c, a, b, shorter)
+    if east[0]:
+        return east
     if shorter >= STEM_MIN and a[:STEM_MIN] == b[:STEM_MIN] and _stem(a, b):
         return SIMILARITY["stem"], "derived word"
     if shorter >= 3 and a[:3] == b[:3] and (adjective_of(a, b) if len_a > len_b else adjective_of(b, a)):
@@ -543,6 +547,11 @@ def token_similarity(q: Token, c: Token) -> tuple[float, str]:
         # of one name a typist's slip apart.
         return _SLIPPED_READING if not q.abjad and _read_with_a_slip(a, b) else _NONE
     return _skeleton_similarity(q, c)
+
+
+def _east_slavic_read(q: Token, c: Token, a: str, b: str, shorter: int) -> tuple[float, str]:
+    """Two words of East Slavic names read as one Russian name (_east_slavic_alike), or _NONE."""
+    return _EAST_SLAVIC if _slavic_pair(q, c) and shorter >= VOWEL_READING_MIN and _east_slavic_alike(a, b) else _NONE
 
 
 def _east_slavic_alike(a: str, b: str) -> bool:
@@ -1393,12 +1402,28 @@ def _stems_agree(a: str, b: str) -> bool:
     """Two folded names that end alike in SHARED_ENDING_MIN letters or more (a family name's -ovskaya, -enko, a given
     name's -ina) agree before that ending too, by Jaro-Winkler, as rule one_name_two_ways asks of the whole names:
     'Limborskaya' / 'Lisovskaya' and 'Vilkhovchenko' / 'Vdovchenko' are two names ('Chekhonina' / 'Cexonina' one)."""
+    shared = _shared_ending(a, b)
+    return not shared or JaroWinkler.similarity(a[:-shared], b[:-shared]) >= RESIDUAL_AGREEMENT
+
+
+def _shared_ending(a: str, b: str) -> int:
+    """The letters two words end alike in, when SHARED_ENDING_MIN or more and each keeps two letters before them; else 0
+    (the whole words are to be compared)."""
     shared = 0
     while shared < min(len(a), len(b)) and a[-1 - shared] == b[-1 - shared]:
         shared += 1
-    if shared < SHARED_ENDING_MIN or shared > min(len(a), len(b)) - 2:
-        return True  # no ending in common, or one that leaves a name a letter: the whole names were compared
-    return JaroWinkler.similarity(a[:-shared], b[:-shared]) >= RESIDUAL_AGREEMENT
+    return shared if SHARED_ENDING_MIN <= shared <= min(len(a), len(b)) - 2 else 0
+
+
+def _slavic_stems_apart(q: Token, c: Token) -> bool:
+    """Two East Slavic words (_slavic_pair) that end alike (_shared_ending) and do not begin alike (_begin_alike): the
+    edits a fuzzy match allows a long word all fall before a family name's ending ('Kalinovskaya' / 'Balinskaya',
+    'Grabinski' / 'Babinski', 'Korotushenko' / 'Boltushenko' are two names). Session 55,
+    benchmarks/parties_transliteration.py."""
+    if not _slavic_pair(q, c):
+        return False
+    a, b = _fold(q.text), _fold(c.text)
+    return bool(_shared_ending(a, b)) and not _begin_alike(q.text, c.text)
 
 
 def _names_in(pair: Pair) -> int:

@@ -146,3 +146,11 @@ def test_a_french_spelling_of_a_russian_name_meets_the_english_one() -> None:
 def test_a_j_before_a_vowel_is_the_german_and_iso_y() -> None:
     assert compare_names("Wjatscheslaw Korwalow", "Vyacheslav Viktorovich KORVALOV", "Person")["match"]
     assert compare_names("Jurij Korvjakov", "Yuriy KORVYAKOV", "Person")["match"]
+
+
+def test_two_family_names_that_share_an_ending_but_not_a_beginning_are_two_names() -> None:
+    """A fuzzy match allows a long word two or three edits; once a family name's ending is shared, they all fall before
+    it: 'Korvinskaya' / 'Barvinskaya' are two families. A reading still meets its spelling ('Mikalaevich')."""
+    assert not compare_names("Irina Olegovna Korvinskaya", "Irina Olegovna BARVINSKAYA", "Person")["match"]
+    assert not compare_names("Pavel Korotushenko", "Pavel BOLTUSHENKO", "Person")["match"]
+    assert compare_names("Dzmitry Mikalaevich KORVILIN", "Dmitry Nikolayevich KORVILIN", "Person")["match"]

@@ -225,6 +225,17 @@ def test_korean_syllables_that_are_english_stop_words_are_names_of_persons() -> 
     assert kinds("Bank on Wheels")["on"] == "stop"
 
 
+def test_a_particle_with_no_name_after_it_is_a_name() -> None:
+    """Said last, or written as the family name before a comma, 'abu', 'bin', 'da' name the person; said before a name,
+    they are particles ('HAMMAM, Yahya Abu' is Yahya Abu Hammam). An initial is no particle."""
+    assert kinds("Tariq Bin", person=True)["bin"] == WORD and kinds("ABU, Ibrahim", person=True)["abu"] == WORD
+    assert kinds("HAMMAM, Yahya Abu", person=True)["abu"] == "stop" and kinds("Usama BIN LADEN", person=True)["bin"] == "stop"
+    assert kinds("JULIA A", person=True)["a"] == "stop"
+    assert not compare_names("Tariq Bin", "Tariq Hassan", "Person")["match"]
+    assert not compare_names("Korvan Olegovich Sum", "Korvan Olegovich Abu", "Person")["match"]
+    assert not compare_names("Kim Ok-bin", "Kim Kyong Ok", "Person")["match"]  # a Korean syllable last, 'son of' elsewhere
+
+
 def test_every_spelling_of_a_generic_word_is_loaded() -> None:
     # Both definitions of 'factory' once lived in vocab.yaml and YAML kept only the last.
     assert analyse("Alfa Fabrika").key == analyse("Alfa Works").key == analyse("Alfa Karkhaneh").key
