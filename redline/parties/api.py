@@ -24,7 +24,7 @@ from redline.parties.score import Rarity
 from redline.parties.snapshots import IMPORTS, active_entities, import_paths as _import_paths, list_snapshots
 from redline.review.core import record_screening
 
-CACHE_VERSION = "285"  # bump whenever analysis, the name index or vocab.yaml changes what a cached analysis holds (the history is in git log)
+CACHE_VERSION = "286"  # bump whenever analysis, the name index or vocab.yaml changes what a cached analysis holds (the history is in git log)
 
 
 # Who is screening, where a caller cannot pass a Context down (the HTTP routes set it per request).

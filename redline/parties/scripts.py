@@ -165,7 +165,7 @@ def _key(text: str, classes: dict[int, Any]) -> str:
 # a Hebrew v (ב read v after a vowel letter) as the b of a foreign name ('גיבס' givs, Gibbs), and ז' (zh) as the French j
 # and soft g ('ז'אן' Jean, 'מונז'' Monge) (session 36, with _COMMON_LETTERS: third-party Hebrew +17 true, Arabic +2,
 # Hindi-Urdu +1, Russian +1, no hard negative of any script matched).
-_OTHER_LETTERS = (("dh", "z"), ("j", "g"), ("b", "v"), ("f", "v"), ("th", "s"), ("v", "b"), ("zh", "j"), ("zh", "g"))
+_OTHER_LETTERS = (("dh", "z"), ("j", "g"), ("b", "v"), ("f", "v"), ("th", "s"), ("v", "b"), ("zh", "j"), ("zh", "g"), ("dzh", "g"))
 # ... and letters most words have, read so only against a Latin spelling (never for the index): a Hebrew ח (h, not of a
 # digraph) as the Spanish j ('חואן' Juan), a yod as the German and Slavic j ('ינס' Jens, 'יוזף' Josef).
 # A French or Portuguese ç written c without its mark between vowels, before a, o or u: 'Faycal' (Fayçal) / 'فيصل'; not a
@@ -180,7 +180,8 @@ def loose_readings(loose: str, latin: str | None = None, common: bool = True) ->
     Russian kh for an Arabic h ('Джихад' dzhikhad, Jihad), the z of Persian, Urdu and Turkish spellings for
     the dh the Arabic ذ, ض and ظ are read ('فضل' fdhl: Fazal as well as Fadl, Fadhl; 'كاظم' Kazim, Kadhim, Kathim),
     the Egyptian g for the Arabic ج ('جمال' jmal: Gamal as well as Jamal; 'رجب' Ragab) and an English soft g for the
-    Hebrew ג' ('ג'רלד' jrld, Gerald), a v for the Hebrew ב read b (unpointed, the letter is both: 'ראובן' Reuven) and
+    Hebrew ג' ('ג'רלד' jrld, Gerald) and the Russian дж ('Джордано' dzhordano, Giordano; session 55, tune half of the
+    Russian name pairs: +5 true, no false), a v for the Hebrew ב read b (unpointed, the letter is both: 'ראובן' Reuven) and
     for the ف by which Arabic writes a foreign v ('فاسكو' fasko, Vasco), the s of Persian and Urdu spellings for the
     ث read th ('واثق' wthiq: Wasiq as well as Wathiq), a French ç written c without its mark ('فيصل' fisl: Faycal),
     a final ta marbuta said t before the

@@ -389,6 +389,11 @@ def test_japanese_names_in_cyrillic_read_back_from_polivanov() -> None:
         assert polivanov(russian) == ""  # Russian, Ukrainian and Georgian names are read as before
 
 
+def test_a_russian_dzh_is_an_italian_or_english_soft_g() -> None:
+    assert compare_names("Джанлука Корвини", "Gianluca Korvini", "Person")["match"]
+    assert compare_names("Джорджо Корвини", "Giorgio Korvini", "Person")["match"]
+
+
 def test_foreign_names_in_burmese_write_j_and_a_final_m() -> None:
     assert burmese_syllables("ဂျွန်", foreign=True) == ["jwan"]  # ga with ya medial is English j (John)
     assert burmese_syllables("တွမ်", foreign=True) == ["twam"]  # a killed ma is m (Tom)
