@@ -6,7 +6,7 @@ match, and do two people's names still not?
 Names: Russian given names, patronymics and family names from the third-party Ukrainian–Russian name parts
 (REDLINE_DATA/names/pairs/names_translator_uk_ru_name_parts.csv, the Russian side; never copied), put together as one
 person's name of one gender (a given name, a patronymic and a family name, in a fixed seeded draw). Each name is written
-in Latin letters by two schemes of iuliia (pinned in the bench extra; none of its tables is Redline's): the listed side
+in Latin letters by two schemes of iuliia (pinned in the dev extra, MIT; none of its tables is Redline's): the listed side
 by a scheme the lists use (BGN/PCGN, Wikipedia, ICAO 9303 passports, MVD 782), the query by one of thirteen (the
 French-family passports of MVD 310 FR: 'Tchemezov', 'Prigojine'; the scientific and ISO 9 ones: 'Čemezov', 'Xruščev';
 ALA-LC, BS 2979, UNGEGN, Telegram's informal one: 'Scerbakov'; ...), family name first or last as lists write it, the
