@@ -28,6 +28,7 @@ import argparse
 import json
 import sys
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +113,16 @@ def print_table(title: str, rep: dict[str, Any]) -> None:
         print(f"| {name} | {row['n_pos']} | {row['n_neg']} | " + " | ".join(cells) + " |")
 
 
+def print_failures(pairs: list[Pair], scores: list[float], split: str, threshold: float, per_set: int, label: Callable[[Pair], str] = lambda p: p.set) -> None:
+    """Redline's wrong decisions on the half, at most `per_set` a set, each headed by `label`."""
+    print("\nRedline failures:")
+    shown: dict[str, int] = defaultdict(int)
+    for p, s in zip(pairs, scores):
+        if p.split == split and (s >= threshold) != bool(p.label) and shown[p.set] < per_set:
+            shown[p.set] += 1
+            print(f"- [{label(p)}] {'FN' if p.label else 'FP'} {p.a!r} vs {p.b!r}: {s:.3f}")
+
+
 def _check_lists(no_lists: bool) -> None:
     """Stop when the engine weighs words by the lists and none are loaded (unless --no-lists)."""
     import os
@@ -172,12 +183,7 @@ def main() -> None:
         result[group] = rep
         print_table(f"{group} ({args.split} half)", rep)
         if args.examples and args.split != "test":
-            print("\nRedline failures:")
-            per: dict[str, int] = defaultdict(int)
-            for p, s in zip(pairs, scores["redline"]):
-                if p.split == args.split and (s >= MATCH_THRESHOLD) != bool(p.label) and per[p.set] < args.examples:
-                    per[p.set] += 1
-                    print(f"- [{p.set}] {'FN' if p.label else 'FP'} {p.a!r} vs {p.b!r}: {s:.3f}")
+            print_failures(pairs, scores["redline"], args.split, MATCH_THRESHOLD, args.examples)
     if args.json:
         args.json.write_text(json.dumps(result, indent=1, ensure_ascii=False), encoding="utf-8")
 

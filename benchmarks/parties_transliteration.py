@@ -36,7 +36,7 @@ sys.path.append(str(Path(__file__).resolve().parent.parent))  # after PYTHONPATH
 
 from benchmarks.eval_split import HALVES, data_root, split_of  # noqa: E402
 from benchmarks.pair_scoring import BASELINES, Pair, nomenklatura_scorer, redline_scorer, score_all  # noqa: E402
-from benchmarks.parties_names_eval import _check_lists, print_table, report  # noqa: E402
+from benchmarks.parties_names_eval import _check_lists, print_failures, print_table, report  # noqa: E402
 
 PARTS = "names/pairs/names_translator_uk_ru_name_parts.csv"
 SET = "transliteration"
@@ -161,12 +161,7 @@ def main() -> None:
     rep: dict[str, Any] = report(pairs, scores, args.split, MATCH_THRESHOLD)
     print_table(f"one Russian name in two transliteration schemes, per query scheme ({args.split} half)", rep)
     if args.examples and args.split != "test":
-        print("\nRedline failures:")
-        shown: dict[str, int] = defaultdict(int)
-        for p, s in zip(pairs, scores["redline"]):
-            if p.split == args.split and (s >= MATCH_THRESHOLD) != bool(p.label) and shown[p.set] < args.examples:
-                shown[p.set] += 1
-                print(f"- [{p.ref}] {'FN' if p.label else 'FP'} {p.a!r} vs {p.b!r}: {s:.3f}")
+        print_failures(pairs, scores["redline"], args.split, MATCH_THRESHOLD, args.examples, label=lambda p: p.ref)
     if args.json:
         args.json.write_text(json.dumps({"split": args.split, **rep}, indent=1, ensure_ascii=False), encoding="utf-8")
 

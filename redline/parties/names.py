@@ -1577,13 +1577,16 @@ def _particles_as_names(tokens: list[Token], text: str, vocab: Vocabulary) -> li
     ('ABU, Ibrahim'; in 'HAMMAM, Yahya Abu' the particle is said before Hammam). Read as a particle, the name lost its
     family name, and 'Tariq Bin' matched 'Tariq Hassan' (session 55). A letter is an initial ('JULIA A'); Arabic writes
     'son' last for Junior ('... ديلوس رييس الإبن', Delos Reyes Jr.)."""
-    if "," in text:
-        first = _FAMILY_NAME_FIRST.match(text)
-        ends = {0} if first and first.group(1) == tokens[0].source else set()
+    if "," not in text:
+        end = len(tokens) - 1
+    elif (first := _FAMILY_NAME_FIRST.match(text)) and first.group(1) == tokens[0].source:
+        end = 0
     else:
-        ends = {len(tokens) - 1}
-    return [_rekind(t, WORD) if i in ends and t.kind == STOP and len(t.text) > 1 and not t.abjad and t.text in vocab.stopwords
-            and any(o.kind == WORD for o in tokens) else t for i, t in enumerate(tokens)]
+        return tokens
+    said = tokens[end]
+    if said.kind != STOP or len(said.text) < 2 or said.abjad or said.text not in vocab.stopwords or not any(t.kind == WORD for t in tokens):
+        return tokens  # most names: asked of every person's name, listed or screened
+    return [*tokens[:end], _rekind(said, WORD), *tokens[end + 1:]]
 
 
 def _rekind(t: Token, kind: str, text: str = "") -> Token:
